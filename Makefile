@@ -1,0 +1,85 @@
+# golayout — build, test, demo.  `make` builds everything into build/.
+PREFIX      ?= /usr/local
+BUILD       ?= build
+LLVM_CONFIG ?= $(shell command -v llvm-config-16 || echo /usr/lib/llvm-16/bin/llvm-config)
+CC          ?= cc
+CXX         ?= c++
+
+WARN        := -Wall -Wextra -Werror
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -fPIC -g -O2 $(WARN) -Iinclude -Icore -I/usr/include/libdwarf
+LIBS        := -ldwarf -lz -ljansson
+SAN         :=
+ifeq ($(SANITIZE),1)
+  SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  BUILD     := build-sanitize
+endif
+
+CORE_SRC    := $(sort $(wildcard core/*.c))
+CORE_OBJ    := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+LLDB_INC    := $(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
+LLDB_LIBDIR := $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
+
+.PHONY: all core gdb lldb unit sanitize install test demo deps clean bench
+all: core gdb lldb unit
+
+core: $(BUILD)/libgolayout.so $(BUILD)/libgolayout.a
+gdb: $(BUILD)/golayout-gdb.py $(BUILD)/libgolayout.so
+lldb: $(BUILD)/libgolayout-lldb.so
+unit: $(UNIT_BIN)
+
+$(BUILD)/core/%.o: core/%.c $(wildcard core/*.h) include/golayout/golayout.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(SAN) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libgolayout.a: $(CORE_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/libgolayout.so: $(CORE_OBJ)
+	$(CC) -shared $(SAN) -o $@ $^ $(LIBS)
+
+$(BUILD)/golayout-gdb.py: gdb/golayout-gdb.py
+	@mkdir -p $(BUILD)
+	cp $< $@
+
+# The LLDB plugin carries the core inside it: one file to load.
+$(BUILD)/libgolayout-lldb.so: lldb/golayout_lldb.cpp $(CORE_OBJ) include/golayout/golayout.h
+	$(CXX) -std=c++17 -fPIC -shared -g -O2 $(WARN) $(SAN) -Iinclude -I$(LLDB_INC) \
+	  -o $@ $< $(CORE_OBJ) -L$(LLDB_LIBDIR) -llldb $(LIBS) -Wl,-rpath,$(LLDB_LIBDIR)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/fake_target.c tests/unit/fake_target.h $(BUILD)/libgolayout.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< tests/unit/fake_target.c $(BUILD)/libgolayout.a $(LIBS) -lcmocka
+
+sanitize:
+	$(MAKE) SANITIZE=1 core unit
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/golayout $(DESTDIR)$(PREFIX)/include/golayout
+	install -m 755 $(BUILD)/libgolayout.so $(BUILD)/libgolayout-lldb.so $(DESTDIR)$(PREFIX)/lib/golayout/
+	install -m 644 $(BUILD)/libgolayout.a $(BUILD)/golayout-gdb.py $(DESTDIR)$(PREFIX)/lib/golayout/
+	install -m 644 include/golayout/golayout.h $(DESTDIR)$(PREFIX)/include/golayout/
+
+deps:
+	scripts/install-deps.sh
+
+# The whole suite: unit tests (plain and sanitized), then gdb and lldb on
+# fixtures built with every supported Go toolchain.
+test: deps
+	$(MAKE) all
+	$(MAKE) sanitize
+	scripts/run-unit-tests.sh $(BUILD) build-sanitize
+	scripts/build-fixtures.sh
+	python3 tests/integration/run.py
+
+demo: deps
+	$(MAKE) all
+	scripts/demo.sh
+
+bench: all
+	scripts/bench-map.sh
+
+clean:
+	rm -rf build build-sanitize

@@ -1,0 +1,106 @@
+/*
+ * golayout — the public C API of the golayout core.
+ *
+ * A debugger shim (gdb/, lldb/) does three things only:
+ *   1. registers the `golayout` command and one subcommand per entry of the
+ *      core's command table (gl_command_*), with the core's help text;
+ *   2. implements struct gl_backend on top of its debugger;
+ *   3. hands the raw argument string to gl_session_run() and prints the
+ *      output and error strings it gets back.
+ * Everything that knows Go, every option and every format lives in the core.
+ */
+#ifndef GOLAYOUT_GOLAYOUT_H
+#define GOLAYOUT_GOLAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GL_VERSION_STRING "0.1.0"
+
+/* Bumped when struct gl_backend grows; the core accepts every older one. */
+#define GL_BACKEND_VERSION 1
+
+/* Return values of the backend callbacks. */
+#define GL_BACKEND_OK 0
+#define GL_BACKEND_FAIL (-1)
+
+/*
+ * What a debugger provides. All callbacks receive `ctx`. Any of them but
+ * read_memory may be NULL, meaning "this debugger cannot tell".
+ * The core never asks a backend to write anything.
+ */
+struct gl_backend {
+	uint32_t version; /* GL_BACKEND_VERSION the shim was written against */
+	void *ctx;
+
+	/* Read exactly `len` bytes at `addr` into `buf`. On failure return
+	 * GL_BACKEND_FAIL and store the first unreadable address in *fault
+	 * (or `addr` when the debugger cannot tell). The core calls this with
+	 * whole pages or whole structures, never one field at a time. */
+	int (*read_memory)(void *ctx, uint64_t addr, void *buf, uint64_t len,
+			   uint64_t *fault);
+
+	/* A register of the selected frame, by its DWARF-conventional name
+	 * ("rip", "rsp", "rax", "xmm0"...). GL_BACKEND_FAIL when the register
+	 * is unavailable in that frame (e.g. not saved by the callee). */
+	int (*read_register)(void *ctx, const char *name, uint64_t *value);
+
+	/* Canonical frame address of the selected frame, when the debugger
+	 * knows it. The core computes it from the Go pclntab otherwise. */
+	int (*frame_cfa)(void *ctx, uint64_t *cfa);
+
+	/* OS thread id (LWP) of the selected thread. */
+	int (*selected_thread)(void *ctx, uint64_t *tid);
+
+	/* Path of the main executable, NUL-terminated into buf. */
+	int (*executable_path)(void *ctx, char *buf, size_t len);
+
+	/* A number that changes whenever the target may have run (a new
+	 * stop), so the core can drop its memory cache. A backend that
+	 * cannot tell returns 0 and the core reads afresh on every command. */
+	uint64_t (*stop_id)(void *ctx);
+
+	/* Nonzero when there is a live process or a core file to read. */
+	int (*has_process)(void *ctx);
+};
+
+struct gl_session;
+
+/* One session per debugger instance; it caches the parsed executable and a
+ * per-stop page cache. Returns NULL only when out of memory. */
+struct gl_session *gl_session_create(void);
+void gl_session_destroy(struct gl_session *s);
+
+/* Flags for gl_session_run. */
+#define GL_RUN_TTY 1u /* output goes to a terminal: colour allowed */
+
+/*
+ * Run one golayout command. `args` is everything the user typed after
+ * `golayout` (the core tokenizes it, with shell-like quoting).
+ * On return *out holds the text to print (may be NULL) and *err one error
+ * line (NULL on success); both are freed with gl_free(). With --json the
+ * error travels inside the JSON document and *err stays NULL.
+ * Returns 0 on success, nonzero when the command failed (even partially).
+ */
+int gl_session_run(struct gl_session *s, const struct gl_backend *be,
+		   const char *args, unsigned flags, char **out, char **err);
+
+void gl_free(void *p);
+
+/* The command table, so that every shim registers the same subcommands
+ * with the same help. Index from 0 to gl_command_count()-1. */
+size_t gl_command_count(void);
+const char *gl_command_name(size_t i);
+const char *gl_command_summary(size_t i); /* one line */
+const char *gl_command_help(size_t i);    /* full help text */
+const char *gl_overview_help(void);       /* help for the prefix command */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
