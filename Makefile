@@ -1,7 +1,7 @@
 # golayout — build, test, demo.  `make` builds everything into build/.
 PREFIX      ?= /usr/local
 BUILD       ?= build
-LLVM_CONFIG ?= $(shell command -v llvm-config-16 || echo /usr/lib/llvm-16/bin/llvm-config)
+LLVM_DIR    ?= /usr/lib/llvm-16
 CC          ?= cc
 CXX         ?= c++
 
@@ -19,8 +19,8 @@ CORE_OBJ    := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-LLDB_INC    := $(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
-LLDB_LIBDIR := $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
+LLDB_INC    := $(LLVM_DIR)/include
+LLDB_LIBDIR := $(LLVM_DIR)/lib
 
 .PHONY: all core gdb lldb unit sanitize install test demo deps clean bench
 all: core gdb lldb unit

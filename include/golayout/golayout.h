@@ -66,6 +66,11 @@ struct gl_backend {
 
 	/* Nonzero when there is a live process or a core file to read. */
 	int (*has_process)(void *ctx);
+
+	/* Depth of the selected frame: 0 for the innermost. Above frame 0 the
+	 * PC is a return address and only SP, PC and the frame pointer are
+	 * trustworthy (Go preserves no other register across a call). */
+	int (*frame_level)(void *ctx, uint32_t *level);
 };
 
 struct gl_session;

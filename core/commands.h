@@ -1,0 +1,30 @@
+/* The command table: one entry per subcommand, shared by both shims. */
+#ifndef GL_COMMANDS_H
+#define GL_COMMANDS_H
+
+#include "ctx.h"
+
+enum {
+	GL_OPT_LIMIT = 1u << 0,   /* --limit N, --all */
+	GL_OPT_TYPE = 1u << 1,    /* --type T */
+	GL_OPT_SUMMARY = 1u << 2, /* --summary */
+	GL_OPT_INDEX = 1u << 3,   /* --bucket I / --group I */
+};
+
+struct gl_command {
+	const char *name;
+	const char *summary;
+	const char *help;     /* usage and options; the summary is prepended */
+	unsigned opts;        /* GL_OPT_* accepted besides --json/--no-color */
+	int min_args, max_args;
+	/* Build the document. On error, *doc may still hold what could be
+	 * decoded; it is shown before the error line. */
+	struct gl_error *(*run)(struct gl_ctx *c, json_t **doc);
+	/* Render the document as text into c->out. */
+	void (*render)(struct gl_ctx *c, json_t *doc);
+};
+
+extern const struct gl_command gl_cmd_version, gl_cmd_struct, gl_cmd_type, gl_cmd_value,
+	gl_cmd_stats;
+
+#endif

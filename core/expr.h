@@ -1,0 +1,14 @@
+/* Resolve what the user names: locals and parameters of the selected
+ * frame, package globals (qualified or bare), field paths, indexing,
+ * dereference, and raw addresses with --type. */
+#ifndef GL_EXPR_H
+#define GL_EXPR_H
+
+#include "ctx.h"
+#include "value.h"
+
+/* type_name: the --type option (needed for raw addresses), or NULL. */
+struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *type_name,
+			      struct gl_value *out);
+
+#endif

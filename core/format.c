@@ -1,0 +1,406 @@
+/* Go's fmt %v, reproduced from the bytes of a value. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "value.h"
+
+/* Output bound per value: a dump must never run away on a huge or
+ * corrupt slice. */
+#define FORMAT_BUDGET 8192
+#define MAX_DEPTH 16
+
+uint64_t gl_get_uint(const unsigned char *p, uint64_t size)
+{
+	uint64_t v = 0;
+	for (int i = (int)(size > 8 ? 8 : size) - 1; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+int64_t gl_get_int(const unsigned char *p, uint64_t size)
+{
+	uint64_t u = gl_get_uint(p, size);
+	if (size < 8 && size > 0 && (u >> (size * 8 - 1)) & 1)
+		u |= ~0ull << (size * 8);
+	return (int64_t)u;
+}
+
+/* Shortest decimal digits that read back as the same value, from C's
+ * correctly rounded %e. */
+static void shortest_digits(double v, int bits, char *digits, int *nd, int *dp)
+{
+	char buf[64];
+	for (int prec = 0; prec < 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*e", prec, v);
+		if (bits == 32 ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v)
+			break;
+	}
+	/* buf is d[.ddd]e±XX */
+	int n = 0;
+	char *p = buf;
+	for (; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[n++] = *p;
+	int exp = atoi(p + 1);
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	*nd = n;
+	*dp = exp + 1;
+	if (n == 1 && digits[0] == '0') {
+		*nd = 0;
+		*dp = 0;
+	}
+}
+
+void gl_format_float(double v, int bits, bool plus, struct strbuf *sb)
+{
+	if (isnan(v)) {
+		sb_add(sb, plus ? "+NaN" : "NaN");
+		return;
+	}
+	if (isinf(v)) {
+		sb_add(sb, v > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	if (signbit(v)) {
+		sb_addc(sb, '-');
+		v = -v;
+	} else if (plus) {
+		sb_addc(sb, '+');
+	}
+	char d[32];
+	int nd, dp;
+	shortest_digits(v, bits, d, &nd, &dp);
+	int exp = dp - 1;
+	if (nd > 0 && (exp < -4 || exp >= 6)) { /* %e with nd-1 decimals */
+		sb_addc(sb, d[0]);
+		if (nd > 1) {
+			sb_addc(sb, '.');
+			sb_add(sb, d + 1);
+		}
+		sb_addf(sb, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+		return;
+	}
+	/* %f with max(nd-dp, 0) decimals */
+	if (dp <= 0) {
+		sb_addc(sb, '0');
+	} else {
+		for (int i = 0; i < dp; i++)
+			sb_addc(sb, i < nd ? d[i] : '0');
+	}
+	if (nd > dp) {
+		sb_addc(sb, '.');
+		for (int i = dp; i < 0; i++)
+			sb_addc(sb, '0');
+		for (int i = dp > 0 ? dp : 0; i < nd; i++)
+			sb_addc(sb, d[i]);
+	}
+}
+
+bool gl_type_is_direct_iface(const struct gl_type *t)
+{
+	switch (t->kind) {
+	case GL_K_POINTER: case GL_K_UNSAFEPOINTER: case GL_K_MAP: case GL_K_CHAN: case GL_K_FUNC:
+		return true;
+	case GL_K_STRUCT:
+		return t->nfields == 1 && gl_type_is_direct_iface(t->fields[0].type);
+	case GL_K_ARRAY:
+		return t->count == 1 && t->elem && gl_type_is_direct_iface(t->elem);
+	default:
+		return false;
+	}
+}
+
+/* moduledata.types of the first module: the base of DW_AT_go_runtime_type. */
+static bool module_types_base(struct gl_ctx *c, uint64_t *base)
+{
+	uint64_t addr;
+	struct gl_type *md;
+	if (!c->t->dw || !gl_dwarf_find_global(c->t->dw, "runtime.firstmoduledata", &addr, &md))
+		return false;
+	const struct gl_field *f = gl_type_field(md, "types");
+	if (!f)
+		return false;
+	unsigned char b[8];
+	struct gl_error *err = gl_elf_read_vaddr(&c->t->elf, addr + f->offset, b, 8);
+	if (err) {
+		gl_error_destroy(err);
+		err = gl_mem_read(c->mem, addr + f->offset, b, 8);
+		if (err) {
+			gl_error_destroy(err);
+			return false;
+		}
+	}
+	*base = gl_get_uint(b, 8);
+	return true;
+}
+
+struct gl_type *gl_iface_dynamic_type(struct gl_ctx *c, const struct gl_type *t,
+				      const unsigned char *bytes, uint64_t *type_ptr)
+{
+	uint64_t w0 = gl_get_uint(bytes, 8);
+	*type_ptr = 0;
+	if (w0 == 0)
+		return NULL;
+	uint64_t tp = w0;
+	if (!t->empty_iface) {
+		/* itab: the _type word follows the interface type word in
+		 * every release (runtime.itab / internal/abi.ITab). */
+		struct gl_type *itab = gl_dwarf_find_type(c->t->dw, "internal/abi.ITab");
+		if (!itab)
+			itab = gl_dwarf_find_type(c->t->dw, "runtime.itab");
+		const struct gl_field *f = itab ? gl_type_field(itab, "Type") : NULL;
+		if (!f && itab)
+			f = gl_type_field(itab, "_type");
+		uint64_t off = f ? f->offset : 8;
+		struct gl_error *err = gl_mem_read_u64(c->mem, w0 + off, &tp);
+		if (err) {
+			gl_error_destroy(err);
+			return NULL;
+		}
+	}
+	*type_ptr = tp;
+	uint64_t base;
+	if (!module_types_base(c, &base) || tp < base)
+		return NULL;
+	return gl_dwarf_type_by_runtime_offset(c->t->dw, tp - base);
+}
+
+static bool over_budget(struct strbuf *sb, size_t start)
+{
+	if (sb->len - start < FORMAT_BUDGET)
+		return false;
+	return true;
+}
+
+static void format_at(struct gl_ctx *c, const struct gl_type *t, uint64_t addr, struct strbuf *sb,
+		      int depth)
+{
+	if (t->size > GL_MAX_VALUE_BYTES) {
+		sb_add(sb, "<too large>");
+		return;
+	}
+	unsigned char small[256];
+	unsigned char *b = t->size <= sizeof(small) ? small : malloc(t->size ? t->size : 1);
+	if (!b) {
+		sb_add(sb, "<?>");
+		return;
+	}
+	struct gl_error *err = gl_mem_read(c->mem, addr, b, t->size);
+	if (err) {
+		sb_addf(sb, "<unreadable 0x%llx>", (unsigned long long)err->address);
+		gl_error_destroy(err);
+	} else {
+		gl_format_value(c, t, b, sb, depth);
+	}
+	if (b != small)
+		free(b);
+}
+
+static void format_string(struct gl_ctx *c, uint64_t ptr, uint64_t len, struct strbuf *sb)
+{
+	if (len == 0)
+		return;
+	uint64_t n = len > FORMAT_BUDGET ? FORMAT_BUDGET : len;
+	char *s = malloc(n);
+	if (!s)
+		return;
+	struct gl_error *err = gl_mem_read(c->mem, ptr, s, n);
+	if (err) {
+		sb_addf(sb, "<unreadable string at 0x%llx>", (unsigned long long)err->address);
+		gl_error_destroy(err);
+	} else {
+		sb_addn(sb, s, n);
+		if (n < len)
+			sb_addf(sb, "...(%llu more bytes)", (unsigned long long)(len - n));
+	}
+	free(s);
+}
+
+static void format_elems(struct gl_ctx *c, const struct gl_type *elem, uint64_t base, uint64_t n,
+			 const unsigned char *inline_bytes, struct strbuf *sb, int depth)
+{
+	size_t start = sb->len;
+	sb_addc(sb, '[');
+	if (elem && elem->size && n) {
+		/* One read for the whole array (bounded), then format from it. */
+		uint64_t total = n * elem->size;
+		unsigned char *buf = NULL;
+		if (!inline_bytes && total <= GL_MAX_VALUE_BYTES && total / elem->size == n) {
+			buf = malloc(total);
+			struct gl_error *err = buf ? gl_mem_read(c->mem, base, buf, total) : NULL;
+			if (err) {
+				sb_addf(sb, "<unreadable 0x%llx>", (unsigned long long)err->address);
+				gl_error_destroy(err);
+				free(buf);
+				sb_addc(sb, ']');
+				return;
+			}
+		}
+		const unsigned char *src = inline_bytes ? inline_bytes : buf;
+		for (uint64_t i = 0; i < n; i++) {
+			if (i)
+				sb_addc(sb, ' ');
+			if (over_budget(sb, start)) {
+				sb_addf(sb, "...(%llu more)", (unsigned long long)(n - i));
+				break;
+			}
+			if (src)
+				gl_format_value(c, elem, src + i * elem->size, sb, depth + 1);
+			else
+				format_at(c, elem, base + i * elem->size, sb, depth + 1);
+		}
+		free(buf);
+	} else if (n) { /* zero-size elements */
+		for (uint64_t i = 0; i < n && i < 1000; i++)
+			sb_add(sb, i ? " {}" : "{}");
+	}
+	sb_addc(sb, ']');
+}
+
+static void format_pointer_word(uint64_t p, struct strbuf *sb)
+{
+	if (p == 0)
+		sb_add(sb, "<nil>");
+	else
+		sb_addf(sb, "0x%llx", (unsigned long long)p);
+}
+
+void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b,
+		     struct strbuf *sb, int depth)
+{
+	if (depth > MAX_DEPTH) {
+		sb_add(sb, "...");
+		return;
+	}
+	switch (t->kind) {
+	case GL_K_BOOL:
+		sb_add(sb, b[0] ? "true" : "false");
+		return;
+	case GL_K_INT: case GL_K_INT8: case GL_K_INT16: case GL_K_INT32: case GL_K_INT64:
+		sb_addf(sb, "%lld", (long long)gl_get_int(b, t->size));
+		return;
+	case GL_K_UINT: case GL_K_UINT8: case GL_K_UINT16: case GL_K_UINT32: case GL_K_UINT64:
+	case GL_K_UINTPTR:
+		sb_addf(sb, "%llu", (unsigned long long)gl_get_uint(b, t->size));
+		return;
+	case GL_K_FLOAT32: {
+		float f;
+		memcpy(&f, b, 4);
+		gl_format_float(f, 32, false, sb);
+		return;
+	}
+	case GL_K_FLOAT64: {
+		double d;
+		memcpy(&d, b, 8);
+		gl_format_float(d, 64, false, sb);
+		return;
+	}
+	case GL_K_COMPLEX64: case GL_K_COMPLEX128: {
+		double re, im;
+		if (t->kind == GL_K_COMPLEX64) {
+			float r, i;
+			memcpy(&r, b, 4);
+			memcpy(&i, b + 4, 4);
+			re = r;
+			im = i;
+		} else {
+			memcpy(&re, b, 8);
+			memcpy(&im, b + 8, 8);
+		}
+		int bits = t->kind == GL_K_COMPLEX64 ? 32 : 64;
+		sb_addc(sb, '(');
+		gl_format_float(re, bits, false, sb);
+		gl_format_float(im, bits, true, sb);
+		sb_add(sb, "i)");
+		return;
+	}
+	case GL_K_STRING:
+		format_string(c, gl_get_uint(b, 8), gl_get_uint(b + 8, 8), sb);
+		return;
+	case GL_K_UNSAFEPOINTER: case GL_K_CHAN:
+		format_pointer_word(gl_get_uint(b, 8), sb);
+		return;
+	case GL_K_FUNC: {
+		/* fmt prints the code pointer: the first word of the funcval. */
+		uint64_t fv = gl_get_uint(b, 8), code = 0;
+		if (fv == 0) {
+			sb_add(sb, "<nil>");
+			return;
+		}
+		struct gl_error *err = gl_mem_read_u64(c->mem, fv, &code);
+		if (err) {
+			gl_error_destroy(err);
+			code = fv;
+		}
+		format_pointer_word(code, sb);
+		return;
+	}
+	case GL_K_POINTER: {
+		uint64_t p = gl_get_uint(b, 8);
+		const struct gl_type *e = t->elem;
+		if (depth == 0 && p && e &&
+		    (e->kind == GL_K_STRUCT || e->kind == GL_K_ARRAY || e->kind == GL_K_SLICE ||
+		     e->kind == GL_K_MAP)) {
+			sb_addc(sb, '&');
+			format_at(c, e, p, sb, depth + 1);
+			return;
+		}
+		format_pointer_word(p, sb);
+		return;
+	}
+	case GL_K_ARRAY:
+		format_elems(c, t->elem, 0, t->count, b, sb, depth);
+		return;
+	case GL_K_SLICE:
+		format_elems(c, t->elem, gl_get_uint(b, 8), gl_get_uint(b + 8, 8), NULL, sb, depth);
+		return;
+	case GL_K_STRUCT:
+		sb_addc(sb, '{');
+		for (size_t i = 0; i < t->nfields; i++) {
+			if (i)
+				sb_addc(sb, ' ');
+			const struct gl_field *f = &t->fields[i];
+			if (f->offset + f->type->size <= t->size)
+				gl_format_value(c, f->type, b + f->offset, sb, depth + 1);
+		}
+		sb_addc(sb, '}');
+		return;
+	case GL_K_INTERFACE: {
+		uint64_t tp;
+		if (gl_get_uint(b, 8) == 0) {
+			sb_add(sb, "<nil>");
+			return;
+		}
+		struct gl_type *dyn = gl_iface_dynamic_type(c, t, b, &tp);
+		uint64_t data = gl_get_uint(b + 8, 8);
+		if (!dyn) {
+			sb_addf(sb, "<type 0x%llx, data 0x%llx>", (unsigned long long)tp,
+				(unsigned long long)data);
+			return;
+		}
+		if (gl_type_is_direct_iface(dyn))
+			gl_format_value(c, dyn, b + 8, sb, depth + 1);
+		else
+			format_at(c, dyn, data, sb, depth + 1);
+		return;
+	}
+	case GL_K_MAP:
+		gl_format_map(c, t, gl_get_uint(b, 8), sb, depth);
+		return;
+	default:
+		sb_addf(sb, "<%s>", t->name ? t->name : "?");
+		return;
+	}
+}
+
+char *gl_format_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	gl_format_value(c, t, bytes, &sb, 0);
+	return sb_steal(&sb);
+}

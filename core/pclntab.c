@@ -1,0 +1,106 @@
+#include <string.h>
+
+#include "pclntab.h"
+
+static uint64_t rd(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
+{
+	memset(t, 0, sizeof(*t));
+	const struct gl_elf_section *s = gl_elf_section(elf, ".gopclntab");
+	if (!s || s->offset > elf->size || s->size > elf->size - s->offset || s->size < 72)
+		return gl_error_create(GL_ERR_NODWARF, "no .gopclntab section");
+	t->data = elf->data + s->offset;
+	t->size = s->size;
+	t->magic = (uint32_t)rd(t->data, 4);
+	if (t->magic != 0xfffffff0 && t->magic != 0xfffffff1)
+		return gl_error_create(GL_ERR_NODWARF, "unsupported pclntab magic 0x%x", t->magic);
+	t->min_lc = t->data[6];
+	t->ptr_size = t->data[7];
+	if (t->ptr_size != 8 || t->min_lc == 0)
+		return gl_error_create(GL_ERR_NODWARF, "unsupported pclntab (ptrsize %u)", t->ptr_size);
+	t->nfunc = rd(t->data + 8, 8);
+	t->text_start = rd(t->data + 24, 8);
+	t->funcname_off = rd(t->data + 32, 8);
+	t->pctab_off = rd(t->data + 56, 8);
+	t->pcln_off = rd(t->data + 64, 8);
+	/* Go 1.26 stopped filling textStart; runtime.text is the start of
+	 * the .text section for internally linked binaries. */
+	if (t->text_start == 0) {
+		const struct gl_elf_section *text = gl_elf_section(elf, ".text");
+		t->text_start = text ? text->addr : 0;
+	}
+	if (t->pcln_off >= t->size || (t->nfunc + 1) * 8 > t->size - t->pcln_off)
+		return gl_error_create(GL_ERR_NODWARF, "corrupt pclntab function table");
+	return NULL;
+}
+
+bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *f)
+{
+	if (!t->data || pc < t->text_start)
+		return false;
+	uint64_t off = pc - t->text_start;
+	const unsigned char *ftab = t->data + t->pcln_off;
+	if (off >= rd(ftab + t->nfunc * 8, 4))
+		return false;
+	uint64_t lo = 0, hi = t->nfunc;
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (rd(ftab + mid * 8, 4) <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	uint64_t funcoff = rd(ftab + lo * 8 + 4, 4);
+	if (t->pcln_off + funcoff + 44 > t->size)
+		return false;
+	const unsigned char *fn = t->data + t->pcln_off + funcoff;
+	f->entry = t->text_start + rd(fn, 4);
+	uint64_t name_off = t->funcname_off + rd(fn + 4, 4);
+	f->name = name_off < t->size ? (const char *)t->data + name_off : "?";
+	f->args = (int32_t)rd(fn + 8, 4);
+	f->pcsp = (uint32_t)rd(fn + 16, 4);
+	return true;
+}
+
+static bool varint(const unsigned char *p, uint64_t n, uint64_t *pos, uint64_t *v)
+{
+	uint64_t r = 0;
+	for (int shift = 0; shift < 64 && *pos < n; shift += 7) {
+		unsigned char b = p[(*pos)++];
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			return true;
+		}
+	}
+	return false;
+}
+
+int64_t gl_pclntab_spdelta(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc)
+{
+	if (f->pcsp == 0 || t->pctab_off + f->pcsp >= t->size)
+		return -1;
+	const unsigned char *p = t->data + t->pctab_off + f->pcsp;
+	uint64_t n = t->size - t->pctab_off - f->pcsp, pos = 0;
+	int64_t val = -1;
+	uint64_t cur = f->entry;
+	/* Bounded by the table's size: every step consumes at least a byte. */
+	for (bool first = true;; first = false) {
+		uint64_t uv, pcd;
+		if (!varint(p, n, &pos, &uv) || (uv == 0 && !first))
+			return -1;
+		val += (uv & 1) ? -(int64_t)((uv + 1) >> 1) : (int64_t)(uv >> 1);
+		if (!varint(p, n, &pos, &pcd))
+			return -1;
+		cur += pcd * t->min_lc;
+		if (pc < cur)
+			return val;
+	}
+}

@@ -1,0 +1,35 @@
+/* The Go symbol table (.gopclntab, Go 1.18+ format): functions by PC and
+ * the pcsp table that gives each PC's frame size. Used to compute the CFA
+ * without the debugger's help, identically in gdb and lldb. */
+#ifndef GL_PCLNTAB_H
+#define GL_PCLNTAB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "elffile.h"
+#include "error.h"
+
+struct gl_pclntab {
+	const unsigned char *data;
+	uint64_t size;
+	uint32_t magic;
+	uint8_t min_lc, ptr_size;
+	uint64_t nfunc, text_start;
+	uint64_t funcname_off, pctab_off, pcln_off;
+};
+
+struct gl_pcfunc {
+	uint64_t entry;
+	const char *name; /* points into the table; NUL-terminated there */
+	uint32_t pcsp;
+	int32_t args;
+};
+
+/* data must outlive the table (it points into the ELF image). */
+struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf);
+bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *f);
+/* Frame size (bytes below the return address) at pc; -1 if unknown. */
+int64_t gl_pclntab_spdelta(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc);
+
+#endif

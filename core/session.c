@@ -1,0 +1,352 @@
+/* The session: the entry point the shims call, argument tokenizing and
+ * option parsing, the command table, and the output of documents. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "ctx.h"
+#include "golayout/golayout.h"
+
+struct gl_session {
+	struct gl_target *target;
+	struct gl_mem mem;
+};
+
+static const struct gl_command *const commands[] = {
+	&gl_cmd_version, &gl_cmd_struct, &gl_cmd_type, &gl_cmd_value, &gl_cmd_stats,
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+struct gl_session *gl_session_create(void)
+{
+	struct gl_session *s = calloc(1, sizeof(*s));
+	if (s)
+		gl_mem_init(&s->mem);
+	return s;
+}
+
+void gl_session_destroy(struct gl_session *s)
+{
+	if (!s)
+		return;
+	gl_target_destroy(s->target);
+	gl_mem_deinit(&s->mem);
+	free(s);
+}
+
+void gl_free(void *p)
+{
+	free(p);
+}
+
+size_t gl_command_count(void)
+{
+	return NCOMMANDS;
+}
+
+const char *gl_command_name(size_t i)
+{
+	return i < NCOMMANDS ? commands[i]->name : NULL;
+}
+
+const char *gl_command_summary(size_t i)
+{
+	return i < NCOMMANDS ? commands[i]->summary : NULL;
+}
+
+const char *gl_command_help(size_t i)
+{
+	return i < NCOMMANDS ? commands[i]->help : NULL;
+}
+
+const char *gl_overview_help(void)
+{
+	return "Show how a Go program's memory is laid out.\n"
+	       "\n"
+	       "  golayout version           Go version, runtime variants, where layouts come from\n"
+	       "  golayout struct EXPR       pahole-style layout of a struct value\n"
+	       "  golayout type TYPE         layout of a named Go type\n"
+	       "  golayout value EXPR        a value: type, address, location, %v text\n"
+	       "  golayout stats             memory reads made by golayout\n"
+	       "\n"
+	       "EXPR: a local or parameter of the selected frame, a package global (main.g or\n"
+	       "g), with .field, [index] and *deref; or an address with --type TYPE.\n"
+	       "Every command takes --json (one JSON document, schema golayout/1) and\n"
+	       "--no-color. Type \"help golayout COMMAND\" for more.";
+}
+
+/* ---- context helpers ---------------------------------------------------- */
+
+struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **out)
+{
+	struct gl_session *s = c->session;
+	char path[4096];
+	if (!c->be->executable_path ||
+	    c->be->executable_path(c->be->ctx, path, sizeof(path)) != GL_BACKEND_OK || !path[0])
+		return gl_error_create(GL_ERR_NOPROCESS, "no executable loaded in the debugger");
+	if (!s->target || !gl_target_is_current(s->target, path)) {
+		gl_target_destroy(s->target);
+		s->target = NULL;
+		struct gl_error *err = gl_target_open(path, &s->target);
+		if (err)
+			return err;
+		gl_mem_flush(&s->mem);
+	}
+	*out = c->t = s->target;
+	return NULL;
+}
+
+struct gl_error *gl_ctx_need_process(struct gl_ctx *c)
+{
+	if (!c->be->has_process || !c->be->has_process(c->be->ctx))
+		return gl_error_create(GL_ERR_NOPROCESS,
+				       "no process: run the program or load a core file first");
+	return NULL;
+}
+
+json_t *gl_json_addr(uint64_t addr)
+{
+	char buf[32];
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)addr);
+	return json_string(buf);
+}
+
+void gl_json_set_addr(json_t *o, const char *key, uint64_t addr)
+{
+	json_object_set_new(o, key, gl_json_addr(addr));
+}
+
+json_t *gl_doc_new(struct gl_ctx *c, const char *kind, const char *type, bool has_addr,
+		   uint64_t addr)
+{
+	json_t *d = json_object();
+	if (!d)
+		return NULL;
+	json_object_set_new(d, "schema", json_string("golayout/1"));
+	json_object_set_new(d, "kind", json_string(kind));
+	json_object_set_new(d, "type", type ? json_string(type) : json_null());
+	json_object_set_new(d, "address", has_addr ? gl_json_addr(addr) : json_null());
+	json_object_set_new(d, "go_version", c->t ? json_string(c->t->go_version) : json_null());
+	return d;
+}
+
+const char *gl_c(struct gl_ctx *c, const char *which)
+{
+	if (!c->color)
+		return "";
+	if (!strcmp(which, "reset")) return "\033[0m";
+	if (!strcmp(which, "dim")) return "\033[2m";
+	if (!strcmp(which, "bold")) return "\033[1m";
+	if (!strcmp(which, "pad")) return "\033[33m";   /* padding: yellow */
+	if (!strcmp(which, "addr")) return "\033[36m";  /* addresses: cyan */
+	if (!strcmp(which, "type")) return "\033[32m";  /* types: green */
+	if (!strcmp(which, "err")) return "\033[31m";
+	return "";
+}
+
+/* ---- tokenizer and options ----------------------------------------------- */
+
+/* Shell-like splitting: whitespace separates, "..." and '...' group,
+ * backslash escapes inside double quotes and outside quotes. */
+static int tokenize(char *buf, char **argv, int max)
+{
+	int argc = 0;
+	char *r = buf, *w = buf;
+	while (*r) {
+		while (*r == ' ' || *r == '\t' || *r == '\n')
+			r++;
+		if (!*r)
+			break;
+		if (argc == max)
+			return -1;
+		argv[argc++] = w;
+		char q = 0;
+		while (*r && (q || (*r != ' ' && *r != '\t' && *r != '\n'))) {
+			if (q) {
+				if (*r == q) {
+					q = 0;
+					r++;
+				} else if (q == '"' && *r == '\\' && r[1]) {
+					r++;
+					*w++ = *r++;
+				} else {
+					*w++ = *r++;
+				}
+			} else if (*r == '"' || *r == '\'') {
+				q = *r++;
+			} else if (*r == '\\' && r[1]) {
+				r++;
+				*w++ = *r++;
+			} else {
+				*w++ = *r++;
+			}
+		}
+		if (*r)
+			r++;
+		*w++ = '\0';
+		/* w never overtakes r: each output byte consumed an input byte */
+	}
+	return argc;
+}
+
+static struct gl_error *parse_number(const char *opt, const char *s, long *out)
+{
+	char *end;
+	long v = strtol(s ? s : "", &end, 0);
+	if (!s || !*s || *end || v < 0)
+		return gl_error_create(GL_ERR_USAGE, "%s needs a non-negative number", opt);
+	*out = v;
+	return NULL;
+}
+
+static struct gl_error *parse_opts(const struct gl_command *cmd, int argc, char **argv,
+				   struct gl_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->limit = GL_DEFAULT_LIMIT;
+	o->index = -1;
+	struct gl_error *err;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--json")) {
+			o->json = true;
+		} else if (!strcmp(a, "--no-color")) {
+			o->no_color = true;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			o->help = true;
+		} else if ((cmd->opts & GL_OPT_LIMIT) && !strcmp(a, "--limit")) {
+			if ((err = parse_number(a, val, &o->limit)))
+				return err;
+			o->limit_set = true;
+			i++;
+		} else if ((cmd->opts & GL_OPT_LIMIT) && !strcmp(a, "--all")) {
+			o->all = true;
+		} else if ((cmd->opts & GL_OPT_SUMMARY) && !strcmp(a, "--summary")) {
+			o->summary = true;
+		} else if ((cmd->opts & GL_OPT_TYPE) && !strcmp(a, "--type")) {
+			if (!val)
+				return gl_error_create(GL_ERR_USAGE, "--type needs a Go type name");
+			o->type = val;
+			i++;
+		} else if ((cmd->opts & GL_OPT_INDEX) &&
+			   (!strcmp(a, "--bucket") || !strcmp(a, "--group"))) {
+			if ((err = parse_number(a, val, &o->index)))
+				return err;
+			i++;
+		} else if (a[0] == '-' && a[1] == '-') {
+			return gl_error_create(GL_ERR_USAGE, "unknown option %s for \"golayout %s\"", a,
+					       cmd->name);
+		} else {
+			if (o->nargs == GL_MAX_ARGS)
+				return gl_error_create(GL_ERR_USAGE, "too many arguments");
+			o->args[o->nargs++] = a;
+		}
+	}
+	if (o->help)
+		return NULL;
+	if (o->nargs < cmd->min_args)
+		return gl_error_create(GL_ERR_USAGE, "golayout %s needs %s (see help golayout %s)",
+				       cmd->name, cmd->min_args > 1 ? "more arguments" : "an argument",
+				       cmd->name);
+	if (cmd->max_args >= 0 && o->nargs > cmd->max_args)
+		return gl_error_create(GL_ERR_USAGE, "too many arguments for golayout %s", cmd->name);
+	return NULL;
+}
+
+static const struct gl_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+/* ---- running -------------------------------------------------------------- */
+
+static char *error_line(struct gl_error *err)
+{
+	char *line;
+	if (asprintf(&line, "golayout: %s", err->message) < 0)
+		return NULL;
+	return line;
+}
+
+int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char *args,
+		   unsigned flags, char **out, char **err_out)
+{
+	*out = NULL;
+	*err_out = NULL;
+	if (!s || !be || be->version < 1) {
+		*err_out = strdup("golayout: bad backend");
+		return 1;
+	}
+	char *buf = strdup(args ? args : "");
+	char *argv[GL_MAX_ARGS + 8];
+	if (!buf) {
+		*err_out = strdup("golayout: out of memory");
+		return 1;
+	}
+	int argc = tokenize(buf, argv, GL_MAX_ARGS + 8);
+	struct gl_ctx c = {.session = s, .be = be, .mem = &s->mem};
+	sb_init(&c.out);
+	struct gl_error *err = NULL;
+	json_t *doc = NULL;
+	const struct gl_command *cmd = NULL;
+	bool json_requested = false;
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--json"))
+			json_requested = true;
+
+	if (argc < 0) {
+		err = gl_error_create(GL_ERR_USAGE, "too many arguments");
+	} else if (argc == 0 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
+		sb_add(&c.out, gl_overview_help());
+	} else if (!(cmd = find_command(argv[0]))) {
+		err = gl_error_create(GL_ERR_USAGE, "unknown command \"%s\" (try: help golayout)",
+				      argv[0]);
+	} else if (!(err = parse_opts(cmd, argc - 1, argv + 1, &c.opts))) {
+		if (c.opts.help) {
+			sb_addf(&c.out, "%s\n\n%s", cmd->summary, cmd->help);
+		} else {
+			gl_mem_begin(&s->mem, be);
+			const char *nc = getenv("NO_COLOR");
+			c.color = (flags & GL_RUN_TTY) && !c.opts.no_color && !(nc && *nc) &&
+				  !c.opts.json;
+			/* Load the target first so that every document names
+			 * the Go version, even an error document. */
+			struct gl_target *t;
+			struct gl_error *terr = gl_ctx_target(&c, &t);
+			gl_error_destroy(terr);
+			err = cmd->run(&c, &doc);
+		}
+	}
+
+	if (json_requested && (err || doc)) {
+		if (!doc)
+			doc = gl_doc_new(&c, cmd ? cmd->name : "error", NULL, false, 0);
+		if (doc && err)
+			json_object_set_new(doc, "error", json_string(err->message));
+		char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+		sb_truncate(&c.out, 0);
+		if (text) {
+			sb_add(&c.out, text);
+			free(text);
+		}
+	} else {
+		if (doc && cmd->render)
+			cmd->render(&c, doc);
+		if (err)
+			*err_out = error_line(err);
+	}
+	int status = err != NULL;
+	gl_error_destroy(err);
+	json_decref(doc);
+	free(buf);
+	if (c.out.len && c.out.s[c.out.len - 1] != '\n')
+		sb_addc(&c.out, '\n');
+	*out = sb_steal(&c.out);
+	return status;
+}

@@ -1,0 +1,274 @@
+# golayout — GDB shim.  Load with:  source /path/to/golayout-gdb.py
+#
+# This file knows nothing about Go and parses no options: it registers the
+# commands listed by the core (libgolayout.so), implements the core's
+# struct gl_backend on top of gdb's Python API, hands the raw argument
+# string to gl_session_run() and prints what comes back.
+
+import ctypes
+import os
+
+import gdb
+
+# The library sits next to this script (build/ or the install dir); resolve
+# symlinks so that a linked script still finds it.  GOLAYOUT_LIB overrides.
+_gl_path = os.environ.get("GOLAYOUT_LIB") or os.path.join(
+    os.path.dirname(os.path.realpath(__file__)), "libgolayout.so")
+try:
+    # RTLD_DEEPBIND: gdb itself links elfutils' libdw, whose dwarf_* symbols
+    # share names with libdwarf's. Without it, the core's libdwarf calls would
+    # bind to libdw's functions of the same name.
+    _gl = ctypes.CDLL(_gl_path, mode=os.RTLD_LOCAL | getattr(os, "RTLD_DEEPBIND", 0))
+except OSError as e:
+    raise gdb.GdbError("golayout: cannot load %s: %s" % (_gl_path, e)) from None
+
+_u64 = ctypes.c_uint64
+_p_u64 = ctypes.POINTER(_u64)
+_ctx = ctypes.c_void_p
+_MEM = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, _u64, ctypes.c_void_p, _u64, _p_u64)
+_REG = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.c_char_p, _p_u64)
+_U64OUT = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, _p_u64)
+_PATH = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.c_void_p, ctypes.c_size_t)
+_STOPID = ctypes.CFUNCTYPE(_u64, _ctx)
+_HASPROC = ctypes.CFUNCTYPE(ctypes.c_int, _ctx)
+_LEVEL = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.POINTER(ctypes.c_uint32))
+
+
+class _Backend(ctypes.Structure):
+    # Mirrors struct gl_backend in include/golayout/golayout.h, field for
+    # field: the core reads every member the header declares.
+    _fields_ = [("version", ctypes.c_uint32), ("ctx", ctypes.c_void_p),
+                ("read_memory", _MEM), ("read_register", _REG),
+                ("frame_cfa", _U64OUT), ("selected_thread", _U64OUT),
+                ("executable_path", _PATH), ("stop_id", _STOPID),
+                ("has_process", _HASPROC), ("frame_level", _LEVEL)]
+
+
+_GL_BACKEND_VERSION = 1  # GL_BACKEND_VERSION this file was written against
+_GL_RUN_TTY = 1
+_OK, _FAIL = 0, -1
+_PAGE = 4096
+_MAX_PROBES = 4096  # bounds the search for the faulting page (16 MiB)
+
+_gl.gl_session_create.restype = ctypes.c_void_p
+_gl.gl_session_run.restype = ctypes.c_int
+_gl.gl_session_run.argtypes = [ctypes.c_void_p, ctypes.POINTER(_Backend),
+                               ctypes.c_char_p, ctypes.c_uint,
+                               ctypes.POINTER(ctypes.c_void_p),
+                               ctypes.POINTER(ctypes.c_void_p)]
+_gl.gl_free.argtypes = [ctypes.c_void_p]
+_gl.gl_free.restype = None
+_gl.gl_command_count.restype = ctypes.c_size_t
+for _f in ("gl_command_name", "gl_command_summary", "gl_command_help"):
+    getattr(_gl, _f).argtypes = [ctypes.c_size_t]
+    getattr(_gl, _f).restype = ctypes.c_char_p
+_gl.gl_overview_help.restype = ctypes.c_char_p
+
+
+# Every callback body is wrapped so that no Python exception (not even
+# KeyboardInterrupt from a Ctrl-C during a slow read) unwinds into C:
+# ctypes would print it and hand the core an undefined return value.
+
+def _readable(inf, addr):
+    try:
+        inf.read_memory(addr, 1)
+        return True
+    except BaseException:
+        return False
+
+
+def _read_memory(_, addr, buf, length, fault):
+    try:
+        if length:
+            inf = gdb.selected_inferior()
+            try:
+                data = inf.read_memory(addr, length)
+            except gdb.MemoryError:
+                # gdb does not say where the read stopped: probe page by page.
+                bad, page = addr, addr - addr % _PAGE
+                for _ in range(_MAX_PROBES):
+                    at = max(page, addr)
+                    if at >= addr + length:
+                        break
+                    if not _readable(inf, at):
+                        bad = at
+                        break
+                    page += _PAGE
+                fault[0] = bad
+                return _FAIL
+            ctypes.memmove(buf, data.tobytes(), length)
+        return _OK
+    except BaseException:
+        try:
+            fault[0] = addr
+        except BaseException:
+            pass
+        return _FAIL
+
+
+def _read_register(_, name, value):
+    try:
+        v = gdb.selected_frame().read_register(name.decode())
+        if v.is_optimized_out:  # "<not saved>" in an outer frame
+            return _FAIL
+        value[0] = int(v) & 0xFFFFFFFFFFFFFFFF  # raises if <unavailable>
+        return _OK
+    except BaseException:
+        return _FAIL
+
+
+def _selected_thread(_, tid):
+    try:
+        t = gdb.selected_thread()
+        if t is None:
+            return _FAIL
+        pid, lwp, other = t.ptid
+        tid[0] = lwp or other  # some remote targets use the third field
+        return _OK if tid[0] else _FAIL
+    except BaseException:
+        return _FAIL
+
+
+def _executable_path(_, buf, size):
+    try:
+        name = gdb.current_progspace().filename
+        if not name and gdb.objfiles():
+            name = gdb.objfiles()[0].filename
+        if not name:
+            return _FAIL
+        raw = os.fsencode(name) + b"\0"
+        if len(raw) > size:
+            return _FAIL
+        ctypes.memmove(buf, raw, len(raw))
+        return _OK
+    except BaseException:
+        return _FAIL
+
+
+def _frame_level(_, level):
+    try:
+        level[0] = gdb.selected_frame().level()
+        return _OK
+    except BaseException:
+        return _FAIL
+
+
+# gdb's Python API has no stop counter: count the events after which
+# memory may differ, so the core knows when to drop its page cache.
+_gl_stops = [1]
+
+
+def _bump(*_):
+    _gl_stops[0] += 1
+
+
+for _ev in ("stop", "cont", "exited", "new_objfile", "clear_objfiles",
+            "memory_changed", "register_changed", "inferior_call",
+            "new_inferior", "inferior_deleted"):
+    if hasattr(gdb.events, _ev):
+        getattr(gdb.events, _ev).connect(_bump)
+
+
+def _stop_id(_):
+    try:
+        # Switching inferiors fires no event: mix the inferior number in.
+        return (_gl_stops[0] << 16) | (gdb.selected_inferior().num & 0xFFFF)
+    except BaseException:
+        return 0  # "cannot tell": the core reads afresh
+
+
+def _has_process(_):
+    try:
+        inf = gdb.selected_inferior()
+        return 1 if inf.pid != 0 or inf.threads() else 0  # core files count
+    except BaseException:
+        return 0
+
+
+# The backend and its callbacks must outlive every call into the core: a
+# collected ctypes callback crashes gdb.  They live at module level, and are
+# also appended to a list on the gdb module so that sourcing this file twice
+# does not free the first set while gdb still holds commands using them.
+_gl_backend = _Backend(version=_GL_BACKEND_VERSION, ctx=None,
+                       read_memory=_MEM(_read_memory),
+                       read_register=_REG(_read_register),
+                       # frame_cfa stays NULL: gdb's Python API has no CFA,
+                       # the core computes it from the pclntab.
+                       selected_thread=_U64OUT(_selected_thread),
+                       executable_path=_PATH(_executable_path),
+                       stop_id=_STOPID(_stop_id),
+                       has_process=_HASPROC(_has_process),
+                       frame_level=_LEVEL(_frame_level))
+_gl_session = _gl.gl_session_create()
+if not hasattr(gdb, "_golayout_keepalive"):
+    gdb._golayout_keepalive = []
+gdb._golayout_keepalive.append((_gl, _gl_backend, _gl_session))
+
+
+def _gl_take(ptr):
+    if not ptr.value:
+        return None
+    try:
+        return ctypes.string_at(ptr.value).decode("utf-8", "replace")
+    finally:
+        _gl.gl_free(ptr)
+
+
+def _gl_run(args):
+    if not _gl_session:
+        raise gdb.GdbError("golayout: out of memory")
+    # gdb's sys.stdout.isatty() is always False; fd 1 is what the user sees.
+    # Colour only if gdb itself styles its output there.
+    tty = os.isatty(1) and gdb.parameter("style enabled")
+    out, err = ctypes.c_void_p(), ctypes.c_void_p()
+    _gl.gl_session_run(_gl_session, ctypes.byref(_gl_backend),
+                       args.encode("utf-8", "surrogateescape"),
+                       _GL_RUN_TTY if tty else 0,
+                       ctypes.byref(out), ctypes.byref(err))
+    out, err = _gl_take(out), _gl_take(err)
+    if out:
+        gdb.write(out if out.endswith("\n") else out + "\n")
+    if err:
+        raise gdb.GdbError(err.rstrip("\n"))  # printed as one line, no traceback
+
+
+def _gl_str(p):
+    return p.decode("utf-8", "replace") if p else ""
+
+
+class _GolayoutPrefix(gdb.Command):
+    # gdb reads the help from __doc__ when the command is created.
+    __doc__ = _gl_str(_gl.gl_overview_help())
+
+    def __init__(self):
+        super().__init__("golayout", gdb.COMMAND_DATA, gdb.COMPLETE_COMMAND, True)
+
+    def invoke(self, arg, from_tty):
+        # Reached for `golayout`, `golayout --help` and unknown subcommands
+        # (a Python prefix with invoke() accepts unknown words): the core
+        # answers them all.
+        self.dont_repeat()
+        _gl_run(arg)
+
+
+def _gl_subcommand(name, doc):
+    class _Sub(gdb.Command):
+        __doc__ = doc  # first line = summary, shown by `help golayout`
+
+        def __init__(self):
+            super().__init__("golayout " + name, gdb.COMMAND_DATA, gdb.COMPLETE_SYMBOL)
+
+        def invoke(self, arg, from_tty):
+            self.dont_repeat()  # Enter must not rerun a (possibly long) dump
+            _gl_run(name + " " + arg if arg else name)
+    return _Sub()
+
+
+gdb._golayout_keepalive.append(_GolayoutPrefix())
+for _i in range(_gl.gl_command_count()):
+    _summary = _gl_str(_gl.gl_command_summary(_i))
+    _help = _gl_str(_gl.gl_command_help(_i))
+    if not _help.startswith(_summary):  # gdb takes the summary from line 1
+        _help = _summary + "\n\n" + _help
+    gdb._golayout_keepalive.append(_gl_subcommand(
+        _gl_str(_gl.gl_command_name(_i)), _help))

@@ -1,0 +1,251 @@
+// golayout — LLDB shim.  Load with:  plugin load /path/to/libgolayout-lldb.so
+//
+// This file knows nothing about Go and parses no options: it registers the
+// commands listed by the core, implements the core's struct gl_backend on
+// top of the SB API, hands the arguments to gl_session_run() and prints
+// what comes back.
+
+#include <lldb/API/LLDB.h>
+
+#include <unistd.h>
+
+#include <cstring>
+#include <map>
+#include <string>
+
+#include "golayout/golayout.h"
+
+namespace lldb {
+bool PluginInitialize(lldb::SBDebugger debugger);
+}
+
+namespace {
+
+// Go's runtime preempts goroutines with SIGURG; lldb stops on it by default,
+// which makes a Go program stop every few milliseconds.
+const char kSigurg[] = "process handle SIGURG --stop false --notify false --pass true";
+
+// One session (parsed executable + page cache) per debugger instance.
+std::map<lldb::user_id_t, gl_session *> g_sessions;
+
+gl_session *SessionFor(lldb::SBDebugger &dbg) {
+  gl_session *&s = g_sessions[dbg.GetID()];
+  if (!s)
+    s = gl_session_create();
+  return s;
+}
+
+// What the backend callbacks look at, fixed when the command starts.
+struct Ctx {
+  lldb::SBTarget target;
+  lldb::SBProcess process;
+  lldb::SBThread thread;
+  lldb::SBFrame frame;
+};
+
+Ctx &C(void *ctx) { return *static_cast<Ctx *>(ctx); }
+
+int ReadMemory(void *ctx, uint64_t addr, void *buf, uint64_t len,
+               uint64_t *fault) {
+  if (len == 0)
+    return GL_BACKEND_OK;
+  lldb::SBError err;
+  size_t got = C(ctx).process.ReadMemory(addr, buf, len, err);
+  if (got == len && err.Success())
+    return GL_BACKEND_OK;
+  // lldb may give up on a whole large read (got == 0) even though only its
+  // tail is unmapped: find the first unreadable page by probing one byte
+  // per page from where the read stopped (bounded, 16 MiB).
+  uint64_t start = got < len ? addr + got : addr, end = addr + len;
+  *fault = start;
+  uint64_t at = start;
+  for (int i = 0; i < 4096 && at < end; i++) {
+    char byte;
+    lldb::SBError perr;
+    if (C(ctx).process.ReadMemory(at, &byte, 1, perr) != 1 || perr.Fail()) {
+      *fault = at;
+      break;
+    }
+    at = (at & ~uint64_t(4095)) + 4096;
+  }
+  return GL_BACKEND_FAIL;
+}
+
+int ReadRegister(void *ctx, const char *name, uint64_t *value) {
+  lldb::SBValue v = C(ctx).frame.FindRegister(name);
+  if (!v.IsValid())
+    return GL_BACKEND_FAIL;
+  lldb::SBError err;
+  uint64_t x = v.GetValueAsUnsigned(err, 0);
+  if (err.Fail()) // e.g. a volatile register in an outer frame
+    return GL_BACKEND_FAIL;
+  *value = x;
+  return GL_BACKEND_OK;
+}
+
+int FrameCfa(void *ctx, uint64_t *cfa) {
+  lldb::SBFrame &f = C(ctx).frame;
+  if (!f.IsValid())
+    return GL_BACKEND_FAIL;
+  lldb::addr_t a = f.GetCFA();
+  if (a == LLDB_INVALID_ADDRESS || a == 0)
+    return GL_BACKEND_FAIL;
+  *cfa = a;
+  return GL_BACKEND_OK;
+}
+
+int FrameLevel(void *ctx, uint32_t *level) {
+  lldb::SBFrame &f = C(ctx).frame;
+  if (!f.IsValid())
+    return GL_BACKEND_FAIL;
+  *level = f.GetFrameID(); // index in the thread's stack, 0 = innermost
+  return GL_BACKEND_OK;
+}
+
+int HasProcess(void *ctx);
+
+int SelectedThread(void *ctx, uint64_t *tid) {
+  lldb::SBThread &t = C(ctx).thread;
+  // An exited process still hands out its last thread: do not report it.
+  if (!HasProcess(ctx) || !t.IsValid() ||
+      t.GetThreadID() == LLDB_INVALID_THREAD_ID)
+    return GL_BACKEND_FAIL;
+  *tid = t.GetThreadID(); // the LWP on Linux
+  return GL_BACKEND_OK;
+}
+
+int ExecutablePath(void *ctx, char *buf, size_t len) {
+  lldb::SBFileSpec exe = C(ctx).target.GetExecutable();
+  if (!exe.IsValid() || len == 0)
+    return GL_BACKEND_FAIL;
+  // GetPath truncates silently and returns at most len-1: ask with one
+  // byte to spare so a path that does not fit is seen as a failure.
+  std::string path(4096, '\0');
+  uint32_t n = exe.GetPath(&path[0], path.size());
+  if (n == 0 || n >= path.size() - 1 || n >= len)
+    return GL_BACKEND_FAIL;
+  std::memcpy(buf, path.data(), n);
+  buf[n] = '\0';
+  return GL_BACKEND_OK;
+}
+
+uint64_t StopId(void *ctx) {
+  lldb::SBProcess &p = C(ctx).process;
+  if (!p.IsValid())
+    return 0; // "cannot tell": the core reads afresh
+  // Count expression stops too (an expression may write memory), and put
+  // the process's unique id on top so a new process never reuses an id.
+  return (uint64_t(p.GetUniqueID()) << 32) | p.GetStopID(true);
+}
+
+int HasProcess(void *ctx) {
+  lldb::SBProcess &p = C(ctx).process;
+  if (!p.IsValid())
+    return 0;
+  switch (p.GetState()) {
+  case lldb::eStateInvalid:
+  case lldb::eStateUnloaded:
+  case lldb::eStateDetached:
+  case lldb::eStateExited:
+    return 0;
+  default:
+    return 1; // a core file is a process in state "stopped"
+  }
+}
+
+// lldb has already split and unquoted the words; the core wants one string
+// it tokenizes shell-like, so quote again every word that needs it.
+std::string Join(const char *name, char **argv) {
+  std::string s = name;
+  for (; argv && *argv; ++argv) {
+    const char *a = *argv;
+    s += ' ';
+    if (*a && !std::strpbrk(a, " \t\n\"'\\")) {
+      s += a;
+      continue;
+    }
+    s += '"';
+    for (; *a; ++a) {
+      if (*a == '"' || *a == '\\')
+        s += '\\';
+      s += *a;
+    }
+    s += '"';
+  }
+  return s;
+}
+
+void HandleSigurg(lldb::SBDebugger &dbg) {
+  lldb::SBCommandReturnObject ignored;
+  dbg.GetCommandInterpreter().HandleCommand(kSigurg, ignored);
+}
+
+class Subcommand : public lldb::SBCommandPluginInterface {
+public:
+  explicit Subcommand(const char *name) : name_(name) {}
+
+  bool DoExecute(lldb::SBDebugger dbg, char **argv,
+                 lldb::SBCommandReturnObject &result) override {
+    Ctx ctx;
+    ctx.target = dbg.GetSelectedTarget();
+    ctx.process = ctx.target.GetProcess();
+    ctx.thread = ctx.process.GetSelectedThread();
+    ctx.frame = ctx.thread.GetSelectedFrame();
+    HandleSigurg(dbg); // for targets created after the plugin was loaded
+
+    gl_backend be = {};
+    be.version = GL_BACKEND_VERSION;
+    be.ctx = &ctx;
+    be.read_memory = ReadMemory;
+    be.read_register = ReadRegister;
+    be.frame_cfa = FrameCfa;
+    be.selected_thread = SelectedThread;
+    be.executable_path = ExecutablePath;
+    be.stop_id = StopId;
+    be.has_process = HasProcess;
+    be.frame_level = FrameLevel;
+
+    gl_session *s = SessionFor(dbg);
+    if (!s) {
+      result.SetError("golayout: out of memory");
+      return false;
+    }
+    // Colour only when lldb itself colours and its output is a terminal.
+    unsigned flags = dbg.GetUseColor() && isatty(STDOUT_FILENO) ? GL_RUN_TTY : 0;
+    char *out = nullptr, *err = nullptr;
+    int rc = gl_session_run(s, &be, Join(name_.c_str(), argv).c_str(), flags,
+                            &out, &err);
+    if (out && *out)
+      result.AppendMessage(out); // never Printf: the text is not a format
+    if (err)
+      result.SetError(err); // sets the status to failed
+    else
+      result.SetStatus(rc ? lldb::eReturnStatusFailed
+                          : lldb::eReturnStatusSuccessFinishResult);
+    gl_free(out);
+    gl_free(err);
+    return rc == 0;
+  }
+
+private:
+  std::string name_;
+};
+
+} // namespace
+
+bool lldb::PluginInitialize(lldb::SBDebugger dbg) {
+  lldb::SBCommandInterpreter ci = dbg.GetCommandInterpreter();
+  lldb::SBCommand top = ci.AddMultiwordCommand("golayout", gl_overview_help());
+  if (!top.IsValid())
+    return false;
+  for (size_t i = 0; i < gl_command_count(); i++) {
+    const char *name = gl_command_name(i);
+    // Empty auto-repeat: pressing Enter must not rerun a dump.  The
+    // Subcommand objects are owned by lldb for the life of the process.
+    top.AddCommand(name, new Subcommand(name), gl_command_summary(i),
+                   gl_command_help(i), "");
+  }
+  SessionFor(dbg);
+  HandleSigurg(dbg);
+  return true;
+}

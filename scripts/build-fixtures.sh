@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Build every fixture (tests/fixtures/<name>/, a Go module) with every
+# configuration of scripts/toolchains.txt, optimized and with -N -l:
+#   tests/fixtures/bin/<label>/<name>        default flags
+#   tests/fixtures/bin/<label>/<name>-noopt  -gcflags=all=-N -l
+# GOLAYOUT_TOOLCHAINS=label,... restricts to some configurations.
+# A binary is rebuilt only when a source of its fixture is newer or the
+# configuration changed (recorded in <binary>.stamp).
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+find_go || { echo "build-fixtures: no Go >= 1.21 on PATH (run scripts/install-deps.sh)" >&2; exit 1; }
+
+export CGO_ENABLED=0
+# -buildvcs=false: the fixtures live in a git work tree that CI clones as
+# another user may own; VCS stamping would fail there and is of no use.
+export GOFLAGS="-mod=mod -buildvcs=false"
+
+BIN=$ROOT/tests/fixtures/bin
+fixtures=()
+for d in "$ROOT"/tests/fixtures/*/; do
+	[ -f "$d/go.mod" ] && fixtures+=("$(basename "$d")")
+done
+[ ${#fixtures[@]} -gt 0 ] || { echo "build-fixtures: no fixtures" >&2; exit 1; }
+
+while read -r tc exp label; do
+	[ "$exp" = - ] && exp=""
+	mkdir -p "$BIN/$label"
+	for name in "${fixtures[@]}"; do
+		src=$ROOT/tests/fixtures/$name
+		for variant in opt noopt; do
+			out=$BIN/$label/$name
+			flags=()
+			if [ $variant = noopt ]; then
+				out=$out-noopt
+				flags=(-gcflags=all=-N\ -l)
+			fi
+			stamp="$tc GOEXPERIMENT=$exp ${flags[*]}"
+			if [ -x "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ] &&
+				[ -z "$(find "$src" -newer "$out" -print -quit)" ]; then
+				echo "up to date  $label/$(basename "$out")"
+				continue
+			fi
+			start=$SECONDS
+			if ! (cd "$src" && GOTOOLCHAIN=$tc GOEXPERIMENT=$exp go build "${flags[@]}" -o "$out" .); then
+				echo "FAILED      $label/$(basename "$out") ($stamp)" >&2
+				exit 1
+			fi
+			echo "$stamp" >"$out.stamp"
+			echo "built       $label/$(basename "$out") ($stamp, $((SECONDS - start))s)"
+		done
+	done
+done < <(configs)

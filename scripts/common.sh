@@ -1,0 +1,47 @@
+# Sourced by the other scripts (bash). Sets ROOT, puts a Go >= 1.21 on PATH
+# when one is installed but not on PATH, and lists build configurations.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# go_minor GO: prints the minor version of that go binary (22 for go1.22.3),
+# or nothing when it does not run. GOTOOLCHAIN=local: report itself, do not
+# switch to another toolchain.
+go_minor() {
+	local v
+	v=$(cd / && GOTOOLCHAIN=local "$1" env GOVERSION 2>/dev/null) || return 0
+	v=${v#go1.}
+	echo "${v%%[!0-9]*}"
+}
+
+# Prefer the go on PATH, then the usual install places; take the first that
+# can switch toolchains (GOTOOLCHAIN needs go >= 1.21).
+find_go() {
+	local g m
+	for g in "$(command -v go 2>/dev/null)" /usr/local/go/bin/go /usr/lib/go/bin/go; do
+		[ -n "$g" ] && [ -x "$g" ] || continue
+		m=$(go_minor "$g")
+		if [ -n "$m" ] && [ "$m" -ge 21 ]; then
+			PATH="$(dirname "$g"):$PATH"
+			export PATH
+			return 0
+		fi
+	done
+	return 1
+}
+
+# configs: prints "TOOLCHAIN EXPERIMENT LABEL" per line of toolchains.txt
+# (EXPERIMENT is "-" when none), keeping only the labels or toolchains listed
+# in $GOLAYOUT_TOOLCHAINS (comma or space separated) when it is set.
+configs() {
+	local want=" ${GOLAYOUT_TOOLCHAINS:-} " tc a b
+	want=${want//,/ }
+	while read -r tc a b _; do
+		case "$tc" in '' | '#'*) continue ;; esac
+		if [ -z "$b" ]; then b=$a a=-; fi
+		if [ -n "${GOLAYOUT_TOOLCHAINS:-}" ] &&
+			[[ "$want" != *" $b "* && "$want" != *" $tc "* ]]; then
+			continue
+		fi
+		echo "$tc $a $b"
+	done <"$ROOT/scripts/toolchains.txt"
+}

@@ -1,0 +1,305 @@
+"""Debugger drivers and helpers of the golayout integration tests (stdlib only).
+
+A test module (test_*.py beside this file) names its fixture and turns the
+fixture's truth into a list of Case objects. For each fixture binary and each
+debugger, run.py starts ONE debugger session that stops at main.stopHere,
+issues every case's command in order, each preceded by a marker line, and
+then checks each command's output (the one `{"schema":"golayout/1"...}` line
+it printed) against the truth the fixture wrote during that same run.
+
+Environment:
+  GOLAYOUT_BUILD      build dir holding the plugins (default: build)
+  GOLAYOUT_TOOLCHAINS labels or toolchains of scripts/toolchains.txt to test
+  GOLAYOUT_DEBUGGERS  gdb,lldb (default: both)
+  GOLAYOUT_JOBS       debugger sessions run at once (default: 2)
+  GOLAYOUT_TIMEOUT    seconds before a debugger session is killed (default: 120)
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE_BIN = ROOT / "tests" / "fixtures" / "bin"
+BUILD = Path(os.environ.get("GOLAYOUT_BUILD", "build")).resolve()
+TIMEOUT = float(os.environ.get("GOLAYOUT_TIMEOUT", "120"))
+JOBS = int(os.environ.get("GOLAYOUT_JOBS", "2"))
+SCHEMA_PREFIX = '{"schema":"golayout/1"'
+MARK = "@@GOLAYOUT-CASE "  # printed by the debugger before each case
+
+
+# ---------------------------------------------------------------- configs
+
+@dataclass
+class Config:
+    """One line of scripts/toolchains.txt."""
+    toolchain: str   # e.g. go1.25.8
+    experiment: str  # GOEXPERIMENT, "" when none
+    label: str       # directory under tests/fixtures/bin
+
+    @property
+    def go_minor(self) -> int:
+        return int(re.match(r"go1\.(\d+)", self.toolchain).group(1))
+
+    @property
+    def map_impl(self) -> str:
+        """Map implementation the binaries use: swiss maps are the default
+        from Go 1.24 on, unless GOEXPERIMENT=noswissmap (mapsplitgroup is a
+        swiss-map variant: split key/elem arrays in a group)."""
+        exps = self.experiment.split(",")
+        return "classic" if self.go_minor < 24 or "noswissmap" in exps else "swiss"
+
+    @property
+    def dwarf_version(self) -> int:
+        """DWARF version of .debug_info, checked with `readelf
+        --debug-dump=info` on every configuration: Go 1.25 made DWARF 5 the
+        default."""
+        return 4 if self.go_minor <= 24 else 5
+
+
+def configs() -> list:
+    want = set(os.environ.get("GOLAYOUT_TOOLCHAINS", "").replace(",", " ").split())
+    out = []
+    for line in (ROOT / "scripts" / "toolchains.txt").read_text().splitlines():
+        f = line.split()
+        if not f or f[0].startswith("#"):
+            continue
+        exp = f[1] if len(f) == 3 else ""
+        cfg = Config(f[0], "" if exp == "-" else exp, f[-1])
+        if not want or cfg.label in want or cfg.toolchain in want:
+            out.append(cfg)
+    return out
+
+
+# ------------------------------------------------------------------ cases
+
+@dataclass
+class Case:
+    """One step of a debugger session.
+
+    With `frame` set, the step selects that frame (in the debugger's own
+    syntax) and `check(text, ctx)` gets the raw output of the selection.
+    Otherwise `cmd` is a golayout command line (the same in both debuggers)
+    and `check(doc, ctx)` gets the one JSON document it printed, parsed.
+    A check returns a list of problems; empty means PASS."""
+    name: str
+    cmd: Optional[str] = None
+    check: Optional[Callable] = None
+    frame: Optional[int] = None
+
+
+@dataclass
+class Ctx:
+    """What a check knows about the run."""
+    cfg: Config
+    binary: Path
+    debugger: str
+    truth: dict = field(default_factory=dict)  # written during this run
+
+    @property
+    def opt(self) -> bool:
+        return not self.binary.name.endswith("-noopt")
+
+
+def select_frame(n: int, function: str) -> Case:
+    """Select frame n and check that it is `function` (e.g. main.level2)."""
+    def check(text, ctx):
+        if re.search(r"\b%s\b" % re.escape(function), text):
+            return []
+        return [f"frame {n} is not {function}"]
+    return Case(f"frame {n} is {function}", frame=n, check=check)
+
+
+def diff(problems: list, what: str, got, want):
+    """Record a problem when got != want."""
+    if got != want:
+        problems.append(f"{what}: got {got!r}, want {want!r}")
+
+
+def addr(doc: dict, key: str = "address"):
+    """The hex address string doc[key] as an int, or None when absent/bad."""
+    v = doc.get(key)
+    if isinstance(v, str) and re.fullmatch(r"0x[0-9a-fA-F]+", v):
+        return int(v, 16)
+    return None
+
+
+def check_address(problems: list, doc: dict, want: int, what="address"):
+    got = addr(doc)
+    if got is None:
+        problems.append(f"{what}: {doc.get('address')!r} is not a 0x... hex string")
+    elif got != want:
+        problems.append(f"{what}: got {got:#x}, want {want:#x}")
+
+
+def run_fixture(binary: Path) -> dict:
+    """Run a fixture without a debugger and return the truth it writes
+    (to know which names to ask about before the debugger run)."""
+    with tempfile.TemporaryDirectory(prefix="golayout-pre-") as tmp:
+        path = Path(tmp) / "truth.json"
+        subprocess.run([str(binary), str(path)], check=True, timeout=60,
+                       stdout=subprocess.DEVNULL, env=dict(os.environ, GOLAYOUT_TRUTH=""))
+        return json.loads(path.read_text())
+
+
+# --------------------------------------------------------------- drivers
+
+class Gdb:
+    name = "gdb"
+    plugin = "golayout-gdb.py"
+
+    def argv(self, binary, truth_path, steps, tmp):
+        ex = ["set width 0", "set height 0", "set confirm off",
+              f"source {BUILD / self.plugin}",
+              # gdb's default for SIGURG (Go's preemption signal) already
+              # is this; say it anyway.
+              "handle SIGURG nostop noprint pass",
+              f"set environment GOLAYOUT_TRUTH={truth_path}",
+              "break main.stopHere", "run"]
+        for i, step in enumerate(steps):
+            ex.append(f"echo {MARK}{i}\\n")
+            ex.append(f"frame {step.frame}" if step.frame is not None else step.cmd)
+        # Each -ex runs even when an earlier one failed (unlike -x FILE,
+        # which stops at the first error). auto-load off: the Go runtime's
+        # runtime-gdb.py would only print a safe-path warning.
+        argv = ["gdb", "-batch", "-nx", "-iex", "set auto-load python-scripts off"]
+        for c in ex:
+            argv += ["-ex", c]
+        return argv + [str(binary)]
+
+
+class Lldb:
+    name = "lldb"
+    plugin = "libgolayout-lldb.so"
+
+    def argv(self, binary, truth_path, steps, tmp):
+        lines = ["settings set stop-line-count-before 0",
+                 "settings set stop-line-count-after 0",
+                 f"plugin load {BUILD / self.plugin}",
+                 # lldb stops at every SIGURG (Go's async preemption) by
+                 # default; set before the launch, it applies to it.
+                 "process handle SIGURG -s false -n false -p true",
+                 "breakpoint set -n main.stopHere",
+                 f"process launch -E GOLAYOUT_TRUTH={truth_path}"]
+        for i, step in enumerate(steps):
+            lines.append(f"script print('{MARK}{i}')")
+            lines.append(f"frame select {step.frame}" if step.frame is not None else step.cmd)
+        lines.append("process kill")
+        script = Path(tmp) / "commands.lldb"
+        script.write_text("\n".join(lines) + "\n")
+        # In --batch mode every -o stops lldb at the first command that
+        # fails; `command source -e false` goes on after errors, and
+        # `-c false` after commands that resume the process (launch).
+        return ["lldb-16", "--batch", "-o", f"command source -e false -c false {script}",
+                str(binary)]
+
+
+DEBUGGERS = {"gdb": Gdb(), "lldb": Lldb()}
+
+
+def debuggers() -> list:
+    names = os.environ.get("GOLAYOUT_DEBUGGERS", "gdb,lldb").replace(",", " ").split()
+    return [DEBUGGERS[n] for n in names]
+
+
+# --------------------------------------------------------------- session
+
+@dataclass
+class Result:
+    name: str
+    ok: bool
+    problems: list
+    output: str  # what the debugger printed for this case
+
+
+@dataclass
+class Session:
+    ctx: Ctx
+    results: list
+    output: str     # everything the debugger printed
+    seconds: float
+    error: str = ""  # a problem of the session as a whole
+
+
+def run_debugger(argv, timeout=None):
+    """Run argv in its own process group with stdout+stderr merged; kill the
+    whole group (debugger, lldb-server, inferior) after `timeout` seconds.
+    Returns (output, timed_out)."""
+    timeout = TIMEOUT if timeout is None else timeout
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+        return out.decode("utf-8", "replace"), False
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        return out.decode("utf-8", "replace"), True
+
+
+def split_output(output: str, n: int) -> list:
+    """Per step, the lines printed after its marker and before the next."""
+    segs = [None] * n
+    cur = None
+    for line in output.splitlines():
+        if line.startswith(MARK):
+            try:
+                cur = int(line[len(MARK):].strip())
+                segs[cur] = []
+                continue
+            except (ValueError, IndexError):
+                pass
+        if cur is not None and 0 <= cur < n:
+            segs[cur].append(line)
+    return segs
+
+
+def check_step(step: Case, seg, ctx: Ctx) -> Result:
+    if seg is None:
+        return Result(step.name, False, ["the debugger never got to this command"], "")
+    text = "\n".join(seg)
+    if step.frame is not None:
+        problems = step.check(text, ctx)
+    else:
+        docs = [l for l in seg if l.startswith(SCHEMA_PREFIX)]
+        if len(docs) != 1:
+            return Result(step.name, False,
+                          [f"`{step.cmd}` printed {len(docs)} golayout/1 documents, want 1"], text)
+        try:
+            doc = json.loads(docs[0])
+        except ValueError as e:
+            return Result(step.name, False, [f"invalid JSON: {e}"], text)
+        try:
+            problems = step.check(doc, ctx)
+        except Exception as e:  # a malformed document, e.g. a missing key
+            problems = [f"check raised {type(e).__name__}: {e}"]
+    return Result(step.name, not problems, problems, text)
+
+
+def run_session(ctx: Ctx, steps: list) -> Session:
+    dbg = DEBUGGERS[ctx.debugger]
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="golayout-it-") as tmp:
+        truth_path = Path(tmp) / "truth.json"
+        output, timed_out = run_debugger(dbg.argv(ctx.binary, truth_path, steps, tmp))
+        error = ""
+        if timed_out:
+            error = f"{dbg.name} killed after {TIMEOUT:.0f} s"
+        try:
+            ctx.truth = json.loads(truth_path.read_text())
+        except (OSError, ValueError) as e:
+            error = (error + "; " if error else "") + \
+                f"the fixture wrote no truth ({e}): did it run to main.stopHere?"
+    segs = split_output(output, len(steps))
+    if error:
+        results = [Result(s.name, False, [error], "\n".join(seg or [])) for s, seg in zip(steps, segs)]
+    else:
+        results = [check_step(s, seg, ctx) for s, seg in zip(steps, segs)]
+    return Session(ctx, results, output, time.monotonic() - start, error)
