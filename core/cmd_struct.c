@@ -216,7 +216,7 @@ static void render(struct gl_ctx *c, json_t *d)
 	if (addr)
 		sb_addf(o, "  at %s%s%s (%s)", gl_c(c, "addr"), addr, gl_c(c, "reset"), gets(d, "where"));
 	sb_addf(o, "  [%s]\n", gets(d, "go_version"));
-	sb_addf(o, "%s  offset  size align  %-20s %s%s%s\n", gl_c(c, "dim"), "field",
+	sb_addf(o, "%s  offset  size align  %-20s %s%s\n", gl_c(c, "dim"), "field",
 		values ? "type                   value" : "type", gl_c(c, "reset"));
 	size_t np = json_array_size(pads), pi = 0, nf = json_array_size(fields);
 	for (size_t i = 0; i <= nf; i++) {
