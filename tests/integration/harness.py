@@ -8,7 +8,8 @@ then checks each command's output (the one `{"schema":"golayout/1"...}` line
 it printed) against the truth the fixture wrote during that same run.
 
 Environment:
-  GOLAYOUT_BUILD      build dir holding the plugins (default: build)
+  GOLAYOUT_BUILD      build dir holding the plugins (default: build/ of the
+                      project; a relative path is taken from the current dir)
   GOLAYOUT_TOOLCHAINS labels or toolchains of scripts/toolchains.txt to test
   GOLAYOUT_DEBUGGERS  gdb,lldb (default: both)
   GOLAYOUT_JOBS       debugger sessions run at once (default: 2)
@@ -28,7 +29,7 @@ from typing import Callable, Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_BIN = ROOT / "tests" / "fixtures" / "bin"
-BUILD = Path(os.environ.get("GOLAYOUT_BUILD", "build")).resolve()
+BUILD = Path(os.environ.get("GOLAYOUT_BUILD", ROOT / "build")).resolve()
 TIMEOUT = float(os.environ.get("GOLAYOUT_TIMEOUT", "120"))
 JOBS = int(os.environ.get("GOLAYOUT_JOBS", "2"))
 SCHEMA_PREFIX = '{"schema":"golayout/1"'
@@ -88,7 +89,8 @@ class Case:
     syntax) and `check(text, ctx)` gets the raw output of the selection.
     Otherwise `cmd` is a golayout command line (the same in both debuggers)
     and `check(doc, ctx)` gets the one JSON document it printed, parsed.
-    A check returns a list of problems; empty means PASS."""
+    A check returns a list of problems; empty means PASS. Entries that
+    start with "note: " are not problems, only shown on the PASS line."""
     name: str
     cmd: Optional[str] = None
     check: Optional[Callable] = None
@@ -217,6 +219,7 @@ class Result:
     ok: bool
     problems: list
     output: str  # what the debugger printed for this case
+    notes: list = field(default_factory=list)
 
 
 @dataclass
@@ -280,7 +283,9 @@ def check_step(step: Case, seg, ctx: Ctx) -> Result:
             problems = step.check(doc, ctx)
         except Exception as e:  # a malformed document, e.g. a missing key
             problems = [f"check raised {type(e).__name__}: {e}"]
-    return Result(step.name, not problems, problems, text)
+    notes = [p[len("note: "):] for p in problems if p.startswith("note: ")]
+    problems = [p for p in problems if not p.startswith("note: ")]
+    return Result(step.name, not problems, problems, text, notes)
 
 
 def run_session(ctx: Ctx, steps: list) -> Session:

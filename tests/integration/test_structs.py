@@ -97,7 +97,8 @@ def check_type(name):
             diff(p, "size", doc.get("size"), t["size"])
             diff(p, "align", doc.get("align"), t["align"])
             compare_fields(p, doc.get("fields"), t["fields"], LAYOUT_KEYS)
-            diff(p, "padding", doc.get("padding"), holes(t))
+            pad = [{k: h.get(k) for k in ("offset", "size")} for h in doc.get("padding") or []]
+            diff(p, "padding", pad, holes(t))
             diff(p, "best_size", doc.get("best_size"), best_size(t))
         return p
     return check
@@ -110,7 +111,7 @@ def check_value(lookup, may_be_unavailable=False):
     def check(doc, ctx):
         v, p = lookup(ctx.truth), []
         if may_be_unavailable and ctx.opt and isinstance(doc.get("error"), str) and doc["error"]:
-            return []
+            return ["note: unavailable: " + doc["error"]]
         if no_error(doc, p):
             diff(p, "kind", doc.get("kind"), "value")
             diff(p, "type", doc.get("type"), v["type"])
@@ -125,7 +126,7 @@ def check_struct(lookup, may_be_unavailable=False):
     def check(doc, ctx):
         v, p = lookup(ctx.truth), []
         if may_be_unavailable and ctx.opt and isinstance(doc.get("error"), str) and doc["error"]:
-            return []
+            return ["note: unavailable: " + doc["error"]]
         if no_error(doc, p):
             t = find_type(ctx.truth, v["type"])
             diff(p, "kind", doc.get("kind"), "struct")

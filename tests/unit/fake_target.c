@@ -1,0 +1,437 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fake_target.h"
+
+struct region {
+	uint64_t addr, len;
+	unsigned char *bytes;
+};
+
+struct reg {
+	char name[16];
+	uint64_t value;
+};
+
+#define MAX_REGS 64
+
+struct fake_target {
+	struct gl_backend be;
+	struct region *regions;
+	size_t nregions;
+	uint64_t calls, bytes;
+	struct fake_read log[FAKE_LOG_SIZE];
+	struct reg regs[MAX_REGS];
+	size_t nregs;
+	int frame_level;
+	bool has_cfa, has_thread;
+	uint64_t cfa, tid;
+	char *exe;
+	uint64_t stop_id;
+	bool has_process;
+};
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "fake_target: %s\n", msg);
+	abort();
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+/* ---- memory ---- */
+
+/* The region holding addr, or NULL. */
+static struct region *region_at(struct fake_target *ft, uint64_t addr)
+{
+	for (size_t i = 0; i < ft->nregions; i++) {
+		struct region *r = &ft->regions[i];
+		if (addr >= r->addr && addr - r->addr < r->len)
+			return r;
+	}
+	return NULL;
+}
+
+static int fk_read_memory(void *ctx, uint64_t addr, void *buf, uint64_t len, uint64_t *fault)
+{
+	struct fake_target *ft = ctx;
+	struct fake_read *log = &ft->log[ft->calls % FAKE_LOG_SIZE];
+	ft->calls++;
+	ft->bytes += len;
+	*log = (struct fake_read){.addr = addr, .len = len, .ok = true};
+	unsigned char *out = buf;
+	uint64_t done = 0, cur = addr;
+	while (done < len) {
+		struct region *r = region_at(ft, cur);
+		if (!r) {
+			log->ok = false;
+			log->fault = cur;
+			*fault = cur;
+			return GL_BACKEND_FAIL;
+		}
+		uint64_t avail = r->len - (cur - r->addr), n = len - done;
+		if (n > avail)
+			n = avail;
+		memcpy(out + done, r->bytes + (cur - r->addr), n);
+		done += n;
+		cur += n; /* may wrap to 0 at the top of the address space */
+	}
+	return GL_BACKEND_OK;
+}
+
+void fake_map(struct fake_target *ft, uint64_t addr, const void *bytes, uint64_t len)
+{
+	if (len == 0)
+		return;
+	if (addr + len - 1 < addr)
+		die("fake_map: region wraps around the address space");
+	for (size_t i = 0; i < ft->nregions; i++) {
+		struct region *r = &ft->regions[i];
+		if (addr <= r->addr + r->len - 1 && r->addr <= addr + len - 1)
+			die("fake_map: overlapping regions");
+	}
+	struct region *nr = realloc(ft->regions, (ft->nregions + 1) * sizeof(*nr));
+	if (!nr)
+		die("out of memory");
+	ft->regions = nr;
+	struct region *r = &ft->regions[ft->nregions++];
+	r->addr = addr;
+	r->len = len;
+	r->bytes = xcalloc(1, len);
+	if (bytes)
+		memcpy(r->bytes, bytes, len);
+}
+
+unsigned char fake_pattern_byte(uint64_t addr)
+{
+	return (unsigned char)(addr * 7 + 1);
+}
+
+void fake_map_pattern(struct fake_target *ft, uint64_t addr, uint64_t len)
+{
+	fake_map(ft, addr, NULL, len);
+	struct region *r = region_at(ft, addr);
+	for (uint64_t i = 0; i < len; i++)
+		r->bytes[i] = fake_pattern_byte(addr + i);
+}
+
+void fake_poke(struct fake_target *ft, uint64_t addr, const void *bytes, uint64_t len)
+{
+	const unsigned char *in = bytes;
+	for (uint64_t i = 0; i < len; i++) {
+		struct region *r = region_at(ft, addr + i);
+		if (!r)
+			die("fake_poke: address not mapped");
+		r->bytes[addr + i - r->addr] = in[i];
+	}
+}
+
+void fake_poke_u64(struct fake_target *ft, uint64_t addr, uint64_t v)
+{
+	unsigned char b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	fake_poke(ft, addr, b, 8);
+}
+
+void fake_unmap_all(struct fake_target *ft)
+{
+	for (size_t i = 0; i < ft->nregions; i++)
+		free(ft->regions[i].bytes);
+	free(ft->regions);
+	ft->regions = NULL;
+	ft->nregions = 0;
+}
+
+uint64_t fake_read_calls(const struct fake_target *ft)
+{
+	return ft->calls;
+}
+
+uint64_t fake_read_bytes(const struct fake_target *ft)
+{
+	return ft->bytes;
+}
+
+const struct fake_read *fake_read_log(const struct fake_target *ft, uint64_t i)
+{
+	if (i >= ft->calls || ft->calls - i > FAKE_LOG_SIZE)
+		return NULL;
+	return &ft->log[i % FAKE_LOG_SIZE];
+}
+
+void fake_reset_counts(struct fake_target *ft)
+{
+	ft->calls = ft->bytes = 0;
+	memset(ft->log, 0, sizeof(ft->log));
+}
+
+/* ---- registers, frame, process ---- */
+
+static int fk_read_register(void *ctx, const char *name, uint64_t *value)
+{
+	struct fake_target *ft = ctx;
+	for (size_t i = 0; i < ft->nregs; i++)
+		if (!strcmp(ft->regs[i].name, name)) {
+			*value = ft->regs[i].value;
+			return GL_BACKEND_OK;
+		}
+	return GL_BACKEND_FAIL;
+}
+
+void fake_set_reg(struct fake_target *ft, const char *name, uint64_t value)
+{
+	if (strlen(name) >= sizeof(ft->regs[0].name))
+		die("fake_set_reg: name too long");
+	for (size_t i = 0; i < ft->nregs; i++)
+		if (!strcmp(ft->regs[i].name, name)) {
+			ft->regs[i].value = value;
+			return;
+		}
+	if (ft->nregs == MAX_REGS)
+		die("fake_set_reg: too many registers");
+	strcpy(ft->regs[ft->nregs].name, name);
+	ft->regs[ft->nregs++].value = value;
+}
+
+void fake_clear_regs(struct fake_target *ft)
+{
+	ft->nregs = 0;
+}
+
+static int fk_frame_level(void *ctx, uint32_t *level)
+{
+	struct fake_target *ft = ctx;
+	if (ft->frame_level < 0)
+		return GL_BACKEND_FAIL;
+	*level = (uint32_t)ft->frame_level;
+	return GL_BACKEND_OK;
+}
+
+void fake_set_frame_level(struct fake_target *ft, int level)
+{
+	ft->frame_level = level;
+}
+
+static int fk_frame_cfa(void *ctx, uint64_t *cfa)
+{
+	struct fake_target *ft = ctx;
+	if (!ft->has_cfa)
+		return GL_BACKEND_FAIL;
+	*cfa = ft->cfa;
+	return GL_BACKEND_OK;
+}
+
+void fake_set_cfa(struct fake_target *ft, bool has, uint64_t cfa)
+{
+	ft->has_cfa = has;
+	ft->cfa = cfa;
+}
+
+static int fk_selected_thread(void *ctx, uint64_t *tid)
+{
+	struct fake_target *ft = ctx;
+	if (!ft->has_thread)
+		return GL_BACKEND_FAIL;
+	*tid = ft->tid;
+	return GL_BACKEND_OK;
+}
+
+void fake_set_thread(struct fake_target *ft, bool has, uint64_t tid)
+{
+	ft->has_thread = has;
+	ft->tid = tid;
+}
+
+static int fk_executable_path(void *ctx, char *buf, size_t len)
+{
+	struct fake_target *ft = ctx;
+	if (!ft->exe || strlen(ft->exe) >= len)
+		return GL_BACKEND_FAIL;
+	strcpy(buf, ft->exe);
+	return GL_BACKEND_OK;
+}
+
+void fake_set_exe(struct fake_target *ft, const char *path)
+{
+	free(ft->exe);
+	ft->exe = path ? strdup(path) : NULL;
+	if (path && !ft->exe)
+		die("out of memory");
+}
+
+static uint64_t fk_stop_id(void *ctx)
+{
+	return ((struct fake_target *)ctx)->stop_id;
+}
+
+void fake_set_stop_id(struct fake_target *ft, uint64_t id)
+{
+	ft->stop_id = id;
+}
+
+static int fk_has_process(void *ctx)
+{
+	return ((struct fake_target *)ctx)->has_process;
+}
+
+void fake_set_has_process(struct fake_target *ft, bool has)
+{
+	ft->has_process = has;
+}
+
+/* ---- life ---- */
+
+struct fake_target *fake_new(void)
+{
+	struct fake_target *ft = xcalloc(1, sizeof(*ft));
+	ft->be = (struct gl_backend){
+		.version = GL_BACKEND_VERSION,
+		.ctx = ft,
+		.read_memory = fk_read_memory,
+		.read_register = fk_read_register,
+		.frame_cfa = fk_frame_cfa,
+		.selected_thread = fk_selected_thread,
+		.executable_path = fk_executable_path,
+		.stop_id = fk_stop_id,
+		.has_process = fk_has_process,
+		.frame_level = fk_frame_level,
+	};
+	ft->stop_id = 1;
+	ft->has_process = true;
+	return ft;
+}
+
+void fake_free(struct fake_target *ft)
+{
+	if (!ft)
+		return;
+	fake_unmap_all(ft);
+	free(ft->exe);
+	free(ft);
+}
+
+const struct gl_backend *fake_backend(struct fake_target *ft)
+{
+	return &ft->be;
+}
+
+struct gl_backend fake_backend_copy(struct fake_target *ft)
+{
+	return ft->be;
+}
+
+/* ---- running commands ---- */
+
+void fake_run(struct gl_session *s, struct fake_target *ft, struct fake_result *r,
+	      const char *fmt, ...)
+{
+	char *args;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&args, fmt, ap) < 0)
+		die("out of memory");
+	va_end(ap);
+	memset(r, 0, sizeof(*r));
+	r->status = gl_session_run(s, fake_backend(ft), args, 0, &r->out, &r->err);
+	if (strstr(args, "--json")) {
+		json_error_t je;
+		/* Without JSON_DISABLE_EOF_CHECK jansson rejects anything after
+		 * the one value but whitespace: exactly one document. */
+		r->doc = r->out ? json_loads(r->out, JSON_REJECT_DUPLICATES, &je) : NULL;
+		if (!r->out)
+			snprintf(r->json_error, sizeof(r->json_error), "no output");
+		else if (!r->doc)
+			snprintf(r->json_error, sizeof(r->json_error), "%s (line %d col %d)", je.text,
+				 je.line, je.column);
+		else if (!json_is_object(r->doc)) {
+			snprintf(r->json_error, sizeof(r->json_error), "not an object");
+			json_decref(r->doc);
+			r->doc = NULL;
+		}
+	}
+	free(args);
+}
+
+void fake_result_free(struct fake_result *r)
+{
+	gl_free(r->out);
+	gl_free(r->err);
+	json_decref(r->doc);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *fake_doc_str(const struct fake_result *r, const char *key)
+{
+	return r->doc ? json_string_value(json_object_get(r->doc, key)) : NULL;
+}
+
+long long fake_doc_int(const struct fake_result *r, const char *key)
+{
+	json_t *v = r->doc ? json_object_get(r->doc, key) : NULL;
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+json_t *fake_doc_field(const struct fake_result *r, const char *name)
+{
+	json_t *fields = r->doc ? json_object_get(r->doc, "fields") : NULL;
+	for (size_t i = 0; i < json_array_size(fields); i++) {
+		json_t *f = json_array_get(fields, i);
+		const char *n = json_string_value(json_object_get(f, "name"));
+		if (n && !strcmp(n, name))
+			return f;
+	}
+	return NULL;
+}
+
+/* ---- test data ---- */
+
+const char *fake_testdata(const char *name)
+{
+	static char path[4096];
+	char exe[4096];
+	const char *env = getenv("GOLAYOUT_TESTDATA");
+	if (env && *env) {
+		snprintf(path, sizeof(path), "%s/%s", env, name);
+		if (access(path, R_OK) == 0)
+			return path;
+	}
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/testdata/%s", exe, name);
+	if (access(path, R_OK) == 0)
+		return path;
+	snprintf(path, sizeof(path), "%s/../../build/tests/testdata/%s", exe, name);
+	if (access(path, R_OK) == 0)
+		return path;
+	return NULL;
+}
+
+unsigned char *fake_unhex(const char *hex, uint64_t *len)
+{
+	size_t n = strlen(hex) / 2;
+	unsigned char *b = xcalloc(1, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			die("fake_unhex: bad hex");
+		b[i] = (unsigned char)v;
+	}
+	*len = n;
+	return b;
+}

@@ -1,0 +1,102 @@
+/* A fake debugger for the unit tests: a struct gl_backend that serves
+ * synthetic memory regions, a small register table and settable frame,
+ * executable, stop and process state, and counts every memory read.
+ * Plus helpers to run one golayout command through gl_session_run and to
+ * find the Go test binary built by tests/unit/build-testdata.sh. */
+#ifndef GL_FAKE_TARGET_H
+#define GL_FAKE_TARGET_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "golayout/golayout.h"
+
+struct fake_target;
+
+/* One read_memory call as the core made it. */
+struct fake_read {
+	uint64_t addr, len;
+	bool ok;
+	uint64_t fault; /* when !ok */
+};
+
+#define FAKE_LOG_SIZE 64
+
+struct fake_target *fake_new(void);
+void fake_free(struct fake_target *ft);
+/* The backend (version GL_BACKEND_VERSION, every callback set). The
+ * pointer stays valid until fake_free. */
+const struct gl_backend *fake_backend(struct fake_target *ft);
+/* A copy of the backend for tests that want to NULL some callbacks. */
+struct gl_backend fake_backend_copy(struct fake_target *ft);
+
+/* ---- memory ---- */
+/* Map len bytes at addr (copied; bytes NULL means zeros). Regions must
+ * not overlap (aborts otherwise); adjacent regions read as one. */
+void fake_map(struct fake_target *ft, uint64_t addr, const void *bytes, uint64_t len);
+/* Fill a new region with the byte pattern (addr + i) * 7 + 1, so that the
+ * expected contents of any address are known: fake_pattern_byte(). */
+void fake_map_pattern(struct fake_target *ft, uint64_t addr, uint64_t len);
+unsigned char fake_pattern_byte(uint64_t addr);
+/* Overwrite bytes that are mapped already (aborts otherwise). */
+void fake_poke(struct fake_target *ft, uint64_t addr, const void *bytes, uint64_t len);
+void fake_poke_u64(struct fake_target *ft, uint64_t addr, uint64_t v);
+void fake_unmap_all(struct fake_target *ft);
+
+/* Read counters: calls, bytes asked for, and the last FAKE_LOG_SIZE calls. */
+uint64_t fake_read_calls(const struct fake_target *ft);
+uint64_t fake_read_bytes(const struct fake_target *ft);
+/* The i-th call since the last reset (0 = first); NULL when out of range
+ * or no longer in the log. */
+const struct fake_read *fake_read_log(const struct fake_target *ft, uint64_t i);
+void fake_reset_counts(struct fake_target *ft);
+
+/* ---- registers and frame ---- */
+void fake_set_reg(struct fake_target *ft, const char *name, uint64_t value);
+void fake_clear_regs(struct fake_target *ft);
+/* level < 0: frame_level fails (the debugger cannot tell). */
+void fake_set_frame_level(struct fake_target *ft, int level);
+/* Make frame_cfa answer (has == false: it fails). */
+void fake_set_cfa(struct fake_target *ft, bool has, uint64_t cfa);
+void fake_set_thread(struct fake_target *ft, bool has, uint64_t tid);
+
+/* ---- process state ---- */
+/* path NULL: executable_path fails. */
+void fake_set_exe(struct fake_target *ft, const char *path);
+void fake_set_stop_id(struct fake_target *ft, uint64_t id);
+void fake_set_has_process(struct fake_target *ft, bool has);
+
+/* ---- running commands ---- */
+struct fake_result {
+	int status;  /* gl_session_run's return value */
+	char *out;   /* may be NULL */
+	char *err;   /* may be NULL */
+	json_t *doc; /* the parsed JSON object when the command had --json and
+			out held exactly one JSON object, else NULL */
+	char json_error[160]; /* why doc is NULL when --json was given */
+};
+
+/* Run "golayout <args>" (printf-style) through gl_session_run. */
+void fake_run(struct gl_session *s, struct fake_target *ft, struct fake_result *r,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void fake_result_free(struct fake_result *r);
+
+/* Conveniences over r->doc: a string member or NULL, an integer (or -1). */
+const char *fake_doc_str(const struct fake_result *r, const char *key);
+long long fake_doc_int(const struct fake_result *r, const char *key);
+/* The object of doc's "fields" array whose "name" is name, or NULL. */
+json_t *fake_doc_field(const struct fake_result *r, const char *name);
+
+/* ---- test data ---- */
+/* Path of a file the test-data build wrote (build-testdata.sh), searched
+ * in $GOLAYOUT_TESTDATA, then <dir of this test binary>/testdata, then
+ * <dir of this test binary>/../../build/tests/testdata. Returns a static
+ * buffer, or NULL when the file is not there. */
+const char *fake_testdata(const char *name);
+
+/* Parse hex text ("00ff..") into a malloc'd buffer; *len gets its size. */
+unsigned char *fake_unhex(const char *hex, uint64_t *len);
+
+#endif
