@@ -5,6 +5,7 @@ LLVM_DIR    ?= /usr/lib/llvm-16
 CC          ?= cc
 CXX         ?= c++
 
+Q           ?= @
 WARN        := -Wall -Wextra -Werror
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -fPIC -g -O2 $(WARN) -Iinclude -Icore -I/usr/include/libdwarf
 LIBS        := -ldwarf -lz -ljansson
@@ -32,13 +33,15 @@ unit: $(UNIT_BIN)
 
 $(BUILD)/core/%.o: core/%.c $(wildcard core/*.h) include/golayout/golayout.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(SAN) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libgolayout.a: $(CORE_OBJ)
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/libgolayout.so: $(CORE_OBJ)
-	$(CC) -shared $(SAN) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared $(SAN) -o $@ $^ $(LIBS)
 
 $(BUILD)/golayout-gdb.py: gdb/golayout-gdb.py
 	@mkdir -p $(BUILD)
@@ -46,12 +49,14 @@ $(BUILD)/golayout-gdb.py: gdb/golayout-gdb.py
 
 # The LLDB plugin carries the core inside it: one file to load.
 $(BUILD)/libgolayout-lldb.so: lldb/golayout_lldb.cpp $(CORE_OBJ) include/golayout/golayout.h
-	$(CXX) -std=c++17 -fPIC -shared -g -O2 $(WARN) $(SAN) -Iinclude -I$(LLDB_INC) \
+	@echo "  CXX     $@"
+	$(Q)$(CXX) -std=c++17 -fPIC -shared -g -O2 $(WARN) $(SAN) -Iinclude -I$(LLDB_INC) \
 	  -o $@ $< $(CORE_OBJ) -L$(LLDB_LIBDIR) -llldb $(LIBS) -Wl,-rpath,$(LLDB_LIBDIR)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/fake_target.c tests/unit/fake_target.h $(BUILD)/libgolayout.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< tests/unit/fake_target.c $(BUILD)/libgolayout.a $(LIBS) -lcmocka
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< tests/unit/fake_target.c $(BUILD)/libgolayout.a $(LIBS) -lcmocka
 
 sanitize:
 	$(MAKE) SANITIZE=1 core unit

@@ -141,6 +141,89 @@ def check_address(problems: list, doc: dict, want: int, what="address"):
         problems.append(f"{what}: got {got:#x}, want {want:#x}")
 
 
+# ---------------------------------------------- checks on the truth shape
+# Fixtures write their truth in the shape of tests/fixtures/structs: "types"
+# (name, size, align, fields), "frames" (function, depth, vars), "globals"
+# and "paths" (name, type, value, address, [fields with value]).
+
+LAYOUT_KEYS = ("name", "offset", "size", "type")
+
+
+def find_type(truth, name):
+    return next(t for t in truth["types"] if t["name"] == name)
+
+
+def find_var(truth, depth, name):
+    frame = next(f for f in truth["frames"] if f["depth"] == depth)
+    return next(v for v in frame["vars"] if v["name"] == name)
+
+
+def find_global(truth, name):
+    return next(v for v in truth["globals"] + truth["paths"] if v["name"] == name)
+
+
+def no_error(doc, problems):
+    if doc.get("error") is not None:
+        problems.append(f"error: {doc['error']}")
+        return False
+    return True
+
+
+def compare_fields(problems, got, want, keys):
+    got = [{k: f.get(k) for k in keys} for f in got or []]
+    want = [{k: f[k] for k in keys} for f in want]
+    if len(got) != len(want):
+        problems.append(f"fields: got {len(got)}, want {len(want)}: {got!r}")
+    for g, w in zip(got, want):
+        if g != w:
+            problems.append(f"field {w['name']}: got {g!r}, want {w!r}")
+
+
+def check_value(lookup, may_be_unavailable=False):
+    """`golayout value`: type, %v text and address equal to the truth. In an
+    optimized build a frame variable may instead be reported unavailable
+    (an "error"), but never with a wrong value."""
+    def check(doc, ctx):
+        v, p = lookup(ctx.truth), []
+        if may_be_unavailable and ctx.opt and isinstance(doc.get("error"), str) and doc["error"]:
+            return ["note: unavailable: " + doc["error"]]
+        if no_error(doc, p):
+            diff(p, "kind", doc.get("kind"), "value")
+            diff(p, "type", doc.get("type"), v["type"])
+            diff(p, "value", doc.get("value"), v["value"])
+            check_address(p, doc, v["address"])
+        return p
+    return check
+
+
+def check_struct(lookup, may_be_unavailable=False):
+    """`golayout struct`: layout of the value's type plus each field's %v."""
+    def check(doc, ctx):
+        v, p = lookup(ctx.truth), []
+        if may_be_unavailable and ctx.opt and isinstance(doc.get("error"), str) and doc["error"]:
+            return ["note: unavailable: " + doc["error"]]
+        if no_error(doc, p):
+            t = find_type(ctx.truth, v["type"])
+            diff(p, "kind", doc.get("kind"), "struct")
+            diff(p, "type", doc.get("type"), v["type"])
+            diff(p, "size", doc.get("size"), t["size"])
+            diff(p, "align", doc.get("align"), t["align"])
+            check_address(p, doc, v["address"])
+            compare_fields(p, doc.get("fields"), v["fields"], LAYOUT_KEYS + ("value",))
+        return p
+    return check
+
+
+def check_error(*needles):
+    """The command fails: an "error" string that mentions each needle."""
+    def check(doc, ctx):
+        e = doc.get("error")
+        if not isinstance(e, str) or not e:
+            return [f'no "error" string in {doc!r}']
+        return [f"error {e!r} does not mention {n!r}" for n in needles if n not in e]
+    return check
+
+
 def run_fixture(binary: Path) -> dict:
     """Run a fixture without a debugger and return the truth it writes
     (to know which names to ask about before the debugger run)."""
@@ -233,18 +316,20 @@ class Session:
 
 def run_debugger(argv, timeout=None):
     """Run argv in its own process group with stdout+stderr merged; kill the
-    whole group (debugger, lldb-server, inferior) after `timeout` seconds.
-    Returns (output, timed_out)."""
+    whole group (debugger, lldb-server, shell children) after `timeout`
+    seconds. The inferior dies with its tracer (PTRACE_O_EXITKILL).
+    Returns (output, returncode, timed_out)."""
     timeout = TIMEOUT if timeout is None else timeout
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
     try:
         out, _ = p.communicate(timeout=timeout)
-        return out.decode("utf-8", "replace"), False
+        timed_out = False
     except subprocess.TimeoutExpired:
         os.killpg(p.pid, signal.SIGKILL)
         out, _ = p.communicate()
-        return out.decode("utf-8", "replace"), True
+        timed_out = True
+    return out.decode("utf-8", "replace"), p.returncode, timed_out
 
 
 def split_output(output: str, n: int) -> list:
@@ -264,9 +349,10 @@ def split_output(output: str, n: int) -> list:
     return segs
 
 
-def check_step(step: Case, seg, ctx: Ctx) -> Result:
+def check_step(step: Case, seg, ctx: Ctx, rc: int) -> Result:
     if seg is None:
-        return Result(step.name, False, ["the debugger never got to this command"], "")
+        return Result(step.name, False,
+                      [f"{ctx.debugger} never got to this command (exit status {rc})"], "")
     text = "\n".join(seg)
     if step.frame is not None:
         problems = step.check(text, ctx)
@@ -293,7 +379,7 @@ def run_session(ctx: Ctx, steps: list) -> Session:
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="golayout-it-") as tmp:
         truth_path = Path(tmp) / "truth.json"
-        output, timed_out = run_debugger(dbg.argv(ctx.binary, truth_path, steps, tmp))
+        output, rc, timed_out = run_debugger(dbg.argv(ctx.binary, truth_path, steps, tmp))
         error = ""
         if timed_out:
             error = f"{dbg.name} killed after {TIMEOUT:.0f} s"
@@ -306,5 +392,5 @@ def run_session(ctx: Ctx, steps: list) -> Session:
     if error:
         results = [Result(s.name, False, [error], "\n".join(seg or [])) for s, seg in zip(steps, segs)]
     else:
-        results = [check_step(s, seg, ctx) for s, seg in zip(steps, segs)]
+        results = [check_step(s, seg, ctx, rc) for s, seg in zip(steps, segs)]
     return Session(ctx, results, output, time.monotonic() - start, error)

@@ -3,26 +3,11 @@ paths and errors. Names and values all come from the fixture's truth file
 (see tests/fixtures/structs/main.go), so a new type, local or global there
 is tested without a change here."""
 
-from harness import Case, select_frame, diff, check_address
+from harness import (Case, select_frame, diff, no_error, compare_fields, find_type,
+                     find_var, find_global, check_value, check_struct, check_error,
+                     LAYOUT_KEYS)
 
 FIXTURE = "structs"
-
-LAYOUT_KEYS = ("name", "offset", "size", "type")
-
-
-# ------------------------------------------------------------ truth lookups
-
-def find_type(truth, name):
-    return next(t for t in truth["types"] if t["name"] == name)
-
-
-def find_var(truth, depth, name):
-    frame = next(f for f in truth["frames"] if f["depth"] == depth)
-    return next(v for v in frame["vars"] if v["name"] == name)
-
-
-def find_global(truth, name):
-    return next(v for v in truth["globals"] + truth["paths"] if v["name"] == name)
 
 
 # ------------------------------------------------------- computed layouts
@@ -58,23 +43,6 @@ def best_size(t):
 
 # ----------------------------------------------------------------- checks
 
-def no_error(doc, problems):
-    if doc.get("error") is not None:
-        problems.append(f"error: {doc['error']}")
-        return False
-    return True
-
-
-def compare_fields(problems, got, want, keys):
-    got = [{k: f.get(k) for k in keys} for f in got or []]
-    want = [{k: f[k] for k in keys} for f in want]
-    if len(got) != len(want):
-        problems.append(f"fields: got {len(got)}, want {len(want)}: {got!r}")
-    for g, w in zip(got, want):
-        if g != w:
-            problems.append(f"field {w['name']}: got {g!r}, want {w!r}")
-
-
 def check_version(doc, ctx):
     p = []
     if no_error(doc, p):
@@ -101,51 +69,6 @@ def check_type(name):
             diff(p, "padding", pad, holes(t))
             diff(p, "best_size", doc.get("best_size"), best_size(t))
         return p
-    return check
-
-
-def check_value(lookup, may_be_unavailable=False):
-    """`golayout value`: type, %v text and address equal to the truth. In an
-    optimized build a frame variable may instead be reported unavailable
-    (an "error"), but never with a wrong value."""
-    def check(doc, ctx):
-        v, p = lookup(ctx.truth), []
-        if may_be_unavailable and ctx.opt and isinstance(doc.get("error"), str) and doc["error"]:
-            return ["note: unavailable: " + doc["error"]]
-        if no_error(doc, p):
-            diff(p, "kind", doc.get("kind"), "value")
-            diff(p, "type", doc.get("type"), v["type"])
-            diff(p, "value", doc.get("value"), v["value"])
-            check_address(p, doc, v["address"])
-        return p
-    return check
-
-
-def check_struct(lookup, may_be_unavailable=False):
-    """`golayout struct`: layout of the value's type plus each field's %v."""
-    def check(doc, ctx):
-        v, p = lookup(ctx.truth), []
-        if may_be_unavailable and ctx.opt and isinstance(doc.get("error"), str) and doc["error"]:
-            return ["note: unavailable: " + doc["error"]]
-        if no_error(doc, p):
-            t = find_type(ctx.truth, v["type"])
-            diff(p, "kind", doc.get("kind"), "struct")
-            diff(p, "type", doc.get("type"), v["type"])
-            diff(p, "size", doc.get("size"), t["size"])
-            diff(p, "align", doc.get("align"), t["align"])
-            check_address(p, doc, v["address"])
-            compare_fields(p, doc.get("fields"), v["fields"], LAYOUT_KEYS + ("value",))
-        return p
-    return check
-
-
-def check_error(*needles):
-    """The command fails: an "error" string that mentions each needle."""
-    def check(doc, ctx):
-        e = doc.get("error")
-        if not isinstance(e, str) or not e:
-            return [f'no "error" string in {doc!r}']
-        return [f"error {e!r} does not mention {n!r}" for n in needles if n not in e]
     return check
 
 

@@ -2,6 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fake_target.h"
@@ -351,8 +354,11 @@ void fake_run(struct gl_session *s, struct fake_target *ft, struct fake_result *
 		if (!r->out)
 			snprintf(r->json_error, sizeof(r->json_error), "no output");
 		else if (!r->doc)
-			snprintf(r->json_error, sizeof(r->json_error), "%s (line %d col %d)", je.text,
-				 je.line, je.column);
+		{
+			int n = snprintf(r->json_error, sizeof(r->json_error), "%.200s (line %d col %d)",
+					 je.text, je.line, je.column);
+			(void)n;
+		}
 		else if (!json_is_object(r->doc)) {
 			snprintf(r->json_error, sizeof(r->json_error), "not an object");
 			json_decref(r->doc);
@@ -393,18 +399,59 @@ json_t *fake_doc_field(const struct fake_result *r, const char *name)
 	return NULL;
 }
 
+/* ---- bounded runs ---- */
+
+double fake_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int fake_run_in_child(int (*fn)(void *), void *arg, unsigned timeout_ms)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork failed");
+	if (pid == 0)
+		_exit(fn(arg) == 0 ? 0 : 1);
+	double deadline = fake_now_ms() + timeout_ms;
+	int status;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0)
+			die("waitpid failed");
+		if (fake_now_ms() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return FAKE_CHILD_TIMEOUT;
+		}
+		usleep(2000);
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? FAKE_CHILD_OK : FAKE_CHILD_FAILED;
+}
+
 /* ---- test data ---- */
+
+/* path = a/b (or a/b/c), NULL when it does not fit or is not readable */
+static const char *try_path(char *path, size_t size, const char *a, const char *b, const char *c)
+{
+	int n = c ? snprintf(path, size, "%s/%s/%s", a, b, c) : snprintf(path, size, "%s/%s", a, b);
+	if (n < 0 || (size_t)n >= size || access(path, R_OK) != 0)
+		return NULL;
+	return path;
+}
 
 const char *fake_testdata(const char *name)
 {
-	static char path[4096];
+	static char path[8192];
 	char exe[4096];
 	const char *env = getenv("GOLAYOUT_TESTDATA");
-	if (env && *env) {
-		snprintf(path, sizeof(path), "%s/%s", env, name);
-		if (access(path, R_OK) == 0)
-			return path;
-	}
+	if (env && *env && try_path(path, sizeof(path), env, name, NULL))
+		return path;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
 		return NULL;
@@ -413,11 +460,8 @@ const char *fake_testdata(const char *name)
 	if (!slash)
 		return NULL;
 	*slash = '\0';
-	snprintf(path, sizeof(path), "%s/testdata/%s", exe, name);
-	if (access(path, R_OK) == 0)
-		return path;
-	snprintf(path, sizeof(path), "%s/../../build/tests/testdata/%s", exe, name);
-	if (access(path, R_OK) == 0)
+	if (try_path(path, sizeof(path), exe, "testdata", name) ||
+	    try_path(path, sizeof(path), exe, "../../build/tests/testdata", name))
 		return path;
 	return NULL;
 }

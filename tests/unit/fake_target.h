@@ -75,7 +75,7 @@ struct fake_result {
 	char *err;   /* may be NULL */
 	json_t *doc; /* the parsed JSON object when the command had --json and
 			out held exactly one JSON object, else NULL */
-	char json_error[160]; /* why doc is NULL when --json was given */
+	char json_error[256]; /* why doc is NULL when --json was given */
 };
 
 /* Run "golayout <args>" (printf-style) through gl_session_run. */
@@ -88,6 +88,16 @@ const char *fake_doc_str(const struct fake_result *r, const char *key);
 long long fake_doc_int(const struct fake_result *r, const char *key);
 /* The object of doc's "fields" array whose "name" is name, or NULL. */
 json_t *fake_doc_field(const struct fake_result *r, const char *name);
+
+/* ---- bounded runs ---- */
+/* Run fn(arg) in a forked child and wait at most timeout_ms for it.
+ * Returns FAKE_CHILD_OK when fn returned 0, FAKE_CHILD_FAILED when it
+ * returned nonzero or the child died (a crash, a sanitizer report), and
+ * FAKE_CHILD_TIMEOUT when it had to be killed: for code that might hang. */
+enum { FAKE_CHILD_OK, FAKE_CHILD_FAILED, FAKE_CHILD_TIMEOUT };
+int fake_run_in_child(int (*fn)(void *), void *arg, unsigned timeout_ms);
+/* Milliseconds of a monotonic clock. */
+double fake_now_ms(void);
 
 /* ---- test data ---- */
 /* Path of a file the test-data build wrote (build-testdata.sh), searched

@@ -1,0 +1,18 @@
+/* Where an address lives: a goroutine's stack, a section of the binary
+ * (.rodata, .data, .bss...), the Go heap, or nowhere readable. */
+#ifndef GL_HOME_H
+#define GL_HOME_H
+
+#include "ctx.h"
+
+struct gl_home {
+	char kind[16];    /* "stack", "data", "heap", "unmapped", "unknown" */
+	char desc[96];    /* "stack of goroutine 1", ".rodata", "heap" */
+	uint64_t goid;    /* for stacks */
+	uint64_t lo, hi;  /* the stack or section bounds, when known */
+};
+
+void gl_home_of(struct gl_ctx *c, uint64_t addr, struct gl_home *h);
+json_t *gl_home_json(const struct gl_home *h);
+
+#endif
