@@ -24,7 +24,7 @@ struct gl_command {
 	void (*render)(struct gl_ctx *c, json_t *doc);
 };
 
-extern const struct gl_command gl_cmd_version, gl_cmd_struct, gl_cmd_type, gl_cmd_value, gl_cmd_map, gl_cmd_slice,
+extern const struct gl_command gl_cmd_version, gl_cmd_struct, gl_cmd_type, gl_cmd_value, gl_cmd_map, gl_cmd_slice, gl_cmd_string, gl_cmd_iface, gl_cmd_chan,
 	gl_cmd_stats;
 
 #endif

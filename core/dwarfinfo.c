@@ -69,11 +69,15 @@ static bool attr_udata(Dwarf_Die die, Dwarf_Half at, uint64_t *v)
 		return false;
 	Dwarf_Unsigned u;
 	Dwarf_Signed s;
+	Dwarf_Addr ad;
 	bool ok = true;
+	/* DW_AT_go_runtime_type comes as DW_FORM_addr */
 	if (dwarf_formudata(a, &u, &e) == DW_DLV_OK)
 		*v = u;
 	else if (dwarf_formsdata(a, &s, &e) == DW_DLV_OK)
 		*v = (uint64_t)s;
+	else if (dwarf_formaddr(a, &ad, &e) == DW_DLV_OK)
+		*v = ad;
 	else
 		ok = false;
 	dwarf_dealloc_attribute(a);

@@ -382,10 +382,14 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 				(unsigned long long)data);
 			return;
 		}
+		/* fmt prints a top-level interface argument as its dynamic
+		 * value at depth 0 (so a *T shows as &{...}); nested ones one
+		 * level deeper. */
+		int dd = depth == 0 ? 0 : depth + 1;
 		if (gl_type_is_direct_iface(dyn))
-			gl_format_value(c, dyn, b + 8, sb, depth + 1);
+			gl_format_value(c, dyn, b + 8, sb, dd);
 		else
-			format_at(c, dyn, data, sb, depth + 1);
+			format_at(c, dyn, data, sb, dd);
 		return;
 	}
 	case GL_K_MAP:

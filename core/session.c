@@ -15,7 +15,7 @@ struct gl_session {
 };
 
 static const struct gl_command *const commands[] = {
-	&gl_cmd_version, &gl_cmd_map, &gl_cmd_slice, &gl_cmd_struct, &gl_cmd_type, &gl_cmd_value, &gl_cmd_stats,
+	&gl_cmd_version, &gl_cmd_map, &gl_cmd_slice, &gl_cmd_string, &gl_cmd_iface, &gl_cmd_chan, &gl_cmd_struct, &gl_cmd_type, &gl_cmd_value, &gl_cmd_stats,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

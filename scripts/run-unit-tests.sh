@@ -11,9 +11,12 @@ for dir in "$@"; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
 		found=1
 		echo "== $t"
-		if "$t"; then
+		"$t"
+		rc=$?
+		if [ $rc = 0 ]; then
 			pass=$((pass + 1))
 		else
+			echo "FAIL $t (exit status $rc)"
 			fail=$((fail + 1))
 			failed="$failed $t"
 		fi

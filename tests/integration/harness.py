@@ -7,6 +7,15 @@ issues every case's command in order, each preceded by a marker line, and
 then checks each command's output (the one `{"schema":"golayout/1"...}` line
 it printed) against the truth the fixture wrote during that same run.
 
+To add tests: write tests/fixtures/<name>/ (a main package that writes its
+truth to $GOLAYOUT_TRUTH, then calls `//go:noinline func stopHere()`), and
+tests/integration/test_<what>.py with
+    FIXTURE = "<name>"
+    def cases(truth): return [Case(...), ...]
+where `truth` comes from running the binary once without a debugger (to
+know the names to ask about); checks get the truth of the debugger run in
+ctx.truth. scripts/build-fixtures.sh builds every fixture directory.
+
 Environment:
   GOLAYOUT_BUILD      build dir holding the plugins (default: build/ of the
                       project; a relative path is taken from the current dir)

@@ -114,6 +114,26 @@ void fake_map(struct fake_target *ft, uint64_t addr, const void *bytes, uint64_t
 		memcpy(r->bytes, bytes, len);
 }
 
+void fake_map_merge(struct fake_target *ft, uint64_t addr, const void *bytes, uint64_t len)
+{
+	const unsigned char *in = bytes;
+	uint64_t i = 0;
+	while (i < len) {
+		struct region *r = region_at(ft, addr + i);
+		if (r) {
+			if (r->bytes[addr + i - r->addr] != in[i])
+				die("fake_map_merge: different bytes already mapped");
+			i++;
+			continue;
+		}
+		uint64_t j = i + 1;
+		while (j < len && !region_at(ft, addr + j))
+			j++;
+		fake_map(ft, addr + i, in + i, j - i);
+		i = j;
+	}
+}
+
 unsigned char fake_pattern_byte(uint64_t addr)
 {
 	return (unsigned char)(addr * 7 + 1);
@@ -478,4 +498,86 @@ unsigned char *fake_unhex(const char *hex, uint64_t *len)
 	}
 	*len = n;
 	return b;
+}
+
+/* ---- the Go test program ---- */
+
+const char *fake_go_binary(void)
+{
+	static char path[8192];
+	const char *p = fake_testdata("structs");
+	if (!p || access(p, X_OK) != 0 || !fake_testdata("structs.json"))
+		return NULL;
+	snprintf(path, sizeof(path), "%s", p);
+	return path;
+}
+
+json_t *fake_truth(void)
+{
+	static json_t *doc;
+	if (doc)
+		return doc;
+	const char *p = fake_testdata("structs.json");
+	if (!p)
+		return NULL;
+	json_error_t je;
+	doc = json_load_file(p, 0, &je);
+	if (!doc) {
+		fprintf(stderr, "fake_target: %s: %s\n", p, je.text);
+		die("bad truth document");
+	}
+	return doc;
+}
+
+static json_t *find_named(const char *array, const char *name)
+{
+	json_t *a = json_object_get(fake_truth(), array);
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *o = json_array_get(a, i);
+		const char *n = json_string_value(json_object_get(o, "name"));
+		if (n && !strcmp(n, name))
+			return o;
+	}
+	return NULL;
+}
+
+json_t *fake_truth_global(const char *name)
+{
+	return find_named("globals", name);
+}
+
+json_t *fake_truth_type(const char *name)
+{
+	return find_named("types", name);
+}
+
+uint64_t fake_parse_addr(const char *s)
+{
+	if (!s)
+		die("fake_parse_addr: no address");
+	char *end;
+	uint64_t v = strtoull(s, &end, 16);
+	if (*end)
+		die("fake_parse_addr: bad address");
+	return v;
+}
+
+static void map_hex(struct fake_target *ft, const char *addr, const char *hex)
+{
+	uint64_t len;
+	unsigned char *b = fake_unhex(hex ? hex : "", &len);
+	fake_map_merge(ft, fake_parse_addr(addr), b, len);
+	free(b);
+}
+
+void fake_map_global(struct fake_target *ft, json_t *g)
+{
+	map_hex(ft, json_string_value(json_object_get(g, "address")),
+		json_string_value(json_object_get(g, "hex")));
+	json_t *mem = json_object_get(g, "memory");
+	for (size_t i = 0; i < json_array_size(mem); i++) {
+		json_t *m = json_array_get(mem, i);
+		map_hex(ft, json_string_value(json_object_get(m, "address")),
+			json_string_value(json_object_get(m, "hex")));
+	}
 }

@@ -44,6 +44,10 @@ unsigned char fake_pattern_byte(uint64_t addr);
 void fake_poke(struct fake_target *ft, uint64_t addr, const void *bytes, uint64_t len);
 void fake_poke_u64(struct fake_target *ft, uint64_t addr, uint64_t v);
 void fake_unmap_all(struct fake_target *ft);
+/* Map bytes where nothing is mapped yet; where something is, it must hold
+ * the same bytes (aborts otherwise). For pieces of a real program's memory
+ * that may share or touch each other. */
+void fake_map_merge(struct fake_target *ft, uint64_t addr, const void *bytes, uint64_t len);
 
 /* Read counters: calls, bytes asked for, and the last FAKE_LOG_SIZE calls. */
 uint64_t fake_read_calls(const struct fake_target *ft);
@@ -105,6 +109,20 @@ double fake_now_ms(void);
  * <dir of this test binary>/../../build/tests/testdata. Returns a static
  * buffer, or NULL when the file is not there. */
 const char *fake_testdata(const char *name);
+
+/* The Go test program (testdata/structs.go) and its truth document
+ * (structs.json); NULL when build-testdata.sh has not been run. The
+ * document is loaded once; do not decref it. */
+const char *fake_go_binary(void);
+json_t *fake_truth(void);
+/* The truth of one global ("main.gPadded") or type ("main.Padded"), or
+ * NULL when the document lacks it. */
+json_t *fake_truth_global(const char *name);
+json_t *fake_truth_type(const char *name);
+/* Map a global's bytes at its address, and the memory it points to. */
+void fake_map_global(struct fake_target *ft, json_t *global);
+/* "0x5c2418" -> 0x5c2418 */
+uint64_t fake_parse_addr(const char *s);
 
 /* Parse hex text ("00ff..") into a malloc'd buffer; *len gets its size. */
 unsigned char *fake_unhex(const char *hex, uint64_t *len);
