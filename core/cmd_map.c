@@ -110,7 +110,7 @@ static void render_header(struct gl_ctx *c, json_t *d)
 	for (size_t i = 0; i < json_array_size(hdr); i++) {
 		json_t *f = json_array_get(hdr, i);
 		sb_addf(o, "  +%-3lld %-18s ", (long long)geti(f, "offset"), gets(f, "name"));
-		clip(o, gets(f, "type"), 20);
+		clip(o, gets(f, "type"), 19);
 		sb_pad(o, 2 + 4 + 1 + 18 + 1 + 21);
 		clip(o, gets(f, "value"), 20);
 		if (json_object_get(f, "note")) {

@@ -35,6 +35,7 @@ echo "=== golayout in gdb ==="
 	-ex 'golayout version' \
 	-ex 'golayout struct o' \
 	-ex 'golayout type main.Order' \
+	-ex 'golayout map stock' \
 	"$DEMO" </dev/null || status=1
 
 echo
@@ -48,7 +49,8 @@ echo "=== golayout in lldb ==="
 cat >"$BUILD/demo/demo.lldb" <<'EOF'
 golayout version
 golayout struct o
-golayout type main.Order
+golayout slice history
+golayout map registry --summary
 EOF
 "$LLDB" --batch --no-lldbinit \
 	-o "plugin load $BUILD/libgolayout-lldb.so" \

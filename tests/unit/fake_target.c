@@ -134,6 +134,30 @@ void fake_map_merge(struct fake_target *ft, uint64_t addr, const void *bytes, ui
 	}
 }
 
+void fake_fill_pages(struct fake_target *ft)
+{
+	size_t n = ft->nregions; /* the regions added below need no filling */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t lo = ft->regions[i].addr & ~(uint64_t)4095;
+		uint64_t last = (ft->regions[i].addr + ft->regions[i].len - 1) & ~(uint64_t)4095;
+		for (uint64_t pg = lo;; pg += 4096) {
+			for (uint64_t a = pg; a - pg < 4096;) {
+				if (region_at(ft, a)) {
+					a++;
+					continue;
+				}
+				uint64_t b = a + 1;
+				while (b - pg < 4096 && !region_at(ft, b))
+					b++;
+				fake_map(ft, a, NULL, b - a);
+				a = b;
+			}
+			if (pg == last)
+				break;
+		}
+	}
+}
+
 unsigned char fake_pattern_byte(uint64_t addr)
 {
 	return (unsigned char)(addr * 7 + 1);
@@ -506,10 +530,10 @@ const char *fake_go_binary(void)
 {
 	static char path[8192];
 	const char *p = fake_testdata("structs");
-	if (!p || access(p, X_OK) != 0 || !fake_testdata("structs.json"))
+	if (!p || access(p, X_OK) != 0)
 		return NULL;
-	snprintf(path, sizeof(path), "%s", p);
-	return path;
+	snprintf(path, sizeof(path), "%s", p); /* p is fake_testdata's buffer */
+	return fake_testdata("structs.json") ? path : NULL;
 }
 
 json_t *fake_truth(void)

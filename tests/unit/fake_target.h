@@ -48,6 +48,10 @@ void fake_unmap_all(struct fake_target *ft);
  * the same bytes (aborts otherwise). For pieces of a real program's memory
  * that may share or touch each other. */
 void fake_map_merge(struct fake_target *ft, uint64_t addr, const void *bytes, uint64_t len);
+/* Map zeros wherever nothing is mapped in the 4 KiB pages that mapped
+ * bytes touch, so every page read succeeds (and gets cached): memory as a
+ * live process has it, rather than the byte-exact pieces of a core file. */
+void fake_fill_pages(struct fake_target *ft);
 
 /* Read counters: calls, bytes asked for, and the last FAKE_LOG_SIZE calls. */
 uint64_t fake_read_calls(const struct fake_target *ft);
