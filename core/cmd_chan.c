@@ -152,9 +152,8 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		gl_json_set_addr(s, "address", buf + i * esz);
 		json_object_set_new(s, "queued", json_boolean(queued));
 		if (queued) {
-			char *txt = gl_format_value_str(c, t->elem, b + i * esz);
-			json_object_set_new(s, "value", txt ? gl_json_text(txt) : json_null());
-			free(txt);
+			json_t *txt_json = gl_format_value_json(c, t->elem, b + i * esz);
+			json_object_set_new(s, "value", txt_json);
 		}
 		json_array_append_new(ring, s);
 	}
@@ -162,9 +161,8 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		uint64_t i = (recvx + k) % size;
 		if (i >= shown)
 			continue;
-		char *txt = gl_format_value_str(c, t->elem, b + i * esz);
-		json_array_append_new(queue, txt ? gl_json_text(txt) : json_null());
-		free(txt);
+		json_t *txt_json = gl_format_value_json(c, t->elem, b + i * esz);
+		json_array_append_new(queue, txt_json);
 	}
 	free(b);
 	return NULL;

@@ -47,9 +47,8 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		struct gl_home h;
 		gl_home_of(c, data, &h);
 		json_object_set_new(d, "data_home", gl_home_json(&h));
-		char *text = gl_format_value_str(c, v.type, v.bytes);
-		json_object_set_new(d, "value", text ? gl_json_text(text) : json_null());
-		free(text);
+		json_t *text_json = gl_format_value_json(c, v.type, v.bytes);
+		json_object_set_new(d, "value", text_json);
 	} else {
 		err = gl_error_create(GL_ERR_LOOKUP, "no DWARF type for the type descriptor at 0x%llx",
 				      (unsigned long long)tp);

@@ -60,12 +60,10 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		json_t *ents = json_array();
 		for (size_t i = 0; i < w.nentries; i++) {
 			json_t *e = json_object();
-			char *k = gl_format_value_str(c, w.key_type, w.entries[i].key);
-			char *val = gl_format_value_str(c, w.elem_type, w.entries[i].elem);
-			json_object_set_new(e, "key", k ? gl_json_text(k) : json_null());
-			json_object_set_new(e, "value", val ? gl_json_text(val) : json_null());
-			free(k);
-			free(val);
+			json_t *k_json = gl_format_value_json(c, w.key_type, w.entries[i].key);
+			json_t *val_json = gl_format_value_json(c, w.elem_type, w.entries[i].elem);
+			json_object_set_new(e, "key", k_json);
+			json_object_set_new(e, "value", val_json);
 			json_array_append_new(ents, e);
 		}
 		json_object_set_new(d, "entries", ents);

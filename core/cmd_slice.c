@@ -69,9 +69,8 @@ static struct gl_error *elements_json(struct gl_ctx *c, const struct gl_type *et
 				     (unsigned long long)to, (unsigned long long)(base + from * es));
 	}
 	for (uint64_t i = 0; i < n; i++) {
-		char *s = gl_format_value_str(c, et, buf + i * es);
-		json_array_append_new(arr, s ? gl_json_text(s) : json_null());
-		free(s);
+		json_t *s_json = gl_format_value_json(c, et, buf + i * es);
+		json_array_append_new(arr, s_json);
 	}
 	free(buf);
 	return NULL;

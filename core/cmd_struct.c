@@ -40,9 +40,8 @@ static struct gl_error *run_struct(struct gl_ctx *c, json_t **docp)
 	json_object_set_new(d, "expr", gl_json_text(expr));
 	json_object_set_new(d, "where", json_string(v.where));
 	err = gl_struct_describe(c, v.type, v.bytes, d);
-	char *val = gl_format_value_str(c, v.type, v.bytes);
-	json_object_set_new(d, "value", val ? gl_json_text(val) : json_null());
-	free(val);
+	json_t *val_json = gl_format_value_json(c, v.type, v.bytes);
+	json_object_set_new(d, "value", val_json);
 	gl_value_deinit(&v);
 	return err;
 }

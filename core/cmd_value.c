@@ -22,9 +22,8 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	json_object_set_new(d, "size", json_integer((json_int_t)v.type->size));
 	json_object_set_new(d, "go_kind", json_string(gl_kind_name(v.type->kind)));
 	json_object_set_new(d, "where", json_string(v.where));
-	char *text = gl_format_value_str(c, v.type, v.bytes);
-	json_object_set_new(d, "value", text ? gl_json_text(text) : json_null());
-	free(text);
+	json_t *text_json = gl_format_value_json(c, v.type, v.bytes);
+	json_object_set_new(d, "value", text_json);
 	gl_value_deinit(&v);
 	return NULL;
 }

@@ -49,6 +49,7 @@ void gl_json_set_addr(json_t *o, const char *key, uint64_t addr);
 /* A JSON string from arbitrary bytes: invalid UTF-8 becomes U+FFFD, as
  * Go's encoding/json does. Never NULL unless out of memory. */
 json_t *gl_json_text(const char *s);
+json_t *gl_json_textn(const char *s, size_t len);
 
 /* Colours: empty strings unless colour is on. */
 const char *gl_c(struct gl_ctx *c, const char *which);

@@ -70,6 +70,7 @@ static bool attr_udata(Dwarf_Die die, Dwarf_Half at, uint64_t *v)
 	Dwarf_Unsigned u;
 	Dwarf_Signed s;
 	Dwarf_Addr ad;
+	Dwarf_Bool flag;
 	bool ok = true;
 	/* DW_AT_go_runtime_type comes as DW_FORM_addr */
 	if (dwarf_formudata(a, &u, &e) == DW_DLV_OK)
@@ -78,6 +79,8 @@ static bool attr_udata(Dwarf_Die die, Dwarf_Half at, uint64_t *v)
 		*v = (uint64_t)s;
 	else if (dwarf_formaddr(a, &ad, &e) == DW_DLV_OK)
 		*v = ad;
+	else if (dwarf_formflag(a, &flag, &e) == DW_DLV_OK)
+		*v = flag != 0;
 	else
 		ok = false;
 	dwarf_dealloc_attribute(a);

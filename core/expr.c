@@ -166,10 +166,20 @@ static struct gl_error *resolve_path(struct parser *ps, char *path, struct gl_va
 			used = 1;
 	}
 	if (!found) {
+		/* name what the user typed: "main.nosuch", not just "main" */
+		char typed[MAX_NAME] = "";
+		for (int i = 0; i < n; i++) {
+			if (strlen(typed) + strlen(comps[i]) + 2 > sizeof(typed))
+				break;
+			if (i)
+				strcat(typed, ".");
+			strcat(typed, comps[i]);
+		}
 		if (ps->have_frame && ps->frame.func)
-			return gl_error_create(GL_ERR_LOOKUP, "no variable \"%s\" in %s or its package",
-					       comps[0], ps->frame.func_name);
-		return gl_error_create(GL_ERR_LOOKUP, "no global variable \"%s\"", comps[0]);
+			return gl_error_create(GL_ERR_LOOKUP,
+					       "no variable or global \"%s\" in %s or its package", typed,
+					       ps->frame.func_name);
+		return gl_error_create(GL_ERR_LOOKUP, "no global variable \"%s\"", typed);
 	}
 	for (int i = used; i < n; i++)
 		if ((err = field_of(c, out, comps[i])))

@@ -27,15 +27,66 @@ int64_t gl_get_int(const unsigned char *p, uint64_t size)
 	return (int64_t)u;
 }
 
-/* Shortest decimal digits that read back as the same value, from C's
- * correctly rounded %e. */
+static bool round_trips(const char *buf, double v, int bits)
+{
+	return bits == 32 ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v;
+}
+
+/* Add delta (+1/-1) to the last mantissa digit of a %e string in place;
+ * false when that would change the digit count (carry out, or 1 -> 0). */
+static bool bump_last_digit(char *buf, int delta)
+{
+	char *e = strchr(buf, 'e');
+	if (!e)
+		return false;
+	for (char *p = e - 1; p >= buf; p--) {
+		if (*p == '.')
+			continue;
+		if (*p < '0' || *p > '9')
+			return false;
+		int d = *p - '0' + delta;
+		if (d >= 0 && d <= 9) {
+			*p = (char)('0' + d);
+			return !(p == buf && *p == '0');
+		}
+		*p = delta > 0 ? '0' : '9';
+	}
+	return false;
+}
+
+/* Shortest decimal digits that read back as the same value. The nearest
+ * p-digit decimal (C's correctly rounded %e) is tried first, then its
+ * neighbours: next to a power of two the round-trip interval is lopsided
+ * and a neighbour can succeed where the nearest fails. Among neighbours
+ * that both read back (a tie), the upper one wins, as in Go's strconv. */
 static void shortest_digits(double v, int bits, char *digits, int *nd, int *dp)
 {
-	char buf[64];
+	char buf[64] = "0e+00";
 	for (int prec = 0; prec < 17; prec++) {
 		snprintf(buf, sizeof(buf), "%.*e", prec, v);
-		if (bits == 32 ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v)
+		char up[64], down[64];
+		if (round_trips(buf, v, bits)) {
+			/* An exact tie (the value ends in 5 right after the last
+			 * kept digit) rounds up in Go, not to even as in C. */
+			char exact[128];
+			snprintf(exact, sizeof(exact), "%.70e", v);
+			const char *after = exact + prec + 2;
+			bool tie = *after == '5';
+			for (const char *q = after + 1; tie && *q && *q != 'e'; q++)
+				tie = *q == '0';
+			snprintf(up, sizeof(up), "%s", buf);
+			if (tie && bump_last_digit(up, 1) && round_trips(up, v, bits))
+				snprintf(buf, sizeof(buf), "%s", up);
 			break;
+		}
+		snprintf(up, sizeof(up), "%s", buf);
+		snprintf(down, sizeof(down), "%s", buf);
+		bool u = bump_last_digit(up, 1) && round_trips(up, v, bits);
+		bool d = bump_last_digit(down, -1) && round_trips(down, v, bits);
+		if (u || d) {
+			snprintf(buf, sizeof(buf), "%s", u ? up : down);
+			break;
+		}
 	}
 	/* buf is d[.ddd]e±XX */
 	int n = 0;
@@ -407,4 +458,14 @@ char *gl_format_value_str(struct gl_ctx *c, const struct gl_type *t, const unsig
 	sb_init(&sb);
 	gl_format_value(c, t, bytes, &sb, 0);
 	return sb_steal(&sb);
+}
+
+json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	gl_format_value(c, t, bytes, &sb, 0);
+	json_t *j = sb.oom ? NULL : gl_json_textn(sb.s ? sb.s : "", sb.len);
+	sb_deinit(&sb);
+	return j ? j : json_null();
 }

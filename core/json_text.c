@@ -23,16 +23,23 @@ static size_t utf8_len(const unsigned char *s)
 
 json_t *gl_json_text(const char *s)
 {
-	json_t *j = json_string(s);
+	return gl_json_textn(s, strlen(s));
+}
+
+json_t *gl_json_textn(const char *s, size_t len)
+{
+	json_t *j = json_stringn(s, len);
 	if (j)
 		return j;
-	size_t len = strlen(s);
 	char *clean = malloc(len * 3 + 1);
 	if (!clean)
 		return NULL;
 	size_t w = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_len(p);
+	const unsigned char *end = (const unsigned char *)s + len;
+	for (const unsigned char *p = (const unsigned char *)s; p < end;) {
+		size_t n = *p ? utf8_len(p) : 1; /* NUL is valid UTF-8 */
+		if (n > (size_t)(end - p))
+			n = 0;
 		if (n) {
 			memcpy(clean + w, p, n);
 			w += n;
@@ -44,7 +51,7 @@ json_t *gl_json_text(const char *s)
 		}
 	}
 	clean[w] = '\0';
-	j = json_string(clean);
+	j = json_stringn(clean, w);
 	free(clean);
 	return j;
 }

@@ -102,12 +102,10 @@ static json_t *cells_json(struct gl_ctx *c, struct gl_map_walk *w, const struct 
 						  .key_type = w->key_type, .elem_type = w->elem_type};
 			struct gl_error *err = gl_map_add_entry(c, &one, L->slot_key, kb, L->slot_elem, eb);
 			if (!err && one.nentries == 1) {
-				char *k = gl_format_value_str(c, w->key_type, one.entries[0].key);
-				char *v = gl_format_value_str(c, w->elem_type, one.entries[0].elem);
-				json_object_set_new(js, "key", k ? gl_json_text(k) : json_null());
-				json_object_set_new(js, "value", v ? gl_json_text(v) : json_null());
-				free(k);
-				free(v);
+				json_t *k_json = gl_format_value_json(c, w->key_type, one.entries[0].key);
+				json_t *v_json = gl_format_value_json(c, w->elem_type, one.entries[0].elem);
+				json_object_set_new(js, "key", k_json);
+				json_object_set_new(js, "value", v_json);
 			} else {
 				json_object_set_new(js, "error", gl_json_text(err ? err->message : "?"));
 			}

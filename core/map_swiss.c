@@ -155,12 +155,10 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map_walk *w,
 			struct gl_error *err = gl_map_add_entry(c, &one, L->slot_key, kb, L->slot_elem, eb);
 			if (!err && one.nentries == 1) {
 				tmp = one.entries[0];
-				char *k = gl_format_value_str(c, w->key_type, tmp.key);
-				char *v = gl_format_value_str(c, w->elem_type, tmp.elem);
-				json_object_set_new(js, "key", k ? gl_json_text(k) : json_null());
-				json_object_set_new(js, "value", v ? gl_json_text(v) : json_null());
-				free(k);
-				free(v);
+				json_t *k_json = gl_format_value_json(c, w->key_type, tmp.key);
+				json_t *v_json = gl_format_value_json(c, w->elem_type, tmp.elem);
+				json_object_set_new(js, "key", k_json);
+				json_object_set_new(js, "value", v_json);
 			} else {
 				json_object_set_new(js, "error", gl_json_text(err ? err->message : "?"));
 			}

@@ -159,7 +159,7 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 		return gl_error_create(GL_ERR_NOPROCESS, "no process");
 	if (len == 0)
 		return NULL;
-	if (addr + len < addr)
+	if (addr + (len - 1) < addr)
 		return gl_error_fault(addr, "cannot read memory at 0x%llx", (unsigned long long)addr);
 	m->stats.requests++;
 	m->cmd_stats.requests++;
@@ -172,7 +172,7 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 		if (!page_find(m, pg)) {
 			all_cached = false;
 			uint64_t run = pg;
-			while (run + GL_PAGE_SIZE <= last && !page_find(m, run + GL_PAGE_SIZE))
+			while (run < last && !page_find(m, run + GL_PAGE_SIZE))
 				run += GL_PAGE_SIZE;
 			fetch_run(m, pg, (run - pg) / GL_PAGE_SIZE + 1);
 			pg = run;
@@ -187,8 +187,11 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 	unsigned char *out = buf;
 	for (uint64_t pg = first;; pg += GL_PAGE_SIZE) {
 		struct gl_page *p = page_find(m, pg);
+		/* inclusive ends: the page at the top of the address space
+		 * would overflow pg + GL_PAGE_SIZE */
 		uint64_t lo = addr > pg ? addr : pg;
-		uint64_t hi = addr + len < pg + GL_PAGE_SIZE ? addr + len : pg + GL_PAGE_SIZE;
+		uint64_t last_byte = addr + len - 1, pg_last = pg + (GL_PAGE_SIZE - 1);
+		uint64_t hi = (last_byte < pg_last ? last_byte : pg_last) + 1;
 		if (!p) /* no memory to cache: read the piece directly */
 			return read_direct(m, addr, buf, len);
 		if (p->bad) {

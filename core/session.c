@@ -61,20 +61,27 @@ const char *gl_command_help(size_t i)
 	return i < NCOMMANDS ? commands[i]->help : NULL;
 }
 
+/* Built once from the command table, so it can never miss a command. */
 const char *gl_overview_help(void)
 {
-	return "Show how a Go program's memory is laid out.\n"
-	       "\n"
-	       "  golayout version           Go version, runtime variants, where layouts come from\n"
-	       "  golayout struct EXPR       pahole-style layout of a struct value\n"
-	       "  golayout type TYPE         layout of a named Go type\n"
-	       "  golayout value EXPR        a value: type, address, location, %v text\n"
-	       "  golayout stats             memory reads made by golayout\n"
-	       "\n"
-	       "EXPR: a local or parameter of the selected frame, a package global (main.g or\n"
-	       "g), with .field, [index] and *deref; or an address with --type TYPE.\n"
-	       "Every command takes --json (one JSON document, schema golayout/1) and\n"
-	       "--no-color. Type \"help golayout COMMAND\" for more.";
+	static char text[4096];
+	if (text[0])
+		return text;
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_add(&sb, "Show how a Go program's memory is laid out.\n\n");
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		sb_addf(&sb, "  golayout %s", commands[i]->name);
+		sb_pad(&sb, 22);
+		sb_addf(&sb, "%s\n", commands[i]->summary);
+	}
+	sb_add(&sb, "\nEXPR: a local or parameter of the selected frame, a package global (main.g or\n"
+		    "g), with .field, [index] and *deref; or an address with --type TYPE.\n"
+		    "Every command takes --json (one JSON document, schema golayout/1) and\n"
+		    "--no-color. Type \"help golayout COMMAND\" for more.");
+	snprintf(text, sizeof(text), "%s", sb.s ? sb.s : "");
+	sb_deinit(&sb);
+	return text;
 }
 
 /* ---- context helpers ---------------------------------------------------- */

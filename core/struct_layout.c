@@ -74,9 +74,8 @@ struct gl_error *gl_struct_describe(struct gl_ctx *c, const struct gl_type *t,
 		if (f->embedded)
 			json_object_set_new(jf, "embedded", json_true());
 		if (bytes && f->offset + f->type->size <= t->size) {
-			char *v = gl_format_value_str(c, f->type, bytes + f->offset);
-			json_object_set_new(jf, "value", v ? gl_json_text(v) : json_null());
-			free(v);
+			json_t *v_json = gl_format_value_json(c, f->type, bytes + f->offset);
+			json_object_set_new(jf, "value", v_json);
 		}
 		json_array_append_new(fields, jf);
 		if (f->offset + f->type->size > end)

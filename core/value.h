@@ -34,6 +34,8 @@ int64_t gl_get_int(const unsigned char *p, uint64_t size);
 void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
 		     struct strbuf *sb, int depth);
 char *gl_format_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
+/* The %v text as a JSON string, NUL bytes and all (json_null on OOM). */
+json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
 /* Go's strconv 'g' shortest formatting, as %v prints floats. */
 void gl_format_float(double v, int bits, bool plus, struct strbuf *sb);
 

@@ -394,7 +394,8 @@ void fake_run(struct gl_session *s, struct fake_target *ft, struct fake_result *
 		json_error_t je;
 		/* Without JSON_DISABLE_EOF_CHECK jansson rejects anything after
 		 * the one value but whitespace: exactly one document. */
-		r->doc = r->out ? json_loads(r->out, JSON_REJECT_DUPLICATES, &je) : NULL;
+		r->doc = r->out ? json_loads(r->out, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je)
+				: NULL;
 		if (!r->out)
 			snprintf(r->json_error, sizeof(r->json_error), "no output");
 		else if (!r->doc)
@@ -545,7 +546,7 @@ json_t *fake_truth(void)
 	if (!p)
 		return NULL;
 	json_error_t je;
-	doc = json_load_file(p, 0, &je);
+	doc = json_load_file(p, JSON_ALLOW_NUL, &je);
 	if (!doc) {
 		fprintf(stderr, "fake_target: %s: %s\n", p, je.text);
 		die("bad truth document");

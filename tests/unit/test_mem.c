@@ -78,6 +78,47 @@ static void read_fault(struct fx *f, uint64_t addr, uint64_t len, uint64_t want_
 	free(buf);
 }
 
+/* The fixture itself: what the other tests rely on. */
+static void test_fake_backend(void **state)
+{
+	struct fx *f = *state;
+	const struct gl_backend *be = fake_backend(f->ft);
+	unsigned char b[32];
+	fake_map_pattern(f->ft, 0x5000, 16);
+	fake_map_pattern(f->ft, 0x5010, 8); /* adjacent: reads as one */
+	uint64_t fault = 0;
+	assert_int_equal(be->read_memory(be->ctx, 0x5004, b, 20, &fault), GL_BACKEND_OK);
+	assert_pattern(b, 0x5004, 20);
+	assert_int_equal(be->read_memory(be->ctx, 0x5004, b, 21, &fault), GL_BACKEND_FAIL);
+	assert_int_equal(fault, 0x5018);
+	assert_int_equal(be->read_memory(be->ctx, 0x4fff, b, 2, &fault), GL_BACKEND_FAIL);
+	assert_int_equal(fault, 0x4fff);
+	assert_int_equal(fake_read_calls(f->ft), 3);
+	assert_int_equal(fake_read_bytes(f->ft), 43);
+	assert_false(fake_read_log(f->ft, 1)->ok);
+	assert_int_equal(fake_read_log(f->ft, 1)->fault, 0x5018);
+	uint64_t v;
+	fake_set_reg(f->ft, "rip", 0x1234);
+	assert_int_equal(be->read_register(be->ctx, "rip", &v), GL_BACKEND_OK);
+	assert_int_equal(v, 0x1234);
+	assert_int_equal(be->read_register(be->ctx, "rax", &v), GL_BACKEND_FAIL);
+	uint32_t level;
+	fake_set_frame_level(f->ft, 2);
+	assert_int_equal(be->frame_level(be->ctx, &level), GL_BACKEND_OK);
+	assert_int_equal(level, 2);
+	fake_set_frame_level(f->ft, -1);
+	assert_int_equal(be->frame_level(be->ctx, &level), GL_BACKEND_FAIL);
+	char path[64];
+	assert_int_equal(be->executable_path(be->ctx, path, sizeof(path)), GL_BACKEND_FAIL);
+	fake_set_exe(f->ft, "/bin/true");
+	assert_int_equal(be->executable_path(be->ctx, path, sizeof(path)), GL_BACKEND_OK);
+	assert_string_equal(path, "/bin/true");
+	fake_set_stop_id(f->ft, 9);
+	assert_int_equal(be->stop_id(be->ctx), 9);
+	fake_set_has_process(f->ft, false);
+	assert_int_equal(be->has_process(be->ctx), 0);
+}
+
 static void test_second_read_is_cached(void **state)
 {
 	struct fx *f = *state;
@@ -356,6 +397,7 @@ static void test_no_backend(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fake_backend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_read_is_cached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multi_page_run_is_one_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_only_missing_pages_are_fetched, setup, teardown),

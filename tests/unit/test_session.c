@@ -96,6 +96,12 @@ static void assert_doc(const struct fake_result *r, const char *kind)
 			fail_msg("document lacks \"%s\": %s", keys[i], r->out);
 	if (kind)
 		assert_string_equal(fake_doc_str(r, "kind"), kind);
+	/* "error" exactly when the command failed */
+	json_t *e = json_object_get(r->doc, "error");
+	if (r->status != 0 && !json_is_string(e))
+		fail_msg("failed command, but no \"error\" string in: %s", r->out);
+	if (r->status == 0 && e)
+		fail_msg("command succeeded, but the document has \"error\": %s", r->out);
 	json_t *addr = json_object_get(r->doc, "address");
 	assert_true(json_is_null(addr) || json_is_string(addr));
 	json_t *type = json_object_get(r->doc, "type");
@@ -443,6 +449,56 @@ static void test_embedded_field_go(void **state)
 	}
 }
 
+static void test_type_text_go(void **state)
+{
+	NEED_GO();
+	struct fx *f = *state;
+	json_t *types = json_object_get(fake_truth(), "types");
+	for (size_t i = 0; i < json_array_size(types); i++) {
+		json_t *tt = json_array_get(types, i);
+		const char *name = json_string_value(json_object_get(tt, "name"));
+		RUN(f, "type %s", name);
+		assert_int_equal(f->r.status, 0);
+		assert_null(f->r.err);
+		char head[256];
+		snprintf(head, sizeof(head), "%s  size %lld, align %lld", name,
+			 (long long)json_integer_value(json_object_get(tt, "size")),
+			 (long long)json_integer_value(json_object_get(tt, "align")));
+		if (!f->r.out || strncmp(f->r.out, head, strlen(head)) != 0)
+			fail_msg("type %s: text does not start with \"%s\":\n%s", name, head,
+				 f->r.out ? f->r.out : "(null)");
+		assert_null(strchr(f->r.out, '\033')); /* no colour without a tty */
+	}
+}
+
+/* Colour only on a terminal, and never with --no-color, NO_COLOR or --json. */
+static void test_color_go(void **state)
+{
+	NEED_GO();
+	struct fx *f = *state;
+	const char *argv[] = {"type main.Padded", "type main.Padded --no-color",
+			      "type main.Padded --json"};
+	const bool want_esc[] = {true, false, false};
+	unsetenv("NO_COLOR");
+	for (size_t i = 0; i < 3; i++) {
+		char *out, *err;
+		int st = gl_session_run(f->s, fake_backend(f->ft), argv[i], GL_RUN_TTY, &out, &err);
+		assert_int_equal(st, 0);
+		assert_non_null(out);
+		if ((strchr(out, '\033') != NULL) != want_esc[i])
+			fail_msg("%s on a tty: colour %s", argv[i], want_esc[i] ? "missing" : "present");
+		gl_free(out);
+		gl_free(err);
+	}
+	setenv("NO_COLOR", "1", 1);
+	char *out, *err;
+	assert_int_equal(gl_session_run(f->s, fake_backend(f->ft), argv[0], GL_RUN_TTY, &out, &err), 0);
+	unsetenv("NO_COLOR");
+	assert_null(strchr(out, '\033'));
+	gl_free(out);
+	gl_free(err);
+}
+
 static void test_type_errors_go(void **state)
 {
 	NEED_GO();
@@ -488,6 +544,9 @@ static void test_globals_go(void **state)
 	int failures = 0;
 	for (size_t i = 0; i < json_array_size(globals); i++) {
 		json_t *g = json_array_get(globals, i);
+		const char *gname = json_string_value(json_object_get(g, "name"));
+		if (strstr(gname, "Nul"))
+			continue; /* test_string_with_nul_go */
 		fake_unmap_all(f->ft);
 		fake_set_stop_id(f->ft, 100 + i); /* new memory: a new stop */
 		fake_map_global(f->ft, g);
@@ -505,6 +564,39 @@ static void test_globals_go(void **state)
 	}
 	if (failures)
 		fail_msg("%d globals print differently from Go", failures);
+}
+
+/* A Go string may hold NUL bytes; fmt prints them raw, and nothing after
+ * them may be lost (the JSON string carries them as \u0000). */
+static void test_string_with_nul_go(void **state)
+{
+	NEED_GO();
+	struct fx *f = *state;
+	const char *names[] = {"main.gNulStr", "main.gNulStruct"};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *g = fake_truth_global(names[i]);
+		assert_non_null(g);
+		fake_map_global(f->ft, g);
+		RUN(f, "value %s --json", names[i]);
+		assert_int_equal(f->r.status, 0);
+		json_t *want = json_object_get(g, "value");
+		json_t *got = json_object_get(f->r.doc, "value");
+		assert_non_null(got);
+		size_t wl = json_string_length(want), gl = json_string_length(got);
+		if (wl != gl || memcmp(json_string_value(want), json_string_value(got), wl) != 0)
+			fail_msg("value %s: golayout gives %zu bytes \"%s\"..., Go prints %zu bytes",
+				 names[i], gl, json_string_value(got), wl);
+	}
+	/* and in a struct layout: the field's value and the whole value */
+	json_t *g = fake_truth_global("main.gNulStruct");
+	RUN(f, "struct main.gNulStruct --json");
+	assert_int_equal(f->r.status, 0);
+	json_t *fs = json_object_get(fake_doc_field(&f->r, "S"), "value");
+	assert_int_equal(json_string_length(fs), 3);
+	assert_memory_equal(json_string_value(fs), "a\0b", 3);
+	json_t *whole = json_object_get(f->r.doc, "value"), *want = json_object_get(g, "value");
+	assert_int_equal(json_string_length(whole), json_string_length(want));
+	assert_memory_equal(json_string_value(whole), json_string_value(want), json_string_length(want));
 }
 
 static void test_struct_global_fields_go(void **state)
@@ -626,8 +718,11 @@ int main(void)
 		G(test_version_go),
 		G(test_type_layouts_go),
 		G(test_embedded_field_go),
+		G(test_type_text_go),
+		G(test_color_go),
 		G(test_type_errors_go),
 		G(test_globals_go),
+		G(test_string_with_nul_go),
 		G(test_struct_global_fields_go),
 		G(test_global_needs_process_go),
 		G(test_unknown_global_error_go),

@@ -55,6 +55,12 @@ type Tail struct {
 
 type Small struct{ a, b byte }
 
+// NulStruct holds a string with a NUL byte inside: fmt prints it raw.
+type NulStruct struct {
+	S string
+	N int
+}
+
 // Scalars has one field of each scalar kind.
 type Scalars struct {
 	I8   int8
@@ -92,6 +98,8 @@ var (
 	gScalars = Scalars{I8: -8, I16: -16, I32: -32, I64: math.MinInt64, U8: 255, U16: 65535,
 		U32: math.MaxUint32, U64: 1 << 63, F32: 1.0 / 3, F64: 1e21, C64: complex(0.5, 1e7),
 		C128: complex(-0.0, math.Inf(1)), Ok: true}
+	gNulStr    = "a\x00b"
+	gNulStruct = NulStruct{S: "a\x00b", N: 7}
 )
 
 type fieldTruth struct {
@@ -244,6 +252,8 @@ func main() {
 			recGlobal("main.gTail", &gTail),
 			recGlobal("main.gSmall", &gSmall),
 			recGlobal("main.gScalars", &gScalars),
+			recGlobal("main.gNulStr", &gNulStr),
+			recGlobal("main.gNulStruct", &gNulStruct),
 		},
 	}
 	// Cross-check the reflect offsets against unsafe.Offsetof, the

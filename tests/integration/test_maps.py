@@ -1,0 +1,380 @@
+"""Checks on the `maps` fixture: `golayout map` and `golayout value` of maps,
+against what the program itself says (tests/fixtures/maps: fmt %v of every
+entry, len, and the runtime header read through unsafe).
+
+One debugger session per binary and debugger, as for every module; the
+commands that bound the number of memory reads come first, while golayout's
+page cache (kept for as long as the process stays stopped) is still cold.
+"""
+
+from collections import Counter
+
+from harness import Case, diff, no_error, check_error, select_frame
+
+FIXTURE = "maps"
+
+# Reads of target memory (calls to the debugger's read-memory function) one
+# `golayout map --json` may make, with a cold page cache. golayout reads
+# whole runs of adjacent 4 KiB pages at once, so the count follows the
+# number of separate heap objects, not of entries.
+#
+# 1000-entry map[string]int (gBig): measured 4-9 on every configuration,
+# both debuggers (swiss: header, directory, 2 tables and their 2 group
+# arrays, then the key strings, which sit together in a few spans; classic:
+# the 256-bucket array, a few overflow buckets, the key strings). 64 leaves
+# room for another allocation pattern of the runtime while still catching a
+# read per entry (1000) or per bucket/group (256).
+READS_1000 = 64
+
+
+def reads_huge_bound(truth_map, impl):
+    """100000-entry map[int]int (gHuge). Swiss: 128 tables of 1024 slots;
+    each table (32 bytes, in shared spans) and its 17 KiB group array is a
+    separate object, so about one read per table plus the directory:
+    measured 130-136. Bound: 2 reads per table + 16.
+    Classic: one read for the 2.3 MB bucket array (2^14 buckets), plus the
+    ~2700 overflow buckets, 144 bytes each, allocated one by one but packed
+    in 8 KiB spans that the page cache merges when adjacent: measured 60-100.
+    Bound: 2 + one read per 4 KiB page of overflow buckets, which is what a
+    cache reading page by page would need (about 100)... plus slack: 256."""
+    if impl == "swiss":
+        return 2 * len(truth_map["header"]["tables"]) + 16
+    return 256
+
+
+# ------------------------------------------------------------- helpers
+
+def find_map(truth, name):
+    return next(m for m in truth["maps"] if m["name"] == name)
+
+
+def as_int(v):
+    """A header value as golayout prints it ("42", "0x2a") as an int."""
+    if isinstance(v, bool) or v is None:
+        return v
+    if isinstance(v, int):
+        return v
+    try:
+        return int(str(v), 0)
+    except ValueError:
+        return v
+
+
+def hexaddr(n):
+    return None if not n else f"0x{n:x}"
+
+
+def header_values(doc):
+    return {f.get("name"): f.get("value") for f in doc.get("header") or []}
+
+
+def entry_pairs(doc):
+    return [(e.get("key"), e.get("value")) for e in doc.get("entries") or []]
+
+
+def compare_entries(p, doc, m):
+    """Entries as a multiset equal to the truth; also in fmt's order where
+    the fixture knows it (string and int keys)."""
+    got = entry_pairs(doc)
+    want = [tuple(e) for e in m["entries"]]
+    if Counter(got) != Counter(want):
+        missing = list((Counter(want) - Counter(got)).elements())
+        extra = list((Counter(got) - Counter(want)).elements())
+        p.append(f"entries: {len(got)} got, {len(want)} want; missing {missing[:5]!r}"
+                 f"{' ...' if len(missing) > 5 else ''}; unexpected {extra[:5]!r}"
+                 f"{' ...' if len(extra) > 5 else ''}")
+    elif m.get("sorted") and got != want:
+        p.append("entries: not in fmt's order (sorted keys)")
+    diff(p, "entries_truncated", doc.get("entries_truncated"), False)
+
+
+def unavailable(doc, ctx, m):
+    """In an optimized build a local may be optimized away: accept an
+    error there, and only there."""
+    return (ctx.opt and m["kind"] == "local" and isinstance(doc.get("error"), str)
+            and bool(doc["error"]))
+
+
+def check_header(p, doc, m, ctx, summary=False):
+    """Header fields, and the swiss directory and tables (not drawn with
+    --summary)."""
+    h, hv = m["header"], header_values(doc)
+    if ctx.truth["map_impl"] == "classic":
+        for k in ("count", "flags", "B", "noverflow", "nevacuate"):
+            diff(p, f"header {k}", as_int(hv.get(k)), h[k])
+        diff(p, "header buckets", as_int(hv.get("buckets")), h["buckets"])
+        diff(p, "header oldbuckets", as_int(hv.get("oldbuckets")), h["oldbuckets"])
+        diff(p, "B", doc.get("B"), h["B"])
+        diff(p, "nbuckets", doc.get("nbuckets"), 1 << h["B"])
+        diff(p, "growing", doc.get("growing"), h["growing"])
+        if h["growing"]:
+            diff(p, "oldbuckets", as_int(doc.get("oldbuckets")), h["oldbuckets"])
+            diff(p, "nevacuate", doc.get("nevacuate"), h["nevacuate"])
+        return
+    for k in ("used", "dirLen", "globalDepth", "globalShift"):
+        diff(p, f"header {k}", as_int(hv.get(k)), h[k])
+    diff(p, "header dirPtr", as_int(hv.get("dirPtr")), h["dirPtr"])
+    diff(p, "small", doc.get("small"), h["dirLen"] == 0)
+    want_layout = "split" if "mapsplitgroup" in ctx.cfg.experiment.split(",") else "interleaved"
+    diff(p, "groups_layout", doc.get("groups_layout"), want_layout)
+    if h["dirLen"] == 0 or summary:
+        return
+    d = doc.get("directory") or {}
+    diff(p, "directory address", as_int(d.get("address")), h["dirPtr"])
+    diff(p, "directory len", d.get("len"), h["dirLen"])
+    diff(p, "directory global_depth", d.get("global_depth"), h["globalDepth"])
+    keys = ("used", "capacity", "growth_left", "local_depth", "index", "ngroups", "dir_first")
+    got = {as_int(t.get("address")): {k: t.get(k) for k in keys + ("groups_address",)}
+           for t in doc.get("tables") or []}
+    want = {t["address"]: {k: t[k] for k in keys} for t in h["tables"]}
+    for t in h["tables"]:
+        want[t["address"]]["groups_address"] = hexaddr(t["groups_address"])
+    if set(got) != set(want):
+        p.append(f"tables: got {sorted(hex(a) for a in got if a)}, "
+                 f"want {sorted(hex(a) for a in want)}")
+    for a in set(got) & set(want):
+        g = dict(got[a], groups_address=hexaddr(as_int(got[a]["groups_address"])))
+        if g != want[a]:
+            p.append(f"table {a:#x}: got {g!r}, want {want[a]!r}")
+
+
+def check_summary(p, doc, m, ctx):
+    s = doc.get("summary")
+    if not isinstance(s, dict):
+        p.append(f'no "summary" object: {s!r}')
+        return
+    diff(p, "summary entries", s.get("entries"), m["len"])
+    h = m["header"]
+    if ctx.truth["map_impl"] == "swiss":
+        diff(p, "summary tombstones", s.get("tombstones"), m["tombstones"])
+        diff(p, "summary tables", s.get("tables"), len(h["tables"]))
+    elif "empty_one" in h:
+        diff(p, "summary empty_one", s.get("empty_one"), h["empty_one"])
+    if m["role"] == "deleted":
+        k = "tombstones" if ctx.truth["map_impl"] == "swiss" else "empty_one"
+        if not (isinstance(s.get(k), int) and s[k] > 0):
+            p.append(f"summary {k}: got {s.get(k)!r}, want > 0 (100 inserted, 34 deleted)")
+
+
+def check_map(name, summary=False):
+    """`golayout map NAME [--summary] --json` against the truth of map NAME."""
+    def check(doc, ctx):
+        m, p = find_map(ctx.truth, name), []
+        if unavailable(doc, ctx, m):
+            return ["note: unavailable: " + doc["error"]]
+        if not no_error(doc, p):
+            return p
+        diff(p, "kind", doc.get("kind"), "map")
+        diff(p, "type", doc.get("type"), m["type"])
+        diff(p, "count", doc.get("count"), m["len"])
+        if m["nil"]:
+            diff(p, "nil", doc.get("nil"), True)
+            diff(p, "address", doc.get("address"), None)
+            if not summary:
+                diff(p, "entries", doc.get("entries"), [])
+            return p
+        diff(p, "nil", bool(doc.get("nil")), False)
+        diff(p, "address", as_int(doc.get("address")), m["address"])
+        diff(p, "impl", doc.get("impl"), ctx.cfg.map_impl)
+        diff(p, "impl (the program's own)", doc.get("impl"), ctx.truth["map_impl"])
+        check_header(p, doc, m, ctx, summary)
+        check_summary(p, doc, m, ctx)
+        if summary:
+            if doc.get("entries"):
+                p.append("--summary listed entries")
+        else:
+            compare_entries(p, doc, m)
+        impl = ctx.truth["map_impl"]
+        if m["role"] == "grow" and impl == "classic":
+            diff(p, "growing", doc.get("growing"), True)
+            if as_int(doc.get("oldbuckets")) in (None, 0):
+                p.append(f"oldbuckets: {doc.get('oldbuckets')!r}, want non-null while growing")
+        if m["role"] == "split" and impl == "swiss" and not summary:
+            d = doc.get("directory") or {}
+            diff(p, "directory len", d.get("len"), 2)
+            addrs = {t.get("address") for t in doc.get("tables") or []}
+            if len(addrs) != 2 or len(set(d.get("slots") or [])) != 2:
+                p.append(f"want 2 distinct tables: tables {sorted(map(str, addrs))}, "
+                         f"slots {d.get('slots')!r}")
+        if m["role"] == "empty":
+            diff(p, "entries", doc.get("entries", []), [])
+        return p
+    return check
+
+
+def check_reads(p, doc, bound, what):
+    r = doc.get("backend_reads")
+    if not isinstance(r, int):
+        p.append(f"backend_reads: {r!r} is not a number")
+    elif r > bound:
+        p.append(f"backend_reads: {r} > {bound} ({what})")
+    else:
+        p.append(f"note: {r} reads (bound {bound})")
+
+
+def check_big_reads(name):
+    """The 1000-entry map, first map command of the session: full check and
+    the read bound."""
+    full = check_map(name)
+
+    def check(doc, ctx):
+        p = full(doc, ctx)
+        check_reads(p, doc, READS_1000, "1000 entries, cold cache")
+        return p
+    return check
+
+
+def check_huge(name):
+    """The 100000-entry map: count, every key once, sums of keys and of
+    values, a sample of entries, and the read bound."""
+    def check(doc, ctx):
+        m, p = find_map(ctx.truth, name), []
+        if not no_error(doc, p):
+            return p
+        diff(p, "type", doc.get("type"), m["type"])
+        diff(p, "count", doc.get("count"), m["len"])
+        diff(p, "impl", doc.get("impl"), ctx.cfg.map_impl)
+        check_header(p, doc, m, ctx)
+        check_summary(p, doc, m, ctx)
+        ents = entry_pairs(doc)
+        diff(p, "len(entries)", len(ents), m["len"])
+        diff(p, "entries_truncated", doc.get("entries_truncated"), False)
+        try:
+            keys = [int(k) for k, _ in ents]
+            vals = [int(v) for _, v in ents]
+        except (TypeError, ValueError) as e:
+            p.append(f"entries: not integers ({e})")
+            return p
+        diff(p, "distinct keys", len(set(keys)), m["len"])
+        diff(p, "sum of keys", sum(keys), m["key_sum"])
+        diff(p, "sum of values", sum(vals), m["val_sum"])
+        if keys != sorted(keys):
+            p.append("entries: not in fmt's order (ascending keys)")
+        have = dict(ents)
+        for k, v in m["sample"]:
+            diff(p, f"entry {k}", have.get(k), v)
+        check_reads(p, doc, reads_huge_bound(m, ctx.truth["map_impl"]),
+                    "100000 entries, cold cache")
+        return p
+    return check
+
+
+def check_limit(name, n):
+    """--limit N: N entries, entries_truncated, at most N buckets/groups."""
+    def check(doc, ctx):
+        m, p = find_map(ctx.truth, name), []
+        if not no_error(doc, p):
+            return p
+        diff(p, "count", doc.get("count"), m["len"])
+        ents = entry_pairs(doc)
+        diff(p, "len(entries)", len(ents), n)
+        diff(p, "entries_truncated", doc.get("entries_truncated"), True)
+        want = Counter(tuple(e) for e in m["entries"])
+        if Counter(ents) - want:
+            p.append(f"entries not in the map: {list(Counter(ents) - want)!r}")
+        shown = doc.get("groups_shown", doc.get("buckets_shown"))
+        if not isinstance(shown, int) or shown > n:
+            p.append(f"groups/buckets shown: {shown!r}, want <= {n}")
+        return p
+    return check
+
+
+def check_all(name):
+    """--all: every bucket/group drawn; each drawn slot/cell that is full
+    holds an entry of the map (and as many as the map has)."""
+    def check(doc, ctx):
+        m, p = find_map(ctx.truth, name), []
+        if not no_error(doc, p):
+            return p
+        want = Counter(tuple(e) for e in m["entries"])
+        drawn = Counter()
+        if ctx.truth["map_impl"] == "swiss":
+            diff(p, "groups_shown", doc.get("groups_shown"), doc.get("groups_total"))
+            for t in doc.get("tables") or []:
+                for g in t.get("groups") or []:
+                    for s in g.get("slots") or []:
+                        if s.get("state") == "full":
+                            drawn[(s.get("key"), s.get("value"))] += 1
+        else:
+            diff(p, "buckets_shown", doc.get("buckets_shown"), doc.get("buckets_total"))
+            for b in (doc.get("buckets") or []) + (doc.get("old_buckets") or []):
+                if b.get("evacuated"):
+                    continue  # its cells moved to the new buckets
+                for link in b.get("chain") or []:
+                    for c in link.get("cells") or []:
+                        if c.get("state") == "full":
+                            drawn[(c.get("key"), c.get("value"))] += 1
+        if drawn != want:
+            p.append(f"full slots drawn: {sum(drawn.values())}, entries {m['len']}; "
+                     f"missing {list((want - drawn).elements())[:5]!r}, "
+                     f"unexpected {list((drawn - want).elements())[:5]!r}")
+        return p
+    return check
+
+
+def check_map_value(name):
+    """`golayout value` of a map: type and fmt's %v text."""
+    def check(doc, ctx):
+        m, p = find_map(ctx.truth, name), []
+        if unavailable(doc, ctx, m):
+            return ["note: unavailable: " + doc["error"]]
+        if no_error(doc, p):
+            diff(p, "kind", doc.get("kind"), "value")
+            diff(p, "type", doc.get("type"), m["type"])
+            diff(p, "value", doc.get("value"), m["value"])
+        return p
+    return check
+
+
+# ------------------------------------------------------------------ cases
+
+def cases(truth):
+    maps = {m["name"]: m for m in truth["maps"]}
+    globals_ = [m for m in truth["maps"] if m["kind"] == "global" and m["role"] != "huge"]
+    locals_ = [m for m in truth["maps"] if m["kind"] == "local"]
+    big = next(m["name"] for m in globals_ if m["role"] == "big")
+    huge = next(m["name"] for m in truth["maps"] if m["role"] == "huge")
+
+    cs = [select_frame(0, "main.stopHere"),
+          # Read bounds first: the page cache is still cold.
+          Case(f"map {big} (1000 entries): reads <= {READS_1000}",
+               f"golayout map {big} --json", check_big_reads(big)),
+          Case(f"map {huge} (100000 entries): count, sample, reads",
+               f"golayout map {huge} --json", check_huge(huge)),
+          Case(f"map {huge} --summary", f"golayout map {huge} --summary --json",
+               check_map(huge, summary=True))]
+    for m in globals_:
+        if m["name"] != big:
+            cs.append(Case(f"map {m['name']} ({m['role']})", f"golayout map {m['name']} --json",
+                           check_map(m["name"])))
+    for m in globals_:
+        if m["role"] in ("deleted", "grow", "split", "small", "nil"):
+            cs.append(Case(f"map {m['name']} --summary", f"golayout map {m['name']} --summary --json",
+                           check_map(m["name"], summary=True)))
+    for m in globals_:
+        if m.get("value") is not None:
+            cs.append(Case(f"value {m['name']}", f"golayout value {m['name']} --json",
+                           check_map_value(m["name"])))
+    for role in ("grow", "split", "deleted"):
+        name = next(m["name"] for m in globals_ if m["role"] == role)
+        cs.append(Case(f"map {name} --all", f"golayout map {name} --all --json", check_all(name)))
+    cs.append(Case(f"map {big} --limit 2", f"golayout map {big} --limit 2 --json",
+                   check_limit(big, 2)))
+
+    # Locals of main.level1 (may be optimized away in the optimized build).
+    cs.append(select_frame(1, "main.level1"))
+    for m in locals_:
+        cs.append(Case(f"map {m['name']} ({m['role']}, local)", f"golayout map {m['name']} --json",
+                       check_map(m["name"])))
+    for m in locals_:
+        if m.get("value") is not None and m["role"] in ("small", "any", "nil", "empty"):
+            cs.append(Case(f"value {m['name']} (local)", f"golayout value {m['name']} --json",
+                           check_map_value(m["name"])))
+
+    for o in truth["non_maps"]:
+        cs.append(Case(f"error: map of {o['name']} ({o['type']})",
+                       f"golayout map {o['name']} --json", check_error(o["type"])))
+    cs.append(Case("error: no such variable", "golayout map nosuchmap --json",
+                   check_error("nosuchmap")))
+    assert maps  # every name above comes from the truth
+    return cs
