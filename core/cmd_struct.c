@@ -177,6 +177,7 @@ const struct gl_command gl_cmd_struct = {
 
 const struct gl_command gl_cmd_type = {
 	.name = "type",
+	.kind = "struct",
 	.summary = "Show the layout of a named Go struct type.",
 	.help = "Usage: golayout type TYPENAME [--json]\n"
 		"\n"

@@ -13,6 +13,7 @@ enum {
 
 struct gl_command {
 	const char *name;
+	const char *kind;     /* the documents' "kind"; NULL: same as name */
 	const char *summary;
 	const char *help;     /* usage and options; the summary is prepended */
 	unsigned opts;        /* GL_OPT_* accepted besides --json/--no-color */

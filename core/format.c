@@ -261,7 +261,7 @@ static void format_string(struct gl_ctx *c, uint64_t ptr, uint64_t len, struct s
 		return;
 	struct gl_error *err = gl_mem_read(c->mem, ptr, s, n);
 	if (err) {
-		sb_addf(sb, "<unreadable string at 0x%llx>", (unsigned long long)err->address);
+		sb_addf(sb, "<unreadable 0x%llx>", (unsigned long long)err->address);
 		gl_error_destroy(err);
 	} else {
 		sb_addn(sb, s, n);

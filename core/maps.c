@@ -91,93 +91,145 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, struct gl_map_walk *w,
 	return NULL;
 }
 
-/* ---- fmt's key order ------------------------------------------------------ */
+/* ---- fmt's key order (internal/fmtsort) ------------------------------------ */
 
-struct sortkey {
-	size_t index;
-	int cls;        /* 0 int, 1 uint, 2 float, 3 string/text */
-	int64_t i;
-	uint64_t u;
-	double f;
-	char *s;
-	size_t slen;
-	bool own;
+static int cmp_u(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_f(double a, double b)
+{
+	if (isnan(a) || isnan(b)) /* NaN sorts first */
+		return isnan(a) && !isnan(b) ? -1 : !isnan(a) && isnan(b) ? 1 : 0;
+	return a < b ? -1 : a > b;
+}
+
+static double get_f(const struct gl_type *t, const unsigned char *b)
+{
+	if (t->size == 4) {
+		float f;
+		memcpy(&f, b, 4);
+		return f;
+	}
+	double d;
+	memcpy(&d, b, 8);
+	return d;
+}
+
+static int cmp_strings(struct gl_ctx *c, const unsigned char *a, const unsigned char *b)
+{
+	uint64_t pa = gl_get_uint(a, 8), la = gl_get_uint(a + 8, 8);
+	uint64_t pb = gl_get_uint(b, 8), lb = gl_get_uint(b + 8, 8);
+	unsigned char ba[256], bb[256];
+	for (uint64_t off = 0; off < la && off < lb; off += sizeof(ba)) {
+		uint64_t n = la - off < lb - off ? la - off : lb - off;
+		if (n > sizeof(ba))
+			n = sizeof(ba);
+		struct gl_error *e1 = gl_mem_read(c->mem, pa + off, ba, n);
+		struct gl_error *e2 = e1 ? NULL : gl_mem_read(c->mem, pb + off, bb, n);
+		bool bad = e1 || e2;
+		gl_error_destroy(e1);
+		gl_error_destroy(e2);
+		if (bad)
+			return cmp_u(pa, pb);
+		int r = memcmp(ba, bb, n);
+		if (r)
+			return r < 0 ? -1 : 1;
+	}
+	return cmp_u(la, lb);
+}
+
+/* fmtsort.compare on raw bytes: numbers by value, strings by bytes,
+ * pointers and channels by address, arrays and structs element by
+ * element, interfaces by dynamic type, then value. */
+static int cmp_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *a,
+		     const unsigned char *b, int depth)
+{
+	if (depth > 16)
+		return 0;
+	switch (t->kind) {
+	case GL_K_INT: case GL_K_INT8: case GL_K_INT16: case GL_K_INT32: case GL_K_INT64: {
+		int64_t x = gl_get_int(a, t->size), y = gl_get_int(b, t->size);
+		return x < y ? -1 : x > y;
+	}
+	case GL_K_FLOAT32: case GL_K_FLOAT64:
+		return cmp_f(get_f(t, a), get_f(t, b));
+	case GL_K_COMPLEX64: case GL_K_COMPLEX128: {
+		struct gl_type half = {.kind = GL_K_FLOAT64, .size = t->size / 2};
+		int r = cmp_f(get_f(&half, a), get_f(&half, b));
+		return r ? r : cmp_f(get_f(&half, a + half.size), get_f(&half, b + half.size));
+	}
+	case GL_K_STRING:
+		return cmp_strings(c, a, b);
+	case GL_K_ARRAY:
+		for (uint64_t i = 0; t->elem && i < t->count; i++) {
+			int r = cmp_value(c, t->elem, a + i * t->elem->size, b + i * t->elem->size, depth + 1);
+			if (r)
+				return r;
+		}
+		return 0;
+	case GL_K_STRUCT:
+		for (size_t i = 0; i < t->nfields; i++) {
+			const struct gl_field *f = &t->fields[i];
+			int r = cmp_value(c, f->type, a + f->offset, b + f->offset, depth + 1);
+			if (r)
+				return r;
+		}
+		return 0;
+	case GL_K_INTERFACE: {
+		uint64_t ta, tb;
+		struct gl_type *da = gl_iface_dynamic_type(c, t, a, &ta);
+		struct gl_type *db = gl_iface_dynamic_type(c, t, b, &tb);
+		if (ta != tb || !da || !db)
+			return cmp_u(ta, tb);
+		unsigned char va[64], vb[64];
+		if (gl_type_is_direct_iface(da))
+			return cmp_value(c, da, a + 8, b + 8, depth + 1);
+		if (da->size > sizeof(va))
+			return cmp_u(gl_get_uint(a + 8, 8), gl_get_uint(b + 8, 8));
+		struct gl_error *e1 = gl_mem_read(c->mem, gl_get_uint(a + 8, 8), va, da->size);
+		struct gl_error *e2 = e1 ? NULL : gl_mem_read(c->mem, gl_get_uint(b + 8, 8), vb, da->size);
+		bool bad = e1 || e2;
+		gl_error_destroy(e1);
+		gl_error_destroy(e2);
+		return bad ? 0 : cmp_value(c, da, va, vb, depth + 1);
+	}
+	default: /* bool, unsigned, pointers, chans, unsafe.Pointer */
+		return cmp_u(gl_get_uint(a, t->size), gl_get_uint(b, t->size));
+	}
+}
+
+struct sort_ctx {
+	struct gl_ctx *c;
+	const struct gl_type *kt;
+	const struct gl_map_entry *e;
 };
 
-static int cmp_keys(const void *a, const void *b)
+static int cmp_entries(const void *x, const void *y, void *arg)
 {
-	const struct sortkey *x = a, *y = b;
-	int r = 0;
-	switch (x->cls) {
-	case 0: r = x->i < y->i ? -1 : x->i > y->i; break;
-	case 1: r = x->u < y->u ? -1 : x->u > y->u; break;
-	case 2:
-		if (isnan(x->f) || isnan(y->f)) /* fmtsort: NaN sorts first */
-			r = isnan(x->f) && !isnan(y->f) ? -1 : !isnan(x->f) && isnan(y->f) ? 1 : 0;
-		else
-			r = x->f < y->f ? -1 : x->f > y->f;
-		break;
-	default: {
-		size_t n = x->slen < y->slen ? x->slen : y->slen;
-		r = memcmp(x->s, y->s, n);
-		if (!r)
-			r = x->slen < y->slen ? -1 : x->slen > y->slen;
-	}
-	}
-	return r ? r : (x->index < y->index ? -1 : x->index > y->index);
+	const struct sort_ctx *s = arg;
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	int r = cmp_value(s->c, s->kt, s->e[i].key, s->e[j].key, 0);
+	return r ? r : (i < j ? -1 : i > j);
 }
 
 void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_walk *w)
 {
-	const struct gl_type *kt = w->key_type;
-	if (!kt || w->nentries < 2)
+	if (!w->key_type || w->nentries < 2)
 		return;
-	struct sortkey *k = calloc(w->nentries, sizeof(*k));
+	size_t *idx = malloc(w->nentries * sizeof(*idx));
 	struct gl_map_entry *sorted = malloc(w->nentries * sizeof(*sorted));
-	if (!k || !sorted)
-		goto out;
-	for (size_t i = 0; i < w->nentries; i++) {
-		const unsigned char *b = w->entries[i].key;
-		k[i].index = i;
-		if (gl_kind_is_int(kt->kind)) {
-			k[i].cls = 0;
-			k[i].i = gl_get_int(b, kt->size);
-		} else if (gl_kind_is_uint(kt->kind) || kt->kind == GL_K_BOOL ||
-			   kt->kind == GL_K_POINTER || kt->kind == GL_K_CHAN ||
-			   kt->kind == GL_K_UNSAFEPOINTER) {
-			k[i].cls = 1;
-			k[i].u = gl_get_uint(b, kt->size);
-		} else if (kt->kind == GL_K_FLOAT32 || kt->kind == GL_K_FLOAT64) {
-			k[i].cls = 2;
-			if (kt->kind == GL_K_FLOAT32) {
-				float f;
-				memcpy(&f, b, 4);
-				k[i].f = f;
-			} else {
-				memcpy(&k[i].f, b, 8);
-			}
-		} else {
-			/* Strings compare by their bytes, as fmtsort does; other
-			 * kinds by their %v text, which orders structs of
-			 * strings and arrays the same way in the common cases. */
-			k[i].cls = 3;
-			k[i].s = gl_format_value_str(c, kt, b);
-			k[i].own = k[i].s != NULL;
-			k[i].slen = k[i].s ? strlen(k[i].s) : 0;
-			if (!k[i].s)
-				k[i].s = (char *)"";
-		}
-	}
-	qsort(k, w->nentries, sizeof(*k), cmp_keys);
-	for (size_t i = 0; i < w->nentries; i++)
-		sorted[i] = w->entries[k[i].index];
-	memcpy(w->entries, sorted, w->nentries * sizeof(*sorted));
-out:
-	if (k)
+	if (idx && sorted) {
 		for (size_t i = 0; i < w->nentries; i++)
-			if (k[i].own)
-				free(k[i].s);
-	free(k);
+			idx[i] = i;
+		struct sort_ctx s = {c, w->key_type, w->entries};
+		qsort_r(idx, w->nentries, sizeof(*idx), cmp_entries, &s);
+		for (size_t i = 0; i < w->nentries; i++)
+			sorted[i] = w->entries[idx[i]];
+		memcpy(w->entries, sorted, w->nentries * sizeof(*sorted));
+	}
+	free(idx);
 	free(sorted);
 }
 

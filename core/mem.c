@@ -107,39 +107,65 @@ static int backend_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len
 	return m->be->read_memory(m->be->ctx, addr, buf, len, fault);
 }
 
-/* Fetch the run of pages [first, first+n*PAGE) into the cache. One backend
- * call when it all reads; otherwise page by page to learn which are bad. */
+static void insert_page(struct gl_mem *m, uint64_t base, const unsigned char *data)
+{
+	struct gl_page *p = malloc(sizeof(*p));
+	if (!p)
+		return;
+	p->base = base;
+	p->bad = data == NULL;
+	if (data)
+		memcpy(p->data, data, GL_PAGE_SIZE);
+	else {
+		m->stats.faults++;
+		m->cmd_stats.faults++;
+	}
+	page_insert(m, p);
+}
+
+/* Fetch the run of pages [first, first+n*PAGE) into the cache: one backend
+ * call when it all reads. When it fails at page k, the pages before k are
+ * fetched as one run, page k is remembered as bad, and the pages after it
+ * are left for later requests: a read that starts on a bad page fails
+ * anyway, so a large unmapped range costs two calls, not one per page. */
 static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n)
 {
+	uint64_t fault = first;
 	unsigned char *tmp = NULL;
-	uint64_t fault;
-	if (n > 1 && n * GL_PAGE_SIZE <= MAX_BACKEND_CHUNK)
+	if (n * GL_PAGE_SIZE <= MAX_BACKEND_CHUNK)
 		tmp = malloc(n * GL_PAGE_SIZE);
-	if (tmp && backend_read(m, first, tmp, n * GL_PAGE_SIZE, &fault) == GL_BACKEND_OK) {
+	if (!tmp) {
+		/* no memory for a buffer: go page by page through a small one */
+		unsigned char one[GL_PAGE_SIZE];
 		for (uint64_t i = 0; i < n; i++) {
-			struct gl_page *p = malloc(sizeof(*p));
-			if (!p)
-				break;
-			p->base = first + i * GL_PAGE_SIZE;
-			p->bad = false;
-			memcpy(p->data, tmp + i * GL_PAGE_SIZE, GL_PAGE_SIZE);
-			page_insert(m, p);
+			uint64_t base = first + i * GL_PAGE_SIZE;
+			bool ok = backend_read(m, base, one, GL_PAGE_SIZE, &fault) == GL_BACKEND_OK;
+			insert_page(m, base, ok ? one : NULL);
 		}
+		return;
+	}
+	if (backend_read(m, first, tmp, n * GL_PAGE_SIZE, &fault) == GL_BACKEND_OK) {
+		for (uint64_t i = 0; i < n; i++)
+			insert_page(m, first + i * GL_PAGE_SIZE, tmp + i * GL_PAGE_SIZE);
 		free(tmp);
 		return;
 	}
 	free(tmp);
+	uint64_t k = 0;
+	if (fault > first && fault - first < n * GL_PAGE_SIZE)
+		k = (fault - first) / GL_PAGE_SIZE;
+	if (k > 0)
+		fetch_run(m, first, k);
+	if (n == 1 || k > 0 || fault == first) {
+		insert_page(m, first + k * GL_PAGE_SIZE, NULL);
+		return;
+	}
+	/* The backend gave no usable fault address: learn page by page. */
+	unsigned char one[GL_PAGE_SIZE];
 	for (uint64_t i = 0; i < n; i++) {
-		struct gl_page *p = malloc(sizeof(*p));
-		if (!p)
-			return;
-		p->base = first + i * GL_PAGE_SIZE;
-		p->bad = backend_read(m, p->base, p->data, GL_PAGE_SIZE, &fault) != GL_BACKEND_OK;
-		if (p->bad) {
-			m->stats.faults++;
-			m->cmd_stats.faults++;
-		}
-		page_insert(m, p);
+		uint64_t base = first + i * GL_PAGE_SIZE;
+		bool ok = backend_read(m, base, one, GL_PAGE_SIZE, &fault) == GL_BACKEND_OK;
+		insert_page(m, base, ok ? one : NULL);
 	}
 }
 
@@ -226,6 +252,7 @@ bool gl_mem_readable(struct gl_mem *m, uint64_t addr, uint64_t len)
 	if (len > sizeof(b))
 		len = sizeof(b);
 	struct gl_error *err = gl_mem_read(m, addr, b, len);
+	bool ok = err == NULL;
 	gl_error_destroy(err);
-	return err == NULL;
+	return ok;
 }

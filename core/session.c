@@ -333,7 +333,7 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 
 	if (json_requested && (err || doc)) {
 		if (!doc)
-			doc = gl_doc_new(&c, cmd ? cmd->name : "error", NULL, false, 0);
+			doc = gl_doc_new(&c, !cmd ? "error" : cmd->kind ? cmd->kind : cmd->name, NULL, false, 0);
 		if (doc && err)
 			json_object_set_new(doc, "error", json_string(err->message));
 		char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;

@@ -342,5 +342,8 @@ def cases(truth):
            Case(f"error: chan of a slice ({sl})", f"golayout chan {sl} --json",
                 check_error("not a channel", "[]int")),
            Case(f"error: iface of a slice ({sl})", f"golayout iface {sl} --json",
-                check_error("not an interface", "[]int"))]
+                check_error("not an interface", "[]int")),
+           Case(f"error: slice of an array ({truth['err_array']})",
+                f"golayout slice {truth['err_array']} --json",
+                check_error("not a slice", "[8]int"))]
     return cs

@@ -479,6 +479,8 @@ static void test_color_go(void **state)
 	const char *argv[] = {"type main.Padded", "type main.Padded --no-color",
 			      "type main.Padded --json"};
 	const bool want_esc[] = {true, false, false};
+	const char *saved = getenv("NO_COLOR");
+	char *keep = saved ? strdup(saved) : NULL;
 	unsetenv("NO_COLOR");
 	for (size_t i = 0; i < 3; i++) {
 		char *out, *err;
@@ -493,7 +495,11 @@ static void test_color_go(void **state)
 	setenv("NO_COLOR", "1", 1);
 	char *out, *err;
 	assert_int_equal(gl_session_run(f->s, fake_backend(f->ft), argv[0], GL_RUN_TTY, &out, &err), 0);
-	unsetenv("NO_COLOR");
+	if (keep)
+		setenv("NO_COLOR", keep, 1);
+	else
+		unsetenv("NO_COLOR");
+	free(keep);
 	assert_null(strchr(out, '\033'));
 	gl_free(out);
 	gl_free(err);

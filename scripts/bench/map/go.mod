@@ -1,0 +1,3 @@
+module golayout.bench/map
+
+go 1.22
