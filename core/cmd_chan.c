@@ -132,15 +132,15 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	json_t *ring = json_array(), *queue = json_array();
 	json_object_set_new(d, "slots", ring);
 	json_object_set_new(d, "buffer", queue);
-	if (!size || !t->elem || !esz)
+	if (!size || !t->elem)
 		return NULL;
 	uint64_t shown = size < MAX_BUFFER_SHOWN ? size : MAX_BUFFER_SHOWN;
-	if (shown > GL_MAX_VALUE_BYTES / esz)
+	if (esz && shown > GL_MAX_VALUE_BYTES / esz)
 		shown = GL_MAX_VALUE_BYTES / esz;
-	unsigned char *b = malloc(shown * esz);
+	unsigned char *b = malloc(esz ? shown * esz : 1);
 	if (!b)
 		return &gl_error_nomem;
-	if ((err = gl_mem_read(c->mem, buf, b, shown * esz))) {
+	if (esz && (err = gl_mem_read(c->mem, buf, b, shown * esz))) {
 		free(b);
 		return gl_error_wrap(err, "reading the channel buffer at 0x%llx", (unsigned long long)buf);
 	}

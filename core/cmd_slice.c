@@ -87,6 +87,7 @@ static struct gl_error *decode_one(struct gl_ctx *c, struct one_slice *s)
 	json_t *d = s->doc = gl_doc_new(c, "slice", t->name, s->v.in_memory, s->v.addr);
 	if (!d)
 		return &gl_error_nomem;
+	json_object_set_new(d, "shared_with", json_array());
 	json_object_set_new(d, "expr", gl_json_text(s->expr));
 	json_object_set_new(d, "where", json_string(s->v.where));
 	const struct gl_field *fa = gl_type_field(t, "array"), *fl = gl_type_field(t, "len"),
@@ -123,14 +124,17 @@ static struct gl_error *decode_one(struct gl_ctx *c, struct one_slice *s)
 	struct gl_sizeclasses sc;
 	struct gl_error *scerr = gl_sizeclasses_load(c, &sc);
 	bool noscan = et ? !gl_type_has_pointers(et) : true;
-	if (!scerr && s->es) {
-		uint64_t alloc, nc = gl_growslice_cap(&sc, s->cap, s->cap + 1, s->es, noscan, &alloc);
+	if (!scerr || s->es == 0) {
+		uint64_t alloc = 0, nc = s->cap + 1;
+		if (s->es)
+			nc = gl_growslice_cap(&sc, s->cap, s->cap + 1, s->es, noscan, &alloc);
 		json_t *g = json_object();
 		json_object_set_new(g, "append_len", json_integer((json_int_t)(s->cap + 1)));
 		json_object_set_new(g, "new_cap", json_integer((json_int_t)nc));
 		json_object_set_new(g, "new_alloc_bytes", json_integer((json_int_t)alloc));
-		json_object_set_new(g, "rule", json_string(s->cap < 256 ? "double (cap < 256)"
-								 : "grow by (cap + 768) / 4 until it fits"));
+		json_object_set_new(g, "rule", json_string(s->es == 0 ? "zero-size elements: no allocation, cap = len"
+							   : s->cap < 256 ? "double (cap < 256)"
+									  : "grow by (cap + 768) / 4 until it fits"));
 		json_object_set_new(d, "growth", g);
 	}
 	gl_error_destroy(scerr);
@@ -251,8 +255,6 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	}
 	if (n == 1) {
 		*docp = sl[0].doc;
-		if (*docp)
-			json_object_set_new(*docp, "shared_with", json_array());
 	} else {
 		json_t *d = gl_doc_new(c, "slices", NULL, false, 0), *arr = json_array(), *arrays = json_array();
 		sharing(sl, n, arrays);

@@ -50,10 +50,10 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	buf[n] = '\0';
 	/* Text with invalid UTF-8 replaced (as Go's encoding/json does), and
 	 * the raw bytes in hex so nothing is hidden. */
-	json_t *text = json_stringn(buf, n);
-	bool valid = text != NULL && memchr(buf, 0, n) == NULL;
+	json_t *text = json_stringn(buf, n); /* NULL: not valid UTF-8 */
+	bool valid = text != NULL;
 	if (!text)
-		text = gl_json_text(buf);
+		text = gl_json_textn(buf, n);
 	json_object_set_new(d, "text", text);
 	json_object_set_new(d, "valid_utf8", json_boolean(valid));
 	json_object_set_new(d, "truncated", json_boolean(n < len));

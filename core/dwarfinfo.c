@@ -26,6 +26,7 @@ struct gl_dwarf {
 	size_t nfuncs, funcs_cap;
 	struct u64map type_cache;
 	struct u64map by_runtime_type; /* abi.Type offset in moduledata.types -> DIE */
+	struct u64map synthesized;     /* abi.Type offset -> type built from the descriptor */
 	struct gl_type **types_owned;
 	size_t ntypes, types_cap;
 	/* Result of the last gl_dwarf_func_vars call. */
@@ -354,6 +355,7 @@ struct gl_error *gl_dwarf_open(const char *path, struct gl_dwarf **out)
 	strmap_init(&dw->consts);
 	u64map_init(&dw->type_cache);
 	u64map_init(&dw->by_runtime_type);
+	u64map_init(&dw->synthesized);
 	Dwarf_Error e = NULL;
 	int r = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
 				&dw->dbg, NULL, 0, NULL, &e);
@@ -413,6 +415,7 @@ void gl_dwarf_close(struct gl_dwarf *dw)
 	strmap_deinit(&dw->consts);
 	u64map_deinit(&dw->type_cache);
 	u64map_deinit(&dw->by_runtime_type);
+	u64map_deinit(&dw->synthesized);
 	if (dw->dbg) {
 		Dwarf_Error e = NULL;
 		dwarf_finish(dw->dbg, &e);
@@ -656,6 +659,27 @@ fail:
 	free(t);
 	dwarf_dealloc_die(die);
 	return NULL;
+}
+
+struct gl_type *gl_dwarf_synthesized(struct gl_dwarf *dw, uint64_t runtime_off)
+{
+	return u64map_get(&dw->synthesized, runtime_off);
+}
+
+bool gl_dwarf_adopt_type(struct gl_dwarf *dw, struct gl_type *t, uint64_t runtime_off)
+{
+	if (runtime_off && !u64map_put(&dw->synthesized, runtime_off, t))
+		return false;
+	if (dw->ntypes == dw->types_cap) {
+		size_t cap = dw->types_cap ? dw->types_cap * 2 : 256;
+		struct gl_type **v = realloc(dw->types_owned, cap * sizeof(*v));
+		if (!v)
+			return false;
+		dw->types_owned = v;
+		dw->types_cap = cap;
+	}
+	dw->types_owned[dw->ntypes++] = t;
+	return true;
 }
 
 struct gl_type *gl_dwarf_find_type(struct gl_dwarf *dw, const char *name)

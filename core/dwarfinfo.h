@@ -53,6 +53,11 @@ struct gl_type *gl_dwarf_find_type(struct gl_dwarf *dw, const char *name);
 /* The type whose runtime descriptor is at `off` within moduledata.types
  * (DW_AT_go_runtime_type), to name an interface's dynamic type. */
 struct gl_type *gl_dwarf_type_by_runtime_offset(struct gl_dwarf *dw, uint64_t off);
+/* Hand a type built elsewhere (from runtime descriptors) to dw, which
+ * frees it at close. False on OOM. */
+bool gl_dwarf_adopt_type(struct gl_dwarf *dw, struct gl_type *t, uint64_t runtime_off);
+/* A type adopted earlier for this descriptor offset, or NULL. */
+struct gl_type *gl_dwarf_synthesized(struct gl_dwarf *dw, uint64_t runtime_off);
 bool gl_dwarf_has_type(struct gl_dwarf *dw, const char *name);
 /* Any type whose name starts with prefix (first found), e.g. "table<". */
 struct gl_type *gl_dwarf_find_type_prefix(struct gl_dwarf *dw, const char *prefix);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rtype.h"
 #include "value.h"
 
 /* Output bound per value: a dump must never run away on a huge or
@@ -217,7 +218,10 @@ struct gl_type *gl_iface_dynamic_type(struct gl_ctx *c, const struct gl_type *t,
 	uint64_t base;
 	if (!module_types_base(c, &base) || tp < base)
 		return NULL;
-	return gl_dwarf_type_by_runtime_offset(c->t->dw, tp - base);
+	/* DWARF by descriptor offset, else by the descriptor's name, else
+	 * built from the descriptor itself (types used only in interfaces
+	 * have no DWARF). */
+	return gl_rtype_resolve(c, tp, base);
 }
 
 static bool over_budget(struct strbuf *sb, size_t start)

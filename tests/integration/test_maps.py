@@ -14,32 +14,36 @@ from harness import Case, diff, no_error, check_error, select_frame
 FIXTURE = "maps"
 
 # Reads of target memory (calls to the debugger's read-memory function) one
-# `golayout map --json` may make, with a cold page cache. golayout reads
-# whole runs of adjacent 4 KiB pages at once, so the count follows the
-# number of separate heap objects, not of entries.
+# `golayout map --json` may make, with a cold page cache (golayout keeps its
+# 4 KiB pages for as long as the process stays stopped, so these commands
+# come first in the session). A request for several adjacent pages that are
+# not cached yet is one read, so the count follows the number of separate
+# heap objects and pages visited, not the number of entries.
 #
-# 1000-entry map[string]int (gBig): measured 4-9 on every configuration,
-# both debuggers (swiss: header, directory, 2 tables and their 2 group
-# arrays, then the key strings, which sit together in a few spans; classic:
-# the 256-bucket array, a few overflow buckets, the key strings). 64 leaves
-# room for another allocation pattern of the runtime while still catching a
-# read per entry (1000) or per bucket/group (256).
+# 1000-entry map[string]int (gBig): measured 9 on every swiss configuration
+# (header, directory, 2 tables, their 2 group arrays of 25 KiB, then the key
+# strings, which sit together in a few spans) and 7 on every classic one
+# (the 256-bucket array, a few overflow buckets, the key strings), in both
+# debuggers. 64 leaves room for another allocation pattern of the runtime
+# and still fails on anything per entry (1000) or per bucket/group (256).
 READS_1000 = 64
 
 
 def reads_huge_bound(truth_map, impl):
-    """100000-entry map[int]int (gHuge). Swiss: 128 tables of 1024 slots;
-    each table (32 bytes, in shared spans) and its 17 KiB group array is a
-    separate object, so about one read per table plus the directory:
-    measured 130-136. Bound: 2 reads per table + 16.
-    Classic: one read for the 2.3 MB bucket array (2^14 buckets), plus the
-    ~2700 overflow buckets, 144 bytes each, allocated one by one but packed
-    in 8 KiB spans that the page cache merges when adjacent: measured 60-100.
-    Bound: 2 + one read per 4 KiB page of overflow buckets, which is what a
-    cache reading page by page would need (about 100)... plus slack: 256."""
+    """Bound for the 100000-entry map[int]int (gHuge), from its own header.
+    Swiss: 128 tables of 1024 slots; each table (in shared small-object
+    spans) and its 17 KiB group array are separate objects: about one read
+    per table plus the directory; measured 131-132 on every swiss
+    configuration. Bound: 2 per table + 16 (272).
+    Classic: 2^14 buckets (2.3 MB, one read) and ~2700 overflow buckets of
+    144 bytes; these sit packed in spans, but the walk visits them in bucket
+    order, not in allocation order, so each 4 KiB page of them costs about
+    one read: ~95 pages, measured 93-99. Bound: 2 per page of overflow
+    buckets (noverflow is exact below B=16) + 32 (about 220)."""
+    h = truth_map["header"]
     if impl == "swiss":
-        return 2 * len(truth_map["header"]["tables"]) + 16
-    return 256
+        return 2 * len(h["tables"]) + 16
+    return 2 * -(-h["noverflow"] * 144 // 4096) + 32
 
 
 # ------------------------------------------------------------- helpers
@@ -398,7 +402,8 @@ def cases(truth):
                            check_map(m["name"])))
     for m in globals_:
         if m["role"] in ("deleted", "grow", "split", "small", "nil"):
-            cs.append(Case(f"map {m['name']} --summary", f"golayout map {m['name']} --summary --json",
+            cs.append(Case(f"map {m['name']} --summary",
+                           f"golayout map {m['name']} --summary --json",
                            check_map(m["name"], summary=True)))
     for m in globals_:
         if m.get("value") is not None:
@@ -408,8 +413,8 @@ def cases(truth):
         name = next(m["name"] for m in globals_ if m["role"] == role)
         cs.append(Case(f"map {name} --all", f"golayout map {name} --all --json", check_all(name)))
     split = next(m["name"] for m in globals_ if m["role"] == "split")
-    cs.append(Case(f"map {split} --group 2 / --bucket 2",
-                   f"golayout map {split} --{'group' if truth['map_impl'] == 'swiss' else 'bucket'} 2 --json",
+    opt = "--group" if truth["map_impl"] == "swiss" else "--bucket"
+    cs.append(Case(f"map {split} {opt} 2", f"golayout map {split} {opt} 2 --json",
                    check_one(split, 2)))
     cs.append(Case(f"map {big} --limit 2", f"golayout map {big} --limit 2 --json",
                    check_limit(big, 2)))
