@@ -75,6 +75,7 @@ deps:
 test: deps
 	$(MAKE) all
 	$(MAKE) sanitize
+	tests/unit/build-testdata.sh
 	scripts/run-unit-tests.sh $(BUILD) build-sanitize
 	scripts/build-fixtures.sh
 	python3 tests/integration/run.py
