@@ -9,6 +9,8 @@ enum {
 	GL_OPT_TYPE = 1u << 1,    /* --type T */
 	GL_OPT_SUMMARY = 1u << 2, /* --summary */
 	GL_OPT_INDEX = 1u << 3,   /* --bucket I / --group I */
+	GL_OPT_GFILTER = 1u << 4, /* --status S, --func SUB, --dead */
+	GL_OPT_ESCAPE = 1u << 5,  /* --escape FILE */
 };
 
 struct gl_command {
@@ -25,7 +27,8 @@ struct gl_command {
 	void (*render)(struct gl_ctx *c, json_t *doc);
 };
 
-extern const struct gl_command gl_cmd_version, gl_cmd_struct, gl_cmd_type, gl_cmd_value, gl_cmd_map, gl_cmd_slice, gl_cmd_string, gl_cmd_iface, gl_cmd_chan,
+extern const struct gl_command gl_cmd_goroutines, gl_cmd_stack, gl_cmd_escape,
+	gl_cmd_version, gl_cmd_struct, gl_cmd_type, gl_cmd_value, gl_cmd_map, gl_cmd_slice, gl_cmd_string, gl_cmd_iface, gl_cmd_chan,
 	gl_cmd_stats;
 
 #endif

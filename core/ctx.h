@@ -19,6 +19,10 @@ struct gl_opts {
 	bool limit_set;
 	long limit;
 	const char *type;      /* --type */
+	const char *status;    /* --status (goroutines) */
+	const char *func;      /* --func (goroutines) */
+	const char *escape;    /* --escape FILE (stack) */
+	bool dead;             /* --dead: include dead goroutines */
 	long index;            /* --bucket / --group, -1 if unset */
 	const char *args[GL_MAX_ARGS];
 	int nargs;

@@ -784,6 +784,17 @@ bool gl_dwarf_find_const(struct gl_dwarf *dw, const char *name, int64_t *value)
 	return true;
 }
 
+void gl_dwarf_each_const(struct gl_dwarf *dw, const char *prefix,
+			 void (*fn)(void *arg, const char *name, int64_t value), void *arg)
+{
+	size_t n = strlen(prefix);
+	for (size_t i = 0; i < dw->consts.cap; i++) {
+		const char *k = dw->consts.e[i].key;
+		if (k && strncmp(k, prefix, n) == 0)
+			fn(arg, k, (int64_t)dw->consts.e[i].value);
+	}
+}
+
 const struct gl_func *gl_dwarf_func_at(struct gl_dwarf *dw, uint64_t pc)
 {
 	size_t lo = 0, hi = dw->nfuncs;

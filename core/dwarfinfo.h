@@ -68,6 +68,9 @@ bool gl_dwarf_find_global(struct gl_dwarf *dw, const char *name, uint64_t *addr,
 const char *gl_dwarf_global_by_suffix(struct gl_dwarf *dw, const char *name);
 /* Package-level integer constants, e.g. "runtime._Grunning". */
 bool gl_dwarf_find_const(struct gl_dwarf *dw, const char *name, int64_t *value);
+/* Call fn for every constant whose name starts with prefix. */
+void gl_dwarf_each_const(struct gl_dwarf *dw, const char *prefix,
+			 void (*fn)(void *arg, const char *name, int64_t value), void *arg);
 
 const struct gl_func *gl_dwarf_func_at(struct gl_dwarf *dw, uint64_t pc);
 

@@ -28,6 +28,8 @@ struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
 	t->nfunc = rd(t->data + 8, 8);
 	t->text_start = rd(t->data + 24, 8);
 	t->funcname_off = rd(t->data + 32, 8);
+	t->cu_off = rd(t->data + 40, 8);
+	t->filetab_off = rd(t->data + 48, 8);
 	t->pctab_off = rd(t->data + 56, 8);
 	t->pcln_off = rd(t->data + 64, 8);
 	/* Go 1.26 stopped filling textStart; runtime.text is the start of
@@ -63,9 +65,14 @@ bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *
 	const unsigned char *fn = t->data + t->pcln_off + funcoff;
 	f->entry = t->text_start + rd(fn, 4);
 	uint64_t name_off = t->funcname_off + rd(fn + 4, 4);
-	f->name = name_off < t->size ? (const char *)t->data + name_off : "?";
+	f->name = name_off < t->size && memchr(t->data + name_off, 0, t->size - name_off)
+			  ? (const char *)t->data + name_off
+			  : "?";
 	f->args = (int32_t)rd(fn + 8, 4);
 	f->pcsp = (uint32_t)rd(fn + 16, 4);
+	f->pcfile = (uint32_t)rd(fn + 20, 4);
+	f->pcln = (uint32_t)rd(fn + 24, 4);
+	f->cu = (uint32_t)rd(fn + 32, 4);
 	return true;
 }
 
@@ -83,24 +90,50 @@ static bool varint(const unsigned char *p, uint64_t n, uint64_t *pos, uint64_t *
 	return false;
 }
 
-int64_t gl_pclntab_spdelta(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc)
+/* runtime.pcvalue: the value of table `off` at pc, -1 if unknown. Every
+ * step consumes input, so the walk is bounded by the table's size. */
+static bool pcvalue(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint32_t off, uint64_t pc,
+		    int64_t *out)
 {
-	if (f->pcsp == 0 || t->pctab_off + f->pcsp >= t->size)
-		return -1;
-	const unsigned char *p = t->data + t->pctab_off + f->pcsp;
-	uint64_t n = t->size - t->pctab_off - f->pcsp, pos = 0;
+	if (off == 0 || t->pctab_off + off >= t->size)
+		return false;
+	const unsigned char *p = t->data + t->pctab_off + off;
+	uint64_t n = t->size - t->pctab_off - off, pos = 0;
 	int64_t val = -1;
 	uint64_t cur = f->entry;
-	/* Bounded by the table's size: every step consumes at least a byte. */
 	for (bool first = true;; first = false) {
 		uint64_t uv, pcd;
 		if (!varint(p, n, &pos, &uv) || (uv == 0 && !first))
-			return -1;
+			return false;
 		val += (uv & 1) ? -(int64_t)((uv + 1) >> 1) : (int64_t)(uv >> 1);
 		if (!varint(p, n, &pos, &pcd))
-			return -1;
+			return false;
 		cur += pcd * t->min_lc;
-		if (pc < cur)
-			return val;
+		if (pc < cur) {
+			*out = val;
+			return true;
+		}
 	}
+}
+
+int64_t gl_pclntab_spdelta(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc)
+{
+	int64_t v;
+	return pcvalue(t, f, f->pcsp, pc, &v) ? v : -1;
+}
+
+bool gl_pclntab_line(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc,
+		     const char **file, int64_t *line)
+{
+	int64_t fileno;
+	if (!pcvalue(t, f, f->pcln, pc, line) || !pcvalue(t, f, f->pcfile, pc, &fileno) || fileno < 0)
+		return false;
+	uint64_t cu = t->cu_off + ((uint64_t)f->cu + (uint64_t)fileno) * 4;
+	if (cu + 4 > t->size)
+		return false;
+	uint64_t foff = rd(t->data + cu, 4);
+	if (foff == 0xffffffffu || t->filetab_off + foff >= t->size)
+		return false;
+	*file = (const char *)t->data + t->filetab_off + foff;
+	return memchr(*file, 0, t->size - t->filetab_off - foff) != NULL;
 }

@@ -16,19 +16,22 @@ struct gl_pclntab {
 	uint32_t magic;
 	uint8_t min_lc, ptr_size;
 	uint64_t nfunc, text_start;
-	uint64_t funcname_off, pctab_off, pcln_off;
+	uint64_t funcname_off, cu_off, filetab_off, pctab_off, pcln_off;
 };
 
 struct gl_pcfunc {
 	uint64_t entry;
 	const char *name; /* points into the table; NUL-terminated there */
-	uint32_t pcsp;
+	uint32_t pcsp, pcfile, pcln, cu;
 	int32_t args;
 };
 
 /* data must outlive the table (it points into the ELF image). */
 struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf);
 bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *f);
+/* Source position of pc: file name (points into the table) and line. */
+bool gl_pclntab_line(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc,
+		     const char **file, int64_t *line);
 /* Frame size (bytes below the return address) at pc; -1 if unknown. */
 int64_t gl_pclntab_spdelta(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc);
 

@@ -7,15 +7,28 @@
 
 #include "commands.h"
 #include "ctx.h"
+#include "escape.h"
 #include "golayout/golayout.h"
 
 struct gl_session {
 	struct gl_target *target;
 	struct gl_mem mem;
+	struct gl_escapes *escapes; /* golayout escape load FILE */
 };
 
+struct gl_escapes *gl_session_escapes(struct gl_session *s)
+{
+	return s->escapes;
+}
+
+void gl_session_set_escapes(struct gl_session *s, struct gl_escapes *e)
+{
+	gl_escapes_destroy(s->escapes);
+	s->escapes = e;
+}
+
 static const struct gl_command *const commands[] = {
-	&gl_cmd_version, &gl_cmd_map, &gl_cmd_slice, &gl_cmd_string, &gl_cmd_iface, &gl_cmd_chan, &gl_cmd_struct, &gl_cmd_type, &gl_cmd_value, &gl_cmd_stats,
+	&gl_cmd_version, &gl_cmd_map, &gl_cmd_slice, &gl_cmd_string, &gl_cmd_iface, &gl_cmd_chan, &gl_cmd_struct, &gl_cmd_type, &gl_cmd_value, &gl_cmd_goroutines, &gl_cmd_stack, &gl_cmd_escape, &gl_cmd_stats,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -32,6 +45,7 @@ void gl_session_destroy(struct gl_session *s)
 	if (!s)
 		return;
 	gl_target_destroy(s->target);
+	gl_escapes_destroy(s->escapes);
 	gl_mem_deinit(&s->mem);
 	free(s);
 }
@@ -242,6 +256,18 @@ static struct gl_error *parse_opts(const struct gl_command *cmd, int argc, char 
 			   (!strcmp(a, "--bucket") || !strcmp(a, "--group"))) {
 			if ((err = parse_number(a, val, &o->index)))
 				return err;
+			i++;
+		} else if ((cmd->opts & GL_OPT_GFILTER) && (!strcmp(a, "--status") || !strcmp(a, "--func"))) {
+			if (!val)
+				return gl_error_create(GL_ERR_USAGE, "%s needs a value", a);
+			*(a[2] == 's' ? &o->status : &o->func) = val;
+			i++;
+		} else if ((cmd->opts & GL_OPT_GFILTER) && !strcmp(a, "--dead")) {
+			o->dead = true;
+		} else if ((cmd->opts & GL_OPT_ESCAPE) && !strcmp(a, "--escape")) {
+			if (!val)
+				return gl_error_create(GL_ERR_USAGE, "--escape needs the file with go build -gcflags=-m output");
+			o->escape = val;
 			i++;
 		} else if (a[0] == '-' && a[1] == '-') {
 			return gl_error_create(GL_ERR_USAGE, "unknown option %s for \"golayout %s\"", a,
