@@ -50,6 +50,10 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	struct gl_goroutine *gs;
 	size_t n;
 	err = gl_goroutines_read(c, &gs, &n);
+	if (err && n == 0) {
+		free(gs);
+		return err;
+	}
 	json_t *d = gl_doc_new(c, "goroutines", NULL, false, 0);
 	*docp = d;
 	json_t *arr = json_array(), *counts = json_object();

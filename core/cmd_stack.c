@@ -71,12 +71,44 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 	return o;
 }
 
+static json_t *frames_json(struct gl_ctx *c, const struct gl_uframe *fr, size_t nf,
+			   const struct gl_escapes *esc);
+
+/* Without DWARF there is no goroutine list and there are no variables,
+ * but the pclntab still gives functions, lines and frame sizes: unwind the
+ * selected frame's stack and say what is missing. */
+static struct gl_error *run_without_dwarf(struct gl_ctx *c, json_t **docp)
+{
+	if (c->opts.nargs)
+		return gl_error_create(GL_ERR_NODWARF, "%s has no DWARF: goroutines other than the "
+				       "selected one cannot be found", c->t->path);
+	struct gl_frame sel;
+	struct gl_error *err = gl_frame_selected(c, &sel);
+	if (err)
+		return err;
+	struct gl_uframe *fr;
+	size_t nf;
+	/* no g, so no stack bounds: allow the frames up to 1 GiB above SP */
+	if ((err = gl_unwind(c, sel.pc, sel.sp, (int)sel.level, sel.sp, sel.sp + (1ull << 30), &fr, &nf)))
+		return err;
+	json_t *d = gl_doc_new(c, "stack", NULL, false, 0);
+	*docp = d;
+	json_object_set_new(d, "goid", json_null());
+	json_object_set_new(d, "unwound_from", json_string("selected frame"));
+	json_object_set_new(d, "note", json_string("no DWARF: frames from the pclntab only; no goroutine, no variables"));
+	json_object_set_new(d, "frames", frames_json(c, fr, nf, NULL));
+	free(fr);
+	return NULL;
+}
+
 static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 {
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
-	if (err || (err = gl_target_need_dwarf(t)))
+	if (err)
 		return err;
+	if (!t->dw)
+		return run_without_dwarf(c, docp);
 	if (c->opts.escape) {
 		struct gl_escapes *e;
 		if ((err = gl_escapes_load(c->opts.escape, &e)))
@@ -135,8 +167,24 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	err = gl_unwind(c, pc, sp, live, g->stack_lo, g->stack_hi, &fr, &nf);
 	if (err)
 		return err;
-	json_t *frames = json_array();
 	uint64_t lowest = nf ? fr[0].sp : sp;
+	json_t *frames = frames_json(c, fr, nf, esc);
+	json_object_set_new(d, "frames", frames);
+	json_t *unused = json_object();
+	gl_json_set_addr(unused, "from", g->stack_lo);
+	gl_json_set_addr(unused, "to", lowest);
+	json_object_set_new(unused, "bytes", json_integer(lowest > g->stack_lo ? (json_int_t)(lowest - g->stack_lo) : 0));
+	json_object_set_new(d, "unused", unused);
+	if (nf && fr[nf - 1].note[0] && !strstr(fr[nf - 1].note, "bottom"))
+		json_object_set_new(d, "truncated", json_string(fr[nf - 1].note));
+	free(fr);
+	return NULL;
+}
+
+static json_t *frames_json(struct gl_ctx *c, const struct gl_uframe *fr, size_t nf,
+			   const struct gl_escapes *esc)
+{
+	json_t *frames = json_array();
 	for (size_t i = 0; i < nf; i++) {
 		const struct gl_uframe *u = &fr[i];
 		json_t *o = json_object();
@@ -160,10 +208,10 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		json_t *vars = json_array();
 		struct gl_frame f;
 		gl_uframe_to_frame(c, u, &f);
-		if (f.func && u->size >= 0) {
+		if (c->t->dw && f.func && u->size >= 0) {
 			struct gl_var **vs;
 			size_t nv;
-			struct gl_error *verr = gl_dwarf_func_vars(t->dw, f.func, f.lookup_pc, &vs, &nv);
+			struct gl_error *verr = gl_dwarf_func_vars(c->t->dw, f.func, f.lookup_pc, &vs, &nv);
 			for (size_t k = 0; !verr && k < nv; k++)
 				json_array_append_new(vars, var_json(c, u, &f, vs[k], esc));
 			gl_error_destroy(verr);
@@ -171,16 +219,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		json_object_set_new(o, "vars", vars);
 		json_array_append_new(frames, o);
 	}
-	json_object_set_new(d, "frames", frames);
-	json_t *unused = json_object();
-	gl_json_set_addr(unused, "from", g->stack_lo);
-	gl_json_set_addr(unused, "to", lowest);
-	json_object_set_new(unused, "bytes", json_integer(lowest > g->stack_lo ? (json_int_t)(lowest - g->stack_lo) : 0));
-	json_object_set_new(d, "unused", unused);
-	if (nf && fr[nf - 1].note[0] && !strstr(fr[nf - 1].note, "bottom"))
-		json_object_set_new(d, "truncated", json_string(fr[nf - 1].note));
-	free(fr);
-	return NULL;
+	return frames;
 }
 
 static json_int_t geti(json_t *o, const char *k)
@@ -209,13 +248,17 @@ static void clip(struct strbuf *o, const char *s, size_t max)
 static void render(struct gl_ctx *c, json_t *d)
 {
 	struct strbuf *o = &c->out;
+	if (json_object_get(d, "note"))
+		sb_addf(o, "%s\n", gets(d, "note"));
 	uint64_t lo = strtoull(gets(d, "stack_lo"), NULL, 16), hi = strtoull(gets(d, "stack_hi"), NULL, 16);
-	sb_addf(o, "%sgoroutine %lld [%s%s%s]%s  stack %s..%s (%llu bytes), unwound from %s  [%s]\n",
+	if (hi)
+		sb_addf(o, "%sgoroutine %lld [%s%s%s]%s  stack %s..%s (%llu bytes), unwound from %s  [%s]\n",
 		gl_c(c, "bold"), (long long)geti(d, "goid"), gets(d, "status"),
 		json_object_get(d, "wait_reason") ? ", " : "", gets(d, "wait_reason"), gl_c(c, "reset"),
 		gets(d, "stack_lo"), gets(d, "stack_hi"), (unsigned long long)(hi - lo), gets(d, "unwound_from"),
 		gets(d, "go_version"));
-	sb_addf(o, "  %s (hi)\n", gets(d, "stack_hi"));
+	if (hi)
+		sb_addf(o, "  %s (hi)\n", gets(d, "stack_hi"));
 	json_t *frames = json_object_get(d, "frames");
 	/* outermost first: the stack grows down from hi */
 	for (size_t k = json_array_size(frames); k-- > 0;) {
@@ -258,6 +301,8 @@ static void render(struct gl_ctx *c, json_t *d)
 			sb_addf(o, "  |   %s-- %s%s\n", gl_c(c, "dim"), gets(f, "note"), gl_c(c, "reset"));
 	}
 	json_t *u = json_object_get(d, "unused");
+	if (!u)
+		return;
 	sb_addf(o, "  %s%s..%s unused (%lld bytes)%s\n  %s (lo); the guard area lies below\n", gl_c(c, "dim"),
 		gets(u, "from"), gets(u, "to"), (long long)geti(u, "bytes"), gl_c(c, "reset"), gets(d, "stack_lo"));
 }

@@ -96,6 +96,7 @@ static void package_of(const char *fn, char *pkg, size_t len)
 }
 
 static struct gl_error *field_of(struct gl_ctx *c, struct gl_value *v, const char *name);
+static struct gl_error *deref(struct gl_ctx *c, struct gl_value *v);
 
 /* Resolve a dotted name path: a local, else the longest global prefix,
  * else a bare name in the current package; the rest are fields. */
@@ -123,8 +124,15 @@ static struct gl_error *resolve_path(struct parser *ps, char *path, struct gl_va
 		if (err)
 			return err;
 		for (size_t i = nv; i-- > 0;) {
-			if (strcmp(vars[i]->name, comps[0]) == 0) {
+			/* A local moved to the heap appears in DWARF as "&x", a
+			 * stack slot holding its address: follow it. */
+			bool moved = vars[i]->name[0] == '&' && strcmp(vars[i]->name + 1, comps[0]) == 0;
+			if (moved || strcmp(vars[i]->name, comps[0]) == 0) {
 				err = gl_var_value(c, &ps->frame, vars[i], out);
+				if (!err && moved)
+					err = deref(c, out);
+				if (!err && moved)
+					snprintf(out->where, sizeof(out->where), "heap (escaped local)");
 				if (err)
 					return err;
 				found = true;

@@ -214,8 +214,9 @@ static void test_missing_argument(void **state)
 		if (!strcmp(name, "version") || !strcmp(name, "stats"))
 			continue;
 		RUN(f, "%s", name);
-		if (f->r.status == 0)
-			continue; /* takes no argument */
+		/* takes no argument (it may still fail for want of a target) */
+		if (f->r.status == 0 || (f->r.err && strstr(f->r.err, "no executable")))
+			continue;
 		with_args++;
 		assert_error_line(&f->r, "needs");
 		assert_non_null(strstr(f->r.err, name));
