@@ -90,7 +90,7 @@ static struct gl_error *reg_value(struct eval *e, uint64_t regno, uint64_t *val)
 	/* Above frame 0 only the stack and frame pointers survive a call. */
 	if (e->f->level > 0 && regno != 6 && regno != 7 && regno != 16)
 		return gl_error_create(GL_ERR_UNAVAILABLE,
-				       "%s is in register %s, which frame %u does not preserve",
+				       "%s is in register %s, not preserved across calls (frame %u)",
 				       e->v->name, name, e->f->level);
 	struct gl_error *err = read_reg(e->c, name, val);
 	if (err)
