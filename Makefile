@@ -8,7 +8,7 @@ CXX         ?= c++
 Q           ?= @
 WARN        := -Wall -Wextra -Werror
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -fPIC -g -O2 $(WARN) -Iinclude -Icore -I/usr/include/libdwarf
-LIBS        := -ldwarf -lz -ljansson
+LIBS        := -ldwarf -lz -ljansson -lm
 SAN         :=
 ifeq ($(SANITIZE),1)
   SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -27,6 +27,8 @@ struct classic_stats {
 	uint64_t old_buckets, old_evacuated;
 	long shown, total;
 	uint64_t overflow_total; /* bound against cycles and garbage */
+	/* the bucket arrays: an overflow pointer into them is a cycle */
+	uint64_t arr_lo, arr_hi, old_lo, old_hi;
 };
 
 static int64_t konst(struct gl_ctx *c, const char *name, int64_t dflt)
@@ -181,11 +183,11 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct gl_map_walk *w,
 		/* Live cells: every cell of a new bucket chain; in an old
 		 * bucket only while it is not yet evacuated. */
 		if (!evac) {
-			err = collect_cells(c, w, L, buf, st);
-			if (err && !first)
-				first = err;
+			struct gl_error *cerr = collect_cells(c, w, L, buf, st);
+			if (cerr && !first)
+				first = cerr;
 			else
-				gl_error_destroy(err);
+				gl_error_destroy(cerr);
 		}
 		if (chain) {
 			json_t *jc = json_object();
@@ -198,7 +200,8 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct gl_map_walk *w,
 		uint64_t next = gl_get_uint(buf + L->overflow_off, 8);
 		if (!next)
 			break;
-		if (u64map_get(seen, next)) {
+		if (u64map_get(seen, next) || (next >= st->arr_lo && next < st->arr_hi) ||
+		    (next >= st->old_lo && next < st->old_hi)) {
 			err = gl_error_create(GL_ERR_OTHER, "overflow chain of bucket %ld cycles back to 0x%llx",
 					      index, (unsigned long long)next);
 			break;
@@ -243,8 +246,14 @@ static struct gl_error *visit_array(struct gl_ctx *c, struct gl_map_walk *w,
 {
 	uint64_t bsize = L->bucket->size;
 	if (bsize == 0 || n > GL_MAP_MAX_READ / bsize)
-		return gl_error_create(GL_ERR_OTHER, "implausible bucket array: %llu buckets of %llu bytes",
-				       (unsigned long long)n, (unsigned long long)bsize);
+		return gl_error_create(GL_ERR_OTHER, "implausible bucket array at 0x%llx: %llu buckets of %llu bytes",
+				       (unsigned long long)addr, (unsigned long long)n, (unsigned long long)bsize);
+	/* Probe both ends before allocating: a garbage pointer with a large
+	 * B must fail fast, not after a huge allocation. */
+	if (n * bsize > (1u << 20) &&
+	    (!gl_mem_readable(c->mem, addr, 1) || !gl_mem_readable(c->mem, addr + n * bsize - 1, 1)))
+		return gl_error_fault(addr, "cannot read %llu %sbuckets at 0x%llx", (unsigned long long)n,
+				      old ? "old " : "", (unsigned long long)addr);
 	unsigned char *arr = malloc(n * bsize);
 	if (!arr)
 		return &gl_error_nomem;
@@ -360,7 +369,13 @@ struct gl_error *gl_map_walk_classic(struct gl_ctx *c, const struct gl_type *t, 
 					      (unsigned long long)count);
 		goto out;
 	}
-	u64map_put(&seen, buckets, (void *)1);
+	st.arr_lo = buckets;
+	st.arr_hi = buckets + nb * L.bucket->size;
+	if (old) {
+		uint64_t nold = same ? nb : nb / 2;
+		st.old_lo = old;
+		st.old_hi = old + nold * L.bucket->size;
+	}
 	struct gl_error *e1 = visit_array(c, w, &L, buckets, nb, false, bj, &st, &seen), *e2 = NULL;
 	if (old) {
 		uint64_t nold = same ? nb : nb / 2;

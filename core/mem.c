@@ -132,8 +132,19 @@ static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n)
 {
 	uint64_t fault = first;
 	unsigned char *tmp = NULL;
-	if (n * GL_PAGE_SIZE <= MAX_BACKEND_CHUNK)
-		tmp = malloc(n * GL_PAGE_SIZE);
+	const uint64_t chunk = MAX_BACKEND_CHUNK / GL_PAGE_SIZE;
+	if (n > chunk) {
+		/* one backend call per 64 MiB; stop at the first failing chunk */
+		for (uint64_t done = 0; done < n; done += chunk) {
+			uint64_t k = n - done < chunk ? n - done : chunk;
+			fetch_run(m, first + done * GL_PAGE_SIZE, k);
+			struct gl_page *p = page_find(m, first + done * GL_PAGE_SIZE + (k - 1) * GL_PAGE_SIZE);
+			if (!p || p->bad)
+				return;
+		}
+		return;
+	}
+	tmp = malloc(n * GL_PAGE_SIZE);
 	if (!tmp) {
 		/* no memory for a buffer: go page by page through a small one */
 		unsigned char one[GL_PAGE_SIZE];
@@ -193,9 +204,14 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 	uint64_t last = (addr + len - 1) & ~(uint64_t)(GL_PAGE_SIZE - 1);
 	bool all_cached = true;
 
-	/* Fetch every run of missing pages with one call per run. */
+	/* Fetch every run of missing pages with one call per run; stop at the
+	 * first page known to be bad: the request fails there anyway (unless
+	 * the bytes it needs of that page read directly, checked below). */
 	for (uint64_t pg = first;; pg += GL_PAGE_SIZE) {
-		if (!page_find(m, pg)) {
+		struct gl_page *known = page_find(m, pg);
+		if (known && known->bad)
+			break;
+		if (!known) {
 			all_cached = false;
 			uint64_t run = pg;
 			while (run < last && !page_find(m, run + GL_PAGE_SIZE))
