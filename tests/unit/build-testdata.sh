@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Build the Go program the unit tests read (tests/unit/testdata/structs.go)
-# and run it once to record what Go says about it:
-#   OUTDIR/structs       the executable (non-PIE: CGO_ENABLED=0)
-#   OUTDIR/structs.json  its truth document (see structs.go)
+# Build the Go programs the unit tests read:
+#   OUTDIR/structs       tests/unit/testdata/structs.go (non-PIE: CGO_ENABLED=0),
+#   OUTDIR/structs.json  run once: its truth document (see structs.go);
+#   OUTDIR/maps-classic  tests/unit/testdata/maps.go with classic maps
+#                        (GOTOOLCHAIN=go1.22.12, else go1.24.13 with
+#                        GOEXPERIMENT=noswissmap), for test_maps;
+#   OUTDIR/maps-swiss    the same with swiss maps (the go on PATH, 1.24+).
 # OUTDIR defaults to build/tests/testdata, where the tests of build/ and
 # build-sanitize/ both look (GOLAYOUT_TESTDATA=DIR overrides). Uses $GO, else
-# the go on PATH, else /usr/local/go/bin/go; GOTOOLCHAIN is honoured
-# (GOTOOLCHAIN=go1.22.12 tests/unit/build-testdata.sh). Tests that need the
-# binary skip when it is missing.
+# the go on PATH, else /usr/local/go/bin/go; GOTOOLCHAIN is honoured for
+# structs (GOTOOLCHAIN=go1.22.12 tests/unit/build-testdata.sh). Tests that need
+# a binary skip when it is missing; a map program that cannot be built (no
+# such toolchain at hand) is only a warning.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -24,19 +28,77 @@ fi
 }
 
 mkdir -p "$out"
-src=$here/testdata/structs.go
-bin=$out/structs
-# Rebuild when the source or the toolchain choice changed.
-stamp="${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
-if [ -x "$bin" ] && [ -s "$bin.json" ] && [ "$bin" -nt "$src" ] &&
-	[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
-	echo "build-testdata: $bin up to date"
-	exit 0
-fi
-# A single-file build outside any module: no go.mod, no VCS stamping.
-(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -o "$bin.tmp" structs.go)
-"$bin.tmp" "$bin.json.tmp"
-mv "$bin.tmp" "$bin"
-mv "$bin.json.tmp" "$bin.json"
-echo "$stamp" >"$bin.stamp"
-echo "build-testdata: built $bin ($(sed -n 's/.*"go_version": "\(.*\)".*/\1/p' "$bin.json"))"
+
+# ---- structs: built with the chosen toolchain, then run once ----
+build_structs() {
+	local src=$here/testdata/structs.go
+	local bin=$out/structs
+	# Rebuild when the source or the toolchain choice changed.
+	local stamp
+	stamp="${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
+	if [ -x "$bin" ] && [ -s "$bin.json" ] && [ "$bin" -nt "$src" ] &&
+		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
+		echo "build-testdata: $bin up to date"
+		return 0
+	fi
+	# A single-file build outside any module: no go.mod, no VCS stamping.
+	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -o "$bin.tmp" structs.go)
+	"$bin.tmp" "$bin.json.tmp"
+	mv "$bin.tmp" "$bin"
+	mv "$bin.json.tmp" "$bin.json"
+	echo "$stamp" >"$bin.stamp"
+	echo "build-testdata: built $bin ($(sed -n 's/.*"go_version": "\(.*\)".*/\1/p' "$bin.json"))"
+}
+
+# ---- maps: one program, two map implementations ----
+# try_build_map NAME TOOLCHAIN EXPERIMENT: build maps.go into OUTDIR/NAME
+# with GOTOOLCHAIN=TOOLCHAIN and GOEXPERIMENT=EXPERIMENT; fails quietly.
+try_build_map() {
+	local name=$1 tc=$2 exp=$3
+	local src=$here/testdata/maps.go
+	local bin=$out/$name
+	local ver
+	ver=$(cd "$here/testdata" && env -u GOFLAGS GOTOOLCHAIN="$tc" "$go" version 2>"$bin.log") || return 1
+	local stamp="$tc $exp $ver"
+	if [ -x "$bin" ] && [ "$bin" -nt "$src" ] &&
+		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
+		rm -f "$bin.log"
+		echo "build-testdata: $bin up to date"
+		return 0
+	fi
+	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 GOTOOLCHAIN="$tc" GOEXPERIMENT="$exp" \
+		"$go" build -o "$bin.tmp" maps.go) 2>"$bin.log" || { rm -f "$bin.tmp"; return 1; }
+	mv "$bin.tmp" "$bin"
+	rm -f "$bin.log"
+	echo "$stamp" >"$bin.stamp"
+	echo "build-testdata: built $bin (${ver#go version })"
+}
+
+# The minor version of the installed go (26 for go1.26.8), or 0.
+local_minor() {
+	env GOTOOLCHAIN=local "$go" env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p' | grep . || echo 0
+}
+
+build_maps() {
+	# Classic maps: go1.22 has nothing else; go1.24 can still opt out.
+	if ! try_build_map maps-classic go1.22.12 "" &&
+		! try_build_map maps-classic go1.24.13 noswissmap; then
+		rm -f "$out/maps-classic" "$out/maps-classic.stamp"
+		echo "build-testdata: warning: cannot build $out/maps-classic (no go1.22.12 or" \
+			"go1.24.13 toolchain; see $out/maps-classic.log): test_maps skips classic maps" >&2
+	fi
+	# Swiss maps: the installed go, when it is 1.24 or newer.
+	local minor
+	minor=$(local_minor)
+	if [ "$minor" -lt 24 ]; then
+		echo "build-testdata: warning: $(env GOTOOLCHAIN=local "$go" env GOVERSION) has no swiss maps:" \
+			"test_maps skips them" >&2
+	elif ! try_build_map maps-swiss local ""; then
+		rm -f "$out/maps-swiss" "$out/maps-swiss.stamp"
+		echo "build-testdata: warning: cannot build $out/maps-swiss (see" \
+			"$out/maps-swiss.log): test_maps skips swiss maps" >&2
+	fi
+}
+
+build_structs
+build_maps

@@ -459,8 +459,14 @@ int fake_run_in_child(int (*fn)(void *), void *arg, unsigned timeout_ms)
 	pid_t pid = fork();
 	if (pid < 0)
 		die("fork failed");
-	if (pid == 0)
+	if (pid == 0) {
+		/* cmocka's handlers would catch a crash here and run the remaining
+		 * tests inside the child: let a crash kill the child instead */
+		static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			signal(sigs[i], SIG_DFL);
 		_exit(fn(arg) == 0 ? 0 : 1);
+	}
 	double deadline = fake_now_ms() + timeout_ms;
 	int status;
 	for (;;) {
