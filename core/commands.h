@@ -11,6 +11,7 @@ enum {
 	GL_OPT_INDEX = 1u << 3,   /* --bucket I / --group I */
 	GL_OPT_GFILTER = 1u << 4, /* --status S, --func SUB, --dead */
 	GL_OPT_ESCAPE = 1u << 5,  /* --escape FILE */
+	GL_OPT_SPAN = 1u << 6,    /* --span (heap) */
 };
 
 struct gl_command {
@@ -29,6 +30,6 @@ struct gl_command {
 
 extern const struct gl_command gl_cmd_goroutines, gl_cmd_stack, gl_cmd_escape,
 	gl_cmd_version, gl_cmd_struct, gl_cmd_type, gl_cmd_value, gl_cmd_map, gl_cmd_slice, gl_cmd_string, gl_cmd_iface, gl_cmd_chan,
-	gl_cmd_stats;
+	gl_cmd_stats, gl_cmd_heap, gl_cmd_gc;
 
 #endif

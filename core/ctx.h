@@ -23,6 +23,7 @@ struct gl_opts {
 	const char *func;      /* --func (goroutines) */
 	const char *escape;    /* --escape FILE (stack) */
 	bool dead;             /* --dead: include dead goroutines */
+	bool span;             /* --span (heap): every object of the span */
 	long index;            /* --bucket / --group, -1 if unset */
 	const char *args[GL_MAX_ARGS];
 	int nargs;

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "heap.h"
 #include "home.h"
 #include "value.h"
 
@@ -61,6 +62,54 @@ static bool stack_owner(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
 	return false;
 }
 
+/* Refine a "heap" home with the span and object, when the heap's
+ * structures can be read; otherwise keep the plain description. */
+static void heap_home(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
+{
+	struct gl_heap hp;
+	struct gl_heap_loc loc;
+	struct gl_error *err = c->t->dw ? gl_heap_init(c, &hp) : NULL;
+	if (!c->t->dw || err || (err = gl_heap_locate(&hp, addr, &loc))) {
+		gl_error_destroy(err);
+		return;
+	}
+	if (!loc.in_arena) {
+		snprintf(h->kind, sizeof(h->kind), "offheap");
+		snprintf(h->desc, sizeof(h->desc), "mapped memory outside Go's heap arenas");
+		return;
+	}
+	if (!loc.has_span || !loc.span_ok) {
+		snprintf(h->desc, sizeof(h->desc), "heap arena %llu, free pages (no span)",
+			 (unsigned long long)loc.arena_index);
+		return;
+	}
+	const struct gl_span *s = &loc.span;
+	if (!gl_heap_span_in_use(&hp, s)) {
+		snprintf(h->desc, sizeof(h->desc), "heap arena %llu, %s span 0x%llx (not Go objects)",
+			 (unsigned long long)loc.arena_index, gl_heap_state_name(&hp, s->state),
+			 (unsigned long long)s->addr);
+		return;
+	}
+	struct gl_heap_object o;
+	if ((err = gl_heap_object(&hp, s, addr, &o)) || !o.in_slot) {
+		gl_error_destroy(err);
+		return;
+	}
+	h->has_span = true;
+	h->span = s->addr;
+	h->size_class = s->size_class;
+	h->elemsize = s->elemsize;
+	h->object_base = o.base;
+	h->allocated = o.allocated;
+	snprintf(h->marked, sizeof(h->marked), "%s", gl_heap_mark_name(o.mark));
+	if (s->size_class)
+		snprintf(h->desc, sizeof(h->desc), "heap, size class %d (%llu-byte slots), %s object",
+			 s->size_class, (unsigned long long)s->elemsize, o.allocated ? "allocated" : "free");
+	else
+		snprintf(h->desc, sizeof(h->desc), "heap, large object (%llu pages), %s",
+			 (unsigned long long)s->npages, o.allocated ? "allocated" : "free");
+}
+
 void gl_home_of(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -86,10 +135,9 @@ void gl_home_of(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
 	}
 	if (c->t->dw && stack_owner(c, addr, h))
 		return;
-	/* Not a stack and not the binary: Go's heap (spans and size classes
-	 * are the heap decoder's business). */
 	snprintf(h->kind, sizeof(h->kind), "heap");
 	snprintf(h->desc, sizeof(h->desc), "heap (not a stack, not the binary)");
+	heap_home(c, addr, h);
 }
 
 json_t *gl_home_json(const struct gl_home *h)
@@ -102,6 +150,14 @@ json_t *gl_home_json(const struct gl_home *h)
 	if (h->hi) {
 		gl_json_set_addr(o, "region_lo", h->lo);
 		gl_json_set_addr(o, "region_hi", h->hi);
+	}
+	if (h->has_span) {
+		gl_json_set_addr(o, "span", h->span);
+		json_object_set_new(o, "size_class", json_integer(h->size_class));
+		json_object_set_new(o, "elemsize", json_integer((json_int_t)h->elemsize));
+		gl_json_set_addr(o, "object_base", h->object_base);
+		json_object_set_new(o, "allocated", json_boolean(h->allocated));
+		json_object_set_new(o, "marked", json_string(h->marked));
 	}
 	return o;
 }

@@ -28,7 +28,7 @@ void gl_session_set_escapes(struct gl_session *s, struct gl_escapes *e)
 }
 
 static const struct gl_command *const commands[] = {
-	&gl_cmd_version, &gl_cmd_map, &gl_cmd_slice, &gl_cmd_string, &gl_cmd_iface, &gl_cmd_chan, &gl_cmd_struct, &gl_cmd_type, &gl_cmd_value, &gl_cmd_goroutines, &gl_cmd_stack, &gl_cmd_escape, &gl_cmd_stats,
+	&gl_cmd_version, &gl_cmd_map, &gl_cmd_slice, &gl_cmd_string, &gl_cmd_iface, &gl_cmd_chan, &gl_cmd_heap, &gl_cmd_gc, &gl_cmd_struct, &gl_cmd_type, &gl_cmd_value, &gl_cmd_goroutines, &gl_cmd_stack, &gl_cmd_escape, &gl_cmd_stats,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -264,6 +264,8 @@ static struct gl_error *parse_opts(const struct gl_command *cmd, int argc, char 
 			i++;
 		} else if ((cmd->opts & GL_OPT_GFILTER) && !strcmp(a, "--dead")) {
 			o->dead = true;
+		} else if ((cmd->opts & GL_OPT_SPAN) && !strcmp(a, "--span")) {
+			o->span = true;
 		} else if ((cmd->opts & GL_OPT_ESCAPE) && !strcmp(a, "--escape")) {
 			if (!val)
 				return gl_error_create(GL_ERR_USAGE, "--escape needs the file with go build -gcflags=-m output");
