@@ -99,25 +99,8 @@ static json_t *cells_json(struct gl_ctx *c, struct gl_map_walk *w, const struct 
 		json_object_set_new(js, "state", json_string(state));
 		json_object_set_new(js, "key_offset", json_integer((json_int_t)(kb - b)));
 		json_object_set_new(js, "elem_offset", json_integer((json_int_t)(eb - b)));
-		if (!strcmp(state, "full")) {
-			struct gl_map_walk one = {.want_entries = true, .max_entries = 1,
-						  .key_type = w->key_type, .elem_type = w->elem_type};
-			struct gl_error *err = gl_map_add_entry(c, &one, L->slot_key, kb, L->slot_elem, eb);
-			if (!err && one.nentries == 1) {
-				json_t *k_json = gl_format_value_json(c, w->key_type, one.entries[0].key);
-				json_t *v_json = gl_format_value_json(c, w->elem_type, one.entries[0].elem);
-				json_object_set_new(js, "key", k_json);
-				json_object_set_new(js, "value", v_json);
-			} else {
-				json_object_set_new(js, "error", gl_json_text(err ? err->message : "?"));
-			}
-			if (gl_map_slot_indirect(L->slot_key, w->key_type))
-				gl_json_set_addr(js, "key_indirect", gl_get_uint(kb, 8));
-			if (gl_map_slot_indirect(L->slot_elem, w->elem_type))
-				gl_json_set_addr(js, "elem_indirect", gl_get_uint(eb, 8));
-			gl_error_destroy(err);
-			gl_map_walk_deinit(&one);
-		}
+		if (!strcmp(state, "full"))
+			gl_map_slot_json(c, w, L->slot_key, kb, L->slot_elem, eb, js);
 		json_array_append_new(arr, js);
 	}
 	return arr;

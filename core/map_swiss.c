@@ -148,26 +148,7 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map_walk *w,
 		json_object_set_new(js, "elem_offset", json_integer((json_int_t)(eb - g)));
 		if (is_full) {
 			json_object_set_new(js, "h2", json_integer(cb));
-			struct gl_map_entry tmp = {0};
-			/* Format the slot's own key/value (following indirection). */
-			struct gl_map_walk one = {.want_entries = true, .max_entries = 1,
-						  .key_type = w->key_type, .elem_type = w->elem_type};
-			struct gl_error *err = gl_map_add_entry(c, &one, L->slot_key, kb, L->slot_elem, eb);
-			if (!err && one.nentries == 1) {
-				tmp = one.entries[0];
-				json_t *k_json = gl_format_value_json(c, w->key_type, tmp.key);
-				json_t *v_json = gl_format_value_json(c, w->elem_type, tmp.elem);
-				json_object_set_new(js, "key", k_json);
-				json_object_set_new(js, "value", v_json);
-			} else {
-				json_object_set_new(js, "error", gl_json_text(err ? err->message : "?"));
-			}
-			if (gl_map_slot_indirect(L->slot_key, w->key_type))
-				gl_json_set_addr(js, "key_indirect", gl_get_uint(kb, 8));
-			if (gl_map_slot_indirect(L->slot_elem, w->elem_type))
-				gl_json_set_addr(js, "elem_indirect", gl_get_uint(eb, 8));
-			gl_error_destroy(err);
-			gl_map_walk_deinit(&one);
+			gl_map_slot_json(c, w, L->slot_key, kb, L->slot_elem, eb, js);
 		}
 		json_array_append_new(jslots, js);
 	}

@@ -91,6 +91,28 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, struct gl_map_walk *w,
 	return NULL;
 }
 
+void gl_map_slot_json(struct gl_ctx *c, const struct gl_map_walk *w, const struct gl_type *slot_key,
+		      const unsigned char *kb, const struct gl_type *slot_elem, const unsigned char *eb,
+		      json_t *js)
+{
+	/* a one-entry walk follows indirect slots exactly as the entry list does */
+	struct gl_map_walk one = {.want_entries = true, .max_entries = 1,
+				  .key_type = w->key_type, .elem_type = w->elem_type};
+	struct gl_error *err = gl_map_add_entry(c, &one, slot_key, kb, slot_elem, eb);
+	if (!err && one.nentries == 1) {
+		json_object_set_new(js, "key", gl_format_value_json(c, w->key_type, one.entries[0].key));
+		json_object_set_new(js, "value", gl_format_value_json(c, w->elem_type, one.entries[0].elem));
+	} else {
+		json_object_set_new(js, "error", gl_json_text(err ? err->message : "?"));
+	}
+	if (gl_map_slot_indirect(slot_key, w->key_type))
+		gl_json_set_addr(js, "key_indirect", gl_get_uint(kb, 8));
+	if (gl_map_slot_indirect(slot_elem, w->elem_type))
+		gl_json_set_addr(js, "elem_indirect", gl_get_uint(eb, 8));
+	gl_error_destroy(err);
+	gl_map_walk_deinit(&one);
+}
+
 /* ---- fmt's key order (internal/fmtsort) ------------------------------------ */
 
 static int cmp_u(uint64_t a, uint64_t b)

@@ -49,6 +49,11 @@ void gl_map_walk_deinit(struct gl_map_walk *w);
 struct gl_error *gl_map_add_entry(struct gl_ctx *c, struct gl_map_walk *w,
 				  const struct gl_type *slot_key, const unsigned char *kb,
 				  const struct gl_type *slot_elem, const unsigned char *eb);
+/* "key", "value" (%v), and "key_indirect"/"elem_indirect" addresses of
+ * one full slot, into js. */
+void gl_map_slot_json(struct gl_ctx *c, const struct gl_map_walk *w, const struct gl_type *slot_key,
+		      const unsigned char *kb, const struct gl_type *slot_elem, const unsigned char *eb,
+		      json_t *js);
 /* Whether a slot type is a pointer standing for the real key/elem type. */
 bool gl_map_slot_indirect(const struct gl_type *slot, const struct gl_type *real);
 
