@@ -111,6 +111,8 @@ def _read_register(_, name, value):
         v = gdb.selected_frame().read_register(name.decode())
         if v.is_optimized_out:  # "<not saved>" in an outer frame
             return _FAIL
+        if v.type.strip_typedefs().code == gdb.TYPE_CODE_UNION:
+            v = v["v2_int64"][0]  # vector registers (xmm*): their low 64 bits
         value[0] = int(v) & 0xFFFFFFFFFFFFFFFF  # raises if <unavailable>
         return _OK
     except BaseException:

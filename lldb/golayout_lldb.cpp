@@ -77,6 +77,11 @@ int ReadRegister(void *ctx, const char *name, uint64_t *value) {
     return GL_BACKEND_FAIL;
   lldb::SBError err;
   uint64_t x = v.GetValueAsUnsigned(err, 0);
+  if (err.Fail() && v.GetByteSize() > 8) {
+    // vector registers (xmm*) have no scalar value: the low 64 bits
+    err.Clear();
+    x = v.GetData().GetUnsignedInt64(err, 0);
+  }
   if (err.Fail()) // e.g. a volatile register in an outer frame
     return GL_BACKEND_FAIL;
   *value = x;

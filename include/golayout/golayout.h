@@ -45,8 +45,9 @@ struct gl_backend {
 			   uint64_t *fault);
 
 	/* A register of the selected frame, by its DWARF-conventional name
-	 * ("rip", "rsp", "rax", "xmm0"...). GL_BACKEND_FAIL when the register
-	 * is unavailable in that frame (e.g. not saved by the callee). */
+	 * ("rip", "rsp", "rax", "xmm0"...); for a vector register its low 64
+	 * bits. GL_BACKEND_FAIL when the register is unavailable in that frame
+	 * (e.g. not saved by the callee). */
 	int (*read_register)(void *ctx, const char *name, uint64_t *value);
 
 	/* Canonical frame address of the selected frame, when the debugger
