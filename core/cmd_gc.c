@@ -402,7 +402,6 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	set_field(c, d, "heap_marked", "runtime.gcController", "heapMarked", false);
 	set_field(c, d, "heap_scan", "runtime.gcController", "heapScan", false);
 	set_field(c, d, "heap_minimum", "runtime.gcController", "heapMinimum", false);
-	set_field(c, d, "gcpercent_heap_goal", "runtime.gcController", "gcPercentHeapGoal", false);
 	set_field(c, d, "sweep_dist_min_trigger", "runtime.gcController", "sweepDistMinTrigger", false);
 	set_field(c, d, "last_heap_goal", "runtime.gcController", "lastHeapGoal", false);
 	set_field(c, d, "heap_in_use", "runtime.gcController", "heapInUse", false);
@@ -416,7 +415,10 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	 * raised to sweepDistMinTrigger, and to triggered + 64 KiB runway
 	 * during a cycle. */
 	uint64_t goal, sweep, trig;
-	if (global_field(c, "runtime.gcController", "gcPercentHeapGoal", &goal, NULL)) {
+	if (global_field(c, "runtime.gcController", "gcPercentHeapGoal", &goal, NULL) && goal == ~0ull) {
+		json_object_set_new(d, "heap_goal", json_null()); /* GOGC=off */
+		json_object_set_new(d, "heap_goal_rule", json_string("GOGC off: no GOGC goal"));
+	} else if (global_field(c, "runtime.gcController", "gcPercentHeapGoal", &goal, NULL)) {
 		if (global_field(c, "runtime.gcController", "sweepDistMinTrigger", &sweep, NULL) && sweep > goal)
 			goal = sweep;
 		bool have_trig = global_field(c, "runtime.gcController", "triggered", &trig, NULL);
@@ -495,7 +497,10 @@ static void render(struct gl_ctx *c, json_t *d)
 		sb_add(o, "none");
 	sb_addc(o, '\n');
 	sb_add(o, "  heap goal ");
-	bytes_text(o, json_object_get(d, "heap_goal"));
+	if (json_is_integer(json_object_get(d, "heap_goal")))
+		bytes_text(o, json_object_get(d, "heap_goal"));
+	else
+		sb_add(o, "none");
 	sb_add(o, ", live ");
 	bytes_text(o, json_object_get(d, "heap_live"));
 	sb_add(o, ", marked last cycle ");

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "expr.h"
+#include "home.h"
 #include "maps.h"
 #include "value.h"
 
@@ -38,6 +39,11 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	json_object_set_new(d, "key_type", gl_json_text(v.type->key ? v.type->key->name : "?"));
 	json_object_set_new(d, "elem_type", gl_json_text(v.type->elem ? v.type->elem->name : "?"));
 	json_object_set_new(d, "summary_only", json_boolean(c->opts.summary));
+	if (ptr) { /* where the header lives: heap span, size class, object */
+		struct gl_home home;
+		gl_home_of(c, ptr, &home);
+		json_object_set_new(d, "home", gl_home_json(&home));
+	}
 	if (!ptr) {
 		json_object_set_new(d, "nil", json_true());
 		json_object_set_new(d, "count", json_integer(0));

@@ -110,6 +110,20 @@ static struct gl_error *decode_one(struct gl_ctx *c, struct one_slice *s)
 	struct gl_home h;
 	gl_home_of(c, s->array, &h);
 	json_object_set_new(d, "home", gl_home_json(&h));
+	/* The heap allocation behind the array, from its real span: the
+	 * slot's size class and the bytes left after cap*elemsize. */
+	if (h.has_span && s->array >= h.object_base && s->cap <= UINT64_MAX / (s->es ? s->es : 1) &&
+	    s->array + s->cap * s->es <= h.object_base + h.elemsize) {
+		json_t *al = json_object();
+		gl_json_set_addr(al, "object_base", h.object_base);
+		json_object_set_new(al, "size_class", json_integer(h.size_class));
+		json_object_set_new(al, "slot_bytes", json_integer((json_int_t)h.elemsize));
+		json_object_set_new(al, "offset", json_integer((json_int_t)(s->array - h.object_base)));
+		json_object_set_new(al, "cap_bytes", json_integer((json_int_t)(s->cap * s->es)));
+		json_object_set_new(al, "slack", json_integer((json_int_t)(h.object_base + h.elemsize -
+									      s->array - s->cap * s->es)));
+		json_object_set_new(d, "allocation", al);
+	}
 	if (et && et->kind == GL_K_STRUCT) {
 		json_t *lay = json_object();
 		gl_struct_describe(c, et, NULL, lay);
@@ -317,6 +331,13 @@ static void render_one(struct gl_ctx *c, json_t *d)
 	sb_addf(o, "backing array at %s%s%s in %s: cap %lld x %lld bytes = %lld bytes\n", gl_c(c, "addr"),
 		gets(d, "array"), gl_c(c, "reset"), gets(home, "description"), (long long)cap,
 		(long long)es, (long long)(cap * es));
+	json_t *al = json_object_get(d, "allocation");
+	if (al)
+		sb_addf(o, "allocation: %s slot of %lld bytes at %s (size class %lld), array at +%lld, "
+			   "%lld bytes after cap\n",
+			geti(al, "size_class") ? "heap" : "large heap", (long long)geti(al, "slot_bytes"),
+			gets(al, "object_base"), (long long)geti(al, "size_class"), (long long)geti(al, "offset"),
+			(long long)geti(al, "slack"));
 	json_t *el = json_object_get(d, "elements"), *bl = json_object_get(d, "beyond_len");
 	uint64_t base = strtoull(gets(d, "array"), NULL, 16);
 	for (size_t i = 0; i < json_array_size(el); i++) {

@@ -1,0 +1,3 @@
+module golayout.bench/gc
+
+go 1.22
