@@ -1,0 +1,914 @@
+"""Checks on the `goroutines` fixture: `golayout goroutines`, `golayout
+stack` (with and without --escape) and both commands on a core file, against
+what the fixture and the Go runtime recorded (tests/fixtures/goroutines/
+main.go): each parked goroutine's goid, the wait reason of the runtime's own
+`goroutine N [reason]:` header, the runtime's traceback after parking
+(runtime.Stack(all=true): the functions, files and lines of every frame the
+runtime shows, i.e. every frame outside runtime.*) and, per frame, the
+addresses and %v of some locals taken by the goroutine itself
+(runtime.Callers frames, outermost first).
+
+Goids differ from run to run (the runtime hands them out in per-P batches),
+so the commands that need one cannot be written before the debugger runs.
+run.py issues a fixed list of commands, so this module runs a few debugger
+sessions of its own, from the checks (started on first use, once each):
+
+  live session    per binary and debugger: stops at main.stopHere like
+                  run.py's, then a Python snippet in the debugger reads the
+                  truth file that run wrote and issues `golayout goroutines`,
+                  `golayout stack GOID` and `golayout stack GOID --escape
+                  FILE` for every goroutine of it. The gdb session of the
+                  -noopt binary then writes a core file (gcore).
+  core sessions   per configuration and debugger: `gdb BIN CORE` and lldb's
+                  `target create BIN --core CORE` with the same commands,
+                  checked against the truth of the run that wrote the core.
+                  lldb-16 cannot write an ELF core on Linux (process
+                  save-core: "no ObjectFile plugins were able to save a core
+                  for this process"; a minidump works only with --style
+                  stack, which holds no globals or heap), so gdb writes the
+                  one core of each configuration and both debuggers read it.
+
+Their results are reported through cases of run.py's session: "stack ROLE"
+runs `golayout goroutines --func USERFUNC` there (the goroutine found by its
+function, as a user would) and checks the `golayout stack GOID` document of
+the live session; the "core:" cases run `golayout version` there only to be
+reported, and check the core session's documents. Each problem names the
+exact command and the session it came from; the logs of these sessions are
+kept in build/integration-logs/goroutines-*.log.
+
+The FILE of --escape is the compiler's own -m output: this module runs `go
+build` with -m and the same toolchain, GOEXPERIMENT and flags as the binary
+(-gcflags=all=-N -l for -noopt, plus -m for the main package) into a temp
+dir, and compares each annotated variable with what the compiler printed for
+its decl line and name.
+
+Optimized builds: frames, functions, files and lines must match; a local
+may be unavailable (a note), never wrong."""
+
+import atexit
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import harness
+from harness import Case, select_frame, diff, check_error
+
+FIXTURE = "goroutines"
+SRC_DIR = harness.ROOT / "tests" / "fixtures" / FIXTURE
+SRC = SRC_DIR / "main.go"
+LOGS = harness.ROOT / "build" / "integration-logs"
+
+_G_RUNNING, _G_WAITING = 2, 4  # runtime._Grunning, runtime._Gwaiting
+
+
+# ---------------------------------------------------------------- helpers
+
+def hexint(v):
+    if isinstance(v, str) and re.fullmatch(r"0x[0-9a-fA-F]+", v):
+        return int(v, 16)
+    return None
+
+
+def is_runtime(fn):
+    return isinstance(fn, str) and fn.startswith("runtime.")
+
+
+def by_role(truth, role):
+    return next(g for g in truth["goroutines"] if g["role"] == role)
+
+
+def user_func(g):
+    """The innermost frame outside runtime.* of the runtime's traceback."""
+    return g["traceback"][0]["function"]
+
+
+def fmt_frames(frames):
+    return [f"{f[0]} {os.path.basename(f[1] or '?')}:{f[2]}" for f in frames]
+
+
+_src_lines = None
+
+
+def decl_line(function, name, param):
+    """Line of `name`'s declaration in main.go: the func line for a
+    parameter, else the first `name :=` after it."""
+    global _src_lines
+    if _src_lines is None:
+        _src_lines = SRC.read_text().splitlines()
+    short = function.rsplit(".", 1)[-1]
+    start = next((i for i, l in enumerate(_src_lines) if re.match(r"func (\([^)]*\) )?%s\(" % re.escape(short), l)), None)
+    if start is None:
+        return None
+    if param:
+        return start + 1
+    for i in range(start + 1, len(_src_lines)):
+        if _src_lines[i].startswith("func "):
+            break
+        if re.match(r"\s*%s\s*:=" % re.escape(name), _src_lines[i]):
+            return i + 1
+    return None
+
+
+# ------------------------------------------------------ lazily run things
+
+_memo_lock = threading.Lock()
+_memo = {}
+
+
+def memo(key, fn):
+    """fn() once per key, shared by the threads of run.py's pool; an
+    exception is kept and raised again for every caller."""
+    with _memo_lock:
+        ent = _memo.setdefault(key, {"lock": threading.Lock()})
+    with ent["lock"]:
+        if "value" not in ent and "error" not in ent:
+            try:
+                ent["value"] = fn()
+            except Exception as e:  # noqa: BLE001 - reported by the checks
+                ent["error"] = e
+        if "error" in ent:
+            raise ent["error"]
+        return ent["value"]
+
+
+_tmp_root = None
+
+
+def tmpdir(prefix):
+    global _tmp_root
+    with _memo_lock:
+        if _tmp_root is None:
+            _tmp_root = tempfile.mkdtemp(prefix="golayout-goroutines-")
+            atexit.register(shutil.rmtree, _tmp_root, True)
+    return tempfile.mkdtemp(prefix=prefix, dir=_tmp_root)
+
+
+def go_binary():
+    for g in (shutil.which("go"), "/usr/local/go/bin/go", "/usr/lib/go/bin/go"):
+        if g and os.access(g, os.X_OK):
+            return g
+    raise RuntimeError("no go on PATH (scripts/install-deps.sh)")
+
+
+# ------------------------------------------------------- escape analysis
+
+def escape_file(cfg, noopt):
+    """The compiler's -m output for the fixture built as the binary was
+    (scripts/build-fixtures.sh: GOTOOLCHAIN, GOEXPERIMENT, GOFLAGS,
+    CGO_ENABLED=0, -gcflags=all=-N -l for -noopt), plus -m for the main
+    package only. Returns (path, seconds)."""
+    def build():
+        d = Path(tmpdir("escape-"))
+        path = d / "escape.txt"
+        if noopt:
+            flags = ["-gcflags=all=-N -l", "-gcflags=golayout.test/goroutines=-N -l -m"]
+        else:
+            flags = ["-gcflags=-m"]
+        env = dict(os.environ, GOTOOLCHAIN=cfg.toolchain, GOEXPERIMENT=cfg.experiment,
+                   GOFLAGS="-mod=mod -buildvcs=false", CGO_ENABLED="0")
+        start = time.monotonic()
+        with open(path, "wb") as err:
+            p = subprocess.run([go_binary(), "build", *flags, "-o", str(d / "bin"), "."],
+                               cwd=SRC_DIR, env=env, stdout=subprocess.DEVNULL, stderr=err,
+                               timeout=300)
+        if p.returncode != 0:
+            raise RuntimeError(f"go build {' '.join(flags)} failed: {path.read_text()[-2000:]}")
+        (d / "bin").unlink(missing_ok=True)
+        return path, time.monotonic() - start
+    return memo(("escape", cfg.label, noopt), build)
+
+
+_M_RE = re.compile(r"^(.*?):(\d+):(\d+): (.*)$")
+
+
+def compiler_verdicts(path):
+    """(line, name) -> (verdict, "file:line:col") of the -m output, in the
+    words the compiler uses for named variables; "moved to heap" wins over
+    other statements about the same line and name."""
+    out = {}
+    for l in Path(path).read_text(errors="replace").splitlines():
+        if l[:1] in (" ", "\t", "#"):
+            continue
+        m = _M_RE.match(l)
+        if not m:
+            continue
+        where, line, msg = f"{m[1]}:{m[2]}:{m[3]}", int(m[2]), m[4]
+        name = verdict = None
+        for pre, v in (("moved to heap: ", "moved to heap"),
+                       ("leaking param content: ", "leaking param content"),
+                       ("leaking param: ", "leaking param")):
+            if msg.startswith(pre):
+                name, verdict = msg[len(pre):].split(" ")[0], v
+                break
+        else:
+            mm = re.fullmatch(r"(\w+) (does not escape|escapes to heap)", msg)
+            if mm:
+                name, verdict = mm[1], mm[2]
+        if name is None:
+            continue
+        old = out.get((line, name))
+        if old is None or (verdict == "moved to heap" and old[0] != "moved to heap"):
+            out[(line, name)] = (verdict, where)
+    return out
+
+
+# ------------------------------------------------- the module's sessions
+
+# Runs in the debugger: issues golayout commands, the per-goroutine ones for
+# every goroutine of the truth file, and writes {command: output} as JSON.
+DEBUGGER_SCRIPT = r'''
+import json
+def _gl_goroutines_run(run, spec_path):
+    spec = json.load(open(spec_path))
+    cmds = list(spec["commands"])
+    t = json.load(open(spec["truth"]))
+    for tpl in spec["per_goroutine"]:
+        for g in t["goroutines"]:
+            cmds.append(tpl.replace("GOID", str(g["goid"])))
+    out = {}
+    for c in cmds:
+        try:
+            out[c] = run(c)
+        except Exception as e:
+            out[c] = "EXCEPTION %s: %s" % (type(e).__name__, e)
+    with open(spec["out"], "w") as f:
+        json.dump(out, f)
+'''
+
+GDB_RUN = DEBUGGER_SCRIPT + '''
+_gl_goroutines_run(lambda c: gdb.execute(c, to_string=True), SPEC)
+'''
+
+LLDB_RUN = DEBUGGER_SCRIPT + '''
+def _gl_lldb_run(c):
+    r = lldb.SBCommandReturnObject()
+    lldb.debugger.GetCommandInterpreter().HandleCommand(c, r)
+    return (r.GetOutput() or "") + (r.GetError() or "")
+_gl_goroutines_run(_gl_lldb_run, SPEC)
+'''
+
+
+class Run:
+    """One of this module's debugger sessions: what each command printed,
+    and the truth it is checked against."""
+
+    def __init__(self, what, outputs, truth, log, error=""):
+        self.what, self.outputs, self.truth, self.log, self.error = what, outputs, truth, log, error
+
+    def doc(self, cmd):
+        """(the command's golayout/1 document, None) or (None, problem)."""
+        where = f"`{cmd}` ({self.what}, log {self.log.name})"
+        if self.error:
+            return None, f"{where}: {self.error}"
+        text = self.outputs.get(cmd)
+        if text is None:
+            return None, f"{where}: never ran"
+        docs = [l for l in text.splitlines() if l.startswith(harness.SCHEMA_PREFIX)]
+        if len(docs) != 1:
+            return None, f"{where}: printed {len(docs)} golayout/1 documents, want 1: {text[:300]!r}"
+        try:
+            return json.loads(docs[0]), None
+        except ValueError as e:
+            return None, f"{where}: invalid JSON: {e}"
+
+
+def _session(what, dbg, tmp, spec, run_lines, log_name):
+    """Run a debugger with `run_lines` (argv builder) and collect outputs."""
+    spec_path = Path(tmp) / "spec.json"
+    spec["out"] = str(Path(tmp) / "out.json")
+    spec_path.write_text(json.dumps(spec))
+    script = Path(tmp) / "run.py"
+    script.write_text((GDB_RUN if dbg == "gdb" else LLDB_RUN).replace("SPEC", repr(str(spec_path))))
+    argv = run_lines(f"exec(open({str(script)!r}).read())")
+    start = time.monotonic()
+    output, rc, timed_out = harness.run_debugger(argv)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / log_name
+    log.write_text(output)
+    error = ""
+    if timed_out:
+        error = f"{dbg} killed after {harness.TIMEOUT:.0f} s"
+    try:
+        truth = json.loads(Path(spec["truth"]).read_text())
+    except (OSError, ValueError) as e:
+        truth, error = None, error or f"no truth file ({e}): did it run to main.stopHere?"
+    try:
+        outputs = json.loads(Path(spec["out"]).read_text())
+    except (OSError, ValueError) as e:
+        outputs, error = {}, error or f"the debugger's Python snippet wrote no results ({e}), exit status {rc}"
+    r = Run(what, outputs, truth, log, error)
+    r.seconds = time.monotonic() - start
+    return r
+
+
+def _gdb_base():
+    return ["gdb", "-batch", "-nx", "-iex", "set auto-load python-scripts off",
+            "-ex", "set width 0", "-ex", "set height 0", "-ex", "set confirm off",
+            "-ex", f"source {harness.BUILD / harness.Gdb.plugin}"]
+
+
+def live_run(ctx):
+    """This module's live session of ctx.binary under ctx.debugger (see the
+    module doc); under gdb on a -noopt binary it also writes the core."""
+    key = ("live", ctx.cfg.label, ctx.binary.name, ctx.debugger)
+    noopt = ctx.binary.name.endswith("-noopt")
+
+    def run():
+        tmp = tmpdir("live-")
+        truth = str(Path(tmp) / "truth.json")
+        per = ["golayout stack GOID --json"]
+        try:
+            esc, esc_error = escape_file(ctx.cfg, noopt)[0], ""
+            per.append(f"golayout stack GOID --escape {esc} --json")
+        except Exception as e:  # noqa: BLE001 - reported by the escape checks
+            esc, esc_error = None, f"the compiler's -m output: {e}"
+        spec = {"truth": truth, "commands": ["golayout goroutines --json"], "per_goroutine": per}
+        core = Path(tmp) / "core" if ctx.debugger == "gdb" and noopt else None
+
+        def argv(py):
+            if ctx.debugger == "gdb":
+                a = _gdb_base() + ["-ex", "handle SIGURG nostop noprint pass",
+                                   "-ex", f"set environment GOLAYOUT_TRUTH={truth}",
+                                   "-ex", "break main.stopHere", "-ex", "run",
+                                   "-ex", f"python {py}"]
+                if core:
+                    a += ["-ex", f"gcore {core}"]
+                return a + [str(ctx.binary)]
+            lines = [f"plugin load {harness.BUILD / harness.Lldb.plugin}",
+                     "process handle SIGURG -s false -n false -p true",
+                     "breakpoint set -n main.stopHere",
+                     f"process launch -E GOLAYOUT_TRUTH={truth}",
+                     f"script {py}", "process kill"]
+            f = Path(tmp) / "commands.lldb"
+            f.write_text("\n".join(lines) + "\n")
+            return ["lldb-16", "--batch", "-o", f"command source -e false -c false {f}", str(ctx.binary)]
+
+        what = f"separate live {ctx.debugger} session"
+        r = _session(what, ctx.debugger, tmp, spec, argv,
+                     f"goroutines-live_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log")
+        r.escape_path, r.escape_error = esc, esc_error
+        r.core = core if core and core.exists() else None
+        if core and not r.core and not r.error:
+            r.core_error = f"gdb's `gcore {core}` wrote no core (log {r.log.name})"
+        return r
+    return memo(key, run)
+
+
+_core_users = {}
+
+
+def core_run(ctx):
+    """The core file of ctx.cfg (written by gdb's live session of the -noopt
+    binary) loaded in ctx.debugger; the core is removed once every selected
+    debugger read it."""
+    def run():
+        from harness import Ctx
+        live = live_run(Ctx(ctx.cfg, ctx.binary, "gdb"))
+        if live.error:
+            raise RuntimeError(f"the gdb session that writes the core failed: {live.error} (log {live.log.name})")
+        if not live.core:
+            raise RuntimeError(getattr(live, "core_error", "no core file"))
+        tmp = tmpdir("core-")
+        truth = Path(tmp) / "truth.json"
+        truth.write_text(json.dumps(live.truth))
+        spec = {"truth": str(truth),
+                "commands": ["golayout goroutines --json", "golayout stack --json",
+                             "golayout stack 999999 --json"],
+                "per_goroutine": ["golayout stack GOID --json"]}
+
+        def argv(py):
+            if ctx.debugger == "gdb":
+                return _gdb_base() + ["-ex", f"python {py}", str(ctx.binary), str(live.core)]
+            lines = [f"plugin load {harness.BUILD / harness.Lldb.plugin}",
+                     f"target create {ctx.binary} --core {live.core}", f"script {py}"]
+            f = Path(tmp) / "commands.lldb"
+            f.write_text("\n".join(lines) + "\n")
+            return ["lldb-16", "--batch", "-o", f"command source -e false -c false {f}"]
+
+        try:
+            r = _session(f"core file written by gdb's gcore, loaded in {ctx.debugger}", ctx.debugger,
+                         tmp, spec, argv, f"goroutines-core_{ctx.cfg.label}_{ctx.debugger}.log")
+        finally:
+            with _memo_lock:
+                users = _core_users.setdefault(ctx.cfg.label, set())
+                users.add(ctx.debugger)
+                if users >= {d.name for d in harness.debuggers()}:
+                    live.core.unlink(missing_ok=True)
+        return r
+    return memo(("core", ctx.cfg.label, ctx.debugger), run)
+
+
+# -------------------------------------------------------- shared checks
+
+def goroutine_entry_problems(doc, g, p, where=""):
+    """One parked goroutine's entry in a `goroutines` document."""
+    e = next((x for x in doc.get("goroutines") or [] if x.get("goid") == g["goid"]), None)
+    if e is None:
+        p.append(f"{where}no goroutine {g['goid']} ({g['role']}) in {[x.get('goid') for x in doc.get('goroutines') or []]}")
+        return None
+    tb = g["traceback"][0]
+    diff(p, f"{where}goroutine {g['goid']} status", e.get("status"), "waiting")
+    diff(p, f"{where}goroutine {g['goid']} status_value", e.get("status_value"), _G_WAITING)
+    diff(p, f"{where}goroutine {g['goid']} wait_reason (runtime: {g['header']!r})",
+         e.get("wait_reason"), g["wait_reason"])
+    diff(p, f"{where}goroutine {g['goid']} user_func", e.get("user_func"), user_func(g))
+    diff(p, f"{where}goroutine {g['goid']} file", e.get("file"), tb["file"])
+    diff(p, f"{where}goroutine {g['goid']} line", e.get("line"), tb["line"])
+    diff(p, f"{where}goroutine {g['goid']} current", e.get("current"), False)
+    bounds_problems(e, p, f"{where}goroutine {g['goid']} ")
+    if not isinstance(e.get("func"), str) or not e.get("func"):
+        p.append(f"{where}goroutine {g['goid']} func: {e.get('func')!r}")
+    return e
+
+
+def bounds_problems(e, p, what):
+    lo, hi, sp = hexint(e.get("stack_lo")), hexint(e.get("stack_hi")), hexint(e.get("sp"))
+    if None in (lo, hi, sp):
+        p.append(f"{what}stack_lo/stack_hi/sp not hex: {e.get('stack_lo')!r} {e.get('stack_hi')!r} {e.get('sp')!r}")
+        return
+    if not lo <= sp < hi:
+        p.append(f"{what}sp {sp:#x} not in [stack_lo {lo:#x}, stack_hi {hi:#x})")
+    diff(p, f"{what}stack_size", e.get("stack_size"), hi - lo)
+    diff(p, f"{what}stack_used", e.get("stack_used"), hi - sp)
+
+
+def main_entry_problems(doc, truth, p, where=""):
+    gs = doc.get("goroutines") or []
+    e = next((x for x in gs if x.get("goid") == truth["main_goid"]), None)
+    if e is None:
+        p.append(f"{where}no main goroutine {truth['main_goid']}")
+        return
+    diff(p, f"{where}main goroutine status", e.get("status"), "running")
+    diff(p, f"{where}main goroutine status_value", e.get("status_value"), _G_RUNNING)
+    diff(p, f"{where}main goroutine current", e.get("current"), True)
+    diff(p, f"{where}main goroutine func", e.get("func"), "main.stopHere")
+    diff(p, f"{where}main goroutine user_func", e.get("user_func"), "main.stopHere")
+    if not isinstance(e.get("thread"), int) or e["thread"] <= 0:
+        p.append(f"{where}main goroutine thread: {e.get('thread')!r}")
+    bounds_problems(e, p, f"{where}main goroutine ")
+    cur = [x.get("goid") for x in gs if x.get("current")]
+    diff(p, f"{where}goroutines marked current", cur, [truth["main_goid"]])
+
+
+def goroutines_doc_problems(doc, truth, p, where="", filtered=False):
+    if doc.get("error") is not None:
+        p.append(f"{where}error: {doc['error']}")
+        return
+    diff(p, f"{where}kind", doc.get("kind"), "goroutines")
+    gs = doc.get("goroutines") or []
+    counts = doc.get("counts") or {}
+    diff(p, f"{where}total (sum of counts {counts})", doc.get("total"), sum(counts.values()))
+    if not filtered:
+        live = sum(v for k, v in counts.items() if k != "dead")
+        diff(p, f"{where}matched (goroutines not dead)", doc.get("matched"), live)
+    diff(p, f"{where}shown", doc.get("shown"), len(gs))
+    diff(p, f"{where}shown == matched under --json", doc.get("shown"), doc.get("matched"))
+
+
+def stack_structure_problems(doc, p, where):
+    """Frames contiguous and inside the goroutine's stack, slots where the
+    amd64 frame layout puts them, the bottom frame reached."""
+    lo, hi = hexint(doc.get("stack_lo")), hexint(doc.get("stack_hi"))
+    frames = doc.get("frames") or []
+    if lo is None or hi is None or not frames:
+        p.append(f"{where}stack_lo {doc.get('stack_lo')!r}, stack_hi {doc.get('stack_hi')!r}, "
+                 f"{len(frames)} frames")
+        return
+    for i, f in enumerate(frames):
+        tag = f"{where}frame {i} ({f.get('func')})"
+        diff(p, f"{tag} index", f.get("index"), i)
+        sp, cfa = hexint(f.get("sp")), hexint(f.get("cfa"))
+        if sp is None or not lo <= sp < hi:
+            p.append(f"{tag} sp {f.get('sp')!r} not in [{lo:#x}, {hi:#x})")
+        if cfa is None:
+            p.append(f"{tag} has no cfa")
+            continue
+        if sp is not None:
+            diff(p, f"{tag} cfa - sp", cfa - sp, (f.get("size") or 0) + 8)
+        diff(p, f"{tag} ret_addr_slot", hexint(f.get("ret_addr_slot")), cfa - 8)
+        if f.get("fp_slot") is not None:
+            diff(p, f"{tag} fp_slot", hexint(f.get("fp_slot")), cfa - 16)
+        if i + 1 < len(frames):
+            nsp = hexint(frames[i + 1].get("sp"))
+            if nsp != cfa:
+                p.append(f"{where}frames {i} and {i + 1} not contiguous: frame {i + 1} sp "
+                         f"{frames[i + 1].get('sp')} != frame {i} cfa {f.get('cfa')}")
+    last = frames[-1]
+    diff(p, f"{where}outermost frame", last.get("func"), "runtime.goexit")
+    if "bottom" not in (last.get("note") or ""):
+        p.append(f"{where}outermost frame note {last.get('note')!r} does not say bottom")
+    if doc.get("truncated") is not None:
+        p.append(f"{where}truncated: {doc['truncated']!r}")
+    u = doc.get("unused") or {}
+    sp0 = hexint(frames[0].get("sp"))
+    diff(p, f"{where}unused.from", hexint(u.get("from")), lo)
+    diff(p, f"{where}unused.to", hexint(u.get("to")), sp0)
+    if sp0 is not None:
+        diff(p, f"{where}unused.bytes", u.get("bytes"), sp0 - lo)
+
+
+def var_problems(dv, tv, frame, p, notes, tag, opt):
+    """A recorded variable in golayout's frame against the truth. In an
+    optimized build a missing or unavailable variable is a note (short,
+    without the command), in a -noopt build a problem."""
+    short = f"{frame.get('func')} {tv['name']}"
+    if dv is None:
+        if opt:
+            notes.append(f"{short}: not in the frame's vars")
+        else:
+            p.append(f"{tag}: not in the frame's vars")
+        return
+    want_line = decl_line(frame.get("func", ""), tv["name"], tv["param"])
+    diff(p, f"{tag} decl_line", dv.get("decl_line"), want_line)
+    diff(p, f"{tag} param", dv.get("param"), tv["param"])
+    diff(p, f"{tag} type", dv.get("type"), tv["type"])
+    if dv.get("error") is not None:
+        if opt:
+            notes.append(f"{short} unavailable ({dv['error'].split(' in ')[0].split(' at pc')[0]})")
+        else:
+            p.append(f"{tag} unavailable: {dv['error']}")
+        return
+    if tv["heap"]:
+        diff(p, f"{tag} location", dv.get("location"), "heap")
+        diff(p, f"{tag} address", hexint(dv.get("address")), tv["address"])
+        slot = hexint(dv.get("slot_address"))
+        sp, cfa = hexint(frame.get("sp")), hexint(frame.get("cfa"))
+        if slot is None:
+            if opt:
+                notes.append(f"{short}: no slot_address")
+            else:
+                p.append(f"{tag}: no slot_address (the stack slot holding &{tv['name']})")
+        elif sp is not None and cfa is not None and not sp <= slot < cfa:
+            p.append(f"{tag} slot_address {slot:#x} not in its frame [{sp:#x}, {cfa:#x})")
+        if not opt:
+            diff(p, f"{tag} escape (from DWARF's &{tv['name']})", dv.get("escape"), "moved to heap")
+    else:
+        diff(p, f"{tag} location", dv.get("location"), "stack")
+        diff(p, f"{tag} address", hexint(dv.get("address")), tv["address"])
+        sp, cfa = hexint(frame.get("sp")), hexint(frame.get("cfa"))
+        if sp is not None:
+            diff(p, f"{tag} offset", dv.get("offset"), tv["address"] - sp)
+        if not tv["param"] and sp is not None and cfa is not None and not sp <= tv["address"] < cfa:
+            p.append(f"{tag}: the truth address {tv['address']:#x} is not in golayout's frame "
+                     f"[{sp:#x}, {cfa:#x})")
+    diff(p, f"{tag} value", dv.get("value"), tv["value"])
+
+
+def stack_vs_truth(doc, g, opt, p, notes, where):
+    """A parked goroutine's `golayout stack GOID` document against its
+    truth: the frames outside runtime.* are the runtime's traceback, the
+    recorded locals are in their frames."""
+    if doc.get("error") is not None:
+        p.append(f"{where}error: {doc['error']}")
+        return
+    diff(p, f"{where}kind", doc.get("kind"), "stack")
+    diff(p, f"{where}goid", doc.get("goid"), g["goid"])
+    diff(p, f"{where}status", doc.get("status"), "waiting")
+    diff(p, f"{where}wait_reason", doc.get("wait_reason"), g["wait_reason"])
+    diff(p, f"{where}unwound_from", doc.get("unwound_from"), "saved scheduling state (g.sched)")
+    stack_structure_problems(doc, p, where)
+    frames = doc.get("frames") or []
+    user = [f for f in frames if not is_runtime(f.get("func"))]
+    got = [(f.get("func"), f.get("file"), f.get("line")) for f in user]
+    want = [(t["function"], t["file"], t["line"]) for t in g["traceback"]]
+    if got != want:
+        p.append(f"{where}frames outside runtime.* (innermost first): got {fmt_frames(got)}, "
+                 f"want (runtime.Stack) {fmt_frames(want)}")
+    outer = list(reversed(user))
+    for i, tf in enumerate(g["frames"]):
+        if i >= len(outer):
+            p.append(f"{where}no frame for {tf['function']} (#{i} from the outermost)")
+            continue
+        df = outer[i]
+        if df.get("func") != tf["function"]:
+            continue  # reported above
+        for tv in tf["vars"]:
+            tag = f"{where}{tf['function']} (frame {df.get('index')}) {tv['name']}"
+            dv = next((v for v in df.get("vars") or [] if v.get("name") == tv["name"]), None)
+            var_problems(dv, tv, df, p, notes, tag, opt)
+
+
+def escape_problems(doc, g, verdicts, esc_path, p, notes, where):
+    """`golayout stack GOID --escape FILE`: each variable of main.go's frames
+    annotated as the compiler said for its decl line and name; nothing from
+    main.go's -m output on other files' frames."""
+    if doc.get("error") is not None:
+        p.append(f"{where}error: {doc['error']}")
+        return
+    diff(p, f"{where}escape_file", doc.get("escape_file"), str(esc_path))
+    heap_names = {v["name"] for f in g["frames"] for v in f["vars"] if v["heap"]}
+    seen = {}
+    for f in doc.get("frames") or []:
+        # the -m output is the main package's (a frame's file may be
+        # wrong: judge by the function)
+        ours = (f.get("func") or "").startswith("main.")
+        for v in f.get("vars") or []:
+            tag = f"{where}{f.get('func')} (frame {f.get('index')}) {v.get('name')} (decl line {v.get('decl_line')})"
+            got = (v.get("escape"), v.get("escape_ref"))
+            dwarf_heap = got == ("moved to heap", "DWARF")
+            if not ours:
+                if got[0] is not None and not dwarf_heap:
+                    p.append(f"{tag}: annotated {got[0]!r} ({got[1]}) from main.go's -m output, "
+                             f"but it is not main.go's variable")
+                continue
+            want = verdicts.get((v.get("decl_line"), v.get("name")))
+            if want is None:
+                if got[0] is not None and not dwarf_heap:
+                    p.append(f"{tag}: escape {got!r}, the compiler printed nothing for it")
+                continue
+            seen.setdefault(want[0], set()).add(v.get("name"))
+            if got != want:
+                p.append(f"{tag}: escape {got!r}, compiler: {want!r}")
+    for name in sorted(heap_names):
+        if name not in seen.get("moved to heap", set()):
+            p.append(f"{where}{name} is not annotated as the compiler's \"moved to heap\" "
+                     f"(annotations seen: {seen})")
+    # the fixture's own claim: only the locals it marks heap are moved there
+    for tf in g["frames"]:
+        for tv in tf["vars"]:
+            line = decl_line(tf["function"], tv["name"], tv["param"])
+            moved = (verdicts.get((line, tv["name"])) or ("",))[0] == "moved to heap"
+            if moved != tv["heap"]:
+                p.append(f"fixture: the compiler says {tv['name']} (main.go:{line}) is "
+                         f"{'' if moved else 'not '}moved to heap, the truth says the opposite")
+    if seen.get("does not escape"):
+        notes.append("does not escape: " + ", ".join(sorted(seen["does not escape"])))
+
+
+# ------------------------------------------------------------- the cases
+
+def check_fixture(doc, ctx):
+    t, p = ctx.truth, []
+    p += [f"fixture: {x}" for x in t.get("problems") or []]
+    for g in t["goroutines"]:
+        if g.get("stack_moved"):
+            p.append(f"note: {g['role']}'s stack moved {g['stack_moved']} bytes while recording "
+                     f"(addresses adjusted)")
+        if not g.get("traceback"):
+            p.append(f"fixture: no traceback for {g['role']} (goroutine {g['goid']})")
+    return p
+
+
+def check_goroutines(doc, ctx):
+    p = []
+    goroutines_doc_problems(doc, ctx.truth, p)
+    main_entry_problems(doc, ctx.truth, p)
+    return p
+
+
+def check_goroutine(role):
+    def check(doc, ctx):
+        p = []
+        goroutine_entry_problems(doc, by_role(ctx.truth, role), p)
+        return p
+    return check
+
+
+def check_filter(role, substr):
+    """`--status waiting --func SUBSTR`: only matching waiting goroutines,
+    the role's among them."""
+    def check(doc, ctx):
+        p = []
+        goroutines_doc_problems(doc, ctx.truth, p, filtered=True)
+        g = by_role(ctx.truth, role)
+        gs = doc.get("goroutines") or []
+        for e in gs:
+            if e.get("status") != "waiting":
+                p.append(f"goroutine {e.get('goid')} has status {e.get('status')!r}")
+            if substr not in (e.get("func") or "") and substr not in (e.get("user_func") or ""):
+                p.append(f"goroutine {e.get('goid')}: neither func {e.get('func')!r} nor user_func "
+                         f"{e.get('user_func')!r} contains {substr!r}")
+        others = [x for x in ctx.truth["goroutines"] if substr in user_func(x)]
+        diff(p, "goids", sorted(e.get("goid") for e in gs), sorted(x["goid"] for x in others))
+        goroutine_entry_problems(doc, g, p)
+        return p
+    return check
+
+
+def check_running(doc, ctx):
+    p = []
+    goroutines_doc_problems(doc, ctx.truth, p, filtered=True)
+    gs = doc.get("goroutines") or []
+    p += [f"goroutine {e.get('goid')} has status {e.get('status')!r}" for e in gs if e.get("status") != "running"]
+    diff(p, "counts.running", (doc.get("counts") or {}).get("running"), len(gs))
+    main_entry_problems(doc, ctx.truth, p)
+    return p
+
+
+def check_limit(n):
+    def check(doc, ctx):
+        p = []
+        counts = doc.get("counts") or {}
+        diff(p, "shown", doc.get("shown"), n)
+        diff(p, "goroutines listed", len(doc.get("goroutines") or []), n)
+        diff(p, "matched", doc.get("matched"), sum(v for k, v in counts.items() if k != "dead"))
+        return p
+    return check
+
+
+def check_dead(doc, ctx):
+    p = []
+    diff(p, "matched", doc.get("matched"), doc.get("total"))
+    diff(p, "shown", doc.get("shown"), doc.get("total"))
+    dead = [e for e in doc.get("goroutines") or [] if e.get("status") == "dead"]
+    diff(p, "dead goroutines listed", len(dead), (doc.get("counts") or {}).get("dead", 0))
+    return p
+
+
+def current_stack_problems(doc, truth, level, p, where=""):
+    """`golayout stack` without GOID: main's goroutine from the selected frame."""
+    if doc.get("error") is not None:
+        p.append(f"{where}error: {doc['error']}")
+        return
+    diff(p, f"{where}goid", doc.get("goid"), truth["main_goid"])
+    diff(p, f"{where}status", doc.get("status"), "running")
+    diff(p, f"{where}unwound_from", doc.get("unwound_from"), "selected frame")
+    stack_structure_problems(doc, p, where)
+    user = [f.get("func") for f in doc.get("frames") or [] if not is_runtime(f.get("func"))]
+    diff(p, f"{where}frames outside runtime.*", user, ["main.stopHere", "main.main"][level:])
+
+
+def check_current_stack(level):
+    def check(doc, ctx):
+        p = []
+        current_stack_problems(doc, ctx.truth, level, p)
+        return p
+    return check
+
+
+def live_stack_check(role, substr):
+    """The filter document of run.py's session, then `golayout stack GOID`
+    of this module's live session."""
+    filt = check_filter(role, substr)
+
+    def check(doc, ctx):
+        p = filt(doc, ctx)
+        p = [f"`golayout goroutines --status waiting --func {substr}`: {x}" for x in p]
+        try:
+            r = live_run(ctx)
+        except Exception as e:  # noqa: BLE001
+            return p + [f"separate live session: {e}"]
+        if r.truth is None:
+            return p + [r.doc("golayout goroutines --json")[1]]
+        g = by_role(r.truth, role)
+        notes = []
+        for cmd, fn in ((f"golayout stack {g['goid']} --json",
+                         lambda d, w: stack_vs_truth(d, g, ctx.opt, p, notes, w)),
+                        ("golayout goroutines --json",
+                         lambda d, w: goroutine_entry_problems(d, g, p, w))):
+            d, err = r.doc(cmd)
+            if err:
+                p.append(err)
+            else:
+                fn(d, f"`{cmd}` ({r.what}, goid {g['goid']} of that run): ")
+        # the list and the stack agree on where the goroutine is
+        d1, _ = r.doc(f"golayout stack {g['goid']} --json")
+        d2, _ = r.doc("golayout goroutines --json")
+        if d1 and d2 and d1.get("frames"):
+            e = next((x for x in d2.get("goroutines") or [] if x.get("goid") == g["goid"]), {})
+            diff(p, f"{r.what}: goroutines sp vs stack frame 0 sp", e.get("sp"), d1["frames"][0].get("sp"))
+            diff(p, f"{r.what}: goroutines func vs stack frame 0 func", e.get("func"), d1["frames"][0].get("func"))
+        return p + ["note: " + n for n in notes]
+    return check
+
+
+def live_escape_check(role):
+    def check(doc, ctx):
+        p, notes = [], []
+        try:
+            r = live_run(ctx)
+        except Exception as e:  # noqa: BLE001
+            return [f"separate live session: {e}"]
+        if r.truth is None:
+            return [r.doc("golayout goroutines --json")[1]]
+        if r.escape_error:
+            return [r.escape_error]
+        g = by_role(r.truth, role)
+        cmd = f"golayout stack {g['goid']} --escape {r.escape_path} --json"
+        d, err = r.doc(cmd)
+        if err:
+            return [err]
+        where = f"`{cmd}` ({r.what}): "
+        escape_problems(d, g, compiler_verdicts(r.escape_path), r.escape_path, p, notes, where)
+        # the annotations change nothing else (the plain document is
+        # checked against the truth by "stack ROLE")
+        plain, err = r.doc(f"golayout stack {g['goid']} --json")
+        if err:
+            p.append(err)
+        else:
+            def strip(doc):
+                doc = json.loads(json.dumps(doc))
+                doc.pop("escape_file", None)
+                for f in doc.get("frames") or []:
+                    for v in f.get("vars") or []:
+                        v.pop("escape", None)
+                        v.pop("escape_ref", None)
+                return doc
+            a, b = strip(d), strip(plain)
+            if a != b:
+                first = next((f"frame {i}: {x!r} vs {y!r}" for i, (x, y) in
+                              enumerate(zip(a.get("frames") or [], b.get("frames") or [])) if x != y),
+                             f"{ {k: v for k, v in a.items() if k != 'frames'} } vs "
+                             f"{ {k: v for k, v in b.items() if k != 'frames'} }")
+                p.append(f"{where}differs from `golayout stack {g['goid']} --json` in more than "
+                         f"escape annotations: {first[:600]}")
+        return p + ["note: " + n for n in notes]
+    return check
+
+
+def core_check(what):
+    """Checks on the core session of ctx.debugger, reported in run.py's
+    session of the -noopt binary."""
+    def check(doc, ctx):
+        p, notes = [], []
+        try:
+            r = core_run(ctx)
+        except Exception as e:  # noqa: BLE001
+            return [f"core: {e}"]
+        if r.error:
+            return [r.doc("golayout goroutines --json")[1]]
+        t = r.truth
+
+        def get(cmd):
+            d, err = r.doc(cmd)
+            if err:
+                p.append(err)
+            return d
+
+        def w(cmd):
+            return f"`{cmd}` ({r.what}): "
+        if what == "goroutines":
+            cmd = "golayout goroutines --json"
+            d = get(cmd)
+            if d:
+                goroutines_doc_problems(d, t, p, w(cmd))
+                main_entry_problems(d, t, p, w(cmd))
+                for g in t["goroutines"]:
+                    goroutine_entry_problems(d, g, p, w(cmd))
+        elif what == "current":
+            cmd = "golayout stack --json"
+            d = get(cmd)
+            if d:
+                current_stack_problems(d, t, 0, p, w(cmd))
+        elif what == "error":
+            cmd = "golayout stack 999999 --json"
+            d = get(cmd)
+            if d:
+                p += [w(cmd) + x for x in check_error("999999")(d, ctx)]
+        else:
+            g = by_role(t, what)
+            cmd = f"golayout stack {g['goid']} --json"
+            d = get(cmd)
+            if d:
+                stack_vs_truth(d, g, False, p, notes, w(cmd))
+                e = next((x for x in (r.doc("golayout goroutines --json")[0] or {}).get("goroutines") or []
+                          if x.get("goid") == g["goid"]), {})
+                if d.get("frames"):
+                    diff(p, f"{r.what}: goroutines sp vs stack frame 0 sp", e.get("sp"), d["frames"][0].get("sp"))
+        return p + ["note: " + n for n in notes]
+    return check
+
+
+def cases(truth):
+    """run.py's session; the goid-dependent checks come from this module's
+    own sessions (see the module doc)."""
+    noopt = truth["executable"].endswith("-noopt")
+    cs = [select_frame(0, "main.stopHere"),
+          Case("fixture truth: consistent (Callers vs runtime.Stack)", "golayout version --json", check_fixture),
+          Case("goroutines: counts, main goroutine running and current",
+               "golayout goroutines --json", check_goroutines)]
+    for g in truth["goroutines"]:
+        cs.append(Case(f"goroutines: {g['role']} goroutine [{g['wait_reason']}] in {user_func(g)}",
+                       "golayout goroutines --json", check_goroutine(g["role"])))
+    cs += [Case("goroutines --status waiting --func recvDeep",
+                "golayout goroutines --status waiting --func recvDeep --json", check_filter("recv", "recvDeep")),
+           Case("goroutines --status running", "golayout goroutines --status running --json", check_running),
+           Case("goroutines --limit 2", "golayout goroutines --limit 2 --json", check_limit(2)),
+           Case("goroutines --dead", "golayout goroutines --dead --json", check_dead),
+           Case("stack 999999: error", "golayout stack 999999 --json", check_error("999999")),
+           Case("stack: goroutine of the selected frame (0)", "golayout stack --json", check_current_stack(0))]
+    for g in truth["goroutines"]:
+        uf = user_func(g)
+        cs.append(Case(f"stack {g['role']}: goroutine found by --func {uf}, its stack",
+                       f"golayout goroutines --status waiting --func {uf} --json",
+                       live_stack_check(g["role"], uf)))
+    for g in truth["goroutines"]:
+        cs.append(Case(f"stack {g['role']} --escape (compiler -m output)",
+                       f"golayout goroutines --status waiting --func {user_func(g)} --json",
+                       live_escape_check(g["role"])))
+    if noopt:
+        name = "core (gdb gcore, loaded in the session's debugger)"
+        cs.append(Case(f"{name}: goroutines", "golayout version --json", core_check("goroutines")))
+        for g in truth["goroutines"]:
+            cs.append(Case(f"{name}: stack {g['role']}", "golayout version --json", core_check(g["role"])))
+        cs += [Case(f"{name}: stack of the selected frame", "golayout version --json", core_check("current")),
+               Case(f"{name}: stack 999999 error", "golayout version --json", core_check("error"))]
+    cs += [select_frame(1, "main.main"),
+           Case("stack: goroutine of the selected frame (1)", "golayout stack --json", check_current_stack(1))]
+    return cs
