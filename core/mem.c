@@ -96,8 +96,22 @@ static void page_insert(struct gl_mem *m, struct gl_page *p)
 	m->npages++;
 }
 
+static int backend_read_raw(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
+			    uint64_t *fault);
+
+/* The backend, then the executable's read-only sections. */
 static int backend_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
 			uint64_t *fault)
+{
+	int rc = backend_read_raw(m, addr, buf, len, fault);
+	if (rc != GL_BACKEND_OK && m->file_fallback &&
+	    m->file_fallback(m->file_fallback_arg, addr, buf, len))
+		return GL_BACKEND_OK;
+	return rc;
+}
+
+static int backend_read_raw(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
+			    uint64_t *fault)
 {
 	m->stats.backend_reads++;
 	m->cmd_stats.backend_reads++;

@@ -29,6 +29,10 @@ struct gl_mem {
 	uint64_t stop_id;
 	struct gl_page **buckets; /* hash table of cached pages */
 	size_t nbuckets, npages;
+	/* Where the process image has no copy of a read-only section (a core
+	 * file written without file-backed mappings), the executable does. */
+	bool (*file_fallback)(void *arg, uint64_t addr, void *buf, uint64_t len);
+	void *file_fallback_arg;
 	struct gl_mem_stats stats;      /* since the session began */
 	struct gl_mem_stats cmd_stats;  /* for the current command */
 };

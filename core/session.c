@@ -100,6 +100,19 @@ const char *gl_overview_help(void)
 
 /* ---- context helpers ---------------------------------------------------- */
 
+/* Read-only, file-backed sections of the executable are the same in the
+ * process; cores written without them still have them here. */
+static bool read_from_executable(void *arg, uint64_t addr, void *buf, uint64_t len)
+{
+	const struct gl_target *t = arg;
+	const struct gl_elf_section *sec = gl_elf_section_at(&t->elf, addr);
+	if (!sec || (sec->flags & 1 /* SHF_WRITE */) || sec->type == 8 /* SHT_NOBITS */)
+		return false;
+	struct gl_error *err = gl_elf_read_vaddr(&t->elf, addr, buf, len);
+	gl_error_destroy(err);
+	return err == NULL;
+}
+
 struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **out)
 {
 	struct gl_session *s = c->session;
@@ -110,10 +123,13 @@ struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **out)
 	if (!s->target || !gl_target_is_current(s->target, path)) {
 		gl_target_destroy(s->target);
 		s->target = NULL;
+		s->mem.file_fallback = NULL;
 		struct gl_error *err = gl_target_open(path, &s->target);
 		if (err)
 			return err;
 		gl_mem_flush(&s->mem);
+		s->mem.file_fallback = read_from_executable;
+		s->mem.file_fallback_arg = s->target;
 	}
 	*out = c->t = s->target;
 	return NULL;
