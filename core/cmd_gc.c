@@ -262,12 +262,18 @@ static struct gl_error *walk_spans(struct gl_ctx *c, struct gc_walk *w, json_t *
 	bool truncated = n > MAX_SPANS;
 	if (truncated)
 		n = MAX_SPANS;
-	uint64_t *ptrs = malloc((n ? n : 1) * 8);
-	if (!ptrs)
-		return &gl_error_nomem;
+	/* grown chunk by chunk: a garbage length costs no more memory than
+	 * the pointers that could really be read */
+	uint64_t *ptrs = NULL;
 	size_t got = 0;
 	for (uint64_t i = 0; i < n; i += PTR_CHUNK) {
 		uint64_t k = n - i < PTR_CHUNK ? n - i : PTR_CHUNK;
+		uint64_t *np = realloc(ptrs, (i + k) * 8);
+		if (!np) {
+			err = &gl_error_nomem;
+			break;
+		}
+		ptrs = np;
 		if ((err = gl_mem_read(c->mem, arr + i * 8, ptrs + i, k * 8))) {
 			err = gl_error_wrap(err, "reading mheap_.allspans[%llu:%llu]", (unsigned long long)i,
 					    (unsigned long long)(i + k));
@@ -279,7 +285,8 @@ static struct gl_error *walk_spans(struct gl_ctx *c, struct gc_walk *w, json_t *
 	for (size_t i = 0; i < got; i++)
 		if (ptrs[i])
 			ptrs[m++] = ptrs[i];
-	qsort(ptrs, m, 8, cmp_u64);
+	if (m)
+		qsort(ptrs, m, 8, cmp_u64);
 	size_t u = 0;
 	for (size_t i = 0; i < m; i++)
 		if (!u || ptrs[u - 1] != ptrs[i])

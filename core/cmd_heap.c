@@ -347,10 +347,11 @@ static void render(struct gl_ctx *c, json_t *d)
 		if (json_is_true(json_object_get(ob, "header")))
 			sb_addf(o, ", data at %s after the malloc header", gets(ob, "data"));
 		sb_addc(o, '\n');
-		sb_addf(o, "  state     %s%s%s (%s), mark %s%s%s (%s)\n", gl_c(c, "bold"),
+		const char *mk = gets(d, "marked");
+		sb_addf(o, "  state     %s%s%s (%s); %s%s%s%s (%s)\n", gl_c(c, "bold"),
 			json_is_true(json_object_get(d, "allocated")) ? "allocated" : "free", gl_c(c, "reset"),
-			gets(d, "allocated_by"), gl_c(c, "bold"), gets(d, "marked"), gl_c(c, "reset"),
-			gets(d, "mark_source"));
+			gets(d, "allocated_by"), gl_c(c, "bold"), strcmp(mk, "unknown") ? "" : "mark ", mk,
+			gl_c(c, "reset"), gets(d, "mark_source"));
 	}
 	json_t *pm = json_object_get(d, "pointer_map");
 	if (pm) {

@@ -9,8 +9,22 @@ finalizers and cleanups it set, MemStats read right before the breakpoint.
 Every name is a package global (both builds describe them); addresses that
 are only numbers are reached through uintptr globals (main.gFreedAddr,
 main.gStackAddr), since a run's addresses are not known before it starts,
-and a global's static address is used to test a literal number."""
+and a global's static address is used to test a literal number.
 
+The mark phase: after main.stopHere the fixture runs one more runtime.GC().
+A separate debugger session (of the optimized binary, in each debugger)
+continues from stopHere to runtime.gcMarkTermination, where marking is
+complete, the world stopped and gcphase still _GCmark: there every object
+the globals reach must show "marked", an object dropped before the stop
+(main.gGarbageAddr) "unmarked" and still allocated (not swept yet), and
+`golayout gc` phase "mark" with the write barrier on, work.cycles one ahead
+of MemStats.NumGC."""
+
+import json
+import tempfile
+from pathlib import Path
+
+import harness
 from harness import Case, select_frame, diff, no_error, check_error
 
 FIXTURE = "heap"
@@ -225,6 +239,100 @@ def check_gc(doc, ctx):
     return p
 
 
+# -------------------------------------------------------------- mark phase
+
+MARK_CMDS = ["golayout gc --json", "golayout heap main.gGarbageAddr --json"]
+
+
+def mark_session(ctx, exprs):
+    """Run the binary to main.stopHere, continue to the next
+    runtime.gcMarkTermination and run MARK_CMDS + `golayout heap E` for
+    each expression. Returns (truth, {command: document or None}, error)."""
+    cmds = MARK_CMDS + [f"golayout heap {e} --json" for e in exprs]
+    with tempfile.TemporaryDirectory(prefix="golayout-mark-") as tmp:
+        truth_path = Path(tmp) / "truth.json"
+        if ctx.debugger == "gdb":
+            argv = ["gdb", "-batch", "-nx", "-iex", "set auto-load python-scripts off",
+                    "-ex", "set width 0", "-ex", "set height 0", "-ex", "set confirm off",
+                    "-ex", f"source {harness.BUILD / harness.Gdb.plugin}",
+                    "-ex", "handle SIGURG nostop noprint pass",
+                    "-ex", f"set environment GOLAYOUT_TRUTH={truth_path}",
+                    "-ex", "break main.stopHere", "-ex", "run",
+                    # disabled first: a goroutine preempted while gdb steps
+                    # it over the breakpoint can hit stopHere again
+                    "-ex", "disable 1",
+                    "-ex", "break runtime.gcMarkTermination", "-ex", "continue"]
+            for i, c in enumerate(cmds):
+                argv += ["-ex", f"echo {harness.MARK}{i}\\n", "-ex", c]
+            argv.append(str(ctx.binary))
+        else:
+            lines = [f"plugin load {harness.BUILD / harness.Lldb.plugin}",
+                     "process handle SIGURG -s false -n false -p true",
+                     "breakpoint set -n main.stopHere",
+                     f"process launch -E GOLAYOUT_TRUTH={truth_path}",
+                     "breakpoint disable 1",
+                     "breakpoint set -n runtime.gcMarkTermination", "process continue"]
+            for i, c in enumerate(cmds):
+                lines += [f"script print('{harness.MARK}{i}')", c]
+            lines.append("process kill")
+            script = Path(tmp) / "commands.lldb"
+            script.write_text("\n".join(lines) + "\n")
+            argv = ["lldb-16", "--batch", "-o", f"command source -e false -c false {script}",
+                    str(ctx.binary)]
+        output, rc, timed_out = harness.run_debugger(argv)
+        log = harness.ROOT / "build" / "integration-logs" / \
+            f"heap-mark_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(output)
+        if timed_out:
+            return None, {}, f"{ctx.debugger} killed (log {log.name})"
+        try:
+            truth = json.loads(truth_path.read_text())
+        except (OSError, ValueError) as e:
+            return None, {}, f"no truth ({e}), log {log.name}"
+    docs = {}
+    for c, seg in zip(cmds, harness.split_output(output, len(cmds))):
+        lines = [l for l in seg or [] if l.startswith(harness.SCHEMA_PREFIX)]
+        docs[c] = json.loads(lines[0]) if len(lines) == 1 else None
+    return truth, docs, ""
+
+
+def check_mark_phase(doc, ctx):
+    if not ctx.opt:
+        return ["note: run on the optimized binary only"]
+    exprs = [o["expr"] for o in ctx.truth["objects"]]
+    truth, docs, err = mark_session(ctx, exprs)
+    if err:
+        return [err]
+    p, ms = [], truth["memstats"]
+    g = docs.get(MARK_CMDS[0])
+    if not g:
+        return ["`golayout gc` in the mark phase printed no document"]
+    diff(p, "gc phase", g.get("phase"), "mark")
+    diff(p, "gc write_barrier", g.get("write_barrier"), True)
+    diff(p, "gc cycles (work.cycles, started) vs NumGC + 1", g.get("cycles"), ms["num_gc"] + 1)
+    diff(p, "gc numgc (completed cycles)", g.get("numgc"), ms["num_gc"])
+    d = docs.get(MARK_CMDS[1])
+    if not d:
+        p.append("`golayout heap main.gGarbageAddr` printed no document")
+    else:
+        diff(p, "garbage: gc_phase", d.get("gc_phase"), "mark")
+        diff(p, "garbage: allocated (not swept yet)", d.get("allocated"), True)
+        diff(p, "garbage: marked", d.get("marked"), "unmarked")
+    for o in truth["objects"]:
+        d = docs.get(f"golayout heap {o['expr']} --json")
+        if not d:
+            p.append(f"{o['name']}: no document")
+            continue
+        if d.get("error"):
+            p.append(f"{o['name']}: error {d['error']}")
+            continue
+        diff(p, f"{o['name']}: address", hexint(d.get("address")), o["address"])
+        diff(p, f"{o['name']}: allocated", d.get("allocated"), True)
+        diff(p, f"{o['name']}: marked (reachable from a global)", d.get("marked"), "marked")
+    return p
+
+
 # -------------------------------------------------------------------- cases
 
 def cases(truth):
@@ -249,4 +357,6 @@ def cases(truth):
     cs.append(Case("error: heap of an unknown name", "golayout heap main.noSuchThing --json",
                    check_error("noSuchThing")))
     cs.append(Case("gc", "golayout gc --json", check_gc))
+    cs.append(Case("mark phase: heap and gc at runtime.gcMarkTermination (separate session)",
+                   "golayout version --json", check_mark_phase))
     return cs
