@@ -196,7 +196,9 @@ static json_t *frames_json(struct gl_ctx *c, const struct gl_uframe *fr, size_t 
 		}
 		gl_json_set_addr(o, "pc", u->pc);
 		gl_json_set_addr(o, "sp", u->sp);
-		if (u->size >= 0) {
+		if (u->inlined)
+			json_object_set_new(o, "inlined", json_true());
+		if (u->size >= 0 && !u->inlined) {
 			gl_json_set_addr(o, "cfa", u->cfa);
 			json_object_set_new(o, "size", json_integer(u->size));
 			gl_json_set_addr(o, "ret_addr_slot", u->ret_slot);
@@ -208,7 +210,7 @@ static json_t *frames_json(struct gl_ctx *c, const struct gl_uframe *fr, size_t 
 		json_t *vars = json_array();
 		struct gl_frame f;
 		gl_uframe_to_frame(c, u, &f);
-		if (c->t->dw && f.func && u->size >= 0) {
+		if (c->t->dw && f.func && u->size >= 0 && !u->inlined) {
 			struct gl_var **vs;
 			size_t nv;
 			struct gl_error *verr = gl_dwarf_func_vars(c->t->dw, f.func, f.lookup_pc, &vs, &nv);

@@ -235,6 +235,52 @@ static const char *boundary(const char *fn)
 	return NULL;
 }
 
+/* Calls the compiler inlined have no frame of their own; the pclntab's
+ * inline tree names them. Give each one an entry before its physical frame
+ * (innermost first, as tracebacks print them), sharing that frame's SP/CFA. */
+static void expand_inlined(struct gl_ctx *c, struct gl_uframe **frames, size_t *nframes)
+{
+	size_t n = *nframes, extra = 0;
+	struct gl_inline inl[16];
+	for (size_t i = 0; i < n; i++) {
+		struct gl_pcfunc pf;
+		if (gl_pclntab_func(&c->t->pcln, (*frames)[i].lookup_pc, &pf))
+			extra += gl_pclntab_inlined(&c->t->pcln, &pf, (*frames)[i].lookup_pc, inl, 16) - 1;
+	}
+	if (!extra)
+		return;
+	struct gl_uframe *out = calloc(n + extra, sizeof(*out));
+	if (!out)
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct gl_uframe *u = &(*frames)[i];
+		struct gl_pcfunc pf;
+		size_t ni = gl_pclntab_func(&c->t->pcln, u->lookup_pc, &pf)
+				    ? gl_pclntab_inlined(&c->t->pcln, &pf, u->lookup_pc, inl, 16)
+				    : 0;
+		for (size_t j = 0; j + 1 < ni; j++) {
+			struct gl_uframe *v = &out[k++];
+			*v = *u;
+			v->inlined = true;
+			v->func = inl[j].func;
+			v->file = inl[j].file;
+			v->line = inl[j].line;
+			v->ret_slot = v->fp_slot = 0;
+			snprintf(v->note, sizeof(v->note), "inlined into %s", u->func);
+		}
+		out[k] = *u;
+		if (ni) {
+			out[k].file = inl[ni - 1].file;
+			out[k].line = inl[ni - 1].line;
+		}
+		k++;
+	}
+	free(*frames);
+	*frames = out;
+	*nframes = k;
+}
+
 struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_level, uint64_t lo,
 			   uint64_t hi, struct gl_uframe **frames, size_t *nframes)
 {
@@ -265,6 +311,7 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_
 		/* Above the innermost frame the pc is a return address: look up
 		 * pc-1 so a call at the very end of a function stays in it. */
 		uint64_t lpc = depth > 0 || (live_level > 0) ? pc - 1 : pc;
+		u->lookup_pc = lpc;
 		struct gl_pcfunc pf;
 		if (!gl_pclntab_func(&c->t->pcln, lpc, &pf)) {
 			snprintf(u->note, sizeof(u->note), "pc 0x%llx is in no Go function: unwinding stops",
@@ -315,6 +362,7 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_
 	}
 	*frames = f;
 	*nframes = n;
+	expand_inlined(c, frames, nframes);
 	return NULL;
 }
 

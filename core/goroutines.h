@@ -40,6 +40,8 @@ struct gl_uframe {
 	uint64_t ret_slot;       /* address of the saved return address (cfa - 8) */
 	uint64_t fp_slot;        /* address of the saved frame pointer, 0 if none */
 	char note[96];           /* why unwinding stopped here, or "" */
+	uint64_t lookup_pc;      /* pc, or pc-1 for a return address */
+	bool inlined;            /* a call inlined into the next frame: no frame of its own */
 };
 
 /* Unwind from (pc, sp) within the stack [lo, hi). live_level >= 0 means

@@ -16,6 +16,7 @@ struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
 	const struct gl_elf_section *s = gl_elf_section(elf, ".gopclntab");
 	if (!s || s->offset > elf->size || s->size > elf->size - s->offset || s->size < 72)
 		return gl_error_create(GL_ERR_NODWARF, "no .gopclntab section");
+	t->elf = elf;
 	t->data = elf->data + s->offset;
 	t->size = s->size;
 	t->magic = (uint32_t)rd(t->data, 4);
@@ -73,6 +74,9 @@ bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *
 	f->pcfile = (uint32_t)rd(fn + 20, 4);
 	f->pcln = (uint32_t)rd(fn + 24, 4);
 	f->cu = (uint32_t)rd(fn + 32, 4);
+	f->npcdata = (uint32_t)rd(fn + 28, 4);
+	f->nfuncdata = fn[43];
+	f->off = t->pcln_off + funcoff;
 	return true;
 }
 
@@ -136,4 +140,54 @@ bool gl_pclntab_line(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint
 		return false;
 	*file = (const char *)t->data + t->filetab_off + foff;
 	return memchr(*file, 0, t->size - t->filetab_off - foff) != NULL;
+}
+
+#define PCDATA_INLTREE_INDEX 2
+#define FUNCDATA_INLTREE 3
+#define INLINED_CALL_SIZE 16 /* abi.InlinedCall, Go 1.20+ */
+#define MAX_INLINE_DEPTH 64
+
+static const char *func_name_at(const struct gl_pclntab *t, int64_t name_off)
+{
+	uint64_t o = t->funcname_off + (uint64_t)name_off;
+	if (name_off < 0 || o >= t->size || !memchr(t->data + o, 0, t->size - o))
+		return "?";
+	return (const char *)t->data + o;
+}
+
+size_t gl_pclntab_inlined(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc,
+			  struct gl_inline *out, size_t max)
+{
+	size_t n = 0;
+	uint64_t cur = pc;
+	uint64_t pcdata_at = f->off + 44, funcdata_at = pcdata_at + 4ull * f->npcdata;
+	bool have_tree = t->gofunc && f->npcdata > PCDATA_INLTREE_INDEX &&
+			 f->nfuncdata > FUNCDATA_INLTREE && funcdata_at + 4ull * f->nfuncdata <= t->size;
+	if (have_tree) {
+		uint32_t idx_tab = (uint32_t)rd(t->data + pcdata_at + 4 * PCDATA_INLTREE_INDEX, 4);
+		uint32_t tree_off = (uint32_t)rd(t->data + funcdata_at + 4 * FUNCDATA_INLTREE, 4);
+		int64_t idx;
+		while (tree_off != 0xffffffffu && n + 1 < max && n < MAX_INLINE_DEPTH &&
+		       pcvalue(t, f, idx_tab, cur, &idx) && idx >= 0) {
+			unsigned char ic[INLINED_CALL_SIZE];
+			struct gl_error *err = gl_elf_read_vaddr(t->elf, t->gofunc + tree_off + (uint64_t)idx * INLINED_CALL_SIZE,
+								 ic, sizeof(ic));
+			if (err) {
+				gl_error_destroy(err);
+				break;
+			}
+			struct gl_inline *in = &out[n++];
+			in->func = func_name_at(t, (int32_t)rd(ic + 4, 4));
+			in->file = NULL;
+			in->line = 0;
+			gl_pclntab_line(t, f, cur, &in->file, &in->line);
+			cur = f->entry + (uint64_t)(int64_t)(int32_t)rd(ic + 8, 4); /* parentPc */
+		}
+	}
+	struct gl_inline *phys = &out[n++];
+	phys->func = f->name;
+	phys->file = NULL;
+	phys->line = 0;
+	gl_pclntab_line(t, f, cur, &phys->file, &phys->line);
+	return n;
 }

@@ -17,6 +17,15 @@ struct gl_pclntab {
 	uint8_t min_lc, ptr_size;
 	uint64_t nfunc, text_start;
 	uint64_t funcname_off, cu_off, filetab_off, pctab_off, pcln_off;
+	const struct gl_elf *elf;
+	uint64_t gofunc;  /* moduledata.gofunc: base of funcdata offsets; 0 unknown */
+};
+
+/* One level of inlining at a pc, innermost first. */
+struct gl_inline {
+	const char *func;
+	const char *file;
+	int64_t line;
 };
 
 struct gl_pcfunc {
@@ -24,6 +33,9 @@ struct gl_pcfunc {
 	const char *name; /* points into the table; NUL-terminated there */
 	uint32_t pcsp, pcfile, pcln, cu;
 	int32_t args;
+	uint32_t npcdata;
+	uint8_t nfuncdata;
+	uint64_t off;      /* of the _func in the table */
 };
 
 /* data must outlive the table (it points into the ELF image). */
@@ -32,6 +44,10 @@ bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *
 /* Source position of pc: file name (points into the table) and line. */
 bool gl_pclntab_line(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc,
 		     const char **file, int64_t *line);
+/* The functions inlined at pc, innermost first, ending with f itself;
+ * returns how many were stored (at least 1). */
+size_t gl_pclntab_inlined(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc,
+			  struct gl_inline *out, size_t max);
 /* Frame size (bytes below the return address) at pc; -1 if unknown. */
 int64_t gl_pclntab_spdelta(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc);
 

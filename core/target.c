@@ -112,6 +112,19 @@ struct gl_error *gl_target_open(const char *path, struct gl_target **out)
 	err = gl_pclntab_init(&t->pcln, &t->elf);
 	t->has_pcln = err == NULL;
 	gl_error_destroy(err);
+	/* funcdata offsets (inline trees) are relative to moduledata.gofunc */
+	uint64_t md;
+	struct gl_type *mdt;
+	const struct gl_field *gf;
+	unsigned char w[8];
+	if (t->has_pcln && t->dw && gl_dwarf_find_global(t->dw, "runtime.firstmoduledata", &md, &mdt) &&
+	    (gf = gl_type_field(mdt, "gofunc"))) {
+		struct gl_error *e = gl_elf_read_vaddr(&t->elf, md + gf->offset, w, 8);
+		if (!e)
+			for (int i = 7; i >= 0; i--)
+				t->pcln.gofunc = (t->pcln.gofunc << 8) | w[i];
+		gl_error_destroy(e);
+	}
 	if (!version_from_dwarf(t) && !version_from_buildinfo(t))
 		strcpy(t->go_version, "unknown");
 	int major = 0, minor = 0;

@@ -486,6 +486,17 @@ def stack_structure_problems(doc, p, where):
         sp, cfa = hexint(f.get("sp")), hexint(f.get("cfa"))
         if sp is None or not lo <= sp < hi:
             p.append(f"{tag} sp {f.get('sp')!r} not in [{lo:#x}, {hi:#x})")
+        if f.get("inlined"):
+            # an inlined call has no frame of its own: it shares the next
+            # (physical) frame's sp and says so
+            if i + 1 >= len(frames):
+                p.append(f"{tag} is inlined into nothing")
+            else:
+                diff(p, f"{tag} sp (shared with the frame it is inlined into)", sp,
+                     hexint(frames[i + 1].get("sp")))
+                if "inlined into" not in (f.get("note") or ""):
+                    p.append(f"{tag} note {f.get('note')!r} does not say where it is inlined")
+            continue
         if cfa is None:
             p.append(f"{tag} has no cfa")
             continue
