@@ -351,8 +351,8 @@ static json_t *heat_map(struct gc_walk *w)
 	uint64_t cell_bytes = h->arena_bytes / CELLS;
 	json_object_set_new(o, "cell_bytes", json_integer((json_int_t)cell_bytes));
 	json_object_set_new(o, "arena_bytes", json_integer((json_int_t)h->arena_bytes));
-	json_object_set_new(o, "legend", json_string("' ' no span, s runtime-managed spans only (stacks...), "
-						     "0-9 tenths of the cell in allocated object slots, # full"));
+	json_object_set_new(o, "legend", json_string("' ' no span, s stacks/manual spans only, "
+						     "0-9 tenths of the cell in allocated slots, # full"));
 	for (size_t r = 0; r < w->narenas && w->cells; r++) {
 		char line[CELLS + 1];
 		for (int i = 0; i < CELLS; i++) {
@@ -517,10 +517,10 @@ static void render(struct gl_ctx *c, json_t *d)
 	sb_addc(o, '\n');
 	json_t *sp = json_object_get(d, "spans");
 	if (sp) {
-		sb_addf(o, "  spans %lld in allspans: %lld in use (", (long long)geti(sp, "allspans"),
+		sb_addf(o, "  spans %lld: %lld in use (", (long long)geti(sp, "allspans"),
 			(long long)geti(sp, "in_use"));
 		bytes_text(o, json_object_get(sp, "in_use_bytes"));
-		sb_addf(o, ", %lld objects in ", (long long)geti(sp, "objects"));
+		sb_addf(o, "; %lld objects, ", (long long)geti(sp, "objects"));
 		bytes_text(o, json_object_get(sp, "object_bytes"));
 		sb_addf(o, "), %lld manual (", (long long)geti(sp, "manual"));
 		bytes_text(o, json_object_get(sp, "manual_bytes"));

@@ -300,11 +300,13 @@ static void render(struct gl_ctx *c, json_t *d)
 	json_t *home = json_object_get(d, "home");
 	const char *type = json_string_value(json_object_get(d, "type"));
 	sb_addf(o, "%s%s%s", gl_c(c, "addr"), gets(d, "address"), gl_c(c, "reset"));
-	if (strcmp(gets(d, "expr"), gets(d, "address")))
-		sb_addf(o, " (%s%s%s%s)", gets(d, "expr"), type ? " " : "", gl_c(c, "type"), type ? type : "");
-	if (type)
-		sb_add(o, gl_c(c, "reset"));
-	sb_addf(o, "  %s  [%s]\n", gets(home, "description"), gets(d, "go_version"));
+	if (strcmp(gets(d, "expr"), gets(d, "address"))) {
+		sb_addf(o, " (%s", gets(d, "expr"));
+		if (type)
+			sb_addf(o, " %s%s%s", gl_c(c, "type"), type, gl_c(c, "reset"));
+		sb_addc(o, ')');
+	}
+	sb_addf(o, "  [%s]\n  home      %s\n", gets(d, "go_version"), gets(home, "description"));
 	json_t *ar = json_object_get(d, "arena"), *sp = json_object_get(d, "span");
 	if (!ar) {
 		if (json_object_get(d, "gc_phase"))
@@ -342,10 +344,10 @@ static void render(struct gl_ctx *c, json_t *d)
 		sb_addf(o, "  %s\n", json_string_value(note));
 	json_t *ob = json_object_get(d, "object");
 	if (ob) {
-		sb_addf(o, "  object    #%lld  %s-%s  +%lld into the slot", (long long)geti(ob, "index"),
+		sb_addf(o, "  object    #%lld  %s-%s  +%lld in the slot", (long long)geti(ob, "index"),
 			gets(ob, "base"), gets(ob, "end"), (long long)geti(ob, "offset"));
 		if (json_is_true(json_object_get(ob, "header")))
-			sb_addf(o, ", data at %s after the malloc header", gets(ob, "data"));
+			sb_add(o, ", data after the malloc header");
 		sb_addc(o, '\n');
 		const char *mk = gets(d, "marked");
 		sb_addf(o, "  state     %s%s%s (%s); %s%s%s%s (%s)\n", gl_c(c, "bold"),
@@ -358,9 +360,13 @@ static void render(struct gl_ctx *c, json_t *d)
 		sb_addf(o, "  pointers  %s", gets(pm, "source"));
 		if (json_object_get(pm, "type"))
 			sb_addf(o, ", type %s", gets(pm, "type"));
+		json_int_t ts = geti(pm, "type_size"), data_bytes = geti(sp, "elemsize") -
+								 (json_is_true(json_object_get(ob, "header")) ? 8 : 0);
+		if (ts > 0 && ts < data_bytes)
+			sb_addf(o, " (%lld bytes, repeated to the slot's end)", (long long)ts);
 		const char *map = json_string_value(json_object_get(pm, "map"));
 		if (map && !json_is_true(json_object_get(sp, "noscan"))) {
-			sb_addf(o, ": %lld of %lld words are pointers (%sp pointer, . scalar)\n",
+			sb_addf(o, "\n            %lld of %lld words are pointers (%sp pointer, . scalar)\n",
 				(long long)geti(pm, "pointers"), (long long)geti(pm, "counted_words"),
 				json_object_get(pm, "header") ? "H header, " : "");
 			cell_rows(c, map, 8, true, -1);

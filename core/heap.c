@@ -864,6 +864,10 @@ json_t *gl_heap_pointer_map(struct gl_heap *h, const struct gl_span *s, uint64_t
 			uint64_t tsize = 0, ptrbytes = 0;
 			unsigned char *mask = NULL;
 			err = type_mask(h, tp, &tsize, &ptrbytes, &mask, why, sizeof(why));
+			if (!err) {
+				json_object_set_new(o, "type_size", json_integer((json_int_t)tsize));
+				json_object_set_new(o, "type_ptrbytes", json_integer((json_int_t)ptrbytes));
+			}
 			if (!err && mask) {
 				/* tile the mask every Size_ bytes, as typePointers does */
 				uint64_t tw = tsize / 8, pw = ptrbytes / 8, first = (data - slot) / 8;
