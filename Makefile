@@ -53,7 +53,7 @@ $(BUILD)/libgolayout-lldb.so: lldb/golayout_lldb.cpp $(CORE_OBJ) include/golayou
 	$(Q)$(CXX) -std=c++17 -fPIC -shared -g -O2 $(WARN) $(SAN) -Iinclude -I$(LLDB_INC) \
 	  -o $@ $< $(CORE_OBJ) -L$(LLDB_LIBDIR) -llldb $(LIBS) -Wl,-rpath,$(LLDB_LIBDIR)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/fake_target.c tests/unit/fake_target.h $(BUILD)/libgolayout.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/fake_target.c tests/unit/fake_target.h $(BUILD)/libgolayout.a $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< tests/unit/fake_target.c $(BUILD)/libgolayout.a $(LIBS) -lcmocka
@@ -86,6 +86,7 @@ demo: deps
 
 bench: all
 	scripts/bench-map.sh
+	scripts/bench-gc.sh
 
 clean:
 	rm -rf build build-sanitize
