@@ -226,14 +226,57 @@ struct sort_ctx {
 	struct gl_ctx *c;
 	const struct gl_type *kt;
 	const struct gl_map_entry *e;
+	char **text;     /* string keys read once up front, or NULL */
+	uint64_t *len;
 };
 
 static int cmp_entries(const void *x, const void *y, void *arg)
 {
 	const struct sort_ctx *s = arg;
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	int r = cmp_value(s->c, s->kt, s->e[i].key, s->e[j].key, 0);
+	int r;
+	if (s->text) {
+		uint64_t n = s->len[i] < s->len[j] ? s->len[i] : s->len[j];
+		r = memcmp(s->text[i], s->text[j], n);
+		r = r ? (r < 0 ? -1 : 1) : cmp_u(s->len[i], s->len[j]);
+	} else {
+		r = cmp_value(s->c, s->kt, s->e[i].key, s->e[j].key, 0);
+	}
 	return r ? r : (i < j ? -1 : i > j);
+}
+
+/* String keys: read every key's bytes once, so that sorting a million
+ * entries compares memory, not reads through the cache. False when a key
+ * cannot be read (the slow path then compares what it can). */
+static bool preload_strings(struct gl_ctx *c, struct sort_ctx *s, size_t n)
+{
+	s->text = calloc(n, sizeof(*s->text));
+	s->len = calloc(n, sizeof(*s->len));
+	if (!s->text || !s->len)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t p = gl_get_uint(s->e[i].key, 8), l = gl_get_uint(s->e[i].key + 8, 8);
+		if (l > GL_MAX_VALUE_BYTES)
+			return false;
+		s->text[i] = malloc(l ? l : 1);
+		s->len[i] = l;
+		struct gl_error *err = s->text[i] && l ? gl_mem_read(c->mem, p, s->text[i], l) : NULL;
+		if (!s->text[i] || err) {
+			gl_error_destroy(err);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void free_strings(struct sort_ctx *s, size_t n)
+{
+	for (size_t i = 0; s->text && i < n; i++)
+		free(s->text[i]);
+	free(s->text);
+	free(s->len);
+	s->text = NULL;
+	s->len = NULL;
 }
 
 void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_walk *w)
@@ -245,8 +288,11 @@ void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_walk *w)
 	if (idx && sorted) {
 		for (size_t i = 0; i < w->nentries; i++)
 			idx[i] = i;
-		struct sort_ctx s = {c, w->key_type, w->entries};
+		struct sort_ctx s = {c, w->key_type, w->entries, NULL, NULL};
+		if (w->key_type->kind == GL_K_STRING && !preload_strings(c, &s, w->nentries))
+			free_strings(&s, w->nentries);
 		qsort_r(idx, w->nentries, sizeof(*idx), cmp_entries, &s);
+		free_strings(&s, w->nentries);
 		for (size_t i = 0; i < w->nentries; i++)
 			sorted[i] = w->entries[idx[i]];
 		memcpy(w->entries, sorted, w->nentries * sizeof(*sorted));
