@@ -75,6 +75,11 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		json_object_set_new(d, "entries", ents);
 		json_object_set_new(d, "entries_truncated", json_boolean(w.entries_truncated));
 	}
+	long total = (long)json_integer_value(json_object_get(d, json_object_get(d, "groups_total") ? "groups_total" : "buckets_total"));
+	if (!err && c->opts.index >= 0 && c->opts.index >= total)
+		err = gl_error_create(GL_ERR_USAGE, "%s %ld out of range: the map has %ld (0..%ld)",
+				      json_object_get(d, "groups_total") ? "group" : "bucket", c->opts.index, total,
+				      total - 1);
 	json_object_set_new(d, "backend_reads",
 			    json_integer((json_int_t)(c->mem->cmd_stats.backend_reads - reads0)));
 	gl_map_walk_deinit(&w);
@@ -144,9 +149,11 @@ static void render_slots(struct gl_ctx *c, json_t *slots, bool swiss)
 			size_t j = i;
 			while (j + 1 < n && slot_is_empty(json_array_get(slots, j + 1)))
 				j++;
-			sb_addf(o, "%s      slot %zu%s%zu  %s%s\n", gl_c(c, "dim"), i, j > i ? "-" : "",
-				j > i ? j : i, j > i ? "empty" : gets(s, "state"), gl_c(c, "reset"));
-			if (j == i && !strcmp(gets(s, "state"), "empty")) { /* fold marker printed */ }
+			if (j > i)
+				sb_addf(o, "%s      slot %zu-%zu  empty%s\n", gl_c(c, "dim"), i, j, gl_c(c, "reset"));
+			else
+				sb_addf(o, "%s      slot %zu  %s%s\n", gl_c(c, "dim"), i, gets(s, "state"),
+					gl_c(c, "reset"));
 			i = j + 1;
 			continue;
 		}
@@ -351,6 +358,8 @@ const struct gl_command gl_cmd_map = {
 		"and slots; small maps as their single group.\n"
 		"--summary  load factor, histograms, tombstones, bytes used and wasted\n"
 		"--limit N  draw N buckets/groups (default 16); --all draws every one\n"
+		"--group I  draw only group I; groups are numbered across all tables in\n"
+		"           directory order (--bucket I: bucket I of the bucket array)\n"
 		"--json     also lists every entry as {key, value} (%v text), all of them\n"
 		"           unless --limit is given",
 	.opts = GL_OPT_LIMIT | GL_OPT_TYPE | GL_OPT_SUMMARY | GL_OPT_INDEX,

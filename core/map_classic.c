@@ -247,7 +247,10 @@ static struct gl_error *visit_array(struct gl_ctx *c, struct gl_map_walk *w,
 				     old ? "old " : "", (unsigned long long)addr);
 	}
 	struct gl_error *first = NULL;
+	/* old buckets have a display budget of their own */
 	long saved_shown = st->shown;
+	if (old)
+		st->shown = 0;
 	for (uint64_t i = 0; i < n; i++) {
 		if (old)
 			st->old_buckets++;
@@ -259,7 +262,7 @@ static struct gl_error *visit_array(struct gl_ctx *c, struct gl_map_walk *w,
 		else
 			gl_error_destroy(err);
 	}
-	if (old) /* old buckets have their own display budget */
+	if (old)
 		st->shown = saved_shown;
 	free(arr);
 	return first;
