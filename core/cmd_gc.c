@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "render.h"
 #include "heap.h"
 #include "sizeclass.h"
 #include "value.h"
@@ -452,17 +453,6 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 
 /* ---- text ------------------------------------------------------------------ */
 
-static json_int_t geti(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *gets(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 static void bytes_text(struct strbuf *o, json_t *v)
 {
 	if (!json_is_integer(v)) {
@@ -487,12 +477,12 @@ static void render(struct gl_ctx *c, json_t *d)
 	struct strbuf *o = &c->out;
 	json_t *wb = json_object_get(d, "write_barrier");
 	sb_addf(o, "%sGC%s  phase %s, write barrier %s, %s collector  [%s]\n", gl_c(c, "bold"),
-		gl_c(c, "reset"), json_is_string(json_object_get(d, "phase")) ? gets(d, "phase") : "?",
+		gl_c(c, "reset"), json_is_string(json_object_get(d, "phase")) ? gl_jstr(d, "phase") : "?",
 		json_is_boolean(wb) ? (json_is_true(wb) ? "on" : "off") : "?",
-		!strcmp(gets(d, "gc"), "greentea") ? "Green Tea" : "classic", gets(d, "go_version"));
+		!strcmp(gl_jstr(d, "gc"), "greentea") ? "Green Tea" : "classic", gl_jstr(d, "go_version"));
 	sb_addf(o, "  cycles %lld (work.cycles), memstats.numgc %lld, sweepgen %lld\n",
-		(long long)geti(d, "cycles"), (long long)geti(d, "numgc"), (long long)geti(d, "sweepgen"));
-	json_int_t gogc = geti(d, "gogc");
+		(long long)gl_jint(d, "cycles"), (long long)gl_jint(d, "numgc"), (long long)gl_jint(d, "sweepgen"));
+	json_int_t gogc = gl_jint(d, "gogc");
 	if (gogc < 0)
 		sb_add(o, "  GOGC off");
 	else
@@ -517,17 +507,17 @@ static void render(struct gl_ctx *c, json_t *d)
 	sb_addc(o, '\n');
 	json_t *sp = json_object_get(d, "spans");
 	if (sp) {
-		sb_addf(o, "  spans %lld: %lld in use (", (long long)geti(sp, "allspans"),
-			(long long)geti(sp, "in_use"));
+		sb_addf(o, "  spans %lld: %lld in use (", (long long)gl_jint(sp, "allspans"),
+			(long long)gl_jint(sp, "in_use"));
 		bytes_text(o, json_object_get(sp, "in_use_bytes"));
-		sb_addf(o, "; %lld objects, ", (long long)geti(sp, "objects"));
+		sb_addf(o, "; %lld objects, ", (long long)gl_jint(sp, "objects"));
 		bytes_text(o, json_object_get(sp, "object_bytes"));
-		sb_addf(o, "), %lld manual (", (long long)geti(sp, "manual"));
+		sb_addf(o, "), %lld manual (", (long long)gl_jint(sp, "manual"));
 		bytes_text(o, json_object_get(sp, "manual_bytes"));
-		sb_addf(o, "), %lld dead\n", (long long)geti(sp, "dead"));
-		if (geti(sp, "unreadable") || geti(sp, "inconsistent"))
+		sb_addf(o, "), %lld dead\n", (long long)gl_jint(sp, "dead"));
+		if (gl_jint(sp, "unreadable") || gl_jint(sp, "inconsistent"))
 			sb_addf(o, "  %lld spans unreadable, %lld inconsistent (skipped)\n",
-				(long long)geti(sp, "unreadable"), (long long)geti(sp, "inconsistent"));
+				(long long)gl_jint(sp, "unreadable"), (long long)gl_jint(sp, "inconsistent"));
 	}
 	json_t *rows = json_object_get(d, "size_classes");
 	if (json_array_size(rows)) {
@@ -535,13 +525,13 @@ static void render(struct gl_ctx *c, json_t *d)
 			gl_c(c, "dim"), gl_c(c, "reset"));
 		for (size_t i = 0; i < json_array_size(rows); i++) {
 			json_t *r = json_array_get(rows, i);
-			if (geti(r, "size_class"))
-				sb_addf(o, "  %5lld %6lld", (long long)geti(r, "size_class"), (long long)geti(r, "size"));
+			if (gl_jint(r, "size_class"))
+				sb_addf(o, "  %5lld %6lld", (long long)gl_jint(r, "size_class"), (long long)gl_jint(r, "size"));
 			else
 				sb_add(o, "  large       ");
-			sb_addf(o, " %6lld %7lld %11lld / %7lld %13lld %12lld %5.1f%%\n", (long long)geti(r, "spans"),
-				(long long)geti(r, "pages"), (long long)geti(r, "objects"), (long long)geti(r, "slots"),
-				(long long)geti(r, "bytes_used"), (long long)geti(r, "bytes_spans"),
+			sb_addf(o, " %6lld %7lld %11lld / %7lld %13lld %12lld %5.1f%%\n", (long long)gl_jint(r, "spans"),
+				(long long)gl_jint(r, "pages"), (long long)gl_jint(r, "objects"), (long long)gl_jint(r, "slots"),
+				(long long)gl_jint(r, "bytes_used"), (long long)gl_jint(r, "bytes_spans"),
 				json_number_value(json_object_get(r, "fragmentation")));
 		}
 	}
@@ -552,10 +542,10 @@ static void render(struct gl_ctx *c, json_t *d)
 		bytes_text(o, json_object_get(hm, "arena_bytes"));
 		sb_add(o, "), one cell per ");
 		bytes_text(o, json_object_get(hm, "cell_bytes"));
-		sb_addf(o, "\n  legend: %s\n", gets(hm, "legend"));
+		sb_addf(o, "\n  legend: %s\n", gl_jstr(hm, "legend"));
 		for (size_t i = 0; i < n && i < lim; i++) {
 			json_t *a = json_array_get(ar, i);
-			sb_addf(o, "  %-16s |%s|\n", gets(a, "base"), gets(a, "cells"));
+			sb_addf(o, "  %-16s |%s|\n", gl_jstr(a, "base"), gl_jstr(a, "cells"));
 		}
 		if (n > lim)
 			sb_addf(o, "  ... %zu of %zu arenas shown (--limit N, --all)\n", lim, n);

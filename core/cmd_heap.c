@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "render.h"
 #include "expr.h"
 #include "heap.h"
 #include "home.h"
@@ -257,17 +258,6 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 
 /* ---- text ------------------------------------------------------------------- */
 
-static json_int_t geti(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *gets(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 /* Rows of 64 cells in groups of 8, labelled by a byte offset or index. */
 static void cell_rows(struct gl_ctx *c, const char *cells, uint64_t unit, bool hex, int64_t mark_at)
 {
@@ -299,44 +289,44 @@ static void render(struct gl_ctx *c, json_t *d)
 	struct strbuf *o = &c->out;
 	json_t *home = json_object_get(d, "home");
 	const char *type = json_string_value(json_object_get(d, "type"));
-	sb_addf(o, "%s%s%s", gl_c(c, "addr"), gets(d, "address"), gl_c(c, "reset"));
-	if (strcmp(gets(d, "expr"), gets(d, "address"))) {
-		sb_addf(o, " (%s", gets(d, "expr"));
+	sb_addf(o, "%s%s%s", gl_c(c, "addr"), gl_jstr(d, "address"), gl_c(c, "reset"));
+	if (strcmp(gl_jstr(d, "expr"), gl_jstr(d, "address"))) {
+		sb_addf(o, " (%s", gl_jstr(d, "expr"));
 		if (type)
 			sb_addf(o, " %s%s%s", gl_c(c, "type"), type, gl_c(c, "reset"));
 		sb_addc(o, ')');
 	}
-	sb_addf(o, "  [%s]\n  home      %s\n", gets(d, "go_version"), gets(home, "description"));
+	sb_addf(o, "  [%s]\n  home      %s\n", gl_jstr(d, "go_version"), gl_jstr(home, "description"));
 	json_t *ar = json_object_get(d, "arena"), *sp = json_object_get(d, "span");
 	if (!ar) {
 		if (json_object_get(d, "gc_phase"))
 			sb_add(o, "  not in the Go heap's arenas\n");
 		return;
 	}
-	sb_addf(o, "  arena     %lld at %s, heapArena %s, page %lld\n", (long long)geti(ar, "index"),
-		gets(ar, "base"), gets(ar, "heap_arena"), (long long)geti(ar, "page"));
+	sb_addf(o, "  arena     %lld at %s, heapArena %s, page %lld\n", (long long)gl_jint(ar, "index"),
+		gl_jstr(ar, "base"), gl_jstr(ar, "heap_arena"), (long long)gl_jint(ar, "page"));
 	if (sp) {
-		json_int_t np = geti(sp, "npages");
-		sb_addf(o, "  span      mspan %s: %s-%s, %lld page%s, %s", gets(sp, "mspan"), gets(sp, "base"),
-			gets(sp, "end"), (long long)np, np == 1 ? "" : "s", gets(sp, "state"));
+		json_int_t np = gl_jint(sp, "npages");
+		sb_addf(o, "  span      mspan %s: %s-%s, %lld page%s, %s", gl_jstr(sp, "mspan"), gl_jstr(sp, "base"),
+			gl_jstr(sp, "end"), (long long)np, np == 1 ? "" : "s", gl_jstr(sp, "state"));
 		if (json_object_get(sp, "sweep"))
-			sb_addf(o, ", %s", gets(sp, "sweep"));
+			sb_addf(o, ", %s", gl_jstr(sp, "sweep"));
 		sb_addc(o, '\n');
-		if (!strcmp(gets(sp, "state"), "in use")) {
+		if (!strcmp(gl_jstr(sp, "state"), "in use")) {
 			if (json_is_true(json_object_get(sp, "large")))
 				sb_addf(o, "            spanclass %lld: large object (size class 0), %s, %lld bytes\n",
-					(long long)geti(sp, "spanclass"),
+					(long long)gl_jint(sp, "spanclass"),
 					json_is_true(json_object_get(sp, "noscan")) ? "noscan" : "scan",
-					(long long)geti(sp, "elemsize"));
+					(long long)gl_jint(sp, "elemsize"));
 			else
 				sb_addf(o, "            spanclass %lld: size class %lld (%lld-byte slots), %s%s; "
 					   "%lld slots, %lld allocated, freeindex %lld\n",
-					(long long)geti(sp, "spanclass"), (long long)geti(sp, "size_class"),
-					(long long)geti(sp, "elemsize"),
+					(long long)gl_jint(sp, "spanclass"), (long long)gl_jint(sp, "size_class"),
+					(long long)gl_jint(sp, "elemsize"),
 					json_is_true(json_object_get(sp, "noscan")) ? "noscan" : "scan",
 					json_is_true(json_object_get(sp, "tiny_class")) ? " (tiny blocks)" : "",
-					(long long)geti(sp, "nelems"), (long long)geti(sp, "alloc_count"),
-					(long long)geti(sp, "freeindex"));
+					(long long)gl_jint(sp, "nelems"), (long long)gl_jint(sp, "alloc_count"),
+					(long long)gl_jint(sp, "freeindex"));
 		}
 	}
 	json_t *note = json_object_get(d, "note");
@@ -344,37 +334,37 @@ static void render(struct gl_ctx *c, json_t *d)
 		sb_addf(o, "  %s\n", json_string_value(note));
 	json_t *ob = json_object_get(d, "object");
 	if (ob) {
-		sb_addf(o, "  object    #%lld  %s-%s  +%lld in the slot", (long long)geti(ob, "index"),
-			gets(ob, "base"), gets(ob, "end"), (long long)geti(ob, "offset"));
+		sb_addf(o, "  object    #%lld  %s-%s  +%lld in the slot", (long long)gl_jint(ob, "index"),
+			gl_jstr(ob, "base"), gl_jstr(ob, "end"), (long long)gl_jint(ob, "offset"));
 		if (json_is_true(json_object_get(ob, "header")))
 			sb_add(o, ", data after the malloc header");
 		sb_addc(o, '\n');
-		const char *mk = gets(d, "marked");
+		const char *mk = gl_jstr(d, "marked");
 		sb_addf(o, "  state     %s%s%s (%s); %s%s%s%s (%s)\n", gl_c(c, "bold"),
 			json_is_true(json_object_get(d, "allocated")) ? "allocated" : "free", gl_c(c, "reset"),
-			gets(d, "allocated_by"), gl_c(c, "bold"), strcmp(mk, "unknown") ? "" : "mark ", mk,
-			gl_c(c, "reset"), gets(d, "mark_source"));
+			gl_jstr(d, "allocated_by"), gl_c(c, "bold"), strcmp(mk, "unknown") ? "" : "mark ", mk,
+			gl_c(c, "reset"), gl_jstr(d, "mark_source"));
 	}
 	json_t *pm = json_object_get(d, "pointer_map");
 	if (pm) {
-		sb_addf(o, "  pointers  %s", gets(pm, "source"));
+		sb_addf(o, "  pointers  %s", gl_jstr(pm, "source"));
 		if (json_object_get(pm, "type"))
-			sb_addf(o, ", type %s", gets(pm, "type"));
-		json_int_t ts = geti(pm, "type_size"), data_bytes = geti(sp, "elemsize") -
+			sb_addf(o, ", type %s", gl_jstr(pm, "type"));
+		json_int_t ts = gl_jint(pm, "type_size"), data_bytes = gl_jint(sp, "elemsize") -
 								 (json_is_true(json_object_get(ob, "header")) ? 8 : 0);
 		if (ts > 0 && ts < data_bytes)
 			sb_addf(o, " (%lld bytes, repeated to the slot's end)", (long long)ts);
 		const char *map = json_string_value(json_object_get(pm, "map"));
 		if (map && !json_is_true(json_object_get(sp, "noscan"))) {
 			sb_addf(o, "\n            %lld of %lld words are pointers (%sp pointer, . scalar)\n",
-				(long long)geti(pm, "pointers"), (long long)geti(pm, "counted_words"),
+				(long long)gl_jint(pm, "pointers"), (long long)gl_jint(pm, "counted_words"),
 				json_object_get(pm, "header") ? "H header, " : "");
 			cell_rows(c, map, 8, true, -1);
-			if (geti(pm, "shown") < geti(pm, "words"))
+			if (gl_jint(pm, "shown") < gl_jint(pm, "words"))
 				sb_addf(o, "    ... %lld of %lld words shown (--limit N, --all)\n",
-					(long long)geti(pm, "shown"), (long long)geti(pm, "words"));
+					(long long)gl_jint(pm, "shown"), (long long)gl_jint(pm, "words"));
 		} else if (!map) {
-			sb_addf(o, ": %s\n", json_object_get(pm, "error") ? gets(pm, "error") : gets(pm, "note"));
+			sb_addf(o, ": %s\n", json_object_get(pm, "error") ? gl_jstr(pm, "error") : gl_jstr(pm, "note"));
 		} else {
 			sb_addc(o, '\n');
 		}
@@ -382,25 +372,25 @@ static void render(struct gl_ctx *c, json_t *d)
 	json_t *specials = json_object_get(d, "specials");
 	for (size_t i = 0; i < json_array_size(specials); i++) {
 		json_t *x = json_array_get(specials, i);
-		sb_addf(o, "  %s %s", i ? "         " : "specials ", gets(x, "kind"));
+		sb_addf(o, "  %s %s", i ? "         " : "specials ", gl_jstr(x, "kind"));
 		if (json_object_get(x, "function"))
-			sb_addf(o, " %s", gets(x, "function"));
+			sb_addf(o, " %s", gl_jstr(x, "function"));
 		if (json_object_get(x, "arg_type"))
-			sb_addf(o, " (arg %s)", gets(x, "arg_type"));
+			sb_addf(o, " (arg %s)", gl_jstr(x, "arg_type"));
 		if (json_object_get(x, "id"))
-			sb_addf(o, " id %lld", (long long)geti(x, "id"));
+			sb_addf(o, " id %lld", (long long)gl_jint(x, "id"));
 		if (json_object_get(x, "points_to"))
-			sb_addf(o, " handle %s -> %s", gets(x, "handle"), gets(x, "points_to"));
-		if (geti(x, "offset"))
-			sb_addf(o, " at +%lld", (long long)geti(x, "offset"));
-		sb_addf(o, "  %s(special at %s)%s\n", gl_c(c, "dim"), gets(x, "special"), gl_c(c, "reset"));
+			sb_addf(o, " handle %s -> %s", gl_jstr(x, "handle"), gl_jstr(x, "points_to"));
+		if (gl_jint(x, "offset"))
+			sb_addf(o, " at +%lld", (long long)gl_jint(x, "offset"));
+		sb_addf(o, "  %s(special at %s)%s\n", gl_c(c, "dim"), gl_jstr(x, "special"), gl_c(c, "reset"));
 	}
 	if (ob && !json_array_size(specials))
 		sb_add(o, "  specials  none\n");
 	json_t *so = json_object_get(d, "span_objects");
 	if (so) {
-		sb_addf(o, "  span objects (%s):\n", gets(so, "legend"));
-		cell_rows(c, gets(so, "cells"), 1, false, ob ? geti(ob, "index") : -1);
+		sb_addf(o, "  span objects (%s):\n", gl_jstr(so, "legend"));
+		cell_rows(c, gl_jstr(so, "cells"), 1, false, ob ? gl_jint(ob, "index") : -1);
 	}
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "render.h"
 #include "expr.h"
 #include "home.h"
 #include "maps.h"
@@ -89,42 +90,19 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 
 /* ---- text ----------------------------------------------------------------- */
 
-static json_int_t geti(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *gets(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static void clip(struct strbuf *o, const char *s, size_t max)
-{
-	size_t n = 0;
-	for (const char *p = s; *p; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > max) {
-			sb_add(o, "…");
-			return;
-		}
-		sb_addc(o, (unsigned char)*p < 0x20 ? '?' : *p);
-	}
-}
-
 static void render_header(struct gl_ctx *c, json_t *d)
 {
 	struct strbuf *o = &c->out;
 	json_t *hdr = json_object_get(d, "header");
 	for (size_t i = 0; i < json_array_size(hdr); i++) {
 		json_t *f = json_array_get(hdr, i);
-		sb_addf(o, "  +%-3lld %-18s ", (long long)geti(f, "offset"), gets(f, "name"));
-		clip(o, gets(f, "type"), 19);
+		sb_addf(o, "  +%-3lld %-18s ", (long long)gl_jint(f, "offset"), gl_jstr(f, "name"));
+		gl_clip(o, gl_jstr(f, "type"), 19);
 		sb_pad(o, 2 + 4 + 1 + 18 + 1 + 21);
-		clip(o, gets(f, "value"), 20);
+		gl_clip(o, gl_jstr(f, "value"), 20);
 		if (json_object_get(f, "note")) {
 			sb_pad(o, 68);
-			sb_addf(o, "%s%s%s", gl_c(c, "dim"), gets(f, "note"), gl_c(c, "reset"));
+			sb_addf(o, "%s%s%s", gl_c(c, "dim"), gl_jstr(f, "note"), gl_c(c, "reset"));
 		}
 		sb_addc(o, '\n');
 	}
@@ -132,7 +110,7 @@ static void render_header(struct gl_ctx *c, json_t *d)
 
 static bool slot_is_empty(json_t *s)
 {
-	const char *st = gets(s, "state");
+	const char *st = gl_jstr(s, "state");
 	return !strcmp(st, "empty") || !strcmp(st, "emptyRest") || !strcmp(st, "emptyOne") ||
 	       !strcmp(st, "evacuatedEmpty");
 }
@@ -152,27 +130,27 @@ static void render_slots(struct gl_ctx *c, json_t *slots, bool swiss)
 			if (j > i)
 				sb_addf(o, "%s      slot %zu-%zu  empty%s\n", gl_c(c, "dim"), i, j, gl_c(c, "reset"));
 			else
-				sb_addf(o, "%s      slot %zu  %s%s\n", gl_c(c, "dim"), i, gets(s, "state"),
+				sb_addf(o, "%s      slot %zu  %s%s\n", gl_c(c, "dim"), i, gl_jstr(s, "state"),
 					gl_c(c, "reset"));
 			i = j + 1;
 			continue;
 		}
 		if (swiss)
-			sb_addf(o, "      slot %lld  %s %-7s +%-4lld ", (long long)geti(s, "slot"), gets(s, "ctrl"),
-				gets(s, "state"), (long long)geti(s, "key_offset"));
+			sb_addf(o, "      slot %lld  %s %-7s +%-4lld ", (long long)gl_jint(s, "slot"), gl_jstr(s, "ctrl"),
+				gl_jstr(s, "state"), (long long)gl_jint(s, "key_offset"));
 		else
-			sb_addf(o, "      slot %lld  th=%-3lld %-10s +%-4lld ", (long long)geti(s, "slot"),
-				(long long)geti(s, "tophash"), gets(s, "state"), (long long)geti(s, "key_offset"));
+			sb_addf(o, "      slot %lld  th=%-3lld %-10s +%-4lld ", (long long)gl_jint(s, "slot"),
+				(long long)gl_jint(s, "tophash"), gl_jstr(s, "state"), (long long)gl_jint(s, "key_offset"));
 		if (json_object_get(s, "key")) {
-			clip(o, gets(s, "key"), 28);
+			gl_clip(o, gl_jstr(s, "key"), 28);
 			sb_add(o, " : ");
-			clip(o, gets(s, "value"), 30);
+			gl_clip(o, gl_jstr(s, "value"), 30);
 			if (json_object_get(s, "key_indirect"))
-				sb_addf(o, "  (key at %s)", gets(s, "key_indirect"));
+				sb_addf(o, "  (key at %s)", gl_jstr(s, "key_indirect"));
 			if (json_object_get(s, "elem_indirect"))
-				sb_addf(o, "  (value at %s)", gets(s, "elem_indirect"));
+				sb_addf(o, "  (value at %s)", gl_jstr(s, "elem_indirect"));
 		} else if (json_object_get(s, "error")) {
-			sb_addf(o, "%s", gets(s, "error"));
+			sb_addf(o, "%s", gl_jstr(s, "error"));
 		}
 		sb_addc(o, '\n');
 		i++;
@@ -181,7 +159,7 @@ static void render_slots(struct gl_ctx *c, json_t *slots, bool swiss)
 
 static bool group_is_empty(json_t *g)
 {
-	return geti(g, "full") == 0 && !strstr(gets(g, "ctrl"), "fe");
+	return gl_jint(g, "full") == 0 && !strstr(gl_jstr(g, "ctrl"), "fe");
 }
 
 static void render_groups(struct gl_ctx *c, json_t *groups)
@@ -196,16 +174,16 @@ static void render_groups(struct gl_ctx *c, json_t *groups)
 				j++;
 			if (j > i) {
 				sb_addf(o, "%s    groups %lld-%lld: %zu empty groups%s\n", gl_c(c, "dim"),
-					(long long)geti(g, "index"),
-					(long long)geti(json_array_get(groups, j), "index"), j - i + 1,
+					(long long)gl_jint(g, "index"),
+					(long long)gl_jint(json_array_get(groups, j), "index"), j - i + 1,
 					gl_c(c, "reset"));
 				i = j + 1;
 				continue;
 			}
 		}
-		sb_addf(o, "    group %lld at %s%s%s  ctrl %s  (%lld full)\n", (long long)geti(g, "index"),
-			gl_c(c, "addr"), gets(g, "address"), gl_c(c, "reset"), gets(g, "ctrl"),
-			(long long)geti(g, "full"));
+		sb_addf(o, "    group %lld at %s%s%s  ctrl %s  (%lld full)\n", (long long)gl_jint(g, "index"),
+			gl_c(c, "addr"), gl_jstr(g, "address"), gl_c(c, "reset"), gl_jstr(g, "ctrl"),
+			(long long)gl_jint(g, "full"));
 		render_slots(c, json_object_get(g, "slots"), true);
 		i++;
 	}
@@ -220,38 +198,38 @@ static void render_summary(struct gl_ctx *c, json_t *d, bool swiss)
 	sb_addf(o, "%ssummary%s\n", gl_c(c, "bold"), gl_c(c, "reset"));
 	if (swiss) {
 		sb_addf(o, "  entries %lld in %lld table%s, %lld groups, %lld slots: load %.1f%%, %lld tombstones\n",
-			(long long)geti(s, "entries"), (long long)geti(s, "tables"),
-			geti(s, "tables") == 1 ? "" : "s", (long long)geti(s, "groups"),
-			(long long)geti(s, "slots"), 100 * json_real_value(json_object_get(s, "load_factor")),
-			(long long)geti(s, "tombstones"));
+			(long long)gl_jint(s, "entries"), (long long)gl_jint(s, "tables"),
+			gl_jint(s, "tables") == 1 ? "" : "s", (long long)gl_jint(s, "groups"),
+			(long long)gl_jint(s, "slots"), 100 * json_real_value(json_object_get(s, "load_factor")),
+			(long long)gl_jint(s, "tombstones"));
 		sb_add(o, "  groups by full slots:");
 		json_t *h = json_object_get(s, "group_fill_histogram");
 		for (size_t i = 0; i < json_array_size(h); i++)
 			sb_addf(o, " %zu:%lld", i, (long long)json_integer_value(json_array_get(h, i)));
 		sb_addf(o, "\n  bytes: header %lld, directory %lld, tables %lld, groups %lld; "
 			   "wasted: %lld in empty slots, %lld slot padding\n",
-			(long long)geti(s, "bytes_header"), (long long)geti(s, "bytes_directory"),
-			(long long)geti(s, "bytes_tables"), (long long)geti(s, "bytes_groups"),
-			(long long)geti(s, "bytes_wasted_empty_slots"),
-			(long long)geti(s, "bytes_wasted_slot_padding"));
+			(long long)gl_jint(s, "bytes_header"), (long long)gl_jint(s, "bytes_directory"),
+			(long long)gl_jint(s, "bytes_tables"), (long long)gl_jint(s, "bytes_groups"),
+			(long long)gl_jint(s, "bytes_wasted_empty_slots"),
+			(long long)gl_jint(s, "bytes_wasted_slot_padding"));
 	} else {
 		sb_addf(o, "  entries %lld in %lld buckets + %lld overflow: load %.2f per bucket (of 8)\n",
-			(long long)geti(s, "entries"), (long long)geti(s, "buckets"),
-			(long long)geti(s, "overflow_buckets"),
+			(long long)gl_jint(s, "entries"), (long long)gl_jint(s, "buckets"),
+			(long long)gl_jint(s, "overflow_buckets"),
 			8 * json_real_value(json_object_get(s, "load_factor")));
 		sb_add(o, "  chains by overflow length:");
 		json_t *h = json_object_get(s, "overflow_chain_histogram");
 		for (size_t i = 0; i < json_array_size(h); i++)
 			sb_addf(o, " %zu%s:%lld", i, i == 8 ? "+" : "", (long long)json_integer_value(json_array_get(h, i)));
-		if (geti(s, "old_buckets"))
+		if (gl_jint(s, "old_buckets"))
 			sb_addf(o, "\n  growing: %lld of %lld old buckets evacuated",
-				(long long)geti(s, "old_evacuated"), (long long)geti(s, "old_buckets"));
+				(long long)gl_jint(s, "old_evacuated"), (long long)gl_jint(s, "old_buckets"));
 		sb_addf(o, "\n  bytes: header %lld, buckets %lld, overflow %lld, old %lld; wasted: %lld in "
 			   "empty cells, %lld bucket padding\n",
-			(long long)geti(s, "bytes_header"), (long long)geti(s, "bytes_buckets"),
-			(long long)geti(s, "bytes_overflow"), (long long)geti(s, "bytes_old_buckets"),
-			(long long)geti(s, "bytes_wasted_empty_cells"),
-			(long long)geti(s, "bytes_bucket_padding"));
+			(long long)gl_jint(s, "bytes_header"), (long long)gl_jint(s, "bytes_buckets"),
+			(long long)gl_jint(s, "bytes_overflow"), (long long)gl_jint(s, "bytes_old_buckets"),
+			(long long)gl_jint(s, "bytes_wasted_empty_cells"),
+			(long long)gl_jint(s, "bytes_bucket_padding"));
 	}
 }
 
@@ -261,46 +239,46 @@ static void render_buckets(struct gl_ctx *c, json_t *arr, const char *what)
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		json_t *b = json_array_get(arr, i);
 		json_t *chain = json_object_get(b, "chain");
-		sb_addf(o, "  %s %lld at %s%s%s", what, (long long)geti(b, "index"), gl_c(c, "addr"),
-			gets(b, "address"), gl_c(c, "reset"));
+		sb_addf(o, "  %s %lld at %s%s%s", what, (long long)gl_jint(b, "index"), gl_c(c, "addr"),
+			gl_jstr(b, "address"), gl_c(c, "reset"));
 		if (json_object_get(b, "evacuated"))
 			sb_add(o, json_is_true(json_object_get(b, "evacuated")) ? "  evacuated" : "  not evacuated");
-		if (geti(b, "overflow_buckets"))
-			sb_addf(o, "  +%lld overflow", (long long)geti(b, "overflow_buckets"));
+		if (gl_jint(b, "overflow_buckets"))
+			sb_addf(o, "  +%lld overflow", (long long)gl_jint(b, "overflow_buckets"));
 		sb_addc(o, '\n');
 		for (size_t j = 0; j < json_array_size(chain); j++) {
 			json_t *cb = json_array_get(chain, j);
 			if (j)
-				sb_addf(o, "    overflow -> %s%s%s\n", gl_c(c, "addr"), gets(cb, "address"), gl_c(c, "reset"));
+				sb_addf(o, "    overflow -> %s%s%s\n", gl_c(c, "addr"), gl_jstr(cb, "address"), gl_c(c, "reset"));
 			render_slots(c, json_object_get(cb, "cells"), false);
 		}
 		if (json_object_get(b, "error"))
-			sb_addf(o, "    %s!! %s%s\n", gl_c(c, "err"), gets(b, "error"), gl_c(c, "reset"));
+			sb_addf(o, "    %s!! %s%s\n", gl_c(c, "err"), gl_jstr(b, "error"), gl_c(c, "reset"));
 	}
 }
 
 static void render(struct gl_ctx *c, json_t *d)
 {
 	struct strbuf *o = &c->out;
-	bool swiss = !strcmp(gets(d, "impl"), "swiss");
+	bool swiss = !strcmp(gl_jstr(d, "impl"), "swiss");
 	const char *addr = json_string_value(json_object_get(d, "address"));
-	sb_addf(o, "%s%s%s %s", gl_c(c, "bold"), gets(d, "expr"), gl_c(c, "reset"), gets(d, "type"));
+	sb_addf(o, "%s%s%s %s", gl_c(c, "bold"), gl_jstr(d, "expr"), gl_c(c, "reset"), gl_jstr(d, "type"));
 	if (json_is_true(json_object_get(d, "nil"))) {
-		sb_addf(o, " = nil map (no header allocated)  [%s]\n", gets(d, "go_version"));
+		sb_addf(o, " = nil map (no header allocated)  [%s]\n", gl_jstr(d, "go_version"));
 		return;
 	}
-	sb_addf(o, "  %s", gets(d, "impl"));
+	sb_addf(o, "  %s", gl_jstr(d, "impl"));
 	if (swiss)
-		sb_addf(o, " (%s groups)", gets(d, "groups_layout"));
+		sb_addf(o, " (%s groups)", gl_jstr(d, "groups_layout"));
 	sb_addf(o, "  header at %s%s%s, %lld entries  [%s]\n", gl_c(c, "addr"), addr ? addr : "?",
-		gl_c(c, "reset"), (long long)geti(d, "count"), gets(d, "go_version"));
+		gl_c(c, "reset"), (long long)gl_jint(d, "count"), gl_jstr(d, "go_version"));
 	render_header(c, d);
 	if (!json_is_true(json_object_get(d, "summary_only"))) {
 		if (swiss) {
 			json_t *dir = json_object_get(d, "directory");
 			if (dir)
-				sb_addf(o, "directory at %s, %lld slots (globalDepth %lld)\n", gets(dir, "address"),
-					(long long)geti(dir, "len"), (long long)geti(dir, "global_depth"));
+				sb_addf(o, "directory at %s, %lld slots (globalDepth %lld)\n", gl_jstr(dir, "address"),
+					(long long)gl_jint(dir, "len"), (long long)gl_jint(dir, "global_depth"));
 			json_t *tables = json_object_get(d, "tables");
 			for (size_t i = 0; i < json_array_size(tables); i++) {
 				json_t *t = json_array_get(tables, i);
@@ -309,37 +287,37 @@ static void render(struct gl_ctx *c, json_t *d)
 				} else {
 					sb_addf(o, "table at %s%s%s  dir[%lld..%lld]  used %lld/%lld, growthLeft %lld, "
 						   "localDepth %lld, index %lld\n",
-						gl_c(c, "addr"), gets(t, "address"), gl_c(c, "reset"),
-						(long long)geti(t, "dir_first"), (long long)geti(t, "dir_last"),
-						(long long)geti(t, "used"), (long long)geti(t, "capacity"),
-						(long long)geti(t, "growth_left"), (long long)geti(t, "local_depth"),
-						(long long)geti(t, "index"));
+						gl_c(c, "addr"), gl_jstr(t, "address"), gl_c(c, "reset"),
+						(long long)gl_jint(t, "dir_first"), (long long)gl_jint(t, "dir_last"),
+						(long long)gl_jint(t, "used"), (long long)gl_jint(t, "capacity"),
+						(long long)gl_jint(t, "growth_left"), (long long)gl_jint(t, "local_depth"),
+						(long long)gl_jint(t, "index"));
 					if (json_object_get(t, "groups_address"))
-						sb_addf(o, "  groups at %s: %lld x %lld bytes\n", gets(t, "groups_address"),
-							(long long)geti(t, "ngroups"), (long long)geti(d, "group_size"));
+						sb_addf(o, "  groups at %s: %lld x %lld bytes\n", gl_jstr(t, "groups_address"),
+							(long long)gl_jint(t, "ngroups"), (long long)gl_jint(d, "group_size"));
 				}
 				if (json_object_get(t, "error"))
-					sb_addf(o, "  %s!! %s%s\n", gl_c(c, "err"), gets(t, "error"), gl_c(c, "reset"));
+					sb_addf(o, "  %s!! %s%s\n", gl_c(c, "err"), gl_jstr(t, "error"), gl_c(c, "reset"));
 				render_groups(c, json_object_get(t, "groups"));
 			}
-			sb_addf(o, "%lld of %lld groups shown%s\n", (long long)geti(d, "groups_shown"),
-				(long long)geti(d, "groups_total"),
-				geti(d, "groups_shown") < geti(d, "groups_total") ? " (--limit N, --all, --group I)" : "");
+			sb_addf(o, "%lld of %lld groups shown%s\n", (long long)gl_jint(d, "groups_shown"),
+				(long long)gl_jint(d, "groups_total"),
+				gl_jint(d, "groups_shown") < gl_jint(d, "groups_total") ? " (--limit N, --all, --group I)" : "");
 		} else {
 			sb_addf(o, "buckets at %s: 2^%lld x %lld bytes (%s)\n",
-				gets(json_array_get(json_object_get(d, "header"), 5), "value"), (long long)geti(d, "B"),
-				(long long)geti(d, "bucket_size"), gets(d, "bucket_type"));
+				gl_jstr(json_array_get(json_object_get(d, "header"), 5), "value"), (long long)gl_jint(d, "B"),
+				(long long)gl_jint(d, "bucket_size"), gl_jstr(d, "bucket_type"));
 			render_buckets(c, json_object_get(d, "buckets"), "bucket");
 			if (json_object_get(d, "old_buckets")) {
 				sb_addf(o, "growing (%s): oldbuckets at %s, %lld old buckets, nevacuate %lld\n",
 					json_is_true(json_object_get(d, "same_size_grow")) ? "same-size" : "doubling",
-					gets(d, "oldbuckets"), (long long)geti(d, "noldbuckets"),
-					(long long)geti(d, "nevacuate"));
+					gl_jstr(d, "oldbuckets"), (long long)gl_jint(d, "noldbuckets"),
+					(long long)gl_jint(d, "nevacuate"));
 				render_buckets(c, json_object_get(d, "old_buckets"), "old bucket");
 			}
-			sb_addf(o, "%lld of %lld buckets shown%s\n", (long long)geti(d, "buckets_shown"),
-				(long long)geti(d, "buckets_total"),
-				geti(d, "buckets_shown") < geti(d, "buckets_total") ? " (--limit N, --all, --bucket I)" : "");
+			sb_addf(o, "%lld of %lld buckets shown%s\n", (long long)gl_jint(d, "buckets_shown"),
+				(long long)gl_jint(d, "buckets_total"),
+				gl_jint(d, "buckets_shown") < gl_jint(d, "buckets_total") ? " (--limit N, --all, --bucket I)" : "");
 		}
 	}
 	render_summary(c, d, swiss);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "render.h"
 #include "expr.h"
 #include "home.h"
 #include "sizeclass.h"
@@ -286,64 +287,41 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 
 /* ---- text ------------------------------------------------------------------ */
 
-static json_int_t geti(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *gets(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static void clip(struct strbuf *o, const char *s, size_t max)
-{
-	size_t n = 0;
-	for (const char *p = s; *p; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > max) {
-			sb_add(o, "…");
-			return;
-		}
-		sb_addc(o, (unsigned char)*p < 0x20 ? '?' : *p);
-	}
-}
-
 static void render_one(struct gl_ctx *c, json_t *d)
 {
 	struct strbuf *o = &c->out;
 	const char *addr = json_string_value(json_object_get(d, "address"));
-	sb_addf(o, "%s%s%s %s  header at %s%s%s (%s)  [%s]\n", gl_c(c, "bold"), gets(d, "expr"),
-		gl_c(c, "reset"), gets(d, "type"), gl_c(c, "addr"), addr ? addr : "(registers)",
-		gl_c(c, "reset"), gets(d, "where"), gets(d, "go_version"));
+	sb_addf(o, "%s%s%s %s  header at %s%s%s (%s)  [%s]\n", gl_c(c, "bold"), gl_jstr(d, "expr"),
+		gl_c(c, "reset"), gl_jstr(d, "type"), gl_c(c, "addr"), addr ? addr : "(registers)",
+		gl_c(c, "reset"), gl_jstr(d, "where"), gl_jstr(d, "go_version"));
 	json_t *hdr = json_object_get(d, "header");
 	for (size_t i = 0; i < json_array_size(hdr); i++) {
 		json_t *f = json_array_get(hdr, i);
-		sb_addf(o, "  +%-3lld %-6s %-16s %s\n", (long long)geti(f, "offset"), gets(f, "name"),
-			gets(f, "type"), gets(f, "value"));
+		sb_addf(o, "  +%-3lld %-6s %-16s %s\n", (long long)gl_jint(f, "offset"), gl_jstr(f, "name"),
+			gl_jstr(f, "type"), gl_jstr(f, "value"));
 	}
 	if (json_is_true(json_object_get(d, "nil"))) {
 		sb_add(o, "nil slice: no backing array\n");
 		return;
 	}
-	json_int_t len = geti(d, "len"), cap = geti(d, "cap"), es = geti(d, "elem_size");
+	json_int_t len = gl_jint(d, "len"), cap = gl_jint(d, "cap"), es = gl_jint(d, "elem_size");
 	json_t *home = json_object_get(d, "home");
 	sb_addf(o, "backing array at %s%s%s in %s: cap %lld x %lld bytes = %lld bytes\n", gl_c(c, "addr"),
-		gets(d, "array"), gl_c(c, "reset"), gets(home, "description"), (long long)cap,
+		gl_jstr(d, "array"), gl_c(c, "reset"), gl_jstr(home, "description"), (long long)cap,
 		(long long)es, (long long)(cap * es));
 	json_t *al = json_object_get(d, "allocation");
 	if (al)
 		sb_addf(o, "allocation: %s slot of %lld bytes at %s (size class %lld), array at +%lld, "
 			   "%lld bytes after cap\n",
-			geti(al, "size_class") ? "heap" : "large heap", (long long)geti(al, "slot_bytes"),
-			gets(al, "object_base"), (long long)geti(al, "size_class"), (long long)geti(al, "offset"),
-			(long long)geti(al, "slack"));
+			gl_jint(al, "size_class") ? "heap" : "large heap", (long long)gl_jint(al, "slot_bytes"),
+			gl_jstr(al, "object_base"), (long long)gl_jint(al, "size_class"), (long long)gl_jint(al, "offset"),
+			(long long)gl_jint(al, "slack"));
 	json_t *el = json_object_get(d, "elements"), *bl = json_object_get(d, "beyond_len");
-	uint64_t base = strtoull(gets(d, "array"), NULL, 16);
+	uint64_t base = strtoull(gl_jstr(d, "array"), NULL, 16);
 	for (size_t i = 0; i < json_array_size(el); i++) {
 		sb_addf(o, "  [%zu] %s0x%llx%s  ", i, gl_c(c, "addr"), (unsigned long long)(base + i * es),
 			gl_c(c, "reset"));
-		clip(o, json_string_value(json_array_get(el, i)), 64);
+		gl_clip(o, json_string_value(json_array_get(el, i)), 64);
 		sb_addc(o, '\n');
 	}
 	if ((json_int_t)json_array_size(el) < len)
@@ -352,7 +330,7 @@ static void render_one(struct gl_ctx *c, json_t *d)
 	for (size_t i = 0; i < json_array_size(bl); i++) {
 		sb_addf(o, "%s  [%lld] 0x%llx  ", gl_c(c, "dim"), (long long)(len + (json_int_t)i),
 			(unsigned long long)(base + (len + i) * es));
-		clip(o, json_string_value(json_array_get(bl, i)), 50);
+		gl_clip(o, json_string_value(json_array_get(bl, i)), 50);
 		sb_addf(o, "   beyond len (reserved capacity)%s\n", gl_c(c, "reset"));
 	}
 	if ((json_int_t)json_array_size(bl) < cap - len)
@@ -360,22 +338,22 @@ static void render_one(struct gl_ctx *c, json_t *d)
 			(long long)(cap - len - (json_int_t)json_array_size(bl)), gl_c(c, "reset"));
 	json_t *lay = json_object_get(d, "element_layout");
 	if (lay) {
-		sb_addf(o, "element %s: size %lld, padding %lld bytes per element", gets(d, "elem_type"),
-			(long long)geti(lay, "size"), (long long)geti(lay, "padding_bytes"));
+		sb_addf(o, "element %s: size %lld, padding %lld bytes per element", gl_jstr(d, "elem_type"),
+			(long long)gl_jint(lay, "size"), (long long)gl_jint(lay, "padding_bytes"));
 		json_t *pads = json_object_get(lay, "padding");
 		for (size_t i = 0; i < json_array_size(pads); i++) {
 			json_t *p = json_array_get(pads, i);
-			sb_addf(o, "%s +%lld:%lld", i ? "," : " at", (long long)geti(p, "offset"), (long long)geti(p, "size"));
+			sb_addf(o, "%s +%lld:%lld", i ? "," : " at", (long long)gl_jint(p, "offset"), (long long)gl_jint(p, "size"));
 		}
-		if (geti(lay, "best_size") < geti(lay, "size"))
-			sb_addf(o, "; reordered it would be %lld", (long long)geti(lay, "best_size"));
+		if (gl_jint(lay, "best_size") < gl_jint(lay, "size"))
+			sb_addf(o, "; reordered it would be %lld", (long long)gl_jint(lay, "best_size"));
 		sb_addc(o, '\n');
 	}
 	json_t *g = json_object_get(d, "growth");
 	if (g)
 		sb_addf(o, "next append beyond cap (len %lld) would allocate cap %lld (%lld bytes): %s\n",
-			(long long)geti(g, "append_len"), (long long)geti(g, "new_cap"),
-			(long long)geti(g, "new_alloc_bytes"), gets(g, "rule"));
+			(long long)gl_jint(g, "append_len"), (long long)gl_jint(g, "new_cap"),
+			(long long)gl_jint(g, "new_alloc_bytes"), gl_jstr(g, "rule"));
 }
 
 static void render_sharing(struct gl_ctx *c, json_t *arrays)
@@ -383,26 +361,26 @@ static void render_sharing(struct gl_ctx *c, json_t *arrays)
 	struct strbuf *o = &c->out;
 	for (size_t i = 0; i < json_array_size(arrays); i++) {
 		json_t *a = json_array_get(arrays, i), *mem = json_object_get(a, "slices");
-		json_int_t es = geti(a, "elem_size");
-		uint64_t lo = strtoull(gets(a, "base"), NULL, 16), hi = strtoull(gets(a, "end"), NULL, 16);
+		json_int_t es = gl_jint(a, "elem_size");
+		uint64_t lo = strtoull(gl_jstr(a, "base"), NULL, 16), hi = strtoull(gl_jstr(a, "end"), NULL, 16);
 		uint64_t total = es ? (hi - lo) / (uint64_t)es : 0;
-		sb_addf(o, "\nbacking array %s..%s (%llu elements) ", gets(a, "base"), gets(a, "end"),
+		sb_addf(o, "\nbacking array %s..%s (%llu elements) ", gl_jstr(a, "base"), gl_jstr(a, "end"),
 			(unsigned long long)total);
 		if (json_array_size(mem) < 2) {
-			sb_addf(o, "used by %s alone\n", gets(json_array_get(mem, 0), "expr"));
+			sb_addf(o, "used by %s alone\n", gl_jstr(json_array_get(mem, 0), "expr"));
 			continue;
 		}
 		sb_add(o, "SHARED by");
 		for (size_t j = 0; j < json_array_size(mem); j++)
-			sb_addf(o, " %s", gets(json_array_get(mem, j), "expr"));
+			sb_addf(o, " %s", gl_jstr(json_array_get(mem, j), "expr"));
 		sb_addc(o, '\n');
 		/* one column per element, up to 64; '=' in [0:len), '.' in [len:cap) */
 		uint64_t cols = total > 64 ? 64 : total, scale = total > 64 ? (total + 63) / 64 : 1;
 		for (size_t j = 0; j < json_array_size(mem); j++) {
 			json_t *m = json_array_get(mem, j);
-			uint64_t st = (uint64_t)geti(m, "start"), len = (uint64_t)geti(m, "len"),
-				 cap = (uint64_t)geti(m, "cap");
-			sb_addf(o, "  %-10.10s ", gets(m, "expr"));
+			uint64_t st = (uint64_t)gl_jint(m, "start"), len = (uint64_t)gl_jint(m, "len"),
+				 cap = (uint64_t)gl_jint(m, "cap");
+			sb_addf(o, "  %-10.10s ", gl_jstr(m, "expr"));
 			for (uint64_t k = 0; k < cols; k++) {
 				uint64_t e = k * scale;
 				sb_addc(o, e < st ? ' ' : e < st + len ? '=' : e < st + cap ? '.' : ' ');
@@ -415,11 +393,11 @@ static void render_sharing(struct gl_ctx *c, json_t *arrays)
 			json_t *v = json_array_get(ov, j);
 			json_t *ra = json_object_get(v, "a_range"), *rb = json_object_get(v, "b_range");
 			sb_addf(o, "  overlap: %s[%lld:%lld] is %s[%lld:%lld] (%lld elements at %s): writes through one show in the other\n",
-				gets(v, "a"), (long long)json_integer_value(json_array_get(ra, 0)),
-				(long long)json_integer_value(json_array_get(ra, 1)), gets(v, "b"),
+				gl_jstr(v, "a"), (long long)json_integer_value(json_array_get(ra, 0)),
+				(long long)json_integer_value(json_array_get(ra, 1)), gl_jstr(v, "b"),
 				(long long)json_integer_value(json_array_get(rb, 0)),
-				(long long)json_integer_value(json_array_get(rb, 1)), (long long)geti(v, "elements"),
-				gets(v, "from"));
+				(long long)json_integer_value(json_array_get(rb, 1)), (long long)gl_jint(v, "elements"),
+				gl_jstr(v, "from"));
 		}
 		if (!json_array_size(ov))
 			sb_add(o, "  no overlap within len, but appends to the lower slice overwrite the higher one\n");
@@ -428,7 +406,7 @@ static void render_sharing(struct gl_ctx *c, json_t *arrays)
 
 static void render(struct gl_ctx *c, json_t *d)
 {
-	if (!strcmp(gets(d, "kind"), "slice")) {
+	if (!strcmp(gl_jstr(d, "kind"), "slice")) {
 		render_one(c, d);
 		return;
 	}
@@ -438,7 +416,7 @@ static void render(struct gl_ctx *c, json_t *d)
 			sb_addc(&c->out, '\n');
 		render_one(c, json_array_get(arr, i));
 		if (json_object_get(json_array_get(arr, i), "error"))
-			sb_addf(&c->out, "golayout: %s\n", gets(json_array_get(arr, i), "error"));
+			sb_addf(&c->out, "golayout: %s\n", gl_jstr(json_array_get(arr, i), "error"));
 	}
 	render_sharing(c, json_object_get(d, "arrays"));
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "render.h"
 #include "escape.h"
 #include "goroutines.h"
 #include "value.h"
@@ -158,6 +159,10 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		json_object_set_new(d, "wait_reason", gl_json_text(g->wait_reason));
 	gl_json_set_addr(d, "stack_lo", g->stack_lo);
 	gl_json_set_addr(d, "stack_hi", g->stack_hi);
+	/* stackguard0 is stack.lo + the guard (StackGuard), unless the runtime
+	 * poisoned it to request preemption: show it only when it is in range */
+	if (g->stackguard > g->stack_lo && g->stackguard < g->stack_hi)
+		gl_json_set_addr(d, "stackguard0", g->stackguard);
 	json_object_set_new(d, "unwound_from", json_string(live >= 0 ? "selected frame" : "saved scheduling state (g.sched)"));
 	const struct gl_escapes *esc = gl_session_escapes(c->session);
 	if (esc)
@@ -224,89 +229,70 @@ static json_t *frames_json(struct gl_ctx *c, const struct gl_uframe *fr, size_t 
 	return frames;
 }
 
-static json_int_t geti(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *gets(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-static void clip(struct strbuf *o, const char *s, size_t max)
-{
-	size_t n = 0;
-	for (; *s; s++) {
-		if (((unsigned char)*s & 0xc0) != 0x80 && ++n > max) {
-			sb_add(o, "…");
-			return;
-		}
-		sb_addc(o, (unsigned char)*s < 0x20 ? '?' : *s);
-	}
-}
-
 static void render(struct gl_ctx *c, json_t *d)
 {
 	struct strbuf *o = &c->out;
 	if (json_object_get(d, "note"))
-		sb_addf(o, "%s\n", gets(d, "note"));
-	uint64_t lo = strtoull(gets(d, "stack_lo"), NULL, 16), hi = strtoull(gets(d, "stack_hi"), NULL, 16);
+		sb_addf(o, "%s\n", gl_jstr(d, "note"));
+	uint64_t lo = strtoull(gl_jstr(d, "stack_lo"), NULL, 16), hi = strtoull(gl_jstr(d, "stack_hi"), NULL, 16);
 	if (hi)
 		sb_addf(o, "%sgoroutine %lld [%s%s%s]%s  stack %s..%s (%llu bytes), unwound from %s  [%s]\n",
-		gl_c(c, "bold"), (long long)geti(d, "goid"), gets(d, "status"),
-		json_object_get(d, "wait_reason") ? ", " : "", gets(d, "wait_reason"), gl_c(c, "reset"),
-		gets(d, "stack_lo"), gets(d, "stack_hi"), (unsigned long long)(hi - lo), gets(d, "unwound_from"),
-		gets(d, "go_version"));
+		gl_c(c, "bold"), (long long)gl_jint(d, "goid"), gl_jstr(d, "status"),
+		json_object_get(d, "wait_reason") ? ", " : "", gl_jstr(d, "wait_reason"), gl_c(c, "reset"),
+		gl_jstr(d, "stack_lo"), gl_jstr(d, "stack_hi"), (unsigned long long)(hi - lo), gl_jstr(d, "unwound_from"),
+		gl_jstr(d, "go_version"));
 	if (hi)
-		sb_addf(o, "  %s (hi)\n", gets(d, "stack_hi"));
+		sb_addf(o, "  %s (hi)\n", gl_jstr(d, "stack_hi"));
 	json_t *frames = json_object_get(d, "frames");
 	/* outermost first: the stack grows down from hi */
 	for (size_t k = json_array_size(frames); k-- > 0;) {
 		json_t *f = json_array_get(frames, k);
-		const char *file = gets(f, "file"), *base = strrchr(file, '/');
-		sb_addf(o, "  %s+-- #%lld %s%s%s", gl_c(c, "addr"), (long long)geti(f, "index"), gl_c(c, "bold"),
-			gets(f, "func"), gl_c(c, "reset"));
+		const char *file = gl_jstr(f, "file"), *base = strrchr(file, '/');
+		sb_addf(o, "  %s+-- #%lld %s%s%s", gl_c(c, "addr"), (long long)gl_jint(f, "index"), gl_c(c, "bold"),
+			gl_jstr(f, "func"), gl_c(c, "reset"));
 		if (*file)
-			sb_addf(o, " %s:%lld", base ? base + 1 : file, (long long)geti(f, "line"));
+			sb_addf(o, " %s:%lld", base ? base + 1 : file, (long long)gl_jint(f, "line"));
 		if (json_object_get(f, "cfa"))
-			sb_addf(o, "  cfa %s, %lld-byte frame, sp %s", gets(f, "cfa"), (long long)geti(f, "size"), gets(f, "sp"));
+			sb_addf(o, "  cfa %s, %lld-byte frame, sp %s", gl_jstr(f, "cfa"), (long long)gl_jint(f, "size"), gl_jstr(f, "sp"));
 		sb_addc(o, '\n');
 		if (json_object_get(f, "ret_addr_slot"))
-			sb_addf(o, "  |   %s  return address\n", gets(f, "ret_addr_slot"));
+			sb_addf(o, "  |   %s  return address\n", gl_jstr(f, "ret_addr_slot"));
 		if (json_object_get(f, "fp_slot"))
-			sb_addf(o, "  |   %s  saved frame pointer\n", gets(f, "fp_slot"));
+			sb_addf(o, "  |   %s  saved frame pointer\n", gl_jstr(f, "fp_slot"));
 		json_t *vars = json_object_get(f, "vars");
 		for (size_t i = 0; i < json_array_size(vars); i++) {
 			json_t *v = json_array_get(vars, i);
-			const char *loc = gets(v, "location");
+			const char *loc = gl_jstr(v, "location");
 			if (json_object_get(v, "offset") && strcmp(loc, "heap"))
-				sb_addf(o, "  |   %s  sp%+-5lld ", gets(v, "address"), (long long)geti(v, "offset"));
+				sb_addf(o, "  |   %s  sp%+-5lld ", gl_jstr(v, "address"), (long long)gl_jint(v, "offset"));
 			else
 				sb_addf(o, "  |   %-14s  %-9s", strcmp(loc, "heap") ? loc : "(heap)", "");
 			sb_addf(o, "%s%s %s (%lld)", json_is_true(json_object_get(v, "param")) ? "arg " : "",
-				gets(v, "name"), gets(v, "type"), (long long)geti(v, "size"));
+				gl_jstr(v, "name"), gl_jstr(v, "type"), (long long)gl_jint(v, "size"));
 			if (json_object_get(v, "value")) {
 				sb_add(o, " = ");
-				clip(o, gets(v, "value"), 40);
+				gl_clip(o, gl_jstr(v, "value"), 40);
 			}
 			if (!strcmp(loc, "heap"))
-				sb_addf(o, "  -> heap %s", gets(v, "address"));
+				sb_addf(o, "  -> heap %s", gl_jstr(v, "address"));
 			if (json_object_get(v, "escape"))
-				sb_addf(o, "  [%s]", gets(v, "escape"));
+				sb_addf(o, "  [%s]", gl_jstr(v, "escape"));
 			if (json_object_get(v, "error"))
-				sb_addf(o, "  %s(%s)%s", gl_c(c, "dim"), gets(v, "error"), gl_c(c, "reset"));
+				sb_addf(o, "  %s(%s)%s", gl_c(c, "dim"), gl_jstr(v, "error"), gl_c(c, "reset"));
 			sb_addc(o, '\n');
 		}
 		if (json_object_get(f, "note"))
-			sb_addf(o, "  |   %s-- %s%s\n", gl_c(c, "dim"), gets(f, "note"), gl_c(c, "reset"));
+			sb_addf(o, "  |   %s-- %s%s\n", gl_c(c, "dim"), gl_jstr(f, "note"), gl_c(c, "reset"));
 	}
 	json_t *u = json_object_get(d, "unused");
 	if (!u)
 		return;
-	sb_addf(o, "  %s%s..%s unused (%lld bytes)%s\n  %s (lo); the guard area lies below\n", gl_c(c, "dim"),
-		gets(u, "from"), gets(u, "to"), (long long)geti(u, "bytes"), gl_c(c, "reset"), gets(d, "stack_lo"));
+	sb_addf(o, "  %s%s..%s unused (%lld bytes)%s\n", gl_c(c, "dim"), gl_jstr(u, "from"), gl_jstr(u, "to"),
+		(long long)gl_jint(u, "bytes"), gl_c(c, "reset"));
+	if (json_object_get(d, "stackguard0"))
+		sb_addf(o, "  %s  stackguard0: a frame reaching below it makes the function grow the stack\n",
+			gl_jstr(d, "stackguard0"));
+	sb_addf(o, "  %s (lo)\n", gl_jstr(d, "stack_lo"));
 }
 
 const struct gl_command gl_cmd_stack = {

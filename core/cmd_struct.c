@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "render.h"
 #include "expr.h"
 #include "struct_layout.h"
 #include "value.h"
@@ -68,84 +69,51 @@ static struct gl_error *run_type(struct gl_ctx *c, json_t **docp)
 
 /* ---- text ---------------------------------------------------------------- */
 
-static json_int_t geti(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *gets(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
-/* Append s, cut to at most cols columns with an ellipsis. */
-static void add_clipped(struct strbuf *o, const char *s, size_t cols)
-{
-	size_t n = 0, i = 0;
-	for (; s[i]; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80) {
-			if (n == cols - 1 && s[i + 1]) {
-				size_t rest = 0;
-				for (size_t j = i; s[j]; j++)
-					rest += ((unsigned char)s[j] & 0xc0) != 0x80;
-				if (rest > 1) {
-					sb_add(o, "…");
-					return;
-				}
-			}
-			n++;
-		}
-		char ch = s[i];
-		sb_addc(o, (unsigned char)ch < 0x20 ? '?' : ch);
-	}
-}
-
 static void render(struct gl_ctx *c, json_t *d)
 {
 	struct strbuf *o = &c->out;
 	json_t *fields = json_object_get(d, "fields"), *pads = json_object_get(d, "padding");
 	const char *addr = json_string_value(json_object_get(d, "address"));
 	bool values = addr != NULL;
-	sb_addf(o, "%s%s%s  size %lld, align %lld", gl_c(c, "bold"), gets(d, "type"), gl_c(c, "reset"),
-		(long long)geti(d, "size"), (long long)geti(d, "align"));
+	sb_addf(o, "%s%s%s  size %lld, align %lld", gl_c(c, "bold"), gl_jstr(d, "type"), gl_c(c, "reset"),
+		(long long)gl_jint(d, "size"), (long long)gl_jint(d, "align"));
 	if (addr)
-		sb_addf(o, "  at %s%s%s (%s)", gl_c(c, "addr"), addr, gl_c(c, "reset"), gets(d, "where"));
-	sb_addf(o, "  [%s]\n", gets(d, "go_version"));
+		sb_addf(o, "  at %s%s%s (%s)", gl_c(c, "addr"), addr, gl_c(c, "reset"), gl_jstr(d, "where"));
+	sb_addf(o, "  [%s]\n", gl_jstr(d, "go_version"));
 	sb_addf(o, "%s  offset  size align  %-20s %s%s\n", gl_c(c, "dim"), "field",
 		values ? "type                   value" : "type", gl_c(c, "reset"));
 	size_t np = json_array_size(pads), pi = 0, nf = json_array_size(fields);
 	for (size_t i = 0; i <= nf; i++) {
 		json_t *f = json_array_get(fields, i);
-		json_int_t foff = f ? geti(f, "offset") : geti(d, "size") + 1;
-		for (; pi < np && geti(json_array_get(pads, pi), "offset") < foff; pi++) {
+		json_int_t foff = f ? gl_jint(f, "offset") : gl_jint(d, "size") + 1;
+		for (; pi < np && gl_jint(json_array_get(pads, pi), "offset") < foff; pi++) {
 			json_t *p = json_array_get(pads, pi);
 			sb_addf(o, "%s  %6lld  %4lld        /* XXX %lld-byte %s */%s\n", gl_c(c, "pad"),
-				(long long)geti(p, "offset"), (long long)geti(p, "size"),
-				(long long)geti(p, "size"),
+				(long long)gl_jint(p, "offset"), (long long)gl_jint(p, "size"),
+				(long long)gl_jint(p, "size"),
 				json_is_true(json_object_get(p, "trailing")) ? "trailing padding"
 									     : "hole, try to pack",
 				gl_c(c, "reset"));
 		}
 		if (!f)
 			break;
-		sb_addf(o, "  %6lld  %4lld %5lld  ", (long long)geti(f, "offset"), (long long)geti(f, "size"),
-			(long long)geti(f, "align"));
-		add_clipped(o, gets(f, "name"), 20);
+		sb_addf(o, "  %6lld  %4lld %5lld  ", (long long)gl_jint(f, "offset"), (long long)gl_jint(f, "size"),
+			(long long)gl_jint(f, "align"));
+		gl_clip(o, gl_jstr(f, "name"), 20);
 		sb_pad(o, 2 + 6 + 2 + 4 + 1 + 5 + 2 + 21);
 		sb_add(o, gl_c(c, "type"));
-		add_clipped(o, gets(f, "type"), 22);
+		gl_clip(o, gl_jstr(f, "type"), 22);
 		sb_add(o, gl_c(c, "reset"));
 		if (values) {
 			sb_pad(o, 2 + 6 + 2 + 4 + 1 + 5 + 2 + 21 + 23);
-			add_clipped(o, gets(f, "value"), VALUE_COLS);
+			gl_clip(o, gl_jstr(f, "value"), VALUE_COLS);
 		}
 		sb_addc(o, '\n');
 	}
-	json_int_t size = geti(d, "size"), best = geti(d, "best_size");
+	json_int_t size = gl_jint(d, "size"), best = gl_jint(d, "best_size");
 	sb_addf(o, "%s  /* size: %lld, fields: %zu, padding: %lld bytes in %zu region%s, pointer bytes: %lld */%s\n",
-		gl_c(c, "dim"), (long long)size, nf, (long long)geti(d, "padding_bytes"), np,
-		np == 1 ? "" : "s", (long long)geti(d, "pointer_bytes"), gl_c(c, "reset"));
+		gl_c(c, "dim"), (long long)size, nf, (long long)gl_jint(d, "padding_bytes"), np,
+		np == 1 ? "" : "s", (long long)gl_jint(d, "pointer_bytes"), gl_c(c, "reset"));
 	if (best < size) {
 		sb_add(o, "  /* best order: ");
 		json_t *order = json_object_get(d, "best_order");

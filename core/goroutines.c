@@ -76,8 +76,8 @@ static void wait_reason(struct gl_ctx *c, uint8_t reason, char *out, size_t len)
 struct g_layout {
 	const struct gl_type *g;
 	uint64_t stack, lo, hi, sched, sched_sp, sched_pc, status, goid, waitreason, m;
-	uint64_t syscallsp, syscallpc, gopc, startpc;
-	bool has_syscall, has_gopc, has_startpc;
+	uint64_t syscallsp, syscallpc, gopc, startpc, guard;
+	bool has_syscall, has_gopc, has_startpc, has_guard;
 	uint64_t m_procid;
 	bool has_procid;
 };
@@ -109,6 +109,7 @@ static struct gl_error *g_layout(struct gl_ctx *c, struct g_layout *L)
 	off_of(L->g, "waitreason", &L->waitreason);
 	L->has_syscall = off_of(L->g, "syscallsp", &L->syscallsp) && off_of(L->g, "syscallpc", &L->syscallpc);
 	L->has_gopc = off_of(L->g, "gopc", &L->gopc);
+	L->has_guard = off_of(L->g, "stackguard0", &L->guard);
 	L->has_startpc = off_of(L->g, "startpc", &L->startpc);
 	L->has_procid = off_of(gl_dwarf_find_type(c->t->dw, "runtime.m"), "procid", &L->m_procid);
 	if (L->g->size > 4096)
@@ -181,6 +182,8 @@ struct gl_error *gl_goroutines_read(struct gl_ctx *c, struct gl_goroutine **out,
 		snprintf(g->status_name, sizeof(g->status_name), "%s", status_name(&sn, g->status));
 		g->stack_lo = gl_get_uint(gb + L.stack + L.lo, 8);
 		g->stack_hi = gl_get_uint(gb + L.stack + L.hi, 8);
+		if (L.has_guard)
+			g->stackguard = gl_get_uint(gb + L.guard, 8);
 		g->sp = gl_get_uint(gb + L.sched + L.sched_sp, 8);
 		g->pc = gl_get_uint(gb + L.sched + L.sched_pc, 8);
 		if (L.has_syscall && (int64_t)g->status == syscall_v) {

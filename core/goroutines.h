@@ -20,6 +20,7 @@ struct gl_goroutine {
 	char status_name[24];
 	char wait_reason[64];
 	uint64_t stack_lo, stack_hi;
+	uint64_t stackguard;     /* stackguard0: a prologue below it grows the stack */
 	uint64_t sp, pc;         /* where unwinding starts (sched or syscall state) */
 	uint64_t m, thread;      /* M running it and its OS thread id, 0 if none */
 	uint64_t gopc, startpc;

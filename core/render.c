@@ -1,0 +1,24 @@
+#include "render.h"
+
+json_int_t gl_jint(json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+const char *gl_jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+void gl_clip(struct strbuf *o, const char *s, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = s; *p; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > max) {
+			sb_add(o, "\xe2\x80\xa6"); /* … */
+			return;
+		}
+		sb_addc(o, (unsigned char)*p < 0x20 ? '?' : *p);
+	}
+}
