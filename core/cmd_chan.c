@@ -50,15 +50,10 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 {
 	const char *expr = c->opts.args[0];
 	struct gl_value v;
-	struct gl_error *err = gl_expr_eval(c, expr, c->opts.type, &v);
+	struct gl_error *err = gl_expr_eval_kind(c, expr, GL_K_CHAN, "a channel", &v);
 	if (err)
 		return err;
 	const struct gl_type *t = v.type;
-	if (t->kind != GL_K_CHAN) {
-		err = gl_error_create(GL_ERR_TYPE, "%s is %s, not a channel", expr, t->name);
-		gl_value_deinit(&v);
-		return err;
-	}
 	uint64_t hp = gl_get_uint(v.bytes, 8);
 	json_t *d = gl_doc_new(c, "chan", t->name, hp != 0, hp);
 	*docp = d;

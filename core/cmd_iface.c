@@ -13,14 +13,9 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 {
 	const char *expr = c->opts.args[0];
 	struct gl_value v;
-	struct gl_error *err = gl_expr_eval(c, expr, c->opts.type, &v);
+	struct gl_error *err = gl_expr_eval_kind(c, expr, GL_K_INTERFACE, "an interface", &v);
 	if (err)
 		return err;
-	if (v.type->kind != GL_K_INTERFACE) {
-		err = gl_error_create(GL_ERR_TYPE, "%s is %s, not an interface", expr, v.type->name);
-		gl_value_deinit(&v);
-		return err;
-	}
 	json_t *d = gl_doc_new(c, "iface", v.type->name, v.in_memory, v.addr);
 	*docp = d;
 	json_object_set_new(d, "expr", gl_json_text(expr));

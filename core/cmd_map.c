@@ -13,19 +13,9 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 {
 	const char *expr = c->opts.args[0];
 	struct gl_value v;
-	struct gl_error *err = gl_expr_eval(c, expr, c->opts.type, &v);
+	struct gl_error *err = gl_expr_eval_kind(c, expr, GL_K_MAP, "a map", &v);
 	if (err)
 		return err;
-	if (v.type->kind == GL_K_POINTER && v.type->elem && v.type->elem->kind == GL_K_MAP) {
-		err = gl_error_create(GL_ERR_TYPE, "%s is %s, not a map (try *%s)", expr, v.type->name, expr);
-		gl_value_deinit(&v);
-		return err;
-	}
-	if (v.type->kind != GL_K_MAP) {
-		err = gl_error_create(GL_ERR_TYPE, "%s is %s, not a map", expr, v.type->name);
-		gl_value_deinit(&v);
-		return err;
-	}
 	uint64_t ptr = gl_get_uint(v.bytes, 8);
 	json_t *d = gl_doc_new(c, "map", v.type->name, ptr != 0, ptr);
 	if (!d) {

@@ -79,12 +79,10 @@ static struct gl_error *elements_json(struct gl_ctx *c, const struct gl_type *et
 
 static struct gl_error *decode_one(struct gl_ctx *c, struct one_slice *s)
 {
-	struct gl_error *err = gl_expr_eval(c, s->expr, c->opts.type, &s->v);
+	struct gl_error *err = gl_expr_eval_kind(c, s->expr, GL_K_SLICE, "a slice", &s->v);
 	if (err)
 		return err;
 	const struct gl_type *t = s->v.type;
-	if (t->kind != GL_K_SLICE)
-		return gl_error_create(GL_ERR_TYPE, "%s is %s, not a slice", s->expr, t->name);
 	json_t *d = s->doc = gl_doc_new(c, "slice", t->name, s->v.in_memory, s->v.addr);
 	if (!d)
 		return &gl_error_nomem;

@@ -401,3 +401,20 @@ struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *ty
 	}
 	return err;
 }
+
+struct gl_error *gl_expr_eval_kind(struct gl_ctx *c, const char *text, enum gl_kind kind,
+				   const char *noun, struct gl_value *out)
+{
+	struct gl_error *err = gl_expr_eval(c, text, c->opts.type, out);
+	if (err)
+		return err;
+	const struct gl_type *t = out->type;
+	if (t->kind == kind)
+		return NULL;
+	if (t->kind == GL_K_POINTER && t->elem && t->elem->kind == kind)
+		err = gl_error_create(GL_ERR_TYPE, "%s is %s, not %s (try *%s)", text, t->name, noun, text);
+	else
+		err = gl_error_create(GL_ERR_TYPE, "%s is %s, not %s", text, t->name, noun);
+	gl_value_deinit(out);
+	return err;
+}
