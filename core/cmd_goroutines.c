@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "render.h"
 #include "goroutines.h"
 
 /* The function a goroutine is in, and the first frame outside the
@@ -145,14 +146,22 @@ static void render(struct gl_ctx *c, json_t *d)
 			sb_add(o, "      -  ");
 		const char *uf = json_string_value(json_object_get(g, "user_func"));
 		const char *fn = json_string_value(json_object_get(g, "func"));
-		sb_addf(o, "%s", uf ? uf : fn ? fn : "?");
+		/* the "where" column takes what is left of 100 columns */
+		struct strbuf w;
+		sb_init(&w);
+		sb_addf(&w, "%s", uf ? uf : fn ? fn : "?");
 		if (json_object_get(g, "file")) {
 			const char *f = json_string_value(json_object_get(g, "file"));
 			const char *base = strrchr(f, '/');
-			sb_addf(o, " %s:%lld", base ? base + 1 : f, (long long)json_integer_value(json_object_get(g, "line")));
+			sb_addf(&w, " %s:%lld", base ? base + 1 : f, (long long)json_integer_value(json_object_get(g, "line")));
 		}
 		if (wr)
-			sb_addf(o, " [%s]", wr);
+			sb_addf(&w, " [%s]", wr);
+		size_t col = 0;
+		for (size_t k = o->len; k > 0 && o->s[k - 1] != '\n'; k--)
+			col++;
+		gl_clip(o, w.s ? w.s : "", col < 99 ? 99 - col : 10);
+		sb_deinit(&w);
 		sb_addc(o, '\n');
 	}
 	long long shown = json_integer_value(json_object_get(d, "shown")),

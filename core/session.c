@@ -317,6 +317,52 @@ static const struct gl_command *find_command(const char *name)
 
 /* ---- running -------------------------------------------------------------- */
 
+#define GL_TEXT_COLUMNS 100
+
+/* Every text line fits GL_TEXT_COLUMNS: longer ones are cut with an
+ * ellipsis. Columns count UTF-8 characters, not bytes, and skip colour
+ * escapes (a cut line ends with a colour reset). */
+static void fit_width(struct strbuf *text, bool color)
+{
+	struct strbuf out;
+	sb_init(&out);
+	const char *p = text->s ? text->s : "", *end = p + text->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		size_t cols = 0;
+		const char *q = p, *cut = NULL;
+		while (q < le) {
+			if (*q == '\033') { /* ESC [ ... m */
+				while (q < le && *q != 'm')
+					q++;
+				q++;
+				continue;
+			}
+			if (((unsigned char)*q & 0xc0) != 0x80 && ++cols == GL_TEXT_COLUMNS && !cut)
+				cut = q;
+			q++;
+		}
+		if (cols > GL_TEXT_COLUMNS && cut) {
+			sb_addn(&out, p, (size_t)(cut - p));
+			sb_add(&out, "\xe2\x80\xa6");
+			if (color)
+				sb_add(&out, "\033[0m");
+		} else {
+			sb_addn(&out, p, (size_t)(le - p));
+		}
+		if (nl)
+			sb_addc(&out, '\n');
+		p = nl ? nl + 1 : end;
+	}
+	if (!out.oom) {
+		sb_deinit(text);
+		*text = out;
+	} else {
+		sb_deinit(&out);
+	}
+}
+
 static char *error_line(struct gl_error *err)
 {
 	char *line;
@@ -387,8 +433,10 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			free(text);
 		}
 	} else {
-		if (doc && cmd->render)
+		if (doc && cmd->render) {
 			cmd->render(&c, doc);
+			fit_width(&c.out, c.color);
+		}
 		if (err)
 			*err_out = error_line(err);
 	}
