@@ -127,17 +127,16 @@ static void render(struct gl_ctx *c, json_t *d)
 	json_t *v;
 	json_object_foreach(json_object_get(d, "counts"), k, v)
 		sb_addf(o, " %s %lld", k, (long long)json_integer_value(v));
-	sb_addf(o, "\n%s  goid  status     stack (lo..hi)                   used/size     thread  where%s\n",
+	sb_addf(o, "\n%s  goid  status     stack.lo         used/size     thread  where%s\n",
 		gl_c(c, "dim"), gl_c(c, "reset"));
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		json_t *g = json_array_get(arr, i);
 		const char *wr = json_string_value(json_object_get(g, "wait_reason"));
 		json_t *th = json_object_get(g, "thread");
-		sb_addf(o, "%s %5lld  %-9s  %s..%s  %5lld/%-6lld ", json_is_true(json_object_get(g, "current")) ? "*" : " ",
+		sb_addf(o, "%s %5lld  %-9s  %-15s  %5lld/%-6lld ", json_is_true(json_object_get(g, "current")) ? "*" : " ",
 			(long long)json_integer_value(json_object_get(g, "goid")),
 			json_string_value(json_object_get(g, "status")),
 			json_string_value(json_object_get(g, "stack_lo")),
-			json_string_value(json_object_get(g, "stack_hi")),
 			(long long)json_integer_value(json_object_get(g, "stack_used")),
 			(long long)json_integer_value(json_object_get(g, "stack_size")));
 		if (th)

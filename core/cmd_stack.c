@@ -236,7 +236,7 @@ static void render(struct gl_ctx *c, json_t *d)
 		sb_addf(o, "%s\n", gl_jstr(d, "note"));
 	uint64_t lo = strtoull(gl_jstr(d, "stack_lo"), NULL, 16), hi = strtoull(gl_jstr(d, "stack_hi"), NULL, 16);
 	if (hi)
-		sb_addf(o, "%sgoroutine %lld [%s%s%s]%s  stack %s..%s (%llu bytes), unwound from %s  [%s]\n",
+		sb_addf(o, "%sgoroutine %lld [%s%s%s]%s  stack %s..%s (%llu bytes)\n  unwound from %s  [%s]\n",
 		gl_c(c, "bold"), (long long)gl_jint(d, "goid"), gl_jstr(d, "status"),
 		json_object_get(d, "wait_reason") ? ", " : "", gl_jstr(d, "wait_reason"), gl_c(c, "reset"),
 		gl_jstr(d, "stack_lo"), gl_jstr(d, "stack_hi"), (unsigned long long)(hi - lo), gl_jstr(d, "unwound_from"),
