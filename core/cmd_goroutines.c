@@ -1,5 +1,6 @@
 /* golayout goroutines: every goroutine from runtime.allgs with its status,
  * wait reason, stack bounds and use, function and thread. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,11 +89,13 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 			json_object_set_new(o, "wait_reason", gl_json_text(g->wait_reason));
 		gl_json_set_addr(o, "stack_lo", g->stack_lo);
 		gl_json_set_addr(o, "stack_hi", g->stack_hi);
-		json_object_set_new(o, "stack_size", json_integer((json_int_t)(g->stack_hi - g->stack_lo)));
+		/* a corrupt g can have hi < lo: no negative sizes */
+		if (g->stack_hi >= g->stack_lo && g->stack_hi - g->stack_lo <= (uint64_t)INT64_MAX)
+			json_object_set_new(o, "stack_size", json_integer((json_int_t)(g->stack_hi - g->stack_lo)));
 		uint64_t sp = g->sp;
 		if (g->current && c->be->read_register)
 			c->be->read_register(c->be->ctx, "rsp", &sp);
-		if (sp >= g->stack_lo && sp <= g->stack_hi)
+		if (sp >= g->stack_lo && sp <= g->stack_hi && g->stack_hi - sp <= (uint64_t)INT64_MAX)
 			json_object_set_new(o, "stack_used", json_integer((json_int_t)(g->stack_hi - sp)));
 		gl_json_set_addr(o, "sp", sp);
 		gl_json_set_addr(o, "pc", g->pc);

@@ -121,6 +121,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	if ((err = gl_goroutines_read(c, &gs, &n)) && !gs)
 		return err;
 	gl_error_destroy(err);
+	err = NULL;
 	const struct gl_goroutine *g = NULL;
 	char *end = NULL;
 	uint64_t want = c->opts.nargs ? strtoull(c->opts.args[0], &end, 10) : 0;

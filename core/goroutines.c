@@ -22,8 +22,12 @@ static void collect_status(void *arg, const char *name, int64_t v)
 		s->scan = v;
 		return;
 	}
-	if (!strncmp(short_name, "scan", 4) || s->n == 32 || !*short_name)
-		return; /* _Gscanrunning etc. are combinations */
+	/* _Gscanrunning etc. are combinations; status names are lower case
+	 * (_Grunning): _GCoff, _GCmark, _GoidCacheBatch are other constants
+	 * that merely share the prefix */
+	if (!strncmp(short_name, "scan", 4) || s->n == 32 || !*short_name ||
+	    !(short_name[0] >= 'a' && short_name[0] <= 'z') || !strncmp(short_name, "oid", 3))
+		return;
 	s->value[s->n] = v;
 	snprintf(s->name[s->n], sizeof(s->name[0]), "%s", short_name);
 	s->n++;
@@ -57,7 +61,11 @@ static void wait_reason(struct gl_ctx *c, uint8_t reason, char *out, size_t len)
 		}
 	}
 	uint64_t p = gl_get_uint(hdr, 8), n = gl_get_uint(hdr + 8, 8);
-	if (n == 0 || n >= len)
+	if (n == 0) { /* waitReasonZero has no text */
+		out[0] = '\0';
+		return;
+	}
+	if (n >= len)
 		return;
 	err = gl_elf_read_vaddr(&c->t->elf, p, out, n);
 	if (err) {
@@ -344,6 +352,10 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_
 			snprintf(u->note, sizeof(u->note), "%s", why);
 			break;
 		}
+		if (u->cfa <= sp || u->cfa > hi) {
+			snprintf(u->note, sizeof(u->note), "frame leaves the stack: unwinding stops");
+			break;
+		}
 		uint64_t ret;
 		struct gl_error *err = gl_mem_read_u64(c->mem, u->ret_slot, &ret);
 		if (err) {
@@ -356,13 +368,11 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_
 			snprintf(u->note, sizeof(u->note), "return address 0: end of the stack");
 			break;
 		}
-		if (u->cfa <= sp || u->cfa > hi) {
-			snprintf(u->note, sizeof(u->note), "frame leaves the stack: unwinding stops");
-			break;
-		}
 		pc = ret;
 		sp = u->cfa;
 	}
+	if (n == GL_MAX_FRAMES && !f[n - 1].note[0])
+		snprintf(f[n - 1].note, sizeof(f[n - 1].note), "%u frames: unwinding stops", GL_MAX_FRAMES);
 	*frames = f;
 	*nframes = n;
 	expand_inlined(c, frames, nframes);

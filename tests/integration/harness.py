@@ -321,6 +321,8 @@ class Session:
     output: str     # everything the debugger printed
     seconds: float
     error: str = ""  # a problem of the session as a whole
+    rc: int = 0
+    timed_out: bool = False
 
 
 def run_debugger(argv, timeout=None):
@@ -383,7 +385,27 @@ def check_step(step: Case, seg, ctx: Ctx, rc: int) -> Result:
     return Result(step.name, not problems, problems, text, notes)
 
 
+def debugger_crashed(output, rc, timed_out):
+    """The debugger itself died or hung (e.g. lldb-16 aborting in its own
+    teardown after `process kill`, then hanging in its crash handler)."""
+    return timed_out or rc < 0 or "PLEASE submit a bug report" in output
+
+
 def run_session(ctx: Ctx, steps: list) -> Session:
+    """One debugger session; a session in which the debugger itself
+    crashes or hangs is run once more (the retry is said in the output), so
+    a rare debugger crash does not fail every check of the session. A crash
+    that repeats is reported."""
+    s = run_session_once(ctx, steps)
+    if debugger_crashed(s.output, s.rc, s.timed_out):
+        first = s
+        s = run_session_once(ctx, steps)
+        s.output = (f"[first attempt: the debugger crashed or hung "
+                    f"(exit status {first.rc}); this is the retry]\n") + s.output
+    return s
+
+
+def run_session_once(ctx: Ctx, steps: list) -> Session:
     dbg = DEBUGGERS[ctx.debugger]
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="golayout-it-") as tmp:
@@ -402,4 +424,6 @@ def run_session(ctx: Ctx, steps: list) -> Session:
         results = [Result(s.name, False, [error], "\n".join(seg or [])) for s, seg in zip(steps, segs)]
     else:
         results = [check_step(s, seg, ctx, rc) for s, seg in zip(steps, segs)]
-    return Session(ctx, results, output, time.monotonic() - start, error)
+    sess = Session(ctx, results, output, time.monotonic() - start, error)
+    sess.rc, sess.timed_out = rc, timed_out
+    return sess
