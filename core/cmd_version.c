@@ -23,6 +23,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	json_object_set_new(d, "dwarf_version", t->dw ? json_integer(gl_dwarf_version(t->dw)) : json_null());
 	json_object_set_new(d, "layouts_from", json_string(t->dw ? "dwarf" : "none"));
 	json_object_set_new(d, "pclntab", json_boolean(t->has_pcln));
+	json_object_set_new(d, "pie", json_boolean(t->elf.pie));
 	if (!t->dw)
 		json_object_set_new(d, "note", gl_json_text(t->dwarf_error ? t->dwarf_error : "no DWARF"));
 	return NULL;
@@ -52,6 +53,8 @@ static void render(struct gl_ctx *c, json_t *d)
 		sb_addf(o, "dwarf         none: %s\n", json_string_value(json_object_get(d, "note")));
 	sb_addf(o, "pclntab       %s\n",
 		json_is_true(json_object_get(d, "pclntab")) ? "found" : "missing");
+	if (json_is_true(json_object_get(d, "pie")))
+		sb_add(o, "executable    position-independent (-buildmode=pie): not supported yet\n");
 }
 
 const struct gl_command gl_cmd_version = {

@@ -51,6 +51,7 @@ struct gl_error *gl_elf_open(const char *path, struct gl_elf *elf)
 		goto fail;
 	}
 	elf->machine = eh->e_machine;
+	elf->pie = eh->e_type == ET_DYN;
 	elf->ptr_size = 8;
 	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > elf->size ||
 	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > elf->size - eh->e_shoff ||

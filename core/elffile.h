@@ -4,6 +4,7 @@
 #ifndef GL_ELFFILE_H
 #define GL_ELFFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,7 @@ struct gl_elf {
 	unsigned char *data; /* the whole file, read into memory */
 	size_t size;
 	uint16_t machine;
+	bool pie;              /* ET_DYN: addresses in DWARF are relative to a load bias */
 	uint8_t ptr_size;
 	struct gl_elf_section *sections;
 	size_t nsections;

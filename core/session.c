@@ -140,6 +140,13 @@ struct gl_error *gl_ctx_need_process(struct gl_ctx *c)
 	if (!c->be->has_process || !c->be->has_process(c->be->ctx))
 		return gl_error_create(GL_ERR_NOPROCESS,
 				       "no process: run the program or load a core file first");
+	/* The core maps DWARF addresses to memory one to one; a position-
+	 * independent executable would need the load bias, which the backend
+	 * does not give yet. Say so rather than read the wrong memory. */
+	if (c->t && c->t->elf.pie)
+		return gl_error_create(GL_ERR_OTHER,
+				       "%s is a position-independent executable (-buildmode=pie): not supported "
+				       "yet; build with -buildmode=exe", c->t->path);
 	return NULL;
 }
 
