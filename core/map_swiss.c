@@ -256,6 +256,18 @@ static void stats_json(json_t *d, const struct swiss_layout *L, const struct swi
 	json_object_set_new(d, "summary", s);
 }
 
+/* A table that cannot be decoded: say so in its JSON, keep the first
+ * error for the command, and go on with the other tables. */
+static void keep_table_error(json_t *tj, struct gl_error **first, struct gl_error *err)
+{
+	if (tj)
+		json_object_set_new(tj, "error", gl_json_text(err->message));
+	if (!*first)
+		*first = err;
+	else
+		gl_error_destroy(err);
+}
+
 struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
 				   struct gl_map_walk *w)
 {
@@ -365,12 +377,7 @@ struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, ui
 			if (!err)
 				err = gl_error_create(GL_ERR_NODWARF, "table type too large");
 			err = gl_error_wrap(err, "reading table %lld at 0x%llx", (long long)i, (unsigned long long)tp);
-			if (tj)
-				json_object_set_new(tj, "error", gl_json_text(err->message));
-			if (!first)
-				first = err;
-			else
-				gl_error_destroy(err);
+			keep_table_error(tj, &first, err);
 			err = NULL;
 			continue;
 		}
@@ -407,12 +414,7 @@ struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, ui
 					      (unsigned long long)tp, (unsigned long long)cap,
 					      (unsigned long long)mask, (unsigned long long)ldepth,
 					      (long long)(j - i + 1));
-			if (tj)
-				json_object_set_new(tj, "error", gl_json_text(err->message));
-			if (!first)
-				first = err;
-			else
-				gl_error_destroy(err);
+			keep_table_error(tj, &first, err);
 			err = NULL;
 			continue;
 		}
@@ -421,12 +423,7 @@ struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, ui
 		if (tj)
 			json_object_set_new(tj, "groups", groups_json);
 		if (err) {
-			if (tj)
-				json_object_set_new(tj, "error", gl_json_text(err->message));
-			if (!first)
-				first = err;
-			else
-				gl_error_destroy(err);
+			keep_table_error(tj, &first, err);
 			err = NULL;
 		}
 	}
