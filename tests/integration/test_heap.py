@@ -18,13 +18,36 @@ complete, the world stopped and gcphase still _GCmark: there every object
 the globals reach must show "marked", an object dropped before the stop
 (main.gGarbageAddr) "unmarked" and still allocated (not swept yet), and
 `golayout gc` phase "mark" with the write barrier on, work.cycles one ahead
-of MemStats.NumGC."""
+of MemStats.NumGC.
+
+The object list: the fixture also writes the runtime's own heap dump
+(debug.WriteHeapDump, read by heapdump.py) right before the stop, and
+another session per binary and debugger asks golayout about ~50 of its
+objects, chosen in the debugger once the dump exists (see "the runtime's
+dump" below). The rules, from runtime/heapdump.go (the same in Go 1.22 to
+1.27): dumpobjs writes each allocated slot at the slot's address with
+size = span.elemsize (malloc header included, a tiny block as one 16-byte
+object), so golayout must name that slot as an allocated object with the
+same base and elemsize, a size class whose size in the binary's own table
+(class_to_size, class_to_allocnpages read from the ELF file) is that size,
+or a large span (size class 0) starting there; an address in the middle
+(+size/2+1) must give the same base and that offset. Per span of the
+sample, the dump's objects below nelems must be exactly golayout's
+allocated cells of `--span`; past nelems dumpobjs writes every slot up to
+npages*8192/elemsize (it takes free marks only below nelems), so there the
+dump must hold exactly those, which checks golayout's nelems as well. The
+dump sweeps every span first (mdump: ensureSwept), as runtime.GC did
+already, so no object is free-but-unswept in it; the fixture runs on one P,
+so nothing allocates between the dump and the breakpoint."""
 
 import json
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import harness
+import heapdump
 from harness import Case, select_frame, diff, no_error, check_error
 
 FIXTURE = "heap"
@@ -333,6 +356,324 @@ def check_mark_phase(doc, ctx):
     return p
 
 
+# ----------------------------------------------------- the runtime's dump
+
+# The fixture writes the runtime's own heap dump (debug.WriteHeapDump) to
+# $GOLAYOUT_TRUTH.heapdump right before main.stopHere. Its addresses are
+# known only during the run, so, as test_goroutines.py does, this module
+# runs a session of its own per binary and debugger: at main.stopHere a
+# Python snippet in the debugger reads the dump (heapdump.py), picks the
+# sample (heapdump.sample: ~50 objects over small, malloc-header and large
+# sizes) and runs `golayout heap A --span --json` and `golayout heap A+off
+# --json` for each; the checks below parse the same dump again, take the
+# same sample and compare.
+
+DUMP_SNIPPET = r'''
+import sys
+sys.path.insert(0, HERE)
+import heapdump
+'''
+DUMP_GDB = DUMP_SNIPPET + '''
+heapdump.debugger_main(lambda c: gdb.execute(c, to_string=True), SPEC)
+'''
+DUMP_LLDB = DUMP_SNIPPET + '''
+def _gl_lldb_run(c):
+    r = lldb.SBCommandReturnObject()
+    lldb.debugger.GetCommandInterpreter().HandleCommand(c, r)
+    return (r.GetOutput() or "") + (r.GetError() or "")
+heapdump.debugger_main(_gl_lldb_run, SPEC)
+'''
+
+
+class DumpRun:
+    """What one dump session saw: the truth and dump of its run, the size
+    classes of the binary, the sample and each command's output."""
+    error = ""
+    truth = dump = classes = None
+    outputs = {}
+    sample = []
+
+    def doc(self, cmd):
+        """(document, None) or (None, problem)."""
+        text = self.outputs.get(cmd)
+        if text is None:
+            return None, f"`{cmd}`: never ran ({self.outputs.get('error') or 'see ' + self.log})"
+        docs = [l for l in text.splitlines() if l.startswith(harness.SCHEMA_PREFIX)]
+        if len(docs) != 1:
+            return None, f"`{cmd}`: {len(docs)} golayout/1 documents, want 1: {text[:300]!r}"
+        try:
+            return json.loads(docs[0]), None
+        except ValueError as e:
+            return None, f"`{cmd}`: invalid JSON: {e}"
+
+
+_dump_lock = threading.Lock()
+_dump_runs = {}
+
+
+def dump_run(ctx):
+    """The dump session of ctx.binary under ctx.debugger, run once (the
+    cases of one run.py session share it)."""
+    key = (ctx.cfg.label, ctx.binary.name, ctx.debugger)
+    with _dump_lock:
+        r = _dump_runs.get(key)
+    if r is None:
+        r = _dump_session(ctx)
+        with _dump_lock:
+            _dump_runs[key] = r
+    return r
+
+
+def _dump_session(ctx):
+    r = DumpRun()
+    r.log = f"heap-dump_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log"
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="golayout-heapdump-") as tmp:
+        truth_path = Path(tmp) / "truth.json"
+        spec = Path(tmp) / "spec.json"
+        out = Path(tmp) / "out.json"
+        spec.write_text(json.dumps({"dump": f"{truth_path}.heapdump", "out": str(out)}))
+        script = Path(tmp) / "run.py"
+        script.write_text((DUMP_GDB if ctx.debugger == "gdb" else DUMP_LLDB)
+                          .replace("HERE", repr(str(Path(__file__).resolve().parent)))
+                          .replace("SPEC", repr(str(spec))))
+        py = f"exec(open({str(script)!r}).read())"
+        if ctx.debugger == "gdb":
+            argv = ["gdb", "-batch", "-nx", "-iex", "set auto-load python-scripts off",
+                    "-ex", "set width 0", "-ex", "set height 0", "-ex", "set confirm off",
+                    "-ex", f"source {harness.BUILD / harness.Gdb.plugin}",
+                    "-ex", "handle SIGURG nostop noprint pass",
+                    "-ex", f"set environment GOLAYOUT_TRUTH={truth_path}",
+                    "-ex", "break main.stopHere", "-ex", "run", "-ex", f"python {py}",
+                    str(ctx.binary)]
+        else:
+            lines = [f"plugin load {harness.BUILD / harness.Lldb.plugin}",
+                     "process handle SIGURG -s false -n false -p true",
+                     "breakpoint set -n main.stopHere",
+                     f"process launch -E GOLAYOUT_TRUTH={truth_path}",
+                     f"script {py}", "process kill"]
+            f = Path(tmp) / "commands.lldb"
+            f.write_text("\n".join(lines) + "\n")
+            argv = ["lldb-16", "--batch", "-o", f"command source -e false -c false {f}",
+                    str(ctx.binary)]
+        output, rc, timed_out = harness.run_debugger(argv)
+        log = harness.ROOT / "build" / "integration-logs" / r.log
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(output)
+        try:
+            if timed_out:
+                raise RuntimeError(f"{ctx.debugger} killed after {harness.TIMEOUT:.0f} s")
+            r.truth = json.loads(truth_path.read_text())
+            r.dump = heapdump.read(f"{truth_path}.heapdump")
+            r.outputs = json.loads(out.read_text())
+            r.classes = heapdump.size_classes(ctx.binary)
+            r.sample = heapdump.commands(r.dump.objects)
+        except (OSError, ValueError, RuntimeError, heapdump.DumpError) as e:
+            r.error = f"separate dump session (log {r.log}, exit status {rc}): {type(e).__name__}: {e}"
+    r.seconds = time.monotonic() - start
+    return r
+
+
+def check_dump_truth(doc, ctx):
+    """The dump itself against the fixture's truth of the same run: its
+    MemStats are those the fixture read before it (nothing was allocated in
+    between), and it holds every truth object at its slot's address with
+    its slot size (tiny ones: the 16-byte block), and not the freed one."""
+    r = dump_run(ctx)
+    if r.error:
+        return [r.error]
+    p, t, d = [], r.truth, r.dump
+    ms, notes = d.memstats, []
+    # what the gc check relies on must hold at the stop: the dump changed
+    # nothing of it
+    for k, want in (("NumGC", "num_gc"), ("NextGC", "next_gc"), ("HeapInuse", "heap_inuse"),
+                    ("HeapSys", "heap_sys")):
+        diff(p, f"dump MemStats.{k} vs the fixture's ReadMemStats", ms.get(k), t["memstats"][want])
+    # an allocation between the two reads would be the runtime's own (the
+    # fixture allocates nothing there and runs on one P): a note, since the
+    # dump, not the earlier MemStats, is what golayout is compared with
+    for k, want in (("HeapAlloc", "heap_alloc"), ("HeapObjects", "heap_objects")):
+        if ms.get(k) != t["memstats"][want]:
+            notes.append(f"dump MemStats.{k} {ms.get(k)} vs {t['memstats'][want]} read before it")
+    diff(p, "dump params version", d.params.get("version"), t["go_version"])
+    objs = dict(d.objects)
+    for o in t["objects"]:
+        slot = (o["data"] & ~15) if o["tiny"] else o["data"] - (8 if o["header"] else 0)
+        diff(p, f"dump object at {slot:#x} ({o['name']}): size", objs.get(slot), o["elemsize"])
+    f = t["freed"][0]
+    held = [a for a, sz in d.objects if a <= f["address"] < a + sz]
+    if held:
+        p.append(f"freed object {f['address']:#x} is in dump object(s) {[hex(a) for a in held]}")
+    return p + [f"note: {n}" for n in notes] + \
+        [f"note: {len(d.objects)} dump objects, sample {len(r.sample)}, session {r.seconds:.1f} s"]
+
+
+def sampled_object_problems(r, a, size, d1, d2):
+    """`golayout heap A --span` and `golayout heap A+off` of one dump object
+    (address A, size = the span's elemsize, see heapdump.py)."""
+    p, where = [], f"dump object {a:#x} ({size} B): "
+    sizes, npages = r.classes
+    off = heapdump.interior_offset(size)
+    if not no_error(d1, p):
+        return [where + x for x in p]
+    sp, ob = d1.get("span") or {}, d1.get("object") or {}
+    diff(p, "in_heap", d1.get("in_heap"), True)
+    diff(p, "allocated", d1.get("allocated"), True)
+    diff(p, "marked", d1.get("marked"), "unknown")
+    diff(p, "span.state", sp.get("state"), "in use")
+    diff(p, "object.base", hexint(ob.get("base")), a)
+    diff(p, "object.offset", ob.get("offset"), 0)
+    diff(p, "span.elemsize", sp.get("elemsize"), size)
+    base, end, c = hexint(sp.get("base")), hexint(sp.get("end")), sp.get("size_class")
+    if base is None or end is None or not base <= a < a + size <= end:
+        p.append(f"span [{sp.get('base')}, {sp.get('end')}) does not hold [{a:#x}, {a + size:#x})")
+    else:
+        if (a - base) % size:
+            p.append(f"{a:#x} is {a - base} bytes into the span: not a whole number of {size}-byte slots")
+        diff(p, "object.index", ob.get("index"), (a - base) // size)
+        diff(p, "span end - base vs npages * 8192", end - base, (sp.get("npages") or 0) * 8192)
+    # A slot of <= 32 KiB is a small size class, except that a large
+    # object of 32761..32768 bytes with pointers takes 4 pages = 32768.
+    small = size in sizes[1:]
+    if isinstance(c, int) and c > 0:
+        if not small:
+            p.append(f"size class {c} for a {size}-byte slot (no such class size)")
+        elif c >= len(sizes):
+            p.append(f"size class {c} out of the binary's table ({len(sizes)} classes)")
+        else:
+            diff(p, f"binary's class_to_size[{c}]", sizes[c], size)
+            diff(p, f"span.npages vs the binary's class_to_allocnpages[{c}]", sp.get("npages"), npages[c])
+        diff(p, "span.large", sp.get("large"), False)
+    elif c == 0:
+        if small and size != 32768:
+            p.append(f"large span (size class 0) for a {size}-byte slot of a small size class")
+        diff(p, "span.large", sp.get("large"), True)
+        diff(p, "span.base (a large object starts its span)", base, a)
+        diff(p, "span.nelems", sp.get("nelems"), 1)
+    else:
+        p.append(f"span.size_class {c!r}")
+    cells = (d1.get("span_objects") or {}).get("cells")
+    i = ob.get("index")
+    if not isinstance(cells, str) or len(cells) != sp.get("nelems"):
+        p.append(f"span_objects.cells {str(cells)[:40]!r} for {sp.get('nelems')} slots")
+    elif isinstance(i, int) and 0 <= i < len(cells) and cells[i] != "a":
+        p.append(f"span_objects cell {i} is {cells[i]!r}, want 'a'")
+    diff(p, "span.sweep (the dump swept every span)", sp.get("sweep"), "swept")
+    # pointer words: the dump's fields are the runtime's own typePointersOf
+    # over the whole slot, as word offsets from its base; golayout's map is
+    # word by word from the slot's base too ('H' the malloc header, 'p' a
+    # pointer), over the words it shows (--limit, 1024 by default)
+    # (every object of a scan span has some; a malloc header is in the
+    # slots of a small scan span above 512 bytes)
+    want = sorted(o // 8 for o in r.dump.pointers.get(a, ()))
+    diff(p, "span.noscan (the dump lists no pointer word)", sp.get("noscan"), not want)
+    diff(p, "object.header", ob.get("header"), bool(want) and isinstance(c, int) and c > 0 and size > 512)
+    pm = d1.get("pointer_map") or {}
+    m = pm.get("map")
+    if not want:
+        pass  # noscan (checked above)
+    elif not isinstance(m, str):
+        p.append(f"pointer_map.map: {m!r} ({pm.get('note') or pm.get('error')})")
+    else:
+        got = [i for i, ch in enumerate(m) if ch == "p"]
+        shown = [w for w in want if w < len(m)]
+        if got != shown:
+            w = min(set(got) ^ set(shown))
+            p.append(f"pointer words over the {len(m)} shown: golayout {len(got)}, dump {len(shown)}; "
+                     f"first difference word {w} ({a + 8 * w:#x}): golayout {m[w]!r}, dump "
+                     f"{'pointer' if w in shown else 'no pointer'}")
+        if ob.get("header") and m[:1] != "H":
+            p.append(f"pointer_map.map starts {m[:1]!r}, want the malloc header 'H'")
+    # an address in the middle of the object
+    if d2 is not None:
+        q = []
+        if no_error(d2, q):
+            diff(q, "allocated", d2.get("allocated"), True)
+            diff(q, "object.base", hexint((d2.get("object") or {}).get("base")), a)
+            diff(q, "object.offset", (d2.get("object") or {}).get("offset"), off)
+            diff(q, "span.base", hexint((d2.get("span") or {}).get("base")), base)
+            diff(q, "span.elemsize", (d2.get("span") or {}).get("elemsize"), size)
+        p += [f"at +{off} ({a + off:#x}): {x}" for x in q]
+    return [where + x for x in p]
+
+
+def check_dump_objects(doc, ctx):
+    """The sampled dump objects one by one (sampled_object_problems)."""
+    r = dump_run(ctx)
+    if r.error:
+        return [r.error]
+    if "error" in r.outputs:
+        return [f"the debugger's snippet: {r.outputs['error']} (log {r.log})"]
+    p, kinds = [], {}
+    withptrs = sum(1 for a, *_ in r.sample if r.dump.pointers.get(a))
+    for a, size, c1, c2 in r.sample:
+        kinds[heapdump.bucket(size)] = kinds.get(heapdump.bucket(size), 0) + 1
+        d1, e1 = r.doc(c1)
+        d2, e2 = r.doc(c2)
+        if e1 or e2:
+            p += [e for e in (e1, e2) if e]
+            continue
+        p += sampled_object_problems(r, a, size, d1, d2)
+    for k, _ in heapdump.QUOTA:
+        if not kinds.get(k):
+            p.append(f"no {k} object in the sample ({len(r.dump.objects)} dump objects)")
+    return p + ["note: " + ", ".join(f"{n} {k}" for k, n in kinds.items()) +
+                f"; {withptrs} with pointer words"]
+
+
+def check_dump_spans(doc, ctx):
+    """Per span of the sample (its `--span` document): the dump's objects
+    in [base, base + npages*8192) against golayout's cells. Below nelems
+    the dump holds exactly the allocated slots; from nelems on it holds
+    every slot up to npages*8192/elemsize (dumpobjs takes free marks only
+    below nelems, see heapdump.py), which checks golayout's nelems too."""
+    r = dump_run(ctx)
+    if r.error:
+        return [r.error]
+    p, seen, spans, nslots, ntail = [], set(), set(), 0, 0
+    addrs = sorted(r.dump.objects)
+    for a, size, c1, _ in r.sample:
+        d, err = r.doc(c1)
+        if err or d.get("error") is not None:
+            continue  # reported by the objects check
+        sp, so = d.get("span") or {}, d.get("span_objects") or {}
+        base, npages, es, nelems = hexint(sp.get("base")), sp.get("npages"), sp.get("elemsize"), sp.get("nelems")
+        cells = so.get("cells")
+        # every --span document is checked; two of one span that agree once
+        key = (base, npages, es, nelems, cells, so.get("allocated"))
+        if key in seen:
+            continue
+        seen.add(key)
+        where = f"span {base:#x} ({size}-byte slots, from dump object {a:#x}): " if base else f"span of {a:#x}: "
+        if not (isinstance(base, int) and isinstance(npages, int) and isinstance(es, int) and es > 0
+                and isinstance(nelems, int) and isinstance(cells, str) and len(cells) == nelems):
+            p.append(where + f"no base/npages/elemsize/nelems/cells: {str(sp)[:200]}")
+            continue
+        limit = base + npages * 8192
+        n = npages * 8192 // es
+        inside = [(x, sz) for x, sz in addrs if base <= x < limit]
+        idx = set()
+        for x, sz in inside:
+            if (x - base) % es or sz != es:
+                p.append(where + f"dump object {x:#x} of {sz} B is not a {es}-byte slot of it")
+            else:
+                idx.add((x - base) // es)
+        got = {i for i, ch in enumerate(cells) if ch == "a"}
+        want = {i for i in idx if i < nelems}
+        for i in sorted(want - got):
+            p.append(where + f"slot {i} ({base + i * es:#x}): in the dump, golayout's cell is {cells[i]!r}")
+        for i in sorted(got - want):
+            p.append(where + f"slot {i} ({base + i * es:#x}): golayout says allocated, not in the dump")
+        diff(p, where + "span_objects.allocated vs dump objects below nelems", so.get("allocated"), len(want))
+        tail = sorted(i for i in idx if i >= nelems)
+        diff(p, where + f"dump slots past nelems {nelems} (dumpobjs writes all up to {n})",
+             tail, list(range(nelems, n)))
+        if base not in spans:
+            spans.add(base)
+            nslots, ntail = nslots + nelems, ntail + len(tail)
+    return p + [f"note: {len(spans)} spans, {nslots} slots, {ntail} dumped slots past nelems"]
+
+
 # -------------------------------------------------------------------- cases
 
 def cases(truth):
@@ -359,4 +700,10 @@ def cases(truth):
     cs.append(Case("gc", "golayout gc --json", check_gc))
     cs.append(Case("mark phase: heap and gc at runtime.gcMarkTermination (separate session)",
                    "golayout version --json", check_mark_phase))
+    cs.append(Case("heap dump: the fixture's objects and MemStats in the runtime's dump "
+                   "(separate session)", "golayout version --json", check_dump_truth))
+    cs.append(Case("heap dump: sampled objects: slot, size class, pointer words, interior address",
+                   "golayout version --json", check_dump_objects))
+    cs.append(Case("heap dump: allocated slots of each sampled span vs --span",
+                   "golayout version --json", check_dump_spans))
     return cs
