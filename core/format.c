@@ -166,28 +166,22 @@ bool gl_type_is_direct_iface(const struct gl_type *t)
 	}
 }
 
-/* moduledata.types of the first module: the base of DW_AT_go_runtime_type. */
-static bool module_types_base(struct gl_ctx *c, uint64_t *base)
+bool gl_types_base(struct gl_ctx *c, uint64_t *base)
 {
+	if (c->t->types_base) {
+		*base = c->t->types_base;
+		return true;
+	}
+	/* not in the file (unusual): the process's copy of firstmoduledata */
 	uint64_t addr;
 	struct gl_type *md;
-	if (!c->t->dw || !gl_dwarf_find_global(c->t->dw, "runtime.firstmoduledata", &addr, &md))
+	const struct gl_field *f;
+	if (!c->t->dw || !gl_dwarf_find_global(c->t->dw, "runtime.firstmoduledata", &addr, &md) ||
+	    !(f = gl_type_field(md, "types")))
 		return false;
-	const struct gl_field *f = gl_type_field(md, "types");
-	if (!f)
-		return false;
-	unsigned char b[8];
-	struct gl_error *err = gl_elf_read_vaddr(&c->t->elf, addr + f->offset, b, 8);
-	if (err) {
-		gl_error_destroy(err);
-		err = gl_mem_read(c->mem, addr + f->offset, b, 8);
-		if (err) {
-			gl_error_destroy(err);
-			return false;
-		}
-	}
-	*base = gl_get_uint(b, 8);
-	return true;
+	struct gl_error *err = gl_mem_read_u64(c->mem, addr + f->offset, base);
+	gl_error_destroy(err);
+	return err == NULL;
 }
 
 struct gl_type *gl_iface_dynamic_type(struct gl_ctx *c, const struct gl_type *t,
@@ -216,7 +210,7 @@ struct gl_type *gl_iface_dynamic_type(struct gl_ctx *c, const struct gl_type *t,
 	}
 	*type_ptr = tp;
 	uint64_t base;
-	if (!module_types_base(c, &base) || tp < base)
+	if (!gl_types_base(c, &base) || tp < base)
 		return NULL;
 	/* DWARF by descriptor offset, else by the descriptor's name, else
 	 * built from the descriptor itself (types used only in interfaces

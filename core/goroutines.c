@@ -41,15 +41,28 @@ static const char *status_name(const struct status_names *s, uint32_t v)
 	return "unknown";
 }
 
-/* runtime.waitReasonStrings[reason], read from the binary's data. */
-static void wait_reason(struct gl_ctx *c, uint8_t reason, char *out, size_t len)
+/* runtime.waitReasonStrings (an array of strings in the binary's data):
+ * found once per listing, then indexed by each goroutine's reason. */
+struct wait_reasons {
+	uint64_t addr, count;
+};
+
+static void wait_reasons_find(struct gl_ctx *c, struct wait_reasons *w)
+{
+	struct gl_type *t;
+	w->count = 0;
+	if (gl_dwarf_find_global(c->t->dw, "runtime.waitReasonStrings", &w->addr, &t) &&
+	    t->kind == GL_K_ARRAY)
+		w->count = t->count;
+}
+
+static void wait_reason(struct gl_ctx *c, const struct wait_reasons *w, uint8_t reason, char *out,
+			size_t len)
 {
 	snprintf(out, len, "%u", reason);
-	uint64_t addr;
-	struct gl_type *t;
-	if (!gl_dwarf_find_global(c->t->dw, "runtime.waitReasonStrings", &addr, &t) ||
-	    t->kind != GL_K_ARRAY || reason >= t->count)
+	if (reason >= w->count)
 		return;
+	uint64_t addr = w->addr;
 	unsigned char hdr[16];
 	uint64_t at = addr + (uint64_t)reason * 16;
 	struct gl_error *err = gl_elf_read_vaddr(&c->t->elf, at, hdr, 16);
@@ -136,6 +149,8 @@ struct gl_error *gl_goroutines_read(struct gl_ctx *c, struct gl_goroutine **out,
 	if ((err = g_layout(c, &L)))
 		return err;
 	struct status_names sn = {.scan = 0x1000};
+	struct wait_reasons wr;
+	wait_reasons_find(c, &wr);
 	gl_dwarf_each_const(c->t->dw, "runtime._G", collect_status, &sn);
 	int64_t syscall_v = -1;
 	for (int i = 0; i < sn.n; i++)
@@ -202,7 +217,7 @@ struct gl_error *gl_goroutines_read(struct gl_ctx *c, struct gl_goroutine **out,
 			}
 		}
 		if (L.waitreason && !strcmp(g->status_name, "waiting"))
-			wait_reason(c, gb[L.waitreason], g->wait_reason, sizeof(g->wait_reason));
+			wait_reason(c, &wr, gb[L.waitreason], g->wait_reason, sizeof(g->wait_reason));
 		g->m = gl_get_uint(gb + L.m, 8);
 		if (g->m && L.has_procid) {
 			struct gl_error *e = gl_mem_read_u64(c->mem, g->m + L.m_procid, &g->thread);

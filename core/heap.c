@@ -57,27 +57,6 @@ static uint64_t getf(const unsigned char *b, struct gl_heap_field f)
 	return f.size ? gl_get_uint(b + f.off, f.size) : 0;
 }
 
-static uint64_t types_base(struct gl_ctx *c)
-{
-	uint64_t addr;
-	struct gl_type *md;
-	if (!gl_dwarf_find_global(c->t->dw, "runtime.firstmoduledata", &addr, &md))
-		return 0;
-	const struct gl_field *f = gl_type_field(md, "types");
-	unsigned char b[8];
-	if (!f)
-		return 0;
-	struct gl_error *err = gl_elf_read_vaddr(&c->t->elf, addr + f->offset, b, 8);
-	if (err) {
-		gl_error_destroy(err);
-		if ((err = gl_mem_read(c->mem, addr + f->offset, b, 8))) {
-			gl_error_destroy(err);
-			return 0;
-		}
-	}
-	return gl_get_uint(b, 8);
-}
-
 /* "_KindSpecialWeakHandle" -> "weak_handle" */
 static void kind_name(const char *camel, char *out, size_t len)
 {
@@ -277,7 +256,8 @@ struct gl_error *gl_heap_init(struct gl_ctx *c, struct gl_heap *h)
 		h->kind_gcprog = (uint64_t)v;
 	else if (t->go_minor && t->go_minor <= 23)
 		h->kind_gcprog = 0x40; /* fallback: internal/abi/type.go, Go <= 1.23 */
-	h->types_base = types_base(c);
+	if (!gl_types_base(c, &h->types_base))
+		h->types_base = 0;
 	return NULL;
 }
 

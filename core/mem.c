@@ -137,6 +137,18 @@ static void insert_page(struct gl_mem *m, uint64_t base, const unsigned char *da
 	page_insert(m, p);
 }
 
+/* One backend call per page, each page cached good or bad. */
+static void fetch_pages_singly(struct gl_mem *m, uint64_t first, uint64_t n)
+{
+	unsigned char one[GL_PAGE_SIZE];
+	uint64_t fault;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t base = first + i * GL_PAGE_SIZE;
+		bool ok = backend_read(m, base, one, GL_PAGE_SIZE, &fault) == GL_BACKEND_OK;
+		insert_page(m, base, ok ? one : NULL);
+	}
+}
+
 /* Fetch the run of pages [first, first+n*PAGE) into the cache: one backend
  * call when it all reads. When it fails at page k, the pages before k are
  * fetched as one run, page k is remembered as bad, and the pages after it
@@ -160,13 +172,7 @@ static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n)
 	}
 	tmp = malloc(n * GL_PAGE_SIZE);
 	if (!tmp) {
-		/* no memory for a buffer: go page by page through a small one */
-		unsigned char one[GL_PAGE_SIZE];
-		for (uint64_t i = 0; i < n; i++) {
-			uint64_t base = first + i * GL_PAGE_SIZE;
-			bool ok = backend_read(m, base, one, GL_PAGE_SIZE, &fault) == GL_BACKEND_OK;
-			insert_page(m, base, ok ? one : NULL);
-		}
+		fetch_pages_singly(m, first, n); /* no memory for a buffer */
 		return;
 	}
 	if (backend_read(m, first, tmp, n * GL_PAGE_SIZE, &fault) == GL_BACKEND_OK) {
@@ -186,12 +192,7 @@ static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n)
 		return;
 	}
 	/* The backend gave no usable fault address: learn page by page. */
-	unsigned char one[GL_PAGE_SIZE];
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t base = first + i * GL_PAGE_SIZE;
-		bool ok = backend_read(m, base, one, GL_PAGE_SIZE, &fault) == GL_BACKEND_OK;
-		insert_page(m, base, ok ? one : NULL);
-	}
+	fetch_pages_singly(m, first, n);
 }
 
 /* Partial pages at the edge of a mapping (a page only partly readable, as

@@ -58,6 +58,24 @@ static bool version_from_buildinfo(struct gl_target *t)
 	return true;
 }
 
+/* A word of runtime.firstmoduledata, which the linker initialises: read
+ * from the file, once, so no process is needed. */
+static void moduledata_word(struct gl_target *t, const char *field, uint64_t *out)
+{
+	uint64_t md;
+	struct gl_type *mdt;
+	const struct gl_field *f;
+	unsigned char w[8];
+	if (!t->dw || !gl_dwarf_find_global(t->dw, "runtime.firstmoduledata", &md, &mdt) ||
+	    !(f = gl_type_field(mdt, field)))
+		return;
+	struct gl_error *e = gl_elf_read_vaddr(&t->elf, md + f->offset, w, 8);
+	if (!e)
+		for (int i = 7; i >= 0; i--)
+			*out = (*out << 8) | w[i];
+	gl_error_destroy(e);
+}
+
 static void detect_variants(struct gl_target *t)
 {
 	t->map_impl = "unknown";
@@ -112,19 +130,11 @@ struct gl_error *gl_target_open(const char *path, struct gl_target **out)
 	err = gl_pclntab_init(&t->pcln, &t->elf);
 	t->has_pcln = err == NULL;
 	gl_error_destroy(err);
-	/* funcdata offsets (inline trees) are relative to moduledata.gofunc */
-	uint64_t md;
-	struct gl_type *mdt;
-	const struct gl_field *gf;
-	unsigned char w[8];
-	if (t->has_pcln && t->dw && gl_dwarf_find_global(t->dw, "runtime.firstmoduledata", &md, &mdt) &&
-	    (gf = gl_type_field(mdt, "gofunc"))) {
-		struct gl_error *e = gl_elf_read_vaddr(&t->elf, md + gf->offset, w, 8);
-		if (!e)
-			for (int i = 7; i >= 0; i--)
-				t->pcln.gofunc = (t->pcln.gofunc << 8) | w[i];
-		gl_error_destroy(e);
-	}
+	/* funcdata offsets (inline trees) are relative to moduledata.gofunc,
+	 * runtime type offsets to moduledata.types */
+	if (t->has_pcln)
+		moduledata_word(t, "gofunc", &t->pcln.gofunc);
+	moduledata_word(t, "types", &t->types_base);
 	if (!version_from_dwarf(t) && !version_from_buildinfo(t))
 		strcpy(t->go_version, "unknown");
 	int major = 0, minor = 0;

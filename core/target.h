@@ -27,6 +27,7 @@ struct gl_target {
 	const char *map_impl;   /* "classic", "swiss", "unknown" */
 	const char *map_groups; /* "interleaved", "split", "unknown", or NULL (classic) */
 	const char *gc;         /* "greentea", "classic" */
+	uint64_t types_base;    /* firstmoduledata.types: base of DW_AT_go_runtime_type; 0 unknown */
 };
 
 struct gl_error *gl_target_open(const char *path, struct gl_target **out);

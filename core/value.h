@@ -42,6 +42,9 @@ void gl_format_float(double v, int bits, bool plus, struct strbuf *sb);
 /* The dynamic type of an interface value (eface/iface words), or NULL. */
 struct gl_type *gl_iface_dynamic_type(struct gl_ctx *c, const struct gl_type *t,
 				      const unsigned char *bytes, uint64_t *type_ptr);
+/* moduledata.types of the first module, the base DW_AT_go_runtime_type
+ * offsets count from. */
+bool gl_types_base(struct gl_ctx *c, uint64_t *base);
 /* Whether values of t are stored directly in an interface's data word. */
 bool gl_type_is_direct_iface(const struct gl_type *t);
 
