@@ -15,7 +15,7 @@ ifeq ($(SANITIZE),1)
   BUILD     := build-sanitize
 endif
 
-CORE_SRC    := $(sort $(wildcard core/*.c))
+CORE_SRC    := $(sort $(wildcard core/*/*.c))
 CORE_OBJ    := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -31,7 +31,7 @@ gdb: $(BUILD)/golayout-gdb.py $(BUILD)/libgolayout.so
 lldb: $(BUILD)/libgolayout-lldb.so
 unit: $(UNIT_BIN)
 
-$(BUILD)/core/%.o: core/%.c $(wildcard core/*.h) include/golayout/golayout.h
+$(BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h) include/golayout/golayout.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) $(CFLAGS) -c $< -o $@
@@ -53,7 +53,7 @@ $(BUILD)/libgolayout-lldb.so: lldb/golayout_lldb.cpp $(CORE_OBJ) include/golayou
 	$(Q)$(CXX) -std=c++17 -fPIC -shared -g -O2 $(WARN) $(SAN) -Iinclude -I$(LLDB_INC) \
 	  -o $@ $< $(CORE_OBJ) -L$(LLDB_LIBDIR) -llldb $(LIBS) -Wl,-rpath,$(LLDB_LIBDIR)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/fake_target.c tests/unit/fake_target.h $(BUILD)/libgolayout.a $(wildcard core/*.h)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/fake_target.c tests/unit/fake_target.h $(BUILD)/libgolayout.a $(wildcard core/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< tests/unit/fake_target.c $(BUILD)/libgolayout.a $(LIBS) -lcmocka

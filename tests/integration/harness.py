@@ -23,6 +23,9 @@ Environment:
   GOLAYOUT_DEBUGGERS  gdb,lldb (default: both)
   GOLAYOUT_JOBS       debugger sessions run at once (default: 2)
   GOLAYOUT_TIMEOUT    seconds before a debugger session is killed (default: 120)
+  GOLAYOUT_TEXT_TWINS 1: after each --json command also run it without --json,
+                      so the session logs (build/integration-logs/) hold the
+                      text output too, e.g. to compare two builds' outputs
 """
 
 import json
@@ -43,6 +46,18 @@ TIMEOUT = float(os.environ.get("GOLAYOUT_TIMEOUT", "120"))
 JOBS = int(os.environ.get("GOLAYOUT_JOBS", "2"))
 SCHEMA_PREFIX = '{"schema":"golayout/1"'
 MARK = "@@GOLAYOUT-CASE "  # printed by the debugger before each case
+TEXT_TWINS = os.environ.get("GOLAYOUT_TEXT_TWINS", "") == "1"
+
+
+def step_lines(step, select_frame):
+    """The debugger lines of one step: the frame selection, or the golayout
+    command (and its text twin with GOLAYOUT_TEXT_TWINS=1)."""
+    if step.frame is not None:
+        return [select_frame.format(step.frame)]
+    lines = [step.cmd]
+    if TEXT_TWINS and " --json" in step.cmd:
+        lines.append(step.cmd.replace(" --json", ""))
+    return lines
 
 
 # ---------------------------------------------------------------- configs
@@ -259,7 +274,7 @@ class Gdb:
               "break main.stopHere", "run"]
         for i, step in enumerate(steps):
             ex.append(f"echo {MARK}{i}\\n")
-            ex.append(f"frame {step.frame}" if step.frame is not None else step.cmd)
+            ex += step_lines(step, "frame {}")
         # Each -ex runs even when an earlier one failed (unlike -x FILE,
         # which stops at the first error). auto-load off: the Go runtime's
         # runtime-gdb.py would only print a safe-path warning.
@@ -284,7 +299,7 @@ class Lldb:
                  f"process launch -E GOLAYOUT_TRUTH={truth_path}"]
         for i, step in enumerate(steps):
             lines.append(f"script print('{MARK}{i}')")
-            lines.append(f"frame select {step.frame}" if step.frame is not None else step.cmd)
+            lines += step_lines(step, "frame select {}")
         lines.append("process kill")
         script = Path(tmp) / "commands.lldb"
         script.write_text("\n".join(lines) + "\n")

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "fake_target.h"
-#include "value.h"
+#include "eval/value.h"
 
 #define TIME_LIMIT_MS 5000 /* generous: sanitizer builds are slow */
 /* Output bound: format.c's per-value budget is 8 KiB; allow the nesting

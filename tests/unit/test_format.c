@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "value.h"
+#include "eval/value.h"
 
 /* ---- floats ---- */
 

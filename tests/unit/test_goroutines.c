@@ -36,10 +36,10 @@
 
 #include <cmocka.h>
 
-#include "dwarfinfo.h"
+#include "target/dwarfinfo.h"
 #include "fake_target.h"
-#include "goroutines.h"
-#include "target.h"
+#include "runtime/goroutines.h"
+#include "target/target.h"
 
 #define TIME_LIMIT_MS 20000 /* the hard limit per command: sanitizer builds are slow */
 #define QUICK_MS 5000       /* what "quick" means for a corrupt stack, either build */

@@ -15,10 +15,10 @@
 
 #include <cmocka.h>
 
-#include "dwarfinfo.h"
+#include "target/dwarfinfo.h"
 #include "fake_target.h"
-#include "target.h"
-#include "types.h"
+#include "target/target.h"
+#include "target/types.h"
 
 #define TIME_LIMIT_MS 10000
 

@@ -28,7 +28,7 @@
 
 #include <cmocka.h>
 
-#include "dwarfinfo.h"
+#include "target/dwarfinfo.h"
 #include "fake_target.h"
 
 #define TIME_LIMIT_MS 10000 /* generous: sanitizer builds are slow */

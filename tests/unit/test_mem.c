@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "fake_target.h"
-#include "mem.h"
+#include "target/mem.h"
 
 #define PG GL_PAGE_SIZE
 

@@ -1,0 +1,71 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+
+struct gl_error gl_error_nomem = {
+	.code = GL_ERR_NOMEM,
+	.message = (char *)"out of memory",
+};
+
+static struct gl_error *error_vcreate(enum gl_error_code code, uint64_t addr,
+				      const char *fmt, va_list ap)
+{
+	struct gl_error *err = malloc(sizeof(*err));
+	if (!err)
+		return &gl_error_nomem;
+	if (vasprintf(&err->message, fmt, ap) < 0) {
+		free(err);
+		return &gl_error_nomem;
+	}
+	err->code = code;
+	err->address = addr;
+	return err;
+}
+
+struct gl_error *gl_error_create(enum gl_error_code code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct gl_error *err = error_vcreate(code, 0, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+struct gl_error *gl_error_fault(uint64_t address, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct gl_error *err = error_vcreate(GL_ERR_FAULT, address, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+struct gl_error *gl_error_wrap(struct gl_error *err, const char *fmt, ...)
+{
+	if (!err || err == &gl_error_nomem)
+		return err;
+	char *prefix, *joined;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&prefix, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return err;
+	if (asprintf(&joined, "%s: %s", prefix, err->message) >= 0) {
+		free(err->message);
+		err->message = joined;
+	}
+	free(prefix);
+	return err;
+}
+
+void gl_error_destroy(struct gl_error *err)
+{
+	if (!err || err == &gl_error_nomem)
+		return;
+	free(err->message);
+	free(err);
+}

@@ -1,0 +1,27 @@
+/* Little-endian integers of the target, as the bytes of a value hold them.
+ * Every decoder reads words through these, with the width the target's
+ * arch or the field's DWARF size gives, never an assumed 8. */
+#ifndef GL_LE_H
+#define GL_LE_H
+
+#include <stdint.h>
+
+/* An unsigned integer of size bytes (1..8; more reads the low 8). */
+static inline uint64_t gl_get_uint(const unsigned char *p, uint64_t size)
+{
+	uint64_t v = 0;
+	for (int i = (int)(size > 8 ? 8 : size) - 1; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* A signed integer of size bytes, sign-extended. */
+static inline int64_t gl_get_int(const unsigned char *p, uint64_t size)
+{
+	uint64_t u = gl_get_uint(p, size);
+	if (size < 8 && size > 0 && (u >> (size * 8 - 1)) & 1)
+		u |= ~0ull << (size * 8);
+	return (int64_t)u;
+}
+
+#endif

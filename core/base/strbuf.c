@@ -1,0 +1,104 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/strbuf.h"
+
+void sb_init(struct strbuf *sb)
+{
+	memset(sb, 0, sizeof(*sb));
+}
+
+void sb_deinit(struct strbuf *sb)
+{
+	free(sb->s);
+	sb_init(sb);
+}
+
+static bool sb_reserve(struct strbuf *sb, size_t extra)
+{
+	if (sb->oom)
+		return false;
+	if (sb->len + extra + 1 <= sb->cap)
+		return true;
+	size_t cap = sb->cap ? sb->cap : 64;
+	while (cap < sb->len + extra + 1)
+		cap *= 2;
+	char *s = realloc(sb->s, cap);
+	if (!s) {
+		sb->oom = true;
+		return false;
+	}
+	sb->s = s;
+	sb->cap = cap;
+	return true;
+}
+
+void sb_addn(struct strbuf *sb, const char *s, size_t n)
+{
+	if (!sb_reserve(sb, n))
+		return;
+	memcpy(sb->s + sb->len, s, n);
+	sb->len += n;
+	sb->s[sb->len] = '\0';
+}
+
+void sb_add(struct strbuf *sb, const char *s)
+{
+	sb_addn(sb, s, strlen(s));
+}
+
+void sb_addc(struct strbuf *sb, char c)
+{
+	sb_addn(sb, &c, 1);
+}
+
+void sb_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !sb_reserve(sb, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+void sb_pad(struct strbuf *sb, size_t col)
+{
+	size_t start = sb->len;
+	while (start > 0 && sb->s[start - 1] != '\n')
+		start--;
+	/* Count display columns, not bytes, so UTF-8 text lines up. */
+	size_t cols = 0;
+	for (size_t i = start; i < sb->len; i++)
+		if (((unsigned char)sb->s[i] & 0xc0) != 0x80)
+			cols++;
+	while (cols < col) {
+		sb_addc(sb, ' ');
+		cols++;
+	}
+}
+
+void sb_truncate(struct strbuf *sb, size_t len)
+{
+	if (len < sb->len) {
+		sb->len = len;
+		sb->s[len] = '\0';
+	}
+}
+
+char *sb_steal(struct strbuf *sb)
+{
+	if (sb->oom) {
+		sb_deinit(sb);
+		return NULL;
+	}
+	char *s = sb->s ? sb->s : strdup("");
+	sb_init(sb);
+	return s;
+}

@@ -1,0 +1,357 @@
+/* The session: the entry point the shims call, argument tokenizing and
+ * option parsing, the command table, and the output of documents. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands/commands.h"
+#include "target/ctx.h"
+#include "runtime/escape.h"
+#include "golayout/golayout.h"
+
+struct gl_session {
+	struct gl_target *target;
+	struct gl_mem mem;
+	struct gl_escapes *escapes; /* golayout escape load FILE */
+};
+
+static const struct gl_command *const commands[] = {
+	&gl_cmd_version, &gl_cmd_map, &gl_cmd_slice, &gl_cmd_string, &gl_cmd_iface, &gl_cmd_chan, &gl_cmd_heap, &gl_cmd_gc, &gl_cmd_struct, &gl_cmd_type, &gl_cmd_value, &gl_cmd_goroutines, &gl_cmd_stack, &gl_cmd_escape, &gl_cmd_stats,
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+struct gl_session *gl_session_create(void)
+{
+	struct gl_session *s = calloc(1, sizeof(*s));
+	if (s)
+		gl_mem_init(&s->mem);
+	return s;
+}
+
+void gl_session_destroy(struct gl_session *s)
+{
+	if (!s)
+		return;
+	gl_target_destroy(s->target);
+	gl_escapes_destroy(s->escapes);
+	gl_mem_deinit(&s->mem);
+	free(s);
+}
+
+void gl_free(void *p)
+{
+	free(p);
+}
+
+size_t gl_command_count(void)
+{
+	return NCOMMANDS;
+}
+
+const char *gl_command_name(size_t i)
+{
+	return i < NCOMMANDS ? commands[i]->name : NULL;
+}
+
+const char *gl_command_summary(size_t i)
+{
+	return i < NCOMMANDS ? commands[i]->summary : NULL;
+}
+
+const char *gl_command_help(size_t i)
+{
+	return i < NCOMMANDS ? commands[i]->help : NULL;
+}
+
+/* Built once from the command table, so it can never miss a command. */
+const char *gl_overview_help(void)
+{
+	static char text[4096];
+	if (text[0])
+		return text;
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_add(&sb, "Show how a Go program's memory is laid out.\n\n");
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		sb_addf(&sb, "  golayout %s", commands[i]->name);
+		sb_pad(&sb, 22);
+		sb_addf(&sb, "%s\n", commands[i]->summary);
+	}
+	sb_add(&sb, "\nEXPR: a local or parameter of the selected frame, a package global (main.g or\n"
+		    "g), with .field, [index] and *deref; or an address with --type TYPE.\n"
+		    "Every command takes --json (one JSON document, schema golayout/1) and\n"
+		    "--no-color. Type \"help golayout COMMAND\" for more.");
+	snprintf(text, sizeof(text), "%s", sb.s ? sb.s : "");
+	sb_deinit(&sb);
+	return text;
+}
+
+/* ---- tokenizer and options ----------------------------------------------- */
+
+/* Shell-like splitting: whitespace separates, "..." and '...' group,
+ * backslash escapes inside double quotes and outside quotes. */
+static int tokenize(char *buf, char **argv, int max)
+{
+	int argc = 0;
+	char *r = buf, *w = buf;
+	while (*r) {
+		while (*r == ' ' || *r == '\t' || *r == '\n')
+			r++;
+		if (!*r)
+			break;
+		if (argc == max)
+			return -1;
+		argv[argc++] = w;
+		char q = 0;
+		while (*r && (q || (*r != ' ' && *r != '\t' && *r != '\n'))) {
+			if (q) {
+				if (*r == q) {
+					q = 0;
+					r++;
+				} else if (q == '"' && *r == '\\' && r[1]) {
+					r++;
+					*w++ = *r++;
+				} else {
+					*w++ = *r++;
+				}
+			} else if (*r == '"' || *r == '\'') {
+				q = *r++;
+			} else if (*r == '\\' && r[1]) {
+				r++;
+				*w++ = *r++;
+			} else {
+				*w++ = *r++;
+			}
+		}
+		if (*r)
+			r++;
+		*w++ = '\0';
+		/* w never overtakes r: each output byte consumed an input byte */
+	}
+	return argc;
+}
+
+static struct gl_error *parse_number(const char *opt, const char *s, long *out)
+{
+	char *end;
+	long v = strtol(s ? s : "", &end, 0);
+	if (!s || !*s || *end || v < 0)
+		return gl_error_create(GL_ERR_USAGE, "%s needs a non-negative number", opt);
+	*out = v;
+	return NULL;
+}
+
+static struct gl_error *parse_opts(const struct gl_command *cmd, int argc, char **argv,
+				   struct gl_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->limit = GL_DEFAULT_LIMIT;
+	o->index = -1;
+	struct gl_error *err;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--json")) {
+			o->json = true;
+		} else if (!strcmp(a, "--no-color")) {
+			o->no_color = true;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			o->help = true;
+		} else if ((cmd->opts & GL_OPT_LIMIT) && !strcmp(a, "--limit")) {
+			if ((err = parse_number(a, val, &o->limit)))
+				return err;
+			o->limit_set = true;
+			i++;
+		} else if ((cmd->opts & GL_OPT_LIMIT) && !strcmp(a, "--all")) {
+			o->all = true;
+		} else if ((cmd->opts & GL_OPT_SUMMARY) && !strcmp(a, "--summary")) {
+			o->summary = true;
+		} else if ((cmd->opts & GL_OPT_TYPE) && !strcmp(a, "--type")) {
+			if (!val)
+				return gl_error_create(GL_ERR_USAGE, "--type needs a Go type name");
+			o->type = val;
+			i++;
+		} else if ((cmd->opts & GL_OPT_INDEX) &&
+			   (!strcmp(a, "--bucket") || !strcmp(a, "--group"))) {
+			if ((err = parse_number(a, val, &o->index)))
+				return err;
+			i++;
+		} else if ((cmd->opts & GL_OPT_GFILTER) && (!strcmp(a, "--status") || !strcmp(a, "--func"))) {
+			if (!val)
+				return gl_error_create(GL_ERR_USAGE, "%s needs a value", a);
+			*(a[2] == 's' ? &o->status : &o->func) = val;
+			i++;
+		} else if ((cmd->opts & GL_OPT_GFILTER) && !strcmp(a, "--dead")) {
+			o->dead = true;
+		} else if ((cmd->opts & GL_OPT_SPAN) && !strcmp(a, "--span")) {
+			o->span = true;
+		} else if ((cmd->opts & GL_OPT_ESCAPE) && !strcmp(a, "--escape")) {
+			if (!val)
+				return gl_error_create(GL_ERR_USAGE, "--escape needs the file with go build -gcflags=-m output");
+			o->escape = val;
+			i++;
+		} else if (a[0] == '-' && a[1] == '-') {
+			return gl_error_create(GL_ERR_USAGE, "unknown option %s for \"golayout %s\"", a,
+					       cmd->name);
+		} else {
+			if (o->nargs == GL_MAX_ARGS)
+				return gl_error_create(GL_ERR_USAGE, "too many arguments");
+			o->args[o->nargs++] = a;
+		}
+	}
+	if (o->help)
+		return NULL;
+	if (o->nargs < cmd->min_args)
+		return gl_error_create(GL_ERR_USAGE, "golayout %s needs %s (see help golayout %s)",
+				       cmd->name, cmd->min_args > 1 ? "more arguments" : "an argument",
+				       cmd->name);
+	if (cmd->max_args >= 0 && o->nargs > cmd->max_args)
+		return gl_error_create(GL_ERR_USAGE, "too many arguments for golayout %s", cmd->name);
+	return NULL;
+}
+
+static const struct gl_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+/* ---- running -------------------------------------------------------------- */
+
+#define GL_TEXT_COLUMNS 100
+
+/* Every text line fits GL_TEXT_COLUMNS: longer ones are cut with an
+ * ellipsis. Columns count UTF-8 characters, not bytes, and skip colour
+ * escapes (a cut line ends with a colour reset). */
+static void fit_width(struct strbuf *text, bool color)
+{
+	struct strbuf out;
+	sb_init(&out);
+	const char *p = text->s ? text->s : "", *end = p + text->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		size_t cols = 0;
+		const char *q = p, *cut = NULL;
+		while (q < le) {
+			if (*q == '\033') { /* ESC [ ... m */
+				while (q < le && *q != 'm')
+					q++;
+				q++;
+				continue;
+			}
+			if (((unsigned char)*q & 0xc0) != 0x80 && ++cols == GL_TEXT_COLUMNS && !cut)
+				cut = q;
+			q++;
+		}
+		if (cols > GL_TEXT_COLUMNS && cut) {
+			sb_addn(&out, p, (size_t)(cut - p));
+			sb_add(&out, "\xe2\x80\xa6");
+			if (color)
+				sb_add(&out, "\033[0m");
+		} else {
+			sb_addn(&out, p, (size_t)(le - p));
+		}
+		if (nl)
+			sb_addc(&out, '\n');
+		p = nl ? nl + 1 : end;
+	}
+	if (!out.oom) {
+		sb_deinit(text);
+		*text = out;
+	} else {
+		sb_deinit(&out);
+	}
+}
+
+static char *error_line(struct gl_error *err)
+{
+	char *line;
+	if (asprintf(&line, "golayout: %s", err->message) < 0)
+		return NULL;
+	return line;
+}
+
+int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char *args,
+		   unsigned flags, char **out, char **err_out)
+{
+	*out = NULL;
+	*err_out = NULL;
+	if (!s || !be || be->version < 1) {
+		*err_out = strdup("golayout: bad backend");
+		return 1;
+	}
+	char *buf = strdup(args ? args : "");
+	char *argv[GL_MAX_ARGS + 8];
+	if (!buf) {
+		*err_out = strdup("golayout: out of memory");
+		return 1;
+	}
+	int argc = tokenize(buf, argv, GL_MAX_ARGS + 8);
+	struct gl_ctx c = {.session = s, .target_slot = &s->target, .escapes = &s->escapes, .be = be, .mem = &s->mem};
+	sb_init(&c.out);
+	struct gl_error *err = NULL;
+	json_t *doc = NULL;
+	const struct gl_command *cmd = NULL;
+	bool json_requested = false;
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--json"))
+			json_requested = true;
+
+	if (argc < 0) {
+		err = gl_error_create(GL_ERR_USAGE, "too many arguments");
+	} else if (argc == 0 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
+		sb_add(&c.out, gl_overview_help());
+	} else if (!(cmd = find_command(argv[0]))) {
+		err = gl_error_create(GL_ERR_USAGE, "unknown command \"%s\" (try: help golayout)",
+				      argv[0]);
+	} else if (!(err = parse_opts(cmd, argc - 1, argv + 1, &c.opts))) {
+		if (c.opts.help) {
+			sb_addf(&c.out, "%s\n\n%s", cmd->summary, cmd->help);
+		} else {
+			gl_mem_begin(&s->mem, be);
+			const char *nc = getenv("NO_COLOR");
+			c.color = (flags & GL_RUN_TTY) && !c.opts.no_color && !(nc && *nc) &&
+				  !c.opts.json;
+			/* Load the target first so that every document names
+			 * the Go version, even an error document. */
+			struct gl_target *t;
+			struct gl_error *terr = gl_ctx_target(&c, &t);
+			gl_error_destroy(terr);
+			err = cmd->run(&c, &doc);
+		}
+	}
+
+	if (json_requested && (err || doc)) {
+		if (!doc)
+			doc = gl_doc_new(&c, !cmd ? "error" : cmd->kind ? cmd->kind : cmd->name, NULL, false, 0);
+		if (doc && err)
+			json_object_set_new(doc, "error", json_string(err->message));
+		char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+		sb_truncate(&c.out, 0);
+		if (text) {
+			sb_add(&c.out, text);
+			free(text);
+		}
+	} else {
+		/* A command renders its text itself (render NULL) or from the
+		 * document it built. */
+		if (doc && cmd->render)
+			cmd->render(&c, doc);
+		if (cmd && !c.opts.help)
+			fit_width(&c.out, c.color);
+		if (err)
+			*err_out = error_line(err);
+	}
+	int status = err != NULL;
+	gl_error_destroy(err);
+	json_decref(doc);
+	free(buf);
+	if (c.out.len && c.out.s[c.out.len - 1] != '\n')
+		sb_addc(&c.out, '\n');
+	*out = sb_steal(&c.out);
+	return status;
+}

@@ -1,0 +1,26 @@
+/* JSON documents of schema golayout/1: the head every document has, and
+ * how addresses, arbitrary bytes and %v values are spelled in them. */
+#ifndef GL_DOC_H
+#define GL_DOC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "target/types.h"
+#include "target/ctx.h"
+
+/* A new document with the fields every document has. type may be NULL. */
+json_t *gl_doc_new(struct gl_ctx *c, const char *kind, const char *type, bool has_addr,
+		   uint64_t addr);
+/* "0x..." text of an address, as every document spells addresses. */
+json_t *gl_json_addr(uint64_t addr);
+void gl_json_set_addr(json_t *o, const char *key, uint64_t addr);
+/* A JSON string from arbitrary bytes: invalid UTF-8 becomes U+FFFD, as
+ * Go's encoding/json does. Never NULL unless out of memory. */
+json_t *gl_json_text(const char *s);
+json_t *gl_json_textn(const char *s, size_t len);
+/* The %v text of a value as a JSON string, NUL bytes and all (json_null on OOM). */
+json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
+
+#endif

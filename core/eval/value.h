@@ -1,0 +1,29 @@
+/* A Go value found in the target: its type, where it lives and its bytes. */
+#ifndef GL_VALUE_H
+#define GL_VALUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "target/ctx.h"
+#include "target/types.h"
+
+struct gl_value {
+	struct gl_type *type;
+	bool in_memory;        /* addr is meaningful */
+	uint64_t addr;
+	unsigned char *bytes;  /* type->size bytes (malloc'd) */
+	char where[64];        /* "stack", "register rax", ".data", "heap"... */
+};
+
+void gl_value_deinit(struct gl_value *v);
+/* Read a value of type t at addr. */
+struct gl_error *gl_value_at(struct gl_ctx *c, struct gl_type *t, uint64_t addr,
+			     const char *where, struct gl_value *out);
+
+/* Transitional: what value.h used to declare lives in these now. */
+#include "base/le.h"
+#include "fmt/format.h"
+#include "gotypes/rtype.h"
+
+#endif

@@ -1,0 +1,378 @@
+/* Go's fmt %v, reproduced from the bytes of a value. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt/format.h"
+#include "gotypes/rtype.h"
+#include "target/dwarfinfo.h"
+
+/* Output bound per value: a dump must never run away on a huge or
+ * corrupt slice. */
+#define FORMAT_BUDGET 8192
+#define MAX_DEPTH 16
+
+static bool round_trips(const char *buf, double v, int bits)
+{
+	return bits == 32 ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v;
+}
+
+/* Add delta (+1/-1) to the last mantissa digit of a %e string in place;
+ * false when that would change the digit count (carry out, or 1 -> 0). */
+static bool bump_last_digit(char *buf, int delta)
+{
+	char *e = strchr(buf, 'e');
+	if (!e)
+		return false;
+	for (char *p = e - 1; p >= buf; p--) {
+		if (*p == '.')
+			continue;
+		if (*p < '0' || *p > '9')
+			return false;
+		int d = *p - '0' + delta;
+		if (d >= 0 && d <= 9) {
+			*p = (char)('0' + d);
+			return !(p == buf && *p == '0');
+		}
+		*p = delta > 0 ? '0' : '9';
+	}
+	return false;
+}
+
+/* Shortest decimal digits that read back as the same value. The nearest
+ * p-digit decimal (C's correctly rounded %e) is tried first, then its
+ * neighbours: next to a power of two the round-trip interval is lopsided
+ * and a neighbour can succeed where the nearest fails. Among neighbours
+ * that both read back (a tie), the upper one wins, as in Go's strconv. */
+static void shortest_digits(double v, int bits, char *digits, int *nd, int *dp)
+{
+	char buf[64] = "0e+00";
+	for (int prec = 0; prec < 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*e", prec, v);
+		char up[64], down[64];
+		if (round_trips(buf, v, bits)) {
+			/* An exact tie (the value ends in 5 right after the last
+			 * kept digit) rounds up in Go, not to even as in C. */
+			char exact[128];
+			snprintf(exact, sizeof(exact), "%.70e", v);
+			const char *after = exact + prec + 2;
+			bool tie = *after == '5';
+			for (const char *q = after + 1; tie && *q && *q != 'e'; q++)
+				tie = *q == '0';
+			snprintf(up, sizeof(up), "%s", buf);
+			if (tie && bump_last_digit(up, 1) && round_trips(up, v, bits))
+				snprintf(buf, sizeof(buf), "%s", up);
+			break;
+		}
+		snprintf(up, sizeof(up), "%s", buf);
+		snprintf(down, sizeof(down), "%s", buf);
+		bool u = bump_last_digit(up, 1) && round_trips(up, v, bits);
+		bool d = bump_last_digit(down, -1) && round_trips(down, v, bits);
+		if (u || d) {
+			snprintf(buf, sizeof(buf), "%s", u ? up : down);
+			break;
+		}
+	}
+	/* buf is d[.ddd]e±XX */
+	int n = 0;
+	char *p = buf;
+	for (; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9')
+			digits[n++] = *p;
+	int exp = atoi(p + 1);
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	*nd = n;
+	*dp = exp + 1;
+	if (n == 1 && digits[0] == '0') {
+		*nd = 0;
+		*dp = 0;
+	}
+}
+
+void gl_format_float(double v, int bits, bool plus, struct strbuf *sb)
+{
+	if (isnan(v)) {
+		sb_add(sb, plus ? "+NaN" : "NaN");
+		return;
+	}
+	if (isinf(v)) {
+		sb_add(sb, v > 0 ? "+Inf" : "-Inf");
+		return;
+	}
+	if (signbit(v)) {
+		sb_addc(sb, '-');
+		v = -v;
+	} else if (plus) {
+		sb_addc(sb, '+');
+	}
+	char d[32];
+	int nd, dp;
+	shortest_digits(v, bits, d, &nd, &dp);
+	int exp = dp - 1;
+	if (nd > 0 && (exp < -4 || exp >= 6)) { /* %e with nd-1 decimals */
+		sb_addc(sb, d[0]);
+		if (nd > 1) {
+			sb_addc(sb, '.');
+			sb_add(sb, d + 1);
+		}
+		sb_addf(sb, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+		return;
+	}
+	/* %f with max(nd-dp, 0) decimals */
+	if (dp <= 0) {
+		sb_addc(sb, '0');
+	} else {
+		for (int i = 0; i < dp; i++)
+			sb_addc(sb, i < nd ? d[i] : '0');
+	}
+	if (nd > dp) {
+		sb_addc(sb, '.');
+		for (int i = dp; i < 0; i++)
+			sb_addc(sb, '0');
+		for (int i = dp > 0 ? dp : 0; i < nd; i++)
+			sb_addc(sb, d[i]);
+	}
+}
+
+static bool over_budget(struct strbuf *sb, size_t start)
+{
+	if (sb->len - start < FORMAT_BUDGET)
+		return false;
+	return true;
+}
+
+static void format_at(struct gl_ctx *c, const struct gl_type *t, uint64_t addr, struct strbuf *sb,
+		      int depth)
+{
+	if (t->size > GL_MAX_VALUE_BYTES) {
+		sb_add(sb, "<too large>");
+		return;
+	}
+	unsigned char small[256];
+	unsigned char *b = t->size <= sizeof(small) ? small : malloc(t->size ? t->size : 1);
+	if (!b) {
+		sb_add(sb, "<?>");
+		return;
+	}
+	struct gl_error *err = gl_mem_read(c->mem, addr, b, t->size);
+	if (err) {
+		sb_addf(sb, "<unreadable 0x%llx>", (unsigned long long)err->address);
+		gl_error_destroy(err);
+	} else {
+		gl_format_value(c, t, b, sb, depth);
+	}
+	if (b != small)
+		free(b);
+}
+
+static void format_string(struct gl_ctx *c, uint64_t ptr, uint64_t len, struct strbuf *sb)
+{
+	if (len == 0)
+		return;
+	uint64_t n = len > FORMAT_BUDGET ? FORMAT_BUDGET : len;
+	char *s = malloc(n);
+	if (!s)
+		return;
+	struct gl_error *err = gl_mem_read(c->mem, ptr, s, n);
+	if (err) {
+		sb_addf(sb, "<unreadable 0x%llx>", (unsigned long long)err->address);
+		gl_error_destroy(err);
+	} else {
+		sb_addn(sb, s, n);
+		if (n < len)
+			sb_addf(sb, "...(%llu more bytes)", (unsigned long long)(len - n));
+	}
+	free(s);
+}
+
+static void format_elems(struct gl_ctx *c, const struct gl_type *elem, uint64_t base, uint64_t n,
+			 const unsigned char *inline_bytes, struct strbuf *sb, int depth)
+{
+	size_t start = sb->len;
+	sb_addc(sb, '[');
+	if (elem && elem->size && n) {
+		/* One read for the whole array (bounded), then format from it. */
+		uint64_t total = n * elem->size;
+		unsigned char *buf = NULL;
+		if (!inline_bytes && total <= GL_MAX_VALUE_BYTES && total / elem->size == n) {
+			buf = malloc(total);
+			struct gl_error *err = buf ? gl_mem_read(c->mem, base, buf, total) : NULL;
+			if (err) {
+				sb_addf(sb, "<unreadable 0x%llx>", (unsigned long long)err->address);
+				gl_error_destroy(err);
+				free(buf);
+				sb_addc(sb, ']');
+				return;
+			}
+		}
+		const unsigned char *src = inline_bytes ? inline_bytes : buf;
+		for (uint64_t i = 0; i < n; i++) {
+			if (i)
+				sb_addc(sb, ' ');
+			if (over_budget(sb, start)) {
+				sb_addf(sb, "...(%llu more)", (unsigned long long)(n - i));
+				break;
+			}
+			if (src)
+				gl_format_value(c, elem, src + i * elem->size, sb, depth + 1);
+			else
+				format_at(c, elem, base + i * elem->size, sb, depth + 1);
+		}
+		free(buf);
+	} else if (n) { /* zero-size elements */
+		for (uint64_t i = 0; i < n && i < 1000; i++)
+			sb_add(sb, i ? " {}" : "{}");
+	}
+	sb_addc(sb, ']');
+}
+
+static void format_pointer_word(uint64_t p, struct strbuf *sb)
+{
+	if (p == 0)
+		sb_add(sb, "<nil>");
+	else
+		sb_addf(sb, "0x%llx", (unsigned long long)p);
+}
+
+void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b,
+		     struct strbuf *sb, int depth)
+{
+	if (depth > MAX_DEPTH) {
+		sb_add(sb, "...");
+		return;
+	}
+	switch (t->kind) {
+	case GL_K_BOOL:
+		sb_add(sb, b[0] ? "true" : "false");
+		return;
+	case GL_K_INT: case GL_K_INT8: case GL_K_INT16: case GL_K_INT32: case GL_K_INT64:
+		sb_addf(sb, "%lld", (long long)gl_get_int(b, t->size));
+		return;
+	case GL_K_UINT: case GL_K_UINT8: case GL_K_UINT16: case GL_K_UINT32: case GL_K_UINT64:
+	case GL_K_UINTPTR:
+		sb_addf(sb, "%llu", (unsigned long long)gl_get_uint(b, t->size));
+		return;
+	case GL_K_FLOAT32: {
+		float f;
+		memcpy(&f, b, 4);
+		gl_format_float(f, 32, false, sb);
+		return;
+	}
+	case GL_K_FLOAT64: {
+		double d;
+		memcpy(&d, b, 8);
+		gl_format_float(d, 64, false, sb);
+		return;
+	}
+	case GL_K_COMPLEX64: case GL_K_COMPLEX128: {
+		double re, im;
+		if (t->kind == GL_K_COMPLEX64) {
+			float r, i;
+			memcpy(&r, b, 4);
+			memcpy(&i, b + 4, 4);
+			re = r;
+			im = i;
+		} else {
+			memcpy(&re, b, 8);
+			memcpy(&im, b + 8, 8);
+		}
+		int bits = t->kind == GL_K_COMPLEX64 ? 32 : 64;
+		sb_addc(sb, '(');
+		gl_format_float(re, bits, false, sb);
+		gl_format_float(im, bits, true, sb);
+		sb_add(sb, "i)");
+		return;
+	}
+	case GL_K_STRING:
+		format_string(c, gl_get_uint(b, 8), gl_get_uint(b + 8, 8), sb);
+		return;
+	case GL_K_UNSAFEPOINTER: case GL_K_CHAN:
+		format_pointer_word(gl_get_uint(b, 8), sb);
+		return;
+	case GL_K_FUNC: {
+		/* fmt prints the code pointer: the first word of the funcval. */
+		uint64_t fv = gl_get_uint(b, 8), code = 0;
+		if (fv == 0) {
+			sb_add(sb, "<nil>");
+			return;
+		}
+		struct gl_error *err = gl_mem_read_u64(c->mem, fv, &code);
+		if (err) {
+			gl_error_destroy(err);
+			code = fv;
+		}
+		format_pointer_word(code, sb);
+		return;
+	}
+	case GL_K_POINTER: {
+		uint64_t p = gl_get_uint(b, 8);
+		const struct gl_type *e = t->elem;
+		if (depth == 0 && p && e &&
+		    (e->kind == GL_K_STRUCT || e->kind == GL_K_ARRAY || e->kind == GL_K_SLICE ||
+		     e->kind == GL_K_MAP)) {
+			sb_addc(sb, '&');
+			format_at(c, e, p, sb, depth + 1);
+			return;
+		}
+		format_pointer_word(p, sb);
+		return;
+	}
+	case GL_K_ARRAY:
+		format_elems(c, t->elem, 0, t->count, b, sb, depth);
+		return;
+	case GL_K_SLICE:
+		format_elems(c, t->elem, gl_get_uint(b, 8), gl_get_uint(b + 8, 8), NULL, sb, depth);
+		return;
+	case GL_K_STRUCT:
+		sb_addc(sb, '{');
+		for (size_t i = 0; i < t->nfields; i++) {
+			if (i)
+				sb_addc(sb, ' ');
+			const struct gl_field *f = &t->fields[i];
+			if (f->offset + f->type->size <= t->size)
+				gl_format_value(c, f->type, b + f->offset, sb, depth + 1);
+		}
+		sb_addc(sb, '}');
+		return;
+	case GL_K_INTERFACE: {
+		uint64_t tp;
+		if (gl_get_uint(b, 8) == 0) {
+			sb_add(sb, "<nil>");
+			return;
+		}
+		struct gl_type *dyn = gl_iface_dynamic_type(c, t, b, &tp);
+		uint64_t data = gl_get_uint(b + 8, 8);
+		if (!dyn) {
+			sb_addf(sb, "<type 0x%llx, data 0x%llx>", (unsigned long long)tp,
+				(unsigned long long)data);
+			return;
+		}
+		/* fmt prints a top-level interface argument as its dynamic
+		 * value at depth 0 (so a *T shows as &{...}); nested ones one
+		 * level deeper. */
+		int dd = depth == 0 ? 0 : depth + 1;
+		if (gl_type_is_direct_iface(dyn))
+			gl_format_value(c, dyn, b + 8, sb, dd);
+		else
+			format_at(c, dyn, data, sb, dd);
+		return;
+	}
+	case GL_K_MAP:
+		gl_format_map(c, t, gl_get_uint(b, 8), sb, depth);
+		return;
+	default:
+		sb_addf(sb, "<%s>", t->name ? t->name : "?");
+		return;
+	}
+}
+
+char *gl_format_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	gl_format_value(c, t, bytes, &sb, 0);
+	return sb_steal(&sb);
+}

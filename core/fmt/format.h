@@ -1,0 +1,27 @@
+/* Go's fmt %v of a value, from its type and bytes; memory behind strings,
+ * slices, maps and interfaces is read through the context's memory. */
+#ifndef GL_FORMAT_H
+#define GL_FORMAT_H
+
+#include <stdbool.h>
+
+#include "base/le.h"
+#include "base/strbuf.h"
+#include "target/types.h"
+#include "target/ctx.h"
+
+/* Go's fmt %v text of a value. depth 0 is the top level (a pointer to a
+ * struct prints as &{...} only there, as fmt does). Memory behind strings,
+ * slices, interfaces is read through c->mem; output is bounded. */
+void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
+		     struct strbuf *sb, int depth);
+char *gl_format_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
+/* Go's strconv 'g' shortest formatting, as %v prints floats. */
+void gl_format_float(double v, int bits, bool plus, struct strbuf *sb);
+
+/* Hook for map %v printing; implemented by the map decoder. Appends
+ * "map[k:v ...]" with keys sorted as fmt sorts them. */
+void gl_format_map(struct gl_ctx *c, const struct gl_type *t, uint64_t map_ptr,
+		   struct strbuf *sb, int depth);
+
+#endif

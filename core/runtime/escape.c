@@ -1,0 +1,165 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/escape.h"
+
+#define MAX_LINE 4096
+#define MAX_ENTRIES (1u << 22)
+
+struct esc_entry {
+	char *name, *where, *verdict;
+	int line;
+};
+
+struct gl_escapes {
+	char *path;
+	struct esc_entry *e;
+	size_t n, cap;
+};
+
+static bool add(struct gl_escapes *x, const char *name, size_t nlen, const char *where,
+		size_t wlen, int line, const char *verdict)
+{
+	if (x->n == x->cap) {
+		if (x->cap >= MAX_ENTRIES)
+			return false;
+		size_t cap = x->cap ? x->cap * 2 : 256;
+		struct esc_entry *e = realloc(x->e, cap * sizeof(*e));
+		if (!e)
+			return false;
+		x->e = e;
+		x->cap = cap;
+	}
+	struct esc_entry *e = &x->e[x->n];
+	e->name = strndup(name, nlen);
+	e->where = strndup(where, wlen);
+	e->verdict = strdup(verdict);
+	e->line = line;
+	if (!e->name || !e->where || !e->verdict) {
+		free(e->name);
+		free(e->where);
+		free(e->verdict);
+		return false;
+	}
+	x->n++;
+	return true;
+}
+
+/* One line of -m output: "FILE:LINE:COL: MESSAGE". The messages that
+ * speak of a named variable:
+ *   moved to heap: x        leaking param: p        leaking param content: p
+ *   x does not escape       x escapes to heap
+ * (with -m -m, continuation lines are indented and skipped). */
+static void parse_line(struct gl_escapes *x, char *s)
+{
+	if (s[0] == ' ' || s[0] == '\t' || s[0] == '#')
+		return;
+	char *p1 = strchr(s, ':');
+	char *p2 = p1 ? strchr(p1 + 1, ':') : NULL;
+	char *p3 = p2 ? strchr(p2 + 1, ':') : NULL;
+	if (!p3 || p3[1] != ' ')
+		return;
+	int line = atoi(p1 + 1);
+	const char *msg = p3 + 2;
+	size_t wlen = (size_t)(p3 - s);
+	static const struct { const char *prefix, *verdict; } pre[] = {
+		{"moved to heap: ", "moved to heap"},
+		{"leaking param content: ", "leaking param content"},
+		{"leaking param: ", "leaking param"},
+	};
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		size_t pl = strlen(pre[i].prefix);
+		if (!strncmp(msg, pre[i].prefix, pl)) {
+			const char *name = msg + pl;
+			size_t nl = strcspn(name, " \n");
+			add(x, name, nl, s, wlen, line, pre[i].verdict);
+			return;
+		}
+	}
+	static const char *const suffixes[] = {" does not escape", " escapes to heap"};
+	for (size_t i = 0; i < 2; i++) {
+		const char *at = strstr(msg, suffixes[i]);
+		if (!at)
+			continue;
+		size_t nl = (size_t)(at - msg);
+		/* only plain identifiers name variables; "&T{...}" and calls are expressions */
+		bool ident = nl > 0;
+		for (size_t k = 0; k < nl && ident; k++)
+			ident = (msg[k] >= 'a' && msg[k] <= 'z') || (msg[k] >= 'A' && msg[k] <= 'Z') ||
+				(msg[k] >= '0' && msg[k] <= '9') || msg[k] == '_';
+		if (ident)
+			add(x, msg, nl, s, wlen, line, suffixes[i] + 1);
+		return;
+	}
+}
+
+struct gl_error *gl_escapes_load(const char *path, struct gl_escapes **out)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return gl_error_create(GL_ERR_USAGE, "cannot open %s", path);
+	struct gl_escapes *x = calloc(1, sizeof(*x));
+	char *buf = malloc(MAX_LINE);
+	if (!x || !buf || !(x->path = strdup(path))) {
+		fclose(f);
+		free(buf);
+		gl_escapes_destroy(x);
+		return &gl_error_nomem;
+	}
+	while (fgets(buf, MAX_LINE, f))
+		parse_line(x, buf);
+	fclose(f);
+	free(buf);
+	if (x->n == 0) {
+		gl_escapes_destroy(x);
+		return gl_error_create(GL_ERR_USAGE,
+				       "%s has no escape analysis lines (build with go build -gcflags=-m 2> FILE)",
+				       path);
+	}
+	*out = x;
+	return NULL;
+}
+
+void gl_escapes_destroy(struct gl_escapes *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->n; i++) {
+		free(x->e[i].name);
+		free(x->e[i].where);
+		free(x->e[i].verdict);
+	}
+	free(x->e);
+	free(x->path);
+	free(x);
+}
+
+size_t gl_escapes_count(const struct gl_escapes *x)
+{
+	return x ? x->n : 0;
+}
+
+const char *gl_escapes_path(const struct gl_escapes *x)
+{
+	return x ? x->path : NULL;
+}
+
+const char *gl_escapes_find(const struct gl_escapes *x, const char *name, int line,
+			    const char **where)
+{
+	if (!x)
+		return NULL;
+	/* "moved to heap" wins over weaker statements about the same name */
+	const struct esc_entry *best = NULL;
+	for (size_t i = 0; i < x->n; i++) {
+		const struct esc_entry *e = &x->e[i];
+		if (e->line != line || strcmp(e->name, name))
+			continue;
+		if (!best || !strcmp(e->verdict, "moved to heap"))
+			best = e;
+	}
+	if (best && where)
+		*where = best->where;
+	return best ? best->verdict : NULL;
+}

@@ -1,0 +1,50 @@
+/* What a command sees while it runs: the session's target and memory, the
+ * backend, the parsed options, and the layout document it builds. */
+#ifndef GL_CTX_H
+#define GL_CTX_H
+
+#include <stdbool.h>
+
+#include "base/error.h"
+#include "target/mem.h"
+#include "base/strbuf.h"
+#include "target/target.h"
+
+#define GL_MAX_ARGS 32
+#define GL_DEFAULT_LIMIT 16
+
+struct gl_opts {
+	bool json, all, no_color, summary, help;
+	bool limit_set;
+	long limit;
+	const char *type;      /* --type */
+	const char *status;    /* --status (goroutines) */
+	const char *func;      /* --func (goroutines) */
+	const char *escape;    /* --escape FILE (stack) */
+	bool dead;             /* --dead: include dead goroutines */
+	bool span;             /* --span (heap): every object of the span */
+	long index;            /* --bucket / --group, -1 if unset */
+	const char *args[GL_MAX_ARGS];
+	int nargs;
+};
+
+struct gl_session;
+struct gl_escapes;
+
+struct gl_ctx {
+	struct gl_session *session;
+	struct gl_target **target_slot; /* the session's cached executable */
+	struct gl_escapes **escapes;     /* the session's golayout escape load */
+	const struct gl_backend *be;
+	struct gl_target *t;   /* NULL when no executable is known */
+	struct gl_mem *mem;
+	struct gl_opts opts;
+	bool color;
+	struct strbuf out;     /* ASCII output */
+};
+
+/* The target, or an error saying why there is none. */
+struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **t);
+struct gl_error *gl_ctx_need_process(struct gl_ctx *c);
+
+#endif

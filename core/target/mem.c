@@ -1,0 +1,289 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "target/mem.h"
+
+/* Reads larger than this bypass the cache page logic for speed and are
+ * still cached page by page. It bounds a single backend request too. */
+#define MAX_BACKEND_CHUNK (64u << 20)
+
+struct gl_page {
+	struct gl_page *next;
+	uint64_t base;
+	bool bad; /* unreadable: remembered so we do not ask again */
+	unsigned char data[GL_PAGE_SIZE];
+};
+
+void gl_mem_init(struct gl_mem *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void gl_mem_flush(struct gl_mem *m)
+{
+	for (size_t i = 0; i < m->nbuckets; i++) {
+		struct gl_page *p = m->buckets[i];
+		while (p) {
+			struct gl_page *next = p->next;
+			free(p);
+			p = next;
+		}
+	}
+	free(m->buckets);
+	m->buckets = NULL;
+	m->nbuckets = m->npages = 0;
+}
+
+void gl_mem_deinit(struct gl_mem *m)
+{
+	gl_mem_flush(m);
+}
+
+void gl_mem_begin(struct gl_mem *m, const struct gl_backend *be)
+{
+	uint64_t id = be && be->stop_id ? be->stop_id(be->ctx) : 0;
+	if (id == 0 || id != m->stop_id || be != m->be)
+		gl_mem_flush(m);
+	m->be = be;
+	m->stop_id = id;
+	memset(&m->cmd_stats, 0, sizeof(m->cmd_stats));
+}
+
+static size_t page_hash(uint64_t base, size_t n)
+{
+	uint64_t h = (base / GL_PAGE_SIZE) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & (n - 1);
+}
+
+static struct gl_page *page_find(struct gl_mem *m, uint64_t base)
+{
+	if (!m->nbuckets)
+		return NULL;
+	for (struct gl_page *p = m->buckets[page_hash(base, m->nbuckets)]; p; p = p->next)
+		if (p->base == base)
+			return p;
+	return NULL;
+}
+
+static void page_insert(struct gl_mem *m, struct gl_page *p)
+{
+	if (m->npages + 1 > m->nbuckets * 2) {
+		size_t n = m->nbuckets ? m->nbuckets * 4 : 256;
+		struct gl_page **b = calloc(n, sizeof(*b));
+		if (b) {
+			for (size_t i = 0; i < m->nbuckets; i++) {
+				struct gl_page *q = m->buckets[i];
+				while (q) {
+					struct gl_page *next = q->next;
+					size_t h = page_hash(q->base, n);
+					q->next = b[h];
+					b[h] = q;
+					q = next;
+				}
+			}
+			free(m->buckets);
+			m->buckets = b;
+			m->nbuckets = n;
+		}
+	}
+	if (!m->nbuckets) { /* could not allocate a table: do not cache */
+		free(p);
+		return;
+	}
+	size_t h = page_hash(p->base, m->nbuckets);
+	p->next = m->buckets[h];
+	m->buckets[h] = p;
+	m->npages++;
+}
+
+static int backend_read_raw(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
+			    uint64_t *fault);
+
+/* The backend, then the executable's read-only sections. */
+static int backend_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
+			uint64_t *fault)
+{
+	int rc = backend_read_raw(m, addr, buf, len, fault);
+	if (rc != GL_BACKEND_OK && m->file_fallback &&
+	    m->file_fallback(m->file_fallback_arg, addr, buf, len))
+		return GL_BACKEND_OK;
+	return rc;
+}
+
+static int backend_read_raw(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
+			    uint64_t *fault)
+{
+	m->stats.backend_reads++;
+	m->cmd_stats.backend_reads++;
+	m->stats.backend_bytes += len;
+	m->cmd_stats.backend_bytes += len;
+	*fault = addr;
+	return m->be->read_memory(m->be->ctx, addr, buf, len, fault);
+}
+
+static void insert_page(struct gl_mem *m, uint64_t base, const unsigned char *data)
+{
+	struct gl_page *p = malloc(sizeof(*p));
+	if (!p)
+		return;
+	p->base = base;
+	p->bad = data == NULL;
+	if (data)
+		memcpy(p->data, data, GL_PAGE_SIZE);
+	else {
+		m->stats.faults++;
+		m->cmd_stats.faults++;
+	}
+	page_insert(m, p);
+}
+
+/* One backend call per page, each page cached good or bad. */
+static void fetch_pages_singly(struct gl_mem *m, uint64_t first, uint64_t n)
+{
+	unsigned char one[GL_PAGE_SIZE];
+	uint64_t fault;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t base = first + i * GL_PAGE_SIZE;
+		bool ok = backend_read(m, base, one, GL_PAGE_SIZE, &fault) == GL_BACKEND_OK;
+		insert_page(m, base, ok ? one : NULL);
+	}
+}
+
+/* Fetch the run of pages [first, first+n*PAGE) into the cache: one backend
+ * call when it all reads. When it fails at page k, the pages before k are
+ * fetched as one run, page k is remembered as bad, and the pages after it
+ * are left for later requests: a read that starts on a bad page fails
+ * anyway, so a large unmapped range costs two calls, not one per page. */
+static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n)
+{
+	uint64_t fault = first;
+	unsigned char *tmp = NULL;
+	const uint64_t chunk = MAX_BACKEND_CHUNK / GL_PAGE_SIZE;
+	if (n > chunk) {
+		/* one backend call per 64 MiB; stop at the first failing chunk */
+		for (uint64_t done = 0; done < n; done += chunk) {
+			uint64_t k = n - done < chunk ? n - done : chunk;
+			fetch_run(m, first + done * GL_PAGE_SIZE, k);
+			struct gl_page *p = page_find(m, first + done * GL_PAGE_SIZE + (k - 1) * GL_PAGE_SIZE);
+			if (!p || p->bad)
+				return;
+		}
+		return;
+	}
+	tmp = malloc(n * GL_PAGE_SIZE);
+	if (!tmp) {
+		fetch_pages_singly(m, first, n); /* no memory for a buffer */
+		return;
+	}
+	if (backend_read(m, first, tmp, n * GL_PAGE_SIZE, &fault) == GL_BACKEND_OK) {
+		for (uint64_t i = 0; i < n; i++)
+			insert_page(m, first + i * GL_PAGE_SIZE, tmp + i * GL_PAGE_SIZE);
+		free(tmp);
+		return;
+	}
+	free(tmp);
+	uint64_t k = 0;
+	if (fault > first && fault - first < n * GL_PAGE_SIZE)
+		k = (fault - first) / GL_PAGE_SIZE;
+	if (k > 0)
+		fetch_run(m, first, k);
+	if (n == 1 || k > 0 || fault == first) {
+		insert_page(m, first + k * GL_PAGE_SIZE, NULL);
+		return;
+	}
+	/* The backend gave no usable fault address: learn page by page. */
+	fetch_pages_singly(m, first, n);
+}
+
+/* Partial pages at the edge of a mapping (a page only partly readable, as
+ * in some core files) are read directly, uncached. */
+static struct gl_error *read_direct(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
+{
+	uint64_t fault;
+	if (backend_read(m, addr, buf, len, &fault) == GL_BACKEND_OK)
+		return NULL;
+	return gl_error_fault(fault, "cannot read memory at 0x%llx", (unsigned long long)fault);
+}
+
+struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
+{
+	if (!m->be || !m->be->read_memory)
+		return gl_error_create(GL_ERR_NOPROCESS, "no process");
+	if (len == 0)
+		return NULL;
+	if (addr + (len - 1) < addr)
+		return gl_error_fault(addr, "cannot read memory at 0x%llx", (unsigned long long)addr);
+	m->stats.requests++;
+	m->cmd_stats.requests++;
+	uint64_t first = addr & ~(uint64_t)(GL_PAGE_SIZE - 1);
+	uint64_t last = (addr + len - 1) & ~(uint64_t)(GL_PAGE_SIZE - 1);
+	bool all_cached = true;
+
+	/* Fetch every run of missing pages with one call per run; stop at the
+	 * first page known to be bad: the request fails there anyway (unless
+	 * the bytes it needs of that page read directly, checked below). */
+	for (uint64_t pg = first;; pg += GL_PAGE_SIZE) {
+		struct gl_page *known = page_find(m, pg);
+		if (known && known->bad)
+			break;
+		if (!known) {
+			all_cached = false;
+			uint64_t run = pg;
+			while (run < last && !page_find(m, run + GL_PAGE_SIZE))
+				run += GL_PAGE_SIZE;
+			fetch_run(m, pg, (run - pg) / GL_PAGE_SIZE + 1);
+			pg = run;
+		}
+		if (pg == last)
+			break;
+	}
+	if (all_cached) {
+		m->stats.cache_hits++;
+		m->cmd_stats.cache_hits++;
+	}
+	unsigned char *out = buf;
+	for (uint64_t pg = first;; pg += GL_PAGE_SIZE) {
+		struct gl_page *p = page_find(m, pg);
+		/* inclusive ends: the page at the top of the address space
+		 * would overflow pg + GL_PAGE_SIZE */
+		uint64_t lo = addr > pg ? addr : pg;
+		uint64_t last_byte = addr + len - 1, pg_last = pg + (GL_PAGE_SIZE - 1);
+		uint64_t hi = (last_byte < pg_last ? last_byte : pg_last) + 1;
+		if (!p) /* no memory to cache: read the piece directly */
+			return read_direct(m, addr, buf, len);
+		if (p->bad) {
+			/* The page as a whole failed; the bytes we need may not. */
+			struct gl_error *err = read_direct(m, lo, out + (lo - addr), hi - lo);
+			if (err)
+				return err;
+		} else {
+			memcpy(out + (lo - addr), p->data + (lo - pg), hi - lo);
+		}
+		if (pg == last)
+			break;
+	}
+	return NULL;
+}
+
+struct gl_error *gl_mem_read_u64(struct gl_mem *m, uint64_t addr, uint64_t *v)
+{
+	unsigned char b[8];
+	struct gl_error *err = gl_mem_read(m, addr, b, 8);
+	if (err)
+		return err;
+	*v = 0;
+	for (int i = 7; i >= 0; i--)
+		*v = (*v << 8) | b[i];
+	return NULL;
+}
+
+bool gl_mem_readable(struct gl_mem *m, uint64_t addr, uint64_t len)
+{
+	unsigned char b[64];
+	if (len > sizeof(b))
+		len = sizeof(b);
+	struct gl_error *err = gl_mem_read(m, addr, b, len);
+	bool ok = err == NULL;
+	gl_error_destroy(err);
+	return ok;
+}

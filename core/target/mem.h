@@ -1,0 +1,54 @@
+/* Target memory through the backend, with a per-stop page cache.
+ * Reads of whole structures are served from cached 4 KiB pages; pages that
+ * are missing are fetched in as few backend calls as possible (one call for
+ * each run of missing pages). Every backend call is counted. */
+#ifndef GL_MEM_H
+#define GL_MEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "golayout/golayout.h"
+#include "base/error.h"
+
+#define GL_PAGE_SIZE 4096u
+
+struct gl_mem_stats {
+	uint64_t backend_reads;  /* calls to backend->read_memory */
+	uint64_t backend_bytes;  /* bytes asked of the backend */
+	uint64_t requests;       /* gl_mem_read calls */
+	uint64_t cache_hits;     /* requests served without the backend */
+	uint64_t faults;         /* unreadable pages met */
+};
+
+struct gl_page;
+
+struct gl_mem {
+	const struct gl_backend *be;
+	uint64_t stop_id;
+	struct gl_page **buckets; /* hash table of cached pages */
+	size_t nbuckets, npages;
+	/* Where the process image has no copy of a read-only section (a core
+	 * file written without file-backed mappings), the executable does. */
+	bool (*file_fallback)(void *arg, uint64_t addr, void *buf, uint64_t len);
+	void *file_fallback_arg;
+	struct gl_mem_stats stats;      /* since the session began */
+	struct gl_mem_stats cmd_stats;  /* for the current command */
+};
+
+void gl_mem_init(struct gl_mem *m);
+void gl_mem_deinit(struct gl_mem *m);
+/* Attach the backend for one command; drops the cache if the stop changed
+ * (or if the backend cannot tell stops apart). */
+void gl_mem_begin(struct gl_mem *m, const struct gl_backend *be);
+void gl_mem_flush(struct gl_mem *m);
+
+/* Read len bytes; all or nothing. A fault error carries the first
+ * unreadable address. */
+struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len);
+/* Convenience readers of little-endian target words. */
+struct gl_error *gl_mem_read_u64(struct gl_mem *m, uint64_t addr, uint64_t *v);
+bool gl_mem_readable(struct gl_mem *m, uint64_t addr, uint64_t len);
+
+#endif

@@ -1,0 +1,193 @@
+#include <string.h>
+
+#include "target/pclntab.h"
+
+static uint64_t rd(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
+{
+	memset(t, 0, sizeof(*t));
+	const struct gl_elf_section *s = gl_elf_section(elf, ".gopclntab");
+	if (!s || s->offset > elf->size || s->size > elf->size - s->offset || s->size < 72)
+		return gl_error_create(GL_ERR_NODWARF, "no .gopclntab section");
+	t->elf = elf;
+	t->data = elf->data + s->offset;
+	t->size = s->size;
+	t->magic = (uint32_t)rd(t->data, 4);
+	if (t->magic != 0xfffffff0 && t->magic != 0xfffffff1)
+		return gl_error_create(GL_ERR_NODWARF, "unsupported pclntab magic 0x%x", t->magic);
+	t->min_lc = t->data[6];
+	t->ptr_size = t->data[7];
+	if (t->ptr_size != 8 || t->min_lc == 0)
+		return gl_error_create(GL_ERR_NODWARF, "unsupported pclntab (ptrsize %u)", t->ptr_size);
+	t->nfunc = rd(t->data + 8, 8);
+	t->text_start = rd(t->data + 24, 8);
+	t->funcname_off = rd(t->data + 32, 8);
+	t->cu_off = rd(t->data + 40, 8);
+	t->filetab_off = rd(t->data + 48, 8);
+	t->pctab_off = rd(t->data + 56, 8);
+	t->pcln_off = rd(t->data + 64, 8);
+	/* Go 1.26 stopped filling textStart; runtime.text is the start of
+	 * the .text section for internally linked binaries. */
+	if (t->text_start == 0) {
+		const struct gl_elf_section *text = gl_elf_section(elf, ".text");
+		t->text_start = text ? text->addr : 0;
+	}
+	if (t->pcln_off >= t->size || (t->nfunc + 1) * 8 > t->size - t->pcln_off)
+		return gl_error_create(GL_ERR_NODWARF, "corrupt pclntab function table");
+	return NULL;
+}
+
+bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *f)
+{
+	if (!t->data || pc < t->text_start)
+		return false;
+	uint64_t off = pc - t->text_start;
+	const unsigned char *ftab = t->data + t->pcln_off;
+	if (off >= rd(ftab + t->nfunc * 8, 4))
+		return false;
+	uint64_t lo = 0, hi = t->nfunc;
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (rd(ftab + mid * 8, 4) <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	uint64_t funcoff = rd(ftab + lo * 8 + 4, 4);
+	if (t->pcln_off + funcoff + 44 > t->size)
+		return false;
+	const unsigned char *fn = t->data + t->pcln_off + funcoff;
+	f->entry = t->text_start + rd(fn, 4);
+	uint64_t name_off = t->funcname_off + rd(fn + 4, 4);
+	f->name = name_off < t->size && memchr(t->data + name_off, 0, t->size - name_off)
+			  ? (const char *)t->data + name_off
+			  : "?";
+	f->args = (int32_t)rd(fn + 8, 4);
+	f->pcsp = (uint32_t)rd(fn + 16, 4);
+	f->pcfile = (uint32_t)rd(fn + 20, 4);
+	f->pcln = (uint32_t)rd(fn + 24, 4);
+	f->cu = (uint32_t)rd(fn + 32, 4);
+	f->npcdata = (uint32_t)rd(fn + 28, 4);
+	f->nfuncdata = fn[43];
+	f->off = t->pcln_off + funcoff;
+	return true;
+}
+
+static bool varint(const unsigned char *p, uint64_t n, uint64_t *pos, uint64_t *v)
+{
+	uint64_t r = 0;
+	for (int shift = 0; shift < 64 && *pos < n; shift += 7) {
+		unsigned char b = p[(*pos)++];
+		r |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = r;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* runtime.pcvalue: the value of table `off` at pc, -1 if unknown. Every
+ * step consumes input, so the walk is bounded by the table's size. */
+static bool pcvalue(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint32_t off, uint64_t pc,
+		    int64_t *out)
+{
+	if (off == 0 || t->pctab_off + off >= t->size)
+		return false;
+	const unsigned char *p = t->data + t->pctab_off + off;
+	uint64_t n = t->size - t->pctab_off - off, pos = 0;
+	int64_t val = -1;
+	uint64_t cur = f->entry;
+	for (bool first = true;; first = false) {
+		uint64_t uv, pcd;
+		if (!varint(p, n, &pos, &uv) || (uv == 0 && !first))
+			return false;
+		val += (uv & 1) ? -(int64_t)((uv + 1) >> 1) : (int64_t)(uv >> 1);
+		if (!varint(p, n, &pos, &pcd))
+			return false;
+		cur += pcd * t->min_lc;
+		if (pc < cur) {
+			*out = val;
+			return true;
+		}
+	}
+}
+
+int64_t gl_pclntab_spdelta(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc)
+{
+	int64_t v;
+	return pcvalue(t, f, f->pcsp, pc, &v) ? v : -1;
+}
+
+bool gl_pclntab_line(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc,
+		     const char **file, int64_t *line)
+{
+	int64_t fileno;
+	if (!pcvalue(t, f, f->pcln, pc, line) || !pcvalue(t, f, f->pcfile, pc, &fileno) || fileno < 0)
+		return false;
+	uint64_t cu = t->cu_off + ((uint64_t)f->cu + (uint64_t)fileno) * 4;
+	if (cu + 4 > t->size)
+		return false;
+	uint64_t foff = rd(t->data + cu, 4);
+	if (foff == 0xffffffffu || t->filetab_off + foff >= t->size)
+		return false;
+	*file = (const char *)t->data + t->filetab_off + foff;
+	return memchr(*file, 0, t->size - t->filetab_off - foff) != NULL;
+}
+
+#define PCDATA_INLTREE_INDEX 2
+#define FUNCDATA_INLTREE 3
+#define INLINED_CALL_SIZE 16 /* abi.InlinedCall, Go 1.20+ */
+#define MAX_INLINE_DEPTH 64
+
+static const char *func_name_at(const struct gl_pclntab *t, int64_t name_off)
+{
+	uint64_t o = t->funcname_off + (uint64_t)name_off;
+	if (name_off < 0 || o >= t->size || !memchr(t->data + o, 0, t->size - o))
+		return "?";
+	return (const char *)t->data + o;
+}
+
+size_t gl_pclntab_inlined(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc,
+			  struct gl_inline *out, size_t max)
+{
+	size_t n = 0;
+	uint64_t cur = pc;
+	uint64_t pcdata_at = f->off + 44, funcdata_at = pcdata_at + 4ull * f->npcdata;
+	bool have_tree = t->gofunc && f->npcdata > PCDATA_INLTREE_INDEX &&
+			 f->nfuncdata > FUNCDATA_INLTREE && funcdata_at + 4ull * f->nfuncdata <= t->size;
+	if (have_tree) {
+		uint32_t idx_tab = (uint32_t)rd(t->data + pcdata_at + 4 * PCDATA_INLTREE_INDEX, 4);
+		uint32_t tree_off = (uint32_t)rd(t->data + funcdata_at + 4 * FUNCDATA_INLTREE, 4);
+		int64_t idx;
+		while (tree_off != 0xffffffffu && n + 1 < max && n < MAX_INLINE_DEPTH &&
+		       pcvalue(t, f, idx_tab, cur, &idx) && idx >= 0) {
+			unsigned char ic[INLINED_CALL_SIZE];
+			struct gl_error *err = gl_elf_read_vaddr(t->elf, t->gofunc + tree_off + (uint64_t)idx * INLINED_CALL_SIZE,
+								 ic, sizeof(ic));
+			if (err) {
+				gl_error_destroy(err);
+				break;
+			}
+			struct gl_inline *in = &out[n++];
+			in->func = func_name_at(t, (int32_t)rd(ic + 4, 4));
+			in->file = NULL;
+			in->line = 0;
+			gl_pclntab_line(t, f, cur, &in->file, &in->line);
+			cur = f->entry + (uint64_t)(int64_t)(int32_t)rd(ic + 8, 4); /* parentPc */
+		}
+	}
+	struct gl_inline *phys = &out[n++];
+	phys->func = f->name;
+	phys->file = NULL;
+	phys->line = 0;
+	gl_pclntab_line(t, f, cur, &phys->file, &phys->line);
+	return n;
+}

@@ -1,0 +1,172 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "target/target.h"
+
+/* runtime.buildVersion is a string in initialised data: read its header
+ * and bytes straight from the file, so no process is needed. */
+static bool version_from_dwarf(struct gl_target *t)
+{
+	uint64_t addr;
+	struct gl_type *ty;
+	if (!t->dw || !gl_dwarf_find_global(t->dw, "runtime.buildVersion", &addr, &ty))
+		return false;
+	unsigned char hdr[16];
+	struct gl_error *err = gl_elf_read_vaddr(&t->elf, addr, hdr, sizeof(hdr));
+	if (err) {
+		gl_error_destroy(err);
+		return false;
+	}
+	uint64_t ptr = 0, len = 0;
+	for (int i = 7; i >= 0; i--) {
+		ptr = (ptr << 8) | hdr[i];
+		len = (len << 8) | hdr[8 + i];
+	}
+	if (len == 0 || len >= sizeof(t->go_version))
+		return false;
+	err = gl_elf_read_vaddr(&t->elf, ptr, t->go_version, len);
+	if (err) {
+		gl_error_destroy(err);
+		return false;
+	}
+	t->go_version[len] = '\0';
+	return true;
+}
+
+/* Fallback: the .go.buildinfo header (Go 1.18+ inline-string format). */
+static bool version_from_buildinfo(struct gl_target *t)
+{
+	const struct gl_elf_section *s = gl_elf_section(&t->elf, ".go.buildinfo");
+	if (!s || s->size < 33 || s->offset + s->size > t->elf.size)
+		return false;
+	const unsigned char *p = t->elf.data + s->offset;
+	if (memcmp(p, "\xff Go buildinf:", 14) != 0 || !(p[15] & 2))
+		return false;
+	uint64_t len = 0, pos = 32;
+	for (int shift = 0; pos < s->size && shift < 35; shift += 7) {
+		unsigned char b = p[pos++];
+		len |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			break;
+	}
+	if (len == 0 || len >= sizeof(t->go_version) || pos + len > s->size)
+		return false;
+	memcpy(t->go_version, p + pos, len);
+	t->go_version[len] = '\0';
+	return true;
+}
+
+/* A word of runtime.firstmoduledata, which the linker initialises: read
+ * from the file, once, so no process is needed. */
+static void moduledata_word(struct gl_target *t, const char *field, uint64_t *out)
+{
+	uint64_t md;
+	struct gl_type *mdt;
+	const struct gl_field *f;
+	unsigned char w[8];
+	if (!t->dw || !gl_dwarf_find_global(t->dw, "runtime.firstmoduledata", &md, &mdt) ||
+	    !(f = gl_type_field(mdt, field)))
+		return;
+	struct gl_error *e = gl_elf_read_vaddr(&t->elf, md + f->offset, w, 8);
+	if (!e)
+		for (int i = 7; i >= 0; i--)
+			*out = (*out << 8) | w[i];
+	gl_error_destroy(e);
+}
+
+static void detect_variants(struct gl_target *t)
+{
+	t->map_impl = "unknown";
+	t->map_groups = NULL;
+	t->gc = "classic";
+	if (!t->dw)
+		return;
+	if (gl_dwarf_has_type(t->dw, "internal/runtime/maps.Map")) {
+		t->map_impl = "swiss";
+		t->map_groups = "unknown";
+		/* The group layout is told by the group type's fields, as the
+		 * linker synthesises it: table<K,V>.groups.data -> *group. */
+		struct gl_type *tab = gl_dwarf_find_type_prefix(t->dw, "table<");
+		const struct gl_field *groups = tab ? gl_type_field(tab, "groups") : NULL;
+		const struct gl_field *data = groups ? gl_type_field(groups->type, "data") : NULL;
+		struct gl_type *g = data && data->type ? data->type->elem : NULL;
+		if (g && gl_type_field(g, "slots"))
+			t->map_groups = "interleaved";
+		else if (g && gl_type_field(g, "keys"))
+			t->map_groups = "split";
+	} else if (gl_dwarf_has_type(t->dw, "runtime.hmap")) {
+		t->map_impl = "classic";
+	}
+	if (gl_dwarf_has_type(t->dw, "runtime.spanInlineMarkBits"))
+		t->gc = "greentea";
+}
+
+struct gl_error *gl_target_open(const char *path, struct gl_target **out)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return gl_error_create(GL_ERR_NODWARF, "cannot open executable %s", path);
+	struct gl_target *t = calloc(1, sizeof(*t));
+	if (!t)
+		return &gl_error_nomem;
+	t->path = strdup(path);
+	t->mtime = st.st_mtime;
+	t->fsize = st.st_size;
+	struct gl_error *err = t->path ? gl_elf_open(path, &t->elf) : &gl_error_nomem;
+	if (err) {
+		free(t->path);
+		free(t);
+		return err;
+	}
+	t->goarch = gl_elf_machine_name(t->elf.machine);
+	t->ptr_size = t->elf.ptr_size;
+	err = gl_dwarf_open(path, &t->dw);
+	if (err) {
+		t->dwarf_error = strdup(err->message);
+		gl_error_destroy(err);
+	}
+	err = gl_pclntab_init(&t->pcln, &t->elf);
+	t->has_pcln = err == NULL;
+	gl_error_destroy(err);
+	/* funcdata offsets (inline trees) are relative to moduledata.gofunc,
+	 * runtime type offsets to moduledata.types */
+	if (t->has_pcln)
+		moduledata_word(t, "gofunc", &t->pcln.gofunc);
+	moduledata_word(t, "types", &t->types_base);
+	if (!version_from_dwarf(t) && !version_from_buildinfo(t))
+		strcpy(t->go_version, "unknown");
+	int major = 0, minor = 0;
+	if (sscanf(t->go_version, "go%d.%d", &major, &minor) == 2 && major == 1)
+		t->go_minor = minor;
+	detect_variants(t);
+	*out = t;
+	return NULL;
+}
+
+void gl_target_destroy(struct gl_target *t)
+{
+	if (!t)
+		return;
+	gl_dwarf_close(t->dw);
+	gl_elf_close(&t->elf);
+	free(t->dwarf_error);
+	free(t->path);
+	free(t);
+}
+
+bool gl_target_is_current(const struct gl_target *t, const char *path)
+{
+	struct stat st;
+	return strcmp(t->path, path) == 0 && stat(path, &st) == 0 && st.st_mtime == t->mtime &&
+	       st.st_size == t->fsize;
+}
+
+struct gl_error *gl_target_need_dwarf(struct gl_target *t)
+{
+	if (t->dw)
+		return NULL;
+	return gl_error_create(GL_ERR_NODWARF, "%s",
+			       t->dwarf_error ? t->dwarf_error : "no DWARF debug info");
+}

@@ -1,0 +1,41 @@
+/* The executable being debugged, as golayout understands it: ELF image,
+ * DWARF index, pclntab, Go version and the runtime variants it was built
+ * with (detected from its DWARF, not guessed from the version). */
+#ifndef GL_TARGET_H
+#define GL_TARGET_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "target/dwarfinfo.h"
+#include "target/elffile.h"
+#include "target/pclntab.h"
+
+struct gl_target {
+	char *path;
+	time_t mtime;
+	off_t fsize;
+	struct gl_elf elf;
+	struct gl_dwarf *dw;   /* NULL when the binary has no DWARF */
+	char *dwarf_error;     /* why dw is NULL */
+	struct gl_pclntab pcln;
+	bool has_pcln;
+	char go_version[64];   /* "go1.26.8", or "unknown" */
+	int go_minor;          /* 26 for go1.26.x; 0 if unknown */
+	const char *goarch;
+	int ptr_size;
+	const char *map_impl;   /* "classic", "swiss", "unknown" */
+	const char *map_groups; /* "interleaved", "split", "unknown", or NULL (classic) */
+	const char *gc;         /* "greentea", "classic" */
+	uint64_t types_base;    /* firstmoduledata.types: base of DW_AT_go_runtime_type; 0 unknown */
+};
+
+struct gl_error *gl_target_open(const char *path, struct gl_target **out);
+void gl_target_destroy(struct gl_target *t);
+/* Whether the file on disk is still the one loaded. */
+bool gl_target_is_current(const struct gl_target *t, const char *path);
+/* The DWARF, or a GL_ERR_NODWARF error saying why there is none. */
+struct gl_error *gl_target_need_dwarf(struct gl_target *t);
+
+#endif

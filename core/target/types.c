@@ -1,0 +1,92 @@
+#include <string.h>
+
+#include "target/types.h"
+
+bool gl_kind_is_int(enum gl_kind k)
+{
+	return k >= GL_K_INT && k <= GL_K_INT64;
+}
+
+bool gl_kind_is_uint(enum gl_kind k)
+{
+	return k >= GL_K_UINT && k <= GL_K_UINTPTR;
+}
+
+const char *gl_kind_name(enum gl_kind k)
+{
+	static const char *names[] = {
+		"invalid", "bool", "int", "int8", "int16", "int32", "int64",
+		"uint", "uint8", "uint16", "uint32", "uint64", "uintptr",
+		"float32", "float64", "complex64", "complex128",
+		"array", "chan", "func", "interface", "map", "ptr",
+		"slice", "string", "struct", "unsafe.Pointer",
+	};
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "invalid";
+}
+
+uint64_t gl_type_align(const struct gl_type *t)
+{
+	switch (t->kind) {
+	case GL_K_BOOL: case GL_K_INT8: case GL_K_UINT8:
+		return 1;
+	case GL_K_INT16: case GL_K_UINT16:
+		return 2;
+	case GL_K_INT32: case GL_K_UINT32: case GL_K_FLOAT32: case GL_K_COMPLEX64:
+		return 4;
+	case GL_K_ARRAY:
+		return t->elem ? gl_type_align(t->elem) : 1;
+	case GL_K_STRUCT: {
+		uint64_t a = 1;
+		for (size_t i = 0; i < t->nfields; i++) {
+			uint64_t fa = gl_type_align(t->fields[i].type);
+			if (fa > a)
+				a = fa;
+		}
+		return a;
+	}
+	case GL_K_INVALID:
+		return t->size >= 8 ? 8 : (t->size ? t->size : 1);
+	default: /* words: int, uint, pointers, strings, slices, maps... */
+		return 8;
+	}
+}
+
+uint64_t gl_type_pointer_bytes(const struct gl_type *t)
+{
+	switch (t->kind) {
+	case GL_K_POINTER: case GL_K_UNSAFEPOINTER: case GL_K_MAP: case GL_K_CHAN:
+	case GL_K_FUNC: case GL_K_STRING: case GL_K_SLICE:
+		return 8;
+	case GL_K_INTERFACE:
+		return 16;
+	case GL_K_ARRAY:
+		if (!t->elem || t->count == 0)
+			return 0;
+		uint64_t e = gl_type_pointer_bytes(t->elem);
+		return e ? (t->count - 1) * t->elem->size + e : 0;
+	case GL_K_STRUCT: {
+		uint64_t last = 0;
+		for (size_t i = 0; i < t->nfields; i++) {
+			uint64_t p = gl_type_pointer_bytes(t->fields[i].type);
+			if (p && t->fields[i].offset + p > last)
+				last = t->fields[i].offset + p;
+		}
+		return last;
+	}
+	default:
+		return 0;
+	}
+}
+
+bool gl_type_has_pointers(const struct gl_type *t)
+{
+	return gl_type_pointer_bytes(t) != 0;
+}
+
+const struct gl_field *gl_type_field(const struct gl_type *t, const char *name)
+{
+	for (size_t i = 0; i < t->nfields; i++)
+		if (strcmp(t->fields[i].name, name) == 0)
+			return &t->fields[i];
+	return NULL;
+}

@@ -1,0 +1,60 @@
+/* golayout's model of Go types, built from DWARF (dwarf.c). Names are as Go
+ * spells them; kinds follow reflect.Kind; sizes and offsets are the
+ * compiler's, read from DWARF, never assumed. */
+#ifndef GL_TYPES_H
+#define GL_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest value golayout copies out of the target in one piece. */
+#define GL_MAX_VALUE_BYTES (16u << 20)
+
+/* reflect.Kind numbering, which is also DWARF's DW_AT_go_kind. */
+enum gl_kind {
+	GL_K_INVALID = 0,
+	GL_K_BOOL = 1,
+	GL_K_INT, GL_K_INT8, GL_K_INT16, GL_K_INT32, GL_K_INT64,
+	GL_K_UINT, GL_K_UINT8, GL_K_UINT16, GL_K_UINT32, GL_K_UINT64, GL_K_UINTPTR,
+	GL_K_FLOAT32, GL_K_FLOAT64, GL_K_COMPLEX64, GL_K_COMPLEX128,
+	GL_K_ARRAY, GL_K_CHAN, GL_K_FUNC, GL_K_INTERFACE, GL_K_MAP, GL_K_POINTER,
+	GL_K_SLICE, GL_K_STRING, GL_K_STRUCT, GL_K_UNSAFEPOINTER,
+};
+
+struct gl_type;
+
+struct gl_field {
+	char *name;
+	uint64_t offset;
+	struct gl_type *type;
+	bool embedded;
+};
+
+struct gl_type {
+	uint64_t die;        /* DWARF offset of the DIE this came from */
+	enum gl_kind kind;
+	char *name;          /* Go spelling: "main.Padded", "[]int", "map[string]int" */
+	uint64_t size;
+	struct gl_type *elem;   /* pointer, slice, array, chan: element; map: value */
+	struct gl_type *key;    /* map */
+	struct gl_type *target; /* map, chan: the runtime struct the word points to */
+	uint64_t count;         /* array length */
+	struct gl_field *fields; /* struct (and string/slice/interface headers) */
+	size_t nfields;
+	bool empty_iface;       /* interface: eface (no methods) vs iface */
+	bool resolving;         /* set while fields are loaded (cycle guard) */
+};
+
+bool gl_kind_is_int(enum gl_kind k);   /* signed */
+bool gl_kind_is_uint(enum gl_kind k);  /* unsigned, uintptr included */
+const char *gl_kind_name(enum gl_kind k);
+/* Go's alignment of a type (unsafe.Alignof), from the ABI rules per kind. */
+uint64_t gl_type_align(const struct gl_type *t);
+/* Number of bytes of the type that hold pointers (up to the last pointer
+ * word), as the GC's ptrdata; and whether the type has any pointer. */
+uint64_t gl_type_pointer_bytes(const struct gl_type *t);
+bool gl_type_has_pointers(const struct gl_type *t);
+const struct gl_field *gl_type_field(const struct gl_type *t, const char *name);
+
+#endif
