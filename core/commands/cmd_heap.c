@@ -12,7 +12,7 @@
 #include "render/render.h"
 #include "eval/expr.h"
 #include "runtime/heap.h"
-#include "runtime/home.h"
+#include "doc/home_doc.h"
 #include "eval/value.h"
 
 #define DEFAULT_WORDS 1024
@@ -166,7 +166,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	json_object_set_new(d, "in_heap", json_false());
 	if (addr == 0)
 		return gl_error_create(GL_ERR_OTHER, "%s is nil: no object", arg);
-	if (!strcmp(home.kind, "unmapped"))
+	if (home.kind == GL_HOME_UNMAPPED)
 		return gl_error_create(GL_ERR_FAULT, "0x%llx is not in mapped memory: not a Go object",
 				       (unsigned long long)addr);
 	struct gl_heap h;

@@ -6,7 +6,7 @@
 
 #include "commands/commands.h"
 #include "eval/expr.h"
-#include "runtime/home.h"
+#include "doc/home_doc.h"
 #include "eval/value.h"
 
 static struct gl_error *run(struct gl_ctx *c, json_t **docp)

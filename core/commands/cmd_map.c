@@ -5,7 +5,7 @@
 #include "commands/commands.h"
 #include "render/render.h"
 #include "eval/expr.h"
-#include "runtime/home.h"
+#include "doc/home_doc.h"
 #include "runtime/maps.h"
 #include "eval/value.h"
 

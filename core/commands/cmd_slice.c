@@ -8,7 +8,7 @@
 #include "commands/commands.h"
 #include "render/render.h"
 #include "eval/expr.h"
-#include "runtime/home.h"
+#include "doc/home_doc.h"
 #include "gotypes/sizeclass.h"
 #include "gotypes/struct_layout.h"
 #include "eval/value.h"
@@ -111,7 +111,7 @@ static struct gl_error *decode_one(struct gl_ctx *c, struct one_slice *s)
 	json_object_set_new(d, "home", gl_home_json(&h));
 	/* The heap allocation behind the array, from its real span: the
 	 * slot's size class and the bytes left after cap*elemsize. */
-	if (h.has_span && s->array >= h.object_base && s->cap <= UINT64_MAX / (s->es ? s->es : 1) &&
+	if (gl_home_has_object(&h) && s->array >= h.object_base && s->cap <= UINT64_MAX / (s->es ? s->es : 1) &&
 	    s->array + s->cap * s->es <= h.object_base + h.elemsize) {
 		json_t *al = json_object();
 		gl_json_set_addr(al, "object_base", h.object_base);

@@ -5,7 +5,7 @@
 
 #include "commands/commands.h"
 #include "eval/expr.h"
-#include "runtime/home.h"
+#include "doc/home_doc.h"
 #include "eval/value.h"
 
 #define MAX_STRING_BYTES (1u << 20)

@@ -1,9 +1,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/heap.h"
+#include "base/le.h"
 #include "runtime/home.h"
-#include "eval/value.h"
 
 #define MAX_GS (1u << 20)
 
@@ -54,8 +53,7 @@ static bool stack_owner(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
 			h->goid = id;
 			h->lo = slo;
 			h->hi = shi;
-			snprintf(h->kind, sizeof(h->kind), "stack");
-			snprintf(h->desc, sizeof(h->desc), "stack of goroutine %llu", (unsigned long long)id);
+			h->kind = GL_HOME_STACK;
 			return true;
 		}
 	}
@@ -74,20 +72,19 @@ static void heap_home(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
 		return;
 	}
 	if (!loc.in_arena) {
-		snprintf(h->kind, sizeof(h->kind), "offheap");
-		snprintf(h->desc, sizeof(h->desc), "mapped memory outside Go's heap arenas");
+		h->kind = GL_HOME_OFFHEAP;
 		return;
 	}
+	h->arena_index = loc.arena_index;
 	if (!loc.has_span || !loc.span_ok) {
-		snprintf(h->desc, sizeof(h->desc), "heap arena %llu, free pages (no span)",
-			 (unsigned long long)loc.arena_index);
+		h->heap = GL_HOME_HEAP_NO_SPAN;
 		return;
 	}
 	const struct gl_span *s = &loc.span;
 	if (!gl_heap_span_in_use(&hp, s)) {
-		snprintf(h->desc, sizeof(h->desc), "heap arena %llu, %s span 0x%llx (not Go objects)",
-			 (unsigned long long)loc.arena_index, gl_heap_state_name(&hp, s->state),
-			 (unsigned long long)s->addr);
+		h->heap = GL_HOME_HEAP_NOT_INUSE;
+		h->span = s->addr;
+		h->span_state = gl_heap_state_name(&hp, s->state);
 		return;
 	}
 	struct gl_heap_object o;
@@ -95,69 +92,47 @@ static void heap_home(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
 		gl_error_destroy(err);
 		return;
 	}
-	h->has_span = true;
+	h->heap = GL_HOME_HEAP_OBJECT;
 	h->span = s->addr;
 	h->size_class = s->size_class;
 	h->elemsize = s->elemsize;
+	h->npages = s->npages;
 	h->object_base = o.base;
 	h->allocated = o.allocated;
-	snprintf(h->marked, sizeof(h->marked), "%s", gl_heap_mark_name(o.mark));
-	if (s->size_class)
-		snprintf(h->desc, sizeof(h->desc), "heap, size class %d (%llu-byte slots), %s object",
-			 s->size_class, (unsigned long long)s->elemsize, o.allocated ? "allocated" : "free");
-	else
-		snprintf(h->desc, sizeof(h->desc), "heap, large object (%llu pages), %s",
-			 (unsigned long long)s->npages, o.allocated ? "allocated" : "free");
+	h->mark = o.mark;
 }
 
 void gl_home_of(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
 {
 	memset(h, 0, sizeof(*h));
-	snprintf(h->kind, sizeof(h->kind), "unknown");
-	snprintf(h->desc, sizeof(h->desc), "unknown");
 	if (addr == 0) {
-		snprintf(h->kind, sizeof(h->kind), "nil");
-		snprintf(h->desc, sizeof(h->desc), "nil");
+		h->kind = GL_HOME_NIL;
 		return;
 	}
 	const struct gl_elf_section *s = gl_elf_section_at(&c->t->elf, addr);
 	if (s) {
-		snprintf(h->kind, sizeof(h->kind), "data");
-		snprintf(h->desc, sizeof(h->desc), "%s of the binary", s->name);
+		h->kind = GL_HOME_DATA;
+		h->section = s->name;
 		h->lo = s->addr;
 		h->hi = s->addr + s->size;
 		return;
 	}
 	if (!gl_mem_readable(c->mem, addr, 1)) {
-		snprintf(h->kind, sizeof(h->kind), "unmapped");
-		snprintf(h->desc, sizeof(h->desc), "unmapped or unreadable");
+		h->kind = GL_HOME_UNMAPPED;
 		return;
 	}
 	if (c->t->dw && stack_owner(c, addr, h))
 		return;
-	snprintf(h->kind, sizeof(h->kind), "heap");
-	snprintf(h->desc, sizeof(h->desc), "heap (not a stack, not the binary)");
+	h->kind = GL_HOME_HEAP;
 	heap_home(c, addr, h);
 }
 
-json_t *gl_home_json(const struct gl_home *h)
+const char *gl_home_kind_name(enum gl_home_kind k)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "kind", json_string(h->kind));
-	json_object_set_new(o, "description", json_string(h->desc));
-	if (!strcmp(h->kind, "stack"))
-		json_object_set_new(o, "goroutine", json_integer((json_int_t)h->goid));
-	if (h->hi) {
-		gl_json_set_addr(o, "region_lo", h->lo);
-		gl_json_set_addr(o, "region_hi", h->hi);
-	}
-	if (h->has_span) {
-		gl_json_set_addr(o, "span", h->span);
-		json_object_set_new(o, "size_class", json_integer(h->size_class));
-		json_object_set_new(o, "elemsize", json_integer((json_int_t)h->elemsize));
-		gl_json_set_addr(o, "object_base", h->object_base);
-		json_object_set_new(o, "allocated", json_boolean(h->allocated));
-		json_object_set_new(o, "marked", json_string(h->marked));
-	}
-	return o;
+	static const char *const names[] = {
+		[GL_HOME_UNKNOWN] = "unknown", [GL_HOME_NIL] = "nil", [GL_HOME_DATA] = "data",
+		[GL_HOME_UNMAPPED] = "unmapped", [GL_HOME_STACK] = "stack", [GL_HOME_HEAP] = "heap",
+		[GL_HOME_OFFHEAP] = "offheap",
+	};
+	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";
 }
