@@ -5,21 +5,22 @@
  * handles...), and where the GC finds an object's pointers (heap bits at
  * the end of the span, the malloc header, span.largeType).
  *
- * Every layout and constant is read from the binary's DWARF: struct fields
- * by name (runtime.mspan, runtime.heapArena, runtime.special...), and
- * runtime.heapArenaBytes, runtime.arenaBaseOffsetUintptr, runtime._PageSize,
- * runtime._KindSpecial*, runtime._GC*, runtime.mSpanInUse... Built-in values
- * are used only where a constant is missing from DWARF, and each such
- * fallback is named in heap.c. Layouts from before Go 1.22 (the arena
- * pointer bitmap of GOEXPERIMENT=noallocheaders) are recognised and their
- * pointer maps reported as not decoded. */
+ * Every layout and constant is read from the binary's DWARF, in one place:
+ * the tables of heap_layout.c (struct fields by name, constants with their
+ * fallbacks and why). Layouts from before Go 1.22 (the arena pointer
+ * bitmap of GOEXPERIMENT=noallocheaders) are recognised and their pointer
+ * maps reported as not decoded.
+ *
+ * A typed model: decoders fill the structs below; doc/heap_doc.c spells
+ * them as JSON and render/heap_text.c as text. */
 #ifndef GL_HEAP_H
 #define GL_HEAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "doc/doc.h" /* transitional: the decoder still builds JSON */
+#include "base/le.h"
 #include "target/ctx.h"
 
 /* A field of a runtime struct: offset and size (0 size: absent). */
@@ -27,6 +28,13 @@ struct gl_heap_field {
 	uint64_t off, size;
 };
 
+/* The field f of a structure read into b (0 when the field is absent). */
+static inline uint64_t gl_heap_get(const unsigned char *b, struct gl_heap_field f)
+{
+	return f.size ? gl_get_uint(b + f.off, f.size) : 0;
+}
+
+/* What golayout knows of the runtime's heap layout (heap_layout.c). */
 struct gl_heap {
 	struct gl_ctx *c;
 	uint64_t mheap;                 /* &runtime.mheap_ */
@@ -42,6 +50,7 @@ struct gl_heap {
 		s_markbits, s_sweepgen, s_alloccount, s_spanclass, s_state, s_elemsize, s_limit,
 		s_specials, s_largetype;
 	int64_t st_dead, st_inuse, st_manual;
+	int64_t tiny_class;             /* runtime.tinySizeClass, -1 if unknown */
 
 	/* runtime.special and the kinds that carry data we show */
 	uint64_t sp_size;
@@ -57,22 +66,27 @@ struct gl_heap {
 	} kinds[24];
 	int nkinds;
 
-	/* mark bits */
+	/* mark bits and the GC phase */
 	bool greentea;                  /* runtime.spanInlineMarkBits with marks */
 	uint64_t imb_size, imb_marks_off;
 	uint64_t gcphase_addr;
-	int64_t gc_off;
+	int64_t gc_off, gc_mark, gc_markterm; /* -1: constant unknown */
 
 	/* pointer maps */
 	uint64_t min_header;            /* minSizeForMallocHeader */
 	uint64_t header_size;           /* mallocHeaderSize */
 	uint64_t tiny_size;             /* maxTinySize */
-	struct gl_heap_field t_size, t_ptrbytes, t_tflag, t_kind, t_gcdata;
+	struct gl_heap_field t_size, t_ptrbytes, t_tflag, t_kind, t_gcdata, t_str;
 	uint64_t t_total;               /* sizeof(abi.Type) */
 	uint64_t tflag_mask_on_demand;  /* 0: no such flag in this Go */
 	uint64_t kind_gcprog;           /* 0: no GC programs in this Go */
 	uint64_t types_base;            /* firstmoduledata.types, 0 if unknown */
 };
+
+/* ---- spans ---------------------------------------------------------------- */
+
+/* mspan.state as golayout tells it apart (the runtime's values vary). */
+enum gl_span_state { GL_SPAN_INVALID, GL_SPAN_DEAD, GL_SPAN_INUSE, GL_SPAN_MANUAL };
 
 struct gl_span {
 	uint64_t addr;                  /* the mspan itself */
@@ -80,7 +94,8 @@ struct gl_span {
 	uint64_t alloc_bits, mark_bits, specials, large_type;
 	uint64_t nelems, freeindex, freeindex_scan, alloc_count;
 	uint32_t sweepgen;
-	uint8_t spanclass, state;
+	uint8_t spanclass, state;       /* state: the runtime's value */
+	enum gl_span_state kind;        /* ... and what it means */
 	int size_class;
 	bool noscan;
 };
@@ -104,6 +119,25 @@ struct gl_heap_object {
 	bool inline_mark;               /* Green Tea inline bits consulted */
 };
 
+/* One slot of a span (--span). */
+enum gl_slot_state {
+	GL_SLOT_FREE,
+	GL_SLOT_ALLOCATED,              /* mark state unknown (no cycle running) */
+	GL_SLOT_MARKED,                 /* allocated and marked */
+	GL_SLOT_UNMARKED,               /* allocated, not marked */
+	GL_SLOT_FREE_MARKED,
+};
+
+struct gl_span_slots {
+	uint64_t n;
+	uint8_t *state;                 /* n enum gl_slot_state values */
+	bool mark_known;
+	uint64_t allocated, marked;
+};
+
+/* runtime.gcphase */
+enum gl_gc_phase { GL_GC_UNKNOWN, GL_GC_OFF, GL_GC_MARK, GL_GC_MARKTERM, GL_GC_INVALID };
+
 struct gl_error *gl_heap_init(struct gl_ctx *c, struct gl_heap *h);
 
 /* Arena, span and whether the span covers addr. Errors only when the
@@ -113,34 +147,128 @@ struct gl_error *gl_heap_read_span(struct gl_heap *h, uint64_t mspan, struct gl_
 /* Decode an mspan from h->span_size bytes. */
 void gl_heap_decode_span(const struct gl_heap *h, uint64_t mspan, const unsigned char *b,
 			 struct gl_span *s);
+const char *gl_span_state_name(enum gl_span_state k);
 const char *gl_heap_state_name(const struct gl_heap *h, uint8_t state);
 bool gl_heap_span_in_use(const struct gl_heap *h, const struct gl_span *s);
+/* A span whose numbers are consistent enough to index objects with. */
+bool gl_heap_span_sane(const struct gl_heap *h, const struct gl_span *s);
 
-/* The GC phase (runtime.gcphase) and its name; false when unreadable. */
-bool gl_heap_gc_phase(struct gl_heap *h, int64_t *phase, const char **name);
+/* The GC phase (runtime.gcphase) and its raw value; GL_GC_UNKNOWN when
+ * unreadable. */
+enum gl_gc_phase gl_heap_gc_phase(struct gl_heap *h, int64_t *value);
+const char *gl_gc_phase_name(enum gl_gc_phase p);
 /* Whether a span of this elemsize keeps Green Tea inline mark bits. */
 bool gl_heap_inline_marks(const struct gl_heap *h, uint64_t elemsize);
 
 /* Slot, allocation and mark state of the object holding addr. */
 struct gl_error *gl_heap_object(struct gl_heap *h, const struct gl_span *s, uint64_t addr,
 				struct gl_heap_object *o);
-/* Per-object state of a whole span: alloc[i], and mark[i] when the mark
- * state is known (*mark_known). Arrays of s->nelems entries. */
-struct gl_error *gl_heap_span_bits(struct gl_heap *h, const struct gl_span *s, uint8_t *alloc,
-				   uint8_t *mark, bool *mark_known);
+/* Every slot of an in-use span: allocBits and gcmarkBits each read once. */
+struct gl_error *gl_heap_span_slots(struct gl_heap *h, const struct gl_span *s,
+				    struct gl_span_slots *out);
+void gl_span_slots_deinit(struct gl_span_slots *s);
 const char *gl_heap_mark_name(enum gl_mark m);
 
-/* The specials of the object in slot [lo, hi) of s, as a JSON array of
- * {kind, kind_value, offset, ...}; finalizers and cleanups carry their
- * function's name. *err says why the walk stopped early, if it did. */
-json_t *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo, uint64_t hi,
-			 struct gl_error **err);
+/* ---- specials ------------------------------------------------------------- */
 
-/* Where the GC finds the pointers of the object in slot `slot`, and its
- * pointer map word by word ("H" header, "p" pointer, "." scalar) for the
- * first max_words words, as a JSON object. */
-json_t *gl_heap_pointer_map(struct gl_heap *h, const struct gl_span *s, uint64_t slot,
-			    uint64_t max_words);
+/* The special kinds golayout shows details of; any other kind keeps the
+ * runtime's value and its name from DWARF (GL_SPECIAL_OTHER). */
+enum gl_special_kind {
+	GL_SPECIAL_UNKNOWN,             /* a value DWARF names no constant for */
+	GL_SPECIAL_OTHER,
+	GL_SPECIAL_FINALIZER,
+	GL_SPECIAL_CLEANUP,
+	GL_SPECIAL_WEAK_HANDLE,
+	GL_SPECIAL_PIN_COUNTER,
+};
+
+#define GL_HEAP_NAME 256
+
+struct gl_special {
+	uint64_t addr;                  /* the special record */
+	enum gl_special_kind kind;
+	int64_t value;                  /* the runtime's _KindSpecial* value */
+	char name[32];                  /* "finalizer", "weak_handle"... ("unknown") */
+	uint64_t offset;                /* from the object's slot */
+	/* finalizer and cleanup: the *funcval and its function's name */
+	bool has_funcval;
+	uint64_t funcval;
+	char function[GL_HEAP_NAME];
+	char wrapper[GL_HEAP_NAME];     /* cleanup (Go 1.24-1.25): AddCleanup's closure, "" if none */
+	char arg_type[GL_HEAP_NAME], object_type[GL_HEAP_NAME]; /* finalizer, "" if unknown */
+	bool has_id;                    /* cleanup */
+	uint64_t id;
+	bool has_handle, has_points_to; /* weak handle */
+	uint64_t handle, points_to;
+	bool has_counter;               /* pin counter */
+	uint64_t counter;
+};
+
+struct gl_specials {
+	struct gl_special *v;
+	size_t n, cap;
+};
+
+/* The specials of the object in slot [lo, hi) of s, appended to *out.
+ * Returns why the walk stopped early, if it did (what was read stays). */
+struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo,
+				  uint64_t hi, struct gl_specials *out);
+void gl_specials_deinit(struct gl_specials *l);
+
+/* ---- pointer maps ----------------------------------------------------------- */
+
+/* Where the GC finds an object's pointers. */
+enum gl_ptrmap_source {
+	GL_PTRMAP_NOSCAN,               /* a noscan span: none */
+	GL_PTRMAP_ARENA_BITMAP,         /* pre-Go 1.22 arena bitmap: not decoded */
+	GL_PTRMAP_SPAN_BITS,            /* heap bits at the end of the span */
+	GL_PTRMAP_HEADER,               /* the malloc header's type */
+	GL_PTRMAP_LARGE_TYPE,           /* span.largeType */
+};
+
+/* Why a pointer map was not decoded (besides a read error). */
+enum gl_ptrmap_note {
+	GL_PTRMAP_NOTE_NONE,
+	GL_PTRMAP_NOTE_ARENA_BITMAP,
+	GL_PTRMAP_NOTE_BITMAP_TOO_BIG,  /* a: bitmap bytes */
+	GL_PTRMAP_NOTE_NO_TYPE,
+	GL_PTRMAP_NOTE_GCPROG,
+	GL_PTRMAP_NOTE_MASK_NOT_BUILT,
+	GL_PTRMAP_NOTE_IMPLAUSIBLE,     /* a: size, b: ptrbytes */
+	GL_PTRMAP_NOTE_MASK_TOO_BIG,    /* a: mask bytes */
+};
+
+struct gl_ptrmap {
+	enum gl_ptrmap_source source;
+	uint64_t words;                 /* elemsize / ptr size */
+	bool decoded;
+	uint64_t shown, counted, pointers; /* when decoded */
+	unsigned char *bits;            /* shown bits, word i a pointer (LSB first) */
+	bool header_word;               /* word 0 is the malloc header */
+	uint64_t bitmap;                /* SPAN_BITS: the heap bits' address */
+	uint64_t header;                /* HEADER: the header's address */
+	bool has_type;                  /* HEADER, LARGE_TYPE: a type descriptor */
+	uint64_t type_descriptor;
+	char type[GL_HEAP_NAME];        /* "" if unknown */
+	bool has_type_size;
+	uint64_t type_size, type_ptrbytes;
+	enum gl_ptrmap_note note;
+	uint64_t note_a, note_b;
+	struct gl_error *err;           /* not decoded because a read failed */
+};
+
+/* The pointer map of the object in slot `slot`, word by word for the
+ * first max_words words. */
+struct gl_error *gl_heap_pointer_map(struct gl_heap *h, const struct gl_span *s, uint64_t slot,
+				     uint64_t max_words, struct gl_ptrmap *pm);
+void gl_ptrmap_deinit(struct gl_ptrmap *pm);
+static inline bool gl_ptrmap_is_pointer(const struct gl_ptrmap *pm, uint64_t i)
+{
+	return pm->bits && i < pm->shown && (pm->bits[i / 8] >> (i % 8) & 1);
+}
+const char *gl_ptrmap_source_name(enum gl_ptrmap_source s);
+
+/* ---- names ------------------------------------------------------------------- */
 
 /* Name of the function a *funcval points to ("" if unknown). */
 void gl_heap_funcval_name(struct gl_heap *h, uint64_t funcval, char *buf, size_t len);
