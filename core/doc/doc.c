@@ -16,6 +16,11 @@ void gl_json_set_addr(json_t *o, const char *key, uint64_t addr)
 	json_object_set_new(o, key, gl_json_addr(addr));
 }
 
+void gl_json_set_uint(json_t *o, const char *key, uint64_t v)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)v));
+}
+
 json_t *gl_doc_new(struct gl_ctx *c, const char *kind, const char *type, bool has_addr,
 		   uint64_t addr)
 {

@@ -16,6 +16,8 @@ json_t *gl_doc_new(struct gl_ctx *c, const char *kind, const char *type, bool ha
 /* "0x..." text of an address, as every document spells addresses. */
 json_t *gl_json_addr(uint64_t addr);
 void gl_json_set_addr(json_t *o, const char *key, uint64_t addr);
+/* o[key] = v, a count or size (as json_int_t, the schema's integers). */
+void gl_json_set_uint(json_t *o, const char *key, uint64_t v);
 /* A JSON string from arbitrary bytes: invalid UTF-8 becomes U+FFFD, as
  * Go's encoding/json does. Never NULL unless out of memory. */
 json_t *gl_json_text(const char *s);

@@ -1,5 +1,8 @@
 /* `golayout gc` as a document: the keys and their order are those of the
  * golayout/1 schema (jansson keeps insertion order). */
+#include <stddef.h>
+#include <string.h>
+
 #include "doc/doc.h"
 #include "doc/gc_doc.h"
 
@@ -38,24 +41,31 @@ static json_t *num(struct gl_gc_num n)
 	return n.ok ? json_integer((json_int_t)n.v) : json_null();
 }
 
-static void set_u(json_t *o, const char *key, uint64_t v)
-{
-	json_object_set_new(o, key, json_integer((json_int_t)v));
-}
+/* The span counts' keys, in the schema's order. */
+static const struct {
+	const char *key;
+	size_t at;
+} SPAN_KEYS[] = {
+	{"allspans", offsetof(struct gl_gc_spans, allspans)},
+	{"in_use", offsetof(struct gl_gc_spans, in_use)},
+	{"manual", offsetof(struct gl_gc_spans, manual)},
+	{"dead", offsetof(struct gl_gc_spans, dead)},
+	{"in_use_bytes", offsetof(struct gl_gc_spans, in_use_bytes)},
+	{"manual_bytes", offsetof(struct gl_gc_spans, manual_bytes)},
+	{"objects", offsetof(struct gl_gc_spans, objects)},
+	{"object_bytes", offsetof(struct gl_gc_spans, object_bytes)},
+	{"unreadable", offsetof(struct gl_gc_spans, unreadable)},
+	{"inconsistent", offsetof(struct gl_gc_spans, inconsistent)},
+};
 
 static json_t *spans_json(const struct gl_gc_spans *s)
 {
 	json_t *o = json_object();
-	set_u(o, "allspans", s->allspans);
-	set_u(o, "in_use", s->in_use);
-	set_u(o, "manual", s->manual);
-	set_u(o, "dead", s->dead);
-	set_u(o, "in_use_bytes", s->in_use_bytes);
-	set_u(o, "manual_bytes", s->manual_bytes);
-	set_u(o, "objects", s->objects);
-	set_u(o, "object_bytes", s->object_bytes);
-	set_u(o, "unreadable", s->unreadable);
-	set_u(o, "inconsistent", s->inconsistent);
+	for (size_t i = 0; i < sizeof(SPAN_KEYS) / sizeof(SPAN_KEYS[0]); i++) {
+		uint64_t v;
+		memcpy(&v, (const char *)s + SPAN_KEYS[i].at, sizeof(v));
+		gl_json_set_uint(o, SPAN_KEYS[i].key, v);
+	}
 	return o;
 }
 
@@ -67,12 +77,12 @@ static json_t *classes_json(const struct gl_gc_state *st)
 		json_t *o = json_object();
 		json_object_set_new(o, "size_class", json_integer(r->size_class));
 		json_object_set_new(o, "size", r->size_class ? json_integer((json_int_t)r->size) : json_null());
-		set_u(o, "spans", r->spans);
-		set_u(o, "pages", r->pages);
-		set_u(o, "objects", r->objects);
-		set_u(o, "slots", r->slots);
-		set_u(o, "bytes_used", r->bytes_used);
-		set_u(o, "bytes_spans", r->bytes_spans);
+		gl_json_set_uint(o, "spans", r->spans);
+		gl_json_set_uint(o, "pages", r->pages);
+		gl_json_set_uint(o, "objects", r->objects);
+		gl_json_set_uint(o, "slots", r->slots);
+		gl_json_set_uint(o, "bytes_used", r->bytes_used);
+		gl_json_set_uint(o, "bytes_spans", r->bytes_spans);
 		json_object_set_new(o, "fragmentation", json_real(gl_gc_class_fragmentation(r)));
 		json_array_append_new(arr, o);
 	}
@@ -82,14 +92,14 @@ static json_t *classes_json(const struct gl_gc_state *st)
 static json_t *heat_json(const struct gl_gc_state *st)
 {
 	json_t *o = json_object(), *rows = json_array();
-	set_u(o, "cell_bytes", st->cell_bytes);
-	set_u(o, "arena_bytes", st->arena_bytes);
+	gl_json_set_uint(o, "cell_bytes", st->cell_bytes);
+	gl_json_set_uint(o, "arena_bytes", st->arena_bytes);
 	json_object_set_new(o, "legend", json_string(gl_gc_heat_legend));
 	for (size_t r = 0; r < st->narenas; r++) {
 		char line[GL_GC_CELLS + 1];
 		gl_gc_heat_cells(&st->arenas[r], line);
 		json_t *a = json_object();
-		set_u(a, "index", st->arenas[r].index);
+		gl_json_set_uint(a, "index", st->arenas[r].index);
 		gl_json_set_addr(a, "base", st->arenas[r].base);
 		json_object_set_new(a, "cells", json_string(line));
 		json_array_append_new(rows, a);
@@ -106,7 +116,7 @@ static void goal_json(json_t *d, const struct gl_gc_state *st)
 		json_object_set_new(d, "heap_goal_rule", json_string("GOGC off: no GOGC goal"));
 		break;
 	case GL_GOAL_GOGC:
-		set_u(d, "heap_goal", st->heap_goal);
+		gl_json_set_uint(d, "heap_goal", st->heap_goal);
 		json_object_set_new(d, "triggered", num(st->triggered));
 		json_object_set_new(d, "heap_goal_rule",
 				    json_string("GOGC goal (gcPercentHeapGoal), at least sweepDistMinTrigger and "

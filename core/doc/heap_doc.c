@@ -75,18 +75,13 @@ const char *gl_span_slots_legend(const struct gl_span_slots *s)
 			     : "a allocated (mark unknown), . free";
 }
 
-static void set_int(json_t *o, const char *key, uint64_t v)
-{
-	json_object_set_new(o, key, json_integer((json_int_t)v));
-}
-
 static json_t *arena_json(const struct gl_heap_loc *loc)
 {
 	json_t *ar = json_object();
-	set_int(ar, "index", loc->arena_index);
+	gl_json_set_uint(ar, "index", loc->arena_index);
 	gl_json_set_addr(ar, "base", loc->arena_base);
 	gl_json_set_addr(ar, "heap_arena", loc->heap_arena);
-	set_int(ar, "page", loc->page);
+	gl_json_set_uint(ar, "page", loc->page);
 	return ar;
 }
 
@@ -98,16 +93,16 @@ static json_t *span_json(const struct gl_heap_view *v)
 	gl_json_set_addr(o, "base", s->base);
 	gl_json_set_addr(o, "end", v->span_end);
 	gl_json_set_addr(o, "limit", s->limit);
-	set_int(o, "npages", s->npages);
+	gl_json_set_uint(o, "npages", s->npages);
 	json_object_set_new(o, "spanclass", json_integer(s->spanclass));
 	json_object_set_new(o, "size_class", json_integer(s->size_class));
 	json_object_set_new(o, "noscan", json_boolean(s->noscan));
 	json_object_set_new(o, "large", json_boolean(s->size_class == 0));
-	set_int(o, "elemsize", s->elemsize);
-	set_int(o, "nelems", s->nelems);
-	set_int(o, "alloc_count", s->alloc_count);
-	set_int(o, "freeindex", s->freeindex);
-	set_int(o, "free_index_for_scan", s->freeindex_scan);
+	gl_json_set_uint(o, "elemsize", s->elemsize);
+	gl_json_set_uint(o, "nelems", s->nelems);
+	gl_json_set_uint(o, "alloc_count", s->alloc_count);
+	gl_json_set_uint(o, "freeindex", s->freeindex);
+	gl_json_set_uint(o, "free_index_for_scan", s->freeindex_scan);
 	json_object_set_new(o, "state", json_string(gl_span_state_name(s->kind)));
 	json_object_set_new(o, "sweepgen", json_integer(s->sweepgen));
 	if (v->sweep != GL_SWEEP_NONE)
@@ -123,10 +118,10 @@ static json_t *span_json(const struct gl_heap_view *v)
 static json_t *object_json(const struct gl_heap_view *v)
 {
 	json_t *ob = json_object();
-	set_int(ob, "index", v->obj.index);
+	gl_json_set_uint(ob, "index", v->obj.index);
 	gl_json_set_addr(ob, "base", v->obj.base);
 	gl_json_set_addr(ob, "end", v->obj_end);
-	set_int(ob, "offset", v->obj.offset);
+	gl_json_set_uint(ob, "offset", v->obj.offset);
 	json_object_set_new(ob, "header", json_boolean(v->header));
 	gl_json_set_addr(ob, "data", v->data);
 	return ob;
@@ -135,7 +130,7 @@ static json_t *object_json(const struct gl_heap_view *v)
 static json_t *ptrmap_json(const struct gl_ptrmap *pm)
 {
 	json_t *o = json_object();
-	set_int(o, "words", pm->words);
+	gl_json_set_uint(o, "words", pm->words);
 	if (pm->source == GL_PTRMAP_SPAN_BITS)
 		gl_json_set_addr(o, "bitmap", pm->bitmap);
 	if (pm->source == GL_PTRMAP_HEADER)
@@ -145,17 +140,17 @@ static json_t *ptrmap_json(const struct gl_ptrmap *pm)
 		if (pm->type[0])
 			json_object_set_new(o, "type", gl_json_text(pm->type));
 		if (pm->has_type_size) {
-			set_int(o, "type_size", pm->type_size);
-			set_int(o, "type_ptrbytes", pm->type_ptrbytes);
+			gl_json_set_uint(o, "type_size", pm->type_size);
+			gl_json_set_uint(o, "type_ptrbytes", pm->type_ptrbytes);
 		}
 	}
 	json_object_set_new(o, "source", json_string(gl_ptrmap_source_name(pm->source)));
 	char *map = gl_ptrmap_cells(pm);
 	if (map) {
 		json_object_set_new(o, "map", json_string(map));
-		set_int(o, "shown", pm->shown);
-		set_int(o, "pointers", pm->pointers);
-		set_int(o, "counted_words", pm->counted);
+		gl_json_set_uint(o, "shown", pm->shown);
+		gl_json_set_uint(o, "pointers", pm->pointers);
+		gl_json_set_uint(o, "counted_words", pm->counted);
 		free(map);
 		return o;
 	}
@@ -174,7 +169,7 @@ static json_t *special_json(const struct gl_special *x)
 	json_t *o = json_object();
 	json_object_set_new(o, "kind", json_string(x->name));
 	json_object_set_new(o, "kind_value", json_integer((json_int_t)x->value));
-	set_int(o, "offset", x->offset);
+	gl_json_set_uint(o, "offset", x->offset);
 	gl_json_set_addr(o, "special", x->addr);
 	if (x->has_funcval) {
 		gl_json_set_addr(o, "funcval", x->funcval);
@@ -187,13 +182,13 @@ static json_t *special_json(const struct gl_special *x)
 	if (x->object_type[0])
 		json_object_set_new(o, "object_type", gl_json_text(x->object_type));
 	if (x->has_id)
-		set_int(o, "id", x->id);
+		gl_json_set_uint(o, "id", x->id);
 	if (x->has_handle)
 		gl_json_set_addr(o, "handle", x->handle);
 	if (x->has_points_to)
 		gl_json_set_addr(o, "points_to", x->points_to);
 	if (x->has_counter)
-		set_int(o, "counter", x->counter);
+		gl_json_set_uint(o, "counter", x->counter);
 	return o;
 }
 
@@ -203,7 +198,7 @@ static json_t *slots_json(const struct gl_span_slots *s)
 	char *cells = gl_span_slot_cells(s);
 	json_object_set_new(o, "cells", json_string(cells ? cells : ""));
 	free(cells);
-	set_int(o, "allocated", s->allocated);
+	gl_json_set_uint(o, "allocated", s->allocated);
 	json_object_set_new(o, "marked", s->mark_known ? json_integer((json_int_t)s->marked) : json_null());
 	json_object_set_new(o, "legend", json_string(gl_span_slots_legend(s)));
 	return o;

@@ -15,11 +15,6 @@
 #define MAX_ARENAS (1u << 16)
 #define MAX_SEGMENTS (1ull << 26)   /* heat map work bound */
 
-struct class_row {
-	uint64_t spans, pages, objects, slots, used, bytes, elemsize;
-	bool any;
-};
-
 struct cell {
 	uint64_t inuse, manual;
 	double used;
@@ -31,7 +26,7 @@ struct gc_walk {
 	size_t narenas;
 	struct cell *cells;
 	uint64_t segments;
-	struct class_row rows[GL_MAX_SIZE_CLASSES];
+	struct gl_gc_class rows[GL_MAX_SIZE_CLASSES]; /* size: the spans' elemsize */
 	struct gl_gc_spans sum;
 	uint64_t insane, other;
 };
@@ -116,16 +111,16 @@ static void account(struct gc_walk *w, const struct gl_span *s)
 	w->sum.in_use_bytes += bytes;
 	w->sum.objects += s->alloc_count;
 	w->sum.object_bytes += s->alloc_count * s->elemsize;
-	struct class_row *r = &w->rows[s->size_class];
-	r->any = true;
+	struct gl_gc_class *r = &w->rows[s->size_class];
+	r->size_class = s->size_class;
 	r->spans++;
 	r->pages += s->npages;
 	r->objects += s->alloc_count;
 	r->slots += s->nelems;
-	r->used += s->alloc_count * s->elemsize;
-	r->bytes += bytes;
+	r->bytes_used += s->alloc_count * s->elemsize;
+	r->bytes_spans += bytes;
 	if (s->size_class)
-		r->elemsize = s->elemsize;
+		r->size = s->elemsize;
 	heat(w, s, false);
 }
 
@@ -277,18 +272,12 @@ static void class_rows(struct gc_walk *w, struct gl_gc_state *st)
 	gl_error_destroy(err);
 	for (int i = 1; i <= GL_MAX_SIZE_CLASSES; i++) {
 		int k = i % GL_MAX_SIZE_CLASSES;
-		const struct class_row *r = &w->rows[k];
-		if (!r->any)
+		if (!w->rows[k].spans)
 			continue;
 		struct gl_gc_class *o = &st->classes[st->nclasses++];
-		o->size_class = k;
-		o->size = k == 0 ? 0 : have_sc && k < sc.n ? sc.size[k] : r->elemsize;
-		o->spans = r->spans;
-		o->pages = r->pages;
-		o->objects = r->objects;
-		o->slots = r->slots;
-		o->bytes_used = r->used;
-		o->bytes_spans = r->bytes;
+		*o = w->rows[k];
+		if (k && have_sc && k < sc.n)
+			o->size = sc.size[k]; /* the class's size, as the runtime's table says */
 	}
 }
 

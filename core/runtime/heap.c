@@ -2,6 +2,7 @@
  * heap.h. Every loop is bounded by a size checked here; every read goes
  * through the page cache in one piece per structure (a span's bitmap in
  * one read). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,20 +26,31 @@ static enum gl_span_state span_kind(const struct gl_heap *h, uint8_t state)
 void gl_heap_decode_span(const struct gl_heap *h, uint64_t mspan, const unsigned char *b,
 			 struct gl_span *s)
 {
+	/* the mspan fields kept whole: where in struct gl_heap, where in gl_span */
+	static const struct {
+		size_t field, at;
+	} words[] = {
+		{offsetof(struct gl_heap, s_start), offsetof(struct gl_span, base)},
+		{offsetof(struct gl_heap, s_npages), offsetof(struct gl_span, npages)},
+		{offsetof(struct gl_heap, s_limit), offsetof(struct gl_span, limit)},
+		{offsetof(struct gl_heap, s_elemsize), offsetof(struct gl_span, elemsize)},
+		{offsetof(struct gl_heap, s_allocbits), offsetof(struct gl_span, alloc_bits)},
+		{offsetof(struct gl_heap, s_markbits), offsetof(struct gl_span, mark_bits)},
+		{offsetof(struct gl_heap, s_specials), offsetof(struct gl_span, specials)},
+		{offsetof(struct gl_heap, s_largetype), offsetof(struct gl_span, large_type)},
+		{offsetof(struct gl_heap, s_nelems), offsetof(struct gl_span, nelems)},
+		{offsetof(struct gl_heap, s_freeindex), offsetof(struct gl_span, freeindex)},
+		{offsetof(struct gl_heap, s_fifs), offsetof(struct gl_span, freeindex_scan)},
+		{offsetof(struct gl_heap, s_alloccount), offsetof(struct gl_span, alloc_count)},
+	};
 	memset(s, 0, sizeof(*s));
 	s->addr = mspan;
-	s->base = gl_heap_get(b, h->s_start);
-	s->npages = gl_heap_get(b, h->s_npages);
-	s->limit = gl_heap_get(b, h->s_limit);
-	s->elemsize = gl_heap_get(b, h->s_elemsize);
-	s->alloc_bits = gl_heap_get(b, h->s_allocbits);
-	s->mark_bits = gl_heap_get(b, h->s_markbits);
-	s->specials = gl_heap_get(b, h->s_specials);
-	s->large_type = gl_heap_get(b, h->s_largetype);
-	s->nelems = gl_heap_get(b, h->s_nelems);
-	s->freeindex = gl_heap_get(b, h->s_freeindex);
-	s->freeindex_scan = gl_heap_get(b, h->s_fifs);
-	s->alloc_count = gl_heap_get(b, h->s_alloccount);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		struct gl_heap_field f;
+		memcpy(&f, (const char *)h + words[i].field, sizeof(f));
+		uint64_t v = gl_heap_get(b, f);
+		memcpy((char *)s + words[i].at, &v, sizeof(v));
+	}
 	s->sweepgen = (uint32_t)gl_heap_get(b, h->s_sweepgen);
 	s->spanclass = (uint8_t)gl_heap_get(b, h->s_spanclass);
 	s->state = (uint8_t)gl_heap_get(b, h->s_state);

@@ -38,10 +38,11 @@ void gl_heap_type_name(struct gl_heap *h, uint64_t tp, char *buf, size_t len)
 	/* The descriptor's own name: Str is a nameOff from the types base;
 	 * the name is a flags byte, a varint length and the bytes. */
 	unsigned char b[256], hdr[8];
-	struct gl_error *err;
-	if (!h->t_str.size || (err = gl_mem_read(h->c->mem, tp, b, h->t_total))) {
-		if (h->t_str.size)
-			gl_error_destroy(err);
+	if (!h->t_str.size)
+		return;
+	struct gl_error *err = gl_mem_read(h->c->mem, tp, b, h->t_total);
+	if (err) {
+		gl_error_destroy(err);
 		return;
 	}
 	int32_t off = (int32_t)gl_get_uint(b + h->t_str.off, 4);
