@@ -39,6 +39,7 @@
 #include "target/dwarfinfo.h"
 #include "fake_target.h"
 #include "runtime/goroutines.h"
+#include "runtime/unwind.h"
 #include "target/target.h"
 
 #define TIME_LIMIT_MS 20000 /* the hard limit per command: sanitizer builds are slow */

@@ -1,0 +1,64 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "render/goroutines_text.h"
+#include "render/render.h"
+
+/* The "where" column: the first frame outside the runtime (else the
+ * innermost function), its file:line and the wait reason. */
+static void where_text(struct strbuf *w, const struct gl_goroutine_row *r)
+{
+	const struct gl_where *wh = &r->where;
+	sb_addf(w, "%s", wh->user_func ? wh->user_func : wh->func ? wh->func : "?");
+	if (wh->file) {
+		const char *base = strrchr(wh->file, '/');
+		sb_addf(w, " %s:%lld", base ? base + 1 : wh->file, (long long)wh->line);
+	}
+	if (r->g.wait_reason[0])
+		sb_addf(w, " [%s]", r->g.wait_reason);
+}
+
+static void row_text(struct gl_ctx *c, const struct gl_goroutine_row *r)
+{
+	struct strbuf *o = &c->out;
+	const struct gl_goroutine *g = &r->g;
+	uint64_t used = 0, size = 0;
+	if (!gl_goroutine_row_used(r, &used))
+		used = 0;
+	if (!gl_goroutine_row_size(r, &size))
+		size = 0;
+	char lo[32];
+	snprintf(lo, sizeof(lo), "0x%llx", (unsigned long long)g->stack_lo);
+	sb_addf(o, "%s %5lld  %-9s  %-15s  %5lld/%-6lld ", r->current ? "*" : " ", (long long)g->goid,
+		g->status_name, lo, (long long)used, (long long)size);
+	if (g->thread)
+		sb_addf(o, "%7lld  ", (long long)g->thread);
+	else
+		sb_add(o, "      -  ");
+	struct strbuf w;
+	sb_init(&w);
+	where_text(&w, r);
+	/* the "where" column takes what is left of 100 columns */
+	size_t col = 0;
+	for (size_t k = o->len; k > 0 && o->s[k - 1] != '\n'; k--)
+		col++;
+	gl_clip(o, w.s ? w.s : "", col < 99 ? 99 - col : 10);
+	sb_deinit(&w);
+	sb_addc(o, '\n');
+}
+
+void gl_goroutines_text(struct gl_ctx *c, const struct gl_goroutine_list *l)
+{
+	struct strbuf *o = &c->out;
+	sb_addf(o, "%s%llu goroutines%s  [%s]:", gl_c(c, "bold"), (unsigned long long)l->total,
+		gl_c(c, "reset"), c->t ? c->t->go_version : "(null)");
+	for (size_t i = 0; i < l->ncounts; i++)
+		sb_addf(o, " %s %llu", l->counts[i].status, (unsigned long long)l->counts[i].n);
+	sb_addf(o, "\n%s  goid  status     stack.lo         used/size     thread  where%s\n",
+		gl_c(c, "dim"), gl_c(c, "reset"));
+	for (size_t i = 0; i < l->shown; i++)
+		row_text(c, &l->rows[i]);
+	if (l->shown < l->matched)
+		sb_addf(o, "%llu of %llu shown (--limit N, --all)\n", (unsigned long long)l->shown,
+			(unsigned long long)l->matched);
+}
