@@ -67,8 +67,8 @@ static struct gl_error *list(struct gl_ctx *c, struct gl_goroutine_list *l)
 		if (!status_shown(&c->opts, &r.g))
 			continue;
 		r.current = have_sel && gl_goroutine_holds(&r.g, sel_sp);
-		r.sp = r.current ? sel_sp : r.g.sp;
 		gl_goroutine_where(c, &r.g, r.current, &r.where);
+		r.sp = r.where.sp ? r.where.sp : r.current ? sel_sp : r.g.sp;
 		if (!func_shown(&c->opts, &r.where))
 			continue;
 		l->matched++;
@@ -108,7 +108,9 @@ const struct gl_command gl_cmd_goroutines = {
 		"from the binary, so new statuses of new Go versions show by name), stack\n"
 		"lo..hi, bytes in use from the saved (or live) SP, the function it is in and\n"
 		"the first frame outside the runtime, and the OS thread of its M.\n"
-		"* marks the goroutine of the selected frame. Dead goroutines are omitted\n"
+		"* marks the goroutine of the selected frame; where it is shows its innermost\n"
+		"frame, and a line of its own shows the selected frame when that is another\n"
+		"(\"selected_frame\" in JSON). Dead goroutines are omitted\n"
 		"unless --dead or --status dead. Works in core files.",
 	.opts = GL_OPT_LIMIT | GL_OPT_GFILTER,
 	.min_args = 0,

@@ -21,9 +21,9 @@ static struct gl_error *unwind_without_dwarf(struct gl_ctx *c, struct gl_stack *
 	struct gl_error *err = gl_frame_selected(c, &sel);
 	if (err)
 		return err;
-	s->from_selected = true;
-	/* no g, so no stack bounds: allow the frames up to 1 GiB above SP */
-	return gl_unwind(c, sel.pc, sel.sp, (int)sel.level, sel.sp, sel.sp + (1ull << 30), &s->frames, &s->n);
+	/* no g, so no stack bounds: allow the frames up to 1 GiB above the
+	 * selected SP (the innermost frame is below it) */
+	return gl_unwind_selected(c, &sel, 0, sel.sp + (1ull << 30), &s->frames, &s->n, &s->from);
 }
 
 /* The goroutine GOID (a live one), or the one the selected frame is on. */
@@ -76,7 +76,7 @@ static struct gl_error *unwind(struct gl_ctx *c, struct gl_stack *s)
 		return err;
 	s->has_g = true;
 	s->escape_file = gl_escapes_path(*c->escapes);
-	if ((err = gl_goroutine_unwind(c, &s->g, current, &s->frames, &s->n, &s->from_selected)))
+	if ((err = gl_goroutine_unwind(c, &s->g, current, &s->frames, &s->n, &s->from)))
 		return err;
 	gl_stack_vars_read(c, s->frames, s->n, *c->escapes, &s->vars);
 	return NULL;
@@ -101,10 +101,12 @@ const struct gl_command gl_cmd_stack = {
 	.summary = "Lay out a goroutine's stack: frames, their extents, slots and locals.",
 	.help = "Usage: golayout stack [GOID] [--escape FILE] [--json]\n"
 		"\n"
-		"Default: the goroutine of the selected frame, from that frame up. With a GOID\n"
-		"(see golayout goroutines): that goroutine, unwound from its saved scheduling\n"
-		"state with golayout's own unwinder over the Go pclntab, so parked goroutines\n"
-		"and core files work the same. For each frame: function, file:line, SP..CFA,\n"
+		"Default: the goroutine of the selected frame, its whole stack (from the\n"
+		"innermost frame even when an outer one is selected), the selected frame\n"
+		"marked * (\"selected\": true in JSON). With a GOID (see golayout goroutines):\n"
+		"that goroutine, unwound from its saved scheduling state with golayout's own\n"
+		"unwinder over the Go pclntab, so parked goroutines and core files work the\n"
+		"same. For each frame: function, file:line, SP..CFA,\n"
 		"frame size, the return-address and saved-frame-pointer slots, and the\n"
 		"arguments and locals DWARF places in it, with offsets and %v values.\n"
 		"--escape FILE  annotate locals with the compiler's escape analysis, from the\n"

@@ -57,6 +57,17 @@ static json_t *row_json(const struct gl_goroutine_row *r)
 	if (g->thread)
 		json_object_set_new(o, "thread", json_integer((json_int_t)g->thread));
 	json_object_set_new(o, "current", json_boolean(r->current));
+	if (w->has_selected) {
+		/* where the debugger is on this goroutine, apart from where it is */
+		json_t *sel = json_object();
+		json_object_set_new(sel, "index", json_integer((json_int_t)w->selected_index));
+		json_object_set_new(sel, "func", gl_json_text(w->selected_func));
+		if (w->selected_file) {
+			json_object_set_new(sel, "file", gl_json_text(w->selected_file));
+			json_object_set_new(sel, "line", json_integer(w->selected_line));
+		}
+		json_object_set_new(o, "selected_frame", sel);
+	}
 	return o;
 }
 

@@ -12,7 +12,7 @@ struct gl_goroutine_row {
 	struct gl_goroutine g;
 	struct gl_where where;
 	bool current;            /* the selected frame is on its stack */
-	uint64_t sp;             /* the selected frame's SP when current, else g.sp */
+	uint64_t sp;             /* the innermost frame's SP (the live one when current) */
 };
 
 struct gl_goroutine_count {

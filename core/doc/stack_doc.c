@@ -36,7 +36,12 @@ bool gl_uframe_note(const struct gl_uframe *u, char *buf, size_t len)
 
 const char *gl_stack_unwound_from(const struct gl_stack *s)
 {
-	return s->from_selected ? "selected frame" : "saved scheduling state (g.sched)";
+	switch (s->from) {
+	case GL_FROM_SELECTED: return "selected frame";
+	case GL_FROM_INNERMOST: return "innermost frame";
+	case GL_FROM_SCHED: break;
+	}
+	return "saved scheduling state (g.sched)";
 }
 
 uint64_t gl_stack_unused_to(const struct gl_stack *s)
@@ -101,6 +106,8 @@ static json_t *frame_json(struct gl_ctx *c, const struct gl_stack *s, size_t i)
 	gl_json_set_addr(o, "sp", u->sp);
 	if (u->inlined)
 		json_object_set_new(o, "inlined", json_true());
+	if (u->selected)
+		json_object_set_new(o, "selected", json_true());
 	if (u->size >= 0 && !u->inlined) {
 		gl_json_set_addr(o, "cfa", u->cfa);
 		json_object_set_new(o, "size", json_integer(u->size));

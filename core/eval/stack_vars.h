@@ -41,7 +41,7 @@ void gl_stack_vars_free(struct gl_frame_vars *vars, size_t n);
 struct gl_stack {
 	bool has_g;                 /* false without DWARF: frames of the pclntab only */
 	struct gl_goroutine g;
-	bool from_selected;         /* unwound from the selected frame, else g.sched */
+	enum gl_unwound_from from;
 	const char *escape_file;    /* the loaded escape analysis, NULL if none */
 	struct gl_uframe *frames;
 	size_t n;

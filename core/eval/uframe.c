@@ -21,21 +21,58 @@ bool gl_selected_sp(struct gl_ctx *c, uint64_t *sp)
 	return c->be->read_register && c->be->read_register(c->be->ctx, "rsp", sp) == GL_BACKEND_OK;
 }
 
-struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine *g, bool current,
-				     struct gl_uframe **frames, size_t *n, bool *from_selected)
+/* The innermost frame's PC and SP, when the debugger tells them. */
+static bool innermost(struct gl_ctx *c, uint64_t *pc, uint64_t *sp)
 {
-	uint64_t pc = g->pc, sp = g->sp;
-	int live = -1;
-	struct gl_frame sel;
-	struct gl_error *err = NULL;
-	if (current && !(err = gl_frame_selected(c, &sel))) {
-		pc = sel.pc;
-		sp = sel.sp;
-		live = (int)sel.level;
+	const struct gl_backend *be = c->be;
+	return be->version >= 2 && be->innermost_register &&
+	       be->innermost_register(be->ctx, "rip", pc) == GL_BACKEND_OK &&
+	       be->innermost_register(be->ctx, "rsp", sp) == GL_BACKEND_OK;
+}
+
+/* Mark the physical frame the debugger selected (same SP, same return
+ * address): its registers are the ones the backend reads. */
+static bool mark_selected(struct gl_uframe *fr, size_t n, const struct gl_frame *sel)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!fr[i].inlined && fr[i].sp == sel->sp && fr[i].pc == sel->pc) {
+			fr[i].selected = fr[i].live = true;
+			fr[i].level = sel->level;
+			return true;
+		}
+	return false;
+}
+
+struct gl_error *gl_unwind_selected(struct gl_ctx *c, const struct gl_frame *sel, uint64_t lo,
+				    uint64_t hi, struct gl_uframe **frames, size_t *n,
+				    enum gl_unwound_from *from)
+{
+	/* An outer frame is selected: unwind from the innermost one, so the
+	 * whole stack shows, when that reaches the selected frame. */
+	uint64_t pc0, sp0;
+	if (sel->level > 0 && innermost(c, &pc0, &sp0) && sp0 >= lo && sp0 < hi) {
+		struct gl_error *err = gl_unwind(c, pc0, sp0, -1, lo, hi, frames, n);
+		if (!err && mark_selected(*frames, *n, sel)) {
+			*from = GL_FROM_INNERMOST;
+			return NULL;
+		}
+		gl_error_destroy(err);
+		free(*frames);
 	}
+	*from = GL_FROM_SELECTED;
+	return gl_unwind(c, sel->pc, sel->sp, (int)sel->level, lo, hi, frames, n);
+}
+
+struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine *g, bool current,
+				     struct gl_uframe **frames, size_t *n, enum gl_unwound_from *from)
+{
+	struct gl_frame sel;
+	struct gl_error *err = current ? gl_frame_selected(c, &sel) : NULL;
+	if (current && !err)
+		return gl_unwind_selected(c, &sel, g->stack_lo, g->stack_hi, frames, n, from);
 	gl_error_destroy(err);
-	*from_selected = live >= 0;
-	return gl_unwind(c, pc, sp, live, g->stack_lo, g->stack_hi, frames, n);
+	*from = GL_FROM_SCHED;
+	return gl_unwind(c, g->pc, g->sp, -1, g->stack_lo, g->stack_hi, frames, n);
 }
 
 /* Frames looked at for the first one outside the runtime. */
@@ -47,21 +84,33 @@ void gl_goroutine_where(struct gl_ctx *c, const struct gl_goroutine *g, bool cur
 	memset(w, 0, sizeof(*w));
 	struct gl_uframe *fr;
 	size_t n;
-	bool from_selected;
-	struct gl_error *err = gl_goroutine_unwind(c, g, current, &fr, &n, &from_selected);
+	enum gl_unwound_from from;
+	struct gl_error *err = gl_goroutine_unwind(c, g, current, &fr, &n, &from);
 	if (err) {
 		gl_error_destroy(err);
 		return;
 	}
+	if (n) {
+		w->func = fr[0].func;
+		w->sp = fr[0].sp;
+	}
 	for (size_t i = 0; i < n && i < WHERE_FRAMES; i++) {
-		if (i == 0)
-			w->func = fr[i].func;
 		if (strncmp(fr[i].func, "runtime.", 8) && strcmp(fr[i].func, "?")) {
 			w->user_func = fr[i].func;
 			w->file = fr[i].file;
 			w->line = fr[i].line;
+			w->user_index = i;
 			break;
 		}
+	}
+	for (size_t i = 0; i < n && !w->has_selected; i++) {
+		if (!fr[i].selected)
+			continue;
+		w->has_selected = true;
+		w->selected_index = i;
+		w->selected_func = fr[i].func;
+		w->selected_file = fr[i].file;
+		w->selected_line = fr[i].line;
 	}
 	free(fr);
 }

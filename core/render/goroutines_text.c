@@ -6,14 +6,19 @@
 
 /* The "where" column: the first frame outside the runtime (else the
  * innermost function), its file:line and the wait reason. */
+static void func_line(struct strbuf *w, const char *func, const char *file, int64_t line)
+{
+	sb_addf(w, "%s", func ? func : "?");
+	if (file) {
+		const char *base = strrchr(file, '/');
+		sb_addf(w, " %s:%lld", base ? base + 1 : file, (long long)line);
+	}
+}
+
 static void where_text(struct strbuf *w, const struct gl_goroutine_row *r)
 {
 	const struct gl_where *wh = &r->where;
-	sb_addf(w, "%s", wh->user_func ? wh->user_func : wh->func ? wh->func : "?");
-	if (wh->file) {
-		const char *base = strrchr(wh->file, '/');
-		sb_addf(w, " %s:%lld", base ? base + 1 : wh->file, (long long)wh->line);
-	}
+	func_line(w, wh->user_func ? wh->user_func : wh->func, wh->file, wh->line);
 	if (r->g.wait_reason[0])
 		sb_addf(w, " [%s]", r->g.wait_reason);
 }
@@ -43,8 +48,19 @@ static void row_text(struct gl_ctx *c, const struct gl_goroutine_row *r)
 	for (size_t k = o->len; k > 0 && o->s[k - 1] != '\n'; k--)
 		col++;
 	gl_clip(o, w.s ? w.s : "", col < 99 ? 99 - col : 10);
-	sb_deinit(&w);
 	sb_addc(o, '\n');
+	/* the debugger's selected frame, on a line of its own under the
+	 * "where" column, when it is not the frame shown there */
+	const struct gl_where *wh = &r->where;
+	if (wh->has_selected && wh->selected_index != (wh->user_func ? wh->user_index : 0)) {
+		sb_truncate(&w, 0);
+		sb_addf(&w, "selected frame #%zu ", wh->selected_index);
+		func_line(&w, wh->selected_func, wh->selected_file, wh->selected_line);
+		sb_addf(o, "%*s", (int)col, "");
+		gl_clip(o, w.s ? w.s : "", col < 99 ? 99 - col : 10);
+		sb_addc(o, '\n');
+	}
+	sb_deinit(&w);
 }
 
 void gl_goroutines_text(struct gl_ctx *c, const struct gl_goroutine_list *l)

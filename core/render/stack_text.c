@@ -65,7 +65,9 @@ static void frame_text(struct gl_ctx *c, const struct gl_stack *s, size_t k)
 	struct strbuf *o = &c->out;
 	const struct gl_uframe *u = &s->frames[k];
 	char a[32], b[32];
-	sb_addf(o, "  %s+-- #%zu %s%s%s", gl_c(c, "addr"), k, gl_c(c, "bold"), u->func, gl_c(c, "reset"));
+	/* * marks the debugger's selected frame */
+	sb_addf(o, "  %s%c-- #%zu %s%s%s", gl_c(c, "addr"), u->selected ? '*' : '+', k, gl_c(c, "bold"),
+		u->func, gl_c(c, "reset"));
 	if (u->file && *u->file)
 		sb_addf(o, " %s:%lld", base_name(u->file), (long long)u->line);
 	bool sized = u->size >= 0 && !u->inlined;

@@ -54,6 +54,7 @@ static void expand_inlined(struct gl_ctx *c, struct gl_uframe **frames, size_t *
 			struct gl_uframe *v = &out[k++];
 			*v = *u;
 			v->inlined = true;
+			v->selected = false; /* the physical frame carries the mark */
 			v->inlined_into = u->func;
 			v->func = inl[j].func;
 			v->file = inl[j].file;
