@@ -56,8 +56,8 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 	json_object_set_new(o, "param", json_boolean(v->param));
 	if (v->decl_line)
 		json_object_set_new(o, "decl_line", json_integer(v->decl_line));
-	if (v->escape) {
-		json_object_set_new(o, "escape", json_string(v->escape));
+	if (v->escape != GL_ESC_NONE) {
+		json_object_set_new(o, "escape", json_string(gl_escape_verdict_name(v->escape)));
 		json_object_set_new(o, "escape_ref", gl_json_text(v->escape_ref));
 	}
 	json_object_set_new(o, "type", gl_json_text(v->type->name));
@@ -77,8 +77,8 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 			json_object_set_new(o, "error", gl_json_text(v->heap_err->message));
 		else
 			json_object_set_new(o, "value", gl_format_value_json(c, v->type, v->heap_val.bytes));
-		if (!v->escape) {
-			json_object_set_new(o, "escape", json_string("moved to heap"));
+		if (v->escape == GL_ESC_NONE) {
+			json_object_set_new(o, "escape", json_string(gl_escape_verdict_name(GL_ESC_MOVED_TO_HEAP)));
 			json_object_set_new(o, "escape_ref", json_string("DWARF"));
 		}
 	} else {

@@ -13,7 +13,7 @@ struct gl_stack_var {
 	bool param;
 	bool heap;               /* moved to the heap: the stack slot holds &name */
 	int decl_line;           /* 0 unknown */
-	const char *escape;      /* the compiler's verdict, NULL when it said nothing */
+	enum gl_escape_verdict escape; /* what the compiler said */
 	const char *escape_ref;  /* its file:line:col */
 	const struct gl_type *type; /* the variable's type (heap: the pointee's) */
 	struct gl_error *err;    /* why there is no value; NULL when val is read */

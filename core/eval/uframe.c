@@ -10,7 +10,8 @@ void gl_uframe_to_frame(struct gl_ctx *c, const struct gl_uframe *u, struct gl_f
 	f->pc = u->pc;
 	f->sp = u->sp;
 	f->cfa = u->cfa;
-	f->lookup_pc = u->level > 0 && u->pc ? u->pc - 1 : u->pc;
+	/* above frame 0, and at a goroutine's saved state, pc follows a call */
+	f->lookup_pc = u->level > 0 && u->pc && !u->exact_pc ? u->pc - 1 : u->pc;
 	f->func = c->t->dw ? gl_dwarf_func_at(c->t->dw, f->lookup_pc) : NULL;
 	f->func_name = u->func;
 }
@@ -54,6 +55,14 @@ struct gl_error *gl_unwind_selected(struct gl_ctx *c, const struct gl_frame *sel
 		struct gl_error *err = gl_unwind(c, pc0, sp0, -1, lo, hi, frames, n);
 		if (!err && mark_selected(*frames, *n, sel)) {
 			*from = GL_FROM_INNERMOST;
+			/* the innermost frame is not the selected one: its level
+			 * keeps the debugger's registers away from it, its pc is
+			 * still where it is, not a return address */
+			for (size_t i = 0; i < *n; i++) {
+				(*frames)[i].exact_pc = true;
+				if (!(*frames)[i].inlined)
+					break; /* the physical frame 0 */
+			}
 			return NULL;
 		}
 		gl_error_destroy(err);

@@ -51,9 +51,10 @@ static void var_text(struct gl_ctx *c, const struct gl_uframe *u, const struct g
 		addr_text(a, sizeof(a), v->heap_addr);
 		sb_addf(o, "  -> heap %s", a);
 	}
-	const char *esc = v->escape ? v->escape : heap ? "moved to heap" : NULL;
-	if (esc)
-		sb_addf(o, "  [%s]", esc);
+	/* DWARF's & name says "moved to heap" when the compiler's output is not loaded */
+	enum gl_escape_verdict esc = v->escape != GL_ESC_NONE ? v->escape : heap ? GL_ESC_MOVED_TO_HEAP : GL_ESC_NONE;
+	if (esc != GL_ESC_NONE)
+		sb_addf(o, "  [%s]", gl_escape_verdict_name(esc));
 	const struct gl_error *err = v->err ? v->err : heap ? v->heap_err : NULL;
 	if (err)
 		sb_addf(o, "  %s(%s)%s", gl_c(c, "dim"), err->message, gl_c(c, "reset"));
