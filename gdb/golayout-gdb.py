@@ -41,10 +41,11 @@ class _Backend(ctypes.Structure):
                 ("read_memory", _MEM), ("read_register", _REG),
                 ("frame_cfa", _U64OUT), ("selected_thread", _U64OUT),
                 ("executable_path", _PATH), ("stop_id", _STOPID),
-                ("has_process", _HASPROC), ("frame_level", _LEVEL)]
+                ("has_process", _HASPROC), ("frame_level", _LEVEL),
+                ("innermost_register", _REG)]
 
 
-_GL_BACKEND_VERSION = 1  # GL_BACKEND_VERSION this file was written against
+_GL_BACKEND_VERSION = 2  # GL_BACKEND_VERSION this file was written against
 _GL_RUN_TTY = 1
 _OK, _FAIL = 0, -1
 _PAGE = 4096
@@ -106,9 +107,9 @@ def _read_memory(_, addr, buf, length, fault):
         return _FAIL
 
 
-def _read_register(_, name, value):
+def _frame_register(frame, name, value):
     try:
-        v = gdb.selected_frame().read_register(name.decode())
+        v = frame().read_register(name.decode())
         if v.is_optimized_out:  # "<not saved>" in an outer frame
             return _FAIL
         if v.type.strip_typedefs().code == gdb.TYPE_CODE_UNION:
@@ -117,6 +118,14 @@ def _read_register(_, name, value):
         return _OK
     except BaseException:
         return _FAIL
+
+
+def _read_register(_, name, value):
+    return _frame_register(gdb.selected_frame, name, value)
+
+
+def _innermost_register(_, name, value):
+    return _frame_register(gdb.newest_frame, name, value)
 
 
 def _selected_thread(_, tid):
@@ -200,7 +209,8 @@ _gl_backend = _Backend(version=_GL_BACKEND_VERSION, ctx=None,
                        executable_path=_PATH(_executable_path),
                        stop_id=_STOPID(_stop_id),
                        has_process=_HASPROC(_has_process),
-                       frame_level=_LEVEL(_frame_level))
+                       frame_level=_LEVEL(_frame_level),
+                       innermost_register=_REG(_innermost_register))
 _gl_session = _gl.gl_session_create()
 if not hasattr(gdb, "_golayout_keepalive"):
     gdb._golayout_keepalive = []

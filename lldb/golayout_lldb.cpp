@@ -71,8 +71,8 @@ int ReadMemory(void *ctx, uint64_t addr, void *buf, uint64_t len,
   return GL_BACKEND_FAIL;
 }
 
-int ReadRegister(void *ctx, const char *name, uint64_t *value) {
-  lldb::SBValue v = C(ctx).frame.FindRegister(name);
+int FrameRegister(lldb::SBFrame frame, const char *name, uint64_t *value) {
+  lldb::SBValue v = frame.FindRegister(name);
   if (!v.IsValid())
     return GL_BACKEND_FAIL;
   lldb::SBError err;
@@ -86,6 +86,14 @@ int ReadRegister(void *ctx, const char *name, uint64_t *value) {
     return GL_BACKEND_FAIL;
   *value = x;
   return GL_BACKEND_OK;
+}
+
+int ReadRegister(void *ctx, const char *name, uint64_t *value) {
+  return FrameRegister(C(ctx).frame, name, value);
+}
+
+int InnermostRegister(void *ctx, const char *name, uint64_t *value) {
+  return FrameRegister(C(ctx).thread.GetFrameAtIndex(0), name, value);
 }
 
 int FrameCfa(void *ctx, uint64_t *cfa) {
@@ -209,6 +217,7 @@ public:
     be.stop_id = StopId;
     be.has_process = HasProcess;
     be.frame_level = FrameLevel;
+    be.innermost_register = InnermostRegister;
 
     gl_session *s = SessionFor(dbg);
     if (!s) {

@@ -8,7 +8,8 @@
 #define MAX_ENTRIES (1u << 22)
 
 struct esc_entry {
-	char *name, *where, *verdict;
+	char *name, *where;
+	enum gl_escape_verdict verdict;
 	int line;
 };
 
@@ -19,7 +20,7 @@ struct gl_escapes {
 };
 
 static bool add(struct gl_escapes *x, const char *name, size_t nlen, const char *where,
-		size_t wlen, int line, const char *verdict)
+		size_t wlen, int line, enum gl_escape_verdict verdict)
 {
 	if (x->n == x->cap) {
 		if (x->cap >= MAX_ENTRIES)
@@ -34,12 +35,11 @@ static bool add(struct gl_escapes *x, const char *name, size_t nlen, const char 
 	struct esc_entry *e = &x->e[x->n];
 	e->name = strndup(name, nlen);
 	e->where = strndup(where, wlen);
-	e->verdict = strdup(verdict);
+	e->verdict = verdict;
 	e->line = line;
-	if (!e->name || !e->where || !e->verdict) {
+	if (!e->name || !e->where) {
 		free(e->name);
 		free(e->where);
-		free(e->verdict);
 		return false;
 	}
 	x->n++;
@@ -63,10 +63,10 @@ static void parse_line(struct gl_escapes *x, char *s)
 	int line = atoi(p1 + 1);
 	const char *msg = p3 + 2;
 	size_t wlen = (size_t)(p3 - s);
-	static const struct { const char *prefix, *verdict; } pre[] = {
-		{"moved to heap: ", "moved to heap"},
-		{"leaking param content: ", "leaking param content"},
-		{"leaking param: ", "leaking param"},
+	static const struct { const char *prefix; enum gl_escape_verdict verdict; } pre[] = {
+		{"moved to heap: ", GL_ESC_MOVED_TO_HEAP},
+		{"leaking param content: ", GL_ESC_LEAKING_PARAM_CONTENT},
+		{"leaking param: ", GL_ESC_LEAKING_PARAM},
 	};
 	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
 		size_t pl = strlen(pre[i].prefix);
@@ -77,9 +77,12 @@ static void parse_line(struct gl_escapes *x, char *s)
 			return;
 		}
 	}
-	static const char *const suffixes[] = {" does not escape", " escapes to heap"};
-	for (size_t i = 0; i < 2; i++) {
-		const char *at = strstr(msg, suffixes[i]);
+	static const struct { const char *suffix; enum gl_escape_verdict verdict; } suf[] = {
+		{" does not escape", GL_ESC_DOES_NOT_ESCAPE},
+		{" escapes to heap", GL_ESC_ESCAPES_TO_HEAP},
+	};
+	for (size_t i = 0; i < sizeof(suf) / sizeof(suf[0]); i++) {
+		const char *at = strstr(msg, suf[i].suffix);
 		if (!at)
 			continue;
 		size_t nl = (size_t)(at - msg);
@@ -89,7 +92,7 @@ static void parse_line(struct gl_escapes *x, char *s)
 			ident = (msg[k] >= 'a' && msg[k] <= 'z') || (msg[k] >= 'A' && msg[k] <= 'Z') ||
 				(msg[k] >= '0' && msg[k] <= '9') || msg[k] == '_';
 		if (ident)
-			add(x, msg, nl, s, wlen, line, suffixes[i] + 1);
+			add(x, msg, nl, s, wlen, line, suf[i].verdict);
 		return;
 	}
 }
@@ -128,7 +131,6 @@ void gl_escapes_destroy(struct gl_escapes *x)
 	for (size_t i = 0; i < x->n; i++) {
 		free(x->e[i].name);
 		free(x->e[i].where);
-		free(x->e[i].verdict);
 	}
 	free(x->e);
 	free(x->path);
@@ -145,21 +147,32 @@ const char *gl_escapes_path(const struct gl_escapes *x)
 	return x ? x->path : NULL;
 }
 
-const char *gl_escapes_find(const struct gl_escapes *x, const char *name, int line,
-			    const char **where)
+const char *gl_escape_verdict_name(enum gl_escape_verdict v)
+{
+	static const char *const names[] = {
+		[GL_ESC_NONE] = "", [GL_ESC_MOVED_TO_HEAP] = "moved to heap",
+		[GL_ESC_LEAKING_PARAM_CONTENT] = "leaking param content",
+		[GL_ESC_LEAKING_PARAM] = "leaking param", [GL_ESC_DOES_NOT_ESCAPE] = "does not escape",
+		[GL_ESC_ESCAPES_TO_HEAP] = "escapes to heap",
+	};
+	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "";
+}
+
+enum gl_escape_verdict gl_escapes_find(const struct gl_escapes *x, const char *name, int line,
+				       const char **where)
 {
 	if (!x)
-		return NULL;
+		return GL_ESC_NONE;
 	/* "moved to heap" wins over weaker statements about the same name */
 	const struct esc_entry *best = NULL;
 	for (size_t i = 0; i < x->n; i++) {
 		const struct esc_entry *e = &x->e[i];
 		if (e->line != line || strcmp(e->name, name))
 			continue;
-		if (!best || !strcmp(e->verdict, "moved to heap"))
+		if (!best || e->verdict == GL_ESC_MOVED_TO_HEAP)
 			best = e;
 	}
 	if (best && where)
 		*where = best->where;
-	return best ? best->verdict : NULL;
+	return best ? best->verdict : GL_ESC_NONE;
 }

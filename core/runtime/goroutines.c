@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/le.h"
 #include "runtime/goroutines.h"
-#include "eval/value.h"
 
 /* ---- status names and wait reasons, from the binary ------------------------ */
 
@@ -41,8 +41,22 @@ static const char *status_name(const struct status_names *s, uint32_t v)
 	return "unknown";
 }
 
+/* The enum of a status, by the name the runtime gives it. */
+static enum gl_gstatus status_state(const char *name)
+{
+	static const struct { const char *name; enum gl_gstatus state; } known[] = {
+		{"idle", GL_G_IDLE},       {"runnable", GL_G_RUNNABLE},   {"running", GL_G_RUNNING},
+		{"syscall", GL_G_SYSCALL}, {"waiting", GL_G_WAITING},     {"dead", GL_G_DEAD},
+		{"copystack", GL_G_COPYSTACK}, {"preempted", GL_G_PREEMPTED},
+	};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(name, known[i].name))
+			return known[i].state;
+	return GL_G_OTHER;
+}
+
 /* runtime.waitReasonStrings (an array of strings in the binary's data):
- * found once per listing, then indexed by each goroutine's reason. */
+ * found once per walk, then indexed by each goroutine's reason. */
 struct wait_reasons {
 	uint64_t addr, count;
 };
@@ -56,23 +70,29 @@ static void wait_reasons_find(struct gl_ctx *c, struct wait_reasons *w)
 		w->count = t->count;
 }
 
+/* Bytes of the binary's data: from the file, else from memory. */
+static bool read_data(struct gl_ctx *c, uint64_t at, void *buf, uint64_t len)
+{
+	struct gl_error *err = gl_elf_read_vaddr(&c->t->elf, at, buf, len);
+	if (err) {
+		gl_error_destroy(err);
+		if ((err = gl_mem_read(c->mem, at, buf, len))) {
+			gl_error_destroy(err);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void wait_reason(struct gl_ctx *c, const struct wait_reasons *w, uint8_t reason, char *out,
 			size_t len)
 {
 	snprintf(out, len, "%u", reason);
 	if (reason >= w->count)
 		return;
-	uint64_t addr = w->addr;
 	unsigned char hdr[16];
-	uint64_t at = addr + (uint64_t)reason * 16;
-	struct gl_error *err = gl_elf_read_vaddr(&c->t->elf, at, hdr, 16);
-	if (err) {
-		gl_error_destroy(err);
-		if ((err = gl_mem_read(c->mem, at, hdr, 16))) {
-			gl_error_destroy(err);
-			return;
-		}
-	}
+	if (!read_data(c, w->addr + (uint64_t)reason * 16, hdr, 16))
+		return;
 	uint64_t p = gl_get_uint(hdr, 8), n = gl_get_uint(hdr + 8, 8);
 	if (n == 0) { /* waitReasonZero has no text */
 		out[0] = '\0';
@@ -80,19 +100,14 @@ static void wait_reason(struct gl_ctx *c, const struct wait_reasons *w, uint8_t 
 	}
 	if (n >= len)
 		return;
-	err = gl_elf_read_vaddr(&c->t->elf, p, out, n);
-	if (err) {
-		gl_error_destroy(err);
-		if ((err = gl_mem_read(c->mem, p, out, n))) {
-			gl_error_destroy(err);
-			snprintf(out, len, "%u", reason);
-			return;
-		}
+	if (!read_data(c, p, out, n)) {
+		snprintf(out, len, "%u", reason);
+		return;
 	}
 	out[n] = '\0';
 }
 
-/* ---- the g list -------------------------------------------------------------- */
+/* ---- the g layout, from DWARF ------------------------------------------------ */
 
 struct g_layout {
 	const struct gl_type *g;
@@ -138,270 +153,175 @@ static struct gl_error *g_layout(struct gl_ctx *c, struct g_layout *L)
 	return NULL;
 }
 
-struct gl_error *gl_goroutines_read(struct gl_ctx *c, struct gl_goroutine **out, size_t *nout)
+/* ---- the walk ------------------------------------------------------------------ */
+
+#define CHUNK 256 /* allgs entries read per request: bounded, whatever allgs holds */
+
+struct gl_goroutine_iter {
+	struct gl_ctx *c;
+	struct g_layout L;
+	struct status_names sn;
+	struct wait_reasons wr;
+	uint64_t arr, n, next;   /* allgs array, length, next index */
+	uint64_t ptrs[CHUNK];
+	uint64_t chunk_base, chunk_len;
+	unsigned char *gb;       /* one runtime.g */
+	struct gl_error *first;  /* the first entry that could not be read */
+};
+
+struct gl_error *gl_goroutines_open(struct gl_ctx *c, struct gl_goroutine_iter **out)
 {
 	*out = NULL;
-	*nout = 0;
 	struct gl_error *err = gl_ctx_need_process(c);
 	if (err || (err = gl_target_need_dwarf(c->t)))
 		return err;
-	struct g_layout L;
-	if ((err = g_layout(c, &L)))
-		return err;
-	struct status_names sn = {.scan = 0x1000};
-	struct wait_reasons wr;
-	wait_reasons_find(c, &wr);
-	gl_dwarf_each_const(c->t->dw, "runtime._G", collect_status, &sn);
-	int64_t syscall_v = -1;
-	for (int i = 0; i < sn.n; i++)
-		if (!strcmp(sn.name[i], "syscall"))
-			syscall_v = sn.value[i];
+	struct gl_goroutine_iter *it = calloc(1, sizeof(*it));
+	if (!it)
+		return &gl_error_nomem;
+	it->c = c;
+	it->sn.scan = 0x1000;
 	uint64_t allgs;
 	struct gl_type *t;
-	if (!gl_dwarf_find_global(c->t->dw, "runtime.allgs", &allgs, &t))
-		return gl_error_create(GL_ERR_NODWARF, "no runtime.allgs in DWARF");
 	unsigned char hdr[24];
-	if ((err = gl_mem_read(c->mem, allgs, hdr, 24)))
-		return gl_error_wrap(err, "reading runtime.allgs");
-	uint64_t arr = gl_get_uint(hdr, 8), n = gl_get_uint(hdr + 8, 8);
-	if (n > GL_MAX_GOROUTINES)
-		return gl_error_create(GL_ERR_OTHER, "runtime.allgs has %llu entries: corrupt?",
-				       (unsigned long long)n);
-	uint64_t *ptrs = malloc((n ? n : 1) * 8);
-	struct gl_goroutine *gs = calloc(n ? n : 1, sizeof(*gs));
-	unsigned char *gb = malloc(L.g->size);
-	if (!ptrs || !gs || !gb) {
-		free(ptrs);
-		free(gs);
-		free(gb);
-		return &gl_error_nomem;
+	if ((err = g_layout(c, &it->L)))
+		goto fail;
+	wait_reasons_find(c, &it->wr);
+	gl_dwarf_each_const(c->t->dw, "runtime._G", collect_status, &it->sn);
+	if (!gl_dwarf_find_global(c->t->dw, "runtime.allgs", &allgs, &t)) {
+		err = gl_error_create(GL_ERR_NODWARF, "no runtime.allgs in DWARF");
+		goto fail;
 	}
-	if (n && (err = gl_mem_read(c->mem, arr, ptrs, n * 8))) {
-		free(ptrs);
-		free(gs);
-		free(gb);
-		return gl_error_wrap(err, "reading the allgs array");
+	if ((err = gl_mem_read(c->mem, allgs, hdr, 24))) {
+		err = gl_error_wrap(err, "reading runtime.allgs");
+		goto fail;
 	}
-	/* The selected frame's SP tells which goroutine is current. */
-	uint64_t sel_sp = 0;
-	if (c->be->read_register && c->be->read_register(c->be->ctx, "rsp", &sel_sp) != GL_BACKEND_OK)
-		sel_sp = 0;
-	size_t k = 0;
-	struct gl_error *first = NULL;
-	for (uint64_t i = 0; i < n; i++) {
-		if ((err = gl_mem_read(c->mem, ptrs[i], gb, L.g->size))) {
-			if (!first)
-				first = gl_error_wrap(err, "reading goroutine %llu of allgs", (unsigned long long)i);
-			else
-				gl_error_destroy(err);
+	it->arr = gl_get_uint(hdr, 8);
+	it->n = gl_get_uint(hdr + 8, 8);
+	if (it->n > GL_MAX_GOROUTINES) {
+		err = gl_error_create(GL_ERR_OTHER, "runtime.allgs has %llu entries: corrupt?",
+				      (unsigned long long)it->n);
+		goto fail;
+	}
+	if (!(it->gb = malloc(it->L.g->size))) {
+		err = &gl_error_nomem;
+		goto fail;
+	}
+	*out = it;
+	return NULL;
+fail:
+	free(it);
+	return err;
+}
+
+uint64_t gl_goroutines_total(const struct gl_goroutine_iter *it)
+{
+	return it->n;
+}
+
+static void note_unreadable(struct gl_goroutine_iter *it, struct gl_error *err, const char *what,
+			    uint64_t i)
+{
+	if (!it->first)
+		it->first = gl_error_wrap(err, what, (unsigned long long)i); /* what may not use i */
+	else
+		gl_error_destroy(err);
+}
+
+/* allgs[i] into *p, one chunk of the array at a time. */
+static bool entry(struct gl_goroutine_iter *it, uint64_t i, uint64_t *p)
+{
+	if (i < it->chunk_base || i >= it->chunk_base + it->chunk_len) {
+		uint64_t k = it->n - i < CHUNK ? it->n - i : CHUNK;
+		struct gl_error *err = gl_mem_read(it->c->mem, it->arr + i * 8, it->ptrs, k * 8);
+		it->chunk_base = i;
+		it->chunk_len = err ? 0 : k;
+		if (err) {
+			/* the whole array is unreadable from here: stop the walk */
+			note_unreadable(it, err, "reading the allgs array", i);
+			it->next = it->n;
+			return false;
+		}
+	}
+	*p = it->ptrs[i - it->chunk_base];
+	return true;
+}
+
+static void decode(struct gl_goroutine_iter *it, uint64_t addr, struct gl_goroutine *g)
+{
+	const struct g_layout *L = &it->L;
+	const unsigned char *gb = it->gb;
+	memset(g, 0, sizeof(*g));
+	g->g = addr;
+	g->goid = gl_get_uint(gb + L->goid, 8);
+	uint32_t raw = (uint32_t)gl_get_uint(gb + L->status, 4);
+	g->scan = (raw & (uint32_t)it->sn.scan) != 0;
+	g->status = raw & ~(uint32_t)it->sn.scan;
+	snprintf(g->status_name, sizeof(g->status_name), "%s", status_name(&it->sn, g->status));
+	g->state = status_state(g->status_name);
+	g->stack_lo = gl_get_uint(gb + L->stack + L->lo, 8);
+	g->stack_hi = gl_get_uint(gb + L->stack + L->hi, 8);
+	if (L->has_guard)
+		g->stackguard = gl_get_uint(gb + L->guard, 8);
+	g->sp = gl_get_uint(gb + L->sched + L->sched_sp, 8);
+	g->pc = gl_get_uint(gb + L->sched + L->sched_pc, 8);
+	/* in a system call the scheduling state is stale: the runtime saved
+	 * where the goroutine entered the call */
+	if (L->has_syscall && g->state == GL_G_SYSCALL) {
+		uint64_t ssp = gl_get_uint(gb + L->syscallsp, 8), spc = gl_get_uint(gb + L->syscallpc, 8);
+		if (ssp && spc) {
+			g->sp = ssp;
+			g->pc = spc;
+		}
+	}
+	if (L->waitreason && g->state == GL_G_WAITING)
+		wait_reason(it->c, &it->wr, gb[L->waitreason], g->wait_reason, sizeof(g->wait_reason));
+	g->m = gl_get_uint(gb + L->m, 8);
+	if (g->m && L->has_procid)
+		gl_error_destroy(gl_mem_read_u64(it->c->mem, g->m + L->m_procid, &g->thread));
+	if (L->has_gopc)
+		g->gopc = gl_get_uint(gb + L->gopc, 8);
+	if (L->has_startpc)
+		g->startpc = gl_get_uint(gb + L->startpc, 8);
+}
+
+bool gl_goroutines_next(struct gl_goroutine_iter *it, struct gl_goroutine *g)
+{
+	while (it->next < it->n) {
+		uint64_t i = it->next++, addr;
+		if (!entry(it, i, &addr))
+			return false;
+		struct gl_error *err = gl_mem_read(it->c->mem, addr, it->gb, it->L.g->size);
+		if (err) {
+			note_unreadable(it, err, "reading goroutine %llu of allgs", i);
 			continue;
 		}
-		struct gl_goroutine *g = &gs[k++];
-		g->g = ptrs[i];
-		g->goid = gl_get_uint(gb + L.goid, 8);
-		uint32_t raw = (uint32_t)gl_get_uint(gb + L.status, 4);
-		g->scan = (raw & (uint32_t)sn.scan) != 0;
-		g->status = raw & ~(uint32_t)sn.scan;
-		snprintf(g->status_name, sizeof(g->status_name), "%s", status_name(&sn, g->status));
-		g->stack_lo = gl_get_uint(gb + L.stack + L.lo, 8);
-		g->stack_hi = gl_get_uint(gb + L.stack + L.hi, 8);
-		if (L.has_guard)
-			g->stackguard = gl_get_uint(gb + L.guard, 8);
-		g->sp = gl_get_uint(gb + L.sched + L.sched_sp, 8);
-		g->pc = gl_get_uint(gb + L.sched + L.sched_pc, 8);
-		if (L.has_syscall && (int64_t)g->status == syscall_v) {
-			uint64_t ssp = gl_get_uint(gb + L.syscallsp, 8), spc = gl_get_uint(gb + L.syscallpc, 8);
-			if (ssp && spc) {
-				g->sp = ssp;
-				g->pc = spc;
-			}
-		}
-		if (L.waitreason && !strcmp(g->status_name, "waiting"))
-			wait_reason(c, &wr, gb[L.waitreason], g->wait_reason, sizeof(g->wait_reason));
-		g->m = gl_get_uint(gb + L.m, 8);
-		if (g->m && L.has_procid) {
-			struct gl_error *e = gl_mem_read_u64(c->mem, g->m + L.m_procid, &g->thread);
-			gl_error_destroy(e);
-		}
-		if (L.has_gopc)
-			g->gopc = gl_get_uint(gb + L.gopc, 8);
-		if (L.has_startpc)
-			g->startpc = gl_get_uint(gb + L.startpc, 8);
-		g->current = sel_sp && sel_sp >= g->stack_lo && sel_sp < g->stack_hi;
+		decode(it, addr, g);
+		return true;
 	}
-	free(ptrs);
-	free(gb);
-	*out = gs;
-	*nout = k;
+	return false;
+}
+
+struct gl_error *gl_goroutines_close(struct gl_goroutine_iter *it)
+{
+	if (!it)
+		return NULL;
+	struct gl_error *first = it->first;
+	free(it->gb);
+	free(it);
 	return first;
 }
 
-/* ---- the unwinder ------------------------------------------------------------- */
-
-/* Functions where a goroutine's stack ends, or where the stack switches
- * to the system stack: mark the frame, do not guess past it. */
-static const char *boundary(const char *fn)
+bool gl_goroutine_on_stack(struct gl_ctx *c, uint64_t addr, struct gl_goroutine *out)
 {
-	static const struct { const char *fn, *why; } stops[] = {
-		{"runtime.goexit", "bottom of the goroutine stack"},
-		{"runtime.mstart", "bottom of a system stack"},
-		{"runtime.mstart0", "bottom of a system stack"},
-		{"runtime.mstart1", "bottom of a system stack"},
-		{"runtime.rt0_go", "bottom of the main thread stack"},
-		{"runtime.systemstack", "switches to the system stack"},
-		{"runtime.mcall", "switches to the system stack"},
-		{"runtime.morestack", "stack growth: switches to the system stack"},
-		{"runtime.asmcgocall", "cgo: switches to the system stack"},
-		{"runtime.cgocallback", "cgo callback"},
-		{"runtime.sigtramp", "signal handler"},
-	};
-	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-		if (!strcmp(fn, stops[i].fn))
-			return stops[i].why;
-	return NULL;
-}
-
-/* Calls the compiler inlined have no frame of their own; the pclntab's
- * inline tree names them. Give each one an entry before its physical frame
- * (innermost first, as tracebacks print them), sharing that frame's SP/CFA. */
-static void expand_inlined(struct gl_ctx *c, struct gl_uframe **frames, size_t *nframes)
-{
-	size_t n = *nframes, extra = 0;
-	struct gl_inline inl[16];
-	for (size_t i = 0; i < n; i++) {
-		struct gl_pcfunc pf;
-		if (gl_pclntab_func(&c->t->pcln, (*frames)[i].lookup_pc, &pf))
-			extra += gl_pclntab_inlined(&c->t->pcln, &pf, (*frames)[i].lookup_pc, inl, 16) - 1;
+	struct gl_goroutine_iter *it;
+	struct gl_error *err = gl_goroutines_open(c, &it);
+	if (err) {
+		gl_error_destroy(err);
+		return false;
 	}
-	if (!extra)
-		return;
-	struct gl_uframe *out = calloc(n + extra, sizeof(*out));
-	if (!out)
-		return;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct gl_uframe *u = &(*frames)[i];
-		struct gl_pcfunc pf;
-		size_t ni = gl_pclntab_func(&c->t->pcln, u->lookup_pc, &pf)
-				    ? gl_pclntab_inlined(&c->t->pcln, &pf, u->lookup_pc, inl, 16)
-				    : 0;
-		for (size_t j = 0; j + 1 < ni; j++) {
-			struct gl_uframe *v = &out[k++];
-			*v = *u;
-			v->inlined = true;
-			v->func = inl[j].func;
-			v->file = inl[j].file;
-			v->line = inl[j].line;
-			v->ret_slot = v->fp_slot = 0;
-			snprintf(v->note, sizeof(v->note), "inlined into %s", u->func);
-		}
-		out[k] = *u;
-		if (ni) {
-			out[k].file = inl[ni - 1].file;
-			out[k].line = inl[ni - 1].line;
-		}
-		k++;
-	}
-	free(*frames);
-	*frames = out;
-	*nframes = k;
-}
-
-struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_level, uint64_t lo,
-			   uint64_t hi, struct gl_uframe **frames, size_t *nframes)
-{
-	*frames = NULL;
-	*nframes = 0;
-	if (!c->t->has_pcln)
-		return gl_error_create(GL_ERR_NODWARF, "no .gopclntab: cannot unwind");
-	size_t cap = 16, n = 0;
-	struct gl_uframe *f = calloc(cap, sizeof(*f));
-	if (!f)
-		return &gl_error_nomem;
-	for (size_t depth = 0; depth < GL_MAX_FRAMES; depth++) {
-		if (n == cap) {
-			struct gl_uframe *nf = realloc(f, cap * 2 * sizeof(*f));
-			if (!nf)
-				break;
-			f = nf;
-			cap *= 2;
-		}
-		struct gl_uframe *u = &f[n++];
-		memset(u, 0, sizeof(*u));
-		u->pc = pc;
-		u->sp = sp;
-		u->live = live_level >= 0 && depth == 0;
-		u->level = u->live ? (uint32_t)live_level : (uint32_t)(depth + 1);
-		u->size = -1;
-		u->func = "?";
-		/* Above the innermost frame the pc is a return address: look up
-		 * pc-1 so a call at the very end of a function stays in it. */
-		uint64_t lpc = depth > 0 || (live_level > 0) ? pc - 1 : pc;
-		u->lookup_pc = lpc;
-		struct gl_pcfunc pf;
-		if (!gl_pclntab_func(&c->t->pcln, lpc, &pf)) {
-			snprintf(u->note, sizeof(u->note), "pc 0x%llx is in no Go function: unwinding stops",
-				 (unsigned long long)pc);
-			break;
-		}
-		u->func = pf.name;
-		gl_pclntab_line(&c->t->pcln, &pf, lpc, &u->file, &u->line);
-		if (sp < lo || sp >= hi) {
-			snprintf(u->note, sizeof(u->note), "sp 0x%llx is outside the stack: unwinding stops",
-				 (unsigned long long)sp);
-			break;
-		}
-		u->size = gl_pclntab_spdelta(&c->t->pcln, &pf, lpc);
-		if (u->size < 0) {
-			snprintf(u->note, sizeof(u->note), "no frame size at this pc: unwinding stops");
-			break;
-		}
-		u->cfa = sp + (uint64_t)u->size + 8;
-		u->ret_slot = u->cfa - 8;
-		/* Go's amd64 prologue saves BP just below the return address
-		 * in every frame that has one (size > 0). */
-		if (u->size >= 8)
-			u->fp_slot = u->cfa - 16;
-		const char *why = boundary(pf.name);
-		if (why) {
-			snprintf(u->note, sizeof(u->note), "%s", why);
-			break;
-		}
-		if (u->cfa <= sp || u->cfa > hi) {
-			snprintf(u->note, sizeof(u->note), "frame leaves the stack: unwinding stops");
-			break;
-		}
-		uint64_t ret;
-		struct gl_error *err = gl_mem_read_u64(c->mem, u->ret_slot, &ret);
-		if (err) {
-			snprintf(u->note, sizeof(u->note), "cannot read the return address at 0x%llx",
-				 (unsigned long long)u->ret_slot);
-			gl_error_destroy(err);
-			break;
-		}
-		if (ret == 0) {
-			snprintf(u->note, sizeof(u->note), "return address 0: end of the stack");
-			break;
-		}
-		pc = ret;
-		sp = u->cfa;
-	}
-	if (n == GL_MAX_FRAMES && !f[n - 1].note[0])
-		snprintf(f[n - 1].note, sizeof(f[n - 1].note), "%u frames: unwinding stops", GL_MAX_FRAMES);
-	*frames = f;
-	*nframes = n;
-	expand_inlined(c, frames, nframes);
-	return NULL;
-}
-
-void gl_uframe_to_frame(struct gl_ctx *c, const struct gl_uframe *u, struct gl_frame *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->level = u->level;
-	f->pc = u->pc;
-	f->sp = u->sp;
-	f->cfa = u->cfa;
-	f->lookup_pc = u->level > 0 && u->pc ? u->pc - 1 : u->pc;
-	f->func = c->t->dw ? gl_dwarf_func_at(c->t->dw, f->lookup_pc) : NULL;
-	f->func_name = u->func;
+	bool found = false;
+	while (!found && gl_goroutines_next(it, out))
+		found = gl_goroutine_holds(out, addr);
+	gl_error_destroy(gl_goroutines_close(it));
+	return found;
 }

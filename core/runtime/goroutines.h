@@ -1,56 +1,67 @@
-/* Goroutines from the runtime's own list (runtime.allgs), their states
- * named by the binary's DWARF constants, and a frame unwinder over the Go
- * pclntab (pcsp tables) that works from saved scheduling state, so it
- * serves parked goroutines and core files alike, without touching
- * registers. */
+/* Goroutines from the runtime's own list (runtime.allgs): one iterator
+ * that reads the list in bounded chunks and decodes each runtime.g once.
+ * It serves `golayout goroutines`, `golayout stack` and the stack-home
+ * lookup (home.c). Statuses are an enum for decisions; the name the
+ * binary's DWARF gives a status is kept for display only. */
 #ifndef GL_GOROUTINES_H
 #define GL_GOROUTINES_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "target/ctx.h"
-#include "eval/frame.h"
 
 #define GL_MAX_GOROUTINES (1u << 20)
-#define GL_MAX_FRAMES 1024
+
+/* runtime._G* statuses golayout decides on; the others are GL_G_OTHER. */
+enum gl_gstatus {
+	GL_G_OTHER,
+	GL_G_IDLE,
+	GL_G_RUNNABLE,
+	GL_G_RUNNING,
+	GL_G_SYSCALL,
+	GL_G_WAITING,
+	GL_G_DEAD,
+	GL_G_COPYSTACK,
+	GL_G_PREEMPTED,
+};
 
 struct gl_goroutine {
 	uint64_t g;              /* address of the runtime.g */
 	uint64_t goid;
-	uint32_t status;         /* without the _Gscan bit */
+	enum gl_gstatus state;
+	uint32_t status;         /* the raw value, without the _Gscan bit */
 	bool scan;
-	char status_name[24];
-	char wait_reason[64];
+	char status_name[24];    /* the DWARF constant's name ("waiting"), or "unknown" */
+	char wait_reason[64];    /* waiting only; "" for waitReasonZero */
 	uint64_t stack_lo, stack_hi;
 	uint64_t stackguard;     /* stackguard0: a prologue below it grows the stack */
 	uint64_t sp, pc;         /* where unwinding starts (sched or syscall state) */
 	uint64_t m, thread;      /* M running it and its OS thread id, 0 if none */
 	uint64_t gopc, startpc;
-	bool current;            /* the selected frame is on this goroutine's stack */
 };
 
-/* All goroutines; *out is malloc'd. Dead ones are included (status "dead"). */
-struct gl_error *gl_goroutines_read(struct gl_ctx *c, struct gl_goroutine **out, size_t *n);
+/* Whether addr is on g's stack [lo, hi). */
+static inline bool gl_goroutine_holds(const struct gl_goroutine *g, uint64_t addr)
+{
+	return addr >= g->stack_lo && addr < g->stack_hi;
+}
 
-struct gl_uframe {
-	uint64_t pc, sp, cfa;
-	int64_t size;            /* frame size below the return address, -1 unknown */
-	bool live;               /* the debugger's selected frame: registers usable */
-	uint32_t level;          /* level for gl_frame (registers only when live) */
-	const char *func;        /* from pclntab (points into the table) */
-	const char *file;
-	int64_t line;
-	uint64_t ret_slot;       /* address of the saved return address (cfa - 8) */
-	uint64_t fp_slot;        /* address of the saved frame pointer, 0 if none */
-	char note[96];           /* why unwinding stopped here, or "" */
-	uint64_t lookup_pc;      /* pc, or pc-1 for a return address */
-	bool inlined;            /* a call inlined into the next frame: no frame of its own */
-};
+struct gl_goroutine_iter;
 
-/* Unwind from (pc, sp) within the stack [lo, hi). live_level >= 0 means
- * the first frame is the debugger's selected frame at that level. */
-struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_level, uint64_t lo,
-			   uint64_t hi, struct gl_uframe **frames, size_t *n);
+/* Start a walk of runtime.allgs (dead goroutines included). Needs a
+ * process and DWARF; *it is freed by gl_goroutines_close. */
+struct gl_error *gl_goroutines_open(struct gl_ctx *c, struct gl_goroutine_iter **it);
+/* The next goroutine that could be read, false at the end. */
+bool gl_goroutines_next(struct gl_goroutine_iter *it, struct gl_goroutine *g);
+/* Entries of allgs, read or not. */
+uint64_t gl_goroutines_total(const struct gl_goroutine_iter *it);
+/* Frees the iterator; returns the first entry that could not be read
+ * (the walk skipped it and went on), or NULL. */
+struct gl_error *gl_goroutines_close(struct gl_goroutine_iter *it);
 
-/* A gl_frame for a frame found by the unwinder, for gl_var_value. */
-void gl_uframe_to_frame(struct gl_ctx *c, const struct gl_uframe *u, struct gl_frame *f);
+/* The first goroutine whose stack holds addr (dead ones too), into *out.
+ * false when none does or the list cannot be read. */
+bool gl_goroutine_on_stack(struct gl_ctx *c, uint64_t addr, struct gl_goroutine *out);
 
 #endif

@@ -1,63 +1,20 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/le.h"
+#include "runtime/goroutines.h"
 #include "runtime/home.h"
-
-#define MAX_GS (1u << 20)
 
 /* Find the goroutine whose stack holds addr, through runtime.allgs. */
 static bool stack_owner(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
 {
-	uint64_t allgs;
-	struct gl_type *t;
-	struct gl_type *g = gl_dwarf_find_type(c->t->dw, "runtime.g");
-	if (!g || !gl_dwarf_find_global(c->t->dw, "runtime.allgs", &allgs, &t))
+	struct gl_goroutine g;
+	if (!gl_goroutine_on_stack(c, addr, &g))
 		return false;
-	const struct gl_field *stack = gl_type_field(g, "stack"), *goid = gl_type_field(g, "goid");
-	if (!stack || !goid)
-		return false;
-	const struct gl_field *lo = gl_type_field(stack->type, "lo"), *hi = gl_type_field(stack->type, "hi");
-	if (!lo || !hi)
-		return false;
-	unsigned char sl[24];
-	struct gl_error *err = gl_mem_read(c->mem, allgs, sl, 24);
-	if (err) {
-		gl_error_destroy(err);
-		return false;
-	}
-	uint64_t arr = gl_get_uint(sl, 8), n = gl_get_uint(sl + 8, 8);
-	if (n > MAX_GS)
-		return false;
-	uint64_t ptrs[256];
-	for (uint64_t base = 0; base < n; base += 256) {
-		uint64_t k = n - base < 256 ? n - base : 256;
-		if ((err = gl_mem_read(c->mem, arr + base * 8, ptrs, k * 8))) {
-			gl_error_destroy(err);
-			return false;
-		}
-		for (uint64_t i = 0; i < k; i++) {
-			unsigned char s[16];
-			uint64_t id;
-			if ((err = gl_mem_read(c->mem, ptrs[i] + stack->offset, s, 16))) {
-				gl_error_destroy(err);
-				continue;
-			}
-			uint64_t slo = gl_get_uint(s + lo->offset, 8), shi = gl_get_uint(s + hi->offset, 8);
-			if (addr < slo || addr >= shi)
-				continue;
-			if ((err = gl_mem_read_u64(c->mem, ptrs[i] + goid->offset, &id))) {
-				gl_error_destroy(err);
-				id = 0;
-			}
-			h->goid = id;
-			h->lo = slo;
-			h->hi = shi;
-			h->kind = GL_HOME_STACK;
-			return true;
-		}
-	}
-	return false;
+	h->goid = g.goid;
+	h->lo = g.stack_lo;
+	h->hi = g.stack_hi;
+	h->kind = GL_HOME_STACK;
+	return true;
 }
 
 /* Refine a "heap" home with the span and object, when the heap's

@@ -21,8 +21,9 @@ extern "C" {
 
 #define GL_VERSION_STRING "0.1.0"
 
-/* Bumped when struct gl_backend grows; the core accepts every older one. */
-#define GL_BACKEND_VERSION 1
+/* Bumped when struct gl_backend grows; the core accepts every older one.
+ * 2: innermost_register. */
+#define GL_BACKEND_VERSION 2
 
 /* Return values of the backend callbacks. */
 #define GL_BACKEND_OK 0
@@ -72,6 +73,13 @@ struct gl_backend {
 	 * PC is a return address and only SP, PC and the frame pointer are
 	 * trustworthy (Go preserves no other register across a call). */
 	int (*frame_level)(void *ctx, uint32_t *level);
+
+	/* ---- version 2 ---- */
+
+	/* A register of the innermost frame (level 0) of the selected
+	 * thread, as read_register reads the selected frame's: with an outer
+	 * frame selected, the core still shows the goroutine's whole stack. */
+	int (*innermost_register)(void *ctx, const char *name, uint64_t *value);
 };
 
 struct gl_session;

@@ -585,6 +585,8 @@ def stack_vs_truth(doc, g, opt, p, notes, where):
     diff(p, f"{where}unwound_from", doc.get("unwound_from"), "saved scheduling state (g.sched)")
     stack_structure_problems(doc, p, where)
     frames = doc.get("frames") or []
+    # the debugger's selected frame is on main's goroutine, not this one
+    diff(p, f"{where}frames marked selected", [f.get("index") for f in frames if f.get("selected")], [])
     user = [f for f in frames if not is_runtime(f.get("func"))]
     got = [(f.get("func"), f.get("file"), f.get("line")) for f in user]
     want = [(t["function"], t["file"], t["line"]) for t in g["traceback"]]
@@ -732,17 +734,65 @@ def check_dead(doc, ctx):
     return p
 
 
+# main's goroutine at the breakpoint, innermost first: main.main calls
+# stopHere (tests/fixtures/goroutines/main.go)
+MAIN_USER_FRAMES = ["main.stopHere", "main.main"]
+
+
+def main_call_line(caller, callee):
+    """The line of main.go where `caller` calls `callee()`."""
+    global _src_lines
+    if _src_lines is None:
+        _src_lines = SRC.read_text().splitlines()
+    short = caller.rsplit(".", 1)[-1]
+    start = next(i for i, l in enumerate(_src_lines) if re.match(r"func %s\(" % re.escape(short), l))
+    for i in range(start + 1, len(_src_lines)):
+        if _src_lines[i].startswith("func "):
+            break
+        if re.match(r"\s*%s\(\)" % re.escape(callee.rsplit(".", 1)[-1]), _src_lines[i]):
+            return i + 1
+    return None
+
+
 def current_stack_problems(doc, truth, level, p, where=""):
-    """`golayout stack` without GOID: main's goroutine from the selected frame."""
+    """`golayout stack` without GOID: main's goroutine, its whole stack
+    whichever frame is selected, the selected frame (level) marked."""
     if doc.get("error") is not None:
         p.append(f"{where}error: {doc['error']}")
         return
     diff(p, f"{where}goid", doc.get("goid"), truth["main_goid"])
     diff(p, f"{where}status", doc.get("status"), "running")
-    diff(p, f"{where}unwound_from", doc.get("unwound_from"), "selected frame")
+    # an outer frame selected: unwound from the innermost frame
+    diff(p, f"{where}unwound_from", doc.get("unwound_from"),
+         "innermost frame" if level else "selected frame")
     stack_structure_problems(doc, p, where)
-    user = [f.get("func") for f in doc.get("frames") or [] if not is_runtime(f.get("func"))]
-    diff(p, f"{where}frames outside runtime.*", user, ["main.stopHere", "main.main"][level:])
+    frames = doc.get("frames") or []
+    user = [f.get("func") for f in frames if not is_runtime(f.get("func"))]
+    diff(p, f"{where}frames outside runtime.*", user, MAIN_USER_FRAMES)
+    sel = [f for f in frames if f.get("selected")]
+    diff(p, f"{where}functions of the frames marked selected", [f.get("func") for f in sel],
+         [MAIN_USER_FRAMES[level]])
+    if level and sel:
+        diff(p, f"{where}selected frame line (the call of stopHere in main.go)", sel[0].get("line"),
+             main_call_line("main.main", "main.stopHere"))
+
+
+def check_goroutines_outer_frame(doc, ctx):
+    """`golayout goroutines` with main.main (frame 1) selected: main's
+    goroutine is still where it is (main.stopHere), the selected frame is
+    shown apart."""
+    p = []
+    goroutines_doc_problems(doc, ctx.truth, p)
+    main_entry_problems(doc, ctx.truth, p)
+    e = next((x for x in doc.get("goroutines") or [] if x.get("goid") == ctx.truth["main_goid"]), {})
+    sel = e.get("selected_frame") or {}
+    diff(p, "main goroutine selected_frame func", sel.get("func"), "main.main")
+    diff(p, "main goroutine selected_frame line", sel.get("line"), main_call_line("main.main", "main.stopHere"))
+    if not isinstance(sel.get("index"), int) or sel["index"] < 1:
+        p.append(f"main goroutine selected_frame index {sel.get('index')!r} is not an outer frame")
+    others = [x.get("goid") for x in doc.get("goroutines") or [] if x.get("selected_frame") and x is not e]
+    diff(p, "other goroutines with a selected_frame", others, [])
+    return p
 
 
 def check_current_stack(level):
@@ -921,5 +971,8 @@ def cases(truth):
         cs += [Case(f"{name}: stack of the selected frame", "golayout version --json", core_check("current")),
                Case(f"{name}: stack 999999 error", "golayout version --json", core_check("error"))]
     cs += [select_frame(1, "main.main"),
-           Case("stack: goroutine of the selected frame (1)", "golayout stack --json", check_current_stack(1))]
+           Case("stack: goroutine of the selected frame (1), its whole stack", "golayout stack --json",
+                check_current_stack(1)),
+           Case("goroutines: selected frame (1) apart from where main's goroutine is",
+                "golayout goroutines --json", check_goroutines_outer_frame)]
     return cs

@@ -250,6 +250,23 @@ void fake_set_reg(struct fake_target *ft, const char *name, uint64_t value)
 	ft->regs[ft->nregs++].value = value;
 }
 
+/* The innermost frame's registers live in the same table as "0:NAME". */
+static int fk_innermost_register(void *ctx, const char *name, uint64_t *value)
+{
+	char key[sizeof(((struct reg *)0)->name)];
+	if ((size_t)snprintf(key, sizeof(key), "0:%s", name) >= sizeof(key))
+		return GL_BACKEND_FAIL;
+	return fk_read_register(ctx, key, value);
+}
+
+void fake_set_innermost_reg(struct fake_target *ft, const char *name, uint64_t value)
+{
+	char key[sizeof(ft->regs[0].name)];
+	if ((size_t)snprintf(key, sizeof(key), "0:%s", name) >= sizeof(key))
+		die("fake_set_innermost_reg: name too long");
+	fake_set_reg(ft, key, value);
+}
+
 void fake_clear_regs(struct fake_target *ft)
 {
 	ft->nregs = 0;
@@ -352,6 +369,7 @@ struct fake_target *fake_new(void)
 		.stop_id = fk_stop_id,
 		.has_process = fk_has_process,
 		.frame_level = fk_frame_level,
+		.innermost_register = fk_innermost_register,
 	};
 	ft->stop_id = 1;
 	ft->has_process = true;

@@ -66,6 +66,9 @@ void fake_set_reg(struct fake_target *ft, const char *name, uint64_t value);
 void fake_clear_regs(struct fake_target *ft);
 /* level < 0: frame_level fails (the debugger cannot tell). */
 void fake_set_frame_level(struct fake_target *ft, int level);
+/* A register of the innermost frame (level 0), for when an outer frame
+ * is selected; cleared by fake_clear_regs with the others. */
+void fake_set_innermost_reg(struct fake_target *ft, const char *name, uint64_t value);
 /* Make frame_cfa answer (has == false: it fails). */
 void fake_set_cfa(struct fake_target *ft, bool has, uint64_t cfa);
 void fake_set_thread(struct fake_target *ft, bool has, uint64_t tid);

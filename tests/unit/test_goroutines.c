@@ -39,6 +39,7 @@
 #include "target/dwarfinfo.h"
 #include "fake_target.h"
 #include "runtime/goroutines.h"
+#include "runtime/unwind.h"
 #include "target/target.h"
 
 #define TIME_LIMIT_MS 20000 /* the hard limit per command: sanitizer builds are slow */
@@ -1577,26 +1578,40 @@ static void test_status_not_other_constants(void **state)
 
 /* ---- the current goroutine ------------------------------------------------------ */
 
+/* A running goroutine: its saved state is stale, the registers count.
+ * *live_sp: where its frames are (main.main's, as parked() lays them out). */
+static struct gspec running(struct fx *f, uint64_t goid, uint64_t *live_sp)
+{
+	struct gspec g = parked(f, goid);
+	g.status = B.g_running;
+	g.waitreason = -1;
+	*live_sp = g.sp;
+	g.sp = g.hi - 0x400;
+	g.pc = 0xdeadbeef;
+	return g;
+}
+
+/* The debugger stopped at the entry of main.main, SP sp, frame 0 selected. */
+static void stopped_in_main(struct fx *f, uint64_t sp)
+{
+	fake_set_reg(f->ft, "rsp", sp);
+	fake_set_reg(f->ft, "rip", B.main_entry);
+	fake_set_frame_level(f->ft, 0);
+}
+
 static void test_current(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
 	struct gspec a = parked(f, 1);
 	add_g(f, &a);
-	struct gspec b = parked(f, 2);
-	b.status = B.g_running;
-	b.waitreason = -1;
-	/* its saved state is stale (it is running): the registers count */
-	uint64_t live_sp = b.sp;
-	b.sp = b.hi - 0x400;
-	b.pc = 0xdeadbeef;
+	uint64_t live_sp;
+	struct gspec b = running(f, 2, &live_sp);
 	add_g(f, &b);
 	struct gspec c = parked(f, 3);
 	add_g(f, &c);
 	commit(f);
-	fake_set_reg(f->ft, "rsp", live_sp);
-	fake_set_reg(f->ft, "rip", B.main_entry);
-	fake_set_frame_level(f->ft, 0);
+	stopped_in_main(f, live_sp);
 
 	run(f, "goroutines --json");
 	assert_ok(f);
@@ -1646,6 +1661,71 @@ static void test_current(void **state)
 		assert_false(json_is_true(json_object_get(must_list(f, id), "current")));
 	run(f, "stack --json");
 	assert_error_has(f, "no goroutine stack", "GOID");
+}
+
+/* An outer frame selected: stack still shows the whole stack, from the
+ * innermost frame, with the selected frame marked; goroutines shows where
+ * the goroutine is (its innermost frame) and the selected frame apart. */
+static void test_outer_frame_selected(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	uint64_t live_sp;
+	struct gspec a = running(f, 1, &live_sp);
+	add_g(f, &a);
+	commit(f);
+	stopped_in_main(f, live_sp);
+	run(f, "stack --json");
+	assert_ok(f);
+	assert_int_equal(assert_contiguous(f), 2);
+	assert_true(json_is_true(json_object_get(frame(f, 0), "selected")));
+	assert_null(json_object_get(frame(f, 1), "selected"));
+	uint64_t sp1 = jaddr(frame(f, 1), "sp"), pc1 = jaddr(frame(f, 1), "pc");
+
+	/* select frame 1 (runtime.goexit); the debugger still knows frame 0 */
+	fake_set_reg(f->ft, "rsp", sp1);
+	fake_set_reg(f->ft, "rip", pc1);
+	fake_set_frame_level(f->ft, 1);
+	fake_set_innermost_reg(f->ft, "rsp", live_sp);
+	fake_set_innermost_reg(f->ft, "rip", B.main_entry);
+	run(f, "stack --json");
+	assert_ok(f);
+	assert_string_equal(jstr(f->r.doc, "unwound_from"), "innermost frame");
+	assert_int_equal(assert_contiguous(f), 2);
+	assert_func(frame(f, 0), "main.main");
+	assert_int_equal(jaddr(frame(f, 0), "sp"), live_sp);
+	assert_null(json_object_get(frame(f, 0), "selected"));
+	assert_func(frame(f, 1), "runtime.goexit");
+	assert_true(json_is_true(json_object_get(frame(f, 1), "selected")));
+	assert_int_equal(jaddr(frame(f, 1), "sp"), sp1);
+	run(f, "stack");
+	assert_ok(f);
+	if (!strstr(f->r.out, "*-- #1 runtime.goexit") || !strstr(f->r.out, "+-- #0 main.main"))
+		fail_msg("stack: frame 1 is not the one marked selected: %s", f->r.out);
+
+	run(f, "goroutines --json");
+	assert_ok(f);
+	json_t *g = must_list(f, 1);
+	assert_true(json_is_true(json_object_get(g, "current")));
+	assert_string_equal(jstr(g, "func"), "main.main"); /* where it is, not the selected frame */
+	assert_int_equal(jaddr(g, "sp"), live_sp);
+	json_t *sel = json_object_get(g, "selected_frame");
+	if (!sel || jint(sel, "index") != 1 || strcmp(jstr(sel, "func"), "runtime.goexit"))
+		fail_msg("goroutines: selected_frame is not frame 1, runtime.goexit: %s", dump(g));
+	run(f, "goroutines");
+	assert_ok(f);
+	if (!strstr(f->r.out, "selected frame #1 runtime.goexit"))
+		fail_msg("goroutines: the selected frame is not shown: %s", f->r.out);
+
+	/* the innermost frame's registers unknown: from the selected frame, as before */
+	fake_clear_regs(f->ft);
+	fake_set_reg(f->ft, "rsp", sp1);
+	fake_set_reg(f->ft, "rip", pc1);
+	run(f, "stack --json");
+	assert_ok(f);
+	assert_string_equal(jstr(f->r.doc, "unwound_from"), "selected frame");
+	assert_func(frame(f, 0), "runtime.goexit");
+	assert_true(json_is_true(json_object_get(frame(f, 0), "selected")));
 }
 
 /* Exactly stack.hi is not on the stack; stack.lo is. */
@@ -1730,6 +1810,7 @@ int main(void)
 		T(test_status_names),
 		T(test_status_not_other_constants),
 		T(test_current),
+		T(test_outer_frame_selected),
 		T(test_current_bounds),
 	};
 	return cmocka_run_group_tests_name("goroutines", tests, open_binary, close_binary);

@@ -1,0 +1,23 @@
+/* `golayout stack` (eval/stack_vars.h) as golayout/1 documents spell it,
+ * and the words for why unwinding stopped, shared with the text. */
+#ifndef GL_STACK_DOC_H
+#define GL_STACK_DOC_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "eval/stack_vars.h"
+
+/* The note of a frame: why unwinding stopped there, or which frame an
+ * inlined call belongs to. false (and "") when there is none. */
+bool gl_uframe_note(const struct gl_uframe *u, char *buf, size_t len);
+/* The text golayout shows when no DWARF names the goroutine. */
+extern const char gl_stack_no_dwarf_note[];
+/* The "unwound_from" words. */
+const char *gl_stack_unwound_from(const struct gl_stack *s);
+/* Bytes between stack.lo and the innermost frame's SP. */
+uint64_t gl_stack_unused_to(const struct gl_stack *s);
+
+json_t *gl_stack_json(struct gl_ctx *c, const struct gl_stack *s);
+
+#endif

@@ -1,0 +1,53 @@
+/* The arguments and locals DWARF places in each frame of an unwound
+ * stack, with their values read: the model `golayout stack` serialises
+ * (doc/stack_doc.c) and renders (render/stack_text.c). */
+#ifndef GL_STACK_VARS_H
+#define GL_STACK_VARS_H
+
+#include "eval/uframe.h"
+#include "eval/value.h"
+#include "runtime/escape.h"
+
+struct gl_stack_var {
+	char *name;              /* without the '&' of a local moved to the heap */
+	bool param;
+	bool heap;               /* moved to the heap: the stack slot holds &name */
+	int decl_line;           /* 0 unknown */
+	enum gl_escape_verdict escape; /* what the compiler said */
+	const char *escape_ref;  /* its file:line:col */
+	const struct gl_type *type; /* the variable's type (heap: the pointee's) */
+	struct gl_error *err;    /* why there is no value; NULL when val is read */
+	struct gl_value val;     /* the variable (heap: its stack slot) */
+	uint64_t heap_addr;      /* heap: where the variable is */
+	struct gl_error *heap_err; /* heap: why the heap value could not be read */
+	struct gl_value heap_val;
+};
+
+struct gl_frame_vars {
+	struct gl_stack_var *v;
+	size_t n;
+};
+
+/* The variables of every physical frame with a known size (inlined calls
+ * and frames the unwinder could not size get none): vars[i] for frames[i],
+ * *vars malloc'd (NULL without DWARF). esc may be NULL. */
+void gl_stack_vars_read(struct gl_ctx *c, const struct gl_uframe *frames, size_t n,
+			const struct gl_escapes *esc, struct gl_frame_vars **vars);
+void gl_stack_vars_free(struct gl_frame_vars *vars, size_t n);
+
+
+/* What `golayout stack` shows: a goroutine (when DWARF names one), its
+ * frames and their variables. */
+struct gl_stack {
+	bool has_g;                 /* false without DWARF: frames of the pclntab only */
+	struct gl_goroutine g;
+	enum gl_unwound_from from;
+	const char *escape_file;    /* the loaded escape analysis, NULL if none */
+	struct gl_uframe *frames;
+	size_t n;
+	struct gl_frame_vars *vars; /* vars[i] for frames[i]; NULL without DWARF */
+};
+
+void gl_stack_deinit(struct gl_stack *s);
+
+#endif

@@ -1,0 +1,125 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval/uframe.h"
+
+void gl_uframe_to_frame(struct gl_ctx *c, const struct gl_uframe *u, struct gl_frame *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->level = u->level;
+	f->pc = u->pc;
+	f->sp = u->sp;
+	f->cfa = u->cfa;
+	/* above frame 0, and at a goroutine's saved state, pc follows a call */
+	f->lookup_pc = u->level > 0 && u->pc && !u->exact_pc ? u->pc - 1 : u->pc;
+	f->func = c->t->dw ? gl_dwarf_func_at(c->t->dw, f->lookup_pc) : NULL;
+	f->func_name = u->func;
+}
+
+bool gl_selected_sp(struct gl_ctx *c, uint64_t *sp)
+{
+	*sp = 0;
+	return c->be->read_register && c->be->read_register(c->be->ctx, "rsp", sp) == GL_BACKEND_OK;
+}
+
+/* The innermost frame's PC and SP, when the debugger tells them. */
+static bool innermost(struct gl_ctx *c, uint64_t *pc, uint64_t *sp)
+{
+	const struct gl_backend *be = c->be;
+	return be->version >= 2 && be->innermost_register &&
+	       be->innermost_register(be->ctx, "rip", pc) == GL_BACKEND_OK &&
+	       be->innermost_register(be->ctx, "rsp", sp) == GL_BACKEND_OK;
+}
+
+/* Mark the physical frame the debugger selected (same SP, same return
+ * address): its registers are the ones the backend reads. */
+static bool mark_selected(struct gl_uframe *fr, size_t n, const struct gl_frame *sel)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!fr[i].inlined && fr[i].sp == sel->sp && fr[i].pc == sel->pc) {
+			fr[i].selected = fr[i].live = true;
+			fr[i].level = sel->level;
+			return true;
+		}
+	return false;
+}
+
+struct gl_error *gl_unwind_selected(struct gl_ctx *c, const struct gl_frame *sel, uint64_t lo,
+				    uint64_t hi, struct gl_uframe **frames, size_t *n,
+				    enum gl_unwound_from *from)
+{
+	/* An outer frame is selected: unwind from the innermost one, so the
+	 * whole stack shows, when that reaches the selected frame. */
+	uint64_t pc0, sp0;
+	if (sel->level > 0 && innermost(c, &pc0, &sp0) && sp0 >= lo && sp0 < hi) {
+		struct gl_error *err = gl_unwind(c, pc0, sp0, -1, lo, hi, frames, n);
+		if (!err && mark_selected(*frames, *n, sel)) {
+			*from = GL_FROM_INNERMOST;
+			/* the innermost frame is not the selected one: its level
+			 * keeps the debugger's registers away from it, its pc is
+			 * still where it is, not a return address */
+			for (size_t i = 0; i < *n; i++) {
+				(*frames)[i].exact_pc = true;
+				if (!(*frames)[i].inlined)
+					break; /* the physical frame 0 */
+			}
+			return NULL;
+		}
+		gl_error_destroy(err);
+		free(*frames);
+	}
+	*from = GL_FROM_SELECTED;
+	return gl_unwind(c, sel->pc, sel->sp, (int)sel->level, lo, hi, frames, n);
+}
+
+struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine *g, bool current,
+				     struct gl_uframe **frames, size_t *n, enum gl_unwound_from *from)
+{
+	struct gl_frame sel;
+	struct gl_error *err = current ? gl_frame_selected(c, &sel) : NULL;
+	if (current && !err)
+		return gl_unwind_selected(c, &sel, g->stack_lo, g->stack_hi, frames, n, from);
+	gl_error_destroy(err);
+	*from = GL_FROM_SCHED;
+	return gl_unwind(c, g->pc, g->sp, -1, g->stack_lo, g->stack_hi, frames, n);
+}
+
+/* Frames looked at for the first one outside the runtime. */
+#define WHERE_FRAMES 64
+
+void gl_goroutine_where(struct gl_ctx *c, const struct gl_goroutine *g, bool current,
+			struct gl_where *w)
+{
+	memset(w, 0, sizeof(*w));
+	struct gl_uframe *fr;
+	size_t n;
+	enum gl_unwound_from from;
+	struct gl_error *err = gl_goroutine_unwind(c, g, current, &fr, &n, &from);
+	if (err) {
+		gl_error_destroy(err);
+		return;
+	}
+	if (n) {
+		w->func = fr[0].func;
+		w->sp = fr[0].sp;
+	}
+	for (size_t i = 0; i < n && i < WHERE_FRAMES; i++) {
+		if (strncmp(fr[i].func, "runtime.", 8) && strcmp(fr[i].func, "?")) {
+			w->user_func = fr[i].func;
+			w->file = fr[i].file;
+			w->line = fr[i].line;
+			w->user_index = i;
+			break;
+		}
+	}
+	for (size_t i = 0; i < n && !w->has_selected; i++) {
+		if (!fr[i].selected)
+			continue;
+		w->has_selected = true;
+		w->selected_index = i;
+		w->selected_func = fr[i].func;
+		w->selected_file = fr[i].file;
+		w->selected_line = fr[i].line;
+	}
+	free(fr);
+}

@@ -1,0 +1,128 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "doc/doc.h"
+#include "doc/stack_doc.h"
+#include "render/render.h"
+#include "render/stack_text.h"
+
+static const char *base_name(const char *file)
+{
+	const char *b = strrchr(file, '/');
+	return b ? b + 1 : file;
+}
+
+static void addr_text(char *buf, size_t len, uint64_t a)
+{
+	snprintf(buf, len, "0x%llx", (unsigned long long)a);
+}
+
+/* The %v text as documents carry it (invalid UTF-8 replaced), cut. */
+static void value_text(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes)
+{
+	json_t *j = gl_format_value_json(c, t, bytes);
+	const char *s = json_string_value(j);
+	sb_add(&c->out, " = ");
+	gl_clip(&c->out, s ? s : "", 40);
+	json_decref(j);
+}
+
+static void var_text(struct gl_ctx *c, const struct gl_uframe *u, const struct gl_stack_var *v)
+{
+	struct strbuf *o = &c->out;
+	/* where the variable is: a stack slot (address and offset from SP),
+	 * else its location's words */
+	bool heap = v->heap && !v->err;
+	const char *loc = v->err ? "" : heap ? "heap" : v->val.where;
+	char a[32];
+	if (!v->err && v->val.in_memory && !heap) {
+		addr_text(a, sizeof(a), v->val.addr);
+		sb_addf(o, "  |   %s  sp%+-5lld ", a, (long long)(v->val.addr - u->sp));
+	} else {
+		sb_addf(o, "  |   %-14s  %-9s", heap ? "(heap)" : loc, "");
+	}
+	sb_addf(o, "%s%s %s (%lld)", v->param ? "arg " : "", v->name, v->type->name,
+		(long long)v->type->size);
+	if (!v->err && !heap)
+		value_text(c, v->type, v->val.bytes);
+	else if (heap && !v->heap_err)
+		value_text(c, v->type, v->heap_val.bytes);
+	if (heap) {
+		addr_text(a, sizeof(a), v->heap_addr);
+		sb_addf(o, "  -> heap %s", a);
+	}
+	/* DWARF's & name says "moved to heap" when the compiler's output is not loaded */
+	enum gl_escape_verdict esc = v->escape != GL_ESC_NONE ? v->escape : heap ? GL_ESC_MOVED_TO_HEAP : GL_ESC_NONE;
+	if (esc != GL_ESC_NONE)
+		sb_addf(o, "  [%s]", gl_escape_verdict_name(esc));
+	const struct gl_error *err = v->err ? v->err : heap ? v->heap_err : NULL;
+	if (err)
+		sb_addf(o, "  %s(%s)%s", gl_c(c, "dim"), err->message, gl_c(c, "reset"));
+	sb_addc(o, '\n');
+}
+
+static void frame_text(struct gl_ctx *c, const struct gl_stack *s, size_t k)
+{
+	struct strbuf *o = &c->out;
+	const struct gl_uframe *u = &s->frames[k];
+	char a[32], b[32];
+	/* * marks the debugger's selected frame */
+	sb_addf(o, "  %s%c-- #%zu %s%s%s", gl_c(c, "addr"), u->selected ? '*' : '+', k, gl_c(c, "bold"),
+		u->func, gl_c(c, "reset"));
+	if (u->file && *u->file)
+		sb_addf(o, " %s:%lld", base_name(u->file), (long long)u->line);
+	bool sized = u->size >= 0 && !u->inlined;
+	if (sized) {
+		addr_text(a, sizeof(a), u->cfa);
+		addr_text(b, sizeof(b), u->sp);
+		sb_addf(o, "  cfa %s, %lld-byte frame, sp %s", a, (long long)u->size, b);
+	}
+	sb_addc(o, '\n');
+	if (sized) {
+		addr_text(a, sizeof(a), u->ret_slot);
+		sb_addf(o, "  |   %s  return address\n", a);
+		if (u->fp_slot) {
+			addr_text(a, sizeof(a), u->fp_slot);
+			sb_addf(o, "  |   %s  saved frame pointer\n", a);
+		}
+	}
+	for (size_t i = 0; s->vars && i < s->vars[k].n; i++)
+		var_text(c, u, &s->vars[k].v[i]);
+	char note[160];
+	if (gl_uframe_note(u, note, sizeof(note)))
+		sb_addf(o, "  |   %s-- %s%s\n", gl_c(c, "dim"), note, gl_c(c, "reset"));
+}
+
+void gl_stack_text(struct gl_ctx *c, const struct gl_stack *s)
+{
+	struct strbuf *o = &c->out;
+	const struct gl_goroutine *g = &s->g;
+	char lo[32], hi[32];
+	addr_text(lo, sizeof(lo), g->stack_lo);
+	addr_text(hi, sizeof(hi), g->stack_hi);
+	if (!s->has_g)
+		sb_addf(o, "%s\n", gl_stack_no_dwarf_note);
+	if (s->has_g && g->stack_hi) {
+		sb_addf(o, "%sgoroutine %llu [%s%s%s]%s  stack %s..%s (%llu bytes)\n  unwound from %s  [%s]\n",
+			gl_c(c, "bold"), (unsigned long long)g->goid, g->status_name,
+			g->wait_reason[0] ? ", " : "", g->wait_reason, gl_c(c, "reset"), lo, hi,
+			(unsigned long long)(g->stack_hi - g->stack_lo), gl_stack_unwound_from(s),
+			c->t ? c->t->go_version : "");
+		sb_addf(o, "  %s (hi)\n", hi);
+	}
+	/* outermost first: the stack grows down from hi */
+	for (size_t k = s->n; k-- > 0;)
+		frame_text(c, s, k);
+	if (!s->has_g)
+		return;
+	uint64_t to = gl_stack_unused_to(s);
+	char t[32];
+	addr_text(t, sizeof(t), to);
+	sb_addf(o, "  %s%s..%s unused (%llu bytes)%s\n", gl_c(c, "dim"), lo, t,
+		(unsigned long long)(to > g->stack_lo ? to - g->stack_lo : 0), gl_c(c, "reset"));
+	if (g->stackguard > g->stack_lo && g->stackguard < g->stack_hi) {
+		addr_text(t, sizeof(t), g->stackguard);
+		sb_addf(o, "  %s  stackguard0: a frame reaching below it makes the function grow the stack\n", t);
+	}
+	sb_addf(o, "  %s (lo)\n", lo);
+}

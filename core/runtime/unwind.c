@@ -1,0 +1,159 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/unwind.h"
+
+/* Functions where a goroutine's stack ends, or where the stack switches
+ * to the system stack: stop at the frame, do not guess past it. */
+static enum gl_unwind_stop boundary(const char *fn)
+{
+	static const struct { const char *fn; enum gl_unwind_stop why; } stops[] = {
+		{"runtime.goexit", GL_STOP_BOTTOM_GOROUTINE},
+		{"runtime.mstart", GL_STOP_BOTTOM_SYSTEM},
+		{"runtime.mstart0", GL_STOP_BOTTOM_SYSTEM},
+		{"runtime.mstart1", GL_STOP_BOTTOM_SYSTEM},
+		{"runtime.rt0_go", GL_STOP_BOTTOM_MAIN},
+		{"runtime.systemstack", GL_STOP_SYSTEMSTACK},
+		{"runtime.mcall", GL_STOP_SYSTEMSTACK},
+		{"runtime.morestack", GL_STOP_MORESTACK},
+		{"runtime.asmcgocall", GL_STOP_CGO},
+		{"runtime.cgocallback", GL_STOP_CGO_CALLBACK},
+		{"runtime.sigtramp", GL_STOP_SIGNAL},
+	};
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		if (!strcmp(fn, stops[i].fn))
+			return stops[i].why;
+	return GL_STOP_NONE;
+}
+
+/* Calls the compiler inlined have no frame of their own; the pclntab's
+ * inline tree names them. Give each one an entry before its physical frame
+ * (innermost first, as tracebacks print them), sharing that frame's SP/CFA. */
+static void expand_inlined(struct gl_ctx *c, struct gl_uframe **frames, size_t *nframes)
+{
+	size_t n = *nframes, extra = 0;
+	struct gl_inline inl[16];
+	for (size_t i = 0; i < n; i++) {
+		struct gl_pcfunc pf;
+		if (gl_pclntab_func(&c->t->pcln, (*frames)[i].lookup_pc, &pf))
+			extra += gl_pclntab_inlined(&c->t->pcln, &pf, (*frames)[i].lookup_pc, inl, 16) - 1;
+	}
+	if (!extra)
+		return;
+	struct gl_uframe *out = calloc(n + extra, sizeof(*out));
+	if (!out)
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct gl_uframe *u = &(*frames)[i];
+		struct gl_pcfunc pf;
+		size_t ni = gl_pclntab_func(&c->t->pcln, u->lookup_pc, &pf)
+				    ? gl_pclntab_inlined(&c->t->pcln, &pf, u->lookup_pc, inl, 16)
+				    : 0;
+		for (size_t j = 0; j + 1 < ni; j++) {
+			struct gl_uframe *v = &out[k++];
+			*v = *u;
+			v->inlined = true;
+			v->selected = false; /* the physical frame carries the mark */
+			v->inlined_into = u->func;
+			v->func = inl[j].func;
+			v->file = inl[j].file;
+			v->line = inl[j].line;
+			v->ret_slot = v->fp_slot = 0;
+			v->stop = GL_STOP_NONE;
+		}
+		out[k] = *u;
+		if (ni) {
+			out[k].file = inl[ni - 1].file;
+			out[k].line = inl[ni - 1].line;
+		}
+		k++;
+	}
+	free(*frames);
+	*frames = out;
+	*nframes = k;
+}
+
+/* One frame at (pc, sp): its function, line and extent; the reason to
+ * stop here, if any. */
+static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool return_address,
+				    uint64_t lo, uint64_t hi)
+{
+	/* Above the innermost frame the pc is a return address: look up
+	 * pc-1 so a call at the very end of a function stays in it. */
+	uint64_t lpc = return_address ? u->pc - 1 : u->pc;
+	u->lookup_pc = lpc;
+	struct gl_pcfunc pf;
+	if (!gl_pclntab_func(&c->t->pcln, lpc, &pf))
+		return GL_STOP_NO_FUNC;
+	u->func = pf.name;
+	gl_pclntab_line(&c->t->pcln, &pf, lpc, &u->file, &u->line);
+	if (u->sp < lo || u->sp >= hi)
+		return GL_STOP_SP_OUTSIDE;
+	u->size = gl_pclntab_spdelta(&c->t->pcln, &pf, lpc);
+	if (u->size < 0)
+		return GL_STOP_NO_FRAME_SIZE;
+	u->cfa = u->sp + (uint64_t)u->size + 8;
+	u->ret_slot = u->cfa - 8;
+	/* Go's amd64 prologue saves BP just below the return address
+	 * in every frame that has one (size > 0). */
+	if (u->size >= 8)
+		u->fp_slot = u->cfa - 16;
+	enum gl_unwind_stop why = boundary(pf.name);
+	if (why != GL_STOP_NONE)
+		return why;
+	if (u->cfa <= u->sp || u->cfa > hi)
+		return GL_STOP_LEAVES_STACK;
+	return GL_STOP_NONE;
+}
+
+struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_level, uint64_t lo,
+			   uint64_t hi, struct gl_uframe **frames, size_t *nframes)
+{
+	*frames = NULL;
+	*nframes = 0;
+	if (!c->t->has_pcln)
+		return gl_error_create(GL_ERR_NODWARF, "no .gopclntab: cannot unwind");
+	size_t cap = 16, n = 0;
+	struct gl_uframe *f = calloc(cap, sizeof(*f));
+	if (!f)
+		return &gl_error_nomem;
+	for (size_t depth = 0; depth < GL_MAX_FRAMES; depth++) {
+		if (n == cap) {
+			struct gl_uframe *nf = realloc(f, cap * 2 * sizeof(*f));
+			if (!nf)
+				break;
+			f = nf;
+			cap *= 2;
+		}
+		struct gl_uframe *u = &f[n++];
+		memset(u, 0, sizeof(*u));
+		u->pc = pc;
+		u->sp = sp;
+		u->live = u->selected = live_level >= 0 && depth == 0;
+		u->level = u->live ? (uint32_t)live_level : (uint32_t)(depth + 1);
+		u->size = -1;
+		u->func = "?";
+		if ((u->stop = frame_at(c, u, depth > 0 || live_level > 0, lo, hi)) != GL_STOP_NONE)
+			break;
+		uint64_t ret;
+		struct gl_error *err = gl_mem_read_u64(c->mem, u->ret_slot, &ret);
+		if (err) {
+			u->stop = GL_STOP_RET_UNREADABLE;
+			gl_error_destroy(err);
+			break;
+		}
+		if (ret == 0) {
+			u->stop = GL_STOP_RET_ZERO;
+			break;
+		}
+		pc = ret;
+		sp = u->cfa;
+	}
+	if (n == GL_MAX_FRAMES && f[n - 1].stop == GL_STOP_NONE)
+		f[n - 1].stop = GL_STOP_MAX_FRAMES;
+	*frames = f;
+	*nframes = n;
+	expand_inlined(c, frames, nframes);
+	return NULL;
+}

@@ -1,0 +1,67 @@
+/* A frame unwinder over the Go pclntab (pcsp tables) that works from a
+ * PC and SP alone (a goroutine's saved scheduling state, or the selected
+ * frame), so it serves parked goroutines and core files alike, without
+ * touching registers. Frames are structs; why unwinding stopped is an
+ * enum (doc/stack_doc.c words it). */
+#ifndef GL_UNWIND_H
+#define GL_UNWIND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "target/ctx.h"
+
+#define GL_MAX_FRAMES 1024
+
+/* Why the unwinder stopped at a frame (GL_STOP_NONE: it went on). */
+enum gl_unwind_stop {
+	GL_STOP_NONE,
+	GL_STOP_NO_FUNC,          /* pc is in no Go function */
+	GL_STOP_SP_OUTSIDE,       /* sp is outside the stack */
+	GL_STOP_NO_FRAME_SIZE,    /* the pcsp table has no entry for pc */
+	GL_STOP_LEAVES_STACK,     /* the frame's CFA is outside the stack */
+	GL_STOP_RET_UNREADABLE,   /* the return-address slot cannot be read */
+	GL_STOP_RET_ZERO,         /* return address 0 */
+	GL_STOP_MAX_FRAMES,       /* GL_MAX_FRAMES frames */
+	/* functions where a stack ends or switches: the unwinder does not guess past them */
+	GL_STOP_BOTTOM_GOROUTINE, /* runtime.goexit */
+	GL_STOP_BOTTOM_SYSTEM,    /* runtime.mstart* */
+	GL_STOP_BOTTOM_MAIN,      /* runtime.rt0_go */
+	GL_STOP_SYSTEMSTACK,      /* runtime.systemstack, runtime.mcall */
+	GL_STOP_MORESTACK,        /* runtime.morestack */
+	GL_STOP_CGO,              /* runtime.asmcgocall */
+	GL_STOP_CGO_CALLBACK,     /* runtime.cgocallback */
+	GL_STOP_SIGNAL,           /* runtime.sigtramp */
+};
+
+/* Whether a stop is the natural end of a stack (not a truncation). */
+static inline bool gl_unwind_stop_is_bottom(enum gl_unwind_stop s)
+{
+	return s == GL_STOP_BOTTOM_GOROUTINE || s == GL_STOP_BOTTOM_SYSTEM || s == GL_STOP_BOTTOM_MAIN;
+}
+
+struct gl_uframe {
+	uint64_t pc, sp, cfa;
+	int64_t size;            /* frame size below the return address, -1 unknown */
+	bool live;               /* the debugger's selected frame: registers usable */
+	bool selected;           /* the debugger's selected frame (inlined calls in it too) */
+	uint32_t level;          /* level for gl_frame (registers only when live) */
+	bool exact_pc;           /* pc is where the thread is (its registers), not a call site */
+	const char *func;        /* from pclntab (points into the table) */
+	const char *file;
+	int64_t line;
+	uint64_t ret_slot;       /* address of the saved return address (cfa - 8) */
+	uint64_t fp_slot;        /* address of the saved frame pointer, 0 if none */
+	uint64_t lookup_pc;      /* pc, or pc-1 for a return address */
+	bool inlined;            /* a call inlined into the next frame: no frame of its own */
+	const char *inlined_into; /* inlined: the function of that frame */
+	enum gl_unwind_stop stop; /* on the last frame: why unwinding stopped there */
+};
+
+/* Unwind from (pc, sp) within the stack [lo, hi). live_level >= 0 means
+ * the first frame is the debugger's selected frame at that level.
+ * *frames is malloc'd. */
+struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_level, uint64_t lo,
+			   uint64_t hi, struct gl_uframe **frames, size_t *n);
+
+#endif
