@@ -299,7 +299,7 @@ static struct gl_error *walk_spans(struct gl_ctx *c, struct gc_walk *w, json_t *
 	else
 		gl_error_destroy(rerr);
 	if (truncated && !err)
-		err = gl_error_create(GL_ERR_OTHER, "mheap_.allspans has %llu entries: only the first %u read",
+		err = gl_error_create(GL_ERR_LIMIT, "mheap_.allspans has %llu entries: only the first %u read",
 				      (unsigned long long)w->total, MAX_SPANS);
 	json_t *sp = json_object();
 	json_object_set_new(sp, "allspans", json_integer((json_int_t)w->total));

@@ -165,7 +165,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	json_object_set_new(d, "home", gl_home_json(&home));
 	json_object_set_new(d, "in_heap", json_false());
 	if (addr == 0)
-		return gl_error_create(GL_ERR_OTHER, "%s is nil: no object", arg);
+		return gl_error_create(GL_ERR_NIL, "%s is nil: no object", arg);
 	if (home.kind == GL_HOME_UNMAPPED)
 		return gl_error_create(GL_ERR_FAULT, "0x%llx is not in mapped memory: not a Go object",
 				       (unsigned long long)addr);

@@ -217,11 +217,11 @@ static json_t *frames_json(struct gl_ctx *c, const struct gl_uframe *fr, size_t 
 		struct gl_frame f;
 		gl_uframe_to_frame(c, u, &f);
 		if (c->t->dw && f.func && u->size >= 0 && !u->inlined) {
-			struct gl_var **vs;
-			size_t nv;
-			struct gl_error *verr = gl_dwarf_func_vars(c->t->dw, f.func, f.lookup_pc, &vs, &nv);
-			for (size_t k = 0; !verr && k < nv; k++)
-				json_array_append_new(vars, var_json(c, u, &f, vs[k], esc));
+			struct gl_var_list vl;
+			struct gl_error *verr = gl_dwarf_func_vars(c->t->dw, f.func, f.lookup_pc, &vl);
+			for (size_t k = 0; !verr && k < vl.n; k++)
+				json_array_append_new(vars, var_json(c, u, &f, vl.v[k], esc));
+			gl_var_list_deinit(&vl);
 			gl_error_destroy(verr);
 		}
 		json_object_set_new(o, "vars", vars);

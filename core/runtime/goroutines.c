@@ -165,7 +165,7 @@ struct gl_error *gl_goroutines_read(struct gl_ctx *c, struct gl_goroutine **out,
 		return gl_error_wrap(err, "reading runtime.allgs");
 	uint64_t arr = gl_get_uint(hdr, 8), n = gl_get_uint(hdr + 8, 8);
 	if (n > GL_MAX_GOROUTINES)
-		return gl_error_create(GL_ERR_OTHER, "runtime.allgs has %llu entries: corrupt?",
+		return gl_error_create(GL_ERR_CORRUPT, "runtime.allgs has %llu entries: corrupt?",
 				       (unsigned long long)n);
 	uint64_t *ptrs = malloc((n ? n : 1) * 8);
 	struct gl_goroutine *gs = calloc(n ? n : 1, sizeof(*gs));

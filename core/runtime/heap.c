@@ -102,7 +102,7 @@ struct gl_error *gl_heap_init(struct gl_ctx *c, struct gl_heap *h)
 	h->c = c;
 	struct gl_target *t = c->t;
 	if (!t)
-		return gl_error_create(GL_ERR_NOPROCESS, "no executable loaded in the debugger");
+		return gl_error_create(GL_ERR_EXECUTABLE, "no executable loaded in the debugger");
 	struct gl_error *err = gl_target_need_dwarf(t);
 	if (err)
 		return err;
@@ -114,7 +114,7 @@ struct gl_error *gl_heap_init(struct gl_ctx *c, struct gl_heap *h)
 	if (!ar || !ar->type || ar->type->kind != GL_K_ARRAY || !ar->type->elem ||
 	    ar->type->elem->kind != GL_K_POINTER || !ar->type->elem->elem ||
 	    ar->type->elem->elem->kind != GL_K_ARRAY)
-		return gl_error_create(GL_ERR_NODWARF, "runtime.mheap.arenas is not [L1]*[L2]*heapArena");
+		return gl_error_create(GL_ERR_UNSUPPORTED, "runtime.mheap.arenas is not [L1]*[L2]*heapArena");
 	h->h_arenas = (struct gl_heap_field){ar->offset, 8};
 	h->l1_entries = ar->type->count;
 	h->l2_entries = ar->type->elem->elem->count;
@@ -147,7 +147,7 @@ struct gl_error *gl_heap_init(struct gl_ctx *c, struct gl_heap *h)
 	if (!h->arena_bytes || !h->page_size || h->page_size & (h->page_size - 1) ||
 	    h->arena_bytes % h->page_size || h->l2_bits > 40 || (1ull << h->l2_bits) != h->l2_entries ||
 	    h->l1_entries == 0 || h->l1_entries > (1u << 20))
-		return gl_error_create(GL_ERR_NODWARF,
+		return gl_error_create(GL_ERR_UNSUPPORTED,
 				       "unexpected heap arena geometry in DWARF (arena %llu bytes, page %llu, L2 %llu)",
 				       (unsigned long long)h->arena_bytes, (unsigned long long)h->page_size,
 				       (unsigned long long)h->l2_entries);
@@ -431,7 +431,7 @@ struct gl_error *gl_heap_object(struct gl_heap *h, const struct gl_span *s, uint
 		o->allocated = true;
 	} else {
 		if (!s->alloc_bits)
-			return gl_error_create(GL_ERR_OTHER, "span 0x%llx has no allocBits",
+			return gl_error_create(GL_ERR_CORRUPT, "span 0x%llx has no allocBits",
 					       (unsigned long long)s->addr);
 		if ((err = gl_mem_read(h->c->mem, s->alloc_bits + o->index / 8, &byte, 1)))
 			return gl_error_wrap(err, "reading the span's allocBits");
@@ -461,12 +461,12 @@ struct gl_error *gl_heap_span_bits(struct gl_heap *h, const struct gl_span *s, u
 {
 	*mark_known = false;
 	if (!span_sane(h, s) || s->state != h->st_inuse)
-		return gl_error_create(GL_ERR_OTHER, "span 0x%llx is not an in-use object span",
+		return gl_error_create(GL_ERR_TYPE, "span 0x%llx is not an in-use object span",
 				       (unsigned long long)s->addr);
 	uint64_t n = s->nelems, nb = (n + 7) / 8;
 	unsigned char bits[MAX_BITMAP_BYTES];
 	if (nb > sizeof(bits))
-		return gl_error_create(GL_ERR_OTHER, "span 0x%llx: %llu objects", (unsigned long long)s->addr,
+		return gl_error_create(GL_ERR_LIMIT, "span 0x%llx: %llu objects", (unsigned long long)s->addr,
 				       (unsigned long long)n);
 	struct gl_error *err = gl_mem_read(h->c->mem, s->alloc_bits, bits, nb);
 	if (err)
@@ -663,7 +663,7 @@ json_t *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo
 	uint64_t p = s->specials, slow = p, prev_off = 0;
 	for (uint64_t n = 0; p; n++) {
 		if (n >= MAX_SPECIALS) {
-			*errp = gl_error_create(GL_ERR_OTHER, "span 0x%llx: more than %u specials, stopped",
+			*errp = gl_error_create(GL_ERR_LIMIT, "span 0x%llx: more than %u specials, stopped",
 						(unsigned long long)s->addr, MAX_SPECIALS);
 			break;
 		}
@@ -676,7 +676,7 @@ json_t *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo
 		}
 		uint64_t off = getf(b, h->sp_offset), kind = getf(b, h->sp_kind), next = getf(b, h->sp_next);
 		if (off < prev_off) {
-			*errp = gl_error_create(GL_ERR_OTHER, "specials of span 0x%llx out of order at 0x%llx (corrupt?)",
+			*errp = gl_error_create(GL_ERR_CORRUPT, "specials of span 0x%llx out of order at 0x%llx (corrupt?)",
 						(unsigned long long)s->addr, (unsigned long long)p);
 			break;
 		}
@@ -705,7 +705,7 @@ json_t *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo
 			slow = sn;
 		}
 		if (p && p == slow) {
-			*errp = gl_error_create(GL_ERR_OTHER, "specials list of span 0x%llx has a cycle",
+			*errp = gl_error_create(GL_ERR_CORRUPT, "specials list of span 0x%llx has a cycle",
 						(unsigned long long)s->addr);
 			break;
 		}
