@@ -167,8 +167,8 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	if (addr == 0)
 		return gl_error_create(GL_ERR_NIL, "%s is nil: no object", arg);
 	if (home.kind == GL_HOME_UNMAPPED)
-		return gl_error_create(GL_ERR_FAULT, "0x%llx is not in mapped memory: not a Go object",
-				       (unsigned long long)addr);
+		return gl_error_fault(addr, "0x%llx is not in mapped memory: not a Go object",
+				      (unsigned long long)addr);
 	struct gl_heap h;
 	if ((err = gl_heap_init(c, &h)))
 		return err;
