@@ -23,7 +23,7 @@ UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 LLDB_INC    := $(LLVM_DIR)/include
 LLDB_LIBDIR := $(LLVM_DIR)/lib
 
-.PHONY: all core gdb lldb unit sanitize install test demo deps clean bench
+.PHONY: all core gdb lldb unit sanitize install test demo deps clean bench check-layers check-exports
 all: core gdb lldb unit
 
 core: $(BUILD)/libgolayout.so $(BUILD)/libgolayout.a
@@ -34,7 +34,7 @@ unit: $(UNIT_BIN)
 $(BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h) include/golayout/golayout.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_BASE) -fvisibility=hidden $(SAN) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libgolayout.a: $(CORE_OBJ)
 	$(Q)ar rcs $@ $^
@@ -50,7 +50,8 @@ $(BUILD)/golayout-gdb.py: gdb/golayout-gdb.py
 # The LLDB plugin carries the core inside it: one file to load.
 $(BUILD)/libgolayout-lldb.so: lldb/golayout_lldb.cpp $(CORE_OBJ) include/golayout/golayout.h
 	@echo "  CXX     $@"
-	$(Q)$(CXX) -std=c++17 -fPIC -shared -g -O2 $(WARN) $(SAN) -Iinclude -I$(LLDB_INC) \
+	$(Q)$(CXX) -std=c++17 -fPIC -shared -g -O2 -fvisibility=hidden -fvisibility-inlines-hidden \
+	  $(WARN) $(SAN) -Iinclude -I$(LLDB_INC) \
 	  -o $@ $< $(CORE_OBJ) -L$(LLDB_LIBDIR) -llldb $(LIBS) -Wl,-rpath,$(LLDB_LIBDIR)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/fake_target.c tests/unit/fake_target.h $(BUILD)/libgolayout.a $(wildcard core/*/*.h)
@@ -60,6 +61,17 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/fake_target.c tests/unit/fake_target
 
 sanitize:
 	$(MAKE) SANITIZE=1 core unit
+
+# The layer checker on synthetic objects: it must name a deliberately added
+# upward call and cycle, and pass a clean set. (The real
+# `scripts/check-layers.py build` joins `make test` once the core is clean.)
+check-layers: $(CORE_OBJ)
+	python3 tests/layers/test_check_layers.py $(BUILD)
+
+# libgolayout.so and the LLDB plugin export the public API only, and the gdb
+# shim calls nothing else.
+check-exports: $(BUILD)/libgolayout.so $(BUILD)/libgolayout-lldb.so
+	python3 tests/layers/test_exports.py $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/golayout $(DESTDIR)$(PREFIX)/include/golayout
@@ -77,6 +89,7 @@ test: deps
 	$(MAKE) sanitize
 	tests/unit/build-testdata.sh
 	scripts/run-unit-tests.sh $(BUILD) build-sanitize
+	$(MAKE) check-layers check-exports
 	scripts/build-fixtures.sh
 	python3 tests/integration/run.py
 

@@ -7,6 +7,7 @@
 
 import ctypes
 import os
+import re
 
 import gdb
 
@@ -29,6 +30,7 @@ _MEM = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, _u64, ctypes.c_void_p, _u64, _p_u64)
 _REG = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.c_char_p, _p_u64)
 _U64OUT = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, _p_u64)
 _PATH = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.c_void_p, ctypes.c_size_t)
+_WIDTH = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.POINTER(ctypes.c_uint32))
 _STOPID = ctypes.CFUNCTYPE(_u64, _ctx)
 _HASPROC = ctypes.CFUNCTYPE(ctypes.c_int, _ctx)
 _LEVEL = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.POINTER(ctypes.c_uint32))
@@ -39,17 +41,15 @@ class _Backend(ctypes.Structure):
     # field: the core reads every member the header declares.
     _fields_ = [("version", ctypes.c_uint32), ("ctx", ctypes.c_void_p),
                 ("read_memory", _MEM), ("read_register", _REG),
-                ("frame_cfa", _U64OUT), ("selected_thread", _U64OUT),
+                ("frame_cfa", _U64OUT), ("unused_v1", ctypes.c_void_p),
                 ("executable_path", _PATH), ("stop_id", _STOPID),
                 ("has_process", _HASPROC), ("frame_level", _LEVEL),
-                ("innermost_register", _REG)]
+                ("innermost_register", _REG), ("text_width", _WIDTH)]
 
 
 _GL_BACKEND_VERSION = 2  # GL_BACKEND_VERSION this file was written against
 _GL_RUN_TTY = 1
 _OK, _FAIL = 0, -1
-_PAGE = 4096
-_MAX_PROBES = 4096  # bounds the search for the faulting page (16 MiB)
 
 _gl.gl_session_create.restype = ctypes.c_void_p
 _gl.gl_session_run.restype = ctypes.c_int
@@ -70,41 +70,36 @@ _gl.gl_overview_help.restype = ctypes.c_char_p
 # KeyboardInterrupt from a Ctrl-C during a slow read) unwinds into C:
 # ctypes would print it and hand the core an undefined return value.
 
-def _readable(inf, addr):
-    try:
-        inf.read_memory(addr, 1)
-        return True
-    except BaseException:
-        return False
+# gdb stops a read at the first byte it cannot transfer and names it:
+# "Cannot access memory at address 0x7ffff7ff0000".
+_FAULT_AT = re.compile(r"address (0x[0-9a-fA-F]+)")
 
 
-def _read_memory(_, addr, buf, length, fault):
+def _read_memory(_, addr, buf, length, nread):
     try:
-        if length:
-            inf = gdb.selected_inferior()
-            try:
-                data = inf.read_memory(addr, length)
-            except gdb.MemoryError:
-                # gdb does not say where the read stopped: probe page by page.
-                bad, page = addr, addr - addr % _PAGE
-                for _ in range(_MAX_PROBES):
-                    at = max(page, addr)
-                    if at >= addr + length:
-                        break
-                    if not _readable(inf, at):
-                        bad = at
-                        break
-                    page += _PAGE
-                fault[0] = bad
-                return _FAIL
-            ctypes.memmove(buf, data.tobytes(), length)
+        if not length:
+            nread[0] = 0
+            return _OK
+        inf = gdb.selected_inferior()
+        try:
+            data = inf.read_memory(addr, length)
+        except gdb.MemoryError as e:
+            # Hand over what precedes the fault; when gdb does not say
+            # where, leave *nread alone (GL_NREAD_UNKNOWN): the core
+            # finds the page itself.
+            m = _FAULT_AT.search(str(e))
+            bad = int(m.group(1), 16) if m else None
+            if bad is not None and addr <= bad < addr + length:
+                got = bad - addr
+                if got:
+                    ctypes.memmove(buf, inf.read_memory(addr, got).tobytes(), got)
+                nread[0] = got
+            return _FAIL
+        ctypes.memmove(buf, data.tobytes(), length)
+        nread[0] = length
         return _OK
     except BaseException:
-        try:
-            fault[0] = addr
-        except BaseException:
-            pass
-        return _FAIL
+        return _FAIL  # *nread untouched: "cannot tell"
 
 
 def _frame_register(frame, name, value):
@@ -128,18 +123,6 @@ def _innermost_register(_, name, value):
     return _frame_register(gdb.newest_frame, name, value)
 
 
-def _selected_thread(_, tid):
-    try:
-        t = gdb.selected_thread()
-        if t is None:
-            return _FAIL
-        pid, lwp, other = t.ptid
-        tid[0] = lwp or other  # some remote targets use the third field
-        return _OK if tid[0] else _FAIL
-    except BaseException:
-        return _FAIL
-
-
 def _executable_path(_, buf, size):
     try:
         name = gdb.current_progspace().filename
@@ -151,6 +134,19 @@ def _executable_path(_, buf, size):
         if len(raw) > size:
             return _FAIL
         ctypes.memmove(buf, raw, len(raw))
+        return _OK
+    except BaseException:
+        return _FAIL
+
+
+def _text_width(_, columns):
+    # Only a terminal has a width: in batch runs, pipes and scripts fd 1
+    # is not one, and the core cuts nothing.
+    try:
+        if not os.isatty(1):
+            return _FAIL
+        w = gdb.parameter("width")  # None or 0: "unlimited"
+        columns[0] = int(w or 0)
         return _OK
     except BaseException:
         return _FAIL
@@ -205,12 +201,12 @@ _gl_backend = _Backend(version=_GL_BACKEND_VERSION, ctx=None,
                        read_register=_REG(_read_register),
                        # frame_cfa stays NULL: gdb's Python API has no CFA,
                        # the core computes it from the pclntab.
-                       selected_thread=_U64OUT(_selected_thread),
                        executable_path=_PATH(_executable_path),
                        stop_id=_STOPID(_stop_id),
                        has_process=_HASPROC(_has_process),
                        frame_level=_LEVEL(_frame_level),
-                       innermost_register=_REG(_innermost_register))
+                       innermost_register=_REG(_innermost_register),
+                       text_width=_WIDTH(_text_width))
 _gl_session = _gl.gl_session_create()
 if not hasattr(gdb, "_golayout_keepalive"):
     gdb._golayout_keepalive = []

@@ -15,8 +15,10 @@
 
 #include "golayout/golayout.h"
 
+// Built with hidden visibility: the entry point lldb looks up and the
+// core's public API (GL_PUBLIC) are all the plugin exports.
 namespace lldb {
-bool PluginInitialize(lldb::SBDebugger debugger);
+__attribute__((visibility("default"))) bool PluginInitialize(lldb::SBDebugger debugger);
 }
 
 namespace {
@@ -37,6 +39,7 @@ gl_session *SessionFor(lldb::SBDebugger &dbg) {
 
 // What the backend callbacks look at, fixed when the command starts.
 struct Ctx {
+  lldb::SBDebugger debugger;
   lldb::SBTarget target;
   lldb::SBProcess process;
   lldb::SBThread thread;
@@ -45,29 +48,22 @@ struct Ctx {
 
 Ctx &C(void *ctx) { return *static_cast<Ctx *>(ctx); }
 
+// lldb reads up to the first unreadable byte and says how many it read.
+// When it read nothing it may have given up on a large read whose tail
+// only is unmapped: then it cannot tell, and *nread stays
+// GL_NREAD_UNKNOWN so the core finds the page itself.
 int ReadMemory(void *ctx, uint64_t addr, void *buf, uint64_t len,
-               uint64_t *fault) {
-  if (len == 0)
-    return GL_BACKEND_OK;
+               uint64_t *nread) {
   lldb::SBError err;
-  size_t got = C(ctx).process.ReadMemory(addr, buf, len, err);
-  if (got == len && err.Success())
+  size_t got = len ? C(ctx).process.ReadMemory(addr, buf, len, err) : 0;
+  if (got == len && (len == 0 || err.Success())) {
+    *nread = len;
     return GL_BACKEND_OK;
-  // lldb may give up on a whole large read (got == 0) even though only its
-  // tail is unmapped: find the first unreadable page by probing one byte
-  // per page from where the read stopped (bounded, 16 MiB).
-  uint64_t start = got < len ? addr + got : addr, end = addr + len;
-  *fault = start;
-  uint64_t at = start;
-  for (int i = 0; i < 4096 && at < end; i++) {
-    char byte;
-    lldb::SBError perr;
-    if (C(ctx).process.ReadMemory(at, &byte, 1, perr) != 1 || perr.Fail()) {
-      *fault = at;
-      break;
-    }
-    at = (at & ~uint64_t(4095)) + 4096;
   }
+  if (got > 0 && got < len)
+    *nread = got;
+  else if (len <= 4096 - addr % 4096)
+    *nread = 0; // within one page: that page is unreadable
   return GL_BACKEND_FAIL;
 }
 
@@ -115,15 +111,12 @@ int FrameLevel(void *ctx, uint32_t *level) {
   return GL_BACKEND_OK;
 }
 
-int HasProcess(void *ctx);
-
-int SelectedThread(void *ctx, uint64_t *tid) {
-  lldb::SBThread &t = C(ctx).thread;
-  // An exited process still hands out its last thread: do not report it.
-  if (!HasProcess(ctx) || !t.IsValid() ||
-      t.GetThreadID() == LLDB_INVALID_THREAD_ID)
+// Only a terminal has a width: in batch runs and pipes the core cuts
+// nothing. lldb's terminal width follows the window.
+int TextWidth(void *ctx, uint32_t *columns) {
+  if (!isatty(STDOUT_FILENO))
     return GL_BACKEND_FAIL;
-  *tid = t.GetThreadID(); // the LWP on Linux
+  *columns = C(ctx).debugger.GetTerminalWidth();
   return GL_BACKEND_OK;
 }
 
@@ -200,6 +193,7 @@ public:
   bool DoExecute(lldb::SBDebugger dbg, char **argv,
                  lldb::SBCommandReturnObject &result) override {
     Ctx ctx;
+    ctx.debugger = dbg;
     ctx.target = dbg.GetSelectedTarget();
     ctx.process = ctx.target.GetProcess();
     ctx.thread = ctx.process.GetSelectedThread();
@@ -212,12 +206,12 @@ public:
     be.read_memory = ReadMemory;
     be.read_register = ReadRegister;
     be.frame_cfa = FrameCfa;
-    be.selected_thread = SelectedThread;
     be.executable_path = ExecutablePath;
     be.stop_id = StopId;
     be.has_process = HasProcess;
     be.frame_level = FrameLevel;
     be.innermost_register = InnermostRegister;
+    be.text_width = TextWidth;
 
     gl_session *s = SessionFor(dbg);
     if (!s) {

@@ -69,3 +69,27 @@ void gl_error_destroy(struct gl_error *err)
 	free(err->message);
 	free(err);
 }
+
+const char *gl_error_code_name(enum gl_error_code code)
+{
+	/* Part of the JSON schema: never rename one. */
+	static const char *const names[] = {
+		[GL_ERR_OTHER] = "other",
+		[GL_ERR_NOMEM] = "nomem",
+		[GL_ERR_FAULT] = "fault",
+		[GL_ERR_USAGE] = "usage",
+		[GL_ERR_LOOKUP] = "lookup",
+		[GL_ERR_TYPE] = "type",
+		[GL_ERR_NODWARF] = "nodwarf",
+		[GL_ERR_NOPROCESS] = "noprocess",
+		[GL_ERR_UNAVAILABLE] = "unavailable",
+		[GL_ERR_EXECUTABLE] = "executable",
+		[GL_ERR_UNSUPPORTED] = "unsupported",
+		[GL_ERR_CORRUPT] = "corrupt",
+		[GL_ERR_LIMIT] = "limit",
+		[GL_ERR_NIL] = "nil",
+	};
+	if ((unsigned)code < sizeof(names) / sizeof(names[0]) && names[code])
+		return names[code];
+	return "other";
+}

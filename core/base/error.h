@@ -6,17 +6,26 @@
 
 #include <stdint.h>
 
+/* Each code means one thing; it reaches the --json document as
+ * "error_code" (gl_error_code_name), so scripts can tell errors apart
+ * without matching messages. */
 enum gl_error_code {
-	GL_ERR_OTHER = 1,
-	GL_ERR_NOMEM,
-	GL_ERR_FAULT,     /* memory could not be read; `address` says where */
-	GL_ERR_USAGE,     /* bad command line */
-	GL_ERR_LOOKUP,    /* unknown name, type or field */
-	GL_ERR_TYPE,      /* value of the wrong kind */
-	GL_ERR_NODWARF,   /* executable without the debug info we need */
-	GL_ERR_NOPROCESS, /* no live process or core file */
-	GL_ERR_UNAVAILABLE, /* variable has no location here */
+	GL_ERR_OTHER = 1,   /* none of the below (should stay unused) */
+	GL_ERR_NOMEM,       /* out of memory in the debugger's process */
+	GL_ERR_FAULT,       /* memory could not be read; `address` says where */
+	GL_ERR_USAGE,       /* bad command line */
+	GL_ERR_LOOKUP,      /* unknown name, type or field */
+	GL_ERR_TYPE,        /* value of the wrong kind for the command */
+	GL_ERR_NODWARF,     /* the executable lacks debug info golayout needs */
+	GL_ERR_NOPROCESS,   /* no live process or core file */
+	GL_ERR_UNAVAILABLE, /* variable has no location at this pc */
+	GL_ERR_EXECUTABLE,  /* no executable, or it cannot be read as ELF */
+	GL_ERR_UNSUPPORTED, /* a target or layout golayout does not handle */
+	GL_ERR_CORRUPT,     /* target data contradicts itself (garbage header) */
+	GL_ERR_LIMIT,       /* golayout stopped at one of its size bounds */
+	GL_ERR_NIL,         /* a nil pointer where an object was asked for */
 };
+#define GL_ERR_LAST GL_ERR_NIL
 
 struct gl_error {
 	enum gl_error_code code;
@@ -34,5 +43,7 @@ struct gl_error *gl_error_fault(uint64_t address, const char *fmt, ...)
 struct gl_error *gl_error_wrap(struct gl_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void gl_error_destroy(struct gl_error *err);
+/* The stable lowercase name of a code ("fault", "nodwarf"...). */
+const char *gl_error_code_name(enum gl_error_code code);
 
 #endif

@@ -39,9 +39,9 @@ static struct gl_error *count_waiters(struct gl_ctx *c, uint64_t first, uint64_t
 		if (*n % 2 == 0 && (err = gl_mem_read_u64(c->mem, slow + next->offset, &slow)))
 			return err;
 		if (fast && fast == slow)
-			return gl_error_create(GL_ERR_OTHER, "wait queue cycles");
+			return gl_error_create(GL_ERR_CORRUPT, "wait queue cycles");
 		if (*n > MAX_WAITERS)
-			return gl_error_create(GL_ERR_OTHER, "more than %u waiters: corrupt?", MAX_WAITERS);
+			return gl_error_create(GL_ERR_CORRUPT, "more than %u waiters: corrupt?", MAX_WAITERS);
 	}
 	return NULL;
 }
@@ -117,7 +117,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		return err;
 	if (qcount > size || (size && (sendx >= size || recvx >= size)) ||
 	    (t->elem && esz != t->elem->size))
-		return gl_error_create(GL_ERR_OTHER,
+		return gl_error_create(GL_ERR_CORRUPT,
 				       "inconsistent hchan (qcount %llu, dataqsiz %llu, sendx %llu, recvx %llu, "
 				       "elemsize %llu): corrupt?",
 				       (unsigned long long)qcount, (unsigned long long)size,

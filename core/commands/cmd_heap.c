@@ -70,7 +70,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	hv.addr = addr;
 	gl_home_of(c, addr, &home);
 	if (addr == 0)
-		err = gl_error_create(GL_ERR_OTHER, "%s is nil: no object", arg);
+		err = gl_error_create(GL_ERR_NIL, "%s is nil: no object", arg);
 	else if (home.kind == GL_HOME_UNMAPPED)
 		err = gl_error_create(GL_ERR_FAULT, "0x%llx is not in mapped memory: not a Go object",
 				      (unsigned long long)addr);

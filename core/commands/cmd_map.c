@@ -68,7 +68,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	}
 	long total = (long)json_integer_value(json_object_get(d, json_object_get(d, "groups_total") ? "groups_total" : "buckets_total"));
 	if (!err && c->opts.index >= 0 && c->opts.index >= total)
-		err = gl_error_create(GL_ERR_USAGE, "%s %ld out of range: the map has %ld (0..%ld)",
+		err = gl_error_create(GL_ERR_LOOKUP, "%s %ld out of range: the map has %ld (0..%ld)",
 				      json_object_get(d, "groups_total") ? "group" : "bucket", c->opts.index, total,
 				      total - 1);
 	json_object_set_new(d, "backend_reads",

@@ -129,10 +129,10 @@ static struct gl_error *decode_one(struct gl_ctx *c, struct one_slice *s)
 		json_object_set_new(d, "element_layout", lay);
 	}
 	if ((int64_t)s->len < 0 || (int64_t)s->cap < 0 || s->len > s->cap)
-		return gl_error_create(GL_ERR_OTHER, "%s: len %lld > cap %lld or negative: corrupt slice header",
+		return gl_error_create(GL_ERR_CORRUPT, "%s: len %lld > cap %lld or negative: corrupt slice header",
 				       s->expr, (long long)s->len, (long long)s->cap);
 	if (s->array == 0 && s->cap > 0)
-		return gl_error_create(GL_ERR_OTHER, "%s: nil array with cap %llu: corrupt slice header",
+		return gl_error_create(GL_ERR_CORRUPT, "%s: nil array with cap %llu: corrupt slice header",
 				       s->expr, (unsigned long long)s->cap);
 	struct gl_sizeclasses sc;
 	struct gl_error *scerr = gl_sizeclasses_load(c, &sc);

@@ -29,10 +29,10 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	json_object_set_new(d, "home", gl_home_json(&h));
 	gl_value_deinit(&v);
 	if ((int64_t)len < 0)
-		return gl_error_create(GL_ERR_OTHER, "%s: negative length %lld: corrupt string header", expr,
+		return gl_error_create(GL_ERR_CORRUPT, "%s: negative length %lld: corrupt string header", expr,
 				       (long long)len);
 	if (len && !data)
-		return gl_error_create(GL_ERR_OTHER, "%s: nil data with length %llu: corrupt string header",
+		return gl_error_create(GL_ERR_CORRUPT, "%s: nil data with length %llu: corrupt string header",
 				       expr, (unsigned long long)len);
 	uint64_t n = len > MAX_STRING_BYTES ? MAX_STRING_BYTES : len;
 	char *buf = malloc(n + 1);

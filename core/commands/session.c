@@ -80,8 +80,9 @@ const char *gl_overview_help(void)
 	}
 	sb_add(&sb, "\nEXPR: a local or parameter of the selected frame, a package global (main.g or\n"
 		    "g), with .field, [index] and *deref; or an address with --type TYPE.\n"
-		    "Every command takes --json (one JSON document, schema golayout/1) and\n"
-		    "--no-color. Type \"help golayout COMMAND\" for more.");
+		    "Every command takes --json (one JSON document, schema golayout/1),\n"
+		    "--no-color and --width N (text columns; 0 never cuts a line). Type\n"
+		    "\"help golayout COMMAND\" for more.");
 	snprintf(text, sizeof(text), "%s", sb.s ? sb.s : "");
 	sb_deinit(&sb);
 	return text;
@@ -158,6 +159,11 @@ static struct gl_error *parse_opts(const struct gl_command *cmd, int argc, char 
 			o->no_color = true;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			o->help = true;
+		} else if (!strcmp(a, "--width")) {
+			if ((err = parse_number(a, val, &o->width)))
+				return err;
+			o->width_set = true;
+			i++;
 		} else if ((cmd->opts & GL_OPT_LIMIT) && !strcmp(a, "--limit")) {
 			if ((err = parse_number(a, val, &o->limit)))
 				return err;
@@ -221,15 +227,30 @@ static const struct gl_command *find_command(const char *name)
 
 /* ---- running -------------------------------------------------------------- */
 
-#define GL_TEXT_COLUMNS 100
-
-/* Every text line fits GL_TEXT_COLUMNS: longer ones are cut with an
- * ellipsis. Columns count UTF-8 characters, not bytes, and skip colour
- * escapes (a cut line ends with a colour reset). */
-static void fit_width(struct strbuf *text, bool color)
+/* The columns text may use: --width, else what the debugger says of its
+ * terminal; 0 (never cut) when the output is not a terminal, so batch
+ * runs, pipes and scripts get every line whole. */
+static size_t text_columns(const struct gl_opts *o, const struct gl_backend *be)
 {
+	uint32_t cols;
+	if (o->width_set)
+		return (size_t)o->width;
+	if (be->version >= 2 && be->text_width && be->text_width(be->ctx, &cols) == GL_BACKEND_OK)
+		return cols;
+	return 0;
+}
+
+/* Cut every text line longer than `cols` columns (0: none) with an
+ * ellipsis. Columns count UTF-8 characters, not bytes, and skip colour
+ * escapes (a cut line ends with a colour reset). Returns how many lines
+ * were cut. */
+static size_t fit_width(struct strbuf *text, bool color, size_t cols_max)
+{
+	if (cols_max == 0)
+		return 0;
 	struct strbuf out;
 	sb_init(&out);
+	size_t ncut = 0;
 	const char *p = text->s ? text->s : "", *end = p + text->len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -243,15 +264,16 @@ static void fit_width(struct strbuf *text, bool color)
 				q++;
 				continue;
 			}
-			if (((unsigned char)*q & 0xc0) != 0x80 && ++cols == GL_TEXT_COLUMNS && !cut)
+			if (((unsigned char)*q & 0xc0) != 0x80 && ++cols == cols_max && !cut)
 				cut = q;
 			q++;
 		}
-		if (cols > GL_TEXT_COLUMNS && cut) {
+		if (cols > cols_max && cut) {
 			sb_addn(&out, p, (size_t)(cut - p));
 			sb_add(&out, "\xe2\x80\xa6");
 			if (color)
 				sb_add(&out, "\033[0m");
+			ncut++;
 		} else {
 			sb_addn(&out, p, (size_t)(le - p));
 		}
@@ -264,7 +286,20 @@ static void fit_width(struct strbuf *text, bool color)
 		*text = out;
 	} else {
 		sb_deinit(&out);
+		ncut = 0;
 	}
+	return ncut;
+}
+
+/* A cut line lost its end: say so once, and how to see it whole. */
+static void note_cut_lines(struct strbuf *text, size_t ncut, size_t cols)
+{
+	if (!ncut)
+		return;
+	if (text->len && text->s[text->len - 1] != '\n')
+		sb_addc(text, '\n');
+	sb_addf(text, "(%zu line%s cut at %zu columns: --width 0 shows %s whole, --json gives every value)\n",
+		ncut, ncut == 1 ? "" : "s", cols, ncut == 1 ? "it" : "them");
 }
 
 static char *error_line(struct gl_error *err)
@@ -328,8 +363,10 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 	if (json_requested && (err || doc)) {
 		if (!doc)
 			doc = gl_doc_new(&c, !cmd ? "error" : cmd->kind ? cmd->kind : cmd->name, NULL, false, 0);
-		if (doc && err)
+		if (doc && err) {
 			json_object_set_new(doc, "error", json_string(err->message));
+			json_object_set_new(doc, "error_code", json_string(gl_error_code_name(err->code)));
+		}
 		char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 		sb_truncate(&c.out, 0);
 		if (text) {
@@ -341,12 +378,15 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 		 * document it built. */
 		if (doc && cmd->render)
 			cmd->render(&c, doc);
-		if (cmd && !c.opts.help)
-			fit_width(&c.out, c.color);
+		if (cmd && !c.opts.help) {
+			size_t cols = text_columns(&c.opts, be);
+			note_cut_lines(&c.out, fit_width(&c.out, c.color, cols), cols);
+		}
 		if (err)
 			*err_out = error_line(err);
 	}
 	int status = err != NULL;
+	gl_mem_end(&s->mem); /* keep no pointer into the debugger */
 	gl_error_destroy(err);
 	json_decref(doc);
 	free(buf);

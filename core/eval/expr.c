@@ -34,7 +34,7 @@ struct gl_error *gl_value_at(struct gl_ctx *c, struct gl_type *t, uint64_t addr,
 {
 	memset(out, 0, sizeof(*out));
 	if (t->size > GL_MAX_VALUE_BYTES)
-		return gl_error_create(GL_ERR_OTHER, "%s is too large to read (%llu bytes)", t->name,
+		return gl_error_create(GL_ERR_LIMIT, "%s is too large to read (%llu bytes)", t->name,
 				       (unsigned long long)t->size);
 	out->bytes = malloc(t->size ? t->size : 1);
 	if (!out->bytes)
@@ -118,12 +118,10 @@ static struct gl_error *resolve_path(struct parser *ps, char *path, struct gl_va
 
 	/* 1. locals and parameters of the selected frame; innermost wins */
 	if (ps->have_frame && ps->frame.func) {
-		struct gl_var **vars;
-		size_t nv;
-		err = gl_dwarf_func_vars(c->t->dw, ps->frame.func, ps->frame.lookup_pc, &vars, &nv);
-		if (err)
-			return err;
-		for (size_t i = nv; i-- > 0;) {
+		struct gl_var_list vl;
+		err = gl_dwarf_func_vars(c->t->dw, ps->frame.func, ps->frame.lookup_pc, &vl);
+		struct gl_var **vars = vl.v;
+		for (size_t i = err ? 0 : vl.n; i-- > 0;) {
 			/* A local moved to the heap appears in DWARF as "&x", a
 			 * stack slot holding its address: follow it. */
 			bool moved = vars[i]->name[0] == '&' && strcmp(vars[i]->name + 1, comps[0]) == 0;
@@ -133,13 +131,14 @@ static struct gl_error *resolve_path(struct parser *ps, char *path, struct gl_va
 					err = deref(c, out);
 				if (!err && moved)
 					snprintf(out->where, sizeof(out->where), "heap (escaped local)");
-				if (err)
-					return err;
-				found = true;
+				found = !err;
 				used = 1;
 				break;
 			}
 		}
+		gl_var_list_deinit(&vl);
+		if (err)
+			return err;
 	}
 	/* 2. a package global spelled out: longest prefix first */
 	char name[MAX_NAME];
@@ -204,7 +203,7 @@ static struct gl_error *deref(struct gl_ctx *c, struct gl_value *v)
 		return gl_error_create(GL_ERR_TYPE, "cannot dereference %s", v->type->name);
 	uint64_t p = gl_get_uint(v->bytes, 8);
 	if (p == 0)
-		return gl_error_create(GL_ERR_FAULT, "nil pointer dereference (%s)", v->type->name);
+		return gl_error_create(GL_ERR_NIL, "nil pointer dereference (%s)", v->type->name);
 	struct gl_value nv;
 	struct gl_error *err = gl_value_at(c, v->type->elem, p, "memory", &nv);
 	if (err)
@@ -224,7 +223,7 @@ static struct gl_error *field_of(struct gl_ctx *c, struct gl_value *v, const cha
 	if (!f)
 		return gl_error_create(GL_ERR_LOOKUP, "%s has no field %s", v->type->name, name);
 	if (f->offset + f->type->size > v->type->size)
-		return gl_error_create(GL_ERR_OTHER, "field %s lies outside %s", name, v->type->name);
+		return gl_error_create(GL_ERR_CORRUPT, "field %s lies outside %s", name, v->type->name);
 	unsigned char *b = malloc(f->type->size ? f->type->size : 1);
 	if (!b)
 		return &gl_error_nomem;
@@ -251,7 +250,7 @@ static struct gl_error *index_of(struct gl_ctx *c, struct gl_value *v, uint64_t 
 	snprintf(where, sizeof(where), "%s", v->where);
 	if (t->kind == GL_K_ARRAY) {
 		if (i >= t->count)
-			return gl_error_create(GL_ERR_USAGE, "index %llu out of range [0:%llu] of %s",
+			return gl_error_create(GL_ERR_LOOKUP, "index %llu out of range [0:%llu] of %s",
 					       (unsigned long long)i, (unsigned long long)t->count, t->name);
 		unsigned char *b = malloc(elem->size ? elem->size : 1);
 		if (!b)
@@ -271,7 +270,7 @@ static struct gl_error *index_of(struct gl_ctx *c, struct gl_value *v, uint64_t 
 		if (!elem)
 			return gl_error_create(GL_ERR_TYPE, "%s has no element type", t->name);
 		if (i >= len)
-			return gl_error_create(GL_ERR_USAGE, "index %llu out of range [0:%llu] of %s",
+			return gl_error_create(GL_ERR_LOOKUP, "index %llu out of range [0:%llu] of %s",
 					       (unsigned long long)i, (unsigned long long)len, t->name);
 		struct gl_value nv;
 		struct gl_error *err = gl_value_at(c, elem, base + i * elem->size, "memory", &nv);

@@ -77,7 +77,7 @@ struct eval {
 static struct gl_error *push(struct eval *e, uint64_t x)
 {
 	if (e->sp >= 16)
-		return gl_error_create(GL_ERR_OTHER, "location expression too deep");
+		return gl_error_create(GL_ERR_LIMIT, "location expression too deep");
 	e->stack[e->sp++] = x;
 	return NULL;
 }
@@ -163,11 +163,11 @@ static struct gl_error *run_ops(struct eval *e, const struct gl_locexpr *le)
 				err = push(e, r + op->op1);
 		} else if (a == DW_OP_plus_uconst) {
 			if (e->sp < 1)
-				return gl_error_create(GL_ERR_OTHER, "bad location expression");
+				return gl_error_create(GL_ERR_CORRUPT, "bad location expression");
 			e->stack[e->sp - 1] += op->op1;
 		} else if (a == DW_OP_deref) {
 			if (e->sp < 1)
-				return gl_error_create(GL_ERR_OTHER, "bad location expression");
+				return gl_error_create(GL_ERR_CORRUPT, "bad location expression");
 			err = gl_mem_read_u64(e->c->mem, e->stack[e->sp - 1], &e->stack[e->sp - 1]);
 		} else if (a == DW_OP_stack_value) {
 			e->stack_value = true;
@@ -200,7 +200,7 @@ struct gl_error *gl_var_value(struct gl_ctx *c, const struct gl_frame *f, const 
 				       "%s has no location at pc 0x%llx in %s (optimized away here)",
 				       v->name, (unsigned long long)f->pc, f->func_name);
 	if (v->type->size > GL_MAX_VALUE_BYTES)
-		return gl_error_create(GL_ERR_OTHER, "%s is too large to read (%llu bytes)", v->name,
+		return gl_error_create(GL_ERR_LIMIT, "%s is too large to read (%llu bytes)", v->name,
 				       (unsigned long long)v->type->size);
 	struct eval e = {.c = c, .f = f, .v = v, .reg = -1, .size = v->type->size, .all_memory = true};
 	e.bytes = calloc(1, v->type->size ? v->type->size : 1);

@@ -38,15 +38,14 @@ void gl_stack_vars_read(struct gl_ctx *c, const struct gl_uframe *frames, size_t
 		gl_uframe_to_frame(c, u, &f);
 		if (!f.func || u->size < 0 || u->inlined)
 			continue;
-		struct gl_var **vs;
-		size_t nv;
-		struct gl_error *err = gl_dwarf_func_vars(c->t->dw, f.func, f.lookup_pc, &vs, &nv);
-		/* vs lives until the next lookup: each variable is read now */
-		if (!err && nv && ((*out)[i].v = calloc(nv, sizeof(struct gl_stack_var)))) {
-			for (size_t k = 0; k < nv; k++)
-				read_var(c, &f, vs[k], esc, &(*out)[i].v[k]);
-			(*out)[i].n = nv;
+		struct gl_var_list vl;
+		struct gl_error *err = gl_dwarf_func_vars(c->t->dw, f.func, f.lookup_pc, &vl);
+		if (!err && vl.n && ((*out)[i].v = calloc(vl.n, sizeof(struct gl_stack_var)))) {
+			for (size_t k = 0; k < vl.n; k++)
+				read_var(c, &f, vl.v[k], esc, &(*out)[i].v[k]);
+			(*out)[i].n = vl.n;
 		}
+		gl_var_list_deinit(&vl);
 		gl_error_destroy(err);
 	}
 }

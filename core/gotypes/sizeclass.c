@@ -20,7 +20,7 @@ struct gl_error *gl_sizeclasses_load(struct gl_ctx *c, struct gl_sizeclasses *sc
 	    !gl_dwarf_find_global(c->t->dw, "runtime.class_to_size", &addr, &t))
 		return gl_error_create(GL_ERR_NODWARF, "no size class table in the binary's DWARF");
 	if (t->kind != GL_K_ARRAY || !t->elem || t->elem->size != 2 || t->count > GL_MAX_SIZE_CLASSES)
-		return gl_error_create(GL_ERR_NODWARF, "unexpected size class table type %s", t->name);
+		return gl_error_create(GL_ERR_UNSUPPORTED, "unexpected size class table type %s", t->name);
 	unsigned char buf[GL_MAX_SIZE_CLASSES * 2];
 	/* The table is initialised data: read it from the file, so no process
 	 * is needed; fall back to memory. */

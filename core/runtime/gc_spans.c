@@ -255,7 +255,7 @@ static struct gl_error *walk(struct gc_walk *w, struct gl_gc_state *st)
 	else
 		gl_error_destroy(rerr);
 	if (truncated && !err)
-		err = gl_error_create(GL_ERR_OTHER, "mheap_.allspans has %llu entries: only the first %u read",
+		err = gl_error_create(GL_ERR_LIMIT, "mheap_.allspans has %llu entries: only the first %u read",
 				      (unsigned long long)w->sum.allspans, MAX_SPANS);
 	w->sum.inconsistent = w->insane + w->other;
 	st->spans = w->sum;

@@ -198,7 +198,7 @@ struct gl_error *gl_goroutines_open(struct gl_ctx *c, struct gl_goroutine_iter *
 	it->arr = gl_get_uint(hdr, 8);
 	it->n = gl_get_uint(hdr + 8, 8);
 	if (it->n > GL_MAX_GOROUTINES) {
-		err = gl_error_create(GL_ERR_OTHER, "runtime.allgs has %llu entries: corrupt?",
+		err = gl_error_create(GL_ERR_CORRUPT, "runtime.allgs has %llu entries: corrupt?",
 				      (unsigned long long)it->n);
 		goto fail;
 	}

@@ -215,7 +215,7 @@ struct gl_error *gl_heap_object(struct gl_heap *h, const struct gl_span *s, uint
 		o->allocated = true;
 	} else {
 		if (!s->alloc_bits)
-			return gl_error_create(GL_ERR_OTHER, "span 0x%llx has no allocBits",
+			return gl_error_create(GL_ERR_CORRUPT, "span 0x%llx has no allocBits",
 					       (unsigned long long)s->addr);
 		if ((err = gl_mem_read(h->c->mem, s->alloc_bits + o->index / 8, &byte, 1)))
 			return gl_error_wrap(err, "reading the span's allocBits");
@@ -257,7 +257,7 @@ static struct gl_error *span_bits(struct gl_heap *h, const struct gl_span *s, ui
 {
 	uint64_t n = s->nelems, nb = (n + 7) / 8;
 	if (nb > MAX_BITMAP_BYTES)
-		return gl_error_create(GL_ERR_OTHER, "span 0x%llx: %llu objects", (unsigned long long)s->addr,
+		return gl_error_create(GL_ERR_LIMIT, "span 0x%llx: %llu objects", (unsigned long long)s->addr,
 				       (unsigned long long)n);
 	unsigned char *bits = malloc(nb ? nb : 1);
 	if (!bits)
@@ -283,7 +283,7 @@ struct gl_error *gl_heap_span_slots(struct gl_heap *h, const struct gl_span *s,
 {
 	memset(out, 0, sizeof(*out));
 	if (!gl_heap_span_sane(h, s) || s->state != h->st_inuse)
-		return gl_error_create(GL_ERR_OTHER, "span 0x%llx is not an in-use object span",
+		return gl_error_create(GL_ERR_TYPE, "span 0x%llx is not an in-use object span",
 				       (unsigned long long)s->addr);
 	uint64_t n = s->nelems;
 	uint8_t *alloc = malloc(n ? n : 1), *mark = malloc(n ? n : 1);

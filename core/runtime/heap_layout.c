@@ -220,7 +220,7 @@ static struct gl_error *arena_geometry(struct gl_heap *h, struct gl_type *mheap_
 	if (!ar || !ar->type || ar->type->kind != GL_K_ARRAY || !ar->type->elem ||
 	    ar->type->elem->kind != GL_K_POINTER || !ar->type->elem->elem ||
 	    ar->type->elem->elem->kind != GL_K_ARRAY)
-		return gl_error_create(GL_ERR_NODWARF, "runtime.mheap.arenas is not [L1]*[L2]*heapArena");
+		return gl_error_create(GL_ERR_UNSUPPORTED, "runtime.mheap.arenas is not [L1]*[L2]*heapArena");
 	h->h_arenas = (struct gl_heap_field){ar->offset, 8};
 	h->l1_entries = ar->type->count;
 	h->l2_entries = ar->type->elem->elem->count;
@@ -233,7 +233,7 @@ static struct gl_error *arena_geometry(struct gl_heap *h, struct gl_type *mheap_
 	if (!h->arena_bytes || !h->page_size || h->page_size & (h->page_size - 1) ||
 	    h->arena_bytes % h->page_size || h->l2_bits > 40 || (1ull << h->l2_bits) != h->l2_entries ||
 	    h->l1_entries == 0 || h->l1_entries > (1u << 20))
-		return gl_error_create(GL_ERR_NODWARF,
+		return gl_error_create(GL_ERR_UNSUPPORTED,
 				       "unexpected heap arena geometry in DWARF (arena %llu bytes, page %llu, L2 %llu)",
 				       (unsigned long long)h->arena_bytes, (unsigned long long)h->page_size,
 				       (unsigned long long)h->l2_entries);
@@ -258,7 +258,7 @@ struct gl_error *gl_heap_init(struct gl_ctx *c, struct gl_heap *h)
 	h->c = c;
 	struct gl_target *t = c->t;
 	if (!t)
-		return gl_error_create(GL_ERR_NOPROCESS, "no executable loaded in the debugger");
+		return gl_error_create(GL_ERR_EXECUTABLE, "no executable loaded in the debugger");
 	struct gl_error *err = gl_target_need_dwarf(t);
 	if (err)
 		return err;

@@ -148,7 +148,7 @@ struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, ui
 	uint64_t p = s->specials, slow = p, prev_off = 0;
 	for (uint64_t n = 0; p; n++) {
 		if (n >= MAX_SPECIALS)
-			return gl_error_create(GL_ERR_OTHER, "span 0x%llx: more than %u specials, stopped",
+			return gl_error_create(GL_ERR_LIMIT, "span 0x%llx: more than %u specials, stopped",
 					       (unsigned long long)s->addr, MAX_SPECIALS);
 		unsigned char b[64];
 		struct gl_error *err = gl_mem_read(h->c->mem, p, b, h->sp_size);
@@ -158,7 +158,7 @@ struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, ui
 		uint64_t off = gl_heap_get(b, h->sp_offset), kind = gl_heap_get(b, h->sp_kind),
 			 next = gl_heap_get(b, h->sp_next);
 		if (off < prev_off)
-			return gl_error_create(GL_ERR_OTHER, "specials of span 0x%llx out of order at 0x%llx (corrupt?)",
+			return gl_error_create(GL_ERR_CORRUPT, "specials of span 0x%llx out of order at 0x%llx (corrupt?)",
 					       (unsigned long long)s->addr, (unsigned long long)p);
 		prev_off = off;
 		if (s->base + off >= hi)
@@ -183,7 +183,7 @@ struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, ui
 			slow = sn;
 		}
 		if (p && p == slow)
-			return gl_error_create(GL_ERR_OTHER, "specials list of span 0x%llx has a cycle",
+			return gl_error_create(GL_ERR_CORRUPT, "specials list of span 0x%llx has a cycle",
 					       (unsigned long long)s->addr);
 	}
 	return NULL;

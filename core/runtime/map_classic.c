@@ -185,12 +185,12 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct gl_map_walk *w,
 			break;
 		if (u64map_get(seen, next) || (next >= st->arr_lo && next < st->arr_hi) ||
 		    (next >= st->old_lo && next < st->old_hi)) {
-			err = gl_error_create(GL_ERR_OTHER, "overflow chain of bucket %ld cycles back to 0x%llx",
+			err = gl_error_create(GL_ERR_CORRUPT, "overflow chain of bucket %ld cycles back to 0x%llx",
 					      index, (unsigned long long)next);
 			break;
 		}
 		if (++st->overflow_total > GL_MAP_MAX_OVERFLOW) {
-			err = gl_error_create(GL_ERR_OTHER, "more than %u overflow buckets: giving up",
+			err = gl_error_create(GL_ERR_LIMIT, "more than %u overflow buckets: giving up",
 					      GL_MAP_MAX_OVERFLOW);
 			break;
 		}
@@ -229,7 +229,7 @@ static struct gl_error *visit_array(struct gl_ctx *c, struct gl_map_walk *w,
 {
 	uint64_t bsize = L->bucket->size;
 	if (bsize == 0 || n > GL_MAP_MAX_READ / bsize)
-		return gl_error_create(GL_ERR_OTHER, "implausible bucket array at 0x%llx: %llu buckets of %llu bytes",
+		return gl_error_create(GL_ERR_CORRUPT, "implausible bucket array at 0x%llx: %llu buckets of %llu bytes",
 				       (unsigned long long)addr, (unsigned long long)n, (unsigned long long)bsize);
 	/* Probe both ends before allocating: a garbage pointer with a large
 	 * B must fail fast, not after a huge allocation. */
@@ -343,7 +343,7 @@ struct gl_error *gl_map_walk_classic(struct gl_ctx *c, const struct gl_type *t, 
 		}
 	}
 	if (B > GL_MAP_MAX_B) {
-		err = gl_error_create(GL_ERR_OTHER, "garbage B = %u (corrupt map header?)", B);
+		err = gl_error_create(GL_ERR_CORRUPT, "garbage B = %u (corrupt map header?)", B);
 		goto out;
 	}
 	uint64_t nb = (uint64_t)1 << B;
@@ -351,7 +351,7 @@ struct gl_error *gl_map_walk_classic(struct gl_ctx *c, const struct gl_type *t, 
 		json_object_set_new(d, "nbuckets", json_integer((json_int_t)nb));
 	if (buckets == 0) {
 		if (count)
-			err = gl_error_create(GL_ERR_OTHER, "map has %llu entries but no buckets",
+			err = gl_error_create(GL_ERR_CORRUPT, "map has %llu entries but no buckets",
 					      (unsigned long long)count);
 		goto out;
 	}
@@ -409,7 +409,7 @@ out:
 		json_object_set_new(d, "summary", s);
 	}
 	if (!err && st.full != count && !w->entries_truncated)
-		err = gl_error_create(GL_ERR_OTHER, "header says %llu entries but %llu live cells were found",
+		err = gl_error_create(GL_ERR_CORRUPT, "header says %llu entries but %llu live cells were found",
 				      (unsigned long long)count, (unsigned long long)st.full);
 	u64map_deinit(&seen);
 	free(h);

@@ -78,7 +78,7 @@ static struct gl_error *layout_init(struct gl_ctx *c, const struct gl_type *t, s
 		L->elem_stride = L->slot_elem->size;
 		L->slot_size = L->key_stride + L->elem_stride;
 	} else {
-		return gl_error_create(GL_ERR_NODWARF, "unknown group layout %s", L->group->name);
+		return gl_error_create(GL_ERR_UNSUPPORTED, "unknown group layout %s", L->group->name);
 	}
 	int64_t v;
 	L->ctrl_empty = gl_dwarf_find_const(c->t->dw, "internal/runtime/maps.ctrlEmpty", &v) ? (uint8_t)v : 0x80;
@@ -169,7 +169,7 @@ static struct gl_error *visit_groups(struct gl_ctx *c, struct gl_map_walk *w,
 {
 	uint64_t gsize = L->group->size;
 	if (n == 0 || gsize == 0 || n > GL_MAP_MAX_READ / gsize)
-		return gl_error_create(GL_ERR_OTHER, "implausible group array: %llu groups of %llu bytes",
+		return gl_error_create(GL_ERR_CORRUPT, "implausible group array: %llu groups of %llu bytes",
 				       (unsigned long long)n, (unsigned long long)gsize);
 	if (n * gsize > (1u << 20) &&
 	    (!gl_mem_readable(c->mem, addr, 1) || !gl_mem_readable(c->mem, addr + n * gsize - 1, 1)))
@@ -313,7 +313,7 @@ struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, ui
 			json_object_set_new(d, "small", json_true());
 		if (dir == 0) {
 			if (used)
-				err = gl_error_create(GL_ERR_OTHER, "map has %llu entries but no group",
+				err = gl_error_create(GL_ERR_CORRUPT, "map has %llu entries but no group",
 						      (unsigned long long)used);
 			goto out;
 		}
@@ -334,7 +334,7 @@ struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, ui
 		json_object_set_new(d, "small", json_false());
 	if (dirlen < 0 || (uint64_t)dirlen > GL_MAP_MAX_DIRLEN || (dirlen & (dirlen - 1)) ||
 	    gdepth > 24 || ((int64_t)1 << gdepth) != dirlen) {
-		err = gl_error_create(GL_ERR_OTHER,
+		err = gl_error_create(GL_ERR_CORRUPT,
 				      "garbage directory: dirLen %lld, globalDepth %u (corrupt map header?)",
 				      (long long)dirlen, gdepth);
 		goto out;
@@ -375,7 +375,7 @@ struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, ui
 		}
 		if (T->size > sizeof(tb) || (err = gl_mem_read(c->mem, tp, tb, T->size))) {
 			if (!err)
-				err = gl_error_create(GL_ERR_NODWARF, "table type too large");
+				err = gl_error_create(GL_ERR_LIMIT, "table type too large");
 			err = gl_error_wrap(err, "reading table %lld at 0x%llx", (long long)i, (unsigned long long)tp);
 			keep_table_error(tj, &first, err);
 			err = NULL;
@@ -408,7 +408,7 @@ struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, ui
 			json_object_set_new(tj, "note", json_string("directory slots disagree with localDepth"));
 		if (!gf || !tok || mask + 1 == 0 || (mask & (mask + 1)) || (mask + 1) * SLOTS != cap ||
 		    mask + 1 > (1u << 16)) {
-			err = gl_error_create(GL_ERR_OTHER,
+			err = gl_error_create(GL_ERR_CORRUPT,
 					      "table at 0x%llx looks corrupt (capacity %llu, lengthMask %llu, "
 					      "localDepth %llu in %lld slots)",
 					      (unsigned long long)tp, (unsigned long long)cap,
@@ -446,7 +446,7 @@ out:
 		stats_json(d, &L, &st, used, w);
 	}
 	if (!err && st.full != used && !w->entries_truncated)
-		err = gl_error_create(GL_ERR_OTHER,
+		err = gl_error_create(GL_ERR_CORRUPT,
 				      "header says %llu entries but %llu full slots were found",
 				      (unsigned long long)used, (unsigned long long)st.full);
 	free(h);

@@ -17,7 +17,7 @@ struct gl_error *gl_map_walk_run(struct gl_ctx *c, const struct gl_type *t, uint
 		return gl_map_walk_swiss(c, t, ptr, w);
 	if (gl_type_field(t->target, "buckets"))
 		return gl_map_walk_classic(c, t, ptr, w);
-	return gl_error_create(GL_ERR_NODWARF, "unknown map header layout %s", t->target->name);
+	return gl_error_create(GL_ERR_UNSUPPORTED, "unknown map header layout %s", t->target->name);
 }
 
 void gl_map_walk_deinit(struct gl_map_walk *w)

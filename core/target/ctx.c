@@ -24,7 +24,7 @@ struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **out)
 	char path[4096];
 	if (!c->be->executable_path ||
 	    c->be->executable_path(c->be->ctx, path, sizeof(path)) != GL_BACKEND_OK || !path[0])
-		return gl_error_create(GL_ERR_NOPROCESS, "no executable loaded in the debugger");
+		return gl_error_create(GL_ERR_EXECUTABLE, "no executable loaded in the debugger");
 	if (!*c->target_slot || !gl_target_is_current(*c->target_slot, path)) {
 		gl_target_destroy(*c->target_slot);
 		*c->target_slot = NULL;
@@ -49,7 +49,7 @@ struct gl_error *gl_ctx_need_process(struct gl_ctx *c)
 	 * independent executable would need the load bias, which the backend
 	 * does not give yet. Say so rather than read the wrong memory. */
 	if (c->t && c->t->elf.pie)
-		return gl_error_create(GL_ERR_OTHER,
+		return gl_error_create(GL_ERR_UNSUPPORTED,
 				       "%s is a position-independent executable (-buildmode=pie): not supported "
 				       "yet; build with -buildmode=exe", c->t->path);
 	return NULL;

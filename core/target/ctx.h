@@ -24,6 +24,8 @@ struct gl_opts {
 	bool dead;             /* --dead: include dead goroutines */
 	bool span;             /* --span (heap): every object of the span */
 	long index;            /* --bucket / --group, -1 if unset */
+	long width;            /* --width N: text columns, 0 = never cut */
+	bool width_set;
 	const char *args[GL_MAX_ARGS];
 	int nargs;
 };

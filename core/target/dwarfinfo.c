@@ -29,9 +29,6 @@ struct gl_dwarf {
 	struct u64map synthesized;     /* abi.Type offset -> type built from the descriptor */
 	struct gl_type **types_owned;
 	size_t ntypes, types_cap;
-	/* Result of the last gl_dwarf_func_vars call. */
-	struct gl_var **vars;
-	size_t nvars, vars_cap;
 	char *suffix_hit;
 };
 
@@ -384,25 +381,29 @@ static void free_type(struct gl_type *t)
 	free(t);
 }
 
-static void free_vars(struct gl_dwarf *dw)
+static void free_var(struct gl_var *v)
 {
-	for (size_t i = 0; i < dw->nvars; i++) {
-		struct gl_var *v = dw->vars[i];
-		for (size_t j = 0; j < v->nlocs; j++)
-			free(v->locs[j].ops);
-		free(v->locs);
-		free(v->name);
-		free(v);
-	}
-	dw->nvars = 0;
+	if (!v)
+		return;
+	for (size_t j = 0; j < v->nlocs; j++)
+		free(v->locs[j].ops);
+	free(v->locs);
+	free(v->name);
+	free(v);
+}
+
+void gl_var_list_deinit(struct gl_var_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free_var(l->v[i]);
+	free(l->v);
+	*l = (struct gl_var_list){0};
 }
 
 void gl_dwarf_close(struct gl_dwarf *dw)
 {
 	if (!dw)
 		return;
-	free_vars(dw);
-	free(dw->vars);
 	for (size_t i = 0; i < dw->ntypes; i++)
 		free_type(dw->types_owned[i]);
 	free(dw->types_owned);
@@ -871,7 +872,8 @@ static bool read_locations(Dwarf_Die die, struct gl_var *v)
 	return ok;
 }
 
-static struct gl_error *add_var(struct gl_dwarf *dw, Dwarf_Die die, bool is_param)
+static struct gl_error *add_var(struct gl_dwarf *dw, struct gl_var_list *out, Dwarf_Die die,
+				bool is_param)
 {
 	Dwarf_Die origin = NULL;
 	Dwarf_Off ooff;
@@ -898,39 +900,32 @@ static struct gl_error *add_var(struct gl_dwarf *dw, Dwarf_Die die, bool is_para
 	if (!v->name || !read_locations(die, v))
 		goto nomem;
 	if (!v->type) { /* nothing to show without a type */
-		free(v->name);
-		free(v->locs);
-		free(v);
+		free_var(v);
 		if (origin)
 			dwarf_dealloc_die(origin);
 		return NULL;
 	}
-	if (dw->nvars == dw->vars_cap) {
-		size_t cap = dw->vars_cap ? dw->vars_cap * 2 : 32;
-		struct gl_var **vv = realloc(dw->vars, cap * sizeof(*vv));
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 16;
+		struct gl_var **vv = realloc(out->v, cap * sizeof(*vv));
 		if (!vv)
 			goto nomem;
-		dw->vars = vv;
-		dw->vars_cap = cap;
+		out->v = vv;
+		out->cap = cap;
 	}
-	dw->vars[dw->nvars++] = v;
+	out->v[out->n++] = v;
 	if (origin)
 		dwarf_dealloc_die(origin);
 	return NULL;
 nomem:
-	if (v) {
-		free(v->name);
-		for (size_t j = 0; j < v->nlocs; j++)
-			free(v->locs[j].ops);
-		free(v->locs);
-		free(v);
-	}
+	free_var(v);
 	if (origin)
 		dwarf_dealloc_die(origin);
 	return &gl_error_nomem;
 }
 
-static struct gl_error *collect_vars(struct gl_dwarf *dw, Dwarf_Die parent, uint64_t pc, int depth)
+static struct gl_error *collect_vars(struct gl_dwarf *dw, struct gl_var_list *out, Dwarf_Die parent,
+				     uint64_t pc, int depth)
 {
 	if (depth > MAX_SCOPE_DEPTH)
 		return NULL;
@@ -942,10 +937,10 @@ static struct gl_error *collect_vars(struct gl_dwarf *dw, Dwarf_Die parent, uint
 	while (child && !err) {
 		Dwarf_Half tag = die_tag(child);
 		if (tag == DW_TAG_formal_parameter || tag == DW_TAG_variable)
-			err = add_var(dw, child, tag == DW_TAG_formal_parameter);
+			err = add_var(dw, out, child, tag == DW_TAG_formal_parameter);
 		else if ((tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine) &&
 			 scope_contains(dw, child, pc))
-			err = collect_vars(dw, child, pc, depth + 1);
+			err = collect_vars(dw, out, child, pc, depth + 1);
 		Dwarf_Die sib = NULL;
 		int r = dwarf_siblingof_b(dw->dbg, child, 1, &sib, &e);
 		dwarf_dealloc_die(child);
@@ -957,15 +952,15 @@ static struct gl_error *collect_vars(struct gl_dwarf *dw, Dwarf_Die parent, uint
 }
 
 struct gl_error *gl_dwarf_func_vars(struct gl_dwarf *dw, const struct gl_func *f, uint64_t pc,
-				    struct gl_var ***vars, size_t *n)
+				    struct gl_var_list *out)
 {
-	free_vars(dw);
+	*out = (struct gl_var_list){0};
 	Dwarf_Die die = offdie(dw, f->die);
 	if (!die)
 		return gl_error_create(GL_ERR_NODWARF, "cannot read the DWARF of %s", f->name);
-	struct gl_error *err = collect_vars(dw, die, pc, 0);
+	struct gl_error *err = collect_vars(dw, out, die, pc, 0);
 	dwarf_dealloc_die(die);
-	*vars = dw->vars;
-	*n = dw->nvars;
+	if (err)
+		gl_var_list_deinit(out);
 	return err;
 }

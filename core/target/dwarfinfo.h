@@ -74,9 +74,19 @@ void gl_dwarf_each_const(struct gl_dwarf *dw, const char *prefix,
 
 const struct gl_func *gl_dwarf_func_at(struct gl_dwarf *dw, uint64_t pc);
 
+/* Variables of one function at one pc, owned by the caller (the types they
+ * point to are owned by dw). */
+struct gl_var_list {
+	struct gl_var **v;
+	size_t n, cap;
+};
+void gl_var_list_deinit(struct gl_var_list *l);
+
 /* Parameters and locals of f in scope at pc, outermost first (so a later
- * entry shadows an earlier one of the same name). Owned by dw. */
+ * entry shadows an earlier one of the same name), into *out: the caller
+ * frees them with gl_var_list_deinit, also on error (out is then empty).
+ * Each call builds a new list, so lists of several frames can coexist. */
 struct gl_error *gl_dwarf_func_vars(struct gl_dwarf *dw, const struct gl_func *f,
-				    uint64_t pc, struct gl_var ***vars, size_t *n);
+				    uint64_t pc, struct gl_var_list *out);
 
 #endif

@@ -9,16 +9,16 @@ static struct gl_error *read_file(const char *path, unsigned char **data, size_t
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return gl_error_create(GL_ERR_NODWARF, "cannot open %s", path);
+		return gl_error_create(GL_ERR_EXECUTABLE, "cannot open %s", path);
 	struct gl_error *err = NULL;
 	if (fseek(f, 0, SEEK_END) != 0) {
-		err = gl_error_create(GL_ERR_NODWARF, "cannot read %s", path);
+		err = gl_error_create(GL_ERR_EXECUTABLE, "cannot read %s", path);
 		goto out;
 	}
 	long n = ftell(f);
 	rewind(f);
 	if (n <= 0) {
-		err = gl_error_create(GL_ERR_NODWARF, "%s is empty", path);
+		err = gl_error_create(GL_ERR_EXECUTABLE, "%s is empty", path);
 		goto out;
 	}
 	*data = malloc((size_t)n);
@@ -29,7 +29,7 @@ static struct gl_error *read_file(const char *path, unsigned char **data, size_t
 	if (fread(*data, 1, (size_t)n, f) != (size_t)n) {
 		free(*data);
 		*data = NULL;
-		err = gl_error_create(GL_ERR_NODWARF, "cannot read %s", path);
+		err = gl_error_create(GL_ERR_EXECUTABLE, "cannot read %s", path);
 		goto out;
 	}
 	*size = (size_t)n;
@@ -47,7 +47,7 @@ struct gl_error *gl_elf_open(const char *path, struct gl_elf *elf)
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)elf->data;
 	if (elf->size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
 	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB) {
-		err = gl_error_create(GL_ERR_NODWARF, "%s is not a 64-bit little-endian ELF file", path);
+		err = gl_error_create(GL_ERR_UNSUPPORTED, "%s is not a 64-bit little-endian ELF file", path);
 		goto fail;
 	}
 	elf->machine = eh->e_machine;
@@ -56,13 +56,13 @@ struct gl_error *gl_elf_open(const char *path, struct gl_elf *elf)
 	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > elf->size ||
 	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > elf->size - eh->e_shoff ||
 	    eh->e_shstrndx >= eh->e_shnum) {
-		err = gl_error_create(GL_ERR_NODWARF, "%s has no usable section table", path);
+		err = gl_error_create(GL_ERR_EXECUTABLE, "%s has no usable section table", path);
 		goto fail;
 	}
 	const Elf64_Shdr *sh = (const Elf64_Shdr *)(elf->data + eh->e_shoff);
 	const Elf64_Shdr *strsh = &sh[eh->e_shstrndx];
 	if (strsh->sh_offset > elf->size || strsh->sh_size > elf->size - strsh->sh_offset) {
-		err = gl_error_create(GL_ERR_NODWARF, "%s: bad section name table", path);
+		err = gl_error_create(GL_ERR_EXECUTABLE, "%s: bad section name table", path);
 		goto fail;
 	}
 	elf->sections = calloc(eh->e_shnum, sizeof(*elf->sections));

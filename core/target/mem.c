@@ -11,6 +11,10 @@ struct gl_page {
 	struct gl_page *next;
 	uint64_t base;
 	bool bad; /* unreadable: remembered so we do not ask again */
+	/* For a bad page: a read from the page's start stopped at bad_at
+	 * (when bad_at_known), so [base, bad_at) reads and bad_at does not. */
+	bool bad_at_known;
+	uint64_t bad_at;
 	unsigned char data[GL_PAGE_SIZE];
 };
 
@@ -41,12 +45,19 @@ void gl_mem_deinit(struct gl_mem *m)
 
 void gl_mem_begin(struct gl_mem *m, const struct gl_backend *be)
 {
+	/* The stop id alone says whether the cache still holds: a shim may
+	 * hand a new backend struct (even a stack one) to every command. */
 	uint64_t id = be && be->stop_id ? be->stop_id(be->ctx) : 0;
-	if (id == 0 || id != m->stop_id || be != m->be)
+	if (id == 0 || id != m->stop_id)
 		gl_mem_flush(m);
 	m->be = be;
 	m->stop_id = id;
 	memset(&m->cmd_stats, 0, sizeof(m->cmd_stats));
+}
+
+void gl_mem_end(struct gl_mem *m)
+{
+	m->be = NULL;
 }
 
 static size_t page_hash(uint64_t base, size_t n)
@@ -96,29 +107,39 @@ static void page_insert(struct gl_mem *m, struct gl_page *p)
 	m->npages++;
 }
 
-static int backend_read_raw(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
-			    uint64_t *fault);
-
-/* The backend, then the executable's read-only sections. */
-static int backend_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
-			uint64_t *fault)
-{
-	int rc = backend_read_raw(m, addr, buf, len, fault);
-	if (rc != GL_BACKEND_OK && m->file_fallback &&
-	    m->file_fallback(m->file_fallback_arg, addr, buf, len))
-		return GL_BACKEND_OK;
-	return rc;
-}
-
-static int backend_read_raw(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
-			    uint64_t *fault)
+/* One backend call. Returns how many bytes from addr on were read into
+ * buf: len when all of it was. *readable gets how many are known to be
+ * readable, or GL_NREAD_UNKNOWN when the backend could not tell. A
+ * version-1 backend reports the first unreadable address instead, and
+ * leaves buf unusable on failure: its readable bytes are not read ones. */
+static uint64_t backend_read_raw(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
+				 uint64_t *readable)
 {
 	m->stats.backend_reads++;
 	m->cmd_stats.backend_reads++;
 	m->stats.backend_bytes += len;
 	m->cmd_stats.backend_bytes += len;
-	*fault = addr;
-	return m->be->read_memory(m->be->ctx, addr, buf, len, fault);
+	const struct gl_backend *be = m->be;
+	uint64_t n = be->version >= 2 ? GL_NREAD_UNKNOWN : addr;
+	if (be->read_memory(be->ctx, addr, buf, len, &n) == GL_BACKEND_OK)
+		return *readable = len;
+	if (be->version < 2) { /* n is the fault address */
+		*readable = n >= addr && n - addr < len ? n - addr : GL_NREAD_UNKNOWN;
+		return 0;
+	}
+	*readable = n < len ? n : GL_NREAD_UNKNOWN;
+	return *readable == GL_NREAD_UNKNOWN ? 0 : n;
+}
+
+/* The backend, then the executable's read-only sections (all or nothing). */
+static uint64_t backend_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len,
+			     uint64_t *readable)
+{
+	uint64_t got = backend_read_raw(m, addr, buf, len, readable);
+	if (got < len && m->file_fallback &&
+	    m->file_fallback(m->file_fallback_arg, addr, buf, len))
+		return *readable = len;
+	return got;
 }
 
 static void insert_page(struct gl_mem *m, uint64_t base, const unsigned char *data)
@@ -128,6 +149,7 @@ static void insert_page(struct gl_mem *m, uint64_t base, const unsigned char *da
 		return;
 	p->base = base;
 	p->bad = data == NULL;
+	p->bad_at_known = false;
 	if (data)
 		memcpy(p->data, data, GL_PAGE_SIZE);
 	else {
@@ -137,71 +159,87 @@ static void insert_page(struct gl_mem *m, uint64_t base, const unsigned char *da
 	page_insert(m, p);
 }
 
-/* One backend call per page, each page cached good or bad. */
-static void fetch_pages_singly(struct gl_mem *m, uint64_t first, uint64_t n)
+static bool page_is_bad(struct gl_mem *m, uint64_t base)
 {
-	unsigned char one[GL_PAGE_SIZE];
-	uint64_t fault;
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t base = first + i * GL_PAGE_SIZE;
-		bool ok = backend_read(m, base, one, GL_PAGE_SIZE, &fault) == GL_BACKEND_OK;
-		insert_page(m, base, ok ? one : NULL);
-	}
+	struct gl_page *p = page_find(m, base);
+	return !p || p->bad;
 }
 
 /* Fetch the run of pages [first, first+n*PAGE) into the cache: one backend
- * call when it all reads. When it fails at page k, the pages before k are
- * fetched as one run, page k is remembered as bad, and the pages after it
- * are left for later requests: a read that starts on a bad page fails
- * anyway, so a large unmapped range costs two calls, not one per page. */
+ * call when it all reads. When it fails at page k (the backend says how
+ * far it got), the pages before k are cached from what it read, page k is
+ * remembered as bad, and the pages after it are left for later requests:
+ * a read that starts on a bad page fails anyway, so a large unmapped range
+ * costs one call, not one per page. A backend that cannot tell how far it
+ * got is bisected: O(log n) calls find the first bad page. */
+static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n);
+
+/* The run as two halves; the second only when the first all read. */
+static void fetch_halves(struct gl_mem *m, uint64_t first, uint64_t n)
+{
+	fetch_run(m, first, n / 2);
+	if (!page_is_bad(m, first + (n / 2 - 1) * GL_PAGE_SIZE))
+		fetch_run(m, first + n / 2 * GL_PAGE_SIZE, n - n / 2);
+}
+
 static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n)
 {
-	uint64_t fault = first;
-	unsigned char *tmp = NULL;
 	const uint64_t chunk = MAX_BACKEND_CHUNK / GL_PAGE_SIZE;
 	if (n > chunk) {
 		/* one backend call per 64 MiB; stop at the first failing chunk */
 		for (uint64_t done = 0; done < n; done += chunk) {
 			uint64_t k = n - done < chunk ? n - done : chunk;
 			fetch_run(m, first + done * GL_PAGE_SIZE, k);
-			struct gl_page *p = page_find(m, first + done * GL_PAGE_SIZE + (k - 1) * GL_PAGE_SIZE);
-			if (!p || p->bad)
+			if (page_is_bad(m, first + (done + k - 1) * GL_PAGE_SIZE))
 				return;
 		}
 		return;
 	}
-	tmp = malloc(n * GL_PAGE_SIZE);
-	if (!tmp) {
-		fetch_pages_singly(m, first, n); /* no memory for a buffer */
+	unsigned char *tmp = malloc(n * GL_PAGE_SIZE);
+	unsigned char one[GL_PAGE_SIZE];
+	if (!tmp && n > 1) { /* no memory for a buffer: halves need less */
+		fetch_halves(m, first, n);
 		return;
 	}
-	if (backend_read(m, first, tmp, n * GL_PAGE_SIZE, &fault) == GL_BACKEND_OK) {
-		for (uint64_t i = 0; i < n; i++)
-			insert_page(m, first + i * GL_PAGE_SIZE, tmp + i * GL_PAGE_SIZE);
-		free(tmp);
-		return;
-	}
+	unsigned char *buf = tmp ? tmp : one;
+	uint64_t readable;
+	uint64_t got = backend_read(m, first, buf, n * GL_PAGE_SIZE, &readable);
+	uint64_t good = got / GL_PAGE_SIZE;
+	for (uint64_t i = 0; i < good; i++)
+		insert_page(m, first + i * GL_PAGE_SIZE, buf + i * GL_PAGE_SIZE);
 	free(tmp);
-	uint64_t k = 0;
-	if (fault > first && fault - first < n * GL_PAGE_SIZE)
-		k = (fault - first) / GL_PAGE_SIZE;
-	if (k > 0)
-		fetch_run(m, first, k);
-	if (n == 1 || k > 0 || fault == first) {
-		insert_page(m, first + k * GL_PAGE_SIZE, NULL);
+	if (good == n)
+		return;
+	if (readable != GL_NREAD_UNKNOWN || n == 1) {
+		uint64_t known = readable == GL_NREAD_UNKNOWN ? 0 : readable / GL_PAGE_SIZE;
+		if (known > good) /* readable but not handed over (version 1) */
+			fetch_run(m, first + good * GL_PAGE_SIZE, known - good);
+		/* the page where the read stopped, even when part of it
+		 * reads: such a page is read directly by gl_mem_read */
+		uint64_t base = first + known * GL_PAGE_SIZE;
+		insert_page(m, base, NULL);
+		struct gl_page *p = page_find(m, base);
+		unsigned char byte;
+		/* (a byte the executable holds may still read: not known bad) */
+		if (p && readable != GL_NREAD_UNKNOWN &&
+		    !(m->file_fallback && m->file_fallback(m->file_fallback_arg, first + readable, &byte, 1))) {
+			p->bad_at_known = true;
+			p->bad_at = first + readable;
+		}
 		return;
 	}
-	/* The backend gave no usable fault address: learn page by page. */
-	fetch_pages_singly(m, first, n);
+	/* Failed without saying where: bisect. */
+	fetch_halves(m, first, n);
 }
 
 /* Partial pages at the edge of a mapping (a page only partly readable, as
  * in some core files) are read directly, uncached. */
 static struct gl_error *read_direct(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
 {
-	uint64_t fault;
-	if (backend_read(m, addr, buf, len, &fault) == GL_BACKEND_OK)
+	uint64_t readable;
+	if (backend_read(m, addr, buf, len, &readable) == len)
 		return NULL;
+	uint64_t fault = addr + (readable == GL_NREAD_UNKNOWN ? 0 : readable);
 	return gl_error_fault(fault, "cannot read memory at 0x%llx", (unsigned long long)fault);
 }
 
@@ -251,7 +289,11 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 		uint64_t hi = (last_byte < pg_last ? last_byte : pg_last) + 1;
 		if (!p) /* no memory to cache: read the piece directly */
 			return read_direct(m, addr, buf, len);
-		if (p->bad) {
+		if (p->bad && p->bad_at_known && lo <= p->bad_at && p->bad_at < hi) {
+			/* the first unreadable byte of the request is known */
+			return gl_error_fault(p->bad_at, "cannot read memory at 0x%llx",
+					      (unsigned long long)p->bad_at);
+		} else if (p->bad) {
 			/* The page as a whole failed; the bytes we need may not. */
 			struct gl_error *err = read_direct(m, lo, out + (lo - addr), hi - lo);
 			if (err)

@@ -25,7 +25,7 @@ struct gl_mem_stats {
 struct gl_page;
 
 struct gl_mem {
-	const struct gl_backend *be;
+	const struct gl_backend *be; /* between gl_mem_begin and gl_mem_end only */
 	uint64_t stop_id;
 	struct gl_page **buckets; /* hash table of cached pages */
 	size_t nbuckets, npages;
@@ -42,6 +42,9 @@ void gl_mem_deinit(struct gl_mem *m);
 /* Attach the backend for one command; drops the cache if the stop changed
  * (or if the backend cannot tell stops apart). */
 void gl_mem_begin(struct gl_mem *m, const struct gl_backend *be);
+/* Detach the backend at the end of the command: the session must not keep
+ * a pointer into the debugger's memory between commands. */
+void gl_mem_end(struct gl_mem *m);
 void gl_mem_flush(struct gl_mem *m);
 
 /* Read len bytes; all or nothing. A fault error carries the first

@@ -21,11 +21,11 @@ struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
 	t->size = s->size;
 	t->magic = (uint32_t)rd(t->data, 4);
 	if (t->magic != 0xfffffff0 && t->magic != 0xfffffff1)
-		return gl_error_create(GL_ERR_NODWARF, "unsupported pclntab magic 0x%x", t->magic);
+		return gl_error_create(GL_ERR_UNSUPPORTED, "unsupported pclntab magic 0x%x", t->magic);
 	t->min_lc = t->data[6];
 	t->ptr_size = t->data[7];
 	if (t->ptr_size != 8 || t->min_lc == 0)
-		return gl_error_create(GL_ERR_NODWARF, "unsupported pclntab (ptrsize %u)", t->ptr_size);
+		return gl_error_create(GL_ERR_UNSUPPORTED, "unsupported pclntab (ptrsize %u)", t->ptr_size);
 	t->nfunc = rd(t->data + 8, 8);
 	t->text_start = rd(t->data + 24, 8);
 	t->funcname_off = rd(t->data + 32, 8);
@@ -40,7 +40,7 @@ struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
 		t->text_start = text ? text->addr : 0;
 	}
 	if (t->pcln_off >= t->size || (t->nfunc + 1) * 8 > t->size - t->pcln_off)
-		return gl_error_create(GL_ERR_NODWARF, "corrupt pclntab function table");
+		return gl_error_create(GL_ERR_CORRUPT, "corrupt pclntab function table");
 	return NULL;
 }
 

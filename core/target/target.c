@@ -107,7 +107,7 @@ struct gl_error *gl_target_open(const char *path, struct gl_target **out)
 {
 	struct stat st;
 	if (stat(path, &st) != 0)
-		return gl_error_create(GL_ERR_NODWARF, "cannot open executable %s", path);
+		return gl_error_create(GL_ERR_EXECUTABLE, "cannot open executable %s", path);
 	struct gl_target *t = calloc(1, sizeof(*t));
 	if (!t)
 		return &gl_error_nomem;

@@ -21,13 +21,25 @@ extern "C" {
 
 #define GL_VERSION_STRING "0.1.0"
 
-/* Bumped when struct gl_backend grows; the core accepts every older one.
- * 2: innermost_register. */
+/* The functions of this header are the only symbols libgolayout.so and the
+ * LLDB plugin export: the core is built with -fvisibility=hidden. */
+#if defined(__GNUC__) || defined(__clang__)
+#define GL_PUBLIC __attribute__((visibility("default")))
+#else
+#define GL_PUBLIC
+#endif
+
+/* Bumped when struct gl_backend changes; the core accepts every older one.
+ * 2: read_memory reports how many bytes it read (1: the fault address);
+ *    selected_thread is gone (its slot stays, unused); text_width;
+ *    innermost_register. */
 #define GL_BACKEND_VERSION 2
 
 /* Return values of the backend callbacks. */
 #define GL_BACKEND_OK 0
 #define GL_BACKEND_FAIL (-1)
+/* read_memory's *nread when the debugger cannot tell (version 2). */
+#define GL_NREAD_UNKNOWN UINT64_MAX
 
 /*
  * What a debugger provides. All callbacks receive `ctx`. Any of them but
@@ -38,12 +50,20 @@ struct gl_backend {
 	uint32_t version; /* GL_BACKEND_VERSION the shim was written against */
 	void *ctx;
 
-	/* Read exactly `len` bytes at `addr` into `buf`. On failure return
-	 * GL_BACKEND_FAIL and store the first unreadable address in *fault
-	 * (or `addr` when the debugger cannot tell). The core calls this with
-	 * whole pages or whole structures, never one field at a time. */
+	/* Read `len` bytes at `addr` into `buf` and store in *nread how many
+	 * bytes from `addr` on were read into `buf`. GL_BACKEND_OK when all
+	 * `len` were; otherwise GL_BACKEND_FAIL, and the first *nread bytes of
+	 * `buf` are valid: the core caches them and takes the page holding
+	 * addr + *nread as unreadable, without asking again. The core stores
+	 * GL_NREAD_UNKNOWN in *nread before the call: a debugger that cannot
+	 * tell how far a failed read got leaves it, and the core finds the
+	 * unreadable page itself, in few calls. Shims do no probing.
+	 * The core calls this with whole pages or whole structures, never
+	 * one field at a time.
+	 * (Version 1: *nread was `fault`, the first unreadable address or
+	 * `addr`, and `buf` held nothing usable on failure.) */
 	int (*read_memory)(void *ctx, uint64_t addr, void *buf, uint64_t len,
-			   uint64_t *fault);
+			   uint64_t *nread);
 
 	/* A register of the selected frame, by its DWARF-conventional name
 	 * ("rip", "rsp", "rax", "xmm0"...); for a vector register its low 64
@@ -55,8 +75,9 @@ struct gl_backend {
 	 * knows it. The core computes it from the Go pclntab otherwise. */
 	int (*frame_cfa)(void *ctx, uint64_t *cfa);
 
-	/* OS thread id (LWP) of the selected thread. */
-	int (*selected_thread)(void *ctx, uint64_t *tid);
+	/* Version 1 had selected_thread here, which the core never called.
+	 * The slot keeps struct gl_backend's layout for version-1 shims. */
+	void *unused_v1;
 
 	/* Path of the main executable, NUL-terminated into buf. */
 	int (*executable_path)(void *ctx, char *buf, size_t len);
@@ -80,14 +101,20 @@ struct gl_backend {
 	 * thread, as read_register reads the selected frame's: with an outer
 	 * frame selected, the core still shows the goroutine's whole stack. */
 	int (*innermost_register)(void *ctx, const char *name, uint64_t *value);
+
+	/* Columns of the terminal the output goes to (gdb's `width`, LLDB's
+	 * terminal width); 0 when the debugger does not cut lines. Return
+	 * GL_BACKEND_FAIL (or leave NULL) when the output is not a terminal
+	 * (batch runs, pipes, scripts): the core then cuts nothing. */
+	int (*text_width)(void *ctx, uint32_t *columns);
 };
 
 struct gl_session;
 
 /* One session per debugger instance; it caches the parsed executable and a
  * per-stop page cache. Returns NULL only when out of memory. */
-struct gl_session *gl_session_create(void);
-void gl_session_destroy(struct gl_session *s);
+GL_PUBLIC struct gl_session *gl_session_create(void);
+GL_PUBLIC void gl_session_destroy(struct gl_session *s);
 
 /* Flags for gl_session_run. */
 #define GL_RUN_TTY 1u /* output goes to a terminal: colour allowed */
@@ -99,19 +126,20 @@ void gl_session_destroy(struct gl_session *s);
  * line (NULL on success); both are freed with gl_free(). With --json the
  * error travels inside the JSON document and *err stays NULL.
  * Returns 0 on success, nonzero when the command failed (even partially).
+ * The core keeps no pointer to `be` or its ctx after it returns.
  */
-int gl_session_run(struct gl_session *s, const struct gl_backend *be,
+GL_PUBLIC int gl_session_run(struct gl_session *s, const struct gl_backend *be,
 		   const char *args, unsigned flags, char **out, char **err);
 
-void gl_free(void *p);
+GL_PUBLIC void gl_free(void *p);
 
 /* The command table, so that every shim registers the same subcommands
  * with the same help. Index from 0 to gl_command_count()-1. */
-size_t gl_command_count(void);
-const char *gl_command_name(size_t i);
-const char *gl_command_summary(size_t i); /* one line */
-const char *gl_command_help(size_t i);    /* full help text */
-const char *gl_overview_help(void);       /* help for the prefix command */
+GL_PUBLIC size_t gl_command_count(void);
+GL_PUBLIC const char *gl_command_name(size_t i);
+GL_PUBLIC const char *gl_command_summary(size_t i); /* one line */
+GL_PUBLIC const char *gl_command_help(size_t i);    /* full help text */
+GL_PUBLIC const char *gl_overview_help(void);       /* help for the prefix command */
 
 #ifdef __cplusplus
 }

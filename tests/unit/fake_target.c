@@ -30,8 +30,11 @@ struct fake_target {
 	struct reg regs[MAX_REGS];
 	size_t nregs;
 	int frame_level;
-	bool has_cfa, has_thread;
-	uint64_t cfa, tid;
+	bool has_cfa;
+	uint64_t cfa;
+	enum fake_read_mode read_mode;
+	bool has_width;
+	uint32_t width;
 	char *exe;
 	uint64_t stop_id;
 	bool has_process;
@@ -64,7 +67,8 @@ static struct region *region_at(struct fake_target *ft, uint64_t addr)
 	return NULL;
 }
 
-static int fk_read_memory(void *ctx, uint64_t addr, void *buf, uint64_t len, uint64_t *fault)
+/* Copies what is mapped from addr on; on failure reports as read_mode says. */
+static int fk_read_memory(void *ctx, uint64_t addr, void *buf, uint64_t len, uint64_t *nread)
 {
 	struct fake_target *ft = ctx;
 	struct fake_read *log = &ft->log[ft->calls % FAKE_LOG_SIZE];
@@ -78,7 +82,10 @@ static int fk_read_memory(void *ctx, uint64_t addr, void *buf, uint64_t len, uin
 		if (!r) {
 			log->ok = false;
 			log->fault = cur;
-			*fault = cur;
+			if (ft->read_mode == FAKE_READ_V1)
+				*nread = cur; /* version 1: the fault address */
+			else if (ft->read_mode == FAKE_READ_COUNT)
+				*nread = done;
 			return GL_BACKEND_FAIL;
 		}
 		uint64_t avail = r->len - (cur - r->addr), n = len - done;
@@ -88,7 +95,30 @@ static int fk_read_memory(void *ctx, uint64_t addr, void *buf, uint64_t len, uin
 		done += n;
 		cur += n; /* may wrap to 0 at the top of the address space */
 	}
+	if (ft->read_mode != FAKE_READ_V1)
+		*nread = len;
 	return GL_BACKEND_OK;
+}
+
+void fake_set_read_mode(struct fake_target *ft, enum fake_read_mode mode)
+{
+	ft->read_mode = mode;
+	ft->be.version = mode == FAKE_READ_V1 ? 1 : GL_BACKEND_VERSION;
+}
+
+static int fk_text_width(void *ctx, uint32_t *columns)
+{
+	struct fake_target *ft = ctx;
+	if (!ft->has_width)
+		return GL_BACKEND_FAIL;
+	*columns = ft->width;
+	return GL_BACKEND_OK;
+}
+
+void fake_set_text_width(struct fake_target *ft, bool terminal, uint32_t columns)
+{
+	ft->has_width = terminal;
+	ft->width = columns;
 }
 
 void fake_map(struct fake_target *ft, uint64_t addr, const void *bytes, uint64_t len)
@@ -301,21 +331,6 @@ void fake_set_cfa(struct fake_target *ft, bool has, uint64_t cfa)
 	ft->cfa = cfa;
 }
 
-static int fk_selected_thread(void *ctx, uint64_t *tid)
-{
-	struct fake_target *ft = ctx;
-	if (!ft->has_thread)
-		return GL_BACKEND_FAIL;
-	*tid = ft->tid;
-	return GL_BACKEND_OK;
-}
-
-void fake_set_thread(struct fake_target *ft, bool has, uint64_t tid)
-{
-	ft->has_thread = has;
-	ft->tid = tid;
-}
-
 static int fk_executable_path(void *ctx, char *buf, size_t len)
 {
 	struct fake_target *ft = ctx;
@@ -364,12 +379,12 @@ struct fake_target *fake_new(void)
 		.read_memory = fk_read_memory,
 		.read_register = fk_read_register,
 		.frame_cfa = fk_frame_cfa,
-		.selected_thread = fk_selected_thread,
 		.executable_path = fk_executable_path,
 		.stop_id = fk_stop_id,
 		.has_process = fk_has_process,
 		.frame_level = fk_frame_level,
 		.innermost_register = fk_innermost_register,
+		.text_width = fk_text_width,
 	};
 	ft->stop_id = 1;
 	ft->has_process = true;

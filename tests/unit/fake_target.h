@@ -26,7 +26,8 @@ struct fake_read {
 
 struct fake_target *fake_new(void);
 void fake_free(struct fake_target *ft);
-/* The backend (version GL_BACKEND_VERSION, every callback set). The
+/* The backend (version GL_BACKEND_VERSION, every callback set; output is
+ * not a terminal). The
  * pointer stays valid until fake_free. */
 const struct gl_backend *fake_backend(struct fake_target *ft);
 /* A copy of the backend for tests that want to NULL some callbacks. */
@@ -53,6 +54,17 @@ void fake_map_merge(struct fake_target *ft, uint64_t addr, const void *bytes, ui
  * live process has it, rather than the byte-exact pieces of a core file. */
 void fake_fill_pages(struct fake_target *ft);
 
+/* How read_memory answers a read that fails part way. */
+enum fake_read_mode {
+	FAKE_READ_COUNT,  /* version 2: *nread = bytes read (the default) */
+	FAKE_READ_UNTOLD, /* version 2, a debugger that cannot tell: *nread left */
+	FAKE_READ_V1,     /* a version-1 backend: *nread is the fault address */
+};
+void fake_set_read_mode(struct fake_target *ft, enum fake_read_mode mode);
+/* The debugger's terminal: terminal false means output is not a terminal
+ * (text_width fails); columns 0 means the debugger does not cut lines. */
+void fake_set_text_width(struct fake_target *ft, bool terminal, uint32_t columns);
+
 /* Read counters: calls, bytes asked for, and the last FAKE_LOG_SIZE calls. */
 uint64_t fake_read_calls(const struct fake_target *ft);
 uint64_t fake_read_bytes(const struct fake_target *ft);
@@ -71,7 +83,6 @@ void fake_set_frame_level(struct fake_target *ft, int level);
 void fake_set_innermost_reg(struct fake_target *ft, const char *name, uint64_t value);
 /* Make frame_cfa answer (has == false: it fails). */
 void fake_set_cfa(struct fake_target *ft, bool has, uint64_t cfa);
-void fake_set_thread(struct fake_target *ft, bool has, uint64_t tid);
 
 /* ---- process state ---- */
 /* path NULL: executable_path fails. */

@@ -86,13 +86,17 @@ static void test_fake_backend(void **state)
 	unsigned char b[32];
 	fake_map_pattern(f->ft, 0x5000, 16);
 	fake_map_pattern(f->ft, 0x5010, 8); /* adjacent: reads as one */
-	uint64_t fault = 0;
-	assert_int_equal(be->read_memory(be->ctx, 0x5004, b, 20, &fault), GL_BACKEND_OK);
+	uint64_t nread = 0;
+	assert_int_equal(be->version, 2);
+	assert_int_equal(be->read_memory(be->ctx, 0x5004, b, 20, &nread), GL_BACKEND_OK);
+	assert_int_equal(nread, 20);
 	assert_pattern(b, 0x5004, 20);
-	assert_int_equal(be->read_memory(be->ctx, 0x5004, b, 21, &fault), GL_BACKEND_FAIL);
-	assert_int_equal(fault, 0x5018);
-	assert_int_equal(be->read_memory(be->ctx, 0x4fff, b, 2, &fault), GL_BACKEND_FAIL);
-	assert_int_equal(fault, 0x4fff);
+	memset(b, 0, sizeof(b));
+	assert_int_equal(be->read_memory(be->ctx, 0x5004, b, 21, &nread), GL_BACKEND_FAIL);
+	assert_int_equal(nread, 20); /* and the 20 bytes are there */
+	assert_pattern(b, 0x5004, 20);
+	assert_int_equal(be->read_memory(be->ctx, 0x4fff, b, 2, &nread), GL_BACKEND_FAIL);
+	assert_int_equal(nread, 0);
 	assert_int_equal(fake_read_calls(f->ft), 3);
 	assert_int_equal(fake_read_bytes(f->ft), 43);
 	assert_false(fake_read_log(f->ft, 1)->ok);
@@ -381,6 +385,79 @@ static void test_u64_and_readable(void **state)
 	assert_false(gl_mem_readable(&f->m, 0xb0000, 1));
 }
 
+/* A read that fails part way costs one backend call: what the backend
+ * read is cached, the page where it stopped is remembered as bad. */
+static void test_partial_read_is_one_call(void **state)
+{
+	struct fx *f = *state;
+	fake_map_pattern(f->ft, 0xc0000, 3 * PG);
+	read_fault(f, 0xc0010, 4 * PG, 0xc3000);
+	assert_int_equal(fake_read_calls(f->ft), 1);
+	read_ok(f, 0xc0000, 3 * PG); /* served from that one call */
+	read_fault(f, 0xc3000, 8, 0xc3000);
+	assert_int_equal(fake_read_calls(f->ft), 1);
+}
+
+/* A backend that cannot tell how far it got: the core bisects, in a few
+ * calls, not one per page, and still names the first bad byte. */
+static void test_untold_backend_is_bisected(void **state)
+{
+	struct fx *f = *state;
+	fake_set_read_mode(f->ft, FAKE_READ_UNTOLD);
+	fake_map_pattern(f->ft, 0xd0000, 21 * PG);
+	read_fault(f, 0xd0000, 64 * PG, 0xd0000 + 21 * PG);
+	uint64_t calls = fake_read_calls(f->ft);
+	if (calls > 2 * 6 + 1) /* two per halving of 64 pages, plus the first */
+		fail_msg("%llu backend calls to find the bad page of 64", (unsigned long long)calls);
+	read_ok(f, 0xd0000, 21 * PG);
+	assert_int_equal(fake_read_calls(f->ft), calls);
+	/* nothing readable at all */
+	fake_reset_counts(f->ft);
+	read_fault(f, 0xe00000, 32 * PG, 0xe00000);
+	assert_true(fake_read_calls(f->ft) <= 7); /* 32, 16, 8, 4, 2, 1 pages, the bytes */
+	/* one page: the page, then the bytes asked for (the page may be
+	 * readable from its middle, as at the start of a mapping) */
+	fake_reset_counts(f->ft);
+	read_fault(f, 0xf00010, 8, 0xf00010);
+	assert_int_equal(fake_read_calls(f->ft), 2);
+}
+
+/* A version-1 backend (fault address, nothing usable in buf on failure)
+ * still works: the good part is read again, the fault is exact. */
+static void test_version1_backend(void **state)
+{
+	struct fx *f = *state;
+	fake_set_read_mode(f->ft, FAKE_READ_V1);
+	gl_mem_begin(&f->m, fake_backend(f->ft));
+	fake_map_pattern(f->ft, 0x120000, 2 * PG);
+	read_fault(f, 0x120008, 3 * PG, 0x122000);
+	assert_int_equal(fake_read_calls(f->ft), 2);
+	read_ok(f, 0x120000, 2 * PG);
+	assert_int_equal(fake_read_calls(f->ft), 2);
+	fake_map_pattern(f->ft, 0x130000, 0x800); /* partial page */
+	read_ok(f, 0x130100, 0x100);
+	read_fault(f, 0x1307f0, 0x20, 0x130800);
+}
+
+/* The cache outlives the backend it was filled through: gl_mem_end drops
+ * the pointer, a new backend struct of the same stop reuses the pages. */
+static void test_end_drops_the_backend(void **state)
+{
+	struct fx *f = *state;
+	fake_map_pattern(f->ft, 0x140000, PG);
+	read_ok(f, 0x140000, 16);
+	gl_mem_end(&f->m);
+	assert_null(f->m.be);
+	unsigned char b[8];
+	struct gl_error *err = gl_mem_read(&f->m, 0x140000, b, 8);
+	assert_non_null(err); /* no backend between commands */
+	gl_error_destroy(err);
+	struct gl_backend copy = fake_backend_copy(f->ft);
+	gl_mem_begin(&f->m, &copy);
+	read_ok(f, 0x140000, 16);
+	assert_int_equal(fake_read_calls(f->ft), 1);
+}
+
 static void test_no_backend(void **state)
 {
 	(void)state;
@@ -418,6 +495,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_in_mapped_top_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_pages_stay_correct, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_u64_and_readable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_partial_read_is_one_call, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untold_backend_is_bisected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version1_backend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_end_drops_the_backend, setup, teardown),
 		cmocka_unit_test(test_no_backend),
 	};
 	return cmocka_run_group_tests_name("mem", tests, NULL, NULL);

@@ -102,6 +102,9 @@ static void assert_doc(const struct fake_result *r, const char *kind)
 		fail_msg("failed command, but no \"error\" string in: %s", r->out);
 	if (r->status == 0 && e)
 		fail_msg("command succeeded, but the document has \"error\": %s", r->out);
+	/* "error_code" beside every "error" */
+	if (json_is_string(e) != json_is_string(json_object_get(r->doc, "error_code")))
+		fail_msg("\"error\" and \"error_code\" do not go together: %s", r->out);
 	json_t *addr = json_object_get(r->doc, "address");
 	assert_true(json_is_null(addr) || json_is_string(addr));
 	json_t *type = json_object_get(r->doc, "type");

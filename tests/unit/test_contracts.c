@@ -1,0 +1,310 @@
+/* The contracts between the core and its callers: error codes in the JSON
+ * documents ("error_code"), the text width (cut only on a terminal or with
+ * --width, and never silently), and a session that keeps no pointer to a
+ * backend once gl_session_run has returned. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base/error.h"
+#include "fake_target.h"
+
+struct fx {
+	struct fake_target *ft;
+	struct gl_session *s;
+	struct fake_result r;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	f->ft = fake_new();
+	f->s = gl_session_create();
+	assert_non_null(f->s);
+	const char *bin = fake_go_binary();
+	if (!bin) {
+		print_error("no Go test program: run tests/unit/build-testdata.sh\n");
+		return -1; /* missing test data fails, it does not skip */
+	}
+	fake_set_exe(f->ft, bin);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	fake_result_free(&f->r);
+	gl_session_destroy(f->s);
+	fake_free(f->ft);
+	free(f);
+	return 0;
+}
+
+#define RUN(f, ...)                                              \
+	do {                                                     \
+		fake_result_free(&(f)->r);                       \
+		fake_run((f)->s, (f)->ft, &(f)->r, __VA_ARGS__); \
+	} while (0)
+
+/* ---- error codes --------------------------------------------------------- */
+
+/* The command fails with a document whose "error_code" is want, next to
+ * its "error". */
+static void assert_code(struct fx *f, const char *want)
+{
+	const struct fake_result *r = &f->r;
+	if (!r->doc)
+		fail_msg("not one JSON document (%s): %s", r->json_error, r->out ? r->out : "(null)");
+	assert_int_not_equal(r->status, 0);
+	assert_non_null(fake_doc_str(r, "error"));
+	const char *got = fake_doc_str(r, "error_code");
+	if (!got || strcmp(got, want) != 0)
+		fail_msg("error_code %s, want %s (error: %s)", got ? got : "(none)", want,
+			 fake_doc_str(r, "error"));
+}
+
+static void test_error_code_names(void **state)
+{
+	(void)state;
+	/* Every code has its own stable lowercase name. */
+	for (int a = GL_ERR_OTHER; a <= GL_ERR_LAST; a++) {
+		const char *na = gl_error_code_name(a);
+		assert_non_null(na);
+		assert_true(na[0] != '\0');
+		for (const char *p = na; *p; p++)
+			if (*p < 'a' || *p > 'z')
+				fail_msg("code %d: name \"%s\" is not lowercase letters", a, na);
+		if (a != GL_ERR_OTHER && !strcmp(na, "other"))
+			fail_msg("code %d has no name of its own", a);
+		for (int b = GL_ERR_OTHER; b < a; b++)
+			if (!strcmp(na, gl_error_code_name(b)))
+				fail_msg("codes %d and %d share the name %s", a, b, na);
+	}
+	assert_string_equal(gl_error_code_name(GL_ERR_FAULT), "fault");
+	assert_string_equal(gl_error_code_name(GL_ERR_UNAVAILABLE), "unavailable");
+	assert_string_equal(gl_error_code_name(GL_ERR_NODWARF), "nodwarf");
+	assert_string_equal(gl_error_code_name(GL_ERR_USAGE), "usage");
+	assert_string_equal(gl_error_code_name(0), "other");
+	assert_string_equal(gl_error_code_name(GL_ERR_LAST + 1), "other");
+	assert_string_equal(gl_error_code_name(gl_error_nomem.code), "nomem");
+}
+
+static void test_error_code_in_json(void **state)
+{
+	struct fx *f = *state;
+	RUN(f, "frobnicate --json");
+	assert_code(f, "usage");
+	RUN(f, "value --width x main.gInt64 --json");
+	assert_code(f, "usage");
+	RUN(f, "type main.NoSuchType --json");
+	assert_code(f, "lookup");
+	RUN(f, "type int --json");
+	assert_code(f, "type");
+	fake_map_global(f->ft, fake_truth_global("main.gPadded"));
+	RUN(f, "value main.gPadded.NoField --json");
+	assert_code(f, "lookup");
+
+	/* the global's memory is not there: a fault */
+	fake_unmap_all(f->ft);
+	RUN(f, "value main.gInt64 --json");
+	assert_code(f, "fault");
+	fake_set_has_process(f->ft, false);
+	RUN(f, "value main.gInt64 --json");
+	assert_code(f, "noprocess");
+
+	/* no executable, one that is not there, one without DWARF */
+	fake_set_has_process(f->ft, true);
+	fake_set_exe(f->ft, NULL);
+	RUN(f, "value main.gInt64 --json");
+	assert_code(f, "executable");
+	fake_set_exe(f->ft, "/nonexistent/golayout-test");
+	RUN(f, "value main.gInt64 --json");
+	assert_code(f, "executable");
+	fake_set_exe(f->ft, "/bin/true"); /* stripped */
+	RUN(f, "value main.gInt64 --json");
+	assert_code(f, "nodwarf");
+
+	/* success: neither key */
+	fake_set_exe(f->ft, fake_go_binary());
+	fake_map_global(f->ft, fake_truth_global("main.gInt64"));
+	RUN(f, "value main.gInt64 --json");
+	assert_int_equal(f->r.status, 0);
+	assert_non_null(f->r.doc);
+	assert_null(json_object_get(f->r.doc, "error"));
+	assert_null(json_object_get(f->r.doc, "error_code"));
+
+	/* text mode: the error line is unchanged, no code in it */
+	RUN(f, "frobnicate");
+	assert_non_null(f->r.err);
+	assert_null(strstr(f->r.err, "usage"));
+}
+
+/* ---- text width ---------------------------------------------------------- */
+
+/* Columns of a line: UTF-8 characters, not bytes. */
+static size_t columns(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+static size_t widest(const char *text)
+{
+	size_t w = 0;
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		size_t c = columns(p, n);
+		w = c > w ? c : w;
+		p += n + (nl != NULL);
+	}
+	return w;
+}
+
+#define CUT_NOTE "cut at 30 columns: --width 0 shows"
+
+static char *run_text(struct fx *f, const char *args)
+{
+	RUN(f, "%s", args);
+	assert_int_equal(f->r.status, 0);
+	assert_non_null(f->r.out);
+	return strdup(f->r.out);
+}
+
+/* Each line of cut is a line of whole, or its start followed by "…"; the
+ * last line is the note. */
+static void assert_cut_from(const char *cut, const char *whole, size_t cols)
+{
+	const char *note = strstr(cut, CUT_NOTE);
+	while (note && note > cut && note[-1] != '\n')
+		note--;
+	if (!note || note[0] != '(' || strchr(note, '\n') != cut + strlen(cut) - 1)
+		fail_msg("no closing note saying lines were cut:\n%s", cut);
+	const char *c = cut, *w = whole;
+	size_t ncut = 0;
+	while (c < note && *w) {
+		const char *cn = strchr(c, '\n'), *wn = strchr(w, '\n');
+		size_t cl = (size_t)(cn - c), wl = wn ? (size_t)(wn - w) : strlen(w);
+		if (columns(c, cl) > cols)
+			fail_msg("line wider than %zu columns: %.*s", cols, (int)cl, c);
+		bool ellipsis = cl >= 3 && !memcmp(c + cl - 3, "\xe2\x80\xa6", 3);
+		if (ellipsis) {
+			ncut++;
+			if (cl - 3 > wl || memcmp(c, w, cl - 3) != 0)
+				fail_msg("cut line is not the start of \"%.*s\"", (int)wl, w);
+		} else if (cl != wl || memcmp(c, w, cl) != 0) {
+			fail_msg("line \"%.*s\" changed to \"%.*s\"", (int)wl, w, (int)cl, c);
+		}
+		c = cn + 1;
+		w = wn ? wn + 1 : w + wl;
+	}
+	assert_true(ncut > 0);
+	char count[32];
+	snprintf(count, sizeof(count), "(%zu line", ncut);
+	if (strncmp(note, count, strlen(count)) != 0)
+		fail_msg("note does not count %zu cut lines: %s", ncut, note);
+}
+
+static void test_width(void **state)
+{
+	struct fx *f = *state;
+	fake_map_global(f->ft, fake_truth_global("main.gPadded"));
+	const char *cmd = "value main.gPadded";
+
+	/* Not a terminal (the fake's default): nothing is cut. */
+	char *whole = run_text(f, cmd);
+	assert_true(widest(whole) > 30);
+	assert_null(strstr(whole, "\xe2\x80\xa6"));
+	assert_null(strstr(whole, "--width 0"));
+
+	/* A terminal 30 columns wide. */
+	fake_set_text_width(f->ft, true, 30);
+	char *cut = run_text(f, cmd);
+	assert_cut_from(cut, whole, 30);
+	free(cut);
+
+	/* --width 0 overrides the terminal: every line whole. */
+	char *all = run_text(f, "value main.gPadded --width 0");
+	assert_string_equal(all, whole);
+	free(all);
+
+	/* A terminal whose debugger cuts nothing (gdb's width unlimited). */
+	fake_set_text_width(f->ft, true, 0);
+	all = run_text(f, cmd);
+	assert_string_equal(all, whole);
+	free(all);
+
+	/* --width N cuts on any output, for any command. */
+	fake_set_text_width(f->ft, false, 0);
+	cut = run_text(f, "value --width 30 main.gPadded");
+	assert_cut_from(cut, whole, 30);
+	free(cut);
+	cut = run_text(f, "type main.Padded --width 30");
+	assert_non_null(strstr(cut, CUT_NOTE));
+	free(cut);
+
+	/* A version-1 backend has no text_width: never cut. */
+	fake_set_text_width(f->ft, true, 30);
+	fake_set_read_mode(f->ft, FAKE_READ_V1);
+	all = run_text(f, cmd);
+	assert_string_equal(all, whole);
+	free(all);
+
+	/* --json is never cut */
+	fake_set_read_mode(f->ft, FAKE_READ_COUNT);
+	RUN(f, "value main.gPadded --json --width 5");
+	assert_int_equal(f->r.status, 0);
+	assert_non_null(f->r.doc);
+	free(whole);
+}
+
+/* ---- the backend is not kept --------------------------------------------- */
+
+static void test_backend_not_kept(void **state)
+{
+	struct fx *f = *state;
+	fake_map_global(f->ft, fake_truth_global("main.gInt64"));
+	fake_fill_pages(f->ft); /* whole pages: cached */
+	/* Each command gets a backend struct that dies right after it, as the
+	 * LLDB shim's stack one does; with the sanitizers any later use of it
+	 * is an error. The page cache still holds across commands of one
+	 * stop. */
+	uint64_t calls = 0;
+	for (int i = 0; i < 3; i++) {
+		struct gl_backend *be = malloc(sizeof(*be));
+		assert_non_null(be);
+		*be = fake_backend_copy(f->ft);
+		char *out, *err;
+		assert_int_equal(gl_session_run(f->s, be, "value main.gInt64", 0, &out, &err), 0);
+		memset(be, 0xa5, sizeof(*be));
+		free(be);
+		gl_free(out);
+		gl_free(err);
+		if (i == 0)
+			calls = fake_read_calls(f->ft);
+		assert_int_equal(fake_read_calls(f->ft), calls);
+	}
+	assert_true(calls > 0);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_error_code_names),
+		T(test_error_code_in_json),
+		T(test_width),
+		T(test_backend_not_kept),
+	};
+	return cmocka_run_group_tests_name("contracts", tests, NULL, NULL);
+}
