@@ -35,14 +35,14 @@ build_structs() {
 	local bin=$out/structs
 	# Rebuild when the source or the toolchain choice changed.
 	local stamp
-	stamp="${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
+	stamp="trimpath ${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
 	if [ -x "$bin" ] && [ -s "$bin.json" ] && [ "$bin" -nt "$src" ] &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "build-testdata: $bin up to date"
 		return 0
 	fi
 	# A single-file build outside any module: no go.mod, no VCS stamping.
-	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -o "$bin.tmp" structs.go)
+	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -trimpath -o "$bin.tmp" structs.go)
 	"$bin.tmp" "$bin.json.tmp"
 	mv "$bin.tmp" "$bin"
 	mv "$bin.json.tmp" "$bin.json"
@@ -59,7 +59,7 @@ try_build_map() {
 	local bin=$out/$name
 	local ver
 	ver=$(cd "$here/testdata" && env -u GOFLAGS GOTOOLCHAIN="$tc" "$go" version 2>"$bin.log") || return 1
-	local stamp="$tc $exp $ver"
+	local stamp="trimpath $tc $exp $ver"
 	if [ -x "$bin" ] && [ "$bin" -nt "$src" ] &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
 		rm -f "$bin.log"
@@ -67,7 +67,7 @@ try_build_map() {
 		return 0
 	fi
 	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 GOTOOLCHAIN="$tc" GOEXPERIMENT="$exp" \
-		"$go" build -o "$bin.tmp" maps.go) 2>"$bin.log" || { rm -f "$bin.tmp"; return 1; }
+		"$go" build -trimpath -o "$bin.tmp" maps.go) 2>"$bin.log" || { rm -f "$bin.tmp"; return 1; }
 	mv "$bin.tmp" "$bin"
 	rm -f "$bin.log"
 	echo "$stamp" >"$bin.stamp"

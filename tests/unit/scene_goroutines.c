@@ -333,3 +333,17 @@ struct gspec parked(struct g_scene *f, uint64_t goid)
 	return s;
 }
 
+
+struct gspec three_frames(struct g_scene *f, uint64_t goid)
+{
+	uint64_t lo = map_stack(f, f->n, STACK_SIZE), hi = lo + STACK_SIZE;
+	uint64_t sp2 = hi - 0x40;                               /* goexit's frame */
+	uint64_t sp1 = sp2 - 8 - (uint64_t)f->bin->call_ret_size; /* main.main's */
+	uint64_t sp0 = sp1 - 8 - (uint64_t)f->bin->callee_size;   /* the callee's */
+	assert_true(sp0 > lo);
+	fake_poke_u64(f->ft, sp2 - 8, f->bin->goexit_entry + 1);
+	fake_poke_u64(f->ft, sp1 - 8, f->bin->call_ret);
+	struct gspec s = {.goid = goid, .status = f->bin->g_waiting, .lo = lo, .hi = hi, .sp = sp0,
+			  .pc = f->bin->callee_pc, .waitreason = -1};
+	return s;
+}

@@ -96,5 +96,8 @@ uint64_t map_stack(struct g_scene *f, size_t i, uint64_t size);
 /* A parked goroutine in slot f->n, as a real one looks when it has just
  * been started: sched.pc at main.main's entry, runtime.goexit+1 at sched.sp. */
 struct gspec parked(struct g_scene *f, uint64_t goid);
+/* A waiting goroutine in slot f->n stopped in the callee main.main calls,
+ * three frames deep: the callee, main.main at the call, runtime.goexit. */
+struct gspec three_frames(struct g_scene *f, uint64_t goid);
 
 #endif

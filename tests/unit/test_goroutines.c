@@ -511,15 +511,8 @@ static void test_parked_three_frames(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	uint64_t lo = map_stack(&f->g, 0, STACK_SIZE), hi = lo + STACK_SIZE;
-	uint64_t sp2 = hi - 0x40;                            /* goexit's frame */
-	uint64_t sp1 = sp2 - 8 - (uint64_t)G_BIN.call_ret_size;  /* main.main's */
-	uint64_t sp0 = sp1 - 8 - (uint64_t)G_BIN.callee_size;    /* the callee's */
-	assert_true(sp0 > lo);
-	fake_poke_u64(f->g.ft, sp2 - 8, G_BIN.goexit_entry + 1);
-	fake_poke_u64(f->g.ft, sp1 - 8, G_BIN.call_ret);
-	struct gspec s = {.goid = 42, .status = G_BIN.g_waiting, .lo = lo, .hi = hi, .sp = sp0,
-			  .pc = G_BIN.callee_pc, .waitreason = -1};
+	struct gspec s = three_frames(&f->g, 42);
+	uint64_t sp0 = s.sp, sp1 = sp0 + 8 + (uint64_t)G_BIN.callee_size;
 	add_g(&f->g, &s);
 	commit(&f->g);
 	run(f, "stack 42 --json");

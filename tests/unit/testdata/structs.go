@@ -98,6 +98,8 @@ var (
 	gScalars = Scalars{I8: -8, I16: -16, I32: -32, I64: math.MinInt64, U8: 255, U16: 65535,
 		U32: math.MaxUint32, U64: 1 << 63, F32: 1.0 / 3, F64: 1e21, C64: complex(0.5, 1e7),
 		C128: complex(-0.0, math.Inf(1)), Ok: true}
+	gIface     any      = &gPointee // static: the type word points into .rodata
+	gChan      chan int             // made in main: test_golden builds its hchan by hand
 	gNulStr    = "a\x00b"
 	gNulStruct = NulStruct{S: "a\x00b", N: 7}
 )
@@ -223,6 +225,8 @@ func recGlobal(name string, p any) globalTruth {
 }
 
 func main() {
+	gChan = make(chan int, 4)
+	gChan <- len(os.Args)
 	d := document{
 		GoVersion: runtime.Version(),
 		GOARCH:    runtime.GOARCH,
@@ -252,6 +256,7 @@ func main() {
 			recGlobal("main.gTail", &gTail),
 			recGlobal("main.gSmall", &gSmall),
 			recGlobal("main.gScalars", &gScalars),
+			recGlobal("main.gIface", &gIface),
 			recGlobal("main.gNulStr", &gNulStr),
 			recGlobal("main.gNulStruct", &gNulStruct),
 		},
