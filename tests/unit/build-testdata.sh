@@ -9,9 +9,11 @@
 # OUTDIR defaults to build/tests/testdata, where the tests of build/ and
 # build-sanitize/ both look (GOLAYOUT_TESTDATA=DIR overrides). Uses $GO, else
 # the go on PATH, else /usr/local/go/bin/go; GOTOOLCHAIN is honoured for
-# structs (GOTOOLCHAIN=go1.22.12 tests/unit/build-testdata.sh). Tests that need
-# a binary skip when it is missing; a map program that cannot be built (no
-# such toolchain at hand) is only a warning.
+# structs (GOTOOLCHAIN=go1.22.12 tests/unit/build-testdata.sh). Programs are
+# built with -trimpath, so that no directory of this machine is in their
+# DWARF (test_golden's goldens hold file names). A test whose program is
+# missing fails, so a program that cannot be built (no such toolchain at
+# hand) is an error here too.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -84,19 +86,21 @@ build_maps() {
 	if ! try_build_map maps-classic go1.22.12 "" &&
 		! try_build_map maps-classic go1.24.13 noswissmap; then
 		rm -f "$out/maps-classic" "$out/maps-classic.stamp"
-		echo "build-testdata: warning: cannot build $out/maps-classic (no go1.22.12 or" \
-			"go1.24.13 toolchain; see $out/maps-classic.log): test_maps skips classic maps" >&2
+		echo "build-testdata: cannot build $out/maps-classic (no go1.22.12 or" \
+			"go1.24.13 toolchain; see $out/maps-classic.log)" >&2
+		return 1
 	fi
 	# Swiss maps: the installed go, when it is 1.24 or newer.
 	local minor
 	minor=$(local_minor)
 	if [ "$minor" -lt 24 ]; then
-		echo "build-testdata: warning: $(env GOTOOLCHAIN=local "$go" env GOVERSION) has no swiss maps:" \
-			"test_maps skips them" >&2
+		echo "build-testdata: $(env GOTOOLCHAIN=local "$go" env GOVERSION) has no swiss maps:" \
+			"test_maps needs go1.24 or newer" >&2
+		return 1
 	elif ! try_build_map maps-swiss local ""; then
 		rm -f "$out/maps-swiss" "$out/maps-swiss.stamp"
-		echo "build-testdata: warning: cannot build $out/maps-swiss (see" \
-			"$out/maps-swiss.log): test_maps skips swiss maps" >&2
+		echo "build-testdata: cannot build $out/maps-swiss (see $out/maps-swiss.log)" >&2
+		return 1
 	fi
 }
 

@@ -95,8 +95,7 @@ out:
 static void run_job(struct job *j)
 {
 	if (!heap_layout_load()) {
-		print_message("no Go test program: run tests/unit/build-testdata.sh\n");
-		skip();
+		fail_msg("no Go test program: run tests/unit/build-testdata.sh");
 	}
 	int rc = fake_run_in_child(child, j, TIME_LIMIT_MS);
 	if (rc == FAKE_CHILD_TIMEOUT)
