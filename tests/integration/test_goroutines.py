@@ -31,8 +31,8 @@ sessions of its own, from the checks (started on first use, once each):
 Their results are reported through cases of run.py's session: "stack ROLE"
 runs `golayout goroutines --func USERFUNC` there (the goroutine found by its
 function, as a user would) and checks the `golayout stack GOID` document of
-the live session; the "core:" cases run `golayout version` there only to be
-reported, and check the core session's documents. Each problem names the
+the live session; the "core:" cases are offline cases (no command in run.py's
+session) that check the core session's documents. Each problem names the
 exact command and the session it came from; the logs of these sessions are
 kept in build/integration-logs/goroutines-*.log.
 
@@ -891,7 +891,7 @@ def cases(truth):
     own sessions (see the module doc)."""
     noopt = truth["executable"].endswith("-noopt")
     cs = [select_frame(0, "main.stopHere"),
-          Case("fixture truth: consistent (Callers vs runtime.Stack)", "golayout version --json", check_fixture),
+          Case("fixture truth: consistent (Callers vs runtime.Stack)", check=check_fixture),
           Case("goroutines: counts, main goroutine running and current",
                "golayout goroutines --json", check_goroutines)]
     for g in truth["goroutines"]:
@@ -915,11 +915,11 @@ def cases(truth):
                        live_escape_check(g["role"])))
     if noopt:
         name = "core (gdb gcore, loaded in the session's debugger)"
-        cs.append(Case(f"{name}: goroutines", "golayout version --json", core_check("goroutines")))
+        cs.append(Case(f"{name}: goroutines", check=core_check("goroutines")))
         for g in truth["goroutines"]:
-            cs.append(Case(f"{name}: stack {g['role']}", "golayout version --json", core_check(g["role"])))
-        cs += [Case(f"{name}: stack of the selected frame", "golayout version --json", core_check("current")),
-               Case(f"{name}: stack 999999 error", "golayout version --json", core_check("error"))]
+            cs.append(Case(f"{name}: stack {g['role']}", check=core_check(g["role"])))
+        cs += [Case(f"{name}: stack of the selected frame", check=core_check("current")),
+               Case(f"{name}: stack 999999 error", check=core_check("error"))]
     cs += [select_frame(1, "main.main"),
            Case("stack: goroutine of the selected frame (1)", "golayout stack --json", check_current_stack(1))]
     return cs

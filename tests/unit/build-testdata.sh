@@ -31,21 +31,28 @@ fi
 
 mkdir -p "$out"
 
+# newer_than_sources BIN: BIN is newer than the Go sources it is built from
+# (the program, the module files, the shared truth package).
+newer_than_sources() {
+	[ -z "$(find "$here/testdata" "$root/tests/fixtures/lib" -name '*.go' -newer "$1" -print -o \
+		-name go.mod -newer "$1" -print | head -1)" ]
+}
+
 # ---- structs: built with the chosen toolchain, then run once ----
 build_structs() {
-	local src=$here/testdata/structs.go
 	local bin=$out/structs
 	# Rebuild when the source or the toolchain choice changed.
 	local stamp
 	stamp="trimpath ${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
-	if [ -x "$bin" ] && [ -s "$bin.json" ] && [ "$bin" -nt "$src" ] &&
+	if [ -x "$bin" ] && [ -s "$bin.json" ] && newer_than_sources "$bin" &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "build-testdata: $bin up to date"
 		return 0
 	fi
-	# A single-file build outside any module: no go.mod, no VCS stamping.
+	# A single-file build in the testdata module (its go.mod points at the
+	# shared truth package); no VCS stamping.
 	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -trimpath -o "$bin.tmp" structs.go)
-	"$bin.tmp" "$bin.json.tmp"
+	GOLAYOUT_TRUTH= "$bin.tmp" "$bin.json.tmp"
 	mv "$bin.tmp" "$bin"
 	mv "$bin.json.tmp" "$bin.json"
 	echo "$stamp" >"$bin.stamp"
@@ -57,12 +64,11 @@ build_structs() {
 # with GOTOOLCHAIN=TOOLCHAIN and GOEXPERIMENT=EXPERIMENT; fails quietly.
 try_build_map() {
 	local name=$1 tc=$2 exp=$3
-	local src=$here/testdata/maps.go
 	local bin=$out/$name
 	local ver
 	ver=$(cd "$here/testdata" && env -u GOFLAGS GOTOOLCHAIN="$tc" "$go" version 2>"$bin.log") || return 1
 	local stamp="trimpath $tc $exp $ver"
-	if [ -x "$bin" ] && [ "$bin" -nt "$src" ] &&
+	if [ -x "$bin" ] && newer_than_sources "$bin" &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
 		rm -f "$bin.log"
 		echo "build-testdata: $bin up to date"

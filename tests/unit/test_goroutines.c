@@ -440,11 +440,19 @@ static const char *hex(uint64_t v)
 }
 
 /* Byte counts of a goroutines --json entry are never negative. */
-static void assert_sizes_sane(json_t *g)
+/* g's stack_size and stack_used: absent (want < 0) or exactly want. The
+ * JSON must not hold a size it cannot represent (a negative or wrapped
+ * difference of a corrupt g's bounds). */
+static void assert_sizes(json_t *g, long long want_size, long long want_used)
 {
-	json_t *sz = json_object_get(g, "stack_size"), *used = json_object_get(g, "stack_used");
-	if ((sz && json_integer_value(sz) < 0) || (used && json_integer_value(used) < 0))
-		fail_msg("negative stack_size or stack_used: %s", dump(g));
+	const char *keys[] = {"stack_size", "stack_used"};
+	long long want[] = {want_size, want_used};
+	for (int i = 0; i < 2; i++) {
+		json_t *v = json_object_get(g, keys[i]);
+		if (want[i] < 0 ? v != NULL : !json_is_integer(v) || json_integer_value(v) != want[i])
+			fail_msg("%s: want %s%lld: %s", keys[i], want[i] < 0 ? "none, not " : "",
+				 want[i], dump(g));
+	}
 }
 
 /* ---- parked goroutines: the unwinder on good stacks ----------------------------- */
@@ -813,10 +821,14 @@ static void test_stack_hi_below_lo(void **state)
 	assert_int_equal(json_array_size(frames(f)), 1);
 	assert_func(frame(f, 0), "main.main");
 	assert_note_has(frame(f, 0), "outside the stack");
-	/* no negative byte counts */
+	/* the unused part runs from stack_lo to the lowest frame's sp; here sp
+	 * is below lo, so it is empty (0 bytes, not a wrapped difference) */
 	json_t *u = json_object_get(f->r.doc, "unused");
-	if (u)
-		assert_true(jint(u, "bytes") >= 0);
+	assert_non_null(u);
+	assert_int_equal(jaddr(u, "from"), hi);
+	assert_int_equal(jaddr(u, "to"), jaddr(frame(f, 0), "sp"));
+	assert_true(jaddr(u, "to") < hi);
+	assert_int_equal(jint(u, "bytes"), 0);
 	run(f, "stack 40");
 	assert_ok(f);
 	run(f, "goroutines --json");
@@ -909,8 +921,11 @@ static void test_stack_sizes_not_negative(void **state)
 	fake_clear_regs(f->g.ft);
 	run(f, "goroutines --json");
 	assert_ok(f);
-	for (uint64_t id = 60; id <= 62; id++)
-		assert_sizes_sane(must_list(f, id));
+	/* hi < lo: no size, and sp is outside [lo, hi]; a size above
+	 * INT64_MAX is not given; c's sp is 2^63 - sp below its hi */
+	assert_sizes(must_list(f, 60), -1, -1);
+	assert_sizes(must_list(f, 61), -1, -1);
+	assert_sizes(must_list(f, 62), -1, (long long)((1ull << 63) - c.sp));
 }
 
 /* ---- corrupt allgs -------------------------------------------------------------- */

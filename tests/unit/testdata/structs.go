@@ -4,7 +4,9 @@
 // says about its types and globals (unsafe.Sizeof/Alignof/Offsetof, reflect
 // type strings and kinds, fmt %v text, addresses and the raw bytes of each
 // global and of the memory it points to) as one JSON object to the file
-// named by argv[1] (stdout when none). The tests then serve those bytes
+// named by argv[1] (stdout when none; truth.Write), with the smallest
+// field order of each struct type found by trying every order (truth.Best).
+// The tests then serve those bytes
 // from fake memory at the same addresses and compare golayout's answers
 // with Go's. Build it with CGO_ENABLED=0 so it is a non-PIE executable:
 // the addresses of globals printed at run time are the link-time ones.
@@ -12,13 +14,14 @@ package main
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"reflect"
 	"runtime"
 	"unsafe"
+
+	"golayout.test/truth"
 )
 
 type Padded struct {
@@ -118,6 +121,10 @@ type typeTruth struct {
 	Size   uintptr      `json:"size"`
 	Align  uintptr      `json:"align"`
 	Fields []fieldTruth `json:"fields"`
+	// The smallest size of the fields in any order, and one order with
+	// it, found by trying every order (truth.Best).
+	BestSize  uintptr  `json:"best_size"`
+	BestOrder []string `json:"best_order"`
 }
 
 // memTruth is a piece of memory a global points to (string bytes, a
@@ -159,6 +166,7 @@ func bytesAt(p unsafe.Pointer, n uintptr) string {
 
 func recType(name string, t reflect.Type) typeTruth {
 	tt := typeTruth{Name: name, Size: t.Size(), Align: uintptr(t.Align()), Fields: []fieldTruth{}}
+	tt.BestSize, tt.BestOrder = truth.Best(truth.FieldsOf(t))
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		tt.Fields = append(tt.Fields, fieldTruth{Name: f.Name, Offset: f.Offset,
@@ -282,20 +290,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "reflect and unsafe disagree on sizes")
 		os.Exit(1)
 	}
-	out := os.Stdout
-	if len(os.Args) > 1 {
-		f, err := os.Create(os.Args[1])
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		defer f.Close()
-		out = f
-	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(d); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	truth.Write(d)
 }
