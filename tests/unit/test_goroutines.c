@@ -24,19 +24,18 @@
 #include <elf.h>
 #include <inttypes.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "target/dwarfinfo.h"
+#include "child_run.h"
 #include "fake_target.h"
 #include "scene_goroutines.h"
 #include "runtime/goroutines.h"
@@ -45,33 +44,10 @@
 #define TIME_LIMIT_MS 20000 /* the hard limit per command: sanitizer builds are slow */
 #define QUICK_MS 5000       /* what "quick" means for a corrupt stack, either build */
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-#if UNDER_ASAN
-#include <sanitizer/lsan_interface.h>
-#endif
-
-struct run {
-	char args[256];
-	int status;
-	char *out, *err;
-	json_t *doc;
-	double ms;
-};
-
-
 struct fx {
 	struct g_scene g;
 	uint64_t stop_id;
-	struct run r;
+	struct child_result r;
 };
 
 static struct gl_session *S; /* one session: its target is loaded once, in the parent */
@@ -92,18 +68,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-	json_decref(r->doc);
-	memset(r, 0, sizeof(*r));
-}
-
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	run_free(&f->r);
+	child_result_free(&f->r);
 	fake_free(f->g.ft);
 	free(f);
 	return 0;
@@ -119,97 +87,6 @@ static int teardown(void **state)
 
 /* ---- running one command in a child -------------------------------------------- */
 
-struct child_job {
-	struct fx *f;
-	const char *args;
-	int fd;
-};
-
-static void wr(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w <= 0)
-			_exit(3);
-		c += w;
-		n -= (size_t)w;
-	}
-}
-
-static void wr_str(int fd, const char *s)
-{
-	uint64_t n = s ? strlen(s) : UINT64_MAX;
-	wr(fd, &n, 8);
-	if (s)
-		wr(fd, s, strlen(s));
-}
-
-/* This process's address space in bytes, from /proc/self/statm. */
-static uint64_t vm_size(void)
-{
-	FILE *fp = fopen("/proc/self/statm", "r");
-	unsigned long long pages = 0;
-	if (fp) {
-		if (fscanf(fp, "%llu", &pages) != 1)
-			pages = 0;
-		fclose(fp);
-	}
-	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
-static int child_run(void *arg)
-{
-	struct child_job *j = arg;
-	if (!UNDER_ASAN) {
-		/* No corrupt count may make the core allocate gigabytes: allow
-		 * 1 GiB more than the process has now. */
-		uint64_t lim = vm_size() + (1ull << 30);
-		struct rlimit rl = {.rlim_cur = lim, .rlim_max = lim};
-		setrlimit(RLIMIT_AS, &rl);
-	}
-	double t0 = fake_now_ms();
-	char *out = NULL, *err = NULL;
-	int status = gl_session_run(S, fake_backend(j->f->g.ft), j->args, 0, &out, &err);
-	double ms = fake_now_ms() - t0;
-	wr(j->fd, &status, sizeof(status));
-	wr_str(j->fd, out);
-	wr_str(j->fd, err);
-	wr(j->fd, &ms, sizeof(ms));
-	gl_free(out);
-	gl_free(err);
-#if UNDER_ASAN
-	/* The child ends in _exit, where LeakSanitizer does not look. */
-	if (__lsan_do_recoverable_leak_check())
-		return 1;
-#endif
-	return 0;
-}
-
-static bool rd(FILE *fp, void *p, size_t n)
-{
-	return fread(p, 1, n, fp) == n;
-}
-
-static char *rd_str(FILE *fp)
-{
-	uint64_t n;
-	if (!rd(fp, &n, 8))
-		fail_msg("short result from the child");
-	if (n == UINT64_MAX)
-		return NULL;
-	if (n > (1ull << 30))
-		fail_msg("implausible result from the child");
-	char *s = malloc(n + 1);
-	assert_non_null(s);
-	if (!rd(fp, s, n)) {
-		free(s);
-		fail_msg("short result from the child");
-	}
-	s[n] = '\0';
-	return s;
-}
-
 /* Run "golayout <args>" in a time-limited child; the result goes to f->r.
  * Fails the test when the child hangs, crashes or leaks, or when --json
  * gives anything but one JSON object. */
@@ -221,46 +98,13 @@ static void run(struct fx *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	run_free(&f->r);
-	snprintf(f->r.args, sizeof(f->r.args), "%s", args);
 	/* whole pages, as a live process has them (idempotent) */
 	fake_fill_pages(f->g.ft);
 	/* memory changed since the last command: a new stop */
 	fake_set_stop_id(f->g.ft, ++f->stop_id);
-	FILE *fp = tmpfile();
-	assert_non_null(fp);
-	struct child_job j = {f, args, fileno(fp)};
-	int rc = fake_run_in_child(child_run, &j, TIME_LIMIT_MS);
-	if (rc == FAKE_CHILD_TIMEOUT) {
-		fclose(fp);
-		fail_msg("golayout %s: did not finish within %d ms", args, TIME_LIMIT_MS);
-	}
-	if (rc != FAKE_CHILD_OK) {
-		fclose(fp);
-		fail_msg("golayout %s: the child crashed or leaked (see above)", args);
-	}
-	rewind(fp);
-	struct run *r = &f->r;
-	if (!rd(fp, &r->status, sizeof(r->status)))
-		fail_msg("golayout %s: no result from the child", args);
-	r->out = rd_str(fp);
-	r->err = rd_str(fp);
-	if (!rd(fp, &r->ms, sizeof(r->ms)))
-		fail_msg("short result from the child");
-	fclose(fp);
-	if (getenv("GL_TEST_TIMING"))
-		print_message("  %.0f ms: golayout %s\n", r->ms, args);
-	if (strstr(args, "--json")) {
-		json_error_t je;
-		r->doc = r->out ? json_loads(r->out, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je) : NULL;
-		if (!r->doc)
-			fail_msg("golayout %s: output is not one JSON document (%s): %.500s", args,
-				 r->out ? je.text : "no output", r->out ? r->out : "");
-		if (!json_is_object(r->doc))
-			fail_msg("golayout %s: output is not a JSON object", args);
-		if (r->err)
-			fail_msg("golayout %s --json: an error line besides the document: %s", args, r->err);
-	}
+	/* no corrupt count may make the core allocate gigabytes: 1 GiB more
+	 * than the process has */
+	child_run_cmd(S, f->g.ft, args, TIME_LIMIT_MS, 1ull << 30, &f->r);
 }
 
 /* ---- checks ------------------------------------------------------------------- */

@@ -32,7 +32,28 @@ struct job {
 	const char *want_marked;
 	const char *want_function;    /* of the first special */
 	const char *want_map_prefix;  /* of pointer_map.map */
+	/* "path=json": the document's member at path (keys and array
+	 * indexes joined by '.') is exactly json (compact) */
+	const char *want_json[8];
 };
+
+/* The member of doc at path ("spans.in_use", "size_classes.0.slots"). */
+static json_t *at_path(json_t *doc, const char *path, size_t n)
+{
+	json_t *v = doc;
+	while (v && n) {
+		const char *dot = memchr(path, '.', n);
+		size_t len = dot ? (size_t)(dot - path) : n;
+		char key[128];
+		snprintf(key, sizeof(key), "%.*s", (int)len, path);
+		char *end;
+		unsigned long i = strtoul(key, &end, 10);
+		v = json_is_array(v) && *key && !*end ? json_array_get(v, i) : json_object_get(v, key);
+		path += len + (dot != NULL);
+		n -= len + (dot != NULL);
+	}
+	return v;
+}
 
 static int child(void *arg)
 {
@@ -82,6 +103,17 @@ static int child(void *arg)
 				j->want_map_prefix);
 			bad = 1;
 		}
+	}
+	for (size_t i = 0; i < sizeof(j->want_json) / sizeof(j->want_json[0]) && j->want_json[i]; i++) {
+		const char *eq = strchr(j->want_json[i], '=');
+		json_t *v = at_path(r.doc, j->want_json[i], (size_t)(eq - j->want_json[i]));
+		char *got = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		if (!got || strcmp(got, eq + 1)) {
+			fprintf(stderr, "  %s: %.*s is %s, want %s\n", j->cmd, (int)(eq - j->want_json[i]),
+				j->want_json[i], got ? got : "(absent)", eq + 1);
+			bad = 1;
+		}
+		free(got);
 	}
 out:
 	if (bad && r.out)
@@ -166,14 +198,22 @@ static void test_insane_span(void **state)
 	snprintf(cmd, sizeof(cmd), "heap 0x%llx --json", (unsigned long long)(SPAN_BASE + ELEMSIZE));
 	struct job j = {.o = o, .cmd = cmd, .want_allocated = "false"};
 	run_job(&j);
-	struct job k = {.o = o, .cmd = "gc --json"};
+	/* the span claims more slots than its page holds: counted as
+	 * inconsistent, not in use, its objects not counted */
+	struct job k = {.o = o, .cmd = "gc --json",
+			.want_json = {"spans.in_use=0", "spans.inconsistent=1", "spans.objects=0"}};
 	run_job(&k);
 }
 
 static void test_gc_small(void **state)
 {
 	(void)state;
-	struct job j = {.o = OK_HEAP, .cmd = "gc --json"};
+	/* allspans: 3 pointers to the one span (and a nil): counted once; its
+	 * 3 objects in 10 slots of size class 5 */
+	struct job j = {.o = OK_HEAP, .cmd = "gc --json",
+			.want_json = {"phase=\"off\"", "sweepgen=4", "spans.allspans=4", "spans.in_use=1",
+				      "spans.objects=3", "spans.object_bytes=144",
+				      "size_classes.0.size_class=5", "size_classes.0.slots=10"}};
 	run_job(&j);
 }
 
@@ -194,7 +234,9 @@ static void test_unmapped(void **state)
 	/* in an arena with no span: a free page */
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "heap 0x%llx --json", (unsigned long long)(SPAN_BASE + heap_L.page_size + 8));
-	struct job k = {.o = OK_HEAP, .cmd = cmd};
+	struct job k = {.o = OK_HEAP, .cmd = cmd, .want_allocated = "false",
+			.want_json = {"in_heap=true", "arena.page=2",
+				      "note=\"free page: no span owns it\""}};
 	run_job(&k);
 }
 

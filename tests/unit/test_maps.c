@@ -16,56 +16,29 @@
  * backend read log, so the checks run here, in the parent. */
 #include <inttypes.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "target/dwarfinfo.h"
+#include "child_run.h"
 #include "fake_target.h"
 #include "scene_maps.h"
 
 #define TIME_LIMIT_MS 10000 /* generous: sanitizer builds are slow */
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-#if UNDER_ASAN
-#include <sanitizer/lsan_interface.h>
-#endif
-
 /* ---- the fixture ---------------------------------------------------------- */
-
-struct run {
-	char args[512];            /* the command, for messages */
-	int status;
-	char *out, *err;
-	json_t *doc;
-	char json_error[256];
-	uint64_t calls;            /* backend reads of the command */
-	uint64_t nlog;
-	struct fake_read log[FAKE_LOG_SIZE];
-	double ms;
-};
 
 struct fx {
 	struct map_scene m; /* its allocations are freed at teardown, even after a failed check */
 	struct gl_session *s;
-	struct run r;
+	struct child_result r;
 };
 
 /* JSON text that lives until the end of the test. */
@@ -78,14 +51,6 @@ static char *dump(json_t *j)
 	strcpy(p, t);
 	free(t);
 	return p;
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-	json_decref(r->doc);
-	memset(r, 0, sizeof(*r));
 }
 
 static int setup_with(void **state, struct map_bin *b)
@@ -112,7 +77,7 @@ static int setup_swiss(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	run_free(&f->r);
+	child_result_free(&f->r);
 	gl_session_destroy(f->s);
 	map_scene_deinit(&f->m);
 	free(f);
@@ -127,97 +92,7 @@ static int teardown(void **state)
 		}                                                                               \
 	} while (0)
 
-
 /* ---- running one command in a child --------------------------------------- */
-
-struct child_job {
-	struct fx *f;
-	const char *args;
-	int fd;
-};
-
-static void wr(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w <= 0)
-			_exit(3);
-		c += w;
-		n -= (size_t)w;
-	}
-}
-
-static void wr_str(int fd, const char *s)
-{
-	uint64_t n = s ? strlen(s) : UINT64_MAX;
-	wr(fd, &n, 8);
-	if (s)
-		wr(fd, s, strlen(s));
-}
-
-static int child_run(void *arg)
-{
-	struct child_job *j = arg;
-	/* cmocka's handlers would catch a crash here and go on running the
-	 * remaining tests in this child: let a crash end the child instead. */
-	const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
-	if (!UNDER_ASAN) {
-		/* No decoder may allocate gigabytes for a corrupt header. */
-		struct rlimit rl = {.rlim_cur = 4ull << 30, .rlim_max = 4ull << 30};
-		setrlimit(RLIMIT_AS, &rl);
-	}
-	fake_reset_counts(j->f->m.ft);
-	double t0 = fake_now_ms();
-	char *out = NULL, *err = NULL;
-	int status = gl_session_run(j->f->s, fake_backend(j->f->m.ft), j->args, 0, &out, &err);
-	double ms = fake_now_ms() - t0;
-	wr(j->fd, &status, sizeof(status));
-	wr_str(j->fd, out);
-	wr_str(j->fd, err);
-	uint64_t calls = fake_read_calls(j->f->m.ft);
-	wr(j->fd, &calls, 8);
-	uint64_t nlog = calls < FAKE_LOG_SIZE ? calls : FAKE_LOG_SIZE;
-	wr(j->fd, &nlog, 8);
-	for (uint64_t i = calls - nlog; i < calls; i++)
-		wr(j->fd, fake_read_log(j->f->m.ft, i), sizeof(struct fake_read));
-	wr(j->fd, &ms, sizeof(ms));
-	gl_free(out);
-	gl_free(err);
-#if UNDER_ASAN
-	/* The child ends in _exit, where LeakSanitizer does not look: look
-	 * now, so that error paths that leak fail the test. */
-	if (__lsan_do_recoverable_leak_check())
-		return 1;
-#endif
-	return 0;
-}
-
-static bool rd(FILE *fp, void *p, size_t n)
-{
-	return fread(p, 1, n, fp) == n;
-}
-
-static char *rd_str(FILE *fp)
-{
-	uint64_t n;
-	if (!rd(fp, &n, 8))
-		fail_msg("short result from the child");
-	if (n == UINT64_MAX)
-		return NULL;
-	if (n > (1ull << 30))
-		fail_msg("implausible result from the child");
-	char *s = malloc(n + 1);
-	assert_non_null(s);
-	if (!rd(fp, s, n)) {
-		free(s);
-		fail_msg("short result from the child");
-	}
-	s[n] = '\0';
-	return s;
-}
 
 /* Run "golayout <args>" in a time-limited child; the result goes to f->r.
  * Fails the test when the child hangs or crashes. */
@@ -229,51 +104,11 @@ static void run_map(struct fx *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	run_free(&f->r);
-	snprintf(f->r.args, sizeof(f->r.args), "%s", args);
 	/* whole pages, as a live process has them: cacheable (and
 	 * idempotent, so memory mapped since the last run is filled too) */
 	fake_fill_pages(f->m.ft);
-	FILE *fp = tmpfile();
-	assert_non_null(fp);
-	struct child_job j = {f, args, fileno(fp)};
-	double t0 = fake_now_ms();
-	int rc = fake_run_in_child(child_run, &j, TIME_LIMIT_MS);
-	if (getenv("GL_TEST_TIMING"))
-		print_message("  %.0f ms: golayout %s\n", fake_now_ms() - t0, args);
-	if (rc == FAKE_CHILD_TIMEOUT) {
-		fclose(fp);
-		fail_msg("golayout %s: did not finish within %d ms", args, TIME_LIMIT_MS);
-	}
-	if (rc != FAKE_CHILD_OK) {
-		fclose(fp);
-		fail_msg("golayout %s: the child crashed or leaked (see above)", args);
-	}
-	rewind(fp);
-	struct run *r = &f->r;
-	if (!rd(fp, &r->status, sizeof(r->status)))
-		fail_msg("golayout %s: no result from the child", args);
-	r->out = rd_str(fp);
-	r->err = rd_str(fp);
-	if (!rd(fp, &r->calls, 8) || !rd(fp, &r->nlog, 8) || r->nlog > FAKE_LOG_SIZE)
-		fail_msg("short result from the child");
-	for (uint64_t i = 0; i < r->nlog; i++)
-		if (!rd(fp, &r->log[i], sizeof(r->log[i])))
-			fail_msg("short result from the child");
-	if (!rd(fp, &r->ms, sizeof(r->ms)))
-		fail_msg("short result from the child");
-	fclose(fp);
-	if (strstr(args, "--json")) {
-		json_error_t je;
-		r->doc = r->out ? json_loads(r->out, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je) : NULL;
-		if (!r->doc)
-			fail_msg("golayout %s: output is not one JSON document (%s): %.500s", args,
-				 r->out ? je.text : "no output", r->out ? r->out : "");
-		if (!json_is_object(r->doc))
-			fail_msg("golayout %s: output is not a JSON object", args);
-		if (r->err)
-			fail_msg("golayout %s --json: an error line besides the document: %s", args, r->err);
-	}
+	/* no decoder may allocate gigabytes for a corrupt header */
+	child_run_cmd(f->s, f->m.ft, args, TIME_LIMIT_MS, 4ull << 30, &f->r);
 }
 
 /* ---- checks on the result ------------------------------------------------- */
@@ -380,7 +215,6 @@ static char *hexaddr(uint64_t a, char buf[32])
 	return buf;
 }
 
-
 static void test_classic_nil_map(void **state)
 {
 	struct fx *f = *state;
@@ -426,7 +260,6 @@ static void test_classic_empty_map(void **state)
 	assert_int_equal(summary_int(f, "buckets"), 1);
 	assert_int_equal(summary_int(f, "full"), 0);
 }
-
 
 static void test_classic_small_map(void **state)
 {
@@ -807,7 +640,6 @@ static void test_classic_one_read_for_buckets(void **state)
 	assert_true(doc_int(f->r.doc, "backend_reads") >= 1);
 }
 
-
 static void test_classic_summary(void **state)
 {
 	struct fx *f = *state;
@@ -858,7 +690,6 @@ static void test_classic_limit(void **state)
 	const char *want[] = {"1", "10", "2", "20", "3", "30", "4", "40", "5", "50", "6", "60", NULL};
 	assert_entries(f, want);
 }
-
 
 static void test_swiss_nil_map(void **state)
 {
@@ -943,7 +774,6 @@ static void test_swiss_small_map(void **state)
 	assert_ok(f);
 	assert_string_equal(doc_str(f, "value"), "map[:7 alpha:42 zeta:-1]");
 }
-
 
 static void test_swiss_directory_map(void **state)
 {
