@@ -67,21 +67,22 @@ static const char *golden_path(void)
 	return golden_dir;
 }
 
-/* The directory of the test programs (that of fake_testdata("structs")). */
-static const char *testdata_dir(void)
+/* The directory of the test programs (that of fake_testdata("structs")):
+ * as found (raw, maybe with "..") and resolved. */
+static void testdata_dirs(const char **raw, const char **real)
 {
-	static char dir[4096];
+	static char dir[4096], rdir[4096];
 	if (!dir[0]) {
 		const char *p = fake_testdata("structs");
 		if (!p)
 			fail_msg("no test data: run tests/unit/build-testdata.sh");
-		char real[4096];
-		if (!realpath(p, real))
-			fail_msg("%s: cannot resolve", p);
-		*strrchr(real, '/') = '\0';
-		snprintf(dir, sizeof(dir), "%s", real);
+		snprintf(dir, sizeof(dir), "%s", p);
+		*strrchr(dir, '/') = '\0';
+		if (!realpath(dir, rdir))
+			fail_msg("%s: cannot resolve", dir);
 	}
-	return dir;
+	*raw = dir;
+	*real = rdir;
 }
 
 /* Replace every occurrence of from by to in sb. */
@@ -186,25 +187,37 @@ static void first_difference(const char *a, size_t al, const char *b, size_t bl)
 }
 
 /* Compare the log with golden/<name>.txt, or write it when
- * GOLAYOUT_UPDATE_GOLDEN=1. */
-static void compare(struct gcase *c)
+ * GOLAYOUT_UPDATE_GOLDEN=1. Returns why they differ (in a static buffer),
+ * or NULL. */
+static const char *compare(struct gcase *c)
 {
-	replace_all(&c->log, testdata_dir(), "$TESTDATA");
+	static char why[17000];
+	const char *raw, *real;
+	testdata_dirs(&raw, &real);
+	replace_all(&c->log, raw, "$TESTDATA");
+	replace_all(&c->log, real, "$TESTDATA");
 	replace_all(&c->log, golden_path(), "$GOLDEN");
 	char path[8192];
 	snprintf(path, sizeof(path), "%s/%s.txt", golden_path(), c->name);
 	const char *upd = getenv("GOLAYOUT_UPDATE_GOLDEN");
 	if (upd && !strcmp(upd, "1")) {
 		FILE *fp = fopen(path, "wb");
-		if (!fp || fwrite(c->log.s, 1, c->log.len, fp) != c->log.len || fclose(fp))
-			fail_msg("cannot write %s", path);
+		bool ok = fp && fwrite(c->log.s, 1, c->log.len, fp) == c->log.len;
+		if (fp && fclose(fp))
+			ok = false;
+		if (!ok) {
+			snprintf(why, sizeof(why), "cannot write %s", path);
+			return why;
+		}
 		print_message("  wrote %s\n", path);
-		return;
+		return NULL;
 	}
 	size_t gl = 0;
 	char *g = slurp(path, &gl);
-	if (!g)
-		fail_msg("no golden file %s (GOLAYOUT_UPDATE_GOLDEN=1 writes it)", path);
+	if (!g) {
+		snprintf(why, sizeof(why), "no golden file %s (GOLAYOUT_UPDATE_GOLDEN=1 writes it)", path);
+		return why;
+	}
 	bool same = gl == c->log.len && !memcmp(g, c->log.s, gl);
 	if (!same) {
 		char now[8300];
@@ -215,14 +228,17 @@ static void compare(struct gcase *c)
 			fclose(fp);
 		}
 		first_difference(c->log.s, c->log.len, g, gl);
-		free(g);
 		if (!strcmp(c->name, "TOOLCHAIN"))
-			fail_msg("the test programs come from other Go toolchains than the goldens "
+			snprintf(why, sizeof(why),
+				 "the test programs come from other Go toolchains than the goldens "
 				 "(diff -u %s %s): rebuild them with tests/unit/build-testdata.sh",
 				 path, now);
-		fail_msg("%s differs from its golden (diff -u %s %s)", c->name, path, now);
+		else
+			snprintf(why, sizeof(why), "%s differs from its golden (diff -u %s %s)", c->name,
+				 path, now);
 	}
 	free(g);
+	return same ? NULL : why;
 }
 
 static void case_begin(struct gcase *c, const char *name, struct fake_target *ft)
@@ -234,11 +250,14 @@ static void case_begin(struct gcase *c, const char *name, struct fake_target *ft
 	assert_non_null(c->s);
 }
 
+/* Compare, free the case (not its fake target), then fail if it differs. */
 static void case_end(struct gcase *c)
 {
-	compare(c);
+	const char *why = compare(c);
 	sb_deinit(&c->log);
 	gl_session_destroy(c->s);
+	if (why)
+		fail_msg("%s", why);
 }
 
 /* ---- the structs program ------------------------------------------------------ */
