@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -69,6 +70,13 @@ static uint64_t vm_size(void)
 	return pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
+static double cpu_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static int child(void *arg)
 {
 	struct job *j = arg;
@@ -84,10 +92,10 @@ static int child(void *arg)
 		setrlimit(RLIMIT_AS, &rl);
 	}
 	fake_reset_counts(j->ft);
-	double t0 = fake_now_ms();
+	double t0 = fake_now_ms(), c0 = cpu_now_ms();
 	char *out = NULL, *err = NULL;
 	int status = gl_session_run(j->s, fake_backend(j->ft), j->args, 0, &out, &err);
-	double ms = fake_now_ms() - t0;
+	double ms = fake_now_ms() - t0, cpu_ms = cpu_now_ms() - c0;
 	wr(j->fd, &status, sizeof(status));
 	wr_str(j->fd, out);
 	wr_str(j->fd, err);
@@ -98,6 +106,7 @@ static int child(void *arg)
 	for (uint64_t i = calls - nlog; i < calls; i++)
 		wr(j->fd, fake_read_log(j->ft, i), sizeof(struct fake_read));
 	wr(j->fd, &ms, sizeof(ms));
+	wr(j->fd, &cpu_ms, sizeof(cpu_ms));
 	gl_free(out);
 	gl_free(err);
 #if UNDER_ASAN
@@ -168,11 +177,11 @@ void child_run_cmd(struct gl_session *s, struct fake_target *ft, const char *arg
 	for (uint64_t i = 0; i < r->nlog; i++)
 		if (!rd(fp, &r->log[i], sizeof(r->log[i])))
 			fail_msg("short result from the child");
-	if (!rd(fp, &r->ms, sizeof(r->ms)))
+	if (!rd(fp, &r->ms, sizeof(r->ms)) || !rd(fp, &r->cpu_ms, sizeof(r->cpu_ms)))
 		fail_msg("short result from the child");
 	fclose(fp);
 	if (getenv("GL_TEST_TIMING"))
-		print_message("  %.0f ms: golayout %s\n", r->ms, args);
+		print_message("  %.0f ms (%.0f ms CPU): golayout %s\n", r->ms, r->cpu_ms, args);
 	if (strstr(args, "--json")) {
 		json_error_t je;
 		r->doc = r->out ? json_loads(r->out, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je) : NULL;

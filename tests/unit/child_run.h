@@ -19,7 +19,9 @@ struct child_result {
 	uint64_t calls; /* backend reads of the command */
 	uint64_t nlog;
 	struct fake_read log[FAKE_LOG_SIZE]; /* the last nlog of them */
-	double ms;
+	double ms;     /* wall time of gl_session_run */
+	double cpu_ms; /* CPU time of it: what "quick" checks use, as wall time
+			* depends on how busy the machine is */
 };
 
 /* Run "golayout <args>" with session s on ft in a child killed after
