@@ -724,11 +724,25 @@ def check_limit(n):
 
 
 def check_dead(doc, ctx):
+    """--dead lists every goroutine: the program's own (goids from its
+    truth) and main among them, each once, as many as the counts add up to,
+    the dead ones as many as counted dead."""
     p = []
-    diff(p, "matched", doc.get("matched"), doc.get("total"))
-    diff(p, "shown", doc.get("shown"), doc.get("total"))
-    dead = [e for e in doc.get("goroutines") or [] if e.get("status") == "dead"]
-    diff(p, "dead goroutines listed", len(dead), (doc.get("counts") or {}).get("dead", 0))
+    gs = doc.get("goroutines") or []
+    goids = [e.get("goid") for e in gs]
+    want = {g["goid"] for g in ctx.truth["goroutines"]} | {ctx.truth["main_goid"]}
+    missing = sorted(want - set(goids))
+    if missing:
+        p.append(f"goroutines of the program not listed under --dead: {missing}")
+    if len(set(goids)) != len(goids):
+        p.append(f"a goid listed twice: {sorted(g for g in goids if goids.count(g) > 1)}")
+    counts = doc.get("counts") or {}
+    diff(p, "goroutines listed (the sum of counts)", len(gs), sum(counts.values()))
+    diff(p, "total", doc.get("total"), len(gs))
+    diff(p, "matched", doc.get("matched"), len(gs))
+    diff(p, "shown", doc.get("shown"), len(gs))
+    dead = [e for e in gs if e.get("status") == "dead"]
+    diff(p, "dead goroutines listed", len(dead), counts.get("dead", 0))
     return p
 
 
