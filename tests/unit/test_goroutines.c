@@ -4,7 +4,7 @@
  * fake backend.
  *
  * The Go program is the structs test binary (build/tests/testdata/structs,
- * from tests/unit/build-testdata.sh; the tests skip when it is missing). It
+ * from tests/unit/build-testdata.sh; the tests fail when it is missing). It
  * gives everything that must be real:
  *   - the layout of runtime.g (stack.lo/hi, sched.sp/pc, atomicstatus,
  *     goid, waitreason, m, syscallsp/pc) read from its DWARF through the

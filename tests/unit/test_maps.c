@@ -8,7 +8,7 @@
  * size of the runtime structures (hash<K,V>, bucket<K,V>, map<K,V>,
  * table<K,V>, groupReference<K,V>, the group type) is read from that DWARF
  * through the core's own API (gl_dwarf_find_global, gl_type_field); the
- * globals' addresses too. Tests skip when a binary is missing.
+ * globals' addresses too. Tests fail when a binary is missing.
  *
  * Every command runs in a forked child with a time limit
  * (fake_run_in_child): corrupt headers must give a bounded error, never a

@@ -31,7 +31,8 @@ static int setup(void **state)
 	return 0;
 }
 
-/* The same, with the Go test program as the executable; skips without it. */
+/* The same, with the Go test program as the executable (the _go tests
+ * fail without it: NEED_GO). */
 static int setup_go(void **state)
 {
 	setup(state);
