@@ -16,8 +16,8 @@
  * directories are replaced by $TESTDATA and $GOLDEN. The goldens hold the
  * addresses of the programs built by tests/unit/build-testdata.sh with
  * the Go toolchains it picks (with -trimpath, so no directory of this
- * machine is in them); golden/TOOLCHAIN.txt names those toolchains, and a
- * test-data build from other toolchains is reported as such. */
+ * machine is in them); golden/TOOLCHAIN.txt names those toolchains and
+ * hashes the programs, so that other programs are reported as such. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -230,8 +230,10 @@ static const char *compare(struct gcase *c)
 		first_difference(c->log.s, c->log.len, g, gl);
 		if (!strcmp(c->name, "TOOLCHAIN"))
 			snprintf(why, sizeof(why),
-				 "the test programs come from other Go toolchains than the goldens "
-				 "(diff -u %s %s): rebuild them with tests/unit/build-testdata.sh",
+				 "the test programs are not those the goldens were made with "
+				 "(diff -u %s %s): other toolchains (rebuild them with "
+				 "tests/unit/build-testdata.sh) or changed sources (then "
+				 "GOLAYOUT_UPDATE_GOLDEN=1 and review the diff)",
 				 path, now);
 		else
 			snprintf(why, sizeof(why), "%s differs from its golden (diff -u %s %s)", c->name,
@@ -280,26 +282,52 @@ static struct fake_target *structs_target(void)
 	return ft;
 }
 
+/* FNV-1a of a file's bytes, to tell whether a test program changed. */
+static uint64_t file_hash(const char *path)
+{
+	size_t n = 0;
+	char *b = slurp(path, &n);
+	if (!b)
+		fail_msg("cannot read %s", path);
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)b[i]) * 0x100000001b3ull;
+	free(b);
+	return h;
+}
+
 /* The goldens hold the test programs' addresses: they are only comparable
- * with programs from the same toolchains (golden/TOOLCHAIN). */
+ * with the very programs they were made with (golden/TOOLCHAIN.txt: each
+ * program's toolchain and a hash of its bytes). A change of a program's
+ * source, of the shared truth package or of the toolchain shows up here
+ * first, by name. */
 static void test_toolchain(void **state)
 {
 	(void)state;
 	need_go();
 	struct gcase c;
 	case_begin(&c, "TOOLCHAIN", fake_new());
-	sb_addf(&c.log, "structs %s\n", json_string_value(json_object_get(fake_truth(), "go_version")));
+	sb_addf(&c.log, "structs %s %016llx\n",
+		json_string_value(json_object_get(fake_truth(), "go_version")),
+		(unsigned long long)file_hash(fake_go_binary()));
 	struct map_bin *bins[] = {&B_CLASSIC, &B_SWISS};
 	for (size_t i = 0; i < 2; i++) {
+		const char *bin = fake_testdata(bins[i]->file);
+		if (!bin)
+			fail_msg("no %s test program: run tests/unit/build-testdata.sh", bins[i]->file);
 		char path[8192], ver[256] = "";
-		snprintf(path, sizeof(path), "%s.stamp", fake_testdata(bins[i]->file) ? fake_testdata(bins[i]->file) : "");
+		snprintf(path, sizeof(path), "%s", bin);
+		uint64_t h = file_hash(path);
+		snprintf(path, sizeof(path), "%s.stamp", bin);
 		FILE *fp = fopen(path, "r");
 		if (!fp)
-			fail_msg("no %s test program: run tests/unit/build-testdata.sh", bins[i]->file);
+			fail_msg("no %s: run tests/unit/build-testdata.sh", path);
 		char *r = fgets(ver, sizeof(ver), fp);
 		fclose(fp);
 		const char *v = r ? strstr(ver, "go version ") : NULL;
-		sb_addf(&c.log, "%s %s", bins[i]->file, v ? v + strlen("go version ") : "?\n");
+		size_t vl = v ? strcspn(v + strlen("go version "), " \n") : 0;
+		sb_addf(&c.log, "%s %.*s %016llx\n", bins[i]->file, (int)vl,
+			v ? v + strlen("go version ") : "", (unsigned long long)h);
 	}
 	case_end(&c);
 	fake_free(c.ft);
