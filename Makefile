@@ -19,6 +19,8 @@ CORE_SRC    := $(sort $(wildcard core/*/*.c))
 CORE_OBJ    := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+# What the unit-test programs share: the fake backend and the scene builders.
+UNIT_LIB    := $(filter-out $(UNIT_SRC),$(sort $(wildcard tests/unit/*.c)))
 
 LLDB_INC    := $(LLVM_DIR)/include
 LLDB_LIBDIR := $(LLVM_DIR)/lib
@@ -54,10 +56,10 @@ $(BUILD)/libgolayout-lldb.so: lldb/golayout_lldb.cpp $(CORE_OBJ) include/golayou
 	  $(WARN) $(SAN) -Iinclude -I$(LLDB_INC) \
 	  -o $@ $< $(CORE_OBJ) -L$(LLDB_LIBDIR) -llldb $(LIBS) -Wl,-rpath,$(LLDB_LIBDIR)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/fake_target.c tests/unit/fake_target.h $(BUILD)/libgolayout.a $(wildcard core/*/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_LIB) $(wildcard tests/unit/*.h) $(BUILD)/libgolayout.a $(wildcard core/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< tests/unit/fake_target.c $(BUILD)/libgolayout.a $(LIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< $(UNIT_LIB) $(BUILD)/libgolayout.a $(LIBS) -lcmocka
 
 sanitize:
 	$(MAKE) SANITIZE=1 core unit

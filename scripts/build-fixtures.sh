@@ -18,6 +18,7 @@ export GOFLAGS="-mod=mod -buildvcs=false"
 
 BIN=$ROOT/tests/fixtures/bin
 fixtures=()
+# (tests/fixtures/lib holds packages the fixtures share, no fixture)
 for d in "$ROOT"/tests/fixtures/*/; do
 	[ -f "$d/go.mod" ] && fixtures+=("$(basename "$d")")
 done
@@ -37,7 +38,7 @@ while read -r tc exp label; do
 			fi
 			stamp="$tc GOEXPERIMENT=$exp ${flags[*]}"
 			if [ -x "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ] &&
-				[ -z "$(find "$src" -newer "$out" -print -quit)" ]; then
+				[ -z "$(find "$src" "$ROOT/tests/fixtures/lib" -newer "$out" -print -quit)" ]; then
 				echo "up to date  $label/$(basename "$out")"
 				continue
 			fi

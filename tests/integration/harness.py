@@ -114,11 +114,20 @@ class Case:
     Otherwise `cmd` is a golayout command line (the same in both debuggers)
     and `check(doc, ctx)` gets the one JSON document it printed, parsed.
     A check returns a list of problems; empty means PASS. Entries that
-    start with "note: " are not problems, only shown on the PASS line."""
+    start with "note: " are not problems, only shown on the PASS line.
+
+    With neither set, the case sends nothing to the debugger: `check(None,
+    ctx)` runs after the session, on the truth of the run (checks of the
+    fixture itself, or that run a separate session of their own). No
+    golayout command is issued as a carrier for such a check."""
     name: str
     cmd: Optional[str] = None
     check: Optional[Callable] = None
     frame: Optional[int] = None
+
+    @property
+    def offline(self) -> bool:
+        return self.cmd is None and self.frame is None
 
 
 @dataclass
@@ -375,6 +384,17 @@ def split_output(output: str, n: int) -> list:
     return segs
 
 
+def check_offline(step: Case, ctx: Ctx) -> Result:
+    """A case without a debugger step: its check on the run's truth."""
+    try:
+        problems = step.check(None, ctx)
+    except Exception as e:
+        problems = [f"check raised {type(e).__name__}: {e}"]
+    notes = [p[len("note: "):] for p in problems if p.startswith("note: ")]
+    problems = [p for p in problems if not p.startswith("note: ")]
+    return Result(step.name, not problems, problems, "", notes)
+
+
 def check_step(step: Case, seg, ctx: Ctx, rc: int) -> Result:
     if seg is None:
         return Result(step.name, False,
@@ -425,7 +445,8 @@ def run_session_once(ctx: Ctx, steps: list) -> Session:
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="golayout-it-") as tmp:
         truth_path = Path(tmp) / "truth.json"
-        output, rc, timed_out = run_debugger(dbg.argv(ctx.binary, truth_path, steps, tmp))
+        live = [s for s in steps if not s.offline]
+        output, rc, timed_out = run_debugger(dbg.argv(ctx.binary, truth_path, live, tmp))
         error = ""
         if timed_out:
             error = f"{dbg.name} killed after {TIMEOUT:.0f} s"
@@ -434,11 +455,16 @@ def run_session_once(ctx: Ctx, steps: list) -> Session:
         except (OSError, ValueError) as e:
             error = (error + "; " if error else "") + \
                 f"the fixture wrote no truth ({e}): did it run to main.stopHere?"
-    segs = split_output(output, len(steps))
-    if error:
-        results = [Result(s.name, False, [error], "\n".join(seg or [])) for s, seg in zip(steps, segs)]
-    else:
-        results = [check_step(s, seg, ctx, rc) for s, seg in zip(steps, segs)]
+    segs = iter(split_output(output, len(live)))
+    results = []
+    for s in steps:
+        seg = None if s.offline else next(segs)
+        if error:
+            results.append(Result(s.name, False, [error], "\n".join(seg or [])))
+        elif s.offline:
+            results.append(check_offline(s, ctx))
+        else:
+            results.append(check_step(s, seg, ctx, rc))
     sess = Session(ctx, results, output, time.monotonic() - start, error)
     sess.rc, sess.timed_out = rc, timed_out
     return sess

@@ -31,8 +31,8 @@ sessions of its own, from the checks (started on first use, once each):
 Their results are reported through cases of run.py's session: "stack ROLE"
 runs `golayout goroutines --func USERFUNC` there (the goroutine found by its
 function, as a user would) and checks the `golayout stack GOID` document of
-the live session; the "core:" cases run `golayout version` there only to be
-reported, and check the core session's documents. Each problem names the
+the live session; the "core:" cases are offline cases (no command in run.py's
+session) that check the core session's documents. Each problem names the
 exact command and the session it came from; the logs of these sessions are
 kept in build/integration-logs/goroutines-*.log.
 
@@ -726,11 +726,25 @@ def check_limit(n):
 
 
 def check_dead(doc, ctx):
+    """--dead lists every goroutine: the program's own (goids from its
+    truth) and main among them, each once, as many as the counts add up to,
+    the dead ones as many as counted dead."""
     p = []
-    diff(p, "matched", doc.get("matched"), doc.get("total"))
-    diff(p, "shown", doc.get("shown"), doc.get("total"))
-    dead = [e for e in doc.get("goroutines") or [] if e.get("status") == "dead"]
-    diff(p, "dead goroutines listed", len(dead), (doc.get("counts") or {}).get("dead", 0))
+    gs = doc.get("goroutines") or []
+    goids = [e.get("goid") for e in gs]
+    want = {g["goid"] for g in ctx.truth["goroutines"]} | {ctx.truth["main_goid"]}
+    missing = sorted(want - set(goids))
+    if missing:
+        p.append(f"goroutines of the program not listed under --dead: {missing}")
+    if len(set(goids)) != len(goids):
+        p.append(f"a goid listed twice: {sorted(g for g in goids if goids.count(g) > 1)}")
+    counts = doc.get("counts") or {}
+    diff(p, "goroutines listed (the sum of counts)", len(gs), sum(counts.values()))
+    diff(p, "total", doc.get("total"), len(gs))
+    diff(p, "matched", doc.get("matched"), len(gs))
+    diff(p, "shown", doc.get("shown"), len(gs))
+    dead = [e for e in gs if e.get("status") == "dead"]
+    diff(p, "dead goroutines listed", len(dead), counts.get("dead", 0))
     return p
 
 
@@ -941,7 +955,7 @@ def cases(truth):
     own sessions (see the module doc)."""
     noopt = truth["executable"].endswith("-noopt")
     cs = [select_frame(0, "main.stopHere"),
-          Case("fixture truth: consistent (Callers vs runtime.Stack)", "golayout version --json", check_fixture),
+          Case("fixture truth: consistent (Callers vs runtime.Stack)", check=check_fixture),
           Case("goroutines: counts, main goroutine running and current",
                "golayout goroutines --json", check_goroutines)]
     for g in truth["goroutines"]:
@@ -965,11 +979,11 @@ def cases(truth):
                        live_escape_check(g["role"])))
     if noopt:
         name = "core (gdb gcore, loaded in the session's debugger)"
-        cs.append(Case(f"{name}: goroutines", "golayout version --json", core_check("goroutines")))
+        cs.append(Case(f"{name}: goroutines", check=core_check("goroutines")))
         for g in truth["goroutines"]:
-            cs.append(Case(f"{name}: stack {g['role']}", "golayout version --json", core_check(g["role"])))
-        cs += [Case(f"{name}: stack of the selected frame", "golayout version --json", core_check("current")),
-               Case(f"{name}: stack 999999 error", "golayout version --json", core_check("error"))]
+            cs.append(Case(f"{name}: stack {g['role']}", check=core_check(g["role"])))
+        cs += [Case(f"{name}: stack of the selected frame", check=core_check("current")),
+               Case(f"{name}: stack 999999 error", check=core_check("error"))]
     cs += [select_frame(1, "main.main"),
            Case("stack: goroutine of the selected frame (1), its whole stack", "golayout stack --json",
                 check_current_stack(1)),

@@ -699,11 +699,11 @@ def cases(truth):
                    check_error("noSuchThing")))
     cs.append(Case("gc", "golayout gc --json", check_gc))
     cs.append(Case("mark phase: heap and gc at runtime.gcMarkTermination (separate session)",
-                   "golayout version --json", check_mark_phase))
+                   check=check_mark_phase))
     cs.append(Case("heap dump: the fixture's objects and MemStats in the runtime's dump "
-                   "(separate session)", "golayout version --json", check_dump_truth))
+                   "(separate session)", check=check_dump_truth))
     cs.append(Case("heap dump: sampled objects: slot, size class, pointer words, interior address",
-                   "golayout version --json", check_dump_objects))
+                   check=check_dump_objects))
     cs.append(Case("heap dump: allocated slots of each sampled span vs --span",
-                   "golayout version --json", check_dump_spans))
+                   check=check_dump_spans))
     return cs

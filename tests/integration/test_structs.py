@@ -28,17 +28,31 @@ def holes(t):
     return out
 
 
-def best_size(t):
-    """Size with the fields sorted by alignment, largest first (stable),
-    laid out the way Go does: including the byte Go adds after a trailing
-    zero-size field of a non-empty struct."""
-    fs = sorted(t["fields"], key=lambda f: -f["align"])
+def layout_size(fields):
+    """Size of a struct with these fields in this order, laid out the way Go
+    does: each field at the next multiple of its alignment, one more byte
+    after a trailing zero-size field of a non-empty struct, then rounded up
+    to the largest alignment."""
     off = 0
-    for f in fs:
+    for f in fields:
         off = align_up(off, f["align"]) + f["size"]
-    if off > 0 and fs[-1]["size"] == 0:
+    if off > 0 and fields and fields[-1]["size"] == 0:
         off += 1
-    return align_up(off, t["align"])
+    return align_up(off, max([f["align"] for f in fields] + [1]))
+
+
+def check_best_order(p, doc, t):
+    """golayout's best size is the smallest of every field order (the
+    fixture tried them all: truth best_size), and its best_order, laid out,
+    has that size."""
+    diff(p, "best_size (vs every order tried by the fixture)", doc.get("best_size"), t["best_size"])
+    by_name = {f["name"]: f for f in t["fields"]}
+    order = doc.get("best_order") or []
+    if sorted(order) != sorted(by_name):
+        p.append(f"best_order {order!r} is not an order of the fields {sorted(by_name)!r}")
+    else:
+        diff(p, f"size of best_order {order!r}", layout_size([by_name[n] for n in order]),
+             t["best_size"])
 
 
 # ----------------------------------------------------------------- checks
@@ -67,7 +81,8 @@ def check_type(name):
             compare_fields(p, doc.get("fields"), t["fields"], LAYOUT_KEYS)
             pad = [{k: h.get(k) for k in ("offset", "size")} for h in doc.get("padding") or []]
             diff(p, "padding", pad, holes(t))
-            diff(p, "best_size", doc.get("best_size"), best_size(t))
+            diff(p, "size by Go's rules (fixture's field order)", layout_size(t["fields"]), t["size"])
+            check_best_order(p, doc, t)
         return p
     return check
 

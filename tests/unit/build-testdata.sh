@@ -9,9 +9,11 @@
 # OUTDIR defaults to build/tests/testdata, where the tests of build/ and
 # build-sanitize/ both look (GOLAYOUT_TESTDATA=DIR overrides). Uses $GO, else
 # the go on PATH, else /usr/local/go/bin/go; GOTOOLCHAIN is honoured for
-# structs (GOTOOLCHAIN=go1.22.12 tests/unit/build-testdata.sh). Tests that need
-# a binary skip when it is missing; a map program that cannot be built (no
-# such toolchain at hand) is only a warning.
+# structs (GOTOOLCHAIN=go1.22.12 tests/unit/build-testdata.sh). Programs are
+# built with -trimpath, so that no directory of this machine is in their
+# DWARF (test_golden's goldens hold file names). A test whose program is
+# missing fails, so a program that cannot be built (no such toolchain at
+# hand) is an error here too.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -29,21 +31,28 @@ fi
 
 mkdir -p "$out"
 
+# newer_than_sources BIN: BIN is newer than the Go sources it is built from
+# (the program, the module files, the shared truth package).
+newer_than_sources() {
+	[ -z "$(find "$here/testdata" "$root/tests/fixtures/lib" -name '*.go' -newer "$1" -print -o \
+		-name go.mod -newer "$1" -print | head -1)" ]
+}
+
 # ---- structs: built with the chosen toolchain, then run once ----
 build_structs() {
-	local src=$here/testdata/structs.go
 	local bin=$out/structs
 	# Rebuild when the source or the toolchain choice changed.
 	local stamp
-	stamp="${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
-	if [ -x "$bin" ] && [ -s "$bin.json" ] && [ "$bin" -nt "$src" ] &&
+	stamp="trimpath ${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
+	if [ -x "$bin" ] && [ -s "$bin.json" ] && newer_than_sources "$bin" &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "build-testdata: $bin up to date"
 		return 0
 	fi
-	# A single-file build outside any module: no go.mod, no VCS stamping.
-	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -o "$bin.tmp" structs.go)
-	"$bin.tmp" "$bin.json.tmp"
+	# A single-file build in the testdata module (its go.mod points at the
+	# shared truth package); no VCS stamping.
+	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -trimpath -o "$bin.tmp" structs.go)
+	GOLAYOUT_TRUTH= "$bin.tmp" "$bin.json.tmp"
 	mv "$bin.tmp" "$bin"
 	mv "$bin.json.tmp" "$bin.json"
 	echo "$stamp" >"$bin.stamp"
@@ -55,19 +64,18 @@ build_structs() {
 # with GOTOOLCHAIN=TOOLCHAIN and GOEXPERIMENT=EXPERIMENT; fails quietly.
 try_build_map() {
 	local name=$1 tc=$2 exp=$3
-	local src=$here/testdata/maps.go
 	local bin=$out/$name
 	local ver
 	ver=$(cd "$here/testdata" && env -u GOFLAGS GOTOOLCHAIN="$tc" "$go" version 2>"$bin.log") || return 1
-	local stamp="$tc $exp $ver"
-	if [ -x "$bin" ] && [ "$bin" -nt "$src" ] &&
+	local stamp="trimpath $tc $exp $ver"
+	if [ -x "$bin" ] && newer_than_sources "$bin" &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
 		rm -f "$bin.log"
 		echo "build-testdata: $bin up to date"
 		return 0
 	fi
 	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 GOTOOLCHAIN="$tc" GOEXPERIMENT="$exp" \
-		"$go" build -o "$bin.tmp" maps.go) 2>"$bin.log" || { rm -f "$bin.tmp"; return 1; }
+		"$go" build -trimpath -o "$bin.tmp" maps.go) 2>"$bin.log" || { rm -f "$bin.tmp"; return 1; }
 	mv "$bin.tmp" "$bin"
 	rm -f "$bin.log"
 	echo "$stamp" >"$bin.stamp"
@@ -84,19 +92,21 @@ build_maps() {
 	if ! try_build_map maps-classic go1.22.12 "" &&
 		! try_build_map maps-classic go1.24.13 noswissmap; then
 		rm -f "$out/maps-classic" "$out/maps-classic.stamp"
-		echo "build-testdata: warning: cannot build $out/maps-classic (no go1.22.12 or" \
-			"go1.24.13 toolchain; see $out/maps-classic.log): test_maps skips classic maps" >&2
+		echo "build-testdata: cannot build $out/maps-classic (no go1.22.12 or" \
+			"go1.24.13 toolchain; see $out/maps-classic.log)" >&2
+		return 1
 	fi
 	# Swiss maps: the installed go, when it is 1.24 or newer.
 	local minor
 	minor=$(local_minor)
 	if [ "$minor" -lt 24 ]; then
-		echo "build-testdata: warning: $(env GOTOOLCHAIN=local "$go" env GOVERSION) has no swiss maps:" \
-			"test_maps skips them" >&2
+		echo "build-testdata: $(env GOTOOLCHAIN=local "$go" env GOVERSION) has no swiss maps:" \
+			"test_maps needs go1.24 or newer" >&2
+		return 1
 	elif ! try_build_map maps-swiss local ""; then
 		rm -f "$out/maps-swiss" "$out/maps-swiss.stamp"
-		echo "build-testdata: warning: cannot build $out/maps-swiss (see" \
-			"$out/maps-swiss.log): test_maps skips swiss maps" >&2
+		echo "build-testdata: cannot build $out/maps-swiss (see $out/maps-swiss.log)" >&2
+		return 1
 	fi
 }
 

@@ -17,202 +17,11 @@
 
 #include "target/dwarfinfo.h"
 #include "fake_target.h"
+#include "scene_heap.h"
 #include "target/target.h"
 #include "target/types.h"
 
 #define TIME_LIMIT_MS 10000
-
-/* Synthetic addresses: the object span in the arena at 0xc000000000, the
- * runtime's own structures elsewhere. */
-#define SPAN_BASE 0xc000002000ull
-#define L2_ADDR 0x7f0000000000ull
-#define HA_ADDR 0x7f1000000000ull
-#define MSPAN_ADDR 0x7f2000000000ull
-#define ALLOC_BITS 0x7f3000000000ull
-#define MARK_BITS 0x7f3000001000ull
-#define SPECIAL1 0x7f4000000000ull
-#define SPECIAL2 0x7f4000000100ull
-#define FUNCVAL 0x7f5000000000ull
-#define ALLSPANS 0x7f6000000000ull
-#define ARENA_LIST 0x7f6000010000ull
-#define ELEMSIZE 48
-#define NELEMS 10
-
-struct layout {
-	struct gl_target *t;
-	uint64_t mheap, mheap_size, arenas_off, allspans_off, arena_list_off, sweepgen_off;
-	uint64_t arena_bytes, arena_base, page_size, ha_size, ha_spans_off;
-	struct gl_type *mspan, *special, *fin;
-	uint64_t gcphase;
-	int64_t gc_mark, inuse, fin_kind;
-	uint64_t main_pc;
-	bool greentea;
-};
-
-static struct layout L;
-static bool have_layout;
-
-static uint64_t off(const struct gl_type *t, const char *f)
-{
-	const struct gl_field *x = t ? gl_type_field(t, f) : NULL;
-	if (!x)
-		fail_msg("no field %s in %s", f, t ? t->name : "?");
-	return x->offset;
-}
-
-static int64_t konst(const char *name)
-{
-	int64_t v;
-	if (!gl_dwarf_find_const(L.t->dw, name, &v))
-		fail_msg("no constant %s in DWARF", name);
-	return v;
-}
-
-static bool load_layout(void)
-{
-	if (have_layout)
-		return true;
-	const char *bin = fake_go_binary();
-	if (!bin)
-		return false;
-	struct gl_error *err = gl_target_open(bin, &L.t);
-	if (err || !L.t->dw)
-		fail_msg("cannot open %s", bin);
-	struct gl_dwarf *dw = L.t->dw;
-	struct gl_type *mh, *gp;
-	assert_true(gl_dwarf_find_global(dw, "runtime.mheap_", &L.mheap, &mh));
-	L.mheap_size = mh->size;
-	L.arenas_off = off(mh, "arenas");
-	L.allspans_off = off(mh, "allspans");
-	L.arena_list_off = gl_type_field(mh, "heapArenas") ? off(mh, "heapArenas") : off(mh, "allArenas");
-	L.sweepgen_off = off(mh, "sweepgen");
-	L.arena_bytes = (uint64_t)konst("runtime.heapArenaBytes");
-	L.arena_base = (uint64_t)konst("runtime.arenaBaseOffsetUintptr");
-	L.page_size = (uint64_t)konst("runtime._PageSize");
-	struct gl_type *ha = gl_dwarf_find_type(dw, "runtime.heapArena");
-	L.ha_size = ha->size;
-	L.ha_spans_off = off(ha, "spans");
-	L.mspan = gl_dwarf_find_type(dw, "runtime.mspan");
-	L.special = gl_dwarf_find_type(dw, "runtime.special");
-	L.fin = gl_dwarf_find_type(dw, "runtime.specialfinalizer");
-	assert_non_null(L.mspan);
-	assert_non_null(L.special);
-	assert_non_null(L.fin);
-	assert_true(gl_dwarf_find_global(dw, "runtime.gcphase", &L.gcphase, &gp));
-	L.gc_mark = konst("runtime._GCmark");
-	L.inuse = konst("runtime.mSpanInUse");
-	L.fin_kind = konst("runtime._KindSpecialFinalizer");
-	struct gl_type *imb = gl_dwarf_find_type(dw, "runtime.spanInlineMarkBits");
-	L.greentea = imb && gl_type_field(imb, "marks");
-	/* a function for the finalizer: main.main's entry */
-	for (uint64_t pc = 0x401000; pc < 0x800000 && !L.main_pc; pc += 0x40) {
-		const struct gl_func *fn = gl_dwarf_func_at(dw, pc);
-		if (fn && fn->name && !strcmp(fn->name, "main.main"))
-			L.main_pc = fn->lo;
-	}
-	assert_true(L.main_pc != 0);
-	have_layout = true;
-	return true;
-}
-
-static void put(unsigned char *b, uint64_t off, uint64_t v, unsigned size)
-{
-	for (unsigned i = 0; i < size; i++)
-		b[off + i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_field(unsigned char *b, const struct gl_type *t, const char *f, uint64_t v)
-{
-	const struct gl_field *x = gl_type_field(t, f);
-	if (!x)
-		fail_msg("no field %s in %s", f, t->name);
-	put(b, x->offset, v, x->type->size > 8 ? 8 : (unsigned)x->type->size);
-}
-
-struct heap_opts {
-	uint64_t nelems, npages;
-	bool specials_cycle, specials_unordered;
-	uint64_t allspans_len;
-	bool phase_mark;
-};
-
-/* The synthetic heap: one arena, one span of NELEMS 48-byte objects (0, 1
- * and 3 allocated; 0 and 3 marked), a finalizer on object 1. */
-static void build_heap(struct fake_target *ft, const struct heap_opts *o)
-{
-	unsigned char *mh = calloc(1, L.mheap_size);
-	uint64_t ri = (SPAN_BASE - L.arena_base) / L.arena_bytes;
-	put(mh, L.arenas_off, L2_ADDR, 8);
-	put(mh, L.allspans_off, ALLSPANS, 8);
-	put(mh, L.allspans_off + 8, o->allspans_len, 8);
-	put(mh, L.allspans_off + 16, o->allspans_len, 8);
-	put(mh, L.arena_list_off, ARENA_LIST, 8);
-	put(mh, L.arena_list_off + 8, 1, 8);
-	put(mh, L.sweepgen_off, 4, 4);
-	fake_map(ft, L.mheap, mh, L.mheap_size);
-	free(mh);
-	uint32_t phase = o->phase_mark ? (uint32_t)L.gc_mark : 0;
-	fake_map(ft, L.gcphase, &phase, 4);
-	fake_map(ft, ARENA_LIST, &ri, 8);
-	uint64_t ha = HA_ADDR;
-	fake_map(ft, L2_ADDR + (ri & ((1ull << 22) - 1)) * 8, &ha, 8);
-
-	unsigned char *har = calloc(1, L.ha_size);
-	uint64_t page = (SPAN_BASE / L.page_size) % (L.arena_bytes / L.page_size);
-	put(har, L.ha_spans_off + page * 8, MSPAN_ADDR, 8);
-	fake_map(ft, HA_ADDR, har, L.ha_size);
-	free(har);
-
-	unsigned char ms[1024] = {0};
-	put_field(ms, L.mspan, "startAddr", SPAN_BASE);
-	put_field(ms, L.mspan, "npages", o->npages);
-	put_field(ms, L.mspan, "nelems", o->nelems);
-	put_field(ms, L.mspan, "freeindex", 0);
-	put_field(ms, L.mspan, "allocBits", ALLOC_BITS);
-	put_field(ms, L.mspan, "gcmarkBits", MARK_BITS);
-	put_field(ms, L.mspan, "allocCount", 3);
-	put_field(ms, L.mspan, "spanclass", 5 << 1); /* size class 5 (48 bytes), scan */
-	put_field(ms, L.mspan, "state", (uint64_t)L.inuse);
-	put_field(ms, L.mspan, "elemsize", ELEMSIZE);
-	put_field(ms, L.mspan, "limit", SPAN_BASE + NELEMS * ELEMSIZE);
-	put_field(ms, L.mspan, "specials", SPECIAL1);
-	put_field(ms, L.mspan, "sweepgen", 4);
-	fake_map(ft, MSPAN_ADDR, ms, L.mspan->size);
-	unsigned char ab[64] = {0x0b}, mb[64] = {0x09}; /* alloc 0,1,3; marked 0,3 */
-	fake_map(ft, ALLOC_BITS, ab, sizeof(ab));
-	fake_map(ft, MARK_BITS, mb, sizeof(mb));
-	uint64_t as[4] = {MSPAN_ADDR, MSPAN_ADDR, 0, MSPAN_ADDR};
-	fake_map(ft, ALLSPANS, as, sizeof(as));
-
-	/* the span's page: objects, heap bits (word 0 of each object is a
-	 * pointer), inline mark bits (none) */
-	unsigned char *pg = calloc(1, L.page_size);
-	uint64_t hb = L.page_size - L.page_size / 64 - (L.greentea ? 128 : 0);
-	for (uint64_t i = 0; i < NELEMS; i++) {
-		uint64_t w = i * ELEMSIZE / 8;
-		pg[hb + w / 8] |= (unsigned char)(1u << (w % 8));
-	}
-	fake_map(ft, SPAN_BASE, pg, L.page_size);
-	free(pg);
-	fake_map(ft, SPAN_BASE + L.page_size, NULL, L.page_size); /* a free page */
-
-	/* specials: a finalizer on object 1, then a second special */
-	unsigned char s1[256] = {0}, s2[256] = {0};
-	uint64_t so = off(L.fin, "special");
-	put_field(s1 + so, L.special, "next", SPECIAL2);
-	put_field(s1 + so, L.special, "offset", ELEMSIZE);
-	put_field(s1 + so, L.special, "kind", (uint64_t)L.fin_kind);
-	put_field(s1, L.fin, "fn", FUNCVAL);
-	put_field(s2 + so, L.special, "next", o->specials_cycle ? SPECIAL1 : 0);
-	put_field(s2 + so, L.special, "offset",
-		  o->specials_unordered ? 0 : o->specials_cycle ? ELEMSIZE : 3 * ELEMSIZE);
-	put_field(s2 + so, L.special, "kind", (uint64_t)L.fin_kind);
-	put_field(s2, L.fin, "fn", FUNCVAL);
-	fake_map(ft, SPECIAL1, s1, L.fin->size);
-	fake_map(ft, SPECIAL2, s2, L.fin->size);
-	fake_map(ft, FUNCVAL, &L.main_pc, 8);
-	fake_fill_pages(ft);
-}
 
 struct job {
 	struct heap_opts o;
@@ -223,7 +32,28 @@ struct job {
 	const char *want_marked;
 	const char *want_function;    /* of the first special */
 	const char *want_map_prefix;  /* of pointer_map.map */
+	/* "path=json": the document's member at path (keys and array
+	 * indexes joined by '.') is exactly json (compact) */
+	const char *want_json[8];
 };
+
+/* The member of doc at path ("spans.in_use", "size_classes.0.slots"). */
+static json_t *at_path(json_t *doc, const char *path, size_t n)
+{
+	json_t *v = doc;
+	while (v && n) {
+		const char *dot = memchr(path, '.', n);
+		size_t len = dot ? (size_t)(dot - path) : n;
+		char key[128];
+		snprintf(key, sizeof(key), "%.*s", (int)len, path);
+		char *end;
+		unsigned long i = strtoul(key, &end, 10);
+		v = json_is_array(v) && *key && !*end ? json_array_get(v, i) : json_object_get(v, key);
+		path += len + (dot != NULL);
+		n -= len + (dot != NULL);
+	}
+	return v;
+}
 
 static int child(void *arg)
 {
@@ -232,7 +62,7 @@ static int child(void *arg)
 	struct gl_session *s = gl_session_create();
 	fake_set_exe(ft, fake_go_binary());
 	fake_set_has_process(ft, true);
-	build_heap(ft, &j->o);
+	heap_scene_build(ft, &j->o);
 	struct fake_result r;
 	fake_run(s, ft, &r, "%s", j->cmd);
 	int bad = 0;
@@ -274,6 +104,17 @@ static int child(void *arg)
 			bad = 1;
 		}
 	}
+	for (size_t i = 0; i < sizeof(j->want_json) / sizeof(j->want_json[0]) && j->want_json[i]; i++) {
+		const char *eq = strchr(j->want_json[i], '=');
+		json_t *v = at_path(r.doc, j->want_json[i], (size_t)(eq - j->want_json[i]));
+		char *got = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		if (!got || strcmp(got, eq + 1)) {
+			fprintf(stderr, "  %s: %.*s is %s, want %s\n", j->cmd, (int)(eq - j->want_json[i]),
+				j->want_json[i], got ? got : "(absent)", eq + 1);
+			bad = 1;
+		}
+		free(got);
+	}
 out:
 	if (bad && r.out)
 		fprintf(stderr, "  output: %.2000s\n", r.out);
@@ -285,9 +126,8 @@ out:
 
 static void run_job(struct job *j)
 {
-	if (!load_layout()) {
-		print_message("no Go test program: run tests/unit/build-testdata.sh\n");
-		skip();
+	if (!heap_layout_load()) {
+		fail_msg("no Go test program: run tests/unit/build-testdata.sh");
 	}
 	int rc = fake_run_in_child(child, j, TIME_LIMIT_MS);
 	if (rc == FAKE_CHILD_TIMEOUT)
@@ -296,7 +136,7 @@ static void run_job(struct job *j)
 		fail_msg("%s: wrong answer or crash (see above)", j->cmd);
 }
 
-#define OK_HEAP {.nelems = NELEMS, .npages = 1, .allspans_len = 4}
+#define OK_HEAP HEAP_OK_OPTS
 
 static void test_object_outside_gc(void **state)
 {
@@ -358,14 +198,22 @@ static void test_insane_span(void **state)
 	snprintf(cmd, sizeof(cmd), "heap 0x%llx --json", (unsigned long long)(SPAN_BASE + ELEMSIZE));
 	struct job j = {.o = o, .cmd = cmd, .want_allocated = "false"};
 	run_job(&j);
-	struct job k = {.o = o, .cmd = "gc --json"};
+	/* the span claims more slots than its page holds: counted as
+	 * inconsistent, not in use, its objects not counted */
+	struct job k = {.o = o, .cmd = "gc --json",
+			.want_json = {"spans.in_use=0", "spans.inconsistent=1", "spans.objects=0"}};
 	run_job(&k);
 }
 
 static void test_gc_small(void **state)
 {
 	(void)state;
-	struct job j = {.o = OK_HEAP, .cmd = "gc --json"};
+	/* allspans: 3 pointers to the one span (and a nil): counted once; its
+	 * 3 objects in 10 slots of size class 5 */
+	struct job j = {.o = OK_HEAP, .cmd = "gc --json",
+			.want_json = {"phase=\"off\"", "sweepgen=4", "spans.allspans=4", "spans.in_use=1",
+				      "spans.objects=3", "spans.object_bytes=144",
+				      "size_classes.0.size_class=5", "size_classes.0.slots=10"}};
 	run_job(&j);
 }
 
@@ -385,8 +233,10 @@ static void test_unmapped(void **state)
 	run_job(&j);
 	/* in an arena with no span: a free page */
 	char cmd[64];
-	snprintf(cmd, sizeof(cmd), "heap 0x%llx --json", (unsigned long long)(SPAN_BASE + L.page_size + 8));
-	struct job k = {.o = OK_HEAP, .cmd = cmd};
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --json", (unsigned long long)(SPAN_BASE + heap_L.page_size + 8));
+	struct job k = {.o = OK_HEAP, .cmd = cmd, .want_allocated = "false",
+			.want_json = {"in_heap=true", "arena.page=2",
+				      "note=\"free page: no span owns it\""}};
 	run_job(&k);
 }
 
@@ -403,7 +253,6 @@ int main(void)
 		cmocka_unit_test(test_unmapped),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	if (have_layout)
-		gl_target_destroy(L.t);
+	heap_layout_close();
 	return rc;
 }

@@ -8,7 +8,7 @@
  * size of the runtime structures (hash<K,V>, bucket<K,V>, map<K,V>,
  * table<K,V>, groupReference<K,V>, the group type) is read from that DWARF
  * through the core's own API (gl_dwarf_find_global, gl_type_field); the
- * globals' addresses too. Tests skip when a binary is missing.
+ * globals' addresses too. Tests fail when a binary is missing.
  *
  * Every command runs in a forked child with a time limit
  * (fake_run_in_child): corrupt headers must give a bounded error, never a
@@ -16,278 +16,30 @@
  * backend read log, so the checks run here, in the parent. */
 #include <inttypes.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "target/dwarfinfo.h"
+#include "child_run.h"
 #include "fake_target.h"
+#include "scene_maps.h"
 
 #define TIME_LIMIT_MS 10000 /* generous: sanitizer builds are slow */
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-#if UNDER_ASAN
-#include <sanitizer/lsan_interface.h>
-#endif
-
-/* An address nothing is mapped at (nor in its page). */
-#define UNMAPPED 0xdead0000ull
-
-/* Where the tests put map memory: page-aligned, far apart. */
-#define A_HDR 0x10000000ull
-#define A_BUCKETS 0x10100000ull
-#define A_OLD 0x10200000ull
-#define A_OVF 0x10300000ull
-#define A_STR 0x10400000ull
-#define A_DIR 0x10500000ull
-#define A_TABLE 0x10600000ull  /* + 0x1000 per table */
-#define A_GROUPS 0x10700000ull /* + 0x100000 per table */
-#define A_ELEMS 0x10800000ull
-
-/* ---- the two test binaries and their DWARF --------------------------------- */
-
-struct binary {
-	const char *file; /* in the test-data directory */
-	bool tried;
-	char path[4096];
-	struct gl_dwarf *dw;
-};
-
-static struct binary B_CLASSIC = {.file = "maps-classic"};
-static struct binary B_SWISS = {.file = "maps-swiss"};
-
-/* The DWARF of a test binary, opened once per process; NULL when missing. */
-static struct binary *binary_get(struct binary *b)
-{
-	if (!b->tried) {
-		b->tried = true;
-		const char *p = fake_testdata(b->file);
-		if (p && access(p, X_OK) == 0) {
-			snprintf(b->path, sizeof(b->path), "%s", p);
-			struct gl_error *err = gl_dwarf_open(b->path, &b->dw);
-			if (err) {
-				print_error("%s: %s\n", b->path, err->message);
-				gl_error_destroy(err);
-				b->dw = NULL;
-			}
-		}
-	}
-	return b->dw ? b : NULL;
-}
-
-static uint64_t field_off(const struct gl_type *t, const char *name)
-{
-	const struct gl_field *f = t ? gl_type_field(t, name) : NULL;
-	if (!f)
-		fail_msg("DWARF type %s has no field %s", t ? t->name : "(null)", name);
-	return f->offset;
-}
-
-static const struct gl_type *field_type(const struct gl_type *t, const char *name)
-{
-	const struct gl_field *f = t ? gl_type_field(t, name) : NULL;
-	if (!f || !f->type)
-		fail_msg("DWARF type %s has no field %s", t ? t->name : "(null)", name);
-	return f->type;
-}
-
-static int64_t konst(struct gl_dwarf *dw, const char *name, int64_t dflt)
-{
-	int64_t v;
-	return gl_dwarf_find_const(dw, name, &v) ? v : dflt;
-}
-
-/* A map global: its address and map type. */
-struct mglobal {
-	const char *name;
-	uint64_t addr;
-	struct gl_type *type; /* kind GL_K_MAP */
-};
-
-static struct mglobal find_map_global(struct binary *b, const char *name)
-{
-	struct mglobal g = {.name = name};
-	if (!gl_dwarf_find_global(b->dw, name, &g.addr, &g.type))
-		fail_msg("%s has no global %s", b->path, name);
-	if (!g.type || g.type->kind != GL_K_MAP || !g.type->target)
-		fail_msg("%s is not a map with a runtime header in DWARF", name);
-	return g;
-}
-
-/* ---- classic layout (hash<K,V>, bucket<K,V>) ------------------------------- */
-
-struct classic {
-	struct mglobal g;
-	const struct gl_type *hdr, *bucket;
-	uint64_t hsize;
-	uint64_t bsize, tophash, keys, elems, overflow, kslot, eslot;
-	uint8_t empty_rest, empty_one, evac_x, evac_y, evac_empty, min_top, same_size;
-};
-
-static struct classic classic_layout(struct binary *b, const char *global)
-{
-	struct classic L = {.g = find_map_global(b, global)};
-	L.hdr = L.g.type->target;
-	L.hsize = L.hdr->size;
-	L.bucket = field_type(L.hdr, "buckets")->elem;
-	assert_non_null(L.bucket);
-	L.bsize = L.bucket->size;
-	L.tophash = field_off(L.bucket, "tophash");
-	L.keys = field_off(L.bucket, "keys");
-	L.elems = field_off(L.bucket, "values");
-	L.overflow = field_off(L.bucket, "overflow");
-	const struct gl_type *ks = field_type(L.bucket, "keys")->elem;
-	const struct gl_type *es = field_type(L.bucket, "values")->elem;
-	assert_non_null(ks);
-	assert_non_null(es);
-	L.kslot = ks->size;
-	L.eslot = es->size;
-	assert_true(L.bsize >= L.overflow + 8);
-	/* the runtime's constants, as the decoder reads them */
-	L.empty_rest = (uint8_t)konst(b->dw, "runtime.emptyRest", 0);
-	L.empty_one = (uint8_t)konst(b->dw, "runtime.emptyOne", 1);
-	L.evac_x = (uint8_t)konst(b->dw, "runtime.evacuatedX", 2);
-	L.evac_y = (uint8_t)konst(b->dw, "runtime.evacuatedY", 3);
-	L.evac_empty = (uint8_t)konst(b->dw, "runtime.evacuatedEmpty", 4);
-	L.min_top = (uint8_t)konst(b->dw, "runtime.minTopHash", 5);
-	L.same_size = (uint8_t)konst(b->dw, "runtime.sameSizeGrow", 8);
-	return L;
-}
-
-/* ---- swiss layout (map<K,V>, table<K,V>, groupReference<K,V>, group) ------- */
-
-struct swiss {
-	struct mglobal g;
-	const struct gl_type *hdr, *table, *group;
-	const struct gl_type *gref; /* groupReference<K,V>, at goff in the table */
-	uint64_t hsize, tsize, goff;
-	uint64_t gsize, ctrl;
-	bool split;
-	uint64_t keys, key_stride, elems, elem_stride; /* slot i's key at keys + i*key_stride */
-	uint64_t kslot, eslot;
-	uint8_t ctrl_empty, ctrl_deleted;
-};
-
-static struct swiss swiss_layout(struct binary *b, const char *global)
-{
-	struct swiss L = {.g = find_map_global(b, global)};
-	L.hdr = L.g.type->target;
-	L.hsize = L.hdr->size;
-	const struct gl_type *dp = field_type(L.hdr, "dirPtr"); /* **table */
-	assert_non_null(dp->elem);
-	L.table = dp->elem->elem;
-	assert_non_null(L.table);
-	L.tsize = L.table->size;
-	L.gref = field_type(L.table, "groups");
-	L.goff = field_off(L.table, "groups");
-	L.group = field_type(L.gref, "data")->elem;
-	assert_non_null(L.group);
-	L.gsize = L.group->size;
-	L.ctrl = field_off(L.group, "ctrl");
-	if (gl_type_field(L.group, "slots")) {
-		const struct gl_type *slot = field_type(L.group, "slots")->elem;
-		assert_non_null(slot);
-		uint64_t base = field_off(L.group, "slots");
-		L.keys = base + field_off(slot, "key");
-		L.elems = base + field_off(slot, "elem");
-		L.key_stride = L.elem_stride = slot->size;
-		L.kslot = field_type(slot, "key")->size;
-		L.eslot = field_type(slot, "elem")->size;
-	} else { /* GOEXPERIMENT=mapsplitgroup: all keys, then all elems */
-		L.split = true;
-		L.keys = field_off(L.group, "keys");
-		L.elems = field_off(L.group, "elems");
-		L.kslot = L.key_stride = field_type(L.group, "keys")->elem->size;
-		L.eslot = L.elem_stride = field_type(L.group, "elems")->elem->size;
-	}
-	L.ctrl_empty = (uint8_t)konst(b->dw, "internal/runtime/maps.ctrlEmpty", 0x80);
-	L.ctrl_deleted = (uint8_t)konst(b->dw, "internal/runtime/maps.ctrlDeleted", 0xfe);
-	return L;
-}
-
-/* ---- little-endian writers ------------------------------------------------ */
-
-static void put(unsigned char *p, uint64_t v, unsigned size)
-{
-	for (unsigned i = 0; i < size; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-	put(p, v, 8);
-}
-
-/* Field `name` of the runtime struct t in the bytes at b: at its DWARF
- * offset, in its DWARF size. */
-static void setf(unsigned char *b, const struct gl_type *t, const char *name, uint64_t v)
-{
-	const struct gl_field *f = gl_type_field(t, name);
-	if (!f || !f->type || f->type->size == 0 || f->type->size > 8)
-		fail_msg("DWARF type %s has no scalar field %s", t->name, name);
-	put(b + f->offset, v, (unsigned)f->type->size);
-}
-
-
 /* ---- the fixture ---------------------------------------------------------- */
 
-struct run {
-	char args[512];            /* the command, for messages */
-	int status;
-	char *out, *err;
-	json_t *doc;
-	char json_error[256];
-	uint64_t calls;            /* backend reads of the command */
-	uint64_t nlog;
-	struct fake_read log[FAKE_LOG_SIZE];
-	double ms;
-};
-
 struct fx {
-	struct binary *bin;
-	struct fake_target *ft;
+	struct map_scene m; /* its allocations are freed at teardown, even after a failed check */
 	struct gl_session *s;
-	uint64_t str_next; /* next free address for string bytes */
-	struct run r;
-	void *owned[256];   /* freed at teardown, even after a failed check */
-	size_t nowned;
+	struct child_result r;
 };
-
-/* The fixture of the running test, for its allocations. */
-static struct fx *cur;
-
-/* Zeroed memory that lives until the end of the test. */
-static void *scratch(size_t n)
-{
-	assert_non_null(cur);
-	assert_true(cur->nowned < sizeof(cur->owned) / sizeof(cur->owned[0]));
-	void *p = calloc(1, n ? n : 1);
-	assert_non_null(p);
-	cur->owned[cur->nowned++] = p;
-	return p;
-}
-
-static unsigned char *xcalloc(size_t n)
-{
-	return scratch(n);
-}
 
 /* JSON text that lives until the end of the test. */
 static char *dump(json_t *j)
@@ -295,32 +47,19 @@ static char *dump(json_t *j)
 	char *t = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!t)
 		return "(null)";
-	char *p = scratch(strlen(t) + 1);
+	char *p = ms_calloc(strlen(t) + 1);
 	strcpy(p, t);
 	free(t);
 	return p;
 }
 
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-	json_decref(r->doc);
-	memset(r, 0, sizeof(*r));
-}
-
-static int setup_with(void **state, struct binary *b)
+static int setup_with(void **state, struct map_bin *b)
 {
 	struct fx *f = calloc(1, sizeof(*f));
 	assert_non_null(f);
-	f->bin = binary_get(b);
-	f->ft = fake_new();
+	map_scene_init(&f->m, b);
 	f->s = gl_session_create();
 	assert_non_null(f->s);
-	f->str_next = A_STR;
-	if (f->bin)
-		fake_set_exe(f->ft, f->bin->path);
-	cur = f;
 	*state = f;
 	return 0;
 }
@@ -338,145 +77,22 @@ static int setup_swiss(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	for (size_t i = 0; i < f->nowned; i++)
-		free(f->owned[i]);
-	cur = NULL;
-	run_free(&f->r);
+	child_result_free(&f->r);
 	gl_session_destroy(f->s);
-	fake_free(f->ft);
+	map_scene_deinit(&f->m);
 	free(f);
 	return 0;
 }
 
+/* Missing test data is an error, not a skip: it would hide every check. */
 #define NEED(f)                                                                                 \
 	do {                                                                                    \
-		if (!(f)->bin) {                                                                \
-			print_message("no map test program: run tests/unit/build-testdata.sh\n"); \
-			skip();                                                                 \
+		if (!(f)->m.bin) {                                                                \
+			fail_msg("no map test program: run tests/unit/build-testdata.sh"); \
 		}                                                                               \
 	} while (0)
 
-/* Overwrite field `name` of the struct t mapped at addr. */
-static void poke_field(struct fx *f, uint64_t addr, const struct gl_type *t, const char *name,
-		       uint64_t v)
-{
-	const struct gl_field *fl = gl_type_field(t, name);
-	if (!fl || !fl->type || fl->type->size == 0 || fl->type->size > 8)
-		fail_msg("DWARF type %s has no scalar field %s", t->name, name);
-	unsigned char b[8];
-	put(b, v, (unsigned)fl->type->size);
-	fake_poke(f->ft, addr + fl->offset, b, fl->type->size);
-}
-
-/* Put the map pointer into the global's memory. */
-static void set_global(struct fx *f, const struct mglobal *g, uint64_t map_ptr)
-{
-	unsigned char b[8];
-	put64(b, map_ptr);
-	fake_map(f->ft, g->addr, b, 8);
-}
-
-/* A Go string header for s, its bytes mapped at a fresh address. */
-static void go_string(struct fx *f, const char *s, unsigned char hdr[16])
-{
-	size_t n = strlen(s);
-	fake_map(f->ft, f->str_next, s, n);
-	put64(hdr, n ? f->str_next : 0);
-	put64(hdr + 8, n);
-	f->str_next += (n + 15) & ~(uint64_t)15;
-	f->str_next += 16;
-}
-
 /* ---- running one command in a child --------------------------------------- */
-
-struct child_job {
-	struct fx *f;
-	const char *args;
-	int fd;
-};
-
-static void wr(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	while (n) {
-		ssize_t w = write(fd, c, n);
-		if (w <= 0)
-			_exit(3);
-		c += w;
-		n -= (size_t)w;
-	}
-}
-
-static void wr_str(int fd, const char *s)
-{
-	uint64_t n = s ? strlen(s) : UINT64_MAX;
-	wr(fd, &n, 8);
-	if (s)
-		wr(fd, s, strlen(s));
-}
-
-static int child_run(void *arg)
-{
-	struct child_job *j = arg;
-	/* cmocka's handlers would catch a crash here and go on running the
-	 * remaining tests in this child: let a crash end the child instead. */
-	const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
-	if (!UNDER_ASAN) {
-		/* No decoder may allocate gigabytes for a corrupt header. */
-		struct rlimit rl = {.rlim_cur = 4ull << 30, .rlim_max = 4ull << 30};
-		setrlimit(RLIMIT_AS, &rl);
-	}
-	fake_reset_counts(j->f->ft);
-	double t0 = fake_now_ms();
-	char *out = NULL, *err = NULL;
-	int status = gl_session_run(j->f->s, fake_backend(j->f->ft), j->args, 0, &out, &err);
-	double ms = fake_now_ms() - t0;
-	wr(j->fd, &status, sizeof(status));
-	wr_str(j->fd, out);
-	wr_str(j->fd, err);
-	uint64_t calls = fake_read_calls(j->f->ft);
-	wr(j->fd, &calls, 8);
-	uint64_t nlog = calls < FAKE_LOG_SIZE ? calls : FAKE_LOG_SIZE;
-	wr(j->fd, &nlog, 8);
-	for (uint64_t i = calls - nlog; i < calls; i++)
-		wr(j->fd, fake_read_log(j->f->ft, i), sizeof(struct fake_read));
-	wr(j->fd, &ms, sizeof(ms));
-	gl_free(out);
-	gl_free(err);
-#if UNDER_ASAN
-	/* The child ends in _exit, where LeakSanitizer does not look: look
-	 * now, so that error paths that leak fail the test. */
-	if (__lsan_do_recoverable_leak_check())
-		return 1;
-#endif
-	return 0;
-}
-
-static bool rd(FILE *fp, void *p, size_t n)
-{
-	return fread(p, 1, n, fp) == n;
-}
-
-static char *rd_str(FILE *fp)
-{
-	uint64_t n;
-	if (!rd(fp, &n, 8))
-		fail_msg("short result from the child");
-	if (n == UINT64_MAX)
-		return NULL;
-	if (n > (1ull << 30))
-		fail_msg("implausible result from the child");
-	char *s = malloc(n + 1);
-	assert_non_null(s);
-	if (!rd(fp, s, n)) {
-		free(s);
-		fail_msg("short result from the child");
-	}
-	s[n] = '\0';
-	return s;
-}
 
 /* Run "golayout <args>" in a time-limited child; the result goes to f->r.
  * Fails the test when the child hangs or crashes. */
@@ -488,51 +104,11 @@ static void run_map(struct fx *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	run_free(&f->r);
-	snprintf(f->r.args, sizeof(f->r.args), "%s", args);
 	/* whole pages, as a live process has them: cacheable (and
 	 * idempotent, so memory mapped since the last run is filled too) */
-	fake_fill_pages(f->ft);
-	FILE *fp = tmpfile();
-	assert_non_null(fp);
-	struct child_job j = {f, args, fileno(fp)};
-	double t0 = fake_now_ms();
-	int rc = fake_run_in_child(child_run, &j, TIME_LIMIT_MS);
-	if (getenv("GL_TEST_TIMING"))
-		print_message("  %.0f ms: golayout %s\n", fake_now_ms() - t0, args);
-	if (rc == FAKE_CHILD_TIMEOUT) {
-		fclose(fp);
-		fail_msg("golayout %s: did not finish within %d ms", args, TIME_LIMIT_MS);
-	}
-	if (rc != FAKE_CHILD_OK) {
-		fclose(fp);
-		fail_msg("golayout %s: the child crashed or leaked (see above)", args);
-	}
-	rewind(fp);
-	struct run *r = &f->r;
-	if (!rd(fp, &r->status, sizeof(r->status)))
-		fail_msg("golayout %s: no result from the child", args);
-	r->out = rd_str(fp);
-	r->err = rd_str(fp);
-	if (!rd(fp, &r->calls, 8) || !rd(fp, &r->nlog, 8) || r->nlog > FAKE_LOG_SIZE)
-		fail_msg("short result from the child");
-	for (uint64_t i = 0; i < r->nlog; i++)
-		if (!rd(fp, &r->log[i], sizeof(r->log[i])))
-			fail_msg("short result from the child");
-	if (!rd(fp, &r->ms, sizeof(r->ms)))
-		fail_msg("short result from the child");
-	fclose(fp);
-	if (strstr(args, "--json")) {
-		json_error_t je;
-		r->doc = r->out ? json_loads(r->out, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je) : NULL;
-		if (!r->doc)
-			fail_msg("golayout %s: output is not one JSON document (%s): %.500s", args,
-				 r->out ? je.text : "no output", r->out ? r->out : "");
-		if (!json_is_object(r->doc))
-			fail_msg("golayout %s: output is not a JSON object", args);
-		if (r->err)
-			fail_msg("golayout %s --json: an error line besides the document: %s", args, r->err);
-	}
+	fake_fill_pages(f->m.ft);
+	/* no decoder may allocate gigabytes for a corrupt header */
+	child_run_cmd(f->s, f->m.ft, args, TIME_LIMIT_MS, 4ull << 30, &f->r);
 }
 
 /* ---- checks on the result ------------------------------------------------- */
@@ -639,54 +215,12 @@ static char *hexaddr(uint64_t a, char buf[32])
 	return buf;
 }
 
-/* ==== classic maps ========================================================= */
-
-static void c_header(const struct classic *L, unsigned char *h, uint64_t count, uint8_t flags,
-		     uint8_t B, uint64_t buckets, uint64_t old, uint64_t nevac)
-{
-	setf(h, L->hdr, "count", count);
-	setf(h, L->hdr, "flags", flags);
-	setf(h, L->hdr, "B", B);
-	setf(h, L->hdr, "buckets", buckets);
-	setf(h, L->hdr, "oldbuckets", old);
-	setf(h, L->hdr, "nevacuate", nevac);
-}
-
-/* Cell i of the bucket at b: tophash and the slot bytes of key and elem. */
-static void c_cell(const struct classic *L, unsigned char *b, int i, uint8_t tophash,
-		   const void *k, const void *e)
-{
-	b[L->tophash + i] = tophash;
-	memcpy(b + L->keys + (uint64_t)i * L->kslot, k, L->kslot);
-	memcpy(b + L->elems + (uint64_t)i * L->eslot, e, L->eslot);
-}
-
-/* An int64 -> int cell (map[int64]int). */
-static void c_cell_ii(const struct classic *L, unsigned char *b, int i, int64_t k, int64_t v)
-{
-	assert_int_equal(L->kslot, 8);
-	assert_int_equal(L->eslot, 8);
-	c_cell(L, b, i, (uint8_t)(L->min_top + 10 + i), &k, &v);
-}
-
-static void c_overflow(const struct classic *L, unsigned char *b, uint64_t next)
-{
-	put64(b + L->overflow, next);
-}
-
-/* Map the header at A_HDR and point the global at it. */
-static void c_map_header(struct fx *f, const struct classic *L, const unsigned char *h)
-{
-	fake_map(f->ft, A_HDR, h, L->hsize);
-	set_global(f, &L->g, A_HDR);
-}
-
 static void test_classic_nil_map(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct mglobal g = find_map_global(f->bin, "main.gNil");
-	set_global(f, &g, 0);
+	struct mglobal g = find_map_global(f->m.bin, "main.gNil");
+	set_global(&f->m, &g, 0);
 	run_map(f, "map main.gNil --json");
 	assert_ok(f);
 	assert_true(json_is_true(json_object_get(f->r.doc, "nil")));
@@ -703,11 +237,11 @@ static void test_classic_empty_map(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
 	/* make(map[int64]int): no buckets allocated yet */
-	unsigned char *h = xcalloc(L.hsize);
+	unsigned char *h = ms_calloc(L.hsize);
 	c_header(&L, h, 0, 0, 0, 0, 0, 0);
-	c_map_header(f, &L, h);
+	c_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	assert_string_equal(doc_str(f, "impl"), "classic");
@@ -715,11 +249,11 @@ static void test_classic_empty_map(void **state)
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
 	assert_null(json_object_get(f->r.doc, "nil"));
 	/* one bucket, every cell emptyRest */
-	unsigned char *bk = xcalloc(L.bsize);
+	unsigned char *bk = ms_calloc(L.bsize);
 	memset(bk + L.tophash, L.empty_rest, 8);
-	fake_map(f->ft, A_BUCKETS, bk, L.bsize);
-	setf(h, L.hdr, "buckets", A_BUCKETS);
-	fake_poke(f->ft, A_HDR, h, L.hsize);
+	fake_map(f->m.ft, A_BUCKETS, bk, L.bsize);
+	ms_setf(h, L.hdr, "buckets", A_BUCKETS);
+	fake_poke(f->m.ft, A_HDR, h, L.hsize);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
@@ -727,35 +261,12 @@ static void test_classic_empty_map(void **state)
 	assert_int_equal(summary_int(f, "full"), 0);
 }
 
-/* map[string]int{"a": 1, "bb": 2, "ccc": 3} in 2 buckets. */
-static void build_classic_strint(struct fx *f, struct classic *L)
-{
-	*L = classic_layout(f->bin, "main.gStrInt");
-	assert_int_equal(L->kslot, 16);
-	assert_int_equal(L->eslot, 8);
-	unsigned char *h = xcalloc(L->hsize), *bk = xcalloc(2 * L->bsize), k[16];
-	c_header(L, h, 3, 0, 1, A_BUCKETS, 0, 0);
-	int64_t v;
-	go_string(f, "a", k);
-	v = 1;
-	c_cell(L, bk, 0, L->min_top + 1, k, &v);
-	bk[L->tophash + 1] = L->empty_one;
-	go_string(f, "bb", k);
-	v = 2;
-	c_cell(L, bk, 2, 0xff, k, &v);
-	go_string(f, "ccc", k);
-	v = 3;
-	c_cell(L, bk + L->bsize, 5, 0x80, k, &v);
-	fake_map(f->ft, A_BUCKETS, bk, 2 * L->bsize);
-	c_map_header(f, L, h);
-}
-
 static void test_classic_small_map(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
 	struct classic L;
-	build_classic_strint(f, &L);
+	build_classic_strint(&f->m, &L);
 	run_map(f, "map main.gStrInt --json");
 	assert_ok(f);
 	assert_string_equal(doc_str(f, "impl"), "classic");
@@ -811,11 +322,11 @@ static void test_classic_garbage_B(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L.hsize), *bk = xcalloc(L.bsize);
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
+	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc(L.bsize);
 	c_header(&L, h, 3, 0, 200, A_BUCKETS, 0, 0);
-	fake_map(f->ft, A_BUCKETS, bk, L.bsize);
-	c_map_header(f, &L, h);
+	fake_map(f->m.ft, A_BUCKETS, bk, L.bsize);
+	c_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, "B", "200");
 	run_map(f, "map main.gI64Int");
@@ -831,10 +342,10 @@ static void test_classic_large_B_unmapped(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L.hsize);
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
+	unsigned char *h = ms_calloc(L.hsize);
 	c_header(&L, h, 1000, 0, 28, UNMAPPED, 0, 0);
-	c_map_header(f, &L, h);
+	c_map_header(&f->m, &L, h);
 	char a[32];
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(UNMAPPED, a), NULL);
@@ -847,10 +358,10 @@ static void test_classic_B20_unmapped(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L.hsize);
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
+	unsigned char *h = ms_calloc(L.hsize);
 	c_header(&L, h, 1000, 0, 20, UNMAPPED, 0, 0);
-	c_map_header(f, &L, h);
+	c_map_header(&f->m, &L, h);
 	char a[32];
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(UNMAPPED, a), NULL);
@@ -864,8 +375,8 @@ static void test_classic_B20_unmapped(void **state)
 static void build_classic_two(struct fx *f, struct classic *L, uint64_t count, uint64_t ovf0,
 			      uint64_t ovf1)
 {
-	*L = classic_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L->hsize), *bk = xcalloc(2 * L->bsize);
+	*L = classic_layout(f->m.bin, "main.gI64Int");
+	unsigned char *h = ms_calloc(L->hsize), *bk = ms_calloc(2 * L->bsize);
 	c_header(L, h, count, 0, 1, A_BUCKETS, 0, 0);
 	c_cell_ii(L, bk, 0, 10, 100);
 	c_cell_ii(L, bk, 1, 11, 110);
@@ -873,8 +384,8 @@ static void build_classic_two(struct fx *f, struct classic *L, uint64_t count, u
 	c_cell_ii(L, bk + L->bsize, 3, 20, 200);
 	c_cell_ii(L, bk + L->bsize, 4, 21, 210);
 	c_overflow(L, bk + L->bsize, ovf1);
-	fake_map(f->ft, A_BUCKETS, bk, 2 * L->bsize);
-	c_map_header(f, L, h);
+	fake_map(f->m.ft, A_BUCKETS, bk, 2 * L->bsize);
+	c_map_header(&f->m, L, h);
 }
 
 static void test_classic_overflow_cycle_self(void **state)
@@ -885,8 +396,8 @@ static void test_classic_overflow_cycle_self(void **state)
 	build_classic_two(f, &L, 4, 0, 0);
 	/* bucket 1's overflow is bucket 1 itself */
 	unsigned char p[8];
-	put64(p, A_BUCKETS + L.bsize);
-	fake_poke(f->ft, A_BUCKETS + L.bsize + L.overflow, p, 8);
+	ms_put64(p, A_BUCKETS + L.bsize);
+	fake_poke(f->m.ft, A_BUCKETS + L.bsize + L.overflow, p, 8);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, "cycle", NULL);
 	const char *want[] = {"10", "100", "11", "110", "20", "200", "21", "210", NULL};
@@ -897,19 +408,19 @@ static void test_classic_overflow_cycle_earlier(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
 	/* bucket 0 -> A -> B -> A; bucket 1 -> bucket 0 */
 	uint64_t A = A_OVF, Bo = A_OVF + 0x1000;
 	build_classic_two(f, &L, 8, A, A_BUCKETS);
-	unsigned char *oa = xcalloc(L.bsize), *ob = xcalloc(L.bsize);
+	unsigned char *oa = ms_calloc(L.bsize), *ob = ms_calloc(L.bsize);
 	c_cell_ii(&L, oa, 0, 30, 300);
 	c_cell_ii(&L, oa, 7, 31, 310);
 	c_overflow(&L, oa, Bo);
 	c_cell_ii(&L, ob, 2, 40, 400);
 	c_cell_ii(&L, ob, 6, 41, 410);
 	c_overflow(&L, ob, A);
-	fake_map(f->ft, A, oa, L.bsize);
-	fake_map(f->ft, Bo, ob, L.bsize);
+	fake_map(f->m.ft, A, oa, L.bsize);
+	fake_map(f->m.ft, Bo, ob, L.bsize);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, "cycle", NULL);
 	const char *want[] = {"10", "100", "11", "110", "20", "200", "21", "210",
@@ -923,16 +434,16 @@ static void test_classic_overflow_into_other_bucket(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L.hsize), *bk = xcalloc(4 * L.bsize);
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
+	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc(4 * L.bsize);
 	c_header(&L, h, 4, 0, 2, A_BUCKETS, 0, 0);
 	c_cell_ii(&L, bk, 0, 1, 10);
 	c_cell_ii(&L, bk + L.bsize, 0, 2, 20);
 	c_cell_ii(&L, bk + L.bsize, 1, 3, 30);
 	c_cell_ii(&L, bk + 2 * L.bsize, 0, 4, 40);
 	c_overflow(&L, bk + 2 * L.bsize, A_BUCKETS + L.bsize);
-	fake_map(f->ft, A_BUCKETS, bk, 4 * L.bsize);
-	c_map_header(f, &L, h);
+	fake_map(f->m.ft, A_BUCKETS, bk, 4 * L.bsize);
+	c_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, "cycle", NULL);
 	const char *want[] = {"1", "10", "2", "20", "3", "30", "4", "40", NULL};
@@ -945,9 +456,9 @@ static void test_classic_preallocated_overflow(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
 	enum { NB = 16 };
-	unsigned char *h = xcalloc(L.hsize), *bk = xcalloc((NB + 2) * L.bsize);
+	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc((NB + 2) * L.bsize);
 	c_header(&L, h, 5, 0, 4, A_BUCKETS, 0, 0);
 	c_cell_ii(&L, bk, 0, 1, 10);
 	c_overflow(&L, bk, A_BUCKETS + NB * L.bsize);
@@ -956,8 +467,8 @@ static void test_classic_preallocated_overflow(void **state)
 	c_overflow(&L, bk + NB * L.bsize, A_BUCKETS + (NB + 1) * L.bsize);
 	c_cell_ii(&L, bk + (NB + 1) * L.bsize, 7, 4, 40);
 	c_cell_ii(&L, bk + 9 * L.bsize, 2, 5, 50);
-	fake_map(f->ft, A_BUCKETS, bk, (NB + 2) * L.bsize);
-	c_map_header(f, &L, h);
+	fake_map(f->m.ft, A_BUCKETS, bk, (NB + 2) * L.bsize);
+	c_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	const char *want[] = {"1", "10", "2", "20", "3", "30", "4", "40", "5", "50", NULL};
@@ -973,8 +484,8 @@ static void test_classic_unmapped_header(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
-	set_global(f, &L.g, UNMAPPED);
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
+	set_global(&f->m, &L.g, UNMAPPED);
 	char a[32];
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(UNMAPPED, a), "header");
@@ -1012,28 +523,9 @@ static void test_classic_growing(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L.hsize), *nb = xcalloc(4 * L.bsize), *ob = xcalloc(2 * L.bsize);
-	c_header(&L, h, 5, 0, 2, A_BUCKETS, A_OLD, 1);
-	/* new buckets: what was evacuated from old bucket 0, and a new key */
-	c_cell_ii(&L, nb, 0, 1, 10);
-	c_cell_ii(&L, nb + 2 * L.bsize, 0, 2, 20);
-	c_cell_ii(&L, nb + 2 * L.bsize, 1, 3, 30);
-	/* old bucket 0: evacuated, stale keys under evacuation marks */
-	c_cell_ii(&L, ob, 0, 1, 10);
-	c_cell_ii(&L, ob, 1, 2, 20);
-	c_cell_ii(&L, ob, 2, 99, 990);
-	ob[L.tophash + 0] = L.evac_x;
-	ob[L.tophash + 1] = L.evac_y;
-	ob[L.tophash + 2] = L.evac_y;
-	for (int i = 3; i < 8; i++)
-		ob[L.tophash + i] = L.evac_empty;
-	/* old bucket 1: not evacuated, two live entries */
-	c_cell_ii(&L, ob + L.bsize, 0, 4, 40);
-	c_cell_ii(&L, ob + L.bsize, 3, 5, 50);
-	fake_map(f->ft, A_BUCKETS, nb, 4 * L.bsize);
-	fake_map(f->ft, A_OLD, ob, 2 * L.bsize);
-	c_map_header(f, &L, h);
+	struct classic L;
+	unsigned char *h, *ob;
+	build_classic_growing(&f->m, &L, &h, &ob);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	assert_true(json_is_true(json_object_get(f->r.doc, "growing")));
@@ -1050,12 +542,12 @@ static void test_classic_growing(void **state)
 	assert_true(json_is_true(json_object_get(json_array_get(old, 0), "evacuated")));
 	assert_false(json_is_true(json_object_get(json_array_get(old, 1), "evacuated")));
 	/* same-size growth: as many old buckets as new */
-	unsigned char *ob2 = xcalloc(4 * L.bsize);
+	unsigned char *ob2 = ms_calloc(4 * L.bsize);
 	memcpy(ob2, ob, 2 * L.bsize);
 	c_cell_ii(&L, ob2 + 3 * L.bsize, 7, 6, 60);
-	fake_map(f->ft, A_OLD + 0x10000, ob2, 4 * L.bsize);
+	fake_map(f->m.ft, A_OLD + 0x10000, ob2, 4 * L.bsize);
 	c_header(&L, h, 6, L.same_size, 2, A_BUCKETS, A_OLD + 0x10000, 1);
-	fake_poke(f->ft, A_HDR, h, L.hsize);
+	fake_poke(f->m.ft, A_HDR, h, L.hsize);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	assert_true(json_is_true(json_object_get(f->r.doc, "same_size_grow")));
@@ -1064,7 +556,7 @@ static void test_classic_growing(void **state)
 	assert_entries(f, want2);
 	/* oldbuckets unmapped: said so, the new buckets still listed */
 	c_header(&L, h, 5, 0, 2, A_BUCKETS, UNMAPPED, 1);
-	fake_poke(f->ft, A_HDR, h, L.hsize);
+	fake_poke(f->m.ft, A_HDR, h, L.hsize);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(UNMAPPED, a), "old");
 	const char *want3[] = {"1", "10", "2", "20", "3", "30", NULL};
@@ -1075,14 +567,14 @@ static void test_classic_count_mismatch(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L.hsize), *bk = xcalloc(L.bsize);
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
+	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc(L.bsize);
 	c_header(&L, h, 5, 0, 0, A_BUCKETS, 0, 0);
 	c_cell_ii(&L, bk, 0, 1, 10);
 	c_cell_ii(&L, bk, 4, 2, 20);
 	c_cell_ii(&L, bk, 7, 3, 30);
-	fake_map(f->ft, A_BUCKETS, bk, L.bsize);
-	c_map_header(f, &L, h);
+	fake_map(f->m.ft, A_BUCKETS, bk, L.bsize);
+	c_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, "5", "3");
 	assert_error_has(f, "header says 5", NULL);
@@ -1095,10 +587,10 @@ static void test_classic_indirect_elem(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gIndirect");
+	struct classic L = classic_layout(f->m.bin, "main.gIndirect");
 	assert_int_equal(L.kslot, 8);
 	assert_int_equal(L.eslot, 8); /* a pointer, not 160 bytes */
-	unsigned char *h = xcalloc(L.hsize), *bk = xcalloc(L.bsize);
+	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc(L.bsize);
 	c_header(&L, h, 3, 0, 0, A_BUCKETS, 0, 0);
 	int64_t arr[20] = {0};
 	for (int i = 0; i < 3; i++) {
@@ -1107,11 +599,11 @@ static void test_classic_indirect_elem(void **state)
 		arr[0] = k;
 		arr[19] = -k;
 		if (i != 1)
-			fake_map(f->ft, p, arr, sizeof(arr));
+			fake_map(f->m.ft, p, arr, sizeof(arr));
 		c_cell(&L, bk, i, (uint8_t)(L.min_top + i), &k, &p);
 	}
-	fake_map(f->ft, A_BUCKETS, bk, L.bsize);
-	c_map_header(f, &L, h);
+	fake_map(f->m.ft, A_BUCKETS, bk, L.bsize);
+	c_map_header(&f->m, &L, h);
 	run_map(f, "map main.gIndirect --json");
 	char a[32];
 	assert_error_has(f, hexaddr(UNMAPPED, a), "indirect");
@@ -1127,14 +619,14 @@ static void test_classic_one_read_for_buckets(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->bin, "main.gI64Int");
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
 	enum { NB = 256 };
-	unsigned char *h = xcalloc(L.hsize), *bk = xcalloc(NB * L.bsize);
+	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc(NB * L.bsize);
 	c_header(&L, h, NB, 0, 8, A_BUCKETS, 0, 0);
 	for (int i = 0; i < NB; i++)
 		c_cell_ii(&L, bk + (uint64_t)i * L.bsize, i % 8, i, 1000 + i);
-	fake_map(f->ft, A_BUCKETS, bk, NB * L.bsize);
-	c_map_header(f, &L, h);
+	fake_map(f->m.ft, A_BUCKETS, bk, NB * L.bsize);
+	c_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), NB);
@@ -1148,24 +640,12 @@ static void test_classic_one_read_for_buckets(void **state)
 	assert_true(doc_int(f->r.doc, "backend_reads") >= 1);
 }
 
-/* 4 buckets, 6 entries, for --summary and --limit. */
-static void build_classic_four(struct fx *f, struct classic *L)
-{
-	*L = classic_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L->hsize), *bk = xcalloc(4 * L->bsize);
-	c_header(L, h, 6, 0, 2, A_BUCKETS, 0, 0);
-	for (int i = 0; i < 6; i++)
-		c_cell_ii(L, bk + (uint64_t)(i % 4) * L->bsize, i / 4, i + 1, 10 * (i + 1));
-	fake_map(f->ft, A_BUCKETS, bk, 4 * L->bsize);
-	c_map_header(f, L, h);
-}
-
 static void test_classic_summary(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
 	struct classic L;
-	build_classic_four(f, &L);
+	build_classic_four(&f->m, &L);
 	run_map(f, "map main.gI64Int --summary --json");
 	assert_ok(f);
 	assert_true(json_is_true(json_object_get(f->r.doc, "summary_only")));
@@ -1191,7 +671,7 @@ static void test_classic_limit(void **state)
 	struct fx *f = *state;
 	NEED(f);
 	struct classic L;
-	build_classic_four(f, &L);
+	build_classic_four(&f->m, &L);
 	run_map(f, "map main.gI64Int --limit 2 --json");
 	assert_ok(f);
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 2);
@@ -1211,67 +691,12 @@ static void test_classic_limit(void **state)
 	assert_entries(f, want);
 }
 
-/* ==== swiss maps =========================================================== */
-
-static void s_header(const struct swiss *L, unsigned char *h, uint64_t used, uint64_t dir,
-		     int64_t dirlen, uint8_t gdepth)
-{
-	setf(h, L->hdr, "used", used);
-	setf(h, L->hdr, "dirPtr", dir);
-	setf(h, L->hdr, "dirLen", (uint64_t)dirlen);
-	setf(h, L->hdr, "globalDepth", gdepth);
-	setf(h, L->hdr, "globalShift", dirlen > 0 ? 64 - gdepth : 0);
-}
-
-static void s_table(const struct swiss *L, unsigned char *t, uint16_t used, uint64_t ngroups,
-		    uint8_t ldepth, int64_t index, uint64_t groups)
-{
-	uint64_t cap = ngroups * 8;
-	setf(t, L->table, "used", used);
-	setf(t, L->table, "capacity", cap);
-	setf(t, L->table, "growthLeft", cap * 7 / 8 - used);
-	setf(t, L->table, "localDepth", ldepth);
-	setf(t, L->table, "index", (uint64_t)index);
-	setf(t + L->goff, L->gref, "data", groups);
-	setf(t + L->goff, L->gref, "lengthMask", ngroups - 1);
-}
-
-/* n empty groups */
-static unsigned char *s_groups(const struct swiss *L, uint64_t n)
-{
-	unsigned char *g = xcalloc(n * L->gsize);
-	for (uint64_t i = 0; i < n; i++)
-		memset(g + i * L->gsize + L->ctrl, L->ctrl_empty, 8);
-	return g;
-}
-
-static void s_slot(const struct swiss *L, unsigned char *g, int i, uint8_t ctrl, const void *k,
-		   const void *e)
-{
-	g[L->ctrl + i] = ctrl; /* ctrl byte i is slot i: the word is little-endian */
-	memcpy(g + L->keys + (uint64_t)i * L->key_stride, k, L->kslot);
-	memcpy(g + L->elems + (uint64_t)i * L->elem_stride, e, L->eslot);
-}
-
-static void s_slot_ii(const struct swiss *L, unsigned char *g, int i, int64_t k, int64_t v)
-{
-	assert_int_equal(L->kslot, 8);
-	assert_int_equal(L->eslot, 8);
-	s_slot(L, g, i, (uint8_t)((k * 37 + 11) & 0x7f), &k, &v);
-}
-
-static void s_map_header(struct fx *f, const struct swiss *L, const unsigned char *h)
-{
-	fake_map(f->ft, A_HDR, h, L->hsize);
-	set_global(f, &L->g, A_HDR);
-}
-
 static void test_swiss_nil_map(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct mglobal g = find_map_global(f->bin, "main.gNil");
-	set_global(f, &g, 0);
+	struct mglobal g = find_map_global(f->m.bin, "main.gNil");
+	set_global(&f->m, &g, 0);
 	run_map(f, "map main.gNil --json");
 	assert_ok(f);
 	assert_true(json_is_true(json_object_get(f->r.doc, "nil")));
@@ -1289,11 +714,11 @@ static void test_swiss_empty_map(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct swiss L = swiss_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L.hsize);
+	struct swiss L = swiss_layout(f->m.bin, "main.gI64Int");
+	unsigned char *h = ms_calloc(L.hsize);
 	/* make(map[int64]int): a small map with no group yet */
 	s_header(&L, h, 0, 0, 0, 0);
-	s_map_header(f, &L, h);
+	s_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	assert_string_equal(doc_str(f, "impl"), "swiss");
@@ -1301,9 +726,9 @@ static void test_swiss_empty_map(void **state)
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
 	/* a small map whose one group is all empty */
 	unsigned char *g = s_groups(&L, 1);
-	fake_map(f->ft, A_GROUPS, g, L.gsize);
-	setf(h, L.hdr, "dirPtr", A_GROUPS);
-	fake_poke(f->ft, A_HDR, h, L.hsize);
+	fake_map(f->m.ft, A_GROUPS, g, L.gsize);
+	ms_setf(h, L.hdr, "dirPtr", A_GROUPS);
+	fake_poke(f->m.ft, A_HDR, h, L.hsize);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
@@ -1316,22 +741,8 @@ static void test_swiss_small_map(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct swiss L = swiss_layout(f->bin, "main.gStrInt");
-	assert_int_equal(L.kslot, 16);
-	unsigned char *h = xcalloc(L.hsize), *g = s_groups(&L, 1), k[16];
-	s_header(&L, h, 3, A_GROUPS, 0, 0);
-	int64_t v;
-	go_string(f, "zeta", k);
-	v = -1;
-	s_slot(&L, g, 0, 0x11, k, &v);
-	go_string(f, "alpha", k);
-	v = 42;
-	s_slot(&L, g, 3, 0x7f, k, &v);
-	go_string(f, "", k);
-	v = 7;
-	s_slot(&L, g, 5, 0x00, k, &v);
-	fake_map(f->ft, A_GROUPS, g, L.gsize);
-	s_map_header(f, &L, h);
+	struct swiss L;
+	build_swiss_small(&f->m, &L);
 	run_map(f, "map main.gStrInt --json");
 	assert_ok(f);
 	assert_string_equal(doc_str(f, "impl"), "swiss");
@@ -1364,36 +775,12 @@ static void test_swiss_small_map(void **state)
 	assert_string_equal(doc_str(f, "value"), "map[:7 alpha:42 zeta:-1]");
 }
 
-/* A map with a directory: dirLen 2 (globalDepth 1), two tables of two
- * groups each; table t holds keys 10t+1 ... 10t+entries. The directory and
- * tables are mapped; tables[1] may be replaced by the caller. */
-static void build_swiss_dir(struct fx *f, struct swiss *L, uint64_t used, uint64_t table1)
-{
-	*L = swiss_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L->hsize), dir[16];
-	s_header(L, h, used, A_DIR, 2, 1);
-	put64(dir, A_TABLE);
-	put64(dir + 8, table1);
-	fake_map(f->ft, A_DIR, dir, 16);
-	for (int t = 0; t < 2; t++) {
-		unsigned char *tb = xcalloc(L->tsize), *g = s_groups(L, 2);
-		uint64_t ga = A_GROUPS + 0x100000 * (uint64_t)t;
-		s_table(L, tb, 3, 2, 1, t, ga);
-		for (int i = 0; i < 3; i++)
-			s_slot_ii(L, g + (uint64_t)(i % 2) * L->gsize, 2 * i + t, 10 * t + i + 1,
-				  100 * t + i + 1);
-		fake_map(f->ft, A_TABLE + 0x1000 * (uint64_t)t, tb, L->tsize);
-		fake_map(f->ft, ga, g, 2 * L->gsize);
-	}
-	s_map_header(f, L, h);
-}
-
 static void test_swiss_directory_map(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
 	struct swiss L;
-	build_swiss_dir(f, &L, 6, A_TABLE + 0x1000);
+	build_swiss_dir(&f->m, &L, 6, A_TABLE + 0x1000);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	assert_false(json_is_true(json_object_get(f->r.doc, "small")));
@@ -1413,14 +800,14 @@ static void test_swiss_directory_map(void **state)
 	assert_int_equal(doc_int(json_array_get(tables, 1), "ngroups"), 2);
 	/* one table in both directory slots (localDepth 0): shown once */
 	unsigned char p[8];
-	put64(p, A_TABLE);
-	fake_poke(f->ft, A_DIR + 8, p, 8);
+	ms_put64(p, A_TABLE);
+	fake_poke(f->m.ft, A_DIR + 8, p, 8);
 	unsigned char t0[64];
 	assert_true(L.tsize <= sizeof(t0));
 	memset(t0, 0, sizeof(t0));
 	s_table(&L, t0, 3, 2, 0, 0, A_GROUPS);
-	fake_poke(f->ft, A_TABLE, t0, L.tsize);
-	poke_field(f, A_HDR, L.hdr, "used", 3);
+	fake_poke(f->m.ft, A_TABLE, t0, L.tsize);
+	poke_field(&f->m, A_HDR, L.hdr, "used", 3);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	assert_int_equal(summary_int(f, "tables"), 1);
@@ -1433,7 +820,7 @@ static void test_swiss_garbage_dirlen(void **state)
 	struct fx *f = *state;
 	NEED(f);
 	struct swiss L;
-	build_swiss_dir(f, &L, 6, A_TABLE + 0x1000);
+	build_swiss_dir(&f->m, &L, 6, A_TABLE + 0x1000);
 	const struct {
 		int64_t len;
 		uint8_t depth;
@@ -1449,8 +836,8 @@ static void test_swiss_garbage_dirlen(void **state)
 		{(int64_t)1 << 25, 25},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		poke_field(f, A_HDR, L.hdr, "dirLen", (uint64_t)bad[i].len);
-		poke_field(f, A_HDR, L.hdr, "globalDepth", bad[i].depth);
+		poke_field(&f->m, A_HDR, L.hdr, "dirLen", (uint64_t)bad[i].len);
+		poke_field(&f->m, A_HDR, L.hdr, "globalDepth", bad[i].depth);
 		run_map(f, "map main.gI64Int --json");
 		if (f->r.status == 0)
 			fail_msg("dirLen %lld, globalDepth %u: no error", (long long)bad[i].len, bad[i].depth);
@@ -1466,17 +853,17 @@ static void test_swiss_unmapped_header_and_group(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct swiss L = swiss_layout(f->bin, "main.gI64Int");
-	set_global(f, &L.g, UNMAPPED);
+	struct swiss L = swiss_layout(f->m.bin, "main.gI64Int");
+	set_global(&f->m, &L.g, UNMAPPED);
 	char a[32];
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(UNMAPPED, a), "header");
-	unsigned char *h = xcalloc(L.hsize);
+	unsigned char *h = ms_calloc(L.hsize);
 	s_header(&L, h, 3, UNMAPPED + 0x10000, 0, 0);
-	fake_map(f->ft, A_HDR, h, L.hsize);
+	fake_map(f->m.ft, A_HDR, h, L.hsize);
 	unsigned char p[8];
-	put64(p, A_HDR);
-	fake_poke(f->ft, L.g.addr, p, 8);
+	ms_put64(p, A_HDR);
+	fake_poke(f->m.ft, L.g.addr, p, 8);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(UNMAPPED + 0x10000, a), NULL);
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
@@ -1491,10 +878,10 @@ static void test_swiss_huge_dirlen_unmapped(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct swiss L = swiss_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L.hsize);
+	struct swiss L = swiss_layout(f->m.bin, "main.gI64Int");
+	unsigned char *h = ms_calloc(L.hsize);
 	s_header(&L, h, 100, UNMAPPED, (int64_t)1 << 24, 24);
-	s_map_header(f, &L, h);
+	s_map_header(&f->m, &L, h);
 	char a[32];
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, "directory", hexaddr(UNMAPPED, a));
@@ -1507,7 +894,7 @@ static void test_swiss_unmapped_table(void **state)
 	struct fx *f = *state;
 	NEED(f);
 	struct swiss L;
-	build_swiss_dir(f, &L, 6, UNMAPPED);
+	build_swiss_dir(&f->m, &L, 6, UNMAPPED);
 	char a[32];
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(UNMAPPED, a), "table");
@@ -1518,13 +905,13 @@ static void test_swiss_unmapped_table(void **state)
 	if (!te || !strstr(te, a))
 		fail_msg("table 1 has no error naming %s: %s", a, te ? te : "(none)");
 	/* the directory itself unmapped */
-	poke_field(f, A_HDR, L.hdr, "dirPtr", UNMAPPED + 0x100000);
+	poke_field(&f->m, A_HDR, L.hdr, "dirPtr", UNMAPPED + 0x100000);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, "directory", hexaddr(UNMAPPED + 0x100000, a));
 	/* a table whose group array is unmapped */
-	poke_field(f, A_HDR, L.hdr, "dirPtr", A_DIR);
-	fake_poke_u64(f->ft, A_DIR + 8, A_TABLE + 0x1000);
-	poke_field(f, A_TABLE + 0x1000 + L.goff, L.gref, "data", UNMAPPED);
+	poke_field(&f->m, A_HDR, L.hdr, "dirPtr", A_DIR);
+	fake_poke_u64(f->m.ft, A_DIR + 8, A_TABLE + 0x1000);
+	poke_field(&f->m, A_TABLE + 0x1000 + L.goff, L.gref, "data", UNMAPPED);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(UNMAPPED, a), NULL);
 	assert_entries(f, want);
@@ -1535,11 +922,11 @@ static void test_swiss_corrupt_lengthmask(void **state)
 	struct fx *f = *state;
 	NEED(f);
 	struct swiss L;
-	build_swiss_dir(f, &L, 6, A_TABLE + 0x1000);
+	build_swiss_dir(&f->m, &L, 6, A_TABLE + 0x1000);
 	const uint64_t masks[] = {5, 2, UINT64_MAX, (1ull << 40) - 1, (1ull << 63) - 1, 0x7fff, 0x1ffff};
 	char a[32];
 	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
-		poke_field(f, A_TABLE + 0x1000 + L.goff, L.gref, "lengthMask", masks[i]);
+		poke_field(&f->m, A_TABLE + 0x1000 + L.goff, L.gref, "lengthMask", masks[i]);
 		run_map(f, "map main.gI64Int --json");
 		if (f->r.status == 0)
 			fail_msg("lengthMask 0x%llx: no error", (unsigned long long)masks[i]);
@@ -1549,8 +936,8 @@ static void test_swiss_corrupt_lengthmask(void **state)
 		assert_entries(f, want);
 	}
 	/* 2^61 groups of 8 slots: 2^64 slots, which wraps to a capacity of 0 */
-	poke_field(f, A_TABLE + 0x1000 + L.goff, L.gref, "lengthMask", (1ull << 61) - 1);
-	poke_field(f, A_TABLE + 0x1000, L.table, "capacity", 0);
+	poke_field(&f->m, A_TABLE + 0x1000 + L.goff, L.gref, "lengthMask", (1ull << 61) - 1);
+	poke_field(&f->m, A_TABLE + 0x1000, L.table, "capacity", 0);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(A_TABLE + 0x1000, a), NULL);
 }
@@ -1559,14 +946,14 @@ static void test_swiss_count_mismatch(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct swiss L = swiss_layout(f->bin, "main.gI64Int");
-	unsigned char *h = xcalloc(L.hsize), *g = s_groups(&L, 1);
+	struct swiss L = swiss_layout(f->m.bin, "main.gI64Int");
+	unsigned char *h = ms_calloc(L.hsize), *g = s_groups(&L, 1);
 	s_header(&L, h, 5, A_GROUPS, 0, 0);
 	s_slot_ii(&L, g, 1, 1, 10);
 	s_slot_ii(&L, g, 2, 2, 20);
 	s_slot_ii(&L, g, 6, 3, 30);
-	fake_map(f->ft, A_GROUPS, g, L.gsize);
-	s_map_header(f, &L, h);
+	fake_map(f->m.ft, A_GROUPS, g, L.gsize);
+	s_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, "header says 5", "3");
 	const char *want[] = {"1", "10", "2", "20", "3", "30", NULL};
@@ -1578,7 +965,7 @@ static void test_swiss_count_mismatch_tables(void **state)
 	struct fx *f = *state;
 	NEED(f);
 	struct swiss L;
-	build_swiss_dir(f, &L, 7, A_TABLE + 0x1000);
+	build_swiss_dir(&f->m, &L, 7, A_TABLE + 0x1000);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, "header says 7", "6");
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 6);
@@ -1590,14 +977,14 @@ static void test_swiss_tombstones(void **state)
 	struct fx *f = *state;
 	NEED(f);
 	struct swiss L;
-	build_swiss_dir(f, &L, 4, A_TABLE + 0x1000);
+	build_swiss_dir(&f->m, &L, 4, A_TABLE + 0x1000);
 	/* table 0, group 0: slots 0 and 4 hold keys 1 and 3; delete key 3,
 	 * and mark one empty slot deleted as well (stale bytes under it) */
 	unsigned char del = L.ctrl_deleted;
-	fake_poke(f->ft, A_GROUPS + L.ctrl + 4, &del, 1);
-	fake_poke(f->ft, A_GROUPS + L.ctrl + 7, &del, 1);
+	fake_poke(f->m.ft, A_GROUPS + L.ctrl + 4, &del, 1);
+	fake_poke(f->m.ft, A_GROUPS + L.ctrl + 7, &del, 1);
 	/* table 1, group 1: slot 3 holds key 12: delete it */
-	fake_poke(f->ft, A_GROUPS + 0x100000 + L.gsize + L.ctrl + 3, &del, 1);
+	fake_poke(f->m.ft, A_GROUPS + 0x100000 + L.gsize + L.ctrl + 3, &del, 1);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	const char *want[] = {"1", "1", "2", "2", "11", "101", "13", "103", NULL};
@@ -1619,10 +1006,10 @@ static void test_swiss_indirect_elem(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct swiss L = swiss_layout(f->bin, "main.gIndirect");
+	struct swiss L = swiss_layout(f->m.bin, "main.gIndirect");
 	assert_int_equal(L.kslot, 8);
 	assert_int_equal(L.eslot, 8); /* a pointer, not 160 bytes */
-	unsigned char *h = xcalloc(L.hsize), *g = s_groups(&L, 1);
+	unsigned char *h = ms_calloc(L.hsize), *g = s_groups(&L, 1);
 	s_header(&L, h, 3, A_GROUPS, 0, 0);
 	int64_t arr[20] = {0};
 	for (int i = 0; i < 3; i++) {
@@ -1631,11 +1018,11 @@ static void test_swiss_indirect_elem(void **state)
 		arr[0] = k;
 		arr[19] = -k;
 		if (i != 1)
-			fake_map(f->ft, p, arr, sizeof(arr));
+			fake_map(f->m.ft, p, arr, sizeof(arr));
 		s_slot(&L, g, 2 * i, (uint8_t)(0x20 + i), &k, &p);
 	}
-	fake_map(f->ft, A_GROUPS, g, L.gsize);
-	s_map_header(f, &L, h);
+	fake_map(f->m.ft, A_GROUPS, g, L.gsize);
+	s_map_header(&f->m, &L, h);
 	run_map(f, "map main.gIndirect --json");
 	char a[32];
 	assert_error_has(f, hexaddr(UNMAPPED, a), "indirect");
@@ -1656,20 +1043,20 @@ static void test_swiss_indirect_key(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct swiss L = swiss_layout(f->bin, "main.gBigKey");
+	struct swiss L = swiss_layout(f->m.bin, "main.gBigKey");
 	assert_int_equal(L.kslot, 8);
-	unsigned char *h = xcalloc(L.hsize), *g = s_groups(&L, 1);
+	unsigned char *h = ms_calloc(L.hsize), *g = s_groups(&L, 1);
 	s_header(&L, h, 2, A_GROUPS, 0, 0);
 	for (int i = 0; i < 2; i++) {
 		int64_t key[20] = {0};
 		key[1] = 5 - i;
 		uint64_t p = A_ELEMS + 0x100 * (uint64_t)i;
 		int64_t v = i + 100;
-		fake_map(f->ft, p, key, sizeof(key));
+		fake_map(f->m.ft, p, key, sizeof(key));
 		s_slot(&L, g, i, 0x30, &p, &v);
 	}
-	fake_map(f->ft, A_GROUPS, g, L.gsize);
-	s_map_header(f, &L, h);
+	fake_map(f->m.ft, A_GROUPS, g, L.gsize);
+	s_map_header(&f->m, &L, h);
 	run_map(f, "map main.gBigKey --json");
 	assert_ok(f);
 	assert_true(json_is_true(json_object_get(f->r.doc, "indirect_key")));
@@ -1683,18 +1070,18 @@ static void test_swiss_one_read_for_groups(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct swiss L = swiss_layout(f->bin, "main.gI64Int");
+	struct swiss L = swiss_layout(f->m.bin, "main.gI64Int");
 	enum { NG = 64 };
-	unsigned char *h = xcalloc(L.hsize), *tb = xcalloc(L.tsize), *g = s_groups(&L, NG), dir[8];
+	unsigned char *h = ms_calloc(L.hsize), *tb = ms_calloc(L.tsize), *g = s_groups(&L, NG), dir[8];
 	s_header(&L, h, NG, A_DIR, 1, 0);
-	put64(dir, A_TABLE);
+	ms_put64(dir, A_TABLE);
 	s_table(&L, tb, NG, NG, 0, 0, A_GROUPS);
 	for (int i = 0; i < NG; i++)
 		s_slot_ii(&L, g + (uint64_t)i * L.gsize, i % 8, i, 1000 + i);
-	fake_map(f->ft, A_DIR, dir, 8);
-	fake_map(f->ft, A_TABLE, tb, L.tsize);
-	fake_map(f->ft, A_GROUPS, g, NG * L.gsize);
-	s_map_header(f, &L, h);
+	fake_map(f->m.ft, A_DIR, dir, 8);
+	fake_map(f->m.ft, A_TABLE, tb, L.tsize);
+	fake_map(f->m.ft, A_GROUPS, g, NG * L.gsize);
+	s_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), NG);
@@ -1712,7 +1099,7 @@ static void test_swiss_summary(void **state)
 	struct fx *f = *state;
 	NEED(f);
 	struct swiss L;
-	build_swiss_dir(f, &L, 6, A_TABLE + 0x1000);
+	build_swiss_dir(&f->m, &L, 6, A_TABLE + 0x1000);
 	run_map(f, "map main.gI64Int --summary --json");
 	assert_ok(f);
 	assert_true(json_is_true(json_object_get(f->r.doc, "summary_only")));
@@ -1740,7 +1127,7 @@ static void test_swiss_limit(void **state)
 	struct fx *f = *state;
 	NEED(f);
 	struct swiss L;
-	build_swiss_dir(f, &L, 6, A_TABLE + 0x1000);
+	build_swiss_dir(&f->m, &L, 6, A_TABLE + 0x1000);
 	run_map(f, "map main.gI64Int --limit 2 --json");
 	assert_ok(f);
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 2);
@@ -1759,12 +1146,7 @@ static void test_swiss_limit(void **state)
 static int close_binaries(void **state)
 {
 	(void)state;
-	struct binary *bins[] = {&B_CLASSIC, &B_SWISS};
-	for (size_t i = 0; i < 2; i++) {
-		gl_dwarf_close(bins[i]->dw);
-		bins[i]->dw = NULL;
-		bins[i]->tried = false;
-	}
+	map_bins_close();
 	return 0;
 }
 

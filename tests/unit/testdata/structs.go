@@ -4,7 +4,9 @@
 // says about its types and globals (unsafe.Sizeof/Alignof/Offsetof, reflect
 // type strings and kinds, fmt %v text, addresses and the raw bytes of each
 // global and of the memory it points to) as one JSON object to the file
-// named by argv[1] (stdout when none). The tests then serve those bytes
+// named by argv[1] (stdout when none; truth.Write), with the smallest
+// field order of each struct type found by trying every order (truth.Best).
+// The tests then serve those bytes
 // from fake memory at the same addresses and compare golayout's answers
 // with Go's. Build it with CGO_ENABLED=0 so it is a non-PIE executable:
 // the addresses of globals printed at run time are the link-time ones.
@@ -12,13 +14,14 @@ package main
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"reflect"
 	"runtime"
 	"unsafe"
+
+	"golayout.test/truth"
 )
 
 type Padded struct {
@@ -98,6 +101,8 @@ var (
 	gScalars = Scalars{I8: -8, I16: -16, I32: -32, I64: math.MinInt64, U8: 255, U16: 65535,
 		U32: math.MaxUint32, U64: 1 << 63, F32: 1.0 / 3, F64: 1e21, C64: complex(0.5, 1e7),
 		C128: complex(-0.0, math.Inf(1)), Ok: true}
+	gIface     any      = &gPointee // static: the type word points into .rodata
+	gChan      chan int             // made in main: test_golden builds its hchan by hand
 	gNulStr    = "a\x00b"
 	gNulStruct = NulStruct{S: "a\x00b", N: 7}
 )
@@ -116,6 +121,10 @@ type typeTruth struct {
 	Size   uintptr      `json:"size"`
 	Align  uintptr      `json:"align"`
 	Fields []fieldTruth `json:"fields"`
+	// The smallest size of the fields in any order, and one order with
+	// it, found by trying every order (truth.Best).
+	BestSize  uintptr  `json:"best_size"`
+	BestOrder []string `json:"best_order"`
 }
 
 // memTruth is a piece of memory a global points to (string bytes, a
@@ -157,6 +166,7 @@ func bytesAt(p unsafe.Pointer, n uintptr) string {
 
 func recType(name string, t reflect.Type) typeTruth {
 	tt := typeTruth{Name: name, Size: t.Size(), Align: uintptr(t.Align()), Fields: []fieldTruth{}}
+	tt.BestSize, tt.BestOrder = truth.Best(truth.FieldsOf(t))
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		tt.Fields = append(tt.Fields, fieldTruth{Name: f.Name, Offset: f.Offset,
@@ -223,6 +233,8 @@ func recGlobal(name string, p any) globalTruth {
 }
 
 func main() {
+	gChan = make(chan int, 4)
+	gChan <- len(os.Args)
 	d := document{
 		GoVersion: runtime.Version(),
 		GOARCH:    runtime.GOARCH,
@@ -252,6 +264,7 @@ func main() {
 			recGlobal("main.gTail", &gTail),
 			recGlobal("main.gSmall", &gSmall),
 			recGlobal("main.gScalars", &gScalars),
+			recGlobal("main.gIface", &gIface),
 			recGlobal("main.gNulStr", &gNulStr),
 			recGlobal("main.gNulStruct", &gNulStruct),
 		},
@@ -277,20 +290,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "reflect and unsafe disagree on sizes")
 		os.Exit(1)
 	}
-	out := os.Stdout
-	if len(os.Args) > 1 {
-		f, err := os.Create(os.Args[1])
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		defer f.Close()
-		out = f
-	}
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(d); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	truth.Write(d)
 }

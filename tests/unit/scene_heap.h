@@ -1,0 +1,61 @@
+/* A synthetic Go heap for the unit tests: the structs test program's DWARF
+ * (runtime.mheap_, mspan, heapArena, special... layouts and constants) over
+ * fake memory that holds one arena, one span and its bitmaps, built from
+ * those layouts. Shared by test_heap (decoder checks) and test_golden. */
+#ifndef GL_SCENE_HEAP_H
+#define GL_SCENE_HEAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fake_target.h"
+#include "target/target.h"
+#include "target/types.h"
+
+/* Synthetic addresses: the object span in the arena at 0xc000000000, the
+ * runtime's own structures elsewhere. */
+#define SPAN_BASE 0xc000002000ull
+#define L2_ADDR 0x7f0000000000ull
+#define HA_ADDR 0x7f1000000000ull
+#define MSPAN_ADDR 0x7f2000000000ull
+#define ALLOC_BITS 0x7f3000000000ull
+#define MARK_BITS 0x7f3000001000ull
+#define SPECIAL1 0x7f4000000000ull
+#define SPECIAL2 0x7f4000000100ull
+#define FUNCVAL 0x7f5000000000ull
+#define ALLSPANS 0x7f6000000000ull
+#define ARENA_LIST 0x7f6000010000ull
+#define ELEMSIZE 48
+#define NELEMS 10
+
+struct heap_layout {
+	struct gl_target *t;
+	uint64_t mheap, mheap_size, arenas_off, allspans_off, arena_list_off, sweepgen_off;
+	uint64_t arena_bytes, arena_base, page_size, ha_size, ha_spans_off;
+	struct gl_type *mspan, *special, *fin;
+	uint64_t gcphase;
+	int64_t gc_mark, inuse, fin_kind;
+	uint64_t main_pc;
+	bool greentea;
+};
+
+extern struct heap_layout heap_L;
+/* Read the layouts from the structs test program once; false when it is
+ * missing (fails the test when it is there but lacks something). */
+bool heap_layout_load(void);
+void heap_layout_close(void);
+
+struct heap_opts {
+	uint64_t nelems, npages;
+	bool specials_cycle, specials_unordered;
+	uint64_t allspans_len;
+	bool phase_mark;
+};
+
+/* The synthetic heap: one arena, one span of NELEMS 48-byte objects (0, 1
+ * and 3 allocated; 0 and 3 marked), a finalizer on object 1. */
+void heap_scene_build(struct fake_target *ft, const struct heap_opts *o);
+
+#define HEAP_OK_OPTS {.nelems = NELEMS, .npages = 1, .allspans_len = 4}
+
+#endif
