@@ -8,8 +8,8 @@
 #include "eval/value.h"
 
 /* The document: the value's head, then the model (doc/map_doc.c). */
-static json_t *map_doc(struct gl_ctx *c, const struct gl_value *v, uint64_t ptr, const struct gl_map *m,
-		       uint64_t reads0)
+static json_t *map_doc(struct gl_ctx *c, const struct gl_value *v, uint64_t ptr,
+		       const struct gl_home *home, const struct gl_map *m, uint64_t reads0)
 {
 	const char *expr = c->opts.args[0];
 	json_t *d = gl_doc_new(c, "map", v->type->name, ptr != 0, ptr);
@@ -22,11 +22,8 @@ static json_t *map_doc(struct gl_ctx *c, const struct gl_value *v, uint64_t ptr,
 	json_object_set_new(d, "key_type", gl_json_text(v->type->key ? v->type->key->name : "?"));
 	json_object_set_new(d, "elem_type", gl_json_text(v->type->elem ? v->type->elem->name : "?"));
 	json_object_set_new(d, "summary_only", json_boolean(c->opts.summary));
-	if (ptr) { /* where the header lives: heap span, size class, object */
-		struct gl_home home;
-		gl_home_of(c, ptr, &home);
-		json_object_set_new(d, "home", gl_home_json(&home));
-	}
+	if (ptr)
+		json_object_set_new(d, "home", gl_home_json(home));
 	if (!m) {
 		json_object_set_new(d, "nil", json_true());
 		json_object_set_new(d, "count", json_integer(0));
@@ -49,6 +46,10 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		return err;
 	uint64_t ptr = gl_get_uint(v.bytes, 8);
 	struct gl_map m = {0};
+	struct gl_home home = {0};
+	if (ptr && c->opts.json) /* where the header lives: heap span, size class, object */
+		gl_home_of(c, ptr, &home);
+	/* backend_reads counts the map's reads, not those of the lookup above */
 	uint64_t reads0 = c->mem->cmd_stats.backend_reads;
 	if (ptr) {
 		struct gl_map_opts o = {
@@ -66,7 +67,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 					      total - 1);
 	}
 	if (c->opts.json) {
-		*docp = map_doc(c, &v, ptr, ptr ? &m : NULL, reads0);
+		*docp = map_doc(c, &v, ptr, &home, ptr ? &m : NULL, reads0);
 		if (!*docp && !err)
 			err = &gl_error_nomem;
 	} else {

@@ -265,21 +265,10 @@ static struct gl_error *visit_array(struct gl_ctx *c, struct classic_walk *W, ui
 	if (bsize == 0 || n > GL_MAP_MAX_READ / bsize)
 		return gl_error_create(GL_ERR_OTHER, "implausible bucket array at 0x%llx: %llu buckets of %llu bytes",
 				       (unsigned long long)addr, (unsigned long long)n, (unsigned long long)bsize);
-	/* Probe both ends before allocating: a garbage pointer with a large
-	 * B must fail fast, not after a huge allocation. */
-	if (n * bsize > (1u << 20) &&
-	    (!gl_mem_readable(c->mem, addr, 1) || !gl_mem_readable(c->mem, addr + n * bsize - 1, 1)))
-		return gl_error_fault(addr, "cannot read %llu %sbuckets at 0x%llx", (unsigned long long)n,
-				      old ? "old " : "", (unsigned long long)addr);
-	unsigned char *arr = malloc(n * bsize);
-	if (!arr)
-		return &gl_error_nomem;
-	struct gl_error *err = gl_mem_read(c->mem, addr, arr, n * bsize);
-	if (err) {
-		free(arr);
-		return gl_error_wrap(err, "reading %llu %sbuckets at 0x%llx", (unsigned long long)n,
-				     old ? "old " : "", (unsigned long long)addr);
-	}
+	unsigned char *arr;
+	struct gl_error *err = gl_map_read_array(c, addr, n, bsize, old ? "old buckets" : "buckets", &arr);
+	if (err)
+		return err;
 	struct gl_error *first = NULL;
 	/* old buckets have a display budget of their own */
 	long old_shown = 0;

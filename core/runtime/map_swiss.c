@@ -193,19 +193,10 @@ static struct gl_error *visit_groups(struct gl_ctx *c, struct gl_map *m, const s
 	if (n == 0 || gsize == 0 || n > GL_MAP_MAX_READ / gsize)
 		return gl_error_create(GL_ERR_OTHER, "implausible group array: %llu groups of %llu bytes",
 				       (unsigned long long)n, (unsigned long long)gsize);
-	if (n * gsize > (1u << 20) &&
-	    (!gl_mem_readable(c->mem, addr, 1) || !gl_mem_readable(c->mem, addr + n * gsize - 1, 1)))
-		return gl_error_fault(addr, "cannot read %llu groups at 0x%llx", (unsigned long long)n,
-				      (unsigned long long)addr);
-	unsigned char *buf = malloc(n * gsize);
-	if (!buf)
-		return &gl_error_nomem;
-	struct gl_error *err = gl_mem_read(c->mem, addr, buf, n * gsize);
-	if (err) {
-		free(buf);
-		return gl_error_wrap(err, "reading %llu groups at 0x%llx", (unsigned long long)n,
-				     (unsigned long long)addr);
-	}
+	unsigned char *buf;
+	struct gl_error *err = gl_map_read_array(c, addr, n, gsize, "groups", &buf);
+	if (err)
+		return err;
 	struct gl_error *first = NULL;
 	for (uint64_t i = 0; i < n; i++) {
 		st->groups++;

@@ -77,6 +77,29 @@ void gl_map_deinit(struct gl_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
+struct gl_error *gl_map_read_array(struct gl_ctx *c, uint64_t addr, uint64_t n, uint64_t size,
+				   const char *what, unsigned char **out)
+{
+	*out = NULL;
+	/* Probe both ends before allocating: a garbage pointer with a large
+	 * count must fail fast, not after a huge allocation. */
+	if (n * size > (1u << 20) &&
+	    (!gl_mem_readable(c->mem, addr, 1) || !gl_mem_readable(c->mem, addr + n * size - 1, 1)))
+		return gl_error_fault(addr, "cannot read %llu %s at 0x%llx", (unsigned long long)n, what,
+				      (unsigned long long)addr);
+	unsigned char *buf = malloc(n * size > 0 ? n * size : 1);
+	if (!buf)
+		return &gl_error_nomem;
+	struct gl_error *err = gl_mem_read(c->mem, addr, buf, n * size);
+	if (err) {
+		free(buf);
+		return gl_error_wrap(err, "reading %llu %s at 0x%llx", (unsigned long long)n, what,
+				     (unsigned long long)addr);
+	}
+	*out = buf;
+	return NULL;
+}
+
 struct gl_error *gl_map_error_copy(const struct gl_error *err)
 {
 	if (err == &gl_error_nomem)

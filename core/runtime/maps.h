@@ -241,6 +241,11 @@ bool gl_map_slot_indirect(const struct gl_type *slot, const struct gl_type *real
 /* Record header field id if the header type has it. */
 void gl_map_header_add(struct gl_map *m, const struct gl_type *hdr, const char *field,
 		       enum gl_map_hfield_id id, const unsigned char *hbytes);
+/* Read n elements of size bytes at addr in one backend read (the walk
+ * reads each bucket or group array whole); n * size must already be
+ * bounded. what names them in errors: "buckets", "old buckets", "groups". */
+struct gl_error *gl_map_read_array(struct gl_ctx *c, uint64_t addr, uint64_t n, uint64_t size,
+				   const char *what, unsigned char **out);
 /* A copy of err, for the model to keep while the original goes up. */
 struct gl_error *gl_map_error_copy(const struct gl_error *err);
 /* Room for one more element in a growing array (*v, *n used, *cap);
