@@ -57,8 +57,8 @@ void gl_ptrmap_why(const struct gl_ptrmap *pm, char *buf, size_t len)
 char *gl_span_slot_cells(const struct gl_span_slots *s)
 {
 	static const char cell[] = {
-		[GL_SLOT_FREE] = '.', [GL_SLOT_ALLOCATED] = 'a', [GL_SLOT_MARKED] = '#',
-		[GL_SLOT_UNMARKED] = 'u', [GL_SLOT_FREE_MARKED] = 'm',
+		[GL_HSLOT_FREE] = '.', [GL_HSLOT_ALLOCATED] = 'a', [GL_HSLOT_MARKED] = '#',
+		[GL_HSLOT_UNMARKED] = 'u', [GL_HSLOT_FREE_MARKED] = 'm',
 	};
 	char *cells = malloc(s->n + 1);
 	if (!cells)

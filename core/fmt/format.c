@@ -6,6 +6,7 @@
 
 #include "fmt/format.h"
 #include "gotypes/rtype.h"
+#include "runtime/maps.h"
 #include "target/dwarfinfo.h"
 
 /* Output bound per value: a dump must never run away on a huge or
@@ -237,6 +238,36 @@ static void format_pointer_word(uint64_t p, struct strbuf *sb)
 		sb_addf(sb, "0x%llx", (unsigned long long)p);
 }
 
+/* map[k:v k:v] with keys in fmt's sorted order, from the map decoder's
+ * entry list. */
+#define MAX_PRINTED_ENTRIES 1000
+
+static void format_map(struct gl_ctx *c, const struct gl_type *t, uint64_t map_ptr, struct strbuf *sb,
+		       int depth)
+{
+	sb_add(sb, "map[");
+	if (!map_ptr) {
+		sb_addc(sb, ']');
+		return;
+	}
+	struct gl_map_entries e;
+	struct gl_error *err = gl_map_collect_entries(c, t, map_ptr, MAX_PRINTED_ENTRIES, &e);
+	for (size_t i = 0; i < e.n; i++) {
+		if (i)
+			sb_addc(sb, ' ');
+		gl_format_value(c, e.key_type, e.v[i].key, sb, depth + 1);
+		sb_addc(sb, ':');
+		gl_format_value(c, e.elem_type, e.v[i].elem, sb, depth + 1);
+	}
+	if (e.truncated)
+		sb_add(sb, " ...");
+	if (err && !e.n)
+		sb_addf(sb, "<%s>", err->message);
+	sb_addc(sb, ']');
+	gl_error_destroy(err);
+	gl_map_entries_deinit(&e);
+}
+
 void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b,
 		     struct strbuf *sb, int depth)
 {
@@ -361,7 +392,7 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		return;
 	}
 	case GL_K_MAP:
-		gl_format_map(c, t, gl_get_uint(b, 8), sb, depth);
+		format_map(c, t, gl_get_uint(b, 8), sb, depth);
 		return;
 	default:
 		sb_addf(sb, "<%s>", t->name ? t->name : "?");

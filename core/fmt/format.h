@@ -19,9 +19,4 @@ char *gl_format_value_str(struct gl_ctx *c, const struct gl_type *t, const unsig
 /* Go's strconv 'g' shortest formatting, as %v prints floats. */
 void gl_format_float(double v, int bits, bool plus, struct strbuf *sb);
 
-/* Hook for map %v printing; implemented by the map decoder. Appends
- * "map[k:v ...]" with keys sorted as fmt sorts them. */
-void gl_format_map(struct gl_ctx *c, const struct gl_type *t, uint64_t map_ptr,
-		   struct strbuf *sb, int depth);
-
 #endif

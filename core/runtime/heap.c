@@ -298,8 +298,8 @@ struct gl_error *gl_heap_span_slots(struct gl_heap *h, const struct gl_span *s,
 			bool m = known && mark[i];
 			out->allocated += alloc[i];
 			out->marked += m;
-			out->state[i] = alloc[i] ? (m ? GL_SLOT_MARKED : known ? GL_SLOT_UNMARKED : GL_SLOT_ALLOCATED)
-						 : (m ? GL_SLOT_FREE_MARKED : GL_SLOT_FREE);
+			out->state[i] = alloc[i] ? (m ? GL_HSLOT_MARKED : known ? GL_HSLOT_UNMARKED : GL_HSLOT_ALLOCATED)
+						 : (m ? GL_HSLOT_FREE_MARKED : GL_HSLOT_FREE);
 		}
 	} else {
 		gl_span_slots_deinit(out);

@@ -120,17 +120,17 @@ struct gl_heap_object {
 };
 
 /* One slot of a span (--span). */
-enum gl_slot_state {
-	GL_SLOT_FREE,
-	GL_SLOT_ALLOCATED,              /* mark state unknown (no cycle running) */
-	GL_SLOT_MARKED,                 /* allocated and marked */
-	GL_SLOT_UNMARKED,               /* allocated, not marked */
-	GL_SLOT_FREE_MARKED,
+enum gl_heap_slot_state {
+	GL_HSLOT_FREE,
+	GL_HSLOT_ALLOCATED,              /* mark state unknown (no cycle running) */
+	GL_HSLOT_MARKED,                 /* allocated and marked */
+	GL_HSLOT_UNMARKED,               /* allocated, not marked */
+	GL_HSLOT_FREE_MARKED,
 };
 
 struct gl_span_slots {
 	uint64_t n;
-	uint8_t *state;                 /* n enum gl_slot_state values */
+	uint8_t *state;                 /* n enum gl_heap_slot_state values */
 	bool mark_known;
 	uint64_t allocated, marked;
 };

@@ -8,10 +8,12 @@
 #include <string.h>
 
 #include "runtime/maps.h"
-#include "eval/value.h"
+#include "base/le.h"
 
-#define SLOTS 8
+#define SLOTS GL_MAP_SLOTS
 
+/* Everything the decoder takes from DWARF, looked up in one place
+ * (layout_init) so that it can move to the runtime-layout table. */
 struct swiss_layout {
 	const struct gl_type *hdr, *table, *group;
 	const struct gl_type *slot_key, *slot_elem; /* as stored: K or *K */
@@ -20,18 +22,29 @@ struct swiss_layout {
 	uint64_t keys_off, key_stride, elems_off, elem_stride;
 	uint64_t slot_size;       /* interleaved: size of one slot struct */
 	uint8_t ctrl_empty, ctrl_deleted;
+	/* Map fields the walk needs; hdr_ok: all of them exist */
+	uint64_t used_off, dir_off, dirlen_off, gdepth_off;
+	bool hdr_ok;
+	/* table fields; table_ok: all of them exist */
+	uint64_t t_used_off, t_cap_off, t_growth_off, t_ldepth_off, t_index_off;
+	uint64_t t_data_off, t_mask_off; /* groups.data, groups.lengthMask within the table */
+	bool table_ok;
 };
 
-struct swiss_stats {
-	uint64_t tables, groups, slots, full, deleted, empty;
-	uint64_t fill_hist[SLOTS + 1];
-	uint64_t bytes_dir, bytes_tables, bytes_groups;
-	long shown, total_groups;
+/* The Map fields shown, in order. */
+static const struct {
+	const char *name;
+	enum gl_map_hfield_id id;
+} header_fields[] = {
+	{"used", GL_MH_USED}, {"seed", GL_MH_SEED}, {"dirPtr", GL_MH_DIRPTR},
+	{"dirLen", GL_MH_DIRLEN}, {"globalDepth", GL_MH_GLOBALDEPTH},
+	{"globalShift", GL_MH_GLOBALSHIFT}, {"writing", GL_MH_WRITING},
+	{"tombstonePossible", GL_MH_TOMBSTONEPOSSIBLE}, {"clearSeq", GL_MH_SWISS_CLEARSEQ},
 };
 
 static uint64_t field_off(const struct gl_type *t, const char *name, bool *ok)
 {
-	const struct gl_field *f = gl_type_field(t, name);
+	const struct gl_field *f = t ? gl_type_field(t, name) : NULL;
 	if (!f)
 		*ok = false;
 	return f ? f->offset : 0;
@@ -83,113 +96,112 @@ static struct gl_error *layout_init(struct gl_ctx *c, const struct gl_type *t, s
 	int64_t v;
 	L->ctrl_empty = gl_dwarf_find_const(c->t->dw, "internal/runtime/maps.ctrlEmpty", &v) ? (uint8_t)v : 0x80;
 	L->ctrl_deleted = gl_dwarf_find_const(c->t->dw, "internal/runtime/maps.ctrlDeleted", &v) ? (uint8_t)v : 0xfe;
+	L->hdr_ok = true;
+	L->used_off = field_off(L->hdr, "used", &L->hdr_ok);
+	L->dir_off = field_off(L->hdr, "dirPtr", &L->hdr_ok);
+	L->dirlen_off = field_off(L->hdr, "dirLen", &L->hdr_ok);
+	L->gdepth_off = field_off(L->hdr, "globalDepth", &L->hdr_ok);
+	const struct gl_type *T = L->table;
+	L->table_ok = groups != NULL;
+	L->t_used_off = field_off(T, "used", &L->table_ok);
+	L->t_cap_off = field_off(T, "capacity", &L->table_ok);
+	L->t_growth_off = field_off(T, "growthLeft", &L->table_ok);
+	L->t_ldepth_off = field_off(T, "localDepth", &L->table_ok);
+	L->t_index_off = field_off(T, "index", &L->table_ok);
+	if (groups) {
+		L->t_data_off = groups->offset + field_off(groups->type, "data", &L->table_ok);
+		L->t_mask_off = groups->offset + field_off(groups->type, "lengthMask", &L->table_ok);
+	}
 	return NULL;
 }
 
-static const char *ctrl_state(const struct swiss_layout *L, uint8_t cb)
+static enum gl_slot_state ctrl_state(const struct swiss_layout *L, uint8_t cb)
 {
 	if (cb == L->ctrl_empty)
-		return "empty";
+		return GL_SLOT_EMPTY;
 	if (cb == L->ctrl_deleted)
-		return "deleted";
-	return (cb & 0x80) ? "invalid" : "full";
+		return GL_SLOT_DELETED;
+	return (cb & 0x80) ? GL_SLOT_INVALID : GL_SLOT_FULL;
 }
 
-/* One group: stats, entries, and (if shown) its JSON. */
-static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map_walk *w,
-				    const struct swiss_layout *L, const unsigned char *g,
-				    uint64_t addr, long index, json_t *groups_json,
-				    struct swiss_stats *st)
+/* One group: stats, entries, and (if shown) its model in table tm. */
+static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const struct swiss_layout *L,
+				    const unsigned char *g, uint64_t addr, long index,
+				    struct gl_map_table *tm)
 {
+	struct gl_map_swiss *ms = &m->swiss;
+	struct gl_map_swiss_summary *st = &ms->sum;
 	uint64_t ctrl = gl_get_uint(g + L->ctrl_off, 8);
-	bool show = w->want_doc && groups_json &&
-		    (w->only_index >= 0 ? index == w->only_index
-					: (w->show_limit < 0 || st->shown < w->show_limit));
-	json_t *jg = NULL, *jslots = NULL;
+	bool show = tm && (m->opts.only_index >= 0 ? index == m->opts.only_index
+						   : (m->opts.show_limit < 0 || ms->shown < m->opts.show_limit));
+	struct gl_map_group *gm = NULL;
 	if (show) {
-		jg = json_object();
-		jslots = json_array();
-		json_object_set_new(jg, "index", json_integer(index));
-		gl_json_set_addr(jg, "address", addr);
-		char buf[24];
-		snprintf(buf, sizeof(buf), "0x%016llx", (unsigned long long)ctrl);
-		json_object_set_new(jg, "ctrl", json_string(buf));
-		st->shown++;
+		gm = gl_map_grow((void **)&tm->groups, &tm->ngroups_shown, &tm->groups_cap, sizeof(*gm));
+		if (!gm)
+			return &gl_error_nomem;
+		gm->index = index;
+		gm->address = addr;
+		gm->ctrl = ctrl;
+		ms->shown++;
 	}
 	int full = 0;
 	struct gl_error *first_err = NULL;
 	for (int i = 0; i < SLOTS; i++) {
 		uint8_t cb = (uint8_t)(ctrl >> (8 * i)); /* byte i is slot i (little-endian) */
-		const char *state = ctrl_state(L, cb);
+		enum gl_slot_state state = ctrl_state(L, cb);
 		const unsigned char *kb = g + L->keys_off + (uint64_t)i * L->key_stride;
 		const unsigned char *eb = g + L->elems_off + (uint64_t)i * L->elem_stride;
-		bool is_full = !strcmp(state, "full");
-		if (is_full) {
+		if (state == GL_SLOT_FULL) {
 			full++;
-			struct gl_error *err = gl_map_add_entry(c, w, L->slot_key, kb, L->slot_elem, eb);
+			struct gl_error *err = gl_map_add_entry(c, &m->entries, L->slot_key, kb, L->slot_elem, eb);
 			if (err && !first_err)
 				first_err = err;
 			else
 				gl_error_destroy(err);
-		} else if (!strcmp(state, "deleted")) {
-			st->deleted++;
+		} else if (state == GL_SLOT_DELETED) {
+			st->tombstones++;
+			if (gm)
+				gm->deleted++;
 		} else {
 			st->empty++;
 		}
-		if (!jslots)
+		if (!gm)
 			continue;
-		json_t *js = json_object();
-		char buf[8];
-		snprintf(buf, sizeof(buf), "0x%02x", cb);
-		json_object_set_new(js, "slot", json_integer(i));
-		json_object_set_new(js, "ctrl", json_string(buf));
-		json_object_set_new(js, "state", json_string(state));
-		json_object_set_new(js, "key_offset", json_integer((json_int_t)(kb - g)));
-		json_object_set_new(js, "elem_offset", json_integer((json_int_t)(eb - g)));
-		if (is_full) {
-			json_object_set_new(js, "h2", json_integer(cb));
-			gl_map_slot_json(c, w, L->slot_key, kb, L->slot_elem, eb, js);
-		}
-		json_array_append_new(jslots, js);
+		struct gl_map_slot *s = &gm->slots[i];
+		s->ctrl = cb;
+		s->state = state;
+		s->key_offset = (uint64_t)(kb - g);
+		s->elem_offset = (uint64_t)(eb - g);
+		if (state == GL_SLOT_FULL)
+			gl_map_fill_slot(c, m, s, L->slot_key, kb, L->slot_elem, eb);
 	}
 	st->full += full;
 	st->fill_hist[full]++;
-	if (jg) {
-		json_object_set_new(jg, "full", json_integer(full));
-		json_object_set_new(jg, "slots", jslots);
-		json_array_append_new(groups_json, jg);
-	}
+	if (gm)
+		gm->full = full;
 	return first_err;
 }
 
 /* Read and visit n groups at addr in one backend read. */
-static struct gl_error *visit_groups(struct gl_ctx *c, struct gl_map_walk *w,
-				     const struct swiss_layout *L, uint64_t addr, uint64_t n,
-				     json_t *groups_json, struct swiss_stats *st)
+static struct gl_error *visit_groups(struct gl_ctx *c, struct gl_map *m, const struct swiss_layout *L,
+				     uint64_t addr, uint64_t n, struct gl_map_table *tm)
 {
+	struct gl_map_swiss_summary *st = &m->swiss.sum;
 	uint64_t gsize = L->group->size;
+	if (tm)
+		tm->walked = true;
 	if (n == 0 || gsize == 0 || n > GL_MAP_MAX_READ / gsize)
 		return gl_error_create(GL_ERR_CORRUPT, "implausible group array: %llu groups of %llu bytes",
 				       (unsigned long long)n, (unsigned long long)gsize);
-	if (n * gsize > (1u << 20) &&
-	    (!gl_mem_readable(c->mem, addr, 1) || !gl_mem_readable(c->mem, addr + n * gsize - 1, 1)))
-		return gl_error_fault(addr, "cannot read %llu groups at 0x%llx", (unsigned long long)n,
-				      (unsigned long long)addr);
-	unsigned char *buf = malloc(n * gsize);
-	if (!buf)
-		return &gl_error_nomem;
-	struct gl_error *err = gl_mem_read(c->mem, addr, buf, n * gsize);
-	if (err) {
-		free(buf);
-		return gl_error_wrap(err, "reading %llu groups at 0x%llx", (unsigned long long)n,
-				     (unsigned long long)addr);
-	}
+	unsigned char *buf;
+	struct gl_error *err = gl_map_read_array(c, addr, n, gsize, "groups", &buf);
+	if (err)
+		return err;
 	struct gl_error *first = NULL;
 	for (uint64_t i = 0; i < n; i++) {
 		st->groups++;
 		st->slots += SLOTS;
-		err = visit_group(c, w, L, buf + i * gsize, addr + i * gsize, st->total_groups++,
-				  groups_json, st);
+		err = visit_group(c, m, L, buf + i * gsize, addr + i * gsize, m->swiss.total_groups++, tm);
 		if (err && !first)
 			first = err;
 		else
@@ -200,82 +212,127 @@ static struct gl_error *visit_groups(struct gl_ctx *c, struct gl_map_walk *w,
 	return first;
 }
 
-static void header_json(struct gl_ctx *c, json_t *d, const struct swiss_layout *L,
-			const unsigned char *h)
+/* Totals and bytes of the summary, from the counts of the walk. */
+static void finish_summary(const struct swiss_layout *L, struct gl_map *m)
 {
-	(void)c;
-	json_t *arr = json_array();
-	const struct gl_type *H = L->hdr;
-	char note[96];
-	gl_map_header_field(arr, H, "used", h, NULL, "live entries");
-	gl_map_header_field(arr, H, "seed", h, NULL, "hash seed");
-	gl_map_header_field(arr, H, "dirPtr", h, NULL, NULL);
-	bool ok = true;
-	int64_t dirlen = gl_get_int(h + field_off(H, "dirLen", &ok), 8);
-	snprintf(note, sizeof(note), dirlen == 0 ? "small map: dirPtr is one group" : "directory slots");
-	gl_map_header_field(arr, H, "dirLen", h, NULL, note);
-	uint8_t gd = h[field_off(H, "globalDepth", &ok)];
-	snprintf(note, sizeof(note), "2^%u directory slots", gd);
-	gl_map_header_field(arr, H, "globalDepth", h, NULL, note);
-	gl_map_header_field(arr, H, "globalShift", h, NULL, "hash >> shift picks the slot");
-	gl_map_header_field(arr, H, "writing", h, NULL,
-			    h[field_off(H, "writing", &ok)] ? "a write is in progress" : "no write in progress");
-	gl_map_header_field(arr, H, "tombstonePossible", h, NULL, NULL);
-	gl_map_header_field(arr, H, "clearSeq", h, NULL, "bumped by clear()");
-	json_object_set_new(d, "header", arr);
-}
-
-static void stats_json(json_t *d, const struct swiss_layout *L, const struct swiss_stats *st,
-		       uint64_t used, const struct gl_map_walk *w)
-{
-	json_t *s = json_object();
-	json_object_set_new(s, "entries", json_integer((json_int_t)used));
-	json_object_set_new(s, "tables", json_integer((json_int_t)st->tables));
-	json_object_set_new(s, "groups", json_integer((json_int_t)st->groups));
-	json_object_set_new(s, "slots", json_integer((json_int_t)st->slots));
-	json_object_set_new(s, "full", json_integer((json_int_t)st->full));
-	json_object_set_new(s, "tombstones", json_integer((json_int_t)st->deleted));
-	json_object_set_new(s, "empty", json_integer((json_int_t)st->empty));
-	json_object_set_new(s, "load_factor", json_real(st->slots ? (double)st->full / (double)st->slots : 0));
-	json_t *h = json_array();
-	for (int i = 0; i <= SLOTS; i++)
-		json_array_append_new(h, json_integer((json_int_t)st->fill_hist[i]));
-	json_object_set_new(s, "group_fill_histogram", h);
-	uint64_t key_sz = w->key_type ? w->key_type->size : 0, elem_sz = w->elem_type ? w->elem_type->size : 0;
+	struct gl_map_swiss_summary *s = &m->swiss.sum;
+	const struct gl_type *kt = m->entries.key_type, *et = m->entries.elem_type;
 	uint64_t stored = L->slot_key->size + L->slot_elem->size;
 	uint64_t pad_per_slot = L->split ? 0 : L->slot_size - stored;
-	json_object_set_new(s, "bytes_header", json_integer((json_int_t)L->hdr->size));
-	json_object_set_new(s, "bytes_directory", json_integer((json_int_t)st->bytes_dir));
-	json_object_set_new(s, "bytes_tables", json_integer((json_int_t)st->bytes_tables));
-	json_object_set_new(s, "bytes_groups", json_integer((json_int_t)st->bytes_groups));
-	json_object_set_new(s, "bytes_wasted_empty_slots",
-			    json_integer((json_int_t)((st->empty + st->deleted) * L->slot_size)));
-	json_object_set_new(s, "bytes_wasted_slot_padding", json_integer((json_int_t)(st->full * pad_per_slot)));
-	json_object_set_new(s, "key_size", json_integer((json_int_t)key_sz));
-	json_object_set_new(s, "elem_size", json_integer((json_int_t)elem_sz));
-	json_object_set_new(d, "summary", s);
+	s->load_factor = s->slots ? (double)s->full / (double)s->slots : 0;
+	s->bytes_header = L->hdr->size;
+	s->bytes_wasted_empty_slots = (s->empty + s->tombstones) * L->slot_size;
+	s->bytes_wasted_slot_padding = s->full * pad_per_slot;
+	s->key_size = kt ? kt->size : 0;
+	s->elem_size = et ? et->size : 0;
 }
 
-/* A table that cannot be decoded: say so in its JSON, keep the first
- * error for the command, and go on with the other tables. */
-static void keep_table_error(json_t *tj, struct gl_error **first, struct gl_error *err)
+/* A table that cannot be decoded: the table keeps the error, the first
+ * one goes to the command, and the walk goes on with the other tables. */
+static void keep_table_error(struct gl_map_table *tm, struct gl_error **first, struct gl_error *err)
 {
-	if (tj)
-		json_object_set_new(tj, "error", gl_json_text(err->message));
+	if (tm)
+		tm->err = gl_map_error_copy(err);
 	if (!*first)
 		*first = err;
 	else
 		gl_error_destroy(err);
 }
 
-struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
-				   struct gl_map_walk *w)
+/* Table tp, owning directory slots i..j. */
+static void visit_table(struct gl_ctx *c, struct gl_map *m, const struct swiss_layout *L,
+			uint64_t tp, int64_t i, int64_t j, struct gl_error **first)
+{
+	struct gl_map_swiss *ms = &m->swiss;
+	struct gl_map_table *tm = NULL;
+	if (m->opts.layout) {
+		tm = gl_map_grow((void **)&ms->tables, &ms->ntables, &ms->tables_cap, sizeof(*tm));
+		if (!tm) {
+			keep_table_error(NULL, first, &gl_error_nomem);
+			return;
+		}
+		tm->address = tp;
+		tm->dir_first = (long)i;
+		tm->dir_last = (long)j;
+	}
+	ms->sum.tables++;
+	unsigned char tb[64];
+	const struct gl_type *T = L->table;
+	struct gl_error *err = NULL;
+	if (T->size > sizeof(tb) || (err = gl_mem_read(c->mem, tp, tb, T->size))) {
+		if (!err)
+			err = gl_error_create(GL_ERR_LIMIT, "table type too large");
+		err = gl_error_wrap(err, "reading table %lld at 0x%llx", (long long)i, (unsigned long long)tp);
+		keep_table_error(tm, first, err);
+		return;
+	}
+	ms->sum.bytes_tables += T->size;
+	uint64_t cap = gl_get_uint(tb + L->t_cap_off, 2);
+	uint64_t ldepth = tb[L->t_ldepth_off];
+	uint64_t gdata = gl_get_uint(tb + L->t_data_off, 8), mask = gl_get_uint(tb + L->t_mask_off, 8);
+	if (tm) {
+		tm->read = true;
+		tm->used = gl_get_uint(tb + L->t_used_off, 2);
+		tm->capacity = cap;
+		tm->growth_left = gl_get_uint(tb + L->t_growth_off, 2);
+		tm->local_depth = ldepth;
+		tm->index = gl_get_int(tb + L->t_index_off, 8);
+		tm->groups_address = gdata;
+		tm->ngroups = mask + 1;
+		uint64_t expect_slots = ldepth <= ms->global_depth ? (uint64_t)1 << (ms->global_depth - ldepth) : 0;
+		tm->depth_mismatch = (uint64_t)(j - i + 1) != expect_slots;
+	}
+	if (!L->table_ok || mask + 1 == 0 || (mask & (mask + 1)) || (mask + 1) * SLOTS != cap ||
+	    mask + 1 > (1u << 16)) {
+		err = gl_error_create(GL_ERR_CORRUPT,
+				      "table at 0x%llx looks corrupt (capacity %llu, lengthMask %llu, "
+				      "localDepth %llu in %lld slots)",
+				      (unsigned long long)tp, (unsigned long long)cap, (unsigned long long)mask,
+				      (unsigned long long)ldepth, (long long)(j - i + 1));
+		keep_table_error(tm, first, err);
+		return;
+	}
+	if ((err = visit_groups(c, m, L, gdata, mask + 1, tm)))
+		keep_table_error(tm, first, err);
+}
+
+/* The directory: a table with local depth l fills 2^(global-l)
+ * consecutive slots; it is visited once, at its first slot. */
+static struct gl_error *visit_directory(struct gl_ctx *c, struct gl_map *m, const struct swiss_layout *L)
+{
+	struct gl_map_swiss *ms = &m->swiss;
+	int64_t dirlen = ms->dirlen;
+	uint64_t *slots = malloc((size_t)dirlen * 8);
+	if (!slots)
+		return &gl_error_nomem;
+	struct gl_error *err = gl_mem_read(c->mem, ms->dir, slots, (uint64_t)dirlen * 8);
+	if (err) {
+		free(slots);
+		return gl_error_wrap(err, "reading the directory at 0x%llx", (unsigned long long)ms->dir);
+	}
+	ms->dir_slots = slots;
+	ms->sum.bytes_directory = (uint64_t)dirlen * 8;
+	struct gl_error *first = NULL;
+	for (int64_t i = 0; i < dirlen; i++) {
+		uint64_t tp = slots[i];
+		if (i > 0 && slots[i - 1] == tp)
+			continue;
+		int64_t j = i;
+		while (j + 1 < dirlen && slots[j + 1] == tp)
+			j++;
+		visit_table(c, m, L, tp, i, j, &first);
+	}
+	ms->dir_read = true;
+	return first;
+}
+
+struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
+				     struct gl_map *m)
 {
 	struct swiss_layout L;
 	struct gl_error *err = layout_init(c, t, &L);
 	if (err)
 		return err;
-	json_t *d = w->doc;
 	unsigned char *h = malloc(L.hdr->size);
 	if (!h)
 		return &gl_error_nomem;
@@ -284,54 +341,49 @@ struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, ui
 		return gl_error_wrap(err, "reading the map header %s at 0x%llx", L.hdr->name,
 				     (unsigned long long)ptr);
 	}
-	bool ok = true;
-	uint64_t used = gl_get_uint(h + field_off(L.hdr, "used", &ok), 8);
-	uint64_t dir = gl_get_uint(h + field_off(L.hdr, "dirPtr", &ok), 8);
-	int64_t dirlen = gl_get_int(h + field_off(L.hdr, "dirLen", &ok), 8);
-	uint8_t gdepth = h[field_off(L.hdr, "globalDepth", &ok)];
-	struct swiss_stats st = {0};
-	json_t *tables_json = w->want_doc ? json_array() : NULL;
-	json_t *groups_json = NULL;
-	if (d) {
-		json_object_set_new(d, "impl", json_string("swiss"));
-		json_object_set_new(d, "groups_layout", json_string(L.split ? "split" : "interleaved"));
-		json_object_set_new(d, "count", json_integer((json_int_t)used));
-		json_object_set_new(d, "group_type", gl_json_text(L.group->name));
-		json_object_set_new(d, "group_size", json_integer((json_int_t)L.group->size));
-		json_object_set_new(d, "slot_size", json_integer((json_int_t)L.slot_size));
-		json_object_set_new(d, "indirect_key", json_boolean(gl_map_slot_indirect(L.slot_key, w->key_type)));
-		json_object_set_new(d, "indirect_elem", json_boolean(gl_map_slot_indirect(L.slot_elem, w->elem_type)));
-		header_json(c, d, &L, h);
-	}
-	if (!ok) {
+	struct gl_map_swiss *ms = &m->swiss;
+	m->impl = GL_MAP_SWISS;
+	m->decoded = true;
+	m->count = gl_get_uint(h + L.used_off, 8);
+	ms->dir = gl_get_uint(h + L.dir_off, 8);
+	ms->dirlen = gl_get_int(h + L.dirlen_off, 8);
+	ms->global_depth = h[L.gdepth_off];
+	ms->split = L.split;
+	ms->group_type = L.group->name;
+	ms->group_size = L.group->size;
+	ms->slot_size = L.slot_size;
+	m->indirect_key = gl_map_slot_indirect(L.slot_key, m->entries.key_type);
+	m->indirect_elem = gl_map_slot_indirect(L.slot_elem, m->entries.elem_type);
+	for (size_t i = 0; i < sizeof(header_fields) / sizeof(header_fields[0]); i++)
+		gl_map_header_add(m, L.hdr, header_fields[i].name, header_fields[i].id, h);
+	if (!L.hdr_ok) {
 		err = gl_error_create(GL_ERR_NODWARF, "%s lacks expected fields", L.hdr->name);
 		goto out;
 	}
-	if (dirlen == 0) {
+	ms->fields_ok = true;
+	ms->small = ms->dirlen == 0;
+	if (ms->small) {
 		/* Small map: dirPtr points at a single group, no tables. */
-		if (d)
-			json_object_set_new(d, "small", json_true());
-		if (dir == 0) {
-			if (used)
+		if (ms->dir == 0) {
+			if (m->count)
 				err = gl_error_create(GL_ERR_CORRUPT, "map has %llu entries but no group",
-						      (unsigned long long)used);
+						      (unsigned long long)m->count);
 			goto out;
 		}
-		json_t *tj = NULL;
-		if (tables_json) {
-			tj = json_object();
-			groups_json = json_array();
-			json_object_set_new(tj, "small_group", json_true());
+		struct gl_map_table *tm = NULL;
+		if (m->opts.layout) {
+			tm = gl_map_grow((void **)&ms->tables, &ms->ntables, &ms->tables_cap, sizeof(*tm));
+			if (!tm) {
+				err = &gl_error_nomem;
+				goto out;
+			}
+			tm->small_group = true;
 		}
-		err = visit_groups(c, w, &L, dir, 1, groups_json, &st);
-		if (tj) {
-			json_object_set_new(tj, "groups", groups_json);
-			json_array_append_new(tables_json, tj);
-		}
+		err = visit_groups(c, m, &L, ms->dir, 1, tm);
 		goto out;
 	}
-	if (d)
-		json_object_set_new(d, "small", json_false());
+	int64_t dirlen = ms->dirlen;
+	uint8_t gdepth = ms->global_depth;
 	if (dirlen < 0 || (uint64_t)dirlen > GL_MAP_MAX_DIRLEN || (dirlen & (dirlen - 1)) ||
 	    gdepth > 24 || ((int64_t)1 << gdepth) != dirlen) {
 		err = gl_error_create(GL_ERR_CORRUPT,
@@ -339,116 +391,13 @@ struct gl_error *gl_map_walk_swiss(struct gl_ctx *c, const struct gl_type *t, ui
 				      (long long)dirlen, gdepth);
 		goto out;
 	}
-	uint64_t *slots = malloc((size_t)dirlen * 8);
-	if (!slots) {
-		err = &gl_error_nomem;
-		goto out;
-	}
-	if ((err = gl_mem_read(c->mem, dir, slots, (uint64_t)dirlen * 8))) {
-		free(slots);
-		err = gl_error_wrap(err, "reading the directory at 0x%llx", (unsigned long long)dir);
-		goto out;
-	}
-	st.bytes_dir = (uint64_t)dirlen * 8;
-	json_t *dir_json = d ? json_array() : NULL;
-	/* A table with local depth l fills 2^(global-l) consecutive slots:
-	 * show it once, at its first slot, and list the slots it owns. */
-	struct gl_error *first = NULL;
-	for (int64_t i = 0; i < dirlen; i++) {
-		uint64_t tp = slots[i];
-		if (dir_json)
-			json_array_append_new(dir_json, gl_json_addr(tp));
-		if (i > 0 && slots[i - 1] == tp)
-			continue;
-		int64_t j = i;
-		while (j + 1 < dirlen && slots[j + 1] == tp)
-			j++;
-		st.tables++;
-		unsigned char tb[64];
-		const struct gl_type *T = L.table;
-		json_t *tj = tables_json ? json_object() : NULL;
-		if (tj) {
-			gl_json_set_addr(tj, "address", tp);
-			json_object_set_new(tj, "dir_first", json_integer(i));
-			json_object_set_new(tj, "dir_last", json_integer(j));
-			json_array_append_new(tables_json, tj);
-		}
-		if (T->size > sizeof(tb) || (err = gl_mem_read(c->mem, tp, tb, T->size))) {
-			if (!err)
-				err = gl_error_create(GL_ERR_LIMIT, "table type too large");
-			err = gl_error_wrap(err, "reading table %lld at 0x%llx", (long long)i, (unsigned long long)tp);
-			keep_table_error(tj, &first, err);
-			err = NULL;
-			continue;
-		}
-		st.bytes_tables += T->size;
-		bool tok = true;
-		const struct gl_field *gf = gl_type_field(T, "groups");
-		uint64_t used_t = gl_get_uint(tb + field_off(T, "used", &tok), 2);
-		uint64_t cap = gl_get_uint(tb + field_off(T, "capacity", &tok), 2);
-		uint64_t growth = gl_get_uint(tb + field_off(T, "growthLeft", &tok), 2);
-		uint64_t ldepth = tb[field_off(T, "localDepth", &tok)];
-		int64_t index = gl_get_int(tb + field_off(T, "index", &tok), 8);
-		uint64_t gdata = 0, mask = 0;
-		if (gf) {
-			gdata = gl_get_uint(tb + gf->offset + field_off(gf->type, "data", &tok), 8);
-			mask = gl_get_uint(tb + gf->offset + field_off(gf->type, "lengthMask", &tok), 8);
-		}
-		if (tj) {
-			json_object_set_new(tj, "used", json_integer((json_int_t)used_t));
-			json_object_set_new(tj, "capacity", json_integer((json_int_t)cap));
-			json_object_set_new(tj, "growth_left", json_integer((json_int_t)growth));
-			json_object_set_new(tj, "local_depth", json_integer((json_int_t)ldepth));
-			json_object_set_new(tj, "index", json_integer(index));
-			gl_json_set_addr(tj, "groups_address", gdata);
-			json_object_set_new(tj, "ngroups", json_integer((json_int_t)(mask + 1)));
-		}
-		uint64_t expect_slots = ldepth <= gdepth ? (uint64_t)1 << (gdepth - ldepth) : 0;
-		if (tj && (uint64_t)(j - i + 1) != expect_slots)
-			json_object_set_new(tj, "note", json_string("directory slots disagree with localDepth"));
-		if (!gf || !tok || mask + 1 == 0 || (mask & (mask + 1)) || (mask + 1) * SLOTS != cap ||
-		    mask + 1 > (1u << 16)) {
-			err = gl_error_create(GL_ERR_CORRUPT,
-					      "table at 0x%llx looks corrupt (capacity %llu, lengthMask %llu, "
-					      "localDepth %llu in %lld slots)",
-					      (unsigned long long)tp, (unsigned long long)cap,
-					      (unsigned long long)mask, (unsigned long long)ldepth,
-					      (long long)(j - i + 1));
-			keep_table_error(tj, &first, err);
-			err = NULL;
-			continue;
-		}
-		groups_json = tj ? json_array() : NULL;
-		err = visit_groups(c, w, &L, gdata, mask + 1, groups_json, &st);
-		if (tj)
-			json_object_set_new(tj, "groups", groups_json);
-		if (err) {
-			keep_table_error(tj, &first, err);
-			err = NULL;
-		}
-	}
-	free(slots);
-	if (d) {
-		json_t *dj = json_object();
-		gl_json_set_addr(dj, "address", dir);
-		json_object_set_new(dj, "len", json_integer(dirlen));
-		json_object_set_new(dj, "global_depth", json_integer(gdepth));
-		json_object_set_new(dj, "slots", dir_json);
-		json_object_set_new(d, "directory", dj);
-	}
-	err = first;
+	err = visit_directory(c, m, &L);
 out:
-	if (d) {
-		if (tables_json)
-			json_object_set_new(d, "tables", tables_json);
-		json_object_set_new(d, "groups_shown", json_integer(st.shown));
-		json_object_set_new(d, "groups_total", json_integer(st.total_groups));
-		stats_json(d, &L, &st, used, w);
-	}
-	if (!err && st.full != used && !w->entries_truncated)
+	finish_summary(&L, m);
+	if (!err && ms->sum.full != m->count && !m->entries.truncated)
 		err = gl_error_create(GL_ERR_CORRUPT,
 				      "header says %llu entries but %llu full slots were found",
-				      (unsigned long long)used, (unsigned long long)st.full);
+				      (unsigned long long)m->count, (unsigned long long)ms->sum.full);
 	free(h);
 	return err;
 }

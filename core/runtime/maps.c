@@ -1,34 +1,128 @@
-#include <math.h>
+/* What the classic and swiss decoders share: state names, the entry
+ * list, the key and element of a slot, header fields, and freeing the
+ * model. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "runtime/maps.h"
-#include "eval/value.h"
+#include "base/le.h"
 
-struct gl_error *gl_map_walk_run(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
-				 struct gl_map_walk *w)
+const char *gl_slot_state_name(enum gl_slot_state s)
 {
-	w->key_type = t->key;
-	w->elem_type = t->elem;
-	if (!t->target)
-		return gl_error_create(GL_ERR_NODWARF, "no DWARF description of %s's runtime header",
-				       t->name);
-	if (gl_type_field(t->target, "dirPtr"))
-		return gl_map_walk_swiss(c, t, ptr, w);
-	if (gl_type_field(t->target, "buckets"))
-		return gl_map_walk_classic(c, t, ptr, w);
-	return gl_error_create(GL_ERR_UNSUPPORTED, "unknown map header layout %s", t->target->name);
+	switch (s) {
+	case GL_SLOT_FULL: return "full";
+	case GL_SLOT_EMPTY: return "empty";
+	case GL_SLOT_EMPTY_ONE: return "emptyOne";
+	case GL_SLOT_EMPTY_REST: return "emptyRest";
+	case GL_SLOT_DELETED: return "deleted";
+	case GL_SLOT_EVACUATED_X: return "evacuatedX";
+	case GL_SLOT_EVACUATED_Y: return "evacuatedY";
+	case GL_SLOT_EVACUATED_EMPTY: return "evacuatedEmpty";
+	case GL_SLOT_INVALID: break;
+	}
+	return "invalid";
 }
 
-void gl_map_walk_deinit(struct gl_map_walk *w)
+bool gl_slot_state_is_empty(enum gl_slot_state s)
 {
-	for (size_t i = 0; i < w->nentries; i++) {
-		free(w->entries[i].key);
-		free(w->entries[i].elem);
+	return s == GL_SLOT_EMPTY || s == GL_SLOT_EMPTY_ONE || s == GL_SLOT_EMPTY_REST ||
+	       s == GL_SLOT_EVACUATED_EMPTY;
+}
+
+void gl_map_entries_deinit(struct gl_map_entries *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		free(e->v[i].key);
+		free(e->v[i].elem);
 	}
-	free(w->entries);
-	w->entries = NULL;
-	w->nentries = w->entries_cap = 0;
+	free(e->v);
+	e->v = NULL;
+	e->n = e->cap = 0;
+}
+
+static void slots_deinit(struct gl_map_slot *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(s[i].kv.key);
+		free(s[i].kv.elem);
+		gl_error_destroy(s[i].err);
+	}
+}
+
+static void buckets_deinit(struct gl_map_bucket *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < b[i].nchain; j++)
+			slots_deinit(b[i].chain[j].cells, GL_MAP_SLOTS);
+		free(b[i].chain);
+		gl_error_destroy(b[i].err);
+	}
+	free(b);
+}
+
+void gl_map_deinit(struct gl_map *m)
+{
+	buckets_deinit(m->classic.bkt, m->classic.nbkt);
+	buckets_deinit(m->classic.old, m->classic.nold);
+	for (size_t i = 0; i < m->swiss.ntables; i++) {
+		struct gl_map_table *t = &m->swiss.tables[i];
+		for (size_t j = 0; j < t->ngroups_shown; j++)
+			slots_deinit(t->groups[j].slots, GL_MAP_SLOTS);
+		free(t->groups);
+		gl_error_destroy(t->err);
+	}
+	free(m->swiss.tables);
+	free(m->swiss.dir_slots);
+	gl_map_entries_deinit(&m->entries);
+	memset(m, 0, sizeof(*m));
+}
+
+struct gl_error *gl_map_read_array(struct gl_ctx *c, uint64_t addr, uint64_t n, uint64_t size,
+				   const char *what, unsigned char **out)
+{
+	*out = NULL;
+	/* Probe both ends before allocating: a garbage pointer with a large
+	 * count must fail fast, not after a huge allocation. */
+	if (n * size > (1u << 20) &&
+	    (!gl_mem_readable(c->mem, addr, 1) || !gl_mem_readable(c->mem, addr + n * size - 1, 1)))
+		return gl_error_fault(addr, "cannot read %llu %s at 0x%llx", (unsigned long long)n, what,
+				      (unsigned long long)addr);
+	unsigned char *buf = malloc(n * size > 0 ? n * size : 1);
+	if (!buf)
+		return &gl_error_nomem;
+	struct gl_error *err = gl_mem_read(c->mem, addr, buf, n * size);
+	if (err) {
+		free(buf);
+		return gl_error_wrap(err, "reading %llu %s at 0x%llx", (unsigned long long)n, what,
+				     (unsigned long long)addr);
+	}
+	*out = buf;
+	return NULL;
+}
+
+struct gl_error *gl_map_error_copy(const struct gl_error *err)
+{
+	if (err == &gl_error_nomem)
+		return &gl_error_nomem;
+	struct gl_error *e = gl_error_create(err->code, "%s", err->message);
+	if (e != &gl_error_nomem)
+		e->address = err->address;
+	return e;
+}
+
+void *gl_map_grow(void **v, size_t *n, size_t *cap, size_t elsize)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		void *p = realloc(*v, nc * elsize);
+		if (!p)
+			return NULL;
+		*v = p;
+		*cap = nc;
+	}
+	void *e = (char *)*v + (*n)++ * elsize;
+	memset(e, 0, elsize);
+	return e;
 }
 
 bool gl_map_slot_indirect(const struct gl_type *slot, const struct gl_type *real)
@@ -61,274 +155,62 @@ static struct gl_error *slot_bytes(struct gl_ctx *c, const struct gl_type *slot,
 	return NULL;
 }
 
-struct gl_error *gl_map_add_entry(struct gl_ctx *c, struct gl_map_walk *w,
+struct gl_error *gl_map_add_entry(struct gl_ctx *c, struct gl_map_entries *e,
 				  const struct gl_type *slot_key, const unsigned char *kb,
 				  const struct gl_type *slot_elem, const unsigned char *eb)
 {
-	if (!w->want_entries)
+	if (!e->on)
 		return NULL;
-	if (w->nentries >= w->max_entries) {
-		w->entries_truncated = true;
+	if (e->n >= e->max) {
+		e->truncated = true;
 		return NULL;
 	}
-	if (w->nentries == w->entries_cap) {
-		size_t cap = w->entries_cap ? w->entries_cap * 2 : 64;
-		struct gl_map_entry *e = realloc(w->entries, cap * sizeof(*e));
-		if (!e)
-			return &gl_error_nomem;
-		w->entries = e;
-		w->entries_cap = cap;
-	}
-	struct gl_map_entry *e = &w->entries[w->nentries];
-	struct gl_error *err = slot_bytes(c, slot_key, w->key_type, kb, &e->key);
-	if (err)
+	struct gl_map_entry *en = gl_map_grow((void **)&e->v, &e->n, &e->cap, sizeof(*en));
+	if (!en)
+		return &gl_error_nomem;
+	struct gl_error *err = slot_bytes(c, slot_key, e->key_type, kb, &en->key);
+	if (err) {
+		e->n--;
 		return gl_error_wrap(err, "reading an indirect key");
-	if ((err = slot_bytes(c, slot_elem, w->elem_type, eb, &e->elem))) {
-		free(e->key);
+	}
+	if ((err = slot_bytes(c, slot_elem, e->elem_type, eb, &en->elem))) {
+		free(en->key);
+		e->n--;
 		return gl_error_wrap(err, "reading an indirect element");
 	}
-	w->nentries++;
 	return NULL;
 }
 
-void gl_map_slot_json(struct gl_ctx *c, const struct gl_map_walk *w, const struct gl_type *slot_key,
-		      const unsigned char *kb, const struct gl_type *slot_elem, const unsigned char *eb,
-		      json_t *js)
+void gl_map_fill_slot(struct gl_ctx *c, const struct gl_map *m, struct gl_map_slot *s,
+		      const struct gl_type *slot_key, const unsigned char *kb,
+		      const struct gl_type *slot_elem, const unsigned char *eb)
 {
-	/* a one-entry walk follows indirect slots exactly as the entry list does */
-	struct gl_map_walk one = {.want_entries = true, .max_entries = 1,
-				  .key_type = w->key_type, .elem_type = w->elem_type};
-	struct gl_error *err = gl_map_add_entry(c, &one, slot_key, kb, slot_elem, eb);
-	if (!err && one.nentries == 1) {
-		json_object_set_new(js, "key", gl_format_value_json(c, w->key_type, one.entries[0].key));
-		json_object_set_new(js, "value", gl_format_value_json(c, w->elem_type, one.entries[0].elem));
-	} else {
-		json_object_set_new(js, "error", gl_json_text(err ? err->message : "?"));
+	/* a one-entry list follows indirect slots exactly as the entry list does */
+	struct gl_map_entries one = {.key_type = m->entries.key_type,
+				     .elem_type = m->entries.elem_type, .on = true, .max = 1};
+	s->err = gl_map_add_entry(c, &one, slot_key, kb, slot_elem, eb);
+	if (!s->err) {
+		s->kv = one.v[0];
+		one.n = 0;
 	}
-	if (gl_map_slot_indirect(slot_key, w->key_type))
-		gl_json_set_addr(js, "key_indirect", gl_get_uint(kb, 8));
-	if (gl_map_slot_indirect(slot_elem, w->elem_type))
-		gl_json_set_addr(js, "elem_indirect", gl_get_uint(eb, 8));
-	gl_error_destroy(err);
-	gl_map_walk_deinit(&one);
+	if (m->indirect_key)
+		s->key_ptr = gl_get_uint(kb, 8);
+	if (m->indirect_elem)
+		s->elem_ptr = gl_get_uint(eb, 8);
+	gl_map_entries_deinit(&one);
 }
 
-/* ---- fmt's key order (internal/fmtsort) ------------------------------------ */
-
-static int cmp_u(uint64_t a, uint64_t b)
-{
-	return a < b ? -1 : a > b;
-}
-
-static int cmp_f(double a, double b)
-{
-	if (isnan(a) || isnan(b)) /* NaN sorts first */
-		return isnan(a) && !isnan(b) ? -1 : !isnan(a) && isnan(b) ? 1 : 0;
-	return a < b ? -1 : a > b;
-}
-
-static double get_f(const struct gl_type *t, const unsigned char *b)
-{
-	if (t->size == 4) {
-		float f;
-		memcpy(&f, b, 4);
-		return f;
-	}
-	double d;
-	memcpy(&d, b, 8);
-	return d;
-}
-
-static int cmp_strings(struct gl_ctx *c, const unsigned char *a, const unsigned char *b)
-{
-	uint64_t pa = gl_get_uint(a, 8), la = gl_get_uint(a + 8, 8);
-	uint64_t pb = gl_get_uint(b, 8), lb = gl_get_uint(b + 8, 8);
-	unsigned char ba[256], bb[256];
-	for (uint64_t off = 0; off < la && off < lb; off += sizeof(ba)) {
-		uint64_t n = la - off < lb - off ? la - off : lb - off;
-		if (n > sizeof(ba))
-			n = sizeof(ba);
-		struct gl_error *e1 = gl_mem_read(c->mem, pa + off, ba, n);
-		struct gl_error *e2 = e1 ? NULL : gl_mem_read(c->mem, pb + off, bb, n);
-		bool bad = e1 || e2;
-		gl_error_destroy(e1);
-		gl_error_destroy(e2);
-		if (bad)
-			return cmp_u(pa, pb);
-		int r = memcmp(ba, bb, n);
-		if (r)
-			return r < 0 ? -1 : 1;
-	}
-	return cmp_u(la, lb);
-}
-
-/* fmtsort.compare on raw bytes: numbers by value, strings by bytes,
- * pointers and channels by address, arrays and structs element by
- * element, interfaces by dynamic type, then value. */
-static int cmp_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *a,
-		     const unsigned char *b, int depth)
-{
-	if (depth > 16)
-		return 0;
-	switch (t->kind) {
-	case GL_K_INT: case GL_K_INT8: case GL_K_INT16: case GL_K_INT32: case GL_K_INT64: {
-		int64_t x = gl_get_int(a, t->size), y = gl_get_int(b, t->size);
-		return x < y ? -1 : x > y;
-	}
-	case GL_K_FLOAT32: case GL_K_FLOAT64:
-		return cmp_f(get_f(t, a), get_f(t, b));
-	case GL_K_COMPLEX64: case GL_K_COMPLEX128: {
-		struct gl_type half = {.kind = GL_K_FLOAT64, .size = t->size / 2};
-		int r = cmp_f(get_f(&half, a), get_f(&half, b));
-		return r ? r : cmp_f(get_f(&half, a + half.size), get_f(&half, b + half.size));
-	}
-	case GL_K_STRING:
-		return cmp_strings(c, a, b);
-	case GL_K_ARRAY:
-		for (uint64_t i = 0; t->elem && i < t->count; i++) {
-			int r = cmp_value(c, t->elem, a + i * t->elem->size, b + i * t->elem->size, depth + 1);
-			if (r)
-				return r;
-		}
-		return 0;
-	case GL_K_STRUCT:
-		for (size_t i = 0; i < t->nfields; i++) {
-			const struct gl_field *f = &t->fields[i];
-			int r = cmp_value(c, f->type, a + f->offset, b + f->offset, depth + 1);
-			if (r)
-				return r;
-		}
-		return 0;
-	case GL_K_INTERFACE: {
-		uint64_t ta, tb;
-		struct gl_type *da = gl_iface_dynamic_type(c, t, a, &ta);
-		struct gl_type *db = gl_iface_dynamic_type(c, t, b, &tb);
-		if (ta != tb || !da || !db)
-			return cmp_u(ta, tb);
-		unsigned char va[64], vb[64];
-		if (gl_type_is_direct_iface(da))
-			return cmp_value(c, da, a + 8, b + 8, depth + 1);
-		if (da->size > sizeof(va))
-			return cmp_u(gl_get_uint(a + 8, 8), gl_get_uint(b + 8, 8));
-		struct gl_error *e1 = gl_mem_read(c->mem, gl_get_uint(a + 8, 8), va, da->size);
-		struct gl_error *e2 = e1 ? NULL : gl_mem_read(c->mem, gl_get_uint(b + 8, 8), vb, da->size);
-		bool bad = e1 || e2;
-		gl_error_destroy(e1);
-		gl_error_destroy(e2);
-		return bad ? 0 : cmp_value(c, da, va, vb, depth + 1);
-	}
-	default: /* bool, unsigned, pointers, chans, unsafe.Pointer */
-		return cmp_u(gl_get_uint(a, t->size), gl_get_uint(b, t->size));
-	}
-}
-
-struct sort_ctx {
-	struct gl_ctx *c;
-	const struct gl_type *kt;
-	const struct gl_map_entry *e;
-	char **text;     /* string keys read once up front, or NULL */
-	uint64_t *len;
-};
-
-static int cmp_entries(const void *x, const void *y, void *arg)
-{
-	const struct sort_ctx *s = arg;
-	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	int r;
-	if (s->text) {
-		uint64_t n = s->len[i] < s->len[j] ? s->len[i] : s->len[j];
-		r = memcmp(s->text[i], s->text[j], n);
-		r = r ? (r < 0 ? -1 : 1) : cmp_u(s->len[i], s->len[j]);
-	} else {
-		r = cmp_value(s->c, s->kt, s->e[i].key, s->e[j].key, 0);
-	}
-	return r ? r : (i < j ? -1 : i > j);
-}
-
-/* String keys: read every key's bytes once, so that sorting a million
- * entries compares memory, not reads through the cache. False when a key
- * cannot be read (the slow path then compares what it can). */
-static bool preload_strings(struct gl_ctx *c, struct sort_ctx *s, size_t n)
-{
-	s->text = calloc(n, sizeof(*s->text));
-	s->len = calloc(n, sizeof(*s->len));
-	if (!s->text || !s->len)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t p = gl_get_uint(s->e[i].key, 8), l = gl_get_uint(s->e[i].key + 8, 8);
-		if (l > GL_MAX_VALUE_BYTES)
-			return false;
-		s->text[i] = malloc(l ? l : 1);
-		s->len[i] = l;
-		struct gl_error *err = s->text[i] && l ? gl_mem_read(c->mem, p, s->text[i], l) : NULL;
-		if (!s->text[i] || err) {
-			gl_error_destroy(err);
-			return false;
-		}
-	}
-	return true;
-}
-
-static void free_strings(struct sort_ctx *s, size_t n)
-{
-	for (size_t i = 0; s->text && i < n; i++)
-		free(s->text[i]);
-	free(s->text);
-	free(s->len);
-	s->text = NULL;
-	s->len = NULL;
-}
-
-void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_walk *w)
-{
-	if (!w->key_type || w->nentries < 2)
-		return;
-	size_t *idx = malloc(w->nentries * sizeof(*idx));
-	struct gl_map_entry *sorted = malloc(w->nentries * sizeof(*sorted));
-	if (idx && sorted) {
-		for (size_t i = 0; i < w->nentries; i++)
-			idx[i] = i;
-		struct sort_ctx s = {c, w->key_type, w->entries, NULL, NULL};
-		if (w->key_type->kind == GL_K_STRING && !preload_strings(c, &s, w->nentries))
-			free_strings(&s, w->nentries);
-		qsort_r(idx, w->nentries, sizeof(*idx), cmp_entries, &s);
-		free_strings(&s, w->nentries);
-		for (size_t i = 0; i < w->nentries; i++)
-			sorted[i] = w->entries[idx[i]];
-		memcpy(w->entries, sorted, w->nentries * sizeof(*sorted));
-	}
-	free(idx);
-	free(sorted);
-}
-
-void gl_map_header_field(json_t *arr, const struct gl_type *hdr, const char *field,
-			 const unsigned char *bytes, const char *value, const char *note)
+void gl_map_header_add(struct gl_map *m, const struct gl_type *hdr, const char *field,
+		       enum gl_map_hfield_id id, const unsigned char *hbytes)
 {
 	const struct gl_field *f = gl_type_field(hdr, field);
-	if (!f)
+	if (!f || m->nheader >= GL_MAP_MAX_HFIELDS)
 		return;
-	json_t *o = json_object();
-	json_object_set_new(o, "name", json_string(field));
-	json_object_set_new(o, "offset", json_integer((json_int_t)f->offset));
-	json_object_set_new(o, "size", json_integer((json_int_t)f->type->size));
-	json_object_set_new(o, "type", gl_json_text(f->type->name));
-	if (value) {
-		json_object_set_new(o, "value", gl_json_text(value));
-	} else {
-		char buf[32];
-		uint64_t v = gl_get_uint(bytes + f->offset, f->type->size);
-		if (f->type->kind == GL_K_POINTER || f->type->kind == GL_K_UNSAFEPOINTER ||
-		    f->type->kind == GL_K_UINTPTR)
-			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
-		else if (gl_kind_is_int(f->type->kind))
-			snprintf(buf, sizeof(buf), "%lld", (long long)gl_get_int(bytes + f->offset, f->type->size));
-		else if (f->type->kind == GL_K_BOOL)
-			snprintf(buf, sizeof(buf), "%s", v ? "true" : "false");
-		else
-			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-		json_object_set_new(o, "value", json_string(buf));
-	}
-	if (note)
-		json_object_set_new(o, "note", gl_json_text(note));
-	json_array_append_new(arr, o);
+	struct gl_map_hfield *h = &m->header[m->nheader++];
+	h->id = id;
+	h->name = f->name;
+	h->offset = f->offset;
+	h->size = f->type->size;
+	h->type = f->type;
+	memcpy(h->bytes, hbytes + f->offset, h->size < 8 ? h->size : 8);
 }

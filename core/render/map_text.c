@@ -1,0 +1,264 @@
+/* `golayout map` as text: the header field by field, then buckets with
+ * their overflow chains (classic) or the directory, tables and groups
+ * (swiss), then the summary. Drawn from the model, not the document. */
+#include <stdio.h>
+#include <string.h>
+
+#include "render/map_text.h"
+#include "render/render.h"
+#include "doc/doc.h"
+#include "doc/map_doc.h"
+
+/* A %v value cut to max columns, spelled as the document spells it
+ * (invalid UTF-8 as U+FFFD, up to the first NUL byte). */
+static void clip_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, size_t max)
+{
+	json_t *j = gl_format_value_json(c, t, b);
+	const char *s = json_string_value(j);
+	gl_clip(&c->out, s ? s : "", max);
+	json_decref(j);
+}
+
+static void render_header(struct gl_ctx *c, const struct gl_map *m)
+{
+	struct strbuf *o = &c->out;
+	for (int i = 0; i < m->nheader; i++) {
+		const struct gl_map_hfield *f = &m->header[i];
+		char buf[128];
+		sb_addf(o, "  +%-3lld %-18s ", (long long)f->offset, f->name);
+		gl_clip(o, f->type->name ? f->type->name : "", 19);
+		sb_pad(o, 2 + 4 + 1 + 18 + 1 + 21);
+		gl_map_hfield_value(f, buf, sizeof(buf));
+		gl_clip(o, buf, 20);
+		if (gl_map_hfield_note(m, f, buf, sizeof(buf))) {
+			sb_pad(o, 68);
+			sb_addf(o, "%s%s%s", gl_c(c, "dim"), buf, gl_c(c, "reset"));
+		}
+		sb_addc(o, '\n');
+	}
+}
+
+/* Slots of a group or cells of a bucket: full and deleted ones on a line
+ * each, runs of empty ones folded into one line. */
+static void render_slots(struct gl_ctx *c, const struct gl_map *m, const struct gl_map_slot *slots)
+{
+	struct strbuf *o = &c->out;
+	size_t n = GL_MAP_SLOTS;
+	for (size_t i = 0; i < n;) {
+		const struct gl_map_slot *s = &slots[i];
+		if (gl_slot_state_is_empty(s->state)) {
+			size_t j = i;
+			while (j + 1 < n && gl_slot_state_is_empty(slots[j + 1].state))
+				j++;
+			if (j > i)
+				sb_addf(o, "%s      slot %zu-%zu  empty%s\n", gl_c(c, "dim"), i, j, gl_c(c, "reset"));
+			else
+				sb_addf(o, "%s      slot %zu  %s%s\n", gl_c(c, "dim"), i, gl_slot_state_name(s->state),
+					gl_c(c, "reset"));
+			i = j + 1;
+			continue;
+		}
+		if (m->impl == GL_MAP_SWISS)
+			sb_addf(o, "      slot %zu  0x%02x %-7s +%-4llu ", i, s->ctrl, gl_slot_state_name(s->state),
+				(unsigned long long)s->key_offset);
+		else
+			sb_addf(o, "      slot %zu  th=%-3u %-10s +%-4llu ", i, s->ctrl, gl_slot_state_name(s->state),
+				(unsigned long long)s->key_offset);
+		if (s->state == GL_SLOT_FULL && !s->err) {
+			clip_value(c, m->entries.key_type, s->kv.key, 28);
+			sb_add(o, " : ");
+			clip_value(c, m->entries.elem_type, s->kv.elem, 30);
+			if (m->indirect_key)
+				sb_addf(o, "  (key at 0x%llx)", (unsigned long long)s->key_ptr);
+			if (m->indirect_elem)
+				sb_addf(o, "  (value at 0x%llx)", (unsigned long long)s->elem_ptr);
+		} else if (s->state == GL_SLOT_FULL) {
+			sb_add(o, s->err->message);
+		}
+		sb_addc(o, '\n');
+		i++;
+	}
+}
+
+/* ---- swiss ------------------------------------------------------------------ */
+
+static bool group_is_empty(const struct gl_map_group *g)
+{
+	for (int i = 0; i < GL_MAP_SLOTS; i++)
+		if (g->slots[i].state != GL_SLOT_EMPTY)
+			return false;
+	return true;
+}
+
+static void render_groups(struct gl_ctx *c, const struct gl_map *m, const struct gl_map_table *t)
+{
+	struct strbuf *o = &c->out;
+	size_t n = t->ngroups_shown;
+	for (size_t i = 0; i < n;) {
+		const struct gl_map_group *g = &t->groups[i];
+		if (group_is_empty(g)) {
+			size_t j = i;
+			while (j + 1 < n && group_is_empty(&t->groups[j + 1]))
+				j++;
+			if (j > i) {
+				sb_addf(o, "%s    groups %ld-%ld: %zu empty groups%s\n", gl_c(c, "dim"), g->index,
+					t->groups[j].index, j - i + 1, gl_c(c, "reset"));
+				i = j + 1;
+				continue;
+			}
+		}
+		sb_addf(o, "    group %ld at %s0x%llx%s  ctrl 0x%016llx  (%d full)\n", g->index, gl_c(c, "addr"),
+			(unsigned long long)g->address, gl_c(c, "reset"), (unsigned long long)g->ctrl, g->full);
+		render_slots(c, m, g->slots);
+		i++;
+	}
+}
+
+static void render_swiss(struct gl_ctx *c, const struct gl_map *m)
+{
+	struct strbuf *o = &c->out;
+	const struct gl_map_swiss *ms = &m->swiss;
+	if (ms->dir_read)
+		sb_addf(o, "directory at 0x%llx, %lld slots (globalDepth %u)\n", (unsigned long long)ms->dir,
+			(long long)ms->dirlen, ms->global_depth);
+	for (size_t i = 0; i < ms->ntables; i++) {
+		const struct gl_map_table *t = &ms->tables[i];
+		if (t->small_group) {
+			sb_add(o, "small map: one group, no tables\n");
+		} else {
+			sb_addf(o, "table at %s0x%llx%s  dir[%ld..%ld]  used %llu/%llu, growthLeft %llu, "
+				   "localDepth %llu, index %lld\n",
+				gl_c(c, "addr"), (unsigned long long)t->address, gl_c(c, "reset"), t->dir_first,
+				t->dir_last, (unsigned long long)t->used, (unsigned long long)t->capacity,
+				(unsigned long long)t->growth_left, (unsigned long long)t->local_depth,
+				(long long)t->index);
+			if (t->read)
+				sb_addf(o, "  groups at 0x%llx: %llu x %llu bytes\n",
+					(unsigned long long)t->groups_address, (unsigned long long)t->ngroups,
+					(unsigned long long)ms->group_size);
+		}
+		if (t->err)
+			sb_addf(o, "  %s!! %s%s\n", gl_c(c, "err"), t->err->message, gl_c(c, "reset"));
+		render_groups(c, m, t);
+	}
+	sb_addf(o, "%ld of %ld groups shown%s\n", ms->shown, ms->total_groups,
+		ms->shown < ms->total_groups ? " (--limit N, --all, --group I)" : "");
+}
+
+static void render_swiss_summary(struct gl_ctx *c, const struct gl_map *m)
+{
+	struct strbuf *o = &c->out;
+	const struct gl_map_swiss_summary *s = &m->swiss.sum;
+	sb_addf(o, "  entries %llu in %llu table%s, %llu groups, %llu slots: load %.1f%%, %llu tombstones\n",
+		(unsigned long long)m->count, (unsigned long long)s->tables, s->tables == 1 ? "" : "s",
+		(unsigned long long)s->groups, (unsigned long long)s->slots, 100 * s->load_factor,
+		(unsigned long long)s->tombstones);
+	sb_add(o, "  groups by full slots:");
+	for (int i = 0; i <= GL_MAP_SLOTS; i++)
+		sb_addf(o, " %d:%llu", i, (unsigned long long)s->fill_hist[i]);
+	sb_addf(o, "\n  bytes: header %llu, directory %llu, tables %llu, groups %llu; "
+		   "wasted: %llu in empty slots, %llu slot padding\n",
+		(unsigned long long)s->bytes_header, (unsigned long long)s->bytes_directory,
+		(unsigned long long)s->bytes_tables, (unsigned long long)s->bytes_groups,
+		(unsigned long long)s->bytes_wasted_empty_slots, (unsigned long long)s->bytes_wasted_slot_padding);
+}
+
+/* ---- classic ---------------------------------------------------------------- */
+
+static void render_buckets(struct gl_ctx *c, const struct gl_map *m, const struct gl_map_bucket *b,
+			   size_t n, const char *what)
+{
+	struct strbuf *o = &c->out;
+	for (size_t i = 0; i < n; i++) {
+		sb_addf(o, "  %s %ld at %s0x%llx%s", what, b[i].index, gl_c(c, "addr"),
+			(unsigned long long)b[i].address, gl_c(c, "reset"));
+		if (b[i].old)
+			sb_add(o, b[i].evacuated ? "  evacuated" : "  not evacuated");
+		if (b[i].overflow_buckets)
+			sb_addf(o, "  +%u overflow", b[i].overflow_buckets);
+		sb_addc(o, '\n');
+		for (size_t j = 0; j < b[i].nchain; j++) {
+			if (j)
+				sb_addf(o, "    overflow -> %s0x%llx%s\n", gl_c(c, "addr"),
+					(unsigned long long)b[i].chain[j].address, gl_c(c, "reset"));
+			render_slots(c, m, b[i].chain[j].cells);
+		}
+		if (b[i].err)
+			sb_addf(o, "    %s!! %s%s\n", gl_c(c, "err"), b[i].err->message, gl_c(c, "reset"));
+	}
+}
+
+/* Also drawn, with empty values, for a map whose header could not be
+ * decoded (as it always was). */
+static void render_classic(struct gl_ctx *c, const struct gl_map *m)
+{
+	struct strbuf *o = &c->out;
+	const struct gl_map_classic *mc = &m->classic;
+	char addr[32] = "";
+	if (m->decoded)
+		snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)mc->buckets);
+	sb_addf(o, "buckets at %s: 2^%u x %llu bytes (%s)\n", addr, mc->B, (unsigned long long)mc->bucket_size,
+		mc->bucket_type ? mc->bucket_type : "");
+	render_buckets(c, m, mc->bkt, mc->nbkt, "bucket");
+	if (m->decoded && m->opts.layout && mc->oldbuckets) {
+		sb_addf(o, "growing (%s): oldbuckets at 0x%llx, %llu old buckets, nevacuate %llu\n",
+			mc->same_size_grow ? "same-size" : "doubling", (unsigned long long)mc->oldbuckets,
+			(unsigned long long)mc->noldbuckets, (unsigned long long)mc->nevacuate);
+		render_buckets(c, m, mc->old, mc->nold, "old bucket");
+	}
+	long total = (long)mc->sum.buckets;
+	sb_addf(o, "%ld of %ld buckets shown%s\n", mc->shown, total,
+		mc->shown < total ? " (--limit N, --all, --bucket I)" : "");
+}
+
+static void render_classic_summary(struct gl_ctx *c, const struct gl_map *m)
+{
+	struct strbuf *o = &c->out;
+	const struct gl_map_classic_summary *s = &m->classic.sum;
+	sb_addf(o, "  entries %llu in %llu buckets + %llu overflow: load %.2f per bucket (of 8)\n",
+		(unsigned long long)m->count, (unsigned long long)s->buckets, (unsigned long long)s->overflow,
+		8 * s->load_factor);
+	sb_add(o, "  chains by overflow length:");
+	for (int i = 0; i < 9; i++)
+		sb_addf(o, " %d%s:%llu", i, i == 8 ? "+" : "", (unsigned long long)s->chain_hist[i]);
+	if (s->old_buckets)
+		sb_addf(o, "\n  growing: %llu of %llu old buckets evacuated", (unsigned long long)s->old_evacuated,
+			(unsigned long long)s->old_buckets);
+	sb_addf(o, "\n  bytes: header %llu, buckets %llu, overflow %llu, old %llu; wasted: %llu in "
+		   "empty cells, %llu bucket padding\n",
+		(unsigned long long)s->bytes_header, (unsigned long long)s->bytes_buckets,
+		(unsigned long long)s->bytes_overflow, (unsigned long long)s->bytes_old_buckets,
+		(unsigned long long)s->bytes_wasted_empty_cells, (unsigned long long)s->bytes_bucket_padding);
+}
+
+void gl_map_text(struct gl_ctx *c, const char *expr, const char *type_name, bool summary_only,
+		 const struct gl_map *m)
+{
+	struct strbuf *o = &c->out;
+	const char *go = c->t ? c->t->go_version : "";
+	sb_addf(o, "%s%s%s %s", gl_c(c, "bold"), expr, gl_c(c, "reset"), type_name ? type_name : "");
+	if (!m) {
+		sb_addf(o, " = nil map (no header allocated)  [%s]\n", go);
+		return;
+	}
+	bool swiss = m->decoded && m->impl == GL_MAP_SWISS;
+	sb_addf(o, "  %s", gl_map_impl_name(m));
+	if (swiss)
+		sb_addf(o, " (%s groups)", m->swiss.split ? "split" : "interleaved");
+	sb_addf(o, "  header at %s0x%llx%s, %llu entries  [%s]\n", gl_c(c, "addr"), (unsigned long long)m->address,
+		gl_c(c, "reset"), (unsigned long long)m->count, go);
+	render_header(c, m);
+	if (!summary_only) {
+		if (swiss)
+			render_swiss(c, m);
+		else
+			render_classic(c, m);
+	}
+	if (!m->decoded)
+		return;
+	sb_addf(o, "%ssummary%s\n", gl_c(c, "bold"), gl_c(c, "reset"));
+	if (swiss)
+		render_swiss_summary(c, m);
+	else
+		render_classic_summary(c, m);
+}

@@ -1,0 +1,12 @@
+/* The text of `golayout map`, from the typed model (runtime/maps.h). */
+#ifndef GL_MAP_TEXT_H
+#define GL_MAP_TEXT_H
+
+#include "runtime/maps.h"
+
+/* The map expr of type type_name into c->out; m is NULL for a nil map.
+ * summary_only: header and summary, no buckets or groups. */
+void gl_map_text(struct gl_ctx *c, const char *expr, const char *type_name, bool summary_only,
+		 const struct gl_map *m);
+
+#endif

@@ -1,0 +1,48 @@
+/* Decoding a map: choose the classic or swiss decoder by the header's
+ * DWARF, then sort the entries; and the entry list alone, for %v. */
+#include <string.h>
+
+#include "runtime/maps.h"
+
+struct gl_error *gl_map_decode(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
+			       const struct gl_map_opts *o, struct gl_map *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->opts = *o;
+	m->address = ptr;
+	m->entries.key_type = t->key;
+	m->entries.elem_type = t->elem;
+	m->entries.on = o->entries;
+	m->entries.max = o->max_entries;
+	uint64_t reads0 = c->mem->cmd_stats.backend_reads;
+	struct gl_error *err;
+	if (!t->target)
+		err = gl_error_create(GL_ERR_NODWARF, "no DWARF description of %s's runtime header",
+				      t->name);
+	else if (gl_type_field(t->target, "dirPtr"))
+		err = gl_map_decode_swiss(c, t, ptr, m);
+	else if (gl_type_field(t->target, "buckets"))
+		err = gl_map_decode_classic(c, t, ptr, m);
+	else
+		err = gl_error_create(GL_ERR_UNSUPPORTED, "unknown map header layout %s", t->target->name);
+	gl_map_sort_entries(c, &m->entries);
+	m->reads = c->mem->cmd_stats.backend_reads - reads0;
+	return err;
+}
+
+long gl_map_total(const struct gl_map *m)
+{
+	return m->impl == GL_MAP_SWISS ? m->swiss.total_groups : (long)m->classic.sum.buckets;
+}
+
+struct gl_error *gl_map_collect_entries(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
+					size_t max, struct gl_map_entries *out)
+{
+	struct gl_map m;
+	struct gl_map_opts o = {.entries = true, .max_entries = max, .show_limit = 0, .only_index = -1};
+	struct gl_error *err = gl_map_decode(c, t, ptr, &o, &m);
+	*out = m.entries; /* the list changes hands */
+	memset(&m.entries, 0, sizeof(m.entries));
+	gl_map_deinit(&m);
+	return err;
+}
