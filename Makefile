@@ -19,6 +19,8 @@ CORE_SRC    := $(sort $(wildcard core/*/*.c))
 CORE_OBJ    := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+# Checks that need the fixtures of scripts/build-fixtures.sh, run by `make test`.
+CHECK_BIN   := $(BUILD)/tests/check_rtlayout
 
 LLDB_INC    := $(LLVM_DIR)/include
 LLDB_LIBDIR := $(LLVM_DIR)/lib
@@ -29,9 +31,9 @@ all: core gdb lldb unit
 core: $(BUILD)/libgolayout.so $(BUILD)/libgolayout.a
 gdb: $(BUILD)/golayout-gdb.py $(BUILD)/libgolayout.so
 lldb: $(BUILD)/libgolayout-lldb.so
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(CHECK_BIN)
 
-$(BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h) include/golayout/golayout.h
+$(BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h core/*/*.def) include/golayout/golayout.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) $(CFLAGS) -c $< -o $@
@@ -58,6 +60,11 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/fake_target.c tests/unit/fake_target
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< tests/unit/fake_target.c $(BUILD)/libgolayout.a $(LIBS) -lcmocka
 
+$(BUILD)/tests/check_%: tests/unit/check_%.c $(BUILD)/libgolayout.a $(wildcard core/*/*.h) core/gotypes/rtlayout.def
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -o $@ $< $(BUILD)/libgolayout.a $(LIBS)
+
 sanitize:
 	$(MAKE) SANITIZE=1 core unit
 
@@ -78,6 +85,8 @@ test: deps
 	tests/unit/build-testdata.sh
 	scripts/run-unit-tests.sh $(BUILD) build-sanitize
 	scripts/build-fixtures.sh
+	$(BUILD)/tests/check_rtlayout
+	build-sanitize/tests/check_rtlayout
 	python3 tests/integration/run.py
 
 demo: deps
