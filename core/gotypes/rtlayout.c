@@ -217,14 +217,20 @@ uint64_t gl_rt_word(const struct gl_rtlayout *L, const unsigned char *p)
 	return gl_get_uint(p, L->ptr_size);
 }
 
+int gl_rt_missing_field(const struct gl_rtlayout *L, const enum gl_rtf *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!L->fields[ids[i]].present)
+			return (int)ids[i];
+	return -1;
+}
+
 struct gl_error *gl_rt_need_fields(const struct gl_rtlayout *L, const enum gl_rtf *ids, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (L->fields[ids[i]].present)
-			continue;
-		const struct gl_rt_desc *d = &field_descs[ids[i]];
-		return gl_error_create(GL_ERR_NODWARF, "no field %s in the DWARF of %s (%s)", d->names,
-				       struct_descs[d->parent].names, d->why);
-	}
-	return NULL;
+	int f = gl_rt_missing_field(L, ids, n);
+	if (f < 0)
+		return NULL;
+	const struct gl_rt_desc *d = &field_descs[f];
+	return gl_error_create(GL_ERR_NODWARF, "no field %s in the DWARF of %s (%s)", d->names,
+			       struct_descs[d->parent].names, d->why);
 }

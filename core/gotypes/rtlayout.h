@@ -135,11 +135,15 @@ uint64_t gl_rt_get(const struct gl_rtlayout *L, enum gl_rtf f, const unsigned ch
 uint64_t gl_rt_word(const struct gl_rtlayout *L, const unsigned char *p);
 
 /* NULL when every listed field is present, else a GL_ERR_NODWARF error
- * naming the first one missing. */
+ * naming the first one missing. gl_rt_need(L, GL_RTF_A, GL_RTF_B, ...). */
 struct gl_error *gl_rt_need_fields(const struct gl_rtlayout *L, const enum gl_rtf *ids, size_t n);
-#define gl_rt_need(L, ...)                                                               \
-	gl_rt_need_fields((L), (const enum gl_rtf[]){__VA_ARGS__},                           \
-			  sizeof((const enum gl_rtf[]){__VA_ARGS__}) / sizeof(enum gl_rtf))
+/* The first of the listed fields that is absent, or -1. */
+int gl_rt_missing_field(const struct gl_rtlayout *L, const enum gl_rtf *ids, size_t n);
+#define GL_RTF_LIST(...) (const enum gl_rtf[]){__VA_ARGS__}, \
+	sizeof((const enum gl_rtf[]){__VA_ARGS__}) / sizeof(enum gl_rtf)
+#define gl_rt_need(L, ...) gl_rt_need_fields((L), GL_RTF_LIST(__VA_ARGS__))
+/* Whether every listed field is present (no error object to free). */
+#define gl_rt_have(L, ...) (gl_rt_missing_field((L), GL_RTF_LIST(__VA_ARGS__)) < 0)
 
 /* The declarations, for checks and messages. */
 const struct gl_rt_desc *gl_rt_struct_desc(enum gl_rts s);

@@ -183,3 +183,12 @@ struct gl_error *gl_target_need_runtime(struct gl_target *t)
 	return gl_error_create(GL_ERR_OTHER, "this binary is %s; golayout supports Go 1.%d to 1.%d",
 			       t->go_version, GL_GO_MIN_MINOR, GL_GO_MAX_MINOR);
 }
+
+struct gl_error *gl_target_read_word(const struct gl_target *t, struct gl_mem *m, uint64_t addr,
+				     uint64_t *v)
+{
+	unsigned char b[8];
+	struct gl_error *err = gl_mem_read(m, addr, b, (uint64_t)t->ptr_size);
+	*v = err ? 0 : gl_get_uint(b, (uint64_t)t->ptr_size);
+	return err;
+}

@@ -10,6 +10,7 @@
 
 #include "base/arch.h"
 #include "target/dwarfinfo.h"
+#include "target/mem.h"
 #include "target/elffile.h"
 #include "target/pclntab.h"
 
@@ -54,5 +55,8 @@ struct gl_error *gl_target_need_dwarf(struct gl_target *t);
  * [GL_GO_MIN_MINOR, GL_GO_MAX_MINOR] (an unknown release is let through);
  * else an error whose message is one line saying so. */
 struct gl_error *gl_target_need_runtime(struct gl_target *t);
+/* A pointer-sized little-endian word of the target's memory at addr. */
+struct gl_error *gl_target_read_word(const struct gl_target *t, struct gl_mem *m, uint64_t addr,
+				     uint64_t *v);
 
 #endif
