@@ -107,63 +107,71 @@ static bool resolve_path(const struct gl_type *t, char *path, struct gl_rt_field
 	return true;
 }
 
-static void load_structs(struct gl_rtlayout *L, struct gl_dwarf *dw)
+/* Try each alternative of "a|b|c" in turn until one is found. */
+static bool first_found(const char *names, bool (*try)(struct gl_rtlayout *L, struct gl_dwarf *dw, int i,
+							char *name),
+			struct gl_rtlayout *L, struct gl_dwarf *dw, int i)
 {
 	char name[128];
-	for (int s = 0; s < GL_RTS__COUNT; s++) {
-		if (!gl_rt_applies(L, &struct_descs[s]))
-			continue;
-		for (int i = 0; alternative(struct_descs[s].names, i, name, sizeof(name)); i++) {
-			const struct gl_type *t = gl_dwarf_find_type(dw, name);
-			if (t && t->kind == GL_K_STRUCT) {
-				L->structs[s].type = t;
-				L->structs[s].name = t->name;
-				break;
-			}
-		}
-	}
-	for (int f = 0; f < GL_RTF__COUNT; f++) {
-		const struct gl_type *t = L->structs[field_descs[f].parent].type;
-		if (!t || !gl_rt_applies(L, &field_descs[f]))
-			continue;
-		for (int i = 0; alternative(field_descs[f].names, i, name, sizeof(name)); i++)
-			if (resolve_path(t, name, &L->fields[f]))
-				break;
-	}
+	for (int k = 0; alternative(names, k, name, sizeof(name)); k++)
+		if (try(L, dw, i, name))
+			return true;
+	return false;
 }
 
-static void load_globals(struct gl_rtlayout *L, struct gl_dwarf *dw)
+static bool try_struct(struct gl_rtlayout *L, struct gl_dwarf *dw, int s, char *name)
 {
-	char name[128];
-	for (int g = 0; g < GL_RTG__COUNT; g++) {
-		if (!gl_rt_applies(L, &global_descs[g]))
-			continue;
-		for (int i = 0; alternative(global_descs[g].names, i, name, sizeof(name)); i++) {
-			uint64_t addr;
-			struct gl_type *t = NULL;
-			if (gl_dwarf_find_global(dw, name, &addr, &t)) {
-				L->globals[g] = (struct gl_rt_global){addr, t, true};
-				break;
-			}
-		}
-	}
+	const struct gl_type *t = gl_dwarf_find_type(dw, name);
+	if (!t || t->kind != GL_K_STRUCT)
+		return false;
+	L->structs[s] = (struct gl_rt_struct){t, t->name};
+	return true;
 }
 
-static void load_consts(struct gl_rtlayout *L, struct gl_dwarf *dw)
+static bool try_field(struct gl_rtlayout *L, struct gl_dwarf *dw, int f, char *path)
 {
-	char name[128];
+	(void)dw;
+	return resolve_path(L->structs[field_descs[f].parent].type, path, &L->fields[f]);
+}
+
+static bool try_global(struct gl_rtlayout *L, struct gl_dwarf *dw, int g, char *name)
+{
+	uint64_t addr;
+	struct gl_type *t = NULL;
+	if (!gl_dwarf_find_global(dw, name, &addr, &t))
+		return false;
+	L->globals[g] = (struct gl_rt_global){addr, t, true};
+	return true;
+}
+
+static bool try_const(struct gl_rtlayout *L, struct gl_dwarf *dw, int k, char *name)
+{
+	int64_t v;
+	if (!gl_dwarf_find_const(dw, name, &v))
+		return false;
+	L->consts[k].value = v;
+	L->consts[k].from_dwarf = true;
+	return true;
+}
+
+static void load(struct gl_rtlayout *L, struct gl_dwarf *dw)
+{
+	for (int s = 0; s < GL_RTS__COUNT; s++)
+		if (gl_rt_applies(L, &struct_descs[s]))
+			first_found(struct_descs[s].names, try_struct, L, dw, s);
+	/* after the structs: fields are looked up in them */
+	for (int f = 0; f < GL_RTF__COUNT; f++)
+		if (L->structs[field_descs[f].parent].type && gl_rt_applies(L, &field_descs[f]))
+			first_found(field_descs[f].names, try_field, L, dw, f);
+	for (int g = 0; g < GL_RTG__COUNT; g++)
+		if (gl_rt_applies(L, &global_descs[g]))
+			first_found(global_descs[g].names, try_global, L, dw, g);
 	const_fallbacks(L);
 	for (int k = 0; k < GL_RTC__COUNT; k++) {
 		struct gl_rt_konst *c = &L->consts[k];
 		c->value = c->fallback;
 		c->applies = gl_rt_applies(L, &const_descs[k]);
-		int64_t v;
-		for (int i = 0; alternative(const_descs[k].names, i, name, sizeof(name)); i++)
-			if (gl_dwarf_find_const(dw, name, &v)) {
-				c->value = v;
-				c->from_dwarf = true;
-				break;
-			}
+		first_found(const_descs[k].names, try_const, L, dw, k);
 	}
 }
 
@@ -190,9 +198,7 @@ const struct gl_rtlayout *gl_rt_of(struct gl_target *t)
 		L->variants |= GL_RTV_SWISS;
 	if (!strcmp(t->gc, "greentea"))
 		L->variants |= GL_RTV_GREENTEA;
-	load_structs(L, t->dw);
-	load_globals(L, t->dw);
-	load_consts(L, t->dw);
+	load(L, t->dw);
 	t->rt = L;
 	t->rt_free = rt_free;
 	return L;

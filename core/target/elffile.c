@@ -50,31 +50,24 @@ struct shdr {
 };
 
 /* Structures are copied out (memcpy): the file's offsets need not be
- * aligned for the host. */
-static void read_ehdr(const unsigned char *p, bool is64, struct ehdr *h)
+ * aligned for the host. The field names are the same in both classes. */
+#define EHDR_OF(e) ((struct ehdr){(e).e_type, (e).e_machine, (e).e_shentsize, (e).e_shnum, (e).e_shstrndx, (e).e_shoff})
+#define SHDR_OF(s) ((struct shdr){(s).sh_name, (s).sh_type, (s).sh_flags, (s).sh_addr, (s).sh_offset, (s).sh_size})
+#define COPY_OUT(name, R, T, OF) \
+	static R name(const unsigned char *p) { T x; memcpy(&x, p, sizeof(x)); return OF(x); }
+COPY_OUT(ehdr64, struct ehdr, Elf64_Ehdr, EHDR_OF)
+COPY_OUT(ehdr32, struct ehdr, Elf32_Ehdr, EHDR_OF)
+COPY_OUT(shdr64, struct shdr, Elf64_Shdr, SHDR_OF)
+COPY_OUT(shdr32, struct shdr, Elf32_Shdr, SHDR_OF)
+
+static struct ehdr read_ehdr(const unsigned char *p, bool is64)
 {
-	if (is64) {
-		Elf64_Ehdr e;
-		memcpy(&e, p, sizeof(e));
-		*h = (struct ehdr){e.e_type, e.e_machine, e.e_shentsize, e.e_shnum, e.e_shstrndx, e.e_shoff};
-	} else {
-		Elf32_Ehdr e;
-		memcpy(&e, p, sizeof(e));
-		*h = (struct ehdr){e.e_type, e.e_machine, e.e_shentsize, e.e_shnum, e.e_shstrndx, e.e_shoff};
-	}
+	return is64 ? ehdr64(p) : ehdr32(p);
 }
 
-static void read_shdr(const unsigned char *p, bool is64, struct shdr *h)
+static struct shdr read_shdr(const unsigned char *p, bool is64)
 {
-	if (is64) {
-		Elf64_Shdr s;
-		memcpy(&s, p, sizeof(s));
-		*h = (struct shdr){s.sh_name, s.sh_type, s.sh_flags, s.sh_addr, s.sh_offset, s.sh_size};
-	} else {
-		Elf32_Shdr s;
-		memcpy(&s, p, sizeof(s));
-		*h = (struct shdr){s.sh_name, s.sh_type, s.sh_flags, s.sh_addr, s.sh_offset, s.sh_size};
-	}
+	return is64 ? shdr64(p) : shdr32(p);
 }
 
 struct gl_error *gl_elf_open(const char *path, struct gl_elf *elf)
@@ -92,8 +85,7 @@ struct gl_error *gl_elf_open(const char *path, struct gl_elf *elf)
 		err = gl_error_create(GL_ERR_NODWARF, "%s is not a little-endian ELF file", path);
 		goto fail;
 	}
-	struct ehdr eh;
-	read_ehdr(elf->data, is64, &eh);
+	struct ehdr eh = read_ehdr(elf->data, is64);
 	elf->machine = eh.machine;
 	elf->pie = eh.type == ET_DYN;
 	elf->ptr_size = is64 ? 8 : 4;
@@ -103,8 +95,7 @@ struct gl_error *gl_elf_open(const char *path, struct gl_elf *elf)
 		goto fail;
 	}
 	const unsigned char *sh = elf->data + eh.shoff;
-	struct shdr strsh;
-	read_shdr(sh + (size_t)eh.shstrndx * shsize, is64, &strsh);
+	struct shdr strsh = read_shdr(sh + (size_t)eh.shstrndx * shsize, is64);
 	if (strsh.offset > elf->size || strsh.size > elf->size - strsh.offset) {
 		err = gl_error_create(GL_ERR_NODWARF, "%s: bad section name table", path);
 		goto fail;
@@ -116,8 +107,7 @@ struct gl_error *gl_elf_open(const char *path, struct gl_elf *elf)
 	}
 	for (size_t i = 0; i < eh.shnum; i++) {
 		struct gl_elf_section *s = &elf->sections[elf->nsections];
-		struct shdr h;
-		read_shdr(sh + i * shsize, is64, &h);
+		struct shdr h = read_shdr(sh + i * shsize, is64);
 		if (h.name >= strsh.size)
 			continue;
 		const char *nm = (const char *)elf->data + strsh.offset + h.name;
