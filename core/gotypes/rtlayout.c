@@ -30,7 +30,7 @@ static const struct gl_rt_desc const_descs[] = {
 #include "gotypes/rtlayout.def"
 };
 
-/* Fallbacks are expressions of the architecture. */
+/* Fallbacks are expressions of the architecture and the Go release. */
 static void const_fallbacks(struct gl_rtlayout *L)
 {
 	const int64_t PTR = L->ptr_size, MINOR = L->go_minor;
