@@ -140,6 +140,12 @@ static void check_consts(const char *w, const struct gl_rtlayout *L, struct gl_d
 	for (int k = 0; k < GL_RTC__COUNT; k++) {
 		const struct gl_rt_desc *d = gl_rt_const_desc(k);
 		const struct gl_rt_konst *c = &L->consts[k];
+		/* a value DWARF has must be the fallback, also where the entry
+		 * does not apply (other variant): one list of values */
+		if (c->from_dwarf)
+			CHECK(c->value == c->fallback, w, "constant %s (%s): DWARF says %lld (0x%llx), fallback %lld (0x%llx)",
+			      d->id, d->names, (long long)c->value, (unsigned long long)c->value,
+			      (long long)c->fallback, (unsigned long long)c->fallback);
 		if (!c->applies) {
 			CHECK(!outside_releases(L, d) || !in_dwarf_anyway(dw, d, 2), w,
 			      "constant %s (%s) is in DWARF but declared only for Go 1.%d..%d variant %u", d->id,
@@ -148,10 +154,6 @@ static void check_consts(const char *w, const struct gl_rtlayout *L, struct gl_d
 		}
 		if (d->required)
 			CHECK(c->from_dwarf, w, "required constant %s (%s) is not in DWARF", d->id, d->names);
-		if (c->from_dwarf)
-			CHECK(c->value == c->fallback, w, "constant %s (%s): DWARF says %lld (0x%llx), fallback %lld (0x%llx)",
-			      d->id, d->names, (long long)c->value, (unsigned long long)c->value,
-			      (long long)c->fallback, (unsigned long long)c->fallback);
 		if (verbose)
 			printf("  %s %s = %lld%s\n", w, d->id, (long long)c->value, c->from_dwarf ? "" : " (fallback)");
 	}
