@@ -19,8 +19,11 @@ CORE_SRC    := $(sort $(wildcard core/*/*.c))
 CORE_OBJ    := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRC))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+# Checks that need the fixtures of scripts/build-fixtures.sh, run by `make test`.
+CHECK_SRC   := $(sort $(wildcard tests/unit/check_*.c))
+CHECK_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(CHECK_SRC))
 # What the unit-test programs share: the fake backend and the scene builders.
-UNIT_LIB    := $(filter-out $(UNIT_SRC),$(sort $(wildcard tests/unit/*.c)))
+UNIT_LIB    := $(filter-out $(UNIT_SRC) $(CHECK_SRC),$(sort $(wildcard tests/unit/*.c)))
 
 LLDB_INC    := $(LLVM_DIR)/include
 LLDB_LIBDIR := $(LLVM_DIR)/lib
@@ -31,9 +34,9 @@ all: core gdb lldb unit
 core: $(BUILD)/libgolayout.so $(BUILD)/libgolayout.a
 gdb: $(BUILD)/golayout-gdb.py $(BUILD)/libgolayout.so
 lldb: $(BUILD)/libgolayout-lldb.so
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(CHECK_BIN)
 
-$(BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h) include/golayout/golayout.h
+$(BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h core/*/*.def) include/golayout/golayout.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS_BASE) -fvisibility=hidden $(SAN) $(CFLAGS) -c $< -o $@
@@ -60,6 +63,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LIB) $(wildcard tests/unit/*.h) $(BUILD)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< $(UNIT_LIB) $(BUILD)/libgolayout.a $(LIBS) -lcmocka
+
+$(BUILD)/tests/check_%: tests/unit/check_%.c $(BUILD)/libgolayout.a $(wildcard core/*/*.h) core/gotypes/rtlayout.def
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -o $@ $< $(BUILD)/libgolayout.a $(LIBS)
 
 sanitize:
 	$(MAKE) SANITIZE=1 core unit
@@ -93,6 +101,8 @@ test: deps
 	scripts/run-unit-tests.sh $(BUILD) build-sanitize
 	$(MAKE) check-layers check-exports
 	scripts/build-fixtures.sh
+	$(BUILD)/tests/check_rtlayout
+	build-sanitize/tests/check_rtlayout
 	python3 tests/integration/run.py
 
 demo: deps

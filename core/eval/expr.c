@@ -201,7 +201,7 @@ static struct gl_error *deref(struct gl_ctx *c, struct gl_value *v)
 				       v->type->name);
 	if (!v->type->elem)
 		return gl_error_create(GL_ERR_TYPE, "cannot dereference %s", v->type->name);
-	uint64_t p = gl_get_uint(v->bytes, 8);
+	uint64_t p = gl_get_uint(v->bytes, c->t->ptr_size);
 	if (p == 0)
 		return gl_error_create(GL_ERR_NIL, "nil pointer dereference (%s)", v->type->name);
 	struct gl_value nv;
@@ -263,8 +263,10 @@ static struct gl_error *index_of(struct gl_ctx *c, struct gl_value *v, uint64_t 
 		return NULL;
 	}
 	if (t->kind == GL_K_SLICE || t->kind == GL_K_STRING) {
-		base = gl_get_uint(v->bytes, 8);
-		len = gl_get_uint(v->bytes + 8, 8);
+		/* the header's first two words: data pointer, length */
+		unsigned w = c->t->ptr_size;
+		base = gl_get_uint(v->bytes, w);
+		len = gl_get_uint(v->bytes + w, w);
 		if (t->kind == GL_K_STRING)
 			elem = gl_dwarf_find_type(c->t->dw, "uint8");
 		if (!elem)
@@ -383,7 +385,9 @@ struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *ty
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err)
 		return err;
-	if ((err = gl_target_need_dwarf(t)))
+	/* Values are read with the runtime's layouts: a release outside the
+	 * supported range is refused here, in one line. */
+	if ((err = gl_target_need_runtime(t)))
 		return err;
 	if (t->elf.pie && (err = gl_ctx_need_process(c)))
 		return err; /* says why PIE is refused */

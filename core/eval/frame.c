@@ -5,18 +5,6 @@
 
 #include "eval/frame.h"
 
-static const char *const amd64_regs[] = {
-	"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip",
-	"xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
-	"xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15",
-};
-
-const char *gl_dwarf_regname(uint64_t regno)
-{
-	return regno < sizeof(amd64_regs) / sizeof(amd64_regs[0]) ? amd64_regs[regno] : NULL;
-}
-
 static struct gl_error *read_reg(struct gl_ctx *c, const char *name, uint64_t *v)
 {
 	if (!c->be->read_register || c->be->read_register(c->be->ctx, name, v) != GL_BACKEND_OK)
@@ -30,7 +18,11 @@ struct gl_error *gl_frame_selected(struct gl_ctx *c, struct gl_frame *f)
 	struct gl_error *err = gl_ctx_need_process(c);
 	if (err)
 		return err;
-	if ((err = read_reg(c, "rip", &f->pc)) || (err = read_reg(c, "rsp", &f->sp)))
+	const struct gl_arch *a = c->t->arch;
+	if (!a)
+		return gl_error_create(GL_ERR_UNSUPPORTED, "golayout has no register description for %s",
+				       c->t->goarch);
+	if ((err = read_reg(c, a->reg_pc, &f->pc)) || (err = read_reg(c, a->reg_sp, &f->sp)))
 		return gl_error_wrap(err, "no selected frame");
 	if (c->be->frame_level)
 		c->be->frame_level(c->be->ctx, &f->level);
@@ -38,13 +30,14 @@ struct gl_error *gl_frame_selected(struct gl_ctx *c, struct gl_frame *f)
 	if (c->t->dw)
 		f->func = gl_dwarf_func_at(c->t->dw, f->lookup_pc);
 	f->func_name = f->func ? f->func->name : "?";
-	/* CFA = SP + frame size + return address, from the pcsp table: the
-	 * same answer in every debugger, and in core files. */
+	/* CFA = SP + frame size (+ the return address CALL pushed, on x86),
+	 * from the pcsp table: the same answer in every debugger, and in
+	 * core files. */
 	struct gl_pcfunc pf;
 	int64_t delta;
 	if (c->t->has_pcln && gl_pclntab_func(&c->t->pcln, f->lookup_pc, &pf) &&
 	    (delta = gl_pclntab_spdelta(&c->t->pcln, &pf, f->lookup_pc)) >= 0) {
-		f->cfa = f->sp + (uint64_t)delta + 8;
+		f->cfa = f->sp + (uint64_t)delta + a->ra_stack_bytes;
 		if (!f->func)
 			f->func_name = pf.name;
 	} else if (c->be->frame_cfa && c->be->frame_cfa(c->be->ctx, &f->cfa) == GL_BACKEND_OK) {
@@ -84,12 +77,13 @@ static struct gl_error *push(struct eval *e, uint64_t x)
 
 static struct gl_error *reg_value(struct eval *e, uint64_t regno, uint64_t *val)
 {
-	const char *name = gl_dwarf_regname(regno);
+	const struct gl_arch *a = e->c->t->arch;
+	const char *name = gl_arch_dwarf_regname(a, regno);
 	if (!name)
 		return gl_error_create(GL_ERR_UNAVAILABLE, "%s is in unknown register %llu", e->v->name,
 				       (unsigned long long)regno);
 	/* Above frame 0 only the stack and frame pointers survive a call. */
-	if (e->f->level > 0 && regno != 6 && regno != 7 && regno != 16)
+	if (e->f->level > 0 && !gl_arch_reg_survives_call(a, regno))
 		return gl_error_create(GL_ERR_UNAVAILABLE,
 				       "%s is in register %s, not preserved across calls (frame %u)",
 				       e->v->name, name, e->f->level);
@@ -113,7 +107,7 @@ static struct gl_error *take_piece(struct eval *e, uint64_t n)
 		for (uint64_t i = 0; i < n && i < 8; i++)
 			e->bytes[e->filled + i] = (unsigned char)(val >> (8 * i));
 		snprintf(e->where, sizeof(e->where), "%sregister %s", e->filled ? "registers, " : "",
-			 gl_dwarf_regname((uint64_t)e->reg));
+			 gl_arch_dwarf_regname(e->c->t->arch, (uint64_t)e->reg));
 		e->all_memory = false;
 	} else if (e->sp > 0 && e->stack_value) {
 		uint64_t val = e->stack[e->sp - 1];
@@ -168,7 +162,7 @@ static struct gl_error *run_ops(struct eval *e, const struct gl_locexpr *le)
 		} else if (a == DW_OP_deref) {
 			if (e->sp < 1)
 				return gl_error_create(GL_ERR_CORRUPT, "bad location expression");
-			err = gl_mem_read_u64(e->c->mem, e->stack[e->sp - 1], &e->stack[e->sp - 1]);
+			err = gl_target_read_word(e->c->t, e->c->mem, e->stack[e->sp - 1], &e->stack[e->sp - 1]);
 		} else if (a == DW_OP_stack_value) {
 			e->stack_value = true;
 		} else if (a == DW_OP_piece) {

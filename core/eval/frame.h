@@ -14,8 +14,6 @@ struct gl_frame {
 };
 
 struct gl_error *gl_frame_selected(struct gl_ctx *c, struct gl_frame *f);
-/* DWARF register number -> register name (amd64). NULL if unknown. */
-const char *gl_dwarf_regname(uint64_t regno);
 /* Evaluate a variable's location at the frame's PC into a value. */
 struct gl_error *gl_var_value(struct gl_ctx *c, const struct gl_frame *f, const struct gl_var *v,
 			      struct gl_value *out);

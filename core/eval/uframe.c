@@ -19,16 +19,18 @@ void gl_uframe_to_frame(struct gl_ctx *c, const struct gl_uframe *u, struct gl_f
 bool gl_selected_sp(struct gl_ctx *c, uint64_t *sp)
 {
 	*sp = 0;
-	return c->be->read_register && c->be->read_register(c->be->ctx, "rsp", sp) == GL_BACKEND_OK;
+	return c->t->arch && c->be->read_register &&
+	       c->be->read_register(c->be->ctx, c->t->arch->reg_sp, sp) == GL_BACKEND_OK;
 }
 
 /* The innermost frame's PC and SP, when the debugger tells them. */
 static bool innermost(struct gl_ctx *c, uint64_t *pc, uint64_t *sp)
 {
 	const struct gl_backend *be = c->be;
-	return be->version >= 2 && be->innermost_register &&
-	       be->innermost_register(be->ctx, "rip", pc) == GL_BACKEND_OK &&
-	       be->innermost_register(be->ctx, "rsp", sp) == GL_BACKEND_OK;
+	const struct gl_arch *a = c->t->arch;
+	return a && be->version >= 2 && be->innermost_register &&
+	       be->innermost_register(be->ctx, a->reg_pc, pc) == GL_BACKEND_OK &&
+	       be->innermost_register(be->ctx, a->reg_sp, sp) == GL_BACKEND_OK;
 }
 
 /* Mark the physical frame the debugger selected (same SP, same return

@@ -2,26 +2,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotypes/rtlayout.h"
 #include "gotypes/rtype.h"
 #include "eval/value.h"
 
 #define MAX_DEPTH 8
 #define MAX_FIELDS 4096
 
-struct abi_offsets {
-	const struct gl_type *type;
-	uint64_t size, kind, tflag, str;
-};
-
-static bool abi_offsets(struct gl_ctx *c, struct abi_offsets *o)
+/* The runtime-layout table, for the descriptors' own layouts. */
+static const struct gl_rtlayout *layouts(struct gl_ctx *c)
 {
-	const struct gl_type *t = gl_dwarf_find_type(c->t->dw, "internal/abi.Type");
-	const struct gl_field *sz = t ? gl_type_field(t, "Size_") : NULL, *k = t ? gl_type_field(t, "Kind_") : NULL,
-			      *tf = t ? gl_type_field(t, "TFlag") : NULL, *s = t ? gl_type_field(t, "Str") : NULL;
-	if (!sz || !k || !tf || !s || t->size > 128)
-		return false;
-	*o = (struct abi_offsets){t, sz->offset, k->offset, tf->offset, s->offset};
-	return true;
+	const struct gl_rtlayout *L;
+	struct gl_error *err = gl_rt_load(c->t, &L);
+	if (err) {
+		gl_error_destroy(err);
+		return NULL;
+	}
+	return L;
 }
 
 /* An encoded runtime name (flags byte, varint length, bytes) at addr. */
@@ -69,23 +66,24 @@ static struct gl_type *new_type(struct gl_ctx *c, uint64_t off, const char *name
 	return t;
 }
 
-static struct gl_type *synth_struct(struct gl_ctx *c, uint64_t tp, const char *name, uint64_t size,
-				    uint64_t base, int depth)
+static struct gl_type *synth_struct(struct gl_ctx *c, const struct gl_rtlayout *L, uint64_t tp,
+				    const char *name, uint64_t size, uint64_t base, int depth)
 {
-	const struct gl_type *st = gl_dwarf_find_type(c->t->dw, "internal/abi.StructType");
-	const struct gl_type *sf = gl_dwarf_find_type(c->t->dw, "internal/abi.StructField");
-	const struct gl_field *ff = st ? gl_type_field(st, "Fields") : NULL;
-	const struct gl_field *fn = sf ? gl_type_field(sf, "Name") : NULL, *ft = sf ? gl_type_field(sf, "Typ") : NULL,
-			      *fo = sf ? gl_type_field(sf, "Offset") : NULL;
-	if (!ff || !fn || !ft || !fo || sf->size > 64)
+	const struct gl_type *sf = gl_rt_struct(L, GL_RTS_ABI_STRUCT_FIELD);
+	struct gl_rt_field ff = gl_rt_field(L, GL_RTF_ABI_STRUCT_TYPE_FIELDS);
+	if (!sf || sf->size > 64 || !ff.present ||
+	    !gl_rt_have(L, GL_RTF_ABI_STRUCT_FIELD_NAME, GL_RTF_ABI_STRUCT_FIELD_TYP,
+			GL_RTF_ABI_STRUCT_FIELD_OFFSET))
 		return NULL;
-	unsigned char hdr[24];
-	struct gl_error *err = gl_mem_read(c->mem, tp + ff->offset, hdr, 24);
+	/* Fields is a slice: array and length words */
+	unsigned w = L->ptr_size;
+	unsigned char hdr[16];
+	struct gl_error *err = gl_mem_read(c->mem, tp + ff.off, hdr, 2 * w);
 	if (err) {
 		gl_error_destroy(err);
 		return NULL;
 	}
-	uint64_t arr = gl_get_uint(hdr, 8), n = gl_get_uint(hdr + 8, 8);
+	uint64_t arr = gl_get_uint(hdr, w), n = gl_get_uint(hdr + w, w);
 	if (n > MAX_FIELDS)
 		return NULL;
 	struct gl_type *t = new_type(c, tp - base, name, GL_K_STRUCT, size);
@@ -101,12 +99,12 @@ static struct gl_type *synth_struct(struct gl_ctx *c, uint64_t tp, const char *n
 			gl_error_destroy(err);
 			break;
 		}
-		struct gl_type *ftype = resolve(c, gl_get_uint(f + ft->offset, 8), base, depth + 1);
-		if (!ftype || !read_name(c, gl_get_uint(f + fn->offset, 8), fname, sizeof(fname)))
+		struct gl_type *ftype = resolve(c, gl_rt_get(L, GL_RTF_ABI_STRUCT_FIELD_TYP, f), base, depth + 1);
+		if (!ftype || !read_name(c, gl_rt_get(L, GL_RTF_ABI_STRUCT_FIELD_NAME, f), fname, sizeof(fname)))
 			break;
 		t->fields[t->nfields].name = strdup(fname);
 		t->fields[t->nfields].type = ftype;
-		t->fields[t->nfields].offset = gl_get_uint(f + fo->offset, 8);
+		t->fields[t->nfields].offset = gl_rt_get(L, GL_RTF_ABI_STRUCT_FIELD_OFFSET, f);
 		if (!t->fields[t->nfields].name)
 			break;
 		t->nfields++;
@@ -116,8 +114,11 @@ static struct gl_type *synth_struct(struct gl_ctx *c, uint64_t tp, const char *n
 
 static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int depth)
 {
-	struct abi_offsets o;
-	if (depth > MAX_DEPTH || tp < base || !abi_offsets(c, &o))
+	const struct gl_rtlayout *L = layouts(c);
+	const struct gl_type *abi = L ? gl_rt_struct(L, GL_RTS_ABI_TYPE) : NULL;
+	if (depth > MAX_DEPTH || tp < base || !abi || abi->size > 128 ||
+	    !gl_rt_have(L, GL_RTF_ABI_TYPE_SIZE, GL_RTF_ABI_TYPE_KIND, GL_RTF_ABI_TYPE_TFLAG,
+			GL_RTF_ABI_TYPE_STR))
 		return NULL;
 	struct gl_type *dt = gl_dwarf_type_by_runtime_offset(c->t->dw, tp - base);
 	if (!dt)
@@ -125,37 +126,38 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 	if (dt)
 		return dt;
 	unsigned char b[128];
-	struct gl_error *err = gl_mem_read(c->mem, tp, b, o.type->size);
+	struct gl_error *err = gl_mem_read(c->mem, tp, b, abi->size);
 	if (err) {
 		gl_error_destroy(err);
 		return NULL;
 	}
 	char name[256];
-	int32_t str = (int32_t)gl_get_uint(b + o.str, 4);
+	int32_t str = (int32_t)gl_rt_get(L, GL_RTF_ABI_TYPE_STR, b); /* a nameOff */
 	if (!read_name(c, base + (uint64_t)(int64_t)str, name, sizeof(name)))
 		return NULL;
 	const char *nm = name;
-	if ((b[o.tflag] & 2) && nm[0] == '*') /* abi.TFlagExtraStar */
+	if ((gl_rt_get(L, GL_RTF_ABI_TYPE_TFLAG, b) & (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_EXTRA_STAR)) &&
+	    nm[0] == '*')
 		nm++;
 	if ((dt = gl_dwarf_find_type(c->t->dw, nm)))
 		return dt;
-	enum gl_kind kind = (enum gl_kind)(b[o.kind] & 0x1f);
-	uint64_t size = gl_get_uint(b + o.size, 8);
+	enum gl_kind kind = (enum gl_kind)(gl_rt_get(L, GL_RTF_ABI_TYPE_KIND, b) &
+					   (uint64_t)gl_rt_const(L, GL_RTC_KIND_MASK));
+	uint64_t size = gl_rt_get(L, GL_RTF_ABI_TYPE_SIZE, b);
 	if (kind == GL_K_POINTER) {
-		const struct gl_type *pt = gl_dwarf_find_type(c->t->dw, "internal/abi.PtrType");
-		const struct gl_field *pe = pt ? gl_type_field(pt, "Elem") : NULL;
+		struct gl_rt_field pe = gl_rt_field(L, GL_RTF_ABI_PTR_TYPE_ELEM);
 		uint64_t elem;
-		if (!pe || (err = gl_mem_read_u64(c->mem, tp + pe->offset, &elem))) {
+		if (!pe.present || (err = gl_target_read_word(c->t, c->mem, tp + pe.off, &elem))) {
 			gl_error_destroy(err);
 			return NULL;
 		}
-		struct gl_type *t = new_type(c, tp - base, nm, GL_K_POINTER, 8);
+		struct gl_type *t = new_type(c, tp - base, nm, GL_K_POINTER, L->ptr_size);
 		if (t)
 			t->elem = resolve(c, elem, base, depth + 1);
 		return t;
 	}
 	if (kind == GL_K_STRUCT)
-		return synth_struct(c, tp, nm, size, base, depth);
+		return synth_struct(c, L, tp, nm, size, base, depth);
 	return NULL;
 }
 
@@ -185,13 +187,14 @@ bool gl_types_base(struct gl_ctx *c, uint64_t *base)
 		return true;
 	}
 	/* not in the file (unusual): the process's copy of firstmoduledata */
-	uint64_t addr;
-	struct gl_type *md;
-	const struct gl_field *f;
-	if (!c->t->dw || !gl_dwarf_find_global(c->t->dw, "runtime.firstmoduledata", &addr, &md) ||
-	    !(f = gl_type_field(md, "types")))
+	const struct gl_rtlayout *L = layouts(c);
+	if (!L)
 		return false;
-	struct gl_error *err = gl_mem_read_u64(c->mem, addr + f->offset, base);
+	struct gl_rt_global md = gl_rt_global(L, GL_RTG_FIRSTMODULEDATA);
+	struct gl_rt_field f = gl_rt_field(L, GL_RTF_MODULEDATA_TYPES);
+	if (!md.present || !f.present)
+		return false;
+	struct gl_error *err = gl_target_read_word(c->t, c->mem, md.addr + f.off, base);
 	gl_error_destroy(err);
 	return err == NULL;
 }
@@ -199,7 +202,7 @@ bool gl_types_base(struct gl_ctx *c, uint64_t *base)
 struct gl_type *gl_iface_dynamic_type(struct gl_ctx *c, const struct gl_type *t,
 				      const unsigned char *bytes, uint64_t *type_ptr)
 {
-	uint64_t w0 = gl_get_uint(bytes, 8);
+	uint64_t w0 = gl_get_uint(bytes, c->t->ptr_size);
 	*type_ptr = 0;
 	if (w0 == 0)
 		return NULL;
@@ -207,14 +210,10 @@ struct gl_type *gl_iface_dynamic_type(struct gl_ctx *c, const struct gl_type *t,
 	if (!t->empty_iface) {
 		/* itab: the _type word follows the interface type word in
 		 * every release (runtime.itab / internal/abi.ITab). */
-		struct gl_type *itab = gl_dwarf_find_type(c->t->dw, "internal/abi.ITab");
-		if (!itab)
-			itab = gl_dwarf_find_type(c->t->dw, "runtime.itab");
-		const struct gl_field *f = itab ? gl_type_field(itab, "Type") : NULL;
-		if (!f && itab)
-			f = gl_type_field(itab, "_type");
-		uint64_t off = f ? f->offset : 8;
-		struct gl_error *err = gl_mem_read_u64(c->mem, w0 + off, &tp);
+		const struct gl_rtlayout *L = layouts(c);
+		struct gl_rt_field f = L ? gl_rt_field(L, GL_RTF_ITAB_TYPE) : (struct gl_rt_field){0};
+		uint64_t off = f.present ? f.off : (uint64_t)c->t->ptr_size;
+		struct gl_error *err = gl_target_read_word(c->t, c->mem, w0 + off, &tp);
 		if (err) {
 			gl_error_destroy(err);
 			return NULL;

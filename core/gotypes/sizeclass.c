@@ -1,44 +1,38 @@
 #include <string.h>
 
+#include "gotypes/rtlayout.h"
 #include "gotypes/sizeclass.h"
 #include "eval/value.h"
-
-static int64_t konst(struct gl_ctx *c, const char *a, const char *b, int64_t dflt)
-{
-	int64_t v;
-	if (gl_dwarf_find_const(c->t->dw, a, &v) || (b && gl_dwarf_find_const(c->t->dw, b, &v)))
-		return v;
-	return dflt;
-}
 
 struct gl_error *gl_sizeclasses_load(struct gl_ctx *c, struct gl_sizeclasses *sc)
 {
 	memset(sc, 0, sizeof(*sc));
-	uint64_t addr;
-	struct gl_type *t;
-	if (!gl_dwarf_find_global(c->t->dw, "internal/runtime/gc.SizeClassToSize", &addr, &t) &&
-	    !gl_dwarf_find_global(c->t->dw, "runtime.class_to_size", &addr, &t))
+	const struct gl_rtlayout *L;
+	struct gl_error *err = gl_rt_load(c->t, &L);
+	if (err)
+		return err;
+	struct gl_rt_global g = gl_rt_global(L, GL_RTG_SIZE_CLASS_TO_SIZE);
+	const struct gl_type *t = g.type;
+	if (!g.present)
 		return gl_error_create(GL_ERR_NODWARF, "no size class table in the binary's DWARF");
 	if (t->kind != GL_K_ARRAY || !t->elem || t->elem->size != 2 || t->count > GL_MAX_SIZE_CLASSES)
 		return gl_error_create(GL_ERR_UNSUPPORTED, "unexpected size class table type %s", t->name);
 	unsigned char buf[GL_MAX_SIZE_CLASSES * 2];
 	/* The table is initialised data: read it from the file, so no process
 	 * is needed; fall back to memory. */
-	struct gl_error *err = gl_elf_read_vaddr(&c->t->elf, addr, buf, t->size);
+	err = gl_elf_read_vaddr(&c->t->elf, g.addr, buf, t->size);
 	if (err) {
 		gl_error_destroy(err);
-		if ((err = gl_mem_read(c->mem, addr, buf, t->size)))
+		if ((err = gl_mem_read(c->mem, g.addr, buf, t->size)))
 			return gl_error_wrap(err, "reading the size class table");
 	}
 	sc->n = (int)t->count;
 	for (int i = 0; i < sc->n; i++)
 		sc->size[i] = (uint32_t)gl_get_uint(buf + 2 * i, 2);
-	sc->max_small = (uint64_t)konst(c, "internal/runtime/gc.MaxSmallSize", "runtime._MaxSmallSize", 32768);
-	sc->page_size = (uint64_t)konst(c, "internal/runtime/gc.PageSize", "runtime._PageSize", 8192);
-	sc->malloc_header = (uint64_t)konst(c, "internal/runtime/gc.MallocHeaderSize",
-					    "runtime.mallocHeaderSize", c->t->go_minor >= 22 ? 8 : 0);
-	sc->min_for_header = (uint64_t)konst(c, "internal/runtime/gc.MinSizeForMallocHeader",
-					     "runtime.minSizeForMallocHeader", 512);
+	sc->max_small = (uint64_t)gl_rt_const(L, GL_RTC_MAX_SMALL_SIZE);
+	sc->page_size = (uint64_t)gl_rt_const(L, GL_RTC_PAGE_SIZE);
+	sc->malloc_header = (uint64_t)gl_rt_const(L, GL_RTC_MALLOC_HEADER_SIZE);
+	sc->min_for_header = (uint64_t)gl_rt_const(L, GL_RTC_MIN_SIZE_FOR_MALLOC_HEADER);
 	return NULL;
 }
 

@@ -1,6 +1,7 @@
 /* The runtime's size classes, read from the binary's own table
  * (runtime.class_to_size, or internal/runtime/gc.SizeClassToSize since Go
- * 1.25), and the rules built on them: roundupsize and growslice. */
+ * 1.25; the runtime-layout table finds either), and the rules built on
+ * them: roundupsize and growslice. */
 #ifndef GL_SIZECLASS_H
 #define GL_SIZECLASS_H
 
@@ -16,7 +17,7 @@ struct gl_sizeclasses {
 	uint32_t size[GL_MAX_SIZE_CLASSES];
 	uint64_t max_small;        /* runtime._MaxSmallSize */
 	uint64_t page_size;
-	uint64_t malloc_header;    /* mallocHeaderSize (Go 1.22+), 0 before */
+	uint64_t malloc_header;    /* mallocHeaderSize (Go 1.22+: every supported release) */
 	uint64_t min_for_header;   /* minSizeForMallocHeader */
 };
 

@@ -38,54 +38,89 @@ out:
 	return err;
 }
 
+/* The header fields golayout uses, the same for ELF32 and ELF64. */
+struct ehdr {
+	uint16_t type, machine, shentsize, shnum, shstrndx;
+	uint64_t shoff;
+};
+
+struct shdr {
+	uint32_t name, type;
+	uint64_t flags, addr, offset, size;
+};
+
+/* Structures are copied out (memcpy): the file's offsets need not be
+ * aligned for the host. The field names are the same in both classes. */
+#define EHDR_OF(e) ((struct ehdr){(e).e_type, (e).e_machine, (e).e_shentsize, (e).e_shnum, (e).e_shstrndx, (e).e_shoff})
+#define SHDR_OF(s) ((struct shdr){(s).sh_name, (s).sh_type, (s).sh_flags, (s).sh_addr, (s).sh_offset, (s).sh_size})
+#define COPY_OUT(name, R, T, OF) \
+	static R name(const unsigned char *p) { T x; memcpy(&x, p, sizeof(x)); return OF(x); }
+COPY_OUT(ehdr64, struct ehdr, Elf64_Ehdr, EHDR_OF)
+COPY_OUT(ehdr32, struct ehdr, Elf32_Ehdr, EHDR_OF)
+COPY_OUT(shdr64, struct shdr, Elf64_Shdr, SHDR_OF)
+COPY_OUT(shdr32, struct shdr, Elf32_Shdr, SHDR_OF)
+
+static struct ehdr read_ehdr(const unsigned char *p, bool is64)
+{
+	return is64 ? ehdr64(p) : ehdr32(p);
+}
+
+static struct shdr read_shdr(const unsigned char *p, bool is64)
+{
+	return is64 ? shdr64(p) : shdr32(p);
+}
+
 struct gl_error *gl_elf_open(const char *path, struct gl_elf *elf)
 {
 	memset(elf, 0, sizeof(*elf));
 	struct gl_error *err = read_file(path, &elf->data, &elf->size);
 	if (err)
 		return err;
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)elf->data;
-	if (elf->size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB) {
-		err = gl_error_create(GL_ERR_UNSUPPORTED, "%s is not a 64-bit little-endian ELF file", path);
+	const unsigned char *id = elf->data;
+	bool is64 = elf->size >= EI_NIDENT && id[EI_CLASS] == ELFCLASS64;
+	size_t ehsize = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	size_t shsize = is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+	if (elf->size < ehsize || memcmp(id, ELFMAG, SELFMAG) != 0 ||
+	    (id[EI_CLASS] != ELFCLASS64 && id[EI_CLASS] != ELFCLASS32) || id[EI_DATA] != ELFDATA2LSB) {
+		err = gl_error_create(GL_ERR_UNSUPPORTED, "%s is not a little-endian ELF file", path);
 		goto fail;
 	}
-	elf->machine = eh->e_machine;
-	elf->pie = eh->e_type == ET_DYN;
-	elf->ptr_size = 8;
-	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > elf->size ||
-	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > elf->size - eh->e_shoff ||
-	    eh->e_shstrndx >= eh->e_shnum) {
+	struct ehdr eh = read_ehdr(elf->data, is64);
+	elf->machine = eh.machine;
+	elf->pie = eh.type == ET_DYN;
+	elf->ptr_size = is64 ? 8 : 4;
+	if (eh.shentsize != shsize || eh.shoff > elf->size ||
+	    (uint64_t)eh.shnum * shsize > elf->size - eh.shoff || eh.shstrndx >= eh.shnum) {
 		err = gl_error_create(GL_ERR_EXECUTABLE, "%s has no usable section table", path);
 		goto fail;
 	}
-	const Elf64_Shdr *sh = (const Elf64_Shdr *)(elf->data + eh->e_shoff);
-	const Elf64_Shdr *strsh = &sh[eh->e_shstrndx];
-	if (strsh->sh_offset > elf->size || strsh->sh_size > elf->size - strsh->sh_offset) {
+	const unsigned char *sh = elf->data + eh.shoff;
+	struct shdr strsh = read_shdr(sh + (size_t)eh.shstrndx * shsize, is64);
+	if (strsh.offset > elf->size || strsh.size > elf->size - strsh.offset) {
 		err = gl_error_create(GL_ERR_EXECUTABLE, "%s: bad section name table", path);
 		goto fail;
 	}
-	elf->sections = calloc(eh->e_shnum, sizeof(*elf->sections));
+	elf->sections = calloc(eh.shnum ? eh.shnum : 1, sizeof(*elf->sections));
 	if (!elf->sections) {
 		err = &gl_error_nomem;
 		goto fail;
 	}
-	for (size_t i = 0; i < eh->e_shnum; i++) {
+	for (size_t i = 0; i < eh.shnum; i++) {
 		struct gl_elf_section *s = &elf->sections[elf->nsections];
-		if (sh[i].sh_name >= strsh->sh_size)
+		struct shdr h = read_shdr(sh + i * shsize, is64);
+		if (h.name >= strsh.size)
 			continue;
-		const char *nm = (const char *)elf->data + strsh->sh_offset + sh[i].sh_name;
-		size_t maxlen = strsh->sh_size - sh[i].sh_name;
-		s->name = strndup(nm, maxlen);
+		const char *nm = (const char *)elf->data + strsh.offset + h.name;
+		s->name = strndup(nm, strsh.size - h.name);
 		if (!s->name) {
 			err = &gl_error_nomem;
 			goto fail;
 		}
-		s->type = sh[i].sh_type;
-		s->flags = sh[i].sh_flags;
-		s->addr = sh[i].sh_addr;
-		s->offset = sh[i].sh_offset;
-		s->size = sh[i].sh_size;
+		s->type = h.type;
+		s->flags = h.flags;
+		s->addr = h.addr;
+		s->offset = h.offset;
+		s->size = h.size;
 		elf->nsections++;
 	}
 	return NULL;

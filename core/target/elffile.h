@@ -1,5 +1,5 @@
-/* A minimal ELF64 little-endian reader: sections and reading the file's
- * bytes by virtual address. Enough to find .gopclntab and to read
+/* A minimal little-endian ELF reader (ELF64, and ELF32 for 386): sections
+ * and reading the file's bytes by virtual address. Enough to find .gopclntab and to read
  * initialised data (runtime.buildVersion) without a process. */
 #ifndef GL_ELFFILE_H
 #define GL_ELFFILE_H
@@ -21,7 +21,7 @@ struct gl_elf {
 	size_t size;
 	uint16_t machine;
 	bool pie;              /* ET_DYN: addresses in DWARF are relative to a load bias */
-	uint8_t ptr_size;
+	uint8_t ptr_size;      /* 8 for ELFCLASS64, 4 for ELFCLASS32 */
 	struct gl_elf_section *sections;
 	size_t nsections;
 };

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/le.h"
 #include "target/target.h"
 
 /* runtime.buildVersion is a string in initialised data: read its header
@@ -13,17 +14,15 @@ static bool version_from_dwarf(struct gl_target *t)
 	struct gl_type *ty;
 	if (!t->dw || !gl_dwarf_find_global(t->dw, "runtime.buildVersion", &addr, &ty))
 		return false;
+	/* a string header: data pointer, then length, each a word */
 	unsigned char hdr[16];
-	struct gl_error *err = gl_elf_read_vaddr(&t->elf, addr, hdr, sizeof(hdr));
+	unsigned w = t->ptr_size;
+	struct gl_error *err = gl_elf_read_vaddr(&t->elf, addr, hdr, 2 * w);
 	if (err) {
 		gl_error_destroy(err);
 		return false;
 	}
-	uint64_t ptr = 0, len = 0;
-	for (int i = 7; i >= 0; i--) {
-		ptr = (ptr << 8) | hdr[i];
-		len = (len << 8) | hdr[8 + i];
-	}
+	uint64_t ptr = gl_get_uint(hdr, w), len = gl_get_uint(hdr + w, w);
 	if (len == 0 || len >= sizeof(t->go_version))
 		return false;
 	err = gl_elf_read_vaddr(&t->elf, ptr, t->go_version, len);
@@ -59,7 +58,10 @@ static bool version_from_buildinfo(struct gl_target *t)
 }
 
 /* A word of runtime.firstmoduledata, which the linker initialises: read
- * from the file, once, so no process is needed. */
+ * from the file, once, so no process is needed. (The target layer sits
+ * below the runtime-layout table; these two fields are also listed there,
+ * MODULEDATA_TYPES and MODULEDATA_GOFUNC, so the table's check covers
+ * them.) */
 static void moduledata_word(struct gl_target *t, const char *field, uint64_t *out)
 {
 	uint64_t md;
@@ -69,10 +71,9 @@ static void moduledata_word(struct gl_target *t, const char *field, uint64_t *ou
 	if (!t->dw || !gl_dwarf_find_global(t->dw, "runtime.firstmoduledata", &md, &mdt) ||
 	    !(f = gl_type_field(mdt, field)))
 		return;
-	struct gl_error *e = gl_elf_read_vaddr(&t->elf, md + f->offset, w, 8);
+	struct gl_error *e = gl_elf_read_vaddr(&t->elf, md + f->offset, w, t->ptr_size);
 	if (!e)
-		for (int i = 7; i >= 0; i--)
-			*out = (*out << 8) | w[i];
+		*out = gl_get_uint(w, t->ptr_size);
 	gl_error_destroy(e);
 }
 
@@ -120,7 +121,8 @@ struct gl_error *gl_target_open(const char *path, struct gl_target **out)
 		free(t);
 		return err;
 	}
-	t->goarch = gl_elf_machine_name(t->elf.machine);
+	t->arch = gl_arch_for_elf_machine(t->elf.machine);
+	t->goarch = t->arch ? t->arch->goarch : gl_elf_machine_name(t->elf.machine);
 	t->ptr_size = t->elf.ptr_size;
 	err = gl_dwarf_open(path, &t->dw);
 	if (err) {
@@ -149,6 +151,8 @@ void gl_target_destroy(struct gl_target *t)
 {
 	if (!t)
 		return;
+	if (t->rt_free)
+		t->rt_free(t->rt);
 	gl_dwarf_close(t->dw);
 	gl_elf_close(&t->elf);
 	free(t->dwarf_error);
@@ -169,4 +173,22 @@ struct gl_error *gl_target_need_dwarf(struct gl_target *t)
 		return NULL;
 	return gl_error_create(GL_ERR_NODWARF, "%s",
 			       t->dwarf_error ? t->dwarf_error : "no DWARF debug info");
+}
+
+struct gl_error *gl_target_need_runtime(struct gl_target *t)
+{
+	struct gl_error *err = gl_target_need_dwarf(t);
+	if (err || !t->go_minor || (t->go_minor >= GL_GO_MIN_MINOR && t->go_minor <= GL_GO_MAX_MINOR))
+		return err;
+	return gl_error_create(GL_ERR_UNSUPPORTED, "this binary is %s; golayout supports Go 1.%d to 1.%d",
+			       t->go_version, GL_GO_MIN_MINOR, GL_GO_MAX_MINOR);
+}
+
+struct gl_error *gl_target_read_word(const struct gl_target *t, struct gl_mem *m, uint64_t addr,
+				     uint64_t *v)
+{
+	unsigned char b[8];
+	struct gl_error *err = gl_mem_read(m, addr, b, (uint64_t)t->ptr_size);
+	*v = err ? 0 : gl_get_uint(b, (uint64_t)t->ptr_size);
+	return err;
 }

@@ -8,9 +8,18 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "base/arch.h"
 #include "target/dwarfinfo.h"
+#include "target/mem.h"
 #include "target/elffile.h"
 #include "target/pclntab.h"
+
+/* The Go releases golayout decodes the runtime of: the oldest it keeps
+ * working with, and the newest tested (scripts/toolchains.txt). */
+#define GL_GO_MIN_MINOR 22
+#define GL_GO_MAX_MINOR 27
+
+struct gl_rtlayout;
 
 struct gl_target {
 	char *path;
@@ -24,11 +33,16 @@ struct gl_target {
 	char go_version[64];   /* "go1.26.8", or "unknown" */
 	int go_minor;          /* 26 for go1.26.x; 0 if unknown */
 	const char *goarch;
+	const struct gl_arch *arch; /* NULL: a machine golayout has no description for */
 	int ptr_size;
 	const char *map_impl;   /* "classic", "swiss", "unknown" */
 	const char *map_groups; /* "interleaved", "split", "unknown", or NULL (classic) */
 	const char *gc;         /* "greentea", "classic" */
 	uint64_t types_base;    /* firstmoduledata.types: base of DW_AT_go_runtime_type; 0 unknown */
+	/* The runtime-layout table (gotypes/rtlayout.c), loaded on first use;
+	 * freed through rt_free, which its loader sets. */
+	struct gl_rtlayout *rt;
+	void (*rt_free)(struct gl_rtlayout *rt);
 };
 
 struct gl_error *gl_target_open(const char *path, struct gl_target **out);
@@ -37,5 +51,12 @@ void gl_target_destroy(struct gl_target *t);
 bool gl_target_is_current(const struct gl_target *t, const char *path);
 /* The DWARF, or a GL_ERR_NODWARF error saying why there is none. */
 struct gl_error *gl_target_need_dwarf(struct gl_target *t);
+/* What decoding runtime structures needs: DWARF and a Go release in
+ * [GL_GO_MIN_MINOR, GL_GO_MAX_MINOR] (an unknown release is let through);
+ * else an error whose message is one line saying so. */
+struct gl_error *gl_target_need_runtime(struct gl_target *t);
+/* A pointer-sized little-endian word of the target's memory at addr. */
+struct gl_error *gl_target_read_word(const struct gl_target *t, struct gl_mem *m, uint64_t addr,
+				     uint64_t *v);
 
 #endif

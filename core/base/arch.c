@@ -1,0 +1,70 @@
+#include <elf.h>
+
+#include "base/arch.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* System V AMD64 psABI, table "DWARF Register Number Mapping" (3.38). */
+static const char *const amd64_regs[] = {
+	"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip",
+	"xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+	"xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15",
+};
+
+/* System V i386 psABI, DWARF register numbers 0..8. */
+static const char *const i386_regs[] = {
+	"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi", "eip",
+};
+
+/* AADWARF64: x0..x30 are 0..30 (x29 the frame pointer, x30 the link
+ * register), sp is 31, pc 32. */
+static const char *const arm64_regs[] = {
+	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+	"x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20",
+	"x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "fp", "lr",
+	"sp", "pc",
+};
+
+static const struct gl_arch arches[] = {
+	{
+		.id = GL_ARCH_AMD64, .goarch = "amd64", .elf_machine = EM_X86_64, .ptr_size = 8,
+		.reg_sp = "rsp", .reg_pc = "rip", .reg_fp = "rbp", .reg_lr = NULL,
+		.dwarf_sp = 7, .dwarf_fp = 6, .dwarf_pc = 16, .dwarf_lr = -1,
+		.dwarf_regs = amd64_regs, .ndwarf_regs = N(amd64_regs),
+		.ra = GL_RA_ON_STACK, .ra_stack_bytes = 8, .stack_align = 16, .min_frame_size = 0,
+	},
+	{
+		.id = GL_ARCH_386, .goarch = "386", .elf_machine = EM_386, .ptr_size = 4,
+		.reg_sp = "esp", .reg_pc = "eip", .reg_fp = "ebp", .reg_lr = NULL,
+		.dwarf_sp = 4, .dwarf_fp = 5, .dwarf_pc = 8, .dwarf_lr = -1,
+		.dwarf_regs = i386_regs, .ndwarf_regs = N(i386_regs),
+		.ra = GL_RA_ON_STACK, .ra_stack_bytes = 4, .stack_align = 4, .min_frame_size = 0,
+	},
+	{
+		.id = GL_ARCH_ARM64, .goarch = "arm64", .elf_machine = EM_AARCH64, .ptr_size = 8,
+		.reg_sp = "sp", .reg_pc = "pc", .reg_fp = "fp", .reg_lr = "lr",
+		.dwarf_sp = 31, .dwarf_fp = 29, .dwarf_pc = 32, .dwarf_lr = 30,
+		.dwarf_regs = arm64_regs, .ndwarf_regs = N(arm64_regs),
+		.ra = GL_RA_IN_LR, .ra_stack_bytes = 0, .stack_align = 16, .min_frame_size = 8,
+	},
+};
+
+const struct gl_arch *gl_arch_for_elf_machine(uint16_t machine)
+{
+	for (size_t i = 0; i < N(arches); i++)
+		if (arches[i].elf_machine == machine)
+			return &arches[i];
+	return NULL;
+}
+
+const char *gl_arch_dwarf_regname(const struct gl_arch *a, uint64_t regno)
+{
+	return a && regno < a->ndwarf_regs ? a->dwarf_regs[regno] : NULL;
+}
+
+bool gl_arch_reg_survives_call(const struct gl_arch *a, uint64_t regno)
+{
+	return a && ((int64_t)regno == a->dwarf_sp || (int64_t)regno == a->dwarf_fp ||
+		     (int64_t)regno == a->dwarf_pc);
+}

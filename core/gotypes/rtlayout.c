@@ -1,0 +1,242 @@
+/* Loading rtlayout.def from a target's DWARF. See rtlayout.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/le.h"
+#include "gotypes/rtlayout.h"
+
+/* The .def's column vocabulary. */
+#define V_ANY GL_RTV_ANY
+#define V_CLASSIC GL_RTV_CLASSIC
+#define V_SWISS GL_RTV_SWISS
+#define V_GREENTEA GL_RTV_GREENTEA
+#define R true
+#define O false
+
+static const struct gl_rt_desc struct_descs[] = {
+#define STRUCT(id, names, var, lo, hi, req, why) {#id, names, -1, var, lo, hi, req, why},
+#include "gotypes/rtlayout.def"
+};
+static const struct gl_rt_desc field_descs[] = {
+#define FIELD(id, st, path, var, lo, hi, req, why) {#id, path, GL_RTS_##st, var, lo, hi, req, why},
+#include "gotypes/rtlayout.def"
+};
+static const struct gl_rt_desc global_descs[] = {
+#define GLOBAL(id, names, var, lo, hi, req, why) {#id, names, -1, var, lo, hi, req, why},
+#include "gotypes/rtlayout.def"
+};
+static const struct gl_rt_desc const_descs[] = {
+#define CONST(id, names, fb, var, lo, hi, req, why) {#id, names, -1, var, lo, hi, req, why},
+#include "gotypes/rtlayout.def"
+};
+
+/* Fallbacks are expressions of the architecture and the Go release. */
+static void const_fallbacks(struct gl_rtlayout *L)
+{
+	const int64_t PTR = L->ptr_size, MINOR = L->go_minor;
+	const bool IS_AMD64 = L->arch && L->arch->id == GL_ARCH_AMD64;
+	const bool IS_ARM64 = L->arch && L->arch->id == GL_ARCH_ARM64;
+	const bool IS_386 = L->arch && L->arch->id == GL_ARCH_386;
+	(void)MINOR;
+	(void)IS_ARM64;
+	(void)IS_386;
+#define CONST(id, names, fb, ...) L->consts[GL_RTC_##id].fallback = (int64_t)(fb);
+#include "gotypes/rtlayout.def"
+}
+
+const struct gl_rt_desc *gl_rt_struct_desc(enum gl_rts s) { return &struct_descs[s]; }
+const struct gl_rt_desc *gl_rt_field_desc(enum gl_rtf f) { return &field_descs[f]; }
+const struct gl_rt_desc *gl_rt_global_desc(enum gl_rtg g) { return &global_descs[g]; }
+const struct gl_rt_desc *gl_rt_const_desc(enum gl_rtc k) { return &const_descs[k]; }
+
+bool gl_rt_applies(const struct gl_rtlayout *L, const struct gl_rt_desc *d)
+{
+	if ((L->variants & d->variant) != d->variant)
+		return false;
+	/* An unknown release cannot rule an entry out. */
+	return !L->go_minor || (L->go_minor >= d->min_minor && (!d->max_minor || L->go_minor <= d->max_minor));
+}
+
+/* Copy the alternative number `which` of "a|b|c" into buf; false past the end. */
+static bool alternative(const char *names, int which, char *buf, size_t len)
+{
+	const char *p = names;
+	for (int i = 0; i < which; i++) {
+		p = strchr(p, '|');
+		if (!p)
+			return false;
+		p++;
+	}
+	size_t n = strcspn(p, "|");
+	if (n >= len)
+		return false;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return true;
+}
+
+/* A field by name; the fields of anonymous runtime structs are named
+ * "runtime.enabled" in DWARF. */
+static const struct gl_field *member(const struct gl_type *t, const char *name)
+{
+	const struct gl_field *f = gl_type_field(t, name);
+	size_t n = strlen(name);
+	for (size_t i = 0; !f && i < t->nfields; i++) {
+		const char *fn = t->fields[i].name;
+		size_t m = fn ? strlen(fn) : 0;
+		if (m > n && fn[m - n - 1] == '.' && !strcmp(fn + m - n, name))
+			f = &t->fields[i];
+	}
+	return f && f->type ? f : NULL;
+}
+
+/* "sched.sp": offsets summed down nested structs. */
+static bool resolve_path(const struct gl_type *t, char *path, struct gl_rt_field *out)
+{
+	uint64_t off = 0;
+	const struct gl_field *f = NULL;
+	for (char *save = NULL, *comp = strtok_r(path, ".", &save); comp; comp = strtok_r(NULL, ".", &save)) {
+		if (!t || !(f = member(t, comp)))
+			return false;
+		off += f->offset;
+		t = f->type;
+	}
+	if (!f)
+		return false;
+	*out = (struct gl_rt_field){off, f->type->size, f->type, true};
+	return true;
+}
+
+/* Try each alternative of "a|b|c" in turn until one is found. */
+static bool first_found(const char *names, bool (*try)(struct gl_rtlayout *L, struct gl_dwarf *dw, int i,
+							char *name),
+			struct gl_rtlayout *L, struct gl_dwarf *dw, int i)
+{
+	char name[128];
+	for (int k = 0; alternative(names, k, name, sizeof(name)); k++)
+		if (try(L, dw, i, name))
+			return true;
+	return false;
+}
+
+static bool try_struct(struct gl_rtlayout *L, struct gl_dwarf *dw, int s, char *name)
+{
+	const struct gl_type *t = gl_dwarf_find_type(dw, name);
+	if (!t || t->kind != GL_K_STRUCT)
+		return false;
+	L->structs[s] = (struct gl_rt_struct){t, t->name};
+	return true;
+}
+
+static bool try_field(struct gl_rtlayout *L, struct gl_dwarf *dw, int f, char *path)
+{
+	(void)dw;
+	return resolve_path(L->structs[field_descs[f].parent].type, path, &L->fields[f]);
+}
+
+static bool try_global(struct gl_rtlayout *L, struct gl_dwarf *dw, int g, char *name)
+{
+	uint64_t addr;
+	struct gl_type *t = NULL;
+	if (!gl_dwarf_find_global(dw, name, &addr, &t))
+		return false;
+	L->globals[g] = (struct gl_rt_global){addr, t, true};
+	return true;
+}
+
+static bool try_const(struct gl_rtlayout *L, struct gl_dwarf *dw, int k, char *name)
+{
+	int64_t v;
+	if (!gl_dwarf_find_const(dw, name, &v))
+		return false;
+	L->consts[k].value = v;
+	L->consts[k].from_dwarf = true;
+	return true;
+}
+
+static void load(struct gl_rtlayout *L, struct gl_dwarf *dw)
+{
+	for (int s = 0; s < GL_RTS__COUNT; s++)
+		if (gl_rt_applies(L, &struct_descs[s]))
+			first_found(struct_descs[s].names, try_struct, L, dw, s);
+	/* after the structs: fields are looked up in them */
+	for (int f = 0; f < GL_RTF__COUNT; f++)
+		if (L->structs[field_descs[f].parent].type && gl_rt_applies(L, &field_descs[f]))
+			first_found(field_descs[f].names, try_field, L, dw, f);
+	for (int g = 0; g < GL_RTG__COUNT; g++)
+		if (gl_rt_applies(L, &global_descs[g]))
+			first_found(global_descs[g].names, try_global, L, dw, g);
+	const_fallbacks(L);
+	for (int k = 0; k < GL_RTC__COUNT; k++) {
+		struct gl_rt_konst *c = &L->consts[k];
+		c->value = c->fallback;
+		c->applies = gl_rt_applies(L, &const_descs[k]);
+		first_found(const_descs[k].names, try_const, L, dw, k);
+	}
+}
+
+static void rt_free(struct gl_rtlayout *L)
+{
+	free(L);
+}
+
+const struct gl_rtlayout *gl_rt_of(struct gl_target *t)
+{
+	if (t->rt)
+		return t->rt;
+	if (!t->dw)
+		return NULL;
+	struct gl_rtlayout *L = calloc(1, sizeof(*L));
+	if (!L)
+		return NULL;
+	L->arch = t->arch;
+	L->ptr_size = t->ptr_size;
+	L->go_minor = t->go_minor;
+	if (!strcmp(t->map_impl, "classic"))
+		L->variants |= GL_RTV_CLASSIC;
+	else if (!strcmp(t->map_impl, "swiss"))
+		L->variants |= GL_RTV_SWISS;
+	if (!strcmp(t->gc, "greentea"))
+		L->variants |= GL_RTV_GREENTEA;
+	load(L, t->dw);
+	t->rt = L;
+	t->rt_free = rt_free;
+	return L;
+}
+
+struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out)
+{
+	struct gl_error *err = gl_target_need_runtime(t);
+	if (err)
+		return err;
+	return (*out = gl_rt_of(t)) ? NULL : &gl_error_nomem;
+}
+
+uint64_t gl_rt_get(const struct gl_rtlayout *L, enum gl_rtf f, const unsigned char *base)
+{
+	const struct gl_rt_field *r = &L->fields[f];
+	return r->present ? gl_get_uint(base + r->off, r->size) : 0;
+}
+
+uint64_t gl_rt_word(const struct gl_rtlayout *L, const unsigned char *p)
+{
+	return gl_get_uint(p, L->ptr_size);
+}
+
+int gl_rt_missing_field(const struct gl_rtlayout *L, const enum gl_rtf *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!L->fields[ids[i]].present)
+			return (int)ids[i];
+	return -1;
+}
+
+struct gl_error *gl_rt_need_fields(const struct gl_rtlayout *L, const enum gl_rtf *ids, size_t n)
+{
+	int f = gl_rt_missing_field(L, ids, n);
+	if (f < 0)
+		return NULL;
+	const struct gl_rt_desc *d = &field_descs[f];
+	return gl_error_create(GL_ERR_NODWARF, "no field %s in the DWARF of %s (%s)", d->names,
+			       struct_descs[d->parent].names, d->why);
+}

@@ -1,0 +1,178 @@
+/* The arch descriptions (core/base/arch.c) and the ELF reader on both
+ * classes: minimal ELF32 and ELF64 files written here, read back by
+ * gl_elf_open, and the arch chosen from their machine. */
+#include <elf.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/arch.h"
+#include "target/elffile.h"
+
+/* A file of: header, ".data" (8 bytes at vaddr 0x1000), the section name
+ * table, and three section headers (null, .data, .shstrtab). */
+static const char names[] = "\0.data\0.shstrtab";
+static const unsigned char payload[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+static void write_elf(const char *path, bool is64, uint16_t machine)
+{
+	unsigned char buf[512] = {0};
+	size_t eh = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	size_t data_off = eh, names_off = data_off + sizeof(payload);
+	size_t sh_off = (names_off + sizeof(names) + 7) & ~(size_t)7;
+	memcpy(buf + data_off, payload, sizeof(payload));
+	memcpy(buf + names_off, names, sizeof(names));
+	struct { uint32_t name, type; uint64_t flags, addr, off, size; } sh[3] = {
+		{0, SHT_NULL, 0, 0, 0, 0},
+		{1, SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 0x1000, data_off, sizeof(payload)},
+		{7, SHT_STRTAB, 0, 0, names_off, sizeof(names)},
+	};
+	size_t shsize = is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+	for (int i = 0; i < 3; i++) {
+		unsigned char *p = buf + sh_off + i * shsize;
+		if (is64) {
+			Elf64_Shdr s = {.sh_name = sh[i].name, .sh_type = sh[i].type, .sh_flags = sh[i].flags,
+					.sh_addr = sh[i].addr, .sh_offset = sh[i].off, .sh_size = sh[i].size};
+			memcpy(p, &s, sizeof(s));
+		} else {
+			Elf32_Shdr s = {.sh_name = sh[i].name, .sh_type = sh[i].type,
+					.sh_flags = (uint32_t)sh[i].flags, .sh_addr = (uint32_t)sh[i].addr,
+					.sh_offset = (uint32_t)sh[i].off, .sh_size = (uint32_t)sh[i].size};
+			memcpy(p, &s, sizeof(s));
+		}
+	}
+	unsigned char ident[EI_NIDENT] = {ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3,
+					  is64 ? ELFCLASS64 : ELFCLASS32, ELFDATA2LSB, EV_CURRENT};
+	if (is64) {
+		Elf64_Ehdr h = {.e_type = ET_EXEC, .e_machine = machine, .e_version = EV_CURRENT,
+				.e_shoff = sh_off, .e_ehsize = sizeof(h), .e_shentsize = sizeof(Elf64_Shdr),
+				.e_shnum = 3, .e_shstrndx = 2};
+		memcpy(h.e_ident, ident, EI_NIDENT);
+		memcpy(buf, &h, sizeof(h));
+	} else {
+		Elf32_Ehdr h = {.e_type = ET_EXEC, .e_machine = machine, .e_version = EV_CURRENT,
+				.e_shoff = (uint32_t)sh_off, .e_ehsize = sizeof(h),
+				.e_shentsize = sizeof(Elf32_Shdr), .e_shnum = 3, .e_shstrndx = 2};
+		memcpy(h.e_ident, ident, EI_NIDENT);
+		memcpy(buf, &h, sizeof(h));
+	}
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, sh_off + 3 * shsize, f), sh_off + 3 * shsize);
+	fclose(f);
+}
+
+static void check_file(bool is64, uint16_t machine, const char *goarch, unsigned ptr_size,
+		       const char *sp, const char *pc)
+{
+	char path[] = "/tmp/golayout-test-elf-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	write_elf(path, is64, machine);
+	struct gl_elf elf;
+	struct gl_error *err = gl_elf_open(path, &elf);
+	unlink(path);
+	assert_null(err);
+	assert_int_equal(elf.ptr_size, ptr_size);
+	assert_int_equal(elf.machine, machine);
+	assert_false(elf.pie);
+	const struct gl_elf_section *s = gl_elf_section(&elf, ".data");
+	assert_non_null(s);
+	assert_int_equal(s->addr, 0x1000);
+	unsigned char got[4];
+	assert_null(gl_elf_read_vaddr(&elf, 0x1002, got, 4));
+	assert_memory_equal(got, payload + 2, 4);
+	err = gl_elf_read_vaddr(&elf, 0x1006, got, 4); /* runs past .data */
+	assert_non_null(err);
+	gl_error_destroy(err);
+	const struct gl_arch *a = gl_arch_for_elf_machine(elf.machine);
+	assert_non_null(a);
+	assert_string_equal(a->goarch, goarch);
+	assert_int_equal(a->ptr_size, ptr_size);
+	assert_string_equal(a->reg_sp, sp);
+	assert_string_equal(a->reg_pc, pc);
+	/* the DWARF numbers name the same registers */
+	assert_string_equal(gl_arch_dwarf_regname(a, (uint64_t)a->dwarf_sp), sp);
+	assert_string_equal(gl_arch_dwarf_regname(a, (uint64_t)a->dwarf_pc), pc);
+	assert_string_equal(gl_arch_dwarf_regname(a, (uint64_t)a->dwarf_fp), a->reg_fp);
+	gl_elf_close(&elf);
+}
+
+static void test_elf64_amd64(void **state)
+{
+	(void)state;
+	check_file(true, EM_X86_64, "amd64", 8, "rsp", "rip");
+}
+
+static void test_elf32_386(void **state)
+{
+	(void)state;
+	check_file(false, EM_386, "386", 4, "esp", "eip");
+}
+
+static void test_elf64_arm64(void **state)
+{
+	(void)state;
+	check_file(true, EM_AARCH64, "arm64", 8, "sp", "pc");
+}
+
+/* Where a call leaves the return address decides the CFA. */
+static void test_return_address(void **state)
+{
+	(void)state;
+	const struct gl_arch *amd64 = gl_arch_for_elf_machine(EM_X86_64);
+	const struct gl_arch *i386 = gl_arch_for_elf_machine(EM_386);
+	const struct gl_arch *arm64 = gl_arch_for_elf_machine(EM_AARCH64);
+	assert_int_equal(amd64->ra, GL_RA_ON_STACK);
+	assert_int_equal(amd64->ra_stack_bytes, 8);
+	assert_null(amd64->reg_lr);
+	assert_int_equal(i386->ra_stack_bytes, 4);
+	assert_int_equal(arm64->ra, GL_RA_IN_LR);
+	assert_int_equal(arm64->ra_stack_bytes, 0);
+	assert_string_equal(arm64->reg_lr, "lr");
+	assert_string_equal(gl_arch_dwarf_regname(arm64, (uint64_t)arm64->dwarf_lr), "lr");
+	/* above frame 0, only SP, FP and PC are the frame's own */
+	assert_true(gl_arch_reg_survives_call(amd64, 7));
+	assert_true(gl_arch_reg_survives_call(amd64, 6));
+	assert_true(gl_arch_reg_survives_call(amd64, 16));
+	assert_false(gl_arch_reg_survives_call(amd64, 0));
+	assert_false(gl_arch_reg_survives_call(arm64, 30));
+	assert_null(gl_arch_dwarf_regname(amd64, 999));
+	assert_null(gl_arch_for_elf_machine(EM_RISCV));
+}
+
+static void test_not_elf(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/golayout-test-elf-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\177ELF\003\001", 6), 6); /* a bad class */
+	close(fd);
+	struct gl_elf elf;
+	struct gl_error *err = gl_elf_open(path, &elf);
+	unlink(path);
+	assert_non_null(err);
+	assert_non_null(strstr(err->message, "not a little-endian ELF file"));
+	gl_error_destroy(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_elf64_amd64),
+		cmocka_unit_test(test_elf32_386),
+		cmocka_unit_test(test_elf64_arm64),
+		cmocka_unit_test(test_return_address),
+		cmocka_unit_test(test_not_elf),
+	};
+	return cmocka_run_group_tests_name("arch", tests, NULL, NULL);
+}
