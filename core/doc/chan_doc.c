@@ -1,18 +1,12 @@
 #include "doc/chan_doc.h"
 #include "doc/doc.h"
+#include "doc/struct_doc.h"
 
 static json_t *header_json(const struct gl_type *H)
 {
 	json_t *hdr = json_array();
-	for (size_t i = 0; i < H->nfields; i++) {
-		const struct gl_field *f = &H->fields[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "name", json_string(f->name));
-		json_object_set_new(o, "offset", json_integer((json_int_t)f->offset));
-		json_object_set_new(o, "size", json_integer((json_int_t)f->type->size));
-		json_object_set_new(o, "type", gl_json_text(f->type->name));
-		json_array_append_new(hdr, o);
-	}
+	for (size_t i = 0; i < H->nfields; i++)
+		json_array_append_new(hdr, gl_header_field_json(&H->fields[i]));
 	return hdr;
 }
 

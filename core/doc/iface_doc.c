@@ -1,15 +1,14 @@
 #include "doc/doc.h"
+#include "doc/value_doc.h"
 #include "doc/home_doc.h"
 #include "doc/iface_doc.h"
 
 json_t *gl_iface_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
 		     const struct gl_iface *i)
 {
-	json_t *d = gl_doc_new(c, "iface", v->type->name, v->in_memory, v->addr);
+	json_t *d = gl_expr_doc_new(c, "iface", expr, v);
 	if (!d)
 		return NULL;
-	json_object_set_new(d, "expr", gl_json_text(expr));
-	json_object_set_new(d, "where", json_string(v->where));
 	json_object_set_new(d, "empty_interface", json_boolean(i->empty));
 	gl_json_set_addr(d, i->empty ? "type_word" : "itab", i->word0);
 	gl_json_set_addr(d, "data", i->data);

@@ -11,11 +11,7 @@ static json_t *header_json(const struct gl_slice *s)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct gl_field *f = &t->fields[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "name", json_string(f->name));
-		json_object_set_new(o, "offset", json_integer((json_int_t)f->offset));
-		json_object_set_new(o, "size", json_integer((json_int_t)f->type->size));
-		json_object_set_new(o, "type", gl_json_text(f->type->name));
+		json_t *o = gl_header_field_json(f);
 		char buf[32];
 		if (f->type->kind == GL_K_POINTER || f->type->kind == GL_K_UNSAFEPOINTER)
 			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)s->header[i]);

@@ -1,15 +1,14 @@
 #include "doc/doc.h"
+#include "doc/value_doc.h"
 #include "doc/home_doc.h"
 #include "doc/string_doc.h"
 
 json_t *gl_string_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
 		      const struct gl_string *s)
 {
-	json_t *d = gl_doc_new(c, "string", v->type->name, v->in_memory, v->addr);
+	json_t *d = gl_expr_doc_new(c, "string", expr, v);
 	if (!d)
 		return NULL;
-	json_object_set_new(d, "expr", gl_json_text(expr));
-	json_object_set_new(d, "where", json_string(v->where));
 	gl_json_set_addr(d, "data", s->data);
 	json_object_set_new(d, "len", json_integer((json_int_t)s->len));
 	json_object_set_new(d, "home", gl_home_json(&s->home));

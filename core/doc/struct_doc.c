@@ -1,4 +1,5 @@
 #include "doc/doc.h"
+#include "doc/value_doc.h"
 #include "doc/struct_doc.h"
 
 static json_t *field_json(struct gl_ctx *c, const struct gl_struct_layout *l, size_t i,
@@ -16,6 +17,16 @@ static json_t *field_json(struct gl_ctx *c, const struct gl_struct_layout *l, si
 	if (bytes && gl_struct_field_in_bounds(l, i))
 		json_object_set_new(jf, "value", gl_format_value_json(c, f->type, bytes + f->offset));
 	return jf;
+}
+
+json_t *gl_header_field_json(const struct gl_field *f)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(f->name));
+	json_object_set_new(o, "offset", json_integer((json_int_t)f->offset));
+	json_object_set_new(o, "size", json_integer((json_int_t)f->type->size));
+	json_object_set_new(o, "type", gl_json_text(f->type->name));
+	return o;
 }
 
 void gl_struct_layout_json(struct gl_ctx *c, const struct gl_struct_layout *l,
@@ -47,11 +58,9 @@ void gl_struct_layout_json(struct gl_ctx *c, const struct gl_struct_layout *l,
 json_t *gl_struct_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
 		      const struct gl_struct_layout *l)
 {
-	json_t *d = gl_doc_new(c, "struct", v->type->name, v->in_memory, v->addr);
+	json_t *d = gl_expr_doc_new(c, "struct", expr, v);
 	if (!d)
 		return NULL;
-	json_object_set_new(d, "expr", gl_json_text(expr));
-	json_object_set_new(d, "where", json_string(v->where));
 	gl_struct_layout_json(c, l, v->bytes, d);
 	json_object_set_new(d, "value", gl_format_value_json(c, v->type, v->bytes));
 	return d;

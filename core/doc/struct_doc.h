@@ -12,6 +12,8 @@
  * struct's), each field in bounds also gets its %v "value". */
 void gl_struct_layout_json(struct gl_ctx *c, const struct gl_struct_layout *l,
 			   const unsigned char *bytes, json_t *d);
+/* A header field: "name", "offset", "size", "type". */
+json_t *gl_header_field_json(const struct gl_field *f);
 /* golayout struct EXPR: the layout with the values of v. */
 json_t *gl_struct_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
 		      const struct gl_struct_layout *l);

@@ -6,6 +6,9 @@
 
 #include "eval/value.h"
 
+/* A document about value v, which expr names: the head, "expr", "where". */
+json_t *gl_expr_doc_new(struct gl_ctx *c, const char *kind, const char *expr, const struct gl_value *v);
+/* golayout value EXPR. */
 json_t *gl_value_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v);
 
 #endif

@@ -30,10 +30,12 @@ static struct gl_error *read_ptr_field(struct gl_ctx *c, uint64_t addr, const st
 static struct gl_error *count_waiters(struct gl_ctx *c, uint64_t first, uint64_t *n)
 {
 	*n = 0;
-	struct gl_type *sg = gl_dwarf_find_type(c->t->dw, "runtime.sudog");
+	if (!first)
+		return NULL;
+	struct gl_type *sg = c->t->dw ? gl_dwarf_find_type(c->t->dw, "runtime.sudog") : NULL;
 	const struct gl_field *next = sg ? gl_type_field(sg, "next") : NULL;
 	if (!next)
-		return first ? gl_error_create(GL_ERR_NODWARF, "no DWARF for runtime.sudog") : NULL;
+		return gl_error_create(GL_ERR_NODWARF, "no DWARF for runtime.sudog");
 	uint64_t slow = first, fast = first;
 	while (fast) {
 		struct gl_error *err = read_ptr_field(c, fast, next, &fast);
