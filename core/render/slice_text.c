@@ -91,6 +91,8 @@ static void array_lines(struct gl_ctx *c, const struct gl_slice *s)
 void gl_slice_text(struct gl_ctx *c, const struct gl_slice *s)
 {
 	struct strbuf *o = &c->out;
+	if (s->stage == GL_SLICE_NONE)
+		return; /* not a slice: the error says all */
 	header_lines(c, s);
 	if (s->nil) {
 		sb_add(o, "nil slice: no backing array\n");
