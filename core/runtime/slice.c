@@ -26,7 +26,9 @@ static struct gl_error *read_elems(struct gl_ctx *c, const struct gl_slice *s, u
 		return NULL;
 	uint64_t n = to - from, es = s->es;
 	if (es == 0) {
-		out->count = n; /* nothing to read: every element is {} */
+		/* nothing to read: every element is {}; still a bounded count,
+		 * whatever --limit asked for */
+		out->count = n < GL_SLICE_MAX_ZERO_SIZE ? n : GL_SLICE_MAX_ZERO_SIZE;
 		return NULL;
 	}
 	if (n > GL_MAX_VALUE_BYTES / es)

@@ -14,6 +14,8 @@
 #include "runtime/home.h"
 
 #define GL_SLICES_MAX 16
+/* Zero-size elements listed at most (they cost no reads, only output). */
+#define GL_SLICE_MAX_ZERO_SIZE 100000
 
 /* How far a slice was decoded. */
 enum gl_slice_stage {
