@@ -3,7 +3,8 @@
 #include <string.h>
 
 #include "commands/commands.h"
-#include "runtime/escape.h"
+#include "doc/escape_doc.h"
+#include "render/escape_text.h"
 
 static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 {
@@ -23,22 +24,11 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	} else if (strcmp(verb, "show")) {
 		return gl_error_create(GL_ERR_USAGE, "golayout escape load FILE | clear | show");
 	}
-	const struct gl_escapes *e = *c->escapes;
-	json_t *d = gl_doc_new(c, "escape", NULL, false, 0);
-	*docp = d;
-	json_object_set_new(d, "file", e ? gl_json_text(gl_escapes_path(e)) : json_null());
-	json_object_set_new(d, "entries", json_integer((json_int_t)gl_escapes_count(e)));
+	if (!c->opts.json)
+		gl_escape_text(c, *c->escapes);
+	else if (!(*docp = gl_escape_doc(c, *c->escapes)))
+		return &gl_error_nomem;
 	return NULL;
-}
-
-static void render(struct gl_ctx *c, json_t *d)
-{
-	const char *f = json_string_value(json_object_get(d, "file"));
-	if (f)
-		sb_addf(&c->out, "escape analysis from %s: %lld statements about variables\n", f,
-			(long long)json_integer_value(json_object_get(d, "entries")));
-	else
-		sb_add(&c->out, "no escape analysis loaded (golayout escape load FILE)\n");
 }
 
 const struct gl_command gl_cmd_escape = {
@@ -52,5 +42,4 @@ const struct gl_command gl_cmd_escape = {
 	.min_args = 0,
 	.max_args = 2,
 	.run = run,
-	.render = render,
 };

@@ -1,11 +1,10 @@
-/* The layout of a struct type as document fields: offsets, sizes, holes,
- * trailing padding, pointer bytes, and the order of fields that minimises
- * the size. Used by struct, type, slice (element layout)... */
+/* The layout of a struct type: holes, trailing padding, pointer bytes and
+ * the order of fields that minimises the size. Used by struct, type and
+ * slice (element layout). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "gotypes/struct_layout.h"
-#include "eval/value.h"
 
 static uint64_t align_up(uint64_t x, uint64_t a)
 {
@@ -43,69 +42,70 @@ static uint64_t layout_size(const struct order_item *items, size_t n, uint64_t s
 	return align_up(off, struct_align);
 }
 
-static void add_padding(json_t *pads, uint64_t off, uint64_t size, bool trailing)
+static void add_pad(struct gl_struct_layout *l, uint64_t off, uint64_t size, bool trailing)
 {
-	json_t *p = json_object();
-	json_object_set_new(p, "offset", json_integer((json_int_t)off));
-	json_object_set_new(p, "size", json_integer((json_int_t)size));
-	json_object_set_new(p, "trailing", json_boolean(trailing));
-	json_array_append_new(pads, p);
+	l->pads[l->npads++] = (struct gl_struct_pad){off, size, trailing};
+	l->padding_bytes += size;
 }
 
-struct gl_error *gl_struct_describe(struct gl_ctx *c, const struct gl_type *t,
-					const unsigned char *bytes, json_t *d)
+/* The smallest-first order of the fields and the size it gives. */
+static struct gl_error *best_order(struct gl_struct_layout *l)
 {
-	json_t *fields = json_array(), *pads = json_array(), *order = json_array();
-	uint64_t align = gl_type_align(t), pad_bytes = 0, end = 0;
-	json_object_set_new(d, "size", json_integer((json_int_t)t->size));
-	json_object_set_new(d, "align", json_integer((json_int_t)align));
-	for (size_t i = 0; i < t->nfields; i++) {
-		const struct gl_field *f = &t->fields[i];
-		if (f->offset > end) {
-			add_padding(pads, end, f->offset - end, false);
-			pad_bytes += f->offset - end;
-		}
-		json_t *jf = json_object();
-		json_object_set_new(jf, "name", gl_json_text(f->name));
-		json_object_set_new(jf, "offset", json_integer((json_int_t)f->offset));
-		json_object_set_new(jf, "size", json_integer((json_int_t)f->type->size));
-		json_object_set_new(jf, "align", json_integer((json_int_t)gl_type_align(f->type)));
-		json_object_set_new(jf, "type", gl_json_text(f->type->name));
-		if (f->embedded)
-			json_object_set_new(jf, "embedded", json_true());
-		if (bytes && f->offset + f->type->size <= t->size) {
-			json_t *v_json = gl_format_value_json(c, f->type, bytes + f->offset);
-			json_object_set_new(jf, "value", v_json);
-		}
-		json_array_append_new(fields, jf);
-		if (f->offset + f->type->size > end)
-			end = f->offset + f->type->size;
-	}
-	if (t->size > end) {
-		add_padding(pads, end, t->size - end, true);
-		pad_bytes += t->size - end;
-	}
-	json_object_set_new(d, "fields", fields);
-	json_object_set_new(d, "padding", pads);
-	json_object_set_new(d, "padding_bytes", json_integer((json_int_t)pad_bytes));
-	json_object_set_new(d, "pointer_bytes", json_integer((json_int_t)gl_type_pointer_bytes(t)));
-
-	struct order_item *items = calloc(t->nfields ? t->nfields : 1, sizeof(*items));
+	const struct gl_type *t = l->type;
+	size_t n = t->nfields;
+	struct order_item *items = calloc(n ? n : 1, sizeof(*items));
 	if (!items)
 		return &gl_error_nomem;
-	for (size_t i = 0; i < t->nfields; i++)
-		items[i] = (struct order_item){i, gl_type_align(t->fields[i].type),
-					       t->fields[i].type->size};
-	qsort(items, t->nfields, sizeof(*items), order_cmp);
-	for (size_t i = 0; i < t->nfields; i++)
-		json_array_append_new(order, gl_json_text(t->fields[items[i].index].name));
-	uint64_t best = layout_size(items, t->nfields, align);
+	for (size_t i = 0; i < n; i++)
+		items[i] = (struct order_item){i, l->field_align[i], t->fields[i].type->size};
+	qsort(items, n, sizeof(*items), order_cmp);
+	for (size_t i = 0; i < n; i++)
+		l->best_order[i] = items[i].index;
+	l->best_size = layout_size(items, n, l->align);
 	free(items);
 	/* Never claim a reordering that is larger than what we have. */
-	if (best > t->size)
-		best = t->size;
-	json_object_set_new(d, "best_order", order);
-	json_object_set_new(d, "best_size", json_integer((json_int_t)best));
+	if (l->best_size > t->size)
+		l->best_size = t->size;
 	return NULL;
 }
 
+struct gl_error *gl_struct_layout(const struct gl_type *t, struct gl_struct_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->type = t;
+	l->size = t->size;
+	l->align = gl_type_align(t);
+	l->pointer_bytes = gl_type_pointer_bytes(t);
+	size_t n = t->nfields, cells = n ? n : 1;
+	l->field_align = calloc(cells, sizeof(*l->field_align));
+	l->best_order = calloc(cells, sizeof(*l->best_order));
+	l->pads = calloc(n + 1, sizeof(*l->pads)); /* a hole per field, and the tail */
+	if (!l->field_align || !l->best_order || !l->pads)
+		return &gl_error_nomem;
+	uint64_t end = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct gl_field *f = &t->fields[i];
+		l->field_align[i] = gl_type_align(f->type);
+		if (f->offset > end)
+			add_pad(l, end, f->offset - end, false);
+		if (f->offset + f->type->size > end)
+			end = f->offset + f->type->size;
+	}
+	if (t->size > end)
+		add_pad(l, end, t->size - end, true);
+	return best_order(l);
+}
+
+void gl_struct_layout_deinit(struct gl_struct_layout *l)
+{
+	free(l->field_align);
+	free(l->pads);
+	free(l->best_order);
+	memset(l, 0, sizeof(*l));
+}
+
+bool gl_struct_field_in_bounds(const struct gl_struct_layout *l, size_t i)
+{
+	const struct gl_field *f = &l->type->fields[i];
+	return f->offset + f->type->size <= l->size;
+}

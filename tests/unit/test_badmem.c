@@ -17,6 +17,7 @@
 
 #include "fake_target.h"
 #include "eval/value.h"
+#include "runtime/chan.h"
 
 #define TIME_LIMIT_MS 5000 /* generous: sanitizer builds are slow */
 /* Output bound: format.c's per-value budget is 8 KiB; allow the nesting
@@ -268,6 +269,81 @@ static void test_pointer_to_unreadable_struct(void **state)
 	free(s);
 }
 
+/* A corrupt hchan whose qcount and dataqsiz are both huge (qcount <=
+ * dataqsiz passes the consistency check): the ring is decoded up to
+ * GL_CHAN_MAX_SLOTS slots, the queue walk jumps over the rest, and the
+ * model says how much was skipped. */
+static struct gl_type T_U16 = {.kind = GL_K_UINT16, .name = "uint16", .size = 2};
+static struct gl_type T_U32 = {.kind = GL_K_UINT32, .name = "uint32", .size = 4};
+static struct gl_type T_PTR = {.kind = GL_K_UNSAFEPOINTER, .name = "unsafe.Pointer", .size = 8};
+static struct gl_field WAITQ_FIELDS[] = {{.name = "first", .offset = 0, .type = &T_PTR},
+					  {.name = "last", .offset = 8, .type = &T_PTR}};
+static struct gl_type T_WAITQ = {.kind = GL_K_STRUCT, .name = "runtime.waitq", .size = 16,
+				 .fields = WAITQ_FIELDS, .nfields = 2};
+static struct gl_field HCHAN_FIELDS[] = {
+	{.name = "qcount", .offset = 0, .type = &T_INT},   {.name = "dataqsiz", .offset = 8, .type = &T_INT},
+	{.name = "buf", .offset = 16, .type = &T_PTR},     {.name = "elemsize", .offset = 24, .type = &T_U16},
+	{.name = "closed", .offset = 28, .type = &T_U32},  {.name = "sendx", .offset = 32, .type = &T_INT},
+	{.name = "recvx", .offset = 40, .type = &T_INT},   {.name = "recvq", .offset = 48, .type = &T_WAITQ},
+	{.name = "sendq", .offset = 64, .type = &T_WAITQ},
+};
+static struct gl_type T_HCHAN = {.kind = GL_K_STRUCT, .name = "runtime.hchan", .size = 80,
+				 .fields = HCHAN_FIELDS, .nfields = 9};
+static struct gl_type T_CHAN_INT = {.kind = GL_K_CHAN, .name = "chan int", .size = 8, .elem = &T_INT,
+				    .target = &T_HCHAN};
+
+#define HCHAN_AT 0x500000ull
+#define RING_AT 0x800000ull
+#define HUGE_RING (1ull << 62)
+
+static int chan_child(void *arg)
+{
+	struct fake_target *ft = arg;
+	struct gl_mem mem;
+	gl_mem_init(&mem);
+	gl_mem_begin(&mem, fake_backend(ft));
+	struct gl_target tgt = {.ptr_size = 8};
+	tgt.elf.ptr_size = 8;
+	struct gl_ctx c = {.mem = &mem, .be = fake_backend(ft), .t = &tgt};
+	unsigned char word[8];
+	put64(word, HCHAN_AT);
+	struct gl_value v = {.type = &T_CHAN_INT, .bytes = word};
+	struct gl_chan ch;
+	struct gl_error *err = gl_chan_decode(&c, &v, &ch);
+	int bad = err != NULL || ch.stage != GL_CHAN_RING || ch.nslots != GL_CHAN_MAX_SLOTS ||
+		  ch.slots_skipped != HUGE_RING - GL_CHAN_MAX_SLOTS || ch.nqueue != GL_CHAN_MAX_SLOTS ||
+		  ch.queue[0] != 5 || ch.queue[GL_CHAN_MAX_SLOTS - 1] != 4 ||
+		  ch.queue_skipped != HUGE_RING - GL_CHAN_MAX_SLOTS;
+	if (bad)
+		fprintf(stderr, "  %s; stage %d, %llu slots (%llu skipped), %llu queued (%llu skipped)\n",
+			err ? err->message : "no error", (int)ch.stage, (unsigned long long)ch.nslots,
+			(unsigned long long)ch.slots_skipped, (unsigned long long)ch.nqueue,
+			(unsigned long long)ch.queue_skipped);
+	gl_error_destroy(err);
+	gl_chan_deinit(&ch);
+	gl_mem_deinit(&mem);
+	return bad;
+}
+
+static void test_chan_huge_qcount(void **state)
+{
+	struct fake_target *ft = *state;
+	unsigned char h[80] = {0};
+	put64(h, HUGE_RING);      /* qcount */
+	put64(h + 8, HUGE_RING);  /* dataqsiz */
+	put64(h + 16, RING_AT);   /* buf */
+	h[24] = 8;                /* elemsize */
+	put64(h + 32, 5);         /* sendx */
+	put64(h + 40, 5);         /* recvx */
+	fake_map(ft, HCHAN_AT, h, sizeof(h));
+	fake_map_pattern(ft, RING_AT, GL_CHAN_MAX_SLOTS * 8);
+	int rc = fake_run_in_child(chan_child, ft, TIME_LIMIT_MS);
+	if (rc == FAKE_CHILD_TIMEOUT)
+		fail_msg("decoding the hchan did not finish within %d ms", TIME_LIMIT_MS);
+	if (rc != FAKE_CHILD_OK)
+		fail_msg("wrong model of the corrupt hchan, or a crash (see above)");
+}
+
 /* ---- end to end, with the Go test program ---- */
 
 struct gofx {
@@ -463,6 +539,7 @@ int main(void)
 		T(test_self_referential_slice),
 		T(test_struct_with_unreadable_string_field),
 		T(test_pointer_to_unreadable_struct),
+		T(test_chan_huge_qcount),
 		G(test_struct_at_unmapped_address_go),
 		G(test_struct_partly_mapped_go),
 		G(test_struct_field_unreadable_go),

@@ -1,0 +1,73 @@
+#include "doc/chan_doc.h"
+#include "doc/doc.h"
+#include "doc/struct_doc.h"
+
+static json_t *header_json(const struct gl_type *H)
+{
+	json_t *hdr = json_array();
+	for (size_t i = 0; i < H->nfields; i++)
+		json_array_append_new(hdr, gl_header_field_json(&H->fields[i]));
+	return hdr;
+}
+
+static void header_keys(const struct gl_value *v, const struct gl_chan *ch, json_t *d)
+{
+	json_object_set_new(d, "header", header_json(ch->hchan_type));
+	json_object_set_new(d, "qcount", json_integer((json_int_t)ch->qcount));
+	json_object_set_new(d, "dataqsiz", json_integer((json_int_t)ch->dataqsiz));
+	gl_json_set_addr(d, "buf", ch->buf);
+	json_object_set_new(d, "elemsize", json_integer((json_int_t)ch->elemsize));
+	json_object_set_new(d, "closed", json_boolean(ch->closed));
+	json_object_set_new(d, "sendx", json_integer((json_int_t)ch->sendx));
+	json_object_set_new(d, "recvx", json_integer((json_int_t)ch->recvx));
+	json_object_set_new(d, "elem_type", gl_json_text(v->type->elem ? v->type->elem->name : "?"));
+}
+
+/* The ring slot by slot, and the queued values in receive order. */
+static void ring_keys(struct gl_ctx *c, const struct gl_chan *ch, json_t *d)
+{
+	json_t *ring = json_array(), *queue = json_array();
+	for (uint64_t i = 0; i < ch->nslots; i++) {
+		bool queued = gl_chan_slot_queued(ch, i);
+		json_t *s = json_object();
+		json_object_set_new(s, "index", json_integer((json_int_t)i));
+		gl_json_set_addr(s, "address", ch->buf + i * ch->elemsize);
+		json_object_set_new(s, "queued", json_boolean(queued));
+		if (queued)
+			json_object_set_new(s, "value",
+					    gl_format_value_json(c, ch->elem, ch->slots + i * ch->elemsize));
+		json_array_append_new(ring, s);
+	}
+	for (uint64_t k = 0; k < ch->nqueue; k++)
+		json_array_append_new(queue, gl_format_value_json(c, ch->elem,
+								  ch->slots + ch->queue[k] * ch->elemsize));
+	json_object_set_new(d, "slots", ring);
+	json_object_set_new(d, "buffer", queue);
+	/* Only a ring too large to decode has these. */
+	if (ch->slots_skipped)
+		json_object_set_new(d, "slots_skipped", json_integer((json_int_t)ch->slots_skipped));
+	if (ch->queue_skipped)
+		json_object_set_new(d, "buffer_skipped", json_integer((json_int_t)ch->queue_skipped));
+}
+
+json_t *gl_chan_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
+		    const struct gl_chan *ch)
+{
+	json_t *d = gl_doc_new(c, "chan", v->type->name, ch->hchan != 0, ch->hchan);
+	if (!d)
+		return NULL;
+	json_object_set_new(d, "expr", gl_json_text(expr));
+	json_object_set_new(d, "where", json_string(v->where));
+	if (v->in_memory)
+		gl_json_set_addr(d, "variable_address", v->addr);
+	json_object_set_new(d, "nil", json_boolean(ch->hchan == 0));
+	if (ch->stage >= GL_CHAN_HEADER)
+		header_keys(v, ch, d);
+	if (ch->stage >= GL_CHAN_WAITERS) {
+		json_object_set_new(d, "waiting_receivers", json_integer((json_int_t)ch->waiting_receivers));
+		json_object_set_new(d, "waiting_senders", json_integer((json_int_t)ch->waiting_senders));
+	}
+	if (ch->stage >= GL_CHAN_RING)
+		ring_keys(c, ch, d);
+	return d;
+}

@@ -1,0 +1,25 @@
+#include "doc/doc.h"
+#include "doc/value_doc.h"
+
+json_t *gl_expr_doc_new(struct gl_ctx *c, const char *kind, const char *expr, const struct gl_value *v)
+{
+	json_t *d = gl_doc_new(c, kind, v->type->name, v->in_memory, v->addr);
+	if (!d)
+		return NULL;
+	json_object_set_new(d, "expr", gl_json_text(expr));
+	json_object_set_new(d, "where", json_string(v->where));
+	return d;
+}
+
+json_t *gl_value_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v)
+{
+	json_t *d = gl_doc_new(c, "value", v->type->name, v->in_memory, v->addr);
+	if (!d)
+		return NULL;
+	json_object_set_new(d, "expr", gl_json_text(expr));
+	json_object_set_new(d, "size", json_integer((json_int_t)v->type->size));
+	json_object_set_new(d, "go_kind", json_string(gl_kind_name(v->type->kind)));
+	json_object_set_new(d, "where", json_string(v->where));
+	json_object_set_new(d, "value", gl_format_value_json(c, v->type, v->bytes));
+	return d;
+}

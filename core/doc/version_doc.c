@@ -1,0 +1,26 @@
+#include "doc/doc.h"
+#include "doc/version_doc.h"
+#include "target/dwarfinfo.h"
+
+json_t *gl_version_doc(struct gl_ctx *c, const struct gl_target *t)
+{
+	json_t *d = gl_doc_new(c, "version", NULL, false, 0);
+	if (!d)
+		return NULL;
+	json_object_set_new(d, "golayout", json_string(GL_VERSION_STRING));
+	if (!t)
+		return d;
+	json_object_set_new(d, "executable", gl_json_text(t->path));
+	json_object_set_new(d, "goarch", json_string(t->goarch));
+	json_object_set_new(d, "ptr_size", json_integer(t->ptr_size));
+	json_object_set_new(d, "map_impl", json_string(t->map_impl));
+	json_object_set_new(d, "map_groups", t->map_groups ? json_string(t->map_groups) : json_null());
+	json_object_set_new(d, "gc", json_string(t->gc));
+	json_object_set_new(d, "dwarf_version", t->dw ? json_integer(gl_dwarf_version(t->dw)) : json_null());
+	json_object_set_new(d, "layouts_from", json_string(t->dw ? "dwarf" : "none"));
+	json_object_set_new(d, "pclntab", json_boolean(t->has_pcln));
+	json_object_set_new(d, "pie", json_boolean(t->elf.pie));
+	if (!t->dw)
+		json_object_set_new(d, "note", gl_json_text(t->dwarf_error ? t->dwarf_error : "no DWARF"));
+	return d;
+}

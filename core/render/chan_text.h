@@ -1,0 +1,10 @@
+/* Channels (runtime/chan.h) as text. */
+#ifndef GL_CHAN_TEXT_H
+#define GL_CHAN_TEXT_H
+
+#include "runtime/chan.h"
+
+void gl_chan_text(struct gl_ctx *c, const char *expr, const struct gl_value *v,
+		  const struct gl_chan *ch);
+
+#endif

@@ -1,0 +1,39 @@
+#include <string.h>
+
+#include "base/utf8.h"
+#include "fmt/format.h"
+#include "render/text.h"
+
+void gl_text_set(struct strbuf *out, const char *s, size_t len)
+{
+	sb_truncate(out, 0);
+	out->oom = false;
+	gl_utf8_clean(s, len, out);
+}
+
+void gl_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
+		   struct strbuf *out)
+{
+	struct strbuf raw;
+	sb_init(&raw);
+	gl_format_value(c, t, bytes, &raw, 0);
+	if (raw.oom)
+		sb_truncate(out, 0);
+	else
+		gl_text_set(out, raw.s ? raw.s : "", raw.len);
+	sb_deinit(&raw);
+}
+
+void gl_text_add(struct strbuf *o, const char *s)
+{
+	struct strbuf t;
+	sb_init(&t);
+	gl_text_set(&t, s, strlen(s));
+	sb_add(o, gl_sb_str(&t));
+	sb_deinit(&t);
+}
+
+const char *gl_go_version_text(const struct gl_ctx *c)
+{
+	return c->t ? c->t->go_version : "";
+}

@@ -1,0 +1,30 @@
+/* Text of values and names for the renderers, spelled as the documents
+ * spell them: invalid UTF-8 shows as U+FFFD and a NUL byte ends the text,
+ * so the text and JSON outputs of a command show the same characters. */
+#ifndef GL_RENDER_TEXT_H
+#define GL_RENDER_TEXT_H
+
+#include <stddef.h>
+
+#include "base/strbuf.h"
+#include "target/ctx.h"
+#include "target/types.h"
+
+/* Replace out's contents with the cleaned text of s[0..len). Read it as
+ * gl_sb_str(out). */
+void gl_text_set(struct strbuf *out, const char *s, size_t len);
+/* Replace out's contents with the cleaned %v text of a value. */
+void gl_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
+		   struct strbuf *out);
+/* Append the cleaned text of the C string s to o. */
+void gl_text_add(struct strbuf *o, const char *s);
+/* The Go version of the target, "" when none is known (the documents
+ * write null). */
+const char *gl_go_version_text(const struct gl_ctx *c);
+/* The C string in sb ("" when empty or out of memory). */
+static inline const char *gl_sb_str(const struct strbuf *sb)
+{
+	return sb->s && !sb->oom ? sb->s : "";
+}
+
+#endif
