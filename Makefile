@@ -72,10 +72,11 @@ $(BUILD)/tests/check_%: tests/unit/check_%.c $(BUILD)/libgolayout.a $(wildcard c
 sanitize:
 	$(MAKE) SANITIZE=1 core unit
 
-# The layer checker on synthetic objects: it must name a deliberately added
-# upward call and cycle, and pass a clean set. (The real
-# `scripts/check-layers.py build` joins `make test` once the core is clean.)
+# The core's layering, from the symbols of the built objects; then the
+# checker itself on synthetic objects: it must name a deliberately added
+# upward call and cycle, and pass a clean set.
 check-layers: $(CORE_OBJ)
+	python3 scripts/check-layers.py $(BUILD)
 	python3 tests/layers/test_check_layers.py $(BUILD)
 
 # libgolayout.so and the LLDB plugin export the public API only, and the gdb
