@@ -81,7 +81,7 @@ const char *gl_overview_help(void)
 	sb_add(&sb, "\nEXPR: a local or parameter of the selected frame, a package global (main.g or\n"
 		    "g), with .field, [index] and *deref; or an address with --type TYPE.\n"
 		    "Every command takes --json (one JSON document, schema golayout/1),\n"
-		    "--no-color and --width N (text columns; 0 never cuts a line). Type\n"
+		    "--no-color and --width N (text columns; 0 cuts no line or value). Type\n"
 		    "\"help golayout COMMAND\" for more.");
 	snprintf(text, sizeof(text), "%s", sb.s ? sb.s : "");
 	sb_deinit(&sb);

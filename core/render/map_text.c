@@ -9,8 +9,9 @@
 #include "doc/doc.h"
 #include "doc/map_doc.h"
 
-/* A %v value in a column of max characters (gl_clip), spelled as the document spells it
- * (invalid UTF-8 as U+FFFD, up to the first NUL byte). */
+/* A %v value in a column of max characters (gl_clip), spelled as the
+ * document spells it (invalid UTF-8 as U+FFFD, up to the first NUL
+ * byte). */
 static void clip_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, size_t max)
 {
 	json_t *j = gl_format_value_json(c, t, b);

@@ -33,12 +33,30 @@ void gl_clip(struct gl_ctx *c, const char *s, size_t max)
 	}
 }
 
+/* Columns of the last line of o: UTF-8 characters, colour escapes
+ * (ESC [ ... m) skipped. */
+static size_t line_cols(const struct strbuf *o)
+{
+	size_t start = o->len, n = 0;
+	while (start > 0 && o->s[start - 1] != '\n')
+		start--;
+	for (size_t i = start; i < o->len; i++) {
+		if (o->s[i] == '\033') {
+			while (i < o->len && o->s[i] != 'm')
+				i++;
+			continue;
+		}
+		n += starts_char(o->s[i]);
+	}
+	return n;
+}
+
 void gl_pad(struct gl_ctx *c, size_t col)
 {
-	size_t len = c->out.len;
-	sb_pad(&c->out, col);
-	if (c->out.len == len)
+	size_t n = line_cols(&c->out);
+	do
 		sb_addc(&c->out, ' ');
+	while (++n < col);
 }
 
 size_t gl_cols(const char *s)

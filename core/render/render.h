@@ -18,8 +18,9 @@ struct gl_ctx;
  * c->values_cut so that the closing note says so; otherwise it is whole
  * and its line grows. */
 void gl_clip(struct gl_ctx *c, const char *s, size_t max);
-/* Spaces up to column col of the last line of c->out, and at least one:
- * a value that ran past its column still stands apart from the next. */
+/* Spaces up to column col of the last line of c->out (colour escapes take
+ * no column), and at least one: a value that ran past its column still
+ * stands apart from the next. */
 void gl_pad(struct gl_ctx *c, size_t col);
 /* Columns of s: its UTF-8 characters. */
 size_t gl_cols(const char *s);

@@ -391,6 +391,38 @@ static void test_nothing_shortened(void **state)
 	free(whole);
 }
 
+/* Colour takes no column: with it, stripped of its escapes, the table is
+ * the one without it (values under "value", not moved left by the
+ * escapes around the type). */
+static void test_color_aligned(void **state)
+{
+	struct fx *f = *state;
+	map_long_value(f);
+	char *plain = run_text(f, "struct main.gPadded");
+	const char *saved = getenv("NO_COLOR");
+	char *keep = saved ? strdup(saved) : NULL;
+	unsetenv("NO_COLOR");
+	char *out, *err;
+	assert_int_equal(gl_session_run(f->s, fake_backend(f->ft), "struct main.gPadded", GL_RUN_TTY, &out, &err),
+			 0);
+	if (keep)
+		setenv("NO_COLOR", keep, 1);
+	free(keep);
+	assert_non_null(strchr(out, '\033'));
+	char *w = out;
+	for (const char *r = out; *r; r++) {
+		if (*r == '\033')
+			r = strchr(r, 'm');
+		else
+			*w++ = *r;
+	}
+	*w = '\0';
+	assert_string_equal(out, plain);
+	gl_free(out);
+	gl_free(err);
+	free(plain);
+}
+
 /* ---- the backend is not kept --------------------------------------------- */
 
 static void test_backend_not_kept(void **state)
@@ -429,6 +461,7 @@ int main(void)
 		T(test_width),
 		T(test_value_shortened),
 		T(test_nothing_shortened),
+		T(test_color_aligned),
 		T(test_backend_not_kept),
 	};
 	return cmocka_run_group_tests_name("contracts", tests, NULL, NULL);
