@@ -12,11 +12,12 @@
 
 /* The special kinds of the runtime-layout table, in the runtime's order. */
 static const enum gl_rtc KINDS[] = {
-	GL_RTC_KIND_SPECIAL_TINY_BLOCK,     GL_RTC_KIND_SPECIAL_FINALIZER,  GL_RTC_KIND_SPECIAL_WEAK_HANDLE,
-	GL_RTC_KIND_SPECIAL_PROFILE,        GL_RTC_KIND_SPECIAL_REACHABLE,  GL_RTC_KIND_SPECIAL_PIN_COUNTER,
-	GL_RTC_KIND_SPECIAL_CLEANUP,        GL_RTC_KIND_SPECIAL_CHECK_FINALIZER, GL_RTC_KIND_SPECIAL_BUBBLE,
-	GL_RTC_KIND_SPECIAL_SECRET,
+	GL_RTC_KIND_SPECIAL_TINY_BLOCK,  GL_RTC_KIND_SPECIAL_FINALIZER, GL_RTC_KIND_SPECIAL_WEAK_HANDLE,
+	GL_RTC_KIND_SPECIAL_PROFILE,     GL_RTC_KIND_SPECIAL_REACHABLE, GL_RTC_KIND_SPECIAL_PIN_COUNTER,
+	GL_RTC_KIND_SPECIAL_CLEANUP,     GL_RTC_KIND_SPECIAL_CHECK_FINALIZER,
+	GL_RTC_KIND_SPECIAL_BUBBLE,      GL_RTC_KIND_SPECIAL_SECRET,
 };
+#define NKINDS (sizeof(KINDS) / sizeof(KINDS[0]))
 
 /* "runtime._KindSpecialWeakHandle" -> "weak_handle" */
 static void kind_name(const char *dwarf_name, char *out, size_t len)
@@ -49,8 +50,13 @@ static void special_kind(const struct gl_heap *h, int64_t v, struct gl_special *
 	o->value = v;
 	o->kind = GL_SPECIAL_UNKNOWN;
 	snprintf(o->name, sizeof(o->name), "unknown");
-	for (size_t i = 0; i < sizeof(KINDS) / sizeof(KINDS[0]); i++) {
-		if (!gl_rt_has_const(h->L, KINDS[i]) || gl_heap_const(h, KINDS[i]) != v)
+	/* DWARF's values first: fallbacks of other releases may collide when
+	 * the release is unknown */
+	for (size_t j = 0; j < 2 * NKINDS; j++) {
+		size_t i = j % NKINDS;
+		bool dwarf_pass = j < NKINDS;
+		if (!gl_rt_has_const(h->L, KINDS[i]) || gl_heap_const(h, KINDS[i]) != v ||
+		    h->L->consts[KINDS[i]].from_dwarf != dwarf_pass)
 			continue;
 		kind_name(gl_rt_const_desc(KINDS[i])->names, o->name, sizeof(o->name));
 		o->kind = GL_SPECIAL_OTHER;
