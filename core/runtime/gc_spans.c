@@ -83,7 +83,7 @@ static void heat(struct gc_walk *w, const struct gl_span *s, bool manual)
 static void account(struct gc_walk *w, const struct gl_span *s)
 {
 	struct gl_heap *h = w->h;
-	if (s->state == h->st_dead) {
+	if (s->state == gl_heap_const(h, GL_RTC_MSPAN_DEAD)) {
 		w->sum.dead++;
 		return;
 	}
@@ -92,13 +92,13 @@ static void account(struct gc_walk *w, const struct gl_span *s)
 		return;
 	}
 	uint64_t bytes = s->npages * h->page_size;
-	if (s->state == h->st_manual) {
+	if (s->state == gl_heap_const(h, GL_RTC_MSPAN_MANUAL)) {
 		w->sum.manual++;
 		w->sum.manual_bytes += bytes;
 		heat(w, s, true);
 		return;
 	}
-	if (s->state != h->st_inuse) {
+	if (!gl_heap_span_in_use(h, s)) {
 		w->other++;
 		return;
 	}
@@ -165,24 +165,33 @@ static struct gl_error *read_spans(struct gc_walk *w, const uint64_t *ptrs, size
 	return NULL;
 }
 
+/* The array and length of the slice field f of mheap_. */
+static struct gl_error *mheap_slice(struct gl_heap *h, enum gl_rtf f, uint64_t *arr, uint64_t *n)
+{
+	uint64_t hdr[2];
+	if (!gl_rt_have(h->L, f))
+		return gl_error_create(GL_ERR_NODWARF, "runtime.mheap has no %s", gl_rt_field_desc(f)->names);
+	struct gl_error *err = gl_heap_read_words(h, h->mheap + gl_rt_field(h->L, f).off, 2, hdr);
+	*arr = hdr[0];
+	*n = hdr[1];
+	return err;
+}
+
 /* The arena indices of mheap_.heapArenas (allArenas before Go 1.25). */
 static void load_arenas(struct gc_walk *w)
 {
 	struct gl_heap *h = w->h;
-	unsigned char hdr[16];
-	if (!h->h_arena_list.size)
-		return;
-	struct gl_error *err = gl_mem_read(h->c->mem, h->mheap + h->h_arena_list.off, hdr, 16);
+	uint64_t arr, n;
+	struct gl_error *err = mheap_slice(h, GL_RTF_MHEAP_ARENA_LIST, &arr, &n);
 	if (err) {
 		gl_error_destroy(err);
 		return;
 	}
-	uint64_t arr = gl_get_uint(hdr, 8), n = gl_get_uint(hdr + 8, 8);
 	if (!arr || !n || n > MAX_ARENAS)
 		return;
-	w->arenas = malloc(n * 8);
+	w->arenas = malloc(n * sizeof(*w->arenas));
 	w->cells = calloc(n * GL_GC_CELLS, sizeof(*w->cells));
-	if (!w->arenas || !w->cells || (err = gl_mem_read(h->c->mem, arr, w->arenas, n * 8))) {
+	if (!w->arenas || !w->cells || (err = gl_heap_read_words(h, arr, n, w->arenas))) {
 		gl_error_destroy(err);
 		free(w->arenas);
 		free(w->cells);
@@ -190,7 +199,7 @@ static void load_arenas(struct gc_walk *w)
 		w->cells = NULL;
 		return;
 	}
-	qsort(w->arenas, n, 8, cmp_u64);
+	qsort(w->arenas, n, sizeof(*w->arenas), cmp_u64);
 	w->narenas = n;
 }
 
@@ -203,13 +212,13 @@ static struct gl_error *span_pointers(struct gl_heap *h, uint64_t arr, uint64_t 
 	size_t got = 0;
 	for (uint64_t i = 0; i < n; i += PTR_CHUNK) {
 		uint64_t k = n - i < PTR_CHUNK ? n - i : PTR_CHUNK;
-		uint64_t *np = realloc(ptrs, (i + k) * 8);
+		uint64_t *np = realloc(ptrs, (i + k) * sizeof(*ptrs));
 		if (!np) {
 			err = &gl_error_nomem;
 			break;
 		}
 		ptrs = np;
-		if ((err = gl_mem_read(h->c->mem, arr + i * 8, ptrs + i, k * 8))) {
+		if ((err = gl_heap_read_words(h, arr + i * h->ptr, k, ptrs + i))) {
 			err = gl_error_wrap(err, "reading mheap_.allspans[%llu:%llu]", (unsigned long long)i,
 					    (unsigned long long)(i + k));
 			break;
@@ -221,7 +230,7 @@ static struct gl_error *span_pointers(struct gl_heap *h, uint64_t arr, uint64_t 
 		if (ptrs[i])
 			ptrs[m++] = ptrs[i];
 	if (m)
-		qsort(ptrs, m, 8, cmp_u64);
+		qsort(ptrs, m, sizeof(*ptrs), cmp_u64);
 	size_t u = 0;
 	for (size_t i = 0; i < m; i++)
 		if (!u || ptrs[u - 1] != ptrs[i])
@@ -234,13 +243,10 @@ static struct gl_error *span_pointers(struct gl_heap *h, uint64_t arr, uint64_t 
 static struct gl_error *walk(struct gc_walk *w, struct gl_gc_state *st)
 {
 	struct gl_heap *h = w->h;
-	if (!h->h_allspans.size)
-		return gl_error_create(GL_ERR_NODWARF, "runtime.mheap has no allspans");
-	unsigned char hdr[16];
-	struct gl_error *err = gl_mem_read(h->c->mem, h->mheap + h->h_allspans.off, hdr, 16);
+	uint64_t arr, n;
+	struct gl_error *err = mheap_slice(h, GL_RTF_MHEAP_ALLSPANS, &arr, &n);
 	if (err)
-		return gl_error_wrap(err, "reading mheap_.allspans");
-	uint64_t arr = gl_get_uint(hdr, 8), n = gl_get_uint(hdr + 8, 8);
+		return gl_rt_have(h->L, GL_RTF_MHEAP_ALLSPANS) ? gl_error_wrap(err, "reading mheap_.allspans") : err;
 	w->sum.allspans = n;
 	bool truncated = n > MAX_SPANS;
 	if (truncated)

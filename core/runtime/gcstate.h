@@ -1,6 +1,6 @@
 /* The collector's state for `golayout gc`: phase, write barrier, cycle
- * counts, GOGC, memory limit and heap goal (read by DWARF field name from
- * runtime.gcController, runtime.work, runtime.memstats...), every span of
+ * counts, GOGC, memory limit and heap goal (fields of runtime.gcController,
+ * runtime.work, runtime.memstats... in the runtime-layout table), every span of
  * mheap_.allspans summed by state and per size class, and how full each
  * heap arena is (a heat map). A typed model: doc/gc_doc.c spells it as
  * JSON, render/gc_text.c as text. */

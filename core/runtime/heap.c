@@ -14,11 +14,11 @@
 
 static enum gl_span_state span_kind(const struct gl_heap *h, uint8_t state)
 {
-	if (state == h->st_inuse)
+	if (state == gl_heap_const(h, GL_RTC_MSPAN_IN_USE))
 		return GL_SPAN_INUSE;
-	if (state == h->st_manual)
+	if (state == gl_heap_const(h, GL_RTC_MSPAN_MANUAL))
 		return GL_SPAN_MANUAL;
-	if (state == h->st_dead)
+	if (state == gl_heap_const(h, GL_RTC_MSPAN_DEAD))
 		return GL_SPAN_DEAD;
 	return GL_SPAN_INVALID;
 }
@@ -26,34 +26,34 @@ static enum gl_span_state span_kind(const struct gl_heap *h, uint8_t state)
 void gl_heap_decode_span(const struct gl_heap *h, uint64_t mspan, const unsigned char *b,
 			 struct gl_span *s)
 {
-	/* the mspan fields kept whole: where in struct gl_heap, where in gl_span */
+	/* the mspan fields kept whole: the table's field, where in gl_span */
 	static const struct {
-		size_t field, at;
+		enum gl_rtf field;
+		size_t at;
 	} words[] = {
-		{offsetof(struct gl_heap, s_start), offsetof(struct gl_span, base)},
-		{offsetof(struct gl_heap, s_npages), offsetof(struct gl_span, npages)},
-		{offsetof(struct gl_heap, s_limit), offsetof(struct gl_span, limit)},
-		{offsetof(struct gl_heap, s_elemsize), offsetof(struct gl_span, elemsize)},
-		{offsetof(struct gl_heap, s_allocbits), offsetof(struct gl_span, alloc_bits)},
-		{offsetof(struct gl_heap, s_markbits), offsetof(struct gl_span, mark_bits)},
-		{offsetof(struct gl_heap, s_specials), offsetof(struct gl_span, specials)},
-		{offsetof(struct gl_heap, s_largetype), offsetof(struct gl_span, large_type)},
-		{offsetof(struct gl_heap, s_nelems), offsetof(struct gl_span, nelems)},
-		{offsetof(struct gl_heap, s_freeindex), offsetof(struct gl_span, freeindex)},
-		{offsetof(struct gl_heap, s_fifs), offsetof(struct gl_span, freeindex_scan)},
-		{offsetof(struct gl_heap, s_alloccount), offsetof(struct gl_span, alloc_count)},
+		{GL_RTF_MSPAN_START, offsetof(struct gl_span, base)},
+		{GL_RTF_MSPAN_NPAGES, offsetof(struct gl_span, npages)},
+		{GL_RTF_MSPAN_LIMIT, offsetof(struct gl_span, limit)},
+		{GL_RTF_MSPAN_ELEMSIZE, offsetof(struct gl_span, elemsize)},
+		{GL_RTF_MSPAN_ALLOCBITS, offsetof(struct gl_span, alloc_bits)},
+		{GL_RTF_MSPAN_GCMARKBITS, offsetof(struct gl_span, mark_bits)},
+		{GL_RTF_MSPAN_SPECIALS, offsetof(struct gl_span, specials)},
+		{GL_RTF_MSPAN_LARGETYPE, offsetof(struct gl_span, large_type)},
+		{GL_RTF_MSPAN_NELEMS, offsetof(struct gl_span, nelems)},
+		{GL_RTF_MSPAN_FREEINDEX, offsetof(struct gl_span, freeindex)},
+		{GL_RTF_MSPAN_FREE_INDEX_FOR_SCAN, offsetof(struct gl_span, freeindex_scan)},
+		{GL_RTF_MSPAN_ALLOCCOUNT, offsetof(struct gl_span, alloc_count)},
 	};
+	const struct gl_rtlayout *L = h->L;
 	memset(s, 0, sizeof(*s));
 	s->addr = mspan;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		struct gl_heap_field f;
-		memcpy(&f, (const char *)h + words[i].field, sizeof(f));
-		uint64_t v = gl_heap_get(b, f);
+		uint64_t v = gl_rt_get(L, words[i].field, b);
 		memcpy((char *)s + words[i].at, &v, sizeof(v));
 	}
-	s->sweepgen = (uint32_t)gl_heap_get(b, h->s_sweepgen);
-	s->spanclass = (uint8_t)gl_heap_get(b, h->s_spanclass);
-	s->state = (uint8_t)gl_heap_get(b, h->s_state);
+	s->sweepgen = (uint32_t)gl_rt_get(L, GL_RTF_MSPAN_SWEEPGEN, b);
+	s->spanclass = (uint8_t)gl_rt_get(L, GL_RTF_MSPAN_SPANCLASS, b);
+	s->state = (uint8_t)gl_rt_get(L, GL_RTF_MSPAN_STATE, b);
 	s->kind = span_kind(h, s->state);
 	s->size_class = s->spanclass >> 1;
 	s->noscan = s->spanclass & 1;
@@ -85,7 +85,7 @@ const char *gl_heap_state_name(const struct gl_heap *h, uint8_t state)
 
 bool gl_heap_span_in_use(const struct gl_heap *h, const struct gl_span *s)
 {
-	return s->state == h->st_inuse;
+	return s->state == gl_heap_const(h, GL_RTC_MSPAN_IN_USE);
 }
 
 bool gl_heap_span_sane(const struct gl_heap *h, const struct gl_span *s)
@@ -95,7 +95,7 @@ bool gl_heap_span_sane(const struct gl_heap *h, const struct gl_span *s)
 	uint64_t bytes = s->npages * h->page_size;
 	if (s->base + bytes < s->base)
 		return false;
-	if (s->state == h->st_inuse) {
+	if (gl_heap_span_in_use(h, s)) {
 		if (!s->elemsize || s->elemsize > bytes || s->nelems == 0 ||
 		    s->nelems > bytes / s->elemsize)
 			return false;
@@ -111,12 +111,13 @@ struct gl_error *gl_heap_locate(struct gl_heap *h, uint64_t addr, struct gl_heap
 	if ((h->l1_entries == 1 && ri >= h->l2_entries) || l1 >= h->l1_entries)
 		return NULL; /* beyond the address space arenas can cover */
 	uint64_t l2arr, ha;
-	struct gl_error *err = gl_mem_read_u64(h->c->mem, h->mheap + h->h_arenas.off + l1 * 8, &l2arr);
+	uint64_t arenas = h->mheap + gl_rt_field(h->L, GL_RTF_MHEAP_ARENAS).off;
+	struct gl_error *err = gl_heap_read_word(h, arenas + l1 * h->ptr, &l2arr);
 	if (err)
 		return gl_error_wrap(err, "reading mheap_.arenas[%llu]", (unsigned long long)l1);
 	if (!l2arr)
 		return NULL;
-	if ((err = gl_mem_read_u64(h->c->mem, l2arr + l2 * 8, &ha)))
+	if ((err = gl_heap_read_word(h, l2arr + l2 * h->ptr, &ha)))
 		return gl_error_wrap(err, "reading mheap_.arenas[%llu][%llu]", (unsigned long long)l1,
 				     (unsigned long long)l2);
 	if (!ha)
@@ -127,7 +128,8 @@ struct gl_error *gl_heap_locate(struct gl_heap *h, uint64_t addr, struct gl_heap
 	loc->heap_arena = ha;
 	loc->page = (addr / h->page_size) % h->pages_per_arena;
 	uint64_t sp;
-	if ((err = gl_mem_read_u64(h->c->mem, ha + h->ha_spans_off + loc->page * 8, &sp)))
+	uint64_t spans = ha + gl_rt_field(h->L, GL_RTF_HEAP_ARENA_SPANS).off;
+	if ((err = gl_heap_read_word(h, spans + loc->page * h->ptr, &sp)))
 		return gl_error_wrap(err, "reading heapArena.spans[%llu]", (unsigned long long)loc->page);
 	if (!sp)
 		return NULL;
@@ -143,20 +145,22 @@ struct gl_error *gl_heap_locate(struct gl_heap *h, uint64_t addr, struct gl_heap
 
 enum gl_gc_phase gl_heap_gc_phase(struct gl_heap *h, int64_t *value)
 {
-	unsigned char b[4];
-	if (!h->gcphase_addr)
+	struct gl_rt_global g = gl_rt_global(h->L, GL_RTG_GCPHASE);
+	uint64_t n = g.type && g.type->size && g.type->size <= 8 ? g.type->size : 4;
+	unsigned char b[8];
+	if (!g.present)
 		return GL_GC_UNKNOWN;
-	struct gl_error *err = gl_mem_read(h->c->mem, h->gcphase_addr, b, 4);
+	struct gl_error *err = gl_mem_read(h->c->mem, g.addr, b, n);
 	if (err) {
 		gl_error_destroy(err);
 		return GL_GC_UNKNOWN;
 	}
-	*value = (int64_t)gl_get_uint(b, 4);
-	if (*value == h->gc_off)
+	*value = (int64_t)gl_get_uint(b, n);
+	if (*value == gl_heap_const(h, GL_RTC_GC_OFF))
 		return GL_GC_OFF;
-	if (*value == h->gc_mark)
+	if (*value == gl_heap_const(h, GL_RTC_GC_MARK))
 		return GL_GC_MARK;
-	if (*value == h->gc_markterm)
+	if (*value == gl_heap_const(h, GL_RTC_GC_MARKTERMINATION))
 		return GL_GC_MARKTERM;
 	return GL_GC_INVALID;
 }
@@ -173,7 +177,8 @@ const char *gl_gc_phase_name(enum gl_gc_phase p)
 bool gl_heap_inline_marks(const struct gl_heap *h, uint64_t elemsize)
 {
 	/* gcUsesSpanInlineMarkBits: heapBitsInSpan(size) && size >= 16 */
-	return h->greentea && elemsize <= h->min_header && elemsize >= 16;
+	return h->greentea && elemsize <= (uint64_t)gl_heap_const(h, GL_RTC_MIN_SIZE_FOR_MALLOC_HEADER) &&
+	       elemsize >= 16;
 }
 
 /* Whether marks can be read now: only during a cycle (outside, the bits
@@ -201,7 +206,7 @@ struct gl_error *gl_heap_object(struct gl_heap *h, const struct gl_span *s, uint
 {
 	memset(o, 0, sizeof(*o));
 	o->mark = GL_MARK_UNKNOWN;
-	if (!gl_heap_span_sane(h, s) || addr < s->base || s->state != h->st_inuse)
+	if (!gl_heap_span_sane(h, s) || addr < s->base || !gl_heap_span_in_use(h, s))
 		return NULL;
 	o->index = (addr - s->base) / s->elemsize;
 	o->base = s->base + o->index * s->elemsize;
@@ -282,7 +287,7 @@ struct gl_error *gl_heap_span_slots(struct gl_heap *h, const struct gl_span *s,
 				    struct gl_span_slots *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!gl_heap_span_sane(h, s) || s->state != h->st_inuse)
+	if (!gl_heap_span_sane(h, s) || !gl_heap_span_in_use(h, s))
 		return gl_error_create(GL_ERR_TYPE, "span 0x%llx is not an in-use object span",
 				       (unsigned long long)s->addr);
 	uint64_t n = s->nelems;

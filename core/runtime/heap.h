@@ -5,11 +5,11 @@
  * handles...), and where the GC finds an object's pointers (heap bits at
  * the end of the span, the malloc header, span.largeType).
  *
- * Every layout and constant is read from the binary's DWARF, in one place:
- * the tables of heap_layout.c (struct fields by name, constants with their
- * fallbacks and why). Layouts from before Go 1.22 (the arena pointer
- * bitmap of GOEXPERIMENT=noallocheaders) are recognised and their pointer
- * maps reported as not decoded.
+ * Every layout and constant comes from the runtime-layout table
+ * (gotypes/rtlayout.def, loaded from the binary's DWARF); heap_layout.c
+ * only checks what relates several entries (the arena geometry, Green
+ * Tea's marks). The arena pointer bitmap of GOEXPERIMENT=noallocheaders
+ * (Go 1.22) is recognised and its pointer maps reported as not decoded.
  *
  * A typed model: decoders fill the structs below; doc/heap_doc.c spells
  * them as JSON and render/heap_text.c as text. */
@@ -21,67 +21,42 @@
 #include <stdint.h>
 
 #include "base/le.h"
+#include "gotypes/rtlayout.h"
 #include "target/ctx.h"
 
-/* A field of a runtime struct: offset and size (0 size: absent). */
-struct gl_heap_field {
-	uint64_t off, size;
-};
-
-/* The field f of a structure read into b (0 when the field is absent). */
-static inline uint64_t gl_heap_get(const unsigned char *b, struct gl_heap_field f)
-{
-	return f.size ? gl_get_uint(b + f.off, f.size) : 0;
-}
-
-/* What golayout knows of the runtime's heap layout (heap_layout.c). */
+/* What golayout derives from the runtime-layout table for the heap
+ * (heap_layout.c); offsets and constants are read from h->L where used. */
 struct gl_heap {
 	struct gl_ctx *c;
+	const struct gl_rtlayout *L;
+	unsigned ptr;                   /* the target's pointer size */
 	uint64_t mheap;                 /* &runtime.mheap_ */
-	struct gl_heap_field h_arenas, h_allspans, h_sweepgen, h_arena_list;
 	uint64_t l1_entries, l2_entries; /* of mheap_.arenas, from its type */
 	uint64_t l2_bits;
 	uint64_t arena_bytes, arena_base, page_size, pages_per_arena;
-	uint64_t ha_spans_off;          /* heapArena.spans */
 	bool arena_bitmap;              /* heapArena.bitmap: noallocheaders layout */
-
 	uint64_t span_size;             /* sizeof(runtime.mspan) */
-	struct gl_heap_field s_start, s_npages, s_freeindex, s_nelems, s_fifs, s_allocbits,
-		s_markbits, s_sweepgen, s_alloccount, s_spanclass, s_state, s_elemsize, s_limit,
-		s_specials, s_largetype;
-	int64_t st_dead, st_inuse, st_manual;
-	int64_t tiny_class;             /* runtime.tinySizeClass, -1 if unknown */
-
-	/* runtime.special and the kinds that carry data we show */
-	uint64_t sp_size;
-	struct gl_heap_field sp_next, sp_offset, sp_kind;
-	struct gl_heap_field fin_fn, fin_ot, fin_fint;     /* specialfinalizer */
-	struct gl_heap_field cl_fn, cl_id;                 /* specialCleanup (fn: *funcval) */
-	bool cl_direct;                 /* cl_fn is the user's function (Go 1.26+) */
-	struct gl_heap_field wk_handle;                    /* specialWeakHandle */
-	struct gl_heap_field pin_counter;                  /* specialPinCounter */
-	struct {
-		int64_t value;
-		char name[32];
-	} kinds[24];
-	int nkinds;
-
-	/* mark bits and the GC phase */
+	uint64_t sp_size;               /* sizeof(runtime.special), 0: no specials */
+	bool cl_direct;                 /* specialCleanup's fn is the user's function (Go 1.26+) */
 	bool greentea;                  /* runtime.spanInlineMarkBits with marks */
 	uint64_t imb_size, imb_marks_off;
-	uint64_t gcphase_addr;
-	int64_t gc_off, gc_mark, gc_markterm; /* -1: constant unknown */
-
-	/* pointer maps */
-	uint64_t min_header;            /* minSizeForMallocHeader */
-	uint64_t header_size;           /* mallocHeaderSize */
-	uint64_t tiny_size;             /* maxTinySize */
-	struct gl_heap_field t_size, t_ptrbytes, t_tflag, t_kind, t_gcdata, t_str;
-	uint64_t t_total;               /* sizeof(abi.Type) */
-	uint64_t tflag_mask_on_demand;  /* 0: no such flag in this Go */
-	uint64_t kind_gcprog;           /* 0: no GC programs in this Go */
+	uint64_t t_total;               /* sizeof(abi.Type), 0: unknown */
 	uint64_t types_base;            /* firstmoduledata.types, 0 if unknown */
 };
+
+/* A constant of the table. */
+static inline int64_t gl_heap_const(const struct gl_heap *h, enum gl_rtc k)
+{
+	return gl_rt_const(h->L, k);
+}
+
+/* A pointer-sized word of the target at addr. */
+struct gl_error *gl_heap_read_word(const struct gl_heap *h, uint64_t addr, uint64_t *v);
+/* n pointer-sized words at addr into out[0..n). */
+struct gl_error *gl_heap_read_words(const struct gl_heap *h, uint64_t addr, uint64_t n, uint64_t *out);
+/* Field f of the struct at addr, read whole (at most 8 bytes); false when
+ * absent or unreadable. */
+bool gl_heap_read_field(const struct gl_heap *h, uint64_t addr, enum gl_rtf f, uint64_t *v);
 
 /* ---- spans ---------------------------------------------------------------- */
 

@@ -11,7 +11,7 @@ void gl_heap_funcval_name(struct gl_heap *h, uint64_t funcval, char *buf, size_t
 	uint64_t pc;
 	struct gl_pcfunc f;
 	buf[0] = '\0';
-	struct gl_error *err = funcval ? gl_mem_read_u64(h->c->mem, funcval, &pc) : NULL;
+	struct gl_error *err = funcval ? gl_heap_read_word(h, funcval, &pc) : NULL;
 	if (!funcval || err) {
 		gl_error_destroy(err);
 		return;
@@ -38,14 +38,15 @@ void gl_heap_type_name(struct gl_heap *h, uint64_t tp, char *buf, size_t len)
 	/* The descriptor's own name: Str is a nameOff from the types base;
 	 * the name is a flags byte, a varint length and the bytes. */
 	unsigned char b[256], hdr[8];
-	if (!h->t_str.size)
+	struct gl_rt_field str = gl_rt_field(h->L, GL_RTF_ABI_TYPE_STR);
+	if (!str.present)
 		return;
 	struct gl_error *err = gl_mem_read(h->c->mem, tp, b, h->t_total);
 	if (err) {
 		gl_error_destroy(err);
 		return;
 	}
-	int32_t off = (int32_t)gl_get_uint(b + h->t_str.off, 4);
+	int32_t off = (int32_t)gl_get_uint(b + str.off, 4); /* nameOff: int32 */
 	uint64_t at = h->types_base + (uint64_t)(int64_t)off;
 	if ((err = gl_mem_read(h->c->mem, at, hdr, sizeof(hdr)))) {
 		gl_error_destroy(err);
@@ -65,8 +66,8 @@ void gl_heap_type_name(struct gl_heap *h, uint64_t tp, char *buf, size_t len)
 		return;
 	}
 	buf[n] = '\0';
-	uint64_t tflag = gl_heap_get(b, h->t_tflag);
-	if ((tflag & 2) && buf[0] == '*') /* TFlagExtraStar */
+	uint64_t tflag = gl_rt_get(h->L, GL_RTF_ABI_TYPE_TFLAG, b);
+	if ((tflag & (uint64_t)gl_heap_const(h, GL_RTC_TFLAG_EXTRA_STAR)) && buf[0] == '*')
 		memmove(buf, buf + 1, n);
 	for (char *p = buf; *p; p++)
 		if ((unsigned char)*p < 0x20)

@@ -37,30 +37,36 @@ static void mark_pointer(struct gl_ptrmap *pm, uint64_t i)
 		pm->bits[i / 8] |= (unsigned char)(1u << (i % 8));
 }
 
-/* The GC mask of a type descriptor: bits for PtrBytes/8 words. NULL
+/* The GC mask of a type descriptor: a bit for each of its PtrBytes/ptr words. NULL
  * *mask without an error: pm->note says why. */
 static struct gl_error *type_mask(struct gl_heap *h, uint64_t tp, struct gl_ptrmap *pm,
 				  unsigned char **mask)
 {
 	*mask = NULL;
 	unsigned char b[256];
-	if (!h->t_total || h->t_total > sizeof(b) || !h->t_gcdata.size || !h->t_ptrbytes.size)
+	const struct gl_rtlayout *L = h->L;
+	if (!h->t_total || h->t_total > sizeof(b) || !gl_rt_have(L, GL_RTF_ABI_TYPE_GCDATA, GL_RTF_ABI_TYPE_PTRBYTES))
 		return gl_error_create(GL_ERR_NODWARF, "no internal/abi.Type layout in DWARF");
 	struct gl_error *err = gl_mem_read(h->c->mem, tp, b, h->t_total);
 	if (err)
 		return gl_error_wrap(err, "reading the type descriptor at 0x%llx", (unsigned long long)tp);
-	uint64_t size = gl_heap_get(b, h->t_size), ptrbytes = gl_heap_get(b, h->t_ptrbytes);
-	uint64_t tflag = gl_heap_get(b, h->t_tflag), kind = gl_heap_get(b, h->t_kind),
-		 gcdata = gl_heap_get(b, h->t_gcdata);
+	uint64_t size = gl_rt_get(L, GL_RTF_ABI_TYPE_SIZE, b), ptrbytes = gl_rt_get(L, GL_RTF_ABI_TYPE_PTRBYTES, b);
+	uint64_t tflag = gl_rt_get(L, GL_RTF_ABI_TYPE_TFLAG, b), kind = gl_rt_get(L, GL_RTF_ABI_TYPE_KIND, b),
+		 gcdata = gl_rt_get(L, GL_RTF_ABI_TYPE_GCDATA, b);
+	/* flags of other releases are 0: they match no type */
+	uint64_t gcprog = gl_rt_has_const(L, GL_RTC_KIND_GCPROG) ? (uint64_t)gl_rt_const(L, GL_RTC_KIND_GCPROG) : 0;
+	uint64_t on_demand = gl_rt_has_const(L, GL_RTC_TFLAG_GC_MASK_ON_DEMAND)
+				     ? (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_GC_MASK_ON_DEMAND)
+				     : 0;
 	pm->type_size = size;
 	pm->type_ptrbytes = ptrbytes;
-	if (h->kind_gcprog && (kind & h->kind_gcprog)) {
+	if (kind & gcprog) {
 		set_note(pm, GL_PTRMAP_NOTE_GCPROG, 0, 0);
 		return NULL;
 	}
-	if (h->tflag_mask_on_demand && (tflag & h->tflag_mask_on_demand)) {
+	if (tflag & on_demand) {
 		uint64_t m;
-		if ((err = gl_mem_read_u64(h->c->mem, gcdata, &m)))
+		if ((err = gl_heap_read_word(h, gcdata, &m)))
 			return gl_error_wrap(err, "reading the GC mask slot of the type at 0x%llx",
 					     (unsigned long long)tp);
 		if (!m) {
@@ -69,11 +75,11 @@ static struct gl_error *type_mask(struct gl_heap *h, uint64_t tp, struct gl_ptrm
 		}
 		gcdata = m;
 	}
-	if (ptrbytes > size || (size && ptrbytes % 8)) {
+	if (ptrbytes > size || (size && ptrbytes % h->ptr)) {
 		set_note(pm, GL_PTRMAP_NOTE_IMPLAUSIBLE, size, ptrbytes);
 		return NULL;
 	}
-	uint64_t nb = (ptrbytes / 8 + 7) / 8;
+	uint64_t nb = (ptrbytes / h->ptr + 7) / 8;
 	if (nb > MAX_MASK_BYTES) {
 		set_note(pm, GL_PTRMAP_NOTE_MASK_TOO_BIG, nb, 0);
 		return NULL;
@@ -93,7 +99,8 @@ static struct gl_error *type_mask(struct gl_heap *h, uint64_t tp, struct gl_ptrm
 static void span_heap_bits(struct gl_heap *h, const struct gl_span *s, uint64_t slot,
 			   struct gl_ptrmap *pm)
 {
-	uint64_t span_bytes = s->npages * h->page_size, nb = span_bytes / 8 / 8;
+	/* a bit per pointer word */
+	uint64_t span_bytes = s->npages * h->page_size, nb = span_bytes / h->ptr / 8;
 	uint64_t hb = s->base + span_bytes - nb;
 	if (gl_heap_inline_marks(h, s->elemsize))
 		hb -= h->imb_size;
@@ -105,7 +112,7 @@ static void span_heap_bits(struct gl_heap *h, const struct gl_span *s, uint64_t 
 	} else if ((err = gl_mem_read(h->c->mem, hb, bits, nb))) {
 		pm->err = gl_error_wrap(err, "reading the span's heap bits");
 	} else {
-		uint64_t w0 = (slot - s->base) / 8;
+		uint64_t w0 = (slot - s->base) / h->ptr;
 		for (uint64_t i = 0; i < pm->counted; i++) {
 			uint64_t w = w0 + i;
 			if (w / 8 < nb && (bits[w / 8] >> (w % 8) & 1))
@@ -124,10 +131,10 @@ static struct gl_error *typed(struct gl_heap *h, const struct gl_span *s, uint64
 	uint64_t tp = 0, data = slot;
 	struct gl_error *err = NULL;
 	if (pm->source == GL_PTRMAP_HEADER) {
-		err = gl_mem_read_u64(h->c->mem, slot, &tp);
+		err = gl_heap_read_word(h, slot, &tp);
 		if (err)
 			err = gl_error_wrap(err, "reading the malloc header at 0x%llx", (unsigned long long)slot);
-		data = slot + h->header_size;
+		data = slot + (uint64_t)gl_heap_const(h, GL_RTC_MALLOC_HEADER_SIZE);
 		pm->header_word = true;
 		pm->header = slot;
 	} else {
@@ -145,7 +152,8 @@ static struct gl_error *typed(struct gl_heap *h, const struct gl_span *s, uint64
 		if (err == &gl_error_nomem)
 			return err;
 		if (!err && mask) {
-			uint64_t tw = pm->type_size / 8, pw = pm->type_ptrbytes / 8, first = (data - slot) / 8;
+			uint64_t tw = pm->type_size / h->ptr, pw = pm->type_ptrbytes / h->ptr,
+				 first = (data - slot) / h->ptr;
 			for (uint64_t i = first; tw && i < pm->counted; i++) {
 				uint64_t e = (i - first) % tw;
 				if (e < pw && (mask[e / 8] >> (e % 8) & 1))
@@ -163,7 +171,7 @@ struct gl_error *gl_heap_pointer_map(struct gl_heap *h, const struct gl_span *s,
 				     uint64_t max_words, struct gl_ptrmap *pm)
 {
 	memset(pm, 0, sizeof(*pm));
-	uint64_t words = s->elemsize / 8;
+	uint64_t words = s->elemsize / h->ptr;
 	pm->words = words;
 	pm->shown = words < max_words ? words : max_words;
 	/* pointers are counted over at most MAX_COUNT_WORDS words */
@@ -180,7 +188,8 @@ struct gl_error *gl_heap_pointer_map(struct gl_heap *h, const struct gl_span *s,
 	} else if (h->arena_bitmap) {
 		pm->source = GL_PTRMAP_ARENA_BITMAP;
 		set_note(pm, GL_PTRMAP_NOTE_ARENA_BITMAP, 0, 0);
-	} else if (s->elemsize <= h->min_header && s->size_class != 0) {
+	} else if (s->elemsize <= (uint64_t)gl_heap_const(h, GL_RTC_MIN_SIZE_FOR_MALLOC_HEADER) &&
+		   s->size_class != 0) {
 		pm->source = GL_PTRMAP_SPAN_BITS;
 		span_heap_bits(h, s, slot, pm);
 	} else {

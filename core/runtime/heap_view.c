@@ -51,15 +51,10 @@ const char *gl_heap_place_note(const struct gl_heap_view *v)
 /* The span's sweep state: its sweepgen against the heap's (mheap.go). */
 static enum gl_sweep sweep_state(struct gl_heap *h, const struct gl_span *s)
 {
-	unsigned char b[4];
-	if (!h->h_sweepgen.size || s->kind != GL_SPAN_INUSE)
+	uint64_t heap_sg;
+	if (s->kind != GL_SPAN_INUSE || !gl_heap_read_field(h, h->mheap, GL_RTF_MHEAP_SWEEPGEN, &heap_sg))
 		return GL_SWEEP_NONE;
-	struct gl_error *err = gl_mem_read(h->c->mem, h->mheap + h->h_sweepgen.off, b, 4);
-	if (err) {
-		gl_error_destroy(err);
-		return GL_SWEEP_NONE;
-	}
-	uint32_t sg = s->sweepgen, hsg = (uint32_t)gl_get_uint(b, 4);
+	uint32_t sg = s->sweepgen, hsg = (uint32_t)heap_sg;
 	if (sg == hsg - 2)
 		return GL_SWEEP_NEEDED;
 	if (sg == hsg - 1)
@@ -79,8 +74,8 @@ static void span_facts(struct gl_heap *h, struct gl_heap_view *v)
 	v->span_end = s->base + s->npages * h->page_size;
 	v->sweep = sweep_state(h, s);
 	v->inline_marks = gl_heap_inline_marks(h, s->elemsize) && s->kind == GL_SPAN_INUSE;
-	v->tiny_known = h->tiny_class >= 0;
-	v->tiny = v->tiny_known && s->noscan && s->size_class == h->tiny_class;
+	v->tiny_known = gl_rt_has_const(h->L, GL_RTC_TINY_SIZE_CLASS);
+	v->tiny = v->tiny_known && s->noscan && s->size_class == gl_heap_const(h, GL_RTC_TINY_SIZE_CLASS);
 }
 
 /* The object's slot is known: where its data starts, how its state was
@@ -91,9 +86,10 @@ static struct gl_error *object_facts(struct gl_heap *h, struct gl_heap_view *v, 
 	const struct gl_span *s = &v->loc.span;
 	const struct gl_heap_object *o = &v->obj;
 	v->place = GL_PLACE_OBJECT;
-	v->header = !s->noscan && s->size_class != 0 && s->elemsize > h->min_header && !h->arena_bitmap;
+	v->header = !s->noscan && s->size_class != 0 && s->elemsize > (uint64_t)gl_heap_const(h, GL_RTC_MIN_SIZE_FOR_MALLOC_HEADER) &&
+		    !h->arena_bitmap;
 	v->obj_end = o->base + s->elemsize;
-	v->data = o->base + (v->header ? h->header_size : 0);
+	v->data = o->base + (v->header ? (uint64_t)gl_heap_const(h, GL_RTC_MALLOC_HEADER_SIZE) : 0);
 	v->alloc_by = o->index < s->freeindex ? GL_ALLOC_BY_FREEINDEX : GL_ALLOC_BY_ALLOCBITS;
 	v->mark_source = v->phase == GL_GC_UNKNOWN ? GL_MARKSRC_NO_PHASE
 			 : v->phase == GL_GC_OFF   ? GL_MARKSRC_NO_CYCLE

@@ -23,8 +23,9 @@ static void heap_home(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
 {
 	struct gl_heap hp;
 	struct gl_heap_loc loc;
-	struct gl_error *err = c->t->dw ? gl_heap_init(c, &hp) : NULL;
-	if (!c->t->dw || err || (err = gl_heap_locate(&hp, addr, &loc))) {
+	/* without DWARF or outside the supported releases: plain "heap" */
+	struct gl_error *err = gl_heap_init(c, &hp);
+	if (err || (err = gl_heap_locate(&hp, addr, &loc))) {
 		gl_error_destroy(err);
 		return;
 	}
