@@ -35,6 +35,7 @@ after the named normalisations and with runs of spaces folded into one
 """
 
 import argparse
+import difflib
 import os
 import re
 import shlex
@@ -316,24 +317,25 @@ def main():
         run_stop(group, built)
 
     bad = 0
-    for b in reversed(blocks):  # from the end: rewriting keeps earlier indexes
+    for b in blocks:
         want = select(b.output, b.lines)
-        same = normalise(b.body, b.norm) == normalise(want, b.norm)
-        where = f"README.md:{b.marker_line + 1}: {b.debugger} {b.program} `{b.cmd}`"
-        if same:
+        if normalise(b.body, b.norm) == normalise(want, b.norm):
+            b.output = None  # nothing to rewrite
             continue
         bad += 1
+        where = f"README.md:{b.marker_line + 1}: {b.debugger} {b.program} `{b.cmd}`"
         if args.update:
-            lines[b.start + 1:b.end] = want
             print(f"{where}: updated")
-        else:
-            print(f"{where}: the gallery block differs from golayout's output now"
-                  f" (normalised: {','.join(b.norm) or 'nothing'}); --update rewrites it")
-            import difflib
-            for d in difflib.unified_diff(normalise(b.body, b.norm), normalise(want, b.norm),
-                                          "README.md", "golayout", lineterm="", n=1):
-                print("    " + d)
+            continue
+        print(f"{where}: the gallery block differs from golayout's output now"
+              f" (normalised: {','.join(b.norm) or 'nothing'}); --update rewrites it")
+        for d in difflib.unified_diff(normalise(b.body, b.norm), normalise(want, b.norm),
+                                      "README.md", "golayout", lineterm="", n=1):
+            print("    " + d)
     if args.update:
+        for b in reversed(blocks):  # from the end: earlier indexes stay put
+            if b.output is not None:
+                lines[b.start + 1:b.end] = select(b.output, b.lines)
         README.write_text("\n".join(lines))
         print(f"gallery: {len(blocks)} blocks, {bad} rewritten")
         return 0
