@@ -92,8 +92,9 @@ def function_vars(binary: str, function: str) -> tuple:
 def locations(binary, function, name, pc):
     """The DWARF expressions that locate `name` of `function` at pc, over
     every DIE of that name in the function (shadowed names, blocks), and
-    whether any DIE of that name was found at all."""
-    vs = [v for v in function_vars(str(binary), function) if v.name == name]
+    whether any DIE of that name was found at all. A variable moved to the
+    heap is named "&NAME" (its DIE locates the pointer to it)."""
+    vs = [v for v in function_vars(str(binary), function) if v.name in (name, "&" + name)]
     return [e for v in vs for e in v.at(pc)], bool(vs)
 
 
