@@ -46,8 +46,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The integration tests' child-process runner: the debugger in its own
+# process group, the whole group killed on a timeout.
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+from harness import BUILD, run_debugger  # noqa: E402
+
 README = ROOT / "README.md"
-BUILD = Path(os.environ.get("GOLAYOUT_BUILD", ROOT / "build")).resolve()
 TIMEOUT = 180
 MARK = "@@GOLAYOUT-GALLERY "
 MARKER = re.compile(r"^<!-- gallery: (.*) -->$")
@@ -240,10 +244,11 @@ def run_stop(blocks, built):
     exe = binary(b0.program, built)
     with tempfile.TemporaryDirectory(prefix="golayout-gallery-") as tmp:
         a = argv(b0.debugger, exe, b0.brk, b0.setup, [(b.frame, b.cmd) for b in blocks], tmp)
-        p = subprocess.run(a, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, cwd=ROOT, timeout=TIMEOUT)
+        output, _, timed_out = run_debugger(a, TIMEOUT)
+    if timed_out:
+        output += f"\n[{b0.debugger} killed after {TIMEOUT} s]"
     segs, cur = {}, None
-    for line in p.stdout.decode("utf-8", "replace").splitlines():
+    for line in output.splitlines():
         if line.startswith(MARK):  # the start of step i, or its end
             tag = line[len(MARK):].strip()
             cur = int(tag) if tag.isdigit() else None
