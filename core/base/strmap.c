@@ -8,7 +8,7 @@ static uint64_t hash_str(const char *s)
 	uint64_t h = 1469598103934665603ull; /* FNV-1a */
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return h | 1; /* never 0, the empty mark */
 }
 
 static uint64_t hash_u64(uint64_t k)
@@ -19,6 +19,47 @@ static uint64_t hash_u64(uint64_t k)
 	return k;
 }
 
+static size_t home_slot(const struct gl_hmap *m, uint64_t key, bool str)
+{
+	return (str ? key : hash_u64(key)) & (m->cap - 1);
+}
+
+/* The slot holding key (and skey for string maps), or the empty slot
+ * where it would go. m->cap must be nonzero. */
+static struct gl_hmap_entry *probe(const struct gl_hmap *m, uint64_t key, const char *skey)
+{
+	size_t j = home_slot(m, key, skey != NULL);
+	while (m->e[j].key && (m->e[j].key != key || (skey && strcmp(m->e[j].skey, skey))))
+		j = (j + 1) & (m->cap - 1);
+	return &m->e[j];
+}
+
+/* Keep the load factor at most 1/2. */
+static bool reserve(struct gl_hmap *m)
+{
+	if ((m->len + 1) * 2 <= m->cap)
+		return true;
+	struct gl_hmap old = *m;
+	m->cap = old.cap ? old.cap * 2 : 1024;
+	if (!(m->e = calloc(m->cap, sizeof(*m->e)))) {
+		*m = old;
+		return false;
+	}
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.e[i].key)
+			*probe(m, old.e[i].key, old.e[i].skey) = old.e[i];
+	free(old.e);
+	return true;
+}
+
+static void hmap_deinit(struct gl_hmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->e[i].skey);
+	free(m->e);
+	memset(m, 0, sizeof(*m));
+}
+
 void strmap_init(struct strmap *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -26,61 +67,44 @@ void strmap_init(struct strmap *m)
 
 void strmap_deinit(struct strmap *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->e[i].key);
-	free(m->e);
-	strmap_init(m);
-}
-
-static bool strmap_grow(struct strmap *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 1024;
-	struct strmap_entry *e = calloc(cap, sizeof(*e));
-	if (!e)
-		return false;
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->e[i].key)
-			continue;
-		size_t j = hash_str(m->e[i].key) & (cap - 1);
-		while (e[j].key)
-			j = (j + 1) & (cap - 1);
-		e[j] = m->e[i];
-	}
-	free(m->e);
-	m->e = e;
-	m->cap = cap;
-	return true;
+	hmap_deinit(&m->h);
 }
 
 bool strmap_put(struct strmap *m, const char *key, uint64_t value)
 {
-	if ((m->len + 1) * 2 > m->cap && !strmap_grow(m))
+	if (!reserve(&m->h))
 		return false;
-	size_t j = hash_str(key) & (m->cap - 1);
-	while (m->e[j].key) {
-		if (strcmp(m->e[j].key, key) == 0)
-			return true;
-		j = (j + 1) & (m->cap - 1);
-	}
-	m->e[j].key = strdup(key);
-	if (!m->e[j].key)
+	struct gl_hmap_entry *e = probe(&m->h, hash_str(key), key);
+	if (e->key)
+		return true;
+	if (!(e->skey = strdup(key)))
 		return false;
-	m->e[j].value = value;
-	m->len++;
+	e->key = hash_str(key);
+	e->value = value;
+	m->h.len++;
 	return true;
 }
 
 bool strmap_get(const struct strmap *m, const char *key, uint64_t *value)
 {
-	if (!m->cap)
+	if (!m->h.cap)
 		return false;
-	size_t j = hash_str(key) & (m->cap - 1);
-	while (m->e[j].key) {
-		if (strcmp(m->e[j].key, key) == 0) {
-			*value = m->e[j].value;
+	const struct gl_hmap_entry *e = probe(&m->h, hash_str(key), key);
+	if (e->key)
+		*value = e->value;
+	return e->key != 0;
+}
+
+bool strmap_next(const struct strmap *m, size_t *pos, const char **key, uint64_t *value)
+{
+	for (; *pos < m->h.cap; ++*pos) {
+		const struct gl_hmap_entry *e = &m->h.e[*pos];
+		if (e->key) {
+			*key = e->skey;
+			*value = e->value;
+			++*pos;
 			return true;
 		}
-		j = (j + 1) & (m->cap - 1);
 	}
 	return false;
 }
@@ -92,49 +116,25 @@ void u64map_init(struct u64map *m)
 
 void u64map_deinit(struct u64map *m)
 {
-	free(m->e);
-	u64map_init(m);
+	hmap_deinit(&m->h);
 }
 
-/* Key 0 marks an empty slot; DWARF offsets are never 0 for a DIE we map. */
 bool u64map_put(struct u64map *m, uint64_t key, void *value)
 {
-	if ((m->len + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 1024;
-		struct u64map_entry *e = calloc(cap, sizeof(*e));
-		if (!e)
-			return false;
-		for (size_t i = 0; i < m->cap; i++) {
-			if (!m->e[i].key)
-				continue;
-			size_t j = hash_u64(m->e[i].key) & (cap - 1);
-			while (e[j].key)
-				j = (j + 1) & (cap - 1);
-			e[j] = m->e[i];
-		}
-		free(m->e);
-		m->e = e;
-		m->cap = cap;
-	}
-	size_t j = hash_u64(key) & (m->cap - 1);
-	while (m->e[j].key && m->e[j].key != key)
-		j = (j + 1) & (m->cap - 1);
-	if (!m->e[j].key)
-		m->len++;
-	m->e[j].key = key;
-	m->e[j].value = value;
+	if (!key || !reserve(&m->h))
+		return false;
+	struct gl_hmap_entry *e = probe(&m->h, key, NULL);
+	if (!e->key)
+		m->h.len++;
+	e->key = key;
+	e->value = (uint64_t)(uintptr_t)value;
 	return true;
 }
 
 void *u64map_get(const struct u64map *m, uint64_t key)
 {
-	if (!m->cap)
+	if (!m->h.cap || !key)
 		return NULL;
-	size_t j = hash_u64(key) & (m->cap - 1);
-	while (m->e[j].key) {
-		if (m->e[j].key == key)
-			return m->e[j].value;
-		j = (j + 1) & (m->cap - 1);
-	}
-	return NULL;
+	const struct gl_hmap_entry *e = probe(&m->h, key, NULL);
+	return e->key ? (void *)(uintptr_t)e->value : NULL;
 }

@@ -81,7 +81,7 @@ const char *gl_overview_help(void)
 	sb_add(&sb, "\nEXPR: a local or parameter of the selected frame, a package global (main.g or\n"
 		    "g), with .field, [index] and *deref; or an address with --type TYPE.\n"
 		    "Every command takes --json (one JSON document, schema golayout/1),\n"
-		    "--no-color and --width N (text columns; 0 never cuts a line). Type\n"
+		    "--no-color and --width N (text columns; 0 cuts no line or value). Type\n"
 		    "\"help golayout COMMAND\" for more.");
 	snprintf(text, sizeof(text), "%s", sb.s ? sb.s : "");
 	sb_deinit(&sb);
@@ -291,15 +291,24 @@ static size_t fit_width(struct strbuf *text, bool color, size_t cols_max)
 	return ncut;
 }
 
-/* A cut line lost its end: say so once, and how to see it whole. */
-static void note_cut_lines(struct strbuf *text, size_t ncut, size_t cols)
+/* A cut line lost its end, a shortened value (gl_clip) its rest: say so
+ * once, in one line, and how to see them whole. */
+static void note_cuts(struct strbuf *text, size_t nlines, size_t nvalues, size_t cols)
 {
-	if (!ncut)
+	if (!nlines && !nvalues)
 		return;
 	if (text->len && text->s[text->len - 1] != '\n')
 		sb_addc(text, '\n');
-	sb_addf(text, "(%zu line%s cut at %zu columns: --width 0 shows %s whole, --json gives every value)\n",
-		ncut, ncut == 1 ? "" : "s", cols, ncut == 1 ? "it" : "them");
+	sb_addc(text, '(');
+	if (nlines)
+		sb_addf(text, "%zu line%s cut at %zu columns", nlines, nlines == 1 ? "" : "s", cols);
+	if (nlines && nvalues)
+		sb_add(text, " and ");
+	if (nvalues)
+		sb_addf(text, "%zu value%s shortened to fit %s column%s", nvalues, nvalues == 1 ? "" : "s",
+			nvalues == 1 ? "its" : "their", nvalues == 1 ? "" : "s");
+	sb_addf(text, ": --width 0 shows %s whole, --json gives every value in full)\n",
+		nlines + nvalues == 1 ? "it" : "them");
 }
 
 static char *error_line(struct gl_error *err)
@@ -348,6 +357,9 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			sb_addf(&c.out, "%s\n\n%s", cmd->summary, cmd->help);
 		} else {
 			gl_mem_begin(&s->mem, be);
+			/* before the command runs: its renderers shorten
+			 * values only where lines are cut too */
+			c.columns = c.opts.json ? 0 : text_columns(&c.opts, be);
 			const char *nc = getenv("NO_COLOR");
 			c.color = (flags & GL_RUN_TTY) && !c.opts.no_color && !(nc && *nc) &&
 				  !c.opts.json;
@@ -378,10 +390,8 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 		 * document it built. */
 		if (doc && cmd->render)
 			cmd->render(&c, doc);
-		if (cmd && !c.opts.help) {
-			size_t cols = text_columns(&c.opts, be);
-			note_cut_lines(&c.out, fit_width(&c.out, c.color, cols), cols);
-		}
+		if (cmd && !c.opts.help)
+			note_cuts(&c.out, fit_width(&c.out, c.color, c.columns), c.values_cut, c.columns);
 		if (err)
 			*err_out = error_line(err);
 	}

@@ -43,11 +43,13 @@ static void row_text(struct gl_ctx *c, const struct gl_goroutine_row *r)
 	struct strbuf w;
 	sb_init(&w);
 	where_text(&w, r);
-	/* the "where" column takes what is left of 100 columns */
-	size_t col = 0;
+	/* the "where" column takes what is left of 100 columns, or of a
+	 * wider terminal (gl_clip) */
+	size_t col = 0, line = c->columns > 100 ? c->columns : 100;
 	for (size_t k = o->len; k > 0 && o->s[k - 1] != '\n'; k--)
 		col++;
-	gl_clip(o, w.s ? w.s : "", col < 99 ? 99 - col : 10);
+	size_t where_cols = col < line - 1 ? line - 1 - col : 10;
+	gl_clip(c, w.s ? w.s : "", where_cols);
 	sb_addc(o, '\n');
 	/* the debugger's selected frame, on a line of its own under the
 	 * "where" column, when it is not the frame shown there */
@@ -57,7 +59,7 @@ static void row_text(struct gl_ctx *c, const struct gl_goroutine_row *r)
 		sb_addf(&w, "selected frame #%zu ", wh->selected_index);
 		func_line(&w, wh->selected_func, wh->selected_file, wh->selected_line);
 		sb_addf(o, "%*s", (int)col, "");
-		gl_clip(o, w.s ? w.s : "", col < 99 ? 99 - col : 10);
+		gl_clip(c, w.s ? w.s : "", where_cols);
 		sb_addc(o, '\n');
 	}
 	sb_deinit(&w);

@@ -9,13 +9,14 @@
 #include "doc/doc.h"
 #include "doc/map_doc.h"
 
-/* A %v value cut to max columns, spelled as the document spells it
- * (invalid UTF-8 as U+FFFD, up to the first NUL byte). */
+/* A %v value in a column of max characters (gl_clip), spelled as the
+ * document spells it (invalid UTF-8 as U+FFFD, up to the first NUL
+ * byte). */
 static void clip_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, size_t max)
 {
 	json_t *j = gl_format_value_json(c, t, b);
 	const char *s = json_string_value(j);
-	gl_clip(&c->out, s ? s : "", max);
+	gl_clip(c, s ? s : "", max);
 	json_decref(j);
 }
 
@@ -26,12 +27,12 @@ static void render_header(struct gl_ctx *c, const struct gl_map *m)
 		const struct gl_map_hfield *f = &m->header[i];
 		char buf[128];
 		sb_addf(o, "  +%-3lld %-18s ", (long long)f->offset, f->name);
-		gl_clip(o, f->type->name ? f->type->name : "", 19);
-		sb_pad(o, 2 + 4 + 1 + 18 + 1 + 21);
+		gl_clip(c, f->type->name ? f->type->name : "", 19);
+		gl_pad(c, 2 + 4 + 1 + 18 + 1 + 21);
 		gl_map_hfield_value(f, buf, sizeof(buf));
-		gl_clip(o, buf, 20);
+		gl_clip(c, buf, 20);
 		if (gl_map_hfield_note(m, f, buf, sizeof(buf))) {
-			sb_pad(o, 68);
+			gl_pad(c, 68);
 			sb_addf(o, "%s%s%s", gl_c(c, "dim"), buf, gl_c(c, "reset"));
 		}
 		sb_addc(o, '\n');

@@ -14,16 +14,57 @@ const char *gl_jstr(json_t *o, const char *k)
 	return s ? s : "";
 }
 
-void gl_clip(struct strbuf *o, const char *s, size_t max)
+static bool starts_char(char ch)
 {
+	return ((unsigned char)ch & 0xc0) != 0x80;
+}
+
+void gl_clip(struct gl_ctx *c, const char *s, size_t max)
+{
+	struct strbuf *o = &c->out;
 	size_t n = 0;
 	for (const char *p = s; *p; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80 && ++n > max) {
+		if (c->columns && starts_char(*p) && ++n > max) {
 			sb_add(o, "\xe2\x80\xa6"); /* … */
+			c->values_cut++;
 			return;
 		}
 		sb_addc(o, (unsigned char)*p < 0x20 ? '?' : *p);
 	}
+}
+
+/* Columns of the last line of o: UTF-8 characters, colour escapes
+ * (ESC [ ... m) skipped. */
+static size_t line_cols(const struct strbuf *o)
+{
+	size_t start = o->len, n = 0;
+	while (start > 0 && o->s[start - 1] != '\n')
+		start--;
+	for (size_t i = start; i < o->len; i++) {
+		if (o->s[i] == '\033') {
+			while (i < o->len && o->s[i] != 'm')
+				i++;
+			continue;
+		}
+		n += starts_char(o->s[i]);
+	}
+	return n;
+}
+
+void gl_pad(struct gl_ctx *c, size_t col)
+{
+	size_t n = line_cols(&c->out);
+	do
+		sb_addc(&c->out, ' ');
+	while (++n < col);
+}
+
+size_t gl_cols(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += starts_char(*s);
+	return n;
 }
 
 const char *gl_c(struct gl_ctx *c, const char *which)

@@ -10,11 +10,20 @@
 /* o[k] as an integer (0 if absent) or a string ("" if absent). */
 json_int_t gl_jint(json_t *o, const char *k);
 const char *gl_jstr(json_t *o, const char *k);
-/* Append s, cut to at most max columns (UTF-8 aware) with an ellipsis;
- * control characters show as '?' so a value cannot break the layout. */
-void gl_clip(struct strbuf *o, const char *s, size_t max);
-
 struct gl_ctx;
+/* Append a value that has a column of max characters to c->out; control
+ * characters show as '?' so a value cannot break the layout. Only when
+ * the text has a width (c->columns: a terminal or --width N) is a longer
+ * value cut, to max characters and an ellipsis, and counted in
+ * c->values_cut so that the closing note says so; otherwise it is whole
+ * and its line grows. */
+void gl_clip(struct gl_ctx *c, const char *s, size_t max);
+/* Spaces up to column col of the last line of c->out (colour escapes take
+ * no column), and at least one: a value that ran past its column still
+ * stands apart from the next. */
+void gl_pad(struct gl_ctx *c, size_t col);
+/* Columns of s: its UTF-8 characters. */
+size_t gl_cols(const char *s);
 /* Colours: empty strings unless colour is on. */
 const char *gl_c(struct gl_ctx *c, const char *which);
 

@@ -32,7 +32,7 @@ static void header_lines(struct gl_ctx *c, const struct gl_slice *s)
 	}
 }
 
-/* Elements from index first on, at most clip columns of %v each. */
+/* Elements from index first on, the %v of each in a column (gl_clip). */
 static void elem_lines(struct gl_ctx *c, const struct gl_slice *s, const struct gl_slice_elems *e,
 		       uint64_t first, bool beyond)
 {
@@ -50,7 +50,7 @@ static void elem_lines(struct gl_ctx *c, const struct gl_slice *s, const struct 
 			gl_value_str(c, s->elem, e->bytes + i * s->es, &v);
 		else
 			gl_text_set(&v, "{}", 2);
-		gl_clip(o, gl_sb_str(&v), beyond ? 50 : 64);
+		gl_clip(c, gl_sb_str(&v), beyond ? 50 : 64);
 		if (beyond)
 			sb_addf(o, "   beyond len (reserved capacity)%s", gl_c(c, "reset"));
 		sb_addc(o, '\n');
@@ -107,14 +107,39 @@ void gl_slice_text(struct gl_ctx *c, const struct gl_slice *s)
 			(unsigned long long)s->growth.new_alloc_bytes, gl_growth_rule_name(s->growth.rule));
 }
 
+#define WINDOW_NAME_COLS 10
+
+/* The column of the slices' names in front of their windows: 10, or on
+ * unlimited text (gl_clip cuts nothing) the widest name, so that the
+ * windows still line up. */
+static size_t window_name_cols(struct gl_ctx *c, const struct gl_slice_set *set,
+			       const struct gl_slice_array *a)
+{
+	size_t w = WINDOW_NAME_COLS;
+	struct strbuf name;
+	sb_init(&name);
+	for (int j = 0; !c->columns && j < a->nmembers; j++) {
+		const char *e = set->slices[a->members[j].slice].expr;
+		gl_text_set(&name, e, strlen(e));
+		size_t n = gl_cols(gl_sb_str(&name));
+		w = n > w ? n : w;
+	}
+	sb_deinit(&name);
+	return w;
+}
+
 /* One column per element, up to 64: '=' in [0:len), '.' in [len:cap). */
-static void window_line(struct gl_ctx *c, const struct gl_slice *s, uint64_t st, uint64_t total)
+static void window_line(struct gl_ctx *c, const struct gl_slice *s, size_t name_cols, uint64_t st,
+			uint64_t total)
 {
 	struct strbuf *o = &c->out, name;
 	uint64_t cols = total > 64 ? 64 : total, scale = total > 64 ? (total + 63) / 64 : 1;
 	sb_init(&name);
 	gl_text_set(&name, s->expr, strlen(s->expr));
-	sb_addf(o, "  %-10.10s ", gl_sb_str(&name));
+	/* a longer name keeps name_cols - 1 characters and the ellipsis */
+	sb_add(o, "  ");
+	gl_clip(c, gl_sb_str(&name), gl_cols(gl_sb_str(&name)) > name_cols ? name_cols - 1 : name_cols);
+	gl_pad(c, 2 + name_cols + 1);
 	sb_deinit(&name);
 	for (uint64_t k = 0; k < cols; k++) {
 		uint64_t e = k * scale;
@@ -154,8 +179,9 @@ static void array_text(struct gl_ctx *c, const struct gl_slice_set *set, const s
 		gl_text_add(o, set->slices[a->members[j].slice].expr);
 	}
 	sb_addc(o, '\n');
+	size_t name_cols = window_name_cols(c, set, a);
 	for (int j = 0; j < a->nmembers; j++)
-		window_line(c, &set->slices[a->members[j].slice], a->members[j].start, total);
+		window_line(c, &set->slices[a->members[j].slice], name_cols, a->members[j].start, total);
 	for (int k = 0; k < a->noverlaps; k++)
 		overlap_line(c, set, &set->overlaps[a->first_overlap + k]);
 	if (!a->noverlaps)

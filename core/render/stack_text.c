@@ -17,13 +17,14 @@ static void addr_text(char *buf, size_t len, uint64_t a)
 	snprintf(buf, len, "0x%llx", (unsigned long long)a);
 }
 
-/* The %v text as documents carry it (invalid UTF-8 replaced), cut. */
+/* The %v text as documents carry it (invalid UTF-8 replaced), in a
+ * column of 40 characters (gl_clip). */
 static void value_text(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes)
 {
 	json_t *j = gl_format_value_json(c, t, bytes);
 	const char *s = json_string_value(j);
 	sb_add(&c->out, " = ");
-	gl_clip(&c->out, s ? s : "", 40);
+	gl_clip(c, s ? s : "", 40);
 	json_decref(j);
 }
 

@@ -4,7 +4,7 @@
 #include "render/text.h"
 
 #define DUMP_BYTES 256 /* rows of the hex dump */
-#define TEXT_BYTES 400
+#define TEXT_COLS 400 /* the text line, on a terminal (gl_clip) */
 
 /* 16 bytes a row: offset, hex, and printable ASCII. */
 static void hex_dump(struct strbuf *o, const unsigned char *b, uint64_t nb)
@@ -52,10 +52,8 @@ void gl_string_text(struct gl_ctx *c, const char *expr, const struct gl_value *v
 	struct strbuf t;
 	sb_init(&t);
 	gl_text_set(&t, s->bytes, s->nbytes);
-	const char *text = gl_sb_str(&t);
 	sb_add(o, "text: \"");
-	for (const char *p = text; *p && p - text < TEXT_BYTES; p++)
-		sb_addc(o, (unsigned char)*p < 0x20 ? '?' : *p);
+	gl_clip(c, gl_sb_str(&t), TEXT_COLS);
 	sb_addf(o, "\"%s\n", s->valid_utf8 ? "" : "  (invalid UTF-8 shown as U+FFFD)");
 	sb_deinit(&t);
 }

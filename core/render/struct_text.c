@@ -20,17 +20,17 @@ static void field_line(struct gl_ctx *c, const struct gl_struct_layout *l, size_
 	const struct gl_field *f = &l->type->fields[i];
 	sb_addf(o, "  %6llu  %4llu %5llu  ", (unsigned long long)f->offset,
 		(unsigned long long)f->type->size, (unsigned long long)l->field_align[i]);
-	gl_clip(o, f->name, 20);
-	sb_pad(o, NAME_COL);
+	gl_clip(c, f->name, 20);
+	gl_pad(c, NAME_COL);
 	sb_add(o, gl_c(c, "type"));
-	gl_clip(o, f->type->name, 22);
+	gl_clip(c, f->type->name, 22);
 	sb_add(o, gl_c(c, "reset"));
 	if (values) {
-		sb_pad(o, VALUE_COL);
+		gl_pad(c, VALUE_COL);
 		sb_truncate(scratch, 0);
 		if (gl_struct_field_in_bounds(l, i))
 			gl_value_str(c, f->type, values + f->offset, scratch);
-		gl_clip(o, gl_sb_str(scratch), VALUE_COLS);
+		gl_clip(c, gl_sb_str(scratch), VALUE_COLS);
 	}
 	sb_addc(o, '\n');
 }

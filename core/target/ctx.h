@@ -42,6 +42,11 @@ struct gl_ctx {
 	struct gl_mem *mem;
 	struct gl_opts opts;
 	bool color;
+	/* Text columns of this command's output (0: unlimited, the lines are
+	 * never cut), known before it runs so that the renderers shorten
+	 * values in their columns only when lines are cut too. */
+	size_t columns;
+	size_t values_cut;     /* values the renderers shortened (gl_clip) */
 	struct strbuf out;     /* ASCII output */
 };
 

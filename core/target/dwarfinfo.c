@@ -705,10 +705,12 @@ bool gl_dwarf_has_type(struct gl_dwarf *dw, const char *name)
 
 struct gl_type *gl_dwarf_find_type_prefix(struct gl_dwarf *dw, const char *prefix)
 {
-	size_t n = strlen(prefix);
-	for (size_t i = 0; i < dw->types.cap; i++)
-		if (dw->types.e[i].key && strncmp(dw->types.e[i].key, prefix, n) == 0)
-			return type_at(dw, dw->types.e[i].value, 0);
+	size_t n = strlen(prefix), pos = 0;
+	const char *k;
+	uint64_t off;
+	while (strmap_next(&dw->types, &pos, &k, &off))
+		if (strncmp(k, prefix, n) == 0)
+			return type_at(dw, off, 0);
 	return NULL;
 }
 
@@ -762,11 +764,11 @@ bool gl_dwarf_find_global(struct gl_dwarf *dw, const char *name, uint64_t *addr,
 
 const char *gl_dwarf_global_by_suffix(struct gl_dwarf *dw, const char *name)
 {
-	size_t n = strlen(name);
-	const char *hit = NULL;
-	for (size_t i = 0; i < dw->globals.cap; i++) {
-		const char *k = dw->globals.e[i].key;
-		size_t kl = k ? strlen(k) : 0;
+	size_t n = strlen(name), pos = 0;
+	const char *hit = NULL, *k;
+	uint64_t off;
+	while (strmap_next(&dw->globals, &pos, &k, &off)) {
+		size_t kl = strlen(k);
 		if (kl > n + 1 && k[kl - n - 1] == '.' && strcmp(k + kl - n, name) == 0) {
 			if (hit)
 				return NULL; /* ambiguous */
@@ -788,12 +790,12 @@ bool gl_dwarf_find_const(struct gl_dwarf *dw, const char *name, int64_t *value)
 void gl_dwarf_each_const(struct gl_dwarf *dw, const char *prefix,
 			 void (*fn)(void *arg, const char *name, int64_t value), void *arg)
 {
-	size_t n = strlen(prefix);
-	for (size_t i = 0; i < dw->consts.cap; i++) {
-		const char *k = dw->consts.e[i].key;
-		if (k && strncmp(k, prefix, n) == 0)
-			fn(arg, k, (int64_t)dw->consts.e[i].value);
-	}
+	size_t n = strlen(prefix), pos = 0;
+	const char *k;
+	uint64_t v;
+	while (strmap_next(&dw->consts, &pos, &k, &v))
+		if (strncmp(k, prefix, n) == 0)
+			fn(arg, k, (int64_t)v);
 }
 
 const struct gl_func *gl_dwarf_func_at(struct gl_dwarf *dw, uint64_t pc)

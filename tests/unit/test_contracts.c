@@ -1,6 +1,7 @@
 /* The contracts between the core and its callers: error codes in the JSON
- * documents ("error_code"), the text width (cut only on a terminal or with
- * --width, and never silently), and a session that keeps no pointer to a
+ * documents ("error_code"), the text width (lines cut and values shortened
+ * in their columns only on a terminal or with --width, and never silently),
+ * and a session that keeps no pointer to a
  * backend once gl_session_run has returned. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -268,6 +269,160 @@ static void test_width(void **state)
 	free(whole);
 }
 
+/* ---- values shortened in their columns ------------------------------------ */
+
+/* Longer than the struct table's value column (36 characters), with a
+ * character of two bytes. */
+#define LONG_VALUE "a value of sixty characters, \xc3\xa9 included, past its column"
+#define A_LONG_VALUE 0x70000000ull
+
+/* main.gPadded with its string field E holding LONG_VALUE. */
+static void map_long_value(struct fx *f)
+{
+	json_t *g = fake_truth_global("main.gPadded");
+	fake_map_global(f->ft, g);
+	uint64_t base = fake_parse_addr(json_string_value(json_object_get(g, "address")));
+	fake_map(f->ft, A_LONG_VALUE, LONG_VALUE, strlen(LONG_VALUE));
+	fake_poke_u64(f->ft, base + 24, A_LONG_VALUE); /* E's data and len */
+	fake_poke_u64(f->ft, base + 32, strlen(LONG_VALUE));
+}
+
+/* The line of text that holds needle. */
+static const char *line_of(const char *text, const char *needle)
+{
+	const char *p = strstr(text, needle);
+	if (!p)
+		fail_msg("no \"%s\" in:\n%s", needle, text);
+	while (p > text && p[-1] != '\n')
+		p--;
+	return p;
+}
+
+/* Columns before needle on its line. */
+static size_t column_of(const char *text, const char *needle)
+{
+	const char *line = line_of(text, needle);
+	return columns(line, (size_t)(strstr(line, needle) - line));
+}
+
+/* The last line, the closing note, or NULL when it is not one. */
+static const char *closing_note(const char *text)
+{
+	size_t n = strlen(text);
+	if (n < 2 || text[n - 1] != '\n')
+		return NULL;
+	const char *p = text + n - 1;
+	while (p > text && p[-1] != '\n')
+		p--;
+	return strstr(p, "--json gives every value in full)") ? p : NULL;
+}
+
+static void test_value_shortened(void **state)
+{
+	struct fx *f = *state;
+	map_long_value(f);
+	const char *cmd = "struct main.gPadded";
+
+	/* Not a terminal: the value is whole, in the column of the others
+	 * (its line just grows), and there is no note. */
+	char *whole = run_text(f, cmd);
+	assert_null(strstr(whole, "\xe2\x80\xa6"));
+	assert_null(closing_note(whole));
+	assert_int_equal(column_of(whole, LONG_VALUE), column_of(whole, "123456"));
+
+	/* --width 0 on a terminal: the same. */
+	fake_set_text_width(f->ft, true, 60);
+	char *all = run_text(f, "struct main.gPadded --width 0");
+	assert_string_equal(all, whole);
+	free(all);
+
+	/* A terminal of 60 columns: lines are cut and the value is
+	 * shortened; the one note counts both. */
+	char *cut = run_text(f, cmd);
+	const char *note = closing_note(cut);
+	if (!note || !strstr(note, " lines cut at 60 columns and 1 value shortened to fit its column: "))
+		fail_msg("no note of the cut lines and the shortened value:\n%s", cut);
+	assert_null(strstr(cut, LONG_VALUE));
+	free(cut);
+
+	/* Wide enough for every line but not for the value in its column:
+	 * the value alone is shortened, and said so. */
+	fake_set_text_width(f->ft, true, 120);
+	cut = run_text(f, cmd);
+	note = closing_note(cut);
+	if (!note || strcmp(note, "(1 value shortened to fit its column: --width 0 shows it whole, "
+				  "--json gives every value in full)\n") != 0)
+		fail_msg("no note of the shortened value:\n%s", cut);
+	/* the text is the whole one with the value's first 36 characters
+	 * and an ellipsis, every other line as it was */
+	size_t keep = 0;
+	for (size_t n = 0; n <= 36; keep++)
+		n += ((unsigned char)LONG_VALUE[keep] & 0xc0) != 0x80;
+	keep--; /* the bytes of 36 characters */
+	const char *v = strstr(whole, LONG_VALUE);
+	char want[4096];
+	snprintf(want, sizeof(want), "%.*s%.*s\xe2\x80\xa6%s", (int)(v - whole), whole, (int)keep, LONG_VALUE,
+		 v + strlen(LONG_VALUE));
+	assert_int_equal(strlen(cut) - strlen(note), strlen(want));
+	assert_memory_equal(cut, want, strlen(want));
+	free(cut);
+
+	/* --json gives the value in full */
+	RUN(f, "struct main.gPadded --json --width 60");
+	assert_int_equal(f->r.status, 0);
+	json_t *e = fake_doc_field(&f->r, "E");
+	assert_non_null(e);
+	assert_string_equal(json_string_value(json_object_get(e, "value")), LONG_VALUE);
+	free(whole);
+}
+
+/* Nothing long: a terminal shows the text as batch output does, with no
+ * note. */
+static void test_nothing_shortened(void **state)
+{
+	struct fx *f = *state;
+	fake_map_global(f->ft, fake_truth_global("main.gPadded"));
+	char *whole = run_text(f, "struct main.gPadded");
+	assert_null(closing_note(whole));
+	fake_set_text_width(f->ft, true, 200);
+	char *term = run_text(f, "struct main.gPadded");
+	assert_string_equal(term, whole);
+	free(term);
+	free(whole);
+}
+
+/* Colour takes no column: with it, stripped of its escapes, the table is
+ * the one without it (values under "value", not moved left by the
+ * escapes around the type). */
+static void test_color_aligned(void **state)
+{
+	struct fx *f = *state;
+	map_long_value(f);
+	char *plain = run_text(f, "struct main.gPadded");
+	const char *saved = getenv("NO_COLOR");
+	char *keep = saved ? strdup(saved) : NULL;
+	unsetenv("NO_COLOR");
+	char *out, *err;
+	assert_int_equal(gl_session_run(f->s, fake_backend(f->ft), "struct main.gPadded", GL_RUN_TTY, &out, &err),
+			 0);
+	if (keep)
+		setenv("NO_COLOR", keep, 1);
+	free(keep);
+	assert_non_null(strchr(out, '\033'));
+	char *w = out;
+	for (const char *r = out; *r; r++) {
+		if (*r == '\033')
+			r = strchr(r, 'm');
+		else
+			*w++ = *r;
+	}
+	*w = '\0';
+	assert_string_equal(out, plain);
+	gl_free(out);
+	gl_free(err);
+	free(plain);
+}
+
 /* ---- the backend is not kept --------------------------------------------- */
 
 static void test_backend_not_kept(void **state)
@@ -304,6 +459,9 @@ int main(void)
 		cmocka_unit_test(test_error_code_names),
 		T(test_error_code_in_json),
 		T(test_width),
+		T(test_value_shortened),
+		T(test_nothing_shortened),
+		T(test_color_aligned),
 		T(test_backend_not_kept),
 	};
 	return cmocka_run_group_tests_name("contracts", tests, NULL, NULL);
