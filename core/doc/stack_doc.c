@@ -64,6 +64,7 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 	json_object_set_new(o, "size", json_integer((json_int_t)v->type->size));
 	if (v->err) {
 		json_object_set_new(o, "error", gl_json_text(v->err->message));
+		json_object_set_new(o, "error_code", json_string(gl_error_code_name(v->err->code)));
 		return o;
 	}
 	if (v->heap) {
@@ -73,10 +74,12 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 		}
 		json_object_set_new(o, "location", json_string("heap"));
 		gl_json_set_addr(o, "address", v->heap_addr);
-		if (v->heap_err)
+		if (v->heap_err) {
 			json_object_set_new(o, "error", gl_json_text(v->heap_err->message));
-		else
+			json_object_set_new(o, "error_code", json_string(gl_error_code_name(v->heap_err->code)));
+		} else {
 			json_object_set_new(o, "value", gl_format_value_json(c, v->type, v->heap_val.bytes));
+		}
 		if (v->escape == GL_ESC_NONE) {
 			json_object_set_new(o, "escape", json_string(gl_escape_verdict_name(GL_ESC_MOVED_TO_HEAP)));
 			json_object_set_new(o, "escape_ref", json_string("DWARF"));

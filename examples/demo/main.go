@@ -1,6 +1,7 @@
 // The golayout demo: a small program whose data is worth looking at.
 // scripts/demo.sh builds it with -N -l, stops in breakHere and, from the
 // caller's frame, asks golayout about the local `o` and the type main.Order.
+// scripts/gallery.py runs the README gallery's commands on it.
 package main
 
 import (
@@ -23,6 +24,9 @@ type Order struct {
 // A global, so there is something in the data segment too.
 var registry = map[string]*Order{}
 
+// keep makes the slices' backing array escape to the heap.
+var keep []int
+
 //go:noinline
 func breakHere() {}
 
@@ -32,7 +36,28 @@ func main() {
 	stock := map[string]int{"apple": 5, "pear": 0, "plum": 12}
 	registry["first"] = &history[0] // not &o: o stays a plain stack local
 
-	breakHere() // o, history, stock and registry are all live here
+	// For the README gallery: a map with a table (more than 8 entries),
+	// two sub-slices sharing one heap array, a channel whose ring wrapped.
+	m := make(map[string]int)
+	for i := 0; i < 20; i++ {
+		m[fmt.Sprintf("k%d", i)] = i
+	}
+	arr := make([]int, 8, 10)
+	for i := range arr {
+		arr[i] = 10 * i
+	}
+	keep = arr
+	a := arr[1:4]
+	b := arr[3:6:8]
+	ch := make(chan int, 4)
+	for i := 1; i <= 4; i++ {
+		ch <- i
+	}
+	<-ch
+	<-ch
+	ch <- 5 // 3, 4, 5 queued; the ring has wrapped
 
-	fmt.Fprintln(os.Stderr, o.ID, len(history), len(stock), len(registry))
+	breakHere() // o, history, stock, registry, m, a, b and ch are all live here
+
+	fmt.Fprintln(os.Stderr, o.ID, len(history), len(stock), len(registry), len(m), len(a), len(b), len(ch))
 }

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+import dwarfloc
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_BIN = ROOT / "tests" / "fixtures" / "bin"
 BUILD = Path(os.environ.get("GOLAYOUT_BUILD", ROOT / "build")).resolve()
@@ -137,6 +139,11 @@ class Ctx:
     binary: Path
     debugger: str
     truth: dict = field(default_factory=dict)  # written during this run
+    # The frame the last select_frame case selected, and its PC as the
+    # debugger printed it (None when it printed none).
+    frame: int = 0
+    frame_function: str = ""
+    frame_pc: Optional[int] = None
 
     @property
     def opt(self) -> bool:
@@ -144,8 +151,16 @@ class Ctx:
 
 
 def select_frame(n: int, function: str) -> Case:
-    """Select frame n and check that it is `function` (e.g. main.level2)."""
+    """Select frame n and check that it is `function` (e.g. main.level2).
+    Remembers the frame and its PC in ctx for the checks that follow (gdb:
+    `#1  0x00000000004c5dca in main.level3 ...`, lldb: `frame #1:
+    0x00000000004c5dca structs`main.level3 ...`; gdb prints no PC for a
+    frame stopped at the start of a line)."""
     def check(text, ctx):
+        ctx.frame, ctx.frame_function, ctx.frame_pc = n, function, None
+        m = re.search(r"^(?:#%d +|frame #%d: )(0x[0-9a-f]+)" % (n, n), text, re.M)
+        if m:
+            ctx.frame_pc = int(m.group(1), 16)
         if re.search(r"\b%s\b" % re.escape(function), text):
             return []
         return [f"frame {n} is not {function}"]
@@ -212,15 +227,71 @@ def compare_fields(problems, got, want, keys):
             problems.append(f"field {w['name']}: got {g!r}, want {w!r}")
 
 
+def check_unavailable(doc, ctx, name):
+    """An optimized-away variable of the selected frame: see
+    confirm_unavailable. The PC is the document's "pc" when it carries one,
+    else the selected frame's."""
+    pc = addr(doc, "pc") or ctx.frame_pc
+    if pc is None:
+        return [f"no PC for frame {ctx.frame} ({ctx.frame_function}) to confirm "
+                f"that {name} is unavailable there"]
+    return confirm_unavailable(doc, ctx.binary, ctx.frame_function, name, pc, ctx.frame > 0)
+
+
+def confirm_unavailable(doc, binary, function, name, pc, outer):
+    """golayout reported variable `name` of `function` unavailable at pc in
+    `doc` (a document or a variable of one): it passes only when doc's
+    error_code is "unavailable" and the binary's DWARF, read independently
+    (dwarfloc.py), has the variable but no location for it at pc. In an
+    outer frame (`outer`) pc is a return address: the call before it (pc-1)
+    is looked up too, and a value kept only in registers does not count
+    (Go's ABI keeps no register across a call). Returns problems, or one
+    note when confirmed."""
+    if doc.get("error_code") != "unavailable":
+        return [f"error_code {doc.get('error_code')!r}, want 'unavailable' for an "
+                f"optimized-away variable: {doc.get('error')}"]
+    var = re.match(r"[A-Za-z_]\w*", name).group(0)  # the variable of an expression
+    exprs, found = [], False
+    for p in ([pc - 1, pc] if outer else [pc]):
+        e, f = dwarfloc.locations(binary, function, var, p)
+        exprs += e
+        found = found or f
+    if not found:
+        return [f"reported unavailable, but the DWARF of {function} has no "
+                f"variable {var} at all: {doc.get('error')}"]
+    if outer:
+        exprs = [e for e in exprs if not dwarfloc.register_only(e)]
+    if exprs:
+        return [f"reported unavailable, but the DWARF of {function} locates "
+                f"{var} at pc {pc:#x}: {'; '.join(sorted(set(exprs)))}"]
+    return [f"note: unavailable (DWARF: no location at pc {pc:#x}): {doc.get('error')}"]
+
+
+def dwarf_sees(p, ctx, name):
+    """The other half of confirm_unavailable: a frame variable golayout did
+    read has a DWARF location at the frame's PC in dwarfloc's reading too,
+    so a reader that found no locations at all could not confirm every
+    "unavailable"."""
+    if ctx.frame_pc is None or not ctx.frame_function:
+        return
+    pcs = [ctx.frame_pc - 1, ctx.frame_pc] if ctx.frame > 0 else [ctx.frame_pc]
+    if not any(dwarfloc.locations(ctx.binary, ctx.frame_function, name, pc)[0] for pc in pcs):
+        p.append(f"golayout read {name}, but dwarfloc finds no DWARF location for it at "
+                 f"pc {ctx.frame_pc:#x} in {ctx.frame_function}: the DWARF reading is wrong")
+
+
 def check_value(lookup, may_be_unavailable=False):
     """`golayout value`: type, %v text and address equal to the truth. In an
-    optimized build a frame variable may instead be reported unavailable
-    (an "error"), but never with a wrong value."""
+    optimized build a frame variable may instead be reported unavailable,
+    but only where the DWARF confirms it (check_unavailable), and never
+    with a wrong value."""
     def check(doc, ctx):
         v, p = lookup(ctx.truth), []
-        if may_be_unavailable and ctx.opt and isinstance(doc.get("error"), str) and doc["error"]:
-            return ["note: unavailable: " + doc["error"]]
+        if may_be_unavailable and ctx.opt and doc.get("error") is not None:
+            return check_unavailable(doc, ctx, v["name"])
         if no_error(doc, p):
+            if may_be_unavailable:
+                dwarf_sees(p, ctx, v["name"])
             diff(p, "kind", doc.get("kind"), "value")
             diff(p, "type", doc.get("type"), v["type"])
             diff(p, "value", doc.get("value"), v["value"])
@@ -233,8 +304,8 @@ def check_struct(lookup, may_be_unavailable=False):
     """`golayout struct`: layout of the value's type plus each field's %v."""
     def check(doc, ctx):
         v, p = lookup(ctx.truth), []
-        if may_be_unavailable and ctx.opt and isinstance(doc.get("error"), str) and doc["error"]:
-            return ["note: unavailable: " + doc["error"]]
+        if may_be_unavailable and ctx.opt and doc.get("error") is not None:
+            return check_unavailable(doc, ctx, v["name"])
         if no_error(doc, p):
             t = find_type(ctx.truth, v["type"])
             diff(p, "kind", doc.get("kind"), "struct")

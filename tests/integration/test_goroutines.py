@@ -57,7 +57,7 @@ import time
 from pathlib import Path
 
 import harness
-from harness import Case, select_frame, diff, check_error
+from harness import Case, select_frame, diff, check_error, confirm_unavailable
 
 FIXTURE = "goroutines"
 SRC_DIR = harness.ROOT / "tests" / "fixtures" / FIXTURE
@@ -524,7 +524,7 @@ def stack_structure_problems(doc, p, where):
         diff(p, f"{where}unused.bytes", u.get("bytes"), sp0 - lo)
 
 
-def var_problems(dv, tv, frame, p, notes, tag, opt):
+def var_problems(dv, tv, frame, p, notes, tag, opt, binary):
     """A recorded variable in golayout's frame against the truth. In an
     optimized build a missing or unavailable variable is a note (short,
     without the command), in a -noopt build a problem."""
@@ -541,7 +541,18 @@ def var_problems(dv, tv, frame, p, notes, tag, opt):
     diff(p, f"{tag} type", dv.get("type"), tv["type"])
     if dv.get("error") is not None:
         if opt:
-            notes.append(f"{short} unavailable ({dv['error'].split(' in ')[0].split(' at pc')[0]})")
+            # Only with error_code "unavailable" and no DWARF location at
+            # the frame's pc (confirm_unavailable).
+            pc = hexint(frame.get("pc"))
+            if pc is None:
+                p.append(f"{tag} unavailable, but its frame has no pc: {dv['error']}")
+                return
+            for q in confirm_unavailable(dv, binary, frame.get("func", ""), tv["name"], pc,
+                                         frame.get("index") != 0):
+                if q.startswith("note: "):
+                    notes.append(f"{short} unavailable ({dv['error'].split(' in ')[0].split(' at pc')[0]})")
+                else:
+                    p.append(f"{tag}: {q}")
         else:
             p.append(f"{tag} unavailable: {dv['error']}")
         return
@@ -571,7 +582,7 @@ def var_problems(dv, tv, frame, p, notes, tag, opt):
     diff(p, f"{tag} value", dv.get("value"), tv["value"])
 
 
-def stack_vs_truth(doc, g, opt, p, notes, where):
+def stack_vs_truth(doc, g, opt, p, notes, where, binary=None):
     """A parked goroutine's `golayout stack GOID` document against its
     truth: the frames outside runtime.* are the runtime's traceback, the
     recorded locals are in their frames."""
@@ -604,7 +615,7 @@ def stack_vs_truth(doc, g, opt, p, notes, where):
         for tv in tf["vars"]:
             tag = f"{where}{tf['function']} (frame {df.get('index')}) {tv['name']}"
             dv = next((v for v in df.get("vars") or [] if v.get("name") == tv["name"]), None)
-            var_problems(dv, tv, df, p, notes, tag, opt)
+            var_problems(dv, tv, df, p, notes, tag, opt, binary)
 
 
 def escape_problems(doc, g, verdicts, esc_path, p, notes, where):
@@ -834,7 +845,7 @@ def live_stack_check(role, substr):
         g = by_role(r.truth, role)
         notes = []
         for cmd, fn in ((f"golayout stack {g['goid']} --json",
-                         lambda d, w: stack_vs_truth(d, g, ctx.opt, p, notes, w)),
+                         lambda d, w: stack_vs_truth(d, g, ctx.opt, p, notes, w, ctx.binary)),
                         ("golayout goroutines --json",
                          lambda d, w: goroutine_entry_problems(d, g, p, w))):
             d, err = r.doc(cmd)

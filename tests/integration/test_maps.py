@@ -20,7 +20,7 @@ build (an "error" is accepted there, and only for locals).
 
 from collections import Counter
 
-from harness import Case, diff, no_error, check_error, select_frame
+from harness import Case, diff, no_error, check_error, select_frame, check_unavailable
 
 FIXTURE = "maps"
 
@@ -107,10 +107,12 @@ def compare_entries(p, doc, m):
 
 
 def unavailable(doc, ctx, m):
-    """In an optimized build a local may be optimized away: accept an
-    error there, and only there."""
-    return (ctx.opt and m["kind"] == "local" and isinstance(doc.get("error"), str)
-            and bool(doc["error"]))
+    """In an optimized build a local may be optimized away: an error there,
+    and only there, is checked by check_unavailable (error_code and the
+    DWARF location list at the frame's PC); None when that does not apply."""
+    if ctx.opt and m["kind"] == "local" and doc.get("error") is not None:
+        return check_unavailable(doc, ctx, m["name"])
+    return None
 
 
 def check_header(p, doc, m, ctx, summary=False):
@@ -178,8 +180,9 @@ def check_map(name, summary=False):
     """`golayout map NAME [--summary] --json` against the truth of map NAME."""
     def check(doc, ctx):
         m, p = find_map(ctx.truth, name), []
-        if unavailable(doc, ctx, m):
-            return ["note: unavailable: " + doc["error"]]
+        u = unavailable(doc, ctx, m)
+        if u is not None:
+            return u
         if not no_error(doc, p):
             return p
         diff(p, "kind", doc.get("kind"), "map")
@@ -387,8 +390,9 @@ def check_map_value(name):
     """`golayout value` of a map: type and fmt's %v text."""
     def check(doc, ctx):
         m, p = find_map(ctx.truth, name), []
-        if unavailable(doc, ctx, m):
-            return ["note: unavailable: " + doc["error"]]
+        u = unavailable(doc, ctx, m)
+        if u is not None:
+            return u
         if no_error(doc, p):
             diff(p, "kind", doc.get("kind"), "value")
             diff(p, "type", doc.get("type"), m["type"])

@@ -8,7 +8,7 @@ Locals (of main.locals, frame 1) may be unavailable in the optimized build:
 there an error is only a note, but a wrong answer is still a failure.
 Globals must be right in both builds."""
 
-from harness import Case, select_frame, diff, no_error, check_error
+from harness import Case, select_frame, diff, no_error, check_error, check_unavailable
 
 FIXTURE = "slices"
 
@@ -39,10 +39,9 @@ def find(truth, kind, name):
 
 def unavailable(doc, t, ctx):
     """An optimized build may not describe a local: then the document is an
-    error, which is only a note."""
-    e = doc.get("error")
-    if t["scope"] == "local" and ctx.opt and isinstance(e, str) and e:
-        return ["note: unavailable: " + e]
+    error, accepted only as check_unavailable confirms it; None otherwise."""
+    if t["scope"] == "local" and ctx.opt and doc.get("error") is not None:
+        return check_unavailable(doc, ctx, t["name"])
     return None
 
 
@@ -159,9 +158,15 @@ def check_group(index):
         ts = [find(ctx.truth, "slices", n) for n in g["exprs"]]
         docs = doc.get("slices")
         if g["scope"] == "local" and ctx.opt:
-            errs = [d.get("error") for d in docs or [] if isinstance(d, dict) and d.get("error")]
-            if doc.get("error") or errs:
-                return ["note: unavailable: " + str(doc.get("error") or errs[0])]
+            # A slice of the group optimized away: its own document says so
+            # (one per expression, in order); the command's document too
+            # when it could not start.
+            errs = [(d, n) for d, n in zip(docs or [], g["exprs"])
+                    if isinstance(d, dict) and d.get("error") is not None]
+            if doc.get("error") is not None and not errs:
+                errs = [(doc, n) for n in g["exprs"]][:1]
+            if errs:
+                return [q for d, n in errs for q in check_unavailable(d, ctx, n)]
         p = []
         if not no_error(doc, p):
             return p
