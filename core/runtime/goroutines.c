@@ -3,56 +3,44 @@
 #include <string.h>
 
 #include "base/le.h"
+#include "gotypes/rtlayout.h"
 #include "runtime/goroutines.h"
 
-/* ---- status names and wait reasons, from the binary ------------------------ */
+/* ---- statuses and wait reasons, from the runtime-layout table --------------- */
 
-struct status_names {
-	int64_t value[32];
-	char name[32][24];
-	int n;
-	int64_t scan; /* the _Gscan bit */
+/* The runtime's _G* statuses: the enum golayout decides on, and the
+ * name shown (the constant's, without "_G"). */
+static const struct {
+	enum gl_rtc k;
+	enum gl_gstatus state;
+	const char *name;
+} statuses[] = {
+	{GL_RTC_G_IDLE, GL_G_IDLE, "idle"},
+	{GL_RTC_G_RUNNABLE, GL_G_RUNNABLE, "runnable"},
+	{GL_RTC_G_RUNNING, GL_G_RUNNING, "running"},
+	{GL_RTC_G_SYSCALL, GL_G_SYSCALL, "syscall"},
+	{GL_RTC_G_WAITING, GL_G_WAITING, "waiting"},
+	{GL_RTC_G_MORIBUND_UNUSED, GL_G_OTHER, "moribund_unused"},
+	{GL_RTC_G_DEAD, GL_G_DEAD, "dead"},
+	{GL_RTC_G_ENQUEUE_UNUSED, GL_G_OTHER, "enqueue_unused"},
+	{GL_RTC_G_COPYSTACK, GL_G_COPYSTACK, "copystack"},
+	{GL_RTC_G_PREEMPTED, GL_G_PREEMPTED, "preempted"},
+	{GL_RTC_G_LEAKED, GL_G_OTHER, "leaked"},
+	{GL_RTC_G_DEADEXTRA, GL_G_OTHER, "deadextra"},
 };
 
-static void collect_status(void *arg, const char *name, int64_t v)
+/* A status value's state and name; "unknown" for a value the binary's
+ * release has no status for. */
+static void status_of(const struct gl_rtlayout *rt, uint32_t v, struct gl_goroutine *g)
 {
-	struct status_names *s = arg;
-	const char *short_name = name + strlen("runtime._G");
-	if (!strcmp(short_name, "scan")) {
-		s->scan = v;
-		return;
-	}
-	/* _Gscanrunning etc. are combinations; status names are lower case
-	 * (_Grunning): _GCoff, _GCmark, _GoidCacheBatch are other constants
-	 * that merely share the prefix */
-	if (!strncmp(short_name, "scan", 4) || s->n == 32 || !*short_name ||
-	    !(short_name[0] >= 'a' && short_name[0] <= 'z') || !strncmp(short_name, "oid", 3))
-		return;
-	s->value[s->n] = v;
-	snprintf(s->name[s->n], sizeof(s->name[0]), "%s", short_name);
-	s->n++;
-}
-
-static const char *status_name(const struct status_names *s, uint32_t v)
-{
-	for (int i = 0; i < s->n; i++)
-		if (s->value[i] == (int64_t)v)
-			return s->name[i];
-	return "unknown";
-}
-
-/* The enum of a status, by the name the runtime gives it. */
-static enum gl_gstatus status_state(const char *name)
-{
-	static const struct { const char *name; enum gl_gstatus state; } known[] = {
-		{"idle", GL_G_IDLE},       {"runnable", GL_G_RUNNABLE},   {"running", GL_G_RUNNING},
-		{"syscall", GL_G_SYSCALL}, {"waiting", GL_G_WAITING},     {"dead", GL_G_DEAD},
-		{"copystack", GL_G_COPYSTACK}, {"preempted", GL_G_PREEMPTED},
-	};
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (!strcmp(name, known[i].name))
-			return known[i].state;
-	return GL_G_OTHER;
+	g->state = GL_G_OTHER;
+	snprintf(g->status_name, sizeof(g->status_name), "unknown");
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (gl_rt_has_const(rt, statuses[i].k) && gl_rt_const(rt, statuses[i].k) == (int64_t)v) {
+			g->state = statuses[i].state;
+			snprintf(g->status_name, sizeof(g->status_name), "%s", statuses[i].name);
+			return;
+		}
 }
 
 /* runtime.waitReasonStrings (an array of strings in the binary's data):
@@ -61,13 +49,11 @@ struct wait_reasons {
 	uint64_t addr, count;
 };
 
-static void wait_reasons_find(struct gl_ctx *c, struct wait_reasons *w)
+static void wait_reasons_find(const struct gl_rtlayout *rt, struct wait_reasons *w)
 {
-	struct gl_type *t;
-	w->count = 0;
-	if (gl_dwarf_find_global(c->t->dw, "runtime.waitReasonStrings", &w->addr, &t) &&
-	    t->kind == GL_K_ARRAY)
-		w->count = t->count;
+	struct gl_rt_global g = gl_rt_global(rt, GL_RTG_WAIT_REASON_STRINGS);
+	w->addr = g.addr;
+	w->count = g.present && g.type && g.type->kind == GL_K_ARRAY ? g.type->count : 0;
 }
 
 /* Bytes of the binary's data: from the file, else from memory. */
@@ -84,16 +70,18 @@ static bool read_data(struct gl_ctx *c, uint64_t at, void *buf, uint64_t len)
 	return true;
 }
 
-static void wait_reason(struct gl_ctx *c, const struct wait_reasons *w, uint8_t reason, char *out,
-			size_t len)
+static void wait_reason(struct gl_ctx *c, const struct gl_rtlayout *rt, const struct wait_reasons *w,
+			uint8_t reason, char *out, size_t len)
 {
 	snprintf(out, len, "%u", reason);
 	if (reason >= w->count)
 		return;
+	/* a string header: data pointer, length */
 	unsigned char hdr[16];
-	if (!read_data(c, w->addr + (uint64_t)reason * 16, hdr, 16))
+	uint64_t ptr = rt->ptr_size;
+	if (!read_data(c, w->addr + (uint64_t)reason * 2 * ptr, hdr, 2 * ptr))
 		return;
-	uint64_t p = gl_get_uint(hdr, 8), n = gl_get_uint(hdr + 8, 8);
+	uint64_t p = gl_rt_word(rt, hdr), n = gl_rt_word(rt, hdr + ptr);
 	if (n == 0) { /* waitReasonZero has no text */
 		out[0] = '\0';
 		return;
@@ -107,48 +95,17 @@ static void wait_reason(struct gl_ctx *c, const struct wait_reasons *w, uint8_t 
 	out[n] = '\0';
 }
 
-/* ---- the g layout, from DWARF ------------------------------------------------ */
+/* ---- the g layout, from the runtime-layout table --------------------------- */
 
-struct g_layout {
-	const struct gl_type *g;
-	uint64_t stack, lo, hi, sched, sched_sp, sched_pc, status, goid, waitreason, m;
-	uint64_t syscallsp, syscallpc, gopc, startpc, guard;
-	bool has_syscall, has_gopc, has_startpc, has_guard;
-	uint64_t m_procid;
-	bool has_procid;
-};
-
-static bool off_of(const struct gl_type *t, const char *name, uint64_t *off)
+static struct gl_error *g_layout(const struct gl_rtlayout *rt)
 {
-	const struct gl_field *f = t ? gl_type_field(t, name) : NULL;
-	if (f)
-		*off = f->offset;
-	return f != NULL;
-}
-
-static struct gl_error *g_layout(struct gl_ctx *c, struct g_layout *L)
-{
-	memset(L, 0, sizeof(*L));
-	L->g = gl_dwarf_find_type(c->t->dw, "runtime.g");
-	const struct gl_field *st = L->g ? gl_type_field(L->g, "stack") : NULL;
-	const struct gl_field *sc = L->g ? gl_type_field(L->g, "sched") : NULL;
-	const struct gl_field *as = L->g ? gl_type_field(L->g, "atomicstatus") : NULL;
-	if (!st || !sc || !as || !off_of(st->type, "lo", &L->lo) || !off_of(st->type, "hi", &L->hi) ||
-	    !off_of(sc->type, "sp", &L->sched_sp) || !off_of(sc->type, "pc", &L->sched_pc) ||
-	    !off_of(L->g, "goid", &L->goid) || !off_of(L->g, "m", &L->m))
-		return gl_error_create(GL_ERR_NODWARF, "no usable DWARF for runtime.g");
-	L->stack = st->offset;
-	L->sched = sc->offset;
-	/* atomicstatus is an atomic.Uint32 {noCopy; value} (or a plain uint32) */
-	uint64_t v = 0;
-	L->status = as->offset + (as->type->kind == GL_K_STRUCT && off_of(as->type, "value", &v) ? v : 0);
-	off_of(L->g, "waitreason", &L->waitreason);
-	L->has_syscall = off_of(L->g, "syscallsp", &L->syscallsp) && off_of(L->g, "syscallpc", &L->syscallpc);
-	L->has_gopc = off_of(L->g, "gopc", &L->gopc);
-	L->has_guard = off_of(L->g, "stackguard0", &L->guard);
-	L->has_startpc = off_of(L->g, "startpc", &L->startpc);
-	L->has_procid = off_of(gl_dwarf_find_type(c->t->dw, "runtime.m"), "procid", &L->m_procid);
-	if (L->g->size > 4096)
+	struct gl_error *err = gl_rt_need(rt, GL_RTF_G_STACK_LO, GL_RTF_G_STACK_HI, GL_RTF_G_SCHED_SP,
+					  GL_RTF_G_SCHED_PC, GL_RTF_G_ATOMICSTATUS, GL_RTF_G_GOID, GL_RTF_G_M);
+	if (err)
+		return err;
+	if (!gl_rt_global(rt, GL_RTG_ALLGS).present)
+		return gl_error_create(GL_ERR_NODWARF, "no runtime.allgs in DWARF");
+	if (gl_rt_struct(rt, GL_RTS_G)->size > 4096)
 		return gl_error_create(GL_ERR_NODWARF, "runtime.g is implausibly large");
 	return NULL;
 }
@@ -159,11 +116,12 @@ static struct gl_error *g_layout(struct gl_ctx *c, struct g_layout *L)
 
 struct gl_goroutine_iter {
 	struct gl_ctx *c;
-	struct g_layout L;
-	struct status_names sn;
+	const struct gl_rtlayout *rt;
+	uint64_t gsize;          /* of runtime.g */
 	struct wait_reasons wr;
 	uint64_t arr, n, next;   /* allgs array, length, next index */
-	uint64_t ptrs[CHUNK];
+	uint64_t ptrs[CHUNK];    /* allgs entries, widened to 64 bits */
+	unsigned char raw[CHUNK * sizeof(uint64_t)]; /* the same, as the target stores them */
 	uint64_t chunk_base, chunk_len;
 	unsigned char *gb;       /* one runtime.g */
 	struct gl_error *first;  /* the first entry that could not be read */
@@ -172,37 +130,32 @@ struct gl_goroutine_iter {
 struct gl_error *gl_goroutines_open(struct gl_ctx *c, struct gl_goroutine_iter **out)
 {
 	*out = NULL;
+	const struct gl_rtlayout *rt;
 	struct gl_error *err = gl_ctx_need_process(c);
-	if (err || (err = gl_target_need_dwarf(c->t)))
+	if (err || (err = gl_rt_load(c->t, &rt)) || (err = g_layout(rt)))
 		return err;
 	struct gl_goroutine_iter *it = calloc(1, sizeof(*it));
 	if (!it)
 		return &gl_error_nomem;
 	it->c = c;
-	it->sn.scan = 0x1000;
-	uint64_t allgs;
-	struct gl_type *t;
+	it->rt = rt;
+	it->gsize = gl_rt_struct(rt, GL_RTS_G)->size;
+	wait_reasons_find(rt, &it->wr);
+	/* allgs is a []*g: array pointer, length, capacity */
 	unsigned char hdr[24];
-	if ((err = g_layout(c, &it->L)))
-		goto fail;
-	wait_reasons_find(c, &it->wr);
-	gl_dwarf_each_const(c->t->dw, "runtime._G", collect_status, &it->sn);
-	if (!gl_dwarf_find_global(c->t->dw, "runtime.allgs", &allgs, &t)) {
-		err = gl_error_create(GL_ERR_NODWARF, "no runtime.allgs in DWARF");
-		goto fail;
-	}
-	if ((err = gl_mem_read(c->mem, allgs, hdr, 24))) {
+	uint64_t ptr = rt->ptr_size;
+	if ((err = gl_mem_read(c->mem, gl_rt_global(rt, GL_RTG_ALLGS).addr, hdr, 3 * ptr))) {
 		err = gl_error_wrap(err, "reading runtime.allgs");
 		goto fail;
 	}
-	it->arr = gl_get_uint(hdr, 8);
-	it->n = gl_get_uint(hdr + 8, 8);
+	it->arr = gl_rt_word(rt, hdr);
+	it->n = gl_rt_word(rt, hdr + ptr);
 	if (it->n > GL_MAX_GOROUTINES) {
 		err = gl_error_create(GL_ERR_CORRUPT, "runtime.allgs has %llu entries: corrupt?",
 				      (unsigned long long)it->n);
 		goto fail;
 	}
-	if (!(it->gb = malloc(it->L.g->size))) {
+	if (!(it->gb = malloc(it->gsize))) {
 		err = &gl_error_nomem;
 		goto fail;
 	}
@@ -232,9 +185,12 @@ static bool entry(struct gl_goroutine_iter *it, uint64_t i, uint64_t *p)
 {
 	if (i < it->chunk_base || i >= it->chunk_base + it->chunk_len) {
 		uint64_t k = it->n - i < CHUNK ? it->n - i : CHUNK;
-		struct gl_error *err = gl_mem_read(it->c->mem, it->arr + i * 8, it->ptrs, k * 8);
+		uint64_t ptr = it->rt->ptr_size;
+		struct gl_error *err = gl_mem_read(it->c->mem, it->arr + i * ptr, it->raw, k * ptr);
 		it->chunk_base = i;
 		it->chunk_len = err ? 0 : k;
+		for (uint64_t j = 0; !err && j < k; j++)
+			it->ptrs[j] = gl_rt_word(it->rt, it->raw + j * ptr);
 		if (err) {
 			/* the whole array is unreadable from here: stop the walk */
 			note_unreadable(it, err, "reading the allgs array", i);
@@ -248,40 +204,43 @@ static bool entry(struct gl_goroutine_iter *it, uint64_t i, uint64_t *p)
 
 static void decode(struct gl_goroutine_iter *it, uint64_t addr, struct gl_goroutine *g)
 {
-	const struct g_layout *L = &it->L;
+	const struct gl_rtlayout *rt = it->rt;
 	const unsigned char *gb = it->gb;
 	memset(g, 0, sizeof(*g));
 	g->g = addr;
-	g->goid = gl_get_uint(gb + L->goid, 8);
-	uint32_t raw = (uint32_t)gl_get_uint(gb + L->status, 4);
-	g->scan = (raw & (uint32_t)it->sn.scan) != 0;
-	g->status = raw & ~(uint32_t)it->sn.scan;
-	snprintf(g->status_name, sizeof(g->status_name), "%s", status_name(&it->sn, g->status));
-	g->state = status_state(g->status_name);
-	g->stack_lo = gl_get_uint(gb + L->stack + L->lo, 8);
-	g->stack_hi = gl_get_uint(gb + L->stack + L->hi, 8);
-	if (L->has_guard)
-		g->stackguard = gl_get_uint(gb + L->guard, 8);
-	g->sp = gl_get_uint(gb + L->sched + L->sched_sp, 8);
-	g->pc = gl_get_uint(gb + L->sched + L->sched_pc, 8);
+	g->goid = gl_rt_get(rt, GL_RTF_G_GOID, gb);
+	uint32_t raw = (uint32_t)gl_rt_get(rt, GL_RTF_G_ATOMICSTATUS, gb);
+	uint32_t scan = (uint32_t)gl_rt_const(rt, GL_RTC_G_SCAN);
+	g->scan = (raw & scan) != 0;
+	g->status = raw & ~scan;
+	status_of(rt, g->status, g);
+	g->stack_lo = gl_rt_get(rt, GL_RTF_G_STACK_LO, gb);
+	g->stack_hi = gl_rt_get(rt, GL_RTF_G_STACK_HI, gb);
+	g->stackguard = gl_rt_get(rt, GL_RTF_G_STACKGUARD0, gb);
+	g->sp = gl_rt_get(rt, GL_RTF_G_SCHED_SP, gb);
+	g->pc = gl_rt_get(rt, GL_RTF_G_SCHED_PC, gb);
 	/* in a system call the scheduling state is stale: the runtime saved
 	 * where the goroutine entered the call */
-	if (L->has_syscall && g->state == GL_G_SYSCALL) {
-		uint64_t ssp = gl_get_uint(gb + L->syscallsp, 8), spc = gl_get_uint(gb + L->syscallpc, 8);
+	if (gl_rt_have(rt, GL_RTF_G_SYSCALLSP, GL_RTF_G_SYSCALLPC) && g->state == GL_G_SYSCALL) {
+		uint64_t ssp = gl_rt_get(rt, GL_RTF_G_SYSCALLSP, gb), spc = gl_rt_get(rt, GL_RTF_G_SYSCALLPC, gb);
 		if (ssp && spc) {
 			g->sp = ssp;
 			g->pc = spc;
 		}
 	}
-	if (L->waitreason && g->state == GL_G_WAITING)
-		wait_reason(it->c, &it->wr, gb[L->waitreason], g->wait_reason, sizeof(g->wait_reason));
-	g->m = gl_get_uint(gb + L->m, 8);
-	if (g->m && L->has_procid)
-		gl_error_destroy(gl_mem_read_u64(it->c->mem, g->m + L->m_procid, &g->thread));
-	if (L->has_gopc)
-		g->gopc = gl_get_uint(gb + L->gopc, 8);
-	if (L->has_startpc)
-		g->startpc = gl_get_uint(gb + L->startpc, 8);
+	if (gl_rt_have(rt, GL_RTF_G_WAITREASON) && g->state == GL_G_WAITING)
+		wait_reason(it->c, rt, &it->wr, (uint8_t)gl_rt_get(rt, GL_RTF_G_WAITREASON, gb), g->wait_reason,
+			    sizeof(g->wait_reason));
+	g->m = gl_rt_get(rt, GL_RTF_G_M, gb);
+	struct gl_rt_field procid = gl_rt_field(rt, GL_RTF_M_PROCID);
+	unsigned char pb[8];
+	if (g->m && procid.present && procid.size <= sizeof(pb)) {
+		struct gl_error *err = gl_mem_read(it->c->mem, g->m + procid.off, pb, procid.size);
+		g->thread = err ? 0 : gl_get_uint(pb, procid.size);
+		gl_error_destroy(err);
+	}
+	g->gopc = gl_rt_get(rt, GL_RTF_G_GOPC, gb);
+	g->startpc = gl_rt_get(rt, GL_RTF_G_STARTPC, gb);
 }
 
 bool gl_goroutines_next(struct gl_goroutine_iter *it, struct gl_goroutine *g)
@@ -290,7 +249,7 @@ bool gl_goroutines_next(struct gl_goroutine_iter *it, struct gl_goroutine *g)
 		uint64_t i = it->next++, addr;
 		if (!entry(it, i, &addr))
 			return false;
-		struct gl_error *err = gl_mem_read(it->c->mem, addr, it->gb, it->L.g->size);
+		struct gl_error *err = gl_mem_read(it->c->mem, addr, it->gb, it->gsize);
 		if (err) {
 			note_unreadable(it, err, "reading goroutine %llu of allgs", i);
 			continue;

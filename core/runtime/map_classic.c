@@ -7,24 +7,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotypes/rtlayout.h"
 #include "runtime/maps.h"
 #include "base/strmap.h"
 #include "base/le.h"
 
 #define CELLS GL_MAP_SLOTS
 
-/* Everything the decoder takes from DWARF, looked up in one place
- * (layout_init) so that it can move to the runtime-layout table. */
+/* The layout of one map type: bucket<K,V> is the linker's, per key and
+ * element type, so it is read from the map's own DWARF type. The hmap
+ * fields, tophash markers and flag bits are the runtime's: they come from
+ * the runtime-layout table (rt). */
 struct classic_layout {
+	const struct gl_rtlayout *rt;
 	const struct gl_type *hdr, *bucket;
 	const struct gl_type *slot_key, *slot_elem;
-	/* hmap fields the walk needs (NULL when absent) */
-	const struct gl_field *f_count, *f_flags, *f_B, *f_buckets, *f_old, *f_nevac;
-	/* bmap */
+	/* bucket<K,V> */
 	uint64_t tophash_off, keys_off, elems_off, overflow_off;
-	/* tophash markers and flag bits: the runtime's constants */
-	int64_t empty_rest, empty_one, evac_x, evac_y, evac_empty, min_top;
-	int64_t f_iterator, f_old_iterator, f_writing, f_same_size;
+	/* tophash markers (gl_rt_const of the table) */
+	int64_t empty_rest, empty_one, min_top;
 };
 
 /* The hmap fields shown, in order. */
@@ -49,16 +50,20 @@ struct classic_walk {
 	struct u64map seen;
 };
 
-static int64_t konst(struct gl_ctx *c, const char *name, int64_t dflt)
-{
-	int64_t v;
-	return gl_dwarf_find_const(c->t->dw, name, &v) ? v : dflt;
-}
-
-static struct gl_error *layout_init(struct gl_ctx *c, const struct gl_type *t, struct classic_layout *L)
+static struct gl_error *layout_init(const struct gl_rtlayout *rt, const struct gl_type *t,
+				     struct classic_layout *L)
 {
 	memset(L, 0, sizeof(*L));
+	L->rt = rt;
 	L->hdr = t->target;
+	/* the model holds GL_MAP_SLOTS cells a bucket */
+	if (gl_rt_const(rt, GL_RTC_MAP_BUCKET_CNT) != CELLS)
+		return gl_error_create(GL_ERR_UNSUPPORTED, "buckets of %lld cells",
+				       (long long)gl_rt_const(rt, GL_RTC_MAP_BUCKET_CNT));
+	struct gl_error *err = gl_rt_need(rt, GL_RTF_HMAP_COUNT, GL_RTF_HMAP_FLAGS, GL_RTF_HMAP_B,
+					  GL_RTF_HMAP_BUCKETS, GL_RTF_HMAP_OLDBUCKETS, GL_RTF_HMAP_NEVACUATE);
+	if (err)
+		return err;
 	const struct gl_field *b = gl_type_field(L->hdr, "buckets");
 	L->bucket = b && b->type->kind == GL_K_POINTER ? b->type->elem : NULL;
 	const struct gl_field *th = L->bucket ? gl_type_field(L->bucket, "tophash") : NULL;
@@ -73,22 +78,9 @@ static struct gl_error *layout_init(struct gl_ctx *c, const struct gl_type *t, s
 	L->overflow_off = o->offset;
 	L->slot_key = k->type->elem;
 	L->slot_elem = e->type->elem;
-	L->f_count = gl_type_field(L->hdr, "count");
-	L->f_flags = gl_type_field(L->hdr, "flags");
-	L->f_B = gl_type_field(L->hdr, "B");
-	L->f_buckets = b;
-	L->f_old = gl_type_field(L->hdr, "oldbuckets");
-	L->f_nevac = gl_type_field(L->hdr, "nevacuate");
-	L->empty_rest = konst(c, "runtime.emptyRest", 0);
-	L->empty_one = konst(c, "runtime.emptyOne", 1);
-	L->evac_x = konst(c, "runtime.evacuatedX", 2);
-	L->evac_y = konst(c, "runtime.evacuatedY", 3);
-	L->evac_empty = konst(c, "runtime.evacuatedEmpty", 4);
-	L->min_top = konst(c, "runtime.minTopHash", 5);
-	L->f_iterator = konst(c, "runtime.iterator", 1);
-	L->f_old_iterator = konst(c, "runtime.oldIterator", 2);
-	L->f_writing = konst(c, "runtime.hashWriting", 4);
-	L->f_same_size = konst(c, "runtime.sameSizeGrow", 8);
+	L->empty_rest = gl_rt_const(rt, GL_RTC_TOPHASH_EMPTY_REST);
+	L->empty_one = gl_rt_const(rt, GL_RTC_TOPHASH_EMPTY_ONE);
+	L->min_top = gl_rt_const(rt, GL_RTC_TOPHASH_MIN);
 	return NULL;
 }
 
@@ -96,18 +88,18 @@ static enum gl_slot_state tophash_state(const struct classic_layout *L, uint8_t 
 {
 	if (th == L->empty_rest) return GL_SLOT_EMPTY_REST;
 	if (th == L->empty_one) return GL_SLOT_EMPTY_ONE;
-	if (th == L->evac_x) return GL_SLOT_EVACUATED_X;
-	if (th == L->evac_y) return GL_SLOT_EVACUATED_Y;
-	if (th == L->evac_empty) return GL_SLOT_EVACUATED_EMPTY;
+	if (th == gl_rt_const(L->rt, GL_RTC_TOPHASH_EVAC_X)) return GL_SLOT_EVACUATED_X;
+	if (th == gl_rt_const(L->rt, GL_RTC_TOPHASH_EVAC_Y)) return GL_SLOT_EVACUATED_Y;
+	if (th == gl_rt_const(L->rt, GL_RTC_TOPHASH_EVAC_EMPTY)) return GL_SLOT_EVACUATED_EMPTY;
 	return th >= L->min_top ? GL_SLOT_FULL : GL_SLOT_INVALID;
 }
 
-static unsigned flag_bits(const struct classic_layout *L, uint8_t f)
+static unsigned flag_bits(const struct gl_rtlayout *rt, uint8_t f)
 {
-	return ((f & L->f_iterator) ? GL_MAP_F_ITERATOR : 0) |
-	       ((f & L->f_old_iterator) ? GL_MAP_F_OLD_ITERATOR : 0) |
-	       ((f & L->f_writing) ? GL_MAP_F_HASH_WRITING : 0) |
-	       ((f & L->f_same_size) ? GL_MAP_F_SAME_SIZE_GROW : 0);
+	return ((f & gl_rt_const(rt, GL_RTC_HMAP_F_ITERATOR)) ? GL_MAP_F_ITERATOR : 0) |
+	       ((f & gl_rt_const(rt, GL_RTC_HMAP_F_OLD_ITERATOR)) ? GL_MAP_F_OLD_ITERATOR : 0) |
+	       ((f & gl_rt_const(rt, GL_RTC_HMAP_F_WRITING)) ? GL_MAP_F_HASH_WRITING : 0) |
+	       ((f & gl_rt_const(rt, GL_RTC_HMAP_F_SAME_SIZE)) ? GL_MAP_F_SAME_SIZE_GROW : 0);
 }
 
 static bool evacuated(const struct classic_layout *L, const unsigned char *b)
@@ -129,7 +121,7 @@ static void fill_cells(struct gl_ctx *c, struct gl_map *m, const struct classic_
 		s->key_offset = (uint64_t)(kb - b);
 		s->elem_offset = (uint64_t)(eb - b);
 		if (s->state == GL_SLOT_FULL)
-			gl_map_fill_slot(c, m, s, L->slot_key, kb, L->slot_elem, eb);
+			gl_map_fill_slot(c, L->rt, m, s, L->slot_key, kb, L->slot_elem, eb);
 	}
 }
 
@@ -145,7 +137,7 @@ static struct gl_error *collect_cells(struct gl_ctx *c, struct classic_walk *W, 
 		if (th >= L->min_top) {
 			st->full++;
 			struct gl_error *err = gl_map_add_entry(
-				c, &W->m->entries, L->slot_key, b + L->keys_off + (uint64_t)i * L->slot_key->size,
+				c, L->rt, &W->m->entries, L->slot_key, b + L->keys_off + (uint64_t)i * L->slot_key->size,
 				L->slot_elem, b + L->elems_off + (uint64_t)i * L->slot_elem->size);
 			if (err && !first)
 				first = err;
@@ -206,6 +198,7 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct classic_walk *W,
 			else
 				gl_error_destroy(cerr);
 		}
+		uint64_t next = gl_rt_word(L->rt, buf + L->overflow_off);
 		if (jb) {
 			struct gl_map_cellblock *cb =
 				gl_map_grow((void **)&jb->chain, &jb->nchain, &jb->chain_cap, sizeof(*cb));
@@ -215,9 +208,8 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct classic_walk *W,
 			}
 			cb->address = cur;
 			fill_cells(c, m, L, buf, cb->cells);
-			cb->overflow = gl_get_uint(buf + L->overflow_off, 8);
+			cb->overflow = next;
 		}
-		uint64_t next = gl_get_uint(buf + L->overflow_off, 8);
 		if (!next)
 			break;
 		if (u64map_get(&W->seen, next) || (next >= W->arr_lo && next < W->arr_hi) ||
@@ -300,17 +292,22 @@ static void finish_summary(const struct classic_layout *L, struct gl_map *m)
 	s->bytes_overflow = s->overflow * bs;
 	s->bytes_old_buckets = s->old_buckets * bs;
 	s->bytes_wasted_empty_cells = (s->cells - s->full) * (stored + 1);
-	s->bytes_bucket_padding = (s->buckets + s->overflow) * (bs - CELLS * (stored + 1) - 8);
+	/* a bucket: tophash bytes, keys, elems, the overflow pointer, padding */
+	s->bytes_bucket_padding = (s->buckets + s->overflow) * (bs - CELLS * (stored + 1) - L->rt->ptr_size);
 }
 
-struct gl_error *gl_map_decode_classic(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
-				       struct gl_map *m)
+struct gl_error *gl_map_decode_classic(struct gl_ctx *c, const struct gl_rtlayout *rt,
+				       const struct gl_type *t, uint64_t ptr, struct gl_map *m)
 {
 	struct classic_layout L;
-	struct gl_error *err = layout_init(c, t, &L);
+	struct gl_error *err = layout_init(rt, t, &L);
 	if (err)
 		return err;
 	const struct gl_type *H = L.hdr;
+	/* hash<K,V> is the linker's copy of runtime.hmap: the table's
+	 * offsets must fall inside it */
+	if (H->size < gl_rt_struct(rt, GL_RTS_HMAP)->size)
+		return gl_error_create(GL_ERR_NODWARF, "%s is smaller than runtime.hmap", H->name);
 	unsigned char *h = malloc(H->size);
 	if (!h)
 		return &gl_error_nomem;
@@ -319,20 +316,16 @@ struct gl_error *gl_map_decode_classic(struct gl_ctx *c, const struct gl_type *t
 		return gl_error_wrap(err, "reading the map header %s at 0x%llx", H->name,
 				     (unsigned long long)ptr);
 	}
-	if (!L.f_count || !L.f_flags || !L.f_B || !L.f_buckets || !L.f_old || !L.f_nevac) {
-		free(h);
-		return gl_error_create(GL_ERR_NODWARF, "%s lacks expected fields", H->name);
-	}
 	struct gl_map_classic *mc = &m->classic;
 	m->impl = GL_MAP_CLASSIC;
 	m->decoded = true;
-	m->count = gl_get_uint(h + L.f_count->offset, L.f_count->type->size);
-	mc->flags_raw = h[L.f_flags->offset];
-	mc->flags = flag_bits(&L, mc->flags_raw);
-	mc->B = h[L.f_B->offset];
-	mc->buckets = gl_get_uint(h + L.f_buckets->offset, 8);
-	mc->oldbuckets = gl_get_uint(h + L.f_old->offset, 8);
-	mc->nevacuate = gl_get_uint(h + L.f_nevac->offset, 8);
+	m->count = gl_rt_get(rt, GL_RTF_HMAP_COUNT, h);
+	mc->flags_raw = (uint8_t)gl_rt_get(rt, GL_RTF_HMAP_FLAGS, h);
+	mc->flags = flag_bits(rt, mc->flags_raw);
+	mc->B = (uint8_t)gl_rt_get(rt, GL_RTF_HMAP_B, h);
+	mc->buckets = gl_rt_get(rt, GL_RTF_HMAP_BUCKETS, h);
+	mc->oldbuckets = gl_rt_get(rt, GL_RTF_HMAP_OLDBUCKETS, h);
+	mc->nevacuate = gl_rt_get(rt, GL_RTF_HMAP_NEVACUATE, h);
 	mc->same_size_grow = (mc->flags & GL_MAP_F_SAME_SIZE_GROW) != 0;
 	mc->bucket_type = L.bucket->name;
 	mc->bucket_size = L.bucket->size;

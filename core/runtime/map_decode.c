@@ -15,14 +15,17 @@ struct gl_error *gl_map_decode(struct gl_ctx *c, const struct gl_type *t, uint64
 	m->entries.on = o->entries;
 	m->entries.max = o->max_entries;
 	uint64_t reads0 = c->mem->cmd_stats.backend_reads;
-	struct gl_error *err;
-	if (!t->target)
+	const struct gl_rtlayout *rt;
+	struct gl_error *err = gl_rt_load(c->t, &rt);
+	if (err)
+		;
+	else if (!t->target)
 		err = gl_error_create(GL_ERR_NODWARF, "no DWARF description of %s's runtime header",
 				      t->name);
 	else if (gl_type_field(t->target, "dirPtr"))
-		err = gl_map_decode_swiss(c, t, ptr, m);
+		err = gl_map_decode_swiss(c, rt, t, ptr, m);
 	else if (gl_type_field(t->target, "buckets"))
-		err = gl_map_decode_classic(c, t, ptr, m);
+		err = gl_map_decode_classic(c, rt, t, ptr, m);
 	else
 		err = gl_error_create(GL_ERR_UNSUPPORTED, "unknown map header layout %s", t->target->name);
 	gl_map_sort_entries(c, &m->entries);

@@ -34,10 +34,16 @@ static double get_f(const struct gl_type *t, const unsigned char *b)
 	return d;
 }
 
+/* Word i of a string header or interface value: the target's pointer size. */
+static uint64_t word(const struct gl_ctx *c, const unsigned char *p, unsigned i)
+{
+	return gl_get_uint(p + (uint64_t)i * (unsigned)c->t->ptr_size, (unsigned)c->t->ptr_size);
+}
+
 static int cmp_strings(struct gl_ctx *c, const unsigned char *a, const unsigned char *b)
 {
-	uint64_t pa = gl_get_uint(a, 8), la = gl_get_uint(a + 8, 8);
-	uint64_t pb = gl_get_uint(b, 8), lb = gl_get_uint(b + 8, 8);
+	uint64_t pa = word(c, a, 0), la = word(c, a, 1);
+	uint64_t pb = word(c, b, 0), lb = word(c, b, 1);
 	unsigned char ba[256], bb[256];
 	for (uint64_t off = 0; off < la && off < lb; off += sizeof(ba)) {
 		uint64_t n = la - off < lb - off ? la - off : lb - off;
@@ -101,12 +107,13 @@ static int cmp_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		if (ta != tb || !da || !db)
 			return cmp_u(ta, tb);
 		unsigned char va[64], vb[64];
+		uint64_t w = (unsigned)c->t->ptr_size; /* the data word follows the type word */
 		if (gl_type_is_direct_iface(da))
-			return cmp_value(c, da, a + 8, b + 8, depth + 1);
+			return cmp_value(c, da, a + w, b + w, depth + 1);
 		if (da->size > sizeof(va))
-			return cmp_u(gl_get_uint(a + 8, 8), gl_get_uint(b + 8, 8));
-		struct gl_error *e1 = gl_mem_read(c->mem, gl_get_uint(a + 8, 8), va, da->size);
-		struct gl_error *e2 = e1 ? NULL : gl_mem_read(c->mem, gl_get_uint(b + 8, 8), vb, da->size);
+			return cmp_u(word(c, a, 1), word(c, b, 1));
+		struct gl_error *e1 = gl_mem_read(c->mem, word(c, a, 1), va, da->size);
+		struct gl_error *e2 = e1 ? NULL : gl_mem_read(c->mem, word(c, b, 1), vb, da->size);
 		bool bad = e1 || e2;
 		gl_error_destroy(e1);
 		gl_error_destroy(e2);
@@ -150,7 +157,7 @@ static bool preload_strings(struct gl_ctx *c, struct sort_ctx *s, size_t n)
 	if (!s->text || !s->len)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t p = gl_get_uint(s->e[i].key, 8), l = gl_get_uint(s->e[i].key + 8, 8);
+		uint64_t p = word(c, s->e[i].key, 0), l = word(c, s->e[i].key, 1);
 		if (l > GL_MAX_VALUE_BYTES)
 			return false;
 		s->text[i] = malloc(l ? l : 1);

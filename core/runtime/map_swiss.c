@@ -1,34 +1,33 @@
 /* Swiss-table maps (Go 1.24+): Map header, directory of tables, tables of
- * groups, groups of 8 slots under one control word. Every offset comes
- * from the DWARF the linker synthesises (map<K,V>, table<K,V>, the group
- * type); the group layout (interleaved slots, or all keys then all elems
+ * groups, groups of 8 slots under one control word. The group's offsets
+ * come from the DWARF the linker synthesises per map type; the Map and
+ * table fields and the control bytes from the runtime-layout table. The
+ * group layout (interleaved slots, or all keys then all elems
  * under GOEXPERIMENT=mapsplitgroup) is told by the group type's fields. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotypes/rtlayout.h"
 #include "runtime/maps.h"
 #include "base/le.h"
 
 #define SLOTS GL_MAP_SLOTS
 
-/* Everything the decoder takes from DWARF, looked up in one place
- * (layout_init) so that it can move to the runtime-layout table. */
+/* The layout of one map type: the group type is the linker's, per key
+ * and element type, so it is read from the map's own DWARF type. The
+ * Map, table and groupsReference fields and the control bytes are the
+ * runtime's: they come from the runtime-layout table (rt). */
 struct swiss_layout {
+	const struct gl_rtlayout *rt;
 	const struct gl_type *hdr, *table, *group;
 	const struct gl_type *slot_key, *slot_elem; /* as stored: K or *K */
 	uint64_t ctrl_off;
 	bool split;
 	uint64_t keys_off, key_stride, elems_off, elem_stride;
 	uint64_t slot_size;       /* interleaved: size of one slot struct */
-	uint8_t ctrl_empty, ctrl_deleted;
-	/* Map fields the walk needs; hdr_ok: all of them exist */
-	uint64_t used_off, dir_off, dirlen_off, gdepth_off;
-	bool hdr_ok;
-	/* table fields; table_ok: all of them exist */
-	uint64_t t_used_off, t_cap_off, t_growth_off, t_ldepth_off, t_index_off;
-	uint64_t t_data_off, t_mask_off; /* groups.data, groups.lengthMask within the table */
-	bool table_ok;
+	bool hdr_ok;              /* the Map fields the walk needs exist */
+	bool table_ok;            /* the table fields the walk needs exist */
 };
 
 /* The Map fields shown, in order. */
@@ -42,18 +41,16 @@ static const struct {
 	{"tombstonePossible", GL_MH_TOMBSTONEPOSSIBLE}, {"clearSeq", GL_MH_SWISS_CLEARSEQ},
 };
 
-static uint64_t field_off(const struct gl_type *t, const char *name, bool *ok)
-{
-	const struct gl_field *f = t ? gl_type_field(t, name) : NULL;
-	if (!f)
-		*ok = false;
-	return f ? f->offset : 0;
-}
-
-static struct gl_error *layout_init(struct gl_ctx *c, const struct gl_type *t, struct swiss_layout *L)
+static struct gl_error *layout_init(const struct gl_rtlayout *rt, const struct gl_type *t,
+				     struct swiss_layout *L)
 {
 	memset(L, 0, sizeof(*L));
+	L->rt = rt;
 	L->hdr = t->target;
+	/* the model holds GL_MAP_SLOTS slots a group */
+	if (gl_rt_const(rt, GL_RTC_SMAP_GROUP_SLOTS) != SLOTS)
+		return gl_error_create(GL_ERR_UNSUPPORTED, "groups of %lld slots",
+				       (long long)gl_rt_const(rt, GL_RTC_SMAP_GROUP_SLOTS));
 	const struct gl_field *dir = gl_type_field(L->hdr, "dirPtr");
 	/* dirPtr is **table<K,V> */
 	if (dir && dir->type->elem)
@@ -67,7 +64,8 @@ static struct gl_error *layout_init(struct gl_ctx *c, const struct gl_type *t, s
 	const struct gl_field *slots = gl_type_field(L->group, "slots");
 	const struct gl_field *keys = gl_type_field(L->group, "keys");
 	const struct gl_field *elems = gl_type_field(L->group, "elems");
-	if (!ctrl)
+	/* the control word: one byte a slot */
+	if (!ctrl || ctrl->type->size != SLOTS)
 		return gl_error_create(GL_ERR_NODWARF, "group type %s has no ctrl word", L->group->name);
 	L->ctrl_off = ctrl->offset;
 	if (slots && slots->type->elem) {
@@ -93,33 +91,31 @@ static struct gl_error *layout_init(struct gl_ctx *c, const struct gl_type *t, s
 	} else {
 		return gl_error_create(GL_ERR_UNSUPPORTED, "unknown group layout %s", L->group->name);
 	}
-	int64_t v;
-	L->ctrl_empty = gl_dwarf_find_const(c->t->dw, "internal/runtime/maps.ctrlEmpty", &v) ? (uint8_t)v : 0x80;
-	L->ctrl_deleted = gl_dwarf_find_const(c->t->dw, "internal/runtime/maps.ctrlDeleted", &v) ? (uint8_t)v : 0xfe;
-	L->hdr_ok = true;
-	L->used_off = field_off(L->hdr, "used", &L->hdr_ok);
-	L->dir_off = field_off(L->hdr, "dirPtr", &L->hdr_ok);
-	L->dirlen_off = field_off(L->hdr, "dirLen", &L->hdr_ok);
-	L->gdepth_off = field_off(L->hdr, "globalDepth", &L->hdr_ok);
-	const struct gl_type *T = L->table;
-	L->table_ok = groups != NULL;
-	L->t_used_off = field_off(T, "used", &L->table_ok);
-	L->t_cap_off = field_off(T, "capacity", &L->table_ok);
-	L->t_growth_off = field_off(T, "growthLeft", &L->table_ok);
-	L->t_ldepth_off = field_off(T, "localDepth", &L->table_ok);
-	L->t_index_off = field_off(T, "index", &L->table_ok);
-	if (groups) {
-		L->t_data_off = groups->offset + field_off(groups->type, "data", &L->table_ok);
-		L->t_mask_off = groups->offset + field_off(groups->type, "lengthMask", &L->table_ok);
-	}
+	/* map<K,V> and table<K,V> are the linker's copies of the runtime's
+	 * Map and table: the table's offsets must fall inside them */
+	L->hdr_ok = gl_rt_have(rt, GL_RTF_SMAP_USED, GL_RTF_SMAP_DIRPTR, GL_RTF_SMAP_DIRLEN,
+			       GL_RTF_SMAP_GLOBAL_DEPTH) &&
+		    L->hdr->size >= gl_rt_struct(rt, GL_RTS_SMAP)->size;
+	L->table_ok = gl_rt_have(rt, GL_RTF_STABLE_USED, GL_RTF_STABLE_CAPACITY, GL_RTF_STABLE_GROWTH_LEFT,
+				 GL_RTF_STABLE_LOCAL_DEPTH, GL_RTF_STABLE_INDEX, GL_RTF_STABLE_GROUPS_DATA,
+				 GL_RTF_STABLE_GROUPS_MASK) &&
+		      L->table->size >= gl_rt_struct(rt, GL_RTS_STABLE)->size;
 	return NULL;
+}
+
+/* A signed field of the table (Map.dirLen, table.index), sign-extended
+ * from its DWARF size; 0 when absent. */
+static int64_t rt_get_int(const struct gl_rtlayout *rt, enum gl_rtf f, const unsigned char *base)
+{
+	struct gl_rt_field r = gl_rt_field(rt, f);
+	return r.present ? gl_get_int(base + r.off, r.size) : 0;
 }
 
 static enum gl_slot_state ctrl_state(const struct swiss_layout *L, uint8_t cb)
 {
-	if (cb == L->ctrl_empty)
+	if (cb == (uint8_t)gl_rt_const(L->rt, GL_RTC_CTRL_EMPTY))
 		return GL_SLOT_EMPTY;
-	if (cb == L->ctrl_deleted)
+	if (cb == (uint8_t)gl_rt_const(L->rt, GL_RTC_CTRL_DELETED))
 		return GL_SLOT_DELETED;
 	return (cb & 0x80) ? GL_SLOT_INVALID : GL_SLOT_FULL;
 }
@@ -131,7 +127,7 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 {
 	struct gl_map_swiss *ms = &m->swiss;
 	struct gl_map_swiss_summary *st = &ms->sum;
-	uint64_t ctrl = gl_get_uint(g + L->ctrl_off, 8);
+	uint64_t ctrl = gl_get_uint(g + L->ctrl_off, SLOTS);
 	bool show = tm && (m->opts.only_index >= 0 ? index == m->opts.only_index
 						   : (m->opts.show_limit < 0 || ms->shown < m->opts.show_limit));
 	struct gl_map_group *gm = NULL;
@@ -153,7 +149,7 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 		const unsigned char *eb = g + L->elems_off + (uint64_t)i * L->elem_stride;
 		if (state == GL_SLOT_FULL) {
 			full++;
-			struct gl_error *err = gl_map_add_entry(c, &m->entries, L->slot_key, kb, L->slot_elem, eb);
+			struct gl_error *err = gl_map_add_entry(c, L->rt, &m->entries, L->slot_key, kb, L->slot_elem, eb);
 			if (err && !first_err)
 				first_err = err;
 			else
@@ -173,7 +169,7 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 		s->key_offset = (uint64_t)(kb - g);
 		s->elem_offset = (uint64_t)(eb - g);
 		if (state == GL_SLOT_FULL)
-			gl_map_fill_slot(c, m, s, L->slot_key, kb, L->slot_elem, eb);
+			gl_map_fill_slot(c, L->rt, m, s, L->slot_key, kb, L->slot_elem, eb);
 	}
 	st->full += full;
 	st->fill_hist[full]++;
@@ -256,7 +252,7 @@ static void visit_table(struct gl_ctx *c, struct gl_map *m, const struct swiss_l
 		tm->dir_last = (long)j;
 	}
 	ms->sum.tables++;
-	unsigned char tb[64];
+	unsigned char tb[64] = {0};
 	const struct gl_type *T = L->table;
 	struct gl_error *err = NULL;
 	if (T->size > sizeof(tb) || (err = gl_mem_read(c->mem, tp, tb, T->size))) {
@@ -267,16 +263,18 @@ static void visit_table(struct gl_ctx *c, struct gl_map *m, const struct swiss_l
 		return;
 	}
 	ms->sum.bytes_tables += T->size;
-	uint64_t cap = gl_get_uint(tb + L->t_cap_off, 2);
-	uint64_t ldepth = tb[L->t_ldepth_off];
-	uint64_t gdata = gl_get_uint(tb + L->t_data_off, 8), mask = gl_get_uint(tb + L->t_mask_off, 8);
+	const struct gl_rtlayout *rt = L->rt;
+	uint64_t cap = gl_rt_get(rt, GL_RTF_STABLE_CAPACITY, tb);
+	uint64_t ldepth = gl_rt_get(rt, GL_RTF_STABLE_LOCAL_DEPTH, tb);
+	uint64_t gdata = gl_rt_get(rt, GL_RTF_STABLE_GROUPS_DATA, tb);
+	uint64_t mask = gl_rt_get(rt, GL_RTF_STABLE_GROUPS_MASK, tb);
 	if (tm) {
 		tm->read = true;
-		tm->used = gl_get_uint(tb + L->t_used_off, 2);
+		tm->used = gl_rt_get(rt, GL_RTF_STABLE_USED, tb);
 		tm->capacity = cap;
-		tm->growth_left = gl_get_uint(tb + L->t_growth_off, 2);
+		tm->growth_left = gl_rt_get(rt, GL_RTF_STABLE_GROWTH_LEFT, tb);
 		tm->local_depth = ldepth;
-		tm->index = gl_get_int(tb + L->t_index_off, 8);
+		tm->index = rt_get_int(rt, GL_RTF_STABLE_INDEX, tb);
 		tm->groups_address = gdata;
 		tm->ngroups = mask + 1;
 		uint64_t expect_slots = ldepth <= ms->global_depth ? (uint64_t)1 << (ms->global_depth - ldepth) : 0;
@@ -302,16 +300,21 @@ static struct gl_error *visit_directory(struct gl_ctx *c, struct gl_map *m, cons
 {
 	struct gl_map_swiss *ms = &m->swiss;
 	int64_t dirlen = ms->dirlen;
-	uint64_t *slots = malloc((size_t)dirlen * 8);
-	if (!slots)
-		return &gl_error_nomem;
-	struct gl_error *err = gl_mem_read(c->mem, ms->dir, slots, (uint64_t)dirlen * 8);
+	uint64_t ptr = L->rt->ptr_size, bytes = (uint64_t)dirlen * ptr;
+	unsigned char *raw = malloc(bytes);
+	uint64_t *slots = malloc((size_t)dirlen * sizeof(*slots));
+	struct gl_error *err = raw && slots ? gl_mem_read(c->mem, ms->dir, raw, bytes) : &gl_error_nomem;
+	for (int64_t i = 0; !err && i < dirlen; i++)
+		slots[i] = gl_rt_word(L->rt, raw + (uint64_t)i * ptr);
+	free(raw);
 	if (err) {
 		free(slots);
-		return gl_error_wrap(err, "reading the directory at 0x%llx", (unsigned long long)ms->dir);
+		return err == &gl_error_nomem ? err
+					      : gl_error_wrap(err, "reading the directory at 0x%llx",
+							      (unsigned long long)ms->dir);
 	}
 	ms->dir_slots = slots;
-	ms->sum.bytes_directory = (uint64_t)dirlen * 8;
+	ms->sum.bytes_directory = bytes;
 	struct gl_error *first = NULL;
 	for (int64_t i = 0; i < dirlen; i++) {
 		uint64_t tp = slots[i];
@@ -326,11 +329,11 @@ static struct gl_error *visit_directory(struct gl_ctx *c, struct gl_map *m, cons
 	return first;
 }
 
-struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
-				     struct gl_map *m)
+struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_rtlayout *rt,
+				     const struct gl_type *t, uint64_t ptr, struct gl_map *m)
 {
 	struct swiss_layout L;
-	struct gl_error *err = layout_init(c, t, &L);
+	struct gl_error *err = layout_init(rt, t, &L);
 	if (err)
 		return err;
 	unsigned char *h = malloc(L.hdr->size);
@@ -344,10 +347,12 @@ struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_type *t, 
 	struct gl_map_swiss *ms = &m->swiss;
 	m->impl = GL_MAP_SWISS;
 	m->decoded = true;
-	m->count = gl_get_uint(h + L.used_off, 8);
-	ms->dir = gl_get_uint(h + L.dir_off, 8);
-	ms->dirlen = gl_get_int(h + L.dirlen_off, 8);
-	ms->global_depth = h[L.gdepth_off];
+	if (L.hdr_ok) { /* else the table's offsets may lie outside h */
+		m->count = gl_rt_get(rt, GL_RTF_SMAP_USED, h);
+		ms->dir = gl_rt_get(rt, GL_RTF_SMAP_DIRPTR, h);
+		ms->dirlen = rt_get_int(rt, GL_RTF_SMAP_DIRLEN, h);
+		ms->global_depth = (uint8_t)gl_rt_get(rt, GL_RTF_SMAP_GLOBAL_DEPTH, h);
+	}
 	ms->split = L.split;
 	ms->group_type = L.group->name;
 	ms->group_size = L.group->size;

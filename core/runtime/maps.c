@@ -133,16 +133,16 @@ bool gl_map_slot_indirect(const struct gl_type *slot, const struct gl_type *real
 
 /* Copy a key or element out of its slot, following the pointer of an
  * indirect slot. */
-static struct gl_error *slot_bytes(struct gl_ctx *c, const struct gl_type *slot,
-				   const struct gl_type *real, const unsigned char *b,
-				   unsigned char **out)
+static struct gl_error *slot_bytes(struct gl_ctx *c, const struct gl_rtlayout *rt,
+				   const struct gl_type *slot, const struct gl_type *real,
+				   const unsigned char *b, unsigned char **out)
 {
 	uint64_t size = real ? real->size : slot->size;
 	*out = malloc(size ? size : 1);
 	if (!*out)
 		return &gl_error_nomem;
 	if (real && gl_map_slot_indirect(slot, real)) {
-		uint64_t p = gl_get_uint(b, 8);
+		uint64_t p = gl_rt_word(rt, b);
 		struct gl_error *err = p ? gl_mem_read(c->mem, p, *out, size)
 					 : gl_error_fault(0, "nil indirect slot");
 		if (err) {
@@ -155,9 +155,10 @@ static struct gl_error *slot_bytes(struct gl_ctx *c, const struct gl_type *slot,
 	return NULL;
 }
 
-struct gl_error *gl_map_add_entry(struct gl_ctx *c, struct gl_map_entries *e,
-				  const struct gl_type *slot_key, const unsigned char *kb,
-				  const struct gl_type *slot_elem, const unsigned char *eb)
+struct gl_error *gl_map_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt,
+				  struct gl_map_entries *e, const struct gl_type *slot_key,
+				  const unsigned char *kb, const struct gl_type *slot_elem,
+				  const unsigned char *eb)
 {
 	if (!e->on)
 		return NULL;
@@ -168,12 +169,12 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, struct gl_map_entries *e,
 	struct gl_map_entry *en = gl_map_grow((void **)&e->v, &e->n, &e->cap, sizeof(*en));
 	if (!en)
 		return &gl_error_nomem;
-	struct gl_error *err = slot_bytes(c, slot_key, e->key_type, kb, &en->key);
+	struct gl_error *err = slot_bytes(c, rt, slot_key, e->key_type, kb, &en->key);
 	if (err) {
 		e->n--;
 		return gl_error_wrap(err, "reading an indirect key");
 	}
-	if ((err = slot_bytes(c, slot_elem, e->elem_type, eb, &en->elem))) {
+	if ((err = slot_bytes(c, rt, slot_elem, e->elem_type, eb, &en->elem))) {
 		free(en->key);
 		e->n--;
 		return gl_error_wrap(err, "reading an indirect element");
@@ -181,22 +182,22 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, struct gl_map_entries *e,
 	return NULL;
 }
 
-void gl_map_fill_slot(struct gl_ctx *c, const struct gl_map *m, struct gl_map_slot *s,
-		      const struct gl_type *slot_key, const unsigned char *kb,
+void gl_map_fill_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, const struct gl_map *m,
+		      struct gl_map_slot *s, const struct gl_type *slot_key, const unsigned char *kb,
 		      const struct gl_type *slot_elem, const unsigned char *eb)
 {
 	/* a one-entry list follows indirect slots exactly as the entry list does */
 	struct gl_map_entries one = {.key_type = m->entries.key_type,
 				     .elem_type = m->entries.elem_type, .on = true, .max = 1};
-	s->err = gl_map_add_entry(c, &one, slot_key, kb, slot_elem, eb);
+	s->err = gl_map_add_entry(c, rt, &one, slot_key, kb, slot_elem, eb);
 	if (!s->err) {
 		s->kv = one.v[0];
 		one.n = 0;
 	}
 	if (m->indirect_key)
-		s->key_ptr = gl_get_uint(kb, 8);
+		s->key_ptr = gl_rt_word(rt, kb);
 	if (m->indirect_elem)
-		s->elem_ptr = gl_get_uint(eb, 8);
+		s->elem_ptr = gl_rt_word(rt, eb);
 	gl_map_entries_deinit(&one);
 }
 

@@ -6,6 +6,7 @@
 #ifndef GL_MAPS_H
 #define GL_MAPS_H
 
+#include "gotypes/rtlayout.h"
 #include "target/ctx.h"
 #include "target/types.h"
 
@@ -223,18 +224,22 @@ void gl_map_entries_deinit(struct gl_map_entries *e);
 
 /* ---- for the decoders ------------------------------------------------------- */
 
-struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
-				     struct gl_map *m);
-struct gl_error *gl_map_decode_classic(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
-				       struct gl_map *m);
+/* The decoders take the runtime-layout table rt (gl_rt_load) for what
+ * the runtime fixes, and the map type t for what the linker lays out per
+ * key and element type. */
+struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_rtlayout *rt,
+				     const struct gl_type *t, uint64_t ptr, struct gl_map *m);
+struct gl_error *gl_map_decode_classic(struct gl_ctx *c, const struct gl_rtlayout *rt,
+				       const struct gl_type *t, uint64_t ptr, struct gl_map *m);
 /* Record one live entry. Slot bytes may hold a pointer to the key or
  * element (indirect, > 128 bytes): pass the slot type, it is followed. */
-struct gl_error *gl_map_add_entry(struct gl_ctx *c, struct gl_map_entries *e,
-				  const struct gl_type *slot_key, const unsigned char *kb,
-				  const struct gl_type *slot_elem, const unsigned char *eb);
+struct gl_error *gl_map_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt,
+				  struct gl_map_entries *e, const struct gl_type *slot_key,
+				  const unsigned char *kb, const struct gl_type *slot_elem,
+				  const unsigned char *eb);
 /* Fill a full slot's key and element (and indirect pointers) for display. */
-void gl_map_fill_slot(struct gl_ctx *c, const struct gl_map *m, struct gl_map_slot *s,
-		      const struct gl_type *slot_key, const unsigned char *kb,
+void gl_map_fill_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, const struct gl_map *m,
+		      struct gl_map_slot *s, const struct gl_type *slot_key, const unsigned char *kb,
 		      const struct gl_type *slot_elem, const unsigned char *eb);
 /* Whether a slot type is a pointer standing for the real key/elem type. */
 bool gl_map_slot_indirect(const struct gl_type *slot, const struct gl_type *real);

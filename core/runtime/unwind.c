@@ -93,12 +93,23 @@ static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool 
 	u->size = gl_pclntab_spdelta(&c->t->pcln, &pf, lpc);
 	if (u->size < 0)
 		return GL_STOP_NO_FRAME_SIZE;
-	u->cfa = u->sp + (uint64_t)u->size + 8;
-	u->ret_slot = u->cfa - 8;
+	const struct gl_arch *a = c->t->arch;
+	uint64_t w = a->ptr_size;
+	if (a->ra == GL_RA_ON_STACK) {
+		/* CALL pushed the return address just above the frame */
+		u->cfa = u->sp + (uint64_t)u->size + a->ra_stack_bytes;
+		u->ret_slot = u->cfa - w;
+	} else {
+		/* LR machines: the prologue spills LR at the frame's bottom;
+		 * a frameless leaf keeps it in the register (no slot) */
+		u->cfa = u->sp + (uint64_t)u->size;
+		u->ret_slot = u->size > 0 ? u->sp : 0;
+	}
 	/* Go's amd64 prologue saves BP just below the return address
-	 * in every frame that has one (size > 0). */
-	if (u->size >= 8)
-		u->fp_slot = u->cfa - 16;
+	 * in every frame that has one (size > 0); 386 keeps no frame
+	 * pointer, and arm64's is not shown yet. */
+	if (a->id == GL_ARCH_AMD64 && (uint64_t)u->size >= w)
+		u->fp_slot = u->cfa - 2 * w;
 	enum gl_unwind_stop why = boundary(pf.name);
 	if (why != GL_STOP_NONE)
 		return why;
@@ -114,6 +125,9 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_
 	*nframes = 0;
 	if (!c->t->has_pcln)
 		return gl_error_create(GL_ERR_NODWARF, "no .gopclntab: cannot unwind");
+	if (!c->t->arch)
+		return gl_error_create(GL_ERR_UNSUPPORTED, "no description of %s frames: cannot unwind",
+				       c->t->goarch);
 	size_t cap = 16, n = 0;
 	struct gl_uframe *f = calloc(cap, sizeof(*f));
 	if (!f)
@@ -137,8 +151,8 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_
 		if ((u->stop = frame_at(c, u, depth > 0 || live_level > 0, lo, hi)) != GL_STOP_NONE)
 			break;
 		uint64_t ret;
-		struct gl_error *err = gl_mem_read_u64(c->mem, u->ret_slot, &ret);
-		if (err) {
+		struct gl_error *err = NULL;
+		if (!u->ret_slot || (err = gl_target_read_word(c->t, c->mem, u->ret_slot, &ret))) {
 			u->stop = GL_STOP_RET_UNREADABLE;
 			gl_error_destroy(err);
 			break;

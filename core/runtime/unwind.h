@@ -50,7 +50,7 @@ struct gl_uframe {
 	const char *func;        /* from pclntab (points into the table) */
 	const char *file;
 	int64_t line;
-	uint64_t ret_slot;       /* address of the saved return address (cfa - 8) */
+	uint64_t ret_slot;       /* address of the saved return address (x86: cfa - ptr_size) */
 	uint64_t fp_slot;        /* address of the saved frame pointer, 0 if none */
 	uint64_t lookup_pc;      /* pc, or pc-1 for a return address */
 	bool inlined;            /* a call inlined into the next frame: no frame of its own */

@@ -30,6 +30,7 @@ struct gl_dwarf {
 	struct gl_type **types_owned;
 	size_t ntypes, types_cap;
 	char *suffix_hit;
+	uint64_t ptr_size;             /* of pointers, maps, chans, funcs: the ELF's class */
 };
 
 /* ---- small attribute helpers ------------------------------------------ */
@@ -363,6 +364,14 @@ struct gl_error *gl_dwarf_open(const char *path, struct gl_dwarf **out)
 		return gl_error_create(GL_ERR_NODWARF,
 				       "%s has no DWARF debug info (built with -ldflags=-w?)", path);
 	}
+	/* Go's DWARF gives pointer types no byte size: they are words of the
+	 * machine, whose size libdwarf takes from the ELF header's class
+	 * (the target's elf.ptr_size) */
+	Dwarf_Half asize = 0;
+	r = dwarf_get_address_size(dw->dbg, &asize, &e);
+	if (r == DW_DLV_ERROR)
+		dwarf_dealloc_error(dw->dbg, e);
+	dw->ptr_size = r == DW_DLV_OK && (asize == 4 || asize == 8) ? asize : 8;
 	struct gl_error *err = build_index(dw);
 	if (err) {
 		gl_dwarf_close(dw);
@@ -543,12 +552,12 @@ static bool fill_type(struct gl_dwarf *dw, Dwarf_Die die, struct gl_type *t, int
 		t->kind = has_gk && gk == GL_K_UNSAFEPOINTER ? GL_K_UNSAFEPOINTER : GL_K_POINTER;
 		if (t->name && strcmp(t->name, "unsafe.Pointer") == 0)
 			t->kind = GL_K_UNSAFEPOINTER;
-		t->size = 8;
+		t->size = dw->ptr_size;
 		t->elem = type_ref(dw, die, DW_AT_type, depth);
 		return true;
 	case DW_TAG_subroutine_type:
 		t->kind = GL_K_FUNC;
-		t->size = 8;
+		t->size = dw->ptr_size;
 		return true;
 	case DW_TAG_array_type:
 		t->kind = GL_K_ARRAY;
@@ -578,7 +587,7 @@ static bool fill_type(struct gl_dwarf *dw, Dwarf_Die die, struct gl_type *t, int
 		struct gl_type *u = type_ref(dw, die, DW_AT_type, depth);
 		if (has_gk && gk == GL_K_MAP) {
 			t->kind = GL_K_MAP;
-			t->size = 8;
+			t->size = dw->ptr_size;
 			t->target = u && u->kind == GL_K_POINTER ? u->elem : NULL;
 			t->key = type_ref(dw, die, DW_AT_go_key, depth);
 			t->elem = type_ref(dw, die, DW_AT_go_elem, depth);
@@ -586,7 +595,7 @@ static bool fill_type(struct gl_dwarf *dw, Dwarf_Die die, struct gl_type *t, int
 		}
 		if (has_gk && gk == GL_K_CHAN) {
 			t->kind = GL_K_CHAN;
-			t->size = 8;
+			t->size = dw->ptr_size;
 			t->target = u && u->kind == GL_K_POINTER ? u->elem : NULL;
 			t->elem = type_ref(dw, die, DW_AT_go_elem, depth);
 			return true;
