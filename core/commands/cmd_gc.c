@@ -45,5 +45,4 @@ const struct gl_command gl_cmd_gc = {
 	.min_args = 0,
 	.max_args = 0,
 	.run = run,
-	.render = NULL,
 };

@@ -116,5 +116,4 @@ const struct gl_command gl_cmd_goroutines = {
 	.min_args = 0,
 	.max_args = 0,
 	.run = run,
-	.render = NULL,
 };

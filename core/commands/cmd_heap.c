@@ -114,5 +114,4 @@ const struct gl_command gl_cmd_heap = {
 	.min_args = 1,
 	.max_args = 1,
 	.run = run,
-	.render = NULL,
 };

@@ -99,5 +99,4 @@ const struct gl_command gl_cmd_map = {
 	.min_args = 1,
 	.max_args = 1,
 	.run = run,
-	.render = NULL,
 };

@@ -116,5 +116,4 @@ const struct gl_command gl_cmd_stack = {
 	.min_args = 0,
 	.max_args = 1,
 	.run = run,
-	.render = NULL,
 };

@@ -27,9 +27,6 @@ struct gl_command {
 	 * render it as text into c->out. On error, what could be decoded is
 	 * still output, before the error line. */
 	struct gl_error *(*run)(struct gl_ctx *c, json_t **doc);
-	/* Transitional, for commands that still render from the document:
-	 * render *doc as text into c->out. NULL when run renders itself. */
-	void (*render)(struct gl_ctx *c, json_t *doc);
 };
 
 extern const struct gl_command gl_cmd_goroutines, gl_cmd_stack, gl_cmd_escape,

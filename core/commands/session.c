@@ -386,10 +386,6 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			free(text);
 		}
 	} else {
-		/* A command renders its text itself (render NULL) or from the
-		 * document it built. */
-		if (doc && cmd->render)
-			cmd->render(&c, doc);
 		if (cmd && !c.opts.help)
 			note_cuts(&c.out, fit_width(&c.out, c.color, c.columns), c.values_cut, c.columns);
 		if (err)

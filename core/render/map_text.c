@@ -8,16 +8,18 @@
 #include "render/render.h"
 #include "doc/doc.h"
 #include "doc/map_doc.h"
+#include "render/text.h"
 
 /* A %v value in a column of max characters (gl_clip), spelled as the
  * document spells it (invalid UTF-8 as U+FFFD, up to the first NUL
  * byte). */
 static void clip_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, size_t max)
 {
-	json_t *j = gl_format_value_json(c, t, b);
-	const char *s = json_string_value(j);
-	gl_clip(c, s ? s : "", max);
-	json_decref(j);
+	struct strbuf v;
+	sb_init(&v);
+	gl_value_str(c, t, b, &v);
+	gl_clip(c, gl_sb_str(&v), max);
+	sb_deinit(&v);
 }
 
 static void render_header(struct gl_ctx *c, const struct gl_map *m)

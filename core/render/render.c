@@ -3,17 +3,6 @@
 #include "render/render.h"
 #include "target/ctx.h"
 
-json_int_t gl_jint(json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-const char *gl_jstr(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 static bool starts_char(char ch)
 {
 	return ((unsigned char)ch & 0xc0) != 0x80;

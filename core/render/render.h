@@ -1,15 +1,10 @@
-/* Small helpers shared by the text renderers: they read the layout
- * document (never the target) and write columns into c->out. */
+/* Small helpers shared by the text renderers: they render the typed
+ * models (never the target, never the JSON) in columns into c->out. */
 #ifndef GL_RENDER_H
 #define GL_RENDER_H
 
-#include <jansson.h>
-
 #include "base/strbuf.h"
 
-/* o[k] as an integer (0 if absent) or a string ("" if absent). */
-json_int_t gl_jint(json_t *o, const char *k);
-const char *gl_jstr(json_t *o, const char *k);
 struct gl_ctx;
 /* Append a value that has a column of max characters to c->out; control
  * characters show as '?' so a value cannot break the layout. Only when

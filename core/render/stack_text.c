@@ -3,6 +3,7 @@
 
 #include "doc/doc.h"
 #include "doc/stack_doc.h"
+#include "render/text.h"
 #include "render/render.h"
 #include "render/stack_text.h"
 
@@ -21,11 +22,12 @@ static void addr_text(char *buf, size_t len, uint64_t a)
  * column of 40 characters (gl_clip). */
 static void value_text(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes)
 {
-	json_t *j = gl_format_value_json(c, t, bytes);
-	const char *s = json_string_value(j);
+	struct strbuf v;
+	sb_init(&v);
+	gl_value_str(c, t, bytes, &v);
 	sb_add(&c->out, " = ");
-	gl_clip(c, s ? s : "", 40);
-	json_decref(j);
+	gl_clip(c, gl_sb_str(&v), 40);
+	sb_deinit(&v);
 }
 
 static void var_text(struct gl_ctx *c, const struct gl_uframe *u, const struct gl_stack_var *v)
