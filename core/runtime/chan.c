@@ -5,29 +5,27 @@
 #include "gotypes/rtlayout.h"
 #include "runtime/chan.h"
 
-/* Runtime field f of the hchan bytes h (the hchan<T> the value's DWARF
- * names, H->size of them): at the table's offset, where it fits. */
-static uint64_t hget(const struct gl_rtlayout *L, const struct gl_type *H, const unsigned char *h,
-		     enum gl_rtf f, bool *ok)
+static uint64_t fget(const struct gl_type *t, const unsigned char *b, const char *name, bool *ok)
 {
-	struct gl_rt_field r = gl_rt_field(L, f);
-	if (!r.present || r.off + r.size > H->size) {
+	const struct gl_field *f = gl_type_field(t, name);
+	if (!f || f->offset + f->type->size > t->size) {
 		*ok = false;
 		return 0;
 	}
-	return gl_rt_get(L, f, h);
+	return gl_get_uint(b + f->offset, f->type->size);
 }
 
-/* Length of a waitq's sudog list, following sudog.next with a bound and a
- * cycle check (Floyd). */
-static struct gl_error *count_waiters(struct gl_ctx *c, const struct gl_rtlayout *L, uint64_t first,
-				      uint64_t *n)
+/* Length of a waitq's sudog list, following sudog.next (at the runtime
+ * table's offset: runtime.sudog is named by no channel type) with a bound
+ * and a cycle check (Floyd). */
+static struct gl_error *count_waiters(struct gl_ctx *c, uint64_t first, uint64_t *n)
 {
 	*n = 0;
 	if (!first)
 		return NULL;
-	struct gl_error *err = gl_rt_need(L, GL_RTF_SUDOG_NEXT);
-	if (err)
+	const struct gl_rtlayout *L;
+	struct gl_error *err = gl_rt_load(c->t, &L);
+	if (err || (err = gl_rt_need(L, GL_RTF_SUDOG_NEXT)))
 		return err;
 	uint64_t next = gl_rt_field(L, GL_RTF_SUDOG_NEXT).off, slow = first, fast = first;
 	while (fast) {
@@ -44,24 +42,27 @@ static struct gl_error *count_waiters(struct gl_ctx *c, const struct gl_rtlayout
 	return NULL;
 }
 
-/* The first sudog of wait queue q (hchan.recvq or .sendq, a runtime.waitq)
- * in the hchan bytes h; 0 where it does not fit. */
-static uint64_t waitq_first(const struct gl_rtlayout *L, const struct gl_type *H, const unsigned char *h,
-			    enum gl_rtf q)
+/* The first sudog of wait queue field q (a waitq<T>) of hchan bytes h.
+ * hchan<T> and its waitq<T> are the runtime's hchan and waitq with typed
+ * elements, made by the linker for this channel type: their fields are
+ * read where that type puts them. */
+static uint64_t waitq_first(const struct gl_ctx *c, const struct gl_type *H, const unsigned char *h,
+			    const struct gl_field *q)
 {
-	uint64_t off = gl_rt_field(L, q).off + gl_rt_field(L, GL_RTF_WAITQ_FIRST).off;
-	return off + L->ptr_size <= H->size ? gl_rt_word(L, h + off) : 0;
+	/* without a "first" field: the waitq's first word */
+	const struct gl_field *f = gl_type_field(q->type, "first");
+	uint64_t off = q->offset + (f ? f->offset : 0), size = f ? f->type->size : (uint64_t)c->t->ptr_size;
+	return off + size <= H->size ? gl_get_uint(h + off, size) : 0;
 }
 
-static struct gl_error *waiters(struct gl_ctx *c, const struct gl_rtlayout *L, const unsigned char *h,
-				struct gl_chan *ch)
+static struct gl_error *waiters(struct gl_ctx *c, const unsigned char *h, struct gl_chan *ch)
 {
-	struct gl_error *err = gl_rt_need(L, GL_RTF_HCHAN_RECVQ, GL_RTF_HCHAN_SENDQ, GL_RTF_WAITQ_FIRST);
-	if (err)
-		return err;
 	const struct gl_type *H = ch->hchan_type;
-	struct gl_error *e1 = count_waiters(c, L, waitq_first(L, H, h, GL_RTF_HCHAN_RECVQ), &ch->waiting_receivers);
-	struct gl_error *e2 = count_waiters(c, L, waitq_first(L, H, h, GL_RTF_HCHAN_SENDQ), &ch->waiting_senders);
+	const struct gl_field *rq = gl_type_field(H, "recvq"), *sq = gl_type_field(H, "sendq");
+	if (!rq || !sq)
+		return gl_error_create(GL_ERR_NODWARF, "%s lacks expected fields", H->name);
+	struct gl_error *e1 = count_waiters(c, waitq_first(c, H, h, rq), &ch->waiting_receivers);
+	struct gl_error *e2 = count_waiters(c, waitq_first(c, H, h, sq), &ch->waiting_senders);
 	ch->stage = GL_CHAN_WAITERS;
 	if (e1 && e2)
 		gl_error_destroy(e2);
@@ -69,17 +70,17 @@ static struct gl_error *waiters(struct gl_ctx *c, const struct gl_rtlayout *L, c
 }
 
 /* The hchan's fields into ch; false if one is missing. */
-static bool header(const struct gl_rtlayout *L, const unsigned char *h, struct gl_chan *ch)
+static bool header(const unsigned char *h, struct gl_chan *ch)
 {
 	const struct gl_type *H = ch->hchan_type;
 	bool ok = true;
-	ch->qcount = hget(L, H, h, GL_RTF_HCHAN_QCOUNT, &ok);
-	ch->dataqsiz = hget(L, H, h, GL_RTF_HCHAN_DATAQSIZ, &ok);
-	ch->buf = hget(L, H, h, GL_RTF_HCHAN_BUF, &ok);
-	ch->elemsize = hget(L, H, h, GL_RTF_HCHAN_ELEMSIZE, &ok);
-	ch->closed = hget(L, H, h, GL_RTF_HCHAN_CLOSED, &ok) != 0;
-	ch->sendx = hget(L, H, h, GL_RTF_HCHAN_SENDX, &ok);
-	ch->recvx = hget(L, H, h, GL_RTF_HCHAN_RECVX, &ok);
+	ch->qcount = fget(H, h, "qcount", &ok);
+	ch->dataqsiz = fget(H, h, "dataqsiz", &ok);
+	ch->buf = fget(H, h, "buf", &ok);
+	ch->elemsize = fget(H, h, "elemsize", &ok);
+	ch->closed = fget(H, h, "closed", &ok) != 0;
+	ch->sendx = fget(H, h, "sendx", &ok);
+	ch->recvx = fget(H, h, "recvx", &ok);
 	ch->stage = GL_CHAN_HEADER;
 	return ok;
 }
@@ -156,13 +157,6 @@ struct gl_error *gl_chan_decode(struct gl_ctx *c, const struct gl_value *v, stru
 	ch->elem = t->elem;
 	if (!ch->hchan)
 		return NULL;
-	/* The runtime's hchan, waitq and sudog fields come from the table;
-	 * the hchan<T> the linker made for this element type (the same
-	 * fields, typed) gives the bytes to read and the header to show. */
-	const struct gl_rtlayout *L;
-	struct gl_error *err = gl_rt_load(c->t, &L);
-	if (err)
-		return err;
 	ch->stage = GL_CHAN_NO_HCHAN;
 	const struct gl_type *H = ch->hchan_type = t->target;
 	if (!H)
@@ -170,15 +164,15 @@ struct gl_error *gl_chan_decode(struct gl_ctx *c, const struct gl_value *v, stru
 	unsigned char *h = malloc(H->size ? H->size : 1);
 	if (!h)
 		return &gl_error_nomem;
-	err = gl_mem_read(c->mem, ch->hchan, h, H->size);
+	struct gl_error *err = gl_mem_read(c->mem, ch->hchan, h, H->size);
 	if (err) {
 		free(h);
 		return gl_error_wrap(err, "reading hchan at 0x%llx", (unsigned long long)ch->hchan);
 	}
-	if (!header(L, h, ch))
+	if (!header(h, ch))
 		err = gl_error_create(GL_ERR_NODWARF, "%s lacks expected fields", H->name);
 	else
-		err = waiters(c, L, h, ch);
+		err = waiters(c, h, ch);
 	free(h);
 	if (err)
 		return err;
