@@ -20,6 +20,7 @@
 struct gl_dwarf {
 	Dwarf_Debug dbg;
 	int version;
+	unsigned addr_size; /* the units' address size: Go's pointer size */
 	size_t nunits;
 	struct strmap types, globals, consts;
 	struct gl_func *funcs;
@@ -315,6 +316,8 @@ static struct gl_error *build_index(struct gl_dwarf *dw)
 			return gl_error_create(GL_ERR_NODWARF, "malformed DWARF unit header");
 		if (!dw->version)
 			dw->version = version;
+		if (!dw->addr_size)
+			dw->addr_size = addr_size;
 		dw->nunits++;
 		Dwarf_Die cu = NULL;
 		if (dwarf_siblingof_b(dw->dbg, NULL, 1, &cu, &e) != DW_DLV_OK)
@@ -543,12 +546,12 @@ static bool fill_type(struct gl_dwarf *dw, Dwarf_Die die, struct gl_type *t, int
 		t->kind = has_gk && gk == GL_K_UNSAFEPOINTER ? GL_K_UNSAFEPOINTER : GL_K_POINTER;
 		if (t->name && strcmp(t->name, "unsafe.Pointer") == 0)
 			t->kind = GL_K_UNSAFEPOINTER;
-		t->size = 8;
+		t->size = dw->addr_size;
 		t->elem = type_ref(dw, die, DW_AT_type, depth);
 		return true;
 	case DW_TAG_subroutine_type:
 		t->kind = GL_K_FUNC;
-		t->size = 8;
+		t->size = dw->addr_size;
 		return true;
 	case DW_TAG_array_type:
 		t->kind = GL_K_ARRAY;
@@ -578,7 +581,7 @@ static bool fill_type(struct gl_dwarf *dw, Dwarf_Die die, struct gl_type *t, int
 		struct gl_type *u = type_ref(dw, die, DW_AT_type, depth);
 		if (has_gk && gk == GL_K_MAP) {
 			t->kind = GL_K_MAP;
-			t->size = 8;
+			t->size = dw->addr_size;
 			t->target = u && u->kind == GL_K_POINTER ? u->elem : NULL;
 			t->key = type_ref(dw, die, DW_AT_go_key, depth);
 			t->elem = type_ref(dw, die, DW_AT_go_elem, depth);
@@ -586,7 +589,7 @@ static bool fill_type(struct gl_dwarf *dw, Dwarf_Die die, struct gl_type *t, int
 		}
 		if (has_gk && gk == GL_K_CHAN) {
 			t->kind = GL_K_CHAN;
-			t->size = 8;
+			t->size = dw->addr_size;
 			t->target = u && u->kind == GL_K_POINTER ? u->elem : NULL;
 			t->elem = type_ref(dw, die, DW_AT_go_elem, depth);
 			return true;
