@@ -270,14 +270,12 @@ static void format_map(struct gl_ctx *c, const struct gl_type *t, uint64_t map_p
 }
 
 /* The target's pointer size; without a target (values made by hand) the
- * header's own size split in its words: 2 for strings and interfaces, 3
- * for slices, 1 for pointers, maps, channels and funcs. */
+ * header's own word size. */
 static unsigned word_size(const struct gl_ctx *c, const struct gl_type *t)
 {
 	if (c->t)
 		return (unsigned)c->t->ptr_size;
-	unsigned words = t->kind == GL_K_SLICE ? 3 : t->kind == GL_K_STRING || t->kind == GL_K_INTERFACE ? 2 : 1;
-	uint64_t w = t->size / words;
+	uint64_t w = gl_type_word_size(t);
 	return w < sizeof(uint64_t) ? (unsigned)w : sizeof(uint64_t);
 }
 
