@@ -52,7 +52,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 		sub.where = where;
 		if (k == GL_K_POINTER || k == GL_K_UNSAFEPOINTER || k == GL_K_MAP || k == GL_K_CHAN ||
 		    k == GL_K_UINTPTR) {
-			addr = gl_get_uint(v.bytes, 8);
+			addr = gl_get_uint(v.bytes, c->t->ptr_size);
 		} else if (v.in_memory) {
 			addr = v.addr;
 		} else {

@@ -44,7 +44,7 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	struct gl_error *err = gl_expr_eval_kind(c, expr, GL_K_MAP, "a map", &v);
 	if (err)
 		return err;
-	uint64_t ptr = gl_get_uint(v.bytes, 8);
+	uint64_t ptr = gl_get_uint(v.bytes, c->t->ptr_size);
 	struct gl_map m = {0};
 	struct gl_home home = {0};
 	if (ptr && c->opts.json) /* where the header lives: heap span, size class, object */

@@ -1,4 +1,5 @@
 #include <dwarf.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,14 @@ static struct gl_error *reg_value(struct eval *e, uint64_t regno, uint64_t *val)
 	return NULL;
 }
 
+/* The low n bytes of a register or DWARF stack value (at most its own
+ * width) into bytes [filled, filled+n), little-endian. */
+static void put_value(struct eval *e, uint64_t val, uint64_t n)
+{
+	for (uint64_t i = 0; i < n && i < sizeof(val); i++)
+		e->bytes[e->filled + i] = (unsigned char)(val >> (CHAR_BIT * i));
+}
+
 /* Move the pending location (register, stack value, or address on the
  * stack) into bytes [filled, filled+n). */
 static struct gl_error *take_piece(struct eval *e, uint64_t n)
@@ -104,15 +113,13 @@ static struct gl_error *take_piece(struct eval *e, uint64_t n)
 		uint64_t val;
 		if ((err = reg_value(e, (uint64_t)e->reg, &val)))
 			return err;
-		for (uint64_t i = 0; i < n && i < 8; i++)
-			e->bytes[e->filled + i] = (unsigned char)(val >> (8 * i));
+		put_value(e, val, n);
 		snprintf(e->where, sizeof(e->where), "%sregister %s", e->filled ? "registers, " : "",
 			 gl_arch_dwarf_regname(e->c->t->arch, (uint64_t)e->reg));
 		e->all_memory = false;
 	} else if (e->sp > 0 && e->stack_value) {
 		uint64_t val = e->stack[e->sp - 1];
-		for (uint64_t i = 0; i < n && i < 8; i++)
-			e->bytes[e->filled + i] = (unsigned char)(val >> (8 * i));
+		put_value(e, val, n);
 		e->all_memory = false;
 	} else if (e->sp > 0) {
 		uint64_t addr = e->stack[e->sp - 1];

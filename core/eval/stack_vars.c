@@ -22,7 +22,7 @@ static void read_var(struct gl_ctx *c, const struct gl_frame *fr, const struct g
 	if ((s->err = gl_var_value(c, fr, v, &s->val)) || !s->heap)
 		return;
 	/* the stack slot holds &x; the variable itself is on the heap */
-	s->heap_addr = gl_get_uint(s->val.bytes, 8);
+	s->heap_addr = gl_get_uint(s->val.bytes, c->t->ptr_size);
 	s->heap_err = gl_value_at(c, (struct gl_type *)s->type, s->heap_addr, "heap", &s->heap_val);
 }
 

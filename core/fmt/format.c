@@ -8,6 +8,7 @@
 #include "gotypes/rtype.h"
 #include "runtime/maps.h"
 #include "target/dwarfinfo.h"
+#include "target/target.h"
 
 /* Output bound per value: a dump must never run away on a huge or
  * corrupt slice. */
@@ -268,6 +269,23 @@ static void format_map(struct gl_ctx *c, const struct gl_type *t, uint64_t map_p
 	gl_map_entries_deinit(&e);
 }
 
+/* The target's pointer size; without a target (values made by hand) the
+ * header's own word size. */
+static unsigned word_size(const struct gl_ctx *c, const struct gl_type *t)
+{
+	if (c->t)
+		return (unsigned)c->t->ptr_size;
+	uint64_t w = gl_type_word_size(t);
+	return w < sizeof(uint64_t) ? (unsigned)w : sizeof(uint64_t);
+}
+
+/* Word i of the value b of type t (a header or a pointer). */
+static uint64_t word(const struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, unsigned i)
+{
+	unsigned w = word_size(c, t);
+	return gl_get_uint(b + i * w, w);
+}
+
 void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b,
 		     struct strbuf *sb, int depth)
 {
@@ -318,28 +336,32 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		return;
 	}
 	case GL_K_STRING:
-		format_string(c, gl_get_uint(b, 8), gl_get_uint(b + 8, 8), sb);
+		format_string(c, word(c, t, b, 0), word(c, t, b, 1), sb);
 		return;
 	case GL_K_UNSAFEPOINTER: case GL_K_CHAN:
-		format_pointer_word(gl_get_uint(b, 8), sb);
+		format_pointer_word(word(c, t, b, 0), sb);
 		return;
 	case GL_K_FUNC: {
 		/* fmt prints the code pointer: the first word of the funcval. */
-		uint64_t fv = gl_get_uint(b, 8), code = 0;
+		uint64_t fv = word(c, t, b, 0), code = 0;
 		if (fv == 0) {
 			sb_add(sb, "<nil>");
 			return;
 		}
-		struct gl_error *err = gl_mem_read_u64(c->mem, fv, &code);
+		unsigned char w[sizeof(uint64_t)];
+		unsigned ws = word_size(c, t);
+		struct gl_error *err = gl_mem_read(c->mem, fv, w, ws);
 		if (err) {
 			gl_error_destroy(err);
 			code = fv;
+		} else {
+			code = gl_get_uint(w, ws);
 		}
 		format_pointer_word(code, sb);
 		return;
 	}
 	case GL_K_POINTER: {
-		uint64_t p = gl_get_uint(b, 8);
+		uint64_t p = word(c, t, b, 0);
 		const struct gl_type *e = t->elem;
 		if (depth == 0 && p && e &&
 		    (e->kind == GL_K_STRUCT || e->kind == GL_K_ARRAY || e->kind == GL_K_SLICE ||
@@ -355,7 +377,7 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		format_elems(c, t->elem, 0, t->count, b, sb, depth);
 		return;
 	case GL_K_SLICE:
-		format_elems(c, t->elem, gl_get_uint(b, 8), gl_get_uint(b + 8, 8), NULL, sb, depth);
+		format_elems(c, t->elem, word(c, t, b, 0), word(c, t, b, 1), NULL, sb, depth);
 		return;
 	case GL_K_STRUCT:
 		sb_addc(sb, '{');
@@ -370,12 +392,12 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		return;
 	case GL_K_INTERFACE: {
 		uint64_t tp;
-		if (gl_get_uint(b, 8) == 0) {
+		if (word(c, t, b, 0) == 0) {
 			sb_add(sb, "<nil>");
 			return;
 		}
 		struct gl_type *dyn = gl_iface_dynamic_type(c, t, b, &tp);
-		uint64_t data = gl_get_uint(b + 8, 8);
+		uint64_t data = word(c, t, b, 1);
 		if (!dyn) {
 			sb_addf(sb, "<type 0x%llx, data 0x%llx>", (unsigned long long)tp,
 				(unsigned long long)data);
@@ -386,13 +408,13 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		 * level deeper. */
 		int dd = depth == 0 ? 0 : depth + 1;
 		if (gl_type_is_direct_iface(dyn))
-			gl_format_value(c, dyn, b + 8, sb, dd);
+			gl_format_value(c, dyn, b + word_size(c, t), sb, dd);
 		else
 			format_at(c, dyn, data, sb, dd);
 		return;
 	}
 	case GL_K_MAP:
-		format_map(c, t, gl_get_uint(b, 8), sb, depth);
+		format_map(c, t, word(c, t, b, 0), sb, depth);
 		return;
 	default:
 		sb_addf(sb, "<%s>", t->name ? t->name : "?");

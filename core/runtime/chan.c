@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotypes/rtlayout.h"
 #include "runtime/chan.h"
 
 static uint64_t fget(const struct gl_type *t, const unsigned char *b, const char *name, bool *ok)
@@ -14,35 +15,24 @@ static uint64_t fget(const struct gl_type *t, const unsigned char *b, const char
 	return gl_get_uint(b + f->offset, f->type->size);
 }
 
-/* A pointer-sized field at addr + f's offset. */
-static struct gl_error *read_ptr_field(struct gl_ctx *c, uint64_t addr, const struct gl_field *f,
-				       uint64_t *v)
-{
-	unsigned char b[8] = {0};
-	uint64_t size = f->type->size > 8 ? 8 : f->type->size;
-	struct gl_error *err = gl_mem_read(c->mem, addr + f->offset, b, size);
-	*v = err ? 0 : gl_get_uint(b, size);
-	return err;
-}
-
-/* Length of a waitq's sudog list, following sudog.next with a bound and a
- * cycle check (Floyd). */
+/* Length of a waitq's sudog list, following sudog.next (at the runtime
+ * table's offset: runtime.sudog is named by no channel type) with a bound
+ * and a cycle check (Floyd). */
 static struct gl_error *count_waiters(struct gl_ctx *c, uint64_t first, uint64_t *n)
 {
 	*n = 0;
 	if (!first)
 		return NULL;
-	struct gl_type *sg = c->t->dw ? gl_dwarf_find_type(c->t->dw, "runtime.sudog") : NULL;
-	const struct gl_field *next = sg ? gl_type_field(sg, "next") : NULL;
-	if (!next)
-		return gl_error_create(GL_ERR_NODWARF, "no DWARF for runtime.sudog");
-	uint64_t slow = first, fast = first;
+	const struct gl_rtlayout *L;
+	struct gl_error *err = gl_rt_load(c->t, &L);
+	if (err || (err = gl_rt_need(L, GL_RTF_SUDOG_NEXT)))
+		return err;
+	uint64_t next = gl_rt_field(L, GL_RTF_SUDOG_NEXT).off, slow = first, fast = first;
 	while (fast) {
-		struct gl_error *err = read_ptr_field(c, fast, next, &fast);
-		if (err)
+		if ((err = gl_target_read_word(c->t, c->mem, fast + next, &fast)))
 			return gl_error_wrap(err, "walking a wait queue");
 		++*n;
-		if (*n % 2 == 0 && (err = read_ptr_field(c, slow, next, &slow)))
+		if (*n % 2 == 0 && (err = gl_target_read_word(c->t, c->mem, slow + next, &slow)))
 			return err;
 		if (fast && fast == slow)
 			return gl_error_create(GL_ERR_CORRUPT, "wait queue cycles");
@@ -52,13 +42,16 @@ static struct gl_error *count_waiters(struct gl_ctx *c, uint64_t first, uint64_t
 	return NULL;
 }
 
-/* The first sudog of wait queue field q (a runtime.waitq) of hchan bytes h. */
-static uint64_t waitq_first(const struct gl_type *H, const unsigned char *h, const struct gl_field *q)
+/* The first sudog of wait queue field q (a waitq<T>) of hchan bytes h.
+ * hchan<T> and its waitq<T> are the runtime's hchan and waitq with typed
+ * elements, made by the linker for this channel type: their fields are
+ * read where that type puts them. */
+static uint64_t waitq_first(const struct gl_ctx *c, const struct gl_type *H, const unsigned char *h,
+			    const struct gl_field *q)
 {
+	/* without a "first" field: the waitq's first word */
 	const struct gl_field *f = gl_type_field(q->type, "first");
-	uint64_t off = q->offset + (f ? f->offset : 0), size = f ? f->type->size : q->type->size;
-	if (size > 8)
-		size = 8;
+	uint64_t off = q->offset + (f ? f->offset : 0), size = f ? f->type->size : (uint64_t)c->t->ptr_size;
 	return off + size <= H->size ? gl_get_uint(h + off, size) : 0;
 }
 
@@ -68,8 +61,8 @@ static struct gl_error *waiters(struct gl_ctx *c, const unsigned char *h, struct
 	const struct gl_field *rq = gl_type_field(H, "recvq"), *sq = gl_type_field(H, "sendq");
 	if (!rq || !sq)
 		return gl_error_create(GL_ERR_NODWARF, "%s lacks expected fields", H->name);
-	struct gl_error *e1 = count_waiters(c, waitq_first(H, h, rq), &ch->waiting_receivers);
-	struct gl_error *e2 = count_waiters(c, waitq_first(H, h, sq), &ch->waiting_senders);
+	struct gl_error *e1 = count_waiters(c, waitq_first(c, H, h, rq), &ch->waiting_receivers);
+	struct gl_error *e2 = count_waiters(c, waitq_first(c, H, h, sq), &ch->waiting_senders);
 	ch->stage = GL_CHAN_WAITERS;
 	if (e1 && e2)
 		gl_error_destroy(e2);
@@ -160,7 +153,7 @@ struct gl_error *gl_chan_decode(struct gl_ctx *c, const struct gl_value *v, stru
 {
 	memset(ch, 0, sizeof(*ch));
 	const struct gl_type *t = v->type;
-	ch->hchan = gl_get_uint(v->bytes, c->t->elf.ptr_size);
+	ch->hchan = gl_get_uint(v->bytes, c->t->ptr_size);
 	ch->elem = t->elem;
 	if (!ch->hchan)
 		return NULL;

@@ -24,6 +24,12 @@ const char *gl_kind_name(enum gl_kind k)
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "invalid";
 }
 
+uint64_t gl_type_word_size(const struct gl_type *t)
+{
+	unsigned words = t->kind == GL_K_SLICE ? 3 : t->kind == GL_K_STRING || t->kind == GL_K_INTERFACE ? 2 : 1;
+	return t->size / words;
+}
+
 uint64_t gl_type_align(const struct gl_type *t)
 {
 	switch (t->kind) {
@@ -33,6 +39,10 @@ uint64_t gl_type_align(const struct gl_type *t)
 		return 2;
 	case GL_K_INT32: case GL_K_UINT32: case GL_K_FLOAT32: case GL_K_COMPLEX64:
 		return 4;
+	case GL_K_INT64: case GL_K_UINT64: case GL_K_FLOAT64: case GL_K_COMPLEX128:
+		/* 8 on 64-bit targets; Go's 386 and arm align them to 4, which
+		 * needs the target's pointer size (not known here yet) */
+		return 8;
 	case GL_K_ARRAY:
 		return t->elem ? gl_type_align(t->elem) : 1;
 	case GL_K_STRUCT: {
@@ -46,8 +56,10 @@ uint64_t gl_type_align(const struct gl_type *t)
 	}
 	case GL_K_INVALID:
 		return t->size >= 8 ? 8 : (t->size ? t->size : 1);
-	default: /* words: int, uint, pointers, strings, slices, maps... */
-		return 8;
+	default: { /* words: int, uint, pointers, strings, slices, maps... */
+		uint64_t w = gl_type_word_size(t);
+		return w ? w : 1;
+	}
 	}
 }
 
@@ -56,9 +68,9 @@ uint64_t gl_type_pointer_bytes(const struct gl_type *t)
 	switch (t->kind) {
 	case GL_K_POINTER: case GL_K_UNSAFEPOINTER: case GL_K_MAP: case GL_K_CHAN:
 	case GL_K_FUNC: case GL_K_STRING: case GL_K_SLICE:
-		return 8;
+		return gl_type_word_size(t); /* the (data) pointer: the first word */
 	case GL_K_INTERFACE:
-		return 16;
+		return t->size; /* type or itab, and data */
 	case GL_K_ARRAY:
 		if (!t->elem || t->count == 0)
 			return 0;

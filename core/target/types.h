@@ -49,6 +49,10 @@ struct gl_type {
 bool gl_kind_is_int(enum gl_kind k);   /* signed */
 bool gl_kind_is_uint(enum gl_kind k);  /* unsigned, uintptr included */
 const char *gl_kind_name(enum gl_kind k);
+/* The word size of a word-made type (int, uint, uintptr, pointers, maps,
+ * chans, funcs: one word; strings and interfaces two; slices three): its
+ * size over its words, so the target's pointer size as DWARF gives it. */
+uint64_t gl_type_word_size(const struct gl_type *t);
 /* Go's alignment of a type (unsafe.Alignof), from the ABI rules per kind. */
 uint64_t gl_type_align(const struct gl_type *t);
 /* Number of bytes of the type that hold pointers (up to the last pointer
