@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/le.h"
 #include "eval/expr.h"
 #include "eval/frame.h"
 

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/le.h"
 #include "eval/stack_vars.h"
 
 static void read_var(struct gl_ctx *c, const struct gl_frame *fr, const struct gl_var *v,

@@ -21,9 +21,4 @@ void gl_value_deinit(struct gl_value *v);
 struct gl_error *gl_value_at(struct gl_ctx *c, struct gl_type *t, uint64_t addr,
 			     const char *where, struct gl_value *out);
 
-/* Transitional: what value.h used to declare lives in these now. */
-#include "base/le.h"
-#include "fmt/format.h"
-#include "gotypes/rtype.h"
-
 #endif

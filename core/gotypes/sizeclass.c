@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "base/le.h"
 #include "gotypes/rtlayout.h"
 #include "gotypes/sizeclass.h"
 #include "eval/value.h"

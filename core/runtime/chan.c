@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/le.h"
 #include "gotypes/rtlayout.h"
 #include "runtime/chan.h"
 

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "fmt/format.h"
 #include "fake_target.h"
 #include "eval/value.h"
 #include "runtime/chan.h"

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "fmt/format.h"
 #include "eval/value.h"
 
 /* ---- floats ---- */
