@@ -25,7 +25,8 @@ the line just above its opening fence:
   scripts/gallery.py --update  runs every marked command and rewrites the
                                blocks whose output no longer matches
   scripts/gallery.py --check   runs them and fails (exit 1) when a block
-                               differs from what golayout prints now
+                               differs from what golayout prints now, in
+                               two runs of its stop
 
 Commands on one program with one stop run in one debugger session, each
 after a marker line, like the integration tests (tests/integration). The
@@ -321,10 +322,20 @@ def main():
     for group in stops.values():
         run_stop(group, built)
 
+    def matches(b):
+        return normalise(b.body, b.norm) == normalise(select(b.output, b.lines), b.norm)
+
+    # A program's run can still differ in ways no normalisation names (a
+    # GC cycle more or less before the stop): a block that differs is
+    # checked against one more run of its stop before it counts.
+    for group in stops.values():
+        if args.check and not all(matches(b) for b in group):
+            run_stop(group, built)
+
     bad = 0
     for b in blocks:
         want = select(b.output, b.lines)
-        if normalise(b.body, b.norm) == normalise(want, b.norm):
+        if matches(b):
             b.output = None  # nothing to rewrite
             continue
         bad += 1
