@@ -645,3 +645,37 @@ void fake_map_global(struct fake_target *ft, json_t *g)
 			json_string_value(json_object_get(m, "hex")));
 	}
 }
+
+int fake_fx_setup(void **state)
+{
+	struct fake_fx *f = calloc(1, sizeof(*f));
+	if (!f || !(f->ft = fake_new()) || !(f->s = gl_session_create())) {
+		fprintf(stderr, "fake_fx_setup: out of memory\n");
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+int fake_fx_setup_go(void **state)
+{
+	if (fake_fx_setup(state))
+		return -1;
+	const char *bin = fake_go_binary();
+	if (!bin) {
+		fprintf(stderr, "no Go test program: run tests/unit/build-testdata.sh\n");
+		return -1; /* missing test data fails, it does not skip */
+	}
+	fake_set_exe(((struct fake_fx *)*state)->ft, bin);
+	return 0;
+}
+
+int fake_fx_teardown(void **state)
+{
+	struct fake_fx *f = *state;
+	fake_result_free(&f->r);
+	gl_session_destroy(f->s);
+	fake_free(f->ft);
+	free(f);
+	return 0;
+}

@@ -111,6 +111,26 @@ long long fake_doc_int(const struct fake_result *r, const char *key);
 /* The object of doc's "fields" array whose "name" is name, or NULL. */
 json_t *fake_doc_field(const struct fake_result *r, const char *name);
 
+/* ---- the fixture of session-level tests ---- */
+/* A fake target, a session and the last result, as cmocka state. */
+struct fake_fx {
+	struct fake_target *ft;
+	struct gl_session *s;
+	struct fake_result r;
+};
+/* cmocka setup: a fresh fixture; fake_fx_setup_go also makes the Go test
+ * program the executable, and fails (missing test data is an error, not a
+ * skip) when it has not been built. */
+int fake_fx_setup(void **state);
+int fake_fx_setup_go(void **state);
+int fake_fx_teardown(void **state);
+/* Run a command into f->r, freeing the previous result. */
+#define FAKE_FX_RUN(f, ...)                                      \
+	do {                                                     \
+		fake_result_free(&(f)->r);                       \
+		fake_run((f)->s, (f)->ft, &(f)->r, __VA_ARGS__); \
+	} while (0)
+
 /* ---- bounded runs ---- */
 /* Run fn(arg) in a forked child and wait at most timeout_ms for it.
  * Returns FAKE_CHILD_OK when fn returned 0, FAKE_CHILD_FAILED when it

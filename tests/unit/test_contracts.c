@@ -16,50 +16,13 @@
 #include "base/error.h"
 #include "fake_target.h"
 
-struct fx {
-	struct fake_target *ft;
-	struct gl_session *s;
-	struct fake_result r;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	f->ft = fake_new();
-	f->s = gl_session_create();
-	assert_non_null(f->s);
-	const char *bin = fake_go_binary();
-	if (!bin) {
-		print_error("no Go test program: run tests/unit/build-testdata.sh\n");
-		return -1; /* missing test data fails, it does not skip */
-	}
-	fake_set_exe(f->ft, bin);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	fake_result_free(&f->r);
-	gl_session_destroy(f->s);
-	fake_free(f->ft);
-	free(f);
-	return 0;
-}
-
-#define RUN(f, ...)                                              \
-	do {                                                     \
-		fake_result_free(&(f)->r);                       \
-		fake_run((f)->s, (f)->ft, &(f)->r, __VA_ARGS__); \
-	} while (0)
+#define RUN FAKE_FX_RUN
 
 /* ---- error codes --------------------------------------------------------- */
 
 /* The command fails with a document whose "error_code" is want, next to
  * its "error". */
-static void assert_code(struct fx *f, const char *want)
+static void assert_code(struct fake_fx *f, const char *want)
 {
 	const struct fake_result *r = &f->r;
 	if (!r->doc)
@@ -100,7 +63,7 @@ static void test_error_code_names(void **state)
 
 static void test_error_code_in_json(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	RUN(f, "frobnicate --json");
 	assert_code(f, "usage");
 	RUN(f, "value --width x main.gInt64 --json");
@@ -174,7 +137,7 @@ static size_t widest(const char *text)
 
 #define CUT_NOTE "cut at 30 columns: --width 0 shows"
 
-static char *run_text(struct fx *f, const char *args)
+static char *run_text(struct fake_fx *f, const char *args)
 {
 	RUN(f, "%s", args);
 	assert_int_equal(f->r.status, 0);
@@ -218,7 +181,7 @@ static void assert_cut_from(const char *cut, const char *whole, size_t cols)
 
 static void test_width(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	fake_map_global(f->ft, fake_truth_global("main.gPadded"));
 	const char *cmd = "value main.gPadded";
 
@@ -277,7 +240,7 @@ static void test_width(void **state)
 #define A_LONG_VALUE 0x70000000ull
 
 /* main.gPadded with its string field E holding LONG_VALUE. */
-static void map_long_value(struct fx *f)
+static void map_long_value(struct fake_fx *f)
 {
 	json_t *g = fake_truth_global("main.gPadded");
 	fake_map_global(f->ft, g);
@@ -319,7 +282,7 @@ static const char *closing_note(const char *text)
 
 static void test_value_shortened(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	map_long_value(f);
 	const char *cmd = "struct main.gPadded";
 
@@ -380,7 +343,7 @@ static void test_value_shortened(void **state)
  * note. */
 static void test_nothing_shortened(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	fake_map_global(f->ft, fake_truth_global("main.gPadded"));
 	char *whole = run_text(f, "struct main.gPadded");
 	assert_null(closing_note(whole));
@@ -396,7 +359,7 @@ static void test_nothing_shortened(void **state)
  * escapes around the type). */
 static void test_color_aligned(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	map_long_value(f);
 	char *plain = run_text(f, "struct main.gPadded");
 	const char *saved = getenv("NO_COLOR");
@@ -427,7 +390,7 @@ static void test_color_aligned(void **state)
 
 static void test_backend_not_kept(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	fake_map_global(f->ft, fake_truth_global("main.gInt64"));
 	fake_fill_pages(f->ft); /* whole pages: cached */
 	/* Each command gets a backend struct that dies right after it, as the
@@ -454,7 +417,7 @@ static void test_backend_not_kept(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fake_fx_setup_go, fake_fx_teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_error_code_names),
 		T(test_error_code_in_json),

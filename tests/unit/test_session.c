@@ -14,45 +14,6 @@
 
 #include "fake_target.h"
 
-struct fx {
-	struct fake_target *ft;
-	struct gl_session *s;
-	struct fake_result r;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	f->ft = fake_new();
-	f->s = gl_session_create();
-	assert_non_null(f->s);
-	*state = f;
-	return 0;
-}
-
-/* The same, with the Go test program as the executable (the _go tests
- * fail without it: NEED_GO). */
-static int setup_go(void **state)
-{
-	setup(state);
-	struct fx *f = *state;
-	const char *bin = fake_go_binary();
-	if (bin)
-		fake_set_exe(f->ft, bin);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	fake_result_free(&f->r);
-	gl_session_destroy(f->s);
-	fake_free(f->ft);
-	free(f);
-	return 0;
-}
-
 /* Missing test data is an error, not a skip: it would hide every check. */
 #define NEED_GO()                                                                        \
 	do {                                                                             \
@@ -61,12 +22,7 @@ static int teardown(void **state)
 		}                                                                        \
 	} while (0)
 
-/* Run a command into f->r (freeing the previous result). */
-#define RUN(f, ...)                                         \
-	do {                                                \
-		fake_result_free(&(f)->r);                  \
-		fake_run((f)->s, (f)->ft, &(f)->r, __VA_ARGS__); \
-	} while (0)
+#define RUN FAKE_FX_RUN
 
 /* The error must be one line "golayout: ..." containing want. */
 static void assert_error_line(const struct fake_result *r, const char *want)
@@ -116,7 +72,7 @@ static void assert_doc(const struct fake_result *r, const char *kind)
 
 static void test_help(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	const char *forms[] = {"help", "", "   ", "--help"};
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		RUN(f, "%s", forms[i]);
@@ -156,7 +112,7 @@ static void test_command_table(void **state)
 
 static void test_command_help(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	for (size_t i = 0; i < gl_command_count(); i++) {
 		RUN(f, "%s --help", gl_command_name(i));
 		assert_int_equal(f->r.status, 0);
@@ -191,7 +147,7 @@ static void test_overview_names_every_command(void **state)
 
 static void test_unknown_command(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	RUN(f, "frobnicate");
 	assert_error_line(&f->r, "golayout: unknown command \"frobnicate\"");
 	assert_true(!f->r.out || !*f->r.out);
@@ -199,7 +155,7 @@ static void test_unknown_command(void **state)
 
 static void test_unknown_option(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	for (size_t i = 0; i < gl_command_count(); i++) {
 		RUN(f, "%s --bogus-option x", gl_command_name(i));
 		assert_error_line(&f->r, "--bogus-option");
@@ -211,7 +167,7 @@ static void test_unknown_option(void **state)
 
 static void test_missing_argument(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	int with_args = 0;
 	for (size_t i = 0; i < gl_command_count(); i++) {
 		const char *name = gl_command_name(i);
@@ -236,7 +192,7 @@ static void test_missing_argument(void **state)
 
 static void test_too_many_tokens(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	char args[1024] = "value";
 	for (int i = 0; i < 60; i++)
 		strcat(args, " x");
@@ -246,7 +202,7 @@ static void test_too_many_tokens(void **state)
 
 /* What the tokenizer made of `arg` as the first word, as echoed back by the
  * unknown-command error. */
-static void assert_token(struct fx *f, const char *arg, const char *want)
+static void assert_token(struct fake_fx *f, const char *arg, const char *want)
 {
 	RUN(f, "%s", arg);
 	char line[512];
@@ -258,7 +214,7 @@ static void assert_token(struct fx *f, const char *arg, const char *want)
 
 static void test_tokenizer(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	assert_token(f, "\"foo bar\"", "foo bar");
 	assert_token(f, "'foo bar'", "foo bar");
 	assert_token(f, "foo\\ bar", "foo bar");
@@ -284,7 +240,7 @@ static void test_tokenizer(void **state)
 
 static void test_json_error_document(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	RUN(f, "frobnicate --json");
 	assert_int_not_equal(f->r.status, 0);
 	assert_doc(&f->r, NULL);
@@ -311,7 +267,7 @@ static void test_json_error_document(void **state)
 
 static void test_json_for_every_command_is_one_object(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	/* Whatever each command makes of a bogus argument, --json output is
 	 * exactly one object and the error line stays empty. */
 	for (size_t i = 0; i < gl_command_count(); i++) {
@@ -329,7 +285,7 @@ static void test_json_for_every_command_is_one_object(void **state)
 
 static void test_bad_backend(void **state)
 {
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	struct gl_backend be = fake_backend_copy(f->ft);
 	be.version = 0;
 	char *out, *err;
@@ -353,7 +309,7 @@ static void test_bad_backend(void **state)
 static void test_version_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	json_t *truth = fake_truth();
 	RUN(f, "version --json");
 	assert_int_equal(f->r.status, 0);
@@ -377,7 +333,7 @@ static void test_version_go(void **state)
 }
 
 /* `golayout type T --json` against Go's reflect/unsafe answers. */
-static void check_type_layout(struct fx *f, const char *name)
+static void check_type_layout(struct fake_fx *f, const char *name)
 {
 	json_t *tt = fake_truth_type(name);
 	if (!tt)
@@ -446,7 +402,7 @@ static void check_type_layout(struct fx *f, const char *name)
 static void test_type_layouts_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	json_t *types = json_object_get(fake_truth(), "types");
 	assert_true(json_array_size(types) >= 1);
 	for (size_t i = 0; i < json_array_size(types); i++)
@@ -460,7 +416,7 @@ static void test_type_layouts_go(void **state)
 static void test_embedded_field_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	const char *types[] = {"main.Embeds", "main.Padded"};
 	for (size_t t = 0; t < 2; t++) {
 		json_t *want = json_object_get(fake_truth_type(types[t]), "fields");
@@ -484,7 +440,7 @@ static void test_embedded_field_go(void **state)
 static void test_type_text_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	json_t *types = json_object_get(fake_truth(), "types");
 	for (size_t i = 0; i < json_array_size(types); i++) {
 		json_t *tt = json_array_get(types, i);
@@ -507,7 +463,7 @@ static void test_type_text_go(void **state)
 static void test_color_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	const char *argv[] = {"type main.Padded", "type main.Padded --no-color",
 			      "type main.Padded --json"};
 	const bool want_esc[] = {true, false, false};
@@ -540,7 +496,7 @@ static void test_color_go(void **state)
 static void test_type_errors_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	RUN(f, "type main.NoSuchType");
 	assert_error_line(&f->r, "main.NoSuchType");
 	RUN(f, "type int");
@@ -553,7 +509,7 @@ static void test_type_errors_go(void **state)
 }
 
 /* `golayout value G --json` with G's bytes in fake memory: Go's own %v. */
-static void check_global(struct fx *f, json_t *g)
+static void check_global(struct fake_fx *f, json_t *g)
 {
 	const char *name = json_string_value(json_object_get(g, "name"));
 	fake_map_global(f->ft, g);
@@ -576,7 +532,7 @@ static void check_global(struct fx *f, json_t *g)
 static void test_globals_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	json_t *globals = json_object_get(fake_truth(), "globals");
 	assert_true(json_array_size(globals) >= 1);
 	int failures = 0;
@@ -609,7 +565,7 @@ static void test_globals_go(void **state)
 static void test_string_with_nul_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	const char *names[] = {"main.gNulStr", "main.gNulStruct"};
 	for (size_t i = 0; i < 2; i++) {
 		json_t *g = fake_truth_global(names[i]);
@@ -640,7 +596,7 @@ static void test_string_with_nul_go(void **state)
 static void test_struct_global_fields_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	const char *names[] = {"main.gPadded", "main.gEmbeds", "main.gScalars"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		json_t *g = fake_truth_global(names[i]);
@@ -672,7 +628,7 @@ static void test_struct_global_fields_go(void **state)
 static void test_global_needs_process_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	fake_map_global(f->ft, fake_truth_global("main.gInt64"));
 	fake_set_has_process(f->ft, false);
 	RUN(f, "value main.gInt64");
@@ -684,7 +640,7 @@ static void test_global_needs_process_go(void **state)
 static void test_unknown_global_error_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	RUN(f, "value noSuchGlobal");
 	assert_error_line(&f->r, "noSuchGlobal");
 	RUN(f, "value main.noSuchGlobal");
@@ -697,7 +653,7 @@ static void test_unknown_global_error_go(void **state)
 static void test_global_with_garbage_frame_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	/* A selected frame that makes no sense must not stop globals. */
 	fake_set_reg(f->ft, "rip", 0x10);
 	fake_set_reg(f->ft, "rsp", 0xdead0000);
@@ -712,7 +668,7 @@ static void test_global_with_garbage_frame_go(void **state)
 static void test_session_cache_go(void **state)
 {
 	NEED_GO();
-	struct fx *f = *state;
+	struct fake_fx *f = *state;
 	json_t *g = fake_truth_global("main.gPadded");
 	fake_map_global(f->ft, g);
 	fake_fill_pages(f->ft); /* whole pages: all cacheable */
@@ -738,8 +694,8 @@ static void test_session_cache_go(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-#define G(fn) cmocka_unit_test_setup_teardown(fn, setup_go, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fake_fx_setup, fake_fx_teardown)
+#define G(fn) cmocka_unit_test_setup_teardown(fn, fake_fx_setup_go, fake_fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_help),
 		T(test_command_table),
