@@ -6,7 +6,8 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 PKGS="build-essential pkg-config gdb lldb-16 liblldb-16-dev python3-lldb-16
-libdwarf-dev libjansson-dev libcmocka-dev zlib1g-dev clang"
+libdwarf-dev libjansson-dev libcmocka-dev zlib1g-dev clang
+llvm-14"
 
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
