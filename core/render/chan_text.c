@@ -50,7 +50,9 @@ void gl_chan_text(struct gl_ctx *c, const char *expr, const struct gl_value *v,
 		(long long)ch->qcount, (long long)ch->dataqsiz, (long long)ch->elemsize,
 		ch->closed ? "closed" : "open", (long long)ch->waiting_receivers,
 		(long long)ch->waiting_senders);
-	if (!ch->nslots) {
+	if (ch->stage < GL_CHAN_RING)
+		return; /* the header is not consistent: the error line says why */
+	if (!ch->dataqsiz) {
 		sb_add(o, "unbuffered: values pass directly between goroutines\n");
 		return;
 	}

@@ -18,6 +18,7 @@
 #include "fmt/format.h"
 #include "fake_target.h"
 #include "eval/value.h"
+#include "render/chan_text.h"
 #include "runtime/chan.h"
 
 #define TIME_LIMIT_MS 5000 /* generous: sanitizer builds are slow */
@@ -345,6 +346,43 @@ static void test_chan_huge_qcount(void **state)
 		fail_msg("wrong model of the corrupt hchan, or a crash (see above)");
 }
 
+/* An hchan that fails the consistency check (qcount > dataqsiz): the text
+ * shows the header and counts, and does not call the channel unbuffered. */
+static void test_chan_inconsistent_text(void **state)
+{
+	struct fake_target *ft = *state;
+	unsigned char h[80] = {0};
+	put64(h, 10);           /* qcount */
+	put64(h + 8, 4);        /* dataqsiz */
+	put64(h + 16, RING_AT); /* buf */
+	h[24] = 8;              /* elemsize */
+	fake_map(ft, HCHAN_AT, h, sizeof(h));
+	struct gl_mem mem;
+	gl_mem_init(&mem);
+	gl_mem_begin(&mem, fake_backend(ft));
+	struct gl_target tgt = {.ptr_size = 8};
+	tgt.elf.ptr_size = 8;
+	struct gl_ctx c = {.mem = &mem, .be = fake_backend(ft), .t = &tgt};
+	c.opts.limit = 16;
+	sb_init(&c.out);
+	unsigned char word[8];
+	put64(word, HCHAN_AT);
+	struct gl_value v = {.type = &T_CHAN_INT, .bytes = word};
+	struct gl_chan ch;
+	struct gl_error *err = gl_chan_decode(&c, &v, &ch);
+	assert_non_null(err);
+	assert_true(ch.stage < GL_CHAN_RING);
+	gl_chan_text(&c, "ch", &v, &ch);
+	const char *text = c.out.s ? c.out.s : "";
+	if (!strstr(text, "10 of 4 queued") || strstr(text, "unbuffered"))
+		fail_msg("text of an inconsistent hchan: %s", text);
+	sb_deinit(&c.out);
+	gl_error_destroy(err);
+	gl_chan_deinit(&ch);
+	gl_mem_end(&mem);
+	gl_mem_deinit(&mem);
+}
+
 /* ---- end to end, with the Go test program ---- */
 
 struct gofx {
@@ -541,6 +579,7 @@ int main(void)
 		T(test_struct_with_unreadable_string_field),
 		T(test_pointer_to_unreadable_struct),
 		T(test_chan_huge_qcount),
+		T(test_chan_inconsistent_text),
 		G(test_struct_at_unmapped_address_go),
 		G(test_struct_partly_mapped_go),
 		G(test_struct_field_unreadable_go),
