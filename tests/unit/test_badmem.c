@@ -298,20 +298,55 @@ static struct gl_type T_CHAN_INT = {.kind = GL_K_CHAN, .name = "chan int", .size
 #define RING_AT 0x800000ull
 #define HUGE_RING (1ull << 62)
 
+/* Map an hchan of 8-byte ints at HCHAN_AT with its ring at RING_AT. */
+static void map_hchan(struct fake_target *ft, uint64_t qcount, uint64_t dataqsiz, uint64_t x)
+{
+	unsigned char h[80] = {0};
+	put64(h, qcount);
+	put64(h + 8, dataqsiz);
+	put64(h + 16, RING_AT); /* buf */
+	h[24] = 8;              /* elemsize */
+	put64(h + 32, x);       /* sendx */
+	put64(h + 40, x);       /* recvx */
+	fake_map(ft, HCHAN_AT, h, sizeof(h));
+}
+
+/* What decoding a chan int value pointing at HCHAN_AT needs, without DWARF. */
+struct chan_env {
+	struct gl_mem mem;
+	struct gl_target tgt;
+	struct gl_ctx c;
+	unsigned char word[8];
+	struct gl_value v;
+};
+
+static void chan_env_init(struct chan_env *e, struct fake_target *ft)
+{
+	memset(e, 0, sizeof(*e));
+	gl_mem_init(&e->mem);
+	gl_mem_begin(&e->mem, fake_backend(ft));
+	e->tgt.ptr_size = 8;
+	e->tgt.elf.ptr_size = 8;
+	e->c = (struct gl_ctx){.mem = &e->mem, .be = fake_backend(ft), .t = &e->tgt};
+	e->c.opts.limit = 16;
+	sb_init(&e->c.out);
+	put64(e->word, HCHAN_AT);
+	e->v = (struct gl_value){.type = &T_CHAN_INT, .bytes = e->word};
+}
+
+static void chan_env_deinit(struct chan_env *e)
+{
+	sb_deinit(&e->c.out);
+	gl_mem_end(&e->mem);
+	gl_mem_deinit(&e->mem);
+}
+
 static int chan_child(void *arg)
 {
-	struct fake_target *ft = arg;
-	struct gl_mem mem;
-	gl_mem_init(&mem);
-	gl_mem_begin(&mem, fake_backend(ft));
-	struct gl_target tgt = {.ptr_size = 8};
-	tgt.elf.ptr_size = 8;
-	struct gl_ctx c = {.mem = &mem, .be = fake_backend(ft), .t = &tgt};
-	unsigned char word[8];
-	put64(word, HCHAN_AT);
-	struct gl_value v = {.type = &T_CHAN_INT, .bytes = word};
+	struct chan_env e;
+	chan_env_init(&e, arg);
 	struct gl_chan ch;
-	struct gl_error *err = gl_chan_decode(&c, &v, &ch);
+	struct gl_error *err = gl_chan_decode(&e.c, &e.v, &ch);
 	int bad = err != NULL || ch.stage != GL_CHAN_RING || ch.nslots != GL_CHAN_MAX_SLOTS ||
 		  ch.slots_skipped != HUGE_RING - GL_CHAN_MAX_SLOTS || ch.nqueue != GL_CHAN_MAX_SLOTS ||
 		  ch.queue[0] != 5 || ch.queue[GL_CHAN_MAX_SLOTS - 1] != 4 ||
@@ -323,21 +358,14 @@ static int chan_child(void *arg)
 			(unsigned long long)ch.queue_skipped);
 	gl_error_destroy(err);
 	gl_chan_deinit(&ch);
-	gl_mem_deinit(&mem);
+	chan_env_deinit(&e);
 	return bad;
 }
 
 static void test_chan_huge_qcount(void **state)
 {
 	struct fake_target *ft = *state;
-	unsigned char h[80] = {0};
-	put64(h, HUGE_RING);      /* qcount */
-	put64(h + 8, HUGE_RING);  /* dataqsiz */
-	put64(h + 16, RING_AT);   /* buf */
-	h[24] = 8;                /* elemsize */
-	put64(h + 32, 5);         /* sendx */
-	put64(h + 40, 5);         /* recvx */
-	fake_map(ft, HCHAN_AT, h, sizeof(h));
+	map_hchan(ft, HUGE_RING, HUGE_RING, 5);
 	fake_map_pattern(ft, RING_AT, GL_CHAN_MAX_SLOTS * 8);
 	int rc = fake_run_in_child(chan_child, ft, TIME_LIMIT_MS);
 	if (rc == FAKE_CHILD_TIMEOUT)
@@ -350,37 +378,20 @@ static void test_chan_huge_qcount(void **state)
  * shows the header and counts, and does not call the channel unbuffered. */
 static void test_chan_inconsistent_text(void **state)
 {
-	struct fake_target *ft = *state;
-	unsigned char h[80] = {0};
-	put64(h, 10);           /* qcount */
-	put64(h + 8, 4);        /* dataqsiz */
-	put64(h + 16, RING_AT); /* buf */
-	h[24] = 8;              /* elemsize */
-	fake_map(ft, HCHAN_AT, h, sizeof(h));
-	struct gl_mem mem;
-	gl_mem_init(&mem);
-	gl_mem_begin(&mem, fake_backend(ft));
-	struct gl_target tgt = {.ptr_size = 8};
-	tgt.elf.ptr_size = 8;
-	struct gl_ctx c = {.mem = &mem, .be = fake_backend(ft), .t = &tgt};
-	c.opts.limit = 16;
-	sb_init(&c.out);
-	unsigned char word[8];
-	put64(word, HCHAN_AT);
-	struct gl_value v = {.type = &T_CHAN_INT, .bytes = word};
+	map_hchan(*state, 10, 4, 0);
+	struct chan_env e;
+	chan_env_init(&e, *state);
 	struct gl_chan ch;
-	struct gl_error *err = gl_chan_decode(&c, &v, &ch);
+	struct gl_error *err = gl_chan_decode(&e.c, &e.v, &ch);
 	assert_non_null(err);
 	assert_true(ch.stage < GL_CHAN_RING);
-	gl_chan_text(&c, "ch", &v, &ch);
-	const char *text = c.out.s ? c.out.s : "";
+	gl_chan_text(&e.c, "ch", &e.v, &ch);
+	const char *text = e.c.out.s ? e.c.out.s : "";
 	if (!strstr(text, "10 of 4 queued") || strstr(text, "unbuffered"))
 		fail_msg("text of an inconsistent hchan: %s", text);
-	sb_deinit(&c.out);
 	gl_error_destroy(err);
 	gl_chan_deinit(&ch);
-	gl_mem_end(&mem);
-	gl_mem_deinit(&mem);
+	chan_env_deinit(&e);
 }
 
 /* ---- end to end, with the Go test program ---- */
