@@ -74,12 +74,13 @@ bool strmap_put(struct strmap *m, const char *key, uint64_t value)
 {
 	if (!reserve(&m->h))
 		return false;
-	struct gl_hmap_entry *e = probe(&m->h, hash_str(key), key);
+	uint64_t h = hash_str(key);
+	struct gl_hmap_entry *e = probe(&m->h, h, key);
 	if (e->key)
 		return true;
 	if (!(e->skey = strdup(key)))
 		return false;
-	e->key = hash_str(key);
+	e->key = h;
 	e->value = value;
 	m->h.len++;
 	return true;
