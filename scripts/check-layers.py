@@ -5,7 +5,7 @@
 
 The core lives in one folder per layer, lowest first:
 
-    base -> target -> gotypes -> runtime -> eval -> fmt -> doc -> render -> commands
+    base -> target -> gotypes -> runtime -> eval -> fmt -> view -> doc -> render -> commands
 
 An object may use symbols defined in its own layer or a lower one. The check
 reads `nm` of BUILD_DIR/core/<layer>/*.o and fails (exit 1), printing one
@@ -23,7 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-LAYERS = ["base", "target", "gotypes", "runtime", "eval", "fmt", "doc", "render", "commands"]
+LAYERS = ["base", "target", "gotypes", "runtime", "eval", "fmt", "view", "doc", "render", "commands"]
 RANK = {name: i for i, name in enumerate(LAYERS)}
 # Which objects may call a library directly.
 LIBDWARF_USER = "target/dwarfinfo"

@@ -1,26 +1,17 @@
 /* golayout chan EXPR: the hchan behind a channel: counts, the ring buffer
  * with sendx/recvx, closed, and the goroutines waiting to send or receive. */
-#include "commands/commands.h"
-#include "doc/chan_doc.h"
-#include "eval/expr.h"
-#include "render/chan_text.h"
+#include <stdint.h>
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+#include "commands/commands.h"
+
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
-	const char *expr = c->opts.args[0];
-	struct gl_value v;
-	struct gl_error *err = gl_expr_eval_kind(c, expr, GL_K_CHAN, "a channel", &v);
+	struct gl_error *err = gl_view_eval(c, o, GL_K_CHAN, "a channel", w);
 	if (err)
 		return err;
-	struct gl_chan ch;
-	err = gl_chan_decode(c, &v, &ch);
-	if (c->opts.json)
-		*docp = gl_chan_doc(c, expr, &v, &ch);
-	else
-		gl_chan_text(c, expr, &v, &ch);
-	gl_chan_deinit(&ch);
-	gl_value_deinit(&v);
-	return err;
+	w->kind = GL_VIEW_CHAN;
+	w->limit = o->all ? UINT64_MAX : (uint64_t)o->limit;
+	return gl_chan_decode(c, &w->value, &w->u.chan);
 }
 
 const struct gl_command gl_cmd_chan = {

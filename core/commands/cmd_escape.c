@@ -3,18 +3,17 @@
 #include <string.h>
 
 #include "commands/commands.h"
-#include "doc/escape_doc.h"
-#include "render/escape_text.h"
+#include "runtime/escape.h"
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
-	const char *verb = c->opts.nargs ? c->opts.args[0] : "show";
+	const char *verb = o->nargs ? o->args[0] : "show";
 	struct gl_error *err = NULL;
 	if (!strcmp(verb, "load")) {
-		if (c->opts.nargs != 2)
+		if (o->nargs != 2)
 			return gl_error_create(GL_ERR_USAGE, "usage: golayout escape load FILE");
 		struct gl_escapes *e;
-		if ((err = gl_escapes_load(c->opts.args[1], &e)))
+		if ((err = gl_escapes_load(o->args[1], &e)))
 			return err;
 		gl_escapes_destroy(*c->escapes);
 		*c->escapes = e;
@@ -24,10 +23,8 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	} else if (strcmp(verb, "show")) {
 		return gl_error_create(GL_ERR_USAGE, "golayout escape load FILE | clear | show");
 	}
-	if (!c->opts.json)
-		gl_escape_text(c, *c->escapes);
-	else if (!(*docp = gl_escape_doc(c, *c->escapes)))
-		return &gl_error_nomem;
+	w->kind = GL_VIEW_ESCAPE;
+	w->u.escapes = *c->escapes;
 	return NULL;
 }
 

@@ -4,28 +4,19 @@
  * every span of mheap_.allspans summed per size class, and a heat map of
  * how full each heap arena is. Spans are read in bulk: the allspans array
  * in chunks, the mspan structures sorted by address and read in runs. */
-#include "commands/commands.h"
-#include "doc/gc_doc.h"
-#include "render/gc_text.h"
-#include "runtime/gcstate.h"
+#include <stdint.h>
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+#include "commands/commands.h"
+
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err || (err = gl_target_need_dwarf(t)) || (err = gl_ctx_need_process(c)))
 		return err;
-	struct gl_gc_state st;
-	err = gl_gc_state_read(c, &st);
-	if (c->opts.json) {
-		*docp = gl_gc_doc(c, &st);
-		if (!*docp && !err)
-			err = &gl_error_nomem;
-	} else {
-		gl_gc_text(c, &st);
-	}
-	gl_gc_state_deinit(&st);
-	return err;
+	w->kind = GL_VIEW_GC;
+	w->limit = o->all ? UINT64_MAX : (uint64_t)o->limit;
+	return gl_gc_state_read(c, &w->u.gc);
 }
 
 const struct gl_command gl_cmd_gc = {

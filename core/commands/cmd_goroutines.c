@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "commands/commands.h"
-#include "doc/goroutines_doc.h"
-#include "render/goroutines_text.h"
+#include "eval/uframe.h"
+#include "runtime/goroutines.h"
 
 static void count(struct gl_goroutine_list *l, const char *status)
 {
@@ -50,26 +50,24 @@ static bool add_row(struct gl_goroutine_list *l, const struct gl_goroutine_row *
 	return true;
 }
 
-static struct gl_error *list(struct gl_ctx *c, struct gl_goroutine_list *l)
+static struct gl_error *list(struct gl_ctx *c, const struct gl_opts *o, struct gl_goroutine_list *l)
 {
 	struct gl_goroutine_iter *it;
 	struct gl_error *err = gl_goroutines_open(c, &it);
 	if (err)
 		return err;
-	/* The selected frame's SP tells which goroutine is current. */
-	uint64_t sel_sp;
-	bool have_sel = gl_selected_sp(c, &sel_sp) && sel_sp;
-	size_t limit = c->opts.all ? (size_t)-1 : c->opts.limit_set ? (size_t)c->opts.limit : (c->opts.json ? (size_t)-1 : 64);
+	uint64_t sel_sp = gl_selected_sp(c);
+	size_t limit = o->all ? (size_t)-1 : o->limit_set ? (size_t)o->limit : (o->json ? (size_t)-1 : 64);
 	struct gl_goroutine_row r;
 	while (gl_goroutines_next(it, &r.g)) {
 		l->total++;
 		count(l, r.g.status_name);
-		if (!status_shown(&c->opts, &r.g))
+		if (!status_shown(o, &r.g))
 			continue;
-		r.current = have_sel && gl_goroutine_holds(&r.g, sel_sp);
+		r.current = sel_sp && gl_goroutine_holds(&r.g, sel_sp);
 		gl_goroutine_where(c, &r.g, r.current, &r.where);
 		r.sp = r.where.sp ? r.where.sp : r.current ? sel_sp : r.g.sp;
-		if (!func_shown(&c->opts, &r.where))
+		if (!func_shown(o, &r.where))
 			continue;
 		l->matched++;
 		if (l->shown < limit && !add_row(l, &r))
@@ -78,24 +76,18 @@ static struct gl_error *list(struct gl_ctx *c, struct gl_goroutine_list *l)
 	return gl_goroutines_close(it);
 }
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err)
 		return err;
-	struct gl_goroutine_list l = {0};
-	err = list(c, &l);
+	err = list(c, o, &w->u.goroutines);
 	/* an unreadable goroutine is skipped; with none read, only the error */
-	if (err && l.total == 0) {
-		gl_goroutine_list_deinit(&l);
-		return err;
-	}
-	if (c->opts.json)
-		*docp = gl_goroutines_json(c, &l);
+	if (!err || w->u.goroutines.total)
+		w->kind = GL_VIEW_GOROUTINES;
 	else
-		gl_goroutines_text(c, &l);
-	gl_goroutine_list_deinit(&l);
+		free(w->u.goroutines.rows);
 	return err;
 }
 

@@ -9,11 +9,7 @@
 #include <string.h>
 
 #include "commands/commands.h"
-#include "doc/heap_doc.h"
 #include "eval/expr.h"
-#include "eval/value.h"
-#include "render/heap_text.h"
-#include "runtime/heap_view.h"
 
 #define DEFAULT_WORDS 1024
 #define MAX_WORDS (1u << 22)
@@ -31,64 +27,56 @@ static bool parse_addr(const char *s, uint64_t *addr)
 	return true;
 }
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+/* The address EXPR stands for: the address a pointer-shaped value holds,
+ * another value's own address. */
+static struct gl_error *eval_addr(struct gl_ctx *c, const struct gl_opts *o,
+				  struct gl_heap_cmd_view *h, uint64_t *addr)
+{
+	struct gl_value v;
+	struct gl_error *err = gl_expr_eval(c, h->sub.expr, o->type, &v);
+	if (err)
+		return err;
+	enum gl_kind k = v.type->kind;
+	h->sub.type = v.type->name;
+	h->sub.evaluated = true;
+	snprintf(h->where, sizeof(h->where), "%s", v.where);
+	h->sub.where = h->where;
+	if (k == GL_K_POINTER || k == GL_K_UNSAFEPOINTER || k == GL_K_MAP || k == GL_K_CHAN ||
+	    k == GL_K_UINTPTR) {
+		*addr = gl_get_uint(v.bytes, c->t->ptr_size);
+	} else if (v.in_memory) {
+		*addr = v.addr;
+	} else {
+		err = gl_error_create(GL_ERR_TYPE, "%s (%s) is in %s, not in memory: no address",
+				      h->sub.expr, h->sub.type, v.where);
+	}
+	h->sub.pointer = *addr != v.addr || !v.in_memory;
+	gl_value_deinit(&v);
+	return err;
+}
+
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err || (err = gl_target_need_dwarf(t)) || (err = gl_ctx_need_process(c)))
 		return err;
-	const char *arg = c->opts.args[0];
-	uint64_t addr;
-	struct gl_heap_subject sub = {.expr = arg};
-	char where[64] = "";
-	struct gl_value v = {0};
-	if (!parse_addr(arg, &addr)) {
-		if ((err = gl_expr_eval(c, arg, c->opts.type, &v)))
-			return err;
-		enum gl_kind k = v.type->kind;
-		sub.type = v.type->name;
-		sub.evaluated = true;
-		snprintf(where, sizeof(where), "%s", v.where);
-		sub.where = where;
-		if (k == GL_K_POINTER || k == GL_K_UNSAFEPOINTER || k == GL_K_MAP || k == GL_K_CHAN ||
-		    k == GL_K_UINTPTR) {
-			addr = gl_get_uint(v.bytes, c->t->ptr_size);
-		} else if (v.in_memory) {
-			addr = v.addr;
-		} else {
-			err = gl_error_create(GL_ERR_TYPE, "%s (%s) is in %s, not in memory: no address", arg,
-					      sub.type, v.where);
-			gl_value_deinit(&v);
-			return err;
-		}
-		sub.pointer = addr != v.addr || !v.in_memory;
-		gl_value_deinit(&v);
-	}
-	struct gl_home home;
-	struct gl_heap_view hv;
-	memset(&hv, 0, sizeof(hv));
-	hv.addr = addr;
-	gl_home_of(c, addr, &home);
+	struct gl_heap_cmd_view *h = &w->u.heap;
+	const char *arg = o->args[0];
+	uint64_t addr = 0;
+	h->sub.expr = arg;
+	if (!parse_addr(arg, &addr) && (err = eval_addr(c, o, h, &addr)))
+		return err;
+	w->kind = GL_VIEW_HEAP;
+	h->hv.addr = addr;
+	gl_home_of(c, addr, &h->home);
 	if (addr == 0)
-		err = gl_error_create(GL_ERR_NIL, "%s is nil: no object", arg);
-	else if (home.kind == GL_HOME_UNMAPPED)
-		err = gl_error_create(GL_ERR_FAULT, "0x%llx is not in mapped memory: not a Go object",
-				      (unsigned long long)addr);
-	else {
-		uint64_t words = c->opts.all ? MAX_WORDS
-				 : c->opts.limit_set ? (uint64_t)c->opts.limit
-						     : DEFAULT_WORDS;
-		err = gl_heap_examine(c, addr, words > MAX_WORDS ? MAX_WORDS : words, c->opts.span, &hv);
-	}
-	if (c->opts.json) {
-		*docp = gl_heap_doc(c, &sub, &home, &hv);
-		if (!*docp && !err)
-			err = &gl_error_nomem;
-	} else {
-		gl_heap_text(c, &sub, &home, &hv);
-	}
-	gl_heap_view_deinit(&hv);
-	return err;
+		return gl_error_create(GL_ERR_NIL, "%s is nil: no object", arg);
+	if (h->home.kind == GL_HOME_UNMAPPED)
+		return gl_error_create(GL_ERR_FAULT, "0x%llx is not in mapped memory: not a Go object",
+				       (unsigned long long)addr);
+	uint64_t words = o->all ? MAX_WORDS : o->limit_set ? (uint64_t)o->limit : DEFAULT_WORDS;
+	return gl_heap_examine(c, addr, words > MAX_WORDS ? MAX_WORDS : words, o->span, &h->hv);
 }
 
 const struct gl_command gl_cmd_heap = {

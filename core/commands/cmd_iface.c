@@ -1,25 +1,14 @@
 /* golayout iface EXPR: an interface value's two words, its itab or type
  * word, the dynamic type, and whether the value is stored indirectly. */
 #include "commands/commands.h"
-#include "doc/iface_doc.h"
-#include "eval/expr.h"
-#include "render/iface_text.h"
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
-	const char *expr = c->opts.args[0];
-	struct gl_value v;
-	struct gl_error *err = gl_expr_eval_kind(c, expr, GL_K_INTERFACE, "an interface", &v);
+	struct gl_error *err = gl_view_eval(c, o, GL_K_INTERFACE, "an interface", w);
 	if (err)
 		return err;
-	struct gl_iface i;
-	err = gl_iface_decode(c, &v, &i);
-	if (c->opts.json)
-		*docp = gl_iface_doc(c, expr, &v, &i);
-	else
-		gl_iface_text(c, expr, &v, &i);
-	gl_value_deinit(&v);
-	return err;
+	w->kind = GL_VIEW_IFACE;
+	return gl_iface_decode(c, &w->value, &w->u.iface);
 }
 
 const struct gl_command gl_cmd_iface = {

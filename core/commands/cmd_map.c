@@ -1,80 +1,34 @@
 /* golayout map EXPR: the runtime layout behind a Go map. */
 #include "commands/commands.h"
-#include "render/map_text.h"
-#include "doc/map_doc.h"
-#include "eval/expr.h"
-#include "doc/home_doc.h"
-#include "runtime/maps.h"
-#include "eval/value.h"
 
-/* The document: the value's head, then the model (doc/map_doc.c). */
-static json_t *map_doc(struct gl_ctx *c, const struct gl_value *v, uint64_t ptr,
-		       const struct gl_home *home, const struct gl_map *m, uint64_t reads0)
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
-	const char *expr = c->opts.args[0];
-	json_t *d = gl_doc_new(c, "map", v->type->name, ptr != 0, ptr);
-	if (!d)
-		return NULL;
-	json_object_set_new(d, "expr", gl_json_text(expr));
-	if (v->in_memory)
-		gl_json_set_addr(d, "variable_address", v->addr);
-	json_object_set_new(d, "where", json_string(v->where));
-	json_object_set_new(d, "key_type", gl_json_text(v->type->key ? v->type->key->name : "?"));
-	json_object_set_new(d, "elem_type", gl_json_text(v->type->elem ? v->type->elem->name : "?"));
-	json_object_set_new(d, "summary_only", json_boolean(c->opts.summary));
-	if (ptr)
-		json_object_set_new(d, "home", gl_home_json(home));
-	if (!m) {
-		json_object_set_new(d, "nil", json_true());
-		json_object_set_new(d, "count", json_integer(0));
-		json_object_set_new(d, "entries", json_array());
-		return d;
-	}
-	gl_map_doc_add(c, m, d);
-	/* everything the command read, formatting of the values included */
-	json_object_set_new(d, "backend_reads",
-			    json_integer((json_int_t)(c->mem->cmd_stats.backend_reads - reads0)));
-	return d;
-}
-
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
-{
-	const char *expr = c->opts.args[0];
-	struct gl_value v;
-	struct gl_error *err = gl_expr_eval_kind(c, expr, GL_K_MAP, "a map", &v);
+	struct gl_error *err = gl_view_eval(c, o, GL_K_MAP, "a map", w);
 	if (err)
 		return err;
-	uint64_t ptr = gl_get_uint(v.bytes, c->t->ptr_size);
-	struct gl_map m = {0};
-	struct gl_home home = {0};
-	if (ptr && c->opts.json) /* where the header lives: heap span, size class, object */
-		gl_home_of(c, ptr, &home);
+	struct gl_map_view *mv = &w->u.map;
+	w->kind = GL_VIEW_MAP;
+	mv->ptr = gl_get_uint(w->value.bytes, c->t->ptr_size);
+	mv->summary = o->summary;
+	if (!mv->ptr)
+		return NULL;
+	if (o->json) /* where the header lives: heap span, size class, object */
+		gl_home_of(c, mv->ptr, &mv->home);
 	/* backend_reads counts the map's reads, not those of the lookup above */
-	uint64_t reads0 = c->mem->cmd_stats.backend_reads;
-	if (ptr) {
-		struct gl_map_opts o = {
-			.layout = !c->opts.summary,
-			.entries = c->opts.json && !c->opts.summary,
-			.max_entries = c->opts.limit_set ? (size_t)c->opts.limit : (size_t)-1,
-			.show_limit = c->opts.all ? -1 : c->opts.limit,
-			.only_index = c->opts.index,
-		};
-		err = gl_map_decode(c, v.type, ptr, &o, &m);
-		long total = gl_map_total(&m);
-		if (!err && c->opts.index >= 0 && c->opts.index >= total)
-			err = gl_error_create(GL_ERR_LOOKUP, "%s %ld out of range: the map has %ld (0..%ld)",
-					      m.impl == GL_MAP_SWISS ? "group" : "bucket", c->opts.index, total,
-					      total - 1);
-	}
-	if (c->opts.json) {
-		*docp = map_doc(c, &v, ptr, &home, ptr ? &m : NULL, reads0);
-		if (!*docp && !err)
-			err = &gl_error_nomem;
-	} else {
-		gl_map_text(c, expr, v.type->name, c->opts.summary, ptr ? &m : NULL);
-	}
-	gl_map_deinit(&m);
-	gl_value_deinit(&v);
+	mv->reads0 = c->mem->cmd_stats.backend_reads;
+	struct gl_map_opts mo = {
+		.layout = !o->summary,
+		.entries = o->json && !o->summary,
+		.max_entries = o->limit_set ? (size_t)o->limit : (size_t)-1,
+		.show_limit = o->all ? -1 : o->limit,
+		.only_index = o->index,
+	};
+	err = gl_map_decode(c, w->value.type, mv->ptr, &mo, &mv->m);
+	long total = gl_map_total(&mv->m);
+	if (!err && o->index >= 0 && o->index >= total)
+		err = gl_error_create(GL_ERR_LOOKUP, "%s %ld out of range: the map has %ld (0..%ld)",
+				      mv->m.impl == GL_MAP_SWISS ? "group" : "bucket", o->index, total,
+				      total - 1);
 	return err;
 }
 

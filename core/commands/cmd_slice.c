@@ -5,35 +5,35 @@
 #include <string.h>
 
 #include "commands/commands.h"
-#include "doc/slice_doc.h"
 #include "eval/expr.h"
-#include "render/slice_text.h"
 
 /* Elements shown on each side of len: documents get all of them (bounded)
  * unless --limit was given, text gets --limit's default. */
 #define MAX_JSON_ELEMS 100000
 
-static uint64_t elements_limit(const struct gl_ctx *c)
+static uint64_t elements_limit(const struct gl_opts *o)
 {
-	if (c->opts.all)
+	if (o->all)
 		return MAX_JSON_ELEMS;
-	if (c->opts.limit_set || !c->opts.json)
-		return (uint64_t)c->opts.limit;
+	if (o->limit_set || !o->json)
+		return (uint64_t)o->limit;
 	return MAX_JSON_ELEMS;
 }
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
 	struct gl_slice_set *set = calloc(1, sizeof(*set));
 	if (!set)
 		return &gl_error_nomem;
-	set->n = c->opts.nargs > GL_SLICES_MAX ? GL_SLICES_MAX : c->opts.nargs;
-	uint64_t limit = elements_limit(c);
+	w->kind = GL_VIEW_SLICE;
+	w->u.slices = set;
+	set->n = o->nargs > GL_SLICES_MAX ? GL_SLICES_MAX : o->nargs;
+	uint64_t limit = elements_limit(o);
 	struct gl_error *first = NULL;
 	for (int i = 0; i < set->n; i++) {
 		struct gl_slice *s = &set->slices[i];
-		gl_slice_init(s, c->opts.args[i]);
-		struct gl_error *err = gl_expr_eval_kind(c, s->expr, GL_K_SLICE, "a slice", &s->v);
+		gl_slice_init(s, o->args[i]);
+		struct gl_error *err = gl_expr_eval_kind(c, s->expr, o->type, GL_K_SLICE, "a slice", &s->v);
 		if (!err)
 			err = gl_slice_decode(c, limit, s);
 		else
@@ -45,17 +45,6 @@ static struct gl_error *run(struct gl_ctx *c, json_t **docp)
 	}
 	if (set->n > 1)
 		gl_slice_sharing(set);
-	if (c->opts.json)
-		*docp = set->n == 1 ? gl_slice_doc(c, set, 0) : gl_slices_doc(c, set);
-	else if (set->n == 1)
-		gl_slice_text(c, &set->slices[0]);
-	else
-		gl_slices_text(c, set);
-	for (int i = 0; i < set->n; i++) {
-		gl_value_deinit(&set->slices[i].v);
-		gl_slice_deinit(&set->slices[i]);
-	}
-	free(set);
 	return first;
 }
 

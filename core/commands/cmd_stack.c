@@ -6,15 +6,15 @@
 #include <string.h>
 
 #include "commands/commands.h"
-#include "doc/stack_doc.h"
-#include "render/stack_text.h"
+#include "runtime/escape.h"
 
 /* Without DWARF there is no goroutine list and there are no variables,
  * but the pclntab still gives functions, lines and frame sizes: unwind the
  * selected frame's stack and say what is missing. */
-static struct gl_error *unwind_without_dwarf(struct gl_ctx *c, struct gl_stack *s)
+static struct gl_error *unwind_without_dwarf(struct gl_ctx *c, const struct gl_opts *o,
+					     struct gl_stack *s)
 {
-	if (c->opts.nargs)
+	if (o->nargs)
 		return gl_error_create(GL_ERR_NODWARF, "%s has no DWARF: goroutines other than the "
 				       "selected one cannot be found", c->t->path);
 	struct gl_frame sel;
@@ -27,52 +27,52 @@ static struct gl_error *unwind_without_dwarf(struct gl_ctx *c, struct gl_stack *
 }
 
 /* The goroutine GOID (a live one), or the one the selected frame is on. */
-static struct gl_error *find_goroutine(struct gl_ctx *c, struct gl_goroutine *g, bool *current)
+static struct gl_error *find_goroutine(struct gl_ctx *c, const struct gl_opts *o,
+				       struct gl_goroutine *g, bool *current)
 {
+	char *end = NULL;
+	uint64_t want = o->nargs ? strtoull(o->args[0], &end, 10) : 0;
+	if (o->nargs && (!end || *end))
+		return gl_error_create(GL_ERR_USAGE, "GOID must be a number, not \"%s\"", o->args[0]);
 	struct gl_goroutine_iter *it;
 	struct gl_error *err = gl_goroutines_open(c, &it);
 	if (err)
 		return err;
-	char *end = NULL;
-	uint64_t want = c->opts.nargs ? strtoull(c->opts.args[0], &end, 10) : 0, sel_sp;
-	bool have_sel = gl_selected_sp(c, &sel_sp) && sel_sp, found = false;
-	if (c->opts.nargs && (!end || *end)) {
-		gl_error_destroy(gl_goroutines_close(it));
-		return gl_error_create(GL_ERR_USAGE, "GOID must be a number, not \"%s\"", c->opts.args[0]);
-	}
+	uint64_t sel_sp = gl_selected_sp(c);
+	bool found = false;
 	while (!found && gl_goroutines_next(it, g))
-		found = c->opts.nargs ? g->goid == want && g->state != GL_G_DEAD
-				      : have_sel && gl_goroutine_holds(g, sel_sp);
+		found = o->nargs ? g->goid == want && g->state != GL_G_DEAD
+				 : sel_sp && gl_goroutine_holds(g, sel_sp);
 	/* an unreadable goroutine is not the one asked for */
 	gl_error_destroy(gl_goroutines_close(it));
 	if (!found) {
-		if (c->opts.nargs)
+		if (o->nargs)
 			return gl_error_create(GL_ERR_LOOKUP, "no live goroutine %llu (see golayout goroutines)",
 					       (unsigned long long)want);
 		return gl_error_create(GL_ERR_LOOKUP,
 				       "the selected frame is on no goroutine stack (system stack?): give a GOID");
 	}
-	*current = have_sel && gl_goroutine_holds(g, sel_sp);
+	*current = sel_sp && gl_goroutine_holds(g, sel_sp);
 	return NULL;
 }
 
-static struct gl_error *unwind(struct gl_ctx *c, struct gl_stack *s)
+static struct gl_error *unwind(struct gl_ctx *c, const struct gl_opts *o, struct gl_stack *s)
 {
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err)
 		return err;
 	if (!t->dw)
-		return unwind_without_dwarf(c, s);
-	if (c->opts.escape) {
+		return unwind_without_dwarf(c, o, s);
+	if (o->escape) {
 		struct gl_escapes *e;
-		if ((err = gl_escapes_load(c->opts.escape, &e)))
+		if ((err = gl_escapes_load(o->escape, &e)))
 			return err;
 		gl_escapes_destroy(*c->escapes);
 		*c->escapes = e;
 	}
 	bool current = false;
-	if ((err = find_goroutine(c, &s->g, &current)))
+	if ((err = find_goroutine(c, o, &s->g, &current)))
 		return err;
 	s->has_g = true;
 	s->escape_file = gl_escapes_path(*c->escapes);
@@ -82,17 +82,14 @@ static struct gl_error *unwind(struct gl_ctx *c, struct gl_stack *s)
 	return NULL;
 }
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+/* Shown only when the whole stack unwound. */
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
-	struct gl_stack s = {0};
-	struct gl_error *err = unwind(c, &s);
-	if (!err) {
-		if (c->opts.json)
-			*docp = gl_stack_json(c, &s);
-		else
-			gl_stack_text(c, &s);
-	}
-	gl_stack_deinit(&s);
+	struct gl_error *err = unwind(c, o, &w->u.stack);
+	if (err)
+		gl_stack_deinit(&w->u.stack);
+	else
+		w->kind = GL_VIEW_STACK;
 	return err;
 }
 

@@ -1,14 +1,11 @@
 /* golayout stats: how much golayout asked of the debugger. */
 #include "commands/commands.h"
-#include "doc/stats_doc.h"
-#include "render/stats_text.h"
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
-	if (!c->opts.json)
-		gl_stats_text(c, c->mem);
-	else if (!(*docp = gl_stats_doc(c, c->mem)))
-		return &gl_error_nomem;
+	(void)o;
+	w->kind = GL_VIEW_STATS;
+	w->u.stats = c->mem;
 	return NULL;
 }
 

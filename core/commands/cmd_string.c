@@ -1,25 +1,13 @@
 /* golayout string EXPR: the string header, its bytes and where they live. */
 #include "commands/commands.h"
-#include "doc/string_doc.h"
-#include "eval/expr.h"
-#include "render/string_text.h"
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
-	const char *expr = c->opts.args[0];
-	struct gl_value v;
-	struct gl_error *err = gl_expr_eval_kind(c, expr, GL_K_STRING, "a string", &v);
+	struct gl_error *err = gl_view_eval(c, o, GL_K_STRING, "a string", w);
 	if (err)
 		return err;
-	struct gl_string s;
-	err = gl_string_decode(c, expr, &v, &s);
-	if (c->opts.json)
-		*docp = gl_string_doc(c, expr, &v, &s);
-	else
-		gl_string_text(c, expr, &v, &s);
-	gl_string_deinit(&s);
-	gl_value_deinit(&v);
-	return err;
+	w->kind = GL_VIEW_STRING;
+	return gl_string_decode(c, w->expr, &w->value, &w->u.string);
 }
 
 const struct gl_command gl_cmd_string = {

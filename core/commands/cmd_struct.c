@@ -2,9 +2,6 @@
  * with field values, holes, trailing padding and the size-minimising field
  * order. */
 #include "commands/commands.h"
-#include "doc/struct_doc.h"
-#include "eval/expr.h"
-#include "render/struct_text.h"
 
 static struct gl_error *not_struct(const struct gl_type *t, const char *what)
 {
@@ -14,50 +11,42 @@ static struct gl_error *not_struct(const struct gl_type *t, const char *what)
 	return gl_error_create(GL_ERR_TYPE, "%s is %s, not a struct", what, t->name);
 }
 
-/* Lay out v's struct type (or ty's) and output it: the document with
- * --json, the table otherwise. */
-static struct gl_error *output(struct gl_ctx *c, json_t **docp, const char *expr,
-			       const struct gl_value *v, const struct gl_type *ty)
+/* Lay out struct type ty into w; shown only when that succeeds. */
+static struct gl_error *lay_out(const struct gl_type *ty, struct gl_view *w)
 {
-	struct gl_struct_layout l;
-	struct gl_error *err = gl_struct_layout(v ? v->type : ty, &l);
-	if (!err && c->opts.json)
-		*docp = v ? gl_struct_doc(c, expr, v, &l) : gl_type_doc(c, &l);
-	else if (!err)
-		gl_struct_text(c, &l, v);
-	gl_struct_layout_deinit(&l);
+	struct gl_error *err = gl_struct_layout(ty, &w->u.layout);
+	if (err)
+		gl_struct_layout_deinit(&w->u.layout);
+	else
+		w->kind = GL_VIEW_STRUCT;
 	return err;
 }
 
-static struct gl_error *run_struct(struct gl_ctx *c, json_t **docp)
+static struct gl_error *run_struct(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
-	const char *expr = c->opts.args[0];
-	struct gl_value v;
-	struct gl_error *err = gl_expr_eval(c, expr, c->opts.type, &v);
+	struct gl_error *err = gl_view_eval(c, o, GL_K_INVALID, NULL, w);
 	if (err)
 		return err;
-	if (v.type->kind != GL_K_STRUCT)
-		err = not_struct(v.type, expr);
-	else
-		err = output(c, docp, expr, &v, NULL);
-	gl_value_deinit(&v);
-	return err;
+	if (w->value.type->kind != GL_K_STRUCT)
+		return not_struct(w->value.type, w->expr);
+	return lay_out(w->value.type, w);
 }
 
-static struct gl_error *run_type(struct gl_ctx *c, json_t **docp)
+static struct gl_error *run_type(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err || (err = gl_target_need_dwarf(t)))
 		return err;
-	const char *name = c->opts.args[0];
+	const char *name = o->args[0];
 	struct gl_type *ty = gl_dwarf_find_type(t->dw, name);
 	if (!ty)
 		return gl_error_create(GL_ERR_LOOKUP, "no type named %s in %s", name, t->path);
 	if (ty->kind != GL_K_STRUCT)
 		return gl_error_create(GL_ERR_TYPE, "%s is a %s, not a struct", name,
 				       gl_kind_name(ty->kind));
-	return output(c, docp, name, NULL, ty);
+	w->expr = name;
+	return lay_out(ty, w);
 }
 
 const struct gl_command gl_cmd_struct = {

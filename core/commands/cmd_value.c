@@ -1,22 +1,12 @@
 /* golayout value EXPR: one value with its type, home and %v text; the
  * building block for checking name resolution. */
 #include "commands/commands.h"
-#include "doc/value_doc.h"
-#include "eval/expr.h"
-#include "render/value_text.h"
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
-	const char *expr = c->opts.args[0];
-	struct gl_value v;
-	struct gl_error *err = gl_expr_eval(c, expr, c->opts.type, &v);
-	if (err)
-		return err;
-	if (c->opts.json && !(*docp = gl_value_doc(c, expr, &v)))
-		err = &gl_error_nomem;
-	else if (!c->opts.json)
-		gl_value_text(c, expr, &v);
-	gl_value_deinit(&v);
+	struct gl_error *err = gl_view_eval(c, o, GL_K_INVALID, NULL, w);
+	if (!err)
+		w->kind = GL_VIEW_VALUE;
 	return err;
 }
 

@@ -1,20 +1,13 @@
 /* golayout version: what golayout knows about the target's build. */
 #include "commands/commands.h"
-#include "doc/version_doc.h"
-#include "render/version_text.h"
 
-static struct gl_error *run(struct gl_ctx *c, json_t **docp)
+static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
+	(void)o;
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
-	if (err)
-		t = NULL;
-	if (c->opts.json && !(*docp = gl_version_doc(c, t))) {
-		gl_error_destroy(err);
-		return &gl_error_nomem;
-	}
-	if (!c->opts.json)
-		gl_version_text(c, t);
+	w->kind = GL_VIEW_VERSION;
+	w->u.version = err ? NULL : t;
 	return err;
 }
 

@@ -1,10 +1,13 @@
-/* The command table: one entry per subcommand, shared by both shims. */
+/* The command table: one entry per subcommand, shared by both shims, and
+ * the options the session parses for them. */
 #ifndef GL_COMMANDS_H
 #define GL_COMMANDS_H
 
-#include "doc/doc.h"
-#include "render/render.h"
 #include "target/ctx.h"
+#include "view/view.h"
+
+#define GL_MAX_ARGS 32
+#define GL_DEFAULT_LIMIT 16
 
 enum {
 	GL_OPT_LIMIT = 1u << 0,   /* --limit N, --all */
@@ -16,6 +19,23 @@ enum {
 	GL_OPT_SPAN = 1u << 6,    /* --span (heap) */
 };
 
+struct gl_opts {
+	bool json, all, no_color, summary, help;
+	bool limit_set;
+	long limit;
+	const char *type;      /* --type */
+	const char *status;    /* --status (goroutines) */
+	const char *func;      /* --func (goroutines) */
+	const char *escape;    /* --escape FILE (stack) */
+	bool dead;             /* --dead: include dead goroutines */
+	bool span;             /* --span (heap): every object of the span */
+	long index;            /* --bucket / --group, -1 if unset */
+	long width;            /* --width N: text columns, 0 = never cut */
+	bool width_set;
+	const char *args[GL_MAX_ARGS];
+	int nargs;
+};
+
 struct gl_command {
 	const char *name;
 	const char *kind;     /* the documents' "kind"; NULL: same as name */
@@ -23,11 +43,18 @@ struct gl_command {
 	const char *help;     /* usage and options; the summary is prepended */
 	unsigned opts;        /* GL_OPT_* accepted besides --json/--no-color */
 	int min_args, max_args;
-	/* Decode, then serialise the model to the document *doc (--json) or
-	 * render it as text into c->out. On error, what could be decoded is
-	 * still output, before the error line. */
-	struct gl_error *(*run)(struct gl_ctx *c, json_t **doc);
+	/* Decode into the view w; the session then outputs it, the document
+	 * with --json, the text otherwise. On error, what could be decoded
+	 * stays in w (its kind set) and shows before the error line; a view
+	 * left GL_VIEW_NONE shows nothing but the error. */
+	struct gl_error *(*run)(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w);
 };
+
+/* Evaluate the command's expression o->args[0] (with --type) into w as a
+ * value of `kind` (noun: "a map"...; GL_K_INVALID: of any kind), or say
+ * in one line what it is instead. */
+struct gl_error *gl_view_eval(struct gl_ctx *c, const struct gl_opts *o, enum gl_kind kind,
+			      const char *noun, struct gl_view *w);
 
 extern const struct gl_command gl_cmd_goroutines, gl_cmd_stack, gl_cmd_escape,
 	gl_cmd_version, gl_cmd_struct, gl_cmd_type, gl_cmd_value, gl_cmd_map, gl_cmd_slice, gl_cmd_string, gl_cmd_iface, gl_cmd_chan,

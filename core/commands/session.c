@@ -1,14 +1,18 @@
 /* The session: the entry point the shims call, argument tokenizing and
  * option parsing, the command table, and the output of documents. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "commands/commands.h"
-#include "target/ctx.h"
-#include "runtime/escape.h"
+#include "doc/doc.h"
+#include "doc/view_doc.h"
 #include "golayout/golayout.h"
+#include "render/view_text.h"
+#include "runtime/escape.h"
+#include "target/ctx.h"
 
 struct gl_session {
 	struct gl_target *target;
@@ -143,60 +147,86 @@ static struct gl_error *parse_number(const char *opt, const char *s, long *out)
 	return NULL;
 }
 
+/* The options: which command flag (GL_OPT_*) accepts each, 0 for all
+ * commands, and the field of struct gl_opts it sets. */
+enum opt_arg { OPT_FLAG, OPT_NUMBER, OPT_TEXT };
+
+struct opt_spec {
+	const char *name;
+	unsigned need;
+	enum opt_arg arg;
+	size_t field;       /* a bool, a long or a const char * */
+	int set_field;      /* the bool saying a number was given, -1: none */
+	const char *what;   /* OPT_TEXT: what the value is, for the error */
+};
+
+#define F(f) offsetof(struct gl_opts, f)
+static const struct opt_spec options[] = {
+	{"--json", 0, OPT_FLAG, F(json), -1, NULL},
+	{"--no-color", 0, OPT_FLAG, F(no_color), -1, NULL},
+	{"--help", 0, OPT_FLAG, F(help), -1, NULL},
+	{"-h", 0, OPT_FLAG, F(help), -1, NULL},
+	{"--width", 0, OPT_NUMBER, F(width), F(width_set), NULL},
+	{"--limit", GL_OPT_LIMIT, OPT_NUMBER, F(limit), F(limit_set), NULL},
+	{"--all", GL_OPT_LIMIT, OPT_FLAG, F(all), -1, NULL},
+	{"--summary", GL_OPT_SUMMARY, OPT_FLAG, F(summary), -1, NULL},
+	{"--type", GL_OPT_TYPE, OPT_TEXT, F(type), -1, "a Go type name"},
+	{"--bucket", GL_OPT_INDEX, OPT_NUMBER, F(index), -1, NULL},
+	{"--group", GL_OPT_INDEX, OPT_NUMBER, F(index), -1, NULL},
+	{"--status", GL_OPT_GFILTER, OPT_TEXT, F(status), -1, "a value"},
+	{"--func", GL_OPT_GFILTER, OPT_TEXT, F(func), -1, "a value"},
+	{"--dead", GL_OPT_GFILTER, OPT_FLAG, F(dead), -1, NULL},
+	{"--span", GL_OPT_SPAN, OPT_FLAG, F(span), -1, NULL},
+	{"--escape", GL_OPT_ESCAPE, OPT_TEXT, F(escape), -1, "the file with go build -gcflags=-m output"},
+};
+#undef F
+
+/* Set option *spec from val (the next argument, or NULL); *used says val
+ * was taken. */
+static struct gl_error *set_option(const struct opt_spec *spec, const char *val,
+				   struct gl_opts *o, bool *used)
+{
+	char *base = (char *)o;
+	*used = spec->arg != OPT_FLAG;
+	if (spec->arg == OPT_FLAG) {
+		*(bool *)(base + spec->field) = true;
+	} else if (spec->arg == OPT_TEXT) {
+		if (!val)
+			return gl_error_create(GL_ERR_USAGE, "%s needs %s", spec->name, spec->what);
+		*(const char **)(base + spec->field) = val;
+	} else {
+		struct gl_error *err = parse_number(spec->name, val, (long *)(base + spec->field));
+		if (err)
+			return err;
+		if (spec->set_field >= 0)
+			*(bool *)(base + spec->set_field) = true;
+	}
+	return NULL;
+}
+
+static const struct opt_spec *find_option(const struct gl_command *cmd, const char *a)
+{
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if ((!options[i].need || (cmd->opts & options[i].need)) && !strcmp(a, options[i].name))
+			return &options[i];
+	return NULL;
+}
+
 static struct gl_error *parse_opts(const struct gl_command *cmd, int argc, char **argv,
 				   struct gl_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->limit = GL_DEFAULT_LIMIT;
 	o->index = -1;
-	struct gl_error *err;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--json")) {
-			o->json = true;
-		} else if (!strcmp(a, "--no-color")) {
-			o->no_color = true;
-		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			o->help = true;
-		} else if (!strcmp(a, "--width")) {
-			if ((err = parse_number(a, val, &o->width)))
+		const struct opt_spec *spec = find_option(cmd, a);
+		if (spec) {
+			bool used;
+			struct gl_error *err = set_option(spec, i + 1 < argc ? argv[i + 1] : NULL, o, &used);
+			if (err)
 				return err;
-			o->width_set = true;
-			i++;
-		} else if ((cmd->opts & GL_OPT_LIMIT) && !strcmp(a, "--limit")) {
-			if ((err = parse_number(a, val, &o->limit)))
-				return err;
-			o->limit_set = true;
-			i++;
-		} else if ((cmd->opts & GL_OPT_LIMIT) && !strcmp(a, "--all")) {
-			o->all = true;
-		} else if ((cmd->opts & GL_OPT_SUMMARY) && !strcmp(a, "--summary")) {
-			o->summary = true;
-		} else if ((cmd->opts & GL_OPT_TYPE) && !strcmp(a, "--type")) {
-			if (!val)
-				return gl_error_create(GL_ERR_USAGE, "--type needs a Go type name");
-			o->type = val;
-			i++;
-		} else if ((cmd->opts & GL_OPT_INDEX) &&
-			   (!strcmp(a, "--bucket") || !strcmp(a, "--group"))) {
-			if ((err = parse_number(a, val, &o->index)))
-				return err;
-			i++;
-		} else if ((cmd->opts & GL_OPT_GFILTER) && (!strcmp(a, "--status") || !strcmp(a, "--func"))) {
-			if (!val)
-				return gl_error_create(GL_ERR_USAGE, "%s needs a value", a);
-			*(a[2] == 's' ? &o->status : &o->func) = val;
-			i++;
-		} else if ((cmd->opts & GL_OPT_GFILTER) && !strcmp(a, "--dead")) {
-			o->dead = true;
-		} else if ((cmd->opts & GL_OPT_SPAN) && !strcmp(a, "--span")) {
-			o->span = true;
-		} else if ((cmd->opts & GL_OPT_ESCAPE) && !strcmp(a, "--escape")) {
-			if (!val)
-				return gl_error_create(GL_ERR_USAGE, "--escape needs the file with go build -gcflags=-m output");
-			o->escape = val;
-			i++;
+			i += used;
 		} else if (a[0] == '-' && a[1] == '-') {
 			return gl_error_create(GL_ERR_USAGE, "unknown option %s for \"golayout %s\"", a,
 					       cmd->name);
@@ -337,6 +367,8 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 	int argc = tokenize(buf, argv, GL_MAX_ARGS + 8);
 	struct gl_ctx c = {.session = s, .target_slot = &s->target, .escapes = &s->escapes, .be = be, .mem = &s->mem};
 	sb_init(&c.out);
+	struct gl_opts opts = {0};
+	struct gl_view view = {0};
 	struct gl_error *err = NULL;
 	json_t *doc = NULL;
 	const struct gl_command *cmd = NULL;
@@ -352,23 +384,28 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 	} else if (!(cmd = find_command(argv[0]))) {
 		err = gl_error_create(GL_ERR_USAGE, "unknown command \"%s\" (try: help golayout)",
 				      argv[0]);
-	} else if (!(err = parse_opts(cmd, argc - 1, argv + 1, &c.opts))) {
-		if (c.opts.help) {
+	} else if (!(err = parse_opts(cmd, argc - 1, argv + 1, &opts))) {
+		if (opts.help) {
 			sb_addf(&c.out, "%s\n\n%s", cmd->summary, cmd->help);
 		} else {
 			gl_mem_begin(&s->mem, be);
 			/* before the command runs: its renderers shorten
 			 * values only where lines are cut too */
-			c.columns = c.opts.json ? 0 : text_columns(&c.opts, be);
+			c.columns = opts.json ? 0 : text_columns(&opts, be);
 			const char *nc = getenv("NO_COLOR");
-			c.color = (flags & GL_RUN_TTY) && !c.opts.no_color && !(nc && *nc) &&
-				  !c.opts.json;
+			c.color = (flags & GL_RUN_TTY) && !opts.no_color && !(nc && *nc) && !opts.json;
 			/* Load the target first so that every document names
 			 * the Go version, even an error document. */
 			struct gl_target *t;
 			struct gl_error *terr = gl_ctx_target(&c, &t);
 			gl_error_destroy(terr);
-			err = cmd->run(&c, &doc);
+			err = cmd->run(&c, &opts, &view);
+			if (view.kind != GL_VIEW_NONE && opts.json) {
+				if (!(doc = gl_view_doc(&c, &view)) && !err)
+					err = &gl_error_nomem;
+			} else if (view.kind != GL_VIEW_NONE) {
+				gl_view_text(&c, &view);
+			}
 		}
 	}
 
@@ -386,7 +423,7 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			free(text);
 		}
 	} else {
-		if (cmd && !c.opts.help)
+		if (cmd && !opts.help)
 			note_cuts(&c.out, fit_width(&c.out, c.color, c.columns), c.values_cut, c.columns);
 		if (err)
 			*err_out = error_line(err);
@@ -395,6 +432,7 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 	gl_mem_end(&s->mem); /* keep no pointer into the debugger */
 	gl_error_destroy(err);
 	json_decref(doc);
+	gl_view_deinit(&view); /* after the document: it may point into the view */
 	free(buf);
 	if (c.out.len && c.out.s[c.out.len - 1] != '\n')
 		sb_addc(&c.out, '\n');

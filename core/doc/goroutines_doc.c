@@ -4,28 +4,6 @@
 #include "doc/doc.h"
 #include "doc/goroutines_doc.h"
 
-void gl_goroutine_list_deinit(struct gl_goroutine_list *l)
-{
-	free(l->rows);
-	l->rows = NULL;
-	l->shown = l->cap = 0;
-}
-
-/* a corrupt g can have hi < lo: no negative sizes */
-bool gl_goroutine_row_size(const struct gl_goroutine_row *r, uint64_t *size)
-{
-	const struct gl_goroutine *g = &r->g;
-	*size = g->stack_hi - g->stack_lo;
-	return g->stack_hi >= g->stack_lo && *size <= (uint64_t)INT64_MAX;
-}
-
-bool gl_goroutine_row_used(const struct gl_goroutine_row *r, uint64_t *used)
-{
-	const struct gl_goroutine *g = &r->g;
-	*used = g->stack_hi - r->sp;
-	return r->sp >= g->stack_lo && r->sp <= g->stack_hi && *used <= (uint64_t)INT64_MAX;
-}
-
 static json_t *row_json(const struct gl_goroutine_row *r)
 {
 	const struct gl_goroutine *g = &r->g;

@@ -8,15 +8,7 @@
 
 #include "runtime/heap_view.h"
 #include "runtime/home.h"
-
-/* What the user asked about. */
-struct gl_heap_subject {
-	const char *expr;     /* as typed */
-	const char *type;     /* the expression's type; NULL for a number */
-	bool evaluated;       /* an expression, not a number */
-	bool pointer;         /* the address is the value held, not the value's own */
-	const char *where;    /* where the value lives ("stack", "heap"...) */
-};
+#include "view/view.h"
 
 json_t *gl_heap_doc(struct gl_ctx *c, const struct gl_heap_subject *sub, const struct gl_home *home,
 		    const struct gl_heap_view *v);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "runtime/maps.h"
+#include "view/view.h"
 
 /* The value of a header field: 0x... for pointers, signed integers,
  * true/false, or unsigned. */
@@ -20,5 +21,8 @@ const char *gl_map_impl_name(const struct gl_map *m);
 /* Add the decoded map to document d: impl, header, buckets or directory
  * and tables, shown/total, summary, then the entry list when collected. */
 void gl_map_doc_add(struct gl_ctx *c, const struct gl_map *m, json_t *d);
+/* The whole "map" document of expr, its value v and the map behind it. */
+json_t *gl_map_view_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
+			const struct gl_map_view *mv);
 
 #endif

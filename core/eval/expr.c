@@ -408,10 +408,10 @@ struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *ty
 	return err;
 }
 
-struct gl_error *gl_expr_eval_kind(struct gl_ctx *c, const char *text, enum gl_kind kind,
-				   const char *noun, struct gl_value *out)
+struct gl_error *gl_expr_eval_kind(struct gl_ctx *c, const char *text, const char *type_name,
+				   enum gl_kind kind, const char *noun, struct gl_value *out)
 {
-	struct gl_error *err = gl_expr_eval(c, text, c->opts.type, out);
+	struct gl_error *err = gl_expr_eval(c, text, type_name, out);
 	if (err)
 		return err;
 	const struct gl_type *t = out->type;

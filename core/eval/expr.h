@@ -11,10 +11,10 @@
 struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *type_name,
 			      struct gl_value *out);
 
-/* gl_expr_eval (with --type) of a value that must be of `kind`; otherwise
- * one line: "m is []int, not a map" (with "try *p" for a pointer to one).
+/* gl_expr_eval of a value that must be of `kind`; otherwise one line:
+ * "m is []int, not a map" (with "try *p" for a pointer to one).
  * noun: "a map", "a slice"... On error *out is left empty. */
-struct gl_error *gl_expr_eval_kind(struct gl_ctx *c, const char *text, enum gl_kind kind,
-				   const char *noun, struct gl_value *out);
+struct gl_error *gl_expr_eval_kind(struct gl_ctx *c, const char *text, const char *type_name,
+				   enum gl_kind kind, const char *noun, struct gl_value *out);
 
 #endif

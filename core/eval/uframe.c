@@ -16,11 +16,13 @@ void gl_uframe_to_frame(struct gl_ctx *c, const struct gl_uframe *u, struct gl_f
 	f->func_name = u->func;
 }
 
-bool gl_selected_sp(struct gl_ctx *c, uint64_t *sp)
+uint64_t gl_selected_sp(struct gl_ctx *c)
 {
-	*sp = 0;
-	return c->t->arch && c->be->read_register &&
-	       c->be->read_register(c->be->ctx, c->t->arch->reg_sp, sp) == GL_BACKEND_OK;
+	uint64_t sp = 0;
+	if (c->t->arch && c->be->read_register &&
+	    c->be->read_register(c->be->ctx, c->t->arch->reg_sp, &sp) == GL_BACKEND_OK)
+		return sp;
+	return 0;
 }
 
 /* The innermost frame's PC and SP, when the debugger tells them. */

@@ -12,8 +12,9 @@
 /* A gl_frame for a frame found by the unwinder, for gl_var_value. */
 void gl_uframe_to_frame(struct gl_ctx *c, const struct gl_uframe *u, struct gl_frame *f);
 
-/* The selected frame's SP; false when there is no selected frame. */
-bool gl_selected_sp(struct gl_ctx *c, uint64_t *sp);
+/* The selected frame's SP, which tells the goroutine it is on (with
+ * gl_goroutine_holds); 0 when there is no selected frame. */
+uint64_t gl_selected_sp(struct gl_ctx *c);
 
 /* Where unwinding a goroutine started. */
 enum gl_unwound_from {

@@ -2,10 +2,10 @@
 #include "render/render.h"
 #include "render/text.h"
 
-static void slot_lines(struct gl_ctx *c, const struct gl_chan *ch)
+static void slot_lines(struct gl_ctx *c, const struct gl_chan *ch, uint64_t limit)
 {
 	struct strbuf *o = &c->out, val;
-	uint64_t n = ch->nslots, lim = c->opts.all ? n : (uint64_t)c->opts.limit;
+	uint64_t n = ch->nslots, lim = limit;
 	sb_init(&val);
 	for (uint64_t i = 0; i < n && i < lim; i++) {
 		bool q = gl_chan_slot_queued(ch, i);
@@ -27,7 +27,7 @@ static void slot_lines(struct gl_ctx *c, const struct gl_chan *ch)
 }
 
 void gl_chan_text(struct gl_ctx *c, const char *expr, const struct gl_value *v,
-		  const struct gl_chan *ch)
+		  const struct gl_chan *ch, uint64_t limit)
 {
 	struct strbuf *o = &c->out;
 	sb_add(o, gl_c(c, "bold"));
@@ -57,5 +57,5 @@ void gl_chan_text(struct gl_ctx *c, const char *expr, const struct gl_value *v,
 		return;
 	}
 	sb_addf(o, "ring buffer at 0x%llx:\n", (unsigned long long)ch->buf);
-	slot_lines(c, ch);
+	slot_lines(c, ch, limit);
 }

@@ -103,10 +103,10 @@ static void classes_text(struct gl_ctx *c, const struct gl_gc_state *st)
 	}
 }
 
-static void heat_text(struct gl_ctx *c, const struct gl_gc_state *st)
+static void heat_text(struct gl_ctx *c, const struct gl_gc_state *st, uint64_t limit)
 {
 	struct strbuf *o = &c->out;
-	size_t n = st->narenas, lim = c->opts.all ? n : (size_t)c->opts.limit;
+	size_t n = st->narenas, lim = limit < n ? (size_t)limit : n;
 	if (!n)
 		return;
 	sb_add(o, "heap map: one row per arena (");
@@ -125,11 +125,11 @@ static void heat_text(struct gl_ctx *c, const struct gl_gc_state *st)
 }
 
 /* The head lines even when the heap could not be read (with "?"). */
-void gl_gc_text(struct gl_ctx *c, const struct gl_gc_state *st)
+void gl_gc_text(struct gl_ctx *c, const struct gl_gc_state *st, uint64_t limit)
 {
 	head_text(c, st);
 	if (st->have_spans)
 		spans_text(c, &st->spans);
 	classes_text(c, st);
-	heat_text(c, st);
+	heat_text(c, st, limit);
 }

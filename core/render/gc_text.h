@@ -4,6 +4,7 @@
 
 #include "runtime/gcstate.h"
 
-void gl_gc_text(struct gl_ctx *c, const struct gl_gc_state *st);
+/* limit: the arenas the heat map draws (UINT64_MAX: all). */
+void gl_gc_text(struct gl_ctx *c, const struct gl_gc_state *st, uint64_t limit);
 
 #endif

@@ -1,5 +1,5 @@
 /* What a command sees while it runs: the session's target and memory, the
- * backend, the parsed options, and the layout document it builds. */
+ * backend, and how its text is written. */
 #ifndef GL_CTX_H
 #define GL_CTX_H
 
@@ -9,26 +9,6 @@
 #include "target/mem.h"
 #include "base/strbuf.h"
 #include "target/target.h"
-
-#define GL_MAX_ARGS 32
-#define GL_DEFAULT_LIMIT 16
-
-struct gl_opts {
-	bool json, all, no_color, summary, help;
-	bool limit_set;
-	long limit;
-	const char *type;      /* --type */
-	const char *status;    /* --status (goroutines) */
-	const char *func;      /* --func (goroutines) */
-	const char *escape;    /* --escape FILE (stack) */
-	bool dead;             /* --dead: include dead goroutines */
-	bool span;             /* --span (heap): every object of the span */
-	long index;            /* --bucket / --group, -1 if unset */
-	long width;            /* --width N: text columns, 0 = never cut */
-	bool width_set;
-	const char *args[GL_MAX_ARGS];
-	int nargs;
-};
 
 struct gl_session;
 struct gl_escapes;
@@ -40,7 +20,6 @@ struct gl_ctx {
 	const struct gl_backend *be;
 	struct gl_target *t;   /* NULL when no executable is known */
 	struct gl_mem *mem;
-	struct gl_opts opts;
 	bool color;
 	/* Text columns of this command's output (0: unlimited, the lines are
 	 * never cut), known before it runs so that the renderers shorten

@@ -328,7 +328,6 @@ static void chan_env_init(struct chan_env *e, struct fake_target *ft)
 	e->tgt.ptr_size = 8;
 	e->tgt.elf.ptr_size = 8;
 	e->c = (struct gl_ctx){.mem = &e->mem, .be = fake_backend(ft), .t = &e->tgt};
-	e->c.opts.limit = 16;
 	sb_init(&e->c.out);
 	put64(e->word, HCHAN_AT);
 	e->v = (struct gl_value){.type = &T_CHAN_INT, .bytes = e->word};
@@ -385,7 +384,7 @@ static void test_chan_inconsistent_text(void **state)
 	struct gl_error *err = gl_chan_decode(&e.c, &e.v, &ch);
 	assert_non_null(err);
 	assert_true(ch.stage < GL_CHAN_RING);
-	gl_chan_text(&e.c, "ch", &e.v, &ch);
+	gl_chan_text(&e.c, "ch", &e.v, &ch, 16);
 	const char *text = e.c.out.s ? e.c.out.s : "";
 	if (!strstr(text, "10 of 4 queued") || strstr(text, "unbuffered"))
 		fail_msg("text of an inconsistent hchan: %s", text);

@@ -1,0 +1,12 @@
+/* A command's view (view/view.h) as its golayout/1 document. */
+#ifndef GL_VIEW_DOC_H
+#define GL_VIEW_DOC_H
+
+#include <jansson.h>
+
+#include "view/view.h"
+
+/* NULL when out of memory. */
+json_t *gl_view_doc(struct gl_ctx *c, const struct gl_view *w);
+
+#endif
