@@ -56,6 +56,10 @@ static struct gl_error *list(struct gl_ctx *c, const struct gl_opts *o, struct g
 	struct gl_error *err = gl_goroutines_open(c, &it);
 	if (err)
 		return err;
+	if (o->status && (err = gl_goroutines_status_check(it, o->status))) {
+		gl_error_destroy(gl_goroutines_close(it));
+		return err;
+	}
 	uint64_t sel_sp = gl_selected_sp(c);
 	size_t limit = o->all ? (size_t)-1 : o->limit_set ? (size_t)o->limit : (o->json ? (size_t)-1 : 64);
 	struct gl_goroutine_row r;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/le.h"
+#include "base/strbuf.h"
 #include "gotypes/rtlayout.h"
 #include "runtime/goroutines.h"
 
@@ -283,4 +284,26 @@ bool gl_goroutine_on_stack(struct gl_ctx *c, uint64_t addr, struct gl_goroutine 
 		found = gl_goroutine_holds(out, addr);
 	gl_error_destroy(gl_goroutines_close(it));
 	return found;
+}
+
+struct gl_error *gl_goroutines_status_check(const struct gl_goroutine_iter *it, const char *name)
+{
+	if (!strcmp(name, "unknown"))
+		return NULL;
+	struct strbuf known;
+	sb_init(&known);
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		if (!gl_rt_has_const(it->rt, statuses[i].k))
+			continue;
+		if (!strcmp(name, statuses[i].name)) {
+			sb_deinit(&known);
+			return NULL;
+		}
+		sb_addf(&known, "%s, ", statuses[i].name);
+	}
+	struct gl_error *err = gl_error_create(GL_ERR_USAGE,
+					       "no goroutine status \"%s\" in this Go release (statuses: %sunknown)",
+					       name, known.s ? known.s : "");
+	sb_deinit(&known);
+	return err;
 }

@@ -59,6 +59,9 @@ uint64_t gl_goroutines_total(const struct gl_goroutine_iter *it);
 /* Frees the iterator; returns the first entry that could not be read
  * (the walk skipped it and went on), or NULL. */
 struct gl_error *gl_goroutines_close(struct gl_goroutine_iter *it);
+/* A usage error naming the statuses of the binary's Go release unless
+ * `name` is one of them (or "unknown"). */
+struct gl_error *gl_goroutines_status_check(const struct gl_goroutine_iter *it, const char *name);
 
 /* The first goroutine whose stack holds addr (dead ones too), into *out.
  * false when none does or the list cannot be read. */

@@ -1015,6 +1015,15 @@ static void test_status_names(void **state)
 				 jstr(g, "status") ? jstr(g, "status") : "(none)", st[i].name);
 	}
 	assert_string_equal(jstr(must_list(f, 499), "status"), "unknown");
+	/* --status with a name that is no status: an error naming those that are */
+	run(f, "goroutines --status nosuchstatus --json");
+	assert_error_has(f, "no goroutine status \"nosuchstatus\"", "waiting");
+	assert_string_equal(jstr(f->r.doc, "error_code"), "usage");
+	assert_null(json_object_get(f->r.doc, "goroutines"));
+	run(f, "goroutines --status unknown --json");
+	assert_ok(f);
+	must_list(f, 499);
+	assert_null(listed(f, 300));
 }
 
 /* Values of other constants whose names start with "runtime._G" (_GCoff,
