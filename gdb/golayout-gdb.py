@@ -8,6 +8,7 @@
 import ctypes
 import os
 import re
+import sys
 
 import gdb
 
@@ -34,6 +35,7 @@ _WIDTH = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.POINTER(ctypes.c_uint32))
 _STOPID = ctypes.CFUNCTYPE(_u64, _ctx)
 _HASPROC = ctypes.CFUNCTYPE(ctypes.c_int, _ctx)
 _LEVEL = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.POINTER(ctypes.c_uint32))
+_INTR = ctypes.CFUNCTYPE(ctypes.c_int, _ctx)
 
 
 class _Backend(ctypes.Structure):
@@ -44,10 +46,11 @@ class _Backend(ctypes.Structure):
                 ("frame_cfa", _U64OUT), ("unused_v1", ctypes.c_void_p),
                 ("executable_path", _PATH), ("stop_id", _STOPID),
                 ("has_process", _HASPROC), ("frame_level", _LEVEL),
-                ("innermost_register", _REG), ("text_width", _WIDTH)]
+                ("innermost_register", _REG), ("text_width", _WIDTH),
+                ("interrupted", _INTR)]
 
 
-_GL_BACKEND_VERSION = 2  # GL_BACKEND_VERSION this file was written against
+_GL_BACKEND_VERSION = 3  # GL_BACKEND_VERSION this file was written against
 _GL_RUN_TTY = 1
 _OK, _FAIL = 0, -1
 
@@ -69,6 +72,39 @@ _gl.gl_overview_help.restype = ctypes.c_char_p
 # Every callback body is wrapped so that no Python exception (not even
 # KeyboardInterrupt from a Ctrl-C during a slow read) unwinds into C:
 # ctypes would print it and hand the core an undefined return value.
+# A Ctrl-C that a callback swallows is remembered: the core asks
+# `interrupted` after every read and while it works, and stops the command.
+# gdb turns Ctrl-C into a pending KeyboardInterrupt, which Python may raise
+# on entry to a callback, before its `try`: ctypes then reports it through
+# sys.unraisablehook (and returns an undefined value, which the core
+# discards when `interrupted` says yes). The hook below notes it instead of
+# printing a traceback.
+_gl_interrupt = [False]
+
+
+def _note_interrupt(e):
+    if isinstance(e, KeyboardInterrupt):
+        _gl_interrupt[0] = True
+
+
+def _interrupted(_):
+    try:
+        ctypes.pythonapi.PyErr_CheckSignals()  # raise a pending Ctrl-C here
+    except BaseException as e:
+        _note_interrupt(e)
+    return 1 if _gl_interrupt[0] else 0
+
+
+def _unraisable(u, _prev=getattr(sys.unraisablehook, "golayout_prev", sys.unraisablehook)):
+    if isinstance(u.exc_value, KeyboardInterrupt):
+        _gl_interrupt[0] = True
+    else:
+        _prev(u)
+
+
+_unraisable.golayout_prev = _unraisable.__defaults__[0]  # sourced twice: no chain
+sys.unraisablehook = _unraisable
+
 
 # gdb stops a read at the first byte it cannot transfer and names it:
 # "Cannot access memory at address 0x7ffff7ff0000".
@@ -98,7 +134,8 @@ def _read_memory(_, addr, buf, length, nread):
         ctypes.memmove(buf, data.tobytes(), length)
         nread[0] = length
         return _OK
-    except BaseException:
+    except BaseException as e:
+        _note_interrupt(e)
         return _FAIL  # *nread untouched: "cannot tell"
 
 
@@ -111,7 +148,8 @@ def _frame_register(frame, name, value):
             v = v["v2_int64"][0]  # vector registers (xmm*): their low 64 bits
         value[0] = int(v) & 0xFFFFFFFFFFFFFFFF  # raises if <unavailable>
         return _OK
-    except BaseException:
+    except BaseException as e:
+        _note_interrupt(e)
         return _FAIL
 
 
@@ -135,7 +173,8 @@ def _executable_path(_, buf, size):
             return _FAIL
         ctypes.memmove(buf, raw, len(raw))
         return _OK
-    except BaseException:
+    except BaseException as e:
+        _note_interrupt(e)
         return _FAIL
 
 
@@ -148,7 +187,8 @@ def _text_width(_, columns):
         w = gdb.parameter("width")  # None or 0: "unlimited"
         columns[0] = int(w or 0)
         return _OK
-    except BaseException:
+    except BaseException as e:
+        _note_interrupt(e)
         return _FAIL
 
 
@@ -156,7 +196,8 @@ def _frame_level(_, level):
     try:
         level[0] = gdb.selected_frame().level()
         return _OK
-    except BaseException:
+    except BaseException as e:
+        _note_interrupt(e)
         return _FAIL
 
 
@@ -180,7 +221,8 @@ def _stop_id(_):
     try:
         # Switching inferiors fires no event: mix the inferior number in.
         return (_gl_stops[0] << 16) | (gdb.selected_inferior().num & 0xFFFF)
-    except BaseException:
+    except BaseException as e:
+        _note_interrupt(e)
         return 0  # "cannot tell": the core reads afresh
 
 
@@ -188,7 +230,8 @@ def _has_process(_):
     try:
         inf = gdb.selected_inferior()
         return 1 if inf.pid != 0 or inf.threads() else 0  # core files count
-    except BaseException:
+    except BaseException as e:
+        _note_interrupt(e)
         return 0
 
 
@@ -206,7 +249,8 @@ _gl_backend = _Backend(version=_GL_BACKEND_VERSION, ctx=None,
                        has_process=_HASPROC(_has_process),
                        frame_level=_LEVEL(_frame_level),
                        innermost_register=_REG(_innermost_register),
-                       text_width=_WIDTH(_text_width))
+                       text_width=_WIDTH(_text_width),
+                       interrupted=_INTR(_interrupted))
 _gl_session = _gl.gl_session_create()
 if not hasattr(gdb, "_golayout_keepalive"):
     gdb._golayout_keepalive = []
@@ -229,6 +273,7 @@ def _gl_run(args):
     # Colour only if gdb itself styles its output there.
     tty = os.isatty(1) and gdb.parameter("style enabled")
     out, err = ctypes.c_void_p(), ctypes.c_void_p()
+    _gl_interrupt[0] = False
     _gl.gl_session_run(_gl_session, ctypes.byref(_gl_backend),
                        args.encode("utf-8", "surrogateescape"),
                        _GL_RUN_TTY if tty else 0,

@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <string>
@@ -159,6 +160,13 @@ int HasProcess(void *ctx) {
   }
 }
 
+// Ctrl-C while a command runs: lldb's driver marks the running command
+// interrupted (CommandInterpreter::InterruptCommand), which the SB API
+// reports here.
+int Interrupted(void *ctx) {
+  return C(ctx).debugger.GetCommandInterpreter().WasInterrupted() ? 1 : 0;
+}
+
 // lldb has already split and unquoted the words; the core wants one string
 // it tokenizes shell-like, so quote again every word that needs it.
 std::string Join(const char *name, char **argv) {
@@ -179,6 +187,21 @@ std::string Join(const char *name, char **argv) {
     s += '"';
   }
   return s;
+}
+
+// lldb prints nothing of the result of a command stopped with Ctrl-C, only
+// "... Interrupted.": what golayout had decoded goes to lldb's output
+// file itself, so that it is not lost.
+void PrintInterrupted(lldb::SBDebugger &dbg, const char *out, const char *err) {
+  FILE *o = dbg.GetOutputFileHandle(), *e = dbg.GetErrorFileHandle();
+  if (o && out && *out) {
+    std::fputs(out, o);
+    std::fflush(o);
+  }
+  if (e && err) {
+    std::fprintf(e, "error: %s\n", err);
+    std::fflush(e);
+  }
 }
 
 void HandleSigurg(lldb::SBDebugger &dbg) {
@@ -212,6 +235,7 @@ public:
     be.frame_level = FrameLevel;
     be.innermost_register = InnermostRegister;
     be.text_width = TextWidth;
+    be.interrupted = Interrupted;
 
     gl_session *s = SessionFor(dbg);
     if (!s) {
@@ -223,6 +247,8 @@ public:
     char *out = nullptr, *err = nullptr;
     int rc = gl_session_run(s, &be, Join(name_.c_str(), argv).c_str(), flags,
                             &out, &err);
+    if (dbg.GetCommandInterpreter().WasInterrupted())
+      PrintInterrupted(dbg, out, err);
     if (out && *out)
       result.AppendMessage(out); // never Printf: the text is not a format
     if (err)

@@ -88,6 +88,7 @@ const char *gl_error_code_name(enum gl_error_code code)
 		[GL_ERR_CORRUPT] = "corrupt",
 		[GL_ERR_LIMIT] = "limit",
 		[GL_ERR_NIL] = "nil",
+		[GL_ERR_INTERRUPTED] = "interrupted",
 	};
 	if ((unsigned)code < sizeof(names) / sizeof(names[0]) && names[code])
 		return names[code];

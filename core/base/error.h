@@ -24,8 +24,9 @@ enum gl_error_code {
 	GL_ERR_CORRUPT,     /* target data contradicts itself (garbage header) */
 	GL_ERR_LIMIT,       /* golayout stopped at one of its size bounds */
 	GL_ERR_NIL,         /* a nil pointer where an object was asked for */
+	GL_ERR_INTERRUPTED, /* the user stopped the command (Ctrl-C) */
 };
-#define GL_ERR_LAST GL_ERR_NIL
+#define GL_ERR_LAST GL_ERR_INTERRUPTED
 
 struct gl_error {
 	enum gl_error_code code;

@@ -406,6 +406,12 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			} else if (view.kind != GL_VIEW_NONE) {
 				gl_view_text(&c, &view);
 			}
+			/* whatever failed after Ctrl-C failed because of it */
+			if (s->mem.interrupted) {
+				gl_error_destroy(err);
+				err = gl_error_create(GL_ERR_INTERRUPTED,
+						      "interrupted: what is shown is what golayout had read when stopped");
+			}
 		}
 	}
 

@@ -348,14 +348,15 @@ void gl_map_doc_add(struct gl_ctx *c, const struct gl_map *m, json_t *d)
 		return;
 	const struct gl_map_entries *e = &m->entries;
 	json_t *ents = json_array();
-	for (size_t i = 0; i < e->n; i++) {
+	size_t i;
+	for (i = 0; i < e->n && !gl_interrupted(c); i++) {
 		json_t *o = json_object();
 		json_object_set_new(o, "key", gl_format_value_json(c, e->key_type, e->v[i].key));
 		json_object_set_new(o, "value", gl_format_value_json(c, e->elem_type, e->v[i].elem));
 		json_array_append_new(ents, o);
 	}
 	json_object_set_new(d, "entries", ents);
-	json_object_set_new(d, "entries_truncated", json_boolean(e->truncated));
+	json_object_set_new(d, "entries_truncated", json_boolean(e->truncated || i < e->n));
 }
 
 json_t *gl_map_view_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,

@@ -131,7 +131,7 @@ static struct gl_error *read_spans(struct gc_walk *w, const uint64_t *ptrs, size
 	unsigned char *buf = malloc(RUN_BYTES + h->span_size);
 	if (!buf)
 		return &gl_error_nomem;
-	for (size_t i = 0; i < n;) {
+	for (size_t i = 0; i < n && !gl_interrupted(h->c);) {
 		size_t j = i + 1;
 		uint64_t start = ptrs[i], end = ptrs[i] + h->span_size;
 		while (j < n && ptrs[j] >= ptrs[j - 1] && ptrs[j] - ptrs[j - 1] <= RUN_GAP &&
@@ -210,7 +210,7 @@ static struct gl_error *span_pointers(struct gl_heap *h, uint64_t arr, uint64_t 
 	struct gl_error *err = NULL;
 	uint64_t *ptrs = NULL;
 	size_t got = 0;
-	for (uint64_t i = 0; i < n; i += PTR_CHUNK) {
+	for (uint64_t i = 0; i < n && !gl_interrupted(h->c); i += PTR_CHUNK) {
 		uint64_t k = n - i < PTR_CHUNK ? n - i : PTR_CHUNK;
 		uint64_t *np = realloc(ptrs, (i + k) * sizeof(*ptrs));
 		if (!np) {

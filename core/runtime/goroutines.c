@@ -246,7 +246,7 @@ static void decode(struct gl_goroutine_iter *it, uint64_t addr, struct gl_gorout
 
 bool gl_goroutines_next(struct gl_goroutine_iter *it, struct gl_goroutine *g)
 {
-	while (it->next < it->n) {
+	while (it->next < it->n && !gl_interrupted(it->c)) {
 		uint64_t i = it->next++, addr;
 		if (!entry(it, i, &addr))
 			return false;

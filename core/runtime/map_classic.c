@@ -264,7 +264,7 @@ static struct gl_error *visit_array(struct gl_ctx *c, struct classic_walk *W, ui
 	struct gl_error *first = NULL;
 	/* old buckets have a display budget of their own */
 	long old_shown = 0;
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < n && !gl_interrupted(c); i++) {
 		if (old)
 			st->old_buckets++;
 		else

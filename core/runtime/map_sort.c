@@ -130,11 +130,20 @@ struct sort_ctx {
 	const struct gl_map_entry *e;
 	char **text;     /* string keys read once up front, or NULL */
 	uint64_t *len;
+	uint32_t calls;  /* comparisons since the last look for a Ctrl-C */
+	bool stop;       /* Ctrl-C: every pair compares equal, qsort ends soon */
 };
 
 static int cmp_entries(const void *x, const void *y, void *arg)
 {
-	const struct sort_ctx *s = arg;
+	struct sort_ctx *s = arg;
+	/* sorting a million entries takes a second: it can be stopped too */
+	if (++s->calls == 1u << 14) {
+		s->calls = 0;
+		s->stop = gl_interrupted(s->c);
+	}
+	if (s->stop)
+		return 0;
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
 	int r;
 	if (s->text) {
@@ -157,6 +166,8 @@ static bool preload_strings(struct gl_ctx *c, struct sort_ctx *s, size_t n)
 	if (!s->text || !s->len)
 		return false;
 	for (size_t i = 0; i < n; i++) {
+		if (gl_interrupted(c))
+			return false;
 		uint64_t p = word(c, s->e[i].key, 0), l = word(c, s->e[i].key, 1);
 		if (l > GL_MAX_VALUE_BYTES)
 			return false;
@@ -190,10 +201,12 @@ void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_entries *e)
 	if (idx && sorted) {
 		for (size_t i = 0; i < e->n; i++)
 			idx[i] = i;
-		struct sort_ctx s = {c, e->key_type, e->v, NULL, NULL};
+		struct sort_ctx s = {c, e->key_type, e->v, NULL, NULL, 0, false};
 		if (e->key_type->kind == GL_K_STRING && !preload_strings(c, &s, e->n))
 			free_strings(&s, e->n);
-		qsort_r(idx, e->n, sizeof(*idx), cmp_entries, &s);
+		/* stopped by the user: the entries stay in memory order */
+		if (!gl_interrupted(c))
+			qsort_r(idx, e->n, sizeof(*idx), cmp_entries, &s);
 		free_strings(&s, e->n);
 		for (size_t i = 0; i < e->n; i++)
 			sorted[i] = e->v[idx[i]];

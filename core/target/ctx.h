@@ -33,4 +33,10 @@ struct gl_ctx {
 struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **t);
 struct gl_error *gl_ctx_need_process(struct gl_ctx *c);
 
+/* The user stopped the command (gl_mem_interrupted): loops stop. */
+static inline bool gl_interrupted(struct gl_ctx *c)
+{
+	return gl_mem_interrupted(c->mem);
+}
+
 #endif

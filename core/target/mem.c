@@ -1,11 +1,14 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "target/mem.h"
 
-/* Reads larger than this bypass the cache page logic for speed and are
- * still cached page by page. It bounds a single backend request too. */
-#define MAX_BACKEND_CHUNK (64u << 20)
+/* The largest single backend request: a larger run of pages is fetched
+ * in requests of this size. LLDB reads about 10 MB/s from a live process,
+ * so a request of 1 MiB ends in about 0.1 s and a Ctrl-C is seen after
+ * it; the calls cost next to nothing next to the copying. */
+#define MAX_BACKEND_CHUNK (1u << 20)
 
 struct gl_page {
 	struct gl_page *next;
@@ -53,6 +56,27 @@ void gl_mem_begin(struct gl_mem *m, const struct gl_backend *be)
 	m->be = be;
 	m->stop_id = id;
 	memset(&m->cmd_stats, 0, sizeof(m->cmd_stats));
+	m->interrupted = false;
+	m->interrupt_polled_ns = 0;
+}
+
+#define INTERRUPT_POLL_NS 20000000ull
+
+bool gl_mem_interrupted(struct gl_mem *m)
+{
+	if (m->interrupted)
+		return true;
+	const struct gl_backend *be = m->be;
+	if (!be || be->version < 3 || !be->interrupted)
+		return false;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	if (m->interrupt_polled_ns && now - m->interrupt_polled_ns < INTERRUPT_POLL_NS)
+		return false;
+	m->interrupt_polled_ns = now;
+	m->interrupted = be->interrupted(be->ctx) != 0;
+	return m->interrupted;
 }
 
 void gl_mem_end(struct gl_mem *m)
@@ -121,7 +145,16 @@ static uint64_t backend_read_raw(struct gl_mem *m, uint64_t addr, void *buf, uin
 	m->cmd_stats.backend_bytes += len;
 	const struct gl_backend *be = m->be;
 	uint64_t n = be->version >= 2 ? GL_NREAD_UNKNOWN : addr;
-	if (be->read_memory(be->ctx, addr, buf, len, &n) == GL_BACKEND_OK)
+	int rc = be->read_memory(be->ctx, addr, buf, len, &n);
+	/* A read the user cut short says nothing about the memory, and may
+	 * not even have filled buf: nothing of it is used or cached. */
+	if (be->version >= 3 && be->interrupted && be->interrupted(be->ctx))
+		m->interrupted = true;
+	if (m->interrupted) {
+		*readable = GL_NREAD_UNKNOWN;
+		return 0;
+	}
+	if (rc == GL_BACKEND_OK)
 		return *readable = len;
 	if (be->version < 2) { /* n is the fault address */
 		*readable = n >= addr && n - addr < len ? n - addr : GL_NREAD_UNKNOWN;
@@ -186,7 +219,8 @@ static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n)
 {
 	const uint64_t chunk = MAX_BACKEND_CHUNK / GL_PAGE_SIZE;
 	if (n > chunk) {
-		/* one backend call per 64 MiB; stop at the first failing chunk */
+		/* one backend call per chunk; stop at the first failing chunk
+		 * (or at a Ctrl-C: then no page of the chunk is cached) */
 		for (uint64_t done = 0; done < n; done += chunk) {
 			uint64_t k = n - done < chunk ? n - done : chunk;
 			fetch_run(m, first + done * GL_PAGE_SIZE, k);
@@ -208,7 +242,7 @@ static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n)
 	for (uint64_t i = 0; i < good; i++)
 		insert_page(m, first + i * GL_PAGE_SIZE, buf + i * GL_PAGE_SIZE);
 	free(tmp);
-	if (good == n)
+	if (good == n || m->interrupted) /* no page is known bad after a Ctrl-C */
 		return;
 	if (readable != GL_NREAD_UNKNOWN || n == 1) {
 		uint64_t known = readable == GL_NREAD_UNKNOWN ? 0 : readable / GL_PAGE_SIZE;

@@ -35,6 +35,8 @@ struct gl_mem {
 	void *file_fallback_arg;
 	struct gl_mem_stats stats;      /* since the session began */
 	struct gl_mem_stats cmd_stats;  /* for the current command */
+	bool interrupted;               /* the user stopped the current command */
+	uint64_t interrupt_polled_ns;   /* when the backend was last asked */
 };
 
 void gl_mem_init(struct gl_mem *m);
@@ -53,5 +55,12 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 /* Convenience readers of little-endian target words. */
 struct gl_error *gl_mem_read_u64(struct gl_mem *m, uint64_t addr, uint64_t *v);
 bool gl_mem_readable(struct gl_mem *m, uint64_t addr, uint64_t len);
+
+/* Whether the user stopped the current command (Ctrl-C). Cheap enough for
+ * every iteration of a loop: the backend is asked at most every 20 ms, and
+ * once it said yes the answer stays yes until the next command. Loops
+ * over target data stop when it is true; the session then says the output
+ * is partial. */
+bool gl_mem_interrupted(struct gl_mem *m);
 
 #endif

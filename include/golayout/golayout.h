@@ -32,8 +32,9 @@ extern "C" {
 /* Bumped when struct gl_backend changes; the core accepts every older one.
  * 2: read_memory reports how many bytes it read (1: the fault address);
  *    selected_thread is gone (its slot stays, unused); text_width;
- *    innermost_register. */
-#define GL_BACKEND_VERSION 2
+ *    innermost_register.
+ * 3: interrupted. */
+#define GL_BACKEND_VERSION 3
 
 /* Return values of the backend callbacks. */
 #define GL_BACKEND_OK 0
@@ -107,6 +108,14 @@ struct gl_backend {
 	 * GL_BACKEND_FAIL (or leave NULL) when the output is not a terminal
 	 * (batch runs, pipes, scripts): the core then cuts nothing. */
 	int (*text_width)(void *ctx, uint32_t *columns);
+
+	/* ---- version 3 ---- */
+
+	/* Nonzero when the user asked the debugger to stop the running
+	 * command (Ctrl-C). The core asks every few tens of milliseconds
+	 * while it works, stops decoding, and returns what it has with an
+	 * "interrupted" error. It must be cheap and must not block. */
+	int (*interrupted)(void *ctx);
 };
 
 struct gl_session;

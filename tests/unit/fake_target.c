@@ -38,6 +38,8 @@ struct fake_target {
 	char *exe;
 	uint64_t stop_id;
 	bool has_process;
+	uint64_t interrupt_after;  /* Ctrl-C once this many reads were made; 0: never */
+	uint64_t interrupt_polls;
 };
 
 static void die(const char *msg)
@@ -113,6 +115,24 @@ static int fk_text_width(void *ctx, uint32_t *columns)
 		return GL_BACKEND_FAIL;
 	*columns = ft->width;
 	return GL_BACKEND_OK;
+}
+
+static int fk_interrupted(void *ctx)
+{
+	struct fake_target *ft = ctx;
+	ft->interrupt_polls++;
+	return ft->interrupt_after && ft->calls >= ft->interrupt_after;
+}
+
+void fake_interrupt_after(struct fake_target *ft, uint64_t reads)
+{
+	ft->interrupt_after = reads;
+	ft->interrupt_polls = 0;
+}
+
+uint64_t fake_interrupt_polls(const struct fake_target *ft)
+{
+	return ft->interrupt_polls;
 }
 
 void fake_set_text_width(struct fake_target *ft, bool terminal, uint32_t columns)
@@ -385,6 +405,7 @@ struct fake_target *fake_new(void)
 		.frame_level = fk_frame_level,
 		.innermost_register = fk_innermost_register,
 		.text_width = fk_text_width,
+		.interrupted = fk_interrupted,
 	};
 	ft->stop_id = 1;
 	ft->has_process = true;

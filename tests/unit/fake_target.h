@@ -64,6 +64,10 @@ void fake_set_read_mode(struct fake_target *ft, enum fake_read_mode mode);
 /* The debugger's terminal: terminal false means output is not a terminal
  * (text_width fails); columns 0 means the debugger does not cut lines. */
 void fake_set_text_width(struct fake_target *ft, bool terminal, uint32_t columns);
+/* The user presses Ctrl-C once `reads` backend reads were made (0: never;
+ * it stays pressed until set again); how often the core asked. */
+void fake_interrupt_after(struct fake_target *ft, uint64_t reads);
+uint64_t fake_interrupt_polls(const struct fake_target *ft);
 
 /* Read counters: calls, bytes asked for, and the last FAKE_LOG_SIZE calls. */
 uint64_t fake_read_calls(const struct fake_target *ft);

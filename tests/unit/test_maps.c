@@ -640,6 +640,35 @@ static void test_classic_one_read_for_buckets(void **state)
 	assert_true(doc_int(f->r.doc, "backend_reads") >= 1);
 }
 
+/* Ctrl-C while the bucket array is walked: the walk stops, the document
+ * is whole and says "interrupted"; the text ends with the same line. */
+static void test_classic_interrupted(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
+	enum { NB = 256 };
+	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc(NB * L.bsize);
+	c_header(&L, h, NB, 0, 8, A_BUCKETS, 0, 0);
+	for (int i = 0; i < NB; i++)
+		c_cell_ii(&L, bk + (uint64_t)i * L.bsize, i % 8, i, 1000 + i);
+	fake_map(f->m.ft, A_BUCKETS, bk, NB * L.bsize);
+	c_map_header(&f->m, &L, h);
+	fake_interrupt_after(f->m.ft, 1);
+	run_map(f, "map main.gI64Int --json");
+	assert_non_null(f->r.doc);
+	assert_string_equal(json_string_value(json_object_get(f->r.doc, "error_code")), "interrupted");
+	if (json_array_size(json_object_get(f->r.doc, "entries")) >= NB)
+		fail_msg("all %d entries listed after Ctrl-C", NB);
+	run_map(f, "map main.gI64Int");
+	assert_non_null(f->r.err);
+	assert_non_null(strstr(f->r.err, "golayout: interrupted"));
+	fake_interrupt_after(f->m.ft, 0);
+	run_map(f, "map main.gI64Int --json");
+	assert_ok(f);
+	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), NB);
+}
+
 static void test_classic_summary(void **state)
 {
 	struct fx *f = *state;
@@ -1171,6 +1200,7 @@ int main(void)
 		C(test_classic_count_mismatch),
 		C(test_classic_indirect_elem),
 		C(test_classic_one_read_for_buckets),
+		C(test_classic_interrupted),
 		C(test_classic_summary),
 		C(test_classic_limit),
 		S(test_swiss_nil_map),

@@ -78,6 +78,29 @@ static void read_fault(struct fx *f, uint64_t addr, uint64_t len, uint64_t want_
 	free(buf);
 }
 
+/* Ctrl-C: once the backend says so, the answer stays for the command and
+ * is asked afresh by the next; a read that failed because of it marks no
+ * page unreadable (the same stop's next command reads it). */
+static void test_interrupt(void **state)
+{
+	struct fx *f = *state;
+	assert_false(gl_mem_interrupted(&f->m));
+	fake_interrupt_after(f->ft, 1);
+	read_fault(f, 0x9000, 16, 0x9000); /* the read is made, then the key */
+	assert_true(f->m.interrupted);
+	fake_interrupt_after(f->ft, 0);
+	assert_true(gl_mem_interrupted(&f->m));
+	gl_mem_begin(&f->m, fake_backend(f->ft)); /* next command, same stop */
+	assert_false(gl_mem_interrupted(&f->m));
+	assert_true(fake_interrupt_polls(f->ft) >= 1);
+	fake_map_pattern(f->ft, 0x9000, PG);
+	read_ok(f, 0x9000, 16);
+	/* and a key pressed before the command asks is seen at once */
+	gl_mem_begin(&f->m, fake_backend(f->ft));
+	fake_interrupt_after(f->ft, 1);
+	assert_true(gl_mem_interrupted(&f->m));
+}
+
 /* The fixture itself: what the other tests rely on. */
 static void test_fake_backend(void **state)
 {
@@ -87,7 +110,7 @@ static void test_fake_backend(void **state)
 	fake_map_pattern(f->ft, 0x5000, 16);
 	fake_map_pattern(f->ft, 0x5010, 8); /* adjacent: reads as one */
 	uint64_t nread = 0;
-	assert_int_equal(be->version, 2);
+	assert_int_equal(be->version, GL_BACKEND_VERSION);
 	assert_int_equal(be->read_memory(be->ctx, 0x5004, b, 20, &nread), GL_BACKEND_OK);
 	assert_int_equal(nread, 20);
 	assert_pattern(b, 0x5004, 20);
@@ -475,6 +498,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fake_backend, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_read_is_cached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multi_page_run_is_one_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_only_missing_pages_are_fetched, setup, teardown),

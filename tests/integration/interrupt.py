@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Ctrl-C stops a golayout command, in gdb and in lldb, as a user presses it.
+
+The program is scripts/bench/map (two maps of 1,000,000 entries; built here
+with the installed Go). Each debugger runs interactively on a pseudo-terminal
+and stops in main.stopHere; then `golayout map main.m --json`, which takes
+seconds, is started and a Ctrl-C is typed (byte 0x03 on the terminal, so the
+terminal sends SIGINT as it does for a user) 0.5 s later. Checked:
+  - the command comes back long before it would have finished, with one
+    JSON document whose error_code is "interrupted";
+  - the debugger is still usable: `golayout map main.m --summary --json`
+    then gives the whole map (count 1,000,000, no error), so nothing the
+    interrupted command left behind (cache, state) is wrong.
+Prints, per debugger, how long after the key press the prompt came back.
+
+    python3 tests/integration/interrupt.py      (after make all)
+
+Environment: GOLAYOUT_BUILD (default build/), GOLAYOUT_DEBUGGERS (gdb,lldb).
+"""
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("GOLAYOUT_BUILD", ROOT / "build")).resolve()
+N = 1000000
+# The uninterrupted command takes several seconds (README, Performance);
+# coming back within this many seconds of the key means it was stopped.
+MAX_LATENCY = 2.0
+
+
+class Term:
+    """A debugger on a pseudo-terminal."""
+
+    def __init__(self, argv, prompt):
+        self.prompt = prompt
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.environ["BENCH_N"] = str(N)
+            os.execvp(argv[0], argv)
+        self.buf = b""
+
+    def read_until(self, pat, timeout):
+        end = time.time() + timeout
+        while pat not in self.buf and time.time() < end:
+            r, _, _ = select.select([self.fd], [], [], 0.05)
+            if r:
+                try:
+                    self.buf += os.read(self.fd, 1 << 16)
+                except OSError:
+                    break
+        return pat in self.buf
+
+    def command(self, line, timeout=120):
+        """Type line; the text up to the next prompt (None on timeout)."""
+        self.buf = b""
+        os.write(self.fd, line.encode() + b"\n")
+        if not self.read_until(self.prompt, timeout):
+            return None
+        return self.buf.decode("utf-8", "replace")
+
+    def close(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def documents(text):
+    docs = []
+    for line in text.splitlines():
+        line = line.strip()
+        if '{"schema"' in line:  # after the terminal's echo of ^C
+            line = line[line.index('{"schema"'):]
+            try:
+                docs.append(json.loads(line))
+            except ValueError:
+                docs.append(None)
+    return docs
+
+
+def start(name, exe):
+    if name == "gdb":
+        t = Term(["gdb", "-nx", "-q", "-iex", "set auto-load python-scripts off", str(exe)],
+                 b"(gdb) ")
+        setup = ["set width 0", "set height 0", "set pagination off", "set confirm off", "set style enabled off",
+                 f"source {BUILD / 'golayout-gdb.py'}", "break main.stopHere", "run"]
+    else:
+        t = Term(["lldb-16", "--no-use-colors", str(exe)], b"(lldb) ")
+        setup = [f"plugin load {BUILD / 'libgolayout-lldb.so'}",
+                 "process handle SIGURG -s false -n false -p true",
+                 "breakpoint set -n main.stopHere", "process launch"]
+    if not t.read_until(t.prompt, 60):
+        raise RuntimeError("no prompt")
+    for line in setup:
+        if t.command(line) is None:
+            raise RuntimeError(f"no prompt after {line!r}")
+    # lldb gives the prompt back at once and says later that it stopped
+    if not t.read_until(b"stopHere" if name == "gdb" else b"stop reason = breakpoint", 120):
+        raise RuntimeError("the program did not stop in main.stopHere")
+    t.read_until(b"\0", 1.0)  # what is still coming (lldb's stop report)
+    return t
+
+
+def check(name, exe):
+    problems = []
+    t = start(name, exe)
+    try:
+        if "go version" not in (t.command("golayout version") or ""):
+            return [f"golayout version did not answer: {t.buf[-300:]!r}"], None
+        t.buf = b""
+        os.write(t.fd, b"golayout map main.m --json\n")
+        time.sleep(0.5)
+        pressed = time.time()
+        os.write(t.fd, b"\x03")  # Ctrl-C, as typed
+        back = t.read_until(t.prompt, 60)
+        latency = time.time() - pressed
+        text = t.buf.decode("utf-8", "replace")
+        if not back:
+            return ["no prompt within 60 s of Ctrl-C"], None
+        if latency > MAX_LATENCY:
+            problems.append(f"the prompt came back {latency:.2f} s after Ctrl-C (want < {MAX_LATENCY} s)")
+        docs = documents(text)
+        if len(docs) != 1 or docs[0] is None:
+            problems.append(f"want one JSON document after Ctrl-C, got {len(docs)}: {text[:300]!r}")
+        elif docs[0].get("error_code") != "interrupted":
+            problems.append(f"error_code {docs[0].get('error_code')!r} after Ctrl-C, want 'interrupted' "
+                            f"(error {docs[0].get('error')!r})")
+        after = t.command("golayout map main.m --summary --json")
+        docs = documents(after or "")
+        if len(docs) != 1 or docs[0] is None:
+            problems.append(f"the next command gave no document: {(after or '')[:300]!r}")
+        elif docs[0].get("error") or docs[0].get("count") != N:
+            problems.append(f"the next command: count {docs[0].get('count')}, error {docs[0].get('error')!r}")
+        return problems, latency
+    finally:
+        t.close()
+
+
+def build_program():
+    out = BUILD / "interrupt" / "mapbench"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, CGO_ENABLED="0", GOTOOLCHAIN="local", GOFLAGS="-buildvcs=false")
+    subprocess.run(["go", "build", "-o", str(out), "."], cwd=ROOT / "scripts" / "bench" / "map",
+                   env=env, check=True)
+    return out
+
+
+def main():
+    exe = build_program()
+    names = os.environ.get("GOLAYOUT_DEBUGGERS", "gdb,lldb").replace(",", " ").split()
+    failed = 0
+    for name in names:
+        problems, latency = check(name, exe)
+        if latency is not None and not problems:
+            print(f"ok   interrupt/{name}: back {latency:.2f} s after Ctrl-C, next command whole")
+        for p in problems:
+            print(f"FAIL interrupt/{name}: {p}")
+        failed += bool(problems)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
