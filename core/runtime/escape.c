@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "runtime/escape.h"
 
 #define MAX_LINE 4096
@@ -22,16 +23,8 @@ struct gl_escapes {
 static bool add(struct gl_escapes *x, const char *name, size_t nlen, const char *where,
 		size_t wlen, int line, enum gl_escape_verdict verdict)
 {
-	if (x->n == x->cap) {
-		if (x->cap >= MAX_ENTRIES)
-			return false;
-		size_t cap = x->cap ? x->cap * 2 : 256;
-		struct esc_entry *e = realloc(x->e, cap * sizeof(*e));
-		if (!e)
-			return false;
-		x->e = e;
-		x->cap = cap;
-	}
+	if (x->n >= MAX_ENTRIES || !GL_ARRAY_RESERVE(x->e, x->cap, x->n, 256))
+		return false;
 	struct esc_entry *e = &x->e[x->n];
 	e->name = strndup(name, nlen);
 	e->where = strndup(where, wlen);

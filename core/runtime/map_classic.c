@@ -10,6 +10,7 @@
 #include "gotypes/rtlayout.h"
 #include "runtime/maps.h"
 #include "base/strmap.h"
+#include "base/array.h"
 #include "base/le.h"
 
 #define CELLS GL_MAP_SLOTS
@@ -169,8 +170,8 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct classic_walk *W,
 	bool evac = old && evacuated(L, first_b);
 	struct gl_map_bucket *jb = NULL;
 	if (show) {
-		jb = old ? gl_map_grow((void **)&mc->old, &mc->nold, &mc->old_cap, sizeof(*jb))
-			 : gl_map_grow((void **)&mc->bkt, &mc->nbkt, &mc->bkt_cap, sizeof(*jb));
+		jb = old ? GL_ARRAY_PUSH(mc->old, mc->nold, mc->old_cap, 8)
+			 : GL_ARRAY_PUSH(mc->bkt, mc->nbkt, mc->bkt_cap, 8);
 		if (!jb)
 			return &gl_error_nomem;
 		jb->index = index;
@@ -201,7 +202,7 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct classic_walk *W,
 		uint64_t next = gl_rt_word(L->rt, buf + L->overflow_off);
 		if (jb) {
 			struct gl_map_cellblock *cb =
-				gl_map_grow((void **)&jb->chain, &jb->nchain, &jb->chain_cap, sizeof(*cb));
+				GL_ARRAY_PUSH(jb->chain, jb->nchain, jb->chain_cap, 8);
 			if (!cb) {
 				err = &gl_error_nomem;
 				break;

@@ -253,9 +253,6 @@ struct gl_error *gl_map_read_array(struct gl_ctx *c, uint64_t addr, uint64_t n, 
 				   const char *what, unsigned char **out);
 /* A copy of err, for the model to keep while the original goes up. */
 struct gl_error *gl_map_error_copy(const struct gl_error *err);
-/* Room for one more element in a growing array (*v, *n used, *cap);
- * the new element is zeroed. NULL when out of memory. */
-void *gl_map_grow(void **v, size_t *n, size_t *cap, size_t elsize);
 /* Sort entries as fmt prints maps (internal/fmtsort order). */
 void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_entries *e);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "target/dwarfinfo.h"
+#include "base/array.h"
 #include "base/strmap.h"
 
 #define DW_AT_go_kind 0x2900
@@ -261,14 +262,8 @@ static struct gl_error *index_die(struct gl_dwarf *dw, Dwarf_Die die)
 		uint64_t lo, hi;
 		if (!die_pc_range(die, &lo, &hi) || hi <= lo)
 			return NULL; /* abstract (inlined-only) instance */
-		if (dw->nfuncs == dw->funcs_cap) {
-			size_t cap = dw->funcs_cap ? dw->funcs_cap * 2 : 4096;
-			struct gl_func *f = realloc(dw->funcs, cap * sizeof(*f));
-			if (!f)
-				return &gl_error_nomem;
-			dw->funcs = f;
-			dw->funcs_cap = cap;
-		}
+		if (!GL_ARRAY_RESERVE(dw->funcs, dw->funcs_cap, dw->nfuncs, 4096))
+			return &gl_error_nomem;
 		struct gl_func *f = &dw->funcs[dw->nfuncs];
 		f->name = strdup(name);
 		if (!f->name)
@@ -464,14 +459,9 @@ static bool load_fields(struct gl_dwarf *dw, Dwarf_Die die, struct gl_type *t, i
 	size_t cap = 0;
 	while (child) {
 		if (die_tag(child) == DW_TAG_member) {
-			if (t->nfields == cap) {
-				cap = cap ? cap * 2 : 8;
-				struct gl_field *f = realloc(t->fields, cap * sizeof(*f));
-				if (!f) {
-					dwarf_dealloc_die(child);
-					return false;
-				}
-				t->fields = f;
+			if (!GL_ARRAY_RESERVE(t->fields, cap, t->nfields, 8)) {
+				dwarf_dealloc_die(child);
+				return false;
 			}
 			struct gl_field *f = &t->fields[t->nfields];
 			const char *nm = die_name(child);
@@ -631,6 +621,16 @@ static bool fill_type(struct gl_dwarf *dw, Dwarf_Die die, struct gl_type *t, int
 	}
 }
 
+/* Types read from DIEs and types adopted from runtime descriptors are both
+ * freed by gl_dwarf_close: one list of them. False when out of memory. */
+static bool own_type(struct gl_dwarf *dw, struct gl_type *t)
+{
+	if (!GL_ARRAY_RESERVE(dw->types_owned, dw->types_cap, dw->ntypes, 256))
+		return false;
+	dw->types_owned[dw->ntypes++] = t;
+	return true;
+}
+
 static struct gl_type *type_at(struct gl_dwarf *dw, Dwarf_Off off, int depth)
 {
 	struct gl_type *t = u64map_get(&dw->type_cache, off);
@@ -642,17 +642,8 @@ static struct gl_type *type_at(struct gl_dwarf *dw, Dwarf_Off off, int depth)
 	if (!die)
 		return NULL;
 	t = calloc(1, sizeof(*t));
-	if (!t)
+	if (!t || !own_type(dw, t))
 		goto fail;
-	if (dw->ntypes == dw->types_cap) {
-		size_t cap = dw->types_cap ? dw->types_cap * 2 : 256;
-		struct gl_type **v = realloc(dw->types_owned, cap * sizeof(*v));
-		if (!v)
-			goto fail;
-		dw->types_owned = v;
-		dw->types_cap = cap;
-	}
-	dw->types_owned[dw->ntypes++] = t;
 	t->die = off;
 	const char *nm = die_name(die);
 	t->name = strdup(nm ? nm : "?");
@@ -680,16 +671,7 @@ bool gl_dwarf_adopt_type(struct gl_dwarf *dw, struct gl_type *t, uint64_t runtim
 {
 	if (runtime_off && !u64map_put(&dw->synthesized, runtime_off, t))
 		return false;
-	if (dw->ntypes == dw->types_cap) {
-		size_t cap = dw->types_cap ? dw->types_cap * 2 : 256;
-		struct gl_type **v = realloc(dw->types_owned, cap * sizeof(*v));
-		if (!v)
-			return false;
-		dw->types_owned = v;
-		dw->types_cap = cap;
-	}
-	dw->types_owned[dw->ntypes++] = t;
-	return true;
+	return own_type(dw, t);
 }
 
 struct gl_type *gl_dwarf_find_type(struct gl_dwarf *dw, const char *name)
@@ -916,14 +898,8 @@ static struct gl_error *add_var(struct gl_dwarf *dw, struct gl_var_list *out, Dw
 			dwarf_dealloc_die(origin);
 		return NULL;
 	}
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 16;
-		struct gl_var **vv = realloc(out->v, cap * sizeof(*vv));
-		if (!vv)
-			goto nomem;
-		out->v = vv;
-		out->cap = cap;
-	}
+	if (!GL_ARRAY_RESERVE(out->v, out->cap, out->n, 16))
+		goto nomem;
 	out->v[out->n++] = v;
 	if (origin)
 		dwarf_dealloc_die(origin);
