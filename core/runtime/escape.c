@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "base/array.h"
 #include "runtime/escape.h"
 
@@ -148,7 +149,7 @@ const char *gl_escape_verdict_name(enum gl_escape_verdict v)
 		[GL_ESC_LEAKING_PARAM] = "leaking param", [GL_ESC_DOES_NOT_ESCAPE] = "does not escape",
 		[GL_ESC_ESCAPES_TO_HEAP] = "escapes to heap",
 	};
-	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "";
+	return GL_NAME_OF(names, v, "");
 }
 
 enum gl_escape_verdict gl_escapes_find(const struct gl_escapes *x, const char *name, int line,
