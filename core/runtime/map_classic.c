@@ -54,13 +54,8 @@ struct classic_walk {
 static struct gl_error *layout_init(const struct gl_rtlayout *rt, const struct gl_type *t,
 				     struct classic_layout *L)
 {
-	memset(L, 0, sizeof(*L));
-	L->rt = rt;
-	L->hdr = t->target;
-	/* the model holds GL_MAP_SLOTS cells a bucket */
-	if (gl_rt_const(rt, GL_RTC_MAP_BUCKET_CNT) != CELLS)
-		return gl_error_create(GL_ERR_UNSUPPORTED, "buckets of %lld cells",
-				       (long long)gl_rt_const(rt, GL_RTC_MAP_BUCKET_CNT));
+	/* gl_map_decode has checked that buckets have CELLS cells */
+	*L = (struct classic_layout){.rt = rt, .hdr = t->target};
 	struct gl_error *err = gl_rt_need(rt, GL_RTF_HMAP_COUNT, GL_RTF_HMAP_FLAGS, GL_RTF_HMAP_B,
 					  GL_RTF_HMAP_BUCKETS, GL_RTF_HMAP_OLDBUCKETS, GL_RTF_HMAP_NEVACUATE);
 	if (err)

@@ -45,13 +45,8 @@ static const struct {
 static struct gl_error *layout_init(const struct gl_rtlayout *rt, const struct gl_type *t,
 				     struct swiss_layout *L)
 {
-	memset(L, 0, sizeof(*L));
-	L->rt = rt;
-	L->hdr = t->target;
-	/* the model holds GL_MAP_SLOTS slots a group */
-	if (gl_rt_const(rt, GL_RTC_SMAP_GROUP_SLOTS) != SLOTS)
-		return gl_error_create(GL_ERR_UNSUPPORTED, "groups of %lld slots",
-				       (long long)gl_rt_const(rt, GL_RTC_SMAP_GROUP_SLOTS));
+	/* gl_map_decode has checked that groups have SLOTS slots */
+	*L = (struct swiss_layout){.rt = rt, .hdr = t->target};
 	const struct gl_field *dir = gl_type_field(L->hdr, "dirPtr");
 	/* dirPtr is **table<K,V> */
 	if (dir && dir->type->elem)

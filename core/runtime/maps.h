@@ -226,7 +226,8 @@ void gl_map_entries_deinit(struct gl_map_entries *e);
 
 /* The decoders take the runtime-layout table rt (gl_rt_load) for what
  * the runtime fixes, and the map type t for what the linker lays out per
- * key and element type. */
+ * key and element type. Their caller (gl_map_decode) has checked that
+ * the runtime's buckets or groups hold GL_MAP_SLOTS cells. */
 struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_rtlayout *rt,
 				     const struct gl_type *t, uint64_t ptr, struct gl_map *m);
 struct gl_error *gl_map_decode_classic(struct gl_ctx *c, const struct gl_rtlayout *rt,
