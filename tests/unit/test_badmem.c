@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "fmt/format.h"
+#include "child_run.h"
 #include "fake_target.h"
 #include "eval/value.h"
 #include "render/chan_text.h"
@@ -90,12 +91,8 @@ static int fmt_child(void *arg)
 static void run_fmt_job(struct fmt_job *j, const char *what)
 {
 	double t0 = fake_now_ms();
-	int rc = fake_run_in_child(fmt_child, j, TIME_LIMIT_MS);
+	child_must_pass(fmt_child, j, TIME_LIMIT_MS, what);
 	j->elapsed_ms = fake_now_ms() - t0;
-	if (rc == FAKE_CHILD_TIMEOUT)
-		fail_msg("%s: formatting did not finish within %d ms", what, TIME_LIMIT_MS);
-	if (rc != FAKE_CHILD_OK)
-		fail_msg("%s: wrong text, or the formatter crashed (see above)", what);
 }
 
 static void put64(unsigned char *b, uint64_t v)
@@ -367,11 +364,7 @@ static void test_chan_huge_qcount(void **state)
 	struct fake_target *ft = *state;
 	map_hchan(ft, HUGE_RING, HUGE_RING, 5);
 	fake_map_pattern(ft, RING_AT, GL_CHAN_MAX_SLOTS * 8);
-	int rc = fake_run_in_child(chan_child, ft, TIME_LIMIT_MS);
-	if (rc == FAKE_CHILD_TIMEOUT)
-		fail_msg("decoding the hchan did not finish within %d ms", TIME_LIMIT_MS);
-	if (rc != FAKE_CHILD_OK)
-		fail_msg("wrong model of the corrupt hchan, or a crash (see above)");
+	child_must_pass(chan_child, ft, TIME_LIMIT_MS, "decoding the corrupt hchan");
 }
 
 /* An hchan that fails the consistency check (qcount > dataqsiz): the text
@@ -501,11 +494,7 @@ static int cmd_child(void *arg)
 
 static void run_cmd_job(struct cmd_job *j)
 {
-	int rc = fake_run_in_child(cmd_child, j, TIME_LIMIT_MS);
-	if (rc == FAKE_CHILD_TIMEOUT)
-		fail_msg("%s did not finish within %d ms", j->cmd, TIME_LIMIT_MS);
-	if (rc != FAKE_CHILD_OK)
-		fail_msg("%s: wrong or missing value text, or a crash (see above)", j->cmd);
+	child_must_pass(cmd_child, j, TIME_LIMIT_MS, j->cmd);
 }
 
 static void test_corrupt_headers_end_to_end_go(void **state)
