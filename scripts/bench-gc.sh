@@ -27,25 +27,10 @@
 # LLDB (lldb-16). Outputs go to $BUILD/bench/gc/.
 set -euo pipefail
 
-. "$(dirname "$0")/common.sh" # ROOT, find_go
-cd "$ROOT"
-find_go || { echo "bench-gc: no Go >= 1.21 on PATH (run scripts/install-deps.sh)" >&2; exit 1; }
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-GDB=${GDB:-gdb}
-LLDB=${LLDB:-lldb-16}
+. "$(dirname "$0")/common.sh" # ROOT, bench_setup
+bench_setup bench-gc bench/gc    # BUILD, GDB, LLDB, REPEAT, OUT, RESULTS
 MB=${BENCH_HEAP_MB:-1024}
-REPEAT=${BENCH_REPEAT:-1}
-OUT=$BUILD/bench/gc
-RESULTS=$OUT/results.txt
 
-for f in "$BUILD/golayout-gdb.py" "$BUILD/libgolayout-lldb.so"; do
-	[ -e "$f" ] || { echo "bench-gc: $f missing (run make all)" >&2; exit 1; }
-done
-mkdir -p "$OUT"
-: >"$RESULTS"
-
-export CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false"
 VERSION=$(cd / && GOTOOLCHAIN=local go env GOVERSION)
 echo "building scripts/bench/gc with $VERSION"
 (cd scripts/bench/gc && GOTOOLCHAIN=local go build -o "$OUT/gc" .)

@@ -42,28 +42,13 @@
 # $BUILD/bench/ (results.txt has every single measurement).
 set -euo pipefail
 
-. "$(dirname "$0")/common.sh" # ROOT, find_go
-cd "$ROOT"
-find_go || { echo "bench-map: no Go >= 1.21 on PATH (run scripts/install-deps.sh)" >&2; exit 1; }
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-GDB=${GDB:-gdb}
-LLDB=${LLDB:-lldb-16}
+. "$(dirname "$0")/common.sh" # ROOT, bench_setup
+bench_setup bench-map bench      # BUILD, GDB, LLDB, REPEAT, OUT, RESULTS
 N=${BENCH_N:-1000000}
 RT_N=${BENCH_RTGDB_N:-100000}
 OLD_TC=${BENCH_OLD_TOOLCHAIN:-go1.23.12}
-REPEAT=${BENCH_REPEAT:-1}
-OUT=$BUILD/bench
-RESULTS=$OUT/results.txt
-
-for f in "$BUILD/golayout-gdb.py" "$BUILD/libgolayout-lldb.so"; do
-	[ -e "$f" ] || { echo "bench-map: $f missing (run make all)" >&2; exit 1; }
-done
-mkdir -p "$OUT"
-: >"$RESULTS"
 
 # ---- build
-export CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false"
 NEW_VERSION=$(cd / && GOTOOLCHAIN=local go env GOVERSION)
 echo "building scripts/bench/map with $NEW_VERSION and $OLD_TC (-gcflags=all=-N -l)"
 (cd scripts/bench/map && GOTOOLCHAIN=local go build -gcflags='all=-N -l' -o "$OUT/map-new" .)

@@ -45,3 +45,29 @@ configs() {
 		echo "$tc $a $b"
 	done <"$ROOT/scripts/toolchains.txt"
 }
+
+# bench_setup NAME SUBDIR: the start bench-gc.sh and bench-map.sh share.
+# Puts Go on PATH (find_go), cds to ROOT, sets BUILD (absolute; default
+# build), GDB (gdb), LLDB (lldb-16), REPEAT ($BENCH_REPEAT, default 1),
+# OUT ($BUILD/SUBDIR, created) and RESULTS ($OUT/results.txt, emptied),
+# checks that `make all` built both shims, and exports the Go settings
+# the benchmark programs are built with. Exits with NAME's message when
+# something is missing.
+bench_setup() {
+	local name=$1 f
+	cd "$ROOT"
+	find_go || { echo "$name: no Go >= 1.21 on PATH (run scripts/install-deps.sh)" >&2; exit 1; }
+	BUILD=${BUILD:-build}
+	case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+	GDB=${GDB:-gdb}
+	LLDB=${LLDB:-lldb-16}
+	REPEAT=${BENCH_REPEAT:-1}
+	OUT=$BUILD/$2
+	RESULTS=$OUT/results.txt
+	for f in "$BUILD/golayout-gdb.py" "$BUILD/libgolayout-lldb.so"; do
+		[ -e "$f" ] || { echo "$name: $f missing (run make all)" >&2; exit 1; }
+	done
+	mkdir -p "$OUT"
+	: >"$RESULTS"
+	export CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false"
+}

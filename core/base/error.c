@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/names.h"
 
 struct gl_error gl_error_nomem = {
 	.code = GL_ERR_NOMEM,
@@ -90,7 +91,5 @@ const char *gl_error_code_name(enum gl_error_code code)
 		[GL_ERR_NIL] = "nil",
 		[GL_ERR_INTERRUPTED] = "interrupted",
 	};
-	if ((unsigned)code < sizeof(names) / sizeof(names[0]) && names[code])
-		return names[code];
-	return "other";
+	return GL_NAME_OF(names, code, "other");
 }

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
+#include "base/array.h"
 #include "runtime/escape.h"
 
 #define MAX_LINE 4096
@@ -22,16 +24,8 @@ struct gl_escapes {
 static bool add(struct gl_escapes *x, const char *name, size_t nlen, const char *where,
 		size_t wlen, int line, enum gl_escape_verdict verdict)
 {
-	if (x->n == x->cap) {
-		if (x->cap >= MAX_ENTRIES)
-			return false;
-		size_t cap = x->cap ? x->cap * 2 : 256;
-		struct esc_entry *e = realloc(x->e, cap * sizeof(*e));
-		if (!e)
-			return false;
-		x->e = e;
-		x->cap = cap;
-	}
+	if (x->n >= MAX_ENTRIES || !GL_ARRAY_RESERVE(x->e, x->cap, x->n, 256))
+		return false;
 	struct esc_entry *e = &x->e[x->n];
 	e->name = strndup(name, nlen);
 	e->where = strndup(where, wlen);
@@ -155,7 +149,7 @@ const char *gl_escape_verdict_name(enum gl_escape_verdict v)
 		[GL_ESC_LEAKING_PARAM] = "leaking param", [GL_ESC_DOES_NOT_ESCAPE] = "does not escape",
 		[GL_ESC_ESCAPES_TO_HEAP] = "escapes to heap",
 	};
-	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "";
+	return GL_NAME_OF(names, v, "");
 }
 
 enum gl_escape_verdict gl_escapes_find(const struct gl_escapes *x, const char *name, int line,

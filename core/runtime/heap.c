@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "runtime/heap.h"
 
 #define MAX_BITMAP_BYTES (64u << 10)
@@ -75,7 +76,7 @@ const char *gl_span_state_name(enum gl_span_state k)
 		[GL_SPAN_INVALID] = "invalid", [GL_SPAN_DEAD] = "dead", [GL_SPAN_INUSE] = "in use",
 		[GL_SPAN_MANUAL] = "manual",
 	};
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "invalid";
+	return GL_NAME_OF(names, k, "invalid");
 }
 
 const char *gl_heap_state_name(const struct gl_heap *h, uint8_t state)
@@ -171,7 +172,7 @@ const char *gl_gc_phase_name(enum gl_gc_phase p)
 		[GL_GC_UNKNOWN] = "unknown", [GL_GC_OFF] = "off", [GL_GC_MARK] = "mark",
 		[GL_GC_MARKTERM] = "mark termination", [GL_GC_INVALID] = "invalid",
 	};
-	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "unknown";
+	return GL_NAME_OF(names, p, "unknown");
 }
 
 bool gl_heap_inline_marks(const struct gl_heap *h, uint64_t elemsize)

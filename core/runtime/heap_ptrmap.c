@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "runtime/heap.h"
 
 #define MAX_MASK_BYTES (1u << 20) /* a type's GC mask we read at most */
@@ -19,7 +20,7 @@ const char *gl_ptrmap_source_name(enum gl_ptrmap_source s)
 		[GL_PTRMAP_HEADER] = "malloc header",
 		[GL_PTRMAP_LARGE_TYPE] = "span.largeType",
 	};
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
+	return GL_NAME_OF(names, s, "unknown");
 }
 
 static void set_note(struct gl_ptrmap *pm, enum gl_ptrmap_note n, uint64_t a, uint64_t b)

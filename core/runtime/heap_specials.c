@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "runtime/heap.h"
 
 #define MAX_SPECIALS 100000 /* per span: the walk stops there */
@@ -147,21 +148,6 @@ static void special_details(struct gl_heap *h, uint64_t sp, struct gl_special *o
 	}
 }
 
-static struct gl_special *push(struct gl_specials *l)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 4;
-		struct gl_special *v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
-	struct gl_special *o = &l->v[l->n++];
-	memset(o, 0, sizeof(*o));
-	return o;
-}
-
 struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo,
 				  uint64_t hi, struct gl_specials *out)
 {
@@ -189,7 +175,7 @@ struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, ui
 		if (s->base + off >= hi)
 			break; /* sorted: nothing further is ours */
 		if (s->base + off >= lo) {
-			struct gl_special *o = push(out);
+			struct gl_special *o = GL_ARRAY_PUSH(out->v, out->n, out->cap, 4);
 			if (!o)
 				return &gl_error_nomem;
 			o->addr = p;

@@ -2,6 +2,7 @@
  * step with the decoders of heap*.c. See heap_view.h. */
 #include <string.h>
 
+#include "base/names.h"
 #include "runtime/heap_view.h"
 
 const char *gl_sweep_name(enum gl_sweep s)
@@ -11,7 +12,7 @@ const char *gl_sweep_name(enum gl_sweep s)
 		[GL_SWEEP_DONE] = "swept", [GL_SWEEP_CACHED_NEEDED] = "cached, needs sweeping",
 		[GL_SWEEP_CACHED_DONE] = "cached, swept", [GL_SWEEP_UNKNOWN_GEN] = "unknown sweepgen",
 	};
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "";
+	return GL_NAME_OF(names, s, "");
 }
 
 const char *gl_alloc_by_name(enum gl_alloc_by a)
@@ -27,7 +28,7 @@ const char *gl_mark_source_name(enum gl_mark_source m)
 		[GL_MARKSRC_MARKBITS] = "gcmarkBits",
 		[GL_MARKSRC_MARKBITS_INLINE] = "gcmarkBits | inline mark bits",
 	};
-	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "";
+	return GL_NAME_OF(names, m, "");
 }
 
 const char *gl_heap_place_note(const struct gl_heap_view *v)

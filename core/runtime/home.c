@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/names.h"
 #include "runtime/goroutines.h"
 #include "runtime/home.h"
 
@@ -92,5 +93,5 @@ const char *gl_home_kind_name(enum gl_home_kind k)
 		[GL_HOME_UNMAPPED] = "unmapped", [GL_HOME_STACK] = "stack", [GL_HOME_HEAP] = "heap",
 		[GL_HOME_OFFHEAP] = "offheap",
 	};
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";
+	return GL_NAME_OF(names, k, "unknown");
 }

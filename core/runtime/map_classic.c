@@ -10,6 +10,7 @@
 #include "gotypes/rtlayout.h"
 #include "runtime/maps.h"
 #include "base/strmap.h"
+#include "base/array.h"
 #include "base/le.h"
 
 #define CELLS GL_MAP_SLOTS
@@ -53,13 +54,8 @@ struct classic_walk {
 static struct gl_error *layout_init(const struct gl_rtlayout *rt, const struct gl_type *t,
 				     struct classic_layout *L)
 {
-	memset(L, 0, sizeof(*L));
-	L->rt = rt;
-	L->hdr = t->target;
-	/* the model holds GL_MAP_SLOTS cells a bucket */
-	if (gl_rt_const(rt, GL_RTC_MAP_BUCKET_CNT) != CELLS)
-		return gl_error_create(GL_ERR_UNSUPPORTED, "buckets of %lld cells",
-				       (long long)gl_rt_const(rt, GL_RTC_MAP_BUCKET_CNT));
+	/* gl_map_decode has checked that buckets have CELLS cells */
+	*L = (struct classic_layout){.rt = rt, .hdr = t->target};
 	struct gl_error *err = gl_rt_need(rt, GL_RTF_HMAP_COUNT, GL_RTF_HMAP_FLAGS, GL_RTF_HMAP_B,
 					  GL_RTF_HMAP_BUCKETS, GL_RTF_HMAP_OLDBUCKETS, GL_RTF_HMAP_NEVACUATE);
 	if (err)
@@ -169,8 +165,8 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct classic_walk *W,
 	bool evac = old && evacuated(L, first_b);
 	struct gl_map_bucket *jb = NULL;
 	if (show) {
-		jb = old ? gl_map_grow((void **)&mc->old, &mc->nold, &mc->old_cap, sizeof(*jb))
-			 : gl_map_grow((void **)&mc->bkt, &mc->nbkt, &mc->bkt_cap, sizeof(*jb));
+		jb = old ? GL_ARRAY_PUSH(mc->old, mc->nold, mc->old_cap, 8)
+			 : GL_ARRAY_PUSH(mc->bkt, mc->nbkt, mc->bkt_cap, 8);
 		if (!jb)
 			return &gl_error_nomem;
 		jb->index = index;
@@ -201,7 +197,7 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct classic_walk *W,
 		uint64_t next = gl_rt_word(L->rt, buf + L->overflow_off);
 		if (jb) {
 			struct gl_map_cellblock *cb =
-				gl_map_grow((void **)&jb->chain, &jb->nchain, &jb->chain_cap, sizeof(*cb));
+				GL_ARRAY_PUSH(jb->chain, jb->nchain, jb->chain_cap, 8);
 			if (!cb) {
 				err = &gl_error_nomem;
 				break;

@@ -4,6 +4,18 @@
 
 #include "runtime/maps.h"
 
+/* Both models hold GL_MAP_SLOTS cells a bucket or slots a group (a
+ * fixed array in struct gl_map): the one check, for either layout, that
+ * the binary's runtime agrees. k is the runtime's constant for it. */
+static struct gl_error *slots_supported(const struct gl_rtlayout *rt, enum gl_rtc k,
+					const char *holders, const char *cells)
+{
+	int64_t n = gl_rt_const(rt, k);
+	if (n == GL_MAP_SLOTS)
+		return NULL;
+	return gl_error_create(GL_ERR_UNSUPPORTED, "%s of %lld %s", holders, (long long)n, cells);
+}
+
 struct gl_error *gl_map_decode(struct gl_ctx *c, const struct gl_type *t, uint64_t ptr,
 			       const struct gl_map_opts *o, struct gl_map *m)
 {
@@ -22,10 +34,15 @@ struct gl_error *gl_map_decode(struct gl_ctx *c, const struct gl_type *t, uint64
 	else if (!t->target)
 		err = gl_error_create(GL_ERR_NODWARF, "no DWARF description of %s's runtime header",
 				      t->name);
-	else if (gl_type_field(t->target, "dirPtr"))
-		err = gl_map_decode_swiss(c, rt, t, ptr, m);
-	else if (gl_type_field(t->target, "buckets"))
-		err = gl_map_decode_classic(c, rt, t, ptr, m);
+	else if (gl_type_field(t->target, "dirPtr")) {
+		err = slots_supported(rt, GL_RTC_SMAP_GROUP_SLOTS, "groups", "slots");
+		if (!err)
+			err = gl_map_decode_swiss(c, rt, t, ptr, m);
+	} else if (gl_type_field(t->target, "buckets")) {
+		err = slots_supported(rt, GL_RTC_MAP_BUCKET_CNT, "buckets", "cells");
+		if (!err)
+			err = gl_map_decode_classic(c, rt, t, ptr, m);
+	}
 	else
 		err = gl_error_create(GL_ERR_UNSUPPORTED, "unknown map header layout %s", t->target->name);
 	gl_map_sort_entries(c, &m->entries);

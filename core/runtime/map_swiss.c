@@ -10,6 +10,7 @@
 
 #include "gotypes/rtlayout.h"
 #include "runtime/maps.h"
+#include "base/array.h"
 #include "base/le.h"
 
 #define SLOTS GL_MAP_SLOTS
@@ -44,13 +45,8 @@ static const struct {
 static struct gl_error *layout_init(const struct gl_rtlayout *rt, const struct gl_type *t,
 				     struct swiss_layout *L)
 {
-	memset(L, 0, sizeof(*L));
-	L->rt = rt;
-	L->hdr = t->target;
-	/* the model holds GL_MAP_SLOTS slots a group */
-	if (gl_rt_const(rt, GL_RTC_SMAP_GROUP_SLOTS) != SLOTS)
-		return gl_error_create(GL_ERR_UNSUPPORTED, "groups of %lld slots",
-				       (long long)gl_rt_const(rt, GL_RTC_SMAP_GROUP_SLOTS));
+	/* gl_map_decode has checked that groups have SLOTS slots */
+	*L = (struct swiss_layout){.rt = rt, .hdr = t->target};
 	const struct gl_field *dir = gl_type_field(L->hdr, "dirPtr");
 	/* dirPtr is **table<K,V> */
 	if (dir && dir->type->elem)
@@ -132,7 +128,7 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 						   : (m->opts.show_limit < 0 || ms->shown < m->opts.show_limit));
 	struct gl_map_group *gm = NULL;
 	if (show) {
-		gm = gl_map_grow((void **)&tm->groups, &tm->ngroups_shown, &tm->groups_cap, sizeof(*gm));
+		gm = GL_ARRAY_PUSH(tm->groups, tm->ngroups_shown, tm->groups_cap, 8);
 		if (!gm)
 			return &gl_error_nomem;
 		gm->index = index;
@@ -242,7 +238,7 @@ static void visit_table(struct gl_ctx *c, struct gl_map *m, const struct swiss_l
 	struct gl_map_swiss *ms = &m->swiss;
 	struct gl_map_table *tm = NULL;
 	if (m->opts.layout) {
-		tm = gl_map_grow((void **)&ms->tables, &ms->ntables, &ms->tables_cap, sizeof(*tm));
+		tm = GL_ARRAY_PUSH(ms->tables, ms->ntables, ms->tables_cap, 8);
 		if (!tm) {
 			keep_table_error(NULL, first, &gl_error_nomem);
 			return;
@@ -377,7 +373,7 @@ struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_rtlayout 
 		}
 		struct gl_map_table *tm = NULL;
 		if (m->opts.layout) {
-			tm = gl_map_grow((void **)&ms->tables, &ms->ntables, &ms->tables_cap, sizeof(*tm));
+			tm = GL_ARRAY_PUSH(ms->tables, ms->ntables, ms->tables_cap, 8);
 			if (!tm) {
 				err = &gl_error_nomem;
 				goto out;

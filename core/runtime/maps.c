@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "runtime/maps.h"
+#include "base/array.h"
 #include "base/le.h"
 
 const char *gl_slot_state_name(enum gl_slot_state s)
@@ -110,21 +111,6 @@ struct gl_error *gl_map_error_copy(const struct gl_error *err)
 	return e;
 }
 
-void *gl_map_grow(void **v, size_t *n, size_t *cap, size_t elsize)
-{
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		void *p = realloc(*v, nc * elsize);
-		if (!p)
-			return NULL;
-		*v = p;
-		*cap = nc;
-	}
-	void *e = (char *)*v + (*n)++ * elsize;
-	memset(e, 0, elsize);
-	return e;
-}
-
 bool gl_map_slot_indirect(const struct gl_type *slot, const struct gl_type *real)
 {
 	return slot != real && slot->kind == GL_K_POINTER && real && real->kind != GL_K_POINTER &&
@@ -166,7 +152,7 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt
 		e->truncated = true;
 		return NULL;
 	}
-	struct gl_map_entry *en = gl_map_grow((void **)&e->v, &e->n, &e->cap, sizeof(*en));
+	struct gl_map_entry *en = GL_ARRAY_PUSH(e->v, e->n, e->cap, 8);
 	if (!en)
 		return &gl_error_nomem;
 	struct gl_error *err = slot_bytes(c, rt, slot_key, e->key_type, kb, &en->key);

@@ -226,7 +226,8 @@ void gl_map_entries_deinit(struct gl_map_entries *e);
 
 /* The decoders take the runtime-layout table rt (gl_rt_load) for what
  * the runtime fixes, and the map type t for what the linker lays out per
- * key and element type. */
+ * key and element type. Their caller (gl_map_decode) has checked that
+ * the runtime's buckets or groups hold GL_MAP_SLOTS cells. */
 struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_rtlayout *rt,
 				     const struct gl_type *t, uint64_t ptr, struct gl_map *m);
 struct gl_error *gl_map_decode_classic(struct gl_ctx *c, const struct gl_rtlayout *rt,
@@ -253,9 +254,6 @@ struct gl_error *gl_map_read_array(struct gl_ctx *c, uint64_t addr, uint64_t n, 
 				   const char *what, unsigned char **out);
 /* A copy of err, for the model to keep while the original goes up. */
 struct gl_error *gl_map_error_copy(const struct gl_error *err);
-/* Room for one more element in a growing array (*v, *n used, *cap);
- * the new element is zeroed. NULL when out of memory. */
-void *gl_map_grow(void **v, size_t *n, size_t *cap, size_t elsize);
 /* Sort entries as fmt prints maps (internal/fmtsort order). */
 void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_entries *e);
 

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "runtime/unwind.h"
 
 /* Functions where a goroutine's stack ends, or where the stack switches
@@ -128,20 +129,14 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_
 	if (!c->t->arch)
 		return gl_error_create(GL_ERR_UNSUPPORTED, "no description of %s frames: cannot unwind",
 				       c->t->goarch);
-	size_t cap = 16, n = 0;
-	struct gl_uframe *f = calloc(cap, sizeof(*f));
-	if (!f)
+	size_t cap = 0, n = 0;
+	struct gl_uframe *f = NULL;
+	if (!GL_ARRAY_RESERVE(f, cap, n, 16))
 		return &gl_error_nomem;
 	for (size_t depth = 0; depth < GL_MAX_FRAMES; depth++) {
-		if (n == cap) {
-			struct gl_uframe *nf = realloc(f, cap * 2 * sizeof(*f));
-			if (!nf)
-				break;
-			f = nf;
-			cap *= 2;
-		}
-		struct gl_uframe *u = &f[n++];
-		memset(u, 0, sizeof(*u));
+		struct gl_uframe *u = GL_ARRAY_PUSH(f, n, cap, 16);
+		if (!u)
+			break;
 		u->pc = pc;
 		u->sp = sp;
 		u->live = u->selected = live_level >= 0 && depth == 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "target/dwarfinfo.h"
+#include "base/array.h"
 #include "base/strmap.h"
 
 #define DW_AT_go_kind 0x2900
@@ -60,7 +61,13 @@ static Dwarf_Off die_offset(Dwarf_Die die)
 	return off;
 }
 
-static bool attr_udata(Dwarf_Die die, Dwarf_Half at, uint64_t *v)
+/* An attribute's value as 64 bits, whatever its form: the one reader
+ * behind attr_udata and attr_sdata, which differ only in which reading
+ * of a data form comes first. A signed reader (constants: Go writes
+ * DW_FORM_sdata, or udata for large unsigned ones) honours the form's
+ * signedness; an unsigned one (sizes, offsets, flags) tries udata first.
+ * DW_AT_go_runtime_type comes as DW_FORM_addr. */
+static bool attr_bits(Dwarf_Die die, Dwarf_Half at, bool is_signed, uint64_t *v)
 {
 	Dwarf_Attribute a;
 	Dwarf_Error e = NULL;
@@ -70,12 +77,16 @@ static bool attr_udata(Dwarf_Die die, Dwarf_Half at, uint64_t *v)
 	Dwarf_Signed s;
 	Dwarf_Addr ad;
 	Dwarf_Bool flag;
+	Dwarf_Half form = 0;
 	bool ok = true;
-	/* DW_AT_go_runtime_type comes as DW_FORM_addr */
-	if (dwarf_formudata(a, &u, &e) == DW_DLV_OK)
+	if (is_signed)
+		dwarf_whatform(a, &form, &e);
+	if ((!is_signed || form == DW_FORM_udata) && dwarf_formudata(a, &u, &e) == DW_DLV_OK)
 		*v = u;
 	else if (dwarf_formsdata(a, &s, &e) == DW_DLV_OK)
 		*v = (uint64_t)s;
+	else if (is_signed && dwarf_formudata(a, &u, &e) == DW_DLV_OK)
+		*v = u;
 	else if (dwarf_formaddr(a, &ad, &e) == DW_DLV_OK)
 		*v = ad;
 	else if (dwarf_formflag(a, &flag, &e) == DW_DLV_OK)
@@ -86,29 +97,18 @@ static bool attr_udata(Dwarf_Die die, Dwarf_Half at, uint64_t *v)
 	return ok;
 }
 
+static bool attr_udata(Dwarf_Die die, Dwarf_Half at, uint64_t *v)
+{
+	return attr_bits(die, at, false, v);
+}
+
 static bool attr_sdata(Dwarf_Die die, Dwarf_Half at, int64_t *v)
 {
-	Dwarf_Attribute a;
-	Dwarf_Error e = NULL;
-	if (dwarf_attr(die, at, &a, &e) != DW_DLV_OK)
+	uint64_t bits;
+	if (!attr_bits(die, at, true, &bits))
 		return false;
-	Dwarf_Signed s;
-	Dwarf_Unsigned u;
-	Dwarf_Half form = 0;
-	bool ok = true;
-	dwarf_whatform(a, &form, &e);
-	/* Go writes constants with DW_FORM_sdata (or udata for large
-	 * unsigned ones); honour the form's signedness. */
-	if (form == DW_FORM_udata && dwarf_formudata(a, &u, &e) == DW_DLV_OK)
-		*v = (int64_t)u;
-	else if (dwarf_formsdata(a, &s, &e) == DW_DLV_OK)
-		*v = s;
-	else if (dwarf_formudata(a, &u, &e) == DW_DLV_OK)
-		*v = (int64_t)u;
-	else
-		ok = false;
-	dwarf_dealloc_attribute(a);
-	return ok;
+	*v = (int64_t)bits;
+	return true;
 }
 
 static bool attr_ref(Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off)
@@ -261,14 +261,8 @@ static struct gl_error *index_die(struct gl_dwarf *dw, Dwarf_Die die)
 		uint64_t lo, hi;
 		if (!die_pc_range(die, &lo, &hi) || hi <= lo)
 			return NULL; /* abstract (inlined-only) instance */
-		if (dw->nfuncs == dw->funcs_cap) {
-			size_t cap = dw->funcs_cap ? dw->funcs_cap * 2 : 4096;
-			struct gl_func *f = realloc(dw->funcs, cap * sizeof(*f));
-			if (!f)
-				return &gl_error_nomem;
-			dw->funcs = f;
-			dw->funcs_cap = cap;
-		}
+		if (!GL_ARRAY_RESERVE(dw->funcs, dw->funcs_cap, dw->nfuncs, 4096))
+			return &gl_error_nomem;
 		struct gl_func *f = &dw->funcs[dw->nfuncs];
 		f->name = strdup(name);
 		if (!f->name)
@@ -343,17 +337,25 @@ static struct gl_error *build_index(struct gl_dwarf *dw)
 	return NULL;
 }
 
+/* The index's maps, listed once for both gl_dwarf_open (make) and
+ * gl_dwarf_close (free), so a map added to struct gl_dwarf cannot be
+ * initialised and then forgotten at close, or the reverse. */
+static void index_maps(struct gl_dwarf *dw, bool make)
+{
+	struct strmap *names[] = {&dw->types, &dw->globals, &dw->consts};
+	struct u64map *offsets[] = {&dw->type_cache, &dw->by_runtime_type, &dw->synthesized};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		make ? strmap_init(names[i]) : strmap_deinit(names[i]);
+	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++)
+		make ? u64map_init(offsets[i]) : u64map_deinit(offsets[i]);
+}
+
 struct gl_error *gl_dwarf_open(const char *path, struct gl_dwarf **out)
 {
 	struct gl_dwarf *dw = calloc(1, sizeof(*dw));
 	if (!dw)
 		return &gl_error_nomem;
-	strmap_init(&dw->types);
-	strmap_init(&dw->globals);
-	strmap_init(&dw->consts);
-	u64map_init(&dw->type_cache);
-	u64map_init(&dw->by_runtime_type);
-	u64map_init(&dw->synthesized);
+	index_maps(dw, true);
 	Dwarf_Error e = NULL;
 	int r = dwarf_init_path(path, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
 				&dw->dbg, NULL, 0, NULL, &e);
@@ -420,12 +422,7 @@ void gl_dwarf_close(struct gl_dwarf *dw)
 		free(dw->funcs[i].name);
 	free(dw->funcs);
 	free(dw->suffix_hit);
-	strmap_deinit(&dw->types);
-	strmap_deinit(&dw->globals);
-	strmap_deinit(&dw->consts);
-	u64map_deinit(&dw->type_cache);
-	u64map_deinit(&dw->by_runtime_type);
-	u64map_deinit(&dw->synthesized);
+	index_maps(dw, false);
 	if (dw->dbg) {
 		Dwarf_Error e = NULL;
 		dwarf_finish(dw->dbg, &e);
@@ -464,14 +461,9 @@ static bool load_fields(struct gl_dwarf *dw, Dwarf_Die die, struct gl_type *t, i
 	size_t cap = 0;
 	while (child) {
 		if (die_tag(child) == DW_TAG_member) {
-			if (t->nfields == cap) {
-				cap = cap ? cap * 2 : 8;
-				struct gl_field *f = realloc(t->fields, cap * sizeof(*f));
-				if (!f) {
-					dwarf_dealloc_die(child);
-					return false;
-				}
-				t->fields = f;
+			if (!GL_ARRAY_RESERVE(t->fields, cap, t->nfields, 8)) {
+				dwarf_dealloc_die(child);
+				return false;
 			}
 			struct gl_field *f = &t->fields[t->nfields];
 			const char *nm = die_name(child);
@@ -631,6 +623,16 @@ static bool fill_type(struct gl_dwarf *dw, Dwarf_Die die, struct gl_type *t, int
 	}
 }
 
+/* Types read from DIEs and types adopted from runtime descriptors are both
+ * freed by gl_dwarf_close: one list of them. False when out of memory. */
+static bool own_type(struct gl_dwarf *dw, struct gl_type *t)
+{
+	if (!GL_ARRAY_RESERVE(dw->types_owned, dw->types_cap, dw->ntypes, 256))
+		return false;
+	dw->types_owned[dw->ntypes++] = t;
+	return true;
+}
+
 static struct gl_type *type_at(struct gl_dwarf *dw, Dwarf_Off off, int depth)
 {
 	struct gl_type *t = u64map_get(&dw->type_cache, off);
@@ -642,17 +644,8 @@ static struct gl_type *type_at(struct gl_dwarf *dw, Dwarf_Off off, int depth)
 	if (!die)
 		return NULL;
 	t = calloc(1, sizeof(*t));
-	if (!t)
+	if (!t || !own_type(dw, t))
 		goto fail;
-	if (dw->ntypes == dw->types_cap) {
-		size_t cap = dw->types_cap ? dw->types_cap * 2 : 256;
-		struct gl_type **v = realloc(dw->types_owned, cap * sizeof(*v));
-		if (!v)
-			goto fail;
-		dw->types_owned = v;
-		dw->types_cap = cap;
-	}
-	dw->types_owned[dw->ntypes++] = t;
 	t->die = off;
 	const char *nm = die_name(die);
 	t->name = strdup(nm ? nm : "?");
@@ -680,16 +673,7 @@ bool gl_dwarf_adopt_type(struct gl_dwarf *dw, struct gl_type *t, uint64_t runtim
 {
 	if (runtime_off && !u64map_put(&dw->synthesized, runtime_off, t))
 		return false;
-	if (dw->ntypes == dw->types_cap) {
-		size_t cap = dw->types_cap ? dw->types_cap * 2 : 256;
-		struct gl_type **v = realloc(dw->types_owned, cap * sizeof(*v));
-		if (!v)
-			return false;
-		dw->types_owned = v;
-		dw->types_cap = cap;
-	}
-	dw->types_owned[dw->ntypes++] = t;
-	return true;
+	return own_type(dw, t);
 }
 
 struct gl_type *gl_dwarf_find_type(struct gl_dwarf *dw, const char *name)
@@ -916,14 +900,8 @@ static struct gl_error *add_var(struct gl_dwarf *dw, struct gl_var_list *out, Dw
 			dwarf_dealloc_die(origin);
 		return NULL;
 	}
-	if (out->n == out->cap) {
-		size_t cap = out->cap ? out->cap * 2 : 16;
-		struct gl_var **vv = realloc(out->v, cap * sizeof(*vv));
-		if (!vv)
-			goto nomem;
-		out->v = vv;
-		out->cap = cap;
-	}
+	if (!GL_ARRAY_RESERVE(out->v, out->cap, out->n, 16))
+		goto nomem;
 	out->v[out->n++] = v;
 	if (origin)
 		dwarf_dealloc_die(origin);

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "target/types.h"
+#include "base/names.h"
 
 bool gl_kind_is_int(enum gl_kind k)
 {
@@ -14,14 +15,14 @@ bool gl_kind_is_uint(enum gl_kind k)
 
 const char *gl_kind_name(enum gl_kind k)
 {
-	static const char *names[] = {
+	static const char *const names[] = {
 		"invalid", "bool", "int", "int8", "int16", "int32", "int64",
 		"uint", "uint8", "uint16", "uint32", "uint64", "uintptr",
 		"float32", "float64", "complex64", "complex128",
 		"array", "chan", "func", "interface", "map", "ptr",
 		"slice", "string", "struct", "unsafe.Pointer",
 	};
-	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "invalid";
+	return GL_NAME_OF(names, k, "invalid");
 }
 
 uint64_t gl_type_word_size(const struct gl_type *t)

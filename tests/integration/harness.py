@@ -173,12 +173,43 @@ def diff(problems: list, what: str, got, want):
         problems.append(f"{what}: got {got!r}, want {want!r}")
 
 
-def addr(doc: dict, key: str = "address"):
-    """The hex address string doc[key] as an int, or None when absent/bad."""
-    v = doc.get(key)
-    if isinstance(v, str) and re.fullmatch(r"0x[0-9a-fA-F]+", v):
+def hexint(v):
+    """A "0x..." hex string (as golayout and the fixtures' truth write
+    addresses) as an int, else None. One definition for every test file,
+    so they all accept and reject the same spellings."""
+    if isinstance(v, str) and re.fullmatch(r"0[xX][0-9a-fA-F]+", v):
         return int(v, 16)
     return None
+
+
+def addr(doc: dict, key: str = "address"):
+    """The hex address string doc[key] as an int, or None when absent/bad."""
+    return hexint(doc.get(key))
+
+
+def one_document(text: str):
+    """The one golayout/1 document in a command's output: (document, None),
+    or (None, what is wrong) when there are none, several, or bad JSON."""
+    docs = [l for l in text.splitlines() if l.startswith(SCHEMA_PREFIX)]
+    if len(docs) != 1:
+        return None, f"printed {len(docs)} golayout/1 documents, want 1: {text[:300]!r}"
+    try:
+        return json.loads(docs[0]), None
+    except ValueError as e:
+        return None, f"invalid JSON: {e}"
+
+
+def holes(lay: dict) -> list:
+    """Padding of a struct layout (size, fields with offset and size):
+    gaps between fields, then the tail."""
+    out, end = [], 0
+    for f in sorted(lay["fields"], key=lambda f: f["offset"]):
+        if f["offset"] > end:
+            out.append({"offset": end, "size": f["offset"] - end})
+        end = max(end, f["offset"] + f["size"])
+    if lay["size"] > end:
+        out.append({"offset": end, "size": lay["size"] - end})
+    return out
 
 
 def check_address(problems: list, doc: dict, want: int, what="address"):
@@ -339,29 +370,71 @@ def run_fixture(binary: Path) -> dict:
 
 
 # --------------------------------------------------------------- drivers
+# How a debugger session is started, for the drivers below and for the
+# test files' own sessions (heap's mark phase and dump, goroutines' live
+# and core sessions): one recipe, so every session loads the plugin and
+# reaches main.stopHere the same way.
+
+def gdb_plugin_lines() -> list:
+    """gdb commands: no pager, no width limit, no questions, the plugin."""
+    return ["set width 0", "set height 0", "set confirm off", f"source {BUILD / Gdb.plugin}"]
+
+
+def gdb_launch_lines(truth_path) -> list:
+    """gdb commands: the plugin, then the fixture run to main.stopHere,
+    writing its truth to truth_path."""
+    return gdb_plugin_lines() + [
+        # gdb's default for SIGURG (Go's preemption signal) already is
+        # this; say it anyway.
+        "handle SIGURG nostop noprint pass",
+        f"set environment GOLAYOUT_TRUTH={truth_path}",
+        "break main.stopHere", "run"]
+
+
+def gdb_argv(commands, *files) -> list:
+    """gdb in batch mode running commands, on files (binary [, core])."""
+    # Each -ex runs even when an earlier one failed (unlike -x FILE, which
+    # stops at the first error). auto-load off: the Go runtime's
+    # runtime-gdb.py would only print a safe-path warning.
+    argv = ["gdb", "-batch", "-nx", "-iex", "set auto-load python-scripts off"]
+    for c in commands:
+        argv += ["-ex", c]
+    return argv + [str(f) for f in files]
+
+
+def lldb_launch_lines(truth_path) -> list:
+    """lldb commands: the plugin, then the fixture run to main.stopHere,
+    writing its truth to truth_path."""
+    return [f"plugin load {BUILD / Lldb.plugin}",
+            # lldb stops at every SIGURG (Go's async preemption) by
+            # default; set before the launch, it applies to it.
+            "process handle SIGURG -s false -n false -p true",
+            "breakpoint set -n main.stopHere",
+            f"process launch -E GOLAYOUT_TRUTH={truth_path}"]
+
+
+def lldb_argv(lines, tmp, *files) -> list:
+    """lldb in batch mode running lines (written to tmp/commands.lldb),
+    on files (the binary, or none when the lines create the target)."""
+    script = Path(tmp) / "commands.lldb"
+    script.write_text("\n".join(lines) + "\n")
+    # In --batch mode every -o stops lldb at the first command that
+    # fails; `command source -e false` goes on after errors, and
+    # `-c false` after commands that resume the process (launch).
+    return (["lldb-16", "--batch", "-o", f"command source -e false -c false {script}"]
+            + [str(f) for f in files])
+
 
 class Gdb:
     name = "gdb"
     plugin = "golayout-gdb.py"
 
     def argv(self, binary, truth_path, steps, tmp):
-        ex = ["set width 0", "set height 0", "set confirm off",
-              f"source {BUILD / self.plugin}",
-              # gdb's default for SIGURG (Go's preemption signal) already
-              # is this; say it anyway.
-              "handle SIGURG nostop noprint pass",
-              f"set environment GOLAYOUT_TRUTH={truth_path}",
-              "break main.stopHere", "run"]
+        ex = gdb_launch_lines(truth_path)
         for i, step in enumerate(steps):
             ex.append(f"echo {MARK}{i}\\n")
             ex += step_lines(step, "frame {}")
-        # Each -ex runs even when an earlier one failed (unlike -x FILE,
-        # which stops at the first error). auto-load off: the Go runtime's
-        # runtime-gdb.py would only print a safe-path warning.
-        argv = ["gdb", "-batch", "-nx", "-iex", "set auto-load python-scripts off"]
-        for c in ex:
-            argv += ["-ex", c]
-        return argv + [str(binary)]
+        return gdb_argv(ex, binary)
 
 
 class Lldb:
@@ -370,24 +443,12 @@ class Lldb:
 
     def argv(self, binary, truth_path, steps, tmp):
         lines = ["settings set stop-line-count-before 0",
-                 "settings set stop-line-count-after 0",
-                 f"plugin load {BUILD / self.plugin}",
-                 # lldb stops at every SIGURG (Go's async preemption) by
-                 # default; set before the launch, it applies to it.
-                 "process handle SIGURG -s false -n false -p true",
-                 "breakpoint set -n main.stopHere",
-                 f"process launch -E GOLAYOUT_TRUTH={truth_path}"]
+                 "settings set stop-line-count-after 0"] + lldb_launch_lines(truth_path)
         for i, step in enumerate(steps):
             lines.append(f"script print('{MARK}{i}')")
             lines += step_lines(step, "frame select {}")
         lines.append("process kill")
-        script = Path(tmp) / "commands.lldb"
-        script.write_text("\n".join(lines) + "\n")
-        # In --batch mode every -o stops lldb at the first command that
-        # fails; `command source -e false` goes on after errors, and
-        # `-c false` after commands that resume the process (launch).
-        return ["lldb-16", "--batch", "-o", f"command source -e false -c false {script}",
-                str(binary)]
+        return lldb_argv(lines, tmp, binary)
 
 
 DEBUGGERS = {"gdb": Gdb(), "lldb": Lldb()}
@@ -474,14 +535,9 @@ def check_step(step: Case, seg, ctx: Ctx, rc: int) -> Result:
     if step.frame is not None:
         problems = step.check(text, ctx)
     else:
-        docs = [l for l in seg if l.startswith(SCHEMA_PREFIX)]
-        if len(docs) != 1:
-            return Result(step.name, False,
-                          [f"`{step.cmd}` printed {len(docs)} golayout/1 documents, want 1"], text)
-        try:
-            doc = json.loads(docs[0])
-        except ValueError as e:
-            return Result(step.name, False, [f"invalid JSON: {e}"], text)
+        doc, problem = one_document(text)
+        if problem:
+            return Result(step.name, False, [f"`{step.cmd}` {problem}"], text)
         try:
             problems = step.check(doc, ctx)
         except Exception as e:  # a malformed document, e.g. a missing key

@@ -57,7 +57,7 @@ import time
 from pathlib import Path
 
 import harness
-from harness import Case, select_frame, diff, check_error, confirm_unavailable
+from harness import Case, select_frame, diff, check_error, confirm_unavailable, hexint
 
 FIXTURE = "goroutines"
 SRC_DIR = harness.ROOT / "tests" / "fixtures" / FIXTURE
@@ -68,12 +68,6 @@ _G_RUNNING, _G_WAITING = 2, 4  # runtime._Grunning, runtime._Gwaiting
 
 
 # ---------------------------------------------------------------- helpers
-
-def hexint(v):
-    if isinstance(v, str) and re.fullmatch(r"0x[0-9a-fA-F]+", v):
-        return int(v, 16)
-    return None
-
 
 def is_runtime(fn):
     return isinstance(fn, str) and fn.startswith("runtime.")
@@ -269,13 +263,8 @@ class Run:
         text = self.outputs.get(cmd)
         if text is None:
             return None, f"{where}: never ran"
-        docs = [l for l in text.splitlines() if l.startswith(harness.SCHEMA_PREFIX)]
-        if len(docs) != 1:
-            return None, f"{where}: printed {len(docs)} golayout/1 documents, want 1: {text[:300]!r}"
-        try:
-            return json.loads(docs[0]), None
-        except ValueError as e:
-            return None, f"{where}: invalid JSON: {e}"
+        doc, problem = harness.one_document(text)
+        return doc, problem and f"{where}: {problem}"
 
 
 def _session(what, dbg, tmp, spec, run_lines, log_name):
@@ -307,12 +296,6 @@ def _session(what, dbg, tmp, spec, run_lines, log_name):
     return r
 
 
-def _gdb_base():
-    return ["gdb", "-batch", "-nx", "-iex", "set auto-load python-scripts off",
-            "-ex", "set width 0", "-ex", "set height 0", "-ex", "set confirm off",
-            "-ex", f"source {harness.BUILD / harness.Gdb.plugin}"]
-
-
 def live_run(ctx):
     """This module's live session of ctx.binary under ctx.debugger (see the
     module doc); under gdb on a -noopt binary it also writes the core."""
@@ -333,21 +316,12 @@ def live_run(ctx):
 
         def argv(py):
             if ctx.debugger == "gdb":
-                a = _gdb_base() + ["-ex", "handle SIGURG nostop noprint pass",
-                                   "-ex", f"set environment GOLAYOUT_TRUTH={truth}",
-                                   "-ex", "break main.stopHere", "-ex", "run",
-                                   "-ex", f"python {py}"]
+                ex = harness.gdb_launch_lines(truth) + [f"python {py}"]
                 if core:
-                    a += ["-ex", f"gcore {core}"]
-                return a + [str(ctx.binary)]
-            lines = [f"plugin load {harness.BUILD / harness.Lldb.plugin}",
-                     "process handle SIGURG -s false -n false -p true",
-                     "breakpoint set -n main.stopHere",
-                     f"process launch -E GOLAYOUT_TRUTH={truth}",
-                     f"script {py}", "process kill"]
-            f = Path(tmp) / "commands.lldb"
-            f.write_text("\n".join(lines) + "\n")
-            return ["lldb-16", "--batch", "-o", f"command source -e false -c false {f}", str(ctx.binary)]
+                    ex.append(f"gcore {core}")
+                return harness.gdb_argv(ex, ctx.binary)
+            lines = harness.lldb_launch_lines(truth) + [f"script {py}", "process kill"]
+            return harness.lldb_argv(lines, tmp, ctx.binary)
 
         what = f"separate live {ctx.debugger} session"
         r = _session(what, ctx.debugger, tmp, spec, argv,
@@ -384,12 +358,11 @@ def core_run(ctx):
 
         def argv(py):
             if ctx.debugger == "gdb":
-                return _gdb_base() + ["-ex", f"python {py}", str(ctx.binary), str(live.core)]
+                return harness.gdb_argv(harness.gdb_plugin_lines() + [f"python {py}"],
+                                        ctx.binary, live.core)
             lines = [f"plugin load {harness.BUILD / harness.Lldb.plugin}",
                      f"target create {ctx.binary} --core {live.core}", f"script {py}"]
-            f = Path(tmp) / "commands.lldb"
-            f.write_text("\n".join(lines) + "\n")
-            return ["lldb-16", "--batch", "-o", f"command source -e false -c false {f}"]
+            return harness.lldb_argv(lines, tmp)
 
         try:
             r = _session(f"core file written by gdb's gcore, loaded in {ctx.debugger}", ctx.debugger,

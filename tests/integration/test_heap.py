@@ -48,18 +48,9 @@ from pathlib import Path
 
 import harness
 import heapdump
-from harness import Case, select_frame, diff, no_error, check_error
+from harness import Case, select_frame, diff, no_error, check_error, hexint
 
 FIXTURE = "heap"
-
-
-def hexint(v):
-    if isinstance(v, str) and v.lower().startswith("0x"):
-        try:
-            return int(v, 16)
-        except ValueError:
-            return None
-    return None
 
 
 def find(items, name):
@@ -275,33 +266,22 @@ def mark_session(ctx, exprs):
     with tempfile.TemporaryDirectory(prefix="golayout-mark-") as tmp:
         truth_path = Path(tmp) / "truth.json"
         if ctx.debugger == "gdb":
-            argv = ["gdb", "-batch", "-nx", "-iex", "set auto-load python-scripts off",
-                    "-ex", "set width 0", "-ex", "set height 0", "-ex", "set confirm off",
-                    "-ex", f"source {harness.BUILD / harness.Gdb.plugin}",
-                    "-ex", "handle SIGURG nostop noprint pass",
-                    "-ex", f"set environment GOLAYOUT_TRUTH={truth_path}",
-                    "-ex", "break main.stopHere", "-ex", "run",
-                    # disabled first: a goroutine preempted while gdb steps
-                    # it over the breakpoint can hit stopHere again
-                    "-ex", "disable 1",
-                    "-ex", "break runtime.gcMarkTermination", "-ex", "continue"]
+            ex = harness.gdb_launch_lines(truth_path) + [
+                # disabled first: a goroutine preempted while gdb steps
+                # it over the breakpoint can hit stopHere again
+                "disable 1",
+                "break runtime.gcMarkTermination", "continue"]
             for i, c in enumerate(cmds):
-                argv += ["-ex", f"echo {harness.MARK}{i}\\n", "-ex", c]
-            argv.append(str(ctx.binary))
+                ex += [f"echo {harness.MARK}{i}\\n", c]
+            argv = harness.gdb_argv(ex, ctx.binary)
         else:
-            lines = [f"plugin load {harness.BUILD / harness.Lldb.plugin}",
-                     "process handle SIGURG -s false -n false -p true",
-                     "breakpoint set -n main.stopHere",
-                     f"process launch -E GOLAYOUT_TRUTH={truth_path}",
-                     "breakpoint disable 1",
-                     "breakpoint set -n runtime.gcMarkTermination", "process continue"]
+            lines = harness.lldb_launch_lines(truth_path) + [
+                "breakpoint disable 1",
+                "breakpoint set -n runtime.gcMarkTermination", "process continue"]
             for i, c in enumerate(cmds):
                 lines += [f"script print('{harness.MARK}{i}')", c]
             lines.append("process kill")
-            script = Path(tmp) / "commands.lldb"
-            script.write_text("\n".join(lines) + "\n")
-            argv = ["lldb-16", "--batch", "-o", f"command source -e false -c false {script}",
-                    str(ctx.binary)]
+            argv = harness.lldb_argv(lines, tmp, ctx.binary)
         output, rc, timed_out = harness.run_debugger(argv)
         log = harness.ROOT / "build" / "integration-logs" / \
             f"heap-mark_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log"
@@ -315,8 +295,7 @@ def mark_session(ctx, exprs):
             return None, {}, f"no truth ({e}), log {log.name}"
     docs = {}
     for c, seg in zip(cmds, harness.split_output(output, len(cmds))):
-        lines = [l for l in seg or [] if l.startswith(harness.SCHEMA_PREFIX)]
-        docs[c] = json.loads(lines[0]) if len(lines) == 1 else None
+        docs[c] = harness.one_document("\n".join(seg or []))[0]
     return truth, docs, ""
 
 
@@ -398,13 +377,8 @@ class DumpRun:
         text = self.outputs.get(cmd)
         if text is None:
             return None, f"`{cmd}`: never ran ({self.outputs.get('error') or 'see ' + self.log})"
-        docs = [l for l in text.splitlines() if l.startswith(harness.SCHEMA_PREFIX)]
-        if len(docs) != 1:
-            return None, f"`{cmd}`: {len(docs)} golayout/1 documents, want 1: {text[:300]!r}"
-        try:
-            return json.loads(docs[0]), None
-        except ValueError as e:
-            return None, f"`{cmd}`: invalid JSON: {e}"
+        doc, problem = harness.one_document(text)
+        return doc, problem and f"`{cmd}`: {problem}"
 
 
 _dump_lock = threading.Lock()
@@ -439,23 +413,11 @@ def _dump_session(ctx):
                           .replace("SPEC", repr(str(spec))))
         py = f"exec(open({str(script)!r}).read())"
         if ctx.debugger == "gdb":
-            argv = ["gdb", "-batch", "-nx", "-iex", "set auto-load python-scripts off",
-                    "-ex", "set width 0", "-ex", "set height 0", "-ex", "set confirm off",
-                    "-ex", f"source {harness.BUILD / harness.Gdb.plugin}",
-                    "-ex", "handle SIGURG nostop noprint pass",
-                    "-ex", f"set environment GOLAYOUT_TRUTH={truth_path}",
-                    "-ex", "break main.stopHere", "-ex", "run", "-ex", f"python {py}",
-                    str(ctx.binary)]
+            argv = harness.gdb_argv(harness.gdb_launch_lines(truth_path) + [f"python {py}"],
+                                    ctx.binary)
         else:
-            lines = [f"plugin load {harness.BUILD / harness.Lldb.plugin}",
-                     "process handle SIGURG -s false -n false -p true",
-                     "breakpoint set -n main.stopHere",
-                     f"process launch -E GOLAYOUT_TRUTH={truth_path}",
-                     f"script {py}", "process kill"]
-            f = Path(tmp) / "commands.lldb"
-            f.write_text("\n".join(lines) + "\n")
-            argv = ["lldb-16", "--batch", "-o", f"command source -e false -c false {f}",
-                    str(ctx.binary)]
+            lines = harness.lldb_launch_lines(truth_path) + [f"script {py}", "process kill"]
+            argv = harness.lldb_argv(lines, tmp, ctx.binary)
         output, rc, timed_out = harness.run_debugger(argv)
         log = harness.ROOT / "build" / "integration-logs" / r.log
         log.parent.mkdir(parents=True, exist_ok=True)

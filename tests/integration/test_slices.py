@@ -8,22 +8,13 @@ Locals (of main.locals, frame 1) may be unavailable in the optimized build:
 there an error is only a note, but a wrong answer is still a failure.
 Globals must be right in both builds."""
 
-from harness import Case, select_frame, diff, no_error, check_error, check_unavailable
+from harness import (Case, select_frame, diff, no_error, check_error, check_unavailable,
+                     hexint, holes)
 
 FIXTURE = "slices"
 
 
 # ---------------------------------------------------------------- helpers
-
-def hexint(v):
-    """A "0x..." string as an int, else None."""
-    if isinstance(v, str) and v.lower().startswith("0x"):
-        try:
-            return int(v, 16)
-        except ValueError:
-            return None
-    return None
-
 
 def diff_addr(p, what, got, want):
     g = hexint(got)
@@ -43,6 +34,25 @@ def unavailable(doc, t, ctx):
     if t["scope"] == "local" and ctx.opt and doc.get("error") is not None:
         return check_unavailable(doc, ctx, t["name"])
     return None
+
+
+def header_check(section, kind, name, more):
+    """The check of a one-variable document (string, iface, chan): the
+    variable's truth in ctx.truth[section], an unavailable local, an
+    error, kind and type, the same for every kind; then more(p, doc, t,
+    ctx) adds the problems particular to the kind to p."""
+    def check(doc, ctx):
+        t = find(ctx.truth, section, name)
+        u = unavailable(doc, t, ctx)
+        if u:
+            return u
+        p = []
+        if no_error(doc, p):
+            diff(p, "kind", doc.get("kind"), kind)
+            diff(p, "type", doc.get("type"), t["type"])
+            more(p, doc, t, ctx)
+        return p
+    return check
 
 
 def check_header_address(p, doc, t, ctx):
@@ -67,18 +77,6 @@ def check_home(p, what, got, want):
                  f"section {want['section']}")
     if want["kind"] == "stack":
         diff(p, f"{what}.goroutine", got.get("goroutine"), want["goroutine"])
-
-
-def holes(lay):
-    """Padding of a struct layout: gaps between fields, then the tail."""
-    out, end = [], 0
-    for f in sorted(lay["fields"], key=lambda f: f["offset"]):
-        if f["offset"] > end:
-            out.append({"offset": end, "size": f["offset"] - end})
-        end = max(end, f["offset"] + f["size"])
-    if lay["size"] > end:
-        out.append({"offset": end, "size": lay["size"] - end})
-    return out
 
 
 # ------------------------------------------------------------------ slice
@@ -211,107 +209,83 @@ def check_group(index):
 
 # ----------------------------------------------------------------- string
 
+def string_problems(p, doc, t, ctx):
+    check_header_address(p, doc, t, ctx)
+    diff_addr(p, "data", doc.get("data"), t["data"])
+    diff(p, "len", doc.get("len"), t["len"])
+    diff(p, "hex", doc.get("hex"), t["hex"])
+    diff(p, "valid_utf8", doc.get("valid_utf8"), t["valid_utf8"])
+    if t["valid_utf8"]:
+        diff(p, "text", doc.get("text"), t["text"])
+    elif doc.get("text") != t["text"]:
+        # The truth's text is encoding/json's (each invalid byte becomes
+        # U+FFFD): only the hex is the whole truth here.
+        p.append(f"note: text {doc.get('text')!r}, encoding/json has {t['text']!r}")
+    check_home(p, "home", doc.get("home"), t["home"])
+
+
 def check_string(name):
-    def check(doc, ctx):
-        t = find(ctx.truth, "strings", name)
-        u = unavailable(doc, t, ctx)
-        if u:
-            return u
-        p = []
-        if not no_error(doc, p):
-            return p
-        diff(p, "kind", doc.get("kind"), "string")
-        diff(p, "type", doc.get("type"), t["type"])
-        check_header_address(p, doc, t, ctx)
-        diff_addr(p, "data", doc.get("data"), t["data"])
-        diff(p, "len", doc.get("len"), t["len"])
-        diff(p, "hex", doc.get("hex"), t["hex"])
-        diff(p, "valid_utf8", doc.get("valid_utf8"), t["valid_utf8"])
-        if t["valid_utf8"]:
-            diff(p, "text", doc.get("text"), t["text"])
-        elif doc.get("text") != t["text"]:
-            # The truth's text is encoding/json's (each invalid byte becomes
-            # U+FFFD): only the hex is the whole truth here.
-            p.append(f"note: text {doc.get('text')!r}, encoding/json has {t['text']!r}")
-        check_home(p, "home", doc.get("home"), t["home"])
-        return p
-    return check
+    return header_check("strings", "string", name, string_problems)
 
 
 # ------------------------------------------------------------------ iface
 
+def iface_problems(p, doc, t, ctx):
+    check_header_address(p, doc, t, ctx)
+    diff(p, "empty_interface", doc.get("empty_interface"), t["empty_interface"])
+    word = "type_word" if t["empty_interface"] else "itab"
+    diff_addr(p, word, doc.get(word), t["word0"])
+    diff_addr(p, "data", doc.get("data"), t["data"])
+    diff(p, "nil", doc.get("nil"), t["nil"])
+    diff(p, "dynamic_type", doc.get("dynamic_type"), t["dynamic_type"])
+    if not t["nil"]:
+        diff(p, "indirect", doc.get("indirect"), t["indirect"])
+    diff(p, "value", doc.get("value"), t["value"])
+
+
 def check_iface(name):
-    def check(doc, ctx):
-        t = find(ctx.truth, "ifaces", name)
-        u = unavailable(doc, t, ctx)
-        if u:
-            return u
-        p = []
-        if not no_error(doc, p):
-            return p
-        diff(p, "kind", doc.get("kind"), "iface")
-        diff(p, "type", doc.get("type"), t["type"])
-        check_header_address(p, doc, t, ctx)
-        diff(p, "empty_interface", doc.get("empty_interface"), t["empty_interface"])
-        word = "type_word" if t["empty_interface"] else "itab"
-        diff_addr(p, word, doc.get(word), t["word0"])
-        diff_addr(p, "data", doc.get("data"), t["data"])
-        diff(p, "nil", doc.get("nil"), t["nil"])
-        diff(p, "dynamic_type", doc.get("dynamic_type"), t["dynamic_type"])
-        if not t["nil"]:
-            diff(p, "indirect", doc.get("indirect"), t["indirect"])
-        diff(p, "value", doc.get("value"), t["value"])
-        return p
-    return check
+    return header_check("ifaces", "iface", name, iface_problems)
 
 
 # ------------------------------------------------------------------- chan
 
-def check_chan(name):
-    def check(doc, ctx):
-        t = find(ctx.truth, "chans", name)
-        u = unavailable(doc, t, ctx)
-        if u:
-            return u
-        p = []
-        if not no_error(doc, p):
-            return p
-        diff(p, "kind", doc.get("kind"), "chan")
-        diff(p, "type", doc.get("type"), t["type"])
-        diff(p, "nil", doc.get("nil"), t["nil"])
-        if doc.get("variable_address") is not None or not (t["scope"] == "local" and ctx.opt):
-            diff_addr(p, "variable_address", doc.get("variable_address"), t["address"])
-        if t["nil"]:
-            return p
-        diff_addr(p, "address (of the hchan)", doc.get("address"), t["hchan"])
-        diff(p, "qcount", doc.get("qcount"), t["len"])
-        diff(p, "dataqsiz", doc.get("dataqsiz"), t["cap"])
-        diff_addr(p, "buf", doc.get("buf"), t["buf"])
-        diff(p, "elemsize", doc.get("elemsize"), t["elem_size"])
-        diff(p, "elem_type", doc.get("elem_type"), t["elem_type"])
-        diff(p, "closed", doc.get("closed"), t["closed"])
-        diff(p, "sendx", doc.get("sendx"), t["sendx"])
-        diff(p, "recvx", doc.get("recvx"), t["recvx"])
-        diff(p, "waiting_receivers", doc.get("waiting_receivers"), t["waiting_receivers"])
-        diff(p, "waiting_senders", doc.get("waiting_senders"), t["waiting_senders"])
-        diff(p, "buffer", doc.get("buffer"), t["queue"])
-        want = []
-        for i in range(t["cap"]):
-            k = (i - t["recvx"]) % t["cap"]
-            s = {"index": i, "address": t["buf"] + i * t["elem_size"], "queued": k < t["len"]}
-            if k < t["len"]:
-                s["value"] = t["queue"][k]
-            want.append(s)
-        got = []
-        for s in doc.get("slots") or []:
-            g = {"index": s.get("index"), "address": hexint(s.get("address")), "queued": s.get("queued")}
-            if "value" in s:
-                g["value"] = s["value"]
-            got.append(g)
-        if got != want:
-            p.append(f"slots: got {got!r}, want {want!r}")
+def chan_problems(p, doc, t, ctx):
+    diff(p, "nil", doc.get("nil"), t["nil"])
+    if doc.get("variable_address") is not None or not (t["scope"] == "local" and ctx.opt):
+        diff_addr(p, "variable_address", doc.get("variable_address"), t["address"])
+    if t["nil"]:
         return p
-    return check
+    diff_addr(p, "address (of the hchan)", doc.get("address"), t["hchan"])
+    diff(p, "qcount", doc.get("qcount"), t["len"])
+    diff(p, "dataqsiz", doc.get("dataqsiz"), t["cap"])
+    diff_addr(p, "buf", doc.get("buf"), t["buf"])
+    diff(p, "elemsize", doc.get("elemsize"), t["elem_size"])
+    diff(p, "elem_type", doc.get("elem_type"), t["elem_type"])
+    diff(p, "closed", doc.get("closed"), t["closed"])
+    diff(p, "sendx", doc.get("sendx"), t["sendx"])
+    diff(p, "recvx", doc.get("recvx"), t["recvx"])
+    diff(p, "waiting_receivers", doc.get("waiting_receivers"), t["waiting_receivers"])
+    diff(p, "waiting_senders", doc.get("waiting_senders"), t["waiting_senders"])
+    diff(p, "buffer", doc.get("buffer"), t["queue"])
+    want = []
+    for i in range(t["cap"]):
+        k = (i - t["recvx"]) % t["cap"]
+        s = {"index": i, "address": t["buf"] + i * t["elem_size"], "queued": k < t["len"]}
+        if k < t["len"]:
+            s["value"] = t["queue"][k]
+        want.append(s)
+    got = []
+    for s in doc.get("slots") or []:
+        g = {"index": s.get("index"), "address": hexint(s.get("address")), "queued": s.get("queued")}
+        if "value" in s:
+            g["value"] = s["value"]
+        got.append(g)
+    if got != want:
+        p.append(f"slots: got {got!r}, want {want!r}")
+
+
+def check_chan(name):
+    return header_check("chans", "chan", name, chan_problems)
 
 
 # ------------------------------------------------------------------ cases

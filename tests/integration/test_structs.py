@@ -5,7 +5,7 @@ is tested without a change here."""
 
 from harness import (Case, select_frame, diff, no_error, compare_fields, find_type,
                      find_var, find_global, check_value, check_struct, check_error,
-                     LAYOUT_KEYS)
+                     holes, LAYOUT_KEYS)
 
 FIXTURE = "structs"
 
@@ -14,18 +14,6 @@ FIXTURE = "structs"
 
 def align_up(n, a):
     return (n + a - 1) // a * a
-
-
-def holes(t):
-    """Padding of a struct type: gaps between fields, then the tail."""
-    out, end = [], 0
-    for f in sorted(t["fields"], key=lambda f: f["offset"]):
-        if f["offset"] > end:
-            out.append({"offset": end, "size": f["offset"] - end})
-        end = max(end, f["offset"] + f["size"])
-    if t["size"] > end:
-        out.append({"offset": end, "size": t["size"] - end})
-    return out
 
 
 def layout_size(fields):

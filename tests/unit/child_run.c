@@ -150,6 +150,20 @@ void child_result_free(struct child_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* rc of fake_run_in_child: fail the test unless the child passed. */
+static void fail_unless_ok(int rc, unsigned timeout_ms, const char *what)
+{
+	if (rc == FAKE_CHILD_TIMEOUT)
+		fail_msg("%s: did not finish within %u ms", what, timeout_ms);
+	if (rc != FAKE_CHILD_OK)
+		fail_msg("%s: a wrong answer, a crash or a leak (see above)", what);
+}
+
+void child_must_pass(int (*fn)(void *), void *arg, unsigned timeout_ms, const char *what)
+{
+	fail_unless_ok(fake_run_in_child(fn, arg, timeout_ms), timeout_ms, what);
+}
+
 void child_run_cmd(struct gl_session *s, struct fake_target *ft, const char *args,
 		   unsigned timeout_ms, uint64_t as_extra, struct child_result *r)
 {
@@ -159,13 +173,11 @@ void child_run_cmd(struct gl_session *s, struct fake_target *ft, const char *arg
 	assert_non_null(fp);
 	struct job j = {s, ft, args, as_extra, fileno(fp)};
 	int rc = fake_run_in_child(child, &j, timeout_ms);
-	if (rc == FAKE_CHILD_TIMEOUT) {
-		fclose(fp);
-		fail_msg("golayout %s: did not finish within %u ms", args, timeout_ms);
-	}
 	if (rc != FAKE_CHILD_OK) {
 		fclose(fp);
-		fail_msg("golayout %s: the child crashed or leaked (see above)", args);
+		char what[sizeof(r->args) + 16];
+		snprintf(what, sizeof(what), "golayout %s", args);
+		fail_unless_ok(rc, timeout_ms, what);
 	}
 	rewind(fp);
 	if (!rd(fp, &r->status, sizeof(r->status)))

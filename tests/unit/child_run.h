@@ -33,4 +33,10 @@ void child_run_cmd(struct gl_session *s, struct fake_target *ft, const char *arg
 		   unsigned timeout_ms, uint64_t as_extra, struct child_result *r);
 void child_result_free(struct child_result *r);
 
+/* Run fn(arg) in a child killed after timeout_ms (fake_run_in_child) and
+ * fail the test, naming what, unless it returned 0: a hang, a crash, a
+ * leak or a wrong answer (which fn reports on stderr). The one check of
+ * a child's end for every test that runs code in one. */
+void child_must_pass(int (*fn)(void *), void *arg, unsigned timeout_ms, const char *what);
+
 #endif

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "fmt/format.h"
+#include "child_run.h"
 #include "fake_target.h"
 #include "eval/value.h"
 #include "render/chan_text.h"
@@ -90,12 +91,8 @@ static int fmt_child(void *arg)
 static void run_fmt_job(struct fmt_job *j, const char *what)
 {
 	double t0 = fake_now_ms();
-	int rc = fake_run_in_child(fmt_child, j, TIME_LIMIT_MS);
+	child_must_pass(fmt_child, j, TIME_LIMIT_MS, what);
 	j->elapsed_ms = fake_now_ms() - t0;
-	if (rc == FAKE_CHILD_TIMEOUT)
-		fail_msg("%s: formatting did not finish within %d ms", what, TIME_LIMIT_MS);
-	if (rc != FAKE_CHILD_OK)
-		fail_msg("%s: wrong text, or the formatter crashed (see above)", what);
 }
 
 static void put64(unsigned char *b, uint64_t v)
@@ -366,11 +363,7 @@ static void test_chan_huge_qcount(void **state)
 	struct fake_target *ft = *state;
 	map_hchan(ft, HUGE_RING, HUGE_RING, 5);
 	fake_map_pattern(ft, RING_AT, GL_CHAN_MAX_SLOTS * 8);
-	int rc = fake_run_in_child(chan_child, ft, TIME_LIMIT_MS);
-	if (rc == FAKE_CHILD_TIMEOUT)
-		fail_msg("decoding the hchan did not finish within %d ms", TIME_LIMIT_MS);
-	if (rc != FAKE_CHILD_OK)
-		fail_msg("wrong model of the corrupt hchan, or a crash (see above)");
+	child_must_pass(chan_child, ft, TIME_LIMIT_MS, "decoding the corrupt hchan");
 }
 
 /* An hchan that fails the consistency check (qcount > dataqsiz): the text
@@ -393,48 +386,13 @@ static void test_chan_inconsistent_text(void **state)
 	chan_env_deinit(&e);
 }
 
-/* ---- end to end, with the Go test program ---- */
-
-struct gofx {
-	struct fake_target *ft;
-	struct gl_session *s;
-	struct fake_result r;
-};
-
-static int setup_go(void **state)
-{
-	struct gofx *f = calloc(1, sizeof(*f));
-	assert_non_null(f);
-	f->ft = fake_new();
-	f->s = gl_session_create();
-	if (fake_go_binary())
-		fake_set_exe(f->ft, fake_go_binary());
-	*state = f;
-	return 0;
-}
-
-static int teardown_go(void **state)
-{
-	struct gofx *f = *state;
-	fake_result_free(&f->r);
-	gl_session_destroy(f->s);
-	fake_free(f->ft);
-	free(f);
-	return 0;
-}
-
-/* Missing test data is an error, not a skip: it would hide every check. */
-#define NEED_GO()                                                                        \
-	do {                                                                             \
-		if (!fake_go_binary()) {                                                 \
-			fail_msg("no Go test program: run tests/unit/build-testdata.sh"); \
-		}                                                                        \
-	} while (0)
+/* ---- end to end, with the Go test program ----
+ * The fixture is fake_target's (struct fake_fx, fake_fx_setup_go): its
+ * setup fails when the Go test program has not been built. */
 
 static void test_struct_at_unmapped_address_go(void **state)
 {
-	NEED_GO();
-	struct gofx *f = *state;
+	struct fake_fx *f = *state;
 	fake_run(f->s, f->ft, &f->r, "struct 0x10 --type main.Padded");
 	assert_int_not_equal(f->r.status, 0);
 	assert_non_null(f->r.err);
@@ -454,8 +412,7 @@ static void test_struct_at_unmapped_address_go(void **state)
 
 static void test_struct_partly_mapped_go(void **state)
 {
-	NEED_GO();
-	struct gofx *f = *state;
+	struct fake_fx *f = *state;
 	/* main.Padded is 64 bytes; map only the first 40, away from the
 	 * binary's own sections (read-only ones also read from the file) */
 	json_t *g = fake_truth_global("main.gPadded");
@@ -475,8 +432,7 @@ static void test_struct_partly_mapped_go(void **state)
  * field still shows Go's own %v. */
 static void test_struct_field_unreadable_go(void **state)
 {
-	NEED_GO();
-	struct gofx *f = *state;
+	struct fake_fx *f = *state;
 	json_t *g = fake_truth_global("main.gPadded");
 	uint64_t e_off = UINT64_MAX, len;
 	json_t *fields = json_object_get(fake_truth_type("main.Padded"), "fields");
@@ -516,7 +472,7 @@ static void test_struct_field_unreadable_go(void **state)
 }
 
 struct cmd_job {
-	struct gofx *f;
+	struct fake_fx *f;
 	const char *cmd;
 	const char *contains;
 	size_t max_len;
@@ -537,17 +493,12 @@ static int cmd_child(void *arg)
 
 static void run_cmd_job(struct cmd_job *j)
 {
-	int rc = fake_run_in_child(cmd_child, j, TIME_LIMIT_MS);
-	if (rc == FAKE_CHILD_TIMEOUT)
-		fail_msg("%s did not finish within %d ms", j->cmd, TIME_LIMIT_MS);
-	if (rc != FAKE_CHILD_OK)
-		fail_msg("%s: wrong or missing value text, or a crash (see above)", j->cmd);
+	child_must_pass(cmd_child, j, TIME_LIMIT_MS, j->cmd);
 }
 
 static void test_corrupt_headers_end_to_end_go(void **state)
 {
-	NEED_GO();
-	struct gofx *f = *state;
+	struct fake_fx *f = *state;
 	unsigned char h[24];
 	header(h, 0xdeadbeef000, 1ull << 60, 0);
 	fake_map(f->ft, 0x700000, h, 16);
@@ -562,8 +513,7 @@ static void test_corrupt_headers_end_to_end_go(void **state)
 
 static void test_pointer_near_top_end_to_end_go(void **state)
 {
-	NEED_GO();
-	struct gofx *f = *state;
+	struct fake_fx *f = *state;
 	unsigned char h[24];
 	header(h, 0xfffffffffffffff0ull, 8, 8);
 	fake_map(f->ft, 0x700200, h, 24);
@@ -574,7 +524,7 @@ static void test_pointer_near_top_end_to_end_go(void **state)
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-#define G(fn) cmocka_unit_test_setup_teardown(fn, setup_go, teardown_go)
+#define G(fn) cmocka_unit_test_setup_teardown(fn, fake_fx_setup_go, fake_fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_huge_string_garbage_pointer),
 		T(test_huge_string_mapped_pointer),

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "target/dwarfinfo.h"
+#include "child_run.h"
 #include "fake_target.h"
 #include "scene_heap.h"
 #include "target/target.h"
@@ -129,11 +130,7 @@ static void run_job(struct job *j)
 	if (!heap_layout_load()) {
 		fail_msg("no Go test program: run tests/unit/build-testdata.sh");
 	}
-	int rc = fake_run_in_child(child, j, TIME_LIMIT_MS);
-	if (rc == FAKE_CHILD_TIMEOUT)
-		fail_msg("%s: no answer within %d ms", j->cmd, TIME_LIMIT_MS);
-	if (rc != FAKE_CHILD_OK)
-		fail_msg("%s: wrong answer or crash (see above)", j->cmd);
+	child_must_pass(child, j, TIME_LIMIT_MS, j->cmd);
 }
 
 #define OK_HEAP HEAP_OK_OPTS

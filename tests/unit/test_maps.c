@@ -191,6 +191,24 @@ static void assert_entries(struct fx *f, const char *const *want)
 	}
 }
 
+/* How many entries the --json document lists. */
+static size_t entries_len(struct fx *f)
+{
+	return json_array_size(json_object_get(f->r.doc, "entries"));
+}
+
+/* A drawn cell (classic) or slot (swiss) that holds key:value, its key and
+ * element at the given offsets in the bucket or group. */
+static void assert_full_slot(json_t *s, const char *key, const char *value, long long key_off,
+			     long long elem_off)
+{
+	assert_string_equal(json_string_value(json_object_get(s, "state")), "full");
+	assert_string_equal(json_string_value(json_object_get(s, "key")), key);
+	assert_string_equal(json_string_value(json_object_get(s, "value")), value);
+	assert_int_equal(doc_int(s, "key_offset"), key_off);
+	assert_int_equal(doc_int(s, "elem_offset"), elem_off);
+}
+
 /* The backend reads that touched [addr, addr+len). */
 static unsigned reads_touching(struct fx *f, uint64_t addr, uint64_t len, bool *covers)
 {
@@ -209,13 +227,27 @@ static unsigned reads_touching(struct fx *f, uint64_t addr, uint64_t len, bool *
 	return n;
 }
 
+/* The command read [addr, addr+len) (a bucket or group array) in exactly
+ * one backend read that covers it. */
+static void assert_one_read(struct fx *f, uint64_t addr, uint64_t len, const char *what)
+{
+	bool covers;
+	unsigned n = reads_touching(f, addr, len, &covers);
+	if (n != 1 || !covers)
+		fail_msg("%u backend reads touched the %llu-byte %s (want exactly one covering it); "
+			 "%llu reads in all",
+			 n, (unsigned long long)len, what, (unsigned long long)f->r.calls);
+}
+
 static char *hexaddr(uint64_t a, char buf[32])
 {
 	snprintf(buf, 32, "0x%llx", (unsigned long long)a);
 	return buf;
 }
 
-static void test_classic_nil_map(void **state)
+/* A nil map has no header to decode: the same answer whatever the
+ * binary's map layout (run with both setups). */
+static void test_nil_map(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
@@ -225,12 +257,15 @@ static void test_classic_nil_map(void **state)
 	assert_ok(f);
 	assert_true(json_is_true(json_object_get(f->r.doc, "nil")));
 	assert_int_equal(doc_int(f->r.doc, "count"), 0);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
+	assert_int_equal(entries_len(f), 0);
 	assert_string_equal(doc_str(f, "kind"), "map");
 	run_map(f, "map main.gNil");
 	assert_ok(f);
 	assert_null(f->r.err);
 	assert_non_null(strstr(f->r.out, "nil map"));
+	run_map(f, "value main.gNil --json");
+	assert_ok(f);
+	assert_string_equal(doc_str(f, "value"), "map[]");
 }
 
 static void test_classic_empty_map(void **state)
@@ -246,7 +281,7 @@ static void test_classic_empty_map(void **state)
 	assert_ok(f);
 	assert_string_equal(doc_str(f, "impl"), "classic");
 	assert_int_equal(doc_int(f->r.doc, "count"), 0);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
+	assert_int_equal(entries_len(f), 0);
 	assert_null(json_object_get(f->r.doc, "nil"));
 	/* one bucket, every cell emptyRest */
 	unsigned char *bk = ms_calloc(L.bsize);
@@ -256,7 +291,7 @@ static void test_classic_empty_map(void **state)
 	fake_poke(f->m.ft, A_HDR, h, L.hsize);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
+	assert_int_equal(entries_len(f), 0);
 	assert_int_equal(summary_int(f, "buckets"), 1);
 	assert_int_equal(summary_int(f, "full"), 0);
 }
@@ -294,11 +329,7 @@ static void test_classic_small_map(void **state)
 	json_t *cells = json_object_get(json_array_get(json_object_get(b0, "chain"), 0), "cells");
 	assert_int_equal(json_array_size(cells), 8);
 	json_t *c2 = json_array_get(cells, 2);
-	assert_string_equal(json_string_value(json_object_get(c2, "state")), "full");
-	assert_string_equal(json_string_value(json_object_get(c2, "key")), "bb");
-	assert_string_equal(json_string_value(json_object_get(c2, "value")), "2");
-	assert_int_equal(doc_int(c2, "key_offset"), L.keys + 2 * L.kslot);
-	assert_int_equal(doc_int(c2, "elem_offset"), L.elems + 2 * L.eslot);
+	assert_full_slot(c2, "bb", "2", L.keys + 2 * L.kslot, L.elems + 2 * L.eslot);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(cells, 1), "state")),
 			    "emptyOne");
 	/* and as text */
@@ -629,14 +660,9 @@ static void test_classic_one_read_for_buckets(void **state)
 	c_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), NB);
+	assert_int_equal(entries_len(f), NB);
 	assert_int_equal(doc_int(f->r.doc, "buckets_total"), NB);
-	bool covers;
-	unsigned n = reads_touching(f, A_BUCKETS, NB * L.bsize, &covers);
-	if (n != 1 || !covers)
-		fail_msg("%u backend reads touched the %llu-byte bucket array (want exactly one "
-			 "covering it); %llu reads in all",
-			 n, (unsigned long long)(NB * L.bsize), (unsigned long long)f->r.calls);
+	assert_one_read(f, A_BUCKETS, NB * L.bsize, "bucket array");
 	assert_true(doc_int(f->r.doc, "backend_reads") >= 1);
 }
 
@@ -703,7 +729,7 @@ static void test_classic_limit(void **state)
 	build_classic_four(&f->m, &L);
 	run_map(f, "map main.gI64Int --limit 2 --json");
 	assert_ok(f);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 2);
+	assert_int_equal(entries_len(f), 2);
 	assert_true(json_is_true(json_object_get(f->r.doc, "entries_truncated")));
 	assert_int_equal(json_array_size(json_object_get(f->r.doc, "buckets")), 2);
 	assert_int_equal(doc_int(f->r.doc, "buckets_shown"), 2);
@@ -720,25 +746,6 @@ static void test_classic_limit(void **state)
 	assert_entries(f, want);
 }
 
-static void test_swiss_nil_map(void **state)
-{
-	struct fx *f = *state;
-	NEED(f);
-	struct mglobal g = find_map_global(f->m.bin, "main.gNil");
-	set_global(&f->m, &g, 0);
-	run_map(f, "map main.gNil --json");
-	assert_ok(f);
-	assert_true(json_is_true(json_object_get(f->r.doc, "nil")));
-	assert_int_equal(doc_int(f->r.doc, "count"), 0);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
-	run_map(f, "map main.gNil");
-	assert_ok(f);
-	assert_non_null(strstr(f->r.out, "nil map"));
-	run_map(f, "value main.gNil --json");
-	assert_ok(f);
-	assert_string_equal(doc_str(f, "value"), "map[]");
-}
-
 static void test_swiss_empty_map(void **state)
 {
 	struct fx *f = *state;
@@ -752,7 +759,7 @@ static void test_swiss_empty_map(void **state)
 	assert_ok(f);
 	assert_string_equal(doc_str(f, "impl"), "swiss");
 	assert_true(json_is_true(json_object_get(f->r.doc, "small")));
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
+	assert_int_equal(entries_len(f), 0);
 	/* a small map whose one group is all empty */
 	unsigned char *g = s_groups(&L, 1);
 	fake_map(f->m.ft, A_GROUPS, g, L.gsize);
@@ -760,7 +767,7 @@ static void test_swiss_empty_map(void **state)
 	fake_poke(f->m.ft, A_HDR, h, L.hsize);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
+	assert_int_equal(entries_len(f), 0);
 	assert_int_equal(summary_int(f, "groups"), 1);
 	assert_int_equal(summary_int(f, "empty"), 8);
 	assert_int_equal(summary_int(f, "full"), 0);
@@ -789,12 +796,8 @@ static void test_swiss_small_map(void **state)
 	char a[32];
 	assert_string_equal(json_string_value(json_object_get(g0, "address")), hexaddr(A_GROUPS, a));
 	json_t *s3 = json_array_get(json_object_get(g0, "slots"), 3);
-	assert_string_equal(json_string_value(json_object_get(s3, "state")), "full");
+	assert_full_slot(s3, "alpha", "42", L.keys + 3 * L.key_stride, L.elems + 3 * L.elem_stride);
 	assert_string_equal(json_string_value(json_object_get(s3, "ctrl")), "0x7f");
-	assert_string_equal(json_string_value(json_object_get(s3, "key")), "alpha");
-	assert_string_equal(json_string_value(json_object_get(s3, "value")), "42");
-	assert_int_equal(doc_int(s3, "key_offset"), L.keys + 3 * L.key_stride);
-	assert_int_equal(doc_int(s3, "elem_offset"), L.elems + 3 * L.elem_stride);
 	run_map(f, "map main.gStrInt");
 	assert_ok(f);
 	assert_non_null(strstr(f->r.out, "small map"));
@@ -895,7 +898,7 @@ static void test_swiss_unmapped_header_and_group(void **state)
 	fake_poke(f->m.ft, L.g.addr, p, 8);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(UNMAPPED + 0x10000, a), NULL);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 0);
+	assert_int_equal(entries_len(f), 0);
 	/* %v says so within the brackets */
 	run_map(f, "value main.gI64Int --json");
 	const char *v = doc_str(f, "value");
@@ -997,7 +1000,7 @@ static void test_swiss_count_mismatch_tables(void **state)
 	build_swiss_dir(&f->m, &L, 7, A_TABLE + 0x1000);
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, "header says 7", "6");
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 6);
+	assert_int_equal(entries_len(f), 6);
 }
 
 /* Deleted slots are tombstones, not entries. */
@@ -1113,14 +1116,9 @@ static void test_swiss_one_read_for_groups(void **state)
 	s_map_header(&f->m, &L, h);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), NG);
+	assert_int_equal(entries_len(f), NG);
 	assert_int_equal(doc_int(f->r.doc, "groups_total"), NG);
-	bool covers;
-	unsigned n = reads_touching(f, A_GROUPS, NG * L.gsize, &covers);
-	if (n != 1 || !covers)
-		fail_msg("%u backend reads touched the %llu-byte group array (want exactly one "
-			 "covering it); %llu reads in all",
-			 n, (unsigned long long)(NG * L.gsize), (unsigned long long)f->r.calls);
+	assert_one_read(f, A_GROUPS, NG * L.gsize, "group array");
 }
 
 static void test_swiss_summary(void **state)
@@ -1159,7 +1157,7 @@ static void test_swiss_limit(void **state)
 	build_swiss_dir(&f->m, &L, 6, A_TABLE + 0x1000);
 	run_map(f, "map main.gI64Int --limit 2 --json");
 	assert_ok(f);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), 2);
+	assert_int_equal(entries_len(f), 2);
 	assert_true(json_is_true(json_object_get(f->r.doc, "entries_truncated")));
 	assert_int_equal(doc_int(f->r.doc, "groups_shown"), 2);
 	assert_int_equal(doc_int(f->r.doc, "groups_total"), 4);
@@ -1184,7 +1182,7 @@ int main(void)
 #define C(fn) cmocka_unit_test_setup_teardown(fn, setup_classic, teardown)
 #define S(fn) cmocka_unit_test_setup_teardown(fn, setup_swiss, teardown)
 	const struct CMUnitTest tests[] = {
-		C(test_classic_nil_map),
+		{"test_nil_map (classic)", test_nil_map, setup_classic, teardown, NULL},
 		C(test_classic_empty_map),
 		C(test_classic_small_map),
 		C(test_classic_garbage_B),
@@ -1203,7 +1201,7 @@ int main(void)
 		C(test_classic_interrupted),
 		C(test_classic_summary),
 		C(test_classic_limit),
-		S(test_swiss_nil_map),
+		{"test_nil_map (swiss)", test_nil_map, setup_swiss, teardown, NULL},
 		S(test_swiss_empty_map),
 		S(test_swiss_small_map),
 		S(test_swiss_directory_map),

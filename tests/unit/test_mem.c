@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "child_run.h"
 #include "fake_target.h"
 #include "target/mem.h"
 
@@ -350,10 +351,7 @@ static int child_top_unmapped(void *arg)
 
 static void test_read_in_unmapped_top_page(void **state)
 {
-	int rc = fake_run_in_child(child_top_unmapped, *state, 3000);
-	if (rc == FAKE_CHILD_TIMEOUT)
-		fail_msg("gl_mem_read(0xfffffffffffffff0, 8) did not return within 3 s");
-	assert_int_equal(rc, FAKE_CHILD_OK);
+	child_must_pass(child_top_unmapped, *state, 3000, "gl_mem_read(0xfffffffffffffff0, 8)");
 }
 
 static int child_top_mapped(void *arg)
@@ -374,10 +372,7 @@ static int child_top_mapped(void *arg)
 
 static void test_read_in_mapped_top_page(void **state)
 {
-	int rc = fake_run_in_child(child_top_mapped, *state, 3000);
-	if (rc == FAKE_CHILD_TIMEOUT)
-		fail_msg("gl_mem_read(0xfffffffffffffff8, 7) did not return within 3 s");
-	assert_int_equal(rc, FAKE_CHILD_OK);
+	child_must_pass(child_top_mapped, *state, 3000, "gl_mem_read(0xfffffffffffffff8, 7)");
 }
 
 static void test_many_pages_stay_correct(void **state)
