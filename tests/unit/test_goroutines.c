@@ -386,8 +386,8 @@ static void test_parked_three_frames(void **state)
 	assert_int_equal(jaddr(fm, "pc"), G_BIN.call_ret);
 	assert_int_equal(jint(fm, "size"), G_BIN.call_ret_size);
 	const char *file = jstr(fm, "file");
-	if (!file || !strstr(file, "structs.go") || jint(fm, "line") <= 0)
-		fail_msg("main.main frame: want a line of structs.go: %s", dump(fm));
+	if (!file || !strstr(file, "structs/main.go") || jint(fm, "line") <= 0)
+		fail_msg("main.main frame: want a line of structs/main.go: %s", dump(fm));
 	assert_func(fg, "runtime.goexit");
 	assert_note_has(fg, "bottom");
 	assert_null(json_object_get(f->r.doc, "truncated"));
