@@ -3,8 +3,9 @@
  * end to end through gl_session_run, on goroutines built by hand in the
  * fake backend.
  *
- * The Go program is the structs test binary (build/tests/testdata/structs,
- * from tests/unit/build-testdata.sh; the tests fail when it is missing). It
+ * The Go program is the structs test binary (build/tests/testdata/structs:
+ * the structs fixture as tests/unit/build-testdata.sh builds it; the tests
+ * fail when it is missing). It
  * gives everything that must be real:
  *   - the layout of runtime.g (stack.lo/hi, sched.sp/pc, atomicstatus,
  *     goid, waitreason, m, syscallsp/pc) read from its DWARF through the
