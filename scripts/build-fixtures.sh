@@ -3,7 +3,8 @@
 # configuration of scripts/toolchains.txt, optimized and with -N -l:
 #   tests/fixtures/bin/<label>/<name>        default flags
 #   tests/fixtures/bin/<label>/<name>-noopt  -gcflags=all=-N -l
-# GOLAYOUT_TOOLCHAINS=label,... restricts to some configurations.
+# GOLAYOUT_TOOLCHAINS=label,... restricts to some configurations,
+# GOLAYOUT_FIXTURES=name,... to some fixtures.
 # A binary is rebuilt only when a source of its fixture is newer or the
 # configuration changed (recorded in <binary>.stamp).
 set -euo pipefail
@@ -19,8 +20,13 @@ export GOFLAGS="-mod=mod -buildvcs=false"
 BIN=$ROOT/tests/fixtures/bin
 fixtures=()
 # (tests/fixtures/lib holds packages the fixtures share, no fixture)
+want=" ${GOLAYOUT_FIXTURES:-} "
+want=${want//,/ }
 for d in "$ROOT"/tests/fixtures/*/; do
-	[ -f "$d/go.mod" ] && fixtures+=("$(basename "$d")")
+	[ -f "$d/go.mod" ] || continue
+	name=$(basename "$d")
+	[ -z "${GOLAYOUT_FIXTURES:-}" ] || [[ "$want" == *" $name "* ]] || continue
+	fixtures+=("$name")
 done
 [ ${#fixtures[@]} -gt 0 ] || { echo "build-fixtures: no fixtures" >&2; exit 1; }
 

@@ -21,6 +21,7 @@ Environment:
                       project; a relative path is taken from the current dir)
   GOLAYOUT_TOOLCHAINS labels or toolchains of scripts/toolchains.txt to test
   GOLAYOUT_DEBUGGERS  gdb,lldb (default: both)
+  GOLAYOUT_FIXTURES   fixtures whose test modules run (default: all)
   GOLAYOUT_JOBS       debugger sessions run at once (default: 2)
   GOLAYOUT_TIMEOUT    seconds before a debugger session is killed (default: 120)
   GOLAYOUT_TEXT_TWINS 1: after each --json command also run it without --json,
@@ -223,7 +224,8 @@ def check_address(problems: list, doc: dict, want: int, what="address"):
 # ---------------------------------------------- checks on the truth shape
 # Fixtures write their truth in the shape of tests/fixtures/structs: "types"
 # (name, size, align, fields), "frames" (function, depth, vars), "globals"
-# and "paths" (name, type, value, address, [fields with value]).
+# and "paths" (name, type, value, address, [fields with value]; the structs
+# fixture's also go_kind and size).
 
 LAYOUT_KEYS = ("name", "offset", "size", "type")
 
@@ -326,6 +328,9 @@ def check_value(lookup, may_be_unavailable=False):
             diff(p, "kind", doc.get("kind"), "value")
             diff(p, "type", doc.get("type"), v["type"])
             diff(p, "value", doc.get("value"), v["value"])
+            for k in ("go_kind", "size"):
+                if k in v:
+                    diff(p, k, doc.get(k), v[k])
             check_address(p, doc, v["address"])
         return p
     return check

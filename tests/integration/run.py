@@ -26,8 +26,11 @@ SHOW = os.environ.get("GOLAYOUT_SHOW_OUTPUT", "3")
 
 
 def test_modules():
+    """The test modules, those of the fixtures in $GOLAYOUT_FIXTURES when set."""
     here = Path(__file__).resolve().parent
-    return [importlib.import_module(p.stem) for p in sorted(here.glob("test_*.py"))]
+    want = set(os.environ.get("GOLAYOUT_FIXTURES", "").replace(",", " ").split())
+    mods = [importlib.import_module(p.stem) for p in sorted(here.glob("test_*.py"))]
+    return [m for m in mods if not want or m.FIXTURE in want]
 
 
 def plan():

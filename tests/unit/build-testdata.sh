@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Build the Go programs the unit tests read:
-#   OUTDIR/structs       tests/unit/testdata/structs.go (non-PIE: CGO_ENABLED=0),
-#   OUTDIR/structs.json  run once: its truth document (see structs.go);
+#   OUTDIR/structs       tests/fixtures/structs, the integration tests' structs
+#                        fixture, built with one toolchain (non-PIE:
+#                        CGO_ENABLED=0);
+#   OUTDIR/structs.json  run once with GOLAYOUT_TRUTH_MEMORY=1: its truth
+#                        document with the raw bytes of its globals and of
+#                        the memory they point to (see its main.go);
 #   OUTDIR/maps-classic  tests/unit/testdata/maps.go with classic maps
 #                        (GOTOOLCHAIN=go1.22.12, else go1.24.13 with
 #                        GOEXPERIMENT=noswissmap), for test_maps;
@@ -31,10 +35,12 @@ fi
 
 mkdir -p "$out"
 
-# newer_than_sources BIN: BIN is newer than the Go sources it is built from
-# (the program, the module files, the shared truth package).
+structs_src=$root/tests/fixtures/structs
+
+# newer_than_sources BIN DIR: BIN is newer than the Go sources it is built
+# from (those of DIR with its module files, the shared truth package).
 newer_than_sources() {
-	[ -z "$(find "$here/testdata" "$root/tests/fixtures/lib" -name '*.go' -newer "$1" -print -o \
+	[ -z "$(find "$2" "$root/tests/fixtures/lib" -name '*.go' -newer "$1" -print -o \
 		-name go.mod -newer "$1" -print | head -1)" ]
 }
 
@@ -44,15 +50,16 @@ build_structs() {
 	# Rebuild when the source or the toolchain choice changed.
 	local stamp
 	stamp="trimpath ${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
-	if [ -x "$bin" ] && [ -s "$bin.json" ] && newer_than_sources "$bin" &&
+	if [ -x "$bin" ] && [ -s "$bin.json" ] && newer_than_sources "$bin" "$structs_src" &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "build-testdata: $bin up to date"
 		return 0
 	fi
-	# A single-file build in the testdata module (its go.mod points at the
-	# shared truth package); no VCS stamping.
-	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -trimpath -o "$bin.tmp" structs.go)
-	GOLAYOUT_TRUTH= "$bin.tmp" "$bin.json.tmp"
+	# The fixture's module (its go.mod points at the shared truth package);
+	# no VCS stamping (the sources are in a git work tree).
+	(cd "$structs_src" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -trimpath -buildvcs=false \
+		-o "$bin.tmp" .)
+	GOLAYOUT_TRUTH= GOLAYOUT_TRUTH_MEMORY=1 "$bin.tmp" "$bin.json.tmp"
 	mv "$bin.tmp" "$bin"
 	mv "$bin.json.tmp" "$bin.json"
 	echo "$stamp" >"$bin.stamp"
@@ -68,7 +75,7 @@ try_build_map() {
 	local ver
 	ver=$(cd "$here/testdata" && env -u GOFLAGS GOTOOLCHAIN="$tc" "$go" version 2>"$bin.log") || return 1
 	local stamp="trimpath $tc $exp $ver"
-	if [ -x "$bin" ] && newer_than_sources "$bin" &&
+	if [ -x "$bin" ] && newer_than_sources "$bin" "$here/testdata" &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
 		rm -f "$bin.log"
 		echo "build-testdata: $bin up to date"

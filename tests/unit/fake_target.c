@@ -647,24 +647,32 @@ uint64_t fake_parse_addr(const char *s)
 	return v;
 }
 
-static void map_hex(struct fake_target *ft, const char *addr, const char *hex)
+uint64_t fake_truth_addr(json_t *o)
 {
+	json_t *a = json_object_get(o, "address");
+	if (!json_is_integer(a))
+		die("fake_truth_addr: no integer \"address\"");
+	return (uint64_t)json_integer_value(a);
+}
+
+/* Map o's "hex" bytes at o's "address". */
+static void map_hex(struct fake_target *ft, json_t *o)
+{
+	const char *hex = json_string_value(json_object_get(o, "hex"));
+	if (!hex)
+		die("fake_map_global: no \"hex\" (was the program run with GOLAYOUT_TRUTH_MEMORY=1?)");
 	uint64_t len;
-	unsigned char *b = fake_unhex(hex ? hex : "", &len);
-	fake_map_merge(ft, fake_parse_addr(addr), b, len);
+	unsigned char *b = fake_unhex(hex, &len);
+	fake_map_merge(ft, fake_truth_addr(o), b, len);
 	free(b);
 }
 
 void fake_map_global(struct fake_target *ft, json_t *g)
 {
-	map_hex(ft, json_string_value(json_object_get(g, "address")),
-		json_string_value(json_object_get(g, "hex")));
+	map_hex(ft, g);
 	json_t *mem = json_object_get(g, "memory");
-	for (size_t i = 0; i < json_array_size(mem); i++) {
-		json_t *m = json_array_get(mem, i);
-		map_hex(ft, json_string_value(json_object_get(m, "address")),
-			json_string_value(json_object_get(m, "hex")));
-	}
+	for (size_t i = 0; i < json_array_size(mem); i++)
+		map_hex(ft, json_array_get(mem, i));
 }
 
 int fake_fx_setup(void **state)

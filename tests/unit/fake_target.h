@@ -152,9 +152,10 @@ double fake_now_ms(void);
  * buffer, or NULL when the file is not there. */
 const char *fake_testdata(const char *name);
 
-/* The Go test program (testdata/structs.go) and its truth document
- * (structs.json); NULL when build-testdata.sh has not been run. The
- * document is loaded once; do not decref it. */
+/* The Go test program (the structs fixture, tests/fixtures/structs) and
+ * its truth document (structs.json, with the globals' bytes); NULL when
+ * build-testdata.sh has not been run. The document is loaded once; do not
+ * decref it. */
 const char *fake_go_binary(void);
 json_t *fake_truth(void);
 /* The truth of one global ("main.gPadded") or type ("main.Padded"), or
@@ -163,6 +164,9 @@ json_t *fake_truth_global(const char *name);
 json_t *fake_truth_type(const char *name);
 /* Map a global's bytes at its address, and the memory it points to. */
 void fake_map_global(struct fake_target *ft, json_t *global);
+/* The "address" (a JSON integer) of a global, field or piece of memory of
+ * the truth document. */
+uint64_t fake_truth_addr(json_t *o);
 /* "0x5c2418" -> 0x5c2418 */
 uint64_t fake_parse_addr(const char *s);
 

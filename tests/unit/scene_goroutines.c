@@ -104,7 +104,8 @@ static uint64_t body_pc(uint64_t entry, int64_t *size)
 }
 
 /* A direct call (E8 rel32) in main.main to another function's entry:
- * callee and return address. Prefers a callee of package main. */
+ * callee and return address. Prefers a callee of package main, and one
+ * whose frames fit a scene's stack (main.growStack's 32 KiB does not). */
 static bool find_call(void)
 {
 	const struct gl_func *mf = gl_dwarf_func_at(G_BIN.t->dw, G_BIN.main_entry);
@@ -134,7 +135,8 @@ static bool find_call(void)
 				continue;
 			int64_t csize, rsize = spdelta(ret - 1);
 			uint64_t cpc = body_pc(target, &csize);
-			if (!cpc || rsize <= 0 || !not_inlined(ret - 1))
+			if (!cpc || rsize <= 0 || !not_inlined(ret - 1) ||
+			    (uint64_t)(csize + rsize) > STACK_SIZE / 4)
 				continue;
 			G_BIN.callee_entry = target;
 			snprintf(G_BIN.callee_name, sizeof(G_BIN.callee_name), "%s", pf.name);

@@ -449,10 +449,11 @@ static void test_struct_field_unreadable_go(void **state)
 	fake_run(f->s, f->ft, &f->r, "struct 0x600000 --type main.Padded --json");
 	if (!f->r.doc)
 		fail_msg("no JSON document: %s", f->r.out ? f->r.out : "(null)");
-	const char *key;
-	json_t *want;
-	json_object_foreach(json_object_get(g, "field_values"), key, want)
-	{
+	json_t *want_fields = json_object_get(g, "fields");
+	assert_true(json_array_size(want_fields) > 0);
+	for (size_t i = 0; i < json_array_size(want_fields); i++) {
+		const char *key = json_string_value(json_object_get(json_array_get(want_fields, i), "name"));
+		json_t *want = json_object_get(json_array_get(want_fields, i), "value");
 		json_t *fld = fake_doc_field(&f->r, key);
 		assert_non_null(fld);
 		const char *got = json_string_value(json_object_get(fld, "value"));
@@ -461,7 +462,7 @@ static void test_struct_field_unreadable_go(void **state)
 		if (!strcmp(key, "E")) {
 			if (strncmp(got, "<unreadable", 11) != 0 || !strstr(got, "0x7000000"))
 				fail_msg("E: got \"%s\", want \"<unreadable ... 0x7000000>\"", got);
-		} else if (strcmp(got, json_string_value(want)) != 0) {
+		} else if (!json_is_string(want) || strcmp(got, json_string_value(want)) != 0) {
 			fail_msg("%s: got \"%s\", Go prints \"%s\"", key, got, json_string_value(want));
 		}
 	}

@@ -244,7 +244,7 @@ static void map_long_value(struct fake_fx *f)
 {
 	json_t *g = fake_truth_global("main.gPadded");
 	fake_map_global(f->ft, g);
-	uint64_t base = fake_parse_addr(json_string_value(json_object_get(g, "address")));
+	uint64_t base = fake_truth_addr(g);
 	fake_map(f->ft, A_LONG_VALUE, LONG_VALUE, strlen(LONG_VALUE));
 	fake_poke_u64(f->ft, base + 24, A_LONG_VALUE); /* E's data and len */
 	fake_poke_u64(f->ft, base + 32, strlen(LONG_VALUE));

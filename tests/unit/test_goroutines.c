@@ -3,8 +3,9 @@
  * end to end through gl_session_run, on goroutines built by hand in the
  * fake backend.
  *
- * The Go program is the structs test binary (build/tests/testdata/structs,
- * from tests/unit/build-testdata.sh; the tests fail when it is missing). It
+ * The Go program is the structs test binary (build/tests/testdata/structs:
+ * the structs fixture as tests/unit/build-testdata.sh builds it; the tests
+ * fail when it is missing). It
  * gives everything that must be real:
  *   - the layout of runtime.g (stack.lo/hi, sched.sp/pc, atomicstatus,
  *     goid, waitreason, m, syscallsp/pc) read from its DWARF through the
@@ -386,8 +387,8 @@ static void test_parked_three_frames(void **state)
 	assert_int_equal(jaddr(fm, "pc"), G_BIN.call_ret);
 	assert_int_equal(jint(fm, "size"), G_BIN.call_ret_size);
 	const char *file = jstr(fm, "file");
-	if (!file || !strstr(file, "structs.go") || jint(fm, "line") <= 0)
-		fail_msg("main.main frame: want a line of structs.go: %s", dump(fm));
+	if (!file || !strstr(file, "structs/main.go") || jint(fm, "line") <= 0)
+		fail_msg("main.main frame: want a line of structs/main.go: %s", dump(fm));
 	assert_func(fg, "runtime.goexit");
 	assert_note_has(fg, "bottom");
 	assert_null(json_object_get(f->r.doc, "truncated"));
