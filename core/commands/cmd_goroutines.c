@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "commands/commands.h"
 #include "eval/uframe.h"
 #include "runtime/goroutines.h"
@@ -38,14 +39,8 @@ static bool func_shown(const struct gl_opts *o, const struct gl_where *w)
 
 static bool add_row(struct gl_goroutine_list *l, const struct gl_goroutine_row *r)
 {
-	if (l->shown == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct gl_goroutine_row *nr = realloc(l->rows, cap * sizeof(*nr));
-		if (!nr)
-			return false;
-		l->rows = nr;
-		l->cap = cap;
-	}
+	if (!GL_ARRAY_RESERVE(l->rows, l->cap, l->shown, 64))
+		return false;
 	l->rows[l->shown++] = *r;
 	return true;
 }

@@ -1,6 +1,7 @@
 #include "doc/chan_doc.h"
 #include "doc/doc.h"
 #include "doc/struct_doc.h"
+#include "doc/value_doc.h"
 
 static json_t *header_json(const struct gl_type *H)
 {
@@ -53,13 +54,9 @@ static void ring_keys(struct gl_ctx *c, const struct gl_chan *ch, json_t *d)
 json_t *gl_chan_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
 		    const struct gl_chan *ch)
 {
-	json_t *d = gl_doc_new(c, "chan", v->type->name, ch->hchan != 0, ch->hchan);
+	json_t *d = gl_pointee_doc_new(c, "chan", expr, v, ch->hchan);
 	if (!d)
 		return NULL;
-	json_object_set_new(d, "expr", gl_json_text(expr));
-	json_object_set_new(d, "where", json_string(v->where));
-	if (v->in_memory)
-		gl_json_set_addr(d, "variable_address", v->addr);
 	json_object_set_new(d, "nil", json_boolean(ch->hchan == 0));
 	if (ch->stage >= GL_CHAN_HEADER)
 		header_keys(v, ch, d);

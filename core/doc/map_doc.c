@@ -7,6 +7,7 @@
 #include "doc/map_doc.h"
 #include "doc/doc.h"
 #include "doc/home_doc.h"
+#include "doc/value_doc.h"
 #include "base/le.h"
 
 static json_t *jint(uint64_t v)
@@ -362,13 +363,9 @@ void gl_map_doc_add(struct gl_ctx *c, const struct gl_map *m, json_t *d)
 json_t *gl_map_view_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
 			const struct gl_map_view *mv)
 {
-	json_t *d = gl_doc_new(c, "map", v->type->name, mv->ptr != 0, mv->ptr);
+	json_t *d = gl_pointee_doc_new(c, "map", expr, v, mv->ptr);
 	if (!d)
 		return NULL;
-	json_object_set_new(d, "expr", gl_json_text(expr));
-	if (v->in_memory)
-		gl_json_set_addr(d, "variable_address", v->addr);
-	json_object_set_new(d, "where", json_string(v->where));
 	json_object_set_new(d, "key_type", gl_json_text(v->type->key ? v->type->key->name : "?"));
 	json_object_set_new(d, "elem_type", gl_json_text(v->type->elem ? v->type->elem->name : "?"));
 	json_object_set_new(d, "summary_only", json_boolean(mv->summary));
