@@ -105,7 +105,7 @@ test: deps
 	$(BUILD)/tests/check_rtlayout
 	build-sanitize/tests/check_rtlayout
 	python3 tests/integration/run.py
-	python3 tests/integration/interrupt.py
+	python3 tests/integration/terminal.py
 	python3 scripts/gallery.py --check
 
 demo: deps

@@ -136,13 +136,26 @@ int ExecutablePath(void *ctx, char *buf, size_t len) {
   return GL_BACKEND_OK;
 }
 
+// lldb's stop id does not change when memory is written through the
+// debugger (`memory write`, or `expression` assigning to a variable
+// without running the process): those commands count here, before they
+// run, and the count is part of the stop id the core keys its cache on.
+// (Writes made from a script through SBProcess.WriteMemory are not seen.)
+uint32_t g_writes;
+
+bool CountWrite(void *, const char **) {
+  g_writes++;
+  return false; // the command itself runs as usual
+}
+
 uint64_t StopId(void *ctx) {
   lldb::SBProcess &p = C(ctx).process;
   if (!p.IsValid())
     return 0; // "cannot tell": the core reads afresh
   // Count expression stops too (an expression may write memory), and put
   // the process's unique id on top so a new process never reuses an id.
-  return (uint64_t(p.GetUniqueID()) << 32) | p.GetStopID(true);
+  return (uint64_t(p.GetUniqueID() & 0xffff) << 48) ^
+         (uint64_t(g_writes & 0xffff) << 32) ^ p.GetStopID(true);
 }
 
 int HasProcess(void *ctx) {
@@ -169,11 +182,12 @@ int Interrupted(void *ctx) {
 
 // lldb has already split and unquoted the words; the core wants one string
 // it tokenizes shell-like, so quote again every word that needs it.
-std::string Join(const char *name, char **argv) {
-  std::string s = name;
+std::string Join(char **argv) {
+  std::string s;
   for (; argv && *argv; ++argv) {
     const char *a = *argv;
-    s += ' ';
+    if (!s.empty())
+      s += ' ';
     if (*a && !std::strpbrk(a, " \t\n\"'\\")) {
       s += a;
       continue;
@@ -209,10 +223,12 @@ void HandleSigurg(lldb::SBDebugger &dbg) {
   dbg.GetCommandInterpreter().HandleCommand(kSigurg, ignored);
 }
 
-class Subcommand : public lldb::SBCommandPluginInterface {
+// One lldb command, `golayout`, that hands every word to the core: the
+// core answers `golayout`, `golayout help [COMMAND]`, `--help`, `--json`
+// and unknown subcommands alike in both debuggers (a multiword command
+// would have lldb answer those itself, with no JSON).
+class Golayout : public lldb::SBCommandPluginInterface {
 public:
-  explicit Subcommand(const char *name) : name_(name) {}
-
   bool DoExecute(lldb::SBDebugger dbg, char **argv,
                  lldb::SBCommandReturnObject &result) override {
     Ctx ctx;
@@ -245,8 +261,7 @@ public:
     // Colour only when lldb itself colours and its output is a terminal.
     unsigned flags = dbg.GetUseColor() && isatty(STDOUT_FILENO) ? GL_RUN_TTY : 0;
     char *out = nullptr, *err = nullptr;
-    int rc = gl_session_run(s, &be, Join(name_.c_str(), argv).c_str(), flags,
-                            &out, &err);
+    int rc = gl_session_run(s, &be, Join(argv).c_str(), flags, &out, &err);
     if (dbg.GetCommandInterpreter().WasInterrupted())
       PrintInterrupted(dbg, out, err);
     if (out && *out)
@@ -260,25 +275,20 @@ public:
     gl_free(err);
     return rc == 0;
   }
-
-private:
-  std::string name_;
 };
 
 } // namespace
 
 bool lldb::PluginInitialize(lldb::SBDebugger dbg) {
   lldb::SBCommandInterpreter ci = dbg.GetCommandInterpreter();
-  lldb::SBCommand top = ci.AddMultiwordCommand("golayout", gl_overview_help());
+  // Empty auto-repeat: pressing Enter must not rerun a dump. The command
+  // object is owned by lldb for the life of the process.
+  lldb::SBCommand top = ci.AddCommand("golayout", new Golayout(), gl_overview_help(),
+                                      "golayout COMMAND [ARGS] [--json]", "");
   if (!top.IsValid())
     return false;
-  for (size_t i = 0; i < gl_command_count(); i++) {
-    const char *name = gl_command_name(i);
-    // Empty auto-repeat: pressing Enter must not rerun a dump.  The
-    // Subcommand objects are owned by lldb for the life of the process.
-    top.AddCommand(name, new Subcommand(name), gl_command_summary(i),
-                   gl_command_help(i), "");
-  }
+  ci.SetCommandOverrideCallback("memory write", CountWrite, nullptr);
+  ci.SetCommandOverrideCallback("expression", CountWrite, nullptr);
   SessionFor(dbg);
   HandleSigurg(dbg);
   return true;

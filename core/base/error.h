@@ -25,8 +25,9 @@ enum gl_error_code {
 	GL_ERR_LIMIT,       /* golayout stopped at one of its size bounds */
 	GL_ERR_NIL,         /* a nil pointer where an object was asked for */
 	GL_ERR_INTERRUPTED, /* the user stopped the command (Ctrl-C) */
+	GL_ERR_NOTREADY,    /* the Go runtime is not initialised yet */
 };
-#define GL_ERR_LAST GL_ERR_INTERRUPTED
+#define GL_ERR_LAST GL_ERR_NOTREADY
 
 struct gl_error {
 	enum gl_error_code code;

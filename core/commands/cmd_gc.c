@@ -14,9 +14,14 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err || (err = gl_target_need_dwarf(t)) || (err = gl_ctx_need_process(c)))
 		return err;
-	w->kind = GL_VIEW_GC;
 	w->limit = o->all ? UINT64_MAX : (uint64_t)o->limit;
-	return gl_gc_state_read(c, &w->u.gc);
+	err = gl_gc_state_read(c, &w->u.gc);
+	/* before the runtime is up, only that is worth saying */
+	if (err && err->code == GL_ERR_NOTREADY)
+		gl_gc_state_deinit(&w->u.gc);
+	else
+		w->kind = GL_VIEW_GC;
+	return err;
 }
 
 const struct gl_command gl_cmd_gc = {

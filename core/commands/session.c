@@ -85,8 +85,8 @@ const char *gl_overview_help(void)
 	sb_add(&sb, "\nEXPR: a local or parameter of the selected frame, a package global (main.g or\n"
 		    "g), with .field, [index] and *deref; or an address with --type TYPE.\n"
 		    "Every command takes --json (one JSON document, schema golayout/1),\n"
-		    "--no-color and --width N (text columns; 0 cuts no line or value). Type\n"
-		    "\"help golayout COMMAND\" for more.");
+		    "--no-color and --width N (text columns; 0 cuts no line or value).\n"
+		    "\"golayout help COMMAND\" (in GDB also \"help golayout COMMAND\") says more.");
 	snprintf(text, sizeof(text), "%s", sb.s ? sb.s : "");
 	sb_deinit(&sb);
 	return text;
@@ -239,7 +239,7 @@ static struct gl_error *parse_opts(const struct gl_command *cmd, int argc, char 
 	if (o->help)
 		return NULL;
 	if (o->nargs < cmd->min_args)
-		return gl_error_create(GL_ERR_USAGE, "golayout %s needs %s (see help golayout %s)",
+		return gl_error_create(GL_ERR_USAGE, "golayout %s needs %s (see golayout help %s)",
 				       cmd->name, cmd->min_args > 1 ? "more arguments" : "an argument",
 				       cmd->name);
 	if (cmd->max_args >= 0 && o->nargs > cmd->max_args)
@@ -379,10 +379,18 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 
 	if (argc < 0) {
 		err = gl_error_create(GL_ERR_USAGE, "too many arguments");
+	} else if (argc >= 2 && !strcmp(argv[0], "help")) {
+		/* golayout help COMMAND: what `help golayout COMMAND` shows */
+		if ((cmd = find_command(argv[1])))
+			sb_addf(&c.out, "%s\n\n%s", cmd->summary, cmd->help);
+		else
+			err = gl_error_create(GL_ERR_USAGE, "unknown command \"%s\" (try: golayout help)",
+					      argv[1]);
+		cmd = NULL;
 	} else if (argc == 0 || !strcmp(argv[0], "help") || !strcmp(argv[0], "--help")) {
 		sb_add(&c.out, gl_overview_help());
 	} else if (!(cmd = find_command(argv[0]))) {
-		err = gl_error_create(GL_ERR_USAGE, "unknown command \"%s\" (try: help golayout)",
+		err = gl_error_create(GL_ERR_USAGE, "unknown command \"%s\" (try: golayout help)",
 				      argv[0]);
 	} else if (!(err = parse_opts(cmd, argc - 1, argv + 1, &opts))) {
 		if (opts.help) {
@@ -419,7 +427,7 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 		if (!doc)
 			doc = gl_doc_new(&c, !cmd ? "error" : cmd->kind ? cmd->kind : cmd->name, NULL, false, 0);
 		if (doc && err) {
-			json_object_set_new(doc, "error", json_string(err->message));
+			json_object_set_new(doc, "error", gl_json_text(err->message));
 			json_object_set_new(doc, "error_code", json_string(gl_error_code_name(err->code)));
 		}
 		char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;

@@ -29,7 +29,7 @@ json_t *gl_doc_new(struct gl_ctx *c, const char *kind, const char *type, bool ha
 		return NULL;
 	json_object_set_new(d, "schema", json_string("golayout/1"));
 	json_object_set_new(d, "kind", json_string(kind));
-	json_object_set_new(d, "type", type ? json_string(type) : json_null());
+	json_object_set_new(d, "type", type ? gl_json_text(type) : json_null());
 	json_object_set_new(d, "address", has_addr ? gl_json_addr(addr) : json_null());
 	json_object_set_new(d, "go_version", c->t ? json_string(c->t->go_version) : json_null());
 	return d;

@@ -26,8 +26,8 @@ static json_t *row_json(const struct gl_goroutine_row *r)
 		json_object_set_new(o, "stack_used", json_integer((json_int_t)n));
 	gl_json_set_addr(o, "sp", r->sp);
 	gl_json_set_addr(o, "pc", g->pc);
-	json_object_set_new(o, "func", w->func ? json_string(w->func) : json_null());
-	json_object_set_new(o, "user_func", w->user_func ? json_string(w->user_func) : json_null());
+	json_object_set_new(o, "func", w->func ? gl_json_text(w->func) : json_null());
+	json_object_set_new(o, "user_func", w->user_func ? gl_json_text(w->user_func) : json_null());
 	if (w->file) {
 		json_object_set_new(o, "file", gl_json_text(w->file));
 		json_object_set_new(o, "line", json_integer(w->line));

@@ -167,7 +167,7 @@ static json_t *ptrmap_json(const struct gl_ptrmap *pm)
 static json_t *special_json(const struct gl_special *x)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "kind", json_string(x->name));
+	json_object_set_new(o, "kind", gl_json_text(x->name));
 	json_object_set_new(o, "kind_value", json_integer((json_int_t)x->value));
 	gl_json_set_uint(o, "offset", x->offset);
 	gl_json_set_addr(o, "special", x->addr);

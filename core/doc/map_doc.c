@@ -85,7 +85,7 @@ static json_t *header_json(const struct gl_map *m)
 		const struct gl_map_hfield *f = &m->header[i];
 		char buf[128];
 		json_t *o = json_object();
-		json_object_set_new(o, "name", json_string(f->name));
+		json_object_set_new(o, "name", gl_json_text(f->name));
 		json_object_set_new(o, "offset", jint(f->offset));
 		json_object_set_new(o, "size", jint(f->size));
 		json_object_set_new(o, "type", gl_json_text(f->type->name));

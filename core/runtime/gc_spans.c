@@ -177,6 +177,16 @@ static struct gl_error *mheap_slice(struct gl_heap *h, enum gl_rtf f, uint64_t *
 	return err;
 }
 
+struct gl_error *gl_heap_started(struct gl_heap *h)
+{
+	uint64_t arr, n;
+	struct gl_error *err = mheap_slice(h, GL_RTF_MHEAP_ALLSPANS, &arr, &n);
+	if (err || n)
+		return err;
+	return gl_error_create(GL_ERR_NOTREADY, "the Go runtime is not initialised yet (mheap_ has no "
+				"spans): stop after runtime.schedinit, e.g. in main.main");
+}
+
 /* The arena indices of mheap_.heapArenas (allArenas before Go 1.25). */
 static void load_arenas(struct gc_walk *w)
 {

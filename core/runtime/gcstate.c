@@ -79,7 +79,7 @@ struct gl_error *gl_gc_state_read(struct gl_ctx *c, struct gl_gc_state *st)
 	memset(st, 0, sizeof(*st));
 	struct gl_heap h;
 	struct gl_error *err = gl_heap_init(c, &h);
-	if (err)
+	if (err || (err = gl_heap_started(&h)))
 		return err;
 	st->have_heap = true;
 	st->phase = gl_heap_gc_phase(&h, &st->phase_value);

@@ -96,5 +96,8 @@ double gl_gc_class_fragmentation(const struct gl_gc_class *r);
 
 /* The allspans walk (gc_spans.c): spans by state, size classes, heat map. */
 struct gl_error *gl_gc_walk_spans(struct gl_heap *h, struct gl_gc_state *st);
+/* GL_ERR_NOTREADY while mheap_ has no span yet: stopped before the
+ * runtime's schedinit (at the entry point), its figures mean nothing. */
+struct gl_error *gl_heap_started(struct gl_heap *h);
 
 #endif

@@ -156,6 +156,11 @@ struct gl_error *gl_goroutines_open(struct gl_ctx *c, struct gl_goroutine_iter *
 				      (unsigned long long)it->n);
 		goto fail;
 	}
+	if (it->n == 0) { /* even the main goroutine is made in schedinit's wake */
+		err = gl_error_create(GL_ERR_NOTREADY, "runtime.allgs is empty: the Go runtime is not "
+				      "initialised yet (stop in main.main or later)");
+		goto fail;
+	}
 	if (!(it->gb = malloc(it->gsize))) {
 		err = &gl_error_nomem;
 		goto fail;

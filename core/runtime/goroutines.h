@@ -50,7 +50,8 @@ static inline bool gl_goroutine_holds(const struct gl_goroutine *g, uint64_t add
 struct gl_goroutine_iter;
 
 /* Start a walk of runtime.allgs (dead goroutines included). Needs a
- * process and DWARF; *it is freed by gl_goroutines_close. */
+ * process and DWARF; GL_ERR_NOTREADY while allgs is empty (before the
+ * runtime started); *it is freed by gl_goroutines_close. */
 struct gl_error *gl_goroutines_open(struct gl_ctx *c, struct gl_goroutine_iter **it);
 /* The next goroutine that could be read, false at the end. */
 bool gl_goroutines_next(struct gl_goroutine_iter *it, struct gl_goroutine *g);

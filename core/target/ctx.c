@@ -32,10 +32,15 @@ struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **out)
 		struct gl_error *err = gl_target_open(path, &*c->target_slot);
 		if (err)
 			return err;
+
 		gl_mem_flush(c->mem);
 		c->mem->file_fallback = read_from_executable;
 		c->mem->file_fallback_arg = *c->target_slot;
 	}
+	/* kept all the same: the next command need not parse it again */
+	if (!gl_target_is_go(*c->target_slot))
+		return gl_error_create(GL_ERR_UNSUPPORTED, "%s is not a Go program (no Go pclntab, no Go "
+				       "build info)", path);
 	*out = c->t = *c->target_slot;
 	return NULL;
 }

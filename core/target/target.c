@@ -167,6 +167,11 @@ bool gl_target_is_current(const struct gl_target *t, const char *path)
 	       st.st_size == t->fsize;
 }
 
+bool gl_target_is_go(const struct gl_target *t)
+{
+	return t->has_pcln || strcmp(t->go_version, "unknown") != 0;
+}
+
 struct gl_error *gl_target_need_dwarf(struct gl_target *t)
 {
 	if (t->dw)

@@ -49,6 +49,9 @@ struct gl_error *gl_target_open(const char *path, struct gl_target **out);
 void gl_target_destroy(struct gl_target *t);
 /* Whether the file on disk is still the one loaded. */
 bool gl_target_is_current(const struct gl_target *t, const char *path);
+/* Whether the executable is a Go program at all: it has the Go pclntab
+ * (even stripped Go binaries keep it) or Go's build info. */
+bool gl_target_is_go(const struct gl_target *t);
 /* The DWARF, or a GL_ERR_NODWARF error saying why there is none. */
 struct gl_error *gl_target_need_dwarf(struct gl_target *t);
 /* What decoding runtime structures needs: DWARF and a Go release in

@@ -6,6 +6,9 @@
 #   OUTDIR/structs.json  run once with GOLAYOUT_TRUTH_MEMORY=1: its truth
 #                        document with the raw bytes of its globals and of
 #                        the memory they point to (see its main.go);
+#   OUTDIR/structs-nodwarf  the same without its DWARF (objcopy
+#                        --strip-debug: what -ldflags=-w gives), for the
+#                        errors of a Go program without DWARF;
 #   OUTDIR/maps-classic  tests/unit/testdata/maps.go with classic maps
 #                        (GOTOOLCHAIN=go1.22.12, else go1.24.13 with
 #                        GOEXPERIMENT=noswissmap), for test_maps;
@@ -50,7 +53,8 @@ build_structs() {
 	# Rebuild when the source or the toolchain choice changed.
 	local stamp
 	stamp="trimpath ${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
-	if [ -x "$bin" ] && [ -s "$bin.json" ] && newer_than_sources "$bin" "$structs_src" &&
+	if [ -x "$bin" ] && [ -s "$bin.json" ] && [ -x "$out/structs-nodwarf" ] &&
+		newer_than_sources "$bin" "$structs_src" &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "build-testdata: $bin up to date"
 		return 0
@@ -60,6 +64,7 @@ build_structs() {
 	(cd "$structs_src" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -trimpath -buildvcs=false \
 		-o "$bin.tmp" .)
 	GOLAYOUT_TRUTH= GOLAYOUT_TRUTH_MEMORY=1 "$bin.tmp" "$bin.json.tmp"
+	objcopy --strip-debug "$bin.tmp" "$out/structs-nodwarf"
 	mv "$bin.tmp" "$bin"
 	mv "$bin.json.tmp" "$bin.json"
 	echo "$stamp" >"$bin.stamp"

@@ -92,7 +92,14 @@ static void test_error_code_in_json(void **state)
 	fake_set_exe(f->ft, "/nonexistent/golayout-test");
 	RUN(f, "value main.gInt64 --json");
 	assert_code(f, "executable");
-	fake_set_exe(f->ft, "/bin/true"); /* stripped */
+	fake_set_exe(f->ft, "/bin/true"); /* a C program */
+	RUN(f, "value main.gInt64 --json");
+	assert_code(f, "unsupported");
+	assert_non_null(strstr(fake_doc_str(&f->r, "error"), "not a Go program"));
+	const char *nodwarf = fake_testdata("structs-nodwarf");
+	if (!nodwarf)
+		fail_msg("no test data: run tests/unit/build-testdata.sh");
+	fake_set_exe(f->ft, nodwarf); /* a Go program without DWARF (-ldflags=-w) */
 	RUN(f, "value main.gInt64 --json");
 	assert_code(f, "nodwarf");
 

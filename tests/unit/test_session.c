@@ -263,6 +263,14 @@ static void test_json_error_document(void **state)
 	assert_int_not_equal(f->r.status, 0);
 	assert_doc(&f->r, "value");
 	assert_non_null(fake_doc_str(&f->r, "error"));
+
+	/* a byte that is no UTF-8 in the command: the error (which quotes
+	 * it) still reaches the document */
+	RUN(f, "fr\xffob --json");
+	assert_int_not_equal(f->r.status, 0);
+	assert_doc(&f->r, NULL);
+	assert_non_null(fake_doc_str(&f->r, "error"));
+	assert_string_equal(fake_doc_str(&f->r, "error_code"), "usage");
 }
 
 static void test_json_for_every_command_is_one_object(void **state)
