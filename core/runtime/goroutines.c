@@ -180,6 +180,15 @@ uint64_t gl_goroutines_total(const struct gl_goroutine_iter *it)
 static void note_unreadable(struct gl_goroutine_iter *it, struct gl_error *err, const char *what,
 			    uint64_t i)
 {
+	if (err->code == GL_ERR_LIMIT) {
+		/* too many unreadable pages: allgs is garbage; that is the
+		 * error to report, and the walk ends */
+		gl_error_destroy(it->first);
+		it->first = gl_error_wrap(err, "walking allgs (%llu entries), at goroutine %llu",
+					  (unsigned long long)it->n, (unsigned long long)i);
+		it->next = it->n;
+		return;
+	}
 	if (!it->first)
 		it->first = gl_error_wrap(err, what, (unsigned long long)i); /* what may not use i */
 	else

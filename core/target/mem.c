@@ -300,6 +300,10 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 			break;
 		if (!known) {
 			all_cached = false;
+			if (m->cmd_stats.faults >= GL_MEM_MAX_FAULTS)
+				return gl_error_create(GL_ERR_LIMIT, "stopped after %u unreadable pages in one "
+						       "command: the structures read look corrupt",
+						       GL_MEM_MAX_FAULTS);
 			uint64_t run = pg;
 			while (run < last && !page_find(m, run + GL_PAGE_SIZE))
 				run += GL_PAGE_SIZE;

@@ -13,6 +13,12 @@
 #include "base/error.h"
 
 #define GL_PAGE_SIZE 4096u
+/* A command that has met this many unreadable pages is following garbage
+ * (a sane structure lies in mapped memory): its further reads of pages not
+ * in the cache fail at once with GL_ERR_LIMIT instead of asking the
+ * debugger, so a corrupt pointer array costs a bounded time (each fault is
+ * a backend call: this many take well under a second). */
+#define GL_MEM_MAX_FAULTS 2048u
 
 struct gl_mem_stats {
 	uint64_t backend_reads;  /* calls to backend->read_memory */

@@ -895,6 +895,31 @@ static void test_allgs_max_len_of_nils(void **state)
 	assert_quick(f);
 }
 
+/* An allgs of 2^20 pointers, each into another unmapped page (a shifted or
+ * overwritten array): the walk stops after a bounded number of faults,
+ * says why, and asked the debugger a bounded number of times. */
+static void test_allgs_garbage_pointers(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	enum { N = 1 << 20 };
+	unsigned char *arr = calloc(N, 8);
+	assert_non_null(arr);
+	for (uint64_t i = 0; i < N; i++)
+		for (int b = 0; b < 8; b++)
+			arr[i * 8 + b] = (unsigned char)((UNMAPPED + i * 0x10000) >> (8 * b));
+	fake_map(f->g.ft, A_ARR, arr, (uint64_t)N * 8);
+	free(arr);
+	set_allgs(&f->g, A_ARR, N, N);
+	run(f, "goroutines --json");
+	assert_error_has(f, "stopped after", "corrupt");
+	assert_string_equal(jstr(f->r.doc, "error_code"), "limit");
+	if (f->r.calls > GL_MEM_MAX_FAULTS + 1024)
+		fail_msg("%llu backend reads for a corrupt allgs (fault budget %u)",
+			 (unsigned long long)f->r.calls, GL_MEM_MAX_FAULTS);
+	assert_quick(f);
+}
+
 static void test_allgs_unreadable(void **state)
 {
 	struct fx *f = *state;
@@ -1301,6 +1326,7 @@ int main(void)
 		T(test_stack_with_unreadable_g),
 		T(test_allgs_huge_len),
 		T(test_allgs_max_len_of_nils),
+		T(test_allgs_garbage_pointers),
 		T(test_allgs_unreadable),
 		T(test_unknown_goid),
 		T(test_scan_bit),
