@@ -114,6 +114,7 @@ static struct gl_error *g_layout(const struct gl_rtlayout *rt)
 /* ---- the walk ------------------------------------------------------------------ */
 
 #define CHUNK 256 /* allgs entries read per request: bounded, whatever allgs holds */
+#define MAX_ODD_RUN 1023u /* gs in a row with no status before the walk gives up */
 
 struct gl_goroutine_iter {
 	struct gl_ctx *c;
@@ -126,6 +127,7 @@ struct gl_goroutine_iter {
 	uint64_t chunk_base, chunk_len;
 	unsigned char *gb;       /* one runtime.g */
 	struct gl_error *first;  /* the first entry that could not be read */
+	unsigned odd_run;        /* gs in a row with no valid status */
 };
 
 struct gl_error *gl_goroutines_open(struct gl_ctx *c, struct gl_goroutine_iter **out)
@@ -270,6 +272,17 @@ bool gl_goroutines_next(struct gl_goroutine_iter *it, struct gl_goroutine *g)
 			continue;
 		}
 		decode(it, addr, g);
+		/* a long run of gs whose status is no status at all: allgs
+		 * points into memory that holds no goroutines */
+		it->odd_run = strcmp(g->status_name, "unknown") ? 0 : it->odd_run + 1;
+		if (it->odd_run > MAX_ODD_RUN) {
+			gl_error_destroy(it->first);
+			it->first = gl_error_create(GL_ERR_CORRUPT, "stopped at goroutine %llu of allgs: the last "
+						    "%u entries hold no goroutine status (corrupt allgs?)",
+						    (unsigned long long)i, MAX_ODD_RUN + 1);
+			it->next = it->n;
+			return false;
+		}
 		return true;
 	}
 	return false;

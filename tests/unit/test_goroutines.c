@@ -920,6 +920,35 @@ static void test_allgs_garbage_pointers(void **state)
 	assert_quick(f);
 }
 
+/* An allgs whose pointers lead into readable memory that holds no
+ * goroutines (a shifted array pointer): the walk gives up after a run of
+ * gs with no valid status, instead of decoding 200,000 of them. */
+static void test_allgs_into_garbage(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	enum { N = 200000, REGION = 1 << 20 };
+	const uint64_t garbage = 0x40000000ull;
+	unsigned char *bytes = malloc(REGION), *arr = malloc((size_t)N * 8);
+	assert_non_null(bytes);
+	assert_non_null(arr);
+	memset(bytes, 0xab, REGION);
+	fake_map(f->g.ft, garbage, bytes, REGION);
+	for (uint64_t i = 0; i < N; i++)
+		for (int b = 0; b < 8; b++)
+			arr[i * 8 + b] = (unsigned char)((garbage + (i % 1000) * 512) >> (8 * b));
+	fake_map(f->g.ft, A_ARR, arr, (uint64_t)N * 8);
+	free(bytes);
+	free(arr);
+	set_allgs(&f->g, A_ARR, N, N);
+	run(f, "goroutines --json --all");
+	assert_error_has(f, "no goroutine status", "corrupt");
+	assert_string_equal(jstr(f->r.doc, "error_code"), "corrupt");
+	if (jint(f->r.doc, "total") > 2000)
+		fail_msg("%lld garbage goroutines decoded", (long long)jint(f->r.doc, "total"));
+	assert_quick(f);
+}
+
 static void test_allgs_unreadable(void **state)
 {
 	struct fx *f = *state;
@@ -1327,6 +1356,7 @@ int main(void)
 		T(test_allgs_huge_len),
 		T(test_allgs_max_len_of_nils),
 		T(test_allgs_garbage_pointers),
+		T(test_allgs_into_garbage),
 		T(test_allgs_unreadable),
 		T(test_unknown_goid),
 		T(test_scan_bit),
