@@ -60,6 +60,9 @@ _gl.gl_session_run.argtypes = [ctypes.c_void_p, ctypes.POINTER(_Backend),
                                ctypes.c_char_p, ctypes.c_uint,
                                ctypes.POINTER(ctypes.c_void_p),
                                ctypes.POINTER(ctypes.c_void_p)]
+_libc_strlen = ctypes.CDLL(None).strlen
+_libc_strlen.argtypes = [ctypes.c_void_p]
+_libc_strlen.restype = ctypes.c_size_t
 _gl.gl_free.argtypes = [ctypes.c_void_p]
 _gl.gl_free.restype = None
 _gl.gl_command_count.restype = ctypes.c_size_t
@@ -261,7 +264,10 @@ def _gl_take(ptr):
     if not ptr.value:
         return None
     try:
-        return ctypes.string_at(ptr.value).decode("utf-8", "replace")
+        # decoded straight from the core's buffer: a 35 MB document is not
+        # copied into a bytes object first
+        n = _libc_strlen(ptr.value)
+        return str((ctypes.c_char * n).from_address(ptr.value), "utf-8", "replace")
     finally:
         _gl.gl_free(ptr)
 

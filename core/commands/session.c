@@ -341,6 +341,8 @@ static void note_cuts(struct strbuf *text, size_t nlines, size_t nvalues, size_t
 		nlines + nvalues == 1 ? "it" : "them");
 }
 
+#define INTERRUPTED "interrupted: what is shown is what golayout had read when stopped"
+
 static char *error_line(struct gl_error *err)
 {
 	char *line;
@@ -369,6 +371,7 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 	sb_init(&c.out);
 	struct gl_opts opts = {0};
 	struct gl_view view = {0};
+	struct gl_doc_tail tail = {0};
 	struct gl_error *err = NULL;
 	json_t *doc = NULL;
 	const struct gl_command *cmd = NULL;
@@ -409,7 +412,7 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			gl_error_destroy(terr);
 			err = cmd->run(&c, &opts, &view);
 			if (view.kind != GL_VIEW_NONE && opts.json) {
-				if (!(doc = gl_view_doc(&c, &view)) && !err)
+				if (!(doc = gl_view_doc(&c, &view, &tail)) && !err)
 					err = &gl_error_nomem;
 			} else if (view.kind != GL_VIEW_NONE) {
 				gl_view_text(&c, &view);
@@ -417,8 +420,7 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			/* whatever failed after Ctrl-C failed because of it */
 			if (s->mem.interrupted) {
 				gl_error_destroy(err);
-				err = gl_error_create(GL_ERR_INTERRUPTED,
-						      "interrupted: what is shown is what golayout had read when stopped");
+				err = gl_error_create(GL_ERR_INTERRUPTED, INTERRUPTED);
 			}
 		}
 	}
@@ -432,10 +434,21 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 		}
 		char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 		sb_truncate(&c.out, 0);
-		if (text) {
+		if (text && tail.write) {
+			/* the document without its closing brace, then its tail */
+			sb_addn(&c.out, text, strlen(text) - 1);
+			bool stopped = s->mem.interrupted;
+			tail.write(&c, tail.arg, &c.out);
+			if (s->mem.interrupted && !stopped && !err)
+				sb_addf(&c.out, ",\"error\":\"%s\",\"error_code\":\"%s\"", INTERRUPTED,
+					gl_error_code_name(GL_ERR_INTERRUPTED));
+			sb_addc(&c.out, '}');
+			if (s->mem.interrupted && !stopped && !err)
+				err = gl_error_create(GL_ERR_INTERRUPTED, INTERRUPTED);
+		} else if (text) {
 			sb_add(&c.out, text);
-			free(text);
 		}
+		free(text);
 	} else {
 		if (cmd && !opts.help)
 			note_cuts(&c.out, fit_width(&c.out, c.color, c.columns), c.values_cut, c.columns);

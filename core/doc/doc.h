@@ -22,6 +22,22 @@ void gl_json_set_uint(json_t *o, const char *key, uint64_t v);
  * Go's encoding/json does. Never NULL unless out of memory. */
 json_t *gl_json_text(const char *s);
 json_t *gl_json_textn(const char *s, size_t len);
+/* A JSON string of arbitrary bytes (invalid UTF-8 as U+FFFD) appended to
+ * out as text, byte for byte as jansson dumps the same json_t in a
+ * document: for members written straight into the output (gl_doc_tail). */
+void gl_json_write_text(struct strbuf *out, const char *s, size_t len);
+
+/* Members of a document written as JSON text straight into the output,
+ * after its other members (their keys new to the document): a list of a
+ * million entries would otherwise be a tree of a million objects, twenty
+ * times the size of its text. write() may stop early when the user
+ * interrupts, leaving valid JSON. */
+struct gl_doc_tail {
+	/* append ,"key":value... (each member after a comma); NULL: none */
+	void (*write)(struct gl_ctx *c, const void *arg, struct strbuf *out);
+	const void *arg;
+};
+
 /* The %v text of a value as a JSON string, NUL bytes and all (json_null on OOM). */
 json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
 

@@ -24,6 +24,65 @@ json_t *gl_json_textn(const char *s, size_t len)
 	return j;
 }
 
+/* Valid UTF-8 s as a JSON string, spelled exactly as jansson's dump with
+ * JSON_ENSURE_ASCII spells it (so a streamed member reads as the rest of
+ * the document): \\ \" \b \f \n \r \t, other controls and all non-ASCII
+ * as \uXXXX (upper-case hex, surrogate pairs above the BMP). */
+static void write_valid(struct strbuf *out, const unsigned char *s, size_t len)
+{
+	sb_addc(out, '"');
+	for (size_t i = 0; i < len;) {
+		unsigned char b = s[i];
+		if (b >= 0x20 && b < 0x80 && b != '"' && b != '\\') {
+			size_t j = i + 1;
+			while (j < len && s[j] >= 0x20 && s[j] < 0x80 && s[j] != '"' && s[j] != '\\')
+				j++;
+			sb_addn(out, (const char *)s + i, j - i);
+			i = j;
+			continue;
+		}
+		size_t n = b < 0x80 ? 1 : gl_utf8_len(s + i, len - i);
+		uint32_t cp = b;
+		if (n == 2)
+			cp = (uint32_t)(b & 0x1f) << 6 | (s[i + 1] & 0x3f);
+		else if (n == 3)
+			cp = (uint32_t)(b & 0x0f) << 12 | (uint32_t)(s[i + 1] & 0x3f) << 6 | (s[i + 2] & 0x3f);
+		else if (n == 4)
+			cp = (uint32_t)(b & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3f) << 12 |
+			     (uint32_t)(s[i + 2] & 0x3f) << 6 | (s[i + 3] & 0x3f);
+		i += n ? n : 1;
+		static const char named[] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r',
+					     ['\t'] = 't', ['"'] = '"', ['\\'] = '\\'};
+		if (cp < sizeof(named) && named[cp]) {
+			sb_addc(out, '\\');
+			sb_addc(out, named[cp]);
+		} else if (cp < 0x10000) {
+			sb_addf(out, "\\u%04X", (unsigned)cp);
+		} else {
+			cp -= 0x10000;
+			sb_addf(out, "\\u%04X\\u%04X", (unsigned)(0xD800 | (cp >> 10)),
+				(unsigned)(0xDC00 | (cp & 0x3ff)));
+		}
+	}
+	sb_addc(out, '"');
+}
+
+void gl_json_write_text(struct strbuf *out, const char *s, size_t len)
+{
+	if (gl_utf8_valid(s, len)) {
+		write_valid(out, (const unsigned char *)s, len);
+		return;
+	}
+	struct strbuf clean;
+	sb_init(&clean);
+	gl_utf8_clean(s, len, &clean);
+	if (clean.oom)
+		out->oom = true;
+	else
+		write_valid(out, (const unsigned char *)(clean.s ? clean.s : ""), clean.len);
+	sb_deinit(&clean);
+}
+
 json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes)
 {
 	struct strbuf sb;

@@ -9,6 +9,7 @@
 #include "doc/home_doc.h"
 #include "doc/value_doc.h"
 #include "base/le.h"
+#include "fmt/format.h"
 
 static json_t *jint(uint64_t v)
 {
@@ -345,23 +346,47 @@ void gl_map_doc_add(struct gl_ctx *c, const struct gl_map *m, json_t *d)
 		else
 			classic_doc(c, m, d);
 	}
-	if (!m->opts.entries)
-		return;
-	const struct gl_map_entries *e = &m->entries;
-	json_t *ents = json_array();
-	size_t i;
-	for (i = 0; i < e->n && !gl_interrupted(c); i++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "key", gl_format_value_json(c, e->key_type, e->v[i].key));
-		json_object_set_new(o, "value", gl_format_value_json(c, e->elem_type, e->v[i].elem));
-		json_array_append_new(ents, o);
+}
+
+/* The %v of one key or value, as a JSON string. */
+static void write_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
+			struct strbuf *text, struct strbuf *out)
+{
+	sb_truncate(text, 0);
+	gl_format_value(c, t, bytes, text, 0);
+	gl_json_write_text(out, text->s ? text->s : "", text->len);
+}
+
+/* The document's last members, written as text (struct gl_doc_tail):
+ * "entries" (with --json and not --summary: every entry as {key, value}
+ * %v texts, in fmt's order), "entries_truncated", and "backend_reads",
+ * which counts the reads of formatting the entries too. */
+static void write_tail(struct gl_ctx *c, const void *arg, struct strbuf *out)
+{
+	const struct gl_map_view *mv = arg;
+	const struct gl_map *m = &mv->m;
+	if (m->opts.entries) {
+		const struct gl_map_entries *e = &m->entries;
+		struct strbuf text;
+		sb_init(&text);
+		sb_add(out, ",\"entries\":[");
+		size_t i;
+		for (i = 0; i < e->n && !gl_interrupted(c); i++) {
+			sb_add(out, i ? ",{\"key\":" : "{\"key\":");
+			write_value(c, e->key_type, e->v[i].key, &text, out);
+			sb_add(out, ",\"value\":");
+			write_value(c, e->elem_type, e->v[i].elem, &text, out);
+			sb_addc(out, '}');
+		}
+		sb_deinit(&text);
+		sb_addf(out, "],\"entries_truncated\":%s", e->truncated || i < e->n ? "true" : "false");
 	}
-	json_object_set_new(d, "entries", ents);
-	json_object_set_new(d, "entries_truncated", json_boolean(e->truncated || i < e->n));
+	sb_addf(out, ",\"backend_reads\":%llu",
+		(unsigned long long)(c->mem->cmd_stats.backend_reads - mv->reads0));
 }
 
 json_t *gl_map_view_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
-			const struct gl_map_view *mv)
+			const struct gl_map_view *mv, struct gl_doc_tail *tail)
 {
 	json_t *d = gl_pointee_doc_new(c, "map", expr, v, mv->ptr);
 	if (!d)
@@ -377,7 +402,6 @@ json_t *gl_map_view_doc(struct gl_ctx *c, const char *expr, const struct gl_valu
 	}
 	json_object_set_new(d, "home", gl_home_json(&mv->home));
 	gl_map_doc_add(c, &mv->m, d);
-	/* everything the command read, formatting of the values included */
-	gl_json_set_uint(d, "backend_reads", c->mem->cmd_stats.backend_reads - mv->reads0);
+	*tail = (struct gl_doc_tail){.write = write_tail, .arg = mv};
 	return d;
 }

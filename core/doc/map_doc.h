@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "doc/doc.h"
 #include "runtime/maps.h"
 #include "view/view.h"
 
@@ -19,10 +20,11 @@ bool gl_map_hfield_note(const struct gl_map *m, const struct gl_map_hfield *f, c
 const char *gl_map_impl_name(const struct gl_map *m);
 
 /* Add the decoded map to document d: impl, header, buckets or directory
- * and tables, shown/total, summary, then the entry list when collected. */
+ * and tables, shown/total, summary. */
 void gl_map_doc_add(struct gl_ctx *c, const struct gl_map *m, json_t *d);
-/* The whole "map" document of expr, its value v and the map behind it. */
+/* The "map" document of expr, its value v and the map behind it; of a
+ * non-nil map, the entry list and the read count follow as *tail. */
 json_t *gl_map_view_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
-			const struct gl_map_view *mv);
+			const struct gl_map_view *mv, struct gl_doc_tail *tail);
 
 #endif

@@ -15,16 +15,17 @@
 #include "doc/version_doc.h"
 #include "doc/view_doc.h"
 
-json_t *gl_view_doc(struct gl_ctx *c, const struct gl_view *w)
+json_t *gl_view_doc(struct gl_ctx *c, const struct gl_view *w, struct gl_doc_tail *tail)
 {
 	const struct gl_value *v = &w->value;
+	*tail = (struct gl_doc_tail){0};
 	switch (w->kind) {
 	case GL_VIEW_NONE:
 		return NULL;
 	case GL_VIEW_VERSION:
 		return gl_version_doc(c, w->u.version);
 	case GL_VIEW_MAP:
-		return gl_map_view_doc(c, w->expr, v, &w->u.map);
+		return gl_map_view_doc(c, w->expr, v, &w->u.map, tail);
 	case GL_VIEW_SLICE:
 		return w->u.slices->n == 1 ? gl_slice_doc(c, w->u.slices, 0) : gl_slices_doc(c, w->u.slices);
 	case GL_VIEW_STRING:

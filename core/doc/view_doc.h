@@ -4,9 +4,11 @@
 
 #include <jansson.h>
 
+#include "doc/doc.h"
 #include "view/view.h"
 
-/* NULL when out of memory. */
-json_t *gl_view_doc(struct gl_ctx *c, const struct gl_view *w);
+/* NULL when out of memory. Members written after the document as text,
+ * if any, are set in *tail (tail->write NULL: none). */
+json_t *gl_view_doc(struct gl_ctx *c, const struct gl_view *w, struct gl_doc_tail *tail);
 
 #endif

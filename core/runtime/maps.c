@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "runtime/maps.h"
+#include "base/arena.h"
 #include "base/array.h"
 #include "base/le.h"
 
@@ -32,10 +33,7 @@ bool gl_slot_state_is_empty(enum gl_slot_state s)
 
 void gl_map_entries_deinit(struct gl_map_entries *e)
 {
-	for (size_t i = 0; i < e->n; i++) {
-		free(e->v[i].key);
-		free(e->v[i].elem);
-	}
+	gl_arena_free(&e->bytes);
 	free(e->v);
 	e->v = NULL;
 	e->n = e->cap = 0;
@@ -117,8 +115,22 @@ bool gl_map_slot_indirect(const struct gl_type *slot, const struct gl_type *real
 	       slot->size != real->size;
 }
 
-/* Copy a key or element out of its slot, following the pointer of an
- * indirect slot. */
+/* Copy a key or element out of its slot into out (the real type's size),
+ * following the pointer of an indirect slot. */
+static struct gl_error *slot_copy(struct gl_ctx *c, const struct gl_rtlayout *rt,
+				  const struct gl_type *slot, const struct gl_type *real,
+				  const unsigned char *b, unsigned char *out)
+{
+	uint64_t size = real ? real->size : slot->size;
+	if (real && gl_map_slot_indirect(slot, real)) {
+		uint64_t p = gl_rt_word(rt, b);
+		return p ? gl_mem_read(c->mem, p, out, size) : gl_error_fault(0, "nil indirect slot");
+	}
+	memcpy(out, b, size);
+	return NULL;
+}
+
+/* The same into a buffer of its own (freed by the caller). */
 static struct gl_error *slot_bytes(struct gl_ctx *c, const struct gl_rtlayout *rt,
 				   const struct gl_type *slot, const struct gl_type *real,
 				   const unsigned char *b, unsigned char **out)
@@ -127,18 +139,12 @@ static struct gl_error *slot_bytes(struct gl_ctx *c, const struct gl_rtlayout *r
 	*out = malloc(size ? size : 1);
 	if (!*out)
 		return &gl_error_nomem;
-	if (real && gl_map_slot_indirect(slot, real)) {
-		uint64_t p = gl_rt_word(rt, b);
-		struct gl_error *err = p ? gl_mem_read(c->mem, p, *out, size)
-					 : gl_error_fault(0, "nil indirect slot");
-		if (err) {
-			free(*out);
-			*out = NULL;
-		}
-		return err;
+	struct gl_error *err = slot_copy(c, rt, slot, real, b, *out);
+	if (err) {
+		free(*out);
+		*out = NULL;
 	}
-	memcpy(*out, b, size);
-	return NULL;
+	return err;
 }
 
 struct gl_error *gl_map_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt,
@@ -152,16 +158,22 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt
 		e->truncated = true;
 		return NULL;
 	}
-	struct gl_map_entry *en = GL_ARRAY_PUSH(e->v, e->n, e->cap, 8);
+	/* key and element side by side in the arena (an entry that cannot be
+	 * read leaves its bytes there unused, until the list is freed) */
+	uint64_t ks = e->key_type ? e->key_type->size : slot_key->size;
+	uint64_t es = e->elem_type ? e->elem_type->size : slot_elem->size;
+	unsigned char *kv = ks + es > GL_MAX_VALUE_BYTES ? NULL : gl_arena_alloc(&e->bytes, ks + es);
+	struct gl_map_entry *en = kv ? GL_ARRAY_PUSH(e->v, e->n, e->cap, 8) : NULL;
 	if (!en)
 		return &gl_error_nomem;
-	struct gl_error *err = slot_bytes(c, rt, slot_key, e->key_type, kb, &en->key);
+	en->key = kv;
+	en->elem = kv + ks;
+	struct gl_error *err = slot_copy(c, rt, slot_key, e->key_type, kb, en->key);
 	if (err) {
 		e->n--;
 		return gl_error_wrap(err, "reading an indirect key");
 	}
-	if ((err = slot_bytes(c, rt, slot_elem, e->elem_type, eb, &en->elem))) {
-		free(en->key);
+	if ((err = slot_copy(c, rt, slot_elem, e->elem_type, eb, en->elem))) {
 		e->n--;
 		return gl_error_wrap(err, "reading an indirect element");
 	}
@@ -172,19 +184,19 @@ void gl_map_fill_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, const stru
 		      struct gl_map_slot *s, const struct gl_type *slot_key, const unsigned char *kb,
 		      const struct gl_type *slot_elem, const unsigned char *eb)
 {
-	/* a one-entry list follows indirect slots exactly as the entry list does */
-	struct gl_map_entries one = {.key_type = m->entries.key_type,
-				     .elem_type = m->entries.elem_type, .on = true, .max = 1};
-	s->err = gl_map_add_entry(c, rt, &one, slot_key, kb, slot_elem, eb);
-	if (!s->err) {
-		s->kv = one.v[0];
-		one.n = 0;
+	/* indirect slots are followed exactly as for the entry list */
+	s->err = slot_bytes(c, rt, slot_key, m->entries.key_type, kb, &s->kv.key);
+	if (s->err) {
+		s->err = gl_error_wrap(s->err, "reading an indirect key");
+	} else if ((s->err = slot_bytes(c, rt, slot_elem, m->entries.elem_type, eb, &s->kv.elem))) {
+		s->err = gl_error_wrap(s->err, "reading an indirect element");
+		free(s->kv.key);
+		s->kv.key = NULL;
 	}
 	if (m->indirect_key)
 		s->key_ptr = gl_rt_word(rt, kb);
 	if (m->indirect_elem)
 		s->elem_ptr = gl_rt_word(rt, eb);
-	gl_map_entries_deinit(&one);
 }
 
 void gl_map_header_add(struct gl_map *m, const struct gl_type *hdr, const char *field,

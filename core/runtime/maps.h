@@ -6,6 +6,7 @@
 #ifndef GL_MAPS_H
 #define GL_MAPS_H
 
+#include "base/arena.h"
 #include "gotypes/rtlayout.h"
 #include "target/ctx.h"
 #include "target/types.h"
@@ -56,6 +57,7 @@ struct gl_map_entries {
 	const struct gl_type *key_type, *elem_type;
 	struct gl_map_entry *v;
 	size_t n, cap;
+	struct gl_arena bytes; /* what v's key and elem point to */
 	bool on;        /* collecting at all */
 	size_t max;     /* stop collecting after this many */
 	bool truncated; /* more live entries than max */
