@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,11 @@
 
 #define MAX_COMPONENTS 32
 #define MAX_NAME 512
+/* The parser recurses once per "(" and per "*": without a bound, a few
+ * thousand of them overflow the debugger's stack (it runs on the
+ * debugger's thread). No real expression comes near either bound. */
+#define MAX_DEPTH 200
+#define MAX_EXPR 4096
 
 struct parser {
 	struct gl_ctx *c;
@@ -16,12 +22,33 @@ struct parser {
 	const char *type_name;
 	bool have_frame;
 	struct gl_frame frame;
+	unsigned depth; /* parse_unary calls now open */
 };
 
 static void skip_ws(struct parser *ps)
 {
 	while (*ps->p == ' ' || *ps->p == '\t')
 		ps->p++;
+}
+
+static void skip_ws_at(char **p)
+{
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+}
+
+/* An unsigned number (decimal, 0x hex, 0 octal) that starts with a digit
+ * and fits 64 bits; false otherwise. */
+static bool parse_number(const char *s, char **end, uint64_t *v)
+{
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	unsigned long long n = strtoull(s, end, 0);
+	if (errno == ERANGE)
+		return false;
+	*v = n;
+	return true;
 }
 
 static bool name_char(char ch)
@@ -304,7 +331,9 @@ static struct gl_error *parse_primary(struct parser *ps, struct gl_value *out)
 	}
 	if (isdigit((unsigned char)*ps->p)) {
 		char *end;
-		uint64_t addr = strtoull(ps->p, &end, 0);
+		uint64_t addr;
+		if (!parse_number(ps->p, &end, &addr))
+			return gl_error_create(GL_ERR_USAGE, "address out of range in \"%s\"", ps->s);
 		ps->p = end;
 		if (!ps->type_name)
 			return gl_error_create(GL_ERR_USAGE,
@@ -335,10 +364,14 @@ static struct gl_error *parse_postfix(struct parser *ps, struct gl_value *out)
 		skip_ws(ps);
 		if (*ps->p == '[') {
 			ps->p++;
+			skip_ws(ps);
 			char *end;
-			uint64_t i = strtoull(ps->p, &end, 0);
-			if (end == ps->p || *end != ']') {
-				err = gl_error_create(GL_ERR_USAGE, "expected [number] in \"%s\"", ps->s);
+			uint64_t i;
+			/* strtoull would take "-1" as 2^64-1: an index is digits only */
+			if (!parse_number(ps->p, &end, &i) || (skip_ws_at(&end), *end != ']')) {
+				err = gl_error_create(GL_ERR_USAGE,
+						      "expected [number] (0 or more, in range) in \"%s\"",
+						      ps->s);
 				break;
 			}
 			ps->p = end + 1;
@@ -367,21 +400,33 @@ static struct gl_error *parse_postfix(struct parser *ps, struct gl_value *out)
 
 static struct gl_error *parse_unary(struct parser *ps, struct gl_value *out)
 {
+	if (ps->depth >= MAX_DEPTH)
+		return gl_error_create(GL_ERR_USAGE,
+				       "expression nested too deeply (more than %d levels of ( and *)",
+				       MAX_DEPTH);
+	ps->depth++;
+	struct gl_error *err;
 	skip_ws(ps);
 	if (*ps->p == '*') {
 		ps->p++;
-		struct gl_error *err = parse_unary(ps, out);
+		err = parse_unary(ps, out);
 		if (!err && (err = deref(ps->c, out)))
 			gl_value_deinit(out);
-		return err;
+	} else {
+		err = parse_postfix(ps, out);
 	}
-	return parse_postfix(ps, out);
+	ps->depth--;
+	return err;
 }
 
 struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *type_name,
 			      struct gl_value *out)
 {
 	memset(out, 0, sizeof(*out));
+	/* Refused before anything else: error messages quote the text. */
+	if (strlen(text) > MAX_EXPR)
+		return gl_error_create(GL_ERR_USAGE, "expression too long (%zu bytes, at most %d)",
+				       strlen(text), MAX_EXPR);
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err)

@@ -1,0 +1,171 @@
+/* Hostile input that is not corrupt memory: expressions built to exhaust
+ * the parser's stack, escape files that never end or block, numbers that
+ * wrap. Each must give one clear error line, in bounded time, without
+ * taking the debugger down. Anything that might crash or hang runs in a
+ * child process with a time limit (fake_run_in_child). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_target.h"
+
+#define TIME_LIMIT_MS 10000 /* generous: sanitizer builds are slow */
+
+/* Missing test data is an error, not a skip: it would hide every check. */
+#define NEED_GO()                                                                        \
+	do {                                                                             \
+		if (!fake_go_binary()) {                                                 \
+			fail_msg("no Go test program: run tests/unit/build-testdata.sh"); \
+		}                                                                        \
+	} while (0)
+
+/* One command, run in a child: it must fail with one error line that
+ * contains want (and succeed when want is NULL). */
+struct cmd_job {
+	struct fake_fx *f;
+	const char *cmd;
+	const char *want;
+};
+
+static int cmd_child(void *arg)
+{
+	struct cmd_job *j = arg;
+	struct fake_result r;
+	fake_run(j->f->s, j->f->ft, &r, "%s", j->cmd);
+	int bad;
+	if (!j->want)
+		bad = r.status != 0;
+	else
+		bad = r.status == 0 || !r.err || strncmp(r.err, "golayout: ", 10) != 0 ||
+		      strchr(r.err, '\n') || !strstr(r.err, j->want);
+	if (bad)
+		fprintf(stderr, "  %.80s...: status %d, error \"%.300s\", want \"%s\"\n", j->cmd,
+			r.status, r.err ? r.err : "(none)", j->want ? j->want : "success");
+	fake_result_free(&r);
+	return bad;
+}
+
+static void run_cmd_job(struct fake_fx *f, const char *cmd, const char *want)
+{
+	struct cmd_job j = {f, cmd, want};
+	int rc = fake_run_in_child(cmd_child, &j, TIME_LIMIT_MS);
+	if (rc == FAKE_CHILD_TIMEOUT)
+		fail_msg("%.80s... did not finish within %d ms", cmd, TIME_LIMIT_MS);
+	if (rc != FAKE_CHILD_OK)
+		fail_msg("%.80s...: wrong answer or a crash (see above)", cmd);
+}
+
+/* "value " + open x n + middle + close x n */
+static char *nested(const char *open, size_t n, const char *middle, const char *close)
+{
+	size_t lo = strlen(open), lc = strlen(close), lm = strlen(middle);
+	char *s = malloc(6 + n * (lo + lc) + lm + 1);
+	assert_non_null(s);
+	char *p = s;
+	memcpy(p, "value ", 6);
+	p += 6;
+	for (size_t i = 0; i < n; i++, p += lo)
+		memcpy(p, open, lo);
+	memcpy(p, middle, lm);
+	p += lm;
+	for (size_t i = 0; i < n; i++, p += lc)
+		memcpy(p, close, lc);
+	*p = '\0';
+	return s;
+}
+
+/* ---- the expression parser ---- */
+
+/* Nesting within the bound still works: the bound is not a new limit on
+ * ordinary expressions. */
+static void test_expr_nesting_within_bound_go(void **state)
+{
+	NEED_GO();
+	struct fake_fx *f = *state;
+	fake_map_global(f->ft, fake_truth_global("main.gPadded"));
+	char *cmd = nested("(", 150, "main.gPadded", ")");
+	run_cmd_job(f, cmd, NULL);
+	free(cmd);
+}
+
+/* Parentheses deeper than the bound but short enough to be read: the
+ * depth bound answers. */
+static void test_expr_deep_parens_go(void **state)
+{
+	NEED_GO();
+	struct fake_fx *f = *state;
+	char *cmd = nested("(", 1000, "main.gPadded", ")");
+	run_cmd_job(f, cmd, "nested too deeply");
+	free(cmd);
+}
+
+/* The 4,500 parentheses (9 KB) and beyond: the length bound. */
+static void test_expr_huge_parens_go(void **state)
+{
+	NEED_GO();
+	struct fake_fx *f = *state;
+	char *cmd = nested("(", 100000, "main.gPadded", ")");
+	run_cmd_job(f, cmd, "expression too long");
+	free(cmd);
+}
+
+static void test_expr_deep_stars_go(void **state)
+{
+	NEED_GO();
+	struct fake_fx *f = *state;
+	char *cmd = nested("*", 1000, "main.gPadded", "");
+	run_cmd_job(f, cmd, "nested too deeply");
+	free(cmd);
+	/* and * mixed with ( */
+	cmd = nested("*(", 500, "main.gPadded", ")");
+	run_cmd_job(f, cmd, "nested too deeply");
+	free(cmd);
+}
+
+/* The 1,000,000 stars. */
+static void test_expr_million_stars_go(void **state)
+{
+	NEED_GO();
+	struct fake_fx *f = *state;
+	char *cmd = nested("*", 1000000, "main.gPadded", "");
+	run_cmd_job(f, cmd, "expression too long");
+	free(cmd);
+}
+
+/* A negative index or one past 2^64 is refused, not wrapped to
+ * 18446744073709551615. */
+static void test_expr_index_does_not_wrap_go(void **state)
+{
+	NEED_GO();
+	struct fake_fx *f = *state;
+	fake_map_global(f->ft, fake_truth_global("main.gSlice"));
+	run_cmd_job(f, "value main.gSlice[-1]", "expected [number]");
+	run_cmd_job(f, "value main.gSlice[99999999999999999999999]", "expected [number]");
+	run_cmd_job(f, "value main.gSlice[1]", NULL);
+	run_cmd_job(f, "value 99999999999999999999999 --type int", "out of range");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_expr_nesting_within_bound_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_expr_deep_parens_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_expr_huge_parens_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_expr_deep_stars_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_expr_million_stars_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_expr_index_does_not_wrap_go, fake_fx_setup_go,
+						fake_fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
