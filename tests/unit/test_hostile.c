@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "fake_target.h"
+#include "runtime/escape.h"
 
 #define TIME_LIMIT_MS 10000 /* generous: sanitizer builds are slow */
 
@@ -151,6 +154,121 @@ static void test_expr_index_does_not_wrap_go(void **state)
 	run_cmd_job(f, "value 99999999999999999999999 --type int", "out of range");
 }
 
+/* ---- escape load FILE ---- */
+
+struct esc_job {
+	const char *path;
+	const char *want; /* in the error; NULL: must load */
+};
+
+static int esc_child(void *arg)
+{
+	struct esc_job *j = arg;
+	struct gl_escapes *e = NULL;
+	struct gl_error *err = gl_escapes_load(j->path, &e);
+	const char *msg = err ? err->message : NULL;
+	int bad = j->want ? !msg || !strstr(msg, j->want) || strchr(msg, '\n') : err != NULL;
+	if (bad)
+		fprintf(stderr, "  escape load %s: \"%s\", want \"%s\"\n", j->path,
+			msg ? msg : "(loaded)", j->want ? j->want : "loaded");
+	gl_error_destroy(err);
+	gl_escapes_destroy(e);
+	return bad;
+}
+
+static void check_escape_load(const char *path, const char *want)
+{
+	struct esc_job j = {path, want};
+	int rc = fake_run_in_child(esc_child, &j, TIME_LIMIT_MS);
+	if (rc == FAKE_CHILD_TIMEOUT)
+		fail_msg("escape load %s did not return within %d ms", path, TIME_LIMIT_MS);
+	if (rc != FAKE_CHILD_OK)
+		fail_msg("escape load %s: wrong answer or a crash (see above)", path);
+}
+
+struct tmpdir {
+	char dir[64];
+	char path[128];
+};
+
+static void tmp_make(struct tmpdir *t, const char *name)
+{
+	snprintf(t->dir, sizeof(t->dir), "/tmp/golayout-hostile-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof(t->path), "%s/%s", t->dir, name);
+}
+
+static void tmp_remove(struct tmpdir *t)
+{
+	unlink(t->path);
+	rmdir(t->dir);
+}
+
+static void write_file(const char *path, const char *text, size_t repeat_x)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (size_t i = 0; i < repeat_x; i++)
+		fputc('x', f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Devices never end (/dev/zero, /dev/urandom) or block: refused before a
+ * byte is read. */
+static void test_escape_devices(void **state)
+{
+	(void)state;
+	check_escape_load("/dev/zero", "not a regular file");
+	check_escape_load("/dev/urandom", "not a regular file");
+}
+
+/* A FIFO without a writer: open() must not wait for one. */
+static void test_escape_fifo(void **state)
+{
+	(void)state;
+	struct tmpdir t;
+	tmp_make(&t, "fifo");
+	assert_int_equal(mkfifo(t.path, 0600), 0);
+	check_escape_load(t.path, "not a regular file");
+	tmp_remove(&t);
+}
+
+static void test_escape_directory(void **state)
+{
+	(void)state;
+	struct tmpdir t;
+	tmp_make(&t, "");
+	check_escape_load(t.dir, "a directory");
+	rmdir(t.dir);
+}
+
+/* A 2 GiB file (sparse: it costs no disk) is refused by its size. */
+static void test_escape_oversize(void **state)
+{
+	(void)state;
+	struct tmpdir t;
+	tmp_make(&t, "big.txt");
+	write_file(t.path, "a.go:3:2: moved to heap: x\n", 0);
+	assert_int_equal(truncate(t.path, 2ll << 30), 0);
+	check_escape_load(t.path, "larger than 1 GiB");
+	tmp_remove(&t);
+}
+
+/* One 100 KB line: refused, naming the line, instead of being parsed in
+ * pieces as if it were many lines. A good file beside it still loads. */
+static void test_escape_long_line(void **state)
+{
+	(void)state;
+	struct tmpdir t;
+	tmp_make(&t, "long.txt");
+	write_file(t.path, "a.go:3:2: moved to heap: x\n", 0);
+	check_escape_load(t.path, NULL);
+	write_file(t.path, ": moved to heap: x\n", 100000);
+	check_escape_load(t.path, "line 1 is longer than");
+	tmp_remove(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +284,11 @@ int main(void)
 						fake_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_expr_index_does_not_wrap_go, fake_fx_setup_go,
 						fake_fx_teardown),
+		cmocka_unit_test(test_escape_devices),
+		cmocka_unit_test(test_escape_fifo),
+		cmocka_unit_test(test_escape_directory),
+		cmocka_unit_test(test_escape_oversize),
+		cmocka_unit_test(test_escape_long_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
