@@ -11,8 +11,7 @@
 #include "render/text.h"
 
 /* A %v value in a column of max characters (gl_clip), spelled as the
- * document spells it (invalid UTF-8 as U+FFFD, up to the first NUL
- * byte). */
+ * document spells it (invalid UTF-8 as U+FFFD), a NUL byte as U+2400. */
 static void clip_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, size_t max)
 {
 	struct strbuf v;

@@ -8,7 +8,17 @@ void gl_text_set(struct strbuf *out, const char *s, size_t len)
 {
 	sb_truncate(out, 0);
 	out->oom = false;
-	gl_utf8_clean(s, len, out);
+	/* Text leaves golayout as a C string: a NUL byte would end it (and
+	 * the rest of the command's output). It shows as U+2400, one column
+	 * like the byte it stands for. */
+	for (const char *end = s + len, *nul; s < end; s = nul + 1) {
+		nul = memchr(s, '\0', (size_t)(end - s));
+		if (!nul)
+			nul = end;
+		gl_utf8_clean(s, (size_t)(nul - s), out);
+		if (nul < end)
+			sb_add(out, GL_TEXT_NUL);
+	}
 }
 
 void gl_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,

@@ -154,6 +154,36 @@ static void test_expr_index_does_not_wrap_go(void **state)
 	run_cmd_job(f, "value 99999999999999999999999 --type int", "out of range");
 }
 
+/* ---- a NUL byte in a Go string ---- */
+
+/* The text output is a C string: a raw NUL ended it, so "a\x00b" printed
+ * as "a" and a map of such keys as "map[a". The NUL shows as U+2400 and
+ * everything after it is there. */
+static void test_text_with_nul_go(void **state)
+{
+	NEED_GO();
+	struct fake_fx *f = *state;
+	fake_map_global(f->ft, fake_truth_global("main.gNulStr"));
+	fake_map_global(f->ft, fake_truth_global("main.gNulStruct"));
+	static const struct {
+		const char *cmd, *want;
+	} cases[] = {
+		{"value main.gNulStr", "\na\xe2\x90\x80" "b\n"},
+		{"value main.gNulStruct", "\n{a\xe2\x90\x80" "b 7}\n"},
+		{"string main.gNulStr", "text: \"a\xe2\x90\x80" "b\""},
+		{"struct main.gNulStruct", "a\xe2\x90\x80" "b"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FAKE_FX_RUN(f, "%s", cases[i].cmd);
+		if (f->r.status != 0 || !f->r.out || !strstr(f->r.out, cases[i].want))
+			fail_msg("%s: want \"%s\" in:\n%s", cases[i].cmd, cases[i].want,
+				 f->r.out ? f->r.out : f->r.err);
+	}
+	/* the struct's text goes on past the field: N is there too */
+	if (!strstr(f->r.out, " N ") && !strstr(f->r.out, "N  "))
+		fail_msg("struct text stops at the NUL:\n%s", f->r.out);
+}
+
 /* ---- escape load FILE ---- */
 
 struct esc_job {
@@ -283,6 +313,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_expr_million_stars_go, fake_fx_setup_go,
 						fake_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_expr_index_does_not_wrap_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_text_with_nul_go, fake_fx_setup_go,
 						fake_fx_teardown),
 		cmocka_unit_test(test_escape_devices),
 		cmocka_unit_test(test_escape_fifo),
