@@ -184,6 +184,77 @@ static void test_text_with_nul_go(void **state)
 		fail_msg("struct text stops at the NUL:\n%s", f->r.out);
 }
 
+/* ---- corrupt slice headers ---- */
+
+struct slice_job {
+	struct fake_fx *f;
+	const char *cmd;
+	const char *want, *never, *never2; /* in / not in the text */
+};
+
+static int slice_child(void *arg)
+{
+	struct slice_job *j = arg;
+	struct fake_result r;
+	fake_run(j->f->s, j->f->ft, &r, "%s", j->cmd);
+	const char *o = r.out ? r.out : "";
+	int bad = r.status == 0 || !r.err || !strstr(r.err, "corrupt slice header") ||
+		  !strstr(o, j->want) || strstr(o, j->never) || (j->never2 && strstr(o, j->never2));
+	if (bad)
+		fprintf(stderr, "  %s: status %d, error \"%s\", text:\n%s", j->cmd, r.status,
+			r.err ? r.err : "(none)", o);
+	fake_result_free(&r);
+	return bad;
+}
+
+static void put_header(struct fake_fx *f, uint64_t at, uint64_t array, uint64_t len, uint64_t cap)
+{
+	unsigned char h[24];
+	for (int i = 0; i < 8; i++) {
+		h[i] = (unsigned char)(array >> (8 * i));
+		h[8 + i] = (unsigned char)(len >> (8 * i));
+		h[16 + i] = (unsigned char)(cap >> (8 * i));
+	}
+	fake_map(f->ft, at, h, sizeof(h));
+}
+
+static void run_slice_job(struct slice_job *j)
+{
+	int rc = fake_run_in_child(slice_child, j, TIME_LIMIT_MS);
+	if (rc == FAKE_CHILD_TIMEOUT)
+		fail_msg("%s did not finish within %d ms", j->cmd, TIME_LIMIT_MS);
+	if (rc != FAKE_CHILD_OK)
+		fail_msg("%s: wrong text or error, a crash or a sanitizer report (see above)", j->cmd);
+}
+
+/* cap 2^62 of 8-byte ints: cap * es wraps to 0 ("= 0 bytes" before). The
+ * header is called corrupt, in the text and the error. */
+static void test_slice_cap_bytes_wrap_go(void **state)
+{
+	NEED_GO();
+	struct fake_fx *f = *state;
+	put_header(f, 0x700000, 0x800000, 1, 1ull << 62);
+	struct slice_job j = {f, "slice 0x700000 --type []int", "cap 4611686018427387904 x 8 bytes",
+			      "= 0 bytes", "reserved capacity"};
+	run_slice_job(&j);
+}
+
+/* len "negative" (above 2^63) and cap small: cap - len was signed
+ * overflow (UBSan) and printed as a huge count of reserved slots. */
+static void test_slice_len_negative_go(void **state)
+{
+	NEED_GO();
+	struct fake_fx *f = *state;
+	put_header(f, 0x700000, 0x800000, (1ull << 63) + 5, 2);
+	struct slice_job j = {f, "slice 0x700000 --type []int", "cap 2 x 8 bytes = 16 bytes",
+			      "reserved capacity", "elements shown"};
+	run_slice_job(&j);
+	put_header(f, 0x700100, 0x800000, 3, UINT64_MAX);
+	struct slice_job k = {f, "slice 0x700100 --type []int", "cap -1 x 8 bytes",
+			      "reserved capacity", "= "};
+	run_slice_job(&k);
+}
+
 /* ---- escape load FILE ---- */
 
 struct esc_job {
@@ -315,6 +386,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_expr_index_does_not_wrap_go, fake_fx_setup_go,
 						fake_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_text_with_nul_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_slice_cap_bytes_wrap_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_slice_len_negative_go, fake_fx_setup_go,
 						fake_fx_teardown),
 		cmocka_unit_test(test_escape_devices),
 		cmocka_unit_test(test_escape_fifo),
