@@ -17,6 +17,7 @@
 
 #include "fake_target.h"
 #include "runtime/escape.h"
+#include "target/dwarfinfo.h"
 
 #define TIME_LIMIT_MS 10000 /* generous: sanitizer builds are slow */
 
@@ -255,6 +256,33 @@ static void test_slice_len_negative_go(void **state)
 	run_slice_job(&k);
 }
 
+/* ---- mangled DWARF ---- */
+
+static int dwarf_child(void *arg)
+{
+	struct gl_dwarf *dw = NULL;
+	struct gl_error *err = gl_dwarf_open(arg, &dw);
+	if (err)
+		fprintf(stderr, "  %s: %s\n", (const char *)arg, err->message);
+	gl_error_destroy(err);
+	if (dw)
+		gl_dwarf_close(dw);
+	return 0; /* an error is fine; a sanitizer report or a crash is not */
+}
+
+/* DWARF with a unit but no function: the function table stays NULL and
+ * was given to qsort (UBSan: null pointer passed as argument 1). */
+static void test_dwarf_without_functions(void **state)
+{
+	(void)state;
+	const char *obj = fake_testdata("nofuncs.o");
+	if (!obj)
+		fail_msg("no nofuncs.o: run tests/unit/build-testdata.sh");
+	int rc = fake_run_in_child(dwarf_child, (void *)obj, TIME_LIMIT_MS);
+	if (rc != FAKE_CHILD_OK)
+		fail_msg("reading the DWARF of %s crashed, hung or made a sanitizer report", obj);
+}
+
 /* ---- escape load FILE ---- */
 
 struct esc_job {
@@ -391,6 +419,7 @@ int main(void)
 						fake_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_slice_len_negative_go, fake_fx_setup_go,
 						fake_fx_teardown),
+		cmocka_unit_test(test_dwarf_without_functions),
 		cmocka_unit_test(test_escape_devices),
 		cmocka_unit_test(test_escape_fifo),
 		cmocka_unit_test(test_escape_directory),
