@@ -1,10 +1,10 @@
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/le.h"
+#include "base/number.h"
 #include "eval/expr.h"
 #include "eval/frame.h"
 
@@ -31,24 +31,10 @@ static void skip_ws(struct parser *ps)
 		ps->p++;
 }
 
-static void skip_ws_at(char **p)
+static void skip_ws_at(const char **p)
 {
 	while (**p == ' ' || **p == '\t')
 		(*p)++;
-}
-
-/* An unsigned number (decimal, 0x hex, 0 octal) that starts with a digit
- * and fits 64 bits; false otherwise. */
-static bool parse_number(const char *s, char **end, uint64_t *v)
-{
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	unsigned long long n = strtoull(s, end, 0);
-	if (errno == ERANGE)
-		return false;
-	*v = n;
-	return true;
 }
 
 static bool name_char(char ch)
@@ -330,9 +316,9 @@ static struct gl_error *parse_primary(struct parser *ps, struct gl_value *out)
 		return NULL;
 	}
 	if (isdigit((unsigned char)*ps->p)) {
-		char *end;
+		const char *end;
 		uint64_t addr;
-		if (!parse_number(ps->p, &end, &addr))
+		if (!gl_parse_u64_prefix(ps->p, &end, &addr))
 			return gl_error_create(GL_ERR_USAGE, "address out of range in \"%s\"", ps->s);
 		ps->p = end;
 		if (!ps->type_name)
@@ -365,10 +351,10 @@ static struct gl_error *parse_postfix(struct parser *ps, struct gl_value *out)
 		if (*ps->p == '[') {
 			ps->p++;
 			skip_ws(ps);
-			char *end;
+			const char *end;
 			uint64_t i;
-			/* strtoull would take "-1" as 2^64-1: an index is digits only */
-			if (!parse_number(ps->p, &end, &i) || (skip_ws_at(&end), *end != ']')) {
+			/* "-1" is no index (strtoull would make it 2^64-1) */
+			if (!gl_parse_u64_prefix(ps->p, &end, &i) || (skip_ws_at(&end), *end != ']')) {
 				err = gl_error_create(GL_ERR_USAGE,
 						      "expected [number] (0 or more, in range) in \"%s\"",
 						      ps->s);

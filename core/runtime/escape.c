@@ -1,13 +1,15 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/names.h"
 #include "base/array.h"
+#include "base/names.h"
+#include "base/number.h"
 #include "runtime/escape.h"
 
 /* Bounds on what the user hands us: -m output of a large program is tens
@@ -62,7 +64,10 @@ static void parse_line(struct gl_escapes *x, char *s)
 	char *p3 = p2 ? strchr(p2 + 1, ':') : NULL;
 	if (!p3 || p3[1] != ' ')
 		return;
-	int line = atoi(p1 + 1);
+	const char *end;
+	uint64_t line;
+	if (!gl_parse_u64_prefix(p1 + 1, &end, &line) || end != p2 || line > INT_MAX)
+		return; /* no line number: not a -m line */
 	const char *msg = p3 + 2;
 	size_t wlen = (size_t)(p3 - s);
 	static const struct { const char *prefix; enum gl_escape_verdict verdict; } pre[] = {
@@ -75,7 +80,7 @@ static void parse_line(struct gl_escapes *x, char *s)
 		if (!strncmp(msg, pre[i].prefix, pl)) {
 			const char *name = msg + pl;
 			size_t nl = strcspn(name, " \n");
-			add(x, name, nl, s, wlen, line, pre[i].verdict);
+			add(x, name, nl, s, wlen, (int)line, pre[i].verdict);
 			return;
 		}
 	}
@@ -94,7 +99,7 @@ static void parse_line(struct gl_escapes *x, char *s)
 			ident = (msg[k] >= 'a' && msg[k] <= 'z') || (msg[k] >= 'A' && msg[k] <= 'Z') ||
 				(msg[k] >= '0' && msg[k] <= '9') || msg[k] == '_';
 		if (ident)
-			add(x, msg, nl, s, wlen, line, suf[i].verdict);
+			add(x, msg, nl, s, wlen, (int)line, suf[i].verdict);
 		return;
 	}
 }

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "base/number.h"
 #include "fake_target.h"
 #include "runtime/escape.h"
 #include "target/dwarfinfo.h"
@@ -183,6 +184,33 @@ static void test_text_with_nul_go(void **state)
 	/* the struct's text goes on past the field: N is there too */
 	if (!strstr(f->r.out, " N ") && !strstr(f->r.out, "N  "))
 		fail_msg("struct text stops at the NUL:\n%s", f->r.out);
+}
+
+/* The numbers a user types: no sign, no wrap past 2^64. */
+static void test_parse_u64(void **state)
+{
+	(void)state;
+	uint64_t v = 7;
+	const char *end;
+	assert_false(gl_parse_u64("-1", &v));
+	assert_false(gl_parse_u64("+1", &v));
+	assert_false(gl_parse_u64(" 1", &v));
+	assert_false(gl_parse_u64("", &v));
+	assert_false(gl_parse_u64(NULL, &v));
+	assert_false(gl_parse_u64("18446744073709551616", &v));
+	assert_false(gl_parse_u64("0x10000000000000000", &v));
+	assert_false(gl_parse_u64("12x", &v));
+	assert_int_equal(v, 7);
+	assert_true(gl_parse_u64("18446744073709551615", &v));
+	assert_true(v == UINT64_MAX);
+	assert_true(gl_parse_u64("0x10", &v));
+	assert_int_equal(v, 16);
+	assert_true(gl_parse_u64("010", &v));
+	assert_int_equal(v, 8);
+	const char *s = "42]";
+	assert_true(gl_parse_u64_prefix(s, &end, &v));
+	assert_int_equal(v, 42);
+	assert_ptr_equal(end, s + 2);
 }
 
 /* ---- corrupt slice headers ---- */
@@ -393,6 +421,9 @@ static void test_escape_long_line(void **state)
 	tmp_make(&t, "long.txt");
 	write_file(t.path, "a.go:3:2: moved to heap: x\n", 0);
 	check_escape_load(t.path, NULL);
+	/* a line number past INT_MAX is no line number: nothing to load */
+	write_file(t.path, "a.go:99999999999999999999:2: moved to heap: x\n", 0);
+	check_escape_load(t.path, "no escape analysis lines");
 	write_file(t.path, ": moved to heap: x\n", 100000);
 	check_escape_load(t.path, "line 1 is longer than");
 	tmp_remove(&t);
@@ -419,6 +450,7 @@ int main(void)
 						fake_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_slice_len_negative_go, fake_fx_setup_go,
 						fake_fx_teardown),
+		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_dwarf_without_functions),
 		cmocka_unit_test(test_escape_devices),
 		cmocka_unit_test(test_escape_fifo),
