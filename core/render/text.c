@@ -11,13 +11,17 @@ void gl_text_set(struct strbuf *out, const char *s, size_t len)
 	/* Text leaves golayout as a C string: a NUL byte would end it (and
 	 * the rest of the command's output). It shows as U+2400, one column
 	 * like the byte it stands for. */
-	for (const char *end = s + len, *nul; s < end; s = nul + 1) {
-		nul = memchr(s, '\0', (size_t)(end - s));
-		if (!nul)
-			nul = end;
-		gl_utf8_clean(s, (size_t)(nul - s), out);
-		if (nul < end)
+	while (len) {
+		const char *nul = memchr(s, '\0', len);
+		size_t n = nul ? (size_t)(nul - s) : len;
+		gl_utf8_clean(s, n, out);
+		s += n;
+		len -= n;
+		if (nul) {
 			sb_add(out, GL_TEXT_NUL);
+			s++;
+			len--;
+		}
 	}
 }
 
