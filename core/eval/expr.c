@@ -4,11 +4,17 @@
 #include <string.h>
 
 #include "base/le.h"
+#include "base/number.h"
 #include "eval/expr.h"
 #include "eval/frame.h"
 
 #define MAX_COMPONENTS 32
 #define MAX_NAME 512
+/* The parser recurses once per "(" and per "*": without a bound, a few
+ * thousand of them overflow the debugger's stack (it runs on the
+ * debugger's thread). No real expression comes near either bound. */
+#define MAX_DEPTH 200
+#define MAX_EXPR 4096
 
 struct parser {
 	struct gl_ctx *c;
@@ -16,12 +22,19 @@ struct parser {
 	const char *type_name;
 	bool have_frame;
 	struct gl_frame frame;
+	unsigned depth; /* parse_unary calls now open */
 };
 
 static void skip_ws(struct parser *ps)
 {
 	while (*ps->p == ' ' || *ps->p == '\t')
 		ps->p++;
+}
+
+static void skip_ws_at(const char **p)
+{
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
 }
 
 static bool name_char(char ch)
@@ -303,8 +316,10 @@ static struct gl_error *parse_primary(struct parser *ps, struct gl_value *out)
 		return NULL;
 	}
 	if (isdigit((unsigned char)*ps->p)) {
-		char *end;
-		uint64_t addr = strtoull(ps->p, &end, 0);
+		const char *end;
+		uint64_t addr;
+		if (!gl_parse_u64_prefix(ps->p, &end, &addr))
+			return gl_error_create(GL_ERR_USAGE, "address out of range in \"%s\"", ps->s);
 		ps->p = end;
 		if (!ps->type_name)
 			return gl_error_create(GL_ERR_USAGE,
@@ -335,10 +350,14 @@ static struct gl_error *parse_postfix(struct parser *ps, struct gl_value *out)
 		skip_ws(ps);
 		if (*ps->p == '[') {
 			ps->p++;
-			char *end;
-			uint64_t i = strtoull(ps->p, &end, 0);
-			if (end == ps->p || *end != ']') {
-				err = gl_error_create(GL_ERR_USAGE, "expected [number] in \"%s\"", ps->s);
+			skip_ws(ps);
+			const char *end;
+			uint64_t i;
+			/* "-1" is no index (strtoull would make it 2^64-1) */
+			if (!gl_parse_u64_prefix(ps->p, &end, &i) || (skip_ws_at(&end), *end != ']')) {
+				err = gl_error_create(GL_ERR_USAGE,
+						      "expected [number] (0 or more, in range) in \"%s\"",
+						      ps->s);
 				break;
 			}
 			ps->p = end + 1;
@@ -367,21 +386,33 @@ static struct gl_error *parse_postfix(struct parser *ps, struct gl_value *out)
 
 static struct gl_error *parse_unary(struct parser *ps, struct gl_value *out)
 {
+	if (ps->depth >= MAX_DEPTH)
+		return gl_error_create(GL_ERR_USAGE,
+				       "expression nested too deeply (more than %d levels of ( and *)",
+				       MAX_DEPTH);
+	ps->depth++;
+	struct gl_error *err;
 	skip_ws(ps);
 	if (*ps->p == '*') {
 		ps->p++;
-		struct gl_error *err = parse_unary(ps, out);
+		err = parse_unary(ps, out);
 		if (!err && (err = deref(ps->c, out)))
 			gl_value_deinit(out);
-		return err;
+	} else {
+		err = parse_postfix(ps, out);
 	}
-	return parse_postfix(ps, out);
+	ps->depth--;
+	return err;
 }
 
 struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *type_name,
 			      struct gl_value *out)
 {
 	memset(out, 0, sizeof(*out));
+	/* Refused before anything else: error messages quote the text. */
+	if (strlen(text) > MAX_EXPR)
+		return gl_error_create(GL_ERR_USAGE, "expression too long (%zu bytes, at most %d)",
+				       strlen(text), MAX_EXPR);
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err)

@@ -45,11 +45,17 @@ void gl_chan_text(struct gl_ctx *c, const char *expr, const struct gl_value *v,
 		gl_text_add(o, f->type->name);
 		sb_addc(o, '\n');
 	}
-	/* Counts not decoded show as 0, as they always have. */
-	sb_addf(o, "%lld of %lld queued, elemsize %lld, %s, %lld waiting to receive, %lld waiting to send\n",
-		(long long)ch->qcount, (long long)ch->dataqsiz, (long long)ch->elemsize,
-		ch->closed ? "closed" : "open", (long long)ch->waiting_receivers,
-		(long long)ch->waiting_senders);
+	/* Only what was read: an unreadable hchan has no counts (the error
+	 * line says why), a wait queue that could not be walked no waiters. */
+	if (ch->stage < GL_CHAN_HEADER)
+		return;
+	sb_addf(o, "%llu of %llu queued, elemsize %llu, %s", (unsigned long long)ch->qcount,
+		(unsigned long long)ch->dataqsiz, (unsigned long long)ch->elemsize,
+		ch->closed ? "closed" : "open");
+	if (ch->stage >= GL_CHAN_WAITERS)
+		sb_addf(o, ", %llu waiting to receive, %llu waiting to send",
+			(unsigned long long)ch->waiting_receivers, (unsigned long long)ch->waiting_senders);
+	sb_addc(o, '\n');
 	if (ch->stage < GL_CHAN_RING)
 		return; /* the header is not consistent: the error line says why */
 	if (!ch->dataqsiz) {

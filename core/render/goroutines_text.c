@@ -27,15 +27,17 @@ static void row_text(struct gl_ctx *c, const struct gl_goroutine_row *r)
 {
 	struct strbuf *o = &c->out;
 	const struct gl_goroutine *g = &r->g;
-	uint64_t used = 0, size = 0;
-	if (!gl_goroutine_row_used(r, &used))
-		used = 0;
-	if (!gl_goroutine_row_size(r, &size))
-		size = 0;
-	char lo[32];
+	/* sizes a corrupt g does not give (sp off the stack, hi < lo) are
+	 * "?", not 0 */
+	uint64_t n;
+	char lo[32], used[24] = "?", size[24] = "?";
+	if (gl_goroutine_row_used(r, &n))
+		snprintf(used, sizeof(used), "%llu", (unsigned long long)n);
+	if (gl_goroutine_row_size(r, &n))
+		snprintf(size, sizeof(size), "%llu", (unsigned long long)n);
 	snprintf(lo, sizeof(lo), "0x%llx", (unsigned long long)g->stack_lo);
-	sb_addf(o, "%s %5lld  %-9s  %-15s  %5lld/%-6lld ", r->current ? "*" : " ", (long long)g->goid,
-		g->status_name, lo, (long long)used, (long long)size);
+	sb_addf(o, "%s %5lld  %-9s  %-15s  %5s/%-6s ", r->current ? "*" : " ", (long long)g->goid,
+		g->status_name, lo, used, size);
 	if (g->thread)
 		sb_addf(o, "%7lld  ", (long long)g->thread);
 	else

@@ -11,8 +11,7 @@
 #include "render/text.h"
 
 /* A %v value in a column of max characters (gl_clip), spelled as the
- * document spells it (invalid UTF-8 as U+FFFD, up to the first NUL
- * byte). */
+ * document spells it (invalid UTF-8 as U+FFFD), a NUL byte as U+2400. */
 static void clip_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, size_t max)
 {
 	struct strbuf v;
@@ -191,19 +190,15 @@ static void render_buckets(struct gl_ctx *c, const struct gl_map *m, const struc
 	}
 }
 
-/* Also drawn, with empty values, for a map whose header could not be
- * decoded (as it always was). */
+/* Only for a decoded header: there is nothing to draw without one. */
 static void render_classic(struct gl_ctx *c, const struct gl_map *m)
 {
 	struct strbuf *o = &c->out;
 	const struct gl_map_classic *mc = &m->classic;
-	char addr[32] = "";
-	if (m->decoded)
-		snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)mc->buckets);
-	sb_addf(o, "buckets at %s: 2^%u x %llu bytes (%s)\n", addr, mc->B, (unsigned long long)mc->bucket_size,
-		mc->bucket_type ? mc->bucket_type : "");
+	sb_addf(o, "buckets at 0x%llx: 2^%u x %llu bytes (%s)\n", (unsigned long long)mc->buckets, mc->B,
+		(unsigned long long)mc->bucket_size, mc->bucket_type ? mc->bucket_type : "");
 	render_buckets(c, m, mc->bkt, mc->nbkt, "bucket");
-	if (m->decoded && m->opts.layout && mc->oldbuckets) {
+	if (m->opts.layout && mc->oldbuckets) {
 		sb_addf(o, "growing (%s): oldbuckets at 0x%llx, %llu old buckets, nevacuate %llu\n",
 			mc->same_size_grow ? "same-size" : "doubling", (unsigned long long)mc->oldbuckets,
 			(unsigned long long)mc->noldbuckets, (unsigned long long)mc->nevacuate);
@@ -244,7 +239,14 @@ void gl_map_text(struct gl_ctx *c, const char *expr, const char *type_name, bool
 		sb_addf(o, " = nil map (no header allocated)  [%s]\n", go);
 		return;
 	}
-	bool swiss = m->decoded && m->impl == GL_MAP_SWISS;
+	/* An undecoded header (unreadable, no DWARF): its address only; the
+	 * error line says why. Nothing about it is made up. */
+	if (!m->decoded) {
+		sb_addf(o, "  header at %s0x%llx%s  [%s]\n", gl_c(c, "addr"), (unsigned long long)m->address,
+			gl_c(c, "reset"), go);
+		return;
+	}
+	bool swiss = m->impl == GL_MAP_SWISS;
 	sb_addf(o, "  %s", gl_map_impl_name(m));
 	if (swiss)
 		sb_addf(o, " (%s groups)", m->swiss.split ? "split" : "interleaved");
@@ -257,8 +259,6 @@ void gl_map_text(struct gl_ctx *c, const char *expr, const char *type_name, bool
 		else
 			render_classic(c, m);
 	}
-	if (!m->decoded)
-		return;
 	sb_addf(o, "%ssummary%s\n", gl_c(c, "bold"), gl_c(c, "reset"));
 	if (swiss)
 		render_swiss_summary(c, m);

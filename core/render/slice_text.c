@@ -61,31 +61,40 @@ static void elem_lines(struct gl_ctx *c, const struct gl_slice *s, const struct 
 static void array_lines(struct gl_ctx *c, const struct gl_slice *s)
 {
 	struct strbuf *o = &c->out;
-	/* Before the header is known the line has no values (the documents
-	 * lacked them). */
-	char desc[128] = "", array[32] = "";
-	if (s->stage >= GL_SLICE_HEADER) {
-		gl_home_describe(&s->home, desc, sizeof(desc));
-		snprintf(array, sizeof(array), "0x%llx", (unsigned long long)s->array);
-	}
-	sb_addf(o, "backing array at %s%s%s in %s: cap %lld x %lld bytes = %lld bytes\n", gl_c(c, "addr"),
-		array, gl_c(c, "reset"), desc, (long long)s->cap, (long long)s->es,
-		(long long)(s->cap * s->es));
+	/* Before the header is known there is nothing to say (the documents
+	 * lack these keys too). */
+	if (s->stage < GL_SLICE_HEADER)
+		return;
+	char desc[128];
+	gl_home_describe(&s->home, desc, sizeof(desc));
+	sb_addf(o, "backing array at %s0x%llx%s in %s: cap %lld x %llu bytes", gl_c(c, "addr"),
+		(unsigned long long)s->array, gl_c(c, "reset"), desc, (long long)s->cap,
+		(unsigned long long)s->es);
+	uint64_t bytes;
+	if (gl_slice_cap_bytes(s, &bytes))
+		sb_addf(o, " = %llu bytes\n", (unsigned long long)bytes);
+	else if ((int64_t)s->cap < 0)
+		sb_add(o, ": negative cap (corrupt slice header)\n");
+	else
+		sb_add(o, ": more than the address space holds (corrupt slice header)\n");
 	if (s->has_alloc)
 		sb_addf(o, "allocation: %s slot of %llu bytes at 0x%llx (size class %d), array at +%llu, "
 			   "%llu bytes after cap\n",
 			s->alloc.size_class ? "heap" : "large heap", (unsigned long long)s->alloc.slot_bytes,
 			(unsigned long long)s->alloc.object_base, s->alloc.size_class,
 			(unsigned long long)s->alloc.offset, (unsigned long long)s->alloc.slack);
-	int64_t len = (int64_t)s->len, cap = (int64_t)s->cap;
+	/* Counts of a corrupt header (the error line says what is wrong)
+	 * are not subtracted: they would wrap. */
+	if (!gl_slice_header_sane(s))
+		return;
 	elem_lines(c, s, &s->elems, 0, false);
-	if ((int64_t)s->elems.count < len)
-		sb_addf(o, "  ... %lld of %lld elements shown (--limit N, --all)\n", (long long)s->elems.count,
-			(long long)len);
+	if (s->elems.count < s->len)
+		sb_addf(o, "  ... %llu of %llu elements shown (--limit N, --all)\n",
+			(unsigned long long)s->elems.count, (unsigned long long)s->len);
 	elem_lines(c, s, &s->beyond, s->len, true);
-	if ((int64_t)s->beyond.count < cap - len)
-		sb_addf(o, "%s  ... %lld more slots of reserved capacity%s\n", gl_c(c, "dim"),
-			(long long)(cap - len - (int64_t)s->beyond.count), gl_c(c, "reset"));
+	if (s->beyond.count < s->cap - s->len)
+		sb_addf(o, "%s  ... %llu more slots of reserved capacity%s\n", gl_c(c, "dim"),
+			(unsigned long long)(s->cap - s->len - s->beyond.count), gl_c(c, "reset"));
 }
 
 void gl_slice_text(struct gl_ctx *c, const struct gl_slice *s)

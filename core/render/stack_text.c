@@ -106,11 +106,17 @@ void gl_stack_text(struct gl_ctx *c, const struct gl_stack *s)
 	if (!s->has_g)
 		sb_addf(o, "%s\n", gl_stack_no_dwarf_note);
 	if (s->has_g && g->stack_hi) {
-		sb_addf(o, "%sgoroutine %llu [%s%s%s]%s  stack %s..%s (%llu bytes)\n  unwound from %s  [%s]\n",
+		/* a corrupt g can have hi < lo: no wrapped size */
+		char size[64];
+		if (g->stack_hi >= g->stack_lo)
+			snprintf(size, sizeof(size), "%llu bytes",
+				 (unsigned long long)(g->stack_hi - g->stack_lo));
+		else
+			snprintf(size, sizeof(size), "hi below lo: corrupt g");
+		sb_addf(o, "%sgoroutine %llu [%s%s%s]%s  stack %s..%s (%s)\n  unwound from %s  [%s]\n",
 			gl_c(c, "bold"), (unsigned long long)g->goid, g->status_name,
-			g->wait_reason[0] ? ", " : "", g->wait_reason, gl_c(c, "reset"), lo, hi,
-			(unsigned long long)(g->stack_hi - g->stack_lo), gl_stack_unwound_from(s),
-			c->t ? c->t->go_version : "");
+			g->wait_reason[0] ? ", " : "", g->wait_reason, gl_c(c, "reset"), lo, hi, size,
+			gl_stack_unwound_from(s), c->t ? c->t->go_version : "");
 		sb_addf(o, "  %s (hi)\n", hi);
 	}
 	/* outermost first: the stack grows down from hi */

@@ -47,8 +47,8 @@ void gl_string_text(struct gl_ctx *c, const char *expr, const struct gl_value *v
 		return;
 	hex_dump(o, (const unsigned char *)s->bytes,
 		 s->nbytes < GL_STRING_HEX_BYTES ? s->nbytes : GL_STRING_HEX_BYTES);
-	/* The text as the document holds it: U+FFFD for invalid bytes, up to
-	 * a NUL, control characters as '?'. */
+	/* The text as the document holds it: U+FFFD for invalid bytes; a NUL
+	 * as U+2400, control characters as '?'. */
 	struct strbuf t;
 	sb_init(&t);
 	gl_text_set(&t, s->bytes, s->nbytes);

@@ -8,7 +8,21 @@ void gl_text_set(struct strbuf *out, const char *s, size_t len)
 {
 	sb_truncate(out, 0);
 	out->oom = false;
-	gl_utf8_clean(s, len, out);
+	/* Text leaves golayout as a C string: a NUL byte would end it (and
+	 * the rest of the command's output). It shows as U+2400, one column
+	 * like the byte it stands for. */
+	while (len) {
+		const char *nul = memchr(s, '\0', len);
+		size_t n = nul ? (size_t)(nul - s) : len;
+		gl_utf8_clean(s, n, out);
+		s += n;
+		len -= n;
+		if (nul) {
+			sb_add(out, GL_TEXT_NUL);
+			s++;
+			len--;
+		}
+	}
 }
 
 void gl_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,

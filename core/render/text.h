@@ -1,6 +1,7 @@
 /* Text of values and names for the renderers, spelled as the documents
- * spell them: invalid UTF-8 shows as U+FFFD and a NUL byte ends the text,
- * so the text and JSON outputs of a command show the same characters. */
+ * spell them: invalid UTF-8 shows as U+FFFD, so the text and JSON outputs
+ * of a command show the same characters. A NUL byte, which the documents
+ * carry as \u0000, shows as GL_TEXT_NUL: the text is a C string. */
 #ifndef GL_RENDER_TEXT_H
 #define GL_RENDER_TEXT_H
 
@@ -9,6 +10,8 @@
 #include "base/strbuf.h"
 #include "target/ctx.h"
 #include "target/types.h"
+
+#define GL_TEXT_NUL "\xe2\x90\x80" /* U+2400 SYMBOL FOR NULL */
 
 /* Replace out's contents with the cleaned text of s[0..len). Read it as
  * gl_sb_str(out). */

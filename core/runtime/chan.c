@@ -64,7 +64,8 @@ static struct gl_error *waiters(struct gl_ctx *c, const unsigned char *h, struct
 		return gl_error_create(GL_ERR_NODWARF, "%s lacks expected fields", H->name);
 	struct gl_error *e1 = count_waiters(c, waitq_first(c, H, h, rq), &ch->waiting_receivers);
 	struct gl_error *e2 = count_waiters(c, waitq_first(c, H, h, sq), &ch->waiting_senders);
-	ch->stage = GL_CHAN_WAITERS;
+	if (!e1 && !e2)
+		ch->stage = GL_CHAN_WAITERS; /* else the counts are partial: not shown */
 	if (e1 && e2)
 		gl_error_destroy(e2);
 	return e1 ? e1 : e2;
@@ -82,7 +83,8 @@ static bool header(const unsigned char *h, struct gl_chan *ch)
 	ch->closed = fget(H, h, "closed", &ok) != 0;
 	ch->sendx = fget(H, h, "sendx", &ok);
 	ch->recvx = fget(H, h, "recvx", &ok);
-	ch->stage = GL_CHAN_HEADER;
+	if (ok)
+		ch->stage = GL_CHAN_HEADER; /* else some counts are made-up zeros */
 	return ok;
 }
 

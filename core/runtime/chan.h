@@ -18,8 +18,8 @@
 enum gl_chan_stage {
 	GL_CHAN_NIL,      /* a nil channel: nothing more */
 	GL_CHAN_NO_HCHAN, /* no DWARF for the hchan, or it could not be read */
-	GL_CHAN_HEADER,   /* the hchan's fields (some may be missing: error) */
-	GL_CHAN_WAITERS,  /* the wait queues counted */
+	GL_CHAN_HEADER,   /* the hchan's fields, all of them read */
+	GL_CHAN_WAITERS,  /* the wait queues counted, both to their end */
 	GL_CHAN_RING,     /* consistent: the ring's slots (possibly none) */
 };
 

@@ -1,12 +1,22 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "base/names.h"
 #include "base/array.h"
+#include "base/names.h"
+#include "base/number.h"
 #include "runtime/escape.h"
 
-#define MAX_LINE 4096
+/* Bounds on what the user hands us: -m output of a large program is tens
+ * of megabytes with lines of a few hundred bytes; anything far beyond is
+ * not compiler output, and /dev/zero would otherwise be read forever. */
+#define MAX_LINE (64u << 10)
+#define MAX_FILE (1ull << 30)
 #define MAX_ENTRIES (1u << 22)
 
 struct esc_entry {
@@ -54,7 +64,10 @@ static void parse_line(struct gl_escapes *x, char *s)
 	char *p3 = p2 ? strchr(p2 + 1, ':') : NULL;
 	if (!p3 || p3[1] != ' ')
 		return;
-	int line = atoi(p1 + 1);
+	const char *end;
+	uint64_t line;
+	if (!gl_parse_u64_prefix(p1 + 1, &end, &line) || end != p2 || line > INT_MAX)
+		return; /* no line number: not a -m line */
 	const char *msg = p3 + 2;
 	size_t wlen = (size_t)(p3 - s);
 	static const struct { const char *prefix; enum gl_escape_verdict verdict; } pre[] = {
@@ -67,7 +80,7 @@ static void parse_line(struct gl_escapes *x, char *s)
 		if (!strncmp(msg, pre[i].prefix, pl)) {
 			const char *name = msg + pl;
 			size_t nl = strcspn(name, " \n");
-			add(x, name, nl, s, wlen, line, pre[i].verdict);
+			add(x, name, nl, s, wlen, (int)line, pre[i].verdict);
 			return;
 		}
 	}
@@ -86,16 +99,72 @@ static void parse_line(struct gl_escapes *x, char *s)
 			ident = (msg[k] >= 'a' && msg[k] <= 'z') || (msg[k] >= 'A' && msg[k] <= 'Z') ||
 				(msg[k] >= '0' && msg[k] <= '9') || msg[k] == '_';
 		if (ident)
-			add(x, msg, nl, s, wlen, line, suf[i].verdict);
+			add(x, msg, nl, s, wlen, (int)line, suf[i].verdict);
 		return;
 	}
 }
 
+/* Open path for reading if it is a regular file of bounded size. O_NONBLOCK
+ * keeps open() from waiting for a FIFO's writer; it is cleared once fstat
+ * has shown a regular file (where it means nothing anyway). */
+static struct gl_error *open_regular(const char *path, FILE **out)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return gl_error_create(GL_ERR_USAGE, "cannot open %s", path);
+	struct stat st;
+	const char *bad = NULL;
+	if (fstat(fd, &st) != 0)
+		bad = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		bad = "a directory, not a file";
+	else if (!S_ISREG(st.st_mode))
+		bad = "not a regular file (a device, FIFO or socket)";
+	else if ((unsigned long long)st.st_size > MAX_FILE)
+		bad = "larger than 1 GiB (not -gcflags=-m output?)";
+	int fl = bad ? 0 : fcntl(fd, F_GETFL);
+	if (!bad && (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0))
+		bad = strerror(errno);
+	FILE *f = bad ? NULL : fdopen(fd, "r");
+	if (!bad && !f)
+		bad = strerror(errno);
+	if (bad) {
+		close(fd);
+		return gl_error_create(GL_ERR_USAGE, "cannot load %s: %s", path, bad);
+	}
+	*out = f;
+	return NULL;
+}
+
+/* Parse every line of f; an overlong line or a file that grew past the
+ * bound since fstat is an error, as is a read error. */
+static struct gl_error *parse_file(struct gl_escapes *x, FILE *f, char *buf)
+{
+	unsigned long long total = 0;
+	for (unsigned long long lineno = 1; fgets(buf, MAX_LINE, f); lineno++) {
+		size_t n = strlen(buf);
+		total += n;
+		if (total > MAX_FILE)
+			return gl_error_create(GL_ERR_USAGE, "cannot load %s: larger than 1 GiB",
+					       x->path);
+		if (n == MAX_LINE - 1 && buf[n - 1] != '\n')
+			return gl_error_create(GL_ERR_USAGE,
+					       "cannot load %s: line %llu is longer than %u bytes "
+					       "(not -gcflags=-m output?)",
+					       x->path, lineno, MAX_LINE - 1);
+		parse_line(x, buf);
+	}
+	if (ferror(f))
+		return gl_error_create(GL_ERR_USAGE, "cannot read %s: %s", x->path, strerror(errno));
+	return NULL;
+}
+
 struct gl_error *gl_escapes_load(const char *path, struct gl_escapes **out)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return gl_error_create(GL_ERR_USAGE, "cannot open %s", path);
+	FILE *f = NULL;
+	struct gl_error *err = open_regular(path, &f);
+	if (err)
+		return err;
 	struct gl_escapes *x = calloc(1, sizeof(*x));
 	char *buf = malloc(MAX_LINE);
 	if (!x || !buf || !(x->path = strdup(path))) {
@@ -104,15 +173,16 @@ struct gl_error *gl_escapes_load(const char *path, struct gl_escapes **out)
 		gl_escapes_destroy(x);
 		return &gl_error_nomem;
 	}
-	while (fgets(buf, MAX_LINE, f))
-		parse_line(x, buf);
+	err = parse_file(x, f, buf);
 	fclose(f);
 	free(buf);
-	if (x->n == 0) {
+	if (!err && x->n == 0)
+		err = gl_error_create(GL_ERR_USAGE,
+				      "%s has no escape analysis lines (build with go build -gcflags=-m 2> FILE)",
+				      path);
+	if (err) {
 		gl_escapes_destroy(x);
-		return gl_error_create(GL_ERR_USAGE,
-				       "%s has no escape analysis lines (build with go build -gcflags=-m 2> FILE)",
-				       path);
+		return err;
 	}
 	*out = x;
 	return NULL;

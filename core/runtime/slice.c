@@ -47,22 +47,38 @@ static struct gl_error *read_elems(struct gl_ctx *c, const struct gl_slice *s, u
 	return NULL;
 }
 
+bool gl_slice_cap_bytes(const struct gl_slice *s, uint64_t *bytes)
+{
+	if (s->stage < GL_SLICE_HEADER || (int64_t)s->cap < 0 ||
+	    (s->es && s->cap > (UINT64_MAX - s->array) / s->es))
+		return false;
+	*bytes = s->cap * s->es;
+	return true;
+}
+
+bool gl_slice_header_sane(const struct gl_slice *s)
+{
+	uint64_t bytes;
+	return gl_slice_cap_bytes(s, &bytes) && s->len <= s->cap;
+}
+
 /* The heap slot behind the array, from its real span: the slot's size
  * class and the bytes left after cap*elemsize. */
 static void allocation(struct gl_slice *s)
 {
 	const struct gl_home *h = &s->home;
-	if (!gl_home_has_object(h) || s->array < h->object_base ||
-	    s->cap > UINT64_MAX / (s->es ? s->es : 1) ||
-	    s->array + s->cap * s->es > h->object_base + h->elemsize)
+	uint64_t bytes;
+	if (!gl_home_has_object(h) || s->array < h->object_base || !gl_slice_cap_bytes(s, &bytes) ||
+	    h->object_base + h->elemsize < h->object_base ||
+	    s->array + bytes > h->object_base + h->elemsize)
 		return;
 	s->has_alloc = true;
 	s->alloc = (struct gl_slice_alloc){
 		.object_base = h->object_base,
 		.slot_bytes = h->elemsize,
 		.offset = s->array - h->object_base,
-		.cap_bytes = s->cap * s->es,
-		.slack = h->object_base + h->elemsize - s->array - s->cap * s->es,
+		.cap_bytes = bytes,
+		.slack = h->object_base + h->elemsize - s->array - bytes,
 		.size_class = h->size_class,
 	};
 }
@@ -73,7 +89,10 @@ static void growth(struct gl_ctx *c, struct gl_slice *s)
 	struct gl_sizeclasses sc;
 	struct gl_error *err = gl_sizeclasses_load(c, &sc);
 	bool noscan = s->elem ? !gl_type_has_pointers(s->elem) : true;
-	if (!err || s->es == 0) {
+	/* the new capacity is at most about twice the old: its bytes must not
+	 * wrap either (no real slice comes near) */
+	bool fits = s->es == 0 || s->cap <= (1ull << 62) / s->es;
+	if (fits && (!err || s->es == 0)) {
 		uint64_t alloc = 0, nc = s->cap + 1;
 		if (s->es)
 			nc = gl_growslice_cap(&sc, s->cap, s->cap + 1, s->es, noscan, &alloc);
@@ -129,6 +148,12 @@ static struct gl_error *decode(struct gl_ctx *c, uint64_t limit, struct gl_slice
 	if (s->array == 0 && s->cap > 0)
 		return gl_error_create(GL_ERR_CORRUPT, "%s: nil array with cap %llu: corrupt slice header",
 				       s->expr, (unsigned long long)s->cap);
+	if (!gl_slice_header_sane(s))
+		return gl_error_create(GL_ERR_CORRUPT,
+				       "%s: cap %llu x %llu bytes at 0x%llx runs past the end of the address "
+				       "space: corrupt slice header",
+				       s->expr, (unsigned long long)s->cap, (unsigned long long)s->es,
+				       (unsigned long long)s->array);
 	growth(c, s);
 	s->stage = GL_SLICE_ELEMENTS;
 	uint64_t n1 = s->len < limit ? s->len : limit;
@@ -170,9 +195,11 @@ void gl_slice_deinit(struct gl_slice *s)
 
 /* ---- sharing ------------------------------------------------------------- */
 
+/* Only a consistent header places a slice on an array: the sums below
+ * cannot wrap then. */
 static bool on_array(const struct gl_slice *s)
 {
-	return s->stage >= GL_SLICE_HEADER && s->array;
+	return gl_slice_header_sane(s) && s->array;
 }
 
 /* Slices i and j whose [0:len) windows overlap, as an overlap record. */

@@ -110,6 +110,12 @@ void gl_slice_init(struct gl_slice *s, const char *expr);
  * elements read on each side of len. The model keeps what was decoded, also
  * on error (s->error says it). */
 struct gl_error *gl_slice_decode(struct gl_ctx *c, uint64_t limit, struct gl_slice *s);
+/* cap * es in *bytes when the header was read, cap is below 2^63 and
+ * [array, array + cap * es) lies within the 64-bit address space; false
+ * otherwise (a corrupt header: the product would wrap). */
+bool gl_slice_cap_bytes(const struct gl_slice *s, uint64_t *bytes);
+/* The header is consistent: gl_slice_cap_bytes holds and len <= cap. */
+bool gl_slice_header_sane(const struct gl_slice *s);
 /* Frees what decoding allocated; s->v stays the caller's. */
 void gl_slice_deinit(struct gl_slice *s);
 /* Group the decoded slices of set by backing array, with their overlaps. */

@@ -333,7 +333,10 @@ static struct gl_error *build_index(struct gl_dwarf *dw)
 	}
 	if (!dw->nunits)
 		return gl_error_create(GL_ERR_NODWARF, "no DWARF debug info");
-	qsort(dw->funcs, dw->nfuncs, sizeof(*dw->funcs), func_cmp);
+	/* DWARF without functions leaves funcs NULL: qsort(NULL, 0) is
+	 * undefined behaviour */
+	if (dw->nfuncs > 1)
+		qsort(dw->funcs, dw->nfuncs, sizeof(*dw->funcs), func_cmp);
 	return NULL;
 }
 

@@ -12,7 +12,9 @@
 #   OUTDIR/maps-classic  tests/unit/testdata/maps.go with classic maps
 #                        (GOTOOLCHAIN=go1.22.12, else go1.24.13 with
 #                        GOEXPERIMENT=noswissmap), for test_maps;
-#   OUTDIR/maps-swiss    the same with swiss maps (the go on PATH, 1.24+).
+#   OUTDIR/maps-swiss    the same with swiss maps (the go on PATH, 1.24+);
+#   OUTDIR/nofuncs.o     a C object ($CC, else cc) whose DWARF has a unit
+#                        but no function: mangled DWARF, for test_hostile.
 # OUTDIR defaults to build/tests/testdata, where the tests of build/ and
 # build-sanitize/ both look (GOLAYOUT_TESTDATA=DIR overrides). Uses $GO, else
 # the go on PATH, else /usr/local/go/bin/go; GOTOOLCHAIN is honoured for
@@ -122,5 +124,15 @@ build_maps() {
 	fi
 }
 
+# ---- DWARF with no function in it ----
+build_nofuncs() {
+	local obj=$out/nofuncs.o
+	[ -s "$obj" ] && { echo "build-testdata: $obj up to date"; return 0; }
+	echo 'int gl_only_data = 1;' | "${CC:-cc}" -g -c -x c - -o "$obj.tmp"
+	mv "$obj.tmp" "$obj"
+	echo "build-testdata: built $obj"
+}
+
 build_structs
 build_maps
+build_nofuncs

@@ -366,24 +366,57 @@ static void test_chan_huge_qcount(void **state)
 	child_must_pass(chan_child, ft, TIME_LIMIT_MS, "decoding the corrupt hchan");
 }
 
+/* Decode the chan at HCHAN_AT and render it: the text (malloc'd); the
+ * decode must fail. */
+static char *chan_text_of_failed(struct fake_target *ft, const char *why)
+{
+	struct chan_env e;
+	chan_env_init(&e, ft);
+	struct gl_chan ch;
+	struct gl_error *err = gl_chan_decode(&e.c, &e.v, &ch);
+	if (!err)
+		fail_msg("%s: decoded without an error", why);
+	gl_chan_text(&e.c, "ch", &e.v, &ch, 16);
+	char *text = strdup(e.c.out.s ? e.c.out.s : "");
+	assert_non_null(text);
+	gl_error_destroy(err);
+	gl_chan_deinit(&ch);
+	chan_env_deinit(&e);
+	return text;
+}
+
 /* An hchan that fails the consistency check (qcount > dataqsiz): the text
  * shows the header and counts, and does not call the channel unbuffered. */
 static void test_chan_inconsistent_text(void **state)
 {
 	map_hchan(*state, 10, 4, 0);
-	struct chan_env e;
-	chan_env_init(&e, *state);
-	struct gl_chan ch;
-	struct gl_error *err = gl_chan_decode(&e.c, &e.v, &ch);
-	assert_non_null(err);
-	assert_true(ch.stage < GL_CHAN_RING);
-	gl_chan_text(&e.c, "ch", &e.v, &ch, 16);
-	const char *text = e.c.out.s ? e.c.out.s : "";
+	char *text = chan_text_of_failed(*state, "qcount > dataqsiz");
 	if (!strstr(text, "10 of 4 queued") || strstr(text, "unbuffered"))
 		fail_msg("text of an inconsistent hchan: %s", text);
-	gl_error_destroy(err);
-	gl_chan_deinit(&ch);
-	chan_env_deinit(&e);
+	free(text);
+}
+
+/* An hchan that cannot be read: its address, and no counts made up
+ * ("0 of 0 queued ... unbuffered" was printed before the error). */
+static void test_chan_unreadable_text(void **state)
+{
+	char *text = chan_text_of_failed(*state, "unmapped hchan");
+	if (!strstr(text, "hchan at 0x500000") || strstr(text, "queued") ||
+	    strstr(text, "unbuffered") || strstr(text, "waiting"))
+		fail_msg("text of an unreadable hchan: %s", text);
+	free(text);
+}
+
+/* A wait queue that cannot be walked to its end: the counts that were
+ * read, no waiter counts. */
+static void test_chan_waiters_unreadable_text(void **state)
+{
+	map_hchan(*state, 1, 4, 0);
+	fake_poke_u64(*state, HCHAN_AT + 48, 0xdead0000); /* recvq.first: unmapped */
+	char *text = chan_text_of_failed(*state, "unwalkable recvq");
+	if (!strstr(text, "1 of 4 queued") || strstr(text, "waiting"))
+		fail_msg("text of an hchan with an unwalkable wait queue: %s", text);
+	free(text);
 }
 
 /* ---- end to end, with the Go test program ----
@@ -541,6 +574,8 @@ int main(void)
 		T(test_pointer_to_unreadable_struct),
 		T(test_chan_huge_qcount),
 		T(test_chan_inconsistent_text),
+		T(test_chan_unreadable_text),
+		T(test_chan_waiters_unreadable_text),
 		G(test_struct_at_unmapped_address_go),
 		G(test_struct_partly_mapped_go),
 		G(test_struct_field_unreadable_go),

@@ -676,14 +676,21 @@ static void test_stack_hi_below_lo(void **state)
 	assert_int_equal(jaddr(u, "to"), jaddr(frame(f, 0), "sp"));
 	assert_true(jaddr(u, "to") < hi);
 	assert_int_equal(jint(u, "bytes"), 0);
+	/* the text gives no size, not hi - lo wrapped (18446744073709518848) */
 	run(f, "stack 40");
 	assert_ok(f);
+	if (!strstr(f->r.out, "corrupt g") || strstr(f->r.out, "1844674407"))
+		fail_msg("stack 40, hi < lo: %s", f->r.out);
 	run(f, "goroutines --json");
 	assert_ok(f);
 	json_t *g = must_list(f, 40);
 	assert_null(json_object_get(g, "stack_used"));
+	/* nor does the goroutine list: "?/?", not "0/0" */
 	run(f, "goroutines");
 	assert_ok(f);
+	const char *row = strstr(f->r.out, "\n     40  ");
+	if (!row || !strstr(row, "?/?"))
+		fail_msg("goroutines, hi < lo: %s", f->r.out);
 }
 
 /* The whole address space as a stack: bounded by the frame limit, and an

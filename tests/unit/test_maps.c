@@ -510,6 +510,17 @@ static void test_classic_preallocated_overflow(void **state)
 	assert_int_equal(json_integer_value(json_array_get(hist, 2)), 1);
 }
 
+/* The text of a map whose header could not be read: the header's
+ * address, and nothing made up ("buckets at : 2^0 x 0 bytes ()", "0
+ * entries", "0 of 0 buckets shown" were printed before the error). */
+static void assert_text_only_address(struct fx *f, const char *addr)
+{
+	const char *o = f->r.out ? f->r.out : "";
+	if (!strstr(o, addr) || strstr(o, "buckets") || strstr(o, "groups") || strstr(o, "entries") ||
+	    strstr(o, "classic") || strstr(o, "swiss"))
+		fail_msg("golayout %s: text of an unreadable header: %s", f->r.args, o);
+}
+
 /* The map pointer leads nowhere. */
 static void test_classic_unmapped_header(void **state)
 {
@@ -522,6 +533,7 @@ static void test_classic_unmapped_header(void **state)
 	assert_error_has(f, hexaddr(UNMAPPED, a), "header");
 	run_map(f, "map main.gI64Int");
 	assert_error_has(f, hexaddr(UNMAPPED, a), "header");
+	assert_text_only_address(f, a);
 }
 
 static void test_classic_unreadable_overflow(void **state)
@@ -890,6 +902,9 @@ static void test_swiss_unmapped_header_and_group(void **state)
 	char a[32];
 	run_map(f, "map main.gI64Int --json");
 	assert_error_has(f, hexaddr(UNMAPPED, a), "header");
+	run_map(f, "map main.gI64Int");
+	assert_error_has(f, hexaddr(UNMAPPED, a), "header");
+	assert_text_only_address(f, a);
 	unsigned char *h = ms_calloc(L.hsize);
 	s_header(&L, h, 3, UNMAPPED + 0x10000, 0, 0);
 	fake_map(f->m.ft, A_HDR, h, L.hsize);

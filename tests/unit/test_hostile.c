@@ -1,0 +1,375 @@
+/* Hostile input (issue 10): expressions built to exhaust the parser's
+ * stack, numbers that would wrap, a NUL byte in a string's text, slice
+ * headers whose sizes overflow, DWARF without functions, escape files that
+ * never end or block. Each must give one clear error line and only what
+ * was read, in bounded time, without taking the debugger down. Anything
+ * that might crash or hang runs in a child process with a time limit.
+ * The _go tests use the Go test program (fake_fx_setup_go fails, not
+ * skips, when build-testdata.sh has not built it). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/number.h"
+#include "child_run.h"
+#include "fake_target.h"
+#include "runtime/escape.h"
+#include "target/dwarfinfo.h"
+
+#define TIME_LIMIT_MS 10000 /* generous: sanitizer builds are slow */
+
+/* One command in a time-limited child (child_run_cmd: a crash, a hang or
+ * a sanitizer report fails the test), its result in r. */
+static void run(struct fake_fx *f, struct child_result *r, const char *cmd)
+{
+	child_run_cmd(f->s, f->ft, cmd, TIME_LIMIT_MS, 1ull << 30, r);
+}
+
+/* The command failed with one error line containing want. */
+static void assert_error_has(const struct child_result *r, const char *want)
+{
+	if (r->status == 0 || !r->err || strncmp(r->err, "golayout: ", 10) != 0 ||
+	    strchr(r->err, '\n') || !strstr(r->err, want))
+		fail_msg("%.80s...: status %d, error \"%.300s\", want one line with \"%s\"", r->args,
+			 r->status, r->err ? r->err : "(none)", want);
+}
+
+/* Run cmd: with want_err, it must fail with one error line containing it;
+ * else succeed, with want_out (if any) in its output. */
+static void check_cmd(struct fake_fx *f, const char *cmd, const char *want_err, const char *want_out)
+{
+	struct child_result r = {0};
+	run(f, &r, cmd);
+	if (want_err)
+		assert_error_has(&r, want_err);
+	else if (r.status != 0 || (want_out && !strstr(r.out ? r.out : "", want_out)))
+		fail_msg("%.80s...: %s", cmd, r.err ? r.err : r.out);
+	child_result_free(&r);
+}
+
+/* "value " + open x n + middle + close x n */
+static char *nested(const char *open, size_t n, const char *middle, const char *close)
+{
+	size_t lo = strlen(open), lc = strlen(close), lm = strlen(middle);
+	char *s = malloc(6 + n * (lo + lc) + lm + 1);
+	assert_non_null(s);
+	char *p = s;
+	memcpy(p, "value ", 6);
+	p += 6;
+	for (size_t i = 0; i < n; i++, p += lo)
+		memcpy(p, open, lo);
+	memcpy(p, middle, lm);
+	p += lm;
+	for (size_t i = 0; i < n; i++, p += lc)
+		memcpy(p, close, lc);
+	*p = '\0';
+	return s;
+}
+
+/* ---- the expression parser ---- */
+
+/* Nesting within the bound still works (the bound is no new limit on
+ * ordinary expressions); deeper nesting gets the depth bound's error, and
+ * the issue's 4,500 parentheses (9 KB) or 1,000,000 stars the length
+ * bound's, instead of overflowing the debugger's stack. */
+static void test_expr_nesting_go(void **state)
+{
+	struct fake_fx *f = *state;
+	fake_map_global(f->ft, fake_truth_global("main.gPadded"));
+	static const struct {
+		const char *open, *close;
+		size_t n;
+		const char *want; /* NULL: success */
+	} cases[] = {
+		{"(", ")", 150, NULL},
+		{"*(", ")", 1, "cannot dereference"}, /* the parser reached the value */
+		{"(", ")", 1000, "nested too deeply"},
+		{"*", "", 1000, "nested too deeply"},
+		{"*(", ")", 500, "nested too deeply"},
+		{"(", ")", 100000, "expression too long"},
+		{"*", "", 1000000, "expression too long"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *cmd = nested(cases[i].open, cases[i].n, "main.gPadded", cases[i].close);
+		check_cmd(f, cmd, cases[i].want, NULL);
+		free(cmd);
+	}
+}
+
+/* A negative index or one past 2^64 is refused, not wrapped to
+ * 18446744073709551615. */
+static void test_expr_index_does_not_wrap_go(void **state)
+{
+	struct fake_fx *f = *state;
+	fake_map_global(f->ft, fake_truth_global("main.gSlice"));
+	static const struct {
+		const char *cmd, *want;
+	} cases[] = {
+		{"value main.gSlice[-1]", "expected [number]"},
+		{"value main.gSlice[99999999999999999999999]", "expected [number]"},
+		{"value 99999999999999999999999 --type int", "out of range"},
+		{"value main.gSlice[1]", NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_cmd(f, cases[i].cmd, cases[i].want, "-20");
+}
+
+/* ---- a NUL byte in a Go string ---- */
+
+/* The text output is a C string: a raw NUL ended it, so "a\x00b" printed
+ * as "a" and a map of such keys as "map[a". The NUL shows as U+2400 and
+ * everything after it is there. */
+static void test_text_with_nul_go(void **state)
+{
+	struct fake_fx *f = *state;
+	fake_map_global(f->ft, fake_truth_global("main.gNulStr"));
+	fake_map_global(f->ft, fake_truth_global("main.gNulStruct"));
+	static const struct {
+		const char *cmd, *want;
+	} cases[] = {
+		{"value main.gNulStr", "\na\xe2\x90\x80" "b\n"},
+		{"value main.gNulStruct", "\n{a\xe2\x90\x80" "b 7}\n"},
+		{"string main.gNulStr", "text: \"a\xe2\x90\x80" "b\""},
+		{"struct main.gNulStruct", "a\xe2\x90\x80" "b"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FAKE_FX_RUN(f, "%s", cases[i].cmd);
+		if (f->r.status != 0 || !f->r.out || !strstr(f->r.out, cases[i].want))
+			fail_msg("%s: want \"%s\" in:\n%s", cases[i].cmd, cases[i].want,
+				 f->r.out ? f->r.out : f->r.err);
+	}
+	/* the struct's text goes on past the field: N is there too */
+	if (!strstr(f->r.out, " N ") && !strstr(f->r.out, "N  "))
+		fail_msg("struct text stops at the NUL:\n%s", f->r.out);
+}
+
+/* The numbers a user types: no sign, no wrap past 2^64. */
+static void test_parse_u64(void **state)
+{
+	(void)state;
+	uint64_t v = 7;
+	const char *end;
+	assert_false(gl_parse_u64("-1", &v));
+	assert_false(gl_parse_u64("+1", &v));
+	assert_false(gl_parse_u64(" 1", &v));
+	assert_false(gl_parse_u64("", &v));
+	assert_false(gl_parse_u64(NULL, &v));
+	assert_false(gl_parse_u64("18446744073709551616", &v));
+	assert_false(gl_parse_u64("0x10000000000000000", &v));
+	assert_false(gl_parse_u64("12x", &v));
+	assert_int_equal(v, 7);
+	assert_true(gl_parse_u64("18446744073709551615", &v));
+	assert_true(v == UINT64_MAX);
+	assert_true(gl_parse_u64("0x10", &v));
+	assert_int_equal(v, 16);
+	assert_true(gl_parse_u64("010", &v));
+	assert_int_equal(v, 8);
+	const char *s = "42]";
+	assert_true(gl_parse_u64_prefix(s, &end, &v));
+	assert_int_equal(v, 42);
+	assert_ptr_equal(end, s + 2);
+}
+
+/* ---- corrupt slice headers ---- */
+
+static void put_header(struct fake_fx *f, uint64_t at, uint64_t array, uint64_t len, uint64_t cap)
+{
+	unsigned char h[24];
+	for (int i = 0; i < 8; i++) {
+		h[i] = (unsigned char)(array >> (8 * i));
+		h[8 + i] = (unsigned char)(len >> (8 * i));
+		h[16 + i] = (unsigned char)(cap >> (8 * i));
+	}
+	fake_map(f->ft, at, h, sizeof(h));
+}
+
+/* `golayout slice` of a corrupt header: the error says so, the text has
+ * want and neither never nor never2 (NULL: no check). */
+static void check_corrupt_slice(struct fake_fx *f, const char *cmd, const char *want,
+				const char *never, const char *never2)
+{
+	struct child_result r = {0};
+	run(f, &r, cmd);
+	assert_error_has(&r, "corrupt slice header");
+	const char *o = r.out ? r.out : "";
+	if (!strstr(o, want) || (never && strstr(o, never)) || (never2 && strstr(o, never2)))
+		fail_msg("%s: want \"%s\", not \"%s\" or \"%s\" in:\n%s", cmd, want, never,
+			 never2 ? never2 : "", o);
+	child_result_free(&r);
+}
+
+/* cap 2^62 of 8-byte ints: cap * es wrapped to 0 ("= 0 bytes"), and the
+ * header passed as consistent. */
+static void test_slice_cap_bytes_wrap_go(void **state)
+{
+	struct fake_fx *f = *state;
+	put_header(f, 0x700000, 0x800000, 1, 1ull << 62);
+	check_corrupt_slice(f, "slice 0x700000 --type []int", "cap 4611686018427387904 x 8 bytes",
+			    "= 0 bytes", "reserved capacity");
+}
+
+/* len "negative" (above 2^63) and cap small: cap - len was signed
+ * overflow (UBSan) and printed as a huge count of reserved slots. */
+static void test_slice_len_negative_go(void **state)
+{
+	struct fake_fx *f = *state;
+	put_header(f, 0x700000, 0x800000, (1ull << 63) + 5, 2);
+	check_corrupt_slice(f, "slice 0x700000 --type []int", "cap 2 x 8 bytes = 16 bytes",
+			    "reserved capacity", "elements shown");
+	put_header(f, 0x700100, 0x800000, 3, UINT64_MAX);
+	check_corrupt_slice(f, "slice 0x700100 --type []int", "cap -1 x 8 bytes: negative cap",
+			    "reserved capacity", "= ");
+}
+
+/* ---- mangled DWARF ---- */
+
+static int dwarf_child(void *arg)
+{
+	struct gl_dwarf *dw = NULL;
+	struct gl_error *err = gl_dwarf_open(arg, &dw);
+	if (err)
+		fprintf(stderr, "  %s: %s\n", (const char *)arg, err->message);
+	gl_error_destroy(err);
+	if (dw)
+		gl_dwarf_close(dw);
+	return 0; /* an error is fine; a sanitizer report or a crash is not */
+}
+
+/* DWARF with a unit but no function: the function table stays NULL and
+ * was given to qsort (UBSan: null pointer passed as argument 1). */
+static void test_dwarf_without_functions(void **state)
+{
+	(void)state;
+	const char *obj = fake_testdata("nofuncs.o");
+	if (!obj)
+		fail_msg("no nofuncs.o: run tests/unit/build-testdata.sh");
+	int rc = fake_run_in_child(dwarf_child, (void *)obj, TIME_LIMIT_MS);
+	if (rc != FAKE_CHILD_OK)
+		fail_msg("reading the DWARF of %s crashed, hung or made a sanitizer report", obj);
+}
+
+/* ---- escape load FILE ---- */
+
+struct esc_job {
+	const char *path;
+	const char *want; /* in the error; NULL: must load */
+};
+
+static int esc_child(void *arg)
+{
+	struct esc_job *j = arg;
+	struct gl_escapes *e = NULL;
+	struct gl_error *err = gl_escapes_load(j->path, &e);
+	const char *msg = err ? err->message : NULL;
+	int bad = j->want ? !msg || !strstr(msg, j->want) || strchr(msg, '\n') : err != NULL;
+	if (bad)
+		fprintf(stderr, "  escape load %s: \"%s\", want \"%s\"\n", j->path,
+			msg ? msg : "(loaded)", j->want ? j->want : "loaded");
+	gl_error_destroy(err);
+	gl_escapes_destroy(e);
+	return bad;
+}
+
+static void check_escape_load(const char *path, const char *want)
+{
+	struct esc_job j = {path, want};
+	int rc = fake_run_in_child(esc_child, &j, TIME_LIMIT_MS);
+	if (rc == FAKE_CHILD_TIMEOUT)
+		fail_msg("escape load %s did not return within %d ms", path, TIME_LIMIT_MS);
+	if (rc != FAKE_CHILD_OK)
+		fail_msg("escape load %s: wrong answer or a crash (see above)", path);
+}
+
+/* A scratch directory for one test. */
+static void tmp_make(char dir[64])
+{
+	snprintf(dir, 64, "/tmp/golayout-hostile-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+}
+
+/* dir/name, in a static buffer */
+static const char *tmp_path(const char *dir, const char *name)
+{
+	static char path[128];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return path;
+}
+
+static void write_file(const char *path, const char *text, size_t repeat_x)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	for (size_t i = 0; i < repeat_x; i++)
+		fputc('x', f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Refused before a byte is read: devices that never end (/dev/zero,
+ * /dev/urandom), a FIFO without a writer (open() must not wait for one),
+ * a directory, and a 2 GiB file (sparse: it costs no disk). */
+static void test_escape_refused(void **state)
+{
+	(void)state;
+	check_escape_load("/dev/zero", "not a regular file");
+	check_escape_load("/dev/urandom", "not a regular file");
+	char dir[64];
+	tmp_make(dir);
+	check_escape_load(dir, "a directory");
+	assert_int_equal(mkfifo(tmp_path(dir, "fifo"), 0600), 0);
+	check_escape_load(tmp_path(dir, "fifo"), "not a regular file");
+	unlink(tmp_path(dir, "fifo"));
+	write_file(tmp_path(dir, "big"), "a.go:3:2: moved to heap: x\n", 0);
+	assert_int_equal(truncate(tmp_path(dir, "big"), 2ll << 30), 0);
+	check_escape_load(tmp_path(dir, "big"), "larger than 1 GiB");
+	unlink(tmp_path(dir, "big"));
+	rmdir(dir);
+}
+
+/* A good file loads. One 100 KB line is refused, naming the line, instead
+ * of being parsed in pieces as if it were many lines; a line number past
+ * INT_MAX is no line number (atoi's overflow was undefined). */
+static void test_escape_lines(void **state)
+{
+	(void)state;
+	char dir[64];
+	tmp_make(dir);
+	const char *path = tmp_path(dir, "m.txt");
+	write_file(path, "a.go:3:2: moved to heap: x\n", 0);
+	check_escape_load(path, NULL);
+	write_file(path, "a.go:99999999999999999999:2: moved to heap: x\n", 0);
+	check_escape_load(path, "no escape analysis lines");
+	write_file(path, ": moved to heap: x\n", 100000);
+	check_escape_load(path, "line 1 is longer than");
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_expr_nesting_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_expr_index_does_not_wrap_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_text_with_nul_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_slice_cap_bytes_wrap_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_slice_len_negative_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test(test_parse_u64),
+		cmocka_unit_test(test_dwarf_without_functions),
+		cmocka_unit_test(test_escape_refused),
+		cmocka_unit_test(test_escape_lines),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
