@@ -8,24 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/number.h"
 #include "commands/commands.h"
 #include "eval/expr.h"
 
 #define DEFAULT_WORDS 1024
 #define MAX_WORDS (1u << 22)
 
-/* A whole-token number: the address itself. */
-static bool parse_addr(const char *s, uint64_t *addr)
-{
-	if (!isdigit((unsigned char)s[0]))
-		return false;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (*end)
-		return false;
-	*addr = v;
-	return true;
-}
 
 /* The address EXPR stands for: the address a pointer-shaped value holds,
  * another value's own address. */
@@ -65,7 +54,8 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 	const char *arg = o->args[0];
 	uint64_t addr = 0;
 	h->sub.expr = arg;
-	if (!parse_addr(arg, &addr) && (err = eval_addr(c, o, h, &addr)))
+	/* a whole-token number is the address itself */
+	if (!gl_parse_u64(arg, &addr) && (err = eval_addr(c, o, h, &addr)))
 		return err;
 	w->kind = GL_VIEW_HEAP;
 	h->hv.addr = addr;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/number.h"
 #include "commands/commands.h"
 #include "runtime/escape.h"
 
@@ -30,9 +31,8 @@ static struct gl_error *unwind_without_dwarf(struct gl_ctx *c, const struct gl_o
 static struct gl_error *find_goroutine(struct gl_ctx *c, const struct gl_opts *o,
 				       struct gl_goroutine *g, bool *current)
 {
-	char *end = NULL;
-	uint64_t want = o->nargs ? strtoull(o->args[0], &end, 10) : 0;
-	if (o->nargs && (!end || *end))
+	uint64_t want = 0;
+	if (o->nargs && !gl_parse_u64(o->args[0], &want))
 		return gl_error_create(GL_ERR_USAGE, "GOID must be a number, not \"%s\"", o->args[0]);
 	struct gl_goroutine_iter *it;
 	struct gl_error *err = gl_goroutines_open(c, &it);

@@ -1,11 +1,13 @@
 /* The session: the entry point the shims call, argument tokenizing and
  * option parsing, the command table, and the output of documents. */
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/number.h"
 #include "commands/commands.h"
 #include "doc/doc.h"
 #include "doc/view_doc.h"
@@ -139,11 +141,10 @@ static int tokenize(char *buf, char **argv, int max)
 
 static struct gl_error *parse_number(const char *opt, const char *s, long *out)
 {
-	char *end;
-	long v = strtol(s ? s : "", &end, 0);
-	if (!s || !*s || *end || v < 0)
+	uint64_t v;
+	if (!s || !gl_parse_u64(s, &v) || v > LONG_MAX)
 		return gl_error_create(GL_ERR_USAGE, "%s needs a non-negative number", opt);
-	*out = v;
+	*out = (long)v;
 	return NULL;
 }
 

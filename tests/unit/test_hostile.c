@@ -122,6 +122,30 @@ static void test_expr_index_does_not_wrap_go(void **state)
 		check_cmd(f, cases[i].cmd, cases[i].want, "-20");
 }
 
+/* Numbers in arguments and options: a minus sign or a number past 2^64
+ * (or past what an option holds) is refused, not wrapped. */
+static void test_numbers_do_not_wrap_go(void **state)
+{
+	struct fake_fx *f = *state;
+	static const struct {
+		const char *cmd, *want;
+	} cases[] = {
+		{"stack -1 --json", "GOID must be a number"},
+		{"stack 99999999999999999999999 --json", "GOID must be a number"},
+		{"map main.gMap --limit 99999999999999999999 --json", "non-negative number"},
+		{"map main.gMap --limit 9223372036854775808 --json", "non-negative number"},
+		{"map main.gMap --limit -3 --json", "non-negative number"},
+		{"heap 99999999999999999999999 --json", "99999999999999999999999"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		FAKE_FX_RUN(f, "%s", cases[i].cmd);
+		const char *e = fake_doc_str(&f->r, "error");
+		if (!e || !strstr(e, cases[i].want))
+			fail_msg("golayout %s: error %s, want one with \"%s\"", cases[i].cmd, e ? e : "(none)",
+				 cases[i].want);
+	}
+}
+
 /* ---- a NUL byte in a Go string ---- */
 
 /* The text output is a C string: a raw NUL ended it, so "a\x00b" printed
@@ -365,6 +389,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_slice_cap_bytes_wrap_go, fake_fx_setup_go,
 						fake_fx_teardown),
 		cmocka_unit_test_setup_teardown(test_slice_len_negative_go, fake_fx_setup_go,
+						fake_fx_teardown),
+		cmocka_unit_test_setup_teardown(test_numbers_do_not_wrap_go, fake_fx_setup_go,
 						fake_fx_teardown),
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_dwarf_without_functions),
