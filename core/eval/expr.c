@@ -7,6 +7,7 @@
 #include "base/number.h"
 #include "eval/expr.h"
 #include "eval/frame.h"
+#include "eval/map_index.h"
 
 #define MAX_COMPONENTS 32
 #define MAX_NAME 512
@@ -41,35 +42,6 @@ static bool name_char(char ch)
 {
 	return isalnum((unsigned char)ch) || ch == '_' || ch == '.' || ch == '/' || ch == '-' ||
 	       ((unsigned char)ch & 0x80);
-}
-
-struct gl_error *gl_value_at(struct gl_ctx *c, struct gl_type *t, uint64_t addr,
-			     const char *where, struct gl_value *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (t->size > GL_MAX_VALUE_BYTES)
-		return gl_error_create(GL_ERR_LIMIT, "%s is too large to read (%llu bytes)", t->name,
-				       (unsigned long long)t->size);
-	out->bytes = malloc(t->size ? t->size : 1);
-	if (!out->bytes)
-		return &gl_error_nomem;
-	struct gl_error *err = gl_mem_read(c->mem, addr, out->bytes, t->size);
-	if (err) {
-		free(out->bytes);
-		out->bytes = NULL;
-		return gl_error_wrap(err, "reading %s at 0x%llx", t->name, (unsigned long long)addr);
-	}
-	out->type = t;
-	out->in_memory = true;
-	out->addr = addr;
-	snprintf(out->where, sizeof(out->where), "%s", where);
-	return NULL;
-}
-
-void gl_value_deinit(struct gl_value *v)
-{
-	free(v->bytes);
-	memset(v, 0, sizeof(*v));
 }
 
 /* Where a global's address lies: the section, which tells data from bss. */
@@ -227,6 +199,81 @@ static struct gl_error *deref(struct gl_ctx *c, struct gl_value *v)
 	return NULL;
 }
 
+/* Go's field promotion: name as a field of a struct embedded in t (or
+ * pointed to by an embedded pointer), at any depth; the shallowest depth
+ * where it is found wins, and two at that depth are ambiguous. *via gets
+ * the embedded field names from t down, one per level (*nvia of them). */
+#define MAX_PROMOTION 8  /* levels of embedding searched */
+#define MAX_FRONTIER 64  /* embedded structs per level */
+
+struct embedded {
+	const struct gl_type *t;
+	const char *via[MAX_PROMOTION];
+	int n;
+};
+
+static const struct gl_type *struct_of(const struct gl_type *t)
+{
+	if (t && t->kind == GL_K_POINTER)
+		t = t->elem;
+	return t && t->kind == GL_K_STRUCT ? t : NULL;
+}
+
+static struct gl_error *find_promoted(const struct gl_type *t, const char *name, const char **via,
+				      int *nvia)
+{
+	struct embedded level[2][MAX_FRONTIER]; /* this level, the next */
+	int cur = 0, n = 1;
+	level[0][0] = (struct embedded){.t = t, .n = 0};
+	for (int depth = 0; depth < MAX_PROMOTION && n; depth++) {
+		const struct embedded *hit = NULL, *other = NULL;
+		const char *hit_field = NULL, *other_field = NULL;
+		int next = 0;
+		for (int i = 0; i < n; i++) {
+			const struct embedded *e = &level[cur][i];
+			for (size_t j = 0; j < e->t->nfields; j++) {
+				const struct gl_field *f = &e->t->fields[j];
+				const struct gl_type *st = f->embedded ? struct_of(f->type) : NULL;
+				if (!st)
+					continue;
+				if (gl_type_field(st, name)) {
+					if (!hit) {
+						hit = e;
+						hit_field = f->name;
+					} else if (!other) {
+						other = e;
+						other_field = f->name;
+					}
+				}
+				if (next < MAX_FRONTIER && e->n + 1 < MAX_PROMOTION) {
+					struct embedded *ne = &level[!cur][next++];
+					*ne = *e;
+					ne->t = st;
+					ne->via[ne->n++] = f->name;
+				}
+			}
+		}
+		if (hit && other) {
+			char a[256] = "", b[256] = "";
+			for (int k = 0; k < hit->n; k++)
+				snprintf(a + strlen(a), sizeof(a) - strlen(a), "%s.", hit->via[k]);
+			for (int k = 0; k < other->n; k++)
+				snprintf(b + strlen(b), sizeof(b) - strlen(b), "%s.", other->via[k]);
+			return gl_error_create(GL_ERR_LOOKUP, "ambiguous selector %s in %s: %s%s.%s and %s%s.%s",
+					       name, t->name, a, hit_field, name, b, other_field, name);
+		}
+		if (hit) {
+			memcpy(via, hit->via, (size_t)hit->n * sizeof(*via));
+			via[hit->n] = hit_field;
+			*nvia = hit->n + 1;
+			return NULL;
+		}
+		cur = !cur;
+		n = next;
+	}
+	return gl_error_create(GL_ERR_LOOKUP, "%s has no field %s", t->name, name);
+}
+
 static struct gl_error *field_of(struct gl_ctx *c, struct gl_value *v, const char *name)
 {
 	struct gl_error *err;
@@ -234,6 +281,17 @@ static struct gl_error *field_of(struct gl_ctx *c, struct gl_value *v, const cha
 	    (err = deref(c, v))) /* p.f means (*p).f, as in Go */
 		return err;
 	const struct gl_field *f = gl_type_field(v->type, name);
+	if (!f && v->type->kind == GL_K_STRUCT) {
+		/* a promoted field: through the embedded fields to its struct */
+		const char *via[MAX_PROMOTION];
+		int nvia = 0;
+		if ((err = find_promoted(v->type, name, via, &nvia)))
+			return err;
+		for (int i = 0; i < nvia; i++)
+			if ((err = field_of(c, v, via[i])))
+				return err;
+		return field_of(c, v, name);
+	}
 	if (!f)
 		return gl_error_create(GL_ERR_LOOKUP, "%s has no field %s", v->type->name, name);
 	if (f->offset + f->type->size > v->type->size)
@@ -343,12 +401,136 @@ static struct gl_error *parse_primary(struct parser *ps, struct gl_value *out)
 	return resolve_path(ps, path, out);
 }
 
+/* A Go string literal at ps->p: "..." with Go's escapes (\n \t \\ \"
+ * \xNN \NNN \uNNNN \UNNNNNNNN) or `raw`, into out. */
+static struct gl_error *parse_string_lit(struct parser *ps, struct strbuf *out)
+{
+	char q = *ps->p++;
+	while (*ps->p && *ps->p != q) {
+		char ch = *ps->p++;
+		if (q == '`' || ch != '\\') {
+			sb_addc(out, ch);
+			continue;
+		}
+		static const char esc[] = "a\ab\bf\fn\nr\rt\tv\v\\\\\"\"''";
+		const char *e = *ps->p ? strchr(esc, *ps->p) : NULL;
+		if (e && (e - esc) % 2 == 0) {
+			sb_addc(out, e[1]);
+			ps->p++;
+			continue;
+		}
+		int digits = *ps->p == 'x' ? 2 : *ps->p == 'u' ? 4 : *ps->p == 'U' ? 8 : 0;
+		char kind = *ps->p;
+		uint32_t v = 0;
+		if (digits) {
+			ps->p++;
+			for (int i = 0; i < digits; i++, ps->p++) {
+				if (!isxdigit((unsigned char)*ps->p))
+					return gl_error_create(GL_ERR_USAGE, "bad \\%c escape in \"%s\"", kind, ps->s);
+				v = v * 16 + (uint32_t)(isdigit((unsigned char)*ps->p) ? *ps->p - '0'
+										: (tolower((unsigned char)*ps->p) - 'a' + 10));
+			}
+		} else if (*ps->p >= '0' && *ps->p <= '7') {
+			for (int i = 0; i < 3; i++, ps->p++) {
+				if (*ps->p < '0' || *ps->p > '7')
+					return gl_error_create(GL_ERR_USAGE, "bad octal escape in \"%s\"", ps->s);
+				v = v * 8 + (uint32_t)(*ps->p - '0');
+			}
+			kind = 'x'; /* a byte, as \x */
+		} else {
+			return gl_error_create(GL_ERR_USAGE, "unknown escape in \"%s\"", ps->s);
+		}
+		if (kind == 'x') {
+			if (v > 0xff)
+				return gl_error_create(GL_ERR_USAGE, "octal escape above 255 in \"%s\"", ps->s);
+			sb_addc(out, (char)v);
+		} else if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000)) {
+			return gl_error_create(GL_ERR_USAGE, "\\%c escape is no Unicode code point in \"%s\"",
+					       kind, ps->s);
+		} else { /* UTF-8 */
+			if (v < 0x80) {
+				sb_addc(out, (char)v);
+			} else if (v < 0x800) {
+				sb_addc(out, (char)(0xc0 | v >> 6));
+				sb_addc(out, (char)(0x80 | (v & 0x3f)));
+			} else if (v < 0x10000) {
+				sb_addc(out, (char)(0xe0 | v >> 12));
+				sb_addc(out, (char)(0x80 | (v >> 6 & 0x3f)));
+				sb_addc(out, (char)(0x80 | (v & 0x3f)));
+			} else {
+				sb_addc(out, (char)(0xf0 | v >> 18));
+				sb_addc(out, (char)(0x80 | (v >> 12 & 0x3f)));
+				sb_addc(out, (char)(0x80 | (v >> 6 & 0x3f)));
+				sb_addc(out, (char)(0x80 | (v & 0x3f)));
+			}
+		}
+	}
+	if (*ps->p != q)
+		return gl_error_create(GL_ERR_USAGE, "unterminated string in \"%s\"", ps->s);
+	ps->p++;
+	return out->oom ? &gl_error_nomem : NULL;
+}
+
+/* m[key] of a map m: the key is a string or integer literal, true or
+ * false, or an expression (a variable, a field...). */
+static struct gl_error *map_index(struct parser *ps, struct gl_value *m)
+{
+	struct gl_map_key k = {.kind = GL_KEY_VALUE};
+	struct strbuf lit;
+	sb_init(&lit);
+	struct gl_value kv = {0};
+	bool have_kv = false;
+	const char *start = ps->p;
+	struct gl_error *err = NULL;
+	const char *end;
+	if (*ps->p == '"' || *ps->p == '`') {
+		k.kind = GL_KEY_STRING;
+		err = parse_string_lit(ps, &lit);
+		k.bytes = lit.s ? lit.s : "";
+		k.len = lit.len;
+	} else if ((*ps->p == '-' && isdigit((unsigned char)ps->p[1])) || isdigit((unsigned char)*ps->p)) {
+		k.kind = GL_KEY_INT;
+		k.neg = *ps->p == '-';
+		if (!gl_parse_u64_prefix(ps->p + k.neg, &end, &k.mag))
+			err = gl_error_create(GL_ERR_USAGE, "number out of range in \"%s\"", ps->s);
+		else
+			ps->p = end;
+	} else if ((!strncmp(ps->p, "true", 4) && !name_char(ps->p[4])) ||
+		   (!strncmp(ps->p, "false", 5) && !name_char(ps->p[5]))) {
+		k.kind = GL_KEY_BOOL;
+		k.b = *ps->p == 't';
+		ps->p += k.b ? 4 : 5;
+	} else {
+		err = parse_unary(ps, &kv);
+		have_kv = !err;
+		k.value = &kv;
+	}
+	skip_ws(ps);
+	if (!err && *ps->p != ']')
+		err = gl_error_create(GL_ERR_USAGE, "expected ] after the key in \"%s\"", ps->s);
+	char text[96];
+	snprintf(text, sizeof(text), "key %.*s", (int)(ps->p - start < 80 ? ps->p - start : 80), start);
+	k.text = text;
+	if (!err) {
+		ps->p++;
+		err = gl_map_index(ps->c, m, &k);
+	}
+	if (have_kv)
+		gl_value_deinit(&kv);
+	sb_deinit(&lit);
+	return err;
+}
+
 static struct gl_error *parse_postfix(struct parser *ps, struct gl_value *out)
 {
 	struct gl_error *err = parse_primary(ps, out);
 	while (!err) {
 		skip_ws(ps);
-		if (*ps->p == '[') {
+		if (*ps->p == '[' && out->type->kind == GL_K_MAP) {
+			ps->p++;
+			skip_ws(ps);
+			err = map_index(ps, out);
+		} else if (*ps->p == '[') {
 			ps->p++;
 			skip_ws(ps);
 			const char *end;

@@ -401,6 +401,61 @@ def check_map_value(name):
     return check
 
 
+def go_key(m, key):
+    """The Go literal of a key of map m (as its %v text), or None when the
+    key type has none golayout's expressions take, or the text cannot ride
+    in single quotes."""
+    if m["type"].startswith("map[string]"):
+        out = ""
+        for ch in key:
+            if ch == "'":
+                return None
+            if ch in '"\\':
+                out += "\\" + ch
+            elif ord(ch) < 0x20 or ord(ch) == 0x7f:
+                out += f"\\x{ord(ch):02x}"
+            else:
+                out += ch
+        return '"' + out + '"'
+    if m["type"].split("]")[0] in ("map[int", "map[int64", "map[int32", "map[uint64"):
+        return key
+    return None
+
+
+def check_index(name, key, want):
+    """`golayout value 'm[KEY]'`: the element stored under KEY, as Go's
+    own %v of m[KEY] (want; None: KEY is not in the map)."""
+    def check(doc, ctx):
+        p = []
+        if want is None:
+            err = doc.get("error") or ""
+            if "not a key" not in err:
+                p.append(f"a missing key: error {err!r}, want 'not a key of the map'")
+            return p
+        if no_error(doc, p):
+            diff(p, "where", doc.get("where"), "map element")
+            diff_text(p, "value", doc.get("value"), want)
+        return p
+    return check
+
+
+def index_cases(m):
+    """Look-ups of a few of m's entries, and of a key it does not hold."""
+    entries = m.get("entries") or [tuple(e) for e in m.get("sample") or []]
+    picks = [entries[i] for i in sorted({0, len(entries) // 2, len(entries) - 1})] if entries else []
+    cs = []
+    for key, value in picks:
+        lit = go_key(m, key)
+        if lit is not None:
+            cs.append(Case(f"value {m['name']}[{key!r}]", f"golayout value '{m['name']}[{lit}]' --json",
+                           check_index(m["name"], key, value)))
+    missing = go_key(m, "no such key" if m["type"].startswith("map[string]") else "-987654321")
+    if missing is not None and entries:
+        cs.append(Case(f"value {m['name']}[missing key]", f"golayout value '{m['name']}[{missing}]' --json",
+                       check_index(m["name"], None, None)))
+    return cs
+
+
 # ------------------------------------------------------------------ cases
 
 def cases(truth):
@@ -440,6 +495,8 @@ def cases(truth):
                    check_one(split, 2)))
     cs.append(Case(f"map {big} --limit 2", f"golayout map {big} --limit 2 --json",
                    check_limit(big, 2)))
+    for m in globals_ + [maps[huge]]:
+        cs += index_cases(m)
 
     # Locals of main.level1 (may be optimized away in the optimized build).
     cs.append(select_frame(1, "main.level1"))

@@ -128,5 +128,8 @@ def cases(truth):
            Case("error: struct of an int", "golayout struct gCount --json",
                 check_error("int")),
            Case("error: unreadable memory", "golayout struct 0x0 --type main.Padded --json",
-                check_error())]
+                check_error()),
+           # Go refuses gTwins.ID (ambiguous selector): golayout names both
+           Case("error: ambiguous promoted field", "golayout value main.gTwins.ID --json",
+                check_error("ambiguous", "Base.ID", "Other.ID"))]
     return cs
