@@ -123,6 +123,10 @@ struct gl_error *gl_elf_open(const char *path, struct gl_elf *elf)
 		s->size = h.size;
 		elf->nsections++;
 	}
+	if (!gl_elf_load_relocs(elf)) {
+		err = &gl_error_nomem;
+		goto fail;
+	}
 	return NULL;
 fail:
 	gl_elf_close(elf);
@@ -134,6 +138,7 @@ void gl_elf_close(struct gl_elf *elf)
 	for (size_t i = 0; i < elf->nsections; i++)
 		free(elf->sections[i].name);
 	free(elf->sections);
+	free(elf->relocs);
 	free(elf->data);
 	memset(elf, 0, sizeof(*elf));
 }
@@ -146,25 +151,47 @@ const struct gl_elf_section *gl_elf_section(const struct gl_elf *elf, const char
 	return NULL;
 }
 
-const struct gl_elf_section *gl_elf_section_at(const struct gl_elf *elf, uint64_t addr)
+/* The allocated section holding link-time address link. */
+static const struct gl_elf_section *section_at_link(const struct gl_elf *elf, uint64_t link)
 {
 	for (size_t i = 0; i < elf->nsections; i++) {
 		const struct gl_elf_section *s = &elf->sections[i];
-		if ((s->flags & SHF_ALLOC) && addr >= s->addr && addr - s->addr < s->size)
+		if ((s->flags & SHF_ALLOC) && link >= s->addr && link - s->addr < s->size)
 			return s;
 	}
 	return NULL;
 }
 
-struct gl_error *gl_elf_read_vaddr(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len)
+const struct gl_elf_section *gl_elf_section_at(const struct gl_elf *elf, uint64_t addr)
 {
-	const struct gl_elf_section *s = gl_elf_section_at(elf, addr);
-	if (!s || s->type == SHT_NOBITS || len > s->size - (addr - s->addr) ||
-	    s->offset + (addr - s->addr) + len > elf->size)
+	return addr >= elf->bias ? section_at_link(elf, addr - elf->bias) : NULL;
+}
+
+/* The bytes of link-time address link; addr is what the error names. */
+static struct gl_error *read_link(const struct gl_elf *elf, uint64_t link, uint64_t addr, void *buf,
+				  size_t len)
+{
+	const struct gl_elf_section *s = section_at_link(elf, link);
+	if (!s || s->type == SHT_NOBITS || len > s->size - (link - s->addr) ||
+	    s->offset + (link - s->addr) + len > elf->size)
 		return gl_error_fault(addr, "0x%llx is not initialised data in the executable",
 				      (unsigned long long)addr);
-	memcpy(buf, elf->data + s->offset + (addr - s->addr), len);
+	memcpy(buf, elf->data + s->offset + (link - s->addr), len);
 	return NULL;
+}
+
+struct gl_error *gl_elf_read_link(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len)
+{
+	return read_link(elf, addr, addr, buf, len);
+}
+
+struct gl_error *gl_elf_read_vaddr(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len)
+{
+	uint64_t link = addr - elf->bias; /* wraps below the image: no section there */
+	struct gl_error *err = read_link(elf, link, addr, buf, len);
+	if (!err && elf->nrelocs)
+		gl_elf_apply_relocs(elf, link, buf, len);
+	return err;
 }
 
 const char *gl_elf_machine_name(uint16_t machine)

@@ -71,6 +71,11 @@ class Config:
     toolchain: str   # e.g. go1.25.8
     experiment: str  # GOEXPERIMENT, "" when none
     label: str       # directory under tests/fixtures/bin
+    buildmode: str = "exe"  # go build -buildmode: "exe" or "pie"
+
+    @property
+    def pie(self) -> bool:
+        return self.buildmode == "pie"
 
     @property
     def go_minor(self) -> int:
@@ -99,8 +104,10 @@ def configs() -> list:
         f = line.split()
         if not f or f[0].startswith("#"):
             continue
-        exp = f[1] if len(f) == 3 else ""
-        cfg = Config(f[0], "" if exp == "-" else exp, f[-1])
+        # TOOLCHAIN [GOEXPERIMENT [BUILDMODE]] LABEL
+        exp = f[1] if len(f) >= 3 else ""
+        mode = f[2] if len(f) >= 4 else "exe"
+        cfg = Config(f[0], "" if exp == "-" else exp, f[-1], mode)
         if not want or cfg.label in want or cfg.toolchain in want:
             out.append(cfg)
     return out
