@@ -117,7 +117,8 @@ def cases(truth):
         cs += var_cases(pth["name"], lookup, is_struct="fields" in pth)
 
     # A struct at an address. The address comes from the run without the
-    # debugger: globals do not move (the fixtures are not PIE).
+    # debugger: globals do not move (run_fixture runs a PIE with address
+    # randomisation off, as the debuggers do).
     gp = find_global(truth, "main.gPadded")["address"]
     cs.append(Case(f"struct 0x{gp:x} --type main.Padded",
                    f"golayout struct 0x{gp:x} --type main.Padded --json",

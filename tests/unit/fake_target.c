@@ -40,6 +40,9 @@ struct fake_target {
 	bool has_process;
 	uint64_t interrupt_after;  /* Ctrl-C once this many reads were made; 0: never */
 	uint64_t interrupt_polls;
+	bool bias_known;           /* load_bias answers (else it fails) */
+	uint64_t bias;
+	uint64_t bias_asks;
 };
 
 static void die(const char *msg)
@@ -122,6 +125,27 @@ static int fk_interrupted(void *ctx)
 	struct fake_target *ft = ctx;
 	ft->interrupt_polls++;
 	return ft->interrupt_after && ft->calls >= ft->interrupt_after;
+}
+
+static int fk_load_bias(void *ctx, uint64_t *bias)
+{
+	struct fake_target *ft = ctx;
+	ft->bias_asks++;
+	if (!ft->bias_known)
+		return GL_BACKEND_FAIL;
+	*bias = ft->bias;
+	return GL_BACKEND_OK;
+}
+
+void fake_set_load_bias(struct fake_target *ft, bool known, uint64_t bias)
+{
+	ft->bias_known = known;
+	ft->bias = bias;
+}
+
+uint64_t fake_load_bias_asks(const struct fake_target *ft)
+{
+	return ft->bias_asks;
 }
 
 void fake_interrupt_after(struct fake_target *ft, uint64_t reads)
@@ -406,7 +430,9 @@ struct fake_target *fake_new(void)
 		.innermost_register = fk_innermost_register,
 		.text_width = fk_text_width,
 		.interrupted = fk_interrupted,
+		.load_bias = fk_load_bias,
 	};
+	ft->bias_known = true; /* a bias of 0: the executable is where it was linked */
 	ft->stop_id = 1;
 	ft->has_process = true;
 	return ft;
