@@ -68,11 +68,6 @@ static inline void gl_elf_set_bias(struct gl_elf *elf, uint64_t bias)
 	elf->bias = bias;
 }
 
-/* elfreloc.c: the relative relocations of a PIE into elf->relocs (false:
- * out of memory), and applying them to len bytes read from link-time
- * address link. */
-bool gl_elf_load_relocs(struct gl_elf *elf);
-void gl_elf_apply_relocs(const struct gl_elf *elf, uint64_t link, unsigned char *buf, size_t len);
 const char *gl_elf_machine_name(uint16_t machine);
 
 #endif
