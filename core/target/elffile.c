@@ -170,7 +170,8 @@ static const struct gl_elf_section *section_at_link(const struct gl_elf *elf, ui
 
 const struct gl_elf_section *gl_elf_section_at(const struct gl_elf *elf, uint64_t addr)
 {
-	return addr >= elf->bias ? section_at_link(elf, addr - elf->bias) : NULL;
+	/* modulo 2^64: a bias "below" the link address works the same */
+	return section_at_link(elf, addr - elf->bias);
 }
 
 /* The bytes of link-time address link; addr is what the error names. */

@@ -49,9 +49,12 @@ struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
  * added to the entry, and everything else compares PCs with that entry. */
 bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *f)
 {
-	if (!t->data || pc < t->elf->bias || pc - t->elf->bias < t->text_start)
+	if (!t->data)
 		return false;
-	uint64_t off = pc - t->elf->bias - t->text_start;
+	uint64_t link = pc - t->elf->bias; /* modulo 2^64, as the bias is */
+	if (link < t->text_start)
+		return false;
+	uint64_t off = link - t->text_start;
 	const unsigned char *ftab = t->data + t->pcln_off;
 	if (off >= rd(ftab + t->nfunc * 8, 4))
 		return false;
