@@ -164,11 +164,17 @@ def _innermost_register(_, name, value):
     return _frame_register(gdb.newest_frame, name, value)
 
 
+def _main_executable():
+    """The path of the program being debugged, or None."""
+    name = gdb.current_progspace().filename
+    if not name and gdb.objfiles():
+        name = gdb.objfiles()[0].filename
+    return name or None
+
+
 def _executable_path(_, buf, size):
     try:
-        name = gdb.current_progspace().filename
-        if not name and gdb.objfiles():
-            name = gdb.objfiles()[0].filename
+        name = _main_executable()
         if not name:
             return _FAIL
         raw = os.fsencode(name) + b"\0"
@@ -257,7 +263,7 @@ def _elf_entry(path):
 def _load_bias(_, bias):
     try:
         m = _AT_ENTRY.search(gdb.execute("info auxv", to_string=True))
-        name = gdb.current_progspace().filename
+        name = _main_executable()
         entry = _elf_entry(name) if m and name else None
         if entry is None:
             return _FAIL
