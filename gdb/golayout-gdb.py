@@ -47,7 +47,7 @@ class _Backend(ctypes.Structure):
                 ("executable_path", _PATH), ("stop_id", _STOPID),
                 ("has_process", _HASPROC), ("frame_level", _LEVEL),
                 ("innermost_register", _REG), ("text_width", _WIDTH),
-                ("interrupted", _INTR)]
+                ("interrupted", _INTR), ("load_bias", _U64OUT)]
 
 
 _GL_BACKEND_VERSION = 3  # GL_BACKEND_VERSION this file was written against
@@ -164,11 +164,17 @@ def _innermost_register(_, name, value):
     return _frame_register(gdb.newest_frame, name, value)
 
 
+def _main_executable():
+    """The path of the program being debugged, or None."""
+    name = gdb.current_progspace().filename
+    if not name and gdb.objfiles():
+        name = gdb.objfiles()[0].filename
+    return name or None
+
+
 def _executable_path(_, buf, size):
     try:
-        name = gdb.current_progspace().filename
-        if not name and gdb.objfiles():
-            name = gdb.objfiles()[0].filename
+        name = _main_executable()
         if not name:
             return _FAIL
         raw = os.fsencode(name) + b"\0"
@@ -238,6 +244,36 @@ def _has_process(_):
         return 0
 
 
+# The entry point the kernel handed the program (the auxiliary vector,
+# which gdb reads from the live process and from a core file's NT_AUXV)
+# minus the one in the executable's ELF header: how far the executable was
+# moved from its link-time addresses. 0 for a fixed-address executable.
+_AT_ENTRY = re.compile(r"^\s*\d+\s+AT_ENTRY\s.*?(0x[0-9a-fA-F]+)\s*$", re.M)
+
+
+def _elf_entry(path):
+    """e_entry of the ELF file at path (little-endian, ELF32 or ELF64)."""
+    with open(path, "rb") as f:
+        h = f.read(32)
+    if len(h) < 32 or h[:4] != b"\x7fELF" or h[5] != 1:
+        return None
+    return int.from_bytes(h[24:32] if h[4] == 2 else h[24:28], "little")
+
+
+def _load_bias(_, bias):
+    try:
+        m = _AT_ENTRY.search(gdb.execute("info auxv", to_string=True))
+        name = _main_executable()
+        entry = _elf_entry(name) if m and name else None
+        if entry is None:
+            return _FAIL
+        bias[0] = (int(m.group(1), 16) - entry) & 0xFFFFFFFFFFFFFFFF
+        return _OK
+    except BaseException as e:
+        _note_interrupt(e)
+        return _FAIL
+
+
 # The backend and its callbacks must outlive every call into the core: a
 # collected ctypes callback crashes gdb.  They live at module level, and are
 # also appended to a list on the gdb module so that sourcing this file twice
@@ -253,7 +289,8 @@ _gl_backend = _Backend(version=_GL_BACKEND_VERSION, ctx=None,
                        frame_level=_LEVEL(_frame_level),
                        innermost_register=_REG(_innermost_register),
                        text_width=_WIDTH(_text_width),
-                       interrupted=_INTR(_interrupted))
+                       interrupted=_INTR(_interrupted),
+                       load_bias=_U64OUT(_load_bias))
 _gl_session = _gl.gl_session_create()
 if not hasattr(gdb, "_golayout_keepalive"):
     gdb._golayout_keepalive = []

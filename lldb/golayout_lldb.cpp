@@ -180,6 +180,23 @@ int Interrupted(void *ctx) {
   return C(ctx).debugger.GetCommandInterpreter().WasInterrupted() ? 1 : 0;
 }
 
+// Where lldb loaded the executable: its ELF header's load address minus the
+// header's file (link-time) address. lldb sets the module's load address
+// from the dynamic loader for a live process and from the core file's
+// mappings for a core; before that the address does not resolve (FAIL).
+int LoadBias(void *ctx, uint64_t *bias) {
+  lldb::SBTarget &t = C(ctx).target;
+  lldb::SBModule m = t.FindModule(t.GetExecutable());
+  if (!m.IsValid())
+    return GL_BACKEND_FAIL;
+  lldb::SBAddress hdr = m.GetObjectFileHeaderAddress();
+  lldb::addr_t load = hdr.GetLoadAddress(t), file = hdr.GetFileAddress();
+  if (!hdr.IsValid() || load == LLDB_INVALID_ADDRESS || file == LLDB_INVALID_ADDRESS)
+    return GL_BACKEND_FAIL;
+  *bias = load - file;
+  return GL_BACKEND_OK;
+}
+
 // lldb has already split and unquoted the words; the core wants one string
 // it tokenizes shell-like, so quote again every word that needs it.
 std::string Join(char **argv) {
@@ -252,6 +269,7 @@ public:
     be.innermost_register = InnermostRegister;
     be.text_width = TextWidth;
     be.interrupted = Interrupted;
+    be.load_bias = LoadBias;
 
     gl_session *s = SessionFor(dbg);
     if (!s) {

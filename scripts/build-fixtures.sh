@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build every fixture (tests/fixtures/<name>/, a Go module) with every
-# configuration of scripts/toolchains.txt, optimized and with -N -l:
+# configuration of scripts/toolchains.txt (toolchain, GOEXPERIMENT and
+# -buildmode), optimized and with -N -l:
 #   tests/fixtures/bin/<label>/<name>        default flags
 #   tests/fixtures/bin/<label>/<name>-noopt  -gcflags=all=-N -l
 # GOLAYOUT_TOOLCHAINS=label,... restricts to some configurations,
@@ -30,7 +31,7 @@ for d in "$ROOT"/tests/fixtures/*/; do
 done
 [ ${#fixtures[@]} -gt 0 ] || { echo "build-fixtures: no fixtures" >&2; exit 1; }
 
-while read -r tc exp label; do
+while read -r tc exp label mode; do
 	[ "$exp" = - ] && exp=""
 	mkdir -p "$BIN/$label"
 	for name in "${fixtures[@]}"; do
@@ -42,6 +43,8 @@ while read -r tc exp label; do
 				out=$out-noopt
 				flags=(-gcflags=all=-N\ -l)
 			fi
+			# (the stamp of a default, exe, build stays what it was)
+			[ "$mode" = exe ] || flags+=(-buildmode="$mode")
 			stamp="$tc GOEXPERIMENT=$exp ${flags[*]}"
 			if [ -x "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ] &&
 				[ -z "$(find "$src" "$ROOT/tests/fixtures/lib" -newer "$out" -print -quit)" ]; then

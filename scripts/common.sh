@@ -29,20 +29,23 @@ find_go() {
 	return 1
 }
 
-# configs: prints "TOOLCHAIN EXPERIMENT LABEL" per line of toolchains.txt
-# (EXPERIMENT is "-" when none), keeping only the labels or toolchains listed
-# in $GOLAYOUT_TOOLCHAINS (comma or space separated) when it is set.
+# configs: prints "TOOLCHAIN EXPERIMENT LABEL BUILDMODE" per line of
+# toolchains.txt (EXPERIMENT is "-" when none, BUILDMODE "exe" when none),
+# keeping only the labels or toolchains listed in $GOLAYOUT_TOOLCHAINS
+# (comma or space separated) when it is set.
 configs() {
-	local want=" ${GOLAYOUT_TOOLCHAINS:-} " tc a b
+	local want=" ${GOLAYOUT_TOOLCHAINS:-} " tc a b c
 	want=${want//,/ }
-	while read -r tc a b _; do
+	while read -r tc a b c _; do
 		case "$tc" in '' | '#'*) continue ;; esac
+		# the label is the last word: shift the optional columns right
 		if [ -z "$b" ]; then b=$a a=-; fi
+		if [ -z "$c" ]; then c=$b b=exe; fi
 		if [ -n "${GOLAYOUT_TOOLCHAINS:-}" ] &&
-			[[ "$want" != *" $b "* && "$want" != *" $tc "* ]]; then
+			[[ "$want" != *" $c "* && "$want" != *" $tc "* ]]; then
 			continue
 		fi
-		echo "$tc $a $b"
+		echo "$tc $a $c $b"
 	done <"$ROOT/scripts/toolchains.txt"
 }
 

@@ -180,8 +180,9 @@ def toolchain(label):
     for line in (ROOT / "scripts" / "toolchains.txt").read_text().splitlines():
         f = line.split()
         if f and not f[0].startswith("#") and f[-1] == label:
-            if len(f) == 3:
-                raise SystemExit(f"{label}: the gallery builds the demo without GOEXPERIMENTs")
+            if len(f) >= 3:
+                raise SystemExit(f"{label}: the gallery builds the demo without GOEXPERIMENTs "
+                                 "or build modes")
             return f[0]
     raise SystemExit(f"no label {label!r} in scripts/toolchains.txt")
 

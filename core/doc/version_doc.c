@@ -20,6 +20,8 @@ json_t *gl_version_doc(struct gl_ctx *c, const struct gl_target *t)
 	json_object_set_new(d, "layouts_from", json_string(t->dw ? "dwarf" : "none"));
 	json_object_set_new(d, "pclntab", json_boolean(t->has_pcln));
 	json_object_set_new(d, "pie", json_boolean(t->elf.pie));
+	if (t->elf.pie) /* the process's load address - the link-time one */
+		gl_json_set_addr(d, "load_bias", gl_target_bias(t));
 	if (!t->dw)
 		json_object_set_new(d, "note", gl_json_text(t->dwarf_error ? t->dwarf_error : "no DWARF"));
 	return d;

@@ -603,8 +603,6 @@ struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *ty
 	 * supported range is refused here, in one line. */
 	if ((err = gl_target_need_runtime(t)))
 		return err;
-	if (t->elf.pie && (err = gl_ctx_need_process(c)))
-		return err; /* says why PIE is refused */
 	struct parser ps = {.c = c, .s = text, .p = text, .type_name = type_name};
 	/* A frame is optional: globals resolve without one. */
 	struct gl_error *ferr = gl_frame_selected(c, &ps.frame);

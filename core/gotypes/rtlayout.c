@@ -180,10 +180,26 @@ static void rt_free(struct gl_rtlayout *L)
 	free(L);
 }
 
+/* The table outlives a run of the program, the load bias does not: the
+ * globals were found at the bias of the run that loaded the table (they
+ * are process addresses, gl_dwarf_find_global), so a new bias moves them
+ * all by the difference. */
+static void follow_bias(struct gl_rtlayout *L, uint64_t bias)
+{
+	if (L->bias == bias)
+		return;
+	for (int g = 0; g < GL_RTG__COUNT; g++)
+		if (L->globals[g].present)
+			L->globals[g].addr += bias - L->bias;
+	L->bias = bias;
+}
+
 const struct gl_rtlayout *gl_rt_of(struct gl_target *t)
 {
-	if (t->rt)
+	if (t->rt) {
+		follow_bias(t->rt, gl_target_bias(t));
 		return t->rt;
+	}
 	if (!t->dw)
 		return NULL;
 	struct gl_rtlayout *L = calloc(1, sizeof(*L));
@@ -198,6 +214,7 @@ const struct gl_rtlayout *gl_rt_of(struct gl_target *t)
 		L->variants |= GL_RTV_SWISS;
 	if (!strcmp(t->gc, "greentea"))
 		L->variants |= GL_RTV_GREENTEA;
+	L->bias = gl_target_bias(t);
 	load(L, t->dw);
 	t->rt = L;
 	t->rt_free = rt_free;

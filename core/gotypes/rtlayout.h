@@ -96,9 +96,11 @@ struct gl_rtlayout {
 	struct gl_rt_field fields[GL_RTF__COUNT];
 	struct gl_rt_global globals[GL_RTG__COUNT];
 	struct gl_rt_konst consts[GL_RTC__COUNT];
+	uint64_t bias;              /* the load bias globals[].addr include */
 };
 
-/* The table of t, loaded on first use and freed with t; fails with the
+/* The table of t, loaded on first use and freed with t (its globals'
+ * addresses follow t's load bias from one run to the next); fails with the
  * reason when t has no DWARF or its Go release is outside the supported
  * range (gl_target_need_runtime). */
 struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out);

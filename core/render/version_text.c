@@ -23,6 +23,8 @@ void gl_version_text(struct gl_ctx *c, const struct gl_target *t)
 		sb_addc(o, '\n');
 	}
 	sb_addf(o, "pclntab       %s\n", t->has_pcln ? "found" : "missing");
+	/* the bias is the process's (0 without one: addresses are the file's) */
 	if (t->elf.pie)
-		sb_add(o, "executable    position-independent (-buildmode=pie): not supported yet\n");
+		sb_addf(o, "executable    position-independent (-buildmode=pie), load bias 0x%llx\n",
+			(unsigned long long)gl_target_bias(t));
 }

@@ -72,8 +72,8 @@ void gl_home_of(struct gl_ctx *c, uint64_t addr, struct gl_home *h)
 	if (s) {
 		h->kind = GL_HOME_DATA;
 		h->section = s->name;
-		h->lo = s->addr;
-		h->hi = s->addr + s->size;
+		h->lo = gl_elf_section_start(&c->t->elf, s);
+		h->hi = h->lo + s->size;
 		return;
 	}
 	if (!gl_mem_readable(c->mem, addr, 1)) {

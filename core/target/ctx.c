@@ -19,6 +19,33 @@ static bool read_from_executable(void *arg, uint64_t addr, void *buf, uint64_t l
 	return err == NULL;
 }
 
+static bool has_process(const struct gl_ctx *c)
+{
+	return c->be->has_process && c->be->has_process(c->be->ctx);
+}
+
+/* Where the debugger loaded the executable, once per command, before
+ * anything is read: the target's readers relocate every link-time address
+ * with it (gl_target_set_bias), so relocation happens in one place, where
+ * addresses leave the executable's model, and every layer above works in
+ * the process's addresses only. The parsed executable is kept across runs;
+ * the bias is not, it is taken afresh. A fixed-address executable has none;
+ * without a process the file's addresses are the ones shown. */
+static void take_bias(struct gl_ctx *c, struct gl_target *t)
+{
+	uint64_t bias = 0;
+	if (c->bias_taken)
+		return;
+	c->bias_taken = true;
+	if (t->elf.pie && has_process(c) &&
+	    (c->be->version < 3 || !c->be->load_bias ||
+	     c->be->load_bias(c->be->ctx, &bias) != GL_BACKEND_OK)) {
+		c->bias_unknown = true;
+		bias = 0;
+	}
+	gl_target_set_bias(t, bias);
+}
+
 struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **out)
 {
 	char path[4096];
@@ -36,26 +63,27 @@ struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **out)
 		gl_mem_flush(c->mem);
 		c->mem->file_fallback = read_from_executable;
 		c->mem->file_fallback_arg = *c->target_slot;
+		c->bias_taken = false; /* a new executable: its own bias */
 	}
 	/* kept all the same: the next command need not parse it again */
 	if (!gl_target_is_go(*c->target_slot))
 		return gl_error_create(GL_ERR_UNSUPPORTED, "%s is not a Go program (no Go pclntab, no Go "
 				       "build info)", path);
 	*out = c->t = *c->target_slot;
+	take_bias(c, c->t);
 	return NULL;
 }
 
 struct gl_error *gl_ctx_need_process(struct gl_ctx *c)
 {
-	if (!c->be->has_process || !c->be->has_process(c->be->ctx))
+	if (!has_process(c))
 		return gl_error_create(GL_ERR_NOPROCESS,
 				       "no process: run the program or load a core file first");
-	/* The core maps DWARF addresses to memory one to one; a position-
-	 * independent executable would need the load bias, which the backend
-	 * does not give yet. Say so rather than read the wrong memory. */
-	if (c->t && c->t->elf.pie)
+	/* Without the load bias every address of a position-independent
+	 * executable would be wrong: say so rather than read wrong memory. */
+	if (c->t && c->bias_unknown)
 		return gl_error_create(GL_ERR_UNSUPPORTED,
-				       "%s is a position-independent executable (-buildmode=pie): not supported "
-				       "yet; build with -buildmode=exe", c->t->path);
+				       "%s is a position-independent executable (-buildmode=pie) and the "
+				       "debugger does not tell where it is loaded", c->t->path);
 	return NULL;
 }

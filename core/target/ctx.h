@@ -27,6 +27,10 @@ struct gl_ctx {
 	size_t columns;
 	size_t values_cut;     /* values the renderers shortened (gl_clip) */
 	struct strbuf out;     /* ASCII output */
+	/* The load bias, taken from the backend once per command (the
+	 * process may be another run than the last command's, ASLR). */
+	bool bias_taken;
+	bool bias_unknown;     /* a PIE with a process, and the debugger did not tell */
 };
 
 /* The target, or an error saying why there is none. */

@@ -32,6 +32,12 @@ struct gl_dwarf {
 	size_t ntypes, types_cap;
 	char *suffix_hit;
 	uint64_t ptr_size;             /* of pointers, maps, chans, funcs: the ELF's class */
+	/* Process address - link-time address (gl_dwarf_set_bias). The index
+	 * (funcs, globals) keeps DWARF's link-time addresses, so that it
+	 * outlives a run; addresses cross this file's interface relocated:
+	 * added on the way out (globals, location lists, DW_OP_addr), taken
+	 * off PCs on the way in (gl_dwarf_func_at, gl_dwarf_func_vars). */
+	uint64_t bias;
 };
 
 /* ---- small attribute helpers ------------------------------------------ */
@@ -742,7 +748,7 @@ bool gl_dwarf_find_global(struct gl_dwarf *dw, const char *name, uint64_t *addr,
 				if (dwarf_get_location_op_value_d(desc, 0, &atom, &o1, &o2, &o3, &r1, &r2,
 								  &r3, &br, &e) == DW_DLV_OK &&
 				    atom == DW_OP_addr) {
-					*addr = o1;
+					*addr = o1 + dw->bias;
 					ok = true;
 				}
 			}
@@ -794,9 +800,15 @@ void gl_dwarf_each_const(struct gl_dwarf *dw, const char *prefix,
 			fn(arg, k, (int64_t)v);
 }
 
+void gl_dwarf_set_bias(struct gl_dwarf *dw, uint64_t bias)
+{
+	dw->bias = bias;
+}
+
 const struct gl_func *gl_dwarf_func_at(struct gl_dwarf *dw, uint64_t pc)
 {
 	size_t lo = 0, hi = dw->nfuncs;
+	pc -= dw->bias; /* the index is link-time */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (dw->funcs[mid].lo <= pc)
@@ -812,7 +824,9 @@ const struct gl_func *gl_dwarf_func_at(struct gl_dwarf *dw, uint64_t pc)
 
 /* ---- variables -------------------------------------------------------- */
 
-static bool read_locations(Dwarf_Die die, struct gl_var *v)
+/* The variable's location list, relocated (dw->bias): the ranges it is
+ * valid in are PCs of the process, DW_OP_addr an address of the process. */
+static bool read_locations(struct gl_dwarf *dw, Dwarf_Die die, struct gl_var *v)
 {
 	Dwarf_Attribute a;
 	Dwarf_Error e = NULL;
@@ -847,8 +861,8 @@ static bool read_locations(Dwarf_Die die, struct gl_var *v)
 		} else {
 			if (hi <= lo)
 				continue;
-			le->lo = lo;
-			le->hi = hi;
+			le->lo = lo + dw->bias;
+			le->hi = hi + dw->bias;
 		}
 		le->ops = calloc(nops, sizeof(*le->ops));
 		if (!le->ops) {
@@ -861,6 +875,8 @@ static bool read_locations(Dwarf_Die die, struct gl_var *v)
 			if (dwarf_get_location_op_value_d(desc, j, &atom, &o1, &o2, &o3, &r1, &r2, &r3,
 							  &br, &e) != DW_DLV_OK)
 				break;
+			if (atom == DW_OP_addr)
+				o1 += dw->bias;
 			le->ops[le->nops++] = (struct gl_op){atom, o1, o2};
 		}
 		v->nlocs++;
@@ -895,7 +911,7 @@ static struct gl_error *add_var(struct gl_dwarf *dw, struct gl_var_list *out, Dw
 	v->type = type_ref(dw, die, DW_AT_type, 0);
 	if (!v->type)
 		v->type = type_ref(dw, named, DW_AT_type, 0);
-	if (!v->name || !read_locations(die, v))
+	if (!v->name || !read_locations(dw, die, v))
 		goto nomem;
 	if (!v->type) { /* nothing to show without a type */
 		free_var(v);
@@ -950,7 +966,8 @@ struct gl_error *gl_dwarf_func_vars(struct gl_dwarf *dw, const struct gl_func *f
 	Dwarf_Die die = offdie(dw, f->die);
 	if (!die)
 		return gl_error_create(GL_ERR_NODWARF, "cannot read the DWARF of %s", f->name);
-	struct gl_error *err = collect_vars(dw, out, die, pc, 0);
+	/* scopes are matched against DWARF's link-time ranges */
+	struct gl_error *err = collect_vars(dw, out, die, pc - dw->bias, 0);
 	dwarf_dealloc_die(die);
 	if (err)
 		gl_var_list_deinit(out);

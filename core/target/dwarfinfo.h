@@ -38,7 +38,7 @@ struct gl_var {
 
 struct gl_func {
 	char *name;
-	uint64_t lo, hi; /* [lo, hi) */
+	uint64_t lo, hi; /* [lo, hi), link-time: DWARF's, without the load bias */
 	uint64_t die;
 };
 
@@ -46,6 +46,10 @@ struct gl_error *gl_dwarf_open(const char *path, struct gl_dwarf **out);
 void gl_dwarf_close(struct gl_dwarf *dw);
 
 int gl_dwarf_version(const struct gl_dwarf *dw);
+/* The load bias of the process being read (gl_target_set_bias): the
+ * addresses and PCs this interface takes and gives are the process's,
+ * DWARF's plus bias. 0 until set. */
+void gl_dwarf_set_bias(struct gl_dwarf *dw, uint64_t bias);
 size_t gl_dwarf_unit_count(const struct gl_dwarf *dw);
 
 /* Named types; NULL when the name is unknown. */

@@ -3,7 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
+#include "base/le.h"
 #include "target/elffile.h"
+
+static bool load_relocs(struct gl_elf *elf);
+static struct gl_error *read_link(const struct gl_elf *elf, uint64_t link, uint64_t addr, void *buf,
+				  size_t len);
 
 static struct gl_error *read_file(const char *path, unsigned char **data, size_t *size)
 {
@@ -123,6 +129,10 @@ struct gl_error *gl_elf_open(const char *path, struct gl_elf *elf)
 		s->size = h.size;
 		elf->nsections++;
 	}
+	if (!load_relocs(elf)) {
+		err = &gl_error_nomem;
+		goto fail;
+	}
 	return NULL;
 fail:
 	gl_elf_close(elf);
@@ -134,6 +144,7 @@ void gl_elf_close(struct gl_elf *elf)
 	for (size_t i = 0; i < elf->nsections; i++)
 		free(elf->sections[i].name);
 	free(elf->sections);
+	free(elf->relocs);
 	free(elf->data);
 	memset(elf, 0, sizeof(*elf));
 }
@@ -146,25 +157,149 @@ const struct gl_elf_section *gl_elf_section(const struct gl_elf *elf, const char
 	return NULL;
 }
 
-const struct gl_elf_section *gl_elf_section_at(const struct gl_elf *elf, uint64_t addr)
+/* The allocated section holding link-time address link. */
+static const struct gl_elf_section *section_at_link(const struct gl_elf *elf, uint64_t link)
 {
 	for (size_t i = 0; i < elf->nsections; i++) {
 		const struct gl_elf_section *s = &elf->sections[i];
-		if ((s->flags & SHF_ALLOC) && addr >= s->addr && addr - s->addr < s->size)
+		if ((s->flags & SHF_ALLOC) && link >= s->addr && link - s->addr < s->size)
 			return s;
 	}
 	return NULL;
 }
 
-struct gl_error *gl_elf_read_vaddr(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len)
+const struct gl_elf_section *gl_elf_section_at(const struct gl_elf *elf, uint64_t addr)
 {
-	const struct gl_elf_section *s = gl_elf_section_at(elf, addr);
-	if (!s || s->type == SHT_NOBITS || len > s->size - (addr - s->addr) ||
-	    s->offset + (addr - s->addr) + len > elf->size)
+	/* modulo 2^64: a bias "below" the link address works the same */
+	return section_at_link(elf, addr - elf->bias);
+}
+
+/* The bytes of link-time address link; addr is what the error names. */
+static struct gl_error *read_link(const struct gl_elf *elf, uint64_t link, uint64_t addr, void *buf,
+				  size_t len)
+{
+	const struct gl_elf_section *s = section_at_link(elf, link);
+	if (!s || s->type == SHT_NOBITS || len > s->size - (link - s->addr) ||
+	    s->offset + (link - s->addr) + len > elf->size)
 		return gl_error_fault(addr, "0x%llx is not initialised data in the executable",
 				      (unsigned long long)addr);
-	memcpy(buf, elf->data + s->offset + (addr - s->addr), len);
+	memcpy(buf, elf->data + s->offset + (link - s->addr), len);
 	return NULL;
+}
+
+struct gl_error *gl_elf_read_link(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len)
+{
+	return read_link(elf, addr, addr, buf, len);
+}
+
+/* ---- relative relocations ------------------------------------------------
+ * Where the dynamic loader adds the load bias to a pointer of a
+ * position-independent executable. Reading the file "as loaded"
+ * (gl_elf_read_vaddr) applies them, so that a pointer read from the file's
+ * initialised data (runtime.buildVersion's bytes, runtime.waitReasonStrings'
+ * entries) is the address the process uses. */
+
+/* The relocation type that means "load bias + addend" on each machine. */
+static uint32_t relative_type(uint16_t machine)
+{
+	switch (machine) {
+	case EM_X86_64: return R_X86_64_RELATIVE;
+	case EM_AARCH64: return R_AARCH64_RELATIVE;
+	case EM_386: return R_386_RELATIVE;
+	default: return 0;
+	}
+}
+
+static int reloc_cmp(const void *a, const void *b)
+{
+	const struct gl_elf_reloc *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* One SHT_RELA or SHT_REL section's relative entries into elf->relocs. A
+ * REL entry keeps its addend in the word it relocates (read from the file);
+ * a RELA entry carries it, whatever the linker left in the word. */
+static bool add_section(struct gl_elf *elf, const struct gl_elf_section *s, uint32_t rtype,
+			size_t *cap)
+{
+	bool is64 = elf->ptr_size == 8, rela = s->type == SHT_RELA;
+	size_t w = elf->ptr_size, entsize = (rela ? 3 : 2) * w;
+	if (s->offset > elf->size || s->size > elf->size - s->offset)
+		return true; /* a bad section table: no relocations from it */
+	const unsigned char *p = elf->data + s->offset;
+	for (uint64_t at = 0; at + entsize <= s->size; at += entsize) {
+		uint64_t off = gl_get_uint(p + at, w), info = gl_get_uint(p + at + w, w);
+		uint32_t type = is64 ? (uint32_t)ELF64_R_TYPE(info) : ELF32_R_TYPE((uint32_t)info);
+		if (type != rtype)
+			continue;
+		uint64_t addend = 0;
+		if (rela) {
+			addend = gl_get_uint(p + at + 2 * w, w);
+		} else {
+			unsigned char word[8];
+			struct gl_error *err = read_link(elf, off, off, word, w);
+			gl_error_destroy(err);
+			if (err)
+				continue;
+			addend = gl_get_uint(word, w);
+		}
+		if (!GL_ARRAY_RESERVE(elf->relocs, *cap, elf->nrelocs, 1024))
+			return false;
+		elf->relocs[elf->nrelocs++] = (struct gl_elf_reloc){off, addend};
+	}
+	return true;
+}
+
+static bool load_relocs(struct gl_elf *elf)
+{
+	uint32_t rtype = relative_type(elf->machine);
+	size_t cap = 0;
+	if (!elf->pie || !rtype)
+		return true;
+	for (size_t i = 0; i < elf->nsections; i++) {
+		const struct gl_elf_section *s = &elf->sections[i];
+		if ((s->type == SHT_RELA || s->type == SHT_REL) && !add_section(elf, s, rtype, &cap))
+			return false;
+	}
+	if (elf->nrelocs)
+		qsort(elf->relocs, elf->nrelocs, sizeof(*elf->relocs), reloc_cmp);
+	return true;
+}
+
+static void apply_relocs(const struct gl_elf *elf, uint64_t link, unsigned char *buf, size_t len)
+{
+	size_t w = elf->ptr_size, lo = 0, hi = elf->nrelocs;
+	/* the first relocated word that ends after link */
+	uint64_t from = link >= w ? link - w + 1 : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (elf->relocs[mid].addr < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < elf->nrelocs && elf->relocs[i].addr < link + len; i++) {
+		unsigned char word[8];
+		uint64_t at = elf->relocs[i].addr, v = elf->relocs[i].addend + elf->bias;
+		for (size_t b = 0; b < w; b++) /* little-endian */
+			word[b] = (unsigned char)(v >> (8 * b));
+		/* copy the part of the word that lies in [link, link+len) */
+		size_t skip = at < link ? (size_t)(link - at) : 0;
+		size_t dst = at < link ? 0 : (size_t)(at - link);
+		size_t n = w - skip;
+		if (n > len - dst)
+			n = len - dst;
+		memcpy(buf + dst, word + skip, n);
+	}
+}
+
+struct gl_error *gl_elf_read_vaddr(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len)
+{
+	uint64_t link = addr - elf->bias; /* wraps below the image: no section there */
+	struct gl_error *err = read_link(elf, link, addr, buf, len);
+	if (!err && elf->nrelocs)
+		apply_relocs(elf, link, buf, len);
+	return err;
 }
 
 const char *gl_elf_machine_name(uint16_t machine)

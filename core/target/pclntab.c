@@ -44,11 +44,17 @@ struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
 	return NULL;
 }
 
+/* PCs in and entries out are the process's: the table's text_start is
+ * link-time, so the load bias (t->elf->bias) is taken off pc here and
+ * added to the entry, and everything else compares PCs with that entry. */
 bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *f)
 {
-	if (!t->data || pc < t->text_start)
+	if (!t->data)
 		return false;
-	uint64_t off = pc - t->text_start;
+	uint64_t link = pc - t->elf->bias; /* modulo 2^64, as the bias is */
+	if (link < t->text_start)
+		return false;
+	uint64_t off = link - t->text_start;
 	const unsigned char *ftab = t->data + t->pcln_off;
 	if (off >= rd(ftab + t->nfunc * 8, 4))
 		return false;
@@ -64,7 +70,7 @@ bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *
 	if (t->pcln_off + funcoff + 44 > t->size)
 		return false;
 	const unsigned char *fn = t->data + t->pcln_off + funcoff;
-	f->entry = t->text_start + rd(fn, 4);
+	f->entry = t->text_start + rd(fn, 4) + t->elf->bias;
 	uint64_t name_off = t->funcname_off + rd(fn + 4, 4);
 	f->name = name_off < t->size && memchr(t->data + name_off, 0, t->size - name_off)
 			  ? (const char *)t->data + name_off
@@ -170,8 +176,9 @@ size_t gl_pclntab_inlined(const struct gl_pclntab *t, const struct gl_pcfunc *f,
 		while (tree_off != 0xffffffffu && n + 1 < max && n < MAX_INLINE_DEPTH &&
 		       pcvalue(t, f, idx_tab, cur, &idx) && idx >= 0) {
 			unsigned char ic[INLINED_CALL_SIZE];
-			struct gl_error *err = gl_elf_read_vaddr(t->elf, t->gofunc + tree_off + (uint64_t)idx * INLINED_CALL_SIZE,
-								 ic, sizeof(ic));
+			/* gofunc is link-time (read from the file) */
+			struct gl_error *err = gl_elf_read_link(t->elf, t->gofunc + tree_off + (uint64_t)idx * INLINED_CALL_SIZE,
+								ic, sizeof(ic));
 			if (err) {
 				gl_error_destroy(err);
 				break;

@@ -15,10 +15,10 @@ struct gl_pclntab {
 	uint64_t size;
 	uint32_t magic;
 	uint8_t min_lc, ptr_size;
-	uint64_t nfunc, text_start;
+	uint64_t nfunc, text_start; /* text_start: link-time */
 	uint64_t funcname_off, cu_off, filetab_off, pctab_off, pcln_off;
 	const struct gl_elf *elf;
-	uint64_t gofunc;  /* moduledata.gofunc: base of funcdata offsets; 0 unknown */
+	uint64_t gofunc;  /* moduledata.gofunc (link-time): base of funcdata offsets; 0 unknown */
 };
 
 /* One level of inlining at a pc, innermost first. */
@@ -40,6 +40,9 @@ struct gl_pcfunc {
 
 /* data must outlive the table (it points into the ELF image). */
 struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf);
+/* The function holding process address pc; f->entry is a process address
+ * too (the load bias of t->elf applied), as are the PCs the functions
+ * below take. */
 bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *f);
 /* Source position of pc: file name (points into the table) and line. */
 bool gl_pclntab_line(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc,

@@ -58,7 +58,8 @@ static bool version_from_buildinfo(struct gl_target *t)
 }
 
 /* A word of runtime.firstmoduledata, which the linker initialises: read
- * from the file, once, so no process is needed. (The target layer sits
+ * from the file, once, so no process is needed; at open the bias is 0, so
+ * the word is the link-time address the file holds. (The target layer sits
  * below the runtime-layout table; these two fields are also listed there,
  * MODULEDATA_TYPES and MODULEDATA_GOFUNC, so the table's check covers
  * them.) */
@@ -136,7 +137,8 @@ struct gl_error *gl_target_open(const char *path, struct gl_target **out)
 	 * runtime type offsets to moduledata.types */
 	if (t->has_pcln)
 		moduledata_word(t, "gofunc", &t->pcln.gofunc);
-	moduledata_word(t, "types", &t->types_base);
+	moduledata_word(t, "types", &t->types_link);
+	gl_target_set_bias(t, 0);
 	if (!version_from_dwarf(t) && !version_from_buildinfo(t))
 		strcpy(t->go_version, "unknown");
 	int major = 0, minor = 0;
@@ -145,6 +147,14 @@ struct gl_error *gl_target_open(const char *path, struct gl_target **out)
 	detect_variants(t);
 	*out = t;
 	return NULL;
+}
+
+void gl_target_set_bias(struct gl_target *t, uint64_t bias)
+{
+	gl_elf_set_bias(&t->elf, bias); /* the pclntab reads it from there */
+	if (t->dw)
+		gl_dwarf_set_bias(t->dw, bias);
+	t->types_base = t->types_link ? t->types_link + bias : 0;
 }
 
 void gl_target_destroy(struct gl_target *t)

@@ -38,14 +38,28 @@ struct gl_target {
 	const char *map_impl;   /* "classic", "swiss", "unknown" */
 	const char *map_groups; /* "interleaved", "split", "unknown", or NULL (classic) */
 	const char *gc;         /* "greentea", "classic" */
-	uint64_t types_base;    /* firstmoduledata.types: base of DW_AT_go_runtime_type; 0 unknown */
+	uint64_t types_base;    /* firstmoduledata.types: base of DW_AT_go_runtime_type; 0 unknown
+				 * (in the process: types_link + the load bias) */
+	uint64_t types_link;    /* the same, link-time, as the file holds it */
 	/* The runtime-layout table (gotypes/rtlayout.c), loaded on first use;
 	 * freed through rt_free, which its loader sets. */
 	struct gl_rtlayout *rt;
 	void (*rt_free)(struct gl_rtlayout *rt);
 };
 
+/* Opens with a load bias of 0: until gl_target_set_bias, the addresses of
+ * the target are the file's. */
 struct gl_error *gl_target_open(const char *path, struct gl_target **out);
+/* The load bias of the process being read (process address - link-time
+ * address; 0 for a fixed-address executable or without a process), set
+ * before every command: the parsed executable outlives a run, the bias
+ * does not. The ELF, pclntab and DWARF readers relocate what they give
+ * with it, so nothing above the target layer sees a link-time address. */
+void gl_target_set_bias(struct gl_target *t, uint64_t bias);
+static inline uint64_t gl_target_bias(const struct gl_target *t)
+{
+	return t->elf.bias;
+}
 void gl_target_destroy(struct gl_target *t);
 /* Whether the file on disk is still the one loaded. */
 bool gl_target_is_current(const struct gl_target *t, const char *path);

@@ -33,7 +33,7 @@ extern "C" {
  * 2: read_memory reports how many bytes it read (1: the fault address);
  *    selected_thread is gone (its slot stays, unused); text_width;
  *    innermost_register.
- * 3: interrupted. */
+ * 3: interrupted, load_bias. */
 #define GL_BACKEND_VERSION 3
 
 /* Return values of the backend callbacks. */
@@ -116,6 +116,17 @@ struct gl_backend {
 	 * while it works, stops decoding, and returns what it has with an
 	 * "interrupted" error. It must be cheap and must not block. */
 	int (*interrupted)(void *ctx);
+
+	/* Where the debugger loaded the main executable: its load address
+	 * minus its link-time address (the difference between the addresses
+	 * the process uses and those in the executable's ELF headers, DWARF
+	 * and symbol tables), for the running process or the core file.
+	 * 0 for an executable that is not position-independent. Return
+	 * GL_BACKEND_FAIL when the debugger cannot tell: the core then
+	 * refuses to read a position-independent executable's process rather
+	 * than read the wrong memory. The core asks once per command; the
+	 * value may change from one run of the program to the next (ASLR). */
+	int (*load_bias)(void *ctx, uint64_t *bias);
 };
 
 struct gl_session;

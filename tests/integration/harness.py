@@ -71,6 +71,11 @@ class Config:
     toolchain: str   # e.g. go1.25.8
     experiment: str  # GOEXPERIMENT, "" when none
     label: str       # directory under tests/fixtures/bin
+    buildmode: str = "exe"  # go build -buildmode: "exe" or "pie"
+
+    @property
+    def pie(self) -> bool:
+        return self.buildmode == "pie"
 
     @property
     def go_minor(self) -> int:
@@ -99,8 +104,10 @@ def configs() -> list:
         f = line.split()
         if not f or f[0].startswith("#"):
             continue
-        exp = f[1] if len(f) == 3 else ""
-        cfg = Config(f[0], "" if exp == "-" else exp, f[-1])
+        # TOOLCHAIN [GOEXPERIMENT [BUILDMODE]] LABEL
+        exp = f[1] if len(f) >= 3 else ""
+        mode = f[2] if len(f) >= 4 else "exe"
+        cfg = Config(f[0], "" if exp == "-" else exp, f[-1], mode)
         if not want or cfg.label in want or cfg.toolchain in want:
             out.append(cfg)
     return out
@@ -260,6 +267,30 @@ def compare_fields(problems, got, want, keys):
             problems.append(f"field {w['name']}: got {g!r}, want {w!r}")
 
 
+_BIASES = {}
+
+
+def load_bias(ctx) -> int:
+    """How far the debugged process has the fixture from its link-time
+    addresses, which the DWARF that dwarfloc reads holds: 0 unless the
+    binary is position-independent. Measured without golayout: the
+    fixture run once more as the debuggers run it (no_aslr), with the
+    dynamic loader printing the auxiliary vector (LD_SHOW_AUXV; the last
+    AT_ENTRY is the fixture's), minus the ELF header's entry point."""
+    if not ctx.cfg.pie:
+        return 0
+    if ctx.binary not in _BIASES:
+        with tempfile.TemporaryDirectory(prefix="golayout-bias-") as tmp:
+            out = subprocess.run(no_aslr() + [str(ctx.binary), str(Path(tmp) / "truth.json")],
+                                 check=True, timeout=60, capture_output=True, text=True,
+                                 env=dict(os.environ, GOLAYOUT_TRUTH="", LD_SHOW_AUXV="1")).stdout
+        at_entry = int(re.findall(r"^AT_ENTRY:\s+(0x[0-9a-f]+)", out, re.M)[-1], 16)
+        with open(ctx.binary, "rb") as f:
+            e_entry = int.from_bytes(f.read(32)[24:32], "little")  # ELF64
+        _BIASES[ctx.binary] = at_entry - e_entry
+    return _BIASES[ctx.binary]
+
+
 def check_unavailable(doc, ctx, name):
     """An optimized-away variable of the selected frame: see
     confirm_unavailable. The PC is the document's "pc" when it carries one,
@@ -268,25 +299,27 @@ def check_unavailable(doc, ctx, name):
     if pc is None:
         return [f"no PC for frame {ctx.frame} ({ctx.frame_function}) to confirm "
                 f"that {name} is unavailable there"]
-    return confirm_unavailable(doc, ctx.binary, ctx.frame_function, name, pc, ctx.frame > 0)
+    return confirm_unavailable(doc, ctx.binary, ctx.frame_function, name, pc, ctx.frame > 0,
+                               load_bias(ctx))
 
 
-def confirm_unavailable(doc, binary, function, name, pc, outer):
+def confirm_unavailable(doc, binary, function, name, pc, outer, bias=0):
     """golayout reported variable `name` of `function` unavailable at pc in
     `doc` (a document or a variable of one): it passes only when doc's
     error_code is "unavailable" and the binary's DWARF, read independently
     (dwarfloc.py), has the variable but no location for it at pc. In an
     outer frame (`outer`) pc is a return address: the call before it (pc-1)
     is looked up too, and a value kept only in registers does not count
-    (Go's ABI keeps no register across a call). Returns problems, or one
-    note when confirmed."""
+    (Go's ABI keeps no register across a call). pc is the process's; bias
+    (load_bias) takes it to the DWARF's. Returns problems, or one note
+    when confirmed."""
     if doc.get("error_code") != "unavailable":
         return [f"error_code {doc.get('error_code')!r}, want 'unavailable' for an "
                 f"optimized-away variable: {doc.get('error')}"]
     var = re.match(r"[A-Za-z_]\w*", name).group(0)  # the variable of an expression
     exprs, found = [], False
     for p in ([pc - 1, pc] if outer else [pc]):
-        e, f = dwarfloc.locations(binary, function, var, p)
+        e, f = dwarfloc.locations(binary, function, var, p - bias)
         exprs += e
         found = found or f
     if not found:
@@ -307,7 +340,8 @@ def dwarf_sees(p, ctx, name):
     "unavailable"."""
     if ctx.frame_pc is None or not ctx.frame_function:
         return
-    pcs = [ctx.frame_pc - 1, ctx.frame_pc] if ctx.frame > 0 else [ctx.frame_pc]
+    pc = ctx.frame_pc - load_bias(ctx)
+    pcs = [pc - 1, pc] if ctx.frame > 0 else [pc]
     if not any(dwarfloc.locations(ctx.binary, ctx.frame_function, name, pc)[0] for pc in pcs):
         p.append(f"golayout read {name}, but dwarfloc finds no DWARF location for it at "
                  f"pc {ctx.frame_pc:#x} in {ctx.frame_function}: the DWARF reading is wrong")
@@ -364,12 +398,20 @@ def check_error(*needles):
     return check
 
 
+def no_aslr() -> list:
+    """The command prefix that runs a program with address randomisation
+    off, as gdb and lldb run it: a position-independent fixture is then
+    loaded where the debuggers load it, and the addresses of its globals
+    in the truth of a run without a debugger are the debugger run's."""
+    return ["setarch", os.uname().machine, "-R"]
+
+
 def run_fixture(binary: Path) -> dict:
     """Run a fixture without a debugger and return the truth it writes
     (to know which names to ask about before the debugger run)."""
     with tempfile.TemporaryDirectory(prefix="golayout-pre-") as tmp:
         path = Path(tmp) / "truth.json"
-        subprocess.run([str(binary), str(path)], check=True, timeout=60,
+        subprocess.run(no_aslr() + [str(binary), str(path)], check=True, timeout=60,
                        stdout=subprocess.DEVNULL, env=dict(os.environ, GOLAYOUT_TRUTH=""))
         return json.loads(path.read_text())
 

@@ -155,7 +155,7 @@ def go_binary():
 def escape_file(cfg, noopt):
     """The compiler's -m output for the fixture built as the binary was
     (scripts/build-fixtures.sh: GOTOOLCHAIN, GOEXPERIMENT, GOFLAGS,
-    CGO_ENABLED=0, -gcflags=all=-N -l for -noopt), plus -m for the main
+    CGO_ENABLED=0, -buildmode, -gcflags=all=-N -l for -noopt), plus -m for the main
     package only. Returns (path, seconds)."""
     def build():
         d = Path(tmpdir("escape-"))
@@ -164,6 +164,7 @@ def escape_file(cfg, noopt):
             flags = ["-gcflags=all=-N -l", "-gcflags=golayout.test/goroutines=-N -l -m"]
         else:
             flags = ["-gcflags=-m"]
+        flags.append(f"-buildmode={cfg.buildmode}")
         env = dict(os.environ, GOTOOLCHAIN=cfg.toolchain, GOEXPERIMENT=cfg.experiment,
                    GOFLAGS="-mod=mod -buildvcs=false", CGO_ENABLED="0")
         start = time.monotonic()

@@ -5,7 +5,7 @@ is tested without a change here."""
 
 from harness import (Case, select_frame, diff, no_error, compare_fields, find_type,
                      find_var, find_global, check_value, check_struct, check_error,
-                     holes, LAYOUT_KEYS)
+                     holes, hexint, load_bias, LAYOUT_KEYS)
 
 FIXTURE = "structs"
 
@@ -55,6 +55,9 @@ def check_version(doc, ctx):
         diff(p, "map_impl", doc.get("map_impl"), ctx.cfg.map_impl)
         diff(p, "dwarf_version", doc.get("dwarf_version"), ctx.cfg.dwarf_version)
         diff(p, "layouts_from", doc.get("layouts_from"), "dwarf")
+        diff(p, "pie", doc.get("pie"), ctx.cfg.pie)
+        if ctx.cfg.pie:  # measured without golayout (harness.load_bias)
+            diff(p, "load_bias", hexint(doc.get("load_bias")), load_bias(ctx))
     return p
 
 
@@ -117,7 +120,8 @@ def cases(truth):
         cs += var_cases(pth["name"], lookup, is_struct="fields" in pth)
 
     # A struct at an address. The address comes from the run without the
-    # debugger: globals do not move (the fixtures are not PIE).
+    # debugger: globals do not move (run_fixture runs a PIE with address
+    # randomisation off, as the debuggers do).
     gp = find_global(truth, "main.gPadded")["address"]
     cs.append(Case(f"struct 0x{gp:x} --type main.Padded",
                    f"golayout struct 0x{gp:x} --type main.Padded --json",

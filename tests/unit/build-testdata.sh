@@ -9,6 +9,9 @@
 #   OUTDIR/structs-nodwarf  the same without its DWARF (objcopy
 #                        --strip-debug: what -ldflags=-w gives), for the
 #                        errors of a Go program without DWARF;
+#   OUTDIR/structs-pie   the same built with -buildmode=pie, and its truth
+#                        (.json) from a run with address randomisation off
+#                        (setarch -R), for test_pie;
 #   OUTDIR/maps-classic  tests/unit/testdata/maps.go with classic maps
 #                        (GOTOOLCHAIN=go1.22.12, else go1.24.13 with
 #                        GOEXPERIMENT=noswissmap), for test_maps;
@@ -50,12 +53,14 @@ newer_than_sources() {
 }
 
 # ---- structs: built with the chosen toolchain, then run once ----
+# build_structs NAME BUILDMODE [NODWARF]: into OUTDIR/NAME, and a copy
+# without DWARF into OUTDIR/NODWARF when named.
 build_structs() {
-	local bin=$out/structs
+	local bin=$out/$1 mode=$2 nodwarf=${3:-}
 	# Rebuild when the source or the toolchain choice changed.
 	local stamp
-	stamp="trimpath ${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
-	if [ -x "$bin" ] && [ -s "$bin.json" ] && [ -x "$out/structs-nodwarf" ] &&
+	stamp="trimpath $mode ${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
+	if [ -x "$bin" ] && [ -s "$bin.json" ] && { [ -z "$nodwarf" ] || [ -x "$out/$nodwarf" ]; } &&
 		newer_than_sources "$bin" "$structs_src" &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "build-testdata: $bin up to date"
@@ -64,9 +69,10 @@ build_structs() {
 	# The fixture's module (its go.mod points at the shared truth package);
 	# no VCS stamping (the sources are in a git work tree).
 	(cd "$structs_src" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -trimpath -buildvcs=false \
-		-o "$bin.tmp" .)
-	GOLAYOUT_TRUTH= GOLAYOUT_TRUTH_MEMORY=1 "$bin.tmp" "$bin.json.tmp"
-	objcopy --strip-debug "$bin.tmp" "$out/structs-nodwarf"
+		-buildmode="$mode" -o "$bin.tmp" .)
+	# ASLR off: a PIE's truth holds the addresses of one known load
+	GOLAYOUT_TRUTH= GOLAYOUT_TRUTH_MEMORY=1 setarch "$(uname -m)" -R "$bin.tmp" "$bin.json.tmp"
+	[ -z "$nodwarf" ] || objcopy --strip-debug "$bin.tmp" "$out/$nodwarf"
 	mv "$bin.tmp" "$bin"
 	mv "$bin.json.tmp" "$bin.json"
 	echo "$stamp" >"$bin.stamp"
@@ -133,6 +139,7 @@ build_nofuncs() {
 	echo "build-testdata: built $obj"
 }
 
-build_structs
+build_structs structs exe structs-nodwarf
+build_structs structs-pie pie
 build_maps
 build_nofuncs

@@ -267,9 +267,9 @@ int main(int argc, char **argv)
 	char line[512];
 	int labels = 0, binaries = 0;
 	while (fgets(line, sizeof(line), f)) {
-		char *words[3];
+		char *words[4]; /* TOOLCHAIN [GOEXPERIMENT [BUILDMODE]] LABEL */
 		int nw = 0;
-		for (char *save = NULL, *tok = strtok_r(line, " \t\n", &save); tok && nw < 3;
+		for (char *save = NULL, *tok = strtok_r(line, " \t\n", &save); tok && nw < 4;
 		     tok = strtok_r(NULL, " \t\n", &save))
 			words[nw++] = tok;
 		if (!nw || words[0][0] == '#')

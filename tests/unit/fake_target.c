@@ -21,6 +21,21 @@ struct reg {
 
 #define MAX_REGS 64
 
+/* A number the debugger knows (a callback answers it) or cannot tell
+ * (the callback fails). */
+struct fake_answer {
+	bool known;
+	uint64_t value;
+};
+
+static int fake_answer(const struct fake_answer *a, uint64_t *out)
+{
+	if (!a->known)
+		return GL_BACKEND_FAIL;
+	*out = a->value;
+	return GL_BACKEND_OK;
+}
+
 struct fake_target {
 	struct gl_backend be;
 	struct region *regions;
@@ -30,8 +45,7 @@ struct fake_target {
 	struct reg regs[MAX_REGS];
 	size_t nregs;
 	int frame_level;
-	bool has_cfa;
-	uint64_t cfa;
+	struct fake_answer cfa;
 	enum fake_read_mode read_mode;
 	bool has_width;
 	uint32_t width;
@@ -40,6 +54,8 @@ struct fake_target {
 	bool has_process;
 	uint64_t interrupt_after;  /* Ctrl-C once this many reads were made; 0: never */
 	uint64_t interrupt_polls;
+	struct fake_answer bias;   /* load_bias */
+	uint64_t bias_asks;
 };
 
 static void die(const char *msg)
@@ -122,6 +138,23 @@ static int fk_interrupted(void *ctx)
 	struct fake_target *ft = ctx;
 	ft->interrupt_polls++;
 	return ft->interrupt_after && ft->calls >= ft->interrupt_after;
+}
+
+static int fk_load_bias(void *ctx, uint64_t *bias)
+{
+	struct fake_target *ft = ctx;
+	ft->bias_asks++;
+	return fake_answer(&ft->bias, bias);
+}
+
+void fake_set_load_bias(struct fake_target *ft, bool known, uint64_t bias)
+{
+	ft->bias = (struct fake_answer){known, bias};
+}
+
+uint64_t fake_load_bias_asks(const struct fake_target *ft)
+{
+	return ft->bias_asks;
 }
 
 void fake_interrupt_after(struct fake_target *ft, uint64_t reads)
@@ -338,17 +371,12 @@ void fake_set_frame_level(struct fake_target *ft, int level)
 
 static int fk_frame_cfa(void *ctx, uint64_t *cfa)
 {
-	struct fake_target *ft = ctx;
-	if (!ft->has_cfa)
-		return GL_BACKEND_FAIL;
-	*cfa = ft->cfa;
-	return GL_BACKEND_OK;
+	return fake_answer(&((struct fake_target *)ctx)->cfa, cfa);
 }
 
 void fake_set_cfa(struct fake_target *ft, bool has, uint64_t cfa)
 {
-	ft->has_cfa = has;
-	ft->cfa = cfa;
+	ft->cfa = (struct fake_answer){has, cfa};
 }
 
 static int fk_executable_path(void *ctx, char *buf, size_t len)
@@ -406,7 +434,9 @@ struct fake_target *fake_new(void)
 		.innermost_register = fk_innermost_register,
 		.text_width = fk_text_width,
 		.interrupted = fk_interrupted,
+		.load_bias = fk_load_bias,
 	};
+	ft->bias.known = true; /* a bias of 0: the executable is where it was linked */
 	ft->stop_id = 1;
 	ft->has_process = true;
 	return ft;

@@ -93,6 +93,11 @@ void fake_set_cfa(struct fake_target *ft, bool has, uint64_t cfa);
 void fake_set_exe(struct fake_target *ft, const char *path);
 void fake_set_stop_id(struct fake_target *ft, uint64_t id);
 void fake_set_has_process(struct fake_target *ft, bool has);
+/* Where the executable is loaded: load_bias gives bias (known), or fails
+ * (!known: a debugger that cannot tell). Default: known, 0. How often
+ * the core asked. */
+void fake_set_load_bias(struct fake_target *ft, bool known, uint64_t bias);
+uint64_t fake_load_bias_asks(const struct fake_target *ft);
 
 /* ---- running commands ---- */
 struct fake_result {
