@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "scene_chan.h"
 
 void fz_die(const char *fmt, ...)
 {
@@ -94,6 +95,25 @@ void fz_scenes_run(struct fz_scene *z, size_t n, const uint8_t *data, size_t siz
 		fz_scene_run(&z[0], data, 0);
 	else
 		fz_scene_run(&z[data[0] % n], data + 1, size - 1);
+}
+
+void fz_structs_scene(struct fz_scene *z, const char *const *globals, bool chan,
+		      const char *const *cmds)
+{
+	if (!fake_go_binary())
+		fz_die("no structs test program: run tests/unit/build-testdata.sh");
+	struct fake_target *ft = fake_new();
+	fake_set_exe(ft, fake_go_binary());
+	for (const char *const *g = globals; *g; g++) {
+		json_t *j = fake_truth_global(*g);
+		if (!j)
+			fz_die("the structs program's truth has no %s", *g);
+		fake_map_global(ft, j);
+	}
+	if (chan)
+		chan_scene_build(ft);
+	fz_scene_capture(z, ft, cmds);
+	fake_fill_pages(ft);
 }
 
 void fz_memfile_open(struct fz_memfile *m, const char *name)

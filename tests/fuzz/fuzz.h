@@ -16,6 +16,7 @@
 #ifndef GL_FUZZ_H
 #define GL_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,27 @@ void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size);
 /* A target with several scenes: the input's first byte picks one
  * (modulo n), the rest is its patches. */
 void fz_scenes_run(struct fz_scene *z, size_t n, const uint8_t *data, size_t size);
+/* A scene of the structs test program: its globals `globals` (NULL-
+ * terminated, from its truth document) mapped, plus the chan scene
+ * (scene_chan.h) when chan is set. */
+void fz_structs_scene(struct fz_scene *z, const char *const *globals, bool chan,
+		      const char *const *cmds);
+/* A whole fuzz target over one such scene. */
+#define FZ_STRUCTS_TARGET(globals, chan, cmds)                                \
+	static struct fz_scene Z;                                              \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)                      \
+	{                                                                      \
+		(void)argc;                                                    \
+		(void)argv;                                                    \
+		fz_structs_scene(&Z, globals, chan, cmds);                     \
+		return 0;                                                      \
+	}                                                                      \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)           \
+	{                                                                      \
+		fz_scene_run(&Z, data, size);                                  \
+		return 0;                                                      \
+	}
+
 /* Run one command and check what it gave: a --json run must print exactly
  * one JSON object; no output may be larger than FZ_MAX_OUT. A failed
  * check aborts (libFuzzer then saves the input). */
