@@ -40,21 +40,35 @@ void fz_scene_capture(struct fz_scene *z, struct fake_target *ft, const char *co
 		fz_die("no session");
 }
 
-void fz_patch(struct fake_target *ft, size_t n, const uint8_t *data, size_t size)
+void fz_patch_regions(fz_region_fn fn, void *arg, size_t n, unsigned offbytes, const uint8_t *data,
+		      size_t size)
 {
 	size_t i = 0;
-	while (n && i + 4 <= size) {
-		uint64_t addr, len;
-		unsigned char *b = fake_region(ft, data[i] % n, &addr, &len);
-		uint64_t off = (uint64_t)(data[i + 1] | data[i + 2] << 8) % len;
-		size_t k = data[i + 3];
-		i += 4;
+	while (n && i + 2 + offbytes <= size) {
+		uint64_t len, off = 0;
+		unsigned char *b = fn(arg, data[i] % n, &len);
+		for (unsigned k = 0; k < offbytes; k++)
+			off |= (uint64_t)data[i + 1 + k] << (8 * k);
+		off %= len;
+		size_t k = data[i + 1 + offbytes];
+		i += 2 + offbytes;
 		if (k > size - i)
 			k = size - i;
 		size_t room = (size_t)(len - off);
 		memcpy(b + off, data + i, k < room ? k : room);
 		i += k;
 	}
+}
+
+static unsigned char *fake_region_fn(void *arg, size_t i, uint64_t *len)
+{
+	uint64_t addr;
+	return fake_region(arg, i, &addr, len);
+}
+
+void fz_patch(struct fake_target *ft, size_t n, const uint8_t *data, size_t size)
+{
+	fz_patch_regions(fake_region_fn, ft, n, 2, data, size);
 }
 
 void fz_command(struct gl_session *s, struct fake_target *ft, const char *args)

@@ -70,6 +70,11 @@ void fz_command(struct gl_session *s, struct fake_target *ft, const char *args);
 
 /* Apply the input's patches to regions [0, n) of the fake target. */
 void fz_patch(struct fake_target *ft, size_t n, const uint8_t *data, size_t size);
+/* The same over any regions: fn gives region i's bytes and length (> 0);
+ * offsets take offbytes bytes (2 for fz_patch, up to 4). */
+typedef unsigned char *(*fz_region_fn)(void *arg, size_t i, uint64_t *len);
+void fz_patch_regions(fz_region_fn fn, void *arg, size_t n, unsigned offbytes, const uint8_t *data,
+		      size_t size);
 
 /* A file descriptor holding bytes, and its path (/proc/self/fd/N), for
  * the code that reads files. fz_memfile_set replaces its contents. */

@@ -2,6 +2,9 @@
 # Build the Go programs the unit tests read:
 #   OUTDIR/structs       tests/unit/testdata/structs.go (non-PIE: CGO_ENABLED=0),
 #   OUTDIR/structs.json  run once: its truth document (see structs.go);
+#   OUTDIR/structs-plain the same program linked with uncompressed DWARF, for
+#                        the ELF/DWARF/pclntab fuzzer (tests/fuzz/fuzz_elf.c),
+#                        whose mutations must reach the DWARF itself;
 #   OUTDIR/maps-classic  tests/unit/testdata/maps.go with classic maps
 #                        (GOTOOLCHAIN=go1.22.12, else go1.24.13 with
 #                        GOEXPERIMENT=noswissmap), for test_maps;
@@ -59,6 +62,19 @@ build_structs() {
 	echo "build-testdata: built $bin ($(sed -n 's/.*"go_version": "\(.*\)".*/\1/p' "$bin.json"))"
 }
 
+# ---- structs-plain: the same, DWARF not compressed (not run) ----
+build_structs_plain() {
+	local bin=$out/structs-plain
+	if [ -x "$bin" ] && [ "$out/structs" -ot "$bin" ]; then
+		echo "build-testdata: $bin up to date"
+		return 0
+	fi
+	(cd "$here/testdata" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -trimpath \
+		-ldflags=-compressdwarf=false -o "$bin.tmp" structs.go)
+	mv "$bin.tmp" "$bin"
+	echo "build-testdata: built $bin"
+}
+
 # ---- maps: one program, two map implementations ----
 # try_build_map NAME TOOLCHAIN EXPERIMENT: build maps.go into OUTDIR/NAME
 # with GOTOOLCHAIN=TOOLCHAIN and GOEXPERIMENT=EXPERIMENT; fails quietly.
@@ -111,4 +127,5 @@ build_maps() {
 }
 
 build_structs
+build_structs_plain
 build_maps
