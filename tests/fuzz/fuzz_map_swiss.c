@@ -1,7 +1,8 @@
-/* Swiss maps of the maps-swiss test program: a small one-group map and a
- * directory of two tables, with the header, directory, tables, groups
- * (control words and slots) and keys corrupted.
- * Input: a scene byte (0-1), then patches (fuzz.h). */
+/* Swiss maps of the maps-swiss test program (interleaved groups) and of
+ * maps-swiss-split (split groups: all keys, then all elems): a small
+ * one-group map and a directory of two tables of each, with the header,
+ * directory, tables, groups (control words and slots) and keys corrupted.
+ * Input: a scene byte (0-3), then patches (fuzz.h). */
 #include "fuzz.h"
 #include "scene_maps.h"
 
@@ -11,29 +12,36 @@ static const char *const DIR[] = {"map main.gI64Int", "map main.gI64Int --summar
 				  "map main.gI64Int --group 1", "map main.gI64Int --limit 1",
 				  "value main.gI64Int", NULL};
 
-static struct fz_scene Z[2];
-static struct map_scene M[2];
+static struct fz_scene Z[4];
+static struct map_scene M[4];
+
+static void build(int i, struct map_bin *bin)
+{
+	struct swiss L;
+	if (!map_bin_get(bin))
+		fz_die("no %s test program: run tests/unit/build-testdata.sh", bin->file);
+	map_scene_init(&M[i], bin);
+	if (i % 2 == 0)
+		build_swiss_small(&M[i], &L);
+	else
+		build_swiss_dir(&M[i], &L, 6, A_TABLE + 0x1000);
+	fz_scene_capture(&Z[i], M[i].ft, i % 2 == 0 ? SMALL : DIR);
+	fake_fill_pages(M[i].ft);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	struct swiss L;
-	if (!map_bin_get(&B_SWISS))
-		fz_die("no maps-swiss test program: run tests/unit/build-testdata.sh");
-	map_scene_init(&M[0], &B_SWISS);
-	build_swiss_small(&M[0], &L);
-	fz_scene_capture(&Z[0], M[0].ft, SMALL);
-	fake_fill_pages(M[0].ft);
-	map_scene_init(&M[1], &B_SWISS);
-	build_swiss_dir(&M[1], &L, 6, A_TABLE + 0x1000);
-	fz_scene_capture(&Z[1], M[1].ft, DIR);
-	fake_fill_pages(M[1].ft);
+	build(0, &B_SWISS);
+	build(1, &B_SWISS);
+	build(2, &B_SWISS_SPLIT);
+	build(3, &B_SWISS_SPLIT);
 	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fz_scenes_run(Z, 2, data, size);
+	fz_scenes_run(Z, 4, data, size);
 	return 0;
 }

@@ -8,7 +8,10 @@
 #   OUTDIR/maps-classic  tests/unit/testdata/maps.go with classic maps
 #                        (GOTOOLCHAIN=go1.22.12, else go1.24.13 with
 #                        GOEXPERIMENT=noswissmap), for test_maps;
-#   OUTDIR/maps-swiss    the same with swiss maps (the go on PATH, 1.24+).
+#   OUTDIR/maps-swiss    the same with swiss maps (the go on PATH, 1.24+);
+#   OUTDIR/maps-swiss-split  swiss maps with split groups (all keys, then all
+#                        elems: GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=mapsplitgroup),
+#                        for the swiss map fuzzer.
 # OUTDIR defaults to build/tests/testdata, where the tests of build/ and
 # build-sanitize/ both look (GOLAYOUT_TESTDATA=DIR overrides). Uses $GO, else
 # the go on PATH, else /usr/local/go/bin/go; GOTOOLCHAIN is honoured for
@@ -122,6 +125,11 @@ build_maps() {
 	elif ! try_build_map maps-swiss local ""; then
 		rm -f "$out/maps-swiss" "$out/maps-swiss.stamp"
 		echo "build-testdata: cannot build $out/maps-swiss (see $out/maps-swiss.log)" >&2
+		return 1
+	fi
+	if ! try_build_map maps-swiss-split go1.27.3 mapsplitgroup; then
+		rm -f "$out/maps-swiss-split" "$out/maps-swiss-split.stamp"
+		echo "build-testdata: cannot build $out/maps-swiss-split (see $out/maps-swiss-split.log)" >&2
 		return 1
 	fi
 }
