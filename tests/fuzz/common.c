@@ -87,8 +87,15 @@ void fz_command(struct gl_session *s, struct fake_target *ft, const char *args)
 	fake_result_free(&r);
 }
 
+void fz_new_stop(struct fake_target *ft)
+{
+	static uint64_t stop = 1000;
+	fake_set_stop_id(ft, ++stop);
+}
+
 void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size)
 {
+	fz_new_stop(z->ft);
 	fz_patch(z->ft, z->nregions, data, size);
 	for (const char *const *c = z->cmds; *c; c++) {
 		char json[512];

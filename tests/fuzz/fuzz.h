@@ -35,6 +35,9 @@ struct fz_scene {
 /* Take the scene's regions as its structures (call after building it,
  * before fake_fill_pages), and keep a copy of their bytes. */
 void fz_scene_capture(struct fz_scene *z, struct fake_target *ft, const char *const *cmds);
+/* A new stop of the fake target: the core's page cache must not serve
+ * the bytes of the previous input (the cache lives as long as the stop). */
+void fz_new_stop(struct fake_target *ft);
 /* Apply the input's patches, run every command (text and --json), put
  * the structures back. */
 void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size);

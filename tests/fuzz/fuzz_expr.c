@@ -40,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*type++ = '\0';
 		type[strcspn(type, "\n")] = '\0';
 	}
+	fz_new_stop(Z.ft);
 	const struct gl_backend *be = fake_backend(Z.ft);
 	gl_mem_begin(&M, be);
 	struct gl_ctx c = {.target_slot = &T, .be = be, .mem = &M};
