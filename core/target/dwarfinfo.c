@@ -339,7 +339,10 @@ static struct gl_error *build_index(struct gl_dwarf *dw)
 	}
 	if (!dw->nunits)
 		return gl_error_create(GL_ERR_NODWARF, "no DWARF debug info");
-	qsort(dw->funcs, dw->nfuncs, sizeof(*dw->funcs), func_cmp);
+	/* DWARF units without one function (a damaged file) leave funcs
+	 * NULL, which qsort must not be given */
+	if (dw->nfuncs)
+		qsort(dw->funcs, dw->nfuncs, sizeof(*dw->funcs), func_cmp);
 	return NULL;
 }
 
