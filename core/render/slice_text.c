@@ -83,7 +83,9 @@ static void array_lines(struct gl_ctx *c, const struct gl_slice *s)
 		sb_addf(o, "  ... %lld of %lld elements shown (--limit N, --all)\n", (long long)s->elems.count,
 			(long long)len);
 	elem_lines(c, s, &s->beyond, s->len, true);
-	if ((int64_t)s->beyond.count < cap - len)
+	/* cap - len only in a header the decoder could accept: a corrupt
+	 * one (its error says so) may overflow it */
+	if (len >= 0 && len <= cap && (int64_t)s->beyond.count < cap - len)
 		sb_addf(o, "%s  ... %lld more slots of reserved capacity%s\n", gl_c(c, "dim"),
 			(long long)(cap - len - (int64_t)s->beyond.count), gl_c(c, "reset"));
 }

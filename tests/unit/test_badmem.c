@@ -561,6 +561,26 @@ static void test_corrupt_headers_end_to_end_go(void **state)
 	run_cmd_job(&k);
 }
 
+/* A slice header with len > 0 and a negative cap (found by fuzz_slice):
+ * the decoder calls it corrupt; the text must not compute cap - len
+ * (a signed overflow) nor promise reserved capacity. */
+static void test_slice_negative_cap_text_go(void **state)
+{
+	NEED_GO();
+	struct gofx *f = *state;
+	unsigned char h[24];
+	int64_t array[4] = {1, 2, 3, 4};
+	fake_map(f->ft, 0x700400, array, sizeof(array));
+	header(h, 0x700400, 6845471433603153923ull, (uint64_t)-8042865980231026896ll);
+	fake_map(f->ft, 0x700300, h, 24);
+	fake_run(f->s, f->ft, &f->r, "slice 0x700300 --type []int");
+	assert_int_not_equal(f->r.status, 0);
+	if (!f->r.err || !strstr(f->r.err, "corrupt slice header"))
+		fail_msg("want the corrupt-header error, got %s", f->r.err ? f->r.err : "(none)");
+	if (f->r.out && strstr(f->r.out, "more slots"))
+		fail_msg("a corrupt header's text promises reserved slots:\n%s", f->r.out);
+}
+
 static void test_pointer_near_top_end_to_end_go(void **state)
 {
 	NEED_GO();
@@ -596,6 +616,7 @@ int main(void)
 		G(test_struct_field_unreadable_go),
 		G(test_corrupt_headers_end_to_end_go),
 		G(test_pointer_near_top_end_to_end_go),
+		G(test_slice_negative_cap_text_go),
 	};
 	return cmocka_run_group_tests_name("badmem", tests, NULL, NULL);
 }
