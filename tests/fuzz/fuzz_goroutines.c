@@ -17,22 +17,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!b)
 		fz_die("%s", G_BIN.why);
 	struct g_scene g = {.bin = b, .ft = fake_new()};
-	fake_set_exe(g.ft, b->path);
-	fake_set_reg(g.ft, "rsp", 0x7ff000000000ull);
-	fake_set_reg(g.ft, "rip", 0);
-	/* as test_golden's goroutines: 1 parked at main.main's entry, 2
-	 * parked three frames deep, 3 runnable, 4 dead */
-	struct gspec s1 = parked(&g, 1);
-	add_g(&g, &s1);
-	struct gspec s2 = three_frames(&g, 2);
-	add_g(&g, &s2);
-	struct gspec s3 = parked(&g, 3);
-	s3.status = b->g_runnable;
-	s3.waitreason = -1;
-	add_g(&g, &s3);
-	struct gspec s4 = {.goid = 4, .status = b->g_dead, .waitreason = -1};
-	add_g(&g, &s4);
-	commit(&g);
+	build_four_goroutines(&g);
 	fz_scene_capture(&Z, g.ft, CMDS);
 	fake_fill_pages(g.ft);
 	return 0;
