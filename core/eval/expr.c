@@ -9,6 +9,10 @@
 
 #define MAX_COMPONENTS 32
 #define MAX_NAME 512
+/* Parentheses and dereferences nest by recursion: bounded, so that a
+ * hostile expression ("((((...", a million '*') cannot overflow the
+ * debugger's stack. Real expressions nest a few levels. */
+#define MAX_DEPTH 100
 
 struct parser {
 	struct gl_ctx *c;
@@ -16,6 +20,7 @@ struct parser {
 	const char *type_name;
 	bool have_frame;
 	struct gl_frame frame;
+	unsigned depth; /* of parse_unary calls, at most MAX_DEPTH */
 };
 
 static void skip_ws(struct parser *ps)
@@ -365,7 +370,7 @@ static struct gl_error *parse_postfix(struct parser *ps, struct gl_value *out)
 	return err;
 }
 
-static struct gl_error *parse_unary(struct parser *ps, struct gl_value *out)
+static struct gl_error *parse_unary_in(struct parser *ps, struct gl_value *out)
 {
 	skip_ws(ps);
 	if (*ps->p == '*') {
@@ -376,6 +381,18 @@ static struct gl_error *parse_unary(struct parser *ps, struct gl_value *out)
 		return err;
 	}
 	return parse_postfix(ps, out);
+}
+
+static struct gl_error *parse_unary(struct parser *ps, struct gl_value *out)
+{
+	if (ps->depth >= MAX_DEPTH)
+		return gl_error_create(GL_ERR_USAGE,
+				       "expression nested too deeply (more than %d levels of * and parentheses)",
+				       MAX_DEPTH);
+	ps->depth++;
+	struct gl_error *err = parse_unary_in(ps, out);
+	ps->depth--;
+	return err;
 }
 
 struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *type_name,
