@@ -116,7 +116,7 @@ fuzz: fuzz-build
 	scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-smoke: fuzz-build
-	scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+	FUZZ_SCRATCH=1 scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
 # The core's layering, from the symbols of the built objects; then the
 # checker itself on synthetic objects: it must name a deliberately added

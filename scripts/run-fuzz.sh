@@ -3,7 +3,9 @@
 # Each BUILD_DIR/tests/fuzz_TARGET first replays its committed corpus
 # (tests/fuzz/corpus/TARGET/: seeds and the inputs of bugs found and fixed),
 # then fuzzes for SECONDS, one target at a time and one process each (the
-# machines are small). New inputs go to BUILD_DIR/corpus/TARGET, crashes to
+# machines are small). New inputs go to BUILD_DIR/corpus/TARGET (with
+# FUZZ_SCRATCH=1, as for the smoke run, to a directory removed after, so
+# that a smoke run does not replay what long runs gathered), crashes to
 # BUILD_DIR/crashes/TARGET/. Prints each target's executions; fails when a
 # target crashed, hung (-timeout) or found a sanitizer report.
 set -uo pipefail
@@ -19,6 +21,7 @@ for t in "$@"; do
 	[ -x "$bin" ] || { echo "run-fuzz: no $bin (make fuzz-build)" >&2; exit 2; }
 	[ -d "$seeds" ] || { echo "run-fuzz: no seed corpus $seeds" >&2; exit 2; }
 	work=$build/corpus/$t crashes=$build/crashes/$t
+	[ "${FUZZ_SCRATCH:-0}" = 1 ] && work=$build/corpus/$t.smoke && rm -rf "$work"
 	mkdir -p "$work" "$crashes"
 	log=$build/fuzz_$t.log
 	echo "== fuzz_$t: $secs s"
@@ -27,6 +30,7 @@ for t in "$@"; do
 	"$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$crashes/" "$work" "$seeds" >"$log" 2>&1
 	rc=$?
+	[ "${FUZZ_SCRATCH:-0}" = 1 ] && rm -rf "$work"
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	execs=${execs:-0}
 	total=$((total + execs))
