@@ -28,7 +28,8 @@ UNIT_LIB    := $(filter-out $(UNIT_SRC) $(CHECK_SRC),$(sort $(wildcard tests/uni
 LLDB_INC    := $(LLVM_DIR)/include
 LLDB_LIBDIR := $(LLVM_DIR)/lib
 
-.PHONY: all core gdb lldb unit sanitize install test demo deps clean bench check-layers check-exports
+.PHONY: all core gdb lldb unit sanitize install test demo deps clean bench check-layers check-exports \
+	fuzz-build fuzz fuzz-smoke
 all: core gdb lldb unit
 
 core: $(BUILD)/libgolayout.so $(BUILD)/libgolayout.a
@@ -72,6 +73,51 @@ $(BUILD)/tests/check_%: tests/unit/check_%.c $(BUILD)/libgolayout.a $(wildcard c
 sanitize:
 	$(MAKE) SANITIZE=1 core unit
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang into build-fuzz/
+# with ASan and UBSan: the core and the unit tests' fake target compiled for
+# coverage, each target linked with -fsanitize=fuzzer. `make fuzz` runs each
+# for FUZZ_SECONDS; `make fuzz-smoke` (part of `make test`) for a few seconds,
+# first replaying the committed corpus (tests/fuzz/corpus/<target>/, crash
+# inputs of fixed bugs included). FUZZ_TARGETS="map_swiss heap" picks some.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 4
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := $(filter-out -O2,$(CFLAGS_BASE)) -O1 $(FUZZ_SAN)
+FUZZ_CORE_OBJ := $(patsubst core/%.c,$(FUZZ_BUILD)/core/%.o,$(CORE_SRC))
+FUZZ_LIB_OBJ := $(patsubst tests/%.c,$(FUZZ_BUILD)/%.o,$(UNIT_LIB) tests/fuzz/common.c)
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/tests/%,$(FUZZ_SRC))
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+
+$(FUZZ_BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h core/*/*.def) include/golayout/golayout.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -fvisibility=hidden -c $< -o $@
+
+$(FUZZ_BUILD)/%.o: tests/%.c $(wildcard tests/unit/*.h tests/fuzz/*.h core/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/unit -Itests/fuzz -c $< -o $@
+
+$(FUZZ_BUILD)/tests/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $(FUZZ_CORE_OBJ) tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Itests/unit -Itests/fuzz -o $@ $< \
+	  $(FUZZ_LIB_OBJ) $(FUZZ_CORE_OBJ) $(LIBS) -lcmocka
+
+# kept: they are not intermediate files to make
+.SECONDARY: $(FUZZ_CORE_OBJ) $(FUZZ_LIB_OBJ)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	FUZZ_SCRATCH=1 scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+
 # The core's layering, from the symbols of the built objects; then the
 # checker itself on synthetic objects: it must name a deliberately added
 # upward call and cycle, and pass a clean set.
@@ -100,6 +146,7 @@ test: deps
 	$(MAKE) sanitize
 	tests/unit/build-testdata.sh
 	scripts/run-unit-tests.sh $(BUILD) build-sanitize
+	$(MAKE) fuzz-smoke
 	$(MAKE) check-layers check-exports
 	scripts/build-fixtures.sh
 	$(BUILD)/tests/check_rtlayout
@@ -117,4 +164,4 @@ bench: all
 	scripts/bench-gc.sh
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Install what golayout's build and tests need on Debian 12, and prefetch the
-# Go toolchains of scripts/toolchains.txt. Idempotent: installs only what is
+# Install what golayout's build and tests need on Debian 12 (clang 14 with
+# libclang-rt-14-dev: libFuzzer and the sanitizer runtimes of the fuzz
+# targets, which --no-install-recommends does not bring with clang), and
+# prefetch the Go toolchains of scripts/toolchains.txt. Idempotent: installs only what is
 # missing, runs `apt-get update` only then, prints nothing when all is there.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 PKGS="build-essential pkg-config gdb lldb-16 liblldb-16-dev python3-lldb-16
 libdwarf-dev libjansson-dev libcmocka-dev zlib1g-dev clang
-llvm-14"
+llvm-14 libclang-rt-14-dev"
 
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

@@ -9,6 +9,9 @@
 #   OUTDIR/structs-nodwarf  the same without its DWARF (objcopy
 #                        --strip-debug: what -ldflags=-w gives), for the
 #                        errors of a Go program without DWARF;
+#   OUTDIR/structs-plain the same linked with uncompressed DWARF, for the
+#                        ELF/DWARF/pclntab fuzzer (tests/fuzz/fuzz_elf.c),
+#                        whose mutations must reach the DWARF itself;
 #   OUTDIR/structs-pie   the same built with -buildmode=pie, and its truth
 #                        (.json) from a run with address randomisation off
 #                        (setarch -R), for test_pie;
@@ -16,6 +19,9 @@
 #                        (GOTOOLCHAIN=go1.22.12, else go1.24.13 with
 #                        GOEXPERIMENT=noswissmap), for test_maps;
 #   OUTDIR/maps-swiss    the same with swiss maps (the go on PATH, 1.24+);
+#   OUTDIR/maps-swiss-split  swiss maps with split groups (all keys, then all
+#                        elems: GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=mapsplitgroup),
+#                        for the swiss map fuzzer;
 #   OUTDIR/nofuncs.o     a C object ($CC, else cc) whose DWARF has a unit
 #                        but no function: mangled DWARF, for test_hostile.
 # OUTDIR defaults to build/tests/testdata, where the tests of build/ and
@@ -128,6 +134,11 @@ build_maps() {
 		echo "build-testdata: cannot build $out/maps-swiss (see $out/maps-swiss.log)" >&2
 		return 1
 	fi
+	if ! try_build_map maps-swiss-split go1.27.3 mapsplitgroup; then
+		rm -f "$out/maps-swiss-split" "$out/maps-swiss-split.stamp"
+		echo "build-testdata: cannot build $out/maps-swiss-split (see $out/maps-swiss-split.log)" >&2
+		return 1
+	fi
 }
 
 # ---- DWARF with no function in it ----
@@ -139,7 +150,20 @@ build_nofuncs() {
 	echo "build-testdata: built $obj"
 }
 
+build_structs_plain() {
+	local bin=$out/structs-plain
+	if [ -x "$bin" ] && [ "$out/structs" -ot "$bin" ]; then
+		echo "build-testdata: $bin up to date"
+		return 0
+	fi
+	(cd "$structs_src" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -trimpath -buildvcs=false \
+		-ldflags=-compressdwarf=false -o "$bin.tmp" .)
+	mv "$bin.tmp" "$bin"
+	echo "build-testdata: built $bin"
+}
+
 build_structs structs exe structs-nodwarf
 build_structs structs-pie pie
+build_structs_plain
 build_maps
 build_nofuncs

@@ -241,6 +241,20 @@ void fake_fill_pages(struct fake_target *ft)
 	}
 }
 
+size_t fake_region_count(const struct fake_target *ft)
+{
+	return ft->nregions;
+}
+
+unsigned char *fake_region(struct fake_target *ft, size_t i, uint64_t *addr, uint64_t *len)
+{
+	if (i >= ft->nregions)
+		die("no such region");
+	*addr = ft->regions[i].addr;
+	*len = ft->regions[i].len;
+	return ft->regions[i].bytes;
+}
+
 unsigned char fake_pattern_byte(uint64_t addr)
 {
 	return (unsigned char)(addr * 7 + 1);

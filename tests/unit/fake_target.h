@@ -53,6 +53,11 @@ void fake_map_merge(struct fake_target *ft, uint64_t addr, const void *bytes, ui
  * bytes touch, so every page read succeeds (and gets cached): memory as a
  * live process has it, rather than the byte-exact pieces of a core file. */
 void fake_fill_pages(struct fake_target *ft);
+/* The mapped regions, in the order they were mapped: how many, and the
+ * i-th one's address, length and bytes (writable in place: the fuzzers
+ * corrupt a scene's structures through it and put them back after). */
+size_t fake_region_count(const struct fake_target *ft);
+unsigned char *fake_region(struct fake_target *ft, size_t i, uint64_t *addr, uint64_t *len);
 
 /* How read_memory answers a read that fails part way. */
 enum fake_read_mode {

@@ -349,3 +349,24 @@ struct gspec three_frames(struct g_scene *f, uint64_t goid)
 			  .pc = f->bin->callee_pc, .waitreason = -1};
 	return s;
 }
+
+void build_four_goroutines(struct g_scene *g)
+{
+	struct g_bin *b = g->bin;
+	fake_set_exe(g->ft, b->path);
+	fake_set_reg(g->ft, "rsp", 0x7ff000000000ull);
+	fake_set_reg(g->ft, "rip", 0);
+	/* 1: parked at main.main's entry; 2: parked in the callee, called
+	 * from main.main; 3: runnable; 4: dead */
+	struct gspec s1 = parked(g, 1);
+	add_g(g, &s1);
+	struct gspec s2 = three_frames(g, 2);
+	add_g(g, &s2);
+	struct gspec s3 = parked(g, 3);
+	s3.status = b->g_runnable;
+	s3.waitreason = -1;
+	add_g(g, &s3);
+	struct gspec s4 = {.goid = 4, .status = b->g_dead, .waitreason = -1};
+	add_g(g, &s4);
+	commit(g);
+}

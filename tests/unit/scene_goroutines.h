@@ -99,5 +99,9 @@ struct gspec parked(struct g_scene *f, uint64_t goid);
 /* A waiting goroutine in slot f->n stopped in the callee main.main calls,
  * three frames deep: the callee, main.main at the call, runtime.goexit. */
 struct gspec three_frames(struct g_scene *f, uint64_t goid);
+/* The scene of test_golden and fuzz_goroutines in g->ft (registers, the
+ * executable, allgs): goroutine 1 parked at main.main's entry, 2 parked
+ * three frames deep, 3 runnable, 4 dead. */
+void build_four_goroutines(struct g_scene *g);
 
 #endif

@@ -46,8 +46,8 @@ void map_scene_deinit(struct map_scene *f)
 
 void map_bins_close(void)
 {
-	struct map_bin *bins[] = {&B_CLASSIC, &B_SWISS};
-	for (size_t i = 0; i < 2; i++) {
+	struct map_bin *bins[] = {&B_CLASSIC, &B_SWISS, &B_SWISS_SPLIT};
+	for (size_t i = 0; i < sizeof(bins) / sizeof(bins[0]); i++) {
 		if (bins[i]->dw)
 			gl_dwarf_close(bins[i]->dw);
 		bins[i]->dw = NULL;
@@ -57,11 +57,12 @@ void map_bins_close(void)
 /* An address nothing is mapped at (nor in its page). */
 
 /* Where the tests put map memory: page-aligned, far apart. */
-/* ---- the two test binaries and their DWARF --------------------------------- */
+/* ---- the test binaries and their DWARF --------------------------------- */
 
 
 struct map_bin B_CLASSIC = {.file = "maps-classic"};
 struct map_bin B_SWISS = {.file = "maps-swiss"};
+struct map_bin B_SWISS_SPLIT = {.file = "maps-swiss-split"};
 
 /* The DWARF of a test binary, opened once per process; NULL when missing. */
 struct map_bin *map_bin_get(struct map_bin *b)

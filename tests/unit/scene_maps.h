@@ -58,7 +58,8 @@ struct swiss {
 };
 
 
-extern struct map_bin B_CLASSIC, B_SWISS;
+/* maps-swiss-split: swiss maps with split groups (go1.27 mapsplitgroup) */
+extern struct map_bin B_CLASSIC, B_SWISS, B_SWISS_SPLIT;
 /* The DWARF of a test binary, opened once per process; NULL when missing. */
 struct map_bin *map_bin_get(struct map_bin *b);
 void map_bins_close(void);

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "base/strbuf.h"
 #include "fmt/format.h"
 #include "child_run.h"
 #include "fake_target.h"
@@ -545,6 +546,62 @@ static void test_corrupt_headers_end_to_end_go(void **state)
 	run_cmd_job(&k);
 }
 
+/* A slice header with len > 0 and a negative cap (found by fuzz_slice):
+ * the decoder calls it corrupt; the text must not compute cap - len
+ * (a signed overflow) nor promise reserved capacity. */
+static void test_slice_negative_cap_text_go(void **state)
+{
+	NEED_GO();
+	struct gofx *f = *state;
+	unsigned char h[24];
+	int64_t array[4] = {1, 2, 3, 4};
+	fake_map(f->ft, 0x700400, array, sizeof(array));
+	header(h, 0x700400, 6845471433603153923ull, (uint64_t)-8042865980231026896ll);
+	fake_map(f->ft, 0x700300, h, 24);
+	fake_run(f->s, f->ft, &f->r, "slice 0x700300 --type []int");
+	assert_int_not_equal(f->r.status, 0);
+	if (!f->r.err || !strstr(f->r.err, "corrupt slice header"))
+		fail_msg("want the corrupt-header error, got %s", f->r.err ? f->r.err : "(none)");
+	if (f->r.out && strstr(f->r.out, "more slots"))
+		fail_msg("a corrupt header's text promises reserved slots:\n%s", f->r.out);
+}
+
+/* Deeply nested expressions (issue 10, item 1; fuzz_expr): a depth limit,
+ * not a stack overflow that kills the debugger; a few levels still work. */
+static void test_expression_nesting_go(void **state)
+{
+	NEED_GO();
+	struct gofx *f = *state;
+	fake_map_global(f->ft, fake_truth_global("main.gInt64"));
+	enum { DEEP = 200000 };
+	struct strbuf e = {0};
+	for (int i = 0; i < DEEP; i++)
+		sb_addc(&e, '(');
+	sb_add(&e, "main.gInt64");
+	for (int i = 0; i < DEEP; i++)
+		sb_addc(&e, ')');
+	fake_run(f->s, f->ft, &f->r, "value %s", e.s);
+	assert_int_not_equal(f->r.status, 0);
+	if (!f->r.err || !strstr(f->r.err, "nested too deeply"))
+		fail_msg("200000 parentheses: %s", f->r.err ? f->r.err : "(no error)");
+	fake_result_free(&f->r);
+	sb_truncate(&e, 0);
+	for (int i = 0; i < 1000000; i++)
+		sb_addc(&e, '*');
+	sb_add(&e, "main.gInt64");
+	fake_run(f->s, f->ft, &f->r, "value %s", e.s);
+	assert_int_not_equal(f->r.status, 0);
+	if (!f->r.err || !strstr(f->r.err, "nested too deeply"))
+		fail_msg("a million *: %s", f->r.err ? f->r.err : "(no error)");
+	fake_result_free(&f->r);
+	sb_deinit(&e);
+	fake_run(f->s, f->ft, &f->r, "value ((((main.gInt64))))");
+	assert_int_equal(f->r.status, 0);
+	assert_non_null(f->r.out);
+	assert_non_null(strstr(f->r.out, json_string_value(json_object_get(
+		fake_truth_global("main.gInt64"), "value"))));
+}
+
 static void test_pointer_near_top_end_to_end_go(void **state)
 {
 	struct fake_fx *f = *state;
@@ -581,6 +638,8 @@ int main(void)
 		G(test_struct_field_unreadable_go),
 		G(test_corrupt_headers_end_to_end_go),
 		G(test_pointer_near_top_end_to_end_go),
+		G(test_slice_negative_cap_text_go),
+		G(test_expression_nesting_go),
 	};
 	return cmocka_run_group_tests_name("badmem", tests, NULL, NULL);
 }

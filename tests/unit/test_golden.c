@@ -31,14 +31,11 @@
 
 #include "base/strbuf.h"
 #include "fake_target.h"
+#include "scene_chan.h"
 #include "scene_goroutines.h"
 #include "scene_heap.h"
 #include "scene_maps.h"
 #include "target/dwarfinfo.h"
-
-/* Where the chan scene puts its hchan and ring buffer. */
-#define A_HCHAN 0x40000000ull
-#define A_CHANBUF 0x40001000ull
 
 /* ---- paths and normalisation ---------------------------------------------- */
 
@@ -419,36 +416,7 @@ static void test_chan(void **state)
 {
 	(void)state;
 	struct fake_target *ft = structs_target();
-	struct gl_dwarf *dw;
-	struct gl_error *err = gl_dwarf_open(fake_go_binary(), &dw);
-	assert_null(err);
-	uint64_t ga;
-	struct gl_type *gt;
-	assert_true(gl_dwarf_find_global(dw, "main.gChan", &ga, &gt));
-	const struct gl_type *h = gt->target;
-	if (!h)
-		h = gl_dwarf_find_type(dw, "runtime.hchan");
-	assert_non_null(h);
-	unsigned char *hb = calloc(1, h->size);
-	struct {
-		const char *f;
-		uint64_t v;
-	} set[] = {{"qcount", 2}, {"dataqsiz", 4}, {"buf", A_CHANBUF}, {"elemsize", 8},
-		   {"closed", 0}, {"sendx", 3}, {"recvx", 1}};
-	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
-		const struct gl_field *f = gl_type_field(h, set[i].f);
-		if (!f)
-			fail_msg("runtime.hchan has no field %s", set[i].f);
-		for (uint64_t b = 0; b < f->type->size && b < 8; b++)
-			hb[f->offset + b] = (unsigned char)(set[i].v >> (8 * b));
-	}
-	fake_map(ft, A_HCHAN, hb, h->size);
-	free(hb);
-	int64_t buf[4] = {0, 7, 8, 0};
-	fake_map(ft, A_CHANBUF, buf, sizeof(buf));
-	uint64_t p = A_HCHAN;
-	fake_map(ft, ga, &p, 8);
-	gl_dwarf_close(dw);
+	chan_scene_build(ft);
 	struct gcase c;
 	case_begin(&c, "chan", ft);
 	record(&c, "chan main.gChan");
@@ -536,22 +504,7 @@ static void test_goroutines_stack(void **state)
 	if (!b)
 		fail_msg("%s", G_BIN.why);
 	struct g_scene g = {.bin = b, .ft = fake_new()};
-	fake_set_exe(g.ft, b->path);
-	fake_set_reg(g.ft, "rsp", 0x7ff000000000ull);
-	fake_set_reg(g.ft, "rip", 0);
-	/* 1: parked at main.main's entry; 2: parked in the callee, called
-	 * from main.main; 3: runnable; 4: dead */
-	struct gspec s1 = parked(&g, 1);
-	add_g(&g, &s1);
-	struct gspec s2 = three_frames(&g, 2);
-	add_g(&g, &s2);
-	struct gspec s3 = parked(&g, 3);
-	s3.status = b->g_runnable;
-	s3.waitreason = -1;
-	add_g(&g, &s3);
-	struct gspec s4 = {.goid = 4, .status = b->g_dead, .waitreason = -1};
-	add_g(&g, &s4);
-	commit(&g);
+	build_four_goroutines(&g);
 	fake_fill_pages(g.ft);
 	struct gcase c;
 	case_begin(&c, "goroutines", g.ft);

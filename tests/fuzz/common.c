@@ -1,0 +1,152 @@
+/* The scene fuzzers' common part: patches, commands, checks. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "scene_chan.h"
+
+void fz_die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "fuzz: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	abort();
+}
+
+void fz_scene_capture(struct fz_scene *z, struct fake_target *ft, const char *const *cmds)
+{
+	z->ft = ft;
+	z->cmds = cmds;
+	z->nregions = fake_region_count(ft);
+	if (z->nregions == 0 || z->nregions > FZ_MAX_REGIONS)
+		fz_die("a scene of %zu regions", z->nregions);
+	for (size_t i = 0; i < z->nregions; i++) {
+		uint64_t addr, len;
+		unsigned char *b = fake_region(ft, i, &addr, &len);
+		z->orig[i] = malloc(len);
+		if (!z->orig[i])
+			fz_die("out of memory");
+		memcpy(z->orig[i], b, len);
+	}
+	z->s = gl_session_create();
+	if (!z->s)
+		fz_die("no session");
+}
+
+void fz_patch_regions(fz_region_fn fn, void *arg, size_t n, unsigned offbytes, const uint8_t *data,
+		      size_t size)
+{
+	size_t i = 0;
+	while (n && i + 2 + offbytes <= size) {
+		uint64_t len, off = 0;
+		unsigned char *b = fn(arg, data[i] % n, &len);
+		for (unsigned k = 0; k < offbytes; k++)
+			off |= (uint64_t)data[i + 1 + k] << (8 * k);
+		off %= len;
+		size_t k = data[i + 1 + offbytes];
+		i += 2 + offbytes;
+		if (k > size - i)
+			k = size - i;
+		size_t room = (size_t)(len - off);
+		memcpy(b + off, data + i, k < room ? k : room);
+		i += k;
+	}
+}
+
+static unsigned char *fake_region_fn(void *arg, size_t i, uint64_t *len)
+{
+	uint64_t addr;
+	return fake_region(arg, i, &addr, len);
+}
+
+void fz_patch(struct fake_target *ft, size_t n, const uint8_t *data, size_t size)
+{
+	fz_patch_regions(fake_region_fn, ft, n, 2, data, size);
+}
+
+void fz_command(struct gl_session *s, struct fake_target *ft, const char *args)
+{
+	struct fake_result r;
+	fake_run(s, ft, &r, "%s", args);
+	if (getenv("FUZZ_VERBOSE")) /* to see what an input does: run it alone */
+		fprintf(stderr, "$ golayout %s\n%s%s\n", args, r.out ? r.out : "",
+			r.err ? r.err : "");
+	size_t out = r.out ? strlen(r.out) : 0, err = r.err ? strlen(r.err) : 0;
+	if (out > FZ_MAX_OUT || err > FZ_MAX_OUT)
+		fz_die("golayout %s: %zu bytes of output, %zu of error", args, out, err);
+	if (strstr(args, "--json") && !r.doc)
+		fz_die("golayout %s: not one JSON object (%s): %.300s", args, r.json_error,
+		       r.out ? r.out : "(no output)");
+	fake_result_free(&r);
+}
+
+void fz_new_stop(struct fake_target *ft)
+{
+	static uint64_t stop = 1000;
+	fake_set_stop_id(ft, ++stop);
+}
+
+void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size)
+{
+	fz_new_stop(z->ft);
+	fz_patch(z->ft, z->nregions, data, size);
+	for (const char *const *c = z->cmds; *c; c++) {
+		char json[512];
+		snprintf(json, sizeof(json), "%s --json", *c);
+		fz_command(z->s, z->ft, *c);
+		fz_command(z->s, z->ft, json);
+	}
+	for (size_t i = 0; i < z->nregions; i++) {
+		uint64_t addr, len;
+		unsigned char *b = fake_region(z->ft, i, &addr, &len);
+		memcpy(b, z->orig[i], len);
+	}
+}
+
+void fz_scenes_run(struct fz_scene *z, size_t n, const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		fz_scene_run(&z[0], data, 0);
+	else
+		fz_scene_run(&z[data[0] % n], data + 1, size - 1);
+}
+
+void fz_structs_scene(struct fz_scene *z, const char *const *globals, bool chan,
+		      const char *const *cmds)
+{
+	if (!fake_go_binary())
+		fz_die("no structs test program: run tests/unit/build-testdata.sh");
+	struct fake_target *ft = fake_new();
+	fake_set_exe(ft, fake_go_binary());
+	for (const char *const *g = globals; *g; g++) {
+		json_t *j = fake_truth_global(*g);
+		if (!j)
+			fz_die("the structs program's truth has no %s", *g);
+		fake_map_global(ft, j);
+	}
+	if (chan)
+		chan_scene_build(ft);
+	fz_scene_capture(z, ft, cmds);
+	fake_fill_pages(ft);
+}
+
+void fz_memfile_open(struct fz_memfile *m, const char *name)
+{
+	m->fd = memfd_create(name, 0);
+	if (m->fd < 0)
+		fz_die("memfd_create failed");
+	snprintf(m->path, sizeof(m->path), "/proc/self/fd/%d", m->fd);
+}
+
+void fz_memfile_set(struct fz_memfile *m, const void *bytes, size_t len)
+{
+	if (ftruncate(m->fd, 0) || (len && pwrite(m->fd, bytes, len, 0) != (ssize_t)len))
+		fz_die("cannot write %s", m->path);
+}
