@@ -11,7 +11,7 @@
 
 static const char *const GLOBALS[] = {
 	"main.gInt64", "main.gInt8",  "main.gUint64", "main.gFloat",  "main.gF32",   "main.gC128",
-	"main.gBool",  "main.gStr",   "main.gArr",    "main.gPointee", "main.gPadded", "main.gSlice",
+	"main.gBool",  "main.gStr",   "main.gArr",    "main.gTarget", "main.gPadded", "main.gSlice",
 	"main.gEmbeds", "main.gTail", "main.gSmall",  "main.gScalars", "main.gIface", "main.gNulStr",
 	"main.gNulStruct", NULL};
 static const char *const NO_CMDS[] = {NULL};
@@ -44,7 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct gl_backend *be = fake_backend(Z.ft);
 	gl_mem_begin(&M, be);
 	struct gl_ctx c = {.target_slot = &T, .be = be, .mem = &M};
-	c.opts.limit = GL_DEFAULT_LIMIT;
 	sb_init(&c.out);
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(&c, &t);

@@ -4,8 +4,8 @@
 #include "fuzz.h"
 
 static const char *const GLOBALS[] = {"main.gArr", "main.gPadded", "main.gEmbeds", "main.gTail",
-				      "main.gScalars", "main.gPointee", "main.gC128", NULL};
+				      "main.gScalars", "main.gTarget", "main.gC128", NULL};
 static const char *const CMDS[] = {"value main.gArr", "value main.gPadded", "struct main.gEmbeds",
 				   "value main.gEmbeds", "struct main.gTail", "value main.gScalars",
-				   "value main.gPointee", "value main.gC128", NULL};
+				   "value main.gTarget", "value main.gC128", NULL};
 FZ_STRUCTS_TARGET(GLOBALS, false, CMDS)
