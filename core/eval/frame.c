@@ -186,20 +186,49 @@ static struct gl_error *run_ops(struct eval *e, const struct gl_locexpr *le)
 	return err;
 }
 
+static const struct gl_locexpr *loc_at(const struct gl_var *v, uint64_t pc)
+{
+	for (size_t i = 0; i < v->nlocs; i++)
+		if (pc >= v->locs[i].lo && pc < v->locs[i].hi)
+			return &v->locs[i];
+	return NULL;
+}
+
+static struct gl_error *value_from(struct gl_ctx *c, const struct gl_frame *f, const struct gl_var *v,
+				   const struct gl_locexpr *le, struct gl_value *out);
+
+/* In an outer frame the PC is a return address. The Go compiler starts
+ * the entry that has a value spilled to the stack across the call exactly
+ * there, while the entry before it (the call itself, pc-1) often holds
+ * the value in a register the call does not preserve: the return address
+ * is looked up first, as Delve does, and the call's entry serves when it
+ * gives a value and the return address's does not. */
 struct gl_error *gl_var_value(struct gl_ctx *c, const struct gl_frame *f, const struct gl_var *v,
 			      struct gl_value *out)
 {
 	memset(out, 0, sizeof(*out));
-	const struct gl_locexpr *le = NULL;
-	for (size_t i = 0; i < v->nlocs; i++)
-		if (f->lookup_pc >= v->locs[i].lo && f->lookup_pc < v->locs[i].hi) {
-			le = &v->locs[i];
-			break;
-		}
-	if (!le)
+	const struct gl_locexpr *at_ret = f->lookup_pc != f->pc ? loc_at(v, f->pc) : NULL;
+	const struct gl_locexpr *at_pc = loc_at(v, f->lookup_pc);
+	if (!at_ret && !at_pc)
 		return gl_error_create(GL_ERR_UNAVAILABLE,
 				       "%s has no location at pc 0x%llx in %s (optimized away here)",
 				       v->name, (unsigned long long)f->pc, f->func_name);
+	struct gl_error *err = value_from(c, f, v, at_ret ? at_ret : at_pc, out);
+	if (err && at_ret && at_pc && at_pc != at_ret && err->code == GL_ERR_UNAVAILABLE) {
+		struct gl_error *err2 = value_from(c, f, v, at_pc, out);
+		if (!err2) {
+			gl_error_destroy(err);
+			return NULL;
+		}
+		gl_error_destroy(err2);
+	}
+	return err;
+}
+
+static struct gl_error *value_from(struct gl_ctx *c, const struct gl_frame *f, const struct gl_var *v,
+				   const struct gl_locexpr *le, struct gl_value *out)
+{
+	memset(out, 0, sizeof(*out));
 	if (v->type->size > GL_MAX_VALUE_BYTES)
 		return gl_error_create(GL_ERR_LIMIT, "%s is too large to read (%llu bytes)", v->name,
 				       (unsigned long long)v->type->size);

@@ -223,9 +223,10 @@ def _gl_goroutines_run(run, spec_path):
     spec = json.load(open(spec_path))
     cmds = list(spec["commands"])
     t = json.load(open(spec["truth"]))
+    goids = [g["goid"] for g in t["goroutines"]] + ([t["accept_goid"]] if t.get("accept_goid") else [])
     for tpl in spec["per_goroutine"]:
-        for g in t["goroutines"]:
-            cmds.append(tpl.replace("GOID", str(g["goid"])))
+        for goid in goids:
+            cmds.append(tpl.replace("GOID", str(goid)))
     out = {}
     for c in cmds:
         try:
@@ -838,6 +839,35 @@ def live_stack_check(role, substr):
     return check
 
 
+def check_pollwait(doc, ctx):
+    """The goroutine parked in net.Listener.Accept: in its frame of
+    internal/poll.runtime_pollWait, mode is 'r' (114, what pollDesc.waitRead
+    passes) and pd the *runtime.pollDesc. An optimized build keeps both in
+    registers up to the call into the runtime and on the stack from its
+    return address on: they are found only when the location lists are
+    looked up at the return address (as Delve does), not at pc-1."""
+    try:
+        r = live_run(ctx)
+    except Exception as e:  # noqa: BLE001
+        return [f"separate live session: {e}"]
+    goid = (r.truth or {}).get("accept_goid")
+    if not goid:
+        return ["fixture: no goroutine of net.Listener.Accept was seen in IO wait"]
+    d, err = r.doc(f"golayout stack {goid} --json")
+    if err:
+        return [err]
+    f = next((f for f in d.get("frames") or [] if f.get("func") == "internal/poll.runtime_pollWait"), None)
+    if f is None:
+        return [f"no frame of internal/poll.runtime_pollWait in {[x.get('func') for x in d.get('frames') or []]}"]
+    vs = {v.get("name"): v for v in f.get("vars") or []}
+    mode, pd, p = vs.get("mode") or {}, vs.get("pd") or {}, []
+    if mode.get("value") != "114":
+        p.append(f"runtime_pollWait's mode: {mode.get('value') or mode.get('error')!r}, want 114 ('r')")
+    if pd.get("error") or not str(pd.get("value") or "").startswith("&{"):
+        p.append(f"runtime_pollWait's pd: {pd.get('value') or pd.get('error')!r}, want a *runtime.pollDesc")
+    return p
+
+
 def live_escape_check(role):
     def check(doc, ctx):
         p, notes = [], []
@@ -958,6 +988,8 @@ def cases(truth):
         cs.append(Case(f"stack {g['role']}: goroutine found by --func {uf}, its stack",
                        f"golayout goroutines --status waiting --func {uf} --json",
                        live_stack_check(g["role"], uf)))
+    cs.append(Case("stack of the goroutine in net.Listener.Accept: runtime_pollWait's pd and mode "
+                   "(stack slots from the return address on)", None, check_pollwait))
     for g in truth["goroutines"]:
         cs.append(Case(f"stack {g['role']} --escape (compiler -m output)",
                        f"golayout goroutines --status waiting --func {user_func(g)} --json",
