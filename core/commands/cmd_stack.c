@@ -86,6 +86,7 @@ static struct gl_error *unwind(struct gl_ctx *c, const struct gl_opts *o, struct
 static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
 	struct gl_error *err = unwind(c, o, &w->u.stack);
+	w->u.stack.all_vars = o->all_vars;
 	if (err)
 		gl_stack_deinit(&w->u.stack);
 	else
@@ -96,7 +97,7 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 const struct gl_command gl_cmd_stack = {
 	.name = "stack",
 	.summary = "Lay out a goroutine's stack: frames, their extents, slots and locals.",
-	.help = "Usage: golayout stack [GOID] [--escape FILE] [--json]\n"
+	.help = "Usage: golayout stack [GOID] [--escape FILE] [--all-vars] [--json]\n"
 		"\n"
 		"Default: the goroutine of the selected frame, its whole stack (from the\n"
 		"innermost frame even when an outer one is selected), the selected frame\n"
@@ -108,8 +109,11 @@ const struct gl_command gl_cmd_stack = {
 		"arguments and locals DWARF places in it, with offsets and %v values.\n"
 		"--escape FILE  annotate locals with the compiler's escape analysis, from the\n"
 		"               output of go build -gcflags=-m (kept for later commands;\n"
-		"               also: golayout escape load FILE).",
-	.opts = GL_OPT_ESCAPE,
+		"               also: golayout escape load FILE)\n"
+		"--all-vars     also the locals declared after the line a frame is at (their\n"
+		"               slots hold whatever was there before), marked so; without\n"
+		"               it a line per frame says how many are left out.",
+	.opts = GL_OPT_ESCAPE | GL_OPT_ALLVARS,
 	.min_args = 0,
 	.max_args = 1,
 	.run = run,

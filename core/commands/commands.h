@@ -17,6 +17,7 @@ enum {
 	GL_OPT_GFILTER = 1u << 4, /* --status S, --func SUB, --dead */
 	GL_OPT_ESCAPE = 1u << 5,  /* --escape FILE */
 	GL_OPT_SPAN = 1u << 6,    /* --span (heap) */
+	GL_OPT_ALLVARS = 1u << 7, /* --all-vars (stack) */
 };
 
 struct gl_opts {
@@ -29,6 +30,7 @@ struct gl_opts {
 	const char *escape;    /* --escape FILE (stack) */
 	bool dead;             /* --dead: include dead goroutines */
 	bool span;             /* --span (heap): every object of the span */
+	bool all_vars;         /* --all-vars (stack): locals not yet declared too */
 	long index;            /* --bucket / --group, -1 if unset */
 	long width;            /* --width N: text columns, 0 = never cut */
 	bool width_set;

@@ -178,6 +178,7 @@ static const struct opt_spec options[] = {
 	{"--func", GL_OPT_GFILTER, OPT_TEXT, F(func), -1, "a value"},
 	{"--dead", GL_OPT_GFILTER, OPT_FLAG, F(dead), -1, NULL},
 	{"--span", GL_OPT_SPAN, OPT_FLAG, F(span), -1, NULL},
+	{"--all-vars", GL_OPT_ALLVARS, OPT_FLAG, F(all_vars), -1, NULL},
 	{"--escape", GL_OPT_ESCAPE, OPT_TEXT, F(escape), -1, "the file with go build -gcflags=-m output"},
 };
 #undef F

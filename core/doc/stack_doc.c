@@ -56,6 +56,8 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 	json_object_set_new(o, "param", json_boolean(v->param));
 	if (v->decl_line)
 		json_object_set_new(o, "decl_line", json_integer(v->decl_line));
+	if (v->undeclared)
+		json_object_set_new(o, "not_yet_declared", json_true());
 	if (v->escape != GL_ESC_NONE) {
 		json_object_set_new(o, "escape", json_string(gl_escape_verdict_name(v->escape)));
 		json_object_set_new(o, "escape_ref", gl_json_text(v->escape_ref));
@@ -122,9 +124,17 @@ static json_t *frame_json(struct gl_ctx *c, const struct gl_stack *s, size_t i)
 	if (gl_uframe_note(u, note, sizeof(note)))
 		json_object_set_new(o, "note", json_string(note));
 	json_t *vars = json_array();
-	for (size_t k = 0; s->vars && k < s->vars[i].n; k++)
-		json_array_append_new(vars, var_json(c, u, &s->vars[i].v[k]));
+	size_t hidden = 0;
+	for (size_t k = 0; s->vars && k < s->vars[i].n; k++) {
+		const struct gl_stack_var *v = &s->vars[i].v[k];
+		if (v->undeclared && !s->all_vars)
+			hidden++;
+		else
+			json_array_append_new(vars, var_json(c, u, v));
+	}
 	json_object_set_new(o, "vars", vars);
+	if (hidden)
+		gl_json_set_uint(o, "vars_not_yet_declared", hidden);
 	return o;
 }
 

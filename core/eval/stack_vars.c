@@ -4,7 +4,7 @@
 #include "base/le.h"
 #include "eval/stack_vars.h"
 
-static void read_var(struct gl_ctx *c, const struct gl_frame *fr, const struct gl_var *v,
+static void read_var(struct gl_ctx *c, const struct gl_frame *fr, int64_t line, const struct gl_var *v,
 		     const struct gl_escapes *esc, struct gl_stack_var *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -16,6 +16,9 @@ static void read_var(struct gl_ctx *c, const struct gl_frame *fr, const struct g
 	}
 	s->param = v->is_param;
 	s->decl_line = v->decl_line;
+	/* Go's DWARF scopes a local to its whole block; it is declared (and
+	 * its slot initialised) only from decl_line on, as Delve reads it */
+	s->undeclared = !v->is_param && v->decl_line > 0 && line > 0 && v->decl_line > line;
 	s->escape = gl_escapes_find(esc, s->name, v->decl_line, &s->escape_ref);
 	s->type = v->type;
 	if (s->heap && v->type->kind == GL_K_POINTER && v->type->elem)
@@ -43,7 +46,7 @@ void gl_stack_vars_read(struct gl_ctx *c, const struct gl_uframe *frames, size_t
 		struct gl_error *err = gl_dwarf_func_vars(c->t->dw, f.func, f.lookup_pc, &vl);
 		if (!err && vl.n && ((*out)[i].v = calloc(vl.n, sizeof(struct gl_stack_var)))) {
 			for (size_t k = 0; k < vl.n; k++)
-				read_var(c, &f, vl.v[k], esc, &(*out)[i].v[k]);
+				read_var(c, &f, u->line, vl.v[k], esc, &(*out)[i].v[k]);
 			(*out)[i].n = vl.n;
 		}
 		gl_var_list_deinit(&vl);

@@ -13,6 +13,9 @@ struct gl_stack_var {
 	bool param;
 	bool heap;               /* moved to the heap: the stack slot holds &name */
 	int decl_line;           /* 0 unknown */
+	/* a local whose declaration (decl_line) comes after the line the
+	 * frame is at: its slot holds whatever was there before */
+	bool undeclared;
 	enum gl_escape_verdict escape; /* what the compiler said */
 	const char *escape_ref;  /* its file:line:col */
 	const struct gl_type *type; /* the variable's type (heap: the pointee's) */
@@ -46,6 +49,7 @@ struct gl_stack {
 	struct gl_uframe *frames;
 	size_t n;
 	struct gl_frame_vars *vars; /* vars[i] for frames[i]; NULL without DWARF */
+	bool all_vars;              /* show locals not yet declared too (--all-vars) */
 };
 
 void gl_stack_deinit(struct gl_stack *s);

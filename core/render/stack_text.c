@@ -58,6 +58,8 @@ static void var_text(struct gl_ctx *c, const struct gl_uframe *u, const struct g
 	enum gl_escape_verdict esc = v->escape != GL_ESC_NONE ? v->escape : heap ? GL_ESC_MOVED_TO_HEAP : GL_ESC_NONE;
 	if (esc != GL_ESC_NONE)
 		sb_addf(o, "  [%s]", gl_escape_verdict_name(esc));
+	if (v->undeclared)
+		sb_addf(o, "  %s(not yet declared: line %d)%s", gl_c(c, "dim"), v->decl_line, gl_c(c, "reset"));
 	const struct gl_error *err = v->err ? v->err : heap ? v->heap_err : NULL;
 	if (err)
 		sb_addf(o, "  %s(%s)%s", gl_c(c, "dim"), err->message, gl_c(c, "reset"));
@@ -89,8 +91,17 @@ static void frame_text(struct gl_ctx *c, const struct gl_stack *s, size_t k)
 			sb_addf(o, "  |   %s  saved frame pointer\n", a);
 		}
 	}
-	for (size_t i = 0; s->vars && i < s->vars[k].n; i++)
-		var_text(c, u, &s->vars[k].v[i]);
+	size_t hidden = 0;
+	for (size_t i = 0; s->vars && i < s->vars[k].n; i++) {
+		if (s->vars[k].v[i].undeclared && !s->all_vars)
+			hidden++;
+		else
+			var_text(c, u, &s->vars[k].v[i]);
+	}
+	if (hidden)
+		sb_addf(o, "  |   %s-- %zu local%s declared after line %lld, not yet set (--all-vars shows %s)%s\n",
+			gl_c(c, "dim"), hidden, hidden == 1 ? "" : "s", (long long)u->line,
+			hidden == 1 ? "it" : "them", gl_c(c, "reset"));
 	char note[160];
 	if (gl_uframe_note(u, note, sizeof(note)))
 		sb_addf(o, "  |   %s-- %s%s\n", gl_c(c, "dim"), note, gl_c(c, "reset"));

@@ -89,6 +89,35 @@ def var_cases(name, lookup, where="", may_be_unavailable=False, is_struct=False)
     return cs
 
 
+def check_undeclared(all_vars):
+    """Every frame of `golayout stack`: a local is listed only when its
+    decl_line is at or before the frame's line, and the others are
+    counted in vars_not_yet_declared; with --all-vars they are listed,
+    each marked not_yet_declared. In a -N -l build main.main must have one
+    (`later`, declared after the call chain)."""
+    def check(doc, ctx):
+        p, later = [], 0
+        for f in doc.get("frames") or []:
+            line = f.get("line") or 0
+            hidden = [v for v in f.get("vars") or [] if not v.get("param") and (v.get("decl_line") or 0) > line]
+            marked = [v for v in f.get("vars") or [] if v.get("not_yet_declared")]
+            if all_vars:
+                diff(p, f"{f.get('func')}: vars marked not_yet_declared", [v["name"] for v in marked],
+                     [v["name"] for v in hidden])
+                later += len(marked)
+            else:
+                if hidden:
+                    p.append(f"{f.get('func')} line {line}: listed though declared later: "
+                             f"{[(v['name'], v.get('decl_line')) for v in hidden]}")
+                later += f.get("vars_not_yet_declared") or 0
+            # (an optimized build may drop `later` from the DWARF)
+            if f.get("func") == "main.main" and not ctx.opt and \
+                    not (marked if all_vars else f.get("vars_not_yet_declared")):
+                p.append(f"main.main line {line}: no local declared after it (the fixture declares later)")
+        return p
+    return check
+
+
 def cases(truth):
     """The session's steps, from a truth of the same binary (a run without
     debugger: the checks themselves use the truth of the debugger run)."""
@@ -126,6 +155,13 @@ def cases(truth):
     cs.append(Case(f"struct 0x{gp:x} --type main.Padded",
                    f"golayout struct 0x{gp:x} --type main.Padded --json",
                    check_struct(lambda tr: find_global(tr, "main.gPadded"))))
+
+    # Locals declared after the line a frame is at hold whatever the slot
+    # held: left out of `golayout stack` (counted), shown with --all-vars.
+    cs += [Case("stack: locals declared after a frame's line are left out",
+                "golayout stack --json", check_undeclared(False)),
+           Case("stack --all-vars: and shown, marked not_yet_declared",
+                "golayout stack --all-vars --json", check_undeclared(True))]
 
     cs += [Case("error: no such variable", "golayout value nosuchvar --json",
                 check_error("nosuchvar")),

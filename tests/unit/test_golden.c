@@ -516,6 +516,7 @@ static void test_goroutines_stack(void **state)
 	case_begin(&c, "stack", g.ft);
 	record(&c, "stack 1");
 	record(&c, "stack 2");
+	record(&c, "stack 2 --all-vars");
 	record(&c, "stack 99");
 	record(&c, "stack");
 	case_end(&c);
