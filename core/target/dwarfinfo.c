@@ -887,7 +887,7 @@ static bool read_locations(struct gl_dwarf *dw, Dwarf_Die die, struct gl_var *v)
 }
 
 static struct gl_error *add_var(struct gl_dwarf *dw, struct gl_var_list *out, Dwarf_Die die,
-				bool is_param)
+				bool is_param, int inline_depth)
 {
 	Dwarf_Die origin = NULL;
 	Dwarf_Off ooff;
@@ -905,6 +905,7 @@ static struct gl_error *add_var(struct gl_dwarf *dw, struct gl_var_list *out, Dw
 		goto nomem;
 	v->name = strdup(nm);
 	v->is_param = is_param;
+	v->inline_depth = inline_depth;
 	uint64_t line = 0;
 	attr_udata(named, DW_AT_decl_line, &line);
 	v->decl_line = (int)line;
@@ -933,7 +934,7 @@ nomem:
 }
 
 static struct gl_error *collect_vars(struct gl_dwarf *dw, struct gl_var_list *out, Dwarf_Die parent,
-				     uint64_t pc, int depth)
+				     uint64_t pc, int depth, int inline_depth)
 {
 	if (depth > MAX_SCOPE_DEPTH)
 		return NULL;
@@ -945,10 +946,11 @@ static struct gl_error *collect_vars(struct gl_dwarf *dw, struct gl_var_list *ou
 	while (child && !err) {
 		Dwarf_Half tag = die_tag(child);
 		if (tag == DW_TAG_formal_parameter || tag == DW_TAG_variable)
-			err = add_var(dw, out, child, tag == DW_TAG_formal_parameter);
+			err = add_var(dw, out, child, tag == DW_TAG_formal_parameter, inline_depth);
 		else if ((tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine) &&
 			 scope_contains(dw, child, pc))
-			err = collect_vars(dw, out, child, pc, depth + 1);
+			err = collect_vars(dw, out, child, pc, depth + 1,
+					   inline_depth + (tag == DW_TAG_inlined_subroutine));
 		Dwarf_Die sib = NULL;
 		int r = dwarf_siblingof_b(dw->dbg, child, 1, &sib, &e);
 		dwarf_dealloc_die(child);
@@ -967,7 +969,7 @@ struct gl_error *gl_dwarf_func_vars(struct gl_dwarf *dw, const struct gl_func *f
 	if (!die)
 		return gl_error_create(GL_ERR_NODWARF, "cannot read the DWARF of %s", f->name);
 	/* scopes are matched against DWARF's link-time ranges */
-	struct gl_error *err = collect_vars(dw, out, die, pc - dw->bias, 0);
+	struct gl_error *err = collect_vars(dw, out, die, pc - dw->bias, 0, 0);
 	dwarf_dealloc_die(die);
 	if (err)
 		gl_var_list_deinit(out);

@@ -32,6 +32,9 @@ struct gl_var {
 	struct gl_type *type;
 	bool is_param;
 	int decl_line;
+	/* 0: a variable of the function itself; n: of the call inlined n
+	 * levels deep at the pc asked about (DW_TAG_inlined_subroutine) */
+	int inline_depth;
 	size_t nlocs; /* 0: the compiler left no location at all */
 	struct gl_locexpr *locs;
 };

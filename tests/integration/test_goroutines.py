@@ -865,6 +865,19 @@ def check_pollwait(doc, ctx):
         p.append(f"runtime_pollWait's mode: {mode.get('value') or mode.get('error')!r}, want 114 ('r')")
     if pd.get("error") or not str(pd.get("value") or "").startswith("&{"):
         p.append(f"runtime_pollWait's pd: {pd.get('value') or pd.get('error')!r}, want a *runtime.pollDesc")
+    # pollDesc.waitRead(isFile bool) is inlined into FD.Accept in optimized
+    # builds: its parameter belongs to its own (inlined) frame, not Accept's
+    frames = d.get("frames") or []
+    wr = [f for f in frames if f.get("func") == "internal/poll.(*pollDesc).waitRead"]
+    acc = [f for f in frames if f.get("func") == "internal/poll.(*FD).Accept"]
+    if len(wr) != 1 or len(acc) != 1:
+        p.append(f"want one frame each of (*pollDesc).waitRead and (*FD).Accept: {[f.get('func') for f in frames]}")
+    else:
+        names = lambda f: [v.get("name") for v in f.get("vars") or []]  # noqa: E731
+        if "isFile" not in names(wr[0]):
+            p.append(f"(*pollDesc).waitRead{' (inlined)' if wr[0].get('inlined') else ''} has no isFile: {names(wr[0])}")
+        if "isFile" in names(acc[0]):
+            p.append(f"(*FD).Accept lists waitRead's isFile: {names(acc[0])}")
     return p
 
 
@@ -989,7 +1002,8 @@ def cases(truth):
                        f"golayout goroutines --status waiting --func {uf} --json",
                        live_stack_check(g["role"], uf)))
     cs.append(Case("stack of the goroutine in net.Listener.Accept: runtime_pollWait's pd and mode "
-                   "(stack slots from the return address on)", None, check_pollwait))
+                   "(stack slots from the return address on), waitRead's isFile in its own frame",
+                   None, check_pollwait))
     for g in truth["goroutines"]:
         cs.append(Case(f"stack {g['role']} --escape (compiler -m output)",
                        f"golayout goroutines --status waiting --func {user_func(g)} --json",
