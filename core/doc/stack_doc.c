@@ -93,6 +93,8 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 			json_object_set_new(o, "offset", json_integer((json_int_t)(v->val.addr - u->sp)));
 		}
 		json_object_set_new(o, "value", gl_format_value_json(c, v->type, v->val.bytes));
+		if (v->val.partial[0])
+			json_object_set_new(o, "partial", json_string(v->val.partial));
 	}
 	return o;
 }

@@ -66,6 +66,10 @@ struct eval {
 	bool all_memory;    /* every piece came from one contiguous address */
 	uint64_t first_addr;
 	char where[64];
+	/* the first piece the compiler left without a location (an empty
+	 * DW_OP_piece), [gap_lo, gap_hi); gap_hi 0: none */
+	uint64_t gap_lo, gap_hi, gap_bytes;
+	int ngaps;
 };
 
 static struct gl_error *push(struct eval *e, uint64_t x)
@@ -129,8 +133,15 @@ static struct gl_error *take_piece(struct eval *e, uint64_t n)
 			e->all_memory = false;
 		if ((err = gl_mem_read(e->c->mem, addr, e->bytes + e->filled, n)))
 			return gl_error_wrap(err, "reading %s", e->v->name);
+	} else if (e->filled + n < e->size || e->filled) {
+		/* a piece with no location: the rest may still be there */
+		if (!e->ngaps++) {
+			e->gap_lo = e->filled;
+			e->gap_hi = e->filled + n;
+		}
+		e->gap_bytes += n;
 	} else {
-		return gl_error_create(GL_ERR_UNAVAILABLE, "part of %s was optimized out", e->v->name);
+		return gl_error_create(GL_ERR_UNAVAILABLE, "%s was optimized out", e->v->name);
 	}
 	e->filled += n;
 	e->reg = -1;
@@ -186,6 +197,28 @@ static struct gl_error *run_ops(struct eval *e, const struct gl_locexpr *le)
 	return err;
 }
 
+/* A value the compiler kept only in part. A slice whose cap alone is gone
+ * (as runtime.selectgo's lockorder at its calls) still shows: its
+ * elements need only the array and len; anything else is an error that
+ * names the missing part. */
+static struct gl_error *partial(const struct eval *e, struct gl_value *out)
+{
+	const struct gl_type *t = e->v->type;
+	const struct gl_field *f = NULL;
+	for (size_t i = 0; i < t->nfields; i++)
+		if (t->fields[i].offset == e->gap_lo)
+			f = &t->fields[i];
+	if (e->gap_bytes >= e->size)
+		return gl_error_create(GL_ERR_UNAVAILABLE, "%s was optimized out", e->v->name);
+	bool only_cap = t->kind == GL_K_SLICE && e->ngaps == 1 && f && !strcmp(f->name, "cap") &&
+			e->gap_hi == e->size;
+	if (!only_cap)
+		return gl_error_create(GL_ERR_UNAVAILABLE, "part of %s (%s) was optimized out", e->v->name,
+				       f ? f->name : "bytes");
+	snprintf(out->partial, sizeof(out->partial), "cap optimized out");
+	return NULL;
+}
+
 static const struct gl_locexpr *loc_at(const struct gl_var *v, uint64_t pc)
 {
 	for (size_t i = 0; i < v->nlocs; i++)
@@ -239,6 +272,8 @@ static struct gl_error *value_from(struct gl_ctx *c, const struct gl_frame *f, c
 	struct gl_error *err = run_ops(&e, le);
 	if (!err && e.filled < e.size)
 		err = gl_error_create(GL_ERR_UNAVAILABLE, "part of %s was optimized out", v->name);
+	if (!err && e.ngaps)
+		err = partial(&e, out);
 	if (err) {
 		free(e.bytes);
 		return err;

@@ -14,6 +14,7 @@ struct gl_value {
 	uint64_t addr;
 	unsigned char *bytes;  /* type->size bytes (malloc'd) */
 	char where[64];        /* "stack", "register rax", ".data", "heap"... */
+	char partial[32];      /* what is missing of a value kept in part ("": whole) */
 };
 
 void gl_value_deinit(struct gl_value *v);

@@ -60,6 +60,8 @@ static void var_text(struct gl_ctx *c, const struct gl_uframe *u, const struct g
 		sb_addf(o, "  [%s]", gl_escape_verdict_name(esc));
 	if (v->undeclared)
 		sb_addf(o, "  %s(not yet declared: line %d)%s", gl_c(c, "dim"), v->decl_line, gl_c(c, "reset"));
+	if (!v->err && !heap && v->val.partial[0])
+		sb_addf(o, "  %s(%s)%s", gl_c(c, "dim"), v->val.partial, gl_c(c, "reset"));
 	const struct gl_error *err = v->err ? v->err : heap ? v->heap_err : NULL;
 	if (err)
 		sb_addf(o, "  %s(%s)%s", gl_c(c, "dim"), err->message, gl_c(c, "reset"));

@@ -839,6 +839,30 @@ def live_stack_check(role, substr):
     return check
 
 
+def live_session(ctx):
+    """This module's live session, or the problem that kept it from
+    running."""
+    try:
+        r = live_run(ctx)
+    except Exception as e:  # noqa: BLE001
+        return None, [f"separate live session: {e}"]
+    if r.truth is None:
+        return None, [r.doc("golayout goroutines --json")[1]]
+    return r, []
+
+
+def live_frame(r, goid, func):
+    """The stack document of goroutine goid in live session r and its frame
+    of func, or the problem."""
+    d, err = r.doc(f"golayout stack {goid} --json")
+    if err:
+        return None, None, [err]
+    f = next((f for f in d.get("frames") or [] if f.get("func") == func), None)
+    if f is None:
+        return d, None, [f"no frame of {func} in {[x.get('func') for x in d.get('frames') or []]}"]
+    return d, f, []
+
+
 def check_pollwait(doc, ctx):
     """The goroutine parked in net.Listener.Accept: in its frame of
     internal/poll.runtime_pollWait, mode is 'r' (114, what pollDesc.waitRead
@@ -846,19 +870,15 @@ def check_pollwait(doc, ctx):
     registers up to the call into the runtime and on the stack from its
     return address on: they are found only when the location lists are
     looked up at the return address (as Delve does), not at pc-1."""
-    try:
-        r = live_run(ctx)
-    except Exception as e:  # noqa: BLE001
-        return [f"separate live session: {e}"]
-    goid = (r.truth or {}).get("accept_goid")
+    r, p = live_session(ctx)
+    if not r:
+        return p
+    goid = r.truth.get("accept_goid")
     if not goid:
         return ["fixture: no goroutine of net.Listener.Accept was seen in IO wait"]
-    d, err = r.doc(f"golayout stack {goid} --json")
-    if err:
-        return [err]
-    f = next((f for f in d.get("frames") or [] if f.get("func") == "internal/poll.runtime_pollWait"), None)
-    if f is None:
-        return [f"no frame of internal/poll.runtime_pollWait in {[x.get('func') for x in d.get('frames') or []]}"]
+    d, f, p = live_frame(r, goid, "internal/poll.runtime_pollWait")
+    if not f:
+        return p
     vs = {v.get("name"): v for v in f.get("vars") or []}
     mode, pd, p = vs.get("mode") or {}, vs.get("pd") or {}, []
     if mode.get("value") != "114":
@@ -881,15 +901,37 @@ def check_pollwait(doc, ctx):
     return p
 
 
+def check_lockorder(doc, ctx):
+    """runtime.selectgo's lockorder in the goroutine blocked in a select of
+    two cases: the case indices in lock order, a permutation of [0 1]. Go
+    1.22's optimized build keeps only its array and len at the call (the
+    cap piece of its location is empty): the value still shows, marked
+    partial "cap optimized out", instead of an error."""
+    r, p = live_session(ctx)
+    if not r:
+        return p
+    _, f, p = live_frame(r, by_role(r.truth, "select")["goid"], "runtime.selectgo")
+    if not f:
+        return p
+    v = next((v for v in f.get("vars") or [] if v.get("name") == "lockorder"), None)
+    if v is None:
+        return ["note: runtime.selectgo has no lockorder in this build's DWARF"]
+    p = []
+    if v.get("error"):
+        p.append(f"lockorder: {v['error']}")
+    elif sorted(str(v.get("value")).strip("[]").split()) != ["0", "1"]:
+        p.append(f"lockorder {v.get('value')!r}, want a permutation of [0 1]")
+    if v.get("partial") not in (None, "cap optimized out"):
+        p.append(f"lockorder partial {v.get('partial')!r}")
+    return p + ([f"note: lockorder {v.get('value')} ({v['partial']})"] if v.get("partial") else [])
+
+
 def live_escape_check(role):
     def check(doc, ctx):
-        p, notes = [], []
-        try:
-            r = live_run(ctx)
-        except Exception as e:  # noqa: BLE001
-            return [f"separate live session: {e}"]
-        if r.truth is None:
-            return [r.doc("golayout goroutines --json")[1]]
+        notes = []
+        r, p = live_session(ctx)
+        if not r:
+            return p
         if r.escape_error:
             return [r.escape_error]
         g = by_role(r.truth, role)
@@ -1004,6 +1046,8 @@ def cases(truth):
     cs.append(Case("stack of the goroutine in net.Listener.Accept: runtime_pollWait's pd and mode "
                    "(stack slots from the return address on), waitRead's isFile in its own frame",
                    None, check_pollwait))
+    cs.append(Case("stack select: runtime.selectgo's lockorder (a slice whose cap the compiler dropped)",
+                   None, check_lockorder))
     for g in truth["goroutines"]:
         cs.append(Case(f"stack {g['role']} --escape (compiler -m output)",
                        f"golayout goroutines --status waiting --func {user_func(g)} --json",
