@@ -98,7 +98,7 @@ const struct gl_command gl_cmd_goroutines = {
 		"Every goroutine in runtime.allgs: goid, status (names and wait reasons read\n"
 		"from the binary, so new statuses of new Go versions show by name), stack\n"
 		"lo..hi, bytes in use from the saved (or live) SP, the function it is in and\n"
-		"the first frame outside the runtime, and the OS thread of its M.\n"
+		"the first frame outside the runtime and internal/ packages, and its M's thread.\n"
 		"* marks the goroutine of the selected frame; where it is shows its innermost\n"
 		"frame, and a line of its own shows the selected frame when that is another\n"
 		"(\"selected_frame\" in JSON). Dead goroutines are omitted\n"

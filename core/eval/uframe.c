@@ -108,7 +108,11 @@ void gl_goroutine_where(struct gl_ctx *c, const struct gl_goroutine *g, bool cur
 		w->sp = fr[0].sp;
 	}
 	for (size_t i = 0; i < n && i < WHERE_FRAMES; i++) {
-		if (strncmp(fr[i].func, "runtime.", 8) && strcmp(fr[i].func, "?")) {
+		/* the runtime and the standard library's internal packages
+		 * (internal/poll.runtime_pollWait, internal/sync...) are not
+		 * where a goroutine is, to a reader of its code: as Delve */
+		if (strncmp(fr[i].func, "runtime.", 8) && strncmp(fr[i].func, "internal/", 9) &&
+		    strcmp(fr[i].func, "?")) {
 			w->user_func = fr[i].func;
 			w->file = fr[i].file;
 			w->line = fr[i].line;

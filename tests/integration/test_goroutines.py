@@ -77,9 +77,15 @@ def by_role(truth, role):
     return next(g for g in truth["goroutines"] if g["role"] == role)
 
 
+def user_frame(g):
+    """The innermost frame of the runtime's traceback (which leaves out
+    runtime.*) outside the standard library's internal/ packages."""
+    tb = g["traceback"]
+    return next((f for f in tb if not f["function"].startswith("internal/")), tb[0])
+
+
 def user_func(g):
-    """The innermost frame outside runtime.* of the runtime's traceback."""
-    return g["traceback"][0]["function"]
+    return user_frame(g)["function"]
 
 
 def fmt_frames(frames):
@@ -387,7 +393,7 @@ def goroutine_entry_problems(doc, g, p, where=""):
     if e is None:
         p.append(f"{where}no goroutine {g['goid']} ({g['role']}) in {[x.get('goid') for x in doc.get('goroutines') or []]}")
         return None
-    tb = g["traceback"][0]
+    tb = user_frame(g)
     diff(p, f"{where}goroutine {g['goid']} status", e.get("status"), "waiting")
     diff(p, f"{where}goroutine {g['goid']} status_value", e.get("status_value"), _G_WAITING)
     diff(p, f"{where}goroutine {g['goid']} wait_reason (runtime: {g['header']!r})",
