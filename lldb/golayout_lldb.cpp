@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <string>
@@ -235,6 +236,28 @@ void PrintInterrupted(lldb::SBDebugger &dbg, const char *out, const char *err) {
   }
 }
 
+#ifdef GL_LLDB_MAJOR
+// The plugin is compiled with one LLDB version's SB API headers and does
+// not link liblldb (its calls bind to the loading lldb's): in another
+// version it says which plugin to load and stays out, rather than run on
+// an API it was not built for.
+bool SameLldbVersion(lldb::SBDebugger &dbg) {
+  const char *v = lldb::SBDebugger::GetVersionString(); // "lldb version 19.1.7..."
+  const char *p = v ? std::strstr(v, "version ") : nullptr;
+  int major = p ? std::atoi(p + 8) : 0;
+  if (major == GL_LLDB_MAJOR)
+    return true;
+  if (FILE *e = dbg.GetErrorFileHandle()) {
+    std::fprintf(e,
+                 "error: golayout: this plugin is built for LLDB %d, this is LLDB %d:"
+                 " load lldb-%d/libgolayout-lldb.so (`make` builds one per installed LLDB)\n",
+                 GL_LLDB_MAJOR, major, major);
+    std::fflush(e);
+  }
+  return false;
+}
+#endif
+
 void HandleSigurg(lldb::SBDebugger &dbg) {
   lldb::SBCommandReturnObject ignored;
   dbg.GetCommandInterpreter().HandleCommand(kSigurg, ignored);
@@ -298,6 +321,10 @@ public:
 } // namespace
 
 bool lldb::PluginInitialize(lldb::SBDebugger dbg) {
+#ifdef GL_LLDB_MAJOR
+  if (!SameLldbVersion(dbg))
+    return false;
+#endif
   lldb::SBCommandInterpreter ci = dbg.GetCommandInterpreter();
   // Empty auto-repeat: pressing Enter must not rerun a dump. The command
   // object is owned by lldb for the life of the process.
