@@ -43,7 +43,7 @@ LLDB_VERSIONS := $(foreach n,$(LLDB_WANT),$(if $(and $(call lldb_inc,$n),$(wildc
 LLDB_PLUGINS  := $(foreach n,$(LLDB_VERSIONS),$(BUILD)/lldb-$n/libgolayout-lldb.so)
 
 .PHONY: all core gdb lldb unit sanitize install test demo deps clean bench check-layers check-exports \
-	fuzz-build fuzz fuzz-smoke
+	fuzz-build fuzz fuzz-smoke test-lldb-versions
 all: core gdb lldb unit
 
 core: $(BUILD)/libgolayout.so $(BUILD)/libgolayout.a
@@ -179,8 +179,21 @@ test: deps
 	$(BUILD)/tests/check_rtlayout
 	build-sanitize/tests/check_rtlayout
 	python3 tests/integration/run.py
+	$(MAKE) test-lldb-versions
 	python3 tests/integration/terminal.py
 	python3 scripts/gallery.py --check
+
+# The integration suite in every other LLDB of LLDB_WANT (run.py above runs
+# lldb-16 on every toolchain), on two toolchains: go1.26 (swiss maps, DWARF
+# 5) and go1.23 (classic maps, DWARF 4). A wanted LLDB that is not there
+# fails: scripts/install-lldb-versions.sh installs it.
+LLDB_TEST_TOOLCHAINS ?= go1.23 go1.26
+test-lldb-versions: lldb
+	$(if $(filter-out $(LLDB_VERSIONS),$(LLDB_WANT)),\
+	  @echo "FAIL LLDB $(filter-out $(LLDB_VERSIONS),$(LLDB_WANT)) not found (scripts/install-lldb-versions.sh)"; exit 1)
+	GOLAYOUT_TOOLCHAINS="$(LLDB_TEST_TOOLCHAINS)" \
+	  GOLAYOUT_DEBUGGERS="$(patsubst %,lldb-%,$(filter-out $(LLDB_DEFAULT),$(LLDB_VERSIONS)))" \
+	  python3 tests/integration/run.py
 
 demo: deps
 	$(MAKE) all
