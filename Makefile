@@ -185,15 +185,17 @@ test: deps
 
 # The integration suite in every other LLDB of LLDB_WANT (run.py above runs
 # lldb-16 on every toolchain), on two toolchains: go1.26 (swiss maps, DWARF
-# 5) and go1.23 (classic maps, DWARF 4). A wanted LLDB that is not there
-# fails: scripts/install-lldb-versions.sh installs it.
+# 5) and go1.23 (classic maps, DWARF 4), and the terminal test (Ctrl-C,
+# writes). A wanted LLDB that is not there fails:
+# scripts/install-lldb-versions.sh installs it.
 LLDB_TEST_TOOLCHAINS ?= go1.23 go1.26
+LLDB_OTHERS  = $(patsubst %,lldb-%,$(filter-out $(LLDB_DEFAULT),$(LLDB_VERSIONS)))
 test-lldb-versions: lldb
 	$(if $(filter-out $(LLDB_VERSIONS),$(LLDB_WANT)),\
 	  @echo "FAIL LLDB $(filter-out $(LLDB_VERSIONS),$(LLDB_WANT)) not found (scripts/install-lldb-versions.sh)"; exit 1)
-	GOLAYOUT_TOOLCHAINS="$(LLDB_TEST_TOOLCHAINS)" \
-	  GOLAYOUT_DEBUGGERS="$(patsubst %,lldb-%,$(filter-out $(LLDB_DEFAULT),$(LLDB_VERSIONS)))" \
+	GOLAYOUT_TOOLCHAINS="$(LLDB_TEST_TOOLCHAINS)" GOLAYOUT_DEBUGGERS="$(LLDB_OTHERS)" \
 	  python3 tests/integration/run.py
+	GOLAYOUT_DEBUGGERS="$(LLDB_OTHERS)" python3 tests/integration/terminal.py
 
 demo: deps
 	$(MAKE) all

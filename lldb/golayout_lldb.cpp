@@ -221,9 +221,17 @@ std::string Join(char **argv) {
   return s;
 }
 
-// lldb prints nothing of the result of a command stopped with Ctrl-C, only
-// "... Interrupted.": what golayout had decoded goes to lldb's output
-// file itself, so that it is not lost.
+// LLDB 16 and older print nothing of the result of a command stopped with
+// Ctrl-C, only "... Interrupted.": what golayout had decoded goes to lldb's
+// output file itself, so that it is not lost. LLDB 17's reworked
+// interruption (SBDebugger::InterruptRequested) prints the result as
+// usual, and printing it here too would show it twice (seen in LLDB 19).
+#if defined(GL_LLDB_MAJOR) && GL_LLDB_MAJOR >= 17
+constexpr bool kLldbPrintsInterrupted = true;
+#else
+constexpr bool kLldbPrintsInterrupted = false;
+#endif
+
 void PrintInterrupted(lldb::SBDebugger &dbg, const char *out, const char *err) {
   FILE *o = dbg.GetOutputFileHandle(), *e = dbg.GetErrorFileHandle();
   if (o && out && *out) {
@@ -303,7 +311,7 @@ public:
     unsigned flags = dbg.GetUseColor() && isatty(STDOUT_FILENO) ? GL_RUN_TTY : 0;
     char *out = nullptr, *err = nullptr;
     int rc = gl_session_run(s, &be, Join(argv).c_str(), flags, &out, &err);
-    if (dbg.GetCommandInterpreter().WasInterrupted())
+    if (!kLldbPrintsInterrupted && dbg.GetCommandInterpreter().WasInterrupted())
       PrintInterrupted(dbg, out, err);
     if (out && *out)
       result.AppendMessage(out); // never Printf: the text is not a format

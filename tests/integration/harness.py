@@ -479,10 +479,9 @@ def lldb_exe(debugger: str) -> str:
     return str(LLDB_ROOT / str(lldb_version(debugger)) / name)
 
 
-def lldb_launch_lines(truth_path, debugger="lldb") -> list:
-    """lldb commands: the plugin, then the fixture run to main.stopHere,
-    writing its truth to truth_path."""
-    launch = f"process launch -E GOLAYOUT_TRUTH={truth_path}"
+def lldb_start_lines(debugger="lldb", launch_options="") -> list:
+    """lldb commands: the plugin, then the target run to main.stopHere."""
+    launch = f"process launch {launch_options}".rstrip()
     # lldb stops at every SIGURG (Go's async preemption) by default. LLDB
     # 15 and later take the setting before the launch and apply it to it;
     # LLDB 14 wants a process: stop at its entry, set, continue.
@@ -492,6 +491,11 @@ def lldb_launch_lines(truth_path, debugger="lldb") -> list:
     else:
         run = [sigurg, launch]
     return [f"plugin load {lldb_plugin(debugger)}", "breakpoint set -n main.stopHere"] + run
+
+
+def lldb_launch_lines(truth_path, debugger="lldb") -> list:
+    """lldb_start_lines for a fixture, writing its truth to truth_path."""
+    return lldb_start_lines(debugger, f"-E GOLAYOUT_TRUTH={truth_path}")
 
 
 def lldb_argv(lines, tmp, *files, debugger="lldb") -> list:
