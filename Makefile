@@ -184,11 +184,11 @@ test: deps
 	python3 scripts/gallery.py --check
 
 # The integration suite in every other LLDB of LLDB_WANT (run.py above runs
-# lldb-16 on every toolchain), on two toolchains: go1.26 (swiss maps, DWARF
-# 5) and go1.23 (classic maps, DWARF 4), and the terminal test (Ctrl-C,
-# writes). A wanted LLDB that is not there fails:
+# lldb-16 on every toolchain), on three configurations: go1.26 (swiss maps,
+# DWARF 5), go1.23 (classic maps, DWARF 4) and go1.26-pie (the load bias
+# comes from the SB API), and the terminal test (Ctrl-C, writes). A wanted LLDB that is not there fails:
 # scripts/install-lldb-versions.sh installs it.
-LLDB_TEST_TOOLCHAINS ?= go1.23 go1.26
+LLDB_TEST_TOOLCHAINS ?= go1.23 go1.26 go1.26-pie
 LLDB_OTHERS  = $(patsubst %,lldb-%,$(filter-out $(LLDB_DEFAULT),$(LLDB_VERSIONS)))
 test-lldb-versions: lldb
 	$(if $(filter-out $(LLDB_VERSIONS),$(LLDB_WANT)),\
