@@ -186,7 +186,8 @@ test: deps
 # The integration suite in every other LLDB of LLDB_WANT (run.py above runs
 # lldb-16 on every toolchain), on three configurations: go1.26 (swiss maps,
 # DWARF 5), go1.23 (classic maps, DWARF 4) and go1.26-pie (the load bias
-# comes from the SB API), and the terminal test (Ctrl-C, writes). A wanted LLDB that is not there fails:
+# comes from the SB API), the terminal test (Ctrl-C, writes), and every
+# plugin loaded into every LLDB (lldb_versions.py). A wanted LLDB that is not there fails:
 # scripts/install-lldb-versions.sh installs it.
 LLDB_TEST_TOOLCHAINS ?= go1.23 go1.26 go1.26-pie
 LLDB_OTHERS  = $(patsubst %,lldb-%,$(filter-out $(LLDB_DEFAULT),$(LLDB_VERSIONS)))
@@ -196,6 +197,7 @@ test-lldb-versions: lldb
 	GOLAYOUT_TOOLCHAINS="$(LLDB_TEST_TOOLCHAINS)" GOLAYOUT_DEBUGGERS="$(LLDB_OTHERS)" \
 	  python3 tests/integration/run.py
 	GOLAYOUT_DEBUGGERS="$(LLDB_OTHERS)" python3 tests/integration/terminal.py
+	GOLAYOUT_DEBUGGERS="$(patsubst %,lldb-%,$(LLDB_VERSIONS))" python3 tests/integration/lldb_versions.py
 
 demo: deps
 	$(MAKE) all
