@@ -1,7 +1,9 @@
 # golayout — build, test, demo.  `make` builds everything into build/.
 PREFIX      ?= /usr/local
 BUILD       ?= build
-LLVM_DIR    ?= /usr/lib/llvm-16
+# The LLDB whose plugin is build/libgolayout-lldb.so (Debian 12's lldb-16,
+# the one the project's machines have as `lldb-16`); see LLDB_WANT below.
+LLDB_DEFAULT ?= 16
 CC          ?= cc
 CXX         ?= c++
 
@@ -25,16 +27,28 @@ CHECK_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(CHECK_SRC))
 # What the unit-test programs share: the fake backend and the scene builders.
 UNIT_LIB    := $(filter-out $(UNIT_SRC) $(CHECK_SRC),$(sort $(wildcard tests/unit/*.c)))
 
-LLDB_INC    := $(LLVM_DIR)/include
-LLDB_LIBDIR := $(LLVM_DIR)/lib
+# One LLDB plugin per LLDB version found: build/lldb-N/libgolayout-lldb.so,
+# compiled with that version's SB API headers (from liblldb-N-dev, or
+# unpacked into $(LLDB_ROOT)/N by scripts/install-lldb-versions.sh) for an
+# installed liblldb-N. build/libgolayout-lldb.so is the LLDB_DEFAULT one.
+# The plugin does not link liblldb: its SB API calls bind to the liblldb of
+# the lldb that loads it, so a plugin of another version cannot drag a
+# second liblldb into the process (which crashes lldb in `plugin load`);
+# PluginInitialize refuses to run in another LLDB version instead.
+LLDB_WANT   ?= 14 15 16 19
+LLDB_ROOT   ?= $(or $(GOLAYOUT_LLDB_ROOT),/opt/golayout-lldb)
+lldb_inc     = $(firstword $(foreach d,/usr/lib/llvm-$1/include $(LLDB_ROOT)/$1/usr/lib/llvm-$1/include,\
+                 $(if $(wildcard $d/lldb/API/LLDB.h),$d)))
+LLDB_VERSIONS := $(foreach n,$(LLDB_WANT),$(if $(and $(call lldb_inc,$n),$(wildcard /usr/lib/llvm-$n/lib/liblldb.so.1)),$n))
+LLDB_PLUGINS  := $(foreach n,$(LLDB_VERSIONS),$(BUILD)/lldb-$n/libgolayout-lldb.so)
 
 .PHONY: all core gdb lldb unit sanitize install test demo deps clean bench check-layers check-exports \
-	fuzz-build fuzz fuzz-smoke
+	fuzz-build fuzz fuzz-smoke test-lldb-versions
 all: core gdb lldb unit
 
 core: $(BUILD)/libgolayout.so $(BUILD)/libgolayout.a
 gdb: $(BUILD)/golayout-gdb.py $(BUILD)/libgolayout.so
-lldb: $(BUILD)/libgolayout-lldb.so
+lldb: $(BUILD)/libgolayout-lldb.so $(LLDB_PLUGINS)
 unit: $(UNIT_BIN) $(CHECK_BIN)
 
 $(BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h core/*/*.def) include/golayout/golayout.h
@@ -53,12 +67,21 @@ $(BUILD)/golayout-gdb.py: gdb/golayout-gdb.py
 	@mkdir -p $(BUILD)
 	cp $< $@
 
-# The LLDB plugin carries the core inside it: one file to load.
+# The LLDB plugin carries the core inside it: one file to load. $1: the
+# LLDB major version whose headers it is compiled with.
+define lldb_plugin
+@mkdir -p $(dir $@)
+@echo "  CXX     $@ (LLDB $1)"
+$(Q)$(CXX) -std=c++17 -fPIC -shared -g -O2 -fvisibility=hidden -fvisibility-inlines-hidden \
+  $(WARN) $(SAN) -Iinclude -I$(call lldb_inc,$1) -DGL_LLDB_MAJOR=$1 \
+  -o $@ $< $(CORE_OBJ) $(LIBS)
+endef
+
 $(BUILD)/libgolayout-lldb.so: lldb/golayout_lldb.cpp $(CORE_OBJ) include/golayout/golayout.h
-	@echo "  CXX     $@"
-	$(Q)$(CXX) -std=c++17 -fPIC -shared -g -O2 -fvisibility=hidden -fvisibility-inlines-hidden \
-	  $(WARN) $(SAN) -Iinclude -I$(LLDB_INC) \
-	  -o $@ $< $(CORE_OBJ) -L$(LLDB_LIBDIR) -llldb $(LIBS) -Wl,-rpath,$(LLDB_LIBDIR)
+	$(call lldb_plugin,$(LLDB_DEFAULT))
+
+$(BUILD)/lldb-%/libgolayout-lldb.so: lldb/golayout_lldb.cpp $(CORE_OBJ) include/golayout/golayout.h
+	$(call lldb_plugin,$*)
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LIB) $(wildcard tests/unit/*.h) $(BUILD)/libgolayout.a $(wildcard core/*/*.h)
 	@mkdir -p $(dir $@)
@@ -133,6 +156,10 @@ check-exports: $(BUILD)/libgolayout.so $(BUILD)/libgolayout-lldb.so
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/golayout $(DESTDIR)$(PREFIX)/include/golayout
 	install -m 755 $(BUILD)/libgolayout.so $(BUILD)/libgolayout-lldb.so $(DESTDIR)$(PREFIX)/lib/golayout/
+	for n in $(LLDB_VERSIONS); do \
+	  install -d $(DESTDIR)$(PREFIX)/lib/golayout/lldb-$$n && \
+	  install -m 755 $(BUILD)/lldb-$$n/libgolayout-lldb.so $(DESTDIR)$(PREFIX)/lib/golayout/lldb-$$n/ || exit 1; \
+	done
 	install -m 644 $(BUILD)/libgolayout.a $(BUILD)/golayout-gdb.py $(DESTDIR)$(PREFIX)/lib/golayout/
 	install -m 644 include/golayout/golayout.h $(DESTDIR)$(PREFIX)/include/golayout/
 
@@ -152,8 +179,25 @@ test: deps
 	$(BUILD)/tests/check_rtlayout
 	build-sanitize/tests/check_rtlayout
 	python3 tests/integration/run.py
+	$(MAKE) test-lldb-versions
 	python3 tests/integration/terminal.py
 	python3 scripts/gallery.py --check
+
+# The integration suite in every other LLDB of LLDB_WANT (run.py above runs
+# lldb-16 on every toolchain), on three configurations: go1.26 (swiss maps,
+# DWARF 5), go1.23 (classic maps, DWARF 4) and go1.26-pie (the load bias
+# comes from the SB API), the terminal test (Ctrl-C, writes), and every
+# plugin loaded into every LLDB (lldb_versions.py). A wanted LLDB that is not there fails:
+# scripts/install-lldb-versions.sh installs it.
+LLDB_TEST_TOOLCHAINS ?= go1.23 go1.26 go1.26-pie
+LLDB_OTHERS  = $(patsubst %,lldb-%,$(filter-out $(LLDB_DEFAULT),$(LLDB_VERSIONS)))
+test-lldb-versions: lldb
+	$(if $(filter-out $(LLDB_VERSIONS),$(LLDB_WANT)),\
+	  @echo "FAIL LLDB $(filter-out $(LLDB_VERSIONS),$(LLDB_WANT)) not found (scripts/install-lldb-versions.sh)"; exit 1)
+	GOLAYOUT_TOOLCHAINS="$(LLDB_TEST_TOOLCHAINS)" GOLAYOUT_DEBUGGERS="$(LLDB_OTHERS)" \
+	  python3 tests/integration/run.py
+	GOLAYOUT_DEBUGGERS="$(LLDB_OTHERS)" python3 tests/integration/terminal.py
+	GOLAYOUT_DEBUGGERS="$(patsubst %,lldb-%,$(LLDB_VERSIONS))" python3 tests/integration/lldb_versions.py
 
 demo: deps
 	$(MAKE) all

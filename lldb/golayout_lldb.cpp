@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <string>
@@ -220,9 +221,17 @@ std::string Join(char **argv) {
   return s;
 }
 
-// lldb prints nothing of the result of a command stopped with Ctrl-C, only
-// "... Interrupted.": what golayout had decoded goes to lldb's output
-// file itself, so that it is not lost.
+// LLDB 16 and older print nothing of the result of a command stopped with
+// Ctrl-C, only "... Interrupted.": what golayout had decoded goes to lldb's
+// output file itself, so that it is not lost. LLDB 17's reworked
+// interruption (SBDebugger::InterruptRequested) prints the result as
+// usual, and printing it here too would show it twice (seen in LLDB 19).
+#if defined(GL_LLDB_MAJOR) && GL_LLDB_MAJOR >= 17
+constexpr bool kLldbPrintsInterrupted = true;
+#else
+constexpr bool kLldbPrintsInterrupted = false;
+#endif
+
 void PrintInterrupted(lldb::SBDebugger &dbg, const char *out, const char *err) {
   FILE *o = dbg.GetOutputFileHandle(), *e = dbg.GetErrorFileHandle();
   if (o && out && *out) {
@@ -234,6 +243,28 @@ void PrintInterrupted(lldb::SBDebugger &dbg, const char *out, const char *err) {
     std::fflush(e);
   }
 }
+
+#ifdef GL_LLDB_MAJOR
+// The plugin is compiled with one LLDB version's SB API headers and does
+// not link liblldb (its calls bind to the loading lldb's): in another
+// version it says which plugin to load and stays out, rather than run on
+// an API it was not built for.
+bool SameLldbVersion(lldb::SBDebugger &dbg) {
+  const char *v = lldb::SBDebugger::GetVersionString(); // "lldb version 19.1.7..."
+  const char *p = v ? std::strstr(v, "version ") : nullptr;
+  int major = p ? std::atoi(p + 8) : 0;
+  if (major == GL_LLDB_MAJOR)
+    return true;
+  if (FILE *e = dbg.GetErrorFileHandle()) {
+    std::fprintf(e,
+                 "error: golayout: this plugin is built for LLDB %d, this is LLDB %d:"
+                 " load lldb-%d/libgolayout-lldb.so (`make` builds one per installed LLDB)\n",
+                 GL_LLDB_MAJOR, major, major);
+    std::fflush(e);
+  }
+  return false;
+}
+#endif
 
 void HandleSigurg(lldb::SBDebugger &dbg) {
   lldb::SBCommandReturnObject ignored;
@@ -280,7 +311,7 @@ public:
     unsigned flags = dbg.GetUseColor() && isatty(STDOUT_FILENO) ? GL_RUN_TTY : 0;
     char *out = nullptr, *err = nullptr;
     int rc = gl_session_run(s, &be, Join(argv).c_str(), flags, &out, &err);
-    if (dbg.GetCommandInterpreter().WasInterrupted())
+    if (!kLldbPrintsInterrupted && dbg.GetCommandInterpreter().WasInterrupted())
       PrintInterrupted(dbg, out, err);
     if (out && *out)
       result.AppendMessage(out); // never Printf: the text is not a format
@@ -298,6 +329,10 @@ public:
 } // namespace
 
 bool lldb::PluginInitialize(lldb::SBDebugger dbg) {
+#ifdef GL_LLDB_MAJOR
+  if (!SameLldbVersion(dbg))
+    return false;
+#endif
   lldb::SBCommandInterpreter ci = dbg.GetCommandInterpreter();
   // Empty auto-repeat: pressing Enter must not rerun a dump. The command
   // object is owned by lldb for the life of the process.

@@ -37,6 +37,10 @@ if [ -n "$missing" ]; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
 fi
 
+# LLDB 14, 15 and 19 beside lldb-16: the plugin is built and tested in each
+# (the lldb-N packages conflict with each other; see that script).
+"$(dirname "$0")/install-lldb-versions.sh"
+
 if ! find_go; then
 	cat >&2 <<'EOF'
 install-deps: no Go >= 1.21 found (looked at `go` on PATH, /usr/local/go/bin,

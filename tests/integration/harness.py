@@ -20,7 +20,11 @@ Environment:
   GOLAYOUT_BUILD      build dir holding the plugins (default: build/ of the
                       project; a relative path is taken from the current dir)
   GOLAYOUT_TOOLCHAINS labels or toolchains of scripts/toolchains.txt to test
-  GOLAYOUT_DEBUGGERS  gdb,lldb (default: both)
+  GOLAYOUT_DEBUGGERS  gdb,lldb (default: both); lldb is lldb-16 with
+                      build/libgolayout-lldb.so, lldb-N (14, 15, 16, 19) is
+                      LLDB N with build/lldb-N/libgolayout-lldb.so: `lldb-N`
+                      on PATH, else the one scripts/install-lldb-versions.sh
+                      unpacked into $GOLAYOUT_LLDB_ROOT/N (/opt/golayout-lldb)
   GOLAYOUT_FIXTURES   fixtures whose test modules run (default: all)
   GOLAYOUT_JOBS       debugger sessions run at once (default: 2)
   GOLAYOUT_TIMEOUT    seconds before a debugger session is killed (default: 120)
@@ -32,6 +36,7 @@ Environment:
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -449,18 +454,51 @@ def gdb_argv(commands, *files) -> list:
     return argv + [str(f) for f in files]
 
 
-def lldb_launch_lines(truth_path) -> list:
-    """lldb commands: the plugin, then the fixture run to main.stopHere,
-    writing its truth to truth_path."""
-    return [f"plugin load {BUILD / Lldb.plugin}",
-            # lldb stops at every SIGURG (Go's async preemption) by
-            # default; set before the launch, it applies to it.
-            "process handle SIGURG -s false -n false -p true",
-            "breakpoint set -n main.stopHere",
-            f"process launch -E GOLAYOUT_TRUTH={truth_path}"]
+LLDB_ROOT = Path(os.environ.get("GOLAYOUT_LLDB_ROOT", "/opt/golayout-lldb"))
+LLDB_DEFAULT = 16  # the LLDB of "lldb" and of build/libgolayout-lldb.so (Makefile)
 
 
-def lldb_argv(lines, tmp, *files) -> list:
+def lldb_version(debugger: str) -> int:
+    """The LLDB major version of a debugger name: "lldb" or "lldb-N"."""
+    return LLDB_DEFAULT if debugger == "lldb" else int(debugger[len("lldb-"):])
+
+
+def lldb_plugin(debugger: str) -> Path:
+    """The plugin built for that debugger's LLDB (see the Makefile)."""
+    if debugger == "lldb":
+        return BUILD / "libgolayout-lldb.so"
+    return BUILD / debugger / "libgolayout-lldb.so"
+
+
+def lldb_exe(debugger: str) -> str:
+    """`lldb-N` on PATH (Debian's package), else the wrapper of the one
+    scripts/install-lldb-versions.sh unpacked."""
+    name = f"lldb-{lldb_version(debugger)}"
+    if shutil.which(name):
+        return name
+    return str(LLDB_ROOT / str(lldb_version(debugger)) / name)
+
+
+def lldb_start_lines(debugger="lldb", launch_options="") -> list:
+    """lldb commands: the plugin, then the target run to main.stopHere."""
+    launch = f"process launch {launch_options}".rstrip()
+    # lldb stops at every SIGURG (Go's async preemption) by default. LLDB
+    # 15 and later take the setting before the launch and apply it to it;
+    # LLDB 14 wants a process: stop at its entry, set, continue.
+    sigurg = "process handle SIGURG -s false -n false -p true"
+    if lldb_version(debugger) < 15:
+        run = [launch + " --stop-at-entry", sigurg, "process continue"]
+    else:
+        run = [sigurg, launch]
+    return [f"plugin load {lldb_plugin(debugger)}", "breakpoint set -n main.stopHere"] + run
+
+
+def lldb_launch_lines(truth_path, debugger="lldb") -> list:
+    """lldb_start_lines for a fixture, writing its truth to truth_path."""
+    return lldb_start_lines(debugger, f"-E GOLAYOUT_TRUTH={truth_path}")
+
+
+def lldb_argv(lines, tmp, *files, debugger="lldb") -> list:
     """lldb in batch mode running lines (written to tmp/commands.lldb),
     on files (the binary, or none when the lines create the target)."""
     script = Path(tmp) / "commands.lldb"
@@ -468,12 +506,13 @@ def lldb_argv(lines, tmp, *files) -> list:
     # In --batch mode every -o stops lldb at the first command that
     # fails; `command source -e false` goes on after errors, and
     # `-c false` after commands that resume the process (launch).
-    return (["lldb-16", "--batch", "-o", f"command source -e false -c false {script}"]
+    return ([lldb_exe(debugger), "--batch", "-o", f"command source -e false -c false {script}"]
             + [str(f) for f in files])
 
 
 class Gdb:
     name = "gdb"
+    exe = "gdb"
     plugin = "golayout-gdb.py"
 
     def argv(self, binary, truth_path, steps, tmp):
@@ -485,24 +524,30 @@ class Gdb:
 
 
 class Lldb:
-    name = "lldb"
-    plugin = "libgolayout-lldb.so"
+    def __init__(self, name="lldb"):
+        self.name = name
+        self.plugin = lldb_plugin(name).relative_to(BUILD)  # as Gdb's
+        self.exe = lldb_exe(name)
 
     def argv(self, binary, truth_path, steps, tmp):
         lines = ["settings set stop-line-count-before 0",
-                 "settings set stop-line-count-after 0"] + lldb_launch_lines(truth_path)
+                 "settings set stop-line-count-after 0"] + lldb_launch_lines(truth_path, self.name)
         for i, step in enumerate(steps):
             lines.append(f"script print('{MARK}{i}')")
             lines += step_lines(step, "frame select {}")
         lines.append("process kill")
-        return lldb_argv(lines, tmp, binary)
+        return lldb_argv(lines, tmp, binary, debugger=self.name)
 
 
-DEBUGGERS = {"gdb": Gdb(), "lldb": Lldb()}
+LLDB_NAMES = ["lldb"] + [f"lldb-{n}" for n in (14, 15, 16, 19)]
+DEBUGGERS = {"gdb": Gdb(), **{n: Lldb(n) for n in LLDB_NAMES}}
 
 
 def debuggers() -> list:
     names = os.environ.get("GOLAYOUT_DEBUGGERS", "gdb,lldb").replace(",", " ").split()
+    unknown = [n for n in names if n not in DEBUGGERS]
+    if unknown:
+        raise SystemExit(f"GOLAYOUT_DEBUGGERS: unknown {', '.join(unknown)}; known: {', '.join(DEBUGGERS)}")
     return [DEBUGGERS[n] for n in names]
 
 

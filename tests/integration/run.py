@@ -38,9 +38,8 @@ def plan():
     sessions, problems = [], []
     dbgs = harness.debuggers()
     for d in dbgs:
-        exe = "gdb" if d.name == "gdb" else "lldb-16"
-        if not shutil.which(exe):
-            problems.append(f"{exe} is not installed (scripts/install-deps.sh)")
+        if not shutil.which(d.exe):
+            problems.append(f"{d.exe} is not installed (scripts/install-deps.sh)")
         if not (harness.BUILD / d.plugin).exists():
             print(f"note: {harness.BUILD / d.plugin} does not exist: every golayout "
                   f"command will fail under {d.name} (run `make`, or set GOLAYOUT_BUILD)")

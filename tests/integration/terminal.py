@@ -21,7 +21,8 @@ Prints, per debugger, how long after the key press the prompt came back.
 
     python3 tests/integration/terminal.py      (after make all)
 
-Environment: GOLAYOUT_BUILD (default build/), GOLAYOUT_DEBUGGERS (gdb,lldb).
+Environment: GOLAYOUT_BUILD (default build/), GOLAYOUT_DEBUGGERS (gdb,lldb;
+lldb-N for LLDB N, as in harness.py).
 """
 import json
 import os
@@ -32,6 +33,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = Path(os.environ.get("GOLAYOUT_BUILD", ROOT / "build")).resolve()
@@ -100,10 +104,8 @@ def start(name, exe):
         setup = ["set width 0", "set height 0", "set pagination off", "set confirm off", "set style enabled off",
                  f"source {BUILD / 'golayout-gdb.py'}", "break main.stopHere", "run"]
     else:
-        t = Term(["lldb-16", "--no-use-colors", str(exe)], b"(lldb) ")
-        setup = [f"plugin load {BUILD / 'libgolayout-lldb.so'}",
-                 "process handle SIGURG -s false -n false -p true",
-                 "breakpoint set -n main.stopHere", "process launch"]
+        t = Term([harness.lldb_exe(name), "--no-use-colors", str(exe)], b"(lldb) ")
+        setup = harness.lldb_start_lines(name)
     if not t.read_until(t.prompt, 60):
         raise RuntimeError("no prompt")
     for line in setup:

@@ -328,8 +328,8 @@ def live_run(ctx):
                 if core:
                     ex.append(f"gcore {core}")
                 return harness.gdb_argv(ex, ctx.binary)
-            lines = harness.lldb_launch_lines(truth) + [f"script {py}", "process kill"]
-            return harness.lldb_argv(lines, tmp, ctx.binary)
+            lines = harness.lldb_launch_lines(truth, ctx.debugger) + [f"script {py}", "process kill"]
+            return harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
 
         what = f"separate live {ctx.debugger} session"
         r = _session(what, ctx.debugger, tmp, spec, argv,
@@ -368,9 +368,9 @@ def core_run(ctx):
             if ctx.debugger == "gdb":
                 return harness.gdb_argv(harness.gdb_plugin_lines() + [f"python {py}"],
                                         ctx.binary, live.core)
-            lines = [f"plugin load {harness.BUILD / harness.Lldb.plugin}",
+            lines = [f"plugin load {harness.lldb_plugin(ctx.debugger)}",
                      f"target create {ctx.binary} --core {live.core}", f"script {py}"]
-            return harness.lldb_argv(lines, tmp)
+            return harness.lldb_argv(lines, tmp, debugger=ctx.debugger)
 
         try:
             r = _session(f"core file written by gdb's gcore, loaded in {ctx.debugger}", ctx.debugger,

@@ -275,13 +275,13 @@ def mark_session(ctx, exprs):
                 ex += [f"echo {harness.MARK}{i}\\n", c]
             argv = harness.gdb_argv(ex, ctx.binary)
         else:
-            lines = harness.lldb_launch_lines(truth_path) + [
+            lines = harness.lldb_launch_lines(truth_path, ctx.debugger) + [
                 "breakpoint disable 1",
                 "breakpoint set -n runtime.gcMarkTermination", "process continue"]
             for i, c in enumerate(cmds):
                 lines += [f"script print('{harness.MARK}{i}')", c]
             lines.append("process kill")
-            argv = harness.lldb_argv(lines, tmp, ctx.binary)
+            argv = harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
         output, rc, timed_out = harness.run_debugger(argv)
         log = harness.ROOT / "build" / "integration-logs" / \
             f"heap-mark_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log"
@@ -416,8 +416,8 @@ def _dump_session(ctx):
             argv = harness.gdb_argv(harness.gdb_launch_lines(truth_path) + [f"python {py}"],
                                     ctx.binary)
         else:
-            lines = harness.lldb_launch_lines(truth_path) + [f"script {py}", "process kill"]
-            argv = harness.lldb_argv(lines, tmp, ctx.binary)
+            lines = harness.lldb_launch_lines(truth_path, ctx.debugger) + [f"script {py}", "process kill"]
+            argv = harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
         output, rc, timed_out = harness.run_debugger(argv)
         log = harness.ROOT / "build" / "integration-logs" / r.log
         log.parent.mkdir(parents=True, exist_ok=True)
