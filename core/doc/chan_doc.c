@@ -36,11 +36,11 @@ static void ring_keys(struct gl_ctx *c, const struct gl_chan *ch, json_t *d)
 		json_object_set_new(s, "queued", json_boolean(queued));
 		if (queued)
 			json_object_set_new(s, "value",
-					    gl_format_value_json(c, ch->elem, ch->slots + i * ch->elemsize));
+					    gl_format_member_json(c, ch->elem, ch->slots + i * ch->elemsize));
 		json_array_append_new(ring, s);
 	}
 	for (uint64_t k = 0; k < ch->nqueue; k++)
-		json_array_append_new(queue, gl_format_value_json(c, ch->elem,
+		json_array_append_new(queue, gl_format_member_json(c, ch->elem,
 								  ch->slots + ch->queue[k] * ch->elemsize));
 	json_object_set_new(d, "slots", ring);
 	json_object_set_new(d, "buffer", queue);

@@ -40,5 +40,10 @@ struct gl_doc_tail {
 
 /* The %v text of a value as a JSON string, NUL bytes and all (json_null on OOM). */
 json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
+/* The same for a member of a container (map key or value, slice element,
+ * channel slot), as fmt prints it inside the container: a pointer as its
+ * address, never &{...}. */
+json_t *gl_format_member_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
+json_t *gl_format_json_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth);
 
 #endif

@@ -85,9 +85,19 @@ void gl_json_write_text(struct strbuf *out, const char *s, size_t len)
 
 json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes)
 {
+	return gl_format_json_at(c, t, bytes, 0);
+}
+
+json_t *gl_format_member_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes)
+{
+	return gl_format_json_at(c, t, bytes, 1);
+}
+
+json_t *gl_format_json_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth)
+{
 	struct strbuf sb;
 	sb_init(&sb);
-	gl_format_value(c, t, bytes, &sb, 0);
+	gl_format_value(c, t, bytes, &sb, depth);
 	json_t *j = sb.oom ? NULL : gl_json_textn(sb.s ? sb.s : "", sb.len);
 	sb_deinit(&sb);
 	return j ? j : json_null();

@@ -120,8 +120,8 @@ static json_t *slot_json(struct gl_ctx *c, const struct gl_map *m, const struct 
 	if (m->impl == GL_MAP_SWISS)
 		json_object_set_new(js, "h2", json_integer(s->ctrl));
 	if (!s->err) {
-		json_object_set_new(js, "key", gl_format_value_json(c, m->entries.key_type, s->kv.key));
-		json_object_set_new(js, "value", gl_format_value_json(c, m->entries.elem_type, s->kv.elem));
+		json_object_set_new(js, "key", gl_format_member_json(c, m->entries.key_type, s->kv.key));
+		json_object_set_new(js, "value", gl_format_member_json(c, m->entries.elem_type, s->kv.elem));
 	} else {
 		json_object_set_new(js, "error", gl_json_text(s->err->message));
 	}
@@ -353,7 +353,7 @@ static void write_value(struct gl_ctx *c, const struct gl_type *t, const unsigne
 			struct strbuf *text, struct strbuf *out)
 {
 	sb_truncate(text, 0);
-	gl_format_value(c, t, bytes, text, 0);
+	gl_format_value(c, t, bytes, text, 1); /* as inside the map */
 	gl_json_write_text(out, text->s ? text->s : "", text->len);
 }
 

@@ -50,7 +50,7 @@ static json_t *elems_json(struct gl_ctx *c, const struct gl_slice *s, const stru
 {
 	json_t *arr = json_array();
 	for (uint64_t i = 0; i < e->count; i++)
-		json_array_append_new(arr, e->bytes ? gl_format_value_json(c, s->elem, e->bytes + i * s->es)
+		json_array_append_new(arr, e->bytes ? gl_format_member_json(c, s->elem, e->bytes + i * s->es)
 						    : json_string("{}"));
 	return arr;
 }

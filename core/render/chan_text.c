@@ -10,7 +10,7 @@ static void slot_lines(struct gl_ctx *c, const struct gl_chan *ch, uint64_t limi
 	for (uint64_t i = 0; i < n && i < lim; i++) {
 		bool q = gl_chan_slot_queued(ch, i);
 		if (q)
-			gl_value_str(c, ch->elem, ch->slots + i * ch->elemsize, &val);
+			gl_member_str(c, ch->elem, ch->slots + i * ch->elemsize, &val);
 		sb_addf(o, "  [%llu] 0x%llx  %s%-24s%s%s%s\n", (unsigned long long)i,
 			(unsigned long long)(ch->buf + i * ch->elemsize), q ? "" : gl_c(c, "dim"),
 			q ? gl_sb_str(&val) : "(free)", q ? "" : gl_c(c, "reset"),

@@ -16,7 +16,7 @@ static void clip_value(struct gl_ctx *c, const struct gl_type *t, const unsigned
 {
 	struct strbuf v;
 	sb_init(&v);
-	gl_value_str(c, t, b, &v);
+	gl_member_str(c, t, b, &v); /* as inside the map */
 	gl_clip(c, gl_sb_str(&v), max);
 	sb_deinit(&v);
 }

@@ -47,7 +47,7 @@ static void elem_lines(struct gl_ctx *c, const struct gl_slice *s, const struct 
 			sb_addf(o, "  [%llu] %s0x%llx%s  ", (unsigned long long)i, gl_c(c, "addr"),
 				(unsigned long long)addr, gl_c(c, "reset"));
 		if (e->bytes)
-			gl_value_str(c, s->elem, e->bytes + i * s->es, &v);
+			gl_member_str(c, s->elem, e->bytes + i * s->es, &v);
 		else
 			gl_text_set(&v, "{}", 2);
 		gl_clip(c, gl_sb_str(&v), beyond ? 50 : 64);

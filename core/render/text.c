@@ -28,9 +28,21 @@ void gl_text_set(struct strbuf *out, const char *s, size_t len)
 void gl_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
 		   struct strbuf *out)
 {
+	gl_value_str_at(c, t, bytes, 0, out);
+}
+
+void gl_member_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
+		   struct strbuf *out)
+{
+	gl_value_str_at(c, t, bytes, 1, out);
+}
+
+void gl_value_str_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth,
+		     struct strbuf *out)
+{
 	struct strbuf raw;
 	sb_init(&raw);
-	gl_format_value(c, t, bytes, &raw, 0);
+	gl_format_value(c, t, bytes, &raw, depth);
 	if (raw.oom)
 		sb_truncate(out, 0);
 	else

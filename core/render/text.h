@@ -19,6 +19,12 @@ void gl_text_set(struct strbuf *out, const char *s, size_t len);
 /* Replace out's contents with the cleaned %v text of a value. */
 void gl_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
 		   struct strbuf *out);
+/* The same for a member of a container (as fmt prints it inside: a
+ * pointer as its address), and at a given nesting depth. */
+void gl_member_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
+		   struct strbuf *out);
+void gl_value_str_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth,
+		     struct strbuf *out);
 /* Append the cleaned text of the C string s to o. */
 void gl_text_add(struct strbuf *o, const char *s);
 /* The Go version of the target, "" when none is known (the documents

@@ -441,7 +441,11 @@ def check_index(name, key, want):
 
 def index_cases(m):
     """Look-ups of a few of m's entries, and of a key it does not hold."""
-    entries = m.get("entries") or [tuple(e) for e in m.get("sample") or []]
+    # (an entry's value is spelled as inside the map: a pointer to a
+    # struct is its address there, &{...} as m[k]'s own value; those are
+    # left to the map checks)
+    entries = [e for e in m.get("entries") or [tuple(e) for e in m.get("sample") or []]
+               if not str(e[1]).startswith("0x")]
     picks = [entries[i] for i in sorted({0, len(entries) // 2, len(entries) - 1})] if entries else []
     cs = []
     for key, value in picks:
