@@ -44,6 +44,8 @@ json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const un
  * channel slot), as fmt prints it inside the container: a pointer as its
  * address, never &{...}. */
 json_t *gl_format_member_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
+/* A struct field's value (gl_format_field). */
+json_t *gl_format_field_json(struct gl_ctx *c, const struct gl_field *f, const unsigned char *bytes);
 json_t *gl_format_json_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth);
 
 #endif

@@ -93,12 +93,26 @@ json_t *gl_format_member_json(struct gl_ctx *c, const struct gl_type *t, const u
 	return gl_format_json_at(c, t, bytes, 1);
 }
 
+/* A formatted value's text as a JSON string (json_null on OOM); frees sb. */
+static json_t *text_json(struct strbuf *sb)
+{
+	json_t *j = sb->oom ? NULL : gl_json_textn(sb->s ? sb->s : "", sb->len);
+	sb_deinit(sb);
+	return j ? j : json_null();
+}
+
+json_t *gl_format_field_json(struct gl_ctx *c, const struct gl_field *f, const unsigned char *bytes)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	gl_format_field(c, f, bytes, &sb, 0);
+	return text_json(&sb);
+}
+
 json_t *gl_format_json_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth)
 {
 	struct strbuf sb;
 	sb_init(&sb);
 	gl_format_value(c, t, bytes, &sb, depth);
-	json_t *j = sb.oom ? NULL : gl_json_textn(sb.s ? sb.s : "", sb.len);
-	sb_deinit(&sb);
-	return j ? j : json_null();
+	return text_json(&sb);
 }

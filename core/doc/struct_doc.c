@@ -15,7 +15,7 @@ static json_t *field_json(struct gl_ctx *c, const struct gl_struct_layout *l, si
 	if (f->embedded)
 		json_object_set_new(jf, "embedded", json_true());
 	if (bytes && gl_struct_field_in_bounds(l, i))
-		json_object_set_new(jf, "value", gl_format_value_json(c, f->type, bytes + f->offset));
+		json_object_set_new(jf, "value", gl_format_field_json(c, f, bytes + f->offset));
 	return jf;
 }
 

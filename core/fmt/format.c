@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fmt/format.h"
+#include "fmt/known_types.h"
 #include "gotypes/rtype.h"
 #include "runtime/maps.h"
 #include "target/dwarfinfo.h"
@@ -137,6 +138,22 @@ void gl_format_float(double v, int bits, bool plus, struct strbuf *sb)
 		for (int i = dp > 0 ? dp : 0; i < nd; i++)
 			sb_addc(sb, d[i]);
 	}
+}
+
+/* How many unexported struct fields the value being formatted lies in:
+ * fmt calls String or Error only outside them. One formatting runs at a
+ * time (the debugger's thread), so a file-level count serves. */
+static int methods_hidden;
+
+void gl_format_field(struct gl_ctx *c, const struct gl_field *f, const unsigned char *b,
+		     struct strbuf *sb, int depth)
+{
+	/* fmt calls no method on what it reaches through an unexported
+	 * field (reflect's CanInterface is false there) */
+	bool hidden = f->name && !(f->name[0] >= 'A' && f->name[0] <= 'Z');
+	methods_hidden += hidden;
+	gl_format_value(c, f->type, b, sb, depth);
+	methods_hidden -= hidden;
 }
 
 static bool over_budget(struct strbuf *sb, size_t start)
@@ -293,6 +310,13 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		sb_add(sb, "...");
 		return;
 	}
+	uint64_t msg, msg_len;
+	if (!methods_hidden && gl_known_duration(t, b, sb))
+		return;
+	if (!methods_hidden && gl_known_error(c, t, b, &msg, &msg_len)) {
+		format_string(c, msg, msg_len, sb);
+		return;
+	}
 	switch (t->kind) {
 	case GL_K_BOOL:
 		sb_add(sb, b[0] ? "true" : "false");
@@ -386,7 +410,7 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 				sb_addc(sb, ' ');
 			const struct gl_field *f = &t->fields[i];
 			if (f->offset + f->type->size <= t->size)
-				gl_format_value(c, f->type, b + f->offset, sb, depth + 1);
+				gl_format_field(c, f, b + f->offset, sb, depth + 1);
 		}
 		sb_addc(sb, '}');
 		return;

@@ -15,6 +15,10 @@
  * slices, interfaces is read through c->mem; output is bounded. */
 void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
 		     struct strbuf *sb, int depth);
+/* A struct field's value b as fmt prints it in the struct: a String or
+ * Error method is not called inside an unexported field. */
+void gl_format_field(struct gl_ctx *c, const struct gl_field *f, const unsigned char *b,
+		     struct strbuf *sb, int depth);
 char *gl_format_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
 /* Go's strconv 'g' shortest formatting, as %v prints floats. */
 void gl_format_float(double v, int bits, bool plus, struct strbuf *sb);

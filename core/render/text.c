@@ -25,6 +25,16 @@ void gl_text_set(struct strbuf *out, const char *s, size_t len)
 	}
 }
 
+/* The formatted text in raw, cleaned for the terminal, into out; frees raw. */
+static void clean_into(struct strbuf *raw, struct strbuf *out)
+{
+	if (raw->oom)
+		sb_truncate(out, 0);
+	else
+		gl_text_set(out, raw->s ? raw->s : "", raw->len);
+	sb_deinit(raw);
+}
+
 void gl_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
 		   struct strbuf *out)
 {
@@ -37,18 +47,24 @@ void gl_member_str(struct gl_ctx *c, const struct gl_type *t, const unsigned cha
 	gl_value_str_at(c, t, bytes, 1, out);
 }
 
+void gl_field_str(struct gl_ctx *c, const struct gl_field *f, const unsigned char *bytes,
+		  struct strbuf *out)
+{
+	struct strbuf raw;
+	sb_init(&raw);
+	gl_format_field(c, f, bytes, &raw, 0);
+	clean_into(&raw, out);
+}
+
 void gl_value_str_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth,
 		     struct strbuf *out)
 {
 	struct strbuf raw;
 	sb_init(&raw);
 	gl_format_value(c, t, bytes, &raw, depth);
-	if (raw.oom)
-		sb_truncate(out, 0);
-	else
-		gl_text_set(out, raw.s ? raw.s : "", raw.len);
-	sb_deinit(&raw);
+	clean_into(&raw, out);
 }
+
 
 void gl_text_add(struct strbuf *o, const char *s)
 {

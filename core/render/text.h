@@ -23,6 +23,9 @@ void gl_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char
  * pointer as its address), and at a given nesting depth. */
 void gl_member_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
 		   struct strbuf *out);
+/* A struct field's value (gl_format_field), cleaned. */
+void gl_field_str(struct gl_ctx *c, const struct gl_field *f, const unsigned char *bytes,
+		  struct strbuf *out);
 void gl_value_str_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth,
 		     struct strbuf *out);
 /* Append the cleaned text of the C string s to o. */

@@ -216,6 +216,26 @@ static void test_signed_ints(void **state)
 	want_int(&T_I8, 0, "0");
 }
 
+/* time.Duration prints as its String method does (fmt calls it); the
+ * expected texts are Go 1.26.8's fmt.Printf("%v", time.Duration(d)). */
+static void test_durations(void **state)
+{
+	(void)state;
+	static struct gl_type T_DUR = {.kind = GL_K_INT64, .name = "time.Duration", .size = 8};
+	static const struct {
+		int64_t d;
+		const char *want;
+	} cases[] = {
+		{0, "0s"}, {1, "1ns"}, {999, "999ns"}, {1000, "1\xc2\xb5s"}, {1500, "1.5\xc2\xb5s"},
+		{1000000, "1ms"}, {1234567, "1.234567ms"}, {1000000000, "1s"}, {1500000000, "1.5s"},
+		{60000000000, "1m0s"}, {3600000000000, "1h0m0s"}, {5401500000000, "1h30m1.5s"},
+		{-3000000, "-3ms"}, {INT64_MIN, "-2562047h47m16.854775808s"},
+		{INT64_MAX, "2562047h47m16.854775807s"}, {86400000000001, "24h0m0.000000001s"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		want_int(&T_DUR, cases[i].d, cases[i].want);
+}
+
 static void test_unsigned_ints(void **state)
 {
 	(void)state;
@@ -351,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_float_plus_flag),
 		cmocka_unit_test(test_signed_ints),
 		cmocka_unit_test(test_unsigned_ints),
+		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_float_values),
 		cmocka_unit_test(test_complex),
