@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/strbuf.h"
 
@@ -15,5 +16,8 @@ bool gl_utf8_valid(const char *s, size_t len);
 /* Append s[0..len) to out with each invalid byte as U+FFFD; NUL bytes are
  * kept. Returns whether s was valid UTF-8. */
 bool gl_utf8_clean(const char *s, size_t len, struct strbuf *out);
+/* The UTF-8 bytes of code point cp (a Unicode scalar value: at most
+ * U+10FFFF, no surrogate) into out; returns how many (1..4). */
+size_t gl_utf8_encode(uint32_t cp, char out[4]);
 
 #endif

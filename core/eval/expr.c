@@ -5,6 +5,7 @@
 
 #include "base/le.h"
 #include "base/number.h"
+#include "base/utf8.h"
 #include "eval/expr.h"
 #include "eval/frame.h"
 #include "eval/map_index.h"
@@ -447,22 +448,9 @@ static struct gl_error *parse_string_lit(struct parser *ps, struct strbuf *out)
 		} else if (v > 0x10ffff || (v >= 0xd800 && v < 0xe000)) {
 			return gl_error_create(GL_ERR_USAGE, "\\%c escape is no Unicode code point in \"%s\"",
 					       kind, ps->s);
-		} else { /* UTF-8 */
-			if (v < 0x80) {
-				sb_addc(out, (char)v);
-			} else if (v < 0x800) {
-				sb_addc(out, (char)(0xc0 | v >> 6));
-				sb_addc(out, (char)(0x80 | (v & 0x3f)));
-			} else if (v < 0x10000) {
-				sb_addc(out, (char)(0xe0 | v >> 12));
-				sb_addc(out, (char)(0x80 | (v >> 6 & 0x3f)));
-				sb_addc(out, (char)(0x80 | (v & 0x3f)));
-			} else {
-				sb_addc(out, (char)(0xf0 | v >> 18));
-				sb_addc(out, (char)(0x80 | (v >> 12 & 0x3f)));
-				sb_addc(out, (char)(0x80 | (v >> 6 & 0x3f)));
-				sb_addc(out, (char)(0x80 | (v & 0x3f)));
-			}
+		} else {
+			char u[4];
+			sb_addn(out, u, gl_utf8_encode(v, u));
 		}
 	}
 	if (*ps->p != q)

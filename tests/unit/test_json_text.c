@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "base/utf8.h"
 #include "doc/doc.h"
 
 /* What jansson dumps for the string gl_json_textn makes of s. */
@@ -92,21 +93,7 @@ static void test_random_strings(void **state)
 				uint32_t cp = (uint32_t)(x >> 40) % 0x110000;
 				if (cp >= 0xd800 && cp < 0xe000)
 					continue;
-				if (cp < 0x80) {
-					buf[len++] = (char)cp;
-				} else if (cp < 0x800) {
-					buf[len++] = (char)(0xc0 | cp >> 6);
-					buf[len++] = (char)(0x80 | (cp & 0x3f));
-				} else if (cp < 0x10000) {
-					buf[len++] = (char)(0xe0 | cp >> 12);
-					buf[len++] = (char)(0x80 | (cp >> 6 & 0x3f));
-					buf[len++] = (char)(0x80 | (cp & 0x3f));
-				} else {
-					buf[len++] = (char)(0xf0 | cp >> 18);
-					buf[len++] = (char)(0x80 | (cp >> 12 & 0x3f));
-					buf[len++] = (char)(0x80 | (cp >> 6 & 0x3f));
-					buf[len++] = (char)(0x80 | (cp & 0x3f));
-				}
+				len += gl_utf8_encode(cp, buf + len);
 				if (x % 7 == 0)
 					break;
 			}

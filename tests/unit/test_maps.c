@@ -657,24 +657,32 @@ static void test_classic_indirect_elem(void **state)
 	assert_entries(f, want);
 }
 
+/* main.gI64Int as a classic map of NB256 buckets, one entry in each. */
+enum { NB256 = 256 };
+
+static struct classic build_classic_256(struct fx *f)
+{
+	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
+	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc(NB256 * L.bsize);
+	c_header(&L, h, NB256, 0, 8, A_BUCKETS, 0, 0);
+	for (int i = 0; i < NB256; i++)
+		c_cell_ii(&L, bk + (uint64_t)i * L.bsize, i % 8, i, 1000 + i);
+	fake_map(f->m.ft, A_BUCKETS, bk, NB256 * L.bsize);
+	c_map_header(&f->m, &L, h);
+	return L;
+}
+
 /* 256 buckets: the bucket array is read from the backend in one go. */
 static void test_classic_one_read_for_buckets(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
-	enum { NB = 256 };
-	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc(NB * L.bsize);
-	c_header(&L, h, NB, 0, 8, A_BUCKETS, 0, 0);
-	for (int i = 0; i < NB; i++)
-		c_cell_ii(&L, bk + (uint64_t)i * L.bsize, i % 8, i, 1000 + i);
-	fake_map(f->m.ft, A_BUCKETS, bk, NB * L.bsize);
-	c_map_header(&f->m, &L, h);
+	struct classic L = build_classic_256(f);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
-	assert_int_equal(entries_len(f), NB);
-	assert_int_equal(doc_int(f->r.doc, "buckets_total"), NB);
-	assert_one_read(f, A_BUCKETS, NB * L.bsize, "bucket array");
+	assert_int_equal(entries_len(f), NB256);
+	assert_int_equal(doc_int(f->r.doc, "buckets_total"), NB256);
+	assert_one_read(f, A_BUCKETS, NB256 * L.bsize, "bucket array");
 	assert_true(doc_int(f->r.doc, "backend_reads") >= 1);
 }
 
@@ -684,27 +692,20 @@ static void test_classic_interrupted(void **state)
 {
 	struct fx *f = *state;
 	NEED(f);
-	struct classic L = classic_layout(f->m.bin, "main.gI64Int");
-	enum { NB = 256 };
-	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc(NB * L.bsize);
-	c_header(&L, h, NB, 0, 8, A_BUCKETS, 0, 0);
-	for (int i = 0; i < NB; i++)
-		c_cell_ii(&L, bk + (uint64_t)i * L.bsize, i % 8, i, 1000 + i);
-	fake_map(f->m.ft, A_BUCKETS, bk, NB * L.bsize);
-	c_map_header(&f->m, &L, h);
+	build_classic_256(f);
 	fake_interrupt_after(f->m.ft, 1);
 	run_map(f, "map main.gI64Int --json");
 	assert_non_null(f->r.doc);
 	assert_string_equal(json_string_value(json_object_get(f->r.doc, "error_code")), "interrupted");
-	if (json_array_size(json_object_get(f->r.doc, "entries")) >= NB)
-		fail_msg("all %d entries listed after Ctrl-C", NB);
+	if (entries_len(f) >= NB256)
+		fail_msg("all %d entries listed after Ctrl-C", NB256);
 	run_map(f, "map main.gI64Int");
 	assert_non_null(f->r.err);
 	assert_non_null(strstr(f->r.err, "golayout: interrupted"));
 	fake_interrupt_after(f->m.ft, 0);
 	run_map(f, "map main.gI64Int --json");
 	assert_ok(f);
-	assert_int_equal(json_array_size(json_object_get(f->r.doc, "entries")), NB);
+	assert_int_equal(entries_len(f), NB256);
 }
 
 static void test_classic_summary(void **state)
