@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build every fixture (tests/fixtures/<name>/, a Go module) with every
-# configuration of scripts/toolchains.txt (toolchain, GOEXPERIMENT and
-# -buildmode), optimized and with -N -l:
+# configuration of scripts/toolchains.txt (toolchain, GOEXPERIMENT,
+# -buildmode and GOARCH), optimized and with -N -l:
 #   tests/fixtures/bin/<label>/<name>        default flags
 #   tests/fixtures/bin/<label>/<name>-noopt  -gcflags=all=-N -l
 # GOLAYOUT_TOOLCHAINS=label,... restricts to some configurations,
@@ -31,7 +31,7 @@ for d in "$ROOT"/tests/fixtures/*/; do
 done
 [ ${#fixtures[@]} -gt 0 ] || { echo "build-fixtures: no fixtures" >&2; exit 1; }
 
-while read -r tc exp label mode; do
+while read -r tc exp label mode arch; do
 	[ "$exp" = - ] && exp=""
 	mkdir -p "$BIN/$label"
 	for name in "${fixtures[@]}"; do
@@ -46,13 +46,15 @@ while read -r tc exp label mode; do
 			# (the stamp of a default, exe, build stays what it was)
 			[ "$mode" = exe ] || flags+=(-buildmode="$mode")
 			stamp="$tc GOEXPERIMENT=$exp ${flags[*]}"
+			# (and so does an amd64 one's)
+			[ "$arch" = amd64 ] || stamp+=" GOARCH=$arch"
 			if [ -x "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ] &&
 				[ -z "$(find "$src" "$ROOT/tests/fixtures/lib" -newer "$out" -print -quit)" ]; then
 				echo "up to date  $label/$(basename "$out")"
 				continue
 			fi
 			start=$SECONDS
-			if ! (cd "$src" && GOTOOLCHAIN=$tc GOEXPERIMENT=$exp go build "${flags[@]}" -o "$out" .); then
+			if ! (cd "$src" && GOTOOLCHAIN=$tc GOEXPERIMENT=$exp GOARCH=$arch go build "${flags[@]}" -o "$out" .); then
 				echo "FAILED      $label/$(basename "$out") ($stamp)" >&2
 				exit 1
 			fi

@@ -77,10 +77,16 @@ class Config:
     experiment: str  # GOEXPERIMENT, "" when none
     label: str       # directory under tests/fixtures/bin
     buildmode: str = "exe"  # go build -buildmode: "exe" or "pie"
+    goarch: str = "amd64"   # GOARCH: "amd64" or "386"
 
     @property
     def pie(self) -> bool:
         return self.buildmode == "pie"
+
+    @property
+    def ptr_size(self) -> int:
+        """goarch.PtrSize of the binaries: also the bytes CALL pushes."""
+        return 4 if self.goarch == "386" else 8
 
     @property
     def go_minor(self) -> int:
@@ -109,10 +115,11 @@ def configs() -> list:
         f = line.split()
         if not f or f[0].startswith("#"):
             continue
-        # TOOLCHAIN [GOEXPERIMENT [BUILDMODE]] LABEL
+        # TOOLCHAIN [GOEXPERIMENT [BUILDMODE [GOARCH]]] LABEL
         exp = f[1] if len(f) >= 3 else ""
         mode = f[2] if len(f) >= 4 else "exe"
-        cfg = Config(f[0], "" if exp == "-" else exp, f[-1], mode)
+        arch = f[3] if len(f) >= 5 else "amd64"
+        cfg = Config(f[0], "" if exp == "-" else exp, f[-1], mode, arch)
         if not want or cfg.label in want or cfg.toolchain in want:
             out.append(cfg)
     return out
@@ -316,12 +323,18 @@ def confirm_unavailable(doc, binary, function, name, pc, outer, bias=0):
     outer frame (`outer`) pc is a return address: the call before it (pc-1)
     is looked up too, and a value kept only in registers does not count
     (Go's ABI keeps no register across a call). pc is the process's; bias
-    (load_bias) takes it to the DWARF's. Returns problems, or one note
-    when confirmed."""
+    (load_bias) takes it to the DWARF's. A "lookup" error passes too when
+    the compiler dropped the variable from the function's DWARF altogether
+    (386 builds drop a local that is a constant nil map). Returns problems,
+    or one note when confirmed."""
+    var = re.match(r"[A-Za-z_]\w*", name).group(0)  # the variable of an expression
+    if doc.get("error_code") == "lookup":
+        others = dwarfloc.function_vars(str(binary), function)
+        if others and not dwarfloc.locations(binary, function, var, pc - bias)[1]:
+            return [f"note: not in the DWARF of {function} at all: {doc.get('error')}"]
     if doc.get("error_code") != "unavailable":
         return [f"error_code {doc.get('error_code')!r}, want 'unavailable' for an "
                 f"optimized-away variable: {doc.get('error')}"]
-    var = re.match(r"[A-Za-z_]\w*", name).group(0)  # the variable of an expression
     exprs, found = [], False
     for p in ([pc - 1, pc] if outer else [pc]):
         e, f = dwarfloc.locations(binary, function, var, p - bias)

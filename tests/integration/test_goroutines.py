@@ -452,9 +452,10 @@ def goroutines_doc_problems(doc, truth, p, where="", filtered=False):
     diff(p, f"{where}shown == matched under --json", doc.get("shown"), doc.get("matched"))
 
 
-def stack_structure_problems(doc, p, where):
+def stack_structure_problems(doc, w, p, where):
     """Frames contiguous and inside the goroutine's stack, slots where the
-    amd64 frame layout puts them, the bottom frame reached."""
+    x86 frame layout puts them (w: the pointer size, which is what CALL
+    pushes), the bottom frame reached."""
     lo, hi = hexint(doc.get("stack_lo")), hexint(doc.get("stack_hi"))
     frames = doc.get("frames") or []
     if lo is None or hi is None or not frames:
@@ -482,10 +483,10 @@ def stack_structure_problems(doc, p, where):
             p.append(f"{tag} has no cfa")
             continue
         if sp is not None:
-            diff(p, f"{tag} cfa - sp", cfa - sp, (f.get("size") or 0) + 8)
-        diff(p, f"{tag} ret_addr_slot", hexint(f.get("ret_addr_slot")), cfa - 8)
+            diff(p, f"{tag} cfa - sp", cfa - sp, (f.get("size") or 0) + w)
+        diff(p, f"{tag} ret_addr_slot", hexint(f.get("ret_addr_slot")), cfa - w)
         if f.get("fp_slot") is not None:
-            diff(p, f"{tag} fp_slot", hexint(f.get("fp_slot")), cfa - 16)
+            diff(p, f"{tag} fp_slot", hexint(f.get("fp_slot")), cfa - 2 * w)
         if i + 1 < len(frames):
             nsp = hexint(frames[i + 1].get("sp"))
             if nsp != cfa:
@@ -563,7 +564,7 @@ def var_problems(dv, tv, frame, p, notes, tag, opt, binary):
     diff(p, f"{tag} value", dv.get("value"), tv["value"])
 
 
-def stack_vs_truth(doc, g, opt, p, notes, where, binary=None):
+def stack_vs_truth(doc, g, opt, w, p, notes, where, binary=None):
     """A parked goroutine's `golayout stack GOID` document against its
     truth: the frames outside runtime.* are the runtime's traceback, the
     recorded locals are in their frames."""
@@ -575,7 +576,7 @@ def stack_vs_truth(doc, g, opt, p, notes, where, binary=None):
     diff(p, f"{where}status", doc.get("status"), "waiting")
     diff(p, f"{where}wait_reason", doc.get("wait_reason"), g["wait_reason"])
     diff(p, f"{where}unwound_from", doc.get("unwound_from"), "saved scheduling state (g.sched)")
-    stack_structure_problems(doc, p, where)
+    stack_structure_problems(doc, w, p, where)
     frames = doc.get("frames") or []
     # the debugger's selected frame is on main's goroutine, not this one
     diff(p, f"{where}frames marked selected", [f.get("index") for f in frames if f.get("selected")], [])
@@ -760,7 +761,7 @@ def main_call_line(caller, callee):
     return None
 
 
-def current_stack_problems(doc, truth, level, p, where=""):
+def current_stack_problems(doc, truth, level, w, p, where=""):
     """`golayout stack` without GOID: main's goroutine, its whole stack
     whichever frame is selected, the selected frame (level) marked."""
     if doc.get("error") is not None:
@@ -771,7 +772,7 @@ def current_stack_problems(doc, truth, level, p, where=""):
     # an outer frame selected: unwound from the innermost frame
     diff(p, f"{where}unwound_from", doc.get("unwound_from"),
          "innermost frame" if level else "selected frame")
-    stack_structure_problems(doc, p, where)
+    stack_structure_problems(doc, w, p, where)
     frames = doc.get("frames") or []
     user = [f.get("func") for f in frames if not is_runtime(f.get("func"))]
     diff(p, f"{where}frames outside runtime.*", user, MAIN_USER_FRAMES)
@@ -804,7 +805,7 @@ def check_goroutines_outer_frame(doc, ctx):
 def check_current_stack(level):
     def check(doc, ctx):
         p = []
-        current_stack_problems(doc, ctx.truth, level, p)
+        current_stack_problems(doc, ctx.truth, level, ctx.cfg.ptr_size, p)
         return p
     return check
 
@@ -826,7 +827,7 @@ def live_stack_check(role, substr):
         g = by_role(r.truth, role)
         notes = []
         for cmd, fn in ((f"golayout stack {g['goid']} --json",
-                         lambda d, w: stack_vs_truth(d, g, ctx.opt, p, notes, w, ctx.binary)),
+                         lambda d, w: stack_vs_truth(d, g, ctx.opt, ctx.cfg.ptr_size, p, notes, w, ctx.binary)),
                         ("golayout goroutines --json",
                          lambda d, w: goroutine_entry_problems(d, g, p, w))):
             d, err = r.doc(cmd)
@@ -1006,7 +1007,7 @@ def core_check(what):
             cmd = "golayout stack --json"
             d = get(cmd)
             if d:
-                current_stack_problems(d, t, 0, p, w(cmd))
+                current_stack_problems(d, t, 0, ctx.cfg.ptr_size, p, w(cmd))
         elif what == "error":
             cmd = "golayout stack 999999 --json"
             d = get(cmd)
@@ -1017,7 +1018,7 @@ def core_check(what):
             cmd = f"golayout stack {g['goid']} --json"
             d = get(cmd)
             if d:
-                stack_vs_truth(d, g, False, p, notes, w(cmd))
+                stack_vs_truth(d, g, False, ctx.cfg.ptr_size, p, notes, w(cmd))
                 e = next((x for x in (r.doc("golayout goroutines --json")[0] or {}).get("goroutines") or []
                           if x.get("goid") == g["goid"]), {})
                 if d.get("frames"):
