@@ -2,7 +2,7 @@
  * DWARF of every fixture binary of every toolchain in
  * scripts/toolchains.txt (built by scripts/build-fixtures.sh):
  *   - the binary's variant (classic/swiss maps, Green Tea) is what its
- *     label and release say;
+ *     label and release say, its architecture what its GOARCH column says;
  *   - every required struct, field and global of that variant and release
  *     is present, with sane sizes and offsets;
  *   - every required constant is in DWARF, and every constant DWARF has
@@ -187,7 +187,7 @@ static void check_range_message(const char *w, struct gl_target *t)
 	memcpy(t->go_version, saved, sizeof(saved));
 }
 
-static void check_binary(const char *label, const char *dir, const char *prog)
+static void check_binary(const char *label, const char *goarch, const char *dir, const char *prog)
 {
 	char path[8192], w[512];
 	snprintf(path, sizeof(path), "%s/%s", dir, prog);
@@ -208,6 +208,8 @@ static void check_binary(const char *label, const char *dir, const char *prog)
 	} else {
 		CHECK(t->arch && t->arch->ptr_size == t->ptr_size && !strcmp(t->goarch, t->arch->goarch), w,
 		      "no arch description for ELF machine %u (ptr size %d)", t->elf.machine, t->ptr_size);
+		CHECK(t->arch && !strcmp(t->arch->goarch, goarch), w, "GOARCH %s, toolchains.txt says %s",
+		      t->arch ? t->arch->goarch : "?", goarch);
 		unsigned want = expected_variants(label, t->go_minor);
 		CHECK(L->variants == want, w, "variants %u, the label says %u", L->variants, want);
 		CHECK(gl_rt_of(t) == L, w, "the table is not loaded once per target");
@@ -219,7 +221,7 @@ static void check_binary(const char *label, const char *dir, const char *prog)
 	gl_target_destroy(t);
 }
 
-static int check_label(const char *label, const char *bindir)
+static int check_label(const char *label, const char *goarch, const char *bindir)
 {
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s/%s", bindir, label);
@@ -244,7 +246,7 @@ static int check_label(const char *label, const char *bindir)
 	if (!n)
 		fail(label, "no fixture binaries in %s: run scripts/build-fixtures.sh", dir);
 	for (int i = 0; i < n; i++) {
-		check_binary(label, dir, names[i]);
+		check_binary(label, goarch, dir, names[i]);
 		free(names[i]);
 	}
 	return n;
@@ -267,16 +269,16 @@ int main(int argc, char **argv)
 	char line[512];
 	int labels = 0, binaries = 0;
 	while (fgets(line, sizeof(line), f)) {
-		char *words[4]; /* TOOLCHAIN [GOEXPERIMENT [BUILDMODE]] LABEL */
+		char *words[5]; /* TOOLCHAIN [GOEXPERIMENT [BUILDMODE [GOARCH]]] LABEL */
 		int nw = 0;
-		for (char *save = NULL, *tok = strtok_r(line, " \t\n", &save); tok && nw < 4;
+		for (char *save = NULL, *tok = strtok_r(line, " \t\n", &save); tok && nw < 5;
 		     tok = strtok_r(NULL, " \t\n", &save))
 			words[nw++] = tok;
 		if (!nw || words[0][0] == '#')
 			continue;
-		const char *label = words[nw - 1];
+		const char *label = words[nw - 1], *goarch = nw == 5 ? words[3] : "amd64";
 		int before = failures;
-		int n = check_label(label, bindir);
+		int n = check_label(label, goarch, bindir);
 		printf("%-24s %2d binaries  %s\n", label, n, failures == before ? "ok" : "FAILED");
 		labels++;
 		binaries += n;
