@@ -160,7 +160,7 @@ def go_binary():
 
 def escape_file(cfg, noopt):
     """The compiler's -m output for the fixture built as the binary was
-    (scripts/build-fixtures.sh: GOTOOLCHAIN, GOEXPERIMENT, GOFLAGS,
+    (scripts/build-fixtures.sh: GOTOOLCHAIN, GOEXPERIMENT, GOARCH, GOFLAGS,
     CGO_ENABLED=0, -buildmode, -gcflags=all=-N -l for -noopt), plus -m for the main
     package only. Returns (path, seconds)."""
     def build():
@@ -172,7 +172,7 @@ def escape_file(cfg, noopt):
             flags = ["-gcflags=-m"]
         flags.append(f"-buildmode={cfg.buildmode}")
         env = dict(os.environ, GOTOOLCHAIN=cfg.toolchain, GOEXPERIMENT=cfg.experiment,
-                   GOFLAGS="-mod=mod -buildvcs=false", CGO_ENABLED="0")
+                   GOARCH=cfg.goarch, GOFLAGS="-mod=mod -buildvcs=false", CGO_ENABLED="0")
         start = time.monotonic()
         with open(path, "wb") as err:
             p = subprocess.run([go_binary(), "build", *flags, "-o", str(d / "bin"), "."],
