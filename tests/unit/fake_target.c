@@ -631,22 +631,37 @@ unsigned char *fake_unhex(const char *hex, uint64_t *len)
 
 /* ---- the Go test program ---- */
 
+static const char *program = "structs";
+
+void fake_set_go_program(const char *name)
+{
+	program = name;
+}
+
 const char *fake_go_binary(void)
 {
 	static char path[8192];
-	const char *p = fake_testdata("structs");
+	char json[256];
+	const char *p = fake_testdata(program);
 	if (!p || access(p, X_OK) != 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s", p); /* p is fake_testdata's buffer */
-	return fake_testdata("structs.json") ? path : NULL;
+	snprintf(json, sizeof(json), "%s.json", program);
+	return fake_testdata(json) ? path : NULL;
 }
 
 json_t *fake_truth(void)
 {
 	static json_t *doc;
-	if (doc)
+	static const char *doc_of;
+	if (doc && doc_of == program)
 		return doc;
-	const char *p = fake_testdata("structs.json");
+	json_decref(doc);
+	doc = NULL;
+	doc_of = program;
+	char json[256];
+	snprintf(json, sizeof(json), "%s.json", program);
+	const char *p = fake_testdata(json);
 	if (!p)
 		return NULL;
 	json_error_t je;

@@ -168,6 +168,9 @@ const char *fake_testdata(const char *name);
  * decref it. */
 const char *fake_go_binary(void);
 json_t *fake_truth(void);
+/* Make OUTDIR/NAME (and NAME.json) the Go test program from now on:
+ * "structs" (the default) or "structs-386". */
+void fake_set_go_program(const char *name);
 /* The truth of one global ("main.gPadded") or type ("main.Padded"), or
  * NULL when the document lacks it. */
 json_t *fake_truth_global(const char *name);

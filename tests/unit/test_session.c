@@ -1,7 +1,7 @@
 /* gl_session_run end to end on the fake backend: tokenizing, errors,
  * options, --json documents, help and the command table; and, with the Go
  * test program (build-testdata.sh), layouts, versions and globals checked
- * against what Go itself reported. */
+ * against what Go itself reported, for its amd64 and its 386 build. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -314,11 +314,15 @@ static void test_bad_backend(void **state)
 
 /* ---- with the Go test program ---- */
 
+/* The GOARCH of the Go program of the group being run (see main). */
+static const char *program_goarch = "amd64";
+
 static void test_version_go(void **state)
 {
 	NEED_GO();
 	struct fake_fx *f = *state;
 	json_t *truth = fake_truth();
+	assert_string_equal(json_string_value(json_object_get(truth, "goarch")), program_goarch);
 	RUN(f, "version --json");
 	assert_int_equal(f->r.status, 0);
 	assert_doc(&f->r, "version");
@@ -717,6 +721,10 @@ int main(void)
 		T(test_json_error_document),
 		T(test_json_for_every_command_is_one_object),
 		T(test_bad_backend),
+	};
+	/* The tests of the Go program: its amd64 build, then its 386 build
+	 * (4-byte words, Go's 386 alignment) against its own truth. */
+	const struct CMUnitTest go_tests[] = {
 		G(test_version_go),
 		G(test_type_layouts_go),
 		G(test_embedded_field_go),
@@ -731,5 +739,10 @@ int main(void)
 		G(test_global_with_garbage_frame_go),
 		G(test_session_cache_go),
 	};
-	return cmocka_run_group_tests_name("session", tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("session", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("session: Go program (amd64)", go_tests, NULL, NULL);
+	fake_set_go_program("structs-386");
+	program_goarch = "386";
+	failed += cmocka_run_group_tests_name("session: Go program (386)", go_tests, NULL, NULL);
+	return failed;
 }
