@@ -1,7 +1,9 @@
 /* The arch descriptions (core/base/arch.c) and the ELF reader on both
  * classes: minimal ELF32 and ELF64 files written here, read back by
  * gl_elf_open, and the arch chosen from their machine; Go's alignment
- * rules per pointer size (unsafe.Alignof on amd64 and 386). */
+ * rules per pointer size (unsafe.Alignof on amd64 and 386); a real 386
+ * Go binary (build-testdata.sh: structs-386), its pclntab read with
+ * 4-byte header words and checked against its DWARF. */
 #include <elf.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +17,9 @@
 #include <cmocka.h>
 
 #include "base/arch.h"
+#include "fake_target.h"
 #include "target/elffile.h"
+#include "target/target.h"
 #include "target/types.h"
 #include "gotypes/struct_layout.h"
 
@@ -202,6 +206,43 @@ static void test_alignment(void **state)
 	check_layout(4, 4, 16, 4, 12);
 }
 
+/* Every function the 386 binary's DWARF knows at a PC, the pclntab names
+ * too, with the same entry: the header's fields are 4 bytes there. */
+static void test_pclntab_386(void **state)
+{
+	(void)state;
+	const char *path = fake_testdata("structs-386");
+	if (!path)
+		fail_msg("no structs-386: run tests/unit/build-testdata.sh");
+	struct gl_target *t = NULL;
+	struct gl_error *err = gl_target_open(path, &t);
+	if (err)
+		fail_msg("gl_target_open: %s", err->message);
+	assert_non_null(t->arch);
+	assert_int_equal(t->arch->id, GL_ARCH_386);
+	assert_int_equal(t->ptr_size, 4);
+	assert_true(t->has_pcln);
+	assert_int_equal(t->pcln.ptr_size, 4);
+	assert_non_null(t->dw);
+	const struct gl_elf_section *text = gl_elf_section(&t->elf, ".text");
+	assert_non_null(text);
+	int compared = 0;
+	for (uint64_t pc = text->addr; pc < text->addr + text->size; pc += 97) {
+		const struct gl_func *d = gl_dwarf_func_at(t->dw, pc);
+		struct gl_pcfunc f;
+		if (!d)
+			continue;
+		if (!gl_pclntab_func(&t->pcln, pc, &f))
+			fail_msg("pc 0x%llx: DWARF has %s, the pclntab nothing", (unsigned long long)pc, d->name);
+		if (strcmp(f.name, d->name) || f.entry != d->lo)
+			fail_msg("pc 0x%llx: pclntab %s at 0x%llx, DWARF %s at 0x%llx", (unsigned long long)pc,
+				 f.name, (unsigned long long)f.entry, d->name, (unsigned long long)d->lo);
+		compared++;
+	}
+	assert_true(compared > 1000);
+	gl_target_destroy(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_return_address),
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_alignment),
+		cmocka_unit_test(test_pclntab_386),
 	};
 	return cmocka_run_group_tests_name("arch", tests, NULL, NULL);
 }
