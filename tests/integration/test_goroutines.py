@@ -1071,3 +1071,44 @@ def cases(truth):
            Case("goroutines: selected frame (1) apart from where main's goroutine is",
                 "golayout goroutines --json", check_goroutines_outer_frame)]
     return cs
+
+
+# ----------------------------------------------------- without DWARF (-w)
+
+def check_nodwarf_stack(doc, ctx):
+    """`golayout stack` of a -ldflags=-w build: main's goroutine found with
+    the built-in layouts, its frames as with DWARF, argument areas where
+    the pclntab knows them, no variables and one note saying why."""
+    p = []
+    current_stack_problems(doc, ctx.truth, 0, p)
+    if "no names" not in str(doc.get("note")):
+        p.append(f"note {doc.get('note')!r} does not say variables have no names")
+    frames = doc.get("frames") or []
+    for i, f in enumerate(frames):
+        if f.get("vars"):
+            p.append(f"frame {i} ({f.get('func')}) has variables without DWARF: {f['vars']!r}")
+        if f.get("inlined") or f.get("args_bytes") is None:
+            continue
+        diff(p, f"frame {i} ({f.get('func')}) args_at (the cfa on amd64)", hexint(f.get("args_at")),
+             hexint(f.get("cfa")))
+    if not any(isinstance(f.get("args_bytes"), int) and f["args_bytes"] >= 0 for f in frames):
+        p.append("no frame has an argument area")
+    return p
+
+
+def nodwarf_cases(truth, cfg):
+    """A -ldflags=-w build: goroutines (status, wait reason, where, stack
+    bounds) and the selected goroutine's stack, with the built-in runtime
+    layouts."""
+    cs = [select_frame(0, "main.stopHere"),
+          Case("goroutines: counts, main goroutine running and current",
+               "golayout goroutines --json", check_goroutines)]
+    for g in truth["goroutines"]:
+        cs.append(Case(f"goroutines: {g['role']} goroutine [{g['wait_reason']}] in {user_func(g)}",
+                       "golayout goroutines --json", check_goroutine(g["role"])))
+    cs += [Case("goroutines --status running", "golayout goroutines --status running --json", check_running),
+           Case("goroutines --dead", "golayout goroutines --dead --json", check_dead),
+           Case("stack 999999: error", "golayout stack 999999 --json", check_error("999999")),
+           Case("stack: goroutine of the selected frame, no variable names",
+                "golayout stack --json", check_nodwarf_stack)]
+    return cs
