@@ -638,6 +638,16 @@ def check_dump_spans(doc, ctx):
 
 # -------------------------------------------------------------------- cases
 
+def dump_cases():
+    """The checks of golayout heap against the runtime's own heap dump."""
+    return [Case("heap dump: the fixture's objects and MemStats in the runtime's dump "
+                 "(separate session)", check=check_dump_truth),
+            Case("heap dump: sampled objects: slot, size class, pointer words, interior address",
+                 check=check_dump_objects),
+            Case("heap dump: allocated slots of each sampled span vs --span",
+                 check=check_dump_spans)]
+
+
 def cases(truth):
     cs = [select_frame(0, "main.stopHere"), select_frame(1, "main.run")]
     for o in truth["objects"]:
@@ -662,13 +672,7 @@ def cases(truth):
     cs.append(Case("gc", "golayout gc --json", check_gc))
     cs.append(Case("mark phase: heap and gc at runtime.gcMarkTermination (separate session)",
                    check=check_mark_phase))
-    cs.append(Case("heap dump: the fixture's objects and MemStats in the runtime's dump "
-                   "(separate session)", check=check_dump_truth))
-    cs.append(Case("heap dump: sampled objects: slot, size class, pointer words, interior address",
-                   check=check_dump_objects))
-    cs.append(Case("heap dump: allocated slots of each sampled span vs --span",
-                   check=check_dump_spans))
-    return cs
+    return cs + dump_cases()
 
 
 # ----------------------------------------------------- without DWARF (-w)
@@ -704,10 +708,4 @@ def nodwarf_cases(truth, cfg):
           Case(f"heap of a number ({d['address']:#x}, main.gDataInt)",
                f"golayout heap {d['address']:#x} --json", check_place("gDataInt", number=True))]
     cs.append(Case("gc", "golayout gc --json", check_gc))
-    cs.append(Case("heap dump: the fixture's objects and MemStats in the runtime's dump "
-                   "(separate session)", check=check_dump_truth))
-    cs.append(Case("heap dump: sampled objects: slot, size class, pointer words, interior address",
-                   check=check_dump_objects))
-    cs.append(Case("heap dump: allocated slots of each sampled span vs --span",
-                   check=check_dump_spans))
-    return cs
+    return cs + dump_cases()
