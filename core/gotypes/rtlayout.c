@@ -308,25 +308,34 @@ static void follow_bias(struct gl_rtlayout *L, uint64_t bias)
 	L->bias = bias;
 }
 
-const struct gl_rtlayout *gl_rt_of(struct gl_target *t)
+/* An empty table for t with the given variants. */
+static struct gl_rtlayout *new_table(struct gl_target *t, const char *map_impl, const char *gc)
 {
-	if (t->rt) {
-		follow_bias(t->rt, gl_target_bias(t));
-		return t->rt;
-	}
 	struct gl_rtlayout *L = calloc(1, sizeof(*L));
 	if (!L)
 		return NULL;
 	L->arch = t->arch;
 	L->ptr_size = t->ptr_size;
 	L->go_minor = t->go_minor;
-	if (t->map_impl && !strcmp(t->map_impl, "classic"))
+	if (map_impl && !strcmp(map_impl, "classic"))
 		L->variants |= GL_RTV_CLASSIC;
-	else if (t->map_impl && !strcmp(t->map_impl, "swiss"))
+	else if (map_impl && !strcmp(map_impl, "swiss"))
 		L->variants |= GL_RTV_SWISS;
-	if (t->gc && !strcmp(t->gc, "greentea"))
+	if (gc && !strcmp(gc, "greentea"))
 		L->variants |= GL_RTV_GREENTEA;
 	L->bias = gl_target_bias(t);
+	return L;
+}
+
+const struct gl_rtlayout *gl_rt_of(struct gl_target *t)
+{
+	if (t->rt) {
+		follow_bias(t->rt, gl_target_bias(t));
+		return t->rt;
+	}
+	struct gl_rtlayout *L = new_table(t, t->map_impl, t->gc);
+	if (!L)
+		return NULL;
 	if (t->dw) {
 		load(L, t->dw);
 		snprintf(L->source, sizeof(L->source), "DWARF");
@@ -336,6 +345,20 @@ const struct gl_rtlayout *gl_rt_of(struct gl_target *t)
 	t->rt = L;
 	t->rt_free = rt_free;
 	return L;
+}
+
+struct gl_rtlayout *gl_rt_builtin(struct gl_target *t)
+{
+	struct gl_rtlayout *L = new_table(t, t->bi_map_impl, t->bi_gc);
+	if (L)
+		load_builtin(L, t);
+	return L;
+}
+
+void gl_rt_free(struct gl_rtlayout *L)
+{
+	if (L)
+		rt_free(L);
 }
 
 struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out)

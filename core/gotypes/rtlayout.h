@@ -114,6 +114,11 @@ struct gl_rtlayout {
  * reason when t has no DWARF or its Go release is outside the supported
  * range (gl_target_need_runtime). */
 struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out);
+/* A table from the built-in database for t's build info, even when t has
+ * DWARF (to check the database against binaries with DWARF); L->unusable
+ * says why it cannot be used. Freed with gl_rt_free. */
+struct gl_rtlayout *gl_rt_builtin(struct gl_target *t);
+void gl_rt_free(struct gl_rtlayout *L);
 /* The same without the release check (tests, golayout version); NULL
  * without memory. Without DWARF the built-in table (rtlayout_db.h) is
  * used when an entry fits the binary, else L->unusable says why. */

@@ -110,24 +110,26 @@ static bool has_experiment(const char *list, const char *exp)
 	return false;
 }
 
-/* Without DWARF: the variants the release and GOEXPERIMENT imply. Swiss
- * maps are the default from 1.24 (noswissmap until 1.25), Green Tea from
- * 1.26 (greenteagc in 1.25, nogreenteagc turns it off). */
+/* The variants the release and GOEXPERIMENT imply (what is used without
+ * DWARF). Swiss maps are the default from 1.24 (noswissmap until 1.25),
+ * Green Tea from 1.26 (greenteagc in 1.25, nogreenteagc turns it off). */
 static void variants_from_buildinfo(struct gl_target *t)
 {
 	const char *x = t->goexperiment;
+	t->bi_map_impl = "unknown";
+	t->bi_map_groups = NULL;
+	t->bi_gc = "classic";
 	if (!t->go_minor)
 		return;
-	t->variants_source = "build info";
 	if (t->go_minor < 24 || has_experiment(x, "noswissmap")) {
-		t->map_impl = "classic";
+		t->bi_map_impl = "classic";
 	} else {
-		t->map_impl = "swiss";
-		t->map_groups = has_experiment(x, "mapsplitgroup") ? "split" : "interleaved";
+		t->bi_map_impl = "swiss";
+		t->bi_map_groups = has_experiment(x, "mapsplitgroup") ? "split" : "interleaved";
 	}
 	if ((t->go_minor >= 26 && !has_experiment(x, "nogreenteagc")) ||
 	    (t->go_minor == 25 && has_experiment(x, "greenteagc")))
-		t->gc = "greentea";
+		t->bi_gc = "greentea";
 }
 
 static void detect_variants(struct gl_target *t)
@@ -136,8 +138,14 @@ static void detect_variants(struct gl_target *t)
 	t->map_groups = NULL;
 	t->gc = "classic";
 	t->variants_source = t->dw ? "dwarf" : "none";
+	variants_from_buildinfo(t);
 	if (!t->dw) {
-		variants_from_buildinfo(t);
+		if (t->go_minor) {
+			t->variants_source = "build info";
+			t->map_impl = t->bi_map_impl;
+			t->map_groups = t->bi_map_groups;
+			t->gc = t->bi_gc;
+		}
 		return;
 	}
 	if (gl_dwarf_has_type(t->dw, "internal/runtime/maps.Map")) {

@@ -40,6 +40,9 @@ struct gl_target {
 	const char *gc;         /* "greentea", "classic" */
 	const char *variants_source; /* where map_impl and gc come from: "dwarf", "build info" */
 	char goexperiment[128]; /* GOEXPERIMENT from the build info ("" when none) */
+	/* map_impl, map_groups and gc as the release and GOEXPERIMENT of the
+	 * build info imply them: what they are without DWARF */
+	const char *bi_map_impl, *bi_map_groups, *bi_gc;
 	uint64_t types_base;    /* firstmoduledata.types: base of DW_AT_go_runtime_type; 0 unknown
 				 * (in the process: types_link + the load bias) */
 	uint64_t types_link;    /* the same, link-time, as the file holds it */

@@ -33,6 +33,7 @@
 
 static int failures, checks;
 static bool verbose;
+static bool write_db; /* --write-db: the database is being made, not checked */
 
 static void fail(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(const char *where, const char *fmt, ...)
@@ -197,6 +198,25 @@ static void check_range_message(const char *w, struct gl_target *t)
 	memcpy(t->go_version, saved, sizeof(saved));
 }
 
+static void same_layouts(const char *w, const char *what, const struct gl_rtlayout *a, const struct gl_rtlayout *b,
+			 bool one_binary);
+
+/* What the build info implies (the variants and the built-in table used
+ * without DWARF) is what this binary's DWARF says. */
+static void check_builtin(const char *w, struct gl_target *t, const struct gl_rtlayout *L)
+{
+	CHECK(!strcmp(t->bi_map_impl, t->map_impl) && !strcmp(t->bi_gc, t->gc) &&
+		      (t->bi_map_groups ? t->map_groups && !strcmp(t->bi_map_groups, t->map_groups) : !t->map_groups),
+	      w, "build info (GOEXPERIMENT=%s) implies %s/%s/%s, DWARF says %s/%s/%s", t->goexperiment, t->bi_map_impl,
+	      t->bi_map_groups ? t->bi_map_groups : "-", t->bi_gc, t->map_impl, t->map_groups ? t->map_groups : "-",
+	      t->gc);
+	struct gl_rtlayout *B = gl_rt_builtin(t);
+	CHECK(B && !B->unusable, w, "built-in table refused: %s", B && B->unusable ? B->unusable : "no memory");
+	if (B && !B->unusable)
+		same_layouts(w, "built-in table (symbol table) vs DWARF", B, L, true);
+	gl_rt_free(B);
+}
+
 static void check_binary(const char *label, const char *dir, const char *prog)
 {
 	char path[8192], w[512];
@@ -225,6 +245,8 @@ static void check_binary(const char *label, const char *dir, const char *prog)
 		check_globals(w, L, t->dw);
 		check_consts(w, L, t->dw);
 		check_range_message(w, t);
+		if (!write_db)
+			check_builtin(w, t, L);
 		char why[512];
 		CHECK(gl_dbgen_add(label, t, L, why, sizeof(why)), w, "%s", why);
 	}
@@ -254,8 +276,10 @@ static const struct config *with_dwarf(const struct config *c)
 	return NULL;
 }
 
-/* Everything the decoders read from the two tables is the same. */
-static void same_layouts(const char *w, const char *what, const struct gl_rtlayout *a, const struct gl_rtlayout *b)
+/* Everything the decoders read from the two tables is the same (of one
+ * binary: the globals' addresses too). */
+static void same_layouts(const char *w, const char *what, const struct gl_rtlayout *a, const struct gl_rtlayout *b,
+			 bool one_binary)
 {
 	CHECK(a->variants == b->variants && a->go_minor == b->go_minor, w, "%s: variants/release differ", what);
 	for (int s = 0; s < GL_RTS__COUNT; s++) {
@@ -272,7 +296,8 @@ static void same_layouts(const char *w, const char *what, const struct gl_rtlayo
 	for (int g = 0; g < GL_RTG__COUNT; g++) {
 		struct gl_rt_global x = gl_rt_global(a, g), y = gl_rt_global(b, g);
 		CHECK(x.present == y.present && (!x.present || (x.type->size == y.type->size &&
-								 x.type->kind == y.type->kind && x.type->count == y.type->count)),
+								 x.type->kind == y.type->kind && x.type->count == y.type->count &&
+								 (!one_binary || x.addr == y.addr))),
 		      w, "%s: global %s differs", what, gl_rt_global_desc(g)->id);
 	}
 	for (int k = 0; k < GL_RTC__COUNT; k++)
@@ -340,7 +365,7 @@ static void check_wrong_release(const char *w, const char *path, struct gl_targe
 								      strstr(err->message, "no built-in")),
 				      w, "%s: refused with \"%s\"", what, err->message);
 			else
-				same_layouts(w, what, L, R);
+				same_layouts(w, what, L, R, false);
 			if (verbose)
 				printf("  %s %s: %s\n", w, what, err ? err->message : "accepted, same layouts");
 		}
@@ -379,7 +404,7 @@ static void check_nodwarf_binary(const struct config *c, const char *dir, const 
 		CHECK(strstr(L->source, "built-in") != NULL, w, "layouts from \"%s\"", L->source);
 		CHECK(!strcmp(t->map_impl, bt->map_impl) && !strcmp(t->gc, bt->gc), w,
 		      "build info says %s/%s, DWARF %s/%s", t->map_impl, t->gc, bt->map_impl, bt->gc);
-		same_layouts(w, "built-in vs DWARF", L, B);
+		same_layouts(w, "built-in vs DWARF", L, B, false);
 		check_wrong_release(w, path, t, L);
 	}
 	if (err)
@@ -451,7 +476,6 @@ static void check_db(const char *file, bool write)
 int main(int argc, char **argv)
 {
 	int a = 1;
-	bool write_db = false;
 	for (; a < argc && argv[a][0] == '-'; a++) {
 		if (!strcmp(argv[a], "-v"))
 			verbose = true;
