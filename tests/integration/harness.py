@@ -94,10 +94,6 @@ class Config:
         return self.mode in ("nodwarf", "stripped")
 
     @property
-    def ldflags(self) -> list:
-        return {"nodwarf": ["-ldflags=-w"], "stripped": ["-ldflags=-s -w"]}.get(self.mode, [])
-
-    @property
     def go_minor(self) -> int:
         return int(re.match(r"go1\.(\d+)", self.toolchain).group(1))
 
