@@ -3,7 +3,7 @@
  * a target's DWARF once and kept with the target. A decoder asks by id:
  *
  *	const struct gl_rtlayout *L;
- *	if ((err = gl_rt_load(c->t, &L)))      // DWARF + supported Go version
+ *	if ((err = gl_rt_load(c->t, &L)))      // DWARF or the built-in table, supported Go version
  *		return err;
  *	if ((err = gl_rt_need(L, GL_RTF_MSPAN_NPAGES, GL_RTF_MSPAN_STATE)))
  *		return err;                    // names the first missing field

@@ -1,6 +1,7 @@
 /* The executable being debugged, as golayout understands it: ELF image,
  * DWARF index, pclntab, Go version and the runtime variants it was built
- * with (detected from its DWARF, not guessed from the version). */
+ * with (detected from its DWARF, not guessed from the version; without
+ * DWARF, from the release and GOEXPERIMENT its build info records). */
 #ifndef GL_TARGET_H
 #define GL_TARGET_H
 
