@@ -7,6 +7,7 @@
 
 #include "base/number.h"
 #include "commands/commands.h"
+#include "gotypes/rtlayout.h"
 #include "runtime/escape.h"
 
 /* Without DWARF there is no goroutine list and there are no variables,
@@ -62,8 +63,14 @@ static struct gl_error *unwind(struct gl_ctx *c, const struct gl_opts *o, struct
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err)
 		return err;
-	if (!t->dw)
+	/* Without DWARF the goroutines are still found with the built-in
+	 * runtime layouts (gotypes/rtlayout_db.h); without those either, only
+	 * the selected frame's stack is there. */
+	const struct gl_rtlayout *L;
+	if (!t->dw && (err = gl_rt_load(t, &L))) {
+		gl_error_destroy(err);
 		return unwind_without_dwarf(c, o, s);
+	}
 	if (o->escape) {
 		struct gl_escapes *e;
 		if ((err = gl_escapes_load(o->escape, &e)))
@@ -75,6 +82,7 @@ static struct gl_error *unwind(struct gl_ctx *c, const struct gl_opts *o, struct
 	if ((err = find_goroutine(c, o, &s->g, &current)))
 		return err;
 	s->has_g = true;
+	s->no_dwarf = !t->dw;
 	s->escape_file = gl_escapes_path(*c->escapes);
 	if ((err = gl_goroutine_unwind(c, &s->g, current, &s->frames, &s->n, &s->from)))
 		return err;

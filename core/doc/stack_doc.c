@@ -4,6 +4,8 @@
 #include "doc/stack_doc.h"
 
 const char gl_stack_no_dwarf_note[] = "no DWARF: frames from the pclntab only; no goroutine, no variables";
+const char gl_stack_no_names_note[] =
+	"no DWARF: frames, their extents and argument areas from the pclntab; variables have no names";
 
 bool gl_uframe_note(const struct gl_uframe *u, char *buf, size_t len)
 {
@@ -121,6 +123,10 @@ static json_t *frame_json(struct gl_ctx *c, const struct gl_stack *s, size_t i)
 		gl_json_set_addr(o, "ret_addr_slot", u->ret_slot);
 		if (u->fp_slot)
 			gl_json_set_addr(o, "fp_slot", u->fp_slot);
+		if (s->no_dwarf && u->args >= 0) {
+			gl_json_set_addr(o, "args_at", u->args_at);
+			json_object_set_new(o, "args_bytes", json_integer(u->args));
+		}
 	}
 	char note[160];
 	if (gl_uframe_note(u, note, sizeof(note)))
@@ -154,6 +160,8 @@ json_t *gl_stack_json(struct gl_ctx *c, const struct gl_stack *s)
 		return d;
 	}
 	const struct gl_goroutine *g = &s->g;
+	if (s->no_dwarf)
+		json_object_set_new(d, "note", json_string(gl_stack_no_names_note));
 	json_object_set_new(d, "goid", json_integer((json_int_t)g->goid));
 	json_object_set_new(d, "status", json_string(g->status_name));
 	if (g->wait_reason[0])

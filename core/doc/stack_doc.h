@@ -13,6 +13,8 @@
 bool gl_uframe_note(const struct gl_uframe *u, char *buf, size_t len);
 /* The text golayout shows when no DWARF names the goroutine. */
 extern const char gl_stack_no_dwarf_note[];
+/* A goroutine's stack without DWARF (struct gl_stack.no_dwarf). */
+extern const char gl_stack_no_names_note[];
 /* The "unwound_from" words. */
 const char *gl_stack_unwound_from(const struct gl_stack *s);
 /* Bytes between stack.lo and the innermost frame's SP. */

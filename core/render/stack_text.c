@@ -92,6 +92,10 @@ static void frame_text(struct gl_ctx *c, const struct gl_stack *s, size_t k)
 			addr_text(a, sizeof(a), u->fp_slot);
 			sb_addf(o, "  |   %s  saved frame pointer\n", a);
 		}
+		if (s->no_dwarf && u->args > 0) {
+			addr_text(a, sizeof(a), u->args_at);
+			sb_addf(o, "  |   %s  argument area of the call, %d bytes\n", a, (int)u->args);
+		}
 	}
 	size_t hidden = 0;
 	for (size_t i = 0; s->vars && i < s->vars[k].n; i++) {
@@ -118,6 +122,8 @@ void gl_stack_text(struct gl_ctx *c, const struct gl_stack *s)
 	addr_text(hi, sizeof(hi), g->stack_hi);
 	if (!s->has_g)
 		sb_addf(o, "%s\n", gl_stack_no_dwarf_note);
+	if (s->no_dwarf)
+		sb_addf(o, "%s\n", gl_stack_no_names_note);
 	if (s->has_g && g->stack_hi) {
 		/* a corrupt g can have hi < lo: no wrapped size */
 		char size[64];

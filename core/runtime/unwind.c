@@ -88,6 +88,7 @@ static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool 
 	if (!gl_pclntab_func(&c->t->pcln, lpc, &pf))
 		return GL_STOP_NO_FUNC;
 	u->func = pf.name;
+	u->args = pf.args;
 	gl_pclntab_line(&c->t->pcln, &pf, lpc, &u->file, &u->line);
 	if (u->sp < lo || u->sp >= hi)
 		return GL_STOP_SP_OUTSIDE;
@@ -106,6 +107,9 @@ static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool 
 		u->cfa = u->sp + (uint64_t)u->size;
 		u->ret_slot = u->size > 0 ? u->sp : 0;
 	}
+	/* the caller's outgoing arguments: just above the return address, or
+	 * above the caller's saved LR */
+	u->args_at = a->ra == GL_RA_ON_STACK ? u->cfa : u->cfa + w;
 	/* Go's amd64 prologue saves BP just below the return address
 	 * in every frame that has one (size > 0); 386 keeps no frame
 	 * pointer, and arm64's is not shown yet. */

@@ -56,6 +56,8 @@ struct gl_uframe {
 	bool inlined;            /* a call inlined into the next frame: no frame of its own */
 	const char *inlined_into; /* inlined: the function of that frame */
 	enum gl_unwind_stop stop; /* on the last frame: why unwinding stopped there */
+	int32_t args;            /* bytes of its argument area (pclntab; < 0 unknown) */
+	uint64_t args_at;        /* where that area starts, in the caller's frame */
 };
 
 /* Unwind from (pc, sp) within the stack [lo, hi). live_level >= 0 means

@@ -675,11 +675,15 @@ fail:
 
 struct gl_type *gl_dwarf_synthesized(struct gl_dwarf *dw, uint64_t runtime_off)
 {
+	if (!dw)
+		return NULL;
 	return u64map_get(&dw->synthesized, runtime_off);
 }
 
 bool gl_dwarf_adopt_type(struct gl_dwarf *dw, struct gl_type *t, uint64_t runtime_off)
 {
+	if (!dw)
+		return false;
 	if (runtime_off && !u64map_put(&dw->synthesized, runtime_off, t))
 		return false;
 	return own_type(dw, t);
@@ -687,6 +691,8 @@ bool gl_dwarf_adopt_type(struct gl_dwarf *dw, struct gl_type *t, uint64_t runtim
 
 struct gl_type *gl_dwarf_find_type(struct gl_dwarf *dw, const char *name)
 {
+	if (!dw)
+		return NULL;
 	uint64_t off;
 	if (!strmap_get(&dw->types, name, &off))
 		return NULL;
@@ -695,6 +701,8 @@ struct gl_type *gl_dwarf_find_type(struct gl_dwarf *dw, const char *name)
 
 struct gl_type *gl_dwarf_type_by_runtime_offset(struct gl_dwarf *dw, uint64_t off)
 {
+	if (!dw)
+		return NULL;
 	void *die = u64map_get(&dw->by_runtime_type, off);
 	return die ? type_at(dw, (Dwarf_Off)(uintptr_t)die, 0) : NULL;
 }
@@ -807,6 +815,8 @@ void gl_dwarf_set_bias(struct gl_dwarf *dw, uint64_t bias)
 
 const struct gl_func *gl_dwarf_func_at(struct gl_dwarf *dw, uint64_t pc)
 {
+	if (!dw) /* no DWARF (-ldflags=-w): no functions */
+		return NULL;
 	size_t lo = 0, hi = dw->nfuncs;
 	pc -= dw->bias; /* the index is link-time */
 	while (lo < hi) {

@@ -76,8 +76,13 @@ class Config:
     toolchain: str   # e.g. go1.25.8
     experiment: str  # GOEXPERIMENT, "" when none
     label: str       # directory under tests/fixtures/bin
-    buildmode: str = "exe"  # go build -buildmode: "exe" or "pie"
+    mode: str = "exe"  # the BUILDMODE column: "exe", "pie", "nodwarf", "stripped"
     goarch: str = "amd64"   # GOARCH: "amd64" or "386"
+
+    @property
+    def buildmode(self) -> str:
+        """The go build -buildmode value: "exe" or "pie"."""
+        return "exe" if self.mode in ("nodwarf", "stripped") else self.mode
 
     @property
     def pie(self) -> bool:
@@ -87,6 +92,12 @@ class Config:
     def ptr_size(self) -> int:
         """goarch.PtrSize of the binaries: also the bytes CALL pushes."""
         return 4 if self.goarch == "386" else 8
+
+    @property
+    def nodwarf(self) -> bool:
+        """Built without DWARF: -ldflags=-w (nodwarf, symbol table kept) or
+        -ldflags='-s -w' (stripped, no symbol table either)."""
+        return self.mode in ("nodwarf", "stripped")
 
     @property
     def go_minor(self) -> int:
@@ -182,6 +193,11 @@ def select_frame(n: int, function: str) -> Case:
         if m:
             ctx.frame_pc = int(m.group(1), 16)
         if re.search(r"\b%s\b" % re.escape(function), text):
+            return []
+        # without DWARF gdb names a Go function from the symbol table as
+        # pkg[name] (main[stopHere])
+        pkg, _, name = function.rpartition(".")
+        if pkg and re.search(r"\b%s\[%s\]" % (re.escape(pkg), re.escape(name)), text):
             return []
         return [f"frame {n} is not {function}"]
     return Case(f"frame {n} is {function}", frame=n, check=check)

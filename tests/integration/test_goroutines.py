@@ -564,10 +564,11 @@ def var_problems(dv, tv, frame, p, notes, tag, opt, binary):
     diff(p, f"{tag} value", dv.get("value"), tv["value"])
 
 
-def stack_vs_truth(doc, g, opt, w, p, notes, where, binary=None):
+def stack_vs_truth(doc, g, opt, w, p, notes, where, binary=None, dwarf=True):
     """A parked goroutine's `golayout stack GOID` document against its
     truth: the frames outside runtime.* are the runtime's traceback, the
-    recorded locals are in their frames."""
+    recorded locals are in their frames (without DWARF: no frame has
+    variables, and the document says once that they have no names)."""
     if doc.get("error") is not None:
         p.append(f"{where}error: {doc['error']}")
         return
@@ -586,6 +587,12 @@ def stack_vs_truth(doc, g, opt, w, p, notes, where, binary=None):
     if got != want:
         p.append(f"{where}frames outside runtime.* (innermost first): got {fmt_frames(got)}, "
                  f"want (runtime.Stack) {fmt_frames(want)}")
+    if not dwarf:
+        if "no names" not in str(doc.get("note")):
+            p.append(f"{where}note {doc.get('note')!r} does not say variables have no names")
+        with_vars = [f.get("func") for f in frames if f.get("vars")]
+        diff(p, f"{where}frames with variables", with_vars, [])
+        return
     outer = list(reversed(user))
     for i, tf in enumerate(g["frames"]):
         if i >= len(outer):
@@ -1079,4 +1086,65 @@ def cases(truth):
                 check_current_stack(1)),
            Case("goroutines: selected frame (1) apart from where main's goroutine is",
                 "golayout goroutines --json", check_goroutines_outer_frame)]
+    return cs
+
+
+# ----------------------------------------------------- without DWARF (-w)
+
+def check_nodwarf_stack(doc, ctx):
+    """`golayout stack` of a -ldflags=-w build: main's goroutine found with
+    the built-in layouts, its frames as with DWARF, argument areas where
+    the pclntab knows them, no variables and one note saying why."""
+    p = []
+    current_stack_problems(doc, ctx.truth, 0, p)
+    if "no names" not in str(doc.get("note")):
+        p.append(f"note {doc.get('note')!r} does not say variables have no names")
+    frames = doc.get("frames") or []
+    for i, f in enumerate(frames):
+        if f.get("vars"):
+            p.append(f"frame {i} ({f.get('func')}) has variables without DWARF: {f['vars']!r}")
+        if f.get("inlined") or f.get("args_bytes") is None:
+            continue
+        diff(p, f"frame {i} ({f.get('func')}) args_at (the cfa on amd64)", hexint(f.get("args_at")),
+             hexint(f.get("cfa")))
+    if not any(isinstance(f.get("args_bytes"), int) and f["args_bytes"] >= 0 for f in frames):
+        p.append("no frame has an argument area")
+    return p
+
+
+def nodwarf_stack_check(role):
+    """`golayout stack GOID` of a parked goroutine in this module's live
+    session (its goid is known only there)."""
+    def check(doc, ctx):
+        r, p = live_session(ctx)
+        if r is None:
+            return p
+        g = by_role(r.truth, role)
+        cmd = f"golayout stack {g['goid']} --json"
+        d, err = r.doc(cmd)
+        if err:
+            return [err]
+        stack_vs_truth(d, g, ctx.opt, ctx.cfg.ptr_size, p, [], f"`{cmd}` ({r.what}): ", ctx.binary, dwarf=False)
+        return p
+    return check
+
+
+def nodwarf_cases(truth, cfg):
+    """A -ldflags=-w build: goroutines (status, wait reason, where, stack
+    bounds) and the selected goroutine's stack, with the built-in runtime
+    layouts."""
+    cs = [select_frame(0, "main.stopHere"),
+          Case("goroutines: counts, main goroutine running and current",
+               "golayout goroutines --json", check_goroutines)]
+    for g in truth["goroutines"]:
+        cs.append(Case(f"goroutines: {g['role']} goroutine [{g['wait_reason']}] in {user_func(g)}",
+                       "golayout goroutines --json", check_goroutine(g["role"])))
+    cs += [Case("goroutines --status running", "golayout goroutines --status running --json", check_running),
+           Case("goroutines --dead", "golayout goroutines --dead --json", check_dead),
+           Case("stack 999999: error", "golayout stack 999999 --json", check_error("999999")),
+           Case("stack: goroutine of the selected frame, no variable names",
+                "golayout stack --json", check_nodwarf_stack)]
+    for g in truth["goroutines"]:
+        cs.append(Case(f"stack {g['role']} (separate live session): frames vs runtime.Stack, no variables",
+                       check=nodwarf_stack_check(g["role"])))
     return cs

@@ -642,6 +642,16 @@ def check_dump_spans(doc, ctx):
 
 # -------------------------------------------------------------------- cases
 
+def dump_cases():
+    """The checks of golayout heap against the runtime's own heap dump."""
+    return [Case("heap dump: the fixture's objects and MemStats in the runtime's dump "
+                 "(separate session)", check=check_dump_truth),
+            Case("heap dump: sampled objects: slot, size class, pointer words, interior address",
+                 check=check_dump_objects),
+            Case("heap dump: allocated slots of each sampled span vs --span",
+                 check=check_dump_spans)]
+
+
 def cases(truth):
     cs = [select_frame(0, "main.stopHere"), select_frame(1, "main.run")]
     for o in truth["objects"]:
@@ -666,10 +676,40 @@ def cases(truth):
     cs.append(Case("gc", "golayout gc --json", check_gc))
     cs.append(Case("mark phase: heap and gc at runtime.gcMarkTermination (separate session)",
                    check=check_mark_phase))
-    cs.append(Case("heap dump: the fixture's objects and MemStats in the runtime's dump "
-                   "(separate session)", check=check_dump_truth))
-    cs.append(Case("heap dump: sampled objects: slot, size class, pointer words, interior address",
-                   check=check_dump_objects))
-    cs.append(Case("heap dump: allocated slots of each sampled span vs --span",
-                   check=check_dump_spans))
-    return cs
+    return cs + dump_cases()
+
+
+# ----------------------------------------------------- without DWARF (-w)
+
+def check_version_builtin(doc, ctx):
+    """`golayout version` of a -ldflags=-w binary: layouts from the
+    built-in table of its release and variants, names from the symbol
+    table."""
+    p = []
+    if not no_error(doc, p):
+        return p
+    diff(p, "layouts_from", doc.get("layouts_from"), "builtin")
+    diff(p, "dwarf_version", doc.get("dwarf_version"), None)
+    src = doc.get("sources") or {}
+    want = f"built-in table go1.{ctx.cfg.go_minor} {ctx.cfg.map_impl} maps"
+    if not str(src.get("runtime_layouts")).startswith(want):
+        p.append(f"sources.runtime_layouts {src.get('runtime_layouts')!r} does not start {want!r}")
+    diff(p, "map_impl (from the build info)", doc.get("map_impl"), ctx.cfg.map_impl)
+    diff(p, "variants_from", doc.get("variants_from"), "build info")
+    if "symbol table" not in str(src.get("names")):
+        p.append(f"sources.names {src.get('names')!r} does not name the symbol table")
+    return p
+
+
+def nodwarf_cases(truth, cfg):
+    """A -ldflags=-w build: gc, heap of a global's static address, and heap
+    of the objects of the runtime's own heap dump (addresses chosen in the
+    debugger: heap addresses differ from run to run), all with the
+    built-in runtime layouts."""
+    d = next(t for t in truth["places"] if t["name"] == "gDataInt")
+    cs = [select_frame(0, "main.stopHere"),
+          Case("version: layouts from the built-in table", "golayout version --json", check_version_builtin),
+          Case(f"heap of a number ({d['address']:#x}, main.gDataInt)",
+               f"golayout heap {d['address']:#x} --json", check_place("gDataInt", number=True))]
+    cs.append(Case("gc", "golayout gc --json", check_gc))
+    return cs + dump_cases()

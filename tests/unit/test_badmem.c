@@ -333,6 +333,9 @@ static void chan_env_init(struct chan_env *e, struct fake_target *ft)
 
 static void chan_env_deinit(struct chan_env *e)
 {
+	/* a target without DWARF still gets a (refusing) layout table */
+	if (e->tgt.rt_free)
+		e->tgt.rt_free(e->tgt.rt);
 	sb_deinit(&e->c.out);
 	gl_mem_end(&e->mem);
 	gl_mem_deinit(&e->mem);
