@@ -46,6 +46,10 @@ json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const un
 json_t *gl_format_member_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
 /* A struct field's value (gl_format_field). */
 json_t *gl_format_field_json(struct gl_ctx *c, const struct gl_field *f, const unsigned char *bytes);
+/* For a type fmt prints as its fields though people read it otherwise (a
+ * sync.Mutex, an atomic, a strings.Builder, a big.Int: gl_known_reading),
+ * o's "reads_as": that reading. Nothing for other types. */
+void gl_reading_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, json_t *o);
 json_t *gl_format_json_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth);
 
 #endif

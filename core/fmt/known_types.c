@@ -1,8 +1,11 @@
 /* See known_types.h. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/le.h"
+#include "fmt/format.h"
+#include "fmt/known_impl.h"
 #include "fmt/known_types.h"
 
 /* time.Duration.String: "1h2m3.5s", "1.5ms", "0s". Digits are written
@@ -75,6 +78,16 @@ static void duration(int64_t d, struct strbuf *sb)
 	sb_addn(sb, buf + w, sizeof(buf) - w);
 }
 
+bool gl_known_duration(const struct gl_type *t, const unsigned char *b, struct strbuf *sb)
+{
+	if (t->kind != GL_K_INT64 || !t->name || strcmp(t->name, "time.Duration"))
+		return false;
+	duration(gl_get_int(b, 8), sb);
+	return true;
+}
+
+/* ---- errors.New and fmt.Errorf ---- */
+
 /* The message field of the error a pointer points to: fmt prints an error
  * as what Error() returns, which for these types is that field. */
 static const struct {
@@ -85,16 +98,7 @@ static const struct {
 	{"*fmt.wrapErrors", "msg"},
 };
 
-bool gl_known_duration(const struct gl_type *t, const unsigned char *b, struct strbuf *sb)
-{
-	if (t->kind != GL_K_INT64 || !t->name || strcmp(t->name, "time.Duration"))
-		return false;
-	duration(gl_get_int(b, 8), sb);
-	return true;
-}
-
-bool gl_known_error(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, uint64_t *ptr,
-		    uint64_t *len)
+static bool known_error(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb)
 {
 	if (t->kind != GL_K_POINTER || !t->name || !t->elem)
 		return false;
@@ -102,19 +106,111 @@ bool gl_known_error(struct gl_ctx *c, const struct gl_type *t, const unsigned ch
 		if (strcmp(t->name, errors[i].type))
 			continue;
 		const struct gl_field *f = gl_type_field(t->elem, errors[i].field);
-		unsigned ps = c->t->ptr_size;
+		unsigned ps = gl_known_ptr_size(c);
 		uint64_t p = gl_get_uint(b, ps);
 		unsigned char hdr[16];
-		if (!f || f->type->kind != GL_K_STRING || !p || f->offset > UINT64_MAX - p)
+		if (!f || f->type->kind != GL_K_STRING || !p || f->offset > UINT64_MAX - p ||
+		    !gl_known_read(c, p + f->offset, hdr, 2 * (uint64_t)ps))
 			return false;
-		struct gl_error *err = gl_mem_read(c->mem, p + f->offset, hdr, 2 * (uint64_t)ps);
-		if (err) {
-			gl_error_destroy(err);
-			return false;
-		}
-		*ptr = gl_get_uint(hdr, ps);
-		*len = gl_get_uint(hdr + ps, ps);
+		gl_format_string(c, gl_get_uint(hdr, ps), gl_get_uint(hdr + ps, ps), sb);
 		return true;
 	}
 	return false;
 }
+
+/* ---- the dispatch ---- */
+
+static bool known_duration(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb)
+{
+	(void)c;
+	return gl_known_duration(t, b, sb);
+}
+
+typedef bool (*known_fn)(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
+
+/* A context's chain; the String of a value in it is gl_known_stringer's
+ * (handed down: known_context.c is below this file). */
+static bool known_context(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb)
+{
+	return gl_known_context(c, t, b, gl_known_stringer, sb);
+}
+
+/* Types whose String method fmt calls, reproduced by fn. A value method
+ * is a method of the pointer too: for those fmt prints a *T as the T. */
+static const struct {
+	const char *type;
+	known_fn fn;
+	bool value_method;
+} stringers[] = {
+	{"time.Duration", known_duration, true},
+	{"time.Time", gl_known_time, true},
+	{"net.IP", gl_known_ip, true},
+	{"net/netip.Addr", gl_known_netip, true},
+	{"context.backgroundCtx", known_context, true},
+	{"context.todoCtx", known_context, true},
+	{"context.withoutCancelCtx", known_context, true},
+	{"*context.cancelCtx", known_context, false},
+	{"*context.timerCtx", known_context, false},
+	{"*context.valueCtx", known_context, false},
+	{"*context.afterFuncCtx", known_context, false},
+};
+
+/* Types with a pointer method String (or Format) whose value fmt prints as
+ * its fields: a *T prints as fn reads the T. */
+static const struct {
+	const char *type;
+	known_fn fn;
+} pointees[] = {
+	{"strings.Builder", gl_known_builder},
+	{"bytes.Buffer", gl_known_buffer},
+	{"math/big.Int", gl_known_bigint},
+};
+
+/* fn on what the non-nil pointer b points to. */
+static bool via_pointer(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, known_fn fn,
+			struct strbuf *sb)
+{
+	uint64_t p = gl_get_uint(b, gl_known_ptr_size(c));
+	unsigned char *v = gl_known_load(c, t->elem, p);
+	bool ok = v && fn(c, t->elem, v, sb);
+	free(v);
+	return ok;
+}
+
+bool gl_known_stringer(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb)
+{
+	if (!t->name)
+		return false;
+	bool ptr = t->kind == GL_K_POINTER && t->elem && t->elem->name;
+	/* a nil pointer prints as <nil> either way (fmt catches the panic) */
+	if (ptr && !gl_get_uint(b, gl_known_ptr_size(c)))
+		return false;
+	size_t mark = sb->len;
+	for (size_t i = 0; i < sizeof(stringers) / sizeof(stringers[0]); i++) {
+		bool ok;
+		if (!strcmp(t->name, stringers[i].type))
+			ok = stringers[i].fn(c, t, b, sb);
+		else if (ptr && stringers[i].value_method && !strcmp(t->elem->name, stringers[i].type))
+			ok = via_pointer(c, t, b, stringers[i].fn, sb);
+		else
+			continue;
+		if (!ok)
+			sb_truncate(sb, mark);
+		return ok;
+	}
+	for (size_t i = 0; ptr && i < sizeof(pointees) / sizeof(pointees[0]); i++) {
+		if (strcmp(t->elem->name, pointees[i].type))
+			continue;
+		bool ok = via_pointer(c, t, b, pointees[i].fn, sb);
+		if (!ok)
+			sb_truncate(sb, mark);
+		return ok;
+	}
+	return false;
+}
+
+bool gl_known_format(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb)
+{
+	return known_error(c, t, b, sb) || gl_known_stringer(c, t, b, sb);
+}
+
