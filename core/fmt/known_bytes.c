@@ -93,3 +93,22 @@ bool gl_known_bigint(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		sb_addf(sb, "%019llu", (unsigned long long)chunks[i]);
 	return true;
 }
+
+/* The types whose String (or Format) method takes a pointer: fmt prints a
+ * *T as the method does, a T as its fields. */
+static const struct {
+	const char *type;
+	gl_known_fn *fn;
+} pointer_methods[] = {
+	{"strings.Builder", gl_known_builder},
+	{"bytes.Buffer", gl_known_buffer},
+	{"math/big.Int", gl_known_bigint},
+};
+
+gl_known_fn *gl_known_pointer_method(const char *type)
+{
+	for (size_t i = 0; i < sizeof(pointer_methods) / sizeof(pointer_methods[0]); i++)
+		if (!strcmp(type, pointer_methods[i].type))
+			return pointer_methods[i].fn;
+	return NULL;
+}

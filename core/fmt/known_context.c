@@ -17,6 +17,16 @@
  * printed: one formatting runs at a time (the debugger's thread). */
 static gl_known_fn *value_stringer;
 
+/* Whether the '[' at p in name opens type arguments: it follows a name
+ * other than map ("[]T" is a slice, "map[K]V" a map). */
+static bool type_args(const char *name, const char *p)
+{
+	if (*p != '[' || p == name || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		return false;
+	return !(p - name >= 3 && !strncmp(p - 3, "map", 3) &&
+		 (p - name == 3 || !(isalnum((unsigned char)p[-4]) || p[-4] == '_' || p[-4] == '.')));
+}
+
 /* A type's name as reflect spells it: package names without their import
  * path ("*net/http.ctxKey" is "*http.ctxKey"), except in type arguments
  * ("atomic.Pointer[net/netip.Addr]"). */
@@ -25,7 +35,8 @@ static void reflect_name(const char *name, struct strbuf *sb)
 	size_t seg = sb->len; /* where the current qualified name started */
 	bool args = false;
 	for (const char *p = name; *p; p++) {
-		args = args || *p == '[';
+		/* type arguments follow a name; "[]T" is a slice */
+		args = args || type_args(name, p);
 		if (*p == '/' && !args) {
 			sb_truncate(sb, seg);
 			continue;

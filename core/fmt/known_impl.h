@@ -33,14 +33,15 @@ unsigned gl_known_ptr_size(const struct gl_ctx *c);
  * when unreadable or too large. */
 unsigned char *gl_known_load(struct gl_ctx *c, const struct gl_type *t, uint64_t addr);
 
+/* A String method reproduced: appends to sb, false (sb unchanged or
+ * to be cut back) for another type or unreadable memory. */
+typedef bool gl_known_fn(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
+
 /* known_time.c: time.Time.String. */
 bool gl_known_time(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
 /* known_net.c: net.IP.String and net/netip.Addr.String. */
 bool gl_known_ip(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
 bool gl_known_netip(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
-/* A String method reproduced: appends to sb, false (sb unchanged or
- * to be cut back) for another type or unreadable memory. */
-typedef bool gl_known_fn(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
 /* known_context.c: the String method of the context package's contexts
  * (t is the dynamic type: *context.cancelCtx, context.backgroundCtx...);
  * stringer prints the keys and values of WithValue contexts that have one. */
@@ -51,6 +52,9 @@ bool gl_known_context(struct gl_ctx *c, const struct gl_type *t, const unsigned 
 bool gl_known_builder(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
 bool gl_known_buffer(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
 bool gl_known_bigint(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
+/* Of those, the one for the struct type named type (whose String method
+ * takes a pointer), or NULL. */
+gl_known_fn *gl_known_pointer_method(const char *type);
 /* known_sync.c: whether a sync.Mutex or RWMutex is locked and who waits;
  * the value of a sync/atomic type. */
 bool gl_known_mutex(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);

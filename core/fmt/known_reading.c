@@ -5,18 +5,15 @@
 #include "fmt/known_impl.h"
 #include "fmt/known_types.h"
 
-typedef bool (*known_fn)(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
-
-/* Types fmt prints as their fields, and what those fields say. */
+/* Types fmt prints as their fields, and what those fields say; besides
+ * these, those whose String method takes a pointer
+ * (gl_known_pointer_method) and the sync/atomic types. */
 static const struct {
 	const char *type;
-	known_fn fn;
+	gl_known_fn *fn;
 } readings[] = {
 	{"sync.Mutex", gl_known_mutex},
 	{"sync.RWMutex", gl_known_rwmutex},
-	{"strings.Builder", gl_known_builder},
-	{"bytes.Buffer", gl_known_buffer},
-	{"math/big.Int", gl_known_bigint},
 };
 
 bool gl_known_reading(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb)
@@ -24,16 +21,13 @@ bool gl_known_reading(struct gl_ctx *c, const struct gl_type *t, const unsigned 
 	if (!t->name || t->kind != GL_K_STRUCT)
 		return false;
 	size_t mark = sb->len;
-	bool ok = false;
-	if (!strncmp(t->name, "sync/atomic.", 12)) {
-		ok = gl_known_atomic(c, t, b, sb);
-	} else {
-		for (size_t i = 0; i < sizeof(readings) / sizeof(readings[0]); i++)
-			if (!strcmp(t->name, readings[i].type)) {
-				ok = readings[i].fn(c, t, b, sb);
-				break;
-			}
-	}
+	gl_known_fn *fn = gl_known_pointer_method(t->name);
+	if (!strncmp(t->name, "sync/atomic.", 12))
+		fn = gl_known_atomic;
+	for (size_t i = 0; !fn && i < sizeof(readings) / sizeof(readings[0]); i++)
+		if (!strcmp(t->name, readings[i].type))
+			fn = readings[i].fn;
+	bool ok = fn && fn(c, t, b, sb);
 	if (!ok)
 		sb_truncate(sb, mark);
 	return ok;

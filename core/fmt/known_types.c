@@ -126,8 +126,6 @@ static bool known_duration(struct gl_ctx *c, const struct gl_type *t, const unsi
 	return gl_known_duration(t, b, sb);
 }
 
-typedef bool (*known_fn)(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
-
 /* A context's chain; the String of a value in it is gl_known_stringer's
  * (handed down: known_context.c is below this file). */
 static bool known_context(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb)
@@ -139,7 +137,7 @@ static bool known_context(struct gl_ctx *c, const struct gl_type *t, const unsig
  * is a method of the pointer too: for those fmt prints a *T as the T. */
 static const struct {
 	const char *type;
-	known_fn fn;
+	gl_known_fn *fn;
 	bool value_method;
 } stringers[] = {
 	{"time.Duration", known_duration, true},
@@ -155,19 +153,8 @@ static const struct {
 	{"*context.afterFuncCtx", known_context, false},
 };
 
-/* Types with a pointer method String (or Format) whose value fmt prints as
- * its fields: a *T prints as fn reads the T. */
-static const struct {
-	const char *type;
-	known_fn fn;
-} pointees[] = {
-	{"strings.Builder", gl_known_builder},
-	{"bytes.Buffer", gl_known_buffer},
-	{"math/big.Int", gl_known_bigint},
-};
-
 /* fn on what the non-nil pointer b points to. */
-static bool via_pointer(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, known_fn fn,
+static bool via_pointer(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, gl_known_fn *fn,
 			struct strbuf *sb)
 {
 	uint64_t p = gl_get_uint(b, gl_known_ptr_size(c));
@@ -198,15 +185,13 @@ bool gl_known_stringer(struct gl_ctx *c, const struct gl_type *t, const unsigned
 			sb_truncate(sb, mark);
 		return ok;
 	}
-	for (size_t i = 0; ptr && i < sizeof(pointees) / sizeof(pointees[0]); i++) {
-		if (strcmp(t->elem->name, pointees[i].type))
-			continue;
-		bool ok = via_pointer(c, t, b, pointees[i].fn, sb);
-		if (!ok)
-			sb_truncate(sb, mark);
-		return ok;
-	}
-	return false;
+	gl_known_fn *fn = ptr ? gl_known_pointer_method(t->elem->name) : NULL;
+	if (!fn)
+		return false;
+	bool ok = via_pointer(c, t, b, fn, sb);
+	if (!ok)
+		sb_truncate(sb, mark);
+	return ok;
 }
 
 bool gl_known_format(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb)

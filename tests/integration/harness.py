@@ -253,8 +253,10 @@ def reflect_name(name):
     arguments ("atomic.Pointer[net/netip.Addr]")."""
     if not isinstance(name, str):
         return name
-    head, bracket, args = name.partition("[")
-    return re.sub(r"(?:[\w.-]+/)+(?=\w+\.)", "", head) + bracket + args
+    # type arguments follow a name other than map; "[]T" is a slice
+    m = re.search(r"(?<![\w.])(?!map\[)[\w.]+\[", name)
+    head, args = (name[:m.end() - 1], name[m.end() - 1:]) if m else (name, "")
+    return re.sub(r"(?:[\w.-]+/)+(?=\w+\.)", "", head) + args
 
 
 def find_var(truth, depth, name):
