@@ -127,3 +127,15 @@ void gl_reading_json(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 	else
 		sb_deinit(&sb);
 }
+
+void gl_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, json_t *o)
+{
+	struct strbuf sb;
+	char method[256];
+	sb_init(&sb);
+	gl_format_value_noting(c, t, bytes, &sb, method, sizeof(method));
+	json_object_set_new(o, "value", text_json(&sb));
+	gl_reading_json(c, t, bytes, o);
+	if (method[0])
+		json_object_set_new(o, "method_not_run", gl_json_text(method));
+}

@@ -64,8 +64,7 @@ json_t *gl_struct_doc(struct gl_ctx *c, const char *expr, const struct gl_value 
 	if (!d)
 		return NULL;
 	gl_struct_layout_json(c, l, v->bytes, d);
-	json_object_set_new(d, "value", gl_format_value_json(c, v->type, v->bytes));
-	gl_reading_json(c, v->type, v->bytes, d);
+	gl_value_json(c, v->type, v->bytes, d);
 	return d;
 }
 

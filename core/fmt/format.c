@@ -155,6 +155,25 @@ void gl_format_field(struct gl_ctx *c, const struct gl_field *f, const unsigned 
 	methods_hidden -= hidden;
 }
 
+/* Where gl_format_value_noting wants the first method fmt would call that
+ * golayout does not run (NULL: not asked). */
+static char *note;
+static size_t note_len;
+
+void gl_format_value_noting(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb,
+			    char *method, size_t n)
+{
+	char *saved = note;
+	size_t saved_len = note_len;
+	note = method;
+	note_len = n;
+	if (n)
+		method[0] = '\0';
+	gl_format_value(c, t, b, sb, 0);
+	note = saved;
+	note_len = saved_len;
+}
+
 static bool over_budget(struct strbuf *sb, size_t start)
 {
 	if (sb->len - start < GL_FORMAT_BUDGET)
@@ -291,6 +310,8 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 	}
 	if (!methods_hidden && gl_known_format(c, t, b, sb))
 		return;
+	if (!methods_hidden && note && note_len && !note[0])
+		gl_known_unrun_method(c, t, note, note_len);
 	switch (t->kind) {
 	case GL_K_BOOL:
 		sb_add(sb, b[0] ? "true" : "false");

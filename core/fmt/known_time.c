@@ -20,7 +20,9 @@
 #define WALL_TO_INTERNAL YEARS_TO(1884)
 #define UNIX_TO_INTERNAL YEARS_TO(1969)
 /* Longest zone table golayout searches (real ones hold a few hundred). */
-#define MAX_ZONE_ENTRIES (1 << 20)
+#define MAX_ZONE_ENTRIES (1 << 16)
+/* Largest zone offset taken from memory (real ones are under a day). */
+#define MAX_OFFSET (7 * DAY)
 
 /* A zone as Location.lookup answers: its name (a Go string) and offset;
  * utc: a Location without zones, which lookup names "UTC". */
@@ -288,7 +290,7 @@ bool gl_known_time(struct gl_ctx *c, const struct gl_type *t, const unsigned cha
 	uint64_t l = gl_get_uint(b + loc->offset, gl_known_ptr_size(c));
 	struct zone z = {0, 0, 0, true};
 	bool utc = !l || l == gl_known_global(c, "time.utcLoc");
-	if (!utc && !lookup(c, loc->type->elem, l, sec, &z))
+	if (!utc && (!lookup(c, loc->type->elem, l, sec, &z) || z.offset > MAX_OFFSET || z.offset < -MAX_OFFSET))
 		return false;
 	format(c, sec, (int64_t)(wall & NSEC_MASK), &z, z.utc, sb);
 	if (wall & HAS_MONOTONIC)

@@ -1,5 +1,6 @@
 /* See known_types.h. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "fmt/format.h"
 #include "fmt/known_impl.h"
 #include "fmt/known_types.h"
+#include "target/target.h"
 
 /* time.Duration.String: "1h2m3.5s", "1.5ms", "0s". Digits are written
  * backwards from the end of buf, as Go's own format does. */
@@ -199,3 +201,37 @@ bool gl_known_format(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 	return known_error(c, t, b, sb) || gl_known_stringer(c, t, b, sb);
 }
 
+
+/* name ("pkg.T", "pkg.(*T)") + "." + m, if the program has that method. */
+static bool method(struct gl_ctx *c, const char *pkg, size_t pkg_len, const char *recv, const char *m, char *out,
+		   size_t n)
+{
+	int w = snprintf(out, n, "%.*s%s.%s", (int)pkg_len, pkg, recv, m);
+	return w > 0 && (size_t)w < n && gl_dwarf_has_method(c->t->dw, out);
+}
+
+bool gl_known_unrun_method(struct gl_ctx *c, const struct gl_type *t, char *out, size_t n)
+{
+	bool ptr = t->kind == GL_K_POINTER;
+	const struct gl_type *named = ptr ? t->elem : t;
+	if (!c->t || !c->t->dw || !named || !named->name || strchr(named->name, '[') ||
+	    named->name[0] == '*' || named->kind == GL_K_INTERFACE)
+		return false;
+	const char *dot = strrchr(named->name, '.');
+	if (!dot)
+		return false;
+	size_t pl = (size_t)(dot - named->name) + 1; /* "pkg." */
+	char recv[256];
+	if (snprintf(recv, sizeof(recv), "(*%s)", dot + 1) >= (int)sizeof(recv))
+		return false;
+	/* fmt asks for Error before String; a *T has T's methods too */
+	const char *ms[] = {"Error", "String"};
+	char name[512];
+	for (size_t i = 0; i < 2; i++)
+		if ((ptr && method(c, named->name, pl, recv, ms[i], name, sizeof(name))) ||
+		    method(c, named->name, pl, dot + 1, ms[i], name, sizeof(name))) {
+			snprintf(out, n, "%s", name);
+			return true;
+		}
+	return false;
+}

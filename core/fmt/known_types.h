@@ -24,6 +24,10 @@ bool gl_known_format(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 /* The same for String methods only (what package context's stringify
  * tests: an error is no Stringer). */
 bool gl_known_stringer(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb);
+/* For a value of type t whose String or Error method fmt would call, one
+ * golayout does not reproduce: that method's name ("main.Celsius.String",
+ * "main.(*T).Error") into out (n bytes). False when the program has none. */
+bool gl_known_unrun_method(struct gl_ctx *c, const struct gl_type *t, char *out, size_t n);
 /* For a type fmt prints as its fields although people read it otherwise,
  * that reading, appended to sb: whether a sync.Mutex or RWMutex is locked
  * and who waits, the value of a sync/atomic type, the contents of a

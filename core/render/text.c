@@ -71,6 +71,22 @@ void gl_reading_text(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 	sb_deinit(&clean);
 }
 
+void gl_value_noted_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, struct strbuf *out)
+{
+	struct strbuf raw;
+	char method[256];
+	sb_init(&raw);
+	gl_format_value_noting(c, t, bytes, &raw, method, sizeof(method));
+	clean_into(&raw, out);
+	size_t len = out->len;
+	gl_reading_text(c, t, bytes, out);
+	if (out->len == len && method[0]) {
+		sb_add(out, "  // ");
+		gl_text_add(out, method);
+		sb_add(out, " not run");
+	}
+}
+
 void gl_value_str_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth,
 		     struct strbuf *out)
 {

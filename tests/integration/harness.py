@@ -368,7 +368,10 @@ def dwarf_sees(p, ctx, name):
 def fmt_value(v):
     """The truth's %v of a variable as golayout can know it: where fmt's
     text depends on the clock when it ran (a deadline context's time
-    left, "[1h2m3s]"), golayout prints "[?]"."""
+    left, "[1h2m3s]"), golayout prints "[?]"; where fmt calls a String or
+    Error method golayout does not run, fmt's text without methods."""
+    if "fields_value" in v:
+        return v["fields_value"]
     if v.get("clock_dependent"):
         return re.sub(r" \[[^\]]*\]\)", " [?])", v["value"])
     return v["value"]
@@ -390,6 +393,7 @@ def check_value(lookup, may_be_unavailable=False):
             diff(p, "type", reflect_name(doc.get("type")), v["type"])
             diff(p, "value", doc.get("value"), fmt_value(v))
             diff(p, "reads_as", doc.get("reads_as"), v.get("reads_as"))
+            diff(p, "method_not_run", doc.get("method_not_run"), v.get("method_not_run"))
             for k in ("go_kind", "size"):
                 if k in v:
                     diff(p, k, doc.get(k), v[k])

@@ -722,7 +722,9 @@ void fake_reflect_name(const char *name, char *out, size_t n)
 
 char *fake_truth_value(json_t *g)
 {
-	const char *v = json_string_value(json_object_get(g, "value"));
+	const char *v = json_string_value(json_object_get(g, "fields_value"));
+	if (!v)
+		v = json_string_value(json_object_get(g, "value"));
 	if (!v)
 		die("fake_truth_value: no \"value\"");
 	char *s = strdup(v), *br = strrchr(s, '[');

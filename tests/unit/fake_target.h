@@ -183,7 +183,8 @@ uint64_t fake_truth_addr(json_t *o);
 void fake_reflect_name(const char *name, char *out, size_t n);
 /* The truth's %v of a global as golayout can know it (malloc'd): where
  * it depends on the clock when fmt ran ("clock_dependent": a deadline
- * context's time left, " [1h2m3s])" at the end), " [?])". */
+ * context's time left, " [1h2m3s])" at the end), " [?])"; where fmt calls
+ * a method golayout does not run, fmt's text without it ("fields_value"). */
 char *fake_truth_value(json_t *g);
 /* "0x5c2418" -> 0x5c2418 */
 uint64_t fake_parse_addr(const char *s);

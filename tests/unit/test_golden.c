@@ -365,7 +365,8 @@ static void test_values(void **state)
 			       /* well-known types: as their String methods print them, or
 			        * their fields with what they read as */
 			       "main.gTimeNano", "main.gTimeNoName", "main.gAddrZone", "main.gCtxValue",
-			       "main.gMu", "main.gRW", "main.gAtomI64", "main.gBigInt", "main.gBuilderPtr"};
+			       "main.gMu", "main.gRW", "main.gAtomI64", "main.gBigInt", "main.gBuilderPtr",
+			       "main.gReading"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		record(&c, "value %s", names[i]);
 	case_end(&c);

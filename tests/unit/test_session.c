@@ -539,6 +539,12 @@ static void check_global(struct fake_fx *f, json_t *g)
 	if (reads ? !got_reads || strcmp(reads, got_reads) : got_reads != NULL)
 		fail_msg("value %s: golayout reads it as \"%s\", the program as \"%s\"", name,
 			 got_reads ? got_reads : "(none)", reads ? reads : "(none)");
+	/* the String or Error method fmt calls there, which golayout does not */
+	const char *unrun = json_string_value(json_object_get(g, "method_not_run"));
+	const char *got_unrun = json_string_value(json_object_get(f->r.doc, "method_not_run"));
+	if (unrun ? !got_unrun || strcmp(unrun, got_unrun) : got_unrun != NULL)
+		fail_msg("value %s: golayout names %s as not run, the program %s", name,
+			 got_unrun ? got_unrun : "(none)", unrun ? unrun : "(none)");
 	char tn[256];
 	fake_reflect_name(fake_doc_str(&f->r, "type"), tn, sizeof(tn));
 	assert_string_equal(tn, json_string_value(json_object_get(g, "type")));
