@@ -35,7 +35,6 @@ static void reflect_name(const char *name, struct strbuf *sb)
 	size_t seg = sb->len; /* where the current qualified name started */
 	bool args = false;
 	for (const char *p = name; *p; p++) {
-		/* type arguments follow a name; "[]T" is a slice */
 		args = args || type_args(name, p);
 		if (*p == '/' && !args) {
 			sb_truncate(sb, seg);

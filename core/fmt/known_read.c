@@ -30,8 +30,9 @@ bool gl_known_int(const struct gl_type *t, const unsigned char *b, const char *n
 bool gl_known_read(struct gl_ctx *c, uint64_t addr, void *buf, uint64_t n)
 {
 	struct gl_error *err = gl_mem_read(c->mem, addr, buf, n);
+	bool ok = !err;
 	gl_error_destroy(err);
-	return !err;
+	return ok;
 }
 
 uint64_t gl_known_global(struct gl_ctx *c, const char *name)
