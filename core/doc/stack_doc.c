@@ -82,7 +82,7 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 			json_object_set_new(o, "error", gl_json_text(v->heap_err->message));
 			json_object_set_new(o, "error_code", json_string(gl_error_code_name(v->heap_err->code)));
 		} else {
-			json_object_set_new(o, "value", gl_format_value_json(c, v->type, v->heap_val.bytes));
+			gl_value_json(c, v->type, v->heap_val.bytes, o);
 		}
 		if (v->escape == GL_ESC_NONE) {
 			json_object_set_new(o, "escape", json_string(gl_escape_verdict_name(GL_ESC_MOVED_TO_HEAP)));
@@ -94,7 +94,7 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 			gl_json_set_addr(o, "address", v->val.addr);
 			json_object_set_new(o, "offset", json_integer((json_int_t)(v->val.addr - u->sp)));
 		}
-		json_object_set_new(o, "value", gl_format_value_json(c, v->type, v->val.bytes));
+		gl_value_json(c, v->type, v->val.bytes, o);
 		if (v->val.partial[0])
 			json_object_set_new(o, "partial", json_string(v->val.partial));
 	}

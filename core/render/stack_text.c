@@ -24,7 +24,7 @@ static void value_text(struct gl_ctx *c, const struct gl_type *t, const unsigned
 {
 	struct strbuf v;
 	sb_init(&v);
-	gl_value_str(c, t, bytes, &v);
+	gl_value_noted_str(c, t, bytes, &v);
 	sb_add(&c->out, " = ");
 	gl_clip(c, gl_sb_str(&v), 40);
 	sb_deinit(&v);

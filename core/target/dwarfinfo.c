@@ -23,6 +23,7 @@ struct gl_dwarf {
 	int version;
 	size_t nunits;
 	struct strmap types, globals, consts;
+	struct strmap methods; /* functions named *.String or *.Error */
 	struct gl_func *funcs;
 	size_t nfuncs, funcs_cap;
 	struct u64map type_cache;
@@ -264,6 +265,12 @@ static struct gl_error *index_die(struct gl_dwarf *dw, Dwarf_Die die)
 		return NULL;
 	bool ok = true;
 	if (tag == DW_TAG_subprogram) {
+		/* (an optimized build names a method on its abstract instance
+		 * only, the concrete one refers to it) */
+		size_t n = strlen(name);
+		if (((n > 7 && !strcmp(name + n - 7, ".String")) || (n > 6 && !strcmp(name + n - 6, ".Error"))) &&
+		    !strmap_put(&dw->methods, name, 1))
+			return &gl_error_nomem;
 		uint64_t lo, hi;
 		if (!die_pc_range(die, &lo, &hi) || hi <= lo)
 			return NULL; /* abstract (inlined-only) instance */
@@ -351,7 +358,7 @@ static struct gl_error *build_index(struct gl_dwarf *dw)
  * initialised and then forgotten at close, or the reverse. */
 static void index_maps(struct gl_dwarf *dw, bool make)
 {
-	struct strmap *names[] = {&dw->types, &dw->globals, &dw->consts};
+	struct strmap *names[] = {&dw->types, &dw->globals, &dw->consts, &dw->methods};
 	struct u64map *offsets[] = {&dw->type_cache, &dw->by_runtime_type, &dw->synthesized};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		make ? strmap_init(names[i]) : strmap_deinit(names[i]);
@@ -984,4 +991,10 @@ struct gl_error *gl_dwarf_func_vars(struct gl_dwarf *dw, const struct gl_func *f
 	if (err)
 		gl_var_list_deinit(out);
 	return err;
+}
+
+bool gl_dwarf_has_method(struct gl_dwarf *dw, const char *name)
+{
+	uint64_t v;
+	return strmap_get(&dw->methods, name, &v);
 }

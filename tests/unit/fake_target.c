@@ -1,4 +1,6 @@
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -704,6 +706,48 @@ uint64_t fake_parse_addr(const char *s)
 	if (*end)
 		die("fake_parse_addr: bad address");
 	return v;
+}
+
+/* Whether the '[' at p in name opens type arguments (not a slice's, an
+ * array's or a map's). */
+static bool type_args(const char *name, const char *p)
+{
+	if (*p != '[' || p == name || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		return false;
+	return !(p - name >= 3 && !strncmp(p - 3, "map", 3) &&
+		 (p - name == 3 || !(isalnum((unsigned char)p[-4]) || p[-4] == '_' || p[-4] == '.')));
+}
+
+void fake_reflect_name(const char *name, char *out, size_t n)
+{
+	size_t w = 0, seg = 0; /* seg: where the current qualified name began */
+	bool args = false;
+	for (const char *p = name; *p && w + 1 < n; p++) {
+		args = args || type_args(name, p);
+		if (*p == '/' && !args) {
+			w = seg;
+			continue;
+		}
+		out[w++] = *p;
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+			seg = w;
+	}
+	out[w] = '\0';
+}
+
+char *fake_truth_value(json_t *g)
+{
+	const char *v = json_string_value(json_object_get(g, "fields_value"));
+	if (!v)
+		v = json_string_value(json_object_get(g, "value"));
+	if (!v)
+		die("fake_truth_value: no \"value\"");
+	char *s = strdup(v), *br = strrchr(s, '[');
+	if (!s)
+		die("fake_truth_value: out of memory");
+	if (json_is_true(json_object_get(g, "clock_dependent")) && br && br > s && br[-1] == ' ')
+		strcpy(br, "[?])"); /* shorter than what it replaces */
+	return s;
 }
 
 uint64_t fake_truth_addr(json_t *o)

@@ -180,6 +180,15 @@ void fake_map_global(struct fake_target *ft, json_t *global);
 /* The "address" (a JSON integer) of a global, field or piece of memory of
  * the truth document. */
 uint64_t fake_truth_addr(json_t *o);
+/* A type name as golayout gives it (DWARF's, "sync/atomic.Int64") spelled
+ * as reflect spells it in the truth ("atomic.Int64"): packages without
+ * their import path, except in type arguments. Into out (n bytes). */
+void fake_reflect_name(const char *name, char *out, size_t n);
+/* The truth's %v of a global as golayout can know it (malloc'd): where
+ * it depends on the clock when fmt ran ("clock_dependent": a deadline
+ * context's time left, " [1h2m3s])" at the end), " [?])"; where fmt calls
+ * a method golayout does not run, fmt's text without it ("fields_value"). */
+char *fake_truth_value(json_t *g);
 /* "0x5c2418" -> 0x5c2418 */
 uint64_t fake_parse_addr(const char *s);
 
