@@ -42,7 +42,7 @@ static struct gl_error *find_goroutine(struct gl_ctx *c, const struct gl_opts *o
 	bool found = false;
 	while (!found && gl_goroutines_next(it, g))
 		found = o->nargs ? g->goid == want && g->state != GL_G_DEAD
-				 : sel_sp && gl_goroutine_holds(g, sel_sp);
+				 : gl_goroutine_is_selected(g, sel_sp);
 	/* an unreadable goroutine is not the one asked for */
 	gl_error_destroy(gl_goroutines_close(it));
 	if (!found) {
@@ -50,9 +50,10 @@ static struct gl_error *find_goroutine(struct gl_ctx *c, const struct gl_opts *o
 			return gl_error_create(GL_ERR_LOOKUP, "no live goroutine %llu (see golayout goroutines)",
 					       (unsigned long long)want);
 		return gl_error_create(GL_ERR_LOOKUP,
-				       "the selected frame is on no goroutine stack (system stack?): give a GOID");
+				       "the selected frame is on no goroutine stack, nor on the system stack of "
+				       "a thread running a goroutine: give a GOID");
 	}
-	*current = sel_sp && gl_goroutine_holds(g, sel_sp);
+	*current = gl_goroutine_is_selected(g, sel_sp);
 	return NULL;
 }
 

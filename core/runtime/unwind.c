@@ -4,6 +4,17 @@
 #include "base/array.h"
 #include "runtime/unwind.h"
 
+const char *gl_stack_kind_name(enum gl_stack_kind k)
+{
+	switch (k) {
+	case GL_ON_GOROUTINE: return "goroutine";
+	case GL_ON_G0: return "g0";
+	case GL_ON_GSIGNAL: return "gsignal";
+	case GL_ON_NONE: break;
+	}
+	return "";
+}
+
 /* Functions where a goroutine's stack ends, or where the stack switches
  * to the system stack: stop at the frame, do not guess past it. */
 static enum gl_unwind_stop boundary(const char *fn)

@@ -40,6 +40,17 @@ static inline bool gl_unwind_stop_is_bottom(enum gl_unwind_stop s)
 	return s == GL_STOP_BOTTOM_GOROUTINE || s == GL_STOP_BOTTOM_SYSTEM || s == GL_STOP_BOTTOM_MAIN;
 }
 
+/* Which stack a frame is on: a goroutine's own, or a system stack of
+ * the thread (M) running it. */
+enum gl_stack_kind {
+	GL_ON_NONE,
+	GL_ON_GOROUTINE,
+	GL_ON_G0,      /* the M's scheduling stack: runtime.systemstack, mcall, morestack */
+	GL_ON_GSIGNAL, /* the M's signal-handling stack */
+};
+/* "goroutine", "g0", "gsignal" ("" for GL_ON_NONE). */
+const char *gl_stack_kind_name(enum gl_stack_kind k);
+
 struct gl_uframe {
 	uint64_t pc, sp, cfa;
 	int64_t size;            /* frame size below the return address, -1 unknown */
@@ -56,6 +67,7 @@ struct gl_uframe {
 	bool inlined;            /* a call inlined into the next frame: no frame of its own */
 	const char *inlined_into; /* inlined: the function of that frame */
 	enum gl_unwind_stop stop; /* on the last frame: why unwinding stopped there */
+	enum gl_stack_kind on;   /* GL_ON_NONE until a goroutine's unwinder tells */
 };
 
 /* Unwind from (pc, sp) within the stack [lo, hi). live_level >= 0 means
