@@ -1134,15 +1134,11 @@ def joined_user_frames(frames, first, g, p, where, inner_line):
 
 
 def sysstack_doc_problems(r, d, g, opt, w, binary, p, notes, where):
-    """The goroutine running runtime.readmemstats_m on the system stack:
-    g0's frames from the thread's registers (marked "stack": "g0", inside
-    "system_stack"), then at runtime.systemstack_switch its own stack, as
-    the program itself reported it."""
-    if d.get("error") is not None:
-        p.append(f"{where}error: {d['error']}")
-        return
-    diff(p, f"{where}goid", d.get("goid"), g["goid"])
-    diff(p, f"{where}status", d.get("status"), "running")
+    """The goroutine running runtime.readmemstats_m on the system stack
+    (d: its stack document, without error): g0's frames from the thread's
+    registers (marked "stack": "g0", inside "system_stack"), then at
+    runtime.systemstack_switch its own stack, as the program itself
+    reported it."""
     frames = d.get("frames") or []
     k = next((i for i, f in enumerate(frames) if f.get("stack") != "g0"), len(frames))
     diff(p, f"{where}frames on a stack other than g0 and the goroutine's",
@@ -1172,14 +1168,10 @@ def sysstack_doc_problems(r, d, g, opt, w, binary, p, notes, where):
 
 
 def syscall_doc_problems(d, g, opt, w, binary, p, notes, where):
-    """The goroutine blocked in read(2): unwound from its thread, which is
-    in the kernel-call frames below the syscall.Syscall the runtime's
-    traceback (from g.syscallpc) starts with, on the goroutine's stack."""
-    if d.get("error") is not None:
-        p.append(f"{where}error: {d['error']}")
-        return
-    diff(p, f"{where}goid", d.get("goid"), g["goid"])
-    diff(p, f"{where}status", d.get("status"), "syscall")
+    """The goroutine blocked in read(2) (d: its stack document, without
+    error): unwound from its thread, which is in the kernel-call frames
+    below the syscall.Syscall the runtime's traceback (from g.syscallpc)
+    starts with, on the goroutine's stack."""
     frames = d.get("frames") or []
     diff(p, f"{where}frames marked on a system stack", [f.get("func") for f in frames if f.get("stack")], [])
     if d.get("system_stack") is not None:
@@ -1225,6 +1217,10 @@ def second_stop_check(role, core=False):
         d, err = r.doc(cmd)
         if err:
             return [err]
+        if d.get("error") is not None:
+            return [f"{where}error: {d['error']}"]
+        diff(p, f"{where}goid", d.get("goid"), g["goid"])
+        diff(p, f"{where}status", d.get("status"), "running" if role == "sysstack" else "syscall")
         opt = ctx.opt and not core
         # the debugger selects the thread that hit the breakpoint, the
         # system-stack goroutine's; in a core, whichever the core names first
