@@ -57,7 +57,8 @@ struct gl_uframe {
 	bool live;               /* the debugger's selected frame: registers usable */
 	bool selected;           /* the debugger's selected frame (inlined calls in it too) */
 	uint32_t level;          /* level for gl_frame (registers only when live) */
-	bool exact_pc;           /* pc is where the thread is (its registers), not a call site */
+	bool exact_pc;           /* pc is where the thread is (its registers) or the instruction that
+				  * faulted (above runtime.sigpanic), not after a call */
 	const char *func;        /* from pclntab (points into the table) */
 	const char *file;
 	int64_t line;

@@ -245,6 +245,9 @@ struct g_bin *g_bin_get(void)
 	G_BIN.main_body_pc = body_pc(G_BIN.main_entry, &G_BIN.main_body_size);
 	if (!G_BIN.main_body_pc || G_BIN.main_body_size < 64)
 		fail_msg("%s: main.main has no pc with a frame of 64 bytes or more", G_BIN.path);
+	G_BIN.sigpanic_pc = body_pc(elf_func("runtime.sigpanic"), &G_BIN.sigpanic_size);
+	if (!G_BIN.sigpanic_pc)
+		fail_msg("%s: no runtime.sigpanic with a frame", G_BIN.path);
 	if (!find_call())
 		fail_msg("%s: found no direct call in main.main", G_BIN.path);
 	const struct gl_elf_section *ro = gl_elf_section(&G_BIN.t->elf, ".rodata");

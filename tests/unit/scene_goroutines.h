@@ -51,6 +51,8 @@ struct g_bin {
 	uint64_t goexit_entry;     /* runtime.goexit */
 	uint64_t systemstack_entry; /* runtime.systemstack (assembly: its symbol is ...abi0) */
 	uint64_t switch_entry;     /* runtime.systemstack_switch */
+	uint64_t sigpanic_pc;      /* a pc in runtime.sigpanic with its largest frame, no inlining */
+	int64_t sigpanic_size;
 	uint64_t callee_entry;     /* a function main.main calls */
 	char callee_name[128];
 	uint64_t callee_pc;        /* a pc in it with its largest frame, no inlining */

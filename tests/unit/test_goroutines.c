@@ -583,6 +583,32 @@ static void test_system_stack(void **state)
 	assert_error_has(f, "no goroutine stack", "give a GOID");
 }
 
+/* A goroutine that faulted at main.main's first instruction: the signal
+ * handler made that instruction the "return address" of a call of
+ * runtime.sigpanic. main.main's frame is at that very pc, not at pc-1
+ * (which is in the function before it). */
+static void test_sigpanic(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct gspec s = parked(&f->g, 6); /* main.main at its entry, goexit above */
+	uint64_t main_sp = s.sp;
+	s.sp = main_sp - 8 - (uint64_t)G_BIN.sigpanic_size;
+	s.pc = G_BIN.sigpanic_pc;
+	fake_poke_u64(f->g.ft, main_sp - 8, G_BIN.main_entry);
+	add_g(&f->g, &s);
+	commit(&f->g);
+	run(f, "stack 6 --json");
+	assert_ok(f);
+	assert_int_equal(assert_contiguous(f), 3);
+	assert_func(frame(f, 0), "runtime.sigpanic");
+	assert_func(frame(f, 1), "main.main");
+	assert_int_equal(jaddr(frame(f, 1), "pc"), G_BIN.main_entry);
+	assert_int_equal(jaddr(frame(f, 1), "sp"), main_sp);
+	assert_int_equal(jint(frame(f, 1), "size"), 0); /* the entry's frame size */
+	assert_note_has(frame(f, 2), "bottom");
+}
+
 /* ---- corrupt scheduling state --------------------------------------------------- */
 
 /* sched.pc in no function: one frame that says unwinding stopped. */
@@ -1504,6 +1530,7 @@ int main(void)
 		T(test_syscall_state),
 		T(test_syscall_thread),
 		T(test_system_stack),
+		T(test_sigpanic),
 		T(test_garbage_pc),
 		T(test_garbage_return_address),
 		T(test_zero_return_address),
