@@ -43,7 +43,7 @@ static struct gl_error *find_goroutine(struct gl_ctx *c, const struct gl_opts *o
 	bool found = false;
 	while (!found && gl_goroutines_next(it, g))
 		found = o->nargs ? g->goid == want && g->state != GL_G_DEAD
-				 : sel_sp && gl_goroutine_holds(g, sel_sp);
+				 : gl_goroutine_is_selected(g, sel_sp);
 	/* an unreadable goroutine is not the one asked for */
 	gl_error_destroy(gl_goroutines_close(it));
 	if (!found) {
@@ -51,9 +51,10 @@ static struct gl_error *find_goroutine(struct gl_ctx *c, const struct gl_opts *o
 			return gl_error_create(GL_ERR_LOOKUP, "no live goroutine %llu (see golayout goroutines)",
 					       (unsigned long long)want);
 		return gl_error_create(GL_ERR_LOOKUP,
-				       "the selected frame is on no goroutine stack (system stack?): give a GOID");
+				       "the selected frame is on no goroutine stack, nor on the system stack of "
+				       "a thread running a goroutine: give a GOID");
 	}
-	*current = sel_sp && gl_goroutine_holds(g, sel_sp);
+	*current = gl_goroutine_is_selected(g, sel_sp);
 	return NULL;
 }
 
@@ -112,7 +113,13 @@ const struct gl_command gl_cmd_stack = {
 		"marked * (\"selected\": true in JSON). With a GOID (see golayout goroutines):\n"
 		"that goroutine, unwound from its saved scheduling state with golayout's own\n"
 		"unwinder over the Go pclntab, so parked goroutines and core files work the\n"
-		"same. For each frame: function, file:line, SP..CFA,\n"
+		"same. A goroutine a thread runs (running, in a system call, on the system\n"
+		"stack) is unwound from that thread's registers: frames on the thread's\n"
+		"system stack (g0, gsignal) come first, under a \"--- system stack (g0) ---\"\n"
+		"line (\"stack\": \"g0\" in JSON), then the goroutine's own from where the\n"
+		"runtime switched (runtime.systemstack_switch). Without a GOID a selected\n"
+		"frame on such a system stack means the goroutine its thread runs.\n"
+		"For each frame: function, file:line, SP..CFA,\n"
 		"frame size, the return-address and saved-frame-pointer slots, and the\n"
 		"arguments and locals DWARF places in it, with offsets and %v values.\n"
 		"--escape FILE  annotate locals with the compiler's escape analysis, from the\n"

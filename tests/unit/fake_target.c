@@ -17,7 +17,7 @@ struct region {
 };
 
 struct reg {
-	char name[16];
+	char name[32];
 	uint64_t value;
 };
 
@@ -366,6 +366,24 @@ void fake_set_innermost_reg(struct fake_target *ft, const char *name, uint64_t v
 	fake_set_reg(ft, key, value);
 }
 
+/* Another thread's innermost registers, as "TID:NAME" (TID > 0, so the
+ * selected thread's "0:NAME" stays apart). */
+static int fk_thread_register(void *ctx, uint64_t tid, const char *name, uint64_t *value)
+{
+	char key[sizeof(((struct reg *)0)->name)];
+	if (!tid || (size_t)snprintf(key, sizeof(key), "%llu:%s", (unsigned long long)tid, name) >= sizeof(key))
+		return GL_BACKEND_FAIL;
+	return fk_read_register(ctx, key, value);
+}
+
+void fake_set_thread_reg(struct fake_target *ft, uint64_t tid, const char *name, uint64_t value)
+{
+	char key[sizeof(ft->regs[0].name)];
+	if (!tid || (size_t)snprintf(key, sizeof(key), "%llu:%s", (unsigned long long)tid, name) >= sizeof(key))
+		die("fake_set_thread_reg: bad thread id or name too long");
+	fake_set_reg(ft, key, value);
+}
+
 void fake_clear_regs(struct fake_target *ft)
 {
 	ft->nregs = 0;
@@ -451,6 +469,7 @@ struct fake_target *fake_new(void)
 		.text_width = fk_text_width,
 		.interrupted = fk_interrupted,
 		.load_bias = fk_load_bias,
+		.thread_register = fk_thread_register,
 	};
 	ft->bias.known = true; /* a bias of 0: the executable is where it was linked */
 	ft->stop_id = 1;

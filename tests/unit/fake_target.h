@@ -90,6 +90,9 @@ void fake_set_frame_level(struct fake_target *ft, int level);
 /* A register of the innermost frame (level 0), for when an outer frame
  * is selected; cleared by fake_clear_regs with the others. */
 void fake_set_innermost_reg(struct fake_target *ft, const char *name, uint64_t value);
+/* A register of thread TID's innermost frame (thread_register); cleared
+ * by fake_clear_regs with the others. */
+void fake_set_thread_reg(struct fake_target *ft, uint64_t tid, const char *name, uint64_t value);
 /* Make frame_cfa answer (has == false: it fails). */
 void fake_set_cfa(struct fake_target *ft, bool has, uint64_t cfa);
 
