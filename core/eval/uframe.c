@@ -25,14 +25,32 @@ uint64_t gl_selected_sp(struct gl_ctx *c)
 	return 0;
 }
 
-/* The innermost frame's PC and SP, when the debugger tells them. */
-static bool innermost(struct gl_ctx *c, uint64_t *pc, uint64_t *sp)
+/* The innermost frame's PC and SP, when the debugger tells them, and its
+ * link register on LR machines (0 when none or unknown). */
+static bool innermost(struct gl_ctx *c, uint64_t *pc, uint64_t *sp, uint64_t *lr)
 {
 	const struct gl_backend *be = c->be;
 	const struct gl_arch *a = c->t->arch;
-	return a && be->version >= 2 && be->innermost_register &&
-	       be->innermost_register(be->ctx, a->reg_pc, pc) == GL_BACKEND_OK &&
-	       be->innermost_register(be->ctx, a->reg_sp, sp) == GL_BACKEND_OK;
+	*lr = 0;
+	if (!(a && be->version >= 2 && be->innermost_register &&
+	      be->innermost_register(be->ctx, a->reg_pc, pc) == GL_BACKEND_OK &&
+	      be->innermost_register(be->ctx, a->reg_sp, sp) == GL_BACKEND_OK))
+		return false;
+	if (a->reg_lr && be->innermost_register(be->ctx, a->reg_lr, lr) != GL_BACKEND_OK)
+		*lr = 0;
+	return true;
+}
+
+/* The selected frame's link register when it is frame 0 of an LR
+ * machine (an outer frame's LR is not its return address), else 0. */
+static uint64_t selected_lr(struct gl_ctx *c, const struct gl_frame *sel)
+{
+	uint64_t lr = 0;
+	const char *reg = c->t->arch ? c->t->arch->reg_lr : NULL;
+	if (sel->level == 0 && reg && c->be->read_register &&
+	    c->be->read_register(c->be->ctx, reg, &lr) != GL_BACKEND_OK)
+		lr = 0;
+	return lr;
 }
 
 /* Mark the physical frame the debugger selected (same SP, same return
@@ -54,9 +72,9 @@ struct gl_error *gl_unwind_selected(struct gl_ctx *c, const struct gl_frame *sel
 {
 	/* An outer frame is selected: unwind from the innermost one, so the
 	 * whole stack shows, when that reaches the selected frame. */
-	uint64_t pc0, sp0;
-	if (sel->level > 0 && innermost(c, &pc0, &sp0) && sp0 >= lo && sp0 < hi) {
-		struct gl_error *err = gl_unwind(c, pc0, sp0, -1, lo, hi, frames, n);
+	uint64_t pc0, sp0, lr0;
+	if (sel->level > 0 && innermost(c, &pc0, &sp0, &lr0) && sp0 >= lo && sp0 < hi) {
+		struct gl_error *err = gl_unwind(c, pc0, sp0, lr0, -1, lo, hi, frames, n);
 		if (!err && mark_selected(*frames, *n, sel)) {
 			*from = GL_FROM_INNERMOST;
 			/* the innermost frame is not the selected one: its level
@@ -73,7 +91,7 @@ struct gl_error *gl_unwind_selected(struct gl_ctx *c, const struct gl_frame *sel
 		free(*frames);
 	}
 	*from = GL_FROM_SELECTED;
-	return gl_unwind(c, sel->pc, sel->sp, (int)sel->level, lo, hi, frames, n);
+	return gl_unwind(c, sel->pc, sel->sp, selected_lr(c, sel), (int)sel->level, lo, hi, frames, n);
 }
 
 struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine *g, bool current,
@@ -85,7 +103,7 @@ struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine
 		return gl_unwind_selected(c, &sel, g->stack_lo, g->stack_hi, frames, n, from);
 	gl_error_destroy(err);
 	*from = GL_FROM_SCHED;
-	return gl_unwind(c, g->pc, g->sp, -1, g->stack_lo, g->stack_hi, frames, n);
+	return gl_unwind(c, g->pc, g->sp, g->lr, -1, g->stack_lo, g->stack_hi, frames, n);
 }
 
 /* Frames looked at for the first one outside the runtime. */

@@ -37,6 +37,7 @@ struct gl_goroutine {
 	uint64_t stack_lo, stack_hi;
 	uint64_t stackguard;     /* stackguard0: a prologue below it grows the stack */
 	uint64_t sp, pc;         /* where unwinding starts (sched or syscall state) */
+	uint64_t lr;             /* LR machines: saved link register, 0 when none */
 	uint64_t m, thread;      /* M running it and its OS thread id, 0 if none */
 	uint64_t gopc, startpc;
 };
