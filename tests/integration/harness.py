@@ -472,31 +472,38 @@ def emulator(binary) -> Optional[str]:
     return EMULATORS.get(elf_machine(binary))
 
 
-def qemu_prefix(binary, env: dict, subst=()) -> list:
+def qemu_prefix(binary, env: dict, subst=(), core_dir=None) -> list:
     """The argv prefix that runs a debugger (the argv after it) attached
-    to binary started under its emulator with env (see qemu_run.py)."""
+    to binary started under its emulator with env, in core_dir with core
+    dumps on when given (see qemu_run.py)."""
     argv = [sys.executable, str(Path(__file__).resolve().parent / "qemu_run.py"),
             emulator(binary), str(binary)]
     for k, v in {**EMULATED_ENV, **env}.items():
         argv += ["--env", f"{k}={v}"]
     for s in subst:
         argv += ["--subst", str(s)]
+    if core_dir:
+        argv += ["--core-dir", str(core_dir)]
     return argv + ["--"]
 
 
 def gdb_remote_lines(commands):
     """gdb launch commands made remote: (env of `set environment`, the
-    commands with `run` replaced by attaching to the stub and continuing)."""
-    env, out = {}, []
+    program's directory of `set cwd` (where qemu writes its core of the
+    program), the commands with `run` replaced by attaching to the stub
+    and continuing)."""
+    env, cwd, out = {}, None, []
     for c in commands:
         m = re.fullmatch(r"set environment (\w+)=(.*)", c)
         if m:
             env[m.group(1)] = m.group(2)
+        elif c.startswith("set cwd "):
+            cwd = c[len("set cwd "):]
         elif c == "run":
             out += [f"target remote :{PORT}", "continue"]
         else:
             out.append(c)
-    return env, out
+    return env, cwd, out
 
 
 def lldb_remote_lines(lines):
@@ -552,8 +559,8 @@ def gdb_argv(commands, *files) -> list:
     its emulator (see gdb_remote_lines)."""
     prefix, env = [], {}
     if len(files) == 1 and emulator(files[0]) and "run" in commands:
-        env, commands = gdb_remote_lines(commands)
-        prefix = qemu_prefix(files[0], env)
+        env, cwd, commands = gdb_remote_lines(commands)
+        prefix = qemu_prefix(files[0], env, core_dir=cwd)
     # Each -ex runs even when an earlier one failed (unlike -x FILE, which
     # stops at the first error). auto-load off: the Go runtime's
     # runtime-gdb.py would only print a safe-path warning.
