@@ -79,7 +79,7 @@ static void expand_inlined(struct gl_ctx *c, struct gl_uframe **frames, size_t *
  * stop here, if any. lr: the link register's value when the frame is the
  * innermost one and the caller knows it (LR machines), else 0. */
 static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool return_address,
-				    uint64_t lr, uint64_t lo, uint64_t hi)
+				    bool innermost, uint64_t lr, uint64_t lo, uint64_t hi)
 {
 	/* Above the innermost frame the pc is a return address: look up
 	 * pc-1 so a call at the very end of a function stays in it. */
@@ -121,8 +121,9 @@ static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool 
 	enum gl_unwind_stop why = boundary(pf.name);
 	if (why != GL_STOP_NONE)
 		return why;
-	/* (a frameless innermost function on an LR machine has cfa == sp) */
-	if (u->cfa < u->sp || (u->cfa == u->sp && !(u->size == 0 && lr)) || u->cfa > hi)
+	/* (a frameless innermost function on an LR machine has cfa == sp;
+	 * further out that would unwind to the same sp again) */
+	if (u->cfa < u->sp || (u->cfa == u->sp && !innermost) || u->cfa > hi)
 		return GL_STOP_LEAVES_STACK;
 	return GL_STOP_NONE;
 }
@@ -152,7 +153,8 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, uint64_t 
 		u->size = -1;
 		u->func = "?";
 		uint64_t first_lr = depth == 0 && c->t->arch->ra == GL_RA_IN_LR ? lr : 0;
-		if ((u->stop = frame_at(c, u, depth > 0 || live_level > 0, first_lr, lo, hi)) != GL_STOP_NONE)
+		if ((u->stop = frame_at(c, u, depth > 0 || live_level > 0, depth == 0, first_lr, lo, hi)) !=
+		    GL_STOP_NONE)
 			break;
 		/* no slot: a frameless innermost function's return address is
 		 * still in the link register */
