@@ -208,19 +208,26 @@ static void test_alignment(void **state)
 	check_layout(4, 4, 16, 4, 12);
 }
 
-/* Every function the 386 binary's DWARF knows at a PC, the pclntab names
- * too, with the same entry: the header's fields are 4 bytes there. */
-static void test_pclntab_386(void **state)
+/* The target of a test program build-testdata.sh makes (missing: fails). */
+static struct gl_target *open_testdata(const char *name)
 {
-	(void)state;
-	const char *path = fake_testdata("structs-386");
+	const char *path = fake_testdata(name);
 	if (!path)
-		fail_msg("no structs-386: run tests/unit/build-testdata.sh");
+		fail_msg("no %s: run tests/unit/build-testdata.sh", name);
 	struct gl_target *t = NULL;
 	struct gl_error *err = gl_target_open(path, &t);
 	if (err)
 		fail_msg("gl_target_open: %s", err->message);
 	assert_non_null(t->arch);
+	return t;
+}
+
+/* Every function the 386 binary's DWARF knows at a PC, the pclntab names
+ * too, with the same entry: the header's fields are 4 bytes there. */
+static void test_pclntab_386(void **state)
+{
+	(void)state;
+	struct gl_target *t = open_testdata("structs-386");
 	assert_int_equal(t->arch->id, GL_ARCH_386);
 	assert_int_equal(t->ptr_size, 4);
 	assert_true(t->has_pcln);
@@ -285,13 +292,7 @@ static uint64_t pc_in_frame(struct gl_target *t, const struct gl_pcfunc *f, int6
 static void test_unwind_arm64(void **state)
 {
 	(void)state;
-	const char *path = fake_testdata("structs-arm64");
-	if (!path)
-		fail_msg("no structs-arm64: run tests/unit/build-testdata.sh");
-	struct gl_target *t = NULL;
-	struct gl_error *err = gl_target_open(path, &t);
-	if (err)
-		fail_msg("gl_target_open: %s", err->message);
+	struct gl_target *t = open_testdata("structs-arm64");
 	assert_int_equal(t->arch->id, GL_ARCH_ARM64);
 	struct gl_pcfunc stop, l3, l2;
 	find_func(t, "main.stopHere", &stop);
