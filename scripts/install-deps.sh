@@ -8,6 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 PKGS="build-essential pkg-config gdb lldb-16 liblldb-16-dev python3-lldb-16
+gdb-multiarch qemu-user
 libdwarf-dev libjansson-dev libcmocka-dev zlib1g-dev clang
 llvm-14 libclang-rt-14-dev"
 

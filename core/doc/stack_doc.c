@@ -140,7 +140,8 @@ static json_t *frame_json(struct gl_ctx *c, const struct gl_stack *s, size_t i)
 	if (u->size >= 0 && !u->inlined) {
 		gl_json_set_addr(o, "cfa", u->cfa);
 		json_object_set_new(o, "size", json_integer(u->size));
-		gl_json_set_addr(o, "ret_addr_slot", u->ret_slot);
+		if (u->ret_slot)
+			gl_json_set_addr(o, "ret_addr_slot", u->ret_slot);
 		if (u->fp_slot)
 			gl_json_set_addr(o, "fp_slot", u->fp_slot);
 		if (s->no_dwarf && u->args >= 0) {

@@ -25,14 +25,32 @@ uint64_t gl_selected_sp(struct gl_ctx *c)
 	return 0;
 }
 
-/* The innermost frame's PC and SP, when the debugger tells them. */
-static bool innermost(struct gl_ctx *c, uint64_t *pc, uint64_t *sp)
+/* The innermost frame's PC and SP, when the debugger tells them, and its
+ * link register on LR machines (0 when none or unknown). */
+static bool innermost(struct gl_ctx *c, uint64_t *pc, uint64_t *sp, uint64_t *lr)
 {
 	const struct gl_backend *be = c->be;
 	const struct gl_arch *a = c->t->arch;
-	return a && be->version >= 2 && be->innermost_register &&
-	       be->innermost_register(be->ctx, a->reg_pc, pc) == GL_BACKEND_OK &&
-	       be->innermost_register(be->ctx, a->reg_sp, sp) == GL_BACKEND_OK;
+	*lr = 0;
+	if (!(a && be->version >= 2 && be->innermost_register &&
+	      be->innermost_register(be->ctx, a->reg_pc, pc) == GL_BACKEND_OK &&
+	      be->innermost_register(be->ctx, a->reg_sp, sp) == GL_BACKEND_OK))
+		return false;
+	if (a->reg_lr && be->innermost_register(be->ctx, a->reg_lr, lr) != GL_BACKEND_OK)
+		*lr = 0;
+	return true;
+}
+
+/* The selected frame's link register when it is frame 0 of an LR
+ * machine (an outer frame's LR is not its return address), else 0. */
+static uint64_t selected_lr(struct gl_ctx *c, const struct gl_frame *sel)
+{
+	uint64_t lr = 0;
+	const char *reg = c->t->arch ? c->t->arch->reg_lr : NULL;
+	if (sel->level == 0 && reg && c->be->read_register &&
+	    c->be->read_register(c->be->ctx, reg, &lr) != GL_BACKEND_OK)
+		lr = 0;
+	return lr;
 }
 
 /* Mark the physical frame the debugger selected (same SP, same return
@@ -54,9 +72,9 @@ struct gl_error *gl_unwind_selected(struct gl_ctx *c, const struct gl_frame *sel
 {
 	/* An outer frame is selected: unwind from the innermost one, so the
 	 * whole stack shows, when that reaches the selected frame. */
-	uint64_t pc0, sp0;
-	if (sel->level > 0 && innermost(c, &pc0, &sp0) && sp0 >= lo && sp0 < hi) {
-		struct gl_error *err = gl_unwind(c, pc0, sp0, -1, lo, hi, frames, n);
+	uint64_t pc0, sp0, lr0;
+	if (sel->level > 0 && innermost(c, &pc0, &sp0, &lr0) && sp0 >= lo && sp0 < hi) {
+		struct gl_error *err = gl_unwind(c, pc0, sp0, lr0, -1, lo, hi, frames, n);
 		if (!err && mark_selected(*frames, *n, sel)) {
 			*from = GL_FROM_INNERMOST;
 			/* the innermost frame is not the selected one: its level
@@ -73,7 +91,7 @@ struct gl_error *gl_unwind_selected(struct gl_ctx *c, const struct gl_frame *sel
 		free(*frames);
 	}
 	*from = GL_FROM_SELECTED;
-	return gl_unwind(c, sel->pc, sel->sp, (int)sel->level, lo, hi, frames, n);
+	return gl_unwind(c, sel->pc, sel->sp, selected_lr(c, sel), (int)sel->level, lo, hi, frames, n);
 }
 
 bool gl_goroutine_is_selected(const struct gl_goroutine *g, uint64_t sel_sp)
@@ -83,13 +101,16 @@ bool gl_goroutine_is_selected(const struct gl_goroutine *g, uint64_t sel_sp)
 
 /* The PC and SP of the thread running g, when it is not the selected
  * one and the debugger can read another thread's registers. */
-static bool thread_regs(struct gl_ctx *c, const struct gl_goroutine *g, uint64_t *pc, uint64_t *sp)
+static bool thread_regs(struct gl_ctx *c, const struct gl_goroutine *g, uint64_t *pc, uint64_t *sp,
+			uint64_t *lr)
 {
 	const struct gl_backend *be = c->be;
 	const struct gl_arch *a = c->t->arch;
+	*lr = 0;
 	return a && g->m_runs_it && g->thread && be->version >= 4 && be->thread_register &&
 	       be->thread_register(be->ctx, g->thread, a->reg_pc, pc) == GL_BACKEND_OK &&
-	       be->thread_register(be->ctx, g->thread, a->reg_sp, sp) == GL_BACKEND_OK;
+	       be->thread_register(be->ctx, g->thread, a->reg_sp, sp) == GL_BACKEND_OK &&
+	       (!a->reg_lr || be->thread_register(be->ctx, g->thread, a->reg_lr, lr) == GL_BACKEND_OK);
 }
 
 static void stack_bounds(const struct gl_goroutine *g, enum gl_stack_kind on, uint64_t *lo, uint64_t *hi)
@@ -128,7 +149,7 @@ static void join(struct gl_ctx *c, const struct gl_goroutine *g, enum gl_stack_k
 		return;
 	struct gl_uframe *more;
 	size_t m;
-	struct gl_error *err = gl_unwind(c, g->sched_pc, g->sched_sp, -1, g->stack_lo, g->stack_hi, &more, &m);
+	struct gl_error *err = gl_unwind(c, g->sched_pc, g->sched_sp, g->sched_lr, -1, g->stack_lo, g->stack_hi, &more, &m);
 	if (err) {
 		gl_error_destroy(err);
 		return;
@@ -157,12 +178,12 @@ static void join(struct gl_ctx *c, const struct gl_goroutine *g, enum gl_stack_k
 static bool from_thread(struct gl_ctx *c, const struct gl_goroutine *g, struct gl_uframe **frames,
 			size_t *n, struct gl_error **err)
 {
-	uint64_t pc, sp, lo, hi;
+	uint64_t pc, sp, lr, lo, hi;
 	enum gl_stack_kind on;
-	if (!thread_regs(c, g, &pc, &sp) || (on = gl_goroutine_stack_of(g, sp)) == GL_ON_NONE)
+	if (!thread_regs(c, g, &pc, &sp, &lr) || (on = gl_goroutine_stack_of(g, sp)) == GL_ON_NONE)
 		return false;
 	stack_bounds(g, on, &lo, &hi);
-	if ((*err = gl_unwind(c, pc, sp, -1, lo, hi, frames, n)))
+	if ((*err = gl_unwind(c, pc, sp, lr, -1, lo, hi, frames, n)))
 		return true;
 	if (*n == 0 || (*frames)[0].stop == GL_STOP_NO_FUNC) {
 		free(*frames);
@@ -199,7 +220,7 @@ struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine
 		return err;
 	}
 	*from = GL_FROM_SCHED;
-	if (!(err = gl_unwind(c, g->pc, g->sp, -1, g->stack_lo, g->stack_hi, frames, n)))
+	if (!(err = gl_unwind(c, g->pc, g->sp, g->lr, -1, g->stack_lo, g->stack_hi, frames, n)))
 		join(c, g, GL_ON_GOROUTINE, frames, n);
 	return err;
 }

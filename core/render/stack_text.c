@@ -86,8 +86,12 @@ static void frame_text(struct gl_ctx *c, const struct gl_stack *s, size_t k)
 	}
 	sb_addc(o, '\n');
 	if (sized) {
-		addr_text(a, sizeof(a), u->ret_slot);
-		sb_addf(o, "  |   %s  return address\n", a);
+		if (u->ret_slot) {
+			addr_text(a, sizeof(a), u->ret_slot);
+			sb_addf(o, "  |   %s  return address\n", a);
+		} else {
+			sb_addf(o, "  |   return address in the link register\n");
+		}
 		if (u->fp_slot) {
 			addr_text(a, sizeof(a), u->fp_slot);
 			sb_addf(o, "  |   %s  saved frame pointer\n", a);

@@ -289,8 +289,10 @@ static void decode(struct gl_goroutine_iter *it, uint64_t addr, struct gl_gorout
 	g->stackguard = gl_rt_get(rt, GL_RTF_G_STACKGUARD0, gb);
 	g->sp = gl_rt_get(rt, GL_RTF_G_SCHED_SP, gb);
 	g->pc = gl_rt_get(rt, GL_RTF_G_SCHED_PC, gb);
+	g->lr = gl_rt_have(rt, GL_RTF_G_SCHED_LR) ? gl_rt_get(rt, GL_RTF_G_SCHED_LR, gb) : 0;
 	g->sched_sp = g->sp;
 	g->sched_pc = g->pc;
+	g->sched_lr = g->lr;
 	/* in a system call the scheduling state is stale: the runtime saved
 	 * where the goroutine entered the call */
 	if (gl_rt_have(rt, GL_RTF_G_SYSCALLSP, GL_RTF_G_SYSCALLPC) && g->state == GL_G_SYSCALL) {
@@ -298,6 +300,7 @@ static void decode(struct gl_goroutine_iter *it, uint64_t addr, struct gl_gorout
 		if (ssp && spc) {
 			g->sp = ssp;
 			g->pc = spc;
+			g->lr = 0; /* as traceback.go: the LR then is in the frame */
 		}
 	}
 	if (gl_rt_have(rt, GL_RTF_G_WAITREASON) && g->state == GL_G_WAITING)

@@ -38,7 +38,8 @@ struct gl_goroutine {
 	uint64_t stack_lo, stack_hi;
 	uint64_t stackguard;     /* stackguard0: a prologue below it grows the stack */
 	uint64_t sp, pc;         /* where unwinding starts (sched or syscall state) */
-	uint64_t sched_sp, sched_pc; /* g.sched itself: where a system stack joins it */
+	uint64_t sched_sp, sched_pc, sched_lr; /* g.sched itself: where a system stack joins it */
+	uint64_t lr;             /* LR machines: saved link register, 0 when none */
 	uint64_t m, thread;      /* M running it and its OS thread id, 0 if none */
 	bool m_runs_it;          /* m.curg is this g: the thread's registers are its own */
 	/* the M's system stacks, [lo, hi) (0, 0 when unknown): g0's, where

@@ -87,9 +87,10 @@ static void expand_inlined(struct gl_ctx *c, struct gl_uframe **frames, size_t *
 }
 
 /* One frame at (pc, sp): its function, line and extent; the reason to
- * stop here, if any. */
+ * stop here, if any. lr: the link register's value when the frame is the
+ * innermost one and the caller knows it (LR machines), else 0. */
 static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool return_address,
-				    uint64_t lo, uint64_t hi)
+				    bool innermost, uint64_t lr, uint64_t lo, uint64_t hi)
 {
 	/* Above the innermost frame the pc is a return address: look up
 	 * pc-1 so a call at the very end of a function stays in it. */
@@ -113,29 +114,37 @@ static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool 
 		u->cfa = u->sp + (uint64_t)u->size + a->ra_stack_bytes;
 		u->ret_slot = u->cfa - w;
 	} else {
-		/* LR machines: the prologue spills LR at the frame's bottom;
-		 * a frameless leaf keeps it in the register (no slot) */
+		/* LR machines (traceback.go, usesLR): the prologue spills LR
+		 * at the frame's bottom, 0(SP); a frameless function keeps it
+		 * in the register, which only the innermost frame has (lr);
+		 * without it, Go's traceback reads 0(SP) too */
 		u->cfa = u->sp + (uint64_t)u->size;
-		u->ret_slot = u->size > 0 ? u->sp : 0;
+		u->ret_slot = u->size > 0 || !lr ? u->sp : 0;
 	}
 	/* the caller's outgoing arguments: just above the return address, or
 	 * above the caller's saved LR */
 	u->args_at = a->ra == GL_RA_ON_STACK ? u->cfa : u->cfa + w;
 	/* Go's amd64 prologue saves BP just below the return address
-	 * in every frame that has one (size > 0); 386 keeps no frame
-	 * pointer, and arm64's is not shown yet. */
+	 * in every frame that has one (size > 0); arm64's saves R29 just
+	 * below the new SP (obj7.go: MOVD R29, -8(RSP); traceback.go: "we
+	 * decided to write the FP link *below* the stack pointer"); 386
+	 * keeps no frame pointer. */
 	if (a->id == GL_ARCH_AMD64 && (uint64_t)u->size >= w)
 		u->fp_slot = u->cfa - 2 * w;
+	else if (a->id == GL_ARCH_ARM64 && u->size > 0)
+		u->fp_slot = u->sp - w;
 	enum gl_unwind_stop why = boundary(pf.name);
 	if (why != GL_STOP_NONE)
 		return why;
-	if (u->cfa <= u->sp || u->cfa > hi)
+	/* (a frameless innermost function on an LR machine has cfa == sp;
+	 * further out that would unwind to the same sp again) */
+	if (u->cfa < u->sp || (u->cfa == u->sp && !innermost) || u->cfa > hi)
 		return GL_STOP_LEAVES_STACK;
 	return GL_STOP_NONE;
 }
 
-struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_level, uint64_t lo,
-			   uint64_t hi, struct gl_uframe **frames, size_t *nframes)
+struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, uint64_t lr, int live_level,
+			   uint64_t lo, uint64_t hi, struct gl_uframe **frames, size_t *nframes)
 {
 	*frames = NULL;
 	*nframes = 0;
@@ -164,12 +173,17 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_
 		u->size = -1;
 		u->func = "?";
 		u->exact_pc = faulted;
-		if ((u->stop = frame_at(c, u, (depth > 0 || live_level > 0) && !faulted, lo, hi)) != GL_STOP_NONE)
+		uint64_t first_lr = depth == 0 && c->t->arch->ra == GL_RA_IN_LR ? lr : 0;
+		if ((u->stop = frame_at(c, u, (depth > 0 || live_level > 0) && !faulted, depth == 0, first_lr, lo,
+					hi)) != GL_STOP_NONE)
 			break;
 		faulted = !strcmp(u->func, "runtime.sigpanic");
-		uint64_t ret;
+		/* no slot: a frameless innermost function's return address is
+		 * still in the link register */
+		uint64_t ret = first_lr;
 		struct gl_error *err = NULL;
-		if (!u->ret_slot || (err = gl_target_read_word(c->t, c->mem, u->ret_slot, &ret))) {
+		if ((!u->ret_slot && !ret) ||
+		    (u->ret_slot && (err = gl_target_read_word(c->t, c->mem, u->ret_slot, &ret)))) {
 			u->stop = GL_STOP_RET_UNREADABLE;
 			gl_error_destroy(err);
 			break;

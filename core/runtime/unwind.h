@@ -62,7 +62,8 @@ struct gl_uframe {
 	const char *func;        /* from pclntab (points into the table) */
 	const char *file;
 	int64_t line;
-	uint64_t ret_slot;       /* address of the saved return address (x86: cfa - ptr_size) */
+	uint64_t ret_slot;       /* address of the saved return address (x86: cfa - ptr_size,
+				  * arm64: sp), 0: still in the link register */
 	uint64_t fp_slot;        /* address of the saved frame pointer, 0 if none */
 	uint64_t lookup_pc;      /* pc, or pc-1 for a return address */
 	bool inlined;            /* a call inlined into the next frame: no frame of its own */
@@ -73,10 +74,12 @@ struct gl_uframe {
 	enum gl_stack_kind on;   /* GL_ON_NONE until a goroutine's unwinder tells */
 };
 
-/* Unwind from (pc, sp) within the stack [lo, hi). live_level >= 0 means
- * the first frame is the debugger's selected frame at that level.
+/* Unwind from (pc, sp) within the stack [lo, hi). lr: on LR machines the
+ * link register at the first frame (the debugger's, or g.sched.lr), 0
+ * when unknown; a frameless first function returns there. live_level >= 0
+ * means the first frame is the debugger's selected frame at that level.
  * *frames is malloc'd. */
-struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_level, uint64_t lo,
-			   uint64_t hi, struct gl_uframe **frames, size_t *n);
+struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, uint64_t lr, int live_level,
+			   uint64_t lo, uint64_t hi, struct gl_uframe **frames, size_t *n);
 
 #endif

@@ -39,6 +39,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ class Config:
     experiment: str  # GOEXPERIMENT, "" when none
     label: str       # directory under tests/fixtures/bin
     mode: str = "exe"  # the BUILDMODE column: "exe", "pie", "nodwarf", "stripped"
-    goarch: str = "amd64"   # GOARCH: "amd64" or "386"
+    goarch: str = "amd64"   # GOARCH: "amd64", "386" or "arm64" (run under qemu-aarch64)
 
     @property
     def buildmode(self) -> str:
@@ -472,12 +473,103 @@ def no_aslr() -> list:
 
 def run_fixture(binary: Path) -> dict:
     """Run a fixture without a debugger and return the truth it writes
-    (to know which names to ask about before the debugger run)."""
+    (to know which names to ask about before the debugger run); a program
+    of another architecture runs under its emulator, as in the sessions."""
+    emu = emulator(binary)
+    prefix = [emu] if emu else no_aslr()
     with tempfile.TemporaryDirectory(prefix="golayout-pre-") as tmp:
         path = Path(tmp) / "truth.json"
-        subprocess.run(no_aslr() + [str(binary), str(path)], check=True, timeout=60,
-                       stdout=subprocess.DEVNULL, env=dict(os.environ, GOLAYOUT_TRUTH=""))
+        subprocess.run(prefix + [str(binary), str(path)], check=True, timeout=120,
+                       stdout=subprocess.DEVNULL,
+                       env=dict(os.environ, GOLAYOUT_TRUTH="", **(EMULATED_ENV if emu else {})))
         return json.loads(path.read_text())
+
+
+# ------------------------------------------------------------ emulation
+# A program of another architecture (GOARCH=arm64 on this x86-64 host)
+# runs under qemu-user's gdb stub (`qemu-aarch64 -g PORT`): gdb-multiarch
+# attaches with `target remote`, LLDB with `gdb-remote`. gdb_argv and
+# lldb_argv turn a session that would launch the fixture (gdb's `set
+# environment` + `run`, LLDB's `process launch -E`) into one that
+# qemu_run.py starts under the emulator and the debugger attaches to; a
+# core file is loaded as usual (gdb-multiarch for another architecture).
+
+EMULATORS = {183: "qemu-aarch64"}  # ELF e_machine EM_AARCH64
+# Go's asynchronous preemption (SIGURG between threads, reported to the
+# debugger by qemu's stub) races qemu 7.2's gdb stub: sessions hung after a
+# new thread or lost the breakpoint's stop (the program then died of the
+# SIGTRAP). Preemption stays cooperative under the emulator.
+EMULATED_ENV = {"GODEBUG": "asyncpreemptoff=1"}
+PORT = "@PORT@"  # qemu_run.py puts the stub's port here
+
+
+def elf_machine(path) -> int:
+    """e_machine of an ELF file (little-endian), 0 when unreadable."""
+    try:
+        with open(path, "rb") as f:
+            h = f.read(20)
+    except OSError:
+        return 0
+    return int.from_bytes(h[18:20], "little") if h[:4] == b"\x7fELF" else 0
+
+
+def emulator(binary) -> Optional[str]:
+    """The qemu-user that runs binary, or None when the host runs it."""
+    return EMULATORS.get(elf_machine(binary))
+
+
+def qemu_prefix(binary, env: dict, subst=(), core_dir=None) -> list:
+    """The argv prefix that runs a debugger (the argv after it) attached
+    to binary started under its emulator with env, in core_dir with core
+    dumps on when given (see qemu_run.py)."""
+    argv = [sys.executable, str(Path(__file__).resolve().parent / "qemu_run.py"),
+            emulator(binary), str(binary)]
+    for k, v in {**EMULATED_ENV, **env}.items():
+        argv += ["--env", f"{k}={v}"]
+    for s in subst:
+        argv += ["--subst", str(s)]
+    if core_dir:
+        argv += ["--core-dir", str(core_dir)]
+    return argv + ["--"]
+
+
+def gdb_remote_lines(commands):
+    """gdb launch commands made remote: (env of `set environment`, the
+    program's directory of `set cwd` (where qemu writes its core of the
+    program), the commands with `run` replaced by attaching to the stub
+    and continuing)."""
+    env, cwd, out = {}, None, []
+    for c in commands:
+        m = re.fullmatch(r"set environment (\w+)=(.*)", c)
+        if m:
+            env[m.group(1)] = m.group(2)
+        elif c.startswith("set cwd "):
+            cwd = c[len("set cwd "):]
+        elif c == "run":
+            out += [f"target remote :{PORT}", "continue"]
+        else:
+            out.append(c)
+    return env, cwd, out
+
+
+def lldb_remote_lines(lines):
+    """LLDB launch lines made remote: (env of `process launch -E`, the lines
+    with the launch replaced by `gdb-remote`, which stops the program at
+    its entry, and a continue unless the launch stopped at the entry)."""
+    env, out = {}, []
+    for line in lines:
+        if not line.startswith("process launch"):
+            out.append(line)
+            continue
+        words = line.split()
+        for i, w in enumerate(words):
+            if w == "-E" and i + 1 < len(words):
+                k, _, v = words[i + 1].partition("=")
+                env[k] = v
+        out.append(f"gdb-remote {PORT}")
+        if "--stop-at-entry" not in words:
+            out.append("process continue")
+    return env, out
 
 
 # --------------------------------------------------------------- drivers
@@ -502,15 +594,27 @@ def gdb_launch_lines(truth_path) -> list:
         "break main.stopHere", "run"]
 
 
+def gdb_exe(binary=None) -> str:
+    """gdb, or gdb-multiarch for a binary of another architecture."""
+    return "gdb-multiarch" if binary and emulator(binary) else "gdb"
+
+
 def gdb_argv(commands, *files) -> list:
-    """gdb in batch mode running commands, on files (binary [, core])."""
+    """gdb in batch mode running commands, on files (binary [, core]); a
+    session that runs a binary of another architecture runs it under
+    its emulator (see gdb_remote_lines)."""
+    prefix, env = [], {}
+    if len(files) == 1 and emulator(files[0]) and "run" in commands:
+        env, cwd, commands = gdb_remote_lines(commands)
+        prefix = qemu_prefix(files[0], env, core_dir=cwd)
     # Each -ex runs even when an earlier one failed (unlike -x FILE, which
     # stops at the first error). auto-load off: the Go runtime's
     # runtime-gdb.py would only print a safe-path warning.
-    argv = ["gdb", "-batch", "-nx", "-iex", "set auto-load python-scripts off"]
+    argv = [gdb_exe(files[0] if files else None), "-batch", "-nx", "-iex",
+            "set auto-load python-scripts off"]
     for c in commands:
         argv += ["-ex", c]
-    return argv + [str(f) for f in files]
+    return prefix + argv + [str(f) for f in files]
 
 
 LLDB_ROOT = Path(os.environ.get("GOLAYOUT_LLDB_ROOT", "/opt/golayout-lldb"))
@@ -559,13 +663,19 @@ def lldb_launch_lines(truth_path, debugger="lldb") -> list:
 
 def lldb_argv(lines, tmp, *files, debugger="lldb") -> list:
     """lldb in batch mode running lines (written to tmp/commands.lldb),
-    on files (the binary, or none when the lines create the target)."""
+    on files (the binary, or none when the lines create the target); a
+    session that launches a binary of another architecture runs it under
+    its emulator (see lldb_remote_lines)."""
     script = Path(tmp) / "commands.lldb"
+    prefix = []
+    if len(files) == 1 and emulator(files[0]) and any(l.startswith("process launch") for l in lines):
+        env, lines = lldb_remote_lines(lines)
+        prefix = qemu_prefix(files[0], env, [script])
     script.write_text("\n".join(lines) + "\n")
     # In --batch mode every -o stops lldb at the first command that
     # fails; `command source -e false` goes on after errors, and
     # `-c false` after commands that resume the process (launch).
-    return ([lldb_exe(debugger), "--batch", "-o", f"command source -e false -c false {script}"]
+    return (prefix + [lldb_exe(debugger), "--batch", "-o", f"command source -e false -c false {script}"]
             + [str(f) for f in files])
 
 

@@ -60,6 +60,11 @@ def plan():
                 if not binary.exists():
                     problems.append(f"{binary} is missing")
                     continue
+                # another architecture: its emulator and gdb-multiarch
+                emu = harness.emulator(binary)
+                for exe in [emu, harness.gdb_exe(binary) if "gdb" in [d.name for d in dbgs] else None]:
+                    if emu and exe and not shutil.which(exe) and f"{exe} is not installed" not in str(problems):
+                        problems.append(f"{exe} is not installed (scripts/install-deps.sh)")
                 try:
                     truth = harness.run_fixture(binary)
                     steps = mod.nodwarf_cases(truth, cfg) if cfg.nodwarf else mod.cases(truth)

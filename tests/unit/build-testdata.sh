@@ -17,6 +17,8 @@
 #                        (setarch -R), for test_pie;
 #   OUTDIR/structs-386   the same built with GOARCH=386 (it runs natively),
 #                        and its truth, for the session tests' 386 run;
+#   OUTDIR/structs-arm64 the same built with GOARCH=arm64 (run under
+#                        qemu-aarch64), for test_arch's link-register unwinding;
 #   OUTDIR/maps-classic  tests/unit/testdata/maps.go with classic maps
 #                        (GOTOOLCHAIN=go1.22.12, else go1.24.13 with
 #                        GOEXPERIMENT=noswissmap), for test_maps;
@@ -80,8 +82,11 @@ build_structs() {
 	# no VCS stamping (the sources are in a git work tree).
 	(cd "$structs_src" && env -u GOFLAGS CGO_ENABLED=0 GOARCH="$arch" "$go" build -trimpath \
 		-buildvcs=false -buildmode="$mode" -o "$bin.tmp" .)
-	# ASLR off: a PIE's truth holds the addresses of one known load
-	GOLAYOUT_TRUTH= GOLAYOUT_TRUTH_MEMORY=1 setarch "$(uname -m)" -R "$bin.tmp" "$bin.json.tmp"
+	# ASLR off: a PIE's truth holds the addresses of one known load;
+	# another CPU's program runs under qemu-user
+	local run=(setarch "$(uname -m)" -R)
+	[ "$arch" != arm64 ] || run=(qemu-aarch64)
+	GOLAYOUT_TRUTH= GOLAYOUT_TRUTH_MEMORY=1 "${run[@]}" "$bin.tmp" "$bin.json.tmp"
 	[ -z "$nodwarf" ] || objcopy --strip-debug "$bin.tmp" "$out/$nodwarf"
 	mv "$bin.tmp" "$bin"
 	mv "$bin.json.tmp" "$bin.json"
@@ -169,6 +174,7 @@ build_structs_plain() {
 build_structs structs exe structs-nodwarf
 build_structs structs-pie pie
 build_structs structs-386 exe - 386
+build_structs structs-arm64 exe - arm64
 build_structs_plain
 build_maps
 build_nofuncs

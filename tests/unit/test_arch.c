@@ -22,6 +22,8 @@
 #include "target/target.h"
 #include "target/types.h"
 #include "gotypes/struct_layout.h"
+#include "runtime/unwind.h"
+#include "target/ctx.h"
 
 /* A file of: header, ".data" (8 bytes at vaddr 0x1000), the section name
  * table, and three section headers (null, .data, .shstrtab). */
@@ -206,19 +208,26 @@ static void test_alignment(void **state)
 	check_layout(4, 4, 16, 4, 12);
 }
 
-/* Every function the 386 binary's DWARF knows at a PC, the pclntab names
- * too, with the same entry: the header's fields are 4 bytes there. */
-static void test_pclntab_386(void **state)
+/* The target of a test program build-testdata.sh makes (missing: fails). */
+static struct gl_target *open_testdata(const char *name)
 {
-	(void)state;
-	const char *path = fake_testdata("structs-386");
+	const char *path = fake_testdata(name);
 	if (!path)
-		fail_msg("no structs-386: run tests/unit/build-testdata.sh");
+		fail_msg("no %s: run tests/unit/build-testdata.sh", name);
 	struct gl_target *t = NULL;
 	struct gl_error *err = gl_target_open(path, &t);
 	if (err)
 		fail_msg("gl_target_open: %s", err->message);
 	assert_non_null(t->arch);
+	return t;
+}
+
+/* Every function the 386 binary's DWARF knows at a PC, the pclntab names
+ * too, with the same entry: the header's fields are 4 bytes there. */
+static void test_pclntab_386(void **state)
+{
+	(void)state;
+	struct gl_target *t = open_testdata("structs-386");
 	assert_int_equal(t->arch->id, GL_ARCH_386);
 	assert_int_equal(t->ptr_size, 4);
 	assert_true(t->has_pcln);
@@ -243,6 +252,115 @@ static void test_pclntab_386(void **state)
 	gl_target_destroy(t);
 }
 
+/* The function named name of t (scanning .text instruction by
+ * instruction: the pclntab has no lookup by name), into *f. */
+static void find_func(struct gl_target *t, const char *name, struct gl_pcfunc *f)
+{
+	const struct gl_elf_section *text = gl_elf_section(&t->elf, ".text");
+	assert_non_null(text);
+	for (uint64_t pc = text->addr; pc < text->addr + text->size; pc += 4)
+		if (gl_pclntab_func(&t->pcln, pc, f) && !strcmp(f->name, name))
+			return;
+	fail_msg("no function %s", name);
+}
+
+/* A PC inside f where its frame is open (the largest pcsp value): where a
+ * call in f returns to, as far as the unwinder is concerned. */
+static uint64_t pc_in_frame(struct gl_target *t, const struct gl_pcfunc *f, int64_t *size)
+{
+	uint64_t best = 0;
+	*size = -1;
+	for (uint64_t pc = f->entry; pc < f->entry + 4096; pc += 4) {
+		struct gl_pcfunc g;
+		if (!gl_pclntab_func(&t->pcln, pc, &g) || g.entry != f->entry)
+			break;
+		int64_t d = gl_pclntab_spdelta(&t->pcln, f, pc);
+		if (d > *size) {
+			*size = d;
+			best = pc;
+		}
+	}
+	assert_true(*size > 0);
+	return best + 4; /* a return address: the instruction after a call */
+}
+
+/* Link-register unwinding on the arm64 build of the structs program, over
+ * a stack built by hand: main.stopHere is frameless (its return address
+ * is still in LR), main.level3 and main.level2 spilled LR at 0(SP) in
+ * their prologues and saved the frame pointer just below SP
+ * (runtime/traceback.go, usesLR; cmd/internal/obj/arm64/obj7.go). */
+static void test_unwind_arm64(void **state)
+{
+	(void)state;
+	struct gl_target *t = open_testdata("structs-arm64");
+	assert_int_equal(t->arch->id, GL_ARCH_ARM64);
+	struct gl_pcfunc stop, l3, l2;
+	find_func(t, "main.stopHere", &stop);
+	find_func(t, "main.level3", &l3);
+	find_func(t, "main.level2", &l2);
+	assert_int_equal(gl_pclntab_spdelta(&t->pcln, &stop, stop.entry), 0);
+	int64_t s3, s2;
+	uint64_t r3 = pc_in_frame(t, &l3, &s3), r2 = pc_in_frame(t, &l2, &s2);
+
+	const uint64_t lo = 0x4000000000ull, hi = lo + 0x10000, sp0 = lo + 0x1000;
+	uint64_t sp2 = sp0 + (uint64_t)s3;
+	struct fake_target *ft = fake_new();
+	fake_map_pattern(ft, lo, hi - lo);
+	fake_poke_u64(ft, sp0, r2);     /* level3's saved LR: into level2 */
+	fake_poke_u64(ft, sp2, 0);      /* level2's: the end */
+	struct gl_mem mem;
+	gl_mem_init(&mem);
+	gl_mem_begin(&mem, fake_backend(ft));
+	struct gl_ctx c = {.t = t, .mem = &mem, .be = fake_backend(ft)};
+
+	/* LR known (the debugger's, at frame 0) */
+	struct gl_uframe *fr = NULL;
+	size_t n = 0;
+	assert_null(gl_unwind(&c, stop.entry, sp0, r3, 0, lo, hi, &fr, &n));
+	assert_int_equal(n, 3);
+	assert_string_equal(fr[0].func, "main.stopHere");
+	assert_int_equal(fr[0].size, 0);
+	assert_int_equal(fr[0].cfa, sp0);
+	assert_int_equal(fr[0].ret_slot, 0); /* still in LR */
+	assert_int_equal(fr[0].fp_slot, 0);
+	assert_string_equal(fr[1].func, "main.level3");
+	assert_int_equal(fr[1].pc, r3);
+	assert_int_equal(fr[1].sp, sp0);
+	assert_int_equal(fr[1].cfa, sp2);
+	assert_int_equal(fr[1].ret_slot, sp0);
+	assert_int_equal(fr[1].fp_slot, sp0 - 8);
+	assert_string_equal(fr[2].func, "main.level2");
+	assert_int_equal(fr[2].sp, sp2);
+	assert_int_equal(fr[2].cfa, sp2 + (uint64_t)s2);
+	assert_int_equal(fr[2].ret_slot, sp2);
+	assert_int_equal(fr[2].stop, GL_STOP_RET_ZERO);
+	free(fr);
+
+	/* LR unknown (a goroutine parked with g.sched.lr 0): as Go's
+	 * traceback, the frameless function's return address is read at
+	 * 0(SP) (here level3's saved LR, so level3 is skipped) */
+	assert_null(gl_unwind(&c, stop.entry, sp0, 0, -1, lo, hi, &fr, &n));
+	assert_true(n >= 2);
+	assert_int_equal(fr[0].ret_slot, sp0);
+	assert_string_equal(fr[1].func, "main.level2");
+	assert_int_equal(fr[1].sp, sp0);
+	free(fr);
+
+	/* an outer frame that is frameless is not trusted with cfa == sp:
+	 * a loop on one slot would never end */
+	fake_poke_u64(ft, sp0, stop.entry + 4);
+	gl_mem_flush(&mem);
+	assert_null(gl_unwind(&c, stop.entry, sp0, 0, -1, lo, hi, &fr, &n));
+	assert_int_equal(n, 2);
+	assert_int_equal(fr[1].stop, GL_STOP_LEAVES_STACK);
+	free(fr);
+
+	gl_mem_end(&mem);
+	gl_mem_deinit(&mem);
+	fake_free(ft);
+	gl_target_destroy(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_alignment),
 		cmocka_unit_test(test_pclntab_386),
+		cmocka_unit_test(test_unwind_arm64),
 	};
 	return cmocka_run_group_tests_name("arch", tests, NULL, NULL);
 }
