@@ -313,7 +313,7 @@ static struct gl_error *visit_directory(struct gl_ctx *c, struct gl_map *m, cons
 	ms->dir_slots = slots;
 	ms->sum.bytes_directory = bytes;
 	struct gl_error *first = NULL;
-	for (int64_t i = 0; i < dirlen; i++) {
+	for (int64_t i = 0; i < dirlen && !gl_interrupted(c); i++) {
 		uint64_t tp = slots[i];
 		if (i > 0 && slots[i - 1] == tp)
 			continue;

@@ -304,6 +304,11 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 			break;
 		if (!known) {
 			all_cached = false;
+			/* after a Ctrl-C the cache still answers, the debugger
+			 * is not asked again: a loop that has not yet seen the
+			 * interrupt fails fast instead of reading on */
+			if (m->interrupted)
+				return gl_error_create(GL_ERR_INTERRUPTED, "interrupted");
 			if (m->cmd_stats.faults >= GL_MEM_MAX_FAULTS)
 				return gl_error_create(GL_ERR_LIMIT, "stopped after %u unreadable pages in one "
 						       "command: the structures read look corrupt",
@@ -369,7 +374,7 @@ static bool cache_answers(struct gl_mem *m, uint64_t addr, uint64_t len)
 struct gl_error *gl_mem_read_once(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
 {
 	if (!m->be || !m->be->read_memory || len < 2 * GL_PAGE_SIZE || addr + (len - 1) < addr ||
-	    cache_answers(m, addr, len))
+	    m->interrupted || cache_answers(m, addr, len))
 		return gl_mem_read(m, addr, buf, len);
 	m->stats.requests++;
 	m->cmd_stats.requests++;
