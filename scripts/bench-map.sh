@@ -44,7 +44,14 @@
 # before each command (/proc/self/clear_refs); for gdb also with the
 # --json document printed to gdb's stdout instead of captured as a string.
 #
-# Environment: BENCH_N, BENCH_RTGDB_N, BENCH_RTGDB (0: skip runtime-gdb.py),
+# BENCH_COMPARE=DIR: another build of golayout (a directory holding
+# golayout-gdb.py and libgolayout-lldb.so, e.g. one made before a change)
+# is timed too, each of its sessions right after the same one of $BUILD,
+# so that both meet the same load; its rows are marked "(cmp)".
+#
+# Environment: BENCH_N, BENCH_RTGDB_N, BENCH_RTGDB (0: skip runtime-gdb.py
+# and the golayout run compared with it), BENCH_BUILDS ("new old": the
+# installed Go's build, $BENCH_OLD_TOOLCHAIN's, or both), BENCH_COMPARE,
 # BENCH_OLD_TOOLCHAIN, BENCH_REPEAT,
 # BUILD (default build), GDB (gdb), LLDB (lldb-16).  Outputs go to
 # $BUILD/bench/ (results.txt has every single measurement).
@@ -181,7 +188,7 @@ gdb_session() {
 	local tag=$1 bin=$2 n=$3
 	shift 3
 	local args=(-batch -nx -iex 'set auto-load python-scripts off'
-		-ex "source $BUILD/golayout-gdb.py" -ex "source $OUT/bench_gdb.py"
+		-ex "source ${GL_DIR:-$BUILD}/golayout-gdb.py" -ex "source $OUT/bench_gdb.py"
 		-ex 'set width 0' -ex 'set height 0' -ex 'set print elements unlimited'
 		-ex 'set print repeats unlimited' -ex 'handle SIGURG nostop noprint pass'
 		-ex "set environment BENCH_N=$n" -ex 'break main.stopHere' -ex run -ex 'frame 1')
@@ -195,7 +202,7 @@ gdb_session() {
 lldb_session() {
 	local tag=$1 bin=$2 n=$3
 	shift 3
-	local args=(--batch -o "plugin load $BUILD/libgolayout-lldb.so"
+	local args=(--batch -o "plugin load ${GL_DIR:-$BUILD}/libgolayout-lldb.so"
 		-o 'process handle SIGURG -s false -n false -p true'
 		-o "command script import $OUT/bench_lldb.py"
 		-o 'breakpoint set -n main.stopHere' -o 'process launch' -o 'frame select 1')
@@ -209,7 +216,7 @@ lldb_session() {
 # session of its own, before any golayout command: LLDB keeps what it
 # read, and the next reads of the same memory cost next to nothing.
 for rep in $(seq "$REPEAT"); do
-	for build in new old; do
+	for build in ${BENCH_BUILDS:-new old}; do
 		bin=$OUT/map-$build
 		impl=swiss
 		[ $build = old ] && impl=classic
@@ -219,19 +226,29 @@ for rep in $(seq "$REPEAT"); do
 			echo "  [$rep/$REPEAT] $build $var raw copy ..."
 			gdb_session "$build" "$bin" "$N" "python raw('$build', '$var', $N, '$impl', $size, $size)"
 			lldb_session "$build" "$bin" "$N" "bench-raw $build $N $var $impl $size $size"
-			for mode in summary json; do
-				cmd="golayout map $var --$mode"
-				file=$OUT/$build-$var-$mode.out
-				echo "  [$rep/$REPEAT] $build $var --$mode ..."
-				gdb_session "$build" "$bin" "$N" "python init('$build', $N)" \
-					"python timed('$build', '$cmd', '$file', $N)"
-				lldb_session "$build" "$bin" "$N" "bench-timed $build $N $file $cmd"
+			for mode in summary json stdout; do
+				for gl in $BUILD ${BENCH_COMPARE:-}; do
+					GL_DIR=$gl
+					tag=$build
+					[ "$gl" = "$BUILD" ] || tag=$build-cmp
+					echo "  [$rep/$REPEAT] $tag $var --$mode ..."
+					if [ $mode = stdout ]; then
+						# gdb's peak when it prints the document, as on a terminal
+						gdb_session "$tag" "$bin" "$N" "python init('$tag', $N)" \
+							"python to_stdout('$tag', 'golayout map $var --json', $N)"
+						continue
+					fi
+					cmd="golayout map $var --$mode"
+					file=$OUT/$tag-$var-$mode.out
+					gdb_session "$tag" "$bin" "$N" "python init('$tag', $N)" \
+						"python timed('$tag', '$cmd', '$file', $N)"
+					lldb_session "$tag" "$bin" "$N" "bench-timed $tag $N $file $cmd"
+				done
 			done
-			# gdb's peak when it prints the document, as on a terminal
-			gdb_session "$build" "$bin" "$N" "python init('$build', $N)" \
-				"python to_stdout('$build', 'golayout map $var --json', $N)"
+			GL_DIR=$BUILD
 		done
 	done
+	[ "${BENCH_RTGDB:-1}" != 0 ] || continue
 	echo "  [$rep/$REPEAT] $OLD_TC, $RT_N entries: golayout map m --json ..."
 	gdb_session like "$OUT/map-old" "$RT_N" "python init('like', $RT_N)" \
 		"python timed('like', 'golayout map m --json', '$OUT/like-golayout.out', $RT_N)"
@@ -283,12 +300,14 @@ print("golayout, %s-entry maps, seconds, fastest of %s run(s); init = first gola
       "captured as one string; 'to stdout': printed)" % (n, repeat))
 print("%-10s %-4s %-28s %6s %8s %8s %7s %10s %6s  %s" % (
     "build", "dbg", "command", "init", "cold", "warm", "x raw", "output", "peak", "check"))
-names = {"new": new, "old": old}
-for tag in ("new", "old"):
+names = {"new": new, "old": old, "new-cmp": new + " (cmp)", "old-cmp": old + " (cmp)"}
+for tag in ("new", "new-cmp", "old", "old-cmp"):
+    if not any(k[0] == tag for k in R):
+        continue
     for dbg in ("gdb", "lldb"):
         for var in ("m", "ms"):
-            raw = get(tag, dbg, "raw copy " + var)
-            if raw:
+            raw = get(tag.replace("-cmp", ""), dbg, "raw copy " + var)
+            if raw and not tag.endswith("-cmp"):
                 print("%-10s %-4s %-28s %6s %8.3f %8s %7s %10s %6s  %s" % (
                     names[tag], dbg, "raw copy of " + var, "", raw[0], "", "", mb(raw[1]), "", raw[2]))
             for mode in ("summary", "json"):
