@@ -37,6 +37,7 @@ _HASPROC = ctypes.CFUNCTYPE(ctypes.c_int, _ctx)
 _LEVEL = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.POINTER(ctypes.c_uint32))
 _INTR = ctypes.CFUNCTYPE(ctypes.c_int, _ctx)
 _TREG = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, _u64, ctypes.c_char_p, _p_u64)
+_WRITE = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
 
 
 class _Backend(ctypes.Structure):
@@ -49,11 +50,12 @@ class _Backend(ctypes.Structure):
                 ("has_process", _HASPROC), ("frame_level", _LEVEL),
                 ("innermost_register", _REG), ("text_width", _WIDTH),
                 ("interrupted", _INTR), ("load_bias", _U64OUT),
-                ("thread_register", _TREG)]
+                ("thread_register", _TREG), ("write_output", _WRITE)]
 
 
 _GL_BACKEND_VERSION = 4  # GL_BACKEND_VERSION this file was written against
-_GL_RUN_TTY = 1
+_GL_RUN_TTY, _GL_RUN_PROGRESS = 1, 2
+_GL_OUT_PROGRESS = 1
 _OK, _FAIL = 0, -1
 
 _gl.gl_session_create.restype = ctypes.c_void_p
@@ -302,6 +304,22 @@ def _load_bias(_, bias):
         return _FAIL
 
 
+def _write_output(_, text, length, stream):
+    # Part of the command's output, printed while the command runs (the
+    # core cuts it between UTF-8 characters), or a progress line, written
+    # straight to the terminal: it is no part of the output.
+    try:
+        data = ctypes.string_at(text, length)
+        if stream == _GL_OUT_PROGRESS:
+            os.write(2, data)
+        else:
+            gdb.write(data.decode("utf-8", "replace"))
+        return _OK
+    except BaseException as e:
+        _note_interrupt(e)
+        return _FAIL
+
+
 # The backend and its callbacks must outlive every call into the core: a
 # collected ctypes callback crashes gdb.  They live at module level, and are
 # also appended to a list on the gdb module so that sourcing this file twice
@@ -319,7 +337,8 @@ _gl_backend = _Backend(version=_GL_BACKEND_VERSION, ctx=None,
                        text_width=_WIDTH(_text_width),
                        interrupted=_INTR(_interrupted),
                        load_bias=_U64OUT(_load_bias),
-                       thread_register=_TREG(_thread_register))
+                       thread_register=_TREG(_thread_register),
+                       write_output=_WRITE(_write_output))
 _gl_session = _gl.gl_session_create()
 if not hasattr(gdb, "_golayout_keepalive"):
     gdb._golayout_keepalive = []
@@ -344,11 +363,12 @@ def _gl_run(args):
     # gdb's sys.stdout.isatty() is always False; fd 1 is what the user sees.
     # Colour only if gdb itself styles its output there.
     tty = os.isatty(1) and gdb.parameter("style enabled")
+    flags = (_GL_RUN_TTY if tty else 0) | (_GL_RUN_PROGRESS if os.isatty(1) and os.isatty(2) else 0)
     out, err = ctypes.c_void_p(), ctypes.c_void_p()
     _gl_interrupt[0] = False
     _gl.gl_session_run(_gl_session, ctypes.byref(_gl_backend),
                        args.encode("utf-8", "surrogateescape"),
-                       _GL_RUN_TTY if tty else 0,
+                       flags,
                        ctypes.byref(out), ctypes.byref(err))
     out, err = _gl_take(out), _gl_take(err)
     if out:

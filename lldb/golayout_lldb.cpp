@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -46,6 +47,7 @@ struct Ctx {
   lldb::SBProcess process;
   lldb::SBThread thread;
   lldb::SBFrame frame;
+  lldb::SBCommandReturnObject *result;
 };
 
 Ctx &C(void *ctx) { return *static_cast<Ctx *>(ctx); }
@@ -147,6 +149,24 @@ int ExecutablePath(void *ctx, char *buf, size_t len) {
   return GL_BACKEND_OK;
 }
 
+// Part of the command's output while the command runs, into the result
+// like the rest (the core cuts it between UTF-8 characters); or a
+// progress line, straight to the terminal: it is no part of the result.
+int WriteOutput(void *ctx, const char *text, size_t len, int stream) {
+  if (stream == GL_OUT_PROGRESS) {
+    FILE *e = C(ctx).debugger.GetErrorFileHandle();
+    if (!e)
+      return GL_BACKEND_FAIL;
+    std::fwrite(text, 1, len, e);
+    std::fflush(e);
+    return GL_BACKEND_OK;
+  }
+  if (len > INT32_MAX)
+    return GL_BACKEND_FAIL;
+  C(ctx).result->Printf("%.*s", static_cast<int>(len), text);
+  return GL_BACKEND_OK;
+}
+
 // lldb's stop id does not change when memory is written through the
 // debugger (`memory write`, or `expression` assigning to a variable
 // without running the process): those commands count here, before they
@@ -242,8 +262,12 @@ constexpr bool kLldbPrintsInterrupted = true;
 constexpr bool kLldbPrintsInterrupted = false;
 #endif
 
-void PrintInterrupted(lldb::SBDebugger &dbg, const char *out, const char *err) {
+void PrintInterrupted(lldb::SBDebugger &dbg, lldb::SBCommandReturnObject &result,
+                      const char *out, const char *err) {
   FILE *o = dbg.GetOutputFileHandle(), *e = dbg.GetErrorFileHandle();
+  const char *streamed = result.GetOutput(); // what write_output handed over
+  if (o && streamed && *streamed)
+    std::fputs(streamed, o);
   if (o && out && *out) {
     std::fputs(out, o);
     std::fflush(o);
@@ -295,6 +319,7 @@ public:
     ctx.process = ctx.target.GetProcess();
     ctx.thread = ctx.process.GetSelectedThread();
     ctx.frame = ctx.thread.GetSelectedFrame();
+    ctx.result = &result;
     HandleSigurg(dbg); // for targets created after the plugin was loaded
 
     gl_backend be = {};
@@ -312,6 +337,7 @@ public:
     be.interrupted = Interrupted;
     be.load_bias = LoadBias;
     be.thread_register = ThreadRegister;
+    be.write_output = WriteOutput;
 
     gl_session *s = SessionFor(dbg);
     if (!s) {
@@ -320,10 +346,12 @@ public:
     }
     // Colour only when lldb itself colours and its output is a terminal.
     unsigned flags = dbg.GetUseColor() && isatty(STDOUT_FILENO) ? GL_RUN_TTY : 0;
+    if (isatty(STDOUT_FILENO) && isatty(STDERR_FILENO))
+      flags |= GL_RUN_PROGRESS;
     char *out = nullptr, *err = nullptr;
     int rc = gl_session_run(s, &be, Join(argv).c_str(), flags, &out, &err);
     if (!kLldbPrintsInterrupted && dbg.GetCommandInterpreter().WasInterrupted())
-      PrintInterrupted(dbg, out, err);
+      PrintInterrupted(dbg, result, out, err);
     if (out && *out)
       result.AppendMessage(out); // never Printf: the text is not a format
     if (err)

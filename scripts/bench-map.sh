@@ -37,7 +37,22 @@
 # of $BENCH_RTGDB_N entries (default 100000) of its own program run, and
 # golayout is timed on that same map for the ratio.
 #
-# Environment: BENCH_N, BENCH_RTGDB_N, BENCH_OLD_TOOLCHAIN, BENCH_REPEAT,
+# The raw copy: the debugger's own reads (Python API) of the map's bucket or
+# group arrays, in a session of its own (scripts/bench/bench_common.py);
+# every golayout time is also given as a multiple of it. Peak memory: the
+# debugger's VmHWM during the cold command above its VmRSS before it, reset
+# before each command (/proc/self/clear_refs); for gdb also with the
+# --json document printed to gdb's stdout instead of captured as a string.
+#
+# BENCH_COMPARE=DIR: another build of golayout (a directory holding
+# golayout-gdb.py and libgolayout-lldb.so, e.g. one made before a change)
+# is timed too, each of its sessions right after the same one of $BUILD,
+# so that both meet the same load; its rows are marked "(cmp)".
+#
+# Environment: BENCH_N, BENCH_RTGDB_N, BENCH_RTGDB (0: skip runtime-gdb.py
+# and the golayout run compared with it), BENCH_BUILDS ("new old": the
+# installed Go's build, $BENCH_OLD_TOOLCHAIN's, or both), BENCH_COMPARE,
+# BENCH_OLD_TOOLCHAIN, BENCH_REPEAT,
 # BUILD (default build), GDB (gdb), LLDB (lldb-16).  Outputs go to
 # $BUILD/bench/ (results.txt has every single measurement).
 set -euo pipefail
@@ -60,21 +75,15 @@ OLD_GOROOT=$(cd / && GOTOOLCHAIN=$OLD_TC go env GOROOT)
 # Each timed command appends "build debugger n what cold|warm seconds bytes
 # check" to $RESULTS; its output is kept in $OUT/<file>.
 cat >"$OUT/bench_gdb.py" <<'EOF'
-import json, os, time
+import os, sys, time
 import gdb
+sys.path.insert(0, os.environ["BENCH_LIB"])
+import bench_common as B
 
 def check_output(cmd, text, n):
     """'ok' when the output holds the whole map, else what is wrong."""
     if "--json" in cmd:
-        try:
-            doc = json.loads(next(l for l in text.splitlines() if l.startswith("{")))
-        except (StopIteration, ValueError) as e:
-            return "no-json"
-        if doc.get("error"):
-            return "error"
-        if doc.get("count") != n or len(doc.get("entries") or []) != n:
-            return "count=%s,entries=%d" % (doc.get("count"), len(doc.get("entries") or []))
-        return "ok"
+        return B.check_json(text, n)
     if cmd.startswith("golayout"):
         return "ok" if "summary" in text else "no-summary"
     # print m with runtime-gdb.py: N pairs "[k] = v" and no error
@@ -85,28 +94,44 @@ def check_output(cmd, text, n):
         return "FAILED:%d-pairs-then:%s" % (pairs, what)
     return "ok" if pairs == n else "FAILED:%d-pairs" % pairs
 
-def record(tag, n, cmd, run, dt, size, check):
-    with open(os.environ["BENCH_RESULTS"], "a") as f:
-        f.write("%s gdb %d %s %s %.4f %d %s\n" % (tag, n, cmd.replace(" ", "_"), run, dt,
-                                                size, check))
-
 def init(tag, n):
     t = time.perf_counter()
     text = gdb.execute("golayout version", to_string=True)
-    record(tag, n, "golayout version", "init", time.perf_counter() - t, len(text), "ok")
+    B.record(tag, "gdb", n, "golayout version", "init", time.perf_counter() - t, len(text), "ok", 0)
 
 def timed(tag, cmd, path, n, repeat=2):
     for run in ("cold", "warm")[:repeat]:
+        B.reset_peak()
+        r0 = B.rss_mib()
         t = time.perf_counter()
         text = gdb.execute(cmd, to_string=True)
         dt = time.perf_counter() - t
+        peak = B.peak_mib() - r0
         with open(path, "w") as f:
             f.write(text)
-        record(tag, n, cmd, run, dt, len(text), check_output(cmd, text, n))
+        B.record(tag, "gdb", n, cmd, run, dt, len(text), check_output(cmd, text, n), peak)
+        del text
+
+def to_stdout(tag, cmd, n):
+    """The command printed to gdb's stdout (a file here, a terminal for a
+    user) instead of captured as one string: its peak memory."""
+    B.reset_peak()
+    r0 = B.rss_mib()
+    t = time.perf_counter()
+    gdb.execute(cmd)
+    B.record(tag, "gdb", n, cmd, "stdout", time.perf_counter() - t, 0, "ok", B.peak_mib() - r0)
+
+def raw(tag, var, n, impl, key_size, elem_size):
+    inf = gdb.selected_inferior()
+    read = lambda a, k: inf.read_memory(a, k).tobytes()
+    m = int(gdb.parse_and_eval("'main.%s'" % var))
+    B.raw(tag, "gdb", n, var, read, m, impl, key_size, elem_size)
 EOF
 cat >"$OUT/bench_lldb.py" <<'EOF'
-import json, os, time
+import os, struct, sys, time
 import lldb
+sys.path.insert(0, os.environ["BENCH_LIB"])
+import bench_common as B
 
 def timed(debugger, args, result, internal_dict):
     # args: TAG N PATH COMMAND...
@@ -116,36 +141,46 @@ def timed(debugger, args, result, internal_dict):
     res = lldb.SBCommandReturnObject()
     t = time.perf_counter()
     ci.HandleCommand("golayout version", res)
-    dt = time.perf_counter() - t
-    with open(os.environ["BENCH_RESULTS"], "a") as f:
-        f.write("%s lldb %d golayout_version init %.4f %d ok\n" % (
-            tag, n, dt, len(res.GetOutput() or "")))
+    B.record(tag, "lldb", n, "golayout version", "init", time.perf_counter() - t,
+             len(res.GetOutput() or ""), "ok", 0)
     for run in ("cold", "warm"):
         res = lldb.SBCommandReturnObject()
+        B.reset_peak()
+        r0 = B.rss_mib()
         t = time.perf_counter()
         ci.HandleCommand(cmd, res)
         dt = time.perf_counter() - t
+        peak = B.peak_mib() - r0
         text = (res.GetOutput() or "") + (res.GetError() or "")
         with open(path, "w") as f:
             f.write(text)
-        check = "ok"
         if "--json" in cmd:
-            try:
-                doc = json.loads(next(l for l in text.splitlines() if l.startswith("{")))
-                if doc.get("count") != n or len(doc.get("entries") or []) != n:
-                    check = "count=%s" % doc.get("count")
-            except (StopIteration, ValueError):
-                check = "no-json"
-        elif "summary" not in text:
-            check = "no-summary"
-        with open(os.environ["BENCH_RESULTS"], "a") as f:
-            f.write("%s lldb %d %s %s %.4f %d %s\n" % (tag, n, cmd.replace(" ", "_"), run, dt,
-                                                     len(text), check))
+            check = B.check_json(text, n)
+        else:
+            check = "ok" if "summary" in text else "no-summary"
+        B.record(tag, "lldb", n, cmd, run, dt, len(text), check, peak)
+        del text, res
+
+def raw(debugger, args, result, internal_dict):
+    # args: TAG N VAR IMPL KEY_SIZE ELEM_SIZE
+    tag, n, var, impl, ks, es = args.split()
+    target = debugger.GetSelectedTarget()
+    proc = target.GetProcess()
+    def read(a, k):
+        err = lldb.SBError()
+        b = proc.ReadMemory(a, k, err)
+        if not err.Success():
+            raise RuntimeError(str(err))
+        return b
+    sym = target.FindSymbols("main." + var)[0].GetSymbol()
+    m = struct.unpack("<Q", read(sym.GetStartAddress().GetLoadAddress(target), 8))[0]
+    B.raw(tag, "lldb", int(n), var, read, m, impl, int(ks), int(es))
 
 def __lldb_init_module(debugger, internal_dict):
     debugger.HandleCommand("command script add -f bench_lldb.timed bench-timed")
+    debugger.HandleCommand("command script add -f bench_lldb.raw bench-raw")
 EOF
-export BENCH_RESULTS=$RESULTS
+export BENCH_RESULTS=$RESULTS BENCH_LIB=$ROOT/scripts/bench
 
 # gdb_session TAG BINARY N PYTHON-LINE...: one gdb session stopped in
 # main.main (frame 1 of stopHere) running the given python lines.
@@ -153,7 +188,7 @@ gdb_session() {
 	local tag=$1 bin=$2 n=$3
 	shift 3
 	local args=(-batch -nx -iex 'set auto-load python-scripts off'
-		-ex "source $BUILD/golayout-gdb.py" -ex "source $OUT/bench_gdb.py"
+		-ex "source ${GL_DIR:-$BUILD}/golayout-gdb.py" -ex "source $OUT/bench_gdb.py"
 		-ex 'set width 0' -ex 'set height 0' -ex 'set print elements unlimited'
 		-ex 'set print repeats unlimited' -ex 'handle SIGURG nostop noprint pass'
 		-ex "set environment BENCH_N=$n" -ex 'break main.stopHere' -ex run -ex 'frame 1')
@@ -162,46 +197,73 @@ gdb_session() {
 	"$GDB" "${args[@]}" "$bin" >"$OUT/$tag-gdb.log" 2>&1 || true
 }
 
-# lldb_session TAG BINARY N FILE COMMAND
+# lldb_session TAG BINARY N COMMAND...: one lldb session stopped in
+# main.main running the given commands.
 lldb_session() {
-	local tag=$1 bin=$2 n=$3 file=$4 cmd=$5
-	BENCH_N=$n "$LLDB" --batch \
-		-o "plugin load $BUILD/libgolayout-lldb.so" \
-		-o 'process handle SIGURG -s false -n false -p true' \
-		-o "command script import $OUT/bench_lldb.py" \
-		-o 'breakpoint set -n main.stopHere' -o 'process launch' -o 'frame select 1' \
-		-o "bench-timed $tag $n $file $cmd" -o 'process kill' \
-		"$bin" >"$OUT/$tag-lldb.log" 2>&1 || true
+	local tag=$1 bin=$2 n=$3
+	shift 3
+	local args=(--batch -o "plugin load ${GL_DIR:-$BUILD}/libgolayout-lldb.so"
+		-o 'process handle SIGURG -s false -n false -p true'
+		-o "command script import $OUT/bench_lldb.py"
+		-o 'breakpoint set -n main.stopHere' -o 'process launch' -o 'frame select 1')
+	local l
+	for l in "$@"; do args+=(-o "$l"); done
+	BENCH_N=$n "$LLDB" "${args[@]}" -o 'process kill' "$bin" >"$OUT/$tag-lldb.log" 2>&1 || true
 }
 
 # ---- golayout on both builds, N entries; golayout on the old build with
-# the map runtime-gdb.py is timed on, RT_N entries
+# the map runtime-gdb.py is timed on, RT_N entries. The raw copy has a
+# session of its own, before any golayout command: LLDB keeps what it
+# read, and the next reads of the same memory cost next to nothing.
 for rep in $(seq "$REPEAT"); do
-	for build in new old; do
+	for build in ${BENCH_BUILDS:-new old}; do
 		bin=$OUT/map-$build
+		impl=swiss
+		[ $build = old ] && impl=classic
 		for var in m ms; do
-			for mode in summary json; do
-				cmd="golayout map $var --$mode"
-				file=$OUT/$build-$var-$mode.out
-				echo "  [$rep/$REPEAT] $build $var --$mode ..."
-				gdb_session "$build" "$bin" "$N" "python init('$build', $N)" \
-					"python timed('$build', '$cmd', '$file', $N)"
-				lldb_session "$build" "$bin" "$N" "$file" "$cmd"
+			size=8
+			[ $var = ms ] && size=16 # string headers
+			echo "  [$rep/$REPEAT] $build $var raw copy ..."
+			gdb_session "$build" "$bin" "$N" "python raw('$build', '$var', $N, '$impl', $size, $size)"
+			lldb_session "$build" "$bin" "$N" "bench-raw $build $N $var $impl $size $size"
+			for mode in summary json stdout; do
+				for gl in $BUILD ${BENCH_COMPARE:-}; do
+					GL_DIR=$gl
+					tag=$build
+					[ "$gl" = "$BUILD" ] || tag=$build-cmp
+					echo "  [$rep/$REPEAT] $tag $var --$mode ..."
+					if [ $mode = stdout ]; then
+						# gdb's peak when it prints the document, as on a terminal
+						gdb_session "$tag" "$bin" "$N" "python init('$tag', $N)" \
+							"python to_stdout('$tag', 'golayout map $var --json', $N)"
+						continue
+					fi
+					cmd="golayout map $var --$mode"
+					file=$OUT/$tag-$var-$mode.out
+					gdb_session "$tag" "$bin" "$N" "python init('$tag', $N)" \
+						"python timed('$tag', '$cmd', '$file', $N)"
+					lldb_session "$tag" "$bin" "$N" "bench-timed $tag $N $file $cmd"
+				done
 			done
+			GL_DIR=$BUILD
 		done
 	done
+	[ "${BENCH_RTGDB:-1}" != 0 ] || continue
 	echo "  [$rep/$REPEAT] $OLD_TC, $RT_N entries: golayout map m --json ..."
 	gdb_session like "$OUT/map-old" "$RT_N" "python init('like', $RT_N)" \
 		"python timed('like', 'golayout map m --json', '$OUT/like-golayout.out', $RT_N)"
 done
 
-# ---- runtime-gdb.py (once each: slow, and far less noisy than it is slow)
-echo "  runtime-gdb.py of $NEW_VERSION, print m, $N entries ..."
-gdb_session rtgdb-new "$OUT/map-new" "$N" "source $NEW_GOROOT/src/runtime/runtime-gdb.py" \
-	"python timed('rtgdb-new', 'print m', '$OUT/rtgdb-new.out', $N, 1)"
-echo "  runtime-gdb.py of $OLD_TC, print m, $RT_N entries ..."
-gdb_session rtgdb-old "$OUT/map-old" "$RT_N" "source $OLD_GOROOT/src/runtime/runtime-gdb.py" \
-	"python timed('rtgdb-old', 'print m', '$OUT/rtgdb-old.out', $RT_N, 1)"
+# ---- runtime-gdb.py (once each: slow, and far less noisy than it is slow;
+# BENCH_RTGDB=0 leaves it out)
+if [ "${BENCH_RTGDB:-1}" != 0 ]; then
+	echo "  runtime-gdb.py of $NEW_VERSION, print m, $N entries ..."
+	gdb_session rtgdb-new "$OUT/map-new" "$N" "source $NEW_GOROOT/src/runtime/runtime-gdb.py" \
+		"python timed('rtgdb-new', 'print m', '$OUT/rtgdb-new.out', $N, 1)"
+	echo "  runtime-gdb.py of $OLD_TC, print m, $RT_N entries ..."
+	gdb_session rtgdb-old "$OUT/map-old" "$RT_N" "source $OLD_GOROOT/src/runtime/runtime-gdb.py" \
+		"python timed('rtgdb-old', 'print m', '$OUT/rtgdb-old.out', $RT_N, 1)"
+fi
 
 # ---- report
 python3 - "$RESULTS" "$NEW_VERSION" "$OLD_TC" "$N" "$RT_N" "$REPEAT" <<'EOF'
@@ -210,7 +272,7 @@ path, new, old, n, rt_n, repeat = sys.argv[1:]
 rows = [l.split() for l in open(path) if l.strip()]
 R = {}  # the fastest run; its check becomes "ok" only if every run was ok
 inits = {}  # (build, debugger): fastest `golayout version` of any session
-for tag, dbg, cnt, cmd, run, secs, size, check in rows:
+for tag, dbg, cnt, cmd, run, secs, size, check, peak in rows:
     if run == "init":
         inits[(tag, dbg)] = min(float(secs), inits.get((tag, dbg), 1e9))
         continue
@@ -219,9 +281,9 @@ for tag, dbg, cnt, cmd, run, secs, size, check in rows:
     if prev and prev[2] != "ok":
         check = prev[2]
     if not prev or float(secs) < prev[0]:
-        R[k] = (float(secs), int(size), check)
+        R[k] = (float(secs), int(size), check, int(peak))
     else:
-        R[k] = (prev[0], prev[1], check)
+        R[k] = (prev[0], prev[1], check, min(prev[3], int(peak)))
 
 def get(tag, dbg, cmd, run="cold"):
     return R.get((tag, dbg, cmd, run))
@@ -232,22 +294,38 @@ def mb(b):
 print()
 print("golayout, %s-entry maps, seconds, fastest of %s run(s); init = first golayout "
       "command of the session (golayout version), cold = the map command next, warm = "
-      "the same again" % (n, repeat))
-print("%-10s %-4s %-28s %6s %8s %8s %10s  %s" % (
-    "build", "dbg", "command", "init", "cold", "warm", "output", "check"))
-names = {"new": new, "old": old}
-for tag in ("new", "old"):
+      "the same again; raw = the debugger's own copy of the map's bucket or group arrays "
+      "in a session of its own; x raw = cold / raw; peak = the debugger's peak resident "
+      "size during the cold command above what it had before, MiB (gdb: the output "
+      "captured as one string; 'to stdout': printed)" % (n, repeat))
+print("%-10s %-4s %-28s %6s %8s %8s %7s %10s %6s  %s" % (
+    "build", "dbg", "command", "init", "cold", "warm", "x raw", "output", "peak", "check"))
+names = {"new": new, "old": old, "new-cmp": new + " (cmp)", "old-cmp": old + " (cmp)"}
+for tag in ("new", "new-cmp", "old", "old-cmp"):
+    if not any(k[0] == tag for k in R):
+        continue
     for dbg in ("gdb", "lldb"):
         for var in ("m", "ms"):
+            raw = get(tag.replace("-cmp", ""), dbg, "raw copy " + var)
+            if raw and not tag.endswith("-cmp"):
+                print("%-10s %-4s %-28s %6s %8.3f %8s %7s %10s %6s  %s" % (
+                    names[tag], dbg, "raw copy of " + var, "", raw[0], "", "", mb(raw[1]), "", raw[2]))
             for mode in ("summary", "json"):
                 cmd = "golayout map %s --%s" % (var, mode)
                 c, w = get(tag, dbg, cmd), get(tag, dbg, cmd, "warm")
                 if not c:
                     print("%-10s %-4s %-28s %6s" % (names[tag], dbg, cmd, "missing"))
                     continue
-                print("%-10s %-4s %-28s %6.3f %8.3f %8s %10s  %s" % (
-                    names[tag], dbg, cmd, inits[(tag, dbg)], c[0],
-                    "%.3f" % w[0] if w else "-", mb(c[1]), c[2]))
+                print("%-10s %-4s %-28s %6.3f %8.3f %8s %7s %10s %6d  %s" % (
+                    names[tag], dbg, cmd, inits.get((tag, dbg), 0), c[0],
+                    "%.3f" % w[0] if w else "-",
+                    "%.1f" % (c[0] / raw[0]) if raw and raw[0] > 0 else "-",
+                    mb(c[1]), c[3], c[2]))
+            s = get(tag, dbg, "golayout map %s --json" % var, "stdout")
+            if s:
+                print("%-10s %-4s %-28s %6s %8.3f %8s %7s %10s %6d  %s" % (
+                    names[tag], dbg, "  same, to stdout", "", s[0], "",
+                    "%.1f" % (s[0] / raw[0]) if raw and raw[0] > 0 else "-", "", s[3], s[2]))
 
 print()
 rt = get("rtgdb-new", "gdb", "print m")

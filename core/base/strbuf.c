@@ -68,6 +68,27 @@ void sb_addf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
+void sb_add_u64(struct strbuf *sb, unsigned long long v)
+{
+	char buf[24];
+	size_t w = sizeof(buf);
+	do {
+		buf[--w] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_addn(sb, buf + w, sizeof(buf) - w);
+}
+
+void sb_add_i64(struct strbuf *sb, long long v)
+{
+	if (v < 0) {
+		sb_addc(sb, '-');
+		sb_add_u64(sb, 0ull - (unsigned long long)v);
+	} else {
+		sb_add_u64(sb, (unsigned long long)v);
+	}
+}
+
 void sb_pad(struct strbuf *sb, size_t col)
 {
 	size_t start = sb->len;

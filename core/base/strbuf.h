@@ -19,6 +19,9 @@ void sb_add(struct strbuf *sb, const char *s);
 void sb_addc(struct strbuf *sb, char c);
 void sb_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Decimal numbers, without printf (a million map entries print two each). */
+void sb_add_u64(struct strbuf *sb, unsigned long long v);
+void sb_add_i64(struct strbuf *sb, long long v);
 void sb_pad(struct strbuf *sb, size_t col); /* spaces up to column col of the last line */
 void sb_truncate(struct strbuf *sb, size_t len);
 /* Take ownership of the string (never NULL unless oom); resets sb. */

@@ -407,6 +407,11 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			c.columns = opts.json ? 0 : text_columns(&opts, be);
 			const char *nc = getenv("NO_COLOR");
 			c.color = (flags & GL_RUN_TTY) && !opts.no_color && !(nc && *nc) && !opts.json;
+			/* a document is streamed (it can be large); text is
+			 * cut to the terminal's width as a whole at the end */
+			c.stream = opts.json;
+			c.progress = (flags & GL_RUN_PROGRESS) && !opts.json;
+			gl_progress_begin(&c);
 			/* Load the target first so that every document names
 			 * the Go version, even an error document. */
 			struct gl_target *t;
@@ -439,6 +444,7 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 		if (text && tail.write) {
 			/* the document without its closing brace, then its tail */
 			sb_addn(&c.out, text, strlen(text) - 1);
+			gl_out_flush(&c);
 			bool stopped = s->mem.interrupted;
 			tail.write(&c, tail.arg, &c.out);
 			if (s->mem.interrupted && !stopped && !err)
@@ -458,6 +464,7 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			*err_out = error_line(err);
 	}
 	int status = err != NULL;
+	gl_progress_end(&c);
 	gl_mem_end(&s->mem); /* keep no pointer into the debugger */
 	gl_error_destroy(err);
 	json_decref(doc);

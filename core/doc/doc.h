@@ -26,6 +26,11 @@ json_t *gl_json_textn(const char *s, size_t len);
  * out as text, byte for byte as jansson dumps the same json_t in a
  * document: for members written straight into the output (gl_doc_tail). */
 void gl_json_write_text(struct strbuf *out, const char *s, size_t len);
+/* The %v text of a member of a container (as gl_format_member_json) as a
+ * JSON string written straight into out; scratch is a buffer the caller
+ * keeps across calls (used only for text that needs escaping). */
+void gl_json_write_member(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
+			  struct strbuf *scratch, struct strbuf *out);
 
 /* Members of a document written as JSON text straight into the output,
  * after its other members (their keys new to the document): a list of a

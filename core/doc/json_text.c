@@ -84,6 +84,30 @@ void gl_json_write_text(struct strbuf *out, const char *s, size_t len)
 	sb_deinit(&clean);
 }
 
+/* Formatted straight into out between quotes: most values (numbers,
+ * plain ASCII strings) need no escaping, and are then neither copied
+ * nor validated twice. */
+void gl_json_write_member(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
+			  struct strbuf *scratch, struct strbuf *out)
+{
+	size_t at = out->len;
+	sb_addc(out, '"');
+	gl_format_value(c, t, bytes, out, 1);
+	if (out->oom)
+		return;
+	const unsigned char *p = (const unsigned char *)out->s + at + 1, *end = (const unsigned char *)out->s + out->len;
+	while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		p++;
+	if (p == end) {
+		sb_addc(out, '"');
+		return;
+	}
+	sb_truncate(scratch, 0);
+	sb_addn(scratch, out->s + at + 1, out->len - at - 1);
+	sb_truncate(out, at);
+	gl_json_write_text(out, scratch->s ? scratch->s : "", scratch->len);
+}
+
 json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes)
 {
 	return gl_format_json_at(c, t, bytes, 0);

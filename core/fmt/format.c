@@ -317,11 +317,11 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		sb_add(sb, b[0] ? "true" : "false");
 		return;
 	case GL_K_INT: case GL_K_INT8: case GL_K_INT16: case GL_K_INT32: case GL_K_INT64:
-		sb_addf(sb, "%lld", (long long)gl_get_int(b, t->size));
+		sb_add_i64(sb, (long long)gl_get_int(b, t->size));
 		return;
 	case GL_K_UINT: case GL_K_UINT8: case GL_K_UINT16: case GL_K_UINT32: case GL_K_UINT64:
 	case GL_K_UINTPTR:
-		sb_addf(sb, "%llu", (unsigned long long)gl_get_uint(b, t->size));
+		sb_add_u64(sb, (unsigned long long)gl_get_uint(b, t->size));
 		return;
 	case GL_K_FLOAT32: {
 		float f;

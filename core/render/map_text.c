@@ -96,8 +96,10 @@ static void render_groups(struct gl_ctx *c, const struct gl_map *m, const struct
 {
 	struct strbuf *o = &c->out;
 	size_t n = t->ngroups_shown;
-	for (size_t i = 0; i < n;) {
+	/* --all draws every group of a big map: say how far, stop on Ctrl-C */
+	for (size_t i = 0; i < n && !gl_interrupted(c);) {
 		const struct gl_map_group *g = &t->groups[i];
+		gl_progress(c, "map groups drawn", (uint64_t)g->index, (uint64_t)m->swiss.total_groups);
 		if (group_is_empty(g)) {
 			size_t j = i;
 			while (j + 1 < n && group_is_empty(&t->groups[j + 1]))
@@ -171,7 +173,8 @@ static void render_buckets(struct gl_ctx *c, const struct gl_map *m, const struc
 			   size_t n, const char *what)
 {
 	struct strbuf *o = &c->out;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !gl_interrupted(c); i++) {
+		gl_progress(c, "map buckets drawn", (uint64_t)b[i].index, m->classic.sum.buckets);
 		sb_addf(o, "  %s %ld at %s0x%llx%s", what, b[i].index, gl_c(c, "addr"),
 			(unsigned long long)b[i].address, gl_c(c, "reset"));
 		if (b[i].old)

@@ -132,6 +132,7 @@ static struct gl_error *read_spans(struct gc_walk *w, const uint64_t *ptrs, size
 	if (!buf)
 		return &gl_error_nomem;
 	for (size_t i = 0; i < n && !gl_interrupted(h->c);) {
+		gl_progress(h->c, "spans read", i, n);
 		size_t j = i + 1;
 		uint64_t start = ptrs[i], end = ptrs[i] + h->span_size;
 		while (j < n && ptrs[j] >= ptrs[j - 1] && ptrs[j] - ptrs[j - 1] <= RUN_GAP &&

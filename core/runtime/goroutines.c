@@ -316,6 +316,7 @@ static void decode(struct gl_goroutine_iter *it, uint64_t addr, struct gl_gorout
 bool gl_goroutines_next(struct gl_goroutine_iter *it, struct gl_goroutine *g)
 {
 	while (it->next < it->n && !gl_interrupted(it->c)) {
+		gl_progress(it->c, "goroutines read", it->next, it->n);
 		uint64_t i = it->next++, addr;
 		if (!entry(it, i, &addr))
 			return false;

@@ -261,6 +261,7 @@ static struct gl_error *visit_array(struct gl_ctx *c, struct classic_walk *W, ui
 	/* old buckets have a display budget of their own */
 	long old_shown = 0;
 	for (uint64_t i = 0; i < n && !gl_interrupted(c); i++) {
+		gl_progress(c, "map entries read", st->full, W->m->count);
 		if (old)
 			st->old_buckets++;
 		else

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "runtime/maps.h"
+#include "base/arena.h"
 #include "base/le.h"
 #include "gotypes/rtype.h"
 
@@ -124,12 +125,105 @@ static int cmp_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 	}
 }
 
+/* ---- keys that order as one 64-bit number: a radix sort ------------------ */
+
+/* The key as an unsigned number in fmt's order, for the kinds whose
+ * cmp_value compares one number: ints (sign bit flipped), uints, bools,
+ * pointers, chans, and floats (NaN first, -0 as +0, negatives below
+ * positives). False for other kinds. */
+static bool order_word(const struct gl_type *t, const unsigned char *b, uint64_t *out)
+{
+	switch (t->kind) {
+	case GL_K_INT: case GL_K_INT8: case GL_K_INT16: case GL_K_INT32: case GL_K_INT64:
+		*out = (uint64_t)gl_get_int(b, t->size) ^ (1ull << 63);
+		return true;
+	case GL_K_UINT: case GL_K_UINT8: case GL_K_UINT16: case GL_K_UINT32: case GL_K_UINT64:
+	case GL_K_UINTPTR: case GL_K_BOOL: case GL_K_POINTER: case GL_K_CHAN: case GL_K_UNSAFEPOINTER:
+		*out = gl_get_uint(b, t->size);
+		return true;
+	case GL_K_FLOAT32: case GL_K_FLOAT64: {
+		double d = get_f(t, b);
+		uint64_t u;
+		if (isnan(d)) {
+			*out = 0;
+			return true;
+		}
+		if (d == 0)
+			d = 0; /* -0 == +0 */
+		memcpy(&u, &d, 8);
+		/* no finite double maps to 0: NaN stays below every number */
+		*out = (u >> 63) ? ~u : u | (1ull << 63);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/* Sort the entries by their keys' order words, least significant byte
+ * first; each pass is stable, so equal keys keep their memory order, as
+ * cmp_entries' index tie-break has them. Passes whose byte is the same
+ * in every key are skipped (the high bytes of small ints). The words are
+ * taken from the keys again in each pass rather than kept: the only
+ * extra memory is one spare entry array. Returns false (the entries then
+ * in their order before the sort or after a whole pass) when out of
+ * memory or stopped by the user. */
+#define PREFETCH_AHEAD 16
+
+static bool radix_sort(struct gl_ctx *c, struct gl_map_entries *e)
+{
+	size_t n = e->n;
+	const struct gl_type *kt = e->key_type;
+	struct gl_map_entry *v = e->v, *spare = malloc(n * sizeof(*spare));
+	size_t (*count)[256] = calloc(8, sizeof(*count));
+	uint64_t w = 0, first = 0;
+	bool ok = spare && count;
+	for (size_t i = 0; ok && i < n; i++) {
+		order_word(kt, v[i].key, &w);
+		for (unsigned d = 0; d < 8; d++)
+			count[d][(w >> (8 * d)) & 0xff]++;
+		if (i == 0)
+			first = w;
+	}
+	for (unsigned d = 0; ok && d < 8; d++) {
+		if (count[d][(first >> (8 * d)) & 0xff] == n)
+			continue; /* one value of this byte: the pass changes nothing */
+		if (gl_interrupted(c)) {
+			ok = false;
+			break;
+		}
+		size_t pos[256], sum = 0;
+		for (unsigned b = 0; b < 256; b++) {
+			pos[b] = sum;
+			sum += count[d][b];
+		}
+		for (size_t i = 0; i < n; i++) {
+			/* after the first pass the keys are visited out of
+			 * memory order: ask for them ahead */
+			if (i + PREFETCH_AHEAD < n)
+				__builtin_prefetch(v[i + PREFETCH_AHEAD].key);
+			order_word(kt, v[i].key, &w);
+			spare[pos[(w >> (8 * d)) & 0xff]++] = v[i];
+		}
+		struct gl_map_entry *t = v;
+		v = spare;
+		spare = t;
+	}
+	if (v != e->v) { /* the last pass's array holds n: it becomes the list */
+		e->v = v;
+		e->cap = n;
+	}
+	free(spare);
+	free(count);
+	return ok;
+}
+
+/* ---- other keys: a comparison sort ----------------------------------------- */
+
 struct sort_ctx {
 	struct gl_ctx *c;
 	const struct gl_type *kt;
 	const struct gl_map_entry *e;
-	char **text;     /* string keys read once up front, or NULL */
-	uint64_t *len;
 	uint32_t calls;  /* comparisons since the last look for a Ctrl-C */
 	bool stop;       /* Ctrl-C: every pair compares equal, qsort ends soon */
 };
@@ -145,69 +239,146 @@ static int cmp_entries(const void *x, const void *y, void *arg)
 	if (s->stop)
 		return 0;
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	int r;
-	if (s->text) {
-		uint64_t n = s->len[i] < s->len[j] ? s->len[i] : s->len[j];
-		r = memcmp(s->text[i], s->text[j], n);
-		r = r ? (r < 0 ? -1 : 1) : cmp_u(s->len[i], s->len[j]);
-	} else {
-		r = cmp_value(s->c, s->kt, s->e[i].key, s->e[j].key, 0);
-	}
+	int r = cmp_value(s->c, s->kt, s->e[i].key, s->e[j].key, 0);
 	return r ? r : (i < j ? -1 : i > j);
 }
 
-/* String keys: read every key's bytes once, so that sorting a million
- * entries compares memory, not reads through the cache. False when a key
- * cannot be read (the slow path then compares what it can). */
-static bool preload_strings(struct gl_ctx *c, struct sort_ctx *s, size_t n)
+/* ---- string keys: a byte-wise radix sort ------------------------------------ */
+
+/* A string key read out of the target, and the entry it belongs to. */
+struct skey {
+	const unsigned char *p;
+	uint32_t len, i;
+};
+
+/* Byte d of k, 1..256, or 0 when k ends before d (it sorts first). */
+static unsigned sbyte(const struct skey *k, size_t d)
 {
-	s->text = calloc(n, sizeof(*s->text));
-	s->len = calloc(n, sizeof(*s->len));
-	if (!s->text || !s->len)
+	return d < k->len ? (unsigned)k->p[d] + 1 : 0;
+}
+
+/* k below l in fmt's order, the bytes before d being equal; equal
+ * strings (a corrupt map) by memory order, as cmp_entries has them. */
+static bool sless(const struct skey *k, const struct skey *l, size_t d)
+{
+	size_t n = (k->len < l->len ? k->len : l->len);
+	int r = n > d ? memcmp(k->p + d, l->p + d, n - d) : 0;
+	if (r)
+		return r < 0;
+	return k->len != l->len ? k->len < l->len : k->i < l->i;
+}
+
+static int cmp_skey_index(const void *x, const void *y)
+{
+	const struct skey *k = x, *l = y;
+	return k->i < l->i ? -1 : k->i > l->i;
+}
+
+#define SMALL_RUN 24
+
+/* Most significant byte first, in place (American flag sort): keys with
+ * byte d = b move to bucket b, then each bucket is sorted from byte d+1;
+ * small runs by insertion. The depth is the keys' common prefix, so the
+ * recursion is bounded by GL_MAX_VALUE_BYTES; it checks for a Ctrl-C on
+ * large runs (false: stopped, the keys in some order). */
+static bool msd_sort(struct gl_ctx *c, struct skey *k, size_t n, size_t d)
+{
+	if (n < SMALL_RUN) {
+		for (size_t i = 1; i < n; i++) {
+			struct skey x = k[i];
+			size_t j = i;
+			for (; j > 0 && sless(&x, &k[j - 1], d); j--)
+				k[j] = k[j - 1];
+			k[j] = x;
+		}
+		return true;
+	}
+	if (n > 4096 && gl_interrupted(c))
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (gl_interrupted(c))
-			return false;
-		uint64_t p = word(c, s->e[i].key, 0), l = word(c, s->e[i].key, 1);
-		if (l > GL_MAX_VALUE_BYTES)
-			return false;
-		s->text[i] = malloc(l ? l : 1);
-		s->len[i] = l;
-		struct gl_error *err = s->text[i] && l ? gl_mem_read(c->mem, p, s->text[i], l) : NULL;
-		if (!s->text[i] || err) {
-			gl_error_destroy(err);
-			return false;
+	size_t count[257] = {0}, start[257], next[257];
+	for (size_t i = 0; i < n; i++)
+		count[sbyte(&k[i], d)]++;
+	size_t sum = 0;
+	for (unsigned b = 0; b < 257; b++) {
+		start[b] = next[b] = sum;
+		sum += count[b];
+	}
+	for (unsigned b = 0; b < 257; b++) {
+		/* put every key of bucket b's slots where it belongs */
+		while (next[b] < start[b] + count[b]) {
+			unsigned kb = sbyte(&k[next[b]], d);
+			if (kb == b) {
+				next[b]++;
+				continue;
+			}
+			struct skey t = k[next[kb]];
+			k[next[kb]++] = k[next[b]];
+			k[next[b]] = t;
 		}
 	}
+	/* bucket 0 holds equal strings (they all end at d): by memory order */
+	if (count[0] > 1)
+		qsort(k, count[0], sizeof(*k), cmp_skey_index);
+	for (unsigned b = 1; b < 257; b++)
+		if (count[b] > 1 && !msd_sort(c, k + start[b], count[b], d + 1))
+			return false;
 	return true;
 }
 
-static void free_strings(struct sort_ctx *s, size_t n)
+/* Read every key's bytes once (the sort then compares memory, not reads
+ * through the cache), sort, and order the entries so. False when a key
+ * cannot be read or memory runs out (the comparison sort then compares
+ * what it can), or when stopped by the user. */
+static bool string_sort(struct gl_ctx *c, struct gl_map_entries *e)
 {
-	for (size_t i = 0; s->text && i < n; i++)
-		free(s->text[i]);
-	free(s->text);
-	free(s->len);
-	s->text = NULL;
-	s->len = NULL;
+	size_t n = e->n;
+	struct gl_arena bytes = {0};
+	struct skey *k = n <= UINT32_MAX ? malloc(n * sizeof(*k)) : NULL;
+	bool ok = k != NULL;
+	for (size_t i = 0; ok && i < n; i++) {
+		if (gl_interrupted(c)) {
+			ok = false;
+			break;
+		}
+		uint64_t p = word(c, e->v[i].key, 0), l = word(c, e->v[i].key, 1);
+		unsigned char *text = l <= GL_MAX_VALUE_BYTES ? gl_arena_alloc(&bytes, l) : NULL;
+		struct gl_error *err = text && l ? gl_mem_read(c->mem, p, text, l) : NULL;
+		ok = text && !err;
+		gl_error_destroy(err);
+		k[i] = (struct skey){text, (uint32_t)l, (uint32_t)i};
+	}
+	ok = ok && msd_sort(c, k, n, 0);
+	gl_arena_free(&bytes);
+	struct gl_map_entry *sorted = ok ? malloc(n * sizeof(*sorted)) : NULL;
+	if (sorted) {
+		for (size_t i = 0; i < n; i++)
+			sorted[i] = e->v[k[i].i];
+		free(e->v);
+		e->v = sorted;
+		e->cap = n;
+	}
+	free(k);
+	return sorted != NULL;
 }
 
 void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_entries *e)
 {
-	if (!e->key_type || e->n < 2)
+	uint64_t w;
+	if (!e->key_type || e->n < 2 || gl_interrupted(c))
+		return; /* stopped by the user: the entries stay in memory order */
+	if (order_word(e->key_type, e->v[0].key, &w) && (radix_sort(c, e) || gl_interrupted(c)))
+		return;
+	if (e->key_type->kind == GL_K_STRING && (string_sort(c, e) || gl_interrupted(c)))
 		return;
 	size_t *idx = malloc(e->n * sizeof(*idx));
 	struct gl_map_entry *sorted = malloc(e->n * sizeof(*sorted));
 	if (idx && sorted) {
 		for (size_t i = 0; i < e->n; i++)
 			idx[i] = i;
-		struct sort_ctx s = {c, e->key_type, e->v, NULL, NULL, 0, false};
-		if (e->key_type->kind == GL_K_STRING && !preload_strings(c, &s, e->n))
-			free_strings(&s, e->n);
+		struct sort_ctx s = {.c = c, .kt = e->key_type, .e = e->v};
 		/* stopped by the user: the entries stay in memory order */
 		if (!gl_interrupted(c))
 			qsort_r(idx, e->n, sizeof(*idx), cmp_entries, &s);
-		free_strings(&s, e->n);
 		for (size_t i = 0; i < e->n; i++)
 			sorted[i] = e->v[idx[i]];
 		memcpy(e->v, sorted, e->n * sizeof(*sorted));

@@ -191,6 +191,7 @@ static struct gl_error *visit_groups(struct gl_ctx *c, struct gl_map *m, const s
 		return err;
 	struct gl_error *first = NULL;
 	for (uint64_t i = 0; i < n && !gl_interrupted(c); i++) {
+		gl_progress(c, "map entries read", st->full, m->count);
 		st->groups++;
 		st->slots += SLOTS;
 		err = visit_group(c, m, L, buf + i * gsize, addr + i * gsize, m->swiss.total_groups++, tm);
@@ -312,7 +313,7 @@ static struct gl_error *visit_directory(struct gl_ctx *c, struct gl_map *m, cons
 	ms->dir_slots = slots;
 	ms->sum.bytes_directory = bytes;
 	struct gl_error *first = NULL;
-	for (int64_t i = 0; i < dirlen; i++) {
+	for (int64_t i = 0; i < dirlen && !gl_interrupted(c); i++) {
 		uint64_t tp = slots[i];
 		if (i > 0 && slots[i - 1] == tp)
 			continue;

@@ -89,7 +89,7 @@ struct gl_error *gl_map_read_array(struct gl_ctx *c, uint64_t addr, uint64_t n, 
 	unsigned char *buf = malloc(n * size > 0 ? n * size : 1);
 	if (!buf)
 		return &gl_error_nomem;
-	struct gl_error *err = gl_mem_read(c->mem, addr, buf, n * size);
+	struct gl_error *err = gl_mem_read_once(c->mem, addr, buf, n * size);
 	if (err) {
 		free(buf);
 		return gl_error_wrap(err, "reading %llu %s at 0x%llx", (unsigned long long)n, what,

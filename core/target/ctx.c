@@ -3,6 +3,7 @@
  * that there is memory to read. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "target/ctx.h"
 
@@ -86,4 +87,70 @@ struct gl_error *gl_ctx_need_process(struct gl_ctx *c)
 				       "%s is a position-independent executable (-buildmode=pie) and the "
 				       "debugger does not tell where it is loaded", c->t->path);
 	return NULL;
+}
+
+/* ---- output while the command runs --------------------------------------- */
+
+/* About a megabyte: few calls into the debugger, little held at once. */
+#define OUT_CHUNK (1u << 20)
+
+static bool can_write(const struct gl_ctx *c)
+{
+	return c->be && c->be->version >= 4 && c->be->write_output;
+}
+
+void gl_out_flush(struct gl_ctx *c)
+{
+	if (!c->stream || c->out.len < OUT_CHUNK || c->out.oom || !can_write(c))
+		return;
+	if (c->be->write_output(c->be->ctx, c->out.s, c->out.len, GL_OUT_RESULT) != GL_BACKEND_OK) {
+		c->stream = false; /* the rest, this chunk included, comes in *out */
+		return;
+	}
+	sb_truncate(&c->out, 0);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+#define PROGRESS_FIRST_NS 500000000ull
+#define PROGRESS_EVERY_NS 200000000ull
+
+void gl_progress_begin(struct gl_ctx *c)
+{
+	c->progress_next_ns = now_ns() + PROGRESS_FIRST_NS;
+}
+
+void gl_progress(struct gl_ctx *c, const char *what, uint64_t done, uint64_t total)
+{
+	if (!c->progress || !can_write(c) || ++c->progress_calls % 64)
+		return;
+	uint64_t now = now_ns();
+	if (now < c->progress_next_ns)
+		return;
+	c->progress_next_ns = now + PROGRESS_EVERY_NS;
+	char line[160];
+	int n;
+	if (total)
+		n = snprintf(line, sizeof(line), "\rgolayout: %s: %llu of %llu (%llu%%) - Ctrl-C stops\033[K",
+			     what, (unsigned long long)done, (unsigned long long)total,
+			     (unsigned long long)(done < total ? done * 100 / total : 100));
+	else
+		n = snprintf(line, sizeof(line), "\rgolayout: %s: %llu - Ctrl-C stops\033[K", what,
+			     (unsigned long long)done);
+	if (n > 0 && (size_t)n < sizeof(line) &&
+	    c->be->write_output(c->be->ctx, line, (size_t)n, GL_OUT_PROGRESS) == GL_BACKEND_OK)
+		c->progress_shown = true;
+}
+
+void gl_progress_end(struct gl_ctx *c)
+{
+	static const char erase[] = "\r\033[K";
+	if (c->progress_shown && can_write(c))
+		c->be->write_output(c->be->ctx, erase, sizeof(erase) - 1, GL_OUT_PROGRESS);
+	c->progress_shown = false;
 }

@@ -31,11 +31,33 @@ struct gl_ctx {
 	 * process may be another run than the last command's, ASLR). */
 	bool bias_taken;
 	bool bias_unknown;     /* a PIE with a process, and the debugger did not tell */
+	/* out goes to the debugger in chunks while the command runs
+	 * (write_output, GL_OUT_RESULT): see gl_out_flush */
+	bool stream;
+	/* progress lines on the terminal (GL_RUN_PROGRESS, not --json) */
+	bool progress;
+	bool progress_shown;   /* a line is on the screen: erase it at the end */
+	uint32_t progress_calls;
+	uint64_t progress_next_ns; /* when the next line may be drawn */
 };
 
 /* The target, or an error saying why there is none. */
 struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **t);
 struct gl_error *gl_ctx_need_process(struct gl_ctx *c);
+
+/* With streaming on, hand out's text to the debugger once it holds a
+ * chunk's worth (writers of long output call it as they go); the text
+ * must end between UTF-8 characters. */
+void gl_out_flush(struct gl_ctx *c);
+/* Progress of a long loop: "WHAT: DONE of TOTAL" (TOTAL 0: unknown) on the
+ * terminal, at most every 0.2 s and only after the command has run for
+ * half a second; nothing unless c->progress. Cheap enough for every
+ * iteration. */
+void gl_progress(struct gl_ctx *c, const char *what, uint64_t done, uint64_t total);
+/* Start the clock of gl_progress (the command begins). */
+void gl_progress_begin(struct gl_ctx *c);
+/* Erase the progress line, if one was drawn (the command ends). */
+void gl_progress_end(struct gl_ctx *c);
 
 /* The user stopped the command (gl_mem_interrupted): loops stop. */
 static inline bool gl_interrupted(struct gl_ctx *c)

@@ -69,6 +69,10 @@ bool gl_mem_interrupted(struct gl_mem *m)
 	const struct gl_backend *be = m->be;
 	if (!be || be->version < 3 || !be->interrupted)
 		return false;
+	/* a loop over a million entries asks for each: read the clock for
+	 * every 64th call only (a call costs nanoseconds, 64 well under 20 ms) */
+	if (m->interrupt_polled_ns && ++m->interrupt_calls % 64)
+		return false;
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
@@ -300,6 +304,11 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 			break;
 		if (!known) {
 			all_cached = false;
+			/* after a Ctrl-C the cache still answers, the debugger
+			 * is not asked again: a loop that has not yet seen the
+			 * interrupt fails fast instead of reading on */
+			if (m->interrupted)
+				return gl_error_create(GL_ERR_INTERRUPTED, "interrupted");
 			if (m->cmd_stats.faults >= GL_MEM_MAX_FAULTS)
 				return gl_error_create(GL_ERR_LIMIT, "stopped after %u unreadable pages in one "
 						       "command: the structures read look corrupt",
@@ -341,6 +350,39 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 		}
 		if (pg == last)
 			break;
+	}
+	return NULL;
+}
+
+/* Whether every page of [addr, addr+len) is cached (and good), or some
+ * page is known bad; both mean gl_mem_read answers without a new read. */
+static bool cache_answers(struct gl_mem *m, uint64_t addr, uint64_t len)
+{
+	uint64_t first = addr & ~(uint64_t)(GL_PAGE_SIZE - 1);
+	uint64_t last = (addr + len - 1) & ~(uint64_t)(GL_PAGE_SIZE - 1);
+	bool all = true;
+	for (uint64_t pg = first;; pg += GL_PAGE_SIZE) {
+		struct gl_page *p = page_find(m, pg);
+		if (p && p->bad)
+			return true;
+		all = all && p;
+		if (pg == last)
+			return all;
+	}
+}
+
+struct gl_error *gl_mem_read_once(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
+{
+	if (!m->be || !m->be->read_memory || len < 2 * GL_PAGE_SIZE || addr + (len - 1) < addr ||
+	    m->interrupted || cache_answers(m, addr, len))
+		return gl_mem_read(m, addr, buf, len);
+	m->stats.requests++;
+	m->cmd_stats.requests++;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t k = len - done < MAX_BACKEND_CHUNK ? len - done : MAX_BACKEND_CHUNK, readable;
+		if (backend_read(m, addr + done, (unsigned char *)buf + done, k, &readable) < k)
+			return gl_mem_read(m, addr, buf, len);
+		done += k;
 	}
 	return NULL;
 }

@@ -43,6 +43,7 @@ struct gl_mem {
 	struct gl_mem_stats cmd_stats;  /* for the current command */
 	bool interrupted;               /* the user stopped the current command */
 	uint64_t interrupt_polled_ns;   /* when the backend was last asked */
+	uint32_t interrupt_calls;       /* gl_mem_interrupted calls since the clock was read */
 };
 
 void gl_mem_init(struct gl_mem *m);
@@ -58,6 +59,13 @@ void gl_mem_flush(struct gl_mem *m);
 /* Read len bytes; all or nothing. A fault error carries the first
  * unreadable address. */
 struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len);
+/* The same for a large array that is read once (a map's group or bucket
+ * arrays, tens of megabytes for a million entries): pages the cache holds
+ * serve it, what is missing is read from the backend straight into buf
+ * and not cached, so that the memory is not held twice (a warm rerun
+ * asks the debugger again, which costs about what the copy costs). A
+ * failed read falls back to gl_mem_read, which finds the unreadable page. */
+struct gl_error *gl_mem_read_once(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len);
 /* Convenience readers of little-endian target words. */
 struct gl_error *gl_mem_read_u64(struct gl_mem *m, uint64_t addr, uint64_t *v);
 bool gl_mem_readable(struct gl_mem *m, uint64_t addr, uint64_t len);

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "target/pclntab.h"
@@ -8,6 +9,36 @@ static uint64_t rd(const unsigned char *p, int n)
 	for (int i = n - 1; i >= 0; i--)
 		v = (v << 8) | p[i];
 	return v;
+}
+
+/* Direct-mapped memos of gl_pclntab_func and pcvalue, as the Go runtime
+ * keeps its pcvalueCache: keyed so that they hold across load biases
+ * (function lookups by link-time pc, values by pc - entry). */
+#define FUNC_MEMO 1024
+#define VALUE_MEMO 4096
+
+struct gl_pcln_cache {
+	struct {
+		uint64_t link; /* key + 1; 0: empty */
+		struct gl_pcfunc f; /* entry link-time */
+	} func[FUNC_MEMO];
+	struct {
+		uint64_t delta; /* pc - entry, + 1; 0: empty */
+		uint32_t off;
+		bool ok;
+		int64_t val;
+	} value[VALUE_MEMO];
+};
+
+static size_t memo_slot(uint64_t a, uint64_t b, size_t n)
+{
+	return (size_t)(((a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full)) >> 40) & (n - 1);
+}
+
+void gl_pclntab_deinit(struct gl_pclntab *t)
+{
+	free(t->cache);
+	t->cache = NULL;
 }
 
 struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
@@ -46,6 +77,7 @@ struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
 	}
 	if (t->pcln_off >= t->size || (t->nfunc + 1) * 8 > t->size - t->pcln_off)
 		return gl_error_create(GL_ERR_CORRUPT, "corrupt pclntab function table");
+	t->cache = calloc(1, sizeof(*t->cache)); /* none when out of memory */
 	return NULL;
 }
 
@@ -63,6 +95,13 @@ bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *
 	const unsigned char *ftab = t->data + t->pcln_off;
 	if (off >= rd(ftab + t->nfunc * 8, 4))
 		return false;
+	/* (in the text: link + 1, the key, is never 0, an empty slot's) */
+	size_t slot = memo_slot(link, 0, FUNC_MEMO);
+	if (t->cache && t->cache->func[slot].link == link + 1) {
+		*f = t->cache->func[slot].f;
+		f->entry += t->elf->bias;
+		return true;
+	}
 	uint64_t lo = 0, hi = t->nfunc;
 	while (hi - lo > 1) {
 		uint64_t mid = lo + (hi - lo) / 2;
@@ -88,6 +127,11 @@ bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *
 	f->npcdata = (uint32_t)rd(fn + 28, 4);
 	f->nfuncdata = fn[43];
 	f->off = t->pcln_off + funcoff;
+	if (t->cache) {
+		t->cache->func[slot].link = link + 1;
+		t->cache->func[slot].f = *f;
+		t->cache->func[slot].f.entry -= t->elf->bias;
+	}
 	return true;
 }
 
@@ -105,6 +149,9 @@ static bool varint(const unsigned char *p, uint64_t n, uint64_t *pos, uint64_t *
 	return false;
 }
 
+static bool pcvalue_decode(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint32_t off,
+			   uint64_t pc, int64_t *out);
+
 /* runtime.pcvalue: the value of table `off` at pc, -1 if unknown. Every
  * step consumes input, so the walk is bounded by the table's size. */
 static bool pcvalue(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint32_t off, uint64_t pc,
@@ -112,6 +159,25 @@ static bool pcvalue(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint3
 {
 	if (off == 0 || t->pctab_off + off >= t->size)
 		return false;
+	size_t slot = memo_slot(off, pc - f->entry, VALUE_MEMO);
+	if (t->cache && t->cache->value[slot].delta == pc - f->entry + 1 && t->cache->value[slot].off == off) {
+		*out = t->cache->value[slot].val;
+		return t->cache->value[slot].ok;
+	}
+	bool ok = pcvalue_decode(t, f, off, pc, out);
+	if (t->cache) {
+		t->cache->value[slot].delta = pc - f->entry + 1;
+		t->cache->value[slot].off = off;
+		t->cache->value[slot].ok = ok;
+		t->cache->value[slot].val = ok ? *out : 0;
+	}
+	return ok;
+}
+
+/* The decoding itself (pcvalue's bounds checked). */
+static bool pcvalue_decode(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint32_t off,
+			   uint64_t pc, int64_t *out)
+{
 	const unsigned char *p = t->data + t->pctab_off + off;
 	uint64_t n = t->size - t->pctab_off - off, pos = 0;
 	int64_t val = -1;

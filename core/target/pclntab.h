@@ -19,6 +19,9 @@ struct gl_pclntab {
 	uint64_t funcname_off, cu_off, filetab_off, pctab_off, pcln_off;
 	const struct gl_elf *elf;
 	uint64_t gofunc;  /* moduledata.gofunc (link-time): base of funcdata offsets; 0 unknown */
+	/* What lookups found before (NULL: no cache): 100,000 goroutines
+	 * parked at the same few PCs ask the same questions. */
+	struct gl_pcln_cache *cache;
 };
 
 /* One level of inlining at a pc, innermost first. */
@@ -40,6 +43,7 @@ struct gl_pcfunc {
 
 /* data must outlive the table (it points into the ELF image). */
 struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf);
+void gl_pclntab_deinit(struct gl_pclntab *t);
 /* The function holding process address pc; f->entry is a process address
  * too (the load bias of t->elf applied), as are the PCs the functions
  * below take. */

@@ -228,6 +228,7 @@ void gl_target_destroy(struct gl_target *t)
 	if (t->rt_free)
 		t->rt_free(t->rt);
 	gl_dwarf_close(t->dw);
+	gl_pclntab_deinit(&t->pcln);
 	gl_elf_close(&t->elf);
 	free(t->dwarf_error);
 	free(t->path);

@@ -34,7 +34,7 @@ extern "C" {
  *    selected_thread is gone (its slot stays, unused); text_width;
  *    innermost_register.
  * 3: interrupted, load_bias.
- * 4: thread_register. */
+ * 4: thread_register, write_output. */
 #define GL_BACKEND_VERSION 4
 
 /* Return values of the backend callbacks. */
@@ -141,7 +141,25 @@ struct gl_backend {
 	 * debugger's selected thread and frame as they were.
 	 * GL_BACKEND_FAIL when there is no such thread. */
 	int (*thread_register)(void *ctx, uint64_t thread, const char *name, uint64_t *value);
+
+	/* Print len bytes of text (not NUL-terminated) now, while the command
+	 * still runs. GL_OUT_RESULT: the first part of the command's output,
+	 * which then goes on with further calls and ends with the *out of
+	 * gl_session_run (printed as always); the core cuts it only between
+	 * UTF-8 characters. A large document (a million map entries) is
+	 * handed over in chunks of about a megabyte instead of as one string,
+	 * so that neither the core nor the debugger holds it twice.
+	 * GL_OUT_PROGRESS: a progress line for the terminal ("\r... \033[K"),
+	 * sent only with GL_RUN_PROGRESS, never part of the result: write it
+	 * to the terminal as it is, unbuffered. GL_BACKEND_FAIL: the core
+	 * keeps the text and hands it over in *out instead. NULL: everything
+	 * comes in *out. */
+	int (*write_output)(void *ctx, const char *text, size_t len, int stream);
 };
+
+/* write_output's streams. */
+#define GL_OUT_RESULT 0
+#define GL_OUT_PROGRESS 1
 
 struct gl_session;
 
@@ -152,6 +170,10 @@ GL_PUBLIC void gl_session_destroy(struct gl_session *s);
 
 /* Flags for gl_session_run. */
 #define GL_RUN_TTY 1u /* output goes to a terminal: colour allowed */
+/* A person watches a terminal (the debugger's stdout and stderr are one):
+ * a long command (not --json) shows its progress through write_output's
+ * GL_OUT_PROGRESS. */
+#define GL_RUN_PROGRESS 2u
 
 /*
  * Run one golayout command. `args` is everything the user typed after

@@ -4,14 +4,20 @@
 The program is scripts/bench/map (two maps of 1,000,000 entries; built here
 with the installed Go). Each debugger runs interactively on a pseudo-terminal
 and stops in main.stopHere. Then:
-  - Ctrl-C: `golayout map main.m --json`, which takes seconds, is started and
-    a Ctrl-C is typed (byte 0x03 on the terminal, so the terminal sends
-    SIGINT as it does for a user) 0.5 s later. The command must come back
-    long before it would have finished, with one JSON document whose
-    error_code is "interrupted"; and the debugger must still be usable:
+  - Ctrl-C: `golayout map main.ms --json`, which takes a second or more, is
+    started and a Ctrl-C is typed (byte 0x03 on the terminal, so the
+    terminal sends SIGINT as it does for a user) 0.3 s later. The command
+    must come back long before it would have finished, with one JSON
+    document whose error_code is "interrupted" and no progress line (a
+    --json document is never mixed with one); and the debugger must still
+    be usable:
     `golayout map main.m --summary --json` then gives the whole map (count
     1,000,000, no error), so nothing the interrupted command left behind
     (cache, state) is wrong.
+  - Progress: `golayout map main.m --all` (text, every group drawn) must
+    show a progress line ("... N of 1000000 ...") on the terminal; a Ctrl-C
+    typed once it is seen must bring the prompt back within MAX_LATENCY
+    with what was drawn so far and golayout's "interrupted" line.
   - Writes through the debugger: the map header's count is changed with the
     debugger's own command (gdb: set {unsigned long}ADDR = N, in C; lldb:
     memory write),
@@ -125,8 +131,8 @@ def check(name, exe):
         if "go version" not in (t.command("golayout version") or ""):
             return [f"golayout version did not answer: {t.buf[-300:]!r}"], None
         t.buf = b""
-        os.write(t.fd, b"golayout map main.m --json\n")
-        time.sleep(0.5)
+        os.write(t.fd, b"golayout map main.ms --json\n")
+        time.sleep(0.3)
         pressed = time.time()
         os.write(t.fd, b"\x03")  # Ctrl-C, as typed
         back = t.read_until(t.prompt, 60)
@@ -137,11 +143,14 @@ def check(name, exe):
         if latency > MAX_LATENCY:
             problems.append(f"the prompt came back {latency:.2f} s after Ctrl-C (want < {MAX_LATENCY} s)")
         docs = documents(text)
+        if PROGRESS in t.buf:
+            problems.append("a progress line with --json")
         if len(docs) != 1 or docs[0] is None:
             problems.append(f"want one JSON document after Ctrl-C, got {len(docs)}: {text[:300]!r}")
         elif docs[0].get("error_code") != "interrupted":
             problems.append(f"error_code {docs[0].get('error_code')!r} after Ctrl-C, want 'interrupted' "
                             f"(error {docs[0].get('error')!r})")
+        problems += check_progress(t)
         after = summary(t)
         if after is None or after.get("error") or after.get("count") != N:
             problems.append(f"the next command: {after and (after.get('count'), after.get('error'))}")
@@ -150,6 +159,29 @@ def check(name, exe):
         return problems, latency
     finally:
         t.close()
+
+
+PROGRESS = b" of 1000000 ("  # golayout: WHAT: N of TOTAL (P%) - Ctrl-C stops
+
+
+def check_progress(t):
+    """A long text command shows its progress and stops on Ctrl-C."""
+    t.buf = b""
+    os.write(t.fd, b"golayout map main.m --all\n")
+    if not t.read_until(PROGRESS, 60):
+        t.read_until(t.prompt, 120)
+        return [f"no progress line from golayout map main.m --all: {t.buf[:300]!r}"]
+    pressed = time.time()
+    os.write(t.fd, b"\x03")
+    if not t.read_until(t.prompt, 60):
+        return ["no prompt within 60 s of Ctrl-C (golayout map main.m --all)"]
+    problems = []
+    latency = time.time() - pressed
+    if latency > MAX_LATENCY:
+        problems.append(f"--all: the prompt came back {latency:.2f} s after Ctrl-C")
+    if b"golayout: interrupted" not in t.buf:
+        problems.append(f"--all after Ctrl-C does not say it was interrupted: {t.buf[-300:]!r}")
+    return problems
 
 
 def summary(t):
@@ -196,8 +228,8 @@ def main():
     for name in names:
         problems, latency = check(name, exe)
         if latency is not None and not problems:
-            print(f"ok   terminal/{name}: back {latency:.2f} s after Ctrl-C, next command whole, "
-                  "writes through the debugger seen")
+            print(f"ok   terminal/{name}: back {latency:.2f} s after Ctrl-C, progress on a long "
+                  "text command, next command whole, writes through the debugger seen")
         for p in problems:
             print(f"FAIL terminal/{name}: {p}")
         failed += bool(problems)

@@ -1193,6 +1193,98 @@ static int close_binaries(void **state)
 	return 0;
 }
 
+/* fmt's key order on many keys, so that the sorts for large maps run
+ * (a radix sort for numbers, a byte-wise one for strings): NSORT keys in
+ * 64 buckets, in hash-like (shuffled) order; each entry's value is the
+ * key's index, and the listed keys must be in order. Strings share
+ * prefixes and differ in length ("ab" < "ab " < "abb"); int64 keys are
+ * negative and positive, near the extremes too. */
+#define NSORT 400
+
+static uint64_t sort_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static void build_sort_map(struct fx *f, struct classic *L, const char *global, bool strings,
+			   char **keys, int64_t *ints)
+{
+	*L = classic_layout(f->m.bin, global);
+	unsigned char *h = ms_calloc(L->hsize), *bk = ms_calloc(64 * L->bsize), k[16];
+	c_header(L, h, NSORT, 0, 6, A_BUCKETS, 0, 0);
+	uint64_t x = 88172645463325252ull;
+	for (int i = 0; i < NSORT; i++) {
+		bool dup;
+		do { /* a key not used yet */
+			if (strings) {
+				size_t n = 1 + sort_rand(&x) % 6;
+				for (size_t j = 0; j < n; j++)
+					keys[i][j] = "ab ~"[sort_rand(&x) % 4];
+				keys[i][n] = '\0';
+			} else {
+				uint64_t r = sort_rand(&x);
+				ints[i] = (int64_t)(r % 5 == 0 ? r : r % 2000) - (r % 3 ? 1000 : 0);
+			}
+			dup = false;
+			for (int j = 0; j < i && !dup; j++)
+				dup = strings ? !strcmp(keys[i], keys[j]) : ints[i] == ints[j];
+		} while (dup);
+		int64_t v = i;
+		unsigned char *b = bk + (uint64_t)(i % 64) * L->bsize; /* 7 cells a bucket at most */
+		if (strings)
+			go_string(&f->m, keys[i], k);
+		else
+			ms_put64(k, (uint64_t)ints[i]);
+		c_cell(L, b, i / 64, L->min_top + 1, k, &v);
+	}
+	fake_map(f->m.ft, A_BUCKETS, bk, 64 * L->bsize);
+	c_map_header(&f->m, L, h);
+}
+
+static void check_sorted(struct fx *f, bool strings, char **keys, const int64_t *ints)
+{
+	json_t *ents = json_object_get(f->r.doc, "entries");
+	assert_int_equal(json_array_size(ents), NSORT);
+	long prev = -1;
+	for (size_t i = 0; i < NSORT; i++) {
+		const char *v = json_string_value(json_object_get(json_array_get(ents, i), "value"));
+		long k = v ? strtol(v, NULL, 10) : -1;
+		assert_true(k >= 0 && k < NSORT);
+		if (prev >= 0 && (strings ? strcmp(keys[prev], keys[k]) >= 0 : ints[prev] >= ints[k]))
+			fail_msg("entry %zu (key %ld) is not after entry %zu (key %ld)", i, k, i - 1, prev);
+		prev = k;
+	}
+}
+
+static void test_classic_sort_strings(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct classic L;
+	char *keys[NSORT], *bytes = ms_calloc(NSORT * 8);
+	for (int i = 0; i < NSORT; i++)
+		keys[i] = bytes + 8 * i;
+	build_sort_map(f, &L, "main.gStrInt", true, keys, NULL);
+	run_map(f, "map main.gStrInt --json");
+	assert_ok(f);
+	check_sorted(f, true, keys, NULL);
+}
+
+static void test_classic_sort_ints(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct classic L;
+	int64_t ints[NSORT];
+	build_sort_map(f, &L, "main.gI64Int", false, NULL, ints);
+	run_map(f, "map main.gI64Int --json");
+	assert_ok(f);
+	check_sorted(f, false, NULL, ints);
+}
+
 int main(void)
 {
 #define C(fn) cmocka_unit_test_setup_teardown(fn, setup_classic, teardown)
@@ -1201,6 +1293,8 @@ int main(void)
 		{"test_nil_map (classic)", test_nil_map, setup_classic, teardown, NULL},
 		C(test_classic_empty_map),
 		C(test_classic_small_map),
+		C(test_classic_sort_strings),
+		C(test_classic_sort_ints),
 		C(test_classic_garbage_B),
 		C(test_classic_large_B_unmapped),
 		C(test_classic_B20_unmapped),
