@@ -518,6 +518,9 @@ struct gl_error *gl_gohash_load(struct gl_ctx *c, struct gl_gohash_keys *k)
 	    (err = gl_mem_read(c->mem, hk.addr, hkb, sizeof(hkb))))
 		return gl_error_wrap(err, "reading the runtime's hash keys");
 	k->aes = use_b != 0;
+	if (k->aes && (!c->t->goarch || strcmp(c->t->goarch, "amd64")))
+		return gl_error_create(GL_ERR_UNSUPPORTED, "the runtime hashes with the AES hash of %s, "
+				       "which golayout has only for amd64", c->t->goarch ? c->t->goarch : "?");
 	uint64_t hashkey[4];
 	for (int i = 0; i < 4; i++)
 		hashkey[i] = gl_get_uint(hkb + 8 * i, 8);
