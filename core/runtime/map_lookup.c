@@ -133,9 +133,11 @@ static struct gl_error *classic(struct gl_ctx *c, const struct gl_map *m, const 
 	if (l->found)
 		return NULL;
 	uint64_t count = m->count, nb = mc->nbuckets;
-	int64_t num = gl_rt_const(rt, GL_RTC_MAP_LOAD_NUM), den = gl_rt_const(rt, GL_RTC_MAP_LOAD_DEN);
+	/* overLoadFactor: loadFactorNum/loadFactorDen = 13/2 in every classic
+	 * release (swiss runtimes reuse the names for 7/8, so DWARF's
+	 * constants cannot be taken by name) */
 	unsigned bcap = mc->B > 15 ? 15 : mc->B;
-	bool over_load = count + 1 > GL_MAP_SLOTS && den > 0 && count + 1 > (uint64_t)num * (nb / (uint64_t)den);
+	bool over_load = count + 1 > GL_MAP_SLOTS && count + 1 > 13 * (nb / 2);
 	bool many_overflow = header_u64(m, GL_MH_NOVERFLOW) >= (1u << bcap);
 	if (l->growing) {
 		l->insert_known = false;
