@@ -128,9 +128,10 @@ static json_t *slot_json(struct gl_ctx *c, const struct gl_map *m, const struct 
 	if (m->impl == GL_MAP_SWISS)
 		json_object_set_new(js, "h2", json_integer(s->ctrl));
 	if (s->hashed) {
-		json_object_set_new(js, "hash", hex64(s->hash_random ? 0 : s->hash));
-		if (s->hash_random)
+		if (s->hash_random) /* a NaN: hashed to a random number */
 			json_object_set_new(js, "hash_random", json_true());
+		else
+			json_object_set_new(js, "hash", hex64(s->hash));
 		if (s->probe)
 			json_object_set_new(js, "probe", json_integer(s->probe));
 		if (s->misplaced)
@@ -396,10 +397,10 @@ static json_t *lookup_json(struct gl_ctx *c, const struct gl_map *m, const struc
 {
 	bool swiss = m->impl == GL_MAP_SWISS;
 	json_t *j = json_object();
-	json_object_set_new(j, "hash", hex64(l->hash));
 	json_object_set_new(j, "hash_random", json_boolean(l->random));
 	if (l->random)
-		return j;
+		return j; /* a NaN: no hash to give */
+	json_object_set_new(j, "hash", hex64(l->hash));
 	if (swiss) {
 		json_object_set_new(j, "h1", hex64(l->h1));
 		json_object_set_new(j, "h2", json_integer(l->top));

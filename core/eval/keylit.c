@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "eval/keylit.h"
 #include "eval/expr.h"
@@ -219,9 +220,13 @@ static struct gl_error *read_key(void *arg, uint64_t addr, void *out, uint64_t n
 	return gl_mem_read(k->c->mem, addr, out, n);
 }
 
-/* Whether text starts like a literal rather than an expression. */
-static bool literal_start(const char *p)
+/* Whether text starts like a literal rather than an expression (for a
+ * float key type, NaN and Inf too: strtod's spellings). */
+static bool literal_start(const struct gl_type *t, const char *p)
 {
+	if ((t->kind == GL_K_FLOAT32 || t->kind == GL_K_FLOAT64) &&
+	    (!strncasecmp(p, "nan", 3) || !strncasecmp(p, "inf", 3)))
+		return true;
 	if (*p == '"' || *p == '`' || *p == '{' || *p == '-' || *p == '+' || *p == '.' || *p == '[' ||
 	    isdigit((unsigned char)*p))
 		return true;
@@ -244,7 +249,7 @@ struct gl_error *gl_keylit_parse(struct gl_ctx *c, const struct gl_type *t, cons
 		return &gl_error_nomem;
 	while (isspace((unsigned char)*text))
 		text++;
-	if (!literal_start(text)) {
+	if (!literal_start(t, text)) {
 		struct gl_value v = {0};
 		struct gl_error *err = gl_expr_eval(c, text, NULL, &v);
 		if (err)

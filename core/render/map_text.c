@@ -90,6 +90,23 @@ static void render_slots(struct gl_ctx *c, const struct gl_map *m, const struct 
 	}
 }
 
+/* The end of a summary's hash line (whose text came before): entries not
+ * where their hash puts them, NaN keys (line: that line is open), and why
+ * keys are not hashed. */
+static void hash_tail(struct gl_ctx *c, const struct gl_map *m, bool line, uint64_t misplaced,
+		      uint64_t random)
+{
+	struct strbuf *o = &c->out;
+	if (line && misplaced)
+		sb_addf(o, "; %llu NOT where their hash puts them", (unsigned long long)misplaced);
+	if (line && random)
+		sb_addf(o, "; %llu NaN keys (random hash)", (unsigned long long)random);
+	if (line)
+		sb_addc(o, '\n');
+	if (m->hash_err)
+		sb_addf(o, "  hashes: %s\n", m->hash_err->message);
+}
+
 /* ---- swiss ------------------------------------------------------------------ */
 
 static bool group_is_empty(const struct gl_map_group *g)
@@ -181,14 +198,8 @@ static void render_swiss_summary(struct gl_ctx *c, const struct gl_map *m)
 				(unsigned long long)s->probe_hist[i]);
 		sb_addf(o, "; mean %.2f, max %llu", n ? (double)s->probe_total / (double)n : 0.0,
 			(unsigned long long)s->probe_max);
-		if (s->misplaced)
-			sb_addf(o, "; %llu NOT where their hash puts them", (unsigned long long)s->misplaced);
-		if (s->random)
-			sb_addf(o, "; %llu NaN keys (random hash)", (unsigned long long)s->random);
-		sb_addc(o, '\n');
 	}
-	if (m->hash_err)
-		sb_addf(o, "  hashes: %s\n", m->hash_err->message);
+	hash_tail(c, m, s->hashed, s->misplaced, s->random);
 }
 
 /* ---- classic ---------------------------------------------------------------- */
@@ -261,14 +272,8 @@ static void render_classic_summary(struct gl_ctx *c, const struct gl_map *m)
 		if (s->home_old)
 			sb_addf(o, ", %llu in old buckets not yet evacuated", (unsigned long long)s->home_old);
 		sb_add(o, ")");
-		if (s->misplaced)
-			sb_addf(o, "; %llu NOT where their hash puts them", (unsigned long long)s->misplaced);
-		if (s->random)
-			sb_addf(o, "; %llu NaN keys (random hash)", (unsigned long long)s->random);
-		sb_addc(o, '\n');
 	}
-	if (m->hash_err)
-		sb_addf(o, "  hashes: %s\n", m->hash_err->message);
+	hash_tail(c, m, s->hashed, s->misplaced, s->random);
 }
 
 static void slot_bits(struct strbuf *o, const char *what, uint8_t bits)
@@ -289,13 +294,13 @@ static void render_lookup(struct gl_ctx *c, const struct gl_map *m, const struct
 {
 	struct strbuf *o = &c->out;
 	bool swiss = m->impl == GL_MAP_SWISS;
-	sb_addf(o, "  hash %s0x%016llx%s  (%s hash, seed 0x%llx)\n", gl_c(c, "bold"), (unsigned long long)l->hash,
-		gl_c(c, "reset"), m->keys.aes ? "AES" : "fallback", (unsigned long long)m->seed);
 	if (l->random) {
-		sb_add(o, "  the key is or holds a NaN: the runtime hashes it to a random number, so no lookup\n"
-			  "  finds it and every insert adds a new entry\n");
+		sb_add(o, "  hash: random. The key is or holds a NaN: the runtime hashes it to a random\n"
+			  "  number, so no lookup finds it and every insert adds a new entry\n");
 		return;
 	}
+	sb_addf(o, "  hash %s0x%016llx%s  (%s hash, seed 0x%llx)\n", gl_c(c, "bold"), (unsigned long long)l->hash,
+		gl_c(c, "reset"), m->keys.aes ? "AES" : "fallback", (unsigned long long)m->seed);
 	if (swiss && l->small) {
 		sb_addf(o, "  H2 0x%02x (hash & 0x7f); small map: its one group, no probing\n", l->top);
 	} else if (swiss) {

@@ -712,6 +712,17 @@ def key_cases(m):
     return cs
 
 
+def check_nan_key(doc, ctx):
+    """--key NaN: no hash (the runtime's is random), never found."""
+    p = []
+    if no_error(doc, p):
+        lk = doc.get("lookup") or {}
+        diff(p, "hash_random", lk.get("hash_random"), True)
+        diff(p, "hash", lk.get("hash"), None)
+        diff(p, "found", lk.get("found"), None)
+    return p
+
+
 def check_fallback_hash(doc, ctx):
     """A separate session with GODEBUG=cpu.aes=off, so the runtime hashes
     with its fallback (runtime.useAeshash false): `--hash --all` of every
@@ -802,6 +813,12 @@ def cases(truth):
         cs += key_cases(m)
     cs.append(Case("error: --key of the wrong type", f"golayout map {big} --key 42 --json",
                    check_error("string literal")))
+    fk = next(m for m in globals_ if m["role"] == "float_keys")
+    cs.append(Case(f"map {fk['name']} --key NaN (hashes at random)", f"golayout map {fk['name']} --key NaN --json",
+                   check_nan_key))
+    ak = next(m for m in globals_ if m["role"] == "any_keys")
+    cs.append(Case("error: --key literal for interface keys", f"golayout map {ak['name']} --key 1 --json",
+                   check_error("interface")))
     cs.append(Case("map --hash with the fallback hash (GODEBUG=cpu.aes=off, separate session)",
                    check=check_fallback_hash))
 
