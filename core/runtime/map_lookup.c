@@ -314,6 +314,14 @@ struct gl_error *gl_map_lookup(struct gl_ctx *c, const struct gl_map *m, const u
 			       const struct gl_key_reader *rd, struct gl_map_lookup *out)
 {
 	memset(out, 0, sizeof(*out));
+	/* stopped inside a write (mapassign, mapdelete, a grow): buckets or
+	 * groups may be half moved; the runtime itself throws "concurrent
+	 * map read and map write" on such a read */
+	bool writing = m->impl == GL_MAP_SWISS ? header_u64(m, GL_MH_WRITING) != 0
+					      : (m->classic.flags & GL_MAP_F_HASH_WRITING) != 0;
+	if (writing)
+		return gl_error_create(GL_ERR_CORRUPT, "the map is being written (%s set): a lookup now could "
+				       "see it half changed", m->impl == GL_MAP_SWISS ? "writing" : "hashWriting");
 	if (!m->hashing)
 		return m->hash_err ? gl_map_error_copy(m->hash_err)
 				   : gl_error_create(GL_ERR_UNSUPPORTED, "the map's keys cannot be hashed");

@@ -296,6 +296,20 @@ static void test_classic_empty_map(void **state)
 	assert_int_equal(summary_int(f, "full"), 0);
 }
 
+/* --key on a map whose hashWriting flag is set: one line saying so, and
+ * no lookup (the runtime would throw on such a read). */
+static void test_classic_key_while_writing(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct classic L;
+	build_classic_strint(&f->m, &L);
+	poke_field(&f->m, A_HDR, L.hdr, "flags", (uint64_t)ms_konst(f->m.bin->dw, "runtime.hashWriting", 4));
+	run_map(f, "map main.gStrInt --key '\"a\"' --json");
+	assert_error_has(f, "being written", "hashWriting");
+	assert_null(json_object_get(f->r.doc, "lookup"));
+}
+
 static void test_classic_small_map(void **state)
 {
 	struct fx *f = *state;
@@ -1201,6 +1215,7 @@ int main(void)
 		{"test_nil_map (classic)", test_nil_map, setup_classic, teardown, NULL},
 		C(test_classic_empty_map),
 		C(test_classic_small_map),
+		C(test_classic_key_while_writing),
 		C(test_classic_garbage_B),
 		C(test_classic_large_B_unmapped),
 		C(test_classic_B20_unmapped),
