@@ -310,6 +310,60 @@ static void test_classic_key_while_writing(void **state)
 	assert_null(json_object_get(f->r.doc, "lookup"));
 }
 
+/* The runtime's hash keys, as a process has them: useAeshash set, and
+ * aeskeysched and hashkey of fixed bytes (the binary's own globals). */
+static void map_hash_keys(struct fx *f)
+{
+	static const char *names[] = {"runtime.useAeshash", "runtime.aeskeysched", "runtime.hashkey"};
+	for (int i = 0; i < 3; i++) {
+		uint64_t addr;
+		struct gl_type *t;
+		if (!gl_dwarf_find_global(f->m.bin->dw, names[i], &addr, &t))
+			fail_msg("no global %s", names[i]);
+		unsigned char *b = ms_calloc(t->size);
+		for (uint64_t j = 0; j < t->size; j++)
+			b[j] = i == 0 ? 1 : (unsigned char)(j * 37 + 11);
+		fake_map(f->m.ft, addr, b, t->size);
+	}
+}
+
+/* --hash and --key compute the same hash for a key: from the string in
+ * target memory (each slot) and from the literal (--key), both through
+ * the AES hash in software. */
+static void test_classic_key_and_hash_agree(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct classic L;
+	build_classic_strint(&f->m, &L);
+	map_hash_keys(f);
+	run_map(f, "map main.gStrInt --hash --all --json");
+	assert_ok(f);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(f->r.doc, "hash"), "algorithm")),
+			    "aes");
+	const char *want = NULL;
+	json_t *b, *link, *cell;
+	size_t i, j, k;
+	json_array_foreach(json_object_get(f->r.doc, "buckets"), i, b)
+		json_array_foreach(json_object_get(b, "chain"), j, link)
+			json_array_foreach(json_object_get(link, "cells"), k, cell)
+				if (json_is_string(json_object_get(cell, "key")) &&
+				    !strcmp(json_string_value(json_object_get(cell, "key")), "bb"))
+					want = json_string_value(json_object_get(cell, "hash"));
+	if (!want)
+		fail_msg("no hash for key bb in %.600s", dump(f->r.doc));
+	char w[32];
+	snprintf(w, sizeof(w), "%s", want);
+	run_map(f, "map main.gStrInt --key '\"bb\"' --json");
+	assert_ok(f);
+	json_t *lk = json_object_get(f->r.doc, "lookup");
+	assert_string_equal(json_string_value(json_object_get(lk, "hash")), w);
+	/* another key hashes otherwise */
+	run_map(f, "map main.gStrInt --key '\"bc\"' --json");
+	assert_ok(f);
+	assert_string_not_equal(json_string_value(json_object_get(json_object_get(f->r.doc, "lookup"), "hash")), w);
+}
+
 static void test_classic_small_map(void **state)
 {
 	struct fx *f = *state;
@@ -1216,6 +1270,7 @@ int main(void)
 		C(test_classic_empty_map),
 		C(test_classic_small_map),
 		C(test_classic_key_while_writing),
+		C(test_classic_key_and_hash_agree),
 		C(test_classic_garbage_B),
 		C(test_classic_large_B_unmapped),
 		C(test_classic_B20_unmapped),
