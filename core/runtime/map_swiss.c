@@ -14,6 +14,7 @@
 #include "base/le.h"
 
 #define SLOTS GL_MAP_SLOTS
+#define PROBE_MAX 4096 /* probe steps followed for one entry */
 
 /* The layout of one map type: the group type is the linker's, per key
  * and element type, so it is read from the map's own DWARF type. The
@@ -148,9 +149,12 @@ static void probe_slot(struct gl_map *m, const struct probe_ctx *pc, uint8_t ctr
 	s->misplaced = ctrl != (s->hash & 0x7f) ||
 		       (!pc->small && (di < pc->dir_first || di > pc->dir_last));
 	if (!pc->small && !s->misplaced) {
+		/* the sequence visits every group once; a real table has at most
+		 * 128 (maxTableCapacity 1024 slots), so a corrupt one of up to
+		 * 65536 groups costs at most PROBE_MAX steps an entry */
 		uint64_t off = (s->hash >> 7) & pc->mask;
 		s->probe = 0;
-		for (uint64_t i = 0; i <= pc->mask; i++) {
+		for (uint64_t i = 0; i <= pc->mask && i < PROBE_MAX; i++) {
 			if (off == pc->group) {
 				s->probe = (int)i + 1;
 				break;
