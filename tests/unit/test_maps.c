@@ -310,23 +310,6 @@ static void test_classic_key_while_writing(void **state)
 	assert_null(json_object_get(f->r.doc, "lookup"));
 }
 
-/* The runtime's hash keys, as a process has them: useAeshash set, and
- * aeskeysched and hashkey of fixed bytes (the binary's own globals). */
-static void map_hash_keys(struct fx *f)
-{
-	static const char *names[] = {"runtime.useAeshash", "runtime.aeskeysched", "runtime.hashkey"};
-	for (int i = 0; i < 3; i++) {
-		uint64_t addr;
-		struct gl_type *t;
-		if (!gl_dwarf_find_global(f->m.bin->dw, names[i], &addr, &t))
-			fail_msg("no global %s", names[i]);
-		unsigned char *b = ms_calloc(t->size);
-		for (uint64_t j = 0; j < t->size; j++)
-			b[j] = i == 0 ? 1 : (unsigned char)(j * 37 + 11);
-		fake_map(f->m.ft, addr, b, t->size);
-	}
-}
-
 /* --hash and --key compute the same hash for a key: from the string in
  * target memory (each slot) and from the literal (--key), both through
  * the AES hash in software. */
@@ -336,7 +319,7 @@ static void test_classic_key_and_hash_agree(void **state)
 	NEED(f);
 	struct classic L;
 	build_classic_strint(&f->m, &L);
-	map_hash_keys(f);
+	ms_map_hash_keys(&f->m);
 	run_map(f, "map main.gStrInt --hash --all --json");
 	assert_ok(f);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(f->r.doc, "hash"), "algorithm")),
