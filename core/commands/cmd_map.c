@@ -10,20 +10,35 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 	w->kind = GL_VIEW_MAP;
 	mv->ptr = gl_get_uint(w->value.bytes, c->t->ptr_size);
 	mv->summary = o->summary;
+	mv->hash = o->hash;
+	mv->key_text = o->key;
+	if (o->key && (o->index >= 0 || o->summary))
+		return gl_error_create(GL_ERR_USAGE, "--key cannot be combined with %s",
+				       o->summary ? "--summary" : "--bucket/--group");
 	if (!mv->ptr)
-		return NULL;
+		return o->key ? gl_error_create(GL_ERR_LOOKUP, "the map is nil: no key is in it, and an "
+						"insert would panic")
+			      : NULL;
 	if (o->json) /* where the header lives: heap span, size class, object */
 		gl_home_of(c, mv->ptr, &mv->home);
 	/* backend_reads counts the map's reads, not those of the lookup above */
 	mv->reads0 = c->mem->cmd_stats.backend_reads;
+	/* --key walks the model: every bucket or group is kept, none drawn */
 	struct gl_map_opts mo = {
 		.layout = !o->summary,
-		.entries = o->json && !o->summary,
+		.entries = o->json && !o->summary && !o->key,
 		.max_entries = o->limit_set ? (size_t)o->limit : (size_t)-1,
-		.show_limit = o->all ? -1 : o->limit,
+		.show_limit = o->all || o->key ? -1 : o->limit,
 		.only_index = o->index,
+		.hash = o->hash || o->summary || o->key,
 	};
 	err = gl_map_decode(c, w->value.type, mv->ptr, &mo, &mv->m);
+	if (!err && o->key) {
+		err = gl_keylit_parse(c, w->value.type->key, o->key, &mv->key);
+		if (!err)
+			err = gl_map_lookup(c, &mv->m, mv->key.bytes, &mv->key.rd, &mv->lookup);
+		mv->looked_up = !err;
+	}
 	long total = gl_map_total(&mv->m);
 	if (!err && o->index >= 0 && o->index >= total)
 		err = gl_error_create(GL_ERR_LOOKUP, "%s %ld out of range: the map has %ld (0..%ld)",
@@ -35,7 +50,8 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 const struct gl_command gl_cmd_map = {
 	.name = "map",
 	.summary = "Show the runtime layout of a map: header, buckets or tables and groups.",
-	.help = "Usage: golayout map EXPR [--summary] [--limit N | --all] [--bucket I | --group I] [--json]\n"
+	.help = "Usage: golayout map EXPR [--summary] [--limit N | --all] [--bucket I | --group I] [--hash]\n"
+		"                    [--key K] [--json]\n"
 		"\n"
 		"Classic maps (Go <= 1.23, noswissmap): the hmap header field by field, each\n"
 		"bucket with its tophash bytes decoded, keys and values at their offsets,\n"
@@ -43,13 +59,21 @@ const struct gl_command gl_cmd_map = {
 		"Swiss maps (Go >= 1.24): the Map header, the directory with each table shown\n"
 		"once, each table's groups with control bytes decoded (empty/deleted/full+H2)\n"
 		"and slots; small maps as their single group.\n"
-		"--summary  load factor, histograms, tombstones, bytes used and wasted\n"
+		"--summary  load factor, histograms, tombstones, bytes used and wasted; swiss:\n"
+		"           probe lengths (groups a lookup visits); classic: entries outside\n"
+		"           their home bucket (in overflow buckets)\n"
+		"--hash     each full slot's hash (the runtime's hash, with the map's seed)\n"
+		"--key K    look K up as the runtime does: its hash, tophash or H1/H2, home\n"
+		"           bucket (and old bucket while growing) or directory slot, table\n"
+		"           and probe sequence with each control word's matches; where K is,\n"
+		"           or where an insert would put it. K: a Go literal (\"s\", 42, -1.5,\n"
+		"           true, nil, Pair{A: 1, B: \"x\"}, {1, 2}) or an expression\n"
 		"--limit N  draw N buckets/groups (default 16); --all draws every one\n"
 		"--group I  draw only group I; groups are numbered across all tables in\n"
 		"           directory order (--bucket I: bucket I of the bucket array)\n"
 		"--json     also lists every entry as {key, value} (%v text), all of them\n"
 		"           unless --limit is given",
-	.opts = GL_OPT_LIMIT | GL_OPT_TYPE | GL_OPT_SUMMARY | GL_OPT_INDEX,
+	.opts = GL_OPT_LIMIT | GL_OPT_TYPE | GL_OPT_SUMMARY | GL_OPT_INDEX | GL_OPT_KEY,
 	.min_args = 1,
 	.max_args = 1,
 	.run = run,

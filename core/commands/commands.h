@@ -18,6 +18,7 @@ enum {
 	GL_OPT_ESCAPE = 1u << 5,  /* --escape FILE */
 	GL_OPT_SPAN = 1u << 6,    /* --span (heap) */
 	GL_OPT_ALLVARS = 1u << 7, /* --all-vars (stack) */
+	GL_OPT_KEY = 1u << 8,     /* --key K, --hash (map) */
 };
 
 struct gl_opts {
@@ -31,6 +32,8 @@ struct gl_opts {
 	bool dead;             /* --dead: include dead goroutines */
 	bool span;             /* --span (heap): every object of the span */
 	bool all_vars;         /* --all-vars (stack): locals not yet declared too */
+	const char *key;       /* --key K (map) */
+	bool hash;             /* --hash (map) */
 	long index;            /* --bucket / --group, -1 if unset */
 	long width;            /* --width N: text columns, 0 = never cut */
 	bool width_set;

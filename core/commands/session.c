@@ -179,6 +179,8 @@ static const struct opt_spec options[] = {
 	{"--dead", GL_OPT_GFILTER, OPT_FLAG, F(dead), -1, NULL},
 	{"--span", GL_OPT_SPAN, OPT_FLAG, F(span), -1, NULL},
 	{"--all-vars", GL_OPT_ALLVARS, OPT_FLAG, F(all_vars), -1, NULL},
+	{"--key", GL_OPT_KEY, OPT_TEXT, F(key), -1, "a key (a Go literal or an expression)"},
+	{"--hash", GL_OPT_KEY, OPT_FLAG, F(hash), -1, NULL},
 	{"--escape", GL_OPT_ESCAPE, OPT_TEXT, F(escape), -1, "the file with go build -gcflags=-m output"},
 };
 #undef F

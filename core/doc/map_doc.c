@@ -16,6 +16,14 @@ static json_t *jint(uint64_t v)
 	return json_integer((json_int_t)v);
 }
 
+/* A hash as "0x" and 16 hex digits (JSON integers stop at 2^63). */
+static json_t *hex64(uint64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof(buf), "0x%016llx", (unsigned long long)v);
+	return json_string(buf);
+}
+
 void gl_map_hfield_value(const struct gl_map_hfield *f, char *buf, size_t len)
 {
 	enum gl_kind k = f->type->kind;
@@ -119,6 +127,16 @@ static json_t *slot_json(struct gl_ctx *c, const struct gl_map *m, const struct 
 		return js;
 	if (m->impl == GL_MAP_SWISS)
 		json_object_set_new(js, "h2", json_integer(s->ctrl));
+	if (s->hashed) {
+		if (s->hash_random) /* a NaN: hashed to a random number */
+			json_object_set_new(js, "hash_random", json_true());
+		else
+			json_object_set_new(js, "hash", hex64(s->hash));
+		if (s->probe)
+			json_object_set_new(js, "probe", json_integer(s->probe));
+		if (s->misplaced)
+			json_object_set_new(js, "misplaced", json_true());
+	}
 	if (!s->err) {
 		json_object_set_new(js, "key", gl_format_member_json(c, m->entries.key_type, s->kv.key));
 		json_object_set_new(js, "value", gl_format_member_json(c, m->entries.elem_type, s->kv.elem));
@@ -198,6 +216,21 @@ static json_t *classic_summary_json(const struct gl_map *m)
 	json_object_set_new(s, "bytes_old_buckets", jint(st->bytes_old_buckets));
 	json_object_set_new(s, "bytes_wasted_empty_cells", jint(st->bytes_wasted_empty_cells));
 	json_object_set_new(s, "bytes_bucket_padding", jint(st->bytes_bucket_padding));
+	if (st->hashed) {
+		/* where the entries sit from their home bucket (hash & mask) */
+		json_t *h = json_object();
+		uint64_t placed = st->home_first + st->home_overflow + st->home_old;
+		json_object_set_new(h, "in_home_bucket", jint(st->home_first));
+		json_object_set_new(h, "in_overflow", jint(st->home_overflow));
+		json_object_set_new(h, "in_old_bucket", jint(st->home_old));
+		json_object_set_new(h, "outside_home_share",
+				    json_real(placed ? (double)(st->home_overflow + st->home_old) / (double)placed : 0));
+		json_object_set_new(h, "misplaced", jint(st->misplaced));
+		json_object_set_new(h, "nan_keys", jint(st->random));
+		json_object_set_new(s, "home", h);
+	}
+	if (m->hash_err)
+		json_object_set_new(s, "hash_error", gl_json_text(m->hash_err->message));
 	return s;
 }
 
@@ -300,6 +333,19 @@ static json_t *swiss_summary_json(const struct gl_map *m)
 	json_object_set_new(s, "bytes_wasted_slot_padding", jint(st->bytes_wasted_slot_padding));
 	json_object_set_new(s, "key_size", jint(st->key_size));
 	json_object_set_new(s, "elem_size", jint(st->elem_size));
+	if (st->hashed) {
+		/* how many groups a lookup of each entry visits */
+		uint64_t n = 0;
+		for (int i = 0; i < GL_MAP_PROBE_HIST; i++)
+			n += st->probe_hist[i];
+		json_object_set_new(s, "probe_length_histogram", hist_json(st->probe_hist, GL_MAP_PROBE_HIST));
+		json_object_set_new(s, "probe_max", jint(st->probe_max));
+		json_object_set_new(s, "probe_mean", json_real(n ? (double)st->probe_total / (double)n : 0));
+		json_object_set_new(s, "misplaced", jint(st->misplaced));
+		json_object_set_new(s, "nan_keys", jint(st->random));
+	}
+	if (m->hash_err)
+		json_object_set_new(s, "hash_error", gl_json_text(m->hash_err->message));
 	return s;
 }
 
@@ -337,10 +383,104 @@ static void swiss_doc(struct gl_ctx *c, const struct gl_map *m, json_t *d)
 	json_object_set_new(d, "summary", swiss_summary_json(m));
 }
 
+/* The slots of a bit set, as an array of indexes. */
+static json_t *bits_json(uint8_t bits)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < GL_MAP_SLOTS; i++)
+		if (bits & (1u << i))
+			json_array_append_new(a, json_integer(i));
+	return a;
+}
+
+static json_t *lookup_json(struct gl_ctx *c, const struct gl_map *m, const struct gl_map_lookup *l)
+{
+	bool swiss = m->impl == GL_MAP_SWISS;
+	json_t *j = json_object();
+	json_object_set_new(j, "hash_random", json_boolean(l->random));
+	if (l->random)
+		return j; /* a NaN: no hash to give */
+	json_object_set_new(j, "hash", hex64(l->hash));
+	if (swiss) {
+		json_object_set_new(j, "h1", hex64(l->h1));
+		json_object_set_new(j, "h2", json_integer(l->top));
+		json_object_set_new(j, "small", json_boolean(l->small));
+		if (!l->small) {
+			json_object_set_new(j, "dir_index", json_integer(l->dir_index));
+			gl_json_set_addr(j, "table", l->table);
+			json_object_set_new(j, "ngroups", jint(l->ngroups));
+			json_object_set_new(j, "first_group", jint(l->first_group));
+		}
+	} else {
+		json_object_set_new(j, "tophash", json_integer(l->top));
+		json_object_set_new(j, "bucket", jint(l->bucket));
+		json_object_set_new(j, "growing", json_boolean(l->growing));
+		if (l->growing) {
+			json_object_set_new(j, "old_bucket", jint(l->old_bucket));
+			json_object_set_new(j, "old_evacuated", json_boolean(l->old_evacuated));
+		}
+	}
+	json_t *probes = json_array();
+	const struct gl_map_probe *hit = NULL;
+	for (size_t i = 0; i < l->nprobes; i++) {
+		const struct gl_map_probe *p = &l->probes[i];
+		json_t *jp = json_object();
+		char buf[24];
+		if (swiss) {
+			json_object_set_new(jp, "group", json_integer(p->index));
+			json_object_set_new(jp, "group_index", json_integer(p->model_index));
+		} else {
+			json_object_set_new(jp, "bucket", json_integer(p->index));
+			json_object_set_new(jp, "old", json_boolean(p->old));
+			json_object_set_new(jp, "chain_pos", json_integer(p->chain_pos));
+		}
+		gl_json_set_addr(jp, "address", p->address);
+		snprintf(buf, sizeof(buf), "0x%016llx", (unsigned long long)p->ctrl);
+		json_object_set_new(jp, swiss ? "ctrl" : "tophash", json_string(buf));
+		json_object_set_new(jp, "match", bits_json(p->match));
+		json_object_set_new(jp, "empty", bits_json(p->empty));
+		if (swiss)
+			json_object_set_new(jp, "deleted", bits_json(p->deleted));
+		if (p->found >= 0) {
+			json_object_set_new(jp, "found_slot", json_integer(p->found));
+			hit = p;
+		}
+		json_array_append_new(probes, jp);
+	}
+	json_object_set_new(j, "probes", probes);
+	json_object_set_new(j, "found", json_boolean(l->found));
+	if (hit && hit->slot && !hit->slot->err) {
+		json_object_set_new(j, "key", gl_format_member_json(c, m->entries.key_type, hit->slot->kv.key));
+		json_object_set_new(j, "value", gl_format_member_json(c, m->entries.elem_type, hit->slot->kv.elem));
+	}
+	if (!l->found) {
+		json_t *ins = json_object();
+		if (l->insert_known) {
+			json_object_set_new(ins, swiss ? "group_index" : "bucket", json_integer(l->insert_index));
+			if (!swiss)
+				json_object_set_new(ins, "chain_pos", json_integer(l->insert_chain_pos));
+			json_object_set_new(ins, "slot", json_integer(l->insert_slot));
+			gl_json_set_addr(ins, "address", l->insert_address);
+			if (l->insert_reuses_tombstone)
+				json_object_set_new(ins, "reuses_tombstone", json_true());
+		} else {
+			json_object_set_new(ins, "note", gl_json_text(l->insert_note));
+		}
+		json_object_set_new(j, "insert", ins);
+	}
+	return j;
+}
+
 void gl_map_doc_add(struct gl_ctx *c, const struct gl_map *m, json_t *d)
 {
 	if (m->decoded) {
 		json_object_set_new(d, "impl", json_string(gl_map_impl_name(m)));
+		if (m->hashing) {
+			json_t *h = json_object();
+			json_object_set_new(h, "algorithm", json_string(m->keys.aes ? "aes" : "fallback"));
+			json_object_set_new(h, "seed", hex64(m->seed));
+			json_object_set_new(d, "hash", h);
+		}
 		if (m->impl == GL_MAP_SWISS)
 			swiss_doc(c, m, d);
 		else
@@ -397,6 +537,15 @@ json_t *gl_map_view_doc(struct gl_ctx *c, const char *expr, const struct gl_valu
 	}
 	json_object_set_new(d, "home", gl_home_json(&mv->home));
 	gl_map_doc_add(c, &mv->m, d);
+	if (mv->key_text) {
+		/* the lookup, not the layout it walked */
+		json_object_del(d, "buckets");
+		json_object_del(d, "old_buckets");
+		json_object_del(d, "tables");
+		json_object_set_new(d, "key_query", gl_json_text(mv->key_text));
+		if (mv->looked_up)
+			json_object_set_new(d, "lookup", lookup_json(c, &mv->m, &mv->lookup));
+	}
 	*tail = (struct gl_doc_tail){.write = write_tail, .arg = mv};
 	return d;
 }

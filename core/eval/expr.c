@@ -27,6 +27,8 @@ struct parser {
 	unsigned depth; /* parse_unary calls now open */
 };
 
+static struct gl_error *string_lit(struct parser *ps, struct strbuf *out);
+
 static void skip_ws(struct parser *ps)
 {
 	while (*ps->p == ' ' || *ps->p == '\t')
@@ -402,9 +404,22 @@ static struct gl_error *parse_primary(struct parser *ps, struct gl_value *out)
 	return resolve_path(ps, path, out);
 }
 
+static struct gl_error *parse_string_lit(struct parser *ps, struct strbuf *out)
+{
+	return gl_parse_string_lit(&ps->p, ps->s, out);
+}
+
+struct gl_error *gl_parse_string_lit(const char **pp, const char *whole, struct strbuf *out)
+{
+	struct parser at = {.s = whole, .p = *pp}, *ps = &at;
+	struct gl_error *err = string_lit(ps, out);
+	*pp = ps->p;
+	return err;
+}
+
 /* A Go string literal at ps->p: "..." with Go's escapes (\n \t \\ \"
  * \xNN \NNN \uNNNN \UNNNNNNNN) or `raw`, into out. */
-static struct gl_error *parse_string_lit(struct parser *ps, struct strbuf *out)
+static struct gl_error *string_lit(struct parser *ps, struct strbuf *out)
 {
 	char q = *ps->p++;
 	while (*ps->p && *ps->p != q) {

@@ -17,4 +17,8 @@ struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *ty
 struct gl_error *gl_expr_eval_kind(struct gl_ctx *c, const char *text, const char *type_name,
 				   enum gl_kind kind, const char *noun, struct gl_value *out);
 
+/* A Go string literal at *p ("..." with Go's escapes, or `raw`) into
+ * out; *p moves past it. whole: the text it is part of, for messages. */
+struct gl_error *gl_parse_string_lit(const char **p, const char *whole, struct strbuf *out);
+
 #endif

@@ -66,6 +66,14 @@ static void render_slots(struct gl_ctx *c, const struct gl_map *m, const struct 
 		else
 			sb_addf(o, "      slot %zu  th=%-3u %-10s +%-4llu ", i, s->ctrl, gl_slot_state_name(s->state),
 				(unsigned long long)s->key_offset);
+		if (s->hashed && s->hash_random)
+			sb_add(o, "h=random (NaN)     ");
+		else if (s->hashed)
+			sb_addf(o, "h=%016llx ", (unsigned long long)s->hash);
+		if (s->hashed && s->probe > 1)
+			sb_addf(o, "probe %d ", s->probe);
+		if (s->misplaced)
+			sb_add(o, "MISPLACED ");
 		if (s->state == GL_SLOT_FULL && !s->err) {
 			clip_value(c, m->entries.key_type, s->kv.key, 28);
 			sb_add(o, " : ");
@@ -80,6 +88,23 @@ static void render_slots(struct gl_ctx *c, const struct gl_map *m, const struct 
 		sb_addc(o, '\n');
 		i++;
 	}
+}
+
+/* The end of a summary's hash line (whose text came before): entries not
+ * where their hash puts them, NaN keys (line: that line is open), and why
+ * keys are not hashed. */
+static void hash_tail(struct gl_ctx *c, const struct gl_map *m, bool line, uint64_t misplaced,
+		      uint64_t random)
+{
+	struct strbuf *o = &c->out;
+	if (line && misplaced)
+		sb_addf(o, "; %llu NOT where their hash puts them", (unsigned long long)misplaced);
+	if (line && random)
+		sb_addf(o, "; %llu NaN keys (random hash)", (unsigned long long)random);
+	if (line)
+		sb_addc(o, '\n');
+	if (m->hash_err)
+		sb_addf(o, "  hashes: %s\n", m->hash_err->message);
 }
 
 /* ---- swiss ------------------------------------------------------------------ */
@@ -165,6 +190,18 @@ static void render_swiss_summary(struct gl_ctx *c, const struct gl_map *m)
 		(unsigned long long)s->bytes_header, (unsigned long long)s->bytes_directory,
 		(unsigned long long)s->bytes_tables, (unsigned long long)s->bytes_groups,
 		(unsigned long long)s->bytes_wasted_empty_slots, (unsigned long long)s->bytes_wasted_slot_padding);
+	if (s->hashed) {
+		uint64_t n = 0;
+		for (int i = 0; i < GL_MAP_PROBE_HIST; i++)
+			n += s->probe_hist[i];
+		sb_add(o, "  probe lengths (groups a lookup visits):");
+		for (int i = 0; i < GL_MAP_PROBE_HIST; i++)
+			sb_addf(o, " %d%s:%llu", i + 1, i == GL_MAP_PROBE_HIST - 1 ? "+" : "",
+				(unsigned long long)s->probe_hist[i]);
+		sb_addf(o, "; mean %.2f, max %llu", n ? (double)s->probe_total / (double)n : 0.0,
+			(unsigned long long)s->probe_max);
+	}
+	hash_tail(c, m, s->hashed, s->misplaced, s->random);
 }
 
 /* ---- classic ---------------------------------------------------------------- */
@@ -230,6 +267,114 @@ static void render_classic_summary(struct gl_ctx *c, const struct gl_map *m)
 		(unsigned long long)s->bytes_header, (unsigned long long)s->bytes_buckets,
 		(unsigned long long)s->bytes_overflow, (unsigned long long)s->bytes_old_buckets,
 		(unsigned long long)s->bytes_wasted_empty_cells, (unsigned long long)s->bytes_bucket_padding);
+	if (s->hashed) {
+		uint64_t placed = s->home_first + s->home_overflow + s->home_old;
+		sb_addf(o, "  entries outside their home bucket: %.1f%% (%llu in overflow buckets",
+			placed ? 100.0 * (double)(s->home_overflow + s->home_old) / (double)placed : 0.0,
+			(unsigned long long)s->home_overflow);
+		if (s->home_old)
+			sb_addf(o, ", %llu in old buckets not yet evacuated", (unsigned long long)s->home_old);
+		sb_add(o, ")");
+	}
+	hash_tail(c, m, s->hashed, s->misplaced, s->random);
+}
+
+static void slot_bits(struct strbuf *o, const char *what, uint8_t bits)
+{
+	if (!bits)
+		return;
+	sb_addf(o, "  %s", what);
+	const char *sep = " ";
+	for (int i = 0; i < GL_MAP_SLOTS; i++)
+		if (bits & (1u << i)) {
+			sb_addf(o, "%s%d", sep, i);
+			sep = ",";
+		}
+}
+
+/* --key: the lookup's path, found or not, and where an insert goes. */
+static void render_lookup(struct gl_ctx *c, const struct gl_map *m, const struct gl_map_lookup *l)
+{
+	struct strbuf *o = &c->out;
+	bool swiss = m->impl == GL_MAP_SWISS;
+	if (l->random) {
+		sb_add(o, "  hash: random. The key is or holds a NaN: the runtime hashes it to a random\n"
+			  "  number, so no lookup finds it and every insert adds a new entry\n");
+		return;
+	}
+	sb_addf(o, "  hash %s0x%016llx%s  (%s hash, seed 0x%llx)\n", gl_c(c, "bold"), (unsigned long long)l->hash,
+		gl_c(c, "reset"), m->keys.aes ? "AES" : "fallback", (unsigned long long)m->seed);
+	if (swiss && l->small) {
+		sb_addf(o, "  H2 0x%02x (hash & 0x7f); small map: its one group, no probing\n", l->top);
+	} else if (swiss) {
+		sb_addf(o, "  H1 0x%llx (hash >> 7), H2 0x%02x (hash & 0x7f)\n", (unsigned long long)l->h1, l->top);
+		sb_addf(o, "  directory slot %lld (hash >> globalShift %u) -> table %s0x%llx%s, %llu groups, "
+			   "growthLeft %llu\n",
+			(long long)l->dir_index, m->swiss.global_shift, gl_c(c, "addr"), (unsigned long long)l->table,
+			gl_c(c, "reset"), (unsigned long long)l->ngroups, (unsigned long long)l->growth_left);
+		sb_addf(o, "  probe sequence from group H1 & %llu = %llu:\n", (unsigned long long)(l->ngroups - 1),
+			(unsigned long long)l->first_group);
+	} else {
+		sb_addf(o, "  tophash 0x%02x (hash >> 56), home bucket %llu (hash & %llu)\n", l->top,
+			(unsigned long long)l->bucket, (unsigned long long)(m->classic.nbuckets - 1));
+		if (l->growing)
+			sb_addf(o, "  growing: old bucket %llu (hash & %llu) %s\n", (unsigned long long)l->old_bucket,
+				(unsigned long long)(m->classic.noldbuckets - 1),
+				l->old_evacuated ? "was evacuated: the new bucket is searched"
+						 : "is not evacuated yet: it is searched");
+	}
+	for (size_t i = 0; i < l->nprobes; i++) {
+		const struct gl_map_probe *p = &l->probes[i];
+		if (swiss)
+			sb_addf(o, "    %zu. group %ld (--group %ld) at %s0x%llx%s  ctrl 0x%016llx", i + 1, p->index,
+				p->model_index, gl_c(c, "addr"), (unsigned long long)p->address, gl_c(c, "reset"),
+				(unsigned long long)p->ctrl);
+		else
+			sb_addf(o, "    %s%s %ld at %s0x%llx%s  tophash 0x%016llx", p->chain_pos ? "overflow of " : "",
+				p->old ? "old bucket" : "bucket", p->index, gl_c(c, "addr"),
+				(unsigned long long)p->address, gl_c(c, "reset"), (unsigned long long)p->ctrl);
+		if (!p->match)
+			sb_add(o, "  no match");
+		slot_bits(o, swiss ? "H2 matches slot" : "tophash matches slot", p->match);
+		slot_bits(o, "empty", p->empty);
+		slot_bits(o, "deleted", p->deleted);
+		sb_addc(o, '\n');
+		if (p->found >= 0 && p->slot && !p->slot->err) {
+			sb_addf(o, "       %sfound in slot %d%s: ", gl_c(c, "bold"), p->found, gl_c(c, "reset"));
+			clip_value(c, m->entries.key_type, p->slot->kv.key, 40);
+			sb_add(o, " : ");
+			clip_value(c, m->entries.elem_type, p->slot->kv.elem, 40);
+			sb_addc(o, '\n');
+		}
+	}
+	if (l->found)
+		return;
+	sb_addf(o, "  not in the map; ");
+	if (l->insert_known && swiss)
+		sb_addf(o, "an insert would take group %ld (--group) slot %d at 0x%llx%s\n", l->insert_index,
+			l->insert_slot, (unsigned long long)l->insert_address,
+			l->insert_reuses_tombstone ? " (a tombstone)" : "");
+	else if (l->insert_known)
+		sb_addf(o, "an insert would take bucket %ld%s cell %d at 0x%llx\n", l->insert_index,
+			l->insert_chain_pos ? "'s overflow bucket" : "", l->insert_slot,
+			(unsigned long long)l->insert_address);
+	else
+		sb_addf(o, "%s\n", l->insert_note);
+}
+
+void gl_map_key_text(struct gl_ctx *c, const char *expr, const char *type_name, const char *key,
+		     const struct gl_map *m, const struct gl_map_lookup *l)
+{
+	struct strbuf *o = &c->out;
+	sb_addf(o, "%s%s%s %s  --key %s\n", gl_c(c, "bold"), expr, gl_c(c, "reset"), type_name ? type_name : "",
+		key);
+	if (!m || !m->decoded)
+		return;
+	sb_addf(o, "  %s map, header at %s0x%llx%s, %llu entries  [%s]\n", gl_map_impl_name(m), gl_c(c, "addr"),
+		(unsigned long long)m->address, gl_c(c, "reset"), (unsigned long long)m->count,
+		c->t ? c->t->go_version : "");
+	if (l)
+		render_lookup(c, m, l);
 }
 
 void gl_map_text(struct gl_ctx *c, const char *expr, const char *type_name, bool summary_only,

@@ -25,7 +25,13 @@ void gl_view_text(struct gl_ctx *c, const struct gl_view *w)
 		gl_version_text(c, &w->u.version);
 		break;
 	case GL_VIEW_MAP:
-		gl_map_text(c, w->expr, v->type->name, w->u.map.summary, w->u.map.ptr ? &w->u.map.m : NULL);
+		if (w->u.map.key_text)
+			gl_map_key_text(c, w->expr, v->type->name, w->u.map.key_text,
+					w->u.map.ptr ? &w->u.map.m : NULL,
+					w->u.map.looked_up ? &w->u.map.lookup : NULL);
+		else
+			gl_map_text(c, w->expr, v->type->name, w->u.map.summary,
+				    w->u.map.ptr ? &w->u.map.m : NULL);
 		break;
 	case GL_VIEW_SLICE:
 		if (w->u.slices->n == 1)

@@ -104,12 +104,16 @@ static bool evacuated(const struct classic_layout *L, const unsigned char *b)
 	return h > L->empty_one && h < L->min_top;
 }
 
-/* The cells of one bucket of a shown chain. */
+/* The cells of one bucket of a shown chain (hashes from collect_cells). */
 static void fill_cells(struct gl_ctx *c, struct gl_map *m, const struct classic_layout *L,
-		       const unsigned char *b, struct gl_map_slot *cells)
+		       const unsigned char *b, struct gl_map_slot *cells, const struct gl_map_slot *hs)
 {
 	for (int i = 0; i < CELLS; i++) {
 		struct gl_map_slot *s = &cells[i];
+		s->hashed = hs[i].hashed;
+		s->hash_random = hs[i].hash_random;
+		s->hash = hs[i].hash;
+		s->misplaced = hs[i].misplaced;
 		s->ctrl = b[L->tophash_off + i];
 		s->state = tophash_state(L, s->ctrl);
 		const unsigned char *kb = b + L->keys_off + (uint64_t)i * L->slot_key->size;
@@ -121,8 +125,46 @@ static void fill_cells(struct gl_ctx *c, struct gl_map *m, const struct classic_
 	}
 }
 
-/* Count and collect a bucket's live cells. */
-static struct gl_error *collect_cells(struct gl_ctx *c, struct classic_walk *W, const unsigned char *b)
+/* runtime.tophash */
+static uint8_t tophash_of(const struct classic_layout *L, uint64_t hash)
+{
+	uint8_t top = (uint8_t)(hash >> 56);
+	return top < L->min_top ? (uint8_t)(top + L->min_top) : top;
+}
+
+/* The hash of live cell i (key at kb) into hs[i], and where it sits
+ * from its home bucket: bucket index of the chain (in the old array when
+ * old), pos its place in the chain. */
+static void hash_cell(struct gl_ctx *c, struct classic_walk *W, const unsigned char *b, int i,
+		      const unsigned char *kb, long index, bool old, unsigned pos, struct gl_map_slot *hs)
+{
+	struct gl_map *m = W->m;
+	struct gl_map_classic_summary *st = W->st;
+	gl_map_hash_slot(c, W->L->rt, m, W->L->slot_key, kb, &hs[i]);
+	if (!hs[i].hashed) {
+		st->hashed = false;
+		return;
+	}
+	if (hs[i].hash_random) {
+		st->random++; /* a NaN: its home is random too */
+		return;
+	}
+	uint64_t nb = old ? m->classic.noldbuckets : m->classic.nbuckets;
+	hs[i].misplaced = (hs[i].hash & (nb - 1)) != (uint64_t)index ||
+			  b[W->L->tophash_off + i] != tophash_of(W->L, hs[i].hash);
+	if (hs[i].misplaced)
+		st->misplaced++;
+	else if (old)
+		st->home_old++;
+	else if (pos)
+		st->home_overflow++;
+	else
+		st->home_first++;
+}
+
+/* Count and collect a bucket's live cells (and hash them into hs). */
+static struct gl_error *collect_cells(struct gl_ctx *c, struct classic_walk *W, const unsigned char *b,
+				      long index, bool old, unsigned pos, struct gl_map_slot *hs)
 {
 	const struct classic_layout *L = W->L;
 	struct gl_map_classic_summary *st = W->st;
@@ -130,10 +172,13 @@ static struct gl_error *collect_cells(struct gl_ctx *c, struct classic_walk *W, 
 	for (int i = 0; i < CELLS; i++) {
 		uint8_t th = b[L->tophash_off + i];
 		st->cells++;
+		hs[i] = (struct gl_map_slot){0};
 		if (th >= L->min_top) {
 			st->full++;
+			const unsigned char *kb = b + L->keys_off + (uint64_t)i * L->slot_key->size;
+			hash_cell(c, W, b, i, kb, index, old, pos, hs);
 			struct gl_error *err = gl_map_add_entry(
-				c, L->rt, &W->m->entries, L->slot_key, b + L->keys_off + (uint64_t)i * L->slot_key->size,
+				c, L->rt, &W->m->entries, L->slot_key, kb,
 				L->slot_elem, b + L->elems_off + (uint64_t)i * L->slot_elem->size);
 			if (err && !first)
 				first = err;
@@ -187,8 +232,9 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct classic_walk *W,
 	for (;;) {
 		/* Live cells: every cell of a new bucket chain; in an old
 		 * bucket only while it is not yet evacuated. */
+		struct gl_map_slot hs[CELLS] = {0};
 		if (!evac) {
-			struct gl_error *cerr = collect_cells(c, W, buf);
+			struct gl_error *cerr = collect_cells(c, W, buf, index, old, n, hs);
 			if (cerr && !first)
 				first = cerr;
 			else
@@ -203,7 +249,7 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct classic_walk *W,
 				break;
 			}
 			cb->address = cur;
-			fill_cells(c, m, L, buf, cb->cells);
+			fill_cells(c, m, L, buf, cb->cells, hs);
 			cb->overflow = next;
 		}
 		if (!next)
@@ -320,6 +366,8 @@ struct gl_error *gl_map_decode_classic(struct gl_ctx *c, const struct gl_rtlayou
 	mc->flags_raw = (uint8_t)gl_rt_get(rt, GL_RTF_HMAP_FLAGS, h);
 	mc->flags = flag_bits(rt, mc->flags_raw);
 	mc->B = (uint8_t)gl_rt_get(rt, GL_RTF_HMAP_B, h);
+	m->seed = gl_rt_get(rt, GL_RTF_HMAP_HASH0, h); /* t.Hasher(key, uintptr(h.hash0)) */
+	mc->sum.hashed = m->hashing;
 	mc->buckets = gl_rt_get(rt, GL_RTF_HMAP_BUCKETS, h);
 	mc->oldbuckets = gl_rt_get(rt, GL_RTF_HMAP_OLDBUCKETS, h);
 	mc->nevacuate = gl_rt_get(rt, GL_RTF_HMAP_NEVACUATE, h);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "runtime/maps.h"
+#include "runtime/maphash.h"
 
 /* Both models hold GL_MAP_SLOTS cells a bucket or slots a group (a
  * fixed array in struct gl_map): the one check, for either layout, that
@@ -29,6 +30,10 @@ struct gl_error *gl_map_decode(struct gl_ctx *c, const struct gl_type *t, uint64
 	uint64_t reads0 = c->mem->cmd_stats.backend_reads;
 	const struct gl_rtlayout *rt;
 	struct gl_error *err = gl_rt_load(c->t, &rt);
+	if (err)
+		;
+	else if (o->hash && (m->hash_err = gl_gohash_load(c, &m->keys)) == NULL)
+		m->hashing = true; /* the decoder sets the seed from the header */
 	if (err)
 		;
 	else if (!t->target)

@@ -14,6 +14,7 @@
 #include "base/le.h"
 
 #define SLOTS GL_MAP_SLOTS
+#define PROBE_MAX 4096 /* probe steps followed for one entry */
 
 /* The layout of one map type: the group type is the linker's, per key
  * and element type, so it is read from the map's own DWARF type. The
@@ -116,10 +117,68 @@ static enum gl_slot_state ctrl_state(const struct swiss_layout *L, uint8_t cb)
 	return (cb & 0x80) ? GL_SLOT_INVALID : GL_SLOT_FULL;
 }
 
+/* Where a group sits, for the probe sequences of its keys. */
+struct probe_ctx {
+	bool small;               /* a small map's one group: no probing */
+	uint64_t mask;            /* groups of the table - 1 */
+	uint64_t group;           /* the group's index in its table */
+	int64_t dir_first, dir_last; /* the directory slots of the table */
+};
+
+/* internal/runtime/maps: the directory index of a hash (Map.directoryIndex) */
+static int64_t dir_index(const struct gl_map *m, uint64_t hash)
+{
+	return m->swiss.dirlen == 1 ? 0 : (int64_t)(hash >> (m->swiss.global_shift & 63));
+}
+
+/* The slot's probe length (groups a lookup visits: probeSeq from
+ * h1 = hash >> 7 over the table's groups, offset += ++index) and whether
+ * the key is where its hash puts it. */
+static void probe_slot(struct gl_map *m, const struct probe_ctx *pc, uint8_t ctrl, struct gl_map_slot *s)
+{
+	struct gl_map_swiss_summary *st = &m->swiss.sum;
+	if (!s->hashed) {
+		st->hashed = false;
+		return;
+	}
+	if (s->hash_random) {
+		st->random++;
+		return;
+	}
+	int64_t di = dir_index(m, s->hash);
+	s->misplaced = ctrl != (s->hash & 0x7f) ||
+		       (!pc->small && (di < pc->dir_first || di > pc->dir_last));
+	if (!pc->small && !s->misplaced) {
+		/* the sequence visits every group once; a real table has at most
+		 * 128 (maxTableCapacity 1024 slots), so a corrupt one of up to
+		 * 65536 groups costs at most PROBE_MAX steps an entry */
+		uint64_t off = (s->hash >> 7) & pc->mask;
+		s->probe = 0;
+		for (uint64_t i = 0; i <= pc->mask && i < PROBE_MAX; i++) {
+			if (off == pc->group) {
+				s->probe = (int)i + 1;
+				break;
+			}
+			off = (off + i + 1) & pc->mask;
+		}
+		s->misplaced = s->probe == 0;
+	} else if (!s->misplaced) {
+		s->probe = 1;
+	}
+	if (s->misplaced) {
+		st->misplaced++;
+		return;
+	}
+	st->probe_hist[s->probe < GL_MAP_PROBE_HIST ? s->probe - 1 : GL_MAP_PROBE_HIST - 1]++;
+	st->probe_total += (uint64_t)s->probe;
+	if ((uint64_t)s->probe > st->probe_max)
+		st->probe_max = (uint64_t)s->probe;
+}
+
 /* One group: stats, entries, and (if shown) its model in table tm. */
 static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const struct swiss_layout *L,
 				    const unsigned char *g, uint64_t addr, long index,
-				    struct gl_map_table *tm)
+				    struct gl_map_table *tm, const struct probe_ctx *pc)
 {
 	struct gl_map_swiss *ms = &m->swiss;
 	struct gl_map_swiss_summary *st = &ms->sum;
@@ -143,8 +202,11 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 		enum gl_slot_state state = ctrl_state(L, cb);
 		const unsigned char *kb = g + L->keys_off + (uint64_t)i * L->key_stride;
 		const unsigned char *eb = g + L->elems_off + (uint64_t)i * L->elem_stride;
+		struct gl_map_slot hs = {0};
 		if (state == GL_SLOT_FULL) {
 			full++;
+			gl_map_hash_slot(c, L->rt, m, L->slot_key, kb, &hs);
+			probe_slot(m, pc, cb, &hs);
 			struct gl_error *err = gl_map_add_entry(c, L->rt, &m->entries, L->slot_key, kb, L->slot_elem, eb);
 			if (err && !first_err)
 				first_err = err;
@@ -160,6 +222,7 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 		if (!gm)
 			continue;
 		struct gl_map_slot *s = &gm->slots[i];
+		*s = hs;
 		s->ctrl = cb;
 		s->state = state;
 		s->key_offset = (uint64_t)(kb - g);
@@ -174,9 +237,10 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 	return first_err;
 }
 
-/* Read and visit n groups at addr in one backend read. */
+/* Read and visit n groups at addr in one backend read (pc: the table's
+ * place, its group left to fill in). */
 static struct gl_error *visit_groups(struct gl_ctx *c, struct gl_map *m, const struct swiss_layout *L,
-				     uint64_t addr, uint64_t n, struct gl_map_table *tm)
+				     uint64_t addr, uint64_t n, struct gl_map_table *tm, struct probe_ctx pc)
 {
 	struct gl_map_swiss_summary *st = &m->swiss.sum;
 	uint64_t gsize = L->group->size;
@@ -194,7 +258,8 @@ static struct gl_error *visit_groups(struct gl_ctx *c, struct gl_map *m, const s
 		gl_progress(c, "map entries read", st->full, m->count);
 		st->groups++;
 		st->slots += SLOTS;
-		err = visit_group(c, m, L, buf + i * gsize, addr + i * gsize, m->swiss.total_groups++, tm);
+		pc.group = i;
+		err = visit_group(c, m, L, buf + i * gsize, addr + i * gsize, m->swiss.total_groups++, tm, &pc);
 		if (err && !first)
 			first = err;
 		else
@@ -287,7 +352,8 @@ static void visit_table(struct gl_ctx *c, struct gl_map *m, const struct swiss_l
 		keep_table_error(tm, first, err);
 		return;
 	}
-	if ((err = visit_groups(c, m, L, gdata, mask + 1, tm)))
+	struct probe_ctx pc = {.mask = mask, .dir_first = i, .dir_last = j};
+	if ((err = visit_groups(c, m, L, gdata, mask + 1, tm, pc)))
 		keep_table_error(tm, first, err);
 }
 
@@ -349,6 +415,9 @@ struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_rtlayout 
 		ms->dir = gl_rt_get(rt, GL_RTF_SMAP_DIRPTR, h);
 		ms->dirlen = rt_get_int(rt, GL_RTF_SMAP_DIRLEN, h);
 		ms->global_depth = (uint8_t)gl_rt_get(rt, GL_RTF_SMAP_GLOBAL_DEPTH, h);
+		ms->global_shift = (uint8_t)gl_rt_get(rt, GL_RTF_SMAP_GLOBAL_SHIFT, h);
+		m->seed = gl_rt_get(rt, GL_RTF_SMAP_SEED, h); /* typ.Hasher(key, m.seed) */
+		ms->sum.hashed = m->hashing;
 	}
 	ms->split = L.split;
 	ms->group_type = L.group->name;
@@ -381,7 +450,7 @@ struct gl_error *gl_map_decode_swiss(struct gl_ctx *c, const struct gl_rtlayout 
 			}
 			tm->small_group = true;
 		}
-		err = visit_groups(c, m, &L, ms->dir, 1, tm);
+		err = visit_groups(c, m, &L, ms->dir, 1, tm, (struct probe_ctx){.small = true});
 		goto out;
 	}
 	int64_t dirlen = ms->dirlen;

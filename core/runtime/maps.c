@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "runtime/maps.h"
+#include "runtime/maphash.h"
 #include "base/arena.h"
 #include "base/array.h"
 #include "base/le.h"
@@ -73,6 +74,7 @@ void gl_map_deinit(struct gl_map *m)
 	free(m->swiss.tables);
 	free(m->swiss.dir_slots);
 	gl_map_entries_deinit(&m->entries);
+	gl_error_destroy(m->hash_err);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -178,6 +180,29 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt
 		return gl_error_wrap(err, "reading an indirect element");
 	}
 	return NULL;
+}
+
+void gl_map_hash_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_map *m,
+		      const struct gl_type *slot_key, const unsigned char *kb, struct gl_map_slot *s)
+{
+	s->hashed = false;
+	const struct gl_type *kt = m->entries.key_type;
+	if (!m->hashing || !kt)
+		return;
+	unsigned char small[64], *key = kt->size <= sizeof(small) ? small : malloc(kt->size);
+	struct gl_error *err = key ? slot_copy(c, rt, slot_key, kt, kb, key) : &gl_error_nomem;
+	if (!err)
+		err = gl_maphash_key(c, &m->keys, kt, key, m->seed, NULL, &s->hash, &s->hash_random);
+	if (key != small)
+		free(key);
+	if (err) {
+		if (!m->hash_err)
+			m->hash_err = gl_error_wrap(err, "hashing a key");
+		else
+			gl_error_destroy(err);
+		return;
+	}
+	s->hashed = true;
 }
 
 void gl_map_fill_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, const struct gl_map *m,

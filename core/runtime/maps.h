@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "gotypes/rtlayout.h"
+#include "runtime/gohash.h"
 #include "target/ctx.h"
 #include "target/types.h"
 
@@ -17,6 +18,7 @@
 #define GL_MAP_MAX_OVERFLOW (1u << 24)    /* overflow buckets followed in all */
 #define GL_MAP_MAX_READ (512ull << 20)    /* largest bucket/group array read */
 #define GL_MAP_SLOTS 8                    /* cells of a bucket, slots of a group */
+#define GL_MAP_PROBE_HIST 8               /* probe lengths counted one by one: 1..7, then 8+ */
 
 enum gl_map_impl { GL_MAP_CLASSIC, GL_MAP_SWISS };
 
@@ -72,6 +74,12 @@ struct gl_map_slot {
 	struct gl_map_entry kv;       /* both NULL when err */
 	struct gl_error *err;         /* an indirect key/element that cannot be read */
 	uint64_t key_ptr, elem_ptr;   /* the slot's pointer, when the map stores them indirectly */
+	/* full slots whose key was hashed (opts.hash): */
+	bool hashed;
+	bool hash_random;             /* the key holds a NaN: the runtime hashed it to a random number */
+	uint64_t hash;                /* the runtime's hash of the key, with the map's seed */
+	int probe;                    /* swiss: groups a lookup of the key visits (1: its first) */
+	bool misplaced;               /* not where its hash puts it (tophash/H2, bucket, table, group) */
 };
 
 /* Header fields, in the order they are shown. */
@@ -118,6 +126,13 @@ struct gl_map_classic_summary {
 	double load_factor;           /* entries per cell */
 	uint64_t bytes_header, bytes_buckets, bytes_overflow, bytes_old_buckets;
 	uint64_t bytes_wasted_empty_cells, bytes_bucket_padding;
+	/* with hashes (opts.hash): where each live entry sits from its home
+	 * bucket (hash & (nbuckets-1)) */
+	bool hashed;                  /* every live entry's key was hashed */
+	uint64_t home_first;          /* in the home bucket itself */
+	uint64_t home_overflow;       /* in an overflow bucket of its home chain */
+	uint64_t home_old;            /* in an old bucket not yet evacuated (growing) */
+	uint64_t misplaced, random;   /* not where the hash says; NaN keys */
 };
 
 struct gl_map_classic {
@@ -166,6 +181,13 @@ struct gl_map_swiss_summary {
 	double load_factor;
 	uint64_t bytes_header, bytes_directory, bytes_tables, bytes_groups;
 	uint64_t bytes_wasted_empty_slots, bytes_wasted_slot_padding, key_size, elem_size;
+	/* with hashes (opts.hash): entries by how many groups a lookup of
+	 * their key visits: probe_hist[i] holds those with i+1 (the last: or
+	 * more) */
+	bool hashed;                  /* every live entry's key was hashed */
+	uint64_t probe_hist[GL_MAP_PROBE_HIST];
+	uint64_t probe_max, probe_total;
+	uint64_t misplaced, random;   /* not on their probe sequence / H2; NaN keys */
 };
 
 struct gl_map_swiss {
@@ -174,7 +196,7 @@ struct gl_map_swiss {
 	uint64_t group_size, slot_size;
 	uint64_t dir;
 	int64_t dirlen;
-	uint8_t global_depth;
+	uint8_t global_depth, global_shift;
 	bool fields_ok;               /* the header has every field used: small is set */
 	bool small;
 	bool dir_read;                /* the directory was read and walked */
@@ -193,6 +215,7 @@ struct gl_map_opts {
 	size_t max_entries;  /* stop collecting entries after this many */
 	long show_limit;     /* buckets/groups kept in full; -1 = all */
 	long only_index;     /* --bucket/--group: keep only this one; -1 = all */
+	bool hash;           /* hash every live key (slot hashes, home/probe summary) */
 };
 
 struct gl_map {
@@ -208,6 +231,11 @@ struct gl_map {
 	struct gl_map_swiss swiss;
 	struct gl_map_entries entries;
 	uint64_t reads;      /* backend reads of the decode */
+	/* opts.hash: */
+	bool hashing;        /* keys and seed known: slots get their hashes */
+	struct gl_gohash_keys keys;
+	uint64_t seed;       /* hmap.hash0 / Map.seed */
+	struct gl_error *hash_err; /* why keys are not (all) hashed */
 };
 
 /* Decode the map whose header is at ptr; t is the map type (kind
@@ -244,6 +272,11 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt
 void gl_map_fill_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, const struct gl_map *m,
 		      struct gl_map_slot *s, const struct gl_type *slot_key, const unsigned char *kb,
 		      const struct gl_type *slot_elem, const unsigned char *eb);
+/* Hash the key of a full slot (an indirect key followed) into s (hashed,
+ * hash_random, hash); without m->hashing or on error (the first one kept
+ * in m->hash_err) s->hashed stays false. */
+void gl_map_hash_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_map *m,
+		      const struct gl_type *slot_key, const unsigned char *kb, struct gl_map_slot *s);
 /* Whether a slot type is a pointer standing for the real key/elem type. */
 bool gl_map_slot_indirect(const struct gl_type *slot, const struct gl_type *real);
 /* Record header field id if the header type has it. */

@@ -10,6 +10,8 @@ void gl_view_deinit(struct gl_view *w)
 	switch (w->kind) {
 	case GL_VIEW_MAP:
 		gl_map_deinit(&w->u.map.m);
+		gl_keylit_deinit(&w->u.map.key);
+		gl_map_lookup_deinit(&w->u.map.lookup);
 		break;
 	case GL_VIEW_SLICE:
 		for (int i = 0; w->u.slices && i < w->u.slices->n; i++) {

@@ -18,6 +18,8 @@
 #include "runtime/heap_view.h"
 #include "runtime/home.h"
 #include "runtime/iface.h"
+#include "eval/keylit.h"
+#include "runtime/map_lookup.h"
 #include "runtime/maps.h"
 #include "runtime/slice.h"
 #include "runtime/string.h"
@@ -46,6 +48,11 @@ struct gl_map_view {
 	struct gl_home home;       /* documents only */
 	struct gl_map m;
 	bool summary;              /* --summary: header and summary only */
+	bool hash;                 /* --hash: each full slot's hash drawn */
+	const char *key_text;      /* --key K as typed; NULL: no lookup */
+	struct gl_keylit key;      /* K in the key type */
+	bool looked_up;            /* lookup is set */
+	struct gl_map_lookup lookup;
 	/* the session's backend reads before the map was decoded: the
 	 * document counts those the map took, the %v of its entries too */
 	uint64_t reads0;

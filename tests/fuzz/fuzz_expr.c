@@ -1,11 +1,14 @@
 /* The expression parser: the input is an expression, optionally followed
  * by a line with a --type name ("0x5c5650\nmain.Padded"), evaluated
  * against the structs program with its globals mapped (fields, indexing,
- * dereference, raw addresses), and the value found formatted with %v. */
+ * dereference, raw addresses), and the value found formatted with %v;
+ * with a type, the text is also parsed as a map key literal of it and
+ * hashed (golayout map --key). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "eval/expr.h"
+#include "eval/keylit.h"
 #include "fmt/format.h"
 #include "fuzz.h"
 
@@ -59,6 +62,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	gl_error_destroy(err);
 	gl_value_deinit(&v);
+	/* the same text as a map key literal of the --type (golayout map
+	 * --key), then hashed as that map type's hasher would */
+	struct gl_type *kt = type && *type && t->dw ? gl_dwarf_find_type(t->dw, type) : NULL;
+	if (kt) {
+		struct gl_keylit k;
+		err = gl_keylit_parse(&c, kt, text, &k);
+		if (!err) {
+			struct gl_gohash_keys keys = {.aes = (size & 1) != 0};
+			uint64_t h;
+			bool random;
+			gl_error_destroy(gl_maphash_key(&c, &keys, kt, k.bytes, 0x1234, &k.rd, &h, &random));
+		}
+		gl_error_destroy(err);
+		gl_keylit_deinit(&k);
+	}
 	sb_deinit(&c.out);
 	gl_mem_end(&M);
 	free(text);

@@ -1,16 +1,18 @@
 /* Classic (bucket) maps of the maps-classic test program: map[string]int,
  * map[int64]int, and a map in the middle of growing (old buckets, some
- * evacuated), with headers, buckets, overflow buckets and keys corrupted.
+ * evacuated), with headers, buckets, overflow buckets, keys and the
+ * runtime's hash keys corrupted.
  * Input: a scene byte (0-2), then patches (fuzz.h). */
 #include "fuzz.h"
 #include "scene_maps.h"
 
 static const char *const STRINT[] = {"map main.gStrInt", "map main.gStrInt --summary",
-				     "value main.gStrInt", NULL};
+				     "value main.gStrInt", "map main.gStrInt --hash",
+				     "map main.gStrInt --key '\"bb\"'", NULL};
 static const char *const FOUR[] = {"map main.gI64Int", "map main.gI64Int --bucket 1",
 				   "map main.gI64Int --limit 2", "value main.gI64Int", NULL};
 static const char *const GROWING[] = {"map main.gI64Int", "map main.gI64Int --summary",
-				      "map main.gI64Int --bucket 0", NULL};
+				      "map main.gI64Int --bucket 0", "map main.gI64Int --key 3", NULL};
 
 static struct fz_scene Z[3];
 static struct map_scene M[3];
@@ -20,6 +22,7 @@ static void build(int i, void (*b)(struct map_scene *, struct classic *), const 
 	struct classic L;
 	map_scene_init(&M[i], map_bin_get(&B_CLASSIC));
 	b(&M[i], &L);
+	ms_map_hash_keys(&M[i]); /* --summary, --hash and --key hash the keys */
 	fz_scene_capture(&Z[i], M[i].ft, cmds);
 	fake_fill_pages(M[i].ft);
 }

@@ -18,7 +18,13 @@ stopped) is still cold. Locals may be optimized away in the optimized
 build (an "error" is accepted there, and only for locals).
 """
 
+import dataclasses
+import json
+import tempfile
 from collections import Counter
+from pathlib import Path
+
+import harness
 
 from harness import Case, diff, no_error, check_error, select_frame, check_unavailable
 
@@ -463,6 +469,305 @@ def index_cases(m):
     return cs
 
 
+# --------------------------------------------------- hashes and lookups
+#
+# The fixture records, for every key, the hash the runtime itself computes
+# (the map type's Hasher with the map's seed). golayout computes hashes in
+# software from the process's keys (aeskeysched / hashkey); these checks
+# compare them key by key, then check from the runtime's hash alone (not
+# golayout's) that each entry sits where the runtime's lookup goes:
+# classic, its home bucket hash & (2^B-1) (or, while growing, its old
+# bucket) and tophash; swiss, H2 in its control byte, the table of
+# directory slot hash >> globalShift, and a group on the probe sequence
+# from H1 & (groups-1) with no group holding an empty slot before it.
+
+MIN_TOP_HASH = 5  # runtime.minTopHash, the same in every classic release
+
+
+def truth_hashes(m):
+    """{key %v: [runtime hashes as ints, or None for a NaN key]}."""
+    out = {}
+    keys = [k for k, _ in (m.get("entries") or m.get("sample") or [])]
+    for k, h in zip(keys, m.get("hashes") or []):
+        out.setdefault(k, []).append(None if h == "random" else int(h, 16))
+    return out
+
+
+def probe_position(h, mask, group):
+    """1 + the place of group in the probe sequence of hash h over
+    mask+1 groups (internal/runtime/maps probeSeq), or None."""
+    off = (h >> 7) & mask
+    for i in range(mask + 1):
+        if off == group:
+            return i + 1
+        off = (off + i + 1) & mask
+    return None
+
+
+def probe_groups(h, mask, n):
+    off, seq = (h >> 7) & mask, []
+    for i in range(n):
+        seq.append(off)
+        off = (off + i + 1) & mask
+    return seq
+
+
+def drawn_slots(doc, impl):
+    """Every full slot golayout drew: (slot, where), where is
+    ("bucket", index, old) or ("group", table, index in table, group)."""
+    out = []
+    if impl == "classic":
+        for key, old in (("buckets", False), ("old_buckets", True)):
+            for b in doc.get(key) or []:
+                if b.get("evacuated"):
+                    continue
+                for link in b.get("chain") or []:
+                    for c in link.get("cells") or []:
+                        if c.get("state") == "full":
+                            out.append((c, ("bucket", b.get("index"), old)))
+        return out
+    for t in doc.get("tables") or []:
+        groups = t.get("groups") or []
+        for g in groups:
+            gi = 0 if t.get("small_group") else \
+                (as_int(g.get("address")) - as_int(t.get("groups_address"))) // doc.get("group_size", 1)
+            for sl in g.get("slots") or []:
+                if sl.get("state") == "full":
+                    out.append((sl, ("group", t, gi, g)))
+    return out
+
+
+def check_hashes(name):
+    """`golayout map NAME --hash --all --json`: each full slot's hash is the
+    runtime's hash of its key, the slot is where that hash puts it, and
+    the summary's probe lengths / home buckets count the same."""
+    def check(doc, ctx):
+        m, p = find_map(ctx.truth, name), []
+        u = unavailable(doc, ctx, m)
+        if u is not None:
+            return u
+        if not no_error(doc, p) or m["nil"]:
+            return p
+        impl = ctx.truth["map_impl"]
+        diff(p, "hash seed", as_int((doc.get("hash") or {}).get("seed")), as_int(m["seed"]))
+        want = truth_hashes(m)
+        slots = drawn_slots(doc, impl)
+        diff(p, "full slots", len(slots), m["len"])
+        h = m["header"]
+        hist = [0] * 8
+        home = {"in_home_bucket": 0, "in_overflow": 0, "in_old_bucket": 0}
+        bad = 0
+        for sl, where in slots:
+            key = sl.get("key")
+            if key not in want:
+                p.append(f"slot key {key!r}: not a key of the map")
+                continue
+            th = want[key][0]
+            if th is None:
+                if not sl.get("hash_random"):
+                    p.append(f"key {key!r} is a NaN: want hash_random, got {sl.get('hash')!r}")
+                continue
+            got = as_int(sl.get("hash"))
+            if got != th:
+                bad += 1
+                if bad <= 3:
+                    p.append(f"key {key[:40]!r}: hash {sl.get('hash')}, runtime {th:#018x}")
+                continue
+            if sl.get("misplaced"):
+                p.append(f"key {key[:40]!r}: golayout says misplaced")
+            if where[0] == "bucket":
+                _, index, old = where
+                nb = (doc.get("noldbuckets") if old else doc.get("nbuckets")) or 1
+                diff(p, f"key {key[:30]!r} bucket", index, th & (nb - 1))
+                top = th >> 56
+                diff(p, f"key {key[:30]!r} tophash", sl.get("tophash"),
+                     top + MIN_TOP_HASH if top < MIN_TOP_HASH else top)
+                continue
+            _, t, gi, g = where
+            diff(p, f"key {key[:30]!r} H2", as_int(sl.get("ctrl")), th & 0x7f)
+            if t.get("small_group"):
+                hist[0] += 1
+                diff(p, f"key {key[:30]!r} probe", sl.get("probe"), 1)
+                continue
+            di = 0 if h["dirLen"] == 1 else th >> (h["globalShift"] & 63)
+            owner = [x for x in h["tables"]
+                     if x["dir_first"] <= di < x["dir_first"] + (1 << (h["globalDepth"] - x["local_depth"]))]
+            if len(owner) != 1 or owner[0]["address"] != as_int(t.get("address")):
+                p.append(f"key {key[:30]!r}: in table {t.get('address')}, directory slot {di} "
+                         f"is table {[hex(x['address']) for x in owner]}")
+                continue
+            mask = owner[0]["ngroups"] - 1
+            pos = probe_position(th, mask, gi)
+            if pos is None:
+                p.append(f"key {key[:30]!r}: group {gi} is not on its probe sequence")
+                continue
+            diff(p, f"key {key[:30]!r} probe", sl.get("probe"), pos)
+            hist[min(pos, 8) - 1] += 1
+            groups = {(as_int(x.get("address")) - as_int(t.get("groups_address"))) // doc["group_size"]: x
+                      for x in t.get("groups") or []}
+            for before in probe_groups(th, mask, pos - 1):
+                gb = groups.get(before) or {}
+                if any(x.get("state") == "empty" for x in gb.get("slots") or []):
+                    p.append(f"key {key[:30]!r}: group {before} before its group has an empty slot")
+        if bad > 3:
+            p.append(f"... {bad} keys with another hash than the runtime's")
+        s = doc.get("summary") or {}
+        if impl == "swiss":
+            diff(p, "summary probe_length_histogram", s.get("probe_length_histogram"), hist)
+            diff(p, "summary misplaced", s.get("misplaced"), 0)
+        else:
+            for sl, where in slots:
+                if where[2]:
+                    home["in_old_bucket"] += 1
+            got = s.get("home") or {}
+            placed = sum(got.get(k, 0) for k in home)
+            nan = sum(1 for v in want.values() for x in v if x is None)
+            diff(p, "summary home: entries placed", placed, m["len"] - nan)
+            diff(p, "summary home in_old_bucket", got.get("in_old_bucket"), home["in_old_bucket"])
+            diff(p, "summary home misplaced", got.get("misplaced"), 0)
+        return p
+    return check
+
+
+def key_literal(m, key):
+    """A Go literal of key (its %v text) for golayout's --key, or None."""
+    t = m["type"]
+    if t.startswith("map[string]"):
+        return go_key(m, key)
+    if t.split("]")[0] in ("map[int", "map[int64", "map[int32", "map[int16", "map[uint8"):
+        return key
+    if t.startswith("map[float64]") or t.startswith("map[float32]"):
+        return key if key not in ("NaN", "+Inf", "-Inf") else None
+    if t.startswith("map[main.Pair]") and key.startswith("{") and "'" not in key:
+        a, _, b = key[1:-1].partition(" ")
+        return f'Pair{{A: {a}, B: "{b}"}}'
+    return None
+
+
+def check_key(name, key, value):
+    """`golayout map NAME --key K`: the hash is the runtime's, and the
+    lookup walks where the runtime's hash says (value None: K is not in
+    the map, and an insert position or note is given)."""
+    def check(doc, ctx):
+        m, p = find_map(ctx.truth, name), []
+        if not no_error(doc, p):
+            return p
+        lk = doc.get("lookup") or {}
+        impl, h = ctx.truth["map_impl"], m["header"]
+        if value is not None:
+            th = truth_hashes(m)[key][0]
+            diff(p, "hash", as_int(lk.get("hash")), th)
+            diff(p, "found", lk.get("found"), True)
+            diff(p, "value", lk.get("value"), value)
+        else:
+            th = as_int(lk.get("hash"))
+            diff(p, "found", lk.get("found"), False)
+            ins = lk.get("insert") or {}
+            if "slot" not in ins and not ins.get("note"):
+                p.append(f"not found: no insert position or note: {ins!r}")
+        if th is None:
+            return p + ["no hash"]
+        probes = lk.get("probes") or []
+        if impl == "classic":
+            diff(p, "bucket", lk.get("bucket"), th & ((1 << h["B"]) - 1))
+            top = th >> 56
+            diff(p, "tophash", lk.get("tophash"), top + MIN_TOP_HASH if top < MIN_TOP_HASH else top)
+            if probes:
+                want_b = lk.get("old_bucket") if lk.get("growing") and not lk.get("old_evacuated") \
+                    else lk.get("bucket")
+                diff(p, "first probe bucket", probes[0].get("bucket"), want_b)
+            return p
+        diff(p, "h2", lk.get("h2"), th & 0x7f)
+        if h["dirLen"] == 0:
+            diff(p, "small", lk.get("small"), True)
+            diff(p, "probes", len(probes), 1)
+            return p
+        di = 0 if h["dirLen"] == 1 else th >> (h["globalShift"] & 63)
+        diff(p, "dir_index", lk.get("dir_index"), di)
+        owner = [x for x in h["tables"]
+                 if x["dir_first"] <= di < x["dir_first"] + (1 << (h["globalDepth"] - x["local_depth"]))]
+        if len(owner) == 1:
+            diff(p, "table", as_int(lk.get("table")), owner[0]["address"])
+            mask = owner[0]["ngroups"] - 1
+            diff(p, "probe sequence", [x.get("group") for x in probes], probe_groups(th, mask, len(probes)))
+        return p
+    return check
+
+
+def key_cases(m):
+    """--key on the first, middle and last entries of m, and a missing key."""
+    entries = [tuple(e) for e in m.get("entries") or m.get("sample") or []]
+    if not entries or m["nil"]:
+        return []
+    cs = []
+    for key, value in [entries[i] for i in sorted({0, len(entries) // 2, len(entries) - 1})]:
+        lit = key_literal(m, key)
+        if lit is None or (m.get("hashes") and truth_hashes(m)[key][0] is None):
+            continue
+        cs.append(Case(f"map {m['name']} --key {lit[:30]}", f"golayout map {m['name']} --key '{lit}' --json",
+                       check_key(m["name"], key, value)))
+    t = m["type"]
+    missing = '"no such key"' if t.startswith("map[string]") else \
+        "-98" if t.split("]")[0] in ("map[int", "map[int64", "map[int32", "map[int16") else None
+    if missing:
+        cs.append(Case(f"map {m['name']} --key (missing)", f"golayout map {m['name']} --key '{missing}' --json",
+                       check_key(m["name"], None, None)))
+    return cs
+
+
+def check_nan_key(doc, ctx):
+    """--key NaN: no hash (the runtime's is random), never found."""
+    p = []
+    if no_error(doc, p):
+        lk = doc.get("lookup") or {}
+        diff(p, "hash_random", lk.get("hash_random"), True)
+        diff(p, "hash", lk.get("hash"), None)
+        diff(p, "found", lk.get("found"), None)
+    return p
+
+
+def check_fallback_hash(doc, ctx):
+    """A separate session with GODEBUG=cpu.aes=off, so the runtime hashes
+    with its fallback (runtime.useAeshash false): `--hash --all` of every
+    global map checked as above against that run's truth."""
+    if not ctx.opt:
+        return ["note: run on the optimized binary only"]
+    names = [m["name"] for m in ctx.truth["maps"] if m["kind"] == "global" and m["role"] != "huge"]
+    cmds = [f"golayout map {n} --hash --all --json" for n in names]
+    with tempfile.TemporaryDirectory(prefix="golayout-fallback-") as tmp:
+        truth_path = Path(tmp) / "truth.json"
+        if ctx.debugger == "gdb":
+            ex = harness.gdb_launch_lines(truth_path)
+            ex.insert(ex.index("break main.stopHere"), "set environment GODEBUG=cpu.aes=off")
+            for i, c in enumerate(cmds):
+                ex += [f"echo {harness.MARK}{i}\\n", c]
+            argv = harness.gdb_argv(ex, ctx.binary)
+        else:
+            lines = harness.lldb_start_lines(
+                ctx.debugger, f"-E GOLAYOUT_TRUTH={truth_path} -E GODEBUG=cpu.aes=off")
+            for i, c in enumerate(cmds):
+                lines += [f"script print('{harness.MARK}{i}')", c]
+            lines.append("process kill")
+            argv = harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
+        output, rc, timed_out = harness.run_debugger(argv)
+        if timed_out:
+            return [f"{ctx.debugger} killed"]
+        try:
+            truth = json.loads(truth_path.read_text())
+        except (OSError, ValueError) as e:
+            return [f"no truth ({e})"]
+    sub, p = dataclasses.replace(ctx, truth=truth), []
+    for n, seg in zip(names, harness.split_output(output, len(cmds))):
+        d = harness.one_document("\n".join(seg or []))[0]
+        if not d:
+            p.append(f"{n}: no document")
+            continue
+        if not d.get("nil"):
+            diff(p, f"{n}: hash algorithm", (d.get("hash") or {}).get("algorithm"), "fallback")
+        p += [f"{n}: {x}" for x in check_hashes(n)(d, sub)]
+    return p
+
+
 # ------------------------------------------------------------------ cases
 
 def cases(truth):
@@ -504,12 +809,30 @@ def cases(truth):
                    check_limit(big, 2)))
     for m in globals_ + [maps[huge]]:
         cs += index_cases(m)
+    for m in globals_:
+        cs.append(Case(f"map {m['name']} --hash --all", f"golayout map {m['name']} --hash --all --json",
+                       check_hashes(m["name"])))
+    for m in globals_ + [maps[huge]]:
+        cs += key_cases(m)
+    cs.append(Case("error: --key of the wrong type", f"golayout map {big} --key 42 --json",
+                   check_error("string literal")))
+    fk = next(m for m in globals_ if m["role"] == "float_keys")
+    cs.append(Case(f"map {fk['name']} --key NaN (hashes at random)", f"golayout map {fk['name']} --key NaN --json",
+                   check_nan_key))
+    ak = next(m for m in globals_ if m["role"] == "any_keys")
+    cs.append(Case("error: --key literal for interface keys", f"golayout map {ak['name']} --key 1 --json",
+                   check_error("interface")))
+    cs.append(Case("map --hash with the fallback hash (GODEBUG=cpu.aes=off, separate session)",
+                   check=check_fallback_hash))
 
     # Locals of main.level1 (may be optimized away in the optimized build).
     cs.append(select_frame(1, "main.level1"))
     for m in locals_:
         cs.append(Case(f"map {m['name']} ({m['role']}, local)", f"golayout map {m['name']} --json",
                        check_map(m["name"])))
+    for m in locals_:
+        cs.append(Case(f"map {m['name']} --hash --all (local)", f"golayout map {m['name']} --hash --all --json",
+                       check_hashes(m["name"])))
     for m in locals_:
         if m.get("value") is not None and m["role"] in ("small", "any", "nil", "empty"):
             cs.append(Case(f"value {m['name']} (local)", f"golayout value {m['name']} --json",

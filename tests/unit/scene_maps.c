@@ -443,3 +443,24 @@ void build_swiss_small(struct map_scene *f, struct swiss *L)
 	fake_map(f->ft, A_GROUPS, g, L->gsize);
 	s_map_header(f, L, h);
 }
+
+void ms_map_hash_keys(struct map_scene *f)
+{
+	/* runtime's up to Go 1.26, internal/runtime/maps's from 1.27 */
+	static const char *names[][2] = {{"runtime.useAeshash", "internal/runtime/maps.UseAeshash"},
+					 {"runtime.aeskeysched", "internal/runtime/maps.aeskeysched"},
+					 {"runtime.hashkey", "internal/runtime/maps.hashkey"}};
+	for (int i = 0; i < 3; i++) {
+		uint64_t addr;
+		struct gl_type *t;
+		if (!gl_dwarf_find_global(f->bin->dw, names[i][0], &addr, &t) &&
+		    !gl_dwarf_find_global(f->bin->dw, names[i][1], &addr, &t))
+			fail_msg("%s has no global %s", f->bin->path, names[i][0]);
+		unsigned char *b = calloc(1, t->size);
+		assert_non_null(b);
+		for (uint64_t j = 0; j < t->size; j++)
+			b[j] = i == 0 ? 1 : (unsigned char)(j * 37 + 11);
+		fake_map(f->ft, addr, b, t->size); /* copies */
+		free(b);
+	}
+}

@@ -121,4 +121,8 @@ void s_slot_ii(const struct swiss *L, unsigned char *g, int i, int64_t k, int64_
 void s_map_header(struct map_scene *f, const struct swiss *L, const unsigned char *h);
 void build_swiss_dir(struct map_scene *f, struct swiss *L, uint64_t used, uint64_t table1);
 
+/* The runtime's hash keys as a process has them: useAeshash set, and
+ * aeskeysched and hashkey of fixed bytes (at the binary's own globals). */
+void ms_map_hash_keys(struct map_scene *f);
+
 #endif

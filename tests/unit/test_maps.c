@@ -296,6 +296,57 @@ static void test_classic_empty_map(void **state)
 	assert_int_equal(summary_int(f, "full"), 0);
 }
 
+/* --key on a map whose hashWriting flag is set: one line saying so, and
+ * no lookup (the runtime would throw on such a read). */
+static void test_classic_key_while_writing(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct classic L;
+	build_classic_strint(&f->m, &L);
+	poke_field(&f->m, A_HDR, L.hdr, "flags", (uint64_t)ms_konst(f->m.bin->dw, "runtime.hashWriting", 4));
+	run_map(f, "map main.gStrInt --key '\"a\"' --json");
+	assert_error_has(f, "being written", "hashWriting");
+	assert_null(json_object_get(f->r.doc, "lookup"));
+}
+
+/* --hash and --key compute the same hash for a key: from the string in
+ * target memory (each slot) and from the literal (--key), both through
+ * the AES hash in software. */
+static void test_classic_key_and_hash_agree(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct classic L;
+	build_classic_strint(&f->m, &L);
+	ms_map_hash_keys(&f->m);
+	run_map(f, "map main.gStrInt --hash --all --json");
+	assert_ok(f);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(f->r.doc, "hash"), "algorithm")),
+			    "aes");
+	const char *want = NULL;
+	json_t *b, *link, *cell;
+	size_t i, j, k;
+	json_array_foreach(json_object_get(f->r.doc, "buckets"), i, b)
+		json_array_foreach(json_object_get(b, "chain"), j, link)
+			json_array_foreach(json_object_get(link, "cells"), k, cell)
+				if (json_is_string(json_object_get(cell, "key")) &&
+				    !strcmp(json_string_value(json_object_get(cell, "key")), "bb"))
+					want = json_string_value(json_object_get(cell, "hash"));
+	if (!want)
+		fail_msg("no hash for key bb in %.600s", dump(f->r.doc));
+	char w[32];
+	snprintf(w, sizeof(w), "%s", want);
+	run_map(f, "map main.gStrInt --key '\"bb\"' --json");
+	assert_ok(f);
+	json_t *lk = json_object_get(f->r.doc, "lookup");
+	assert_string_equal(json_string_value(json_object_get(lk, "hash")), w);
+	/* another key hashes otherwise */
+	run_map(f, "map main.gStrInt --key '\"bc\"' --json");
+	assert_ok(f);
+	assert_string_not_equal(json_string_value(json_object_get(json_object_get(f->r.doc, "lookup"), "hash")), w);
+}
+
 static void test_classic_small_map(void **state)
 {
 	struct fx *f = *state;
@@ -1295,6 +1346,8 @@ int main(void)
 		C(test_classic_small_map),
 		C(test_classic_sort_strings),
 		C(test_classic_sort_ints),
+		C(test_classic_key_while_writing),
+		C(test_classic_key_and_hash_agree),
 		C(test_classic_garbage_B),
 		C(test_classic_large_B_unmapped),
 		C(test_classic_B20_unmapped),
