@@ -494,7 +494,7 @@ static const char defs[] =
 	".off{fill:#757575}\n"
 	".a{fill:#00838f}\n"
 	".t{fill:#2e7d32}\n"
-	".p{fill:#8d6e00}\n"
+	".p{fill:#6d5500}\n"
 	".d,.note{fill:#616161}\n"
 	".e{fill:#c62828}\n"
 	".b{font-weight:bold}\n"
@@ -510,10 +510,10 @@ static const char defs[] =
 	"patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fff8e1\"/>"
 	"<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#c8a000\" stroke-width=\"2\"/></pattern>\n"
 	"<pattern id=\"gl-reserved\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
-	"<rect width=\"6\" height=\"6\" fill=\"#fafafa\"/><circle cx=\"3\" cy=\"3\" r=\"1\" fill=\"#9e9e9e\"/>"
+	"<rect width=\"6\" height=\"6\" fill=\"#fcfcfc\"/><circle cx=\"3\" cy=\"3\" r=\"0.8\" fill=\"#bdbdbd\"/>"
 	"</pattern>\n"
 	"<pattern id=\"gl-deleted\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\">"
-	"<rect width=\"8\" height=\"8\" fill=\"#f5f5f5\"/><path d=\"M0 0L8 8M8 0L0 8\" stroke=\"#bdbdbd\" "
+	"<rect width=\"8\" height=\"8\" fill=\"#f7f7f7\"/><path d=\"M0 0L8 8M8 0L0 8\" stroke=\"#d0d0d0\" "
 	"stroke-width=\"1\"/></pattern>\n"
 	"<pattern id=\"gl-unmarked\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\">"
 	"<rect width=\"8\" height=\"8\" fill=\"#ffffff\"/><line x1=\"0\" y1=\"4\" x2=\"8\" y2=\"4\" "
@@ -532,7 +532,7 @@ void gl_svg_finish(struct gl_svg *s, const char *title, struct strbuf *out)
 	draw_arrows(s);
 	legend(s);
 	sb_addf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
+		     "<svg xmlns=\"http://www.w3.org/2000/svg\" xml:space=\"preserve\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
 		     "<title>",
 		s->width, s->height, s->width, s->height);
 	add_text(out, title, 0);

@@ -230,7 +230,7 @@ static void swiss(struct gl_svg *s, struct gl_ctx *c, const struct gl_map *m)
 {
 	const struct gl_map_swiss *ms = &m->swiss;
 	if (ms->dir_read) {
-		gl_svg_column(s, 40);
+		gl_svg_column(s, 50);
 		directory(s, ms, c->t->ptr_size);
 		gl_svg_column(s, 48);
 		for (size_t i = 0; i < ms->ntables; i++)

@@ -33,9 +33,15 @@ void gl_struct_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_struct_la
 	gl_svg_title(s, "%zu fields, padding %llu bytes in %zu region%s, pointer bytes %llu", l->type->nfields,
 		     (unsigned long long)l->padding_bytes, l->npads, l->npads == 1 ? "" : "s",
 		     (unsigned long long)l->pointer_bytes);
-	if (l->best_size < l->size)
-		gl_svg_title(s, "reordered (largest alignment first) it would be %llu bytes, %llu less",
+	if (l->best_size < l->size) {
+		struct strbuf order;
+		sb_init(&order);
+		for (size_t i = 0; i < l->type->nfields; i++)
+			sb_addf(&order, "%s%s", i ? ", " : "", l->type->fields[l->best_order[i]].name);
+		gl_svg_title(s, "best order: %s -> size %llu, saves %llu bytes", gl_sb_str(&order),
 			     (unsigned long long)l->best_size, (unsigned long long)(l->size - l->best_size));
+		sb_deinit(&order);
+	}
 	else
 		gl_svg_title(s, "field order is already minimal");
 	gl_svg_column(s, 72);
