@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "render/svg.h"
 #include "render/text.h"
 
@@ -230,17 +231,11 @@ void gl_svg_region(struct gl_svg *s, const char *kind, uint64_t addr, uint64_t s
 	need_column(s);
 	if (s->in_region)
 		gl_svg_region_end(s);
-	if (s->nregions == s->regions_cap) {
-		size_t cap = s->regions_cap ? 2 * s->regions_cap : 16;
-		struct gl_svg_region *r = realloc(s->regions, cap * sizeof(*r));
-		if (!r) {
-			s->body.oom = true;
-			return;
-		}
-		s->regions = r;
-		s->regions_cap = cap;
+	struct gl_svg_region *r = GL_ARRAY_PUSH(s->regions, s->nregions, s->regions_cap, 16);
+	if (!r) {
+		s->body.oom = true;
+		return;
 	}
-	struct gl_svg_region *r = &s->regions[s->nregions++];
 	*r = (struct gl_svg_region){.id = (unsigned)s->nregions, .addr = addr, .size = size,
 				    .x = s->col_x, .y = s->y, .w = s->col_w, .h = TITLE_H};
 	s->in_region = true;
@@ -308,18 +303,13 @@ void gl_svg_arrow_from_row(struct gl_svg *s, uint64_t target)
 	struct gl_svg_region *r = cur(s);
 	if (!r || !target)
 		return;
-	if (s->narrows == s->arrows_cap) {
-		size_t cap = s->arrows_cap ? 2 * s->arrows_cap : 16;
-		struct gl_svg_arrow *a = realloc(s->arrows, cap * sizeof(*a));
-		if (!a) {
-			s->body.oom = true;
-			return;
-		}
-		s->arrows = a;
-		s->arrows_cap = cap;
+	struct gl_svg_arrow *a = GL_ARRAY_PUSH(s->arrows, s->narrows, s->arrows_cap, 16);
+	if (!a) {
+		s->body.oom = true;
+		return;
 	}
 	/* the row just drawn ends at s->y */
-	s->arrows[s->narrows++] = (struct gl_svg_arrow){.x = r->x + r->w, .xl = r->x, .y = s->y - LINE_H / 2,
+	*a = (struct gl_svg_arrow){.x = r->x + r->w, .xl = r->x, .y = s->y - LINE_H / 2,
 							.from = r->id, .to = target};
 	s->used_arrow = true;
 }

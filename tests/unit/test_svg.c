@@ -177,19 +177,12 @@ static void entries_drawn(const char *svg, json_t *doc)
 	}
 }
 
-static struct map_bin *need_map_bin(struct map_bin *b)
-{
-	if (!map_bin_get(b))
-		fail_msg("no %s test program: run tests/unit/build-testdata.sh", b->file);
-	return b;
-}
-
 static void test_map_classic(void **state)
 {
 	(void)state;
 	struct map_scene m;
 	struct classic L;
-	map_scene_init(&m, need_map_bin(&B_CLASSIC));
+	map_scene_init(&m, map_bin_need(&B_CLASSIC));
 	build_classic_four(&m, &L);
 	fake_fill_pages(m.ft);
 	struct gl_session *s = gl_session_create();
@@ -257,7 +250,7 @@ static void test_map_swiss(void **state)
 	(void)state;
 	struct map_scene m;
 	struct swiss L;
-	map_scene_init(&m, need_map_bin(&B_SWISS));
+	map_scene_init(&m, map_bin_need(&B_SWISS));
 	build_swiss_dir(&m, &L, 6, A_TABLE + 0x1000);
 	fake_fill_pages(m.ft);
 	struct gl_session *s = gl_session_create();
@@ -322,13 +315,9 @@ static void test_map_swiss(void **state)
 
 static struct fake_target *structs_target(void)
 {
-	if (!fake_go_binary())
+	struct fake_target *ft = fake_structs_target();
+	if (!ft)
 		fail_msg("no structs test program: run tests/unit/build-testdata.sh");
-	struct fake_target *ft = fake_new();
-	fake_set_exe(ft, fake_go_binary());
-	json_t *globals = json_object_get(fake_truth(), "globals");
-	for (size_t i = 0; i < json_array_size(globals); i++)
-		fake_map_global(ft, json_array_get(globals, i));
 	return ft;
 }
 
@@ -514,7 +503,7 @@ static void test_heap_gc(void **state)
 	assert_int_equal(count(svg, "class=\"region arena\""), json_array_size(arenas));
 	assert_int_equal(count(svg, "class=\"cell "), 64 * json_array_size(arenas));
 	json_t *classes = json_object_get(r.doc, "size_classes");
-	assert_int_equal(count(svg, "class=\"row ") , json_array_size(classes));
+	assert_int_equal(count(svg, "class=\"row "), json_array_size(classes));
 	free(svg);
 	fake_result_free(&r);
 	gl_session_destroy(s);
