@@ -526,7 +526,7 @@ static void test_stack(void **state)
 	size_t sized = 0;
 	for (size_t i = 0; i < json_array_size(frames); i++) {
 		json_t *f = json_array_get(frames, i);
-		const char *fn = json_string_value(json_object_get(f, "function"));
+		const char *fn = json_string_value(json_object_get(f, "func"));
 		if (fn && !strstr(svg, fn))
 			fail_msg("frame %s is not drawn", fn);
 		sized += json_integer_value(json_object_get(f, "size")) >= 0 && !json_is_true(json_object_get(f, "inlined")) &&
