@@ -17,6 +17,7 @@ void gl_iface_svg(struct gl_svg *s, struct gl_ctx *c, const char *expr, const st
 		  const struct gl_iface *i);
 void gl_chan_svg(struct gl_svg *s, struct gl_ctx *c, const char *expr, const struct gl_value *v,
 		 const struct gl_chan *ch, uint64_t limit);
+void gl_goroutines_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_goroutine_list *l);
 void gl_stack_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st);
 void gl_heap_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_heap_cmd_view *h);
 void gl_gc_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_gc_state *st, uint64_t limit);

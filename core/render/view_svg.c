@@ -42,6 +42,10 @@ void gl_view_svg(struct gl_ctx *c, const struct gl_view *w, struct strbuf *out)
 	case GL_VIEW_STRUCT:
 		gl_struct_svg(&s, c, &w->u.layout, w->has_value ? v : NULL);
 		break;
+	case GL_VIEW_GOROUTINES:
+		snprintf(title, sizeof(title), "golayout: goroutines");
+		gl_goroutines_svg(&s, c, &w->u.goroutines);
+		break;
 	case GL_VIEW_STACK:
 		snprintf(title, sizeof(title), "golayout: stack");
 		gl_stack_svg(&s, c, &w->u.stack);
@@ -49,7 +53,6 @@ void gl_view_svg(struct gl_ctx *c, const struct gl_view *w, struct strbuf *out)
 	case GL_VIEW_NONE:
 	case GL_VIEW_VERSION:
 	case GL_VIEW_VALUE:
-	case GL_VIEW_GOROUTINES:
 	case GL_VIEW_ESCAPE:
 	case GL_VIEW_STATS:
 		gl_svg_title(&s, "%s: no picture of this command", title);

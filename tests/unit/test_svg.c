@@ -535,6 +535,26 @@ static void test_stack(void **state)
 	assert_int_equal(count(svg, "class=\"region frame"), sized);
 	free(svg);
 	fake_result_free(&r);
+
+	/* goroutines: a box per goroutine at its stack, used above unused */
+	svg = draw(s, g.ft, "goroutines", "goroutines --limit 3", &r);
+	json_t *gs = json_object_get(r.doc, "goroutines");
+	assert_int_equal(count(svg, "class=\"region goroutine"), json_array_size(gs));
+	for (size_t i = 0; i < json_array_size(gs); i++) {
+		json_t *gr = json_array_get(gs, i);
+		assert_true(*region_at(svg, hex(json_object_get(gr, "stack_lo")), NULL));
+		char want[128];
+		snprintf(want, sizeof(want), "class=\"row data\" data-off=\"%lld\" data-size=\"%lld\"",
+			 json_integer_value(json_object_get(gr, "stack_size")) -
+				 json_integer_value(json_object_get(gr, "stack_used")),
+			 json_integer_value(json_object_get(gr, "stack_used")));
+		if (!strstr(svg, want))
+			fail_msg("goroutine %zu: no used-stack row %s", i, want);
+	}
+	if (json_integer_value(json_object_get(r.doc, "matched")) > 3)
+		assert_non_null(strstr(svg, "3 of "));
+	free(svg);
+	fake_result_free(&r);
 	gl_session_destroy(s);
 	fake_free(g.ft);
 }
