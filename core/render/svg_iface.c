@@ -40,10 +40,16 @@ void gl_iface_svg(struct gl_svg *s, struct gl_ctx *c, const char *expr, const st
 		gl_svg_ptr_row(s, i->data_offset, 8, i->data, "data  " GL_SVG_A "0x%llx" GL_SVG_R " -> %s",
 			       (unsigned long long)i->data, gl_sb_str(&val));
 	gl_svg_region_end(s);
-	if (!i->nil && i->dyn && !i->direct) {
+	if (!i->nil && i->dyn && !i->direct && i->data) {
+		/* the copy the data word points to */
 		char desc[128];
 		gl_home_describe(&i->data_home, desc, sizeof(desc));
-		gl_svg_note(s, "the value lives in %s", desc);
+		gl_svg_column(s, 56);
+		gl_svg_region(s, "value", i->data, i->dyn->size ? i->dyn->size : 1,
+			      GL_SVG_T "%s" GL_SVG_R "  " GL_SVG_A "0x%llx" GL_SVG_R "  in %s", i->dyn->name,
+			      (unsigned long long)i->data, desc);
+		gl_svg_row(s, GL_SVG_DATA, 0, i->dyn->size, "%s", gl_sb_str(&val));
+		gl_svg_region_end(s);
 	}
 	sb_deinit(&val);
 }

@@ -384,8 +384,12 @@ static void test_struct_slice_string(void **state)
 	/* iface: both words, the dynamic type */
 	svg = draw(s, ft, "iface", "iface main.gIface", &r);
 	const char *dyn = json_string_value(json_object_get(r.doc, "dynamic_type"));
-	if (dyn)
-		assert_non_null(strstr(svg, dyn));
+	assert_non_null(dyn);
+	assert_non_null(strstr(svg, dyn));
+	assert_true(*region_at(svg, hex(json_object_get(r.doc, "address")), "iface"));
+	char want[128];
+	snprintf(want, sizeof(want), "= %s", json_string_value(json_object_get(r.doc, "value")));
+	assert_non_null(strstr(svg, want)); /* a direct value: the data word itself */
 	free(svg);
 	fake_result_free(&r);
 
