@@ -83,13 +83,22 @@ static bool draws(const char *args)
 	return false;
 }
 
+static char picture_path[64];
+
+static void remove_picture(void)
+{
+	unlink(picture_path);
+}
+
 /* The picture of args, in a file of this process; it must be a whole
  * document whenever the command succeeds. */
 static void fz_picture(struct gl_session *s, struct fake_target *ft, const char *args)
 {
-	static char path[64];
-	if (!path[0])
-		snprintf(path, sizeof(path), "/tmp/golayout-fuzz-%d.svg", (int)getpid());
+	if (!picture_path[0]) {
+		snprintf(picture_path, sizeof(picture_path), "/tmp/golayout-fuzz-%d.svg", (int)getpid());
+		atexit(remove_picture);
+	}
+	const char *path = picture_path;
 	struct fake_result r;
 	fake_run(s, ft, &r, "%s --svg %s", args, path);
 	if (!r.status) {
