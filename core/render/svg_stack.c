@@ -4,6 +4,7 @@
  * variables moved to the heap), inlined calls as notes, the unused part
  * of the stack dotted at the bottom. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc/stack_doc.h"
@@ -44,6 +45,13 @@ static void var_row(struct gl_svg *s, struct gl_ctx *c, const struct gl_uframe *
 			   on_stack ? "" : v->val.where);
 }
 
+/* Where a variable sorts in its frame: its address, 0 when it is not in
+ * the frame's memory (a register, unreadable). */
+static uint64_t var_key(const struct gl_uframe *u, const struct gl_stack_var *v)
+{
+	return !v->err && v->val.in_memory && v->val.addr >= u->sp ? v->val.addr : 0;
+}
+
 static void frame(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st, size_t k)
 {
 	const struct gl_uframe *u = &st->frames[k];
@@ -62,13 +70,27 @@ static void frame(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st,
 		gl_svg_row(s, GL_SVG_HEADER, u->fp_slot - u->sp, c->t->ptr_size, "saved frame pointer");
 	struct strbuf val;
 	sb_init(&val);
-	size_t hidden = 0;
-	for (size_t i = 0; st->vars && i < st->vars[k].n; i++) {
-		if (st->vars[k].v[i].undeclared && !st->all_vars)
+	size_t hidden = 0, n = st->vars ? st->vars[k].n : 0;
+	size_t *order = n ? malloc(n * sizeof(*order)) : NULL;
+	for (size_t i = 0; order && i < n; i++)
+		order[i] = i;
+	/* by address, high to low as the frame is drawn; those not in
+	 * the frame's memory last */
+	const struct gl_stack_var *vs = n ? st->vars[k].v : NULL;
+	for (size_t i = 1; order && i < n; i++)
+		for (size_t j = i; j > 0 && var_key(u, &vs[order[j]]) > var_key(u, &vs[order[j - 1]]); j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		const struct gl_stack_var *v = &st->vars[k].v[order ? order[i] : i];
+		if (v->undeclared && !st->all_vars)
 			hidden++;
 		else
-			var_row(s, c, u, &st->vars[k].v[i], &val);
+			var_row(s, c, u, v, &val);
 	}
+	free(order);
 	sb_deinit(&val);
 	if (hidden)
 		gl_svg_row(s, GL_SVG_ELIDED, GL_SVG_NOOFF, 8, "%zu local%s not yet declared (--all-vars)", hidden,
