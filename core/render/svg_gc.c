@@ -1,6 +1,6 @@
 /* `golayout gc --svg`: the collector's state (phase, write barrier,
  * cycles, GOGC, goal) at the top, the size-class table as a region with a
- * row per class (the unused share of its spans hatched when large), and
+ * row per class (its fragmentation in the text), and
  * the heat map: a region per arena, one cell per 1/64 of it, darker the
  * fuller; --limit N arenas, the rest elided. */
 #include "doc/gc_doc.h"
@@ -14,9 +14,7 @@ static void classes(struct gl_svg *s, const struct gl_gc_state *st)
 	for (int i = 0; i < st->nclasses; i++) {
 		const struct gl_gc_class *r = &st->classes[i];
 		double frag = gl_gc_class_fragmentation(r);
-		/* a class with a quarter of its span bytes unused is drawn
-		 * hatched as waste, so it shows in grey too */
-		enum gl_svg_fill f = frag >= 25.0 ? GL_SVG_PAD : GL_SVG_DATA;
+		enum gl_svg_fill f = GL_SVG_DATA;
 		if (r->size_class)
 			gl_svg_row(s, f, GL_SVG_NOOFF, 8, "class %2d %6lld B  %4lld spans  %6lld/%-6lld  %lld/%lld  %.1f%%",
 				   r->size_class, (long long)r->size, (long long)r->spans, (long long)r->objects,
