@@ -98,3 +98,13 @@ def load(path, problems) -> "Picture | None":
     except ET.ParseError as e:
         problems.append(f"{path}: {e}")
         return None
+
+
+def of_command(doc, ctx, name, problems) -> "Picture | None":
+    """The picture `name` in the session's directory (ctx.outdir) of a
+    command whose document is doc: None, with the problems said, when the
+    command failed or the file is not a valid picture."""
+    from harness import no_error
+    if not no_error(doc, problems):
+        return None
+    return load(Path(ctx.outdir) / name, problems)

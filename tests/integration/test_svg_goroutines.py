@@ -4,19 +4,16 @@ against the JSON document of the same command: a box per sized frame at
 its SP with its function, the selected frame marked; a box per goroutine
 at its stack.lo, as large as its stack, with the bytes in use."""
 
-from pathlib import Path
 
 import svgcheck
-from harness import Case, diff, no_error
+from harness import Case, diff
 
 FIXTURE = "goroutines"
 
 
 def check_stack(doc, ctx):
     p = []
-    if not no_error(doc, p):
-        return p
-    pic = svgcheck.load(Path(ctx.outdir) / "stack.svg", p)
+    pic = svgcheck.of_command(doc, ctx, "stack.svg", p)
     if pic is None:
         return p
     sized = [f for f in doc["frames"] if f.get("size", -1) >= 0 and not f.get("inlined")]
@@ -34,9 +31,7 @@ def check_stack(doc, ctx):
 
 def check_goroutines(doc, ctx):
     p = []
-    if not no_error(doc, p):
-        return p
-    pic = svgcheck.load(Path(ctx.outdir) / "goroutines.svg", p)
+    pic = svgcheck.of_command(doc, ctx, "goroutines.svg", p)
     if pic is None:
         return p
     gs = doc["goroutines"]

@@ -6,10 +6,9 @@ counts, the object at its base with its state, as many pointer words as
 its pointer map; the GC's phase and write barrier, a row per size class,
 a box per arena of the heat map drawn and the rest elided."""
 
-from pathlib import Path
 
 import svgcheck
-from harness import Case, diff, no_error
+from harness import Case, diff
 
 FIXTURE = "heap"
 
@@ -18,9 +17,7 @@ SLOT_FILLS = ("marked", "unmarked", "data", "free")
 
 def check_span(doc, ctx):
     p = []
-    if not no_error(doc, p):
-        return p
-    pic = svgcheck.load(Path(ctx.outdir) / "span.svg", p)
+    pic = svgcheck.of_command(doc, ctx, "span.svg", p)
     if pic is None:
         return p
     span, obj = doc["span"], doc["object"]
@@ -51,9 +48,7 @@ def check_span(doc, ctx):
 
 def check_gc(doc, ctx):
     p = []
-    if not no_error(doc, p):
-        return p
-    pic = svgcheck.load(Path(ctx.outdir) / "gc.svg", p)
+    pic = svgcheck.of_command(doc, ctx, "gc.svg", p)
     if pic is None:
         return p
     wb = {True: "on", False: "off"}.get(doc.get("write_barrier"), "?")

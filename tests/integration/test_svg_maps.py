@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import svgcheck
-from harness import Case, diff, no_error
+from harness import Case, diff
 
 FIXTURE = "maps"
 
@@ -80,10 +80,8 @@ def drawn(pic, entry):
 def check_map_svg(name, all_shown):
     def check(doc, ctx):
         p = []
-        if not no_error(doc, p):
-            return p
         m = find_map(ctx.truth, name)
-        pic = svgcheck.load(Path(ctx.outdir) / f"{name}.svg", p)
+        pic = svgcheck.of_command(doc, ctx, f"{name}.svg", p)
         if pic is None:
             return p
         check_regions(p, pic, doc)

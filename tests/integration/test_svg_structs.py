@@ -5,10 +5,9 @@ at its offset and size with "NAME TYPE = VALUE", a hatched row per hole
 and trailing padding, the string's bytes and text behind the header's
 arrow, the slice's elements behind its array arrow."""
 
-from pathlib import Path
 
 import svgcheck
-from harness import Case, diff, find_global, find_type, holes, no_error
+from harness import Case, diff, find_global, find_type, holes
 
 FIXTURE = "structs"
 
@@ -37,10 +36,8 @@ def check_layout(p, pic, region, fields, size, with_values):
 def check_struct(name):
     def check(doc, ctx):
         p = []
-        if not no_error(doc, p):
-            return p
         g = find_global(ctx.truth, name)
-        pic = svgcheck.load(Path(ctx.outdir) / f"{name}.svg", p)
+        pic = svgcheck.of_command(doc, ctx, f"{name}.svg", p)
         if pic is None:
             return p
         r = pic.at(g["address"], "struct")
@@ -54,10 +51,8 @@ def check_struct(name):
 def check_type(name):
     def check(doc, ctx):
         p = []
-        if not no_error(doc, p):
-            return p
         t = find_type(ctx.truth, name)
-        pic = svgcheck.load(Path(ctx.outdir) / "type.svg", p)
+        pic = svgcheck.of_command(doc, ctx, "type.svg", p)
         if pic is None:
             return p
         rs = pic.of("struct")
@@ -71,10 +66,8 @@ def check_type(name):
 
 def check_string(doc, ctx):
     p = []
-    if not no_error(doc, p):
-        return p
     g = find_global(ctx.truth, "main.gStr")
-    pic = svgcheck.load(Path(ctx.outdir) / "string.svg", p)
+    pic = svgcheck.of_command(doc, ctx, "string.svg", p)
     if pic is None:
         return p
     hdr, data = pic.at(g["address"], "string-header"), pic.at(int(doc["data"], 16), "bytes")
@@ -90,10 +83,8 @@ def check_string(doc, ctx):
 
 def check_slice(doc, ctx):
     p = []
-    if not no_error(doc, p):
-        return p
     g = find_global(ctx.truth, "main.gSlice")
-    pic = svgcheck.load(Path(ctx.outdir) / "slice.svg", p)
+    pic = svgcheck.of_command(doc, ctx, "slice.svg", p)
     if pic is None:
         return p
     hdr, arr = pic.at(g["address"], "slice-header"), pic.at(int(doc["array"], 16), "array")
