@@ -105,8 +105,8 @@ static void span(struct gl_svg *s, const struct gl_heap_view *v)
 			    (unsigned long long)v->slots.marked);
 }
 
-/* The pointer map: runs of pointer or scalar words. */
-static void words(struct gl_svg *s, const struct gl_heap_view *v)
+/* The pointer map: runs of pointer or scalar words of w bytes. */
+static void words(struct gl_svg *s, const struct gl_heap_view *v, uint64_t w)
 {
 	const struct gl_ptrmap *pm = &v->ptrmap;
 	uint64_t off0 = v->obj.base;
@@ -116,25 +116,25 @@ static void words(struct gl_svg *s, const struct gl_heap_view *v)
 		uint64_t j = i;
 		while (!hdr && j + 1 < pm->shown && gl_ptrmap_is_pointer(pm, j + 1) == p)
 			j++;
-		uint64_t off = v->data - off0 + i * 8;
+		uint64_t off = v->data - off0 + i * w;
 		if (hdr)
-			gl_svg_row(s, GL_SVG_HEADER, 0, 8, "malloc header (type " GL_SVG_A "0x%llx" GL_SVG_R ")",
+			gl_svg_row(s, GL_SVG_HEADER, 0, w, "malloc header (type " GL_SVG_A "0x%llx" GL_SVG_R ")",
 				   (unsigned long long)pm->header);
 		else if (j > i)
-			gl_svg_row(s, p ? GL_SVG_POINTER : GL_SVG_DATA, off, (j - i + 1) * 8, "words %llu-%llu: %s",
+			gl_svg_row(s, p ? GL_SVG_POINTER : GL_SVG_DATA, off, (j - i + 1) * w, "words %llu-%llu: %s",
 				   (unsigned long long)i, (unsigned long long)j, p ? "pointers" : "scalars");
 		else
-			gl_svg_row(s, p ? GL_SVG_POINTER : GL_SVG_DATA, off, 8, "word %llu: %s",
+			gl_svg_row(s, p ? GL_SVG_POINTER : GL_SVG_DATA, off, w, "word %llu: %s",
 				   (unsigned long long)i, p ? "pointer" : "scalar");
 		i = j + 1;
 	}
 	if (pm->shown < pm->words)
-		gl_svg_row(s, GL_SVG_ELIDED, v->data - off0 + pm->shown * 8, (pm->words - pm->shown) * 8,
+		gl_svg_row(s, GL_SVG_ELIDED, v->data - off0 + pm->shown * w, (pm->words - pm->shown) * w,
 			   "... %llu of %llu words drawn (--limit N, --all)", (unsigned long long)pm->shown,
 			   (unsigned long long)pm->words);
 }
 
-static void object(struct gl_svg *s, const struct gl_heap_view *v)
+static void object(struct gl_svg *s, const struct gl_heap_view *v, uint64_t w)
 {
 	const char *mark = v->obj.mark == GL_MARK_MARKED ? "marked"
 			   : v->obj.mark == GL_MARK_UNMARKED ? "not marked"
@@ -146,7 +146,7 @@ static void object(struct gl_svg *s, const struct gl_heap_view *v)
 		   gl_alloc_by_name(v->alloc_by), mark, gl_mark_source_name(v->mark_source));
 	const struct gl_ptrmap *pm = &v->ptrmap;
 	if (v->has_ptrmap && pm->bits && !v->loc.span.noscan) {
-		words(s, v);
+		words(s, v, w);
 	} else if (v->has_ptrmap) {
 		char why[256];
 		gl_ptrmap_why(pm, why, sizeof(why));
@@ -206,7 +206,7 @@ void gl_heap_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_heap_cmd_vi
 	if (v->place != GL_PLACE_OBJECT)
 		return;
 	gl_svg_column(s, 60);
-	object(s, v);
+	object(s, v, c->t ? c->t->ptr_size : 8);
 	if (v->specials.n) {
 		gl_svg_column(s, 56);
 		specials(s, v);

@@ -21,12 +21,13 @@ void gl_iface_svg(struct gl_svg *s, struct gl_ctx *c, const char *expr, const st
 							: "stored indirectly: data points to a copy of the value");
 	}
 	gl_svg_column(s, 56);
+	uint64_t w = c->t ? c->t->ptr_size : 8; /* a word of the interface */
 	char at[32] = "(registers)";
 	if (v->in_memory)
 		snprintf(at, sizeof(at), "0x%llx", (unsigned long long)v->addr);
 	gl_svg_region(s, "iface", v->in_memory ? v->addr : 0, v->type->size, "%s  " GL_SVG_A "%s" GL_SVG_R " (%s)",
 		      expr, at, v->where);
-	gl_svg_ptr_row(s, i->word0_offset, 8, i->word0, "%-5s " GL_SVG_A "0x%llx" GL_SVG_R " %s",
+	gl_svg_ptr_row(s, i->word0_offset, w, i->word0, "%-5s " GL_SVG_A "0x%llx" GL_SVG_R " %s",
 		       i->empty ? "_type" : "tab", (unsigned long long)i->word0,
 		       i->dyn ? i->dyn->name : "");
 	struct strbuf val;
@@ -34,10 +35,10 @@ void gl_iface_svg(struct gl_svg *s, struct gl_ctx *c, const char *expr, const st
 	if (!i->nil && i->dyn)
 		gl_value_str(c, v->type, v->bytes, &val);
 	if (i->direct || i->nil)
-		gl_svg_row(s, GL_SVG_POINTER, i->data_offset, 8, "data  " GL_SVG_A "0x%llx" GL_SVG_R " = %s",
+		gl_svg_row(s, GL_SVG_POINTER, i->data_offset, w, "data  " GL_SVG_A "0x%llx" GL_SVG_R " = %s",
 			   (unsigned long long)i->data, gl_sb_str(&val));
 	else
-		gl_svg_ptr_row(s, i->data_offset, 8, i->data, "data  " GL_SVG_A "0x%llx" GL_SVG_R " -> %s",
+		gl_svg_ptr_row(s, i->data_offset, w, i->data, "data  " GL_SVG_A "0x%llx" GL_SVG_R " -> %s",
 			       (unsigned long long)i->data, gl_sb_str(&val));
 	gl_svg_region_end(s);
 	if (!i->nil && i->dyn && !i->direct && i->data) {

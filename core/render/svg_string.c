@@ -21,14 +21,15 @@ void gl_string_svg(struct gl_svg *s, struct gl_ctx *c, const char *expr, const s
 		sb_deinit(&t);
 	}
 	gl_svg_column(s, 40);
+	uint64_t w = c->t ? c->t->ptr_size : 8; /* a word of the header */
 	char at[32] = "(registers)";
 	if (v->in_memory)
 		snprintf(at, sizeof(at), "0x%llx", (unsigned long long)v->addr);
 	gl_svg_region(s, "string-header", v->in_memory ? v->addr : 0, v->type->size,
 		      "%s string  " GL_SVG_A "%s" GL_SVG_R " (%s)", expr, at, v->where);
-	gl_svg_ptr_row(s, str->data_offset, 8, str->len ? str->data : 0, "str " GL_SVG_A "0x%llx",
+	gl_svg_ptr_row(s, str->data_offset, w, str->len ? str->data : 0, "str " GL_SVG_A "0x%llx",
 		       (unsigned long long)str->data);
-	gl_svg_row(s, GL_SVG_HEADER, str->len_offset, 8, "len %lld", (long long)str->len);
+	gl_svg_row(s, GL_SVG_HEADER, str->len_offset, w, "len %lld", (long long)str->len);
 	gl_svg_region_end(s);
 	if (!str->has_bytes)
 		return;

@@ -40,8 +40,9 @@ def check_span(doc, ctx):
     if want not in o.texts[0]:
         p.append(f"the object's title {o.texts[0]!r} does not say {want}")
     pm = doc.get("pointer_map") or {}
-    if pm.get("map"):
-        words = sum(sz for fill, _, sz in o.rows if fill == "pointer") // 8
+    if pm.get("map") and pm.get("words"):
+        word = span["elemsize"] // pm["words"]  # the pointer size
+        words = sum(sz for fill, _, sz in o.rows if fill == "pointer") // word
         diff(p, "pointer words drawn", words, pm["map"].count("p"))
     return p
 
