@@ -24,8 +24,10 @@ UNIT_BIN    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 # Checks that need the fixtures of scripts/build-fixtures.sh, run by `make test`.
 CHECK_SRC   := $(sort $(wildcard tests/unit/check_*.c))
 CHECK_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(CHECK_SRC))
+# What the fixture checks share: the generator of the built-in layout database.
+CHECK_LIB   := tests/unit/rtlayout_dbgen.c
 # What the unit-test programs share: the fake backend and the scene builders.
-UNIT_LIB    := $(filter-out $(UNIT_SRC) $(CHECK_SRC),$(sort $(wildcard tests/unit/*.c)))
+UNIT_LIB    := $(filter-out $(UNIT_SRC) $(CHECK_SRC) $(CHECK_LIB),$(sort $(wildcard tests/unit/*.c)))
 
 # One LLDB plugin per LLDB version found: build/lldb-N/libgolayout-lldb.so,
 # compiled with that version's SB API headers (from liblldb-N-dev, or
@@ -51,7 +53,7 @@ gdb: $(BUILD)/golayout-gdb.py $(BUILD)/libgolayout.so
 lldb: $(BUILD)/libgolayout-lldb.so $(LLDB_PLUGINS)
 unit: $(UNIT_BIN) $(CHECK_BIN)
 
-$(BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h core/*/*.def) include/golayout/golayout.h
+$(BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h core/*/*.def core/*/*.inc) include/golayout/golayout.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS_BASE) -fvisibility=hidden $(SAN) $(CFLAGS) -c $< -o $@
@@ -88,10 +90,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_LIB) $(wildcard tests/unit/*.h) $(BUILD)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< $(UNIT_LIB) $(BUILD)/libgolayout.a $(LIBS) -lcmocka
 
-$(BUILD)/tests/check_%: tests/unit/check_%.c $(BUILD)/libgolayout.a $(wildcard core/*/*.h) core/gotypes/rtlayout.def
+$(BUILD)/tests/check_%: tests/unit/check_%.c $(CHECK_LIB) $(BUILD)/libgolayout.a $(wildcard core/*/*.h) core/gotypes/rtlayout.def
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -o $@ $< $(BUILD)/libgolayout.a $(LIBS)
+	$(Q)$(CC) $(CFLAGS_BASE) $(SAN) -Itests/unit -o $@ $< $(CHECK_LIB) $(BUILD)/libgolayout.a $(LIBS)
 
 sanitize:
 	$(MAKE) SANITIZE=1 core unit
@@ -114,7 +116,7 @@ FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/tests/%,$(FUZZ_SRC))
 FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
 
-$(FUZZ_BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h core/*/*.def) include/golayout/golayout.h
+$(FUZZ_BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h core/*/*.def core/*/*.inc) include/golayout/golayout.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -fvisibility=hidden -c $< -o $@

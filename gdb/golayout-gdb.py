@@ -36,6 +36,7 @@ _STOPID = ctypes.CFUNCTYPE(_u64, _ctx)
 _HASPROC = ctypes.CFUNCTYPE(ctypes.c_int, _ctx)
 _LEVEL = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.POINTER(ctypes.c_uint32))
 _INTR = ctypes.CFUNCTYPE(ctypes.c_int, _ctx)
+_TREG = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, _u64, ctypes.c_char_p, _p_u64)
 
 
 class _Backend(ctypes.Structure):
@@ -47,10 +48,11 @@ class _Backend(ctypes.Structure):
                 ("executable_path", _PATH), ("stop_id", _STOPID),
                 ("has_process", _HASPROC), ("frame_level", _LEVEL),
                 ("innermost_register", _REG), ("text_width", _WIDTH),
-                ("interrupted", _INTR), ("load_bias", _U64OUT)]
+                ("interrupted", _INTR), ("load_bias", _U64OUT),
+                ("thread_register", _TREG)]
 
 
-_GL_BACKEND_VERSION = 3  # GL_BACKEND_VERSION this file was written against
+_GL_BACKEND_VERSION = 4  # GL_BACKEND_VERSION this file was written against
 _GL_RUN_TTY = 1
 _OK, _FAIL = 0, -1
 
@@ -162,6 +164,32 @@ def _read_register(_, name, value):
 
 def _innermost_register(_, name, value):
     return _frame_register(gdb.newest_frame, name, value)
+
+
+def _thread_register(_, tid, name, value):
+    """A register of frame 0 of the thread whose LWP is tid.  gdb reads
+    registers of the selected thread only: switch to it, read, and put the
+    selected thread and frame back."""
+    try:
+        inf = gdb.selected_inferior()
+        th = next((t for t in inf.threads() if t.ptid[1] == tid), None)
+        if th is None or not th.is_valid():
+            return _FAIL
+        cur = gdb.selected_thread()
+        if th == cur:
+            return _frame_register(gdb.newest_frame, name, value)
+        frame = gdb.selected_frame() if cur is not None else None
+        try:
+            th.switch()
+            return _frame_register(gdb.newest_frame, name, value)
+        finally:
+            if cur is not None and cur.is_valid():
+                cur.switch()
+                if frame is not None and frame.is_valid():
+                    frame.select()
+    except BaseException as e:
+        _note_interrupt(e)
+        return _FAIL
 
 
 def _main_executable():
@@ -290,7 +318,8 @@ _gl_backend = _Backend(version=_GL_BACKEND_VERSION, ctx=None,
                        innermost_register=_REG(_innermost_register),
                        text_width=_WIDTH(_text_width),
                        interrupted=_INTR(_interrupted),
-                       load_bias=_U64OUT(_load_bias))
+                       load_bias=_U64OUT(_load_bias),
+                       thread_register=_TREG(_thread_register))
 _gl_session = _gl.gl_session_create()
 if not hasattr(gdb, "_golayout_keepalive"):
     gdb._golayout_keepalive = []

@@ -94,6 +94,16 @@ int InnermostRegister(void *ctx, const char *name, uint64_t *value) {
   return FrameRegister(C(ctx).thread.GetFrameAtIndex(0), name, value);
 }
 
+// LLDB's thread ids on Linux are the kernel's TIDs, live and in cores;
+// SBProcess finds another thread without selecting it.
+int ThreadRegister(void *ctx, uint64_t tid, const char *name,
+                   uint64_t *value) {
+  lldb::SBThread t = C(ctx).process.GetThreadByID(tid);
+  if (!t.IsValid())
+    return GL_BACKEND_FAIL;
+  return FrameRegister(t.GetFrameAtIndex(0), name, value);
+}
+
 int FrameCfa(void *ctx, uint64_t *cfa) {
   lldb::SBFrame &f = C(ctx).frame;
   if (!f.IsValid())
@@ -301,6 +311,7 @@ public:
     be.text_width = TextWidth;
     be.interrupted = Interrupted;
     be.load_bias = LoadBias;
+    be.thread_register = ThreadRegister;
 
     gl_session *s = SessionFor(dbg);
     if (!s) {

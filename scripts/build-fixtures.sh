@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Build every fixture (tests/fixtures/<name>/, a Go module) with every
-# configuration of scripts/toolchains.txt (toolchain, GOEXPERIMENT and
-# -buildmode), optimized and with -N -l:
+# configuration of scripts/toolchains.txt (toolchain, GOEXPERIMENT,
+# -buildmode and GOARCH), optimized and with -N -l:
 #   tests/fixtures/bin/<label>/<name>        default flags
 #   tests/fixtures/bin/<label>/<name>-noopt  -gcflags=all=-N -l
 # GOLAYOUT_TOOLCHAINS=label,... restricts to some configurations,
 # GOLAYOUT_FIXTURES=name,... to some fixtures.
+# Configurations without DWARF (BUILDMODE nodwarf: -ldflags=-w, stripped:
+# -ldflags='-s -w') build only the optimized binary of the fixtures whose
+# integration test module has checks for them (def nodwarf_cases).
 # A binary is rebuilt only when a source of its fixture is newer or the
 # configuration changed (recorded in <binary>.stamp).
 set -euo pipefail
@@ -31,12 +34,21 @@ for d in "$ROOT"/tests/fixtures/*/; do
 done
 [ ${#fixtures[@]} -gt 0 ] || { echo "build-fixtures: no fixtures" >&2; exit 1; }
 
-while read -r tc exp label mode; do
+# The fixtures whose test module checks binaries without DWARF.
+nodwarf_fixtures=" $(grep -l '^def nodwarf_cases' "$ROOT"/tests/integration/test_*.py |
+	xargs sed -n 's/^FIXTURE = "\(.*\)"/\1/p' | tr '\n' ' ') "
+
+while read -r tc exp label mode arch; do
 	[ "$exp" = - ] && exp=""
 	mkdir -p "$BIN/$label"
+	variants="opt noopt"
+	case $mode in nodwarf | stripped) variants=opt ;; esac
 	for name in "${fixtures[@]}"; do
 		src=$ROOT/tests/fixtures/$name
-		for variant in opt noopt; do
+		case $mode in nodwarf | stripped)
+			[[ "$nodwarf_fixtures" == *" $name "* ]] || continue ;;
+		esac
+		for variant in $variants; do
 			out=$BIN/$label/$name
 			flags=()
 			if [ $variant = noopt ]; then
@@ -44,15 +56,22 @@ while read -r tc exp label mode; do
 				flags=(-gcflags=all=-N\ -l)
 			fi
 			# (the stamp of a default, exe, build stays what it was)
-			[ "$mode" = exe ] || flags+=(-buildmode="$mode")
+			case $mode in
+			exe) ;;
+			nodwarf) flags+=(-ldflags=-w) ;;
+			stripped) flags+=("-ldflags=-s -w") ;;
+			*) flags+=(-buildmode="$mode") ;;
+			esac
 			stamp="$tc GOEXPERIMENT=$exp ${flags[*]}"
+			# (and so does an amd64 one's)
+			[ "$arch" = amd64 ] || stamp+=" GOARCH=$arch"
 			if [ -x "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ] &&
 				[ -z "$(find "$src" "$ROOT/tests/fixtures/lib" -newer "$out" -print -quit)" ]; then
 				echo "up to date  $label/$(basename "$out")"
 				continue
 			fi
 			start=$SECONDS
-			if ! (cd "$src" && GOTOOLCHAIN=$tc GOEXPERIMENT=$exp go build "${flags[@]}" -o "$out" .); then
+			if ! (cd "$src" && GOTOOLCHAIN=$tc GOEXPERIMENT=$exp GOARCH=$arch go build "${flags[@]}" -o "$out" .); then
 				echo "FAILED      $label/$(basename "$out") ($stamp)" >&2
 				exit 1
 			fi

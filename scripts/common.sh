@@ -29,23 +29,28 @@ find_go() {
 	return 1
 }
 
-# configs: prints "TOOLCHAIN EXPERIMENT LABEL BUILDMODE" per line of
-# toolchains.txt (EXPERIMENT is "-" when none, BUILDMODE "exe" when none),
-# keeping only the labels or toolchains listed in $GOLAYOUT_TOOLCHAINS
-# (comma or space separated) when it is set.
+# configs: prints "TOOLCHAIN EXPERIMENT LABEL BUILDMODE GOARCH" per line of
+# toolchains.txt (EXPERIMENT is "-" when none, BUILDMODE "exe" and GOARCH
+# "amd64" when none), keeping only the labels or toolchains listed in
+# $GOLAYOUT_TOOLCHAINS (comma or space separated) when it is set.
 configs() {
-	local want=" ${GOLAYOUT_TOOLCHAINS:-} " tc a b c
+	local want=" ${GOLAYOUT_TOOLCHAINS:-} " tc f
 	want=${want//,/ }
-	while read -r tc a b c _; do
+	while read -r tc f; do
 		case "$tc" in '' | '#'*) continue ;; esac
-		# the label is the last word: shift the optional columns right
-		if [ -z "$b" ]; then b=$a a=-; fi
-		if [ -z "$c" ]; then c=$b b=exe; fi
+		# the label is the last word; the optional columns before it
+		# default from the left: GOEXPERIMENT, BUILDMODE, GOARCH
+		# shellcheck disable=SC2086
+		set -- $f
+		local label=${*: -1} exp=- mode=exe arch=amd64
+		[ $# -ge 2 ] && exp=$1
+		[ $# -ge 3 ] && mode=$2
+		[ $# -ge 4 ] && arch=$3
 		if [ -n "${GOLAYOUT_TOOLCHAINS:-}" ] &&
-			[[ "$want" != *" $c "* && "$want" != *" $tc "* ]]; then
+			[[ "$want" != *" $label "* && "$want" != *" $tc "* ]]; then
 			continue
 		fi
-		echo "$tc $a $c $b"
+		echo "$tc $exp $label $mode $arch"
 	done <"$ROOT/scripts/toolchains.txt"
 }
 

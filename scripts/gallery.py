@@ -90,8 +90,9 @@ NORMS = {
     "placement": [(r"^ +(group \d+ at|bucket \d+ at|slot \d+).*", None),
                   (r"(groups by full slots|chains by overflow length): .*", r"\1: ?"),
                   (r"\d+ overflow", "? overflow"), (r"overflow \d+", "overflow ?")],
-    # OS thread ids (goroutines' `thread` column).
-    "tid": [(r"^(\*? +\d+ +running +\S+ +\S+ +)\d+", r"\1?")],
+    # OS thread ids (goroutines' `thread` column: running goroutines', and
+    # those in a system call).
+    "tid": [(r"^(\*? +\d+ +(running|syscall) +\S+ +\S+ +)\d+", r"\1?")],
     # Goroutine ids of the goroutines table: the runtime's own goroutines
     # take theirs concurrently with main. Use with "order".
     "goid": [(r"^(\*?) +\d+ ", r"\1 ? ")],

@@ -12,7 +12,7 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 {
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
-	if (err || (err = gl_target_need_dwarf(t)) || (err = gl_ctx_need_process(c)))
+	if (err || (err = gl_ctx_need_process(c)))
 		return err;
 	w->limit = o->all ? UINT64_MAX : (uint64_t)o->limit;
 	err = gl_gc_state_read(c, &w->u.gc);

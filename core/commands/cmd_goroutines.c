@@ -63,9 +63,10 @@ static struct gl_error *list(struct gl_ctx *c, const struct gl_opts *o, struct g
 		count(l, r.g.status_name);
 		if (!status_shown(o, &r.g))
 			continue;
-		r.current = sel_sp && gl_goroutine_holds(&r.g, sel_sp);
+		r.current = gl_goroutine_is_selected(&r.g, sel_sp);
 		gl_goroutine_where(c, &r.g, r.current, &r.where);
-		r.sp = r.where.sp ? r.where.sp : r.current ? sel_sp : r.g.sp;
+		/* sel_sp may be on the thread's system stack, not the goroutine's */
+		r.sp = r.where.sp ? r.where.sp : r.current && gl_goroutine_holds(&r.g, sel_sp) ? sel_sp : r.g.sp;
 		if (!func_shown(o, &r.where))
 			continue;
 		l->matched++;

@@ -48,7 +48,7 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 {
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
-	if (err || (err = gl_target_need_dwarf(t)) || (err = gl_ctx_need_process(c)))
+	if (err || (err = gl_ctx_need_process(c)))
 		return err;
 	struct gl_heap_cmd_view *h = &w->u.heap;
 	const char *arg = o->args[0];

@@ -7,6 +7,7 @@
 
 #include "base/number.h"
 #include "commands/commands.h"
+#include "gotypes/rtlayout.h"
 #include "runtime/escape.h"
 
 /* Without DWARF there is no goroutine list and there are no variables,
@@ -42,7 +43,7 @@ static struct gl_error *find_goroutine(struct gl_ctx *c, const struct gl_opts *o
 	bool found = false;
 	while (!found && gl_goroutines_next(it, g))
 		found = o->nargs ? g->goid == want && g->state != GL_G_DEAD
-				 : sel_sp && gl_goroutine_holds(g, sel_sp);
+				 : gl_goroutine_is_selected(g, sel_sp);
 	/* an unreadable goroutine is not the one asked for */
 	gl_error_destroy(gl_goroutines_close(it));
 	if (!found) {
@@ -50,9 +51,10 @@ static struct gl_error *find_goroutine(struct gl_ctx *c, const struct gl_opts *o
 			return gl_error_create(GL_ERR_LOOKUP, "no live goroutine %llu (see golayout goroutines)",
 					       (unsigned long long)want);
 		return gl_error_create(GL_ERR_LOOKUP,
-				       "the selected frame is on no goroutine stack (system stack?): give a GOID");
+				       "the selected frame is on no goroutine stack, nor on the system stack of "
+				       "a thread running a goroutine: give a GOID");
 	}
-	*current = sel_sp && gl_goroutine_holds(g, sel_sp);
+	*current = gl_goroutine_is_selected(g, sel_sp);
 	return NULL;
 }
 
@@ -62,8 +64,14 @@ static struct gl_error *unwind(struct gl_ctx *c, const struct gl_opts *o, struct
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err)
 		return err;
-	if (!t->dw)
+	/* Without DWARF the goroutines are still found with the built-in
+	 * runtime layouts (gotypes/rtlayout_db.h); without those either, only
+	 * the selected frame's stack is there. */
+	const struct gl_rtlayout *L;
+	if (!t->dw && (err = gl_rt_load(t, &L))) {
+		gl_error_destroy(err);
 		return unwind_without_dwarf(c, o, s);
+	}
 	if (o->escape) {
 		struct gl_escapes *e;
 		if ((err = gl_escapes_load(o->escape, &e)))
@@ -75,6 +83,7 @@ static struct gl_error *unwind(struct gl_ctx *c, const struct gl_opts *o, struct
 	if ((err = find_goroutine(c, o, &s->g, &current)))
 		return err;
 	s->has_g = true;
+	s->no_dwarf = !t->dw;
 	s->escape_file = gl_escapes_path(*c->escapes);
 	if ((err = gl_goroutine_unwind(c, &s->g, current, &s->frames, &s->n, &s->from)))
 		return err;
@@ -104,7 +113,13 @@ const struct gl_command gl_cmd_stack = {
 		"marked * (\"selected\": true in JSON). With a GOID (see golayout goroutines):\n"
 		"that goroutine, unwound from its saved scheduling state with golayout's own\n"
 		"unwinder over the Go pclntab, so parked goroutines and core files work the\n"
-		"same. For each frame: function, file:line, SP..CFA,\n"
+		"same. A goroutine a thread runs (running, in a system call, on the system\n"
+		"stack) is unwound from that thread's registers: frames on the thread's\n"
+		"system stack (g0, gsignal) come first, under a \"--- system stack (g0) ---\"\n"
+		"line (\"stack\": \"g0\" in JSON), then the goroutine's own from where the\n"
+		"runtime switched (runtime.systemstack_switch). Without a GOID a selected\n"
+		"frame on such a system stack means the goroutine its thread runs.\n"
+		"For each frame: function, file:line, SP..CFA,\n"
 		"frame size, the return-address and saved-frame-pointer slots, and the\n"
 		"arguments and locals DWARF places in it, with offsets and %v values.\n"
 		"--escape FILE  annotate locals with the compiler's escape analysis, from the\n"

@@ -12,9 +12,9 @@ static struct gl_error *not_struct(const struct gl_type *t, const char *what)
 }
 
 /* Lay out struct type ty into w; shown only when that succeeds. */
-static struct gl_error *lay_out(const struct gl_type *ty, struct gl_view *w)
+static struct gl_error *lay_out(struct gl_ctx *c, const struct gl_type *ty, struct gl_view *w)
 {
-	struct gl_error *err = gl_struct_layout(ty, &w->u.layout);
+	struct gl_error *err = gl_struct_layout(ty, (unsigned)c->t->ptr_size, &w->u.layout);
 	if (err)
 		gl_struct_layout_deinit(&w->u.layout);
 	else
@@ -29,7 +29,7 @@ static struct gl_error *run_struct(struct gl_ctx *c, const struct gl_opts *o, st
 		return err;
 	if (w->value.type->kind != GL_K_STRUCT)
 		return not_struct(w->value.type, w->expr);
-	return lay_out(w->value.type, w);
+	return lay_out(c, w->value.type, w);
 }
 
 static struct gl_error *run_type(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
@@ -46,7 +46,7 @@ static struct gl_error *run_type(struct gl_ctx *c, const struct gl_opts *o, stru
 		return gl_error_create(GL_ERR_TYPE, "%s is a %s, not a struct", name,
 				       gl_kind_name(ty->kind));
 	w->expr = name;
-	return lay_out(ty, w);
+	return lay_out(c, ty, w);
 }
 
 const struct gl_command gl_cmd_struct = {

@@ -1,5 +1,33 @@
 /* golayout version: what golayout knows about the target's build. */
+#include <stdio.h>
+
 #include "commands/commands.h"
+#include "gotypes/rtlayout.h"
+#include "target/elfsyms.h"
+
+/* Where each kind of knowledge comes from. */
+static void sources(struct gl_target *t, struct gl_version_view *v)
+{
+	const struct gl_rtlayout *L = gl_rt_of(t);
+	struct gl_error *rel = gl_target_need_release(t);
+	if (rel)
+		snprintf(v->layouts, sizeof(v->layouts), "none: %s", rel->message);
+	else if (!L)
+		snprintf(v->layouts, sizeof(v->layouts), "none: out of memory");
+	else if (L->unusable)
+		snprintf(v->layouts, sizeof(v->layouts), "none: %s", L->unusable);
+	else
+		snprintf(v->layouts, sizeof(v->layouts), "%s", L->source);
+	gl_error_destroy(rel);
+	bool symtab = gl_elf_has_symtab(&t->elf);
+	v->types = t->dw ? "DWARF" : "runtime type descriptors (dynamic types of interfaces); no DWARF for --type";
+	v->names = t->dw       ? "DWARF"
+		   : symtab    ? "ELF symbol table: globals; local variables have no names without DWARF"
+			       : "none (-s -w): addresses only";
+	v->stacks = !t->has_pcln ? "none (no pclntab)"
+		    : t->dw      ? "pclntab; variables from DWARF"
+				 : "pclntab: frames, their extents and argument areas; no variable names";
+}
 
 static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
@@ -7,7 +35,9 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
 	w->kind = GL_VIEW_VERSION;
-	w->u.version = err ? NULL : t;
+	w->u.version.t = err ? NULL : t;
+	if (!err)
+		sources(t, &w->u.version);
 	return err;
 }
 

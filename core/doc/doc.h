@@ -46,6 +46,15 @@ json_t *gl_format_value_json(struct gl_ctx *c, const struct gl_type *t, const un
 json_t *gl_format_member_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes);
 /* A struct field's value (gl_format_field). */
 json_t *gl_format_field_json(struct gl_ctx *c, const struct gl_field *f, const unsigned char *bytes);
+/* For a type fmt prints as its fields though people read it otherwise (a
+ * sync.Mutex, an atomic, a strings.Builder, a big.Int: gl_known_reading),
+ * o's "reads_as": that reading. Nothing for other types. */
+void gl_reading_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, json_t *o);
+/* A top-level value's "value" (its %v) into o, with "reads_as"
+ * (gl_reading_json) and "method_not_run": the first String or Error method
+ * fmt would call on the value or inside it that golayout does not
+ * reproduce ("main.Celsius.String"; the value shows fields there). */
+void gl_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, json_t *o);
 json_t *gl_format_json_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth);
 
 #endif

@@ -4,6 +4,7 @@
 #include "base/utf8.h"
 #include "doc/doc.h"
 #include "fmt/format.h"
+#include "fmt/known_types.h"
 
 json_t *gl_json_text(const char *s)
 {
@@ -115,4 +116,26 @@ json_t *gl_format_json_at(struct gl_ctx *c, const struct gl_type *t, const unsig
 	sb_init(&sb);
 	gl_format_value(c, t, bytes, &sb, depth);
 	return text_json(&sb);
+}
+
+void gl_reading_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, json_t *o)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	if (gl_known_reading(c, t, bytes, &sb))
+		json_object_set_new(o, "reads_as", text_json(&sb));
+	else
+		sb_deinit(&sb);
+}
+
+void gl_value_json(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, json_t *o)
+{
+	struct strbuf sb;
+	char method[256];
+	sb_init(&sb);
+	gl_format_value_noting(c, t, bytes, &sb, method, sizeof(method));
+	json_object_set_new(o, "value", text_json(&sb));
+	gl_reading_json(c, t, bytes, o);
+	if (method[0])
+		json_object_set_new(o, "method_not_run", gl_json_text(method));
 }

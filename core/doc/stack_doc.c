@@ -4,6 +4,8 @@
 #include "doc/stack_doc.h"
 
 const char gl_stack_no_dwarf_note[] = "no DWARF: frames from the pclntab only; no goroutine, no variables";
+const char gl_stack_no_names_note[] =
+	"no DWARF: frames, their extents and argument areas from the pclntab; variables have no names";
 
 bool gl_uframe_note(const struct gl_uframe *u, char *buf, size_t len)
 {
@@ -39,14 +41,30 @@ const char *gl_stack_unwound_from(const struct gl_stack *s)
 	switch (s->from) {
 	case GL_FROM_SELECTED: return "selected frame";
 	case GL_FROM_INNERMOST: return "innermost frame";
+	case GL_FROM_THREAD: return "registers of its thread";
 	case GL_FROM_SCHED: break;
 	}
 	return "saved scheduling state (g.sched)";
 }
 
+size_t gl_stack_system_frames(const struct gl_stack *s, enum gl_stack_kind *on, uint64_t *lo, uint64_t *hi)
+{
+	size_t k = 0;
+	while (k < s->n && (s->frames[k].on == GL_ON_G0 || s->frames[k].on == GL_ON_GSIGNAL))
+		k++;
+	*on = k ? s->frames[0].on : GL_ON_NONE;
+	*lo = *on == GL_ON_G0 ? s->g.g0_lo : *on == GL_ON_GSIGNAL ? s->g.gsignal_lo : 0;
+	*hi = *on == GL_ON_G0 ? s->g.g0_hi : *on == GL_ON_GSIGNAL ? s->g.gsignal_hi : 0;
+	return k;
+}
+
 uint64_t gl_stack_unused_to(const struct gl_stack *s)
 {
-	return s->n ? s->frames[0].sp : s->g.sp;
+	enum gl_stack_kind on;
+	uint64_t lo, hi;
+	size_t k = gl_stack_system_frames(s, &on, &lo, &hi);
+	/* only system-stack frames (no join): the goroutine's saved SP */
+	return k < s->n ? s->frames[k].sp : k ? s->g.sched_sp : s->g.sp;
 }
 
 static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struct gl_stack_var *v)
@@ -80,7 +98,7 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 			json_object_set_new(o, "error", gl_json_text(v->heap_err->message));
 			json_object_set_new(o, "error_code", json_string(gl_error_code_name(v->heap_err->code)));
 		} else {
-			json_object_set_new(o, "value", gl_format_value_json(c, v->type, v->heap_val.bytes));
+			gl_value_json(c, v->type, v->heap_val.bytes, o);
 		}
 		if (v->escape == GL_ESC_NONE) {
 			json_object_set_new(o, "escape", json_string(gl_escape_verdict_name(GL_ESC_MOVED_TO_HEAP)));
@@ -92,7 +110,7 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 			gl_json_set_addr(o, "address", v->val.addr);
 			json_object_set_new(o, "offset", json_integer((json_int_t)(v->val.addr - u->sp)));
 		}
-		json_object_set_new(o, "value", gl_format_value_json(c, v->type, v->val.bytes));
+		gl_value_json(c, v->type, v->val.bytes, o);
 		if (v->val.partial[0])
 			json_object_set_new(o, "partial", json_string(v->val.partial));
 	}
@@ -115,12 +133,20 @@ static json_t *frame_json(struct gl_ctx *c, const struct gl_stack *s, size_t i)
 		json_object_set_new(o, "inlined", json_true());
 	if (u->selected)
 		json_object_set_new(o, "selected", json_true());
+	/* frames on the thread's system stack (those on the goroutine's
+	 * own stack say nothing) */
+	if (u->on == GL_ON_G0 || u->on == GL_ON_GSIGNAL)
+		json_object_set_new(o, "stack", json_string(gl_stack_kind_name(u->on)));
 	if (u->size >= 0 && !u->inlined) {
 		gl_json_set_addr(o, "cfa", u->cfa);
 		json_object_set_new(o, "size", json_integer(u->size));
 		gl_json_set_addr(o, "ret_addr_slot", u->ret_slot);
 		if (u->fp_slot)
 			gl_json_set_addr(o, "fp_slot", u->fp_slot);
+		if (s->no_dwarf && u->args >= 0) {
+			gl_json_set_addr(o, "args_at", u->args_at);
+			json_object_set_new(o, "args_bytes", json_integer(u->args));
+		}
 	}
 	char note[160];
 	if (gl_uframe_note(u, note, sizeof(note)))
@@ -154,6 +180,8 @@ json_t *gl_stack_json(struct gl_ctx *c, const struct gl_stack *s)
 		return d;
 	}
 	const struct gl_goroutine *g = &s->g;
+	if (s->no_dwarf)
+		json_object_set_new(d, "note", json_string(gl_stack_no_names_note));
 	json_object_set_new(d, "goid", json_integer((json_int_t)g->goid));
 	json_object_set_new(d, "status", json_string(g->status_name));
 	if (g->wait_reason[0])
@@ -165,6 +193,17 @@ json_t *gl_stack_json(struct gl_ctx *c, const struct gl_stack *s)
 	if (g->stackguard > g->stack_lo && g->stackguard < g->stack_hi)
 		gl_json_set_addr(d, "stackguard0", g->stackguard);
 	json_object_set_new(d, "unwound_from", json_string(gl_stack_unwound_from(s)));
+	if (g->thread)
+		gl_json_set_uint(d, "thread", g->thread);
+	enum gl_stack_kind on;
+	uint64_t lo, hi;
+	if (gl_stack_system_frames(s, &on, &lo, &hi)) {
+		json_t *sys = json_object();
+		json_object_set_new(sys, "stack", json_string(gl_stack_kind_name(on)));
+		gl_json_set_addr(sys, "lo", lo);
+		gl_json_set_addr(sys, "hi", hi);
+		json_object_set_new(d, "system_stack", sys);
+	}
 	if (s->escape_file)
 		json_object_set_new(d, "escape_file", gl_json_text(s->escape_file));
 	json_object_set_new(d, "frames", frames);

@@ -13,10 +13,17 @@
 bool gl_uframe_note(const struct gl_uframe *u, char *buf, size_t len);
 /* The text golayout shows when no DWARF names the goroutine. */
 extern const char gl_stack_no_dwarf_note[];
+/* A goroutine's stack without DWARF (struct gl_stack.no_dwarf). */
+extern const char gl_stack_no_names_note[];
 /* The "unwound_from" words. */
 const char *gl_stack_unwound_from(const struct gl_stack *s);
-/* Bytes between stack.lo and the innermost frame's SP. */
+/* Bytes between stack.lo and the SP of the innermost frame on the
+ * goroutine's own stack. */
 uint64_t gl_stack_unused_to(const struct gl_stack *s);
+/* Frames s->frames[0..k) are on a system stack of the goroutine's thread
+ * (runtime.systemstack, a signal handler): k, 0 when none are; *lo and
+ * *hi (when not NULL) that stack's bounds. */
+size_t gl_stack_system_frames(const struct gl_stack *s, enum gl_stack_kind *on, uint64_t *lo, uint64_t *hi);
 
 json_t *gl_stack_json(struct gl_ctx *c, const struct gl_stack *s);
 

@@ -14,8 +14,10 @@ static json_t *field_json(struct gl_ctx *c, const struct gl_struct_layout *l, si
 	json_object_set_new(jf, "type", gl_json_text(f->type->name));
 	if (f->embedded)
 		json_object_set_new(jf, "embedded", json_true());
-	if (bytes && gl_struct_field_in_bounds(l, i))
+	if (bytes && gl_struct_field_in_bounds(l, i)) {
 		json_object_set_new(jf, "value", gl_format_field_json(c, f, bytes + f->offset));
+		gl_reading_json(c, f->type, bytes + f->offset, jf);
+	}
 	return jf;
 }
 
@@ -62,7 +64,7 @@ json_t *gl_struct_doc(struct gl_ctx *c, const char *expr, const struct gl_value 
 	if (!d)
 		return NULL;
 	gl_struct_layout_json(c, l, v->bytes, d);
-	json_object_set_new(d, "value", gl_format_value_json(c, v->type, v->bytes));
+	gl_value_json(c, v->type, v->bytes, d);
 	return d;
 }
 

@@ -33,7 +33,7 @@ json_t *gl_value_doc(struct gl_ctx *c, const char *expr, const struct gl_value *
 	json_object_set_new(d, "size", json_integer((json_int_t)v->type->size));
 	json_object_set_new(d, "go_kind", json_string(gl_kind_name(v->type->kind)));
 	json_object_set_new(d, "where", json_string(v->where));
-	json_object_set_new(d, "value", gl_format_value_json(c, v->type, v->bytes));
+	gl_value_json(c, v->type, v->bytes, d);
 	if (v->partial[0])
 		json_object_set_new(d, "partial", json_string(v->partial));
 	return d;

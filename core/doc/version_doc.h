@@ -6,7 +6,8 @@
 #include <jansson.h>
 
 #include "target/ctx.h"
+#include "view/view.h"
 
-json_t *gl_version_doc(struct gl_ctx *c, const struct gl_target *t);
+json_t *gl_version_doc(struct gl_ctx *c, const struct gl_version_view *v);
 
 #endif

@@ -23,7 +23,7 @@ json_t *gl_view_doc(struct gl_ctx *c, const struct gl_view *w, struct gl_doc_tai
 	case GL_VIEW_NONE:
 		return NULL;
 	case GL_VIEW_VERSION:
-		return gl_version_doc(c, w->u.version);
+		return gl_version_doc(c, &w->u.version);
 	case GL_VIEW_MAP:
 		return gl_map_view_doc(c, w->expr, v, &w->u.map, tail);
 	case GL_VIEW_SLICE:

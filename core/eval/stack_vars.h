@@ -50,6 +50,8 @@ struct gl_stack {
 	size_t n;
 	struct gl_frame_vars *vars; /* vars[i] for frames[i]; NULL without DWARF */
 	bool all_vars;              /* show locals not yet declared too (--all-vars) */
+	bool no_dwarf;              /* a goroutine's stack without DWARF: argument
+				     * areas shown, variables unnamed (said once) */
 };
 
 void gl_stack_deinit(struct gl_stack *s);

@@ -76,16 +76,132 @@ struct gl_error *gl_unwind_selected(struct gl_ctx *c, const struct gl_frame *sel
 	return gl_unwind(c, sel->pc, sel->sp, (int)sel->level, lo, hi, frames, n);
 }
 
+bool gl_goroutine_is_selected(const struct gl_goroutine *g, uint64_t sel_sp)
+{
+	return sel_sp && gl_goroutine_stack_of(g, sel_sp) != GL_ON_NONE;
+}
+
+/* The PC and SP of the thread running g, when it is not the selected
+ * one and the debugger can read another thread's registers. */
+static bool thread_regs(struct gl_ctx *c, const struct gl_goroutine *g, uint64_t *pc, uint64_t *sp)
+{
+	const struct gl_backend *be = c->be;
+	const struct gl_arch *a = c->t->arch;
+	return a && g->m_runs_it && g->thread && be->version >= 4 && be->thread_register &&
+	       be->thread_register(be->ctx, g->thread, a->reg_pc, pc) == GL_BACKEND_OK &&
+	       be->thread_register(be->ctx, g->thread, a->reg_sp, sp) == GL_BACKEND_OK;
+}
+
+static void stack_bounds(const struct gl_goroutine *g, enum gl_stack_kind on, uint64_t *lo, uint64_t *hi)
+{
+	*lo = on == GL_ON_G0 ? g->g0_lo : on == GL_ON_GSIGNAL ? g->gsignal_lo : g->stack_lo;
+	*hi = on == GL_ON_G0 ? g->g0_hi : on == GL_ON_GSIGNAL ? g->gsignal_hi : g->stack_hi;
+}
+
+/* Whether the system-stack frames that end at frame u continue on g's
+ * own stack from g.sched: runtime.systemstack and runtime.mcall saved
+ * it before they switched, runtime.morestack saved the growing
+ * function's state. Below runtime.mstart (a systemstack call made the
+ * system stack look like a fresh one) only when g.sched says it is
+ * parked in runtime.systemstack_switch. */
+static bool joins_sched(struct gl_ctx *c, const struct gl_goroutine *g, const struct gl_uframe *u)
+{
+	if (!g->sched_sp || g->sched_sp < g->stack_lo || g->sched_sp >= g->stack_hi)
+		return false;
+	if (u->stop == GL_STOP_SYSTEMSTACK || u->stop == GL_STOP_MORESTACK)
+		return true;
+	struct gl_pcfunc pf;
+	return u->stop == GL_STOP_BOTTOM_SYSTEM && gl_pclntab_func(&c->t->pcln, g->sched_pc, &pf) &&
+	       !strcmp(pf.name, "runtime.systemstack_switch");
+}
+
+/* Frames unwound on stack `on` get their mark; system-stack frames are
+ * followed by g's own, from g.sched, where the runtime switched. When
+ * that cannot be unwound (out of memory) the system-stack frames stay,
+ * their last one saying where they switched. */
+static void join(struct gl_ctx *c, const struct gl_goroutine *g, enum gl_stack_kind on,
+		 struct gl_uframe **frames, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		(*frames)[i].on = on;
+	if (on == GL_ON_GOROUTINE || !*n || !joins_sched(c, g, &(*frames)[*n - 1]))
+		return;
+	struct gl_uframe *more;
+	size_t m;
+	struct gl_error *err = gl_unwind(c, g->sched_pc, g->sched_sp, -1, g->stack_lo, g->stack_hi, &more, &m);
+	if (err) {
+		gl_error_destroy(err);
+		return;
+	}
+	struct gl_uframe *all = realloc(*frames, (*n + m) * sizeof(*all));
+	if (!all) {
+		free(more);
+		return;
+	}
+	/* levels go on from the system stack's: only the selected frame's
+	 * level names the debugger's registers */
+	uint32_t base = all[*n - 1].level;
+	for (size_t i = 0; i < m; i++) {
+		more[i].on = GL_ON_GOROUTINE;
+		more[i].level += base;
+	}
+	memcpy(all + *n, more, m * sizeof(*all));
+	free(more);
+	*frames = all;
+	*n += m;
+}
+
+/* Unwind from the registers of the thread running g (another than the
+ * selected one); false when there is none to read or its PC is in no Go
+ * function (e.g. in the vDSO), for the saved state to serve instead. */
+static bool from_thread(struct gl_ctx *c, const struct gl_goroutine *g, struct gl_uframe **frames,
+			size_t *n, struct gl_error **err)
+{
+	uint64_t pc, sp, lo, hi;
+	enum gl_stack_kind on;
+	if (!thread_regs(c, g, &pc, &sp) || (on = gl_goroutine_stack_of(g, sp)) == GL_ON_NONE)
+		return false;
+	stack_bounds(g, on, &lo, &hi);
+	if ((*err = gl_unwind(c, pc, sp, -1, lo, hi, frames, n)))
+		return true;
+	if (*n == 0 || (*frames)[0].stop == GL_STOP_NO_FUNC) {
+		free(*frames);
+		return false;
+	}
+	/* frame 0 (and the calls inlined in it) is where the thread is, not
+	 * a return address; its registers are not the debugger's selected
+	 * ones, so it is not live */
+	for (size_t i = 0; i < *n; i++) {
+		(*frames)[i].exact_pc = true;
+		if (!(*frames)[i].inlined)
+			break;
+	}
+	join(c, g, on, frames, n);
+	return true;
+}
+
 struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine *g, bool current,
 				     struct gl_uframe **frames, size_t *n, enum gl_unwound_from *from)
 {
 	struct gl_frame sel;
 	struct gl_error *err = current ? gl_frame_selected(c, &sel) : NULL;
-	if (current && !err)
-		return gl_unwind_selected(c, &sel, g->stack_lo, g->stack_hi, frames, n, from);
+	enum gl_stack_kind on = current && !err ? gl_goroutine_stack_of(g, sel.sp) : GL_ON_NONE;
+	if (on != GL_ON_NONE) {
+		uint64_t lo, hi;
+		stack_bounds(g, on, &lo, &hi);
+		if (!(err = gl_unwind_selected(c, &sel, lo, hi, frames, n, from)))
+			join(c, g, on, frames, n);
+		return err;
+	}
 	gl_error_destroy(err);
+	if (!current && from_thread(c, g, frames, n, &err)) {
+		*from = GL_FROM_THREAD;
+		return err;
+	}
 	*from = GL_FROM_SCHED;
-	return gl_unwind(c, g->pc, g->sp, -1, g->stack_lo, g->stack_hi, frames, n);
+	if (!(err = gl_unwind(c, g->pc, g->sp, -1, g->stack_lo, g->stack_hi, frames, n)))
+		join(c, g, GL_ON_GOROUTINE, frames, n);
+	return err;
 }
 
 /* Frames looked at for the first one outside the runtime. */
@@ -103,10 +219,11 @@ void gl_goroutine_where(struct gl_ctx *c, const struct gl_goroutine *g, bool cur
 		gl_error_destroy(err);
 		return;
 	}
-	if (n) {
+	if (n)
 		w->func = fr[0].func;
-		w->sp = fr[0].sp;
-	}
+	for (size_t i = 0; i < n && !w->sp; i++)
+		if (fr[i].on == GL_ON_GOROUTINE)
+			w->sp = fr[i].sp;
 	for (size_t i = 0; i < n && i < WHERE_FRAMES; i++) {
 		/* the runtime and the standard library's internal packages
 		 * (internal/poll.runtime_pollWait, internal/sync...) are not

@@ -13,7 +13,6 @@
 
 /* Output bound per value: a dump must never run away on a huge or
  * corrupt slice. */
-#define FORMAT_BUDGET 8192
 #define MAX_DEPTH 16
 
 static bool round_trips(const char *buf, double v, int bits)
@@ -156,9 +155,28 @@ void gl_format_field(struct gl_ctx *c, const struct gl_field *f, const unsigned 
 	methods_hidden -= hidden;
 }
 
+/* Where gl_format_value_noting wants the first method fmt would call that
+ * golayout does not run (NULL: not asked). */
+static char *note;
+static size_t note_len;
+
+void gl_format_value_noting(struct gl_ctx *c, const struct gl_type *t, const unsigned char *b, struct strbuf *sb,
+			    char *method, size_t n)
+{
+	char *saved = note;
+	size_t saved_len = note_len;
+	note = method;
+	note_len = n;
+	if (n)
+		method[0] = '\0';
+	gl_format_value(c, t, b, sb, 0);
+	note = saved;
+	note_len = saved_len;
+}
+
 static bool over_budget(struct strbuf *sb, size_t start)
 {
-	if (sb->len - start < FORMAT_BUDGET)
+	if (sb->len - start < GL_FORMAT_BUDGET)
 		return false;
 	return true;
 }
@@ -185,26 +203,6 @@ static void format_at(struct gl_ctx *c, const struct gl_type *t, uint64_t addr, 
 	}
 	if (b != small)
 		free(b);
-}
-
-static void format_string(struct gl_ctx *c, uint64_t ptr, uint64_t len, struct strbuf *sb)
-{
-	if (len == 0)
-		return;
-	uint64_t n = len > FORMAT_BUDGET ? FORMAT_BUDGET : len;
-	char *s = malloc(n);
-	if (!s)
-		return;
-	struct gl_error *err = gl_mem_read(c->mem, ptr, s, n);
-	if (err) {
-		sb_addf(sb, "<unreadable 0x%llx>", (unsigned long long)err->address);
-		gl_error_destroy(err);
-	} else {
-		sb_addn(sb, s, n);
-		if (n < len)
-			sb_addf(sb, "...(%llu more bytes)", (unsigned long long)(len - n));
-	}
-	free(s);
 }
 
 static void format_elems(struct gl_ctx *c, const struct gl_type *elem, uint64_t base, uint64_t n,
@@ -310,13 +308,10 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		sb_add(sb, "...");
 		return;
 	}
-	uint64_t msg, msg_len;
-	if (!methods_hidden && gl_known_duration(t, b, sb))
+	if (!methods_hidden && gl_known_format(c, t, b, sb))
 		return;
-	if (!methods_hidden && gl_known_error(c, t, b, &msg, &msg_len)) {
-		format_string(c, msg, msg_len, sb);
-		return;
-	}
+	if (!methods_hidden && note && note_len && !note[0])
+		gl_known_unrun_method(c, t, note, note_len);
 	switch (t->kind) {
 	case GL_K_BOOL:
 		sb_add(sb, b[0] ? "true" : "false");
@@ -360,7 +355,7 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		return;
 	}
 	case GL_K_STRING:
-		format_string(c, word(c, t, b, 0), word(c, t, b, 1), sb);
+		gl_format_string(c, word(c, t, b, 0), word(c, t, b, 1), sb);
 		return;
 	case GL_K_UNSAFEPOINTER: case GL_K_CHAN:
 		format_pointer_word(word(c, t, b, 0), sb);

@@ -1,9 +1,11 @@
 /* Loading rtlayout.def from a target's DWARF. See rtlayout.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/le.h"
-#include "gotypes/rtlayout.h"
+#include "gotypes/rtlayout_db.h"
+#include "target/elfsyms.h"
 
 /* The .def's column vocabulary. */
 #define V_ANY GL_RTV_ANY
@@ -175,8 +177,120 @@ static void load(struct gl_rtlayout *L, struct gl_dwarf *dw)
 	}
 }
 
+/* ---- the built-in table (no DWARF) ---------------------------------------------- */
+
+/* A gl_type for one level of a recorded type chain, kept in L->made. */
+static struct gl_type *make_type(struct gl_rtlayout *L, const struct gl_rtdb_type *rt, int level)
+{
+	if (level >= GL_RTDB_DEPTH || !rt->levels[level].kind)
+		return NULL;
+	struct gl_type **grown = realloc(L->made, (L->nmade + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	L->made = grown;
+	struct gl_type *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	L->made[L->nmade++] = t;
+	const struct gl_rtdb_level *lv = &rt->levels[level];
+	t->kind = (enum gl_kind)lv->kind;
+	t->size = lv->size;
+	t->count = lv->count;
+	/* the name is the whole chain's at the top, the kind's below */
+	t->name = strdup(level == 0 ? rt->name : gl_kind_name(t->kind));
+	t->elem = make_type(L, rt, level + 1);
+	return t;
+}
+
+static const struct gl_type *make_struct(struct gl_rtlayout *L, const char *name, uint64_t size)
+{
+	struct gl_rtdb_type rt = {name, {{GL_K_STRUCT, size, 0}}};
+	return make_type(L, &rt, 0);
+}
+
+static void fill(struct gl_rtlayout *L, struct gl_target *t, const struct gl_rtdb_entry *e)
+{
+	for (int s = 0; s < GL_RTS__COUNT; s++)
+		if (e->structs[s].name && gl_rt_applies(L, &struct_descs[s]))
+			L->structs[s] = (struct gl_rt_struct){make_struct(L, e->structs[s].name, e->structs[s].size),
+							      e->structs[s].name};
+	for (int f = 0; f < GL_RTF__COUNT; f++) {
+		const struct gl_rtdb_type *ft = &e->fields[f].type;
+		if (ft->name && L->structs[field_descs[f].parent].type && gl_rt_applies(L, &field_descs[f]))
+			L->fields[f] = (struct gl_rt_field){e->fields[f].off, ft->levels[0].size, make_type(L, ft, 0),
+							    true};
+	}
+	for (int g = 0; g < GL_RTG__COUNT; g++) {
+		uint64_t addr, size;
+		const char *name = e->globals[g].name;
+		if (name && gl_rt_applies(L, &global_descs[g]) && gl_elf_symbol(&t->elf, name, &addr, &size))
+			L->globals[g] = (struct gl_rt_global){addr, make_type(L, &e->globals[g].type, 0), true};
+	}
+	const_fallbacks(L);
+	for (int k = 0; k < GL_RTC__COUNT; k++) {
+		struct gl_rt_konst *c = &L->consts[k];
+		c->applies = gl_rt_applies(L, &const_descs[k]);
+		c->value = e->consts[k].known ? e->consts[k].value : c->fallback;
+		c->from_dwarf = false;
+	}
+}
+
+/* Without DWARF: the built-in entry of t's release and variants, checked
+ * against the binary (rtlayout_db.h). */
+static void load_builtin(struct gl_rtlayout *L, struct gl_target *t)
+{
+	char what[64];
+	gl_rtdb_describe(t->go_minor, L->variants, what, sizeof(what));
+	const struct gl_rtdb_entry *e = t->go_minor && t->goarch && (L->variants & (GL_RTV_CLASSIC | GL_RTV_SWISS))
+						? gl_rtdb_find(t->go_minor, L->variants, t->goarch)
+						: NULL;
+	char *why = NULL;
+	if (!e) {
+		if (asprintf(&why, "%s, and golayout has no built-in runtime layouts for %s on %s (%s)",
+			     t->dwarf_error ? t->dwarf_error : "no DWARF debug info", t->go_version,
+			     t->goarch ? t->goarch : "?", t->go_minor ? what : "no Go version in the build info") < 0)
+			why = NULL;
+		L->unusable = why ? why : strdup("no DWARF and no built-in runtime layouts");
+		return;
+	}
+	snprintf(L->source, sizeof(L->source), "built-in table %s (no DWARF)", what);
+	if (!gl_elf_has_symtab(&t->elf)) {
+		L->unusable = strdup("no DWARF and no symbol table (built with -ldflags='-s -w'): the runtime's globals cannot be found");
+		return;
+	}
+	fill(L, t, e);
+	uint64_t types = 0, gofunc = 0;
+	bool applies[GL_RTG__COUNT], required[GL_RTG__COUNT];
+	for (int g = 0; g < GL_RTG__COUNT; g++) {
+		applies[g] = gl_rt_applies(L, &global_descs[g]);
+		required[g] = global_descs[g].required;
+	}
+	if (!(why = gl_rtdb_check(e, t, L, applies, required, &types, &gofunc))) {
+		/* what the target layer reads from DWARF otherwise */
+		if (!t->types_link) {
+			t->types_link = types;
+			if (t->has_pcln && !t->pcln.gofunc)
+				t->pcln.gofunc = gofunc;
+			gl_target_set_bias(t, gl_target_bias(t));
+		}
+		return;
+	}
+	char *m = NULL;
+	if (asprintf(&m, "the built-in runtime layouts for %s (build info: %s%s%s) do not fit this binary: %s", what,
+		     t->go_version, t->goexperiment[0] ? " GOEXPERIMENT=" : "", t->goexperiment, why) < 0)
+		m = NULL;
+	free(why);
+	L->unusable = m ? m : strdup("the built-in runtime layouts do not fit this binary");
+}
+
 static void rt_free(struct gl_rtlayout *L)
 {
+	for (size_t i = 0; i < L->nmade; i++) {
+		free(L->made[i]->name);
+		free(L->made[i]);
+	}
+	free(L->made);
+	free(L->unusable);
 	free(L);
 }
 
@@ -194,39 +308,72 @@ static void follow_bias(struct gl_rtlayout *L, uint64_t bias)
 	L->bias = bias;
 }
 
-const struct gl_rtlayout *gl_rt_of(struct gl_target *t)
+/* An empty table for t with the given variants. */
+static struct gl_rtlayout *new_table(struct gl_target *t, const char *map_impl, const char *gc)
 {
-	if (t->rt) {
-		follow_bias(t->rt, gl_target_bias(t));
-		return t->rt;
-	}
-	if (!t->dw)
-		return NULL;
 	struct gl_rtlayout *L = calloc(1, sizeof(*L));
 	if (!L)
 		return NULL;
 	L->arch = t->arch;
 	L->ptr_size = t->ptr_size;
 	L->go_minor = t->go_minor;
-	if (!strcmp(t->map_impl, "classic"))
+	if (map_impl && !strcmp(map_impl, "classic"))
 		L->variants |= GL_RTV_CLASSIC;
-	else if (!strcmp(t->map_impl, "swiss"))
+	else if (map_impl && !strcmp(map_impl, "swiss"))
 		L->variants |= GL_RTV_SWISS;
-	if (!strcmp(t->gc, "greentea"))
+	if (gc && !strcmp(gc, "greentea"))
 		L->variants |= GL_RTV_GREENTEA;
 	L->bias = gl_target_bias(t);
-	load(L, t->dw);
+	return L;
+}
+
+const struct gl_rtlayout *gl_rt_of(struct gl_target *t)
+{
+	if (t->rt) {
+		follow_bias(t->rt, gl_target_bias(t));
+		return t->rt;
+	}
+	struct gl_rtlayout *L = new_table(t, t->map_impl, t->gc);
+	if (!L)
+		return NULL;
+	if (t->dw) {
+		load(L, t->dw);
+		snprintf(L->source, sizeof(L->source), "DWARF");
+	} else {
+		load_builtin(L, t);
+	}
 	t->rt = L;
 	t->rt_free = rt_free;
 	return L;
 }
 
+struct gl_rtlayout *gl_rt_builtin(struct gl_target *t)
+{
+	struct gl_rtlayout *L = new_table(t, t->bi_map_impl, t->bi_gc);
+	if (L)
+		load_builtin(L, t);
+	return L;
+}
+
+void gl_rt_free(struct gl_rtlayout *L)
+{
+	if (L)
+		rt_free(L);
+}
+
 struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out)
 {
-	struct gl_error *err = gl_target_need_runtime(t);
+	*out = NULL;
+	struct gl_error *err = gl_target_need_release(t);
 	if (err)
 		return err;
-	return (*out = gl_rt_of(t)) ? NULL : &gl_error_nomem;
+	const struct gl_rtlayout *L = gl_rt_of(t);
+	if (!L)
+		return &gl_error_nomem;
+	if (L->unusable)
+		return gl_error_create(GL_ERR_NODWARF, "%s", L->unusable);
+	*out = L;
+	return NULL;
 }
 
 uint64_t gl_rt_get(const struct gl_rtlayout *L, enum gl_rtf f, const unsigned char *base)

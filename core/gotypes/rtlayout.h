@@ -3,7 +3,7 @@
  * a target's DWARF once and kept with the target. A decoder asks by id:
  *
  *	const struct gl_rtlayout *L;
- *	if ((err = gl_rt_load(c->t, &L)))      // DWARF + supported Go version
+ *	if ((err = gl_rt_load(c->t, &L)))      // DWARF or the built-in table, supported Go version
  *		return err;
  *	if ((err = gl_rt_need(L, GL_RTF_MSPAN_NPAGES, GL_RTF_MSPAN_STATE)))
  *		return err;                    // names the first missing field
@@ -97,6 +97,16 @@ struct gl_rtlayout {
 	struct gl_rt_global globals[GL_RTG__COUNT];
 	struct gl_rt_konst consts[GL_RTC__COUNT];
 	uint64_t bias;              /* the load bias globals[].addr include */
+	/* Where the layouts come from: "DWARF", or "built-in table go1.26
+	 * swiss greentea (no DWARF)". */
+	char source[96];
+	/* Set when the layouts cannot be used (no DWARF and no built-in entry
+	 * that fits the binary): the one-line reason gl_rt_load gives. */
+	char *unusable;
+	/* Types made for the built-in table's entries (rtlayout_db_load),
+	 * freed with the table. */
+	struct gl_type **made;
+	size_t nmade;
 };
 
 /* The table of t, loaded on first use and freed with t (its globals'
@@ -104,8 +114,14 @@ struct gl_rtlayout {
  * reason when t has no DWARF or its Go release is outside the supported
  * range (gl_target_need_runtime). */
 struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out);
+/* A table from the built-in database for t's build info, even when t has
+ * DWARF (to check the database against binaries with DWARF); L->unusable
+ * says why it cannot be used. Freed with gl_rt_free. */
+struct gl_rtlayout *gl_rt_builtin(struct gl_target *t);
+void gl_rt_free(struct gl_rtlayout *L);
 /* The same without the release check (tests, golayout version); NULL
- * without DWARF or memory. */
+ * without memory. Without DWARF the built-in table (rtlayout_db.h) is
+ * used when an entry fits the binary, else L->unusable says why. */
 const struct gl_rtlayout *gl_rt_of(struct gl_target *t);
 
 static inline struct gl_rt_field gl_rt_field(const struct gl_rtlayout *L, enum gl_rtf f)

@@ -69,12 +69,12 @@ static struct gl_error *best_order(struct gl_struct_layout *l)
 	return NULL;
 }
 
-struct gl_error *gl_struct_layout(const struct gl_type *t, struct gl_struct_layout *l)
+struct gl_error *gl_struct_layout(const struct gl_type *t, unsigned ptr_size, struct gl_struct_layout *l)
 {
 	memset(l, 0, sizeof(*l));
 	l->type = t;
 	l->size = t->size;
-	l->align = gl_type_align(t);
+	l->align = gl_type_align(t, ptr_size);
 	l->pointer_bytes = gl_type_pointer_bytes(t);
 	size_t n = t->nfields, cells = n ? n : 1;
 	l->field_align = calloc(cells, sizeof(*l->field_align));
@@ -85,7 +85,7 @@ struct gl_error *gl_struct_layout(const struct gl_type *t, struct gl_struct_layo
 	uint64_t end = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct gl_field *f = &t->fields[i];
-		l->field_align[i] = gl_type_align(f->type);
+		l->field_align[i] = gl_type_align(f->type, ptr_size);
 		if (f->offset > end)
 			add_pad(l, end, f->offset - end, false);
 		if (f->offset + f->type->size > end)

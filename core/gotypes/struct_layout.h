@@ -30,8 +30,9 @@ struct gl_struct_layout {
 	uint64_t best_size;         /* never more than size */
 };
 
-/* Lay out struct type t into l (deinit it even on error). */
-struct gl_error *gl_struct_layout(const struct gl_type *t, struct gl_struct_layout *l);
+/* Lay out struct type t of a target with ptr_size-byte pointers into l
+ * (deinit it even on error). */
+struct gl_error *gl_struct_layout(const struct gl_type *t, unsigned ptr_size, struct gl_struct_layout *l);
 void gl_struct_layout_deinit(struct gl_struct_layout *l);
 /* Whether field i lies inside the struct's bytes, so its value can be shown. */
 bool gl_struct_field_in_bounds(const struct gl_struct_layout *l, size_t i);

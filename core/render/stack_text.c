@@ -24,7 +24,7 @@ static void value_text(struct gl_ctx *c, const struct gl_type *t, const unsigned
 {
 	struct strbuf v;
 	sb_init(&v);
-	gl_value_str(c, t, bytes, &v);
+	gl_value_noted_str(c, t, bytes, &v);
 	sb_add(&c->out, " = ");
 	gl_clip(c, gl_sb_str(&v), 40);
 	sb_deinit(&v);
@@ -92,6 +92,10 @@ static void frame_text(struct gl_ctx *c, const struct gl_stack *s, size_t k)
 			addr_text(a, sizeof(a), u->fp_slot);
 			sb_addf(o, "  |   %s  saved frame pointer\n", a);
 		}
+		if (s->no_dwarf && u->args > 0) {
+			addr_text(a, sizeof(a), u->args_at);
+			sb_addf(o, "  |   %s  argument area of the call, %d bytes\n", a, (int)u->args);
+		}
 	}
 	size_t hidden = 0;
 	for (size_t i = 0; s->vars && i < s->vars[k].n; i++) {
@@ -109,6 +113,25 @@ static void frame_text(struct gl_ctx *c, const struct gl_stack *s, size_t k)
 		sb_addf(o, "  |   %s-- %s%s\n", gl_c(c, "dim"), note, gl_c(c, "reset"));
 }
 
+/* The unused part of the goroutine's stack, below its innermost frame. */
+static void goroutine_bottom(struct gl_ctx *c, const struct gl_stack *s)
+{
+	struct strbuf *o = &c->out;
+	const struct gl_goroutine *g = &s->g;
+	char lo[32];
+	addr_text(lo, sizeof(lo), g->stack_lo);
+	uint64_t to = gl_stack_unused_to(s);
+	char t[32];
+	addr_text(t, sizeof(t), to);
+	sb_addf(o, "  %s%s..%s unused (%llu bytes)%s\n", gl_c(c, "dim"), lo, t,
+		(unsigned long long)(to > g->stack_lo ? to - g->stack_lo : 0), gl_c(c, "reset"));
+	if (g->stackguard > g->stack_lo && g->stackguard < g->stack_hi) {
+		addr_text(t, sizeof(t), g->stackguard);
+		sb_addf(o, "  %s  stackguard0: a frame reaching below it makes the function grow the stack\n", t);
+	}
+	sb_addf(o, "  %s (lo)\n", lo);
+}
+
 void gl_stack_text(struct gl_ctx *c, const struct gl_stack *s)
 {
 	struct strbuf *o = &c->out;
@@ -118,6 +141,8 @@ void gl_stack_text(struct gl_ctx *c, const struct gl_stack *s)
 	addr_text(hi, sizeof(hi), g->stack_hi);
 	if (!s->has_g)
 		sb_addf(o, "%s\n", gl_stack_no_dwarf_note);
+	if (s->no_dwarf)
+		sb_addf(o, "%s\n", gl_stack_no_names_note);
 	if (s->has_g && g->stack_hi) {
 		/* a corrupt g can have hi < lo: no wrapped size */
 		char size[64];
@@ -132,19 +157,24 @@ void gl_stack_text(struct gl_ctx *c, const struct gl_stack *s)
 			gl_stack_unwound_from(s), c->t ? c->t->go_version : "");
 		sb_addf(o, "  %s (hi)\n", hi);
 	}
-	/* outermost first: the stack grows down from hi */
-	for (size_t k = s->n; k-- > 0;)
+	/* outermost first: the stack grows down from hi; frames on the
+	 * thread's system stack (the innermost ones) after the goroutine's
+	 * own stack, under their own heading */
+	enum gl_stack_kind on;
+	uint64_t sys_lo, sys_hi;
+	size_t nsys = gl_stack_system_frames(s, &on, &sys_lo, &sys_hi);
+	for (size_t k = s->n; k-- > nsys;)
 		frame_text(c, s, k);
-	if (!s->has_g)
+	if (s->has_g)
+		goroutine_bottom(c, s);
+	if (!nsys)
 		return;
-	uint64_t to = gl_stack_unused_to(s);
-	char t[32];
-	addr_text(t, sizeof(t), to);
-	sb_addf(o, "  %s%s..%s unused (%llu bytes)%s\n", gl_c(c, "dim"), lo, t,
-		(unsigned long long)(to > g->stack_lo ? to - g->stack_lo : 0), gl_c(c, "reset"));
-	if (g->stackguard > g->stack_lo && g->stackguard < g->stack_hi) {
-		addr_text(t, sizeof(t), g->stackguard);
-		sb_addf(o, "  %s  stackguard0: a frame reaching below it makes the function grow the stack\n", t);
-	}
-	sb_addf(o, "  %s (lo)\n", lo);
+	addr_text(lo, sizeof(lo), sys_lo);
+	addr_text(hi, sizeof(hi), sys_hi);
+	sb_addf(o, "  %s--- system stack (%s) %s..%s", gl_c(c, "bold"), gl_stack_kind_name(on), lo, hi);
+	if (g->thread)
+		sb_addf(o, " of thread %llu", (unsigned long long)g->thread);
+	sb_addf(o, ": the goroutine's thread runs here ---%s\n", gl_c(c, "reset"));
+	for (size_t k = nsys; k-- > 0;)
+		frame_text(c, s, k);
 }

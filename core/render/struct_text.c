@@ -28,8 +28,10 @@ static void field_line(struct gl_ctx *c, const struct gl_struct_layout *l, size_
 	if (values) {
 		gl_pad(c, VALUE_COL);
 		sb_truncate(scratch, 0);
-		if (gl_struct_field_in_bounds(l, i))
+		if (gl_struct_field_in_bounds(l, i)) {
 			gl_field_str(c, f, values + f->offset, scratch);
+			gl_reading_text(c, f->type, values + f->offset, scratch);
+		}
 		gl_clip(c, gl_sb_str(scratch), VALUE_COLS);
 	}
 	sb_addc(o, '\n');

@@ -2,6 +2,7 @@
 
 #include "base/utf8.h"
 #include "fmt/format.h"
+#include "fmt/known_types.h"
 #include "render/text.h"
 
 void gl_text_set(struct strbuf *out, const char *s, size_t len)
@@ -56,6 +57,36 @@ void gl_field_str(struct gl_ctx *c, const struct gl_field *f, const unsigned cha
 	clean_into(&raw, out);
 }
 
+void gl_reading_text(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, struct strbuf *out)
+{
+	struct strbuf raw, clean;
+	sb_init(&raw);
+	sb_init(&clean);
+	if (gl_known_reading(c, t, bytes, &raw)) {
+		clean_into(&raw, &clean);
+		sb_add(out, "  // ");
+		sb_add(out, gl_sb_str(&clean));
+	}
+	sb_deinit(&raw);
+	sb_deinit(&clean);
+}
+
+void gl_value_noted_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, struct strbuf *out)
+{
+	struct strbuf raw;
+	char method[256];
+	sb_init(&raw);
+	gl_format_value_noting(c, t, bytes, &raw, method, sizeof(method));
+	clean_into(&raw, out);
+	size_t len = out->len;
+	gl_reading_text(c, t, bytes, out);
+	if (out->len == len && method[0]) {
+		sb_add(out, "  // ");
+		gl_text_add(out, method);
+		sb_add(out, " not run");
+	}
+}
+
 void gl_value_str_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth,
 		     struct strbuf *out)
 {
@@ -64,7 +95,6 @@ void gl_value_str_at(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 	gl_format_value(c, t, bytes, &raw, depth);
 	clean_into(&raw, out);
 }
-
 
 void gl_text_add(struct strbuf *o, const char *s)
 {

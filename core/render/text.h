@@ -26,6 +26,13 @@ void gl_member_str(struct gl_ctx *c, const struct gl_type *t, const unsigned cha
 /* A struct field's value (gl_format_field), cleaned. */
 void gl_field_str(struct gl_ctx *c, const struct gl_field *f, const unsigned char *bytes,
 		  struct strbuf *out);
+/* For a type fmt prints as its fields though people read it otherwise
+ * (gl_known_reading), "  // " and that reading, cleaned, appended to out. */
+void gl_reading_text(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, struct strbuf *out);
+/* A top-level value's cleaned %v (gl_value_str) with its reading
+ * (gl_reading_text), or "  // main.T.String not run" for the first String
+ * or Error method fmt would call that golayout does not reproduce. */
+void gl_value_noted_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, struct strbuf *out);
 void gl_value_str_at(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes, int depth,
 		     struct strbuf *out);
 /* Append the cleaned text of the C string s to o. */

@@ -15,7 +15,7 @@ void gl_value_text(struct gl_ctx *c, const char *expr, const struct gl_value *v)
 	else
 		sb_addf(o, "in %s\n", v->where);
 	sb_init(&val);
-	gl_value_str(c, v->type, v->bytes, &val);
+	gl_value_noted_str(c, v->type, v->bytes, &val);
 	sb_add(o, gl_sb_str(&val));
 	if (v->partial[0])
 		sb_addf(o, "  (%s)", v->partial);

@@ -3,7 +3,8 @@
 #define GL_VERSION_TEXT_H
 
 #include "target/ctx.h"
+#include "view/view.h"
 
-void gl_version_text(struct gl_ctx *c, const struct gl_target *t);
+void gl_version_text(struct gl_ctx *c, const struct gl_version_view *v);
 
 #endif

@@ -22,7 +22,7 @@ void gl_view_text(struct gl_ctx *c, const struct gl_view *w)
 	case GL_VIEW_NONE:
 		break;
 	case GL_VIEW_VERSION:
-		gl_version_text(c, w->u.version);
+		gl_version_text(c, &w->u.version);
 		break;
 	case GL_VIEW_MAP:
 		gl_map_text(c, w->expr, v->type->name, w->u.map.summary, w->u.map.ptr ? &w->u.map.m : NULL);

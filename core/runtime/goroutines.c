@@ -219,6 +219,59 @@ static bool entry(struct gl_goroutine_iter *it, uint64_t i, uint64_t *p)
 	return true;
 }
 
+/* A field of the runtime struct at addr, read alone (an m is a few
+ * kilobytes of which golayout wants five words); false when absent or
+ * unreadable. */
+static bool field_at(struct gl_goroutine_iter *it, uint64_t addr, enum gl_rtf f, uint64_t *out)
+{
+	struct gl_rt_field fd = gl_rt_field(it->rt, f);
+	unsigned char b[8];
+	if (!fd.present || fd.size > sizeof(b) || !addr)
+		return false;
+	struct gl_error *err = gl_mem_read(it->c->mem, addr + fd.off, b, fd.size);
+	gl_error_destroy(err);
+	if (err)
+		return false;
+	*out = gl_get_uint(b, fd.size);
+	return true;
+}
+
+/* The bounds of the stack of the runtime.g at addr (a g0 or gsignal). */
+static void stack_of(struct gl_goroutine_iter *it, uint64_t addr, uint64_t *lo, uint64_t *hi)
+{
+	if (!field_at(it, addr, GL_RTF_G_STACK_LO, lo) || !field_at(it, addr, GL_RTF_G_STACK_HI, hi) ||
+	    *lo >= *hi)
+		*lo = *hi = 0;
+}
+
+/* The M running g: its thread id, whether g is the goroutine it runs
+ * (m.curg), and its system stacks. */
+static void decode_m(struct gl_goroutine_iter *it, struct gl_goroutine *g)
+{
+	uint64_t v;
+	if (field_at(it, g->m, GL_RTF_M_PROCID, &v))
+		g->thread = v;
+	g->m_runs_it = field_at(it, g->m, GL_RTF_M_CURG, &v) && v == g->g;
+	if (field_at(it, g->m, GL_RTF_M_G0, &v))
+		stack_of(it, v, &g->g0_lo, &g->g0_hi);
+	if (field_at(it, g->m, GL_RTF_M_GSIGNAL, &v))
+		stack_of(it, v, &g->gsignal_lo, &g->gsignal_hi);
+}
+
+enum gl_stack_kind gl_goroutine_stack_of(const struct gl_goroutine *g, uint64_t addr)
+{
+	if (gl_goroutine_holds(g, addr))
+		return GL_ON_GOROUTINE;
+	/* the M's stacks are this goroutine's only while the M runs it */
+	if (!g->m_runs_it)
+		return GL_ON_NONE;
+	if (addr >= g->g0_lo && addr < g->g0_hi)
+		return GL_ON_G0;
+	if (addr >= g->gsignal_lo && addr < g->gsignal_hi)
+		return GL_ON_GSIGNAL;
+	return GL_ON_NONE;
+}
+
 static void decode(struct gl_goroutine_iter *it, uint64_t addr, struct gl_goroutine *g)
 {
 	const struct gl_rtlayout *rt = it->rt;
@@ -236,6 +289,8 @@ static void decode(struct gl_goroutine_iter *it, uint64_t addr, struct gl_gorout
 	g->stackguard = gl_rt_get(rt, GL_RTF_G_STACKGUARD0, gb);
 	g->sp = gl_rt_get(rt, GL_RTF_G_SCHED_SP, gb);
 	g->pc = gl_rt_get(rt, GL_RTF_G_SCHED_PC, gb);
+	g->sched_sp = g->sp;
+	g->sched_pc = g->pc;
 	/* in a system call the scheduling state is stale: the runtime saved
 	 * where the goroutine entered the call */
 	if (gl_rt_have(rt, GL_RTF_G_SYSCALLSP, GL_RTF_G_SYSCALLPC) && g->state == GL_G_SYSCALL) {
@@ -249,13 +304,8 @@ static void decode(struct gl_goroutine_iter *it, uint64_t addr, struct gl_gorout
 		wait_reason(it->c, rt, &it->wr, (uint8_t)gl_rt_get(rt, GL_RTF_G_WAITREASON, gb), g->wait_reason,
 			    sizeof(g->wait_reason));
 	g->m = gl_rt_get(rt, GL_RTF_G_M, gb);
-	struct gl_rt_field procid = gl_rt_field(rt, GL_RTF_M_PROCID);
-	unsigned char pb[8];
-	if (g->m && procid.present && procid.size <= sizeof(pb)) {
-		struct gl_error *err = gl_mem_read(it->c->mem, g->m + procid.off, pb, procid.size);
-		g->thread = err ? 0 : gl_get_uint(pb, procid.size);
-		gl_error_destroy(err);
-	}
+	if (g->m)
+		decode_m(it, g);
 	g->gopc = gl_rt_get(rt, GL_RTF_G_GOPC, gb);
 	g->startpc = gl_rt_get(rt, GL_RTF_G_STARTPC, gb);
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "runtime/unwind.h"
 #include "target/ctx.h"
 
 #define GL_MAX_GOROUTINES (1u << 20)
@@ -37,7 +38,13 @@ struct gl_goroutine {
 	uint64_t stack_lo, stack_hi;
 	uint64_t stackguard;     /* stackguard0: a prologue below it grows the stack */
 	uint64_t sp, pc;         /* where unwinding starts (sched or syscall state) */
+	uint64_t sched_sp, sched_pc; /* g.sched itself: where a system stack joins it */
 	uint64_t m, thread;      /* M running it and its OS thread id, 0 if none */
+	bool m_runs_it;          /* m.curg is this g: the thread's registers are its own */
+	/* the M's system stacks, [lo, hi) (0, 0 when unknown): g0's, where
+	 * runtime.systemstack and the scheduler run, and gsignal's, where
+	 * signal handlers do */
+	uint64_t g0_lo, g0_hi, gsignal_lo, gsignal_hi;
 	uint64_t gopc, startpc;
 };
 
@@ -46,6 +53,9 @@ static inline bool gl_goroutine_holds(const struct gl_goroutine *g, uint64_t add
 {
 	return addr >= g->stack_lo && addr < g->stack_hi;
 }
+
+/* Which of g's stacks addr is on (its M's only while the M runs g). */
+enum gl_stack_kind gl_goroutine_stack_of(const struct gl_goroutine *g, uint64_t addr);
 
 struct gl_goroutine_iter;
 

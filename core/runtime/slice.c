@@ -139,7 +139,7 @@ static struct gl_error *decode(struct gl_ctx *c, uint64_t limit, struct gl_slice
 	allocation(s);
 	if (s->elem && s->elem->kind == GL_K_STRUCT) {
 		s->has_layout = true;
-		if ((err = gl_struct_layout(s->elem, &s->layout)))
+		if ((err = gl_struct_layout(s->elem, (unsigned)c->t->ptr_size, &s->layout)))
 			return err;
 	}
 	if ((int64_t)s->len < 0 || (int64_t)s->cap < 0 || s->len > s->cap)

@@ -4,6 +4,17 @@
 #include "base/array.h"
 #include "runtime/unwind.h"
 
+const char *gl_stack_kind_name(enum gl_stack_kind k)
+{
+	switch (k) {
+	case GL_ON_GOROUTINE: return "goroutine";
+	case GL_ON_G0: return "g0";
+	case GL_ON_GSIGNAL: return "gsignal";
+	case GL_ON_NONE: break;
+	}
+	return "";
+}
+
 /* Functions where a goroutine's stack ends, or where the stack switches
  * to the system stack: stop at the frame, do not guess past it. */
 static enum gl_unwind_stop boundary(const char *fn)
@@ -88,6 +99,7 @@ static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool 
 	if (!gl_pclntab_func(&c->t->pcln, lpc, &pf))
 		return GL_STOP_NO_FUNC;
 	u->func = pf.name;
+	u->args = pf.args;
 	gl_pclntab_line(&c->t->pcln, &pf, lpc, &u->file, &u->line);
 	if (u->sp < lo || u->sp >= hi)
 		return GL_STOP_SP_OUTSIDE;
@@ -106,6 +118,9 @@ static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool 
 		u->cfa = u->sp + (uint64_t)u->size;
 		u->ret_slot = u->size > 0 ? u->sp : 0;
 	}
+	/* the caller's outgoing arguments: just above the return address, or
+	 * above the caller's saved LR */
+	u->args_at = a->ra == GL_RA_ON_STACK ? u->cfa : u->cfa + w;
 	/* Go's amd64 prologue saves BP just below the return address
 	 * in every frame that has one (size > 0); 386 keeps no frame
 	 * pointer, and arm64's is not shown yet. */
@@ -133,6 +148,11 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_
 	struct gl_uframe *f = NULL;
 	if (!GL_ARRAY_RESERVE(f, cap, n, 16))
 		return &gl_error_nomem;
+	/* Above runtime.sigpanic the "return address" is the instruction that
+	 * faulted: the signal handler made it look as if that instruction had
+	 * called sigpanic. It is where the frame is, not after a call (as
+	 * Delve: no pc-1, which may even be in the function before). */
+	bool faulted = false;
 	for (size_t depth = 0; depth < GL_MAX_FRAMES; depth++) {
 		struct gl_uframe *u = GL_ARRAY_PUSH(f, n, cap, 16);
 		if (!u)
@@ -143,8 +163,10 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, int live_
 		u->level = u->live ? (uint32_t)live_level : (uint32_t)(depth + 1);
 		u->size = -1;
 		u->func = "?";
-		if ((u->stop = frame_at(c, u, depth > 0 || live_level > 0, lo, hi)) != GL_STOP_NONE)
+		u->exact_pc = faulted;
+		if ((u->stop = frame_at(c, u, (depth > 0 || live_level > 0) && !faulted, lo, hi)) != GL_STOP_NONE)
 			break;
+		faulted = !strcmp(u->func, "runtime.sigpanic");
 		uint64_t ret;
 		struct gl_error *err = NULL;
 		if (!u->ret_slot || (err = gl_target_read_word(c->t, c->mem, u->ret_slot, &ret))) {

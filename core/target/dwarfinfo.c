@@ -23,6 +23,7 @@ struct gl_dwarf {
 	int version;
 	size_t nunits;
 	struct strmap types, globals, consts;
+	struct strmap methods; /* functions named *.String or *.Error */
 	struct gl_func *funcs;
 	size_t nfuncs, funcs_cap;
 	struct u64map type_cache;
@@ -264,6 +265,12 @@ static struct gl_error *index_die(struct gl_dwarf *dw, Dwarf_Die die)
 		return NULL;
 	bool ok = true;
 	if (tag == DW_TAG_subprogram) {
+		/* (an optimized build names a method on its abstract instance
+		 * only, the concrete one refers to it) */
+		size_t n = strlen(name);
+		if (((n > 7 && !strcmp(name + n - 7, ".String")) || (n > 6 && !strcmp(name + n - 6, ".Error"))) &&
+		    !strmap_put(&dw->methods, name, 1))
+			return &gl_error_nomem;
 		uint64_t lo, hi;
 		if (!die_pc_range(die, &lo, &hi) || hi <= lo)
 			return NULL; /* abstract (inlined-only) instance */
@@ -351,7 +358,7 @@ static struct gl_error *build_index(struct gl_dwarf *dw)
  * initialised and then forgotten at close, or the reverse. */
 static void index_maps(struct gl_dwarf *dw, bool make)
 {
-	struct strmap *names[] = {&dw->types, &dw->globals, &dw->consts};
+	struct strmap *names[] = {&dw->types, &dw->globals, &dw->consts, &dw->methods};
 	struct u64map *offsets[] = {&dw->type_cache, &dw->by_runtime_type, &dw->synthesized};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		make ? strmap_init(names[i]) : strmap_deinit(names[i]);
@@ -675,11 +682,15 @@ fail:
 
 struct gl_type *gl_dwarf_synthesized(struct gl_dwarf *dw, uint64_t runtime_off)
 {
+	if (!dw)
+		return NULL;
 	return u64map_get(&dw->synthesized, runtime_off);
 }
 
 bool gl_dwarf_adopt_type(struct gl_dwarf *dw, struct gl_type *t, uint64_t runtime_off)
 {
+	if (!dw)
+		return false;
 	if (runtime_off && !u64map_put(&dw->synthesized, runtime_off, t))
 		return false;
 	return own_type(dw, t);
@@ -687,6 +698,8 @@ bool gl_dwarf_adopt_type(struct gl_dwarf *dw, struct gl_type *t, uint64_t runtim
 
 struct gl_type *gl_dwarf_find_type(struct gl_dwarf *dw, const char *name)
 {
+	if (!dw)
+		return NULL;
 	uint64_t off;
 	if (!strmap_get(&dw->types, name, &off))
 		return NULL;
@@ -695,6 +708,8 @@ struct gl_type *gl_dwarf_find_type(struct gl_dwarf *dw, const char *name)
 
 struct gl_type *gl_dwarf_type_by_runtime_offset(struct gl_dwarf *dw, uint64_t off)
 {
+	if (!dw)
+		return NULL;
 	void *die = u64map_get(&dw->by_runtime_type, off);
 	return die ? type_at(dw, (Dwarf_Off)(uintptr_t)die, 0) : NULL;
 }
@@ -807,6 +822,8 @@ void gl_dwarf_set_bias(struct gl_dwarf *dw, uint64_t bias)
 
 const struct gl_func *gl_dwarf_func_at(struct gl_dwarf *dw, uint64_t pc)
 {
+	if (!dw) /* no DWARF (-ldflags=-w): no functions */
+		return NULL;
 	size_t lo = 0, hi = dw->nfuncs;
 	pc -= dw->bias; /* the index is link-time */
 	while (lo < hi) {
@@ -974,4 +991,10 @@ struct gl_error *gl_dwarf_func_vars(struct gl_dwarf *dw, const struct gl_func *f
 	if (err)
 		gl_var_list_deinit(out);
 	return err;
+}
+
+bool gl_dwarf_has_method(struct gl_dwarf *dw, const char *name)
+{
+	uint64_t v;
+	return strmap_get(&dw->methods, name, &v);
 }

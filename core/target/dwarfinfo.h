@@ -73,6 +73,9 @@ bool gl_dwarf_find_global(struct gl_dwarf *dw, const char *name, uint64_t *addr,
 			  struct gl_type **type);
 /* The one global named "<anything>.name", if exactly one exists. */
 const char *gl_dwarf_global_by_suffix(struct gl_dwarf *dw, const char *name);
+/* Whether the program has the function name, one that ends in .String or
+ * .Error ("main.Celsius.String", "main.(*T).Error"): the methods fmt calls. */
+bool gl_dwarf_has_method(struct gl_dwarf *dw, const char *name);
 /* Package-level integer constants, e.g. "runtime._Grunning". */
 bool gl_dwarf_find_const(struct gl_dwarf *dw, const char *name, int64_t *value);
 /* Call fn for every constant whose name starts with prefix. */

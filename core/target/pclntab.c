@@ -24,15 +24,20 @@ struct gl_error *gl_pclntab_init(struct gl_pclntab *t, const struct gl_elf *elf)
 		return gl_error_create(GL_ERR_UNSUPPORTED, "unsupported pclntab magic 0x%x", t->magic);
 	t->min_lc = t->data[6];
 	t->ptr_size = t->data[7];
-	if (t->ptr_size != 8 || t->min_lc == 0)
+	if ((t->ptr_size != 8 && t->ptr_size != 4) || t->min_lc == 0)
 		return gl_error_create(GL_ERR_UNSUPPORTED, "unsupported pclntab (ptrsize %u)", t->ptr_size);
-	t->nfunc = rd(t->data + 8, 8);
-	t->text_start = rd(t->data + 24, 8);
-	t->funcname_off = rd(t->data + 32, 8);
-	t->cu_off = rd(t->data + 40, 8);
-	t->filetab_off = rd(t->data + 48, 8);
-	t->pctab_off = rd(t->data + 56, 8);
-	t->pcln_off = rd(t->data + 64, 8);
+	/* The header's fields after the first 8 bytes are uintptrs (4 bytes
+	 * on 386); the function table and _func records are uint32s on
+	 * every architecture. */
+	const unsigned char *h = t->data + 8;
+	int w = t->ptr_size;
+	t->nfunc = rd(h, w);
+	t->text_start = rd(h + 2 * w, w);
+	t->funcname_off = rd(h + 3 * w, w);
+	t->cu_off = rd(h + 4 * w, w);
+	t->filetab_off = rd(h + 5 * w, w);
+	t->pctab_off = rd(h + 6 * w, w);
+	t->pcln_off = rd(h + 7 * w, w);
 	/* Go 1.26 stopped filling textStart; runtime.text is the start of
 	 * the .text section for internally linked binaries. */
 	if (t->text_start == 0) {

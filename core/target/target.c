@@ -78,13 +78,76 @@ static void moduledata_word(struct gl_target *t, const char *field, uint64_t *ou
 	gl_error_destroy(e);
 }
 
+/* GOEXPERIMENT as the build info's settings record it ("build\tGOEXPERIMENT=
+ * noswissmap\n" in the module info string; absent when none was set). */
+static void experiments_from_buildinfo(struct gl_target *t)
+{
+	static const char key[] = "\tGOEXPERIMENT=";
+	const struct gl_elf_section *s = gl_elf_section(&t->elf, ".go.buildinfo");
+	t->goexperiment[0] = '\0';
+	if (!s || s->offset > t->elf.size || s->size > t->elf.size - s->offset)
+		return;
+	const char *p = (const char *)t->elf.data + s->offset, *end = p + s->size;
+	const char *k = memmem(p, s->size, key, sizeof(key) - 1);
+	if (!k)
+		return;
+	k += sizeof(key) - 1;
+	size_t n = 0;
+	while (k + n < end && k[n] != '\n' && k[n] != '\0' && n < sizeof(t->goexperiment) - 1)
+		n++;
+	memcpy(t->goexperiment, k, n);
+	t->goexperiment[n] = '\0';
+}
+
+/* Whether GOEXPERIMENT lists exp (comma-separated). */
+static bool has_experiment(const char *list, const char *exp)
+{
+	size_t n = strlen(exp);
+	for (const char *p = list; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		if (strncmp(p, exp, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* The variants the release and GOEXPERIMENT imply (what is used without
+ * DWARF). Swiss maps are the default from 1.24 (noswissmap until 1.25),
+ * Green Tea from 1.26 (greenteagc in 1.25, nogreenteagc turns it off). */
+static void variants_from_buildinfo(struct gl_target *t)
+{
+	const char *x = t->goexperiment;
+	t->bi_map_impl = "unknown";
+	t->bi_map_groups = NULL;
+	t->bi_gc = "classic";
+	if (!t->go_minor)
+		return;
+	if (t->go_minor < 24 || has_experiment(x, "noswissmap")) {
+		t->bi_map_impl = "classic";
+	} else {
+		t->bi_map_impl = "swiss";
+		t->bi_map_groups = has_experiment(x, "mapsplitgroup") ? "split" : "interleaved";
+	}
+	if ((t->go_minor >= 26 && !has_experiment(x, "nogreenteagc")) ||
+	    (t->go_minor == 25 && has_experiment(x, "greenteagc")))
+		t->bi_gc = "greentea";
+}
+
 static void detect_variants(struct gl_target *t)
 {
 	t->map_impl = "unknown";
 	t->map_groups = NULL;
 	t->gc = "classic";
-	if (!t->dw)
+	t->variants_source = t->dw ? "dwarf" : "none";
+	variants_from_buildinfo(t);
+	if (!t->dw) {
+		if (t->go_minor) {
+			t->variants_source = "build info";
+			t->map_impl = t->bi_map_impl;
+			t->map_groups = t->bi_map_groups;
+			t->gc = t->bi_gc;
+		}
 		return;
+	}
 	if (gl_dwarf_has_type(t->dw, "internal/runtime/maps.Map")) {
 		t->map_impl = "swiss";
 		t->map_groups = "unknown";
@@ -144,6 +207,7 @@ struct gl_error *gl_target_open(const char *path, struct gl_target **out)
 	int major = 0, minor = 0;
 	if (sscanf(t->go_version, "go%d.%d", &major, &minor) == 2 && major == 1)
 		t->go_minor = minor;
+	experiments_from_buildinfo(t);
 	detect_variants(t);
 	*out = t;
 	return NULL;
@@ -193,8 +257,13 @@ struct gl_error *gl_target_need_dwarf(struct gl_target *t)
 struct gl_error *gl_target_need_runtime(struct gl_target *t)
 {
 	struct gl_error *err = gl_target_need_dwarf(t);
-	if (err || !t->go_minor || (t->go_minor >= GL_GO_MIN_MINOR && t->go_minor <= GL_GO_MAX_MINOR))
-		return err;
+	return err ? err : gl_target_need_release(t);
+}
+
+struct gl_error *gl_target_need_release(const struct gl_target *t)
+{
+	if (!t->go_minor || (t->go_minor >= GL_GO_MIN_MINOR && t->go_minor <= GL_GO_MAX_MINOR))
+		return NULL;
 	return gl_error_create(GL_ERR_UNSUPPORTED, "this binary is %s; golayout supports Go 1.%d to 1.%d",
 			       t->go_version, GL_GO_MIN_MINOR, GL_GO_MAX_MINOR);
 }

@@ -1,6 +1,7 @@
 /* The executable being debugged, as golayout understands it: ELF image,
  * DWARF index, pclntab, Go version and the runtime variants it was built
- * with (detected from its DWARF, not guessed from the version). */
+ * with (detected from its DWARF, not guessed from the version; without
+ * DWARF, from the release and GOEXPERIMENT its build info records). */
 #ifndef GL_TARGET_H
 #define GL_TARGET_H
 
@@ -38,6 +39,11 @@ struct gl_target {
 	const char *map_impl;   /* "classic", "swiss", "unknown" */
 	const char *map_groups; /* "interleaved", "split", "unknown", or NULL (classic) */
 	const char *gc;         /* "greentea", "classic" */
+	const char *variants_source; /* where map_impl and gc come from: "dwarf", "build info" */
+	char goexperiment[128]; /* GOEXPERIMENT from the build info ("" when none) */
+	/* map_impl, map_groups and gc as the release and GOEXPERIMENT of the
+	 * build info imply them: what they are without DWARF */
+	const char *bi_map_impl, *bi_map_groups, *bi_gc;
 	uint64_t types_base;    /* firstmoduledata.types: base of DW_AT_go_runtime_type; 0 unknown
 				 * (in the process: types_link + the load bias) */
 	uint64_t types_link;    /* the same, link-time, as the file holds it */
@@ -72,6 +78,8 @@ struct gl_error *gl_target_need_dwarf(struct gl_target *t);
  * [GL_GO_MIN_MINOR, GL_GO_MAX_MINOR] (an unknown release is let through);
  * else an error whose message is one line saying so. */
 struct gl_error *gl_target_need_runtime(struct gl_target *t);
+/* The release check alone: what the built-in layouts (no DWARF) need. */
+struct gl_error *gl_target_need_release(const struct gl_target *t);
 /* A pointer-sized little-endian word of the target's memory at addr. */
 struct gl_error *gl_target_read_word(const struct gl_target *t, struct gl_mem *m, uint64_t addr,
 				     uint64_t *v);

@@ -31,8 +31,9 @@ uint64_t gl_type_word_size(const struct gl_type *t)
 	return t->size / words;
 }
 
-uint64_t gl_type_align(const struct gl_type *t)
+uint64_t gl_type_align(const struct gl_type *t, unsigned ptr_size)
 {
+	uint64_t reg = ptr_size == 4 ? 4 : 8;
 	switch (t->kind) {
 	case GL_K_BOOL: case GL_K_INT8: case GL_K_UINT8:
 		return 1;
@@ -41,22 +42,20 @@ uint64_t gl_type_align(const struct gl_type *t)
 	case GL_K_INT32: case GL_K_UINT32: case GL_K_FLOAT32: case GL_K_COMPLEX64:
 		return 4;
 	case GL_K_INT64: case GL_K_UINT64: case GL_K_FLOAT64: case GL_K_COMPLEX128:
-		/* 8 on 64-bit targets; Go's 386 and arm align them to 4, which
-		 * needs the target's pointer size (not known here yet) */
-		return 8;
+		return reg;
 	case GL_K_ARRAY:
-		return t->elem ? gl_type_align(t->elem) : 1;
+		return t->elem ? gl_type_align(t->elem, ptr_size) : 1;
 	case GL_K_STRUCT: {
 		uint64_t a = 1;
 		for (size_t i = 0; i < t->nfields; i++) {
-			uint64_t fa = gl_type_align(t->fields[i].type);
+			uint64_t fa = gl_type_align(t->fields[i].type, ptr_size);
 			if (fa > a)
 				a = fa;
 		}
 		return a;
 	}
 	case GL_K_INVALID:
-		return t->size >= 8 ? 8 : (t->size ? t->size : 1);
+		return t->size >= reg ? reg : (t->size ? t->size : 1);
 	default: { /* words: int, uint, pointers, strings, slices, maps... */
 		uint64_t w = gl_type_word_size(t);
 		return w ? w : 1;

@@ -53,8 +53,11 @@ const char *gl_kind_name(enum gl_kind k);
  * chans, funcs: one word; strings and interfaces two; slices three): its
  * size over its words, so the target's pointer size as DWARF gives it. */
 uint64_t gl_type_word_size(const struct gl_type *t);
-/* Go's alignment of a type (unsafe.Alignof), from the ABI rules per kind. */
-uint64_t gl_type_align(const struct gl_type *t);
+/* Go's alignment of a type (unsafe.Alignof), from the ABI rules per kind,
+ * on a target with ptr_size-byte pointers: Go aligns 8-byte values
+ * (int64, float64, complex types) to at most the pointer size, so to 4 on
+ * 386 (cmd/compile's types.RegSize). */
+uint64_t gl_type_align(const struct gl_type *t, unsigned ptr_size);
 /* Number of bytes of the type that hold pointers (up to the last pointer
  * word), as the GC's ptrdata; and whether the type has any pointer. */
 uint64_t gl_type_pointer_bytes(const struct gl_type *t);

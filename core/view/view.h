@@ -95,6 +95,17 @@ bool gl_goroutine_row_used(const struct gl_goroutine_row *r, uint64_t *used);
 
 struct gl_escapes;
 
+/* golayout version: the target, and where each kind of knowledge comes
+ * from (one line each, e.g. "built-in table go1.26 swiss maps greentea (no
+ * DWARF)"). */
+struct gl_version_view {
+	const struct gl_target *t; /* NULL: no executable */
+	char layouts[512];         /* runtime-structure layouts */
+	const char *types;         /* types of values */
+	const char *names;         /* names of globals and locals */
+	const char *stacks;        /* stack unwinding */
+};
+
 struct gl_view {
 	enum gl_view_kind kind;
 	const char *expr;          /* the expression as typed, where there is one */
@@ -102,7 +113,7 @@ struct gl_view {
 	struct gl_value value;     /* what expr evaluated to, when has_value */
 	uint64_t limit;            /* items the text draws (--limit N; --all: UINT64_MAX) */
 	union {
-		const struct gl_target *version; /* NULL: no executable */
+		struct gl_version_view version;
 		struct gl_map_view map;
 		struct gl_slice_set *slices;
 		struct gl_string string;

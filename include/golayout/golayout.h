@@ -33,8 +33,9 @@ extern "C" {
  * 2: read_memory reports how many bytes it read (1: the fault address);
  *    selected_thread is gone (its slot stays, unused); text_width;
  *    innermost_register.
- * 3: interrupted, load_bias. */
-#define GL_BACKEND_VERSION 3
+ * 3: interrupted, load_bias.
+ * 4: thread_register. */
+#define GL_BACKEND_VERSION 4
 
 /* Return values of the backend callbacks. */
 #define GL_BACKEND_OK 0
@@ -127,6 +128,19 @@ struct gl_backend {
 	 * than read the wrong memory. The core asks once per command; the
 	 * value may change from one run of the program to the next (ASLR). */
 	int (*load_bias)(void *ctx, uint64_t *bias);
+
+	/* ---- version 4 ---- */
+
+	/* A register of the innermost frame (level 0) of another thread, by
+	 * name as read_register: the thread whose operating-system thread id
+	 * is `thread` (on Linux the kernel's TID, the LWP that gdb and LLDB
+	 * show, in a live process and in a core file alike). The core asks
+	 * for the threads a goroutine runs on (the Go runtime keeps their
+	 * ids), to unwind a goroutine that is running, in a system call or on
+	 * the system stack from where its thread really is. It must leave the
+	 * debugger's selected thread and frame as they were.
+	 * GL_BACKEND_FAIL when there is no such thread. */
+	int (*thread_register)(void *ctx, uint64_t thread, const char *name, uint64_t *value);
 };
 
 struct gl_session;

@@ -106,6 +106,8 @@ static void ask(struct gl_target *t)
 		(void)gl_pclntab_spdelta(&t->pcln, &f, pcs[i]);
 		(void)gl_pclntab_inlined(&t->pcln, &f, pcs[i], in, 8);
 	}
+	/* the built-in runtime layouts: build info, symbol table, moduledata */
+	gl_rt_free(gl_rt_builtin(t));
 	if (!t->dw)
 		return;
 	static const char *const globals[] = {"main.gPadded", "main.gChan", "runtime.allgs",

@@ -104,3 +104,18 @@ REG_ONLY = re.compile(r"^(DW_OP_(reg\d+ \w+|regx \S+)|DW_OP_piece 0x[0-9a-f]+)$"
 def register_only(expr: str) -> bool:
     """The expression puts the value (or its pieces) in registers only."""
     return all(REG_ONLY.match(op.strip()) for op in expr.split(","))
+
+
+def empty_pieces(expr: str) -> list:
+    """The indexes of the pieces of a composite expression that locate
+    nothing (a DW_OP_piece with no operation before it: that part of the
+    value is optimized out)."""
+    out, ops, i = [], 0, 0
+    for op in (o.strip() for o in expr.split(",")):
+        if op.startswith("DW_OP_piece"):
+            if not ops:
+                out.append(i)
+            i, ops = i + 1, 0
+        elif op:
+            ops += 1
+    return out

@@ -34,7 +34,8 @@ STEP = re.compile(r"^golayout-example: step (\d+): len (\d+)$", re.M)
 def build(cfg):
     out = harness.BUILD / "examples" / f"dumps-{cfg.label}"
     out.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, GOTOOLCHAIN=cfg.toolchain, GOEXPERIMENT=cfg.experiment, CGO_ENABLED="0")
+    env = dict(os.environ, GOTOOLCHAIN=cfg.toolchain, GOEXPERIMENT=cfg.experiment, GOARCH=cfg.goarch,
+               CGO_ENABLED="0")
     subprocess.run(["go", "build", "-o", str(out), str(EXAMPLE / "main.go")], cwd=harness.ROOT,
                    env=env, check=True)
     return out

@@ -77,11 +77,28 @@ class Config:
     toolchain: str   # e.g. go1.25.8
     experiment: str  # GOEXPERIMENT, "" when none
     label: str       # directory under tests/fixtures/bin
-    buildmode: str = "exe"  # go build -buildmode: "exe" or "pie"
+    mode: str = "exe"  # the BUILDMODE column: "exe", "pie", "nodwarf", "stripped"
+    goarch: str = "amd64"   # GOARCH: "amd64" or "386"
+
+    @property
+    def buildmode(self) -> str:
+        """The go build -buildmode value: "exe" or "pie"."""
+        return "exe" if self.mode in ("nodwarf", "stripped") else self.mode
 
     @property
     def pie(self) -> bool:
         return self.buildmode == "pie"
+
+    @property
+    def ptr_size(self) -> int:
+        """goarch.PtrSize of the binaries: also the bytes CALL pushes."""
+        return 4 if self.goarch == "386" else 8
+
+    @property
+    def nodwarf(self) -> bool:
+        """Built without DWARF: -ldflags=-w (nodwarf, symbol table kept) or
+        -ldflags='-s -w' (stripped, no symbol table either)."""
+        return self.mode in ("nodwarf", "stripped")
 
     @property
     def go_minor(self) -> int:
@@ -110,10 +127,11 @@ def configs() -> list:
         f = line.split()
         if not f or f[0].startswith("#"):
             continue
-        # TOOLCHAIN [GOEXPERIMENT [BUILDMODE]] LABEL
+        # TOOLCHAIN [GOEXPERIMENT [BUILDMODE [GOARCH]]] LABEL
         exp = f[1] if len(f) >= 3 else ""
         mode = f[2] if len(f) >= 4 else "exe"
-        cfg = Config(f[0], "" if exp == "-" else exp, f[-1], mode)
+        arch = f[3] if len(f) >= 5 else "amd64"
+        cfg = Config(f[0], "" if exp == "-" else exp, f[-1], mode, arch)
         if not want or cfg.label in want or cfg.toolchain in want:
             out.append(cfg)
     return out
@@ -183,6 +201,11 @@ def select_frame(n: int, function: str) -> Case:
         if m:
             ctx.frame_pc = int(m.group(1), 16)
         if re.search(r"\b%s\b" % re.escape(function), text):
+            return []
+        # without DWARF gdb names a Go function from the symbol table as
+        # pkg[name] (main[stopHere])
+        pkg, _, name = function.rpartition(".")
+        if pkg and re.search(r"\b%s\[%s\]" % (re.escape(pkg), re.escape(name)), text):
             return []
         return [f"frame {n} is not {function}"]
     return Case(f"frame {n} is {function}", frame=n, check=check)
@@ -254,6 +277,19 @@ def find_type(truth, name):
     return next(t for t in truth["types"] if t["name"] == name)
 
 
+def reflect_name(name):
+    """A type name as golayout gives it (DWARF's: "sync/atomic.Int64",
+    "*net/netip.Addr") spelled as reflect spells it ("atomic.Int64"): the
+    package without its import path; reflect keeps the paths in type
+    arguments ("atomic.Pointer[net/netip.Addr]")."""
+    if not isinstance(name, str):
+        return name
+    # type arguments follow a name other than map; "[]T" is a slice
+    m = re.search(r"(?<![\w.])(?!map\[)[\w.]+\[", name)
+    head, args = (name[:m.end() - 1], name[m.end() - 1:]) if m else (name, "")
+    return re.sub(r"(?:[\w.-]+/)+(?=\w+\.)", "", head) + args
+
+
 def find_var(truth, depth, name):
     frame = next(f for f in truth["frames"] if f["depth"] == depth)
     return next(v for v in frame["vars"] if v["name"] == name)
@@ -271,7 +307,7 @@ def no_error(doc, problems):
 
 
 def compare_fields(problems, got, want, keys):
-    got = [{k: f.get(k) for k in keys} for f in got or []]
+    got = [{k: reflect_name(f.get(k)) if k == "type" else f.get(k) for k in keys} for f in got or []]
     want = [{k: f[k] for k in keys} for f in want]
     if len(got) != len(want):
         problems.append(f"fields: got {len(got)}, want {len(want)}: {got!r}")
@@ -324,12 +360,18 @@ def confirm_unavailable(doc, binary, function, name, pc, outer, bias=0):
     outer frame (`outer`) pc is a return address: the call before it (pc-1)
     is looked up too, and a value kept only in registers does not count
     (Go's ABI keeps no register across a call). pc is the process's; bias
-    (load_bias) takes it to the DWARF's. Returns problems, or one note
-    when confirmed."""
+    (load_bias) takes it to the DWARF's. A "lookup" error passes too when
+    the compiler dropped the variable from the function's DWARF altogether
+    (386 builds drop a local that is a constant nil map). Returns problems,
+    or one note when confirmed."""
+    var = re.match(r"[A-Za-z_]\w*", name).group(0)  # the variable of an expression
+    if doc.get("error_code") == "lookup":
+        others = dwarfloc.function_vars(str(binary), function)
+        if others and not dwarfloc.locations(binary, function, var, pc - bias)[1]:
+            return [f"note: not in the DWARF of {function} at all: {doc.get('error')}"]
     if doc.get("error_code") != "unavailable":
         return [f"error_code {doc.get('error_code')!r}, want 'unavailable' for an "
                 f"optimized-away variable: {doc.get('error')}"]
-    var = re.match(r"[A-Za-z_]\w*", name).group(0)  # the variable of an expression
     exprs, found = [], False
     for p in ([pc - 1, pc] if outer else [pc]):
         e, f = dwarfloc.locations(binary, function, var, p - bias)
@@ -360,6 +402,18 @@ def dwarf_sees(p, ctx, name):
                  f"pc {ctx.frame_pc:#x} in {ctx.frame_function}: the DWARF reading is wrong")
 
 
+def fmt_value(v):
+    """The truth's %v of a variable as golayout can know it: where fmt's
+    text depends on the clock when it ran (a deadline context's time
+    left, "[1h2m3s]"), golayout prints "[?]"; where fmt calls a String or
+    Error method golayout does not run, fmt's text without methods."""
+    if "fields_value" in v:
+        return v["fields_value"]
+    if v.get("clock_dependent"):
+        return re.sub(r" \[[^\]]*\]\)", " [?])", v["value"])
+    return v["value"]
+
+
 def check_value(lookup, may_be_unavailable=False):
     """`golayout value`: type, %v text and address equal to the truth. In an
     optimized build a frame variable may instead be reported unavailable,
@@ -373,8 +427,10 @@ def check_value(lookup, may_be_unavailable=False):
             if may_be_unavailable:
                 dwarf_sees(p, ctx, v["name"])
             diff(p, "kind", doc.get("kind"), "value")
-            diff(p, "type", doc.get("type"), v["type"])
-            diff(p, "value", doc.get("value"), v["value"])
+            diff(p, "type", reflect_name(doc.get("type")), v["type"])
+            diff(p, "value", doc.get("value"), fmt_value(v))
+            diff(p, "reads_as", doc.get("reads_as"), v.get("reads_as"))
+            diff(p, "method_not_run", doc.get("method_not_run"), v.get("method_not_run"))
             for k in ("go_kind", "size"):
                 if k in v:
                     diff(p, k, doc.get(k), v[k])
@@ -390,11 +446,14 @@ def check_struct(lookup, may_be_unavailable=False):
         if may_be_unavailable and ctx.opt and doc.get("error") is not None:
             return check_unavailable(doc, ctx, v["name"])
         if no_error(doc, p):
-            t = find_type(ctx.truth, v["type"])
+            # (a library type the fixture records no layout of: its size)
+            t = next((t for t in ctx.truth["types"] if t["name"] == v["type"]), None)
             diff(p, "kind", doc.get("kind"), "struct")
-            diff(p, "type", doc.get("type"), v["type"])
-            diff(p, "size", doc.get("size"), t["size"])
-            diff(p, "align", doc.get("align"), t["align"])
+            diff(p, "type", reflect_name(doc.get("type")), v["type"])
+            diff(p, "size", doc.get("size"), t["size"] if t else v["size"])
+            if t:
+                diff(p, "align", doc.get("align"), t["align"])
+            diff(p, "reads_as", doc.get("reads_as"), v.get("reads_as"))
             check_address(p, doc, v["address"])
             compare_fields(p, doc.get("fields"), v["fields"], LAYOUT_KEYS + ("value",))
         return p

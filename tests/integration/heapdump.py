@@ -162,7 +162,7 @@ def bucket(size):
     return "header" if size <= MAX_SMALL_SIZE else "large"
 
 
-def sample(objects, quota=QUOTA, avoid_page_end=256):
+def sample(objects, avoid_page_end, quota=QUOTA):
     """A deterministic sample of dump objects, spread over sizes: per size
     bucket (small <= 512 B, 512 B < size <= 32 KiB, large > 32 KiB) up to
     its quota, shared round-robin among the bucket's distinct sizes, and
@@ -192,11 +192,19 @@ def sample(objects, quota=QUOTA, avoid_page_end=256):
     return out
 
 
-def commands(objects):
+def span_tail(ptrsize):
+    """Bytes at the end of a one-page span of small objects that may hold
+    slots past nelems: the heap bits (a bit per pointer-sized word: 128
+    bytes on 64-bit, 256 on 386) and Green Tea's inline mark bits (128)."""
+    return 8192 // ptrsize // 8 + 128
+
+
+def commands(dump):
     """[(address, size, command at the slot, command inside it)] for the
-    sample of `objects`: the same list in the debugger and in the test."""
+    sample of the dump's objects: the same list in the debugger and in the
+    test."""
     out = []
-    for a, s in sample(objects):
+    for a, s in sample(dump.objects, avoid_page_end=span_tail(dump.params.get("ptrsize") or 8)):
         out.append((a, s, f"golayout heap {a:#x} --span --json",
                     f"golayout heap {a + interior_offset(s):#x} --json"))
     return out
@@ -211,7 +219,7 @@ def debugger_main(run, spec_path):
         spec = json.load(f)
     out = {}
     try:
-        for _, _, c1, c2 in commands(read(spec["dump"]).objects):
+        for _, _, c1, c2 in commands(read(spec["dump"])):
             for c in (c1, c2):
                 try:
                     out[c] = run(c)
@@ -233,21 +241,31 @@ def interior_offset(size):
 
 def elf_symbols(path, names):
     """{name: bytes} of the named symbols' contents in the ELF file (64-bit
-    little-endian), read through the section that holds them."""
+    or 32-bit little-endian), read through the section that holds them."""
     with open(path, "rb") as f:
         data = f.read()
-    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
-        raise DumpError(f"{path}: not a 64-bit little-endian ELF file")
-    shoff, = struct.unpack_from("<Q", data, 0x28)
-    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
-    secs = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    if data[:4] != b"\x7fELF" or data[4] not in (1, 2) or data[5] != 1:
+        raise DumpError(f"{path}: not a little-endian ELF file")
+    if data[4] == 2:  # ELFCLASS64
+        shoff, = struct.unpack_from("<Q", data, 0x28)
+        shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
+        shdr, symsize = "<IIQQQQIIQQ", 24
+    else:             # ELFCLASS32: the same fields, 4-byte addresses and sizes
+        shoff, = struct.unpack_from("<I", data, 0x20)
+        shentsize, shnum = struct.unpack_from("<HH", data, 0x2E)
+        shdr, symsize = "<IIIIIIIIII", 16
+    # (name, type, flags, addr, offset, size, link, ...) in both classes
+    secs = [struct.unpack_from(shdr, data, shoff + i * shentsize) for i in range(shnum)]
     symtab = next((s for s in secs if s[1] == 2), None)  # SHT_SYMTAB
     if symtab is None:
         raise DumpError(f"{path}: no .symtab")
     strtab = secs[symtab[6]]
     want, out = {n.encode(): n for n in names}, {}
-    for off in range(symtab[4], symtab[4] + symtab[5], 24):
-        st_name, _, _, st_shndx, st_value, st_size = struct.unpack_from("<IBBHQQ", data, off)
+    for off in range(symtab[4], symtab[4] + symtab[5], symsize):
+        if symsize == 24:
+            st_name, _, _, st_shndx, st_value, st_size = struct.unpack_from("<IBBHQQ", data, off)
+        else:
+            st_name, st_value, st_size, _, _, st_shndx = struct.unpack_from("<IIIBBH", data, off)
         end = data.index(b"\0", strtab[4] + st_name)
         nm = data[strtab[4] + st_name:end]
         if nm in want and 0 < st_shndx < len(secs):

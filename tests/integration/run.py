@@ -49,13 +49,20 @@ def plan():
             print(f"note: no binaries for {cfg.label} (run scripts/build-fixtures.sh): skipped")
             continue
         for mod in test_modules():
-            for variant in (mod.FIXTURE + "-noopt", mod.FIXTURE):
+            # binaries without DWARF: the modules with checks for them, on
+            # the optimized build only (scripts/build-fixtures.sh)
+            # (-s -w binaries: the unit check check_rtlayout only, for now)
+            if cfg.nodwarf and (cfg.mode == "stripped" or not hasattr(mod, "nodwarf_cases")):
+                continue
+            variants = (mod.FIXTURE,) if cfg.nodwarf else (mod.FIXTURE + "-noopt", mod.FIXTURE)
+            for variant in variants:
                 binary = bindir / variant
                 if not binary.exists():
                     problems.append(f"{binary} is missing")
                     continue
                 try:
-                    steps = mod.cases(harness.run_fixture(binary))
+                    truth = harness.run_fixture(binary)
+                    steps = mod.nodwarf_cases(truth, cfg) if cfg.nodwarf else mod.cases(truth)
                 except Exception as e:
                     problems.append(f"{cfg.label}/{variant}: running it without a debugger failed: {e}")
                     continue

@@ -160,7 +160,7 @@ def go_binary():
 
 def escape_file(cfg, noopt):
     """The compiler's -m output for the fixture built as the binary was
-    (scripts/build-fixtures.sh: GOTOOLCHAIN, GOEXPERIMENT, GOFLAGS,
+    (scripts/build-fixtures.sh: GOTOOLCHAIN, GOEXPERIMENT, GOARCH, GOFLAGS,
     CGO_ENABLED=0, -buildmode, -gcflags=all=-N -l for -noopt), plus -m for the main
     package only. Returns (path, seconds)."""
     def build():
@@ -172,7 +172,7 @@ def escape_file(cfg, noopt):
             flags = ["-gcflags=-m"]
         flags.append(f"-buildmode={cfg.buildmode}")
         env = dict(os.environ, GOTOOLCHAIN=cfg.toolchain, GOEXPERIMENT=cfg.experiment,
-                   GOFLAGS="-mod=mod -buildvcs=false", CGO_ENABLED="0")
+                   GOARCH=cfg.goarch, GOFLAGS="-mod=mod -buildvcs=false", CGO_ENABLED="0")
         start = time.monotonic()
         with open(path, "wb") as err:
             p = subprocess.run([go_binary(), "build", *flags, "-o", str(d / "bin"), "."],
@@ -233,6 +233,9 @@ def _gl_goroutines_run(run, spec_path):
     for tpl in spec["per_goroutine"]:
         for goid in goids:
             cmds.append(tpl.replace("GOID", str(goid)))
+    for key, tpl in spec.get("per_field", []):
+        if t.get(key):
+            cmds.append(tpl.replace("GOID", str(t[key]["goid"])))
     out = {}
     for c in cmds:
         try:
@@ -345,13 +348,14 @@ def live_run(ctx):
 _core_users = {}
 
 
-def core_run(ctx):
+def core_run(ctx, second=False):
     """The core file of ctx.cfg (written by gdb's live session of the -noopt
-    binary) loaded in ctx.debugger; the core is removed once every selected
-    debugger read it."""
+    binary, at main.stopHere; second: by the session of the second stop,
+    sysstack_run) loaded in ctx.debugger; the core is removed once every
+    selected debugger read it."""
     def run():
         from harness import Ctx
-        live = live_run(Ctx(ctx.cfg, ctx.binary, "gdb"))
+        live = (sysstack_run if second else live_run)(Ctx(ctx.cfg, ctx.binary, "gdb"))
         if live.error:
             raise RuntimeError(f"the gdb session that writes the core failed: {live.error} (log {live.log.name})")
         if not live.core:
@@ -359,10 +363,10 @@ def core_run(ctx):
         tmp = tmpdir("core-")
         truth = Path(tmp) / "truth.json"
         truth.write_text(json.dumps(live.truth))
-        spec = {"truth": str(truth),
-                "commands": ["golayout goroutines --json", "golayout stack --json",
-                             "golayout stack 999999 --json"],
-                "per_goroutine": ["golayout stack GOID --json"]}
+        spec = SECOND_STOP_SPEC if second else {
+            "commands": ["golayout goroutines --json", "golayout stack --json", "golayout stack 999999 --json"],
+            "per_goroutine": ["golayout stack GOID --json"]}
+        spec = dict(spec, truth=str(truth))
 
         def argv(py):
             if ctx.debugger == "gdb":
@@ -373,16 +377,65 @@ def core_run(ctx):
             return harness.lldb_argv(lines, tmp, debugger=ctx.debugger)
 
         try:
-            r = _session(f"core file written by gdb's gcore, loaded in {ctx.debugger}", ctx.debugger,
-                         tmp, spec, argv, f"goroutines-core_{ctx.cfg.label}_{ctx.debugger}.log")
+            at = " at runtime.readmemstats_m" if second else ""
+            r = _session(f"core file written by gdb's gcore{at}, loaded in {ctx.debugger}", ctx.debugger,
+                         tmp, spec, argv, f"goroutines-core{'2' if second else ''}_{ctx.cfg.label}_{ctx.debugger}.log")
         finally:
             with _memo_lock:
-                users = _core_users.setdefault(ctx.cfg.label, set())
+                users = _core_users.setdefault((ctx.cfg.label, second), set())
                 users.add(ctx.debugger)
                 if users >= {d.name for d in harness.debuggers()}:
                     live.core.unlink(missing_ok=True)
         return r
-    return memo(("core", ctx.cfg.label, ctx.debugger), run)
+    return memo(("core", ctx.cfg.label, ctx.debugger, second), run)
+
+
+# The second stop (tests/fixtures/goroutines/main.go): after main.stopHere
+# the "sysstack" goroutine calls runtime.ReadMemStats, which runs
+# runtime.readmemstats_m on its thread's system stack (g0) through
+# runtime.systemstack; the "syscall" goroutine is blocked in read(2).
+SECOND_STOP = "runtime.readmemstats_m"
+SECOND_STOP_SPEC = {
+    "commands": ["golayout goroutines --json", "golayout stack --json"],
+    "per_goroutine": [],
+    "per_field": [["sysstack", "golayout stack GOID --json"], ["sysstack", "golayout stack GOID"],
+                  ["syscall", "golayout stack GOID --json"]]}
+
+
+def sysstack_run(ctx):
+    """A live session of ctx.binary under ctx.debugger stopped at the
+    second stop (SECOND_STOP); under gdb on a -noopt binary it also writes
+    a core there."""
+    noopt = ctx.binary.name.endswith("-noopt")
+
+    def run():
+        tmp = tmpdir("sysstack-")
+        truth = str(Path(tmp) / "truth.json")
+        core = Path(tmp) / "core" if ctx.debugger == "gdb" and noopt else None
+
+        # main.stopHere's breakpoint goes: a preemption signal delivered as
+        # the debugger resumes main's goroutine at it can have it run the
+        # breakpoint's instruction again (on another thread)
+        def argv(py):
+            if ctx.debugger == "gdb":
+                ex = harness.gdb_launch_lines(truth) + ["disable 1", f"break {SECOND_STOP}", "continue",
+                                                        f"python {py}"]
+                if core:
+                    ex.append(f"gcore {core}")
+                return harness.gdb_argv(ex, ctx.binary)
+            lines = harness.lldb_launch_lines(truth, ctx.debugger) + [
+                "breakpoint disable 1", f"breakpoint set -n {SECOND_STOP}", "process continue", f"script {py}",
+                "process kill"]
+            return harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
+
+        r = _session(f"separate live {ctx.debugger} session stopped at {SECOND_STOP}", ctx.debugger, tmp,
+                     dict(SECOND_STOP_SPEC, truth=truth), argv,
+                     f"goroutines-sysstack_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log")
+        r.core = core if core and core.exists() else None
+        if core and not r.core and not r.error:
+            r.core_error = f"gdb's `gcore {core}` wrote no core (log {r.log.name})"
+        return r
+    return memo(("sysstack", ctx.cfg.label, ctx.binary.name, ctx.debugger), run)
 
 
 # -------------------------------------------------------- shared checks
@@ -452,45 +505,19 @@ def goroutines_doc_problems(doc, truth, p, where="", filtered=False):
     diff(p, f"{where}shown == matched under --json", doc.get("shown"), doc.get("matched"))
 
 
-def stack_structure_problems(doc, p, where):
+def stack_structure_problems(doc, w, p, where, first=0):
     """Frames contiguous and inside the goroutine's stack, slots where the
-    amd64 frame layout puts them, the bottom frame reached."""
+    x86 frame layout puts them (w: the pointer size, which is what CALL
+    pushes), the bottom frame reached. first: the goroutine's own frames
+    start there (those before are on a system stack, see
+    sysstack_doc_problems)."""
     lo, hi = hexint(doc.get("stack_lo")), hexint(doc.get("stack_hi"))
-    frames = doc.get("frames") or []
+    frames = (doc.get("frames") or [])[first:]
     if lo is None or hi is None or not frames:
         p.append(f"{where}stack_lo {doc.get('stack_lo')!r}, stack_hi {doc.get('stack_hi')!r}, "
-                 f"{len(frames)} frames")
+                 f"{len(frames)} frames from frame {first}")
         return
-    for i, f in enumerate(frames):
-        tag = f"{where}frame {i} ({f.get('func')})"
-        diff(p, f"{tag} index", f.get("index"), i)
-        sp, cfa = hexint(f.get("sp")), hexint(f.get("cfa"))
-        if sp is None or not lo <= sp < hi:
-            p.append(f"{tag} sp {f.get('sp')!r} not in [{lo:#x}, {hi:#x})")
-        if f.get("inlined"):
-            # an inlined call has no frame of its own: it shares the next
-            # (physical) frame's sp and says so
-            if i + 1 >= len(frames):
-                p.append(f"{tag} is inlined into nothing")
-            else:
-                diff(p, f"{tag} sp (shared with the frame it is inlined into)", sp,
-                     hexint(frames[i + 1].get("sp")))
-                if "inlined into" not in (f.get("note") or ""):
-                    p.append(f"{tag} note {f.get('note')!r} does not say where it is inlined")
-            continue
-        if cfa is None:
-            p.append(f"{tag} has no cfa")
-            continue
-        if sp is not None:
-            diff(p, f"{tag} cfa - sp", cfa - sp, (f.get("size") or 0) + 8)
-        diff(p, f"{tag} ret_addr_slot", hexint(f.get("ret_addr_slot")), cfa - 8)
-        if f.get("fp_slot") is not None:
-            diff(p, f"{tag} fp_slot", hexint(f.get("fp_slot")), cfa - 16)
-        if i + 1 < len(frames):
-            nsp = hexint(frames[i + 1].get("sp"))
-            if nsp != cfa:
-                p.append(f"{where}frames {i} and {i + 1} not contiguous: frame {i + 1} sp "
-                         f"{frames[i + 1].get('sp')} != frame {i} cfa {f.get('cfa')}")
+    lo_hi_frames_problems(frames, first, lo, hi, w, p, where)
     last = frames[-1]
     diff(p, f"{where}outermost frame", last.get("func"), "runtime.goexit")
     if "bottom" not in (last.get("note") or ""):
@@ -503,6 +530,43 @@ def stack_structure_problems(doc, p, where):
     diff(p, f"{where}unused.to", hexint(u.get("to")), sp0)
     if sp0 is not None:
         diff(p, f"{where}unused.bytes", u.get("bytes"), sp0 - lo)
+
+
+def lo_hi_frames_problems(frames, first, lo, hi, w, p, where):
+    """frames (frame `first` on of a document) contiguous and inside the
+    stack [lo, hi), their slots where the x86 frame layout puts them (w:
+    the pointer size)."""
+    for i, f in enumerate(frames, first):
+        tag = f"{where}frame {i} ({f.get('func')})"
+        diff(p, f"{tag} index", f.get("index"), i)
+        sp, cfa = hexint(f.get("sp")), hexint(f.get("cfa"))
+        if sp is None or not lo <= sp < hi:
+            p.append(f"{tag} sp {f.get('sp')!r} not in [{lo:#x}, {hi:#x})")
+        nxt = frames[i + 1 - first] if i + 1 - first < len(frames) else None
+        if f.get("inlined"):
+            # an inlined call has no frame of its own: it shares the next
+            # (physical) frame's sp and says so
+            if nxt is None:
+                p.append(f"{tag} is inlined into nothing")
+            else:
+                diff(p, f"{tag} sp (shared with the frame it is inlined into)", sp,
+                     hexint(nxt.get("sp")))
+                if "inlined into" not in (f.get("note") or ""):
+                    p.append(f"{tag} note {f.get('note')!r} does not say where it is inlined")
+            continue
+        if cfa is None:
+            p.append(f"{tag} has no cfa")
+            continue
+        if sp is not None:
+            diff(p, f"{tag} cfa - sp", cfa - sp, (f.get("size") or 0) + w)
+        diff(p, f"{tag} ret_addr_slot", hexint(f.get("ret_addr_slot")), cfa - w)
+        if f.get("fp_slot") is not None:
+            diff(p, f"{tag} fp_slot", hexint(f.get("fp_slot")), cfa - 2 * w)
+        if nxt is not None:
+            nsp = hexint(nxt.get("sp"))
+            if nsp != cfa:
+                p.append(f"{where}frames {i} and {i + 1} not contiguous: frame {i + 1} sp "
+                         f"{nxt.get('sp')} != frame {i} cfa {f.get('cfa')}")
 
 
 def var_problems(dv, tv, frame, p, notes, tag, opt, binary):
@@ -563,10 +627,11 @@ def var_problems(dv, tv, frame, p, notes, tag, opt, binary):
     diff(p, f"{tag} value", dv.get("value"), tv["value"])
 
 
-def stack_vs_truth(doc, g, opt, p, notes, where, binary=None):
+def stack_vs_truth(doc, g, opt, w, p, notes, where, binary=None, dwarf=True):
     """A parked goroutine's `golayout stack GOID` document against its
     truth: the frames outside runtime.* are the runtime's traceback, the
-    recorded locals are in their frames."""
+    recorded locals are in their frames (without DWARF: no frame has
+    variables, and the document says once that they have no names)."""
     if doc.get("error") is not None:
         p.append(f"{where}error: {doc['error']}")
         return
@@ -575,7 +640,7 @@ def stack_vs_truth(doc, g, opt, p, notes, where, binary=None):
     diff(p, f"{where}status", doc.get("status"), "waiting")
     diff(p, f"{where}wait_reason", doc.get("wait_reason"), g["wait_reason"])
     diff(p, f"{where}unwound_from", doc.get("unwound_from"), "saved scheduling state (g.sched)")
-    stack_structure_problems(doc, p, where)
+    stack_structure_problems(doc, w, p, where)
     frames = doc.get("frames") or []
     # the debugger's selected frame is on main's goroutine, not this one
     diff(p, f"{where}frames marked selected", [f.get("index") for f in frames if f.get("selected")], [])
@@ -585,6 +650,18 @@ def stack_vs_truth(doc, g, opt, p, notes, where, binary=None):
     if got != want:
         p.append(f"{where}frames outside runtime.* (innermost first): got {fmt_frames(got)}, "
                  f"want (runtime.Stack) {fmt_frames(want)}")
+    if not dwarf:
+        if "no names" not in str(doc.get("note")):
+            p.append(f"{where}note {doc.get('note')!r} does not say variables have no names")
+        with_vars = [f.get("func") for f in frames if f.get("vars")]
+        diff(p, f"{where}frames with variables", with_vars, [])
+        return
+    recorded_vars_problems(user, g, opt, p, notes, where, binary)
+
+
+def recorded_vars_problems(user, g, opt, p, notes, where, binary):
+    """The locals goroutine g recorded, in golayout's frames outside
+    runtime.* (user, innermost first)."""
     outer = list(reversed(user))
     for i, tf in enumerate(g["frames"]):
         if i >= len(outer):
@@ -760,7 +837,7 @@ def main_call_line(caller, callee):
     return None
 
 
-def current_stack_problems(doc, truth, level, p, where=""):
+def current_stack_problems(doc, truth, level, w, p, where=""):
     """`golayout stack` without GOID: main's goroutine, its whole stack
     whichever frame is selected, the selected frame (level) marked."""
     if doc.get("error") is not None:
@@ -771,7 +848,7 @@ def current_stack_problems(doc, truth, level, p, where=""):
     # an outer frame selected: unwound from the innermost frame
     diff(p, f"{where}unwound_from", doc.get("unwound_from"),
          "innermost frame" if level else "selected frame")
-    stack_structure_problems(doc, p, where)
+    stack_structure_problems(doc, w, p, where)
     frames = doc.get("frames") or []
     user = [f.get("func") for f in frames if not is_runtime(f.get("func"))]
     diff(p, f"{where}frames outside runtime.*", user, MAIN_USER_FRAMES)
@@ -804,7 +881,7 @@ def check_goroutines_outer_frame(doc, ctx):
 def check_current_stack(level):
     def check(doc, ctx):
         p = []
-        current_stack_problems(doc, ctx.truth, level, p)
+        current_stack_problems(doc, ctx.truth, level, ctx.cfg.ptr_size, p)
         return p
     return check
 
@@ -826,7 +903,7 @@ def live_stack_check(role, substr):
         g = by_role(r.truth, role)
         notes = []
         for cmd, fn in ((f"golayout stack {g['goid']} --json",
-                         lambda d, w: stack_vs_truth(d, g, ctx.opt, p, notes, w, ctx.binary)),
+                         lambda d, w: stack_vs_truth(d, g, ctx.opt, ctx.cfg.ptr_size, p, notes, w, ctx.binary)),
                         ("golayout goroutines --json",
                          lambda d, w: goroutine_entry_problems(d, g, p, w))):
             d, err = r.doc(cmd)
@@ -924,6 +1001,14 @@ def check_lockorder(doc, ctx):
         return ["note: runtime.selectgo has no lockorder in this build's DWARF"]
     p = []
     if v.get("error"):
+        # 386 (Go 1.22): only the array pointer is located at the call;
+        # right when the DWARF, read on its own, has len empty there too
+        pc = (hexint(f.get("pc")) or 0) - harness.load_bias(ctx)
+        exprs = [e for q in (pc - 1, pc)
+                 for e in harness.dwarfloc.locations(ctx.binary, "runtime.selectgo", "lockorder", q)[0]]
+        if (v.get("error_code") == "unavailable" and "(len)" in v["error"] and exprs and
+                all(1 in harness.dwarfloc.empty_pieces(e) for e in exprs)):
+            return [f"note: lockorder {v['error']} (DWARF: {exprs[0]})"]
         p.append(f"lockorder: {v['error']}")
     elif sorted(str(v.get("value")).strip("[]").split()) != ["0", "1"]:
         p.append(f"lockorder {v.get('value')!r}, want a permutation of [0 1]")
@@ -1006,7 +1091,7 @@ def core_check(what):
             cmd = "golayout stack --json"
             d = get(cmd)
             if d:
-                current_stack_problems(d, t, 0, p, w(cmd))
+                current_stack_problems(d, t, 0, ctx.cfg.ptr_size, p, w(cmd))
         elif what == "error":
             cmd = "golayout stack 999999 --json"
             d = get(cmd)
@@ -1017,11 +1102,184 @@ def core_check(what):
             cmd = f"golayout stack {g['goid']} --json"
             d = get(cmd)
             if d:
-                stack_vs_truth(d, g, False, p, notes, w(cmd))
+                stack_vs_truth(d, g, False, ctx.cfg.ptr_size, p, notes, w(cmd))
                 e = next((x for x in (r.doc("golayout goroutines --json")[0] or {}).get("goroutines") or []
                           if x.get("goid") == g["goid"]), {})
                 if d.get("frames"):
                     diff(p, f"{r.what}: goroutines sp vs stack frame 0 sp", e.get("sp"), d["frames"][0].get("sp"))
+        return p + ["note: " + n for n in notes]
+    return check
+
+
+def source_line(pattern):
+    """The first line of main.go that pattern (a regex) matches."""
+    global _src_lines
+    if _src_lines is None:
+        _src_lines = SRC.read_text().splitlines()
+    return next((i + 1 for i, l in enumerate(_src_lines) if re.search(pattern, l)), None)
+
+
+def joined_user_frames(frames, first, g, p, where, inner_line):
+    """golayout's frames from frames[first] on, outside runtime.*, against
+    g's traceback (runtime.Stack before the second stop): the same
+    functions and files; the same lines but the innermost one's, which is
+    inner_line (where the thread is now, deeper than the runtime's saved
+    state). Returns them."""
+    user = [f for f in frames[first:] if not is_runtime(f.get("func"))]
+    got = [(f.get("func"), f.get("file")) for f in user]
+    want = [(t["function"], t["file"]) for t in g["traceback"]]
+    if got != want:
+        p.append(f"{where}frames outside runtime.* from frame {first} (innermost first): got "
+                 f"{fmt_frames([(f.get('func'), f.get('file'), f.get('line')) for f in user])}, want "
+                 f"(runtime.Stack) {fmt_frames([(t['function'], t['file'], t['line']) for t in g['traceback']])}")
+        return user
+    diff(p, f"{where}line of the innermost frame outside runtime.* ({user[0].get('func')})",
+         user[0].get("line"), inner_line)
+    diff(p, f"{where}lines of the outer frames outside runtime.*", [f.get("line") for f in user[1:]],
+         [t["line"] for t in g["traceback"][1:]])
+    return user
+
+
+def sysstack_doc_problems(r, d, g, opt, w, binary, p, notes, where):
+    """The goroutine running runtime.readmemstats_m on the system stack
+    (d: its stack document, without error): g0's frames from the thread's
+    registers (marked "stack": "g0", inside "system_stack"), then at
+    runtime.systemstack_switch its own stack, as the program itself
+    reported it."""
+    frames = d.get("frames") or []
+    k = next((i for i, f in enumerate(frames) if f.get("stack") != "g0"), len(frames))
+    diff(p, f"{where}frames on a stack other than g0 and the goroutine's",
+         [f.get("stack") for f in frames if f.get("stack") not in (None, "g0")], [])
+    if k < 2 or k == len(frames):
+        p.append(f"{where}{k} frames marked \"stack\": \"g0\" of {len(frames)}: "
+                 f"{[(f.get('func'), f.get('stack')) for f in frames]}")
+        return
+    # the breakpoint's address may be in a call inlined into it
+    phys = next((i for i, f in enumerate(frames) if not f.get("inlined")), 0)
+    diff(p, f"{where}first physical frame (where the thread is)", frames[phys].get("func"), SECOND_STOP)
+    diff(p, f"{where}frames inlined into it", [f.get("note") for f in frames[:phys]],
+         [f"inlined into {SECOND_STOP}"] * phys)
+    diff(p, f"{where}last frame on g0 (frame {k - 1})", frames[k - 1].get("func"), "runtime.systemstack")
+    diff(p, f"{where}first frame on the goroutine's stack (frame {k})", frames[k].get("func"),
+         "runtime.systemstack_switch")
+    sys = d.get("system_stack") or {}
+    diff(p, f"{where}system_stack.stack", sys.get("stack"), "g0")
+    lo, hi = hexint(sys.get("lo")), hexint(sys.get("hi"))
+    if lo is None or hi is None or lo >= hi:
+        p.append(f"{where}system_stack bounds {sys!r}")
+    else:
+        lo_hi_frames_problems(frames[:k], 0, lo, hi, w, p, where + "system stack: ")
+    stack_structure_problems(d, w, p, where, first=k)
+    user = joined_user_frames(frames, k, g, p, where, source_line(r"runtime\.ReadMemStats\("))
+    recorded_vars_problems(user, g, opt, p, notes, where, binary)
+
+
+def syscall_doc_problems(d, g, opt, w, binary, p, notes, where):
+    """The goroutine blocked in read(2) (d: its stack document, without
+    error): unwound from its thread, which is in the kernel-call frames
+    below the syscall.Syscall the runtime's traceback (from g.syscallpc)
+    starts with, on the goroutine's stack."""
+    frames = d.get("frames") or []
+    diff(p, f"{where}frames marked on a system stack", [f.get("func") for f in frames if f.get("stack")], [])
+    if d.get("system_stack") is not None:
+        p.append(f"{where}system_stack {d['system_stack']!r}")
+    stack_structure_problems(d, w, p, where)
+    top = g["traceback"][0]["function"] if g.get("traceback") else None
+    j = next((i for i, f in enumerate(frames) if f.get("func") == top), None)
+    if j is None or j == 0:
+        p.append(f"{where}want frames below {top} (the runtime's innermost): {[f.get('func') for f in frames]}")
+        return
+    if not (frames[0].get("func") or "").endswith("Syscall6"):
+        p.append(f"{where}frame 0 {frames[0].get('func')!r} is not the Syscall6 making the system call")
+    deeper = [f.get("func") for f in frames[:j]]
+    if any("syscall" not in (fn or "").lower() for fn in deeper):
+        p.append(f"{where}frames below {top} outside the system-call functions: {deeper}")
+    user = joined_user_frames(frames, j, g, p, where, frames[j].get("line"))
+    # the runtime's traceback stops at entersyscall's call, the thread at
+    # the system call's (RawSyscall6's): another line of syscall.Syscall
+    if frames[j].get("line") == g["traceback"][0]["line"]:
+        p.append(f"{where}{top} at line {frames[j].get('line')}, where entersyscall was called: "
+                 f"unwound from the saved state, not from the thread")
+    recorded_vars_problems(user, g, opt, p, notes, where, binary)
+
+
+def second_stop_check(role, core=False):
+    """At the second stop (SECOND_STOP): `golayout stack GOID` of the
+    goroutine on the system stack or in the system call, in the live
+    session stopped there or in the core file it wrote; the list and the
+    current goroutine agree."""
+    def check(doc, ctx):
+        try:
+            r = core_run(ctx, second=True) if core else sysstack_run(ctx)
+        except Exception as e:  # noqa: BLE001
+            return [f"{'core' if core else 'separate live session'}: {e}"]
+        if r.error or r.truth is None:
+            return [r.doc("golayout goroutines --json")[1] or "no truth"]
+        p, notes = [], []
+        g = r.truth.get(role)
+        if not g:
+            return [f"fixture: no {role} goroutine in the truth ({r.truth.get('problems')})"]
+        cmd = f"golayout stack {g['goid']} --json"
+        where = f"`{cmd}` ({r.what}): "
+        d, err = r.doc(cmd)
+        if err:
+            return [err]
+        if d.get("error") is not None:
+            return [f"{where}error: {d['error']}"]
+        diff(p, f"{where}goid", d.get("goid"), g["goid"])
+        diff(p, f"{where}status", d.get("status"), "running" if role == "sysstack" else "syscall")
+        opt = ctx.opt and not core
+        # the debugger selects the thread that hit the breakpoint, the
+        # system-stack goroutine's; in a core, whichever the core names first
+        selected = role == "sysstack"
+        want_from = (["selected frame", "registers of its thread"] if core else
+                     ["selected frame" if selected else "registers of its thread"])
+        if d.get("unwound_from") not in want_from:
+            p.append(f"{where}unwound_from {d.get('unwound_from')!r}, want one of {want_from}")
+        if role == "sysstack":
+            sysstack_doc_problems(r, d, g, opt, ctx.cfg.ptr_size, ctx.binary, p, notes, where)
+            text = r.outputs.get(f"golayout stack {g['goid']}") or ""
+            lines = text.splitlines()
+            at = lambda needle: next((i for i, l in enumerate(lines) if needle in l), None)  # noqa: E731
+            marks = (at("-- #") is not None and at("runtime.systemstack_switch"),
+                     at("--- system stack (g0)"), at(f"{SECOND_STOP} "))
+            if None in marks or not marks[0] < marks[1] < marks[2]:
+                p.append(f"`golayout stack {g['goid']}` ({r.what}): want runtime.systemstack_switch, then "
+                         f"the line \"--- system stack (g0) ...\", then {SECOND_STOP} (line numbers "
+                         f"{marks}): {text[:1500]!r}")
+            if not core:
+                frames = d.get("frames") or []
+                phys = next((f.get("index") for f in frames if not f.get("inlined")), None)
+                diff(p, f"{where}frames marked selected (the physical frame 0)",
+                     [f.get("index") for f in frames if f.get("selected")], [phys])
+                cur, err = r.doc("golayout stack --json")
+                if err:
+                    p.append(err)
+                else:
+                    diff(p, f"`golayout stack --json` ({r.what}): goid (the selected frame is on g0 of "
+                         f"the thread running it)", cur.get("goid"), g["goid"])
+                    diff(p, f"`golayout stack --json` ({r.what}): frames",
+                         [f.get("func") for f in cur.get("frames") or []],
+                         [f.get("func") for f in d.get("frames") or []])
+        else:
+            syscall_doc_problems(d, g, opt, ctx.cfg.ptr_size, ctx.binary if not core else None, p, notes, where)
+        gl, err = r.doc("golayout goroutines --json")
+        e = next((x for x in (gl or {}).get("goroutines") or [] if x.get("goid") == g["goid"]), None)
+        if err or e is None:
+            p.append(err or f"`golayout goroutines --json` ({r.what}): no goroutine {g['goid']}")
+        else:
+            w = f"`golayout goroutines --json` ({r.what}), goroutine {g['goid']}: "
+            frames = d.get("frames") or []
+            own = next((f for f in frames if not f.get("stack")), {})
+            diff(p, f"{w}status", e.get("status"), "running" if role == "sysstack" else "syscall")
+            diff(p, f"{w}func (stack's frame 0)", e.get("func"), frames[0].get("func") if frames else None)
+            diff(p, f"{w}sp (the innermost frame on its own stack)", e.get("sp"), own.get("sp"))
+            bounds_problems(e, p, w)
+            if role == "sysstack":
+                diff(p, f"{w}user_func", e.get("user_func"), "main.sysStacker")
+                diff(p, f"{w}line", e.get("line"), source_line(r"runtime\.ReadMemStats\("))
+                if not core:
+                    diff(p, f"{w}current", e.get("current"), True)
         return p + ["note: " + n for n in notes]
     return check
 
@@ -1065,9 +1323,81 @@ def cases(truth):
             cs.append(Case(f"{name}: stack {g['role']}", check=core_check(g["role"])))
         cs += [Case(f"{name}: stack of the selected frame", check=core_check("current")),
                Case(f"{name}: stack 999999 error", check=core_check("error"))]
+    name = f"second stop ({SECOND_STOP}, a separate live session)"
+    cs += [Case(f"{name}: stack of the goroutine on the system stack (g0), joined to its own",
+                check=second_stop_check("sysstack")),
+           Case(f"{name}: stack of the goroutine in a system call, from its thread",
+                check=second_stop_check("syscall"))]
+    if noopt:
+        name = f"core (gdb gcore at {SECOND_STOP}, loaded in the session's debugger)"
+        cs += [Case(f"{name}: stack of the goroutine on the system stack (g0)",
+                    check=second_stop_check("sysstack", core=True)),
+               Case(f"{name}: stack of the goroutine in a system call",
+                    check=second_stop_check("syscall", core=True))]
     cs += [select_frame(1, "main.main"),
            Case("stack: goroutine of the selected frame (1), its whole stack", "golayout stack --json",
                 check_current_stack(1)),
            Case("goroutines: selected frame (1) apart from where main's goroutine is",
                 "golayout goroutines --json", check_goroutines_outer_frame)]
+    return cs
+
+
+# ----------------------------------------------------- without DWARF (-w)
+
+def check_nodwarf_stack(doc, ctx):
+    """`golayout stack` of a -ldflags=-w build: main's goroutine found with
+    the built-in layouts, its frames as with DWARF, argument areas where
+    the pclntab knows them, no variables and one note saying why."""
+    p = []
+    current_stack_problems(doc, ctx.truth, 0, p)
+    if "no names" not in str(doc.get("note")):
+        p.append(f"note {doc.get('note')!r} does not say variables have no names")
+    frames = doc.get("frames") or []
+    for i, f in enumerate(frames):
+        if f.get("vars"):
+            p.append(f"frame {i} ({f.get('func')}) has variables without DWARF: {f['vars']!r}")
+        if f.get("inlined") or f.get("args_bytes") is None:
+            continue
+        diff(p, f"frame {i} ({f.get('func')}) args_at (the cfa on amd64)", hexint(f.get("args_at")),
+             hexint(f.get("cfa")))
+    if not any(isinstance(f.get("args_bytes"), int) and f["args_bytes"] >= 0 for f in frames):
+        p.append("no frame has an argument area")
+    return p
+
+
+def nodwarf_stack_check(role):
+    """`golayout stack GOID` of a parked goroutine in this module's live
+    session (its goid is known only there)."""
+    def check(doc, ctx):
+        r, p = live_session(ctx)
+        if r is None:
+            return p
+        g = by_role(r.truth, role)
+        cmd = f"golayout stack {g['goid']} --json"
+        d, err = r.doc(cmd)
+        if err:
+            return [err]
+        stack_vs_truth(d, g, ctx.opt, ctx.cfg.ptr_size, p, [], f"`{cmd}` ({r.what}): ", ctx.binary, dwarf=False)
+        return p
+    return check
+
+
+def nodwarf_cases(truth, cfg):
+    """A -ldflags=-w build: goroutines (status, wait reason, where, stack
+    bounds) and the selected goroutine's stack, with the built-in runtime
+    layouts."""
+    cs = [select_frame(0, "main.stopHere"),
+          Case("goroutines: counts, main goroutine running and current",
+               "golayout goroutines --json", check_goroutines)]
+    for g in truth["goroutines"]:
+        cs.append(Case(f"goroutines: {g['role']} goroutine [{g['wait_reason']}] in {user_func(g)}",
+                       "golayout goroutines --json", check_goroutine(g["role"])))
+    cs += [Case("goroutines --status running", "golayout goroutines --status running --json", check_running),
+           Case("goroutines --dead", "golayout goroutines --dead --json", check_dead),
+           Case("stack 999999: error", "golayout stack 999999 --json", check_error("999999")),
+           Case("stack: goroutine of the selected frame, no variable names",
+                "golayout stack --json", check_nodwarf_stack)]
+    for g in truth["goroutines"]:
+        cs.append(Case(f"stack {g['role']} (separate live session): frames vs runtime.Stack, no variables",
+                       check=nodwarf_stack_check(g["role"])))
     return cs

@@ -109,11 +109,12 @@ def object_problems(doc, o, ctx):
     elif not isinstance(m, str):
         p.append(f"pointer_map.map: {m!r} ({pm.get('note') or pm.get('error')})")
     elif ob_base is not None:
-        first = (o["data"] - ob_base) // 8
+        w = ctx.cfg.ptr_size  # the map has a character per pointer-sized word
+        first = (o["data"] - ob_base) // w
         if o["header"] and m[:1] != "H":
             p.append(f"pointer_map.map starts {m[:1]!r}, want the header 'H'")
         want = set(o["ptr_words"])
-        n = min(o["size"] // 8, len(m) - first)
+        n = min(o["size"] // w, len(m) - first)
         got = {w for w in range(n) if m[first + w] == "p"}
         want = {w for w in want if w < n}
         if got != want:
@@ -429,7 +430,7 @@ def _dump_session(ctx):
             r.dump = heapdump.read(f"{truth_path}.heapdump")
             r.outputs = json.loads(out.read_text())
             r.classes = heapdump.size_classes(ctx.binary)
-            r.sample = heapdump.commands(r.dump.objects)
+            r.sample = heapdump.commands(r.dump)
         except (OSError, ValueError, RuntimeError, heapdump.DumpError) as e:
             r.error = f"separate dump session (log {r.log}, exit status {rc}): {type(e).__name__}: {e}"
     r.seconds = time.monotonic() - start
@@ -458,6 +459,7 @@ def check_dump_truth(doc, ctx):
         if ms.get(k) != t["memstats"][want]:
             notes.append(f"dump MemStats.{k} {ms.get(k)} vs {t['memstats'][want]} read before it")
     diff(p, "dump params version", d.params.get("version"), t["go_version"])
+    diff(p, "dump params ptrsize (the configuration's GOARCH)", d.params.get("ptrsize"), ctx.cfg.ptr_size)
     objs = dict(d.objects)
     for o in t["objects"]:
         slot = (o["data"] & ~15) if o["tiny"] else o["data"] - (8 if o["header"] else 0)
@@ -470,7 +472,7 @@ def check_dump_truth(doc, ctx):
         [f"note: {len(d.objects)} dump objects, sample {len(r.sample)}, session {r.seconds:.1f} s"]
 
 
-def sampled_object_problems(r, a, size, d1, d2):
+def sampled_object_problems(r, a, size, d1, d2, w):
     """`golayout heap A --span` and `golayout heap A+off` of one dump object
     (address A, size = the span's elemsize, see heapdump.py)."""
     p, where = [], f"dump object {a:#x} ({size} B): "
@@ -522,14 +524,16 @@ def sampled_object_problems(r, a, size, d1, d2):
         p.append(f"span_objects cell {i} is {cells[i]!r}, want 'a'")
     diff(p, "span.sweep (the dump swept every span)", sp.get("sweep"), "swept")
     # pointer words: the dump's fields are the runtime's own typePointersOf
-    # over the whole slot, as word offsets from its base; golayout's map is
-    # word by word from the slot's base too ('H' the malloc header, 'p' a
-    # pointer), over the words it shows (--limit, 1024 by default)
-    # (every object of a scan span has some; a malloc header is in the
-    # slots of a small scan span above 512 bytes)
-    want = sorted(o // 8 for o in r.dump.pointers.get(a, ()))
+    # over the whole slot, as byte offsets from its base; golayout's map is
+    # word by word (w bytes, the pointer size) from the slot's base too ('H'
+    # the malloc header, 'p' a pointer), over the words it shows (--limit,
+    # 1024 by default) (every object of a scan span has some; a malloc
+    # header is in the slots of a small scan span above the runtime's
+    # minSizeForMallocHeader, w*8*w bytes: 512 on 64-bit, 128 on 386)
+    want = sorted(o // w for o in r.dump.pointers.get(a, ()))
     diff(p, "span.noscan (the dump lists no pointer word)", sp.get("noscan"), not want)
-    diff(p, "object.header", ob.get("header"), bool(want) and isinstance(c, int) and c > 0 and size > 512)
+    diff(p, "object.header", ob.get("header"),
+         bool(want) and isinstance(c, int) and c > 0 and size > w * 8 * w)
     pm = d1.get("pointer_map") or {}
     m = pm.get("map")
     if not want:
@@ -538,12 +542,12 @@ def sampled_object_problems(r, a, size, d1, d2):
         p.append(f"pointer_map.map: {m!r} ({pm.get('note') or pm.get('error')})")
     else:
         got = [i for i, ch in enumerate(m) if ch == "p"]
-        shown = [w for w in want if w < len(m)]
+        shown = [i for i in want if i < len(m)]
         if got != shown:
-            w = min(set(got) ^ set(shown))
+            i = min(set(got) ^ set(shown))
             p.append(f"pointer words over the {len(m)} shown: golayout {len(got)}, dump {len(shown)}; "
-                     f"first difference word {w} ({a + 8 * w:#x}): golayout {m[w]!r}, dump "
-                     f"{'pointer' if w in shown else 'no pointer'}")
+                     f"first difference word {i} ({a + w * i:#x}): golayout {m[i]!r}, dump "
+                     f"{'pointer' if i in shown else 'no pointer'}")
         if ob.get("header") and m[:1] != "H":
             p.append(f"pointer_map.map starts {m[:1]!r}, want the malloc header 'H'")
     # an address in the middle of the object
@@ -575,7 +579,7 @@ def check_dump_objects(doc, ctx):
         if e1 or e2:
             p += [e for e in (e1, e2) if e]
             continue
-        p += sampled_object_problems(r, a, size, d1, d2)
+        p += sampled_object_problems(r, a, size, d1, d2, ctx.cfg.ptr_size)
     for k, _ in heapdump.QUOTA:
         if not kinds.get(k):
             p.append(f"no {k} object in the sample ({len(r.dump.objects)} dump objects)")
@@ -638,6 +642,16 @@ def check_dump_spans(doc, ctx):
 
 # -------------------------------------------------------------------- cases
 
+def dump_cases():
+    """The checks of golayout heap against the runtime's own heap dump."""
+    return [Case("heap dump: the fixture's objects and MemStats in the runtime's dump "
+                 "(separate session)", check=check_dump_truth),
+            Case("heap dump: sampled objects: slot, size class, pointer words, interior address",
+                 check=check_dump_objects),
+            Case("heap dump: allocated slots of each sampled span vs --span",
+                 check=check_dump_spans)]
+
+
 def cases(truth):
     cs = [select_frame(0, "main.stopHere"), select_frame(1, "main.run")]
     for o in truth["objects"]:
@@ -662,10 +676,40 @@ def cases(truth):
     cs.append(Case("gc", "golayout gc --json", check_gc))
     cs.append(Case("mark phase: heap and gc at runtime.gcMarkTermination (separate session)",
                    check=check_mark_phase))
-    cs.append(Case("heap dump: the fixture's objects and MemStats in the runtime's dump "
-                   "(separate session)", check=check_dump_truth))
-    cs.append(Case("heap dump: sampled objects: slot, size class, pointer words, interior address",
-                   check=check_dump_objects))
-    cs.append(Case("heap dump: allocated slots of each sampled span vs --span",
-                   check=check_dump_spans))
-    return cs
+    return cs + dump_cases()
+
+
+# ----------------------------------------------------- without DWARF (-w)
+
+def check_version_builtin(doc, ctx):
+    """`golayout version` of a -ldflags=-w binary: layouts from the
+    built-in table of its release and variants, names from the symbol
+    table."""
+    p = []
+    if not no_error(doc, p):
+        return p
+    diff(p, "layouts_from", doc.get("layouts_from"), "builtin")
+    diff(p, "dwarf_version", doc.get("dwarf_version"), None)
+    src = doc.get("sources") or {}
+    want = f"built-in table go1.{ctx.cfg.go_minor} {ctx.cfg.map_impl} maps"
+    if not str(src.get("runtime_layouts")).startswith(want):
+        p.append(f"sources.runtime_layouts {src.get('runtime_layouts')!r} does not start {want!r}")
+    diff(p, "map_impl (from the build info)", doc.get("map_impl"), ctx.cfg.map_impl)
+    diff(p, "variants_from", doc.get("variants_from"), "build info")
+    if "symbol table" not in str(src.get("names")):
+        p.append(f"sources.names {src.get('names')!r} does not name the symbol table")
+    return p
+
+
+def nodwarf_cases(truth, cfg):
+    """A -ldflags=-w build: gc, heap of a global's static address, and heap
+    of the objects of the runtime's own heap dump (addresses chosen in the
+    debugger: heap addresses differ from run to run), all with the
+    built-in runtime layouts."""
+    d = next(t for t in truth["places"] if t["name"] == "gDataInt")
+    cs = [select_frame(0, "main.stopHere"),
+          Case("version: layouts from the built-in table", "golayout version --json", check_version_builtin),
+          Case(f"heap of a number ({d['address']:#x}, main.gDataInt)",
+               f"golayout heap {d['address']:#x} --json", check_place("gDataInt", number=True))]
+    cs.append(Case("gc", "golayout gc --json", check_gc))
+    return cs + dump_cases()

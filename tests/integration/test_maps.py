@@ -40,21 +40,21 @@ FIXTURE = "maps"
 READS_1000 = 64
 
 
-def reads_huge_bound(truth_map, impl):
+def reads_huge_bound(truth_map, impl, bucket_size):
     """Bound for the 100000-entry map[int]int (gHuge), from its own header.
     Swiss: 128 tables of 1024 slots; each table (in shared small-object
     spans) and its 17 KiB group array are separate objects: about one read
     per table plus the directory; measured 131-132 on every swiss
     configuration. Bound: 2 per table + 16 (272).
     Classic: 2^14 buckets (2.3 MB, one read) and ~2700 overflow buckets of
-    144 bytes; these sit packed in spans, but the walk visits them in bucket
+    bucket_size bytes (144 on amd64); these sit packed in spans, but the walk visits them in bucket
     order, not in allocation order, so each 4 KiB page of them costs about
     one read: ~95 pages, measured 93-100. Bound: 2 per page of overflow
     buckets (noverflow is exact below B=16) + 32 (about 220)."""
     h = truth_map["header"]
     if impl == "swiss":
         return 2 * len(h["tables"]) + 16
-    return 2 * -(-h["noverflow"] * 144 // 4096) + 32
+    return 2 * -(-h["noverflow"] * bucket_size // 4096) + 32
 
 
 # ------------------------------------------------------------- helpers
@@ -274,7 +274,7 @@ def check_huge(name):
         have = dict(ents)
         for k, v in m["sample"]:
             diff(p, f"entry {k}", have.get(k), v)
-        check_reads(p, doc, reads_huge_bound(m, ctx.truth["map_impl"]),
+        check_reads(p, doc, reads_huge_bound(m, ctx.truth["map_impl"], ctx.truth["int_bucket_size"]),
                     "100000 entries, cold cache")
         return p
     return check
@@ -355,16 +355,18 @@ def diff_text(p, what, got, want):
 
 def check_one(name, i):
     """--group I (swiss) / --bucket I (classic) on a map[int]int: only that
-    group or bucket is drawn, at its address. Sizes of map[int]int: a swiss
-    group is 8 control bytes + 8 slots of 16 (both group layouts), a classic
-    bucket 8 tophash bytes + 8 keys + 8 elems + the overflow pointer."""
+    group or bucket is drawn, at its address. Sizes of map[int]int as the
+    fixture computes them for its GOARCH: a swiss group is 8 control bytes
+    + 8 key/elem slots (both group layouts), a classic bucket 8 tophash
+    bytes + 8 keys + 8 elems + the overflow pointer."""
     def check(doc, ctx):
         m, p = find_map(ctx.truth, name), []
         if not no_error(doc, p):
             return p
         h = m["header"]
         if ctx.truth["map_impl"] == "swiss":
-            diff(p, "group_size", doc.get("group_size"), 136)
+            gs = ctx.truth["int_group_size"]
+            diff(p, "group_size", doc.get("group_size"), gs)
             diff(p, "groups_shown", doc.get("groups_shown"), 1)
             drawn = [(t.get("address"), g) for t in doc.get("tables") or []
                      for g in t.get("groups") or []]
@@ -375,13 +377,14 @@ def check_one(name, i):
             first = h["tables"][0]
             diff(p, "table of the group", as_int(table), first["address"])
             diff(p, "group index", g.get("index"), i)
-            diff(p, "group address", as_int(g.get("address")), first["groups_address"] + i * 136)
+            diff(p, "group address", as_int(g.get("address")), first["groups_address"] + i * gs)
             return p
-        diff(p, "bucket_size", doc.get("bucket_size"), 144)
+        bs = ctx.truth["int_bucket_size"]
+        diff(p, "bucket_size", doc.get("bucket_size"), bs)
         diff(p, "buckets_shown", doc.get("buckets_shown"), 1)
         for key, base in (("buckets", h["buckets"]), ("old_buckets", h["oldbuckets"])):
             got = [(b.get("index"), as_int(b.get("address"))) for b in doc.get(key) or []]
-            diff(p, key, got, [(i, base + i * 144)] if base else [])
+            diff(p, key, got, [(i, base + i * bs)] if base else [])
         return p
     return check
 

@@ -15,6 +15,8 @@
 #   OUTDIR/structs-pie   the same built with -buildmode=pie, and its truth
 #                        (.json) from a run with address randomisation off
 #                        (setarch -R), for test_pie;
+#   OUTDIR/structs-386   the same built with GOARCH=386 (it runs natively),
+#                        and its truth, for the session tests' 386 run;
 #   OUTDIR/maps-classic  tests/unit/testdata/maps.go with classic maps
 #                        (GOTOOLCHAIN=go1.22.12, else go1.24.13 with
 #                        GOEXPERIMENT=noswissmap), for test_maps;
@@ -59,13 +61,15 @@ newer_than_sources() {
 }
 
 # ---- structs: built with the chosen toolchain, then run once ----
-# build_structs NAME BUILDMODE [NODWARF]: into OUTDIR/NAME, and a copy
-# without DWARF into OUTDIR/NODWARF when named.
+# build_structs NAME BUILDMODE [NODWARF [GOARCH]]: into OUTDIR/NAME, and a
+# copy without DWARF into OUTDIR/NODWARF when named (not when "-").
 build_structs() {
-	local bin=$out/$1 mode=$2 nodwarf=${3:-}
+	local bin=$out/$1 mode=$2 nodwarf=${3:-} arch=${4:-amd64}
+	[ "$nodwarf" != - ] || nodwarf=
 	# Rebuild when the source or the toolchain choice changed.
 	local stamp
 	stamp="trimpath $mode ${GOTOOLCHAIN:-} $("$go" version 2>/dev/null || true)"
+	[ "$arch" = amd64 ] || stamp+=" GOARCH=$arch"
 	if [ -x "$bin" ] && [ -s "$bin.json" ] && { [ -z "$nodwarf" ] || [ -x "$out/$nodwarf" ]; } &&
 		newer_than_sources "$bin" "$structs_src" &&
 		[ "$(cat "$bin.stamp" 2>/dev/null)" = "$stamp" ]; then
@@ -74,8 +78,8 @@ build_structs() {
 	fi
 	# The fixture's module (its go.mod points at the shared truth package);
 	# no VCS stamping (the sources are in a git work tree).
-	(cd "$structs_src" && env -u GOFLAGS CGO_ENABLED=0 "$go" build -trimpath -buildvcs=false \
-		-buildmode="$mode" -o "$bin.tmp" .)
+	(cd "$structs_src" && env -u GOFLAGS CGO_ENABLED=0 GOARCH="$arch" "$go" build -trimpath \
+		-buildvcs=false -buildmode="$mode" -o "$bin.tmp" .)
 	# ASLR off: a PIE's truth holds the addresses of one known load
 	GOLAYOUT_TRUTH= GOLAYOUT_TRUTH_MEMORY=1 setarch "$(uname -m)" -R "$bin.tmp" "$bin.json.tmp"
 	[ -z "$nodwarf" ] || objcopy --strip-debug "$bin.tmp" "$out/$nodwarf"
@@ -164,6 +168,7 @@ build_structs_plain() {
 
 build_structs structs exe structs-nodwarf
 build_structs structs-pie pie
+build_structs structs-386 exe - 386
 build_structs_plain
 build_maps
 build_nofuncs

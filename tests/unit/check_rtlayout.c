@@ -2,16 +2,23 @@
  * DWARF of every fixture binary of every toolchain in
  * scripts/toolchains.txt (built by scripts/build-fixtures.sh):
  *   - the binary's variant (classic/swiss maps, Green Tea) is what its
- *     label and release say;
+ *     label and release say, its architecture what its GOARCH column says;
  *   - every required struct, field and global of that variant and release
  *     is present, with sane sizes and offsets;
  *   - every required constant is in DWARF, and every constant DWARF has
  *     equals the table's fallback (so the fallbacks are right);
  *   - no entry exists in DWARF outside the releases and variant the table
  *     declares for it (so the ranges are right);
- *   - outside the supported Go range, the one-line message.
+ *   - outside the supported Go range, the one-line message;
+ *   - the built-in database (core/gotypes/rtlayout_db.inc) is what these
+ *     tables say: regenerated from them and compared with the file (or,
+ *     with --write-db, written: scripts/gen-rtlayout-db);
+ *   - binaries without DWARF (BUILDMODE nodwarf) load the built-in entry
+ *     of their build info, and it equals the table of the same program
+ *     built with DWARF; with another release in the build info, the
+ *     entry of that release is refused unless it is the same layout.
  * A missing fixture directory or binary is a failure, not a skip.
- * Usage: check_rtlayout [-v] [TOOLCHAINS_TXT [FIXTURE_BIN_DIR]] */
+ * Usage: check_rtlayout [-v] [--write-db] [TOOLCHAINS_TXT [FIXTURE_BIN_DIR [DB_FILE]]] */
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,10 +26,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include "gotypes/rtlayout.h"
+#include "rtlayout_dbgen.h"
 
 static int failures, checks;
 static bool verbose;
+static bool write_db; /* --write-db: the database is being made, not checked */
 
 static void fail(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(const char *where, const char *fmt, ...)
@@ -187,7 +198,26 @@ static void check_range_message(const char *w, struct gl_target *t)
 	memcpy(t->go_version, saved, sizeof(saved));
 }
 
-static void check_binary(const char *label, const char *dir, const char *prog)
+static void same_layouts(const char *w, const char *what, const struct gl_rtlayout *a, const struct gl_rtlayout *b,
+			 bool one_binary);
+
+/* What the build info implies (the variants and the built-in table used
+ * without DWARF) is what this binary's DWARF says. */
+static void check_builtin(const char *w, struct gl_target *t, const struct gl_rtlayout *L)
+{
+	CHECK(!strcmp(t->bi_map_impl, t->map_impl) && !strcmp(t->bi_gc, t->gc) &&
+		      (t->bi_map_groups ? t->map_groups && !strcmp(t->bi_map_groups, t->map_groups) : !t->map_groups),
+	      w, "build info (GOEXPERIMENT=%s) implies %s/%s/%s, DWARF says %s/%s/%s", t->goexperiment, t->bi_map_impl,
+	      t->bi_map_groups ? t->bi_map_groups : "-", t->bi_gc, t->map_impl, t->map_groups ? t->map_groups : "-",
+	      t->gc);
+	struct gl_rtlayout *B = gl_rt_builtin(t);
+	CHECK(B && !B->unusable, w, "built-in table refused: %s", B && B->unusable ? B->unusable : "no memory");
+	if (B && !B->unusable)
+		same_layouts(w, "built-in table (symbol table) vs DWARF", B, L, true);
+	gl_rt_free(B);
+}
+
+static void check_binary(const char *label, const char *goarch, const char *dir, const char *prog)
 {
 	char path[8192], w[512];
 	snprintf(path, sizeof(path), "%s/%s", dir, prog);
@@ -208,6 +238,8 @@ static void check_binary(const char *label, const char *dir, const char *prog)
 	} else {
 		CHECK(t->arch && t->arch->ptr_size == t->ptr_size && !strcmp(t->goarch, t->arch->goarch), w,
 		      "no arch description for ELF machine %u (ptr size %d)", t->elf.machine, t->ptr_size);
+		CHECK(t->arch && !strcmp(t->arch->goarch, goarch), w, "GOARCH %s, toolchains.txt says %s",
+		      t->arch ? t->arch->goarch : "?", goarch);
 		unsigned want = expected_variants(label, t->go_minor);
 		CHECK(L->variants == want, w, "variants %u, the label says %u", L->variants, want);
 		CHECK(gl_rt_of(t) == L, w, "the table is not loaded once per target");
@@ -215,17 +247,183 @@ static void check_binary(const char *label, const char *dir, const char *prog)
 		check_globals(w, L, t->dw);
 		check_consts(w, L, t->dw);
 		check_range_message(w, t);
+		if (!write_db)
+			check_builtin(w, t, L);
+		char why[512];
+		CHECK(gl_dbgen_add(label, t, L, why, sizeof(why)), w, "%s", why);
 	}
 	gl_target_destroy(t);
 }
 
-static int check_label(const char *label, const char *bindir)
+/* ---- binaries without DWARF ------------------------------------------------- */
+
+struct config {
+	char toolchain[32], exp[64], mode[16], goarch[16], label[64];
+};
+static struct config configs[64];
+static int nconfigs;
+
+static bool is_nodwarf(const struct config *c)
+{
+	return !strcmp(c->mode, "nodwarf") || !strcmp(c->mode, "stripped");
+}
+
+/* The configuration with DWARF of the same toolchain and GOEXPERIMENT. */
+static const struct config *with_dwarf(const struct config *c)
+{
+	for (int i = 0; i < nconfigs; i++)
+		if (!strcmp(configs[i].toolchain, c->toolchain) && !strcmp(configs[i].exp, c->exp) &&
+		    !strcmp(configs[i].goarch, c->goarch) &&
+		    !strcmp(configs[i].mode, "exe"))
+			return &configs[i];
+	return NULL;
+}
+
+/* Everything the decoders read from the two tables is the same (of one
+ * binary: the globals' addresses too). */
+static void same_layouts(const char *w, const char *what, const struct gl_rtlayout *a, const struct gl_rtlayout *b,
+			 bool one_binary)
+{
+	CHECK(a->variants == b->variants && a->go_minor == b->go_minor, w, "%s: variants/release differ", what);
+	for (int s = 0; s < GL_RTS__COUNT; s++) {
+		const struct gl_type *x = gl_rt_struct(a, s), *y = gl_rt_struct(b, s);
+		CHECK(!x == !y && (!x || x->size == y->size), w, "%s: struct %s differs", what, gl_rt_struct_desc(s)->id);
+	}
+	for (int f = 0; f < GL_RTF__COUNT; f++) {
+		struct gl_rt_field x = gl_rt_field(a, f), y = gl_rt_field(b, f);
+		bool same = x.present == y.present && (!x.present || (x.off == y.off && x.size == y.size));
+		for (const struct gl_type *p = x.type, *q = y.type; same && p && q; p = p->elem, q = q->elem)
+			same = p->kind == q->kind && p->size == q->size && p->count == q->count;
+		CHECK(same, w, "%s: field %s differs", what, gl_rt_field_desc(f)->id);
+	}
+	for (int g = 0; g < GL_RTG__COUNT; g++) {
+		struct gl_rt_global x = gl_rt_global(a, g), y = gl_rt_global(b, g);
+		CHECK(x.present == y.present && (!x.present || (x.type->size == y.type->size &&
+								 x.type->kind == y.type->kind && x.type->count == y.type->count &&
+								 (!one_binary || x.addr == y.addr))),
+		      w, "%s: global %s differs", what, gl_rt_global_desc(g)->id);
+	}
+	for (int k = 0; k < GL_RTC__COUNT; k++)
+		CHECK(a->consts[k].value == b->consts[k].value && a->consts[k].applies == b->consts[k].applies, w,
+		      "%s: constant %s differs (%lld, %lld)", what, gl_rt_const_desc(k)->id,
+		      (long long)a->consts[k].value, (long long)b->consts[k].value);
+}
+
+/* A copy of the binary whose build info names go1.<minor> instead of its
+ * release (same length: go1.26.8 -> go1.25.8); NULL when it cannot be made. */
+static char *with_release(const char *path, const char *version, int minor)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	rewind(f);
+	unsigned char *b = n > 0 ? malloc((size_t)n) : NULL;
+	bool ok = b && fread(b, 1, (size_t)n, f) == (size_t)n;
+	fclose(f);
+	/* the build info header's inline version string follows "\xff Go buildinf:" */
+	unsigned char *hdr = ok ? memmem(b, (size_t)n, "\xff Go buildinf:", 14) : NULL;
+	size_t vl = strlen(version);
+	unsigned char *v = hdr && hdr + 64 + vl < b + n ? memmem(hdr, 64 + vl, version, vl) : NULL;
+	char *out = NULL;
+	if (v && vl > 5 && v[4] >= '0' && v[4] <= '9' && v[5] >= '0' && v[5] <= '9') {
+		v[4] = (unsigned char)('0' + minor / 10);
+		v[5] = (unsigned char)('0' + minor % 10);
+		char tmpl[] = "/tmp/golayout-release-XXXXXX";
+		int fd = mkstemp(tmpl);
+		if (fd >= 0) {
+			ok = write(fd, b, (size_t)n) == n;
+			close(fd);
+			if (ok)
+				out = strdup(tmpl);
+			else
+				unlink(tmpl);
+		}
+	}
+	free(b);
+	return out;
+}
+
+/* Another release in the build info: its entry is refused in one line,
+ * or is the same layout as the right one (then decoding is right too). */
+static void check_wrong_release(const char *w, const char *path, struct gl_target *right, const struct gl_rtlayout *R)
+{
+	for (int minor = GL_GO_MIN_MINOR; minor <= GL_GO_MAX_MINOR; minor++) {
+		if (minor == right->go_minor)
+			continue;
+		char *copy = with_release(path, right->go_version, minor), what[600];
+		CHECK(copy, w, "cannot patch the release in the build info of %s", path);
+		if (!copy)
+			return;
+		struct gl_target *t = NULL;
+		const struct gl_rtlayout *L = NULL;
+		struct gl_error *err = gl_target_open(copy, &t);
+		if (!err) {
+			snprintf(what, sizeof(what), "build info says go1.%d", minor);
+			CHECK(t->go_minor == minor, w, "%s: patched release not read (%s)", what, t->go_version);
+			err = gl_rt_load(t, &L);
+			if (err)
+				CHECK(!strchr(err->message, '\n') && (strstr(err->message, "do not fit") ||
+								      strstr(err->message, "no built-in")),
+				      w, "%s: refused with \"%s\"", what, err->message);
+			else
+				same_layouts(w, what, L, R, false);
+			if (verbose)
+				printf("  %s %s: %s\n", w, what, err ? err->message : "accepted, same layouts");
+		}
+		gl_error_destroy(err);
+		gl_target_destroy(t);
+		unlink(copy);
+		free(copy);
+	}
+}
+
+static void check_nodwarf_binary(const struct config *c, const char *dir, const char *prog, const char *bindir)
+{
+	char path[8192], base[8192], w[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, prog);
+	snprintf(w, sizeof(w), "%s/%s", c->label, prog);
+	const struct config *dc = with_dwarf(c);
+	if (!dc) {
+		fail(w, "no configuration with DWARF of %s %s to compare with", c->toolchain, c->exp);
+		return;
+	}
+	snprintf(base, sizeof(base), "%s/%s/%s", bindir, dc->label, prog);
+	struct gl_target *t = NULL, *bt = NULL;
+	struct gl_error *err = gl_target_open(path, &t);
+	if (!err)
+		err = gl_target_open(base, &bt);
+	const struct gl_rtlayout *L = NULL, *B = NULL;
+	if (!err && (t->dw || !bt->dw))
+		fail(w, "%s has DWARF, or %s has none", path, base);
+	else if (!err && !strcmp(c->mode, "stripped")) {
+		err = gl_rt_load(t, &L);
+		CHECK(err && strstr(err->message, "no symbol table") && !strchr(err->message, '\n'), w,
+		      "stripped binary: got \"%s\"", err ? err->message : "(loaded)");
+		gl_error_destroy(err);
+		err = NULL;
+	} else if (!err && !(err = gl_rt_load(t, &L)) && !(err = gl_rt_load(bt, &B))) {
+		CHECK(strstr(L->source, "built-in") != NULL, w, "layouts from \"%s\"", L->source);
+		CHECK(!strcmp(t->map_impl, bt->map_impl) && !strcmp(t->gc, bt->gc), w,
+		      "build info says %s/%s, DWARF %s/%s", t->map_impl, t->gc, bt->map_impl, bt->gc);
+		same_layouts(w, "built-in vs DWARF", L, B, false);
+		check_wrong_release(w, path, t, L);
+	}
+	if (err)
+		fail(w, "%s", err->message);
+	gl_error_destroy(err);
+	gl_target_destroy(t);
+	gl_target_destroy(bt);
+}
+
+static int check_label(const struct config *c, const char *bindir)
 {
 	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/%s", bindir, label);
+	snprintf(dir, sizeof(dir), "%s/%s", bindir, c->label);
 	DIR *d = opendir(dir);
 	if (!d) {
-		fail(label, "no fixture directory %s: run scripts/build-fixtures.sh", dir);
+		fail(c->label, "no fixture directory %s: run scripts/build-fixtures.sh", dir);
 		return 0;
 	}
 	int n = 0;
@@ -242,47 +440,91 @@ static int check_label(const char *label, const char *bindir)
 	}
 	closedir(d);
 	if (!n)
-		fail(label, "no fixture binaries in %s: run scripts/build-fixtures.sh", dir);
+		fail(c->label, "no fixture binaries in %s: run scripts/build-fixtures.sh", dir);
 	for (int i = 0; i < n; i++) {
-		check_binary(label, dir, names[i]);
+		if (is_nodwarf(c))
+			check_nodwarf_binary(c, dir, names[i], bindir);
+		else
+			check_binary(c->label, c->goarch, dir, names[i]);
 		free(names[i]);
 	}
 	return n;
 }
 
+/* The regenerated database against the checked-in one (or written). */
+static void check_db(const char *file, bool write)
+{
+	char *now = gl_dbgen_render();
+	CHECK(now, "database", "cannot render it");
+	if (!now)
+		return;
+	if (write) {
+		FILE *f = fopen(file, "w");
+		CHECK(f && fputs(now, f) >= 0 && fclose(f) == 0, "database", "cannot write %s", file);
+		printf("wrote %s\n", file);
+		free(now);
+		return;
+	}
+	FILE *f = fopen(file, "r");
+	char *was = f ? calloc(1, strlen(now) + 2) : NULL;
+	size_t n = was ? fread(was, 1, strlen(now) + 1, f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(was && n == strlen(now) && !memcmp(was, now, n), "database",
+	      "%s differs from what the fixtures say: run scripts/gen-rtlayout-db", file);
+	free(was);
+	free(now);
+}
+
 int main(int argc, char **argv)
 {
 	int a = 1;
-	if (a < argc && !strcmp(argv[a], "-v")) {
-		verbose = true;
-		a++;
+	for (; a < argc && argv[a][0] == '-'; a++) {
+		if (!strcmp(argv[a], "-v"))
+			verbose = true;
+		else if (!strcmp(argv[a], "--write-db"))
+			write_db = true;
 	}
 	const char *list = a < argc ? argv[a++] : "scripts/toolchains.txt";
 	const char *bindir = a < argc ? argv[a++] : "tests/fixtures/bin";
+	const char *db = a < argc ? argv[a++] : "core/gotypes/rtlayout_db.inc";
 	FILE *f = fopen(list, "r");
 	if (!f) {
 		fprintf(stderr, "check_rtlayout: cannot read %s\n", list);
 		return 2;
 	}
 	char line[512];
-	int labels = 0, binaries = 0;
-	while (fgets(line, sizeof(line), f)) {
-		char *words[4]; /* TOOLCHAIN [GOEXPERIMENT [BUILDMODE]] LABEL */
+	while (fgets(line, sizeof(line), f) && nconfigs < 64) {
+		char *words[5]; /* TOOLCHAIN [GOEXPERIMENT [BUILDMODE [GOARCH]]] LABEL */
 		int nw = 0;
-		for (char *save = NULL, *tok = strtok_r(line, " \t\n", &save); tok && nw < 4;
+		for (char *save = NULL, *tok = strtok_r(line, " \t\n", &save); tok && nw < 5;
 		     tok = strtok_r(NULL, " \t\n", &save))
 			words[nw++] = tok;
 		if (!nw || words[0][0] == '#')
 			continue;
-		const char *label = words[nw - 1];
-		int before = failures;
-		int n = check_label(label, bindir);
-		printf("%-24s %2d binaries  %s\n", label, n, failures == before ? "ok" : "FAILED");
-		labels++;
-		binaries += n;
+		struct config *c = &configs[nconfigs++];
+		snprintf(c->toolchain, sizeof(c->toolchain), "%s", words[0]);
+		snprintf(c->exp, sizeof(c->exp), "%s", nw >= 3 && strcmp(words[1], "-") ? words[1] : "");
+		snprintf(c->mode, sizeof(c->mode), "%s", nw >= 4 ? words[2] : "exe");
+		snprintf(c->goarch, sizeof(c->goarch), "%s", nw == 5 ? words[3] : "amd64");
+		snprintf(c->label, sizeof(c->label), "%s", words[nw - 1]);
 	}
 	fclose(f);
-	printf("rtlayout: %d configurations, %d binaries, %d checks, %d failures\n", labels, binaries, checks,
+	int binaries = 0;
+	/* the tables with DWARF first: the database is made from them */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < nconfigs; i++) {
+			if (is_nodwarf(&configs[i]) != (pass == 1))
+				continue;
+			if (pass == 1 && write_db)
+				continue;
+			int before = failures;
+			int n = check_label(&configs[i], bindir);
+			printf("%-24s %2d binaries  %s\n", configs[i].label, n, failures == before ? "ok" : "FAILED");
+			binaries += n;
+		}
+	check_db(db, write_db);
+	printf("rtlayout: %d configurations, %d binaries, %d checks, %d failures\n", nconfigs, binaries, checks,
 	       failures);
-	return failures || !labels ? 1 : 0;
+	return failures || !nconfigs ? 1 : 0;
 }

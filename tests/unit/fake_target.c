@@ -1,4 +1,6 @@
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,7 @@ struct region {
 };
 
 struct reg {
-	char name[16];
+	char name[32];
 	uint64_t value;
 };
 
@@ -364,6 +366,24 @@ void fake_set_innermost_reg(struct fake_target *ft, const char *name, uint64_t v
 	fake_set_reg(ft, key, value);
 }
 
+/* Another thread's innermost registers, as "TID:NAME" (TID > 0, so the
+ * selected thread's "0:NAME" stays apart). */
+static int fk_thread_register(void *ctx, uint64_t tid, const char *name, uint64_t *value)
+{
+	char key[sizeof(((struct reg *)0)->name)];
+	if (!tid || (size_t)snprintf(key, sizeof(key), "%llu:%s", (unsigned long long)tid, name) >= sizeof(key))
+		return GL_BACKEND_FAIL;
+	return fk_read_register(ctx, key, value);
+}
+
+void fake_set_thread_reg(struct fake_target *ft, uint64_t tid, const char *name, uint64_t value)
+{
+	char key[sizeof(ft->regs[0].name)];
+	if (!tid || (size_t)snprintf(key, sizeof(key), "%llu:%s", (unsigned long long)tid, name) >= sizeof(key))
+		die("fake_set_thread_reg: bad thread id or name too long");
+	fake_set_reg(ft, key, value);
+}
+
 void fake_clear_regs(struct fake_target *ft)
 {
 	ft->nregs = 0;
@@ -449,6 +469,7 @@ struct fake_target *fake_new(void)
 		.text_width = fk_text_width,
 		.interrupted = fk_interrupted,
 		.load_bias = fk_load_bias,
+		.thread_register = fk_thread_register,
 	};
 	ft->bias.known = true; /* a bias of 0: the executable is where it was linked */
 	ft->stop_id = 1;
@@ -631,22 +652,37 @@ unsigned char *fake_unhex(const char *hex, uint64_t *len)
 
 /* ---- the Go test program ---- */
 
+static const char *program = "structs";
+
+void fake_set_go_program(const char *name)
+{
+	program = name;
+}
+
 const char *fake_go_binary(void)
 {
 	static char path[8192];
-	const char *p = fake_testdata("structs");
+	char json[256];
+	const char *p = fake_testdata(program);
 	if (!p || access(p, X_OK) != 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s", p); /* p is fake_testdata's buffer */
-	return fake_testdata("structs.json") ? path : NULL;
+	snprintf(json, sizeof(json), "%s.json", program);
+	return fake_testdata(json) ? path : NULL;
 }
 
 json_t *fake_truth(void)
 {
 	static json_t *doc;
-	if (doc)
+	static const char *doc_of;
+	if (doc && doc_of == program)
 		return doc;
-	const char *p = fake_testdata("structs.json");
+	json_decref(doc);
+	doc = NULL;
+	doc_of = program;
+	char json[256];
+	snprintf(json, sizeof(json), "%s.json", program);
+	const char *p = fake_testdata(json);
 	if (!p)
 		return NULL;
 	json_error_t je;
@@ -689,6 +725,48 @@ uint64_t fake_parse_addr(const char *s)
 	if (*end)
 		die("fake_parse_addr: bad address");
 	return v;
+}
+
+/* Whether the '[' at p in name opens type arguments (not a slice's, an
+ * array's or a map's). */
+static bool type_args(const char *name, const char *p)
+{
+	if (*p != '[' || p == name || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+		return false;
+	return !(p - name >= 3 && !strncmp(p - 3, "map", 3) &&
+		 (p - name == 3 || !(isalnum((unsigned char)p[-4]) || p[-4] == '_' || p[-4] == '.')));
+}
+
+void fake_reflect_name(const char *name, char *out, size_t n)
+{
+	size_t w = 0, seg = 0; /* seg: where the current qualified name began */
+	bool args = false;
+	for (const char *p = name; *p && w + 1 < n; p++) {
+		args = args || type_args(name, p);
+		if (*p == '/' && !args) {
+			w = seg;
+			continue;
+		}
+		out[w++] = *p;
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+			seg = w;
+	}
+	out[w] = '\0';
+}
+
+char *fake_truth_value(json_t *g)
+{
+	const char *v = json_string_value(json_object_get(g, "fields_value"));
+	if (!v)
+		v = json_string_value(json_object_get(g, "value"));
+	if (!v)
+		die("fake_truth_value: no \"value\"");
+	char *s = strdup(v), *br = strrchr(s, '[');
+	if (!s)
+		die("fake_truth_value: out of memory");
+	if (json_is_true(json_object_get(g, "clock_dependent")) && br && br > s && br[-1] == ' ')
+		strcpy(br, "[?])"); /* shorter than what it replaces */
+	return s;
 }
 
 uint64_t fake_truth_addr(json_t *o)

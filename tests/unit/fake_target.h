@@ -90,6 +90,9 @@ void fake_set_frame_level(struct fake_target *ft, int level);
 /* A register of the innermost frame (level 0), for when an outer frame
  * is selected; cleared by fake_clear_regs with the others. */
 void fake_set_innermost_reg(struct fake_target *ft, const char *name, uint64_t value);
+/* A register of thread TID's innermost frame (thread_register); cleared
+ * by fake_clear_regs with the others. */
+void fake_set_thread_reg(struct fake_target *ft, uint64_t tid, const char *name, uint64_t value);
 /* Make frame_cfa answer (has == false: it fails). */
 void fake_set_cfa(struct fake_target *ft, bool has, uint64_t cfa);
 
@@ -168,6 +171,9 @@ const char *fake_testdata(const char *name);
  * decref it. */
 const char *fake_go_binary(void);
 json_t *fake_truth(void);
+/* Make OUTDIR/NAME (and NAME.json) the Go test program from now on:
+ * "structs" (the default) or "structs-386". */
+void fake_set_go_program(const char *name);
 /* The truth of one global ("main.gPadded") or type ("main.Padded"), or
  * NULL when the document lacks it. */
 json_t *fake_truth_global(const char *name);
@@ -180,6 +186,15 @@ struct fake_target *fake_structs_target(void);
 /* The "address" (a JSON integer) of a global, field or piece of memory of
  * the truth document. */
 uint64_t fake_truth_addr(json_t *o);
+/* A type name as golayout gives it (DWARF's, "sync/atomic.Int64") spelled
+ * as reflect spells it in the truth ("atomic.Int64"): packages without
+ * their import path, except in type arguments. Into out (n bytes). */
+void fake_reflect_name(const char *name, char *out, size_t n);
+/* The truth's %v of a global as golayout can know it (malloc'd): where
+ * it depends on the clock when fmt ran ("clock_dependent": a deadline
+ * context's time left, " [1h2m3s])" at the end), " [?])"; where fmt calls
+ * a method golayout does not run, fmt's text without it ("fields_value"). */
+char *fake_truth_value(json_t *g);
 /* "0x5c2418" -> 0x5c2418 */
 uint64_t fake_parse_addr(const char *s);
 

@@ -201,6 +201,14 @@ struct g_bin *g_bin_get(void)
 		L->syscallpc = off_in(g, "syscallpc");
 	}
 	assert_true(L->size >= L->goid + 8 && L->size <= 4096);
+	const struct gl_type *m = gl_dwarf_find_type(G_BIN.t->dw, "runtime.m");
+	if (!m)
+		fail_msg("%s: no runtime.m in DWARF", G_BIN.path);
+	L->m_size = m->size;
+	L->m_procid = off_in(m, "procid");
+	L->m_g0 = off_in(m, "g0");
+	L->m_gsignal = off_in(m, "gsignal");
+	L->m_curg = off_in(m, "curg");
 	/* runtime.allgs: a []*runtime.g */
 	struct gl_type *at;
 	if (!gl_dwarf_find_global(G_BIN.t->dw, "runtime.allgs", &G_BIN.allgs, &at) || !at ||
@@ -220,8 +228,11 @@ struct g_bin *g_bin_get(void)
 	/* code */
 	G_BIN.main_entry = elf_func("main.main");
 	G_BIN.goexit_entry = elf_func("runtime.goexit");
-	if (!G_BIN.main_entry || !G_BIN.goexit_entry)
-		fail_msg("%s: no main.main or runtime.goexit in .symtab", G_BIN.path);
+	G_BIN.systemstack_entry = elf_func("runtime.systemstack.abi0");
+	G_BIN.switch_entry = elf_func("runtime.systemstack_switch.abi0");
+	if (!G_BIN.main_entry || !G_BIN.goexit_entry || !G_BIN.systemstack_entry || !G_BIN.switch_entry)
+		fail_msg("%s: no main.main, runtime.goexit, runtime.systemstack or "
+			 "runtime.systemstack_switch in .symtab", G_BIN.path);
 	const struct gl_func *mf = gl_dwarf_func_at(G_BIN.t->dw, G_BIN.main_entry);
 	if (!mf || mf->lo != G_BIN.main_entry || strcmp(mf->name, "main.main"))
 		fail_msg("%s: DWARF does not agree that main.main starts at 0x%" PRIx64, G_BIN.path,
@@ -234,6 +245,9 @@ struct g_bin *g_bin_get(void)
 	G_BIN.main_body_pc = body_pc(G_BIN.main_entry, &G_BIN.main_body_size);
 	if (!G_BIN.main_body_pc || G_BIN.main_body_size < 64)
 		fail_msg("%s: main.main has no pc with a frame of 64 bytes or more", G_BIN.path);
+	G_BIN.sigpanic_pc = body_pc(elf_func("runtime.sigpanic"), &G_BIN.sigpanic_size);
+	if (!G_BIN.sigpanic_pc)
+		fail_msg("%s: no runtime.sigpanic with a frame", G_BIN.path);
 	if (!find_call())
 		fail_msg("%s: found no direct call in main.main", G_BIN.path);
 	const struct gl_elf_section *ro = gl_elf_section(&G_BIN.t->elf, ".rodata");
@@ -282,6 +296,23 @@ uint64_t add_g_at(struct g_scene *f, uint64_t addr, const struct gspec *s)
 	fake_map(f->ft, addr, b, L->size);
 	free(b);
 	return addr;
+}
+
+void map_m(struct g_scene *f, uint64_t addr, uint64_t procid, uint64_t curg, uint64_t g0, uint64_t g0_lo,
+	   uint64_t g0_hi)
+{
+	const struct glayout *L = &f->bin->L;
+	unsigned char *b = calloc(1, L->m_size > L->size ? L->m_size : L->size);
+	assert_non_null(b);
+	g_put(b + L->m_procid, procid, 8);
+	g_put(b + L->m_curg, curg, 8);
+	g_put(b + L->m_g0, g0, 8);
+	fake_map(f->ft, addr, b, L->m_size);
+	memset(b, 0, L->size);
+	g_put(b + L->lo, g0_lo, 8);
+	g_put(b + L->hi, g0_hi, 8);
+	fake_map(f->ft, g0, b, L->size);
+	free(b);
 }
 
 uint64_t add_g(struct g_scene *f, const struct gspec *s)

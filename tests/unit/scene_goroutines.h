@@ -30,6 +30,8 @@ struct glayout {
 	uint64_t goid, waitreason, m;
 	bool has_syscall;
 	uint64_t syscallsp, syscallpc;
+	/* runtime.m */
+	uint64_t m_size, m_procid, m_g0, m_gsignal, m_curg;
 };
 
 struct g_bin {
@@ -47,6 +49,10 @@ struct g_bin {
 	uint64_t main_body_pc;     /* a pc in main.main with its largest frame, no inlining */
 	int64_t main_body_size;
 	uint64_t goexit_entry;     /* runtime.goexit */
+	uint64_t systemstack_entry; /* runtime.systemstack (assembly: its symbol is ...abi0) */
+	uint64_t switch_entry;     /* runtime.systemstack_switch */
+	uint64_t sigpanic_pc;      /* a pc in runtime.sigpanic with its largest frame, no inlining */
+	int64_t sigpanic_size;
 	uint64_t callee_entry;     /* a function main.main calls */
 	char callee_name[128];
 	uint64_t callee_pc;        /* a pc in it with its largest frame, no inlining */
@@ -87,6 +93,10 @@ int64_t g_konst(const char *name);
 uint64_t add_g_at(struct g_scene *f, uint64_t addr, const struct gspec *s);
 /* The same at the next free g address. */
 uint64_t add_g(struct g_scene *f, const struct gspec *s);
+/* Map a runtime.m at addr: thread id procid, running curg, with a g0
+ * (mapped at g0, not in allgs) whose stack is [g0_lo, g0_hi). */
+void map_m(struct g_scene *f, uint64_t addr, uint64_t procid, uint64_t curg, uint64_t g0, uint64_t g0_lo,
+	   uint64_t g0_hi);
 /* The allgs slice header at the global's address. */
 void set_allgs(struct g_scene *f, uint64_t arr, uint64_t len, uint64_t cap);
 /* allgs = the goroutines added so far. */

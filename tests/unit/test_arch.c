@@ -1,6 +1,9 @@
 /* The arch descriptions (core/base/arch.c) and the ELF reader on both
  * classes: minimal ELF32 and ELF64 files written here, read back by
- * gl_elf_open, and the arch chosen from their machine. */
+ * gl_elf_open, and the arch chosen from their machine; Go's alignment
+ * rules per pointer size (unsafe.Alignof on amd64 and 386); a real 386
+ * Go binary (build-testdata.sh: structs-386), its pclntab read with
+ * 4-byte header words and checked against its DWARF. */
 #include <elf.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +17,11 @@
 #include <cmocka.h>
 
 #include "base/arch.h"
+#include "fake_target.h"
 #include "target/elffile.h"
+#include "target/target.h"
+#include "target/types.h"
+#include "gotypes/struct_layout.h"
 
 /* A file of: header, ".data" (8 bytes at vaddr 0x1000), the section name
  * table, and three section headers (null, .data, .shstrtab). */
@@ -165,6 +172,77 @@ static void test_not_elf(void **state)
 	gl_error_destroy(err);
 }
 
+/* struct { A bool; B int64; C bool } as the compiler lays it out for
+ * the pointer size (DWARF gives the offsets): int64 aligns to 8 on
+ * amd64, to 4 on 386, and so do the struct and its best order. */
+static void check_layout(unsigned ptr_size, uint64_t off_b, uint64_t size, uint64_t align, uint64_t best)
+{
+	struct gl_type b = {.kind = GL_K_BOOL, .name = "bool", .size = 1};
+	struct gl_type i64 = {.kind = GL_K_INT64, .name = "int64", .size = 8};
+	struct gl_type f64 = {.kind = GL_K_FLOAT64, .name = "float64", .size = 8};
+	struct gl_type c128 = {.kind = GL_K_COMPLEX128, .name = "complex128", .size = 16};
+	struct gl_type ptr = {.kind = GL_K_POINTER, .name = "*int", .size = ptr_size};
+	struct gl_field fields[] = {{"A", 0, &b, false}, {"B", off_b, &i64, false}, {"C", off_b + 8, &b, false}};
+	struct gl_type st = {.kind = GL_K_STRUCT, .name = "main.S", .size = size, .fields = fields, .nfields = 3};
+	assert_int_equal(gl_type_align(&i64, ptr_size), align);
+	assert_int_equal(gl_type_align(&f64, ptr_size), align);
+	assert_int_equal(gl_type_align(&c128, ptr_size), align);
+	assert_int_equal(gl_type_align(&ptr, ptr_size), ptr_size);
+	assert_int_equal(gl_type_align(&st, ptr_size), align);
+	struct gl_struct_layout l;
+	assert_null(gl_struct_layout(&st, ptr_size, &l));
+	assert_int_equal(l.align, align);
+	assert_int_equal(l.field_align[1], align);
+	assert_int_equal(l.padding_bytes, size - 10);
+	assert_int_equal(l.best_size, best);
+	assert_int_equal(l.best_order[0], 1); /* B first */
+	gl_struct_layout_deinit(&l);
+}
+
+static void test_alignment(void **state)
+{
+	(void)state;
+	check_layout(8, 8, 24, 8, 16);
+	check_layout(4, 4, 16, 4, 12);
+}
+
+/* Every function the 386 binary's DWARF knows at a PC, the pclntab names
+ * too, with the same entry: the header's fields are 4 bytes there. */
+static void test_pclntab_386(void **state)
+{
+	(void)state;
+	const char *path = fake_testdata("structs-386");
+	if (!path)
+		fail_msg("no structs-386: run tests/unit/build-testdata.sh");
+	struct gl_target *t = NULL;
+	struct gl_error *err = gl_target_open(path, &t);
+	if (err)
+		fail_msg("gl_target_open: %s", err->message);
+	assert_non_null(t->arch);
+	assert_int_equal(t->arch->id, GL_ARCH_386);
+	assert_int_equal(t->ptr_size, 4);
+	assert_true(t->has_pcln);
+	assert_int_equal(t->pcln.ptr_size, 4);
+	assert_non_null(t->dw);
+	const struct gl_elf_section *text = gl_elf_section(&t->elf, ".text");
+	assert_non_null(text);
+	int compared = 0;
+	for (uint64_t pc = text->addr; pc < text->addr + text->size; pc += 97) {
+		const struct gl_func *d = gl_dwarf_func_at(t->dw, pc);
+		struct gl_pcfunc f;
+		if (!d)
+			continue;
+		if (!gl_pclntab_func(&t->pcln, pc, &f))
+			fail_msg("pc 0x%llx: DWARF has %s, the pclntab nothing", (unsigned long long)pc, d->name);
+		if (strcmp(f.name, d->name) || f.entry != d->lo)
+			fail_msg("pc 0x%llx: pclntab %s at 0x%llx, DWARF %s at 0x%llx", (unsigned long long)pc,
+				 f.name, (unsigned long long)f.entry, d->name, (unsigned long long)d->lo);
+		compared++;
+	}
+	assert_true(compared > 1000);
+	gl_target_destroy(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +251,8 @@ int main(void)
 		cmocka_unit_test(test_elf64_arm64),
 		cmocka_unit_test(test_return_address),
 		cmocka_unit_test(test_not_elf),
+		cmocka_unit_test(test_alignment),
+		cmocka_unit_test(test_pclntab_386),
 	};
 	return cmocka_run_group_tests_name("arch", tests, NULL, NULL);
 }

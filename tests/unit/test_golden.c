@@ -356,7 +356,12 @@ static void test_values(void **state)
 	case_begin(&c, "value", structs_target());
 	const char *names[] = {"main.gInt64", "main.gUint64", "main.gFloat", "main.gC128", "main.gStr",
 			       "main.gArr", "main.gPadded", "main.gSlice", "main.gEmbeds", "main.gScalars",
-			       "main.gNulStr", "main.gIface", "main.gPadded.E", "main.gNoSuch"};
+			       "main.gNulStr", "main.gIface", "main.gPadded.E", "main.gNoSuch",
+			       /* well-known types: as their String methods print them, or
+			        * their fields with what they read as */
+			       "main.gTimeNano", "main.gTimeNoName", "main.gAddrZone", "main.gCtxValue",
+			       "main.gMu", "main.gRW", "main.gAtomI64", "main.gBigInt", "main.gBuilderPtr",
+			       "main.gReading"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		record(&c, "value %s", names[i]);
 	case_end(&c);
@@ -372,6 +377,7 @@ static void test_struct_and_type(void **state)
 	record(&c, "struct main.gEmbeds");
 	record(&c, "struct main.gTail");
 	record(&c, "struct main.gScalars");
+	record(&c, "struct main.gEvent");
 	record(&c, "struct main.gInt64");
 	case_end(&c);
 	case_begin(&c, "type", c.ft);

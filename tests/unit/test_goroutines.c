@@ -430,6 +430,185 @@ static void test_syscall_state(void **state)
 	assert_note_has(frame(f, 1), "bottom");
 }
 
+/* ---- goroutines on a thread: its registers, its system stack --------------------- */
+
+#define A_M 0x22000000ull      /* a runtime.m */
+#define A_G0 0x22100000ull     /* its g0 */
+#define A_G0STACK 0x38000000ull /* g0's stack */
+#define G0_STACK_SIZE 0x4000ull
+
+/* A goroutine in a system call whose M's thread the debugger can read
+ * (thread_register): unwound from that thread's registers, deeper than
+ * the call the runtime saved (g.syscallsp/pc); from the saved state while
+ * the debugger cannot tell the thread's registers. */
+static void test_syscall_thread(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	if (!G_BIN.L.has_syscall)
+		fail_msg("runtime.g has no syscallsp/syscallpc in %s", G_BIN.path);
+	struct gspec s = three_frames(&f->g, 9);
+	uint64_t thread_sp = s.sp, thread_pc = s.pc;
+	s.status = G_BIN.g_syscall;
+	/* the runtime's syscall state: main.main at its call of the callee */
+	s.syscallsp = thread_sp + 8 + (uint64_t)G_BIN.callee_size;
+	s.syscallpc = G_BIN.call_ret;
+	s.sp = 0x1234; /* stale */
+	s.pc = 0xdeadbeef;
+	s.m = A_M;
+	uint64_t g = add_g(&f->g, &s);
+	map_m(&f->g, A_M, 77, g, A_G0, A_G0STACK, A_G0STACK + G0_STACK_SIZE);
+	commit(&f->g);
+
+	run(f, "stack 9 --json");
+	assert_ok(f);
+	assert_string_equal(jstr(f->r.doc, "unwound_from"), "saved scheduling state (g.sched)");
+	assert_int_equal(assert_contiguous(f), 2);
+	assert_func(frame(f, 0), "main.main");
+
+	fake_set_thread_reg(f->g.ft, 78, "rip", thread_pc); /* another thread: not its */
+	fake_set_thread_reg(f->g.ft, 78, "rsp", thread_sp);
+	run(f, "stack 9 --json");
+	assert_ok(f);
+	assert_string_equal(jstr(f->r.doc, "unwound_from"), "saved scheduling state (g.sched)");
+
+	fake_set_thread_reg(f->g.ft, 77, "rip", thread_pc);
+	fake_set_thread_reg(f->g.ft, 77, "rsp", thread_sp);
+	run(f, "stack 9 --json");
+	assert_ok(f);
+	assert_string_equal(jstr(f->r.doc, "unwound_from"), "registers of its thread");
+	assert_int_equal(jint(f->r.doc, "thread"), 77);
+	assert_int_equal(assert_contiguous(f), 3);
+	assert_func(frame(f, 0), G_BIN.callee_name);
+	assert_int_equal(jaddr(frame(f, 0), "sp"), thread_sp);
+	assert_int_equal(jaddr(frame(f, 0), "pc"), thread_pc);
+	assert_func(frame(f, 1), "main.main");
+	assert_int_equal(jaddr(frame(f, 1), "sp"), s.syscallsp);
+	assert_note_has(frame(f, 2), "bottom");
+	assert_null(json_object_get(frame(f, 0), "stack")); /* on its own stack */
+	assert_null(json_object_get(f->r.doc, "system_stack"));
+
+	/* the list agrees: where the thread is */
+	run(f, "goroutines --json");
+	assert_ok(f);
+	json_t *e = must_list(f, 9);
+	assert_string_equal(jstr(e, "func"), G_BIN.callee_name);
+	assert_int_equal(jaddr(e, "sp"), thread_sp);
+
+	/* an M that runs another goroutine: its thread is not this one's */
+	fake_poke_u64(f->g.ft, A_M + G_BIN.L.m_curg, g + 0x1000);
+	run(f, "stack 9 --json");
+	assert_ok(f);
+	assert_string_equal(jstr(f->r.doc, "unwound_from"), "saved scheduling state (g.sched)");
+}
+
+/* A running goroutine whose thread is on its M's system stack (g0), in
+ * runtime.systemstack: g0's frames from the thread's registers, then the
+ * goroutine's own from g.sched, where systemstack saved it; found as the
+ * current goroutine when the debugger's selected thread is that one. */
+static void test_system_stack(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct gspec s = parked(&f->g, 5); /* g.sched: main.main's entry, goexit above */
+	s.status = G_BIN.g_running;
+	s.waitreason = -1;
+	s.m = A_M;
+	uint64_t g = add_g(&f->g, &s);
+	uint64_t lo = A_G0STACK, hi = lo + G0_STACK_SIZE, sp0 = hi - 0x100;
+	fake_map(f->g.ft, lo, NULL, G0_STACK_SIZE);
+	map_m(&f->g, A_M, 78, g, A_G0, lo, hi);
+	commit(&f->g);
+	fake_set_thread_reg(f->g.ft, 78, "rip", G_BIN.systemstack_entry);
+	fake_set_thread_reg(f->g.ft, 78, "rsp", sp0);
+
+	run(f, "stack 5 --json");
+	assert_ok(f);
+	assert_string_equal(jstr(f->r.doc, "unwound_from"), "registers of its thread");
+	json_t *a = frames(f);
+	if (json_array_size(a) != 3)
+		fail_msg("want runtime.systemstack on g0, main.main and runtime.goexit: %s", dump(a));
+	assert_func(frame(f, 0), "runtime.systemstack");
+	assert_string_equal(jstr(frame(f, 0), "stack"), "g0");
+	assert_int_equal(jaddr(frame(f, 0), "sp"), sp0);
+	assert_func(frame(f, 1), "main.main");
+	assert_null(json_object_get(frame(f, 1), "stack"));
+	assert_int_equal(jaddr(frame(f, 1), "sp"), s.sp);
+	assert_note_has(frame(f, 2), "bottom");
+	json_t *sys = json_object_get(f->r.doc, "system_stack");
+	assert_string_equal(jstr(sys, "stack"), "g0");
+	assert_int_equal(jaddr(sys, "lo"), lo);
+	assert_int_equal(jaddr(sys, "hi"), hi);
+	json_t *u = json_object_get(f->r.doc, "unused");
+	assert_int_equal(jaddr(u, "to"), s.sp); /* its own stack's innermost frame */
+
+	/* the text: the goroutine's stack, then the system stack under a heading */
+	run(f, "stack 5");
+	assert_ok(f);
+	const char *mm = strstr(f->r.out, "main.main"), *hd = strstr(f->r.out, "--- system stack (g0)"),
+		   *ss = strstr(f->r.out, "runtime.systemstack ");
+	if (!mm || !hd || !ss || !(mm < hd && hd < ss))
+		fail_msg("want main.main, then the system stack heading, then runtime.systemstack: %s",
+			 f->r.out);
+
+	/* g.sched not on its stack: the system stack's frames alone */
+	fake_poke_u64(f->g.ft, g + G_BIN.L.sched_sp, 0x1234);
+	run(f, "stack 5 --json");
+	assert_ok(f);
+	assert_int_equal(json_array_size(frames(f)), 1);
+	assert_note_has(frame(f, 0), "switches to the system stack");
+	fake_poke_u64(f->g.ft, g + G_BIN.L.sched_sp, s.sp);
+
+	/* the debugger's selected thread is that one */
+	fake_set_reg(f->g.ft, "rsp", sp0);
+	fake_set_reg(f->g.ft, "rip", G_BIN.systemstack_entry);
+	fake_set_frame_level(f->g.ft, 0);
+	run(f, "stack --json");
+	assert_ok(f);
+	assert_int_equal(jint(f->r.doc, "goid"), 5);
+	assert_string_equal(jstr(f->r.doc, "unwound_from"), "selected frame");
+	assert_true(json_is_true(json_object_get(frame(f, 0), "selected")));
+	assert_string_equal(jstr(frame(f, 0), "stack"), "g0");
+	assert_func(frame(f, 1), "main.main");
+	run(f, "goroutines --json");
+	assert_ok(f);
+	json_t *e = must_list(f, 5);
+	assert_true(json_is_true(json_object_get(e, "current")));
+	assert_string_equal(jstr(e, "func"), "runtime.systemstack");
+	assert_int_equal(jaddr(e, "sp"), s.sp); /* on its own stack */
+
+	/* the system stack of a thread running no goroutine: none is current */
+	fake_poke_u64(f->g.ft, A_M + G_BIN.L.m_curg, 0);
+	run(f, "stack --json");
+	assert_error_has(f, "no goroutine stack", "give a GOID");
+}
+
+/* A goroutine that faulted at main.main's first instruction: the signal
+ * handler made that instruction the "return address" of a call of
+ * runtime.sigpanic. main.main's frame is at that very pc, not at pc-1
+ * (which is in the function before it). */
+static void test_sigpanic(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct gspec s = parked(&f->g, 6); /* main.main at its entry, goexit above */
+	uint64_t main_sp = s.sp;
+	s.sp = main_sp - 8 - (uint64_t)G_BIN.sigpanic_size;
+	s.pc = G_BIN.sigpanic_pc;
+	fake_poke_u64(f->g.ft, main_sp - 8, G_BIN.main_entry);
+	add_g(&f->g, &s);
+	commit(&f->g);
+	run(f, "stack 6 --json");
+	assert_ok(f);
+	assert_int_equal(assert_contiguous(f), 3);
+	assert_func(frame(f, 0), "runtime.sigpanic");
+	assert_func(frame(f, 1), "main.main");
+	assert_int_equal(jaddr(frame(f, 1), "pc"), G_BIN.main_entry);
+	assert_int_equal(jaddr(frame(f, 1), "sp"), main_sp);
+	assert_int_equal(jint(frame(f, 1), "size"), 0); /* the entry's frame size */
+	assert_note_has(frame(f, 2), "bottom");
+}
+
 /* ---- corrupt scheduling state --------------------------------------------------- */
 
 /* sched.pc in no function: one frame that says unwinding stopped. */
@@ -1349,6 +1528,9 @@ int main(void)
 		T(test_parked_at_entry),
 		T(test_parked_three_frames),
 		T(test_syscall_state),
+		T(test_syscall_thread),
+		T(test_system_stack),
+		T(test_sigpanic),
 		T(test_garbage_pc),
 		T(test_garbage_return_address),
 		T(test_zero_return_address),

@@ -1,7 +1,7 @@
 /* gl_session_run end to end on the fake backend: tokenizing, errors,
  * options, --json documents, help and the command table; and, with the Go
  * test program (build-testdata.sh), layouts, versions and globals checked
- * against what Go itself reported. */
+ * against what Go itself reported, for its amd64 and its 386 build. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -314,11 +314,15 @@ static void test_bad_backend(void **state)
 
 /* ---- with the Go test program ---- */
 
+/* The GOARCH of the Go program of the group being run (see main). */
+static const char *program_goarch = "amd64";
+
 static void test_version_go(void **state)
 {
 	NEED_GO();
 	struct fake_fx *f = *state;
 	json_t *truth = fake_truth();
+	assert_string_equal(json_string_value(json_object_get(truth, "goarch")), program_goarch);
 	RUN(f, "version --json");
 	assert_int_equal(f->r.status, 0);
 	assert_doc(&f->r, "version");
@@ -370,8 +374,9 @@ static void check_type_layout(struct fake_fx *f, const char *name)
 				fail_msg("%s.%s %s: golayout says %lld, Go says %lld", name, fname,
 					 keys[k], gv, wv);
 		}
-		assert_string_equal(json_string_value(json_object_get(g, "type")),
-				    json_string_value(json_object_get(w, "type")));
+		char tn[256];
+		fake_reflect_name(json_string_value(json_object_get(g, "type")), tn, sizeof(tn));
+		assert_string_equal(tn, json_string_value(json_object_get(w, "type")));
 		field_bytes += json_integer_value(json_object_get(w, "size"));
 	}
 	/* fields do not overlap, so every other byte is padding */
@@ -525,12 +530,28 @@ static void check_global(struct fake_fx *f, json_t *g)
 	if (f->r.status != 0)
 		fail_msg("value %s failed: %s", name, f->r.out);
 	assert_doc(&f->r, "value");
-	const char *want = json_string_value(json_object_get(g, "value"));
+	char *want = fake_truth_value(g);
 	const char *got = fake_doc_str(&f->r, "value");
 	if (!got || strcmp(got, want) != 0)
 		fail_msg("value %s: golayout prints \"%s\", Go prints \"%s\"", name, got ? got : "(null)",
 			 want);
-	assert_string_equal(fake_doc_str(&f->r, "type"), json_string_value(json_object_get(g, "type")));
+	free(want);
+	/* what the program says a mutex, an atomic, a buffer reads as; no
+	 * reading for other values */
+	const char *reads = json_string_value(json_object_get(g, "reads_as"));
+	const char *got_reads = json_string_value(json_object_get(f->r.doc, "reads_as"));
+	if (reads ? !got_reads || strcmp(reads, got_reads) : got_reads != NULL)
+		fail_msg("value %s: golayout reads it as \"%s\", the program as \"%s\"", name,
+			 got_reads ? got_reads : "(none)", reads ? reads : "(none)");
+	/* the String or Error method fmt calls there, which golayout does not */
+	const char *unrun = json_string_value(json_object_get(g, "method_not_run"));
+	const char *got_unrun = json_string_value(json_object_get(f->r.doc, "method_not_run"));
+	if (unrun ? !got_unrun || strcmp(unrun, got_unrun) : got_unrun != NULL)
+		fail_msg("value %s: golayout names %s as not run, the program %s", name,
+			 got_unrun ? got_unrun : "(none)", unrun ? unrun : "(none)");
+	char tn[256];
+	fake_reflect_name(fake_doc_str(&f->r, "type"), tn, sizeof(tn));
+	assert_string_equal(tn, json_string_value(json_object_get(g, "type")));
 	assert_int_equal(fake_parse_addr(fake_doc_str(&f->r, "address")), fake_truth_addr(g));
 	assert_int_equal(fake_doc_int(&f->r, "size"), json_integer_value(json_object_get(g, "size")));
 	assert_string_equal(fake_doc_str(&f->r, "go_kind"), json_string_value(json_object_get(g, "go_kind")));
@@ -553,11 +574,14 @@ static void test_globals_go(void **state)
 		fake_map_global(f->ft, g);
 		const char *name = json_string_value(json_object_get(g, "name"));
 		RUN(f, "value %s --json", name);
-		const char *want = json_string_value(json_object_get(g, "value"));
+		char *want = fake_truth_value(g);
 		const char *got = fake_doc_str(&f->r, "value");
-		if (f->r.status != 0 || !got || strcmp(got, want) != 0) {
+		bool same = f->r.status == 0 && got && !strcmp(got, want);
+		if (!same)
 			print_error("value %s: golayout \"%s\" (%s), Go \"%s\"\n", name,
 				    got ? got : "(null)", fake_doc_str(&f->r, "error"), want);
+		free(want);
+		if (!same) {
 			failures++;
 			continue;
 		}
@@ -717,6 +741,10 @@ int main(void)
 		T(test_json_error_document),
 		T(test_json_for_every_command_is_one_object),
 		T(test_bad_backend),
+	};
+	/* The tests of the Go program: its amd64 build, then its 386 build
+	 * (4-byte words, Go's 386 alignment) against its own truth. */
+	const struct CMUnitTest go_tests[] = {
 		G(test_version_go),
 		G(test_type_layouts_go),
 		G(test_embedded_field_go),
@@ -731,5 +759,10 @@ int main(void)
 		G(test_global_with_garbage_frame_go),
 		G(test_session_cache_go),
 	};
-	return cmocka_run_group_tests_name("session", tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("session", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("session: Go program (amd64)", go_tests, NULL, NULL);
+	fake_set_go_program("structs-386");
+	program_goarch = "386";
+	failed += cmocka_run_group_tests_name("session: Go program (386)", go_tests, NULL, NULL);
+	return failed;
 }
