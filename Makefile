@@ -44,7 +44,7 @@ lldb_inc     = $(firstword $(foreach d,/usr/lib/llvm-$1/include $(LLDB_ROOT)/$1/
 LLDB_VERSIONS := $(foreach n,$(LLDB_WANT),$(if $(and $(call lldb_inc,$n),$(wildcard /usr/lib/llvm-$n/lib/liblldb.so.1)),$n))
 LLDB_PLUGINS  := $(foreach n,$(LLDB_VERSIONS),$(BUILD)/lldb-$n/libgolayout-lldb.so)
 
-.PHONY: all core gdb lldb unit sanitize install test demo deps clean bench check-layers check-exports \
+.PHONY: all core gdb lldb unit sanitize install test demo deps clean bench check-layers check-exports gallery \
 	fuzz-build fuzz fuzz-smoke test-lldb-versions
 all: core gdb lldb unit
 
@@ -183,6 +183,7 @@ test: deps
 	python3 tests/integration/run.py
 	$(MAKE) test-lldb-versions
 	python3 tests/integration/terminal.py
+	python3 tests/integration/examples.py
 	python3 scripts/gallery.py --check
 
 # The integration suite in every other LLDB of LLDB_WANT (run.py above runs
@@ -200,6 +201,11 @@ test-lldb-versions: lldb
 	  python3 tests/integration/run.py
 	GOLAYOUT_DEBUGGERS="$(LLDB_OTHERS)" python3 tests/integration/terminal.py
 	GOLAYOUT_DEBUGGERS="$(patsubst %,lldb-%,$(LLDB_VERSIONS))" python3 tests/integration/lldb_versions.py
+
+# The README gallery's text blocks and pictures (docs/gallery/*.svg) from
+# real runs of examples/demo and the fixtures; `make test` checks them.
+gallery: gdb lldb
+	python3 scripts/gallery.py --update
 
 demo: deps
 	$(MAKE) all

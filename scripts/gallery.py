@@ -28,6 +28,16 @@ the line just above its opening fence:
                                differs from what golayout prints now, in
                                two runs of its stop
 
+Pictures (--svg) are marked the same way above a Markdown image line:
+
+  <!-- gallery-svg: DEBUGGER PROGRAM [key=value ...] cmd="golayout ..." -->
+  ![what it shows](docs/gallery/NAME.svg)
+
+The command runs with `--svg FILE` added; --update writes the picture to
+the image's file (committed), --check compares the committed file with a
+fresh one, line by line after the named normalisations (`make gallery`
+runs --update).
+
 Commands on one program with one stop run in one debugger session, each
 after a marker line, like the integration tests (tests/integration). The
 plugins come from $GOLAYOUT_BUILD (default build/). Blocks are compared
@@ -56,6 +66,8 @@ README = ROOT / "README.md"
 TIMEOUT = 180
 MARK = "@@GOLAYOUT-GALLERY "
 MARKER = re.compile(r"^<!-- gallery: (.*) -->$")
+SVG_MARKER = re.compile(r"^<!-- gallery-svg: (.*) -->$")
+IMAGE = re.compile(r"^!\[[^\]]*\]\(([^)]+\.svg)\)$")
 
 # What may vary between two runs of one binary, by name. Each is a list of
 # (pattern, replacement), applied in order to the block and to the output.
@@ -95,6 +107,10 @@ NORMS = {
     "marks": [(r"^( +\d+  )[#um. ]+$", r"\1?")],
     # The cells of the heap map: what lies where in the arenas.
     "cells": [(r"\|[^|]*\|", "|?|")],
+    # In pictures: control bytes and hash seeds, which follow the random
+    # seed (the text's h2 and seed, as the rows of a picture spell them).
+    "svg-h2": [(r"(slot \d+ )0x[0-9a-f]{2}", r"\1h2"), (r"ctrl 0x[0-9a-f]+", "ctrl ?"),
+               (r"(seed )0x[0-9a-f]+", r"\1?")],
     # Every decimal number: for counts that depend on what the runtime did
     # before the stop (GC statistics); the shape of the output stays checked.
     "num": [(r"\b\d+(\.\d+)?\b", "N")],
@@ -116,6 +132,7 @@ class Block:
     norm: list = field(default_factory=list)
     body: list = field(default_factory=list)
     output: list = None      # what golayout printed now
+    picture: str = ""        # a picture's file (relative to the project), "" for text
 
     @property
     def stop(self):
@@ -161,6 +178,18 @@ def parse(lines):
     first, last = gallery_range(lines)
     blocks, i = [], first
     while i < last:
+        m = SVG_MARKER.match(lines[i])
+        if m:
+            img = IMAGE.match(lines[i + 1]) if i + 1 < last else None
+            if not img:
+                raise SystemExit(f"README.md:{i + 2}: want an image line ![...](FILE.svg) below the picture marker")
+            b = Block(i, i + 1, i + 1, **parse_marker(m.group(1), f"README.md:{i + 1}"))
+            b.picture = img.group(1)
+            path = ROOT / b.picture
+            b.body = path.read_text().split("\n") if path.exists() else []
+            blocks.append(b)
+            i += 2
+            continue
         if lines[i].startswith("```"):
             j = next(k for k in range(i + 1, last) if lines[k].startswith("```"))
             m = MARKER.match(lines[i - 1])
@@ -246,8 +275,13 @@ def run_stop(blocks, built):
     b0 = blocks[0]
     exe = binary(b0.program, built)
     with tempfile.TemporaryDirectory(prefix="golayout-gallery-") as tmp:
-        a = argv(b0.debugger, exe, b0.brk, b0.setup, [(b.frame, b.cmd) for b in blocks], tmp)
+        pics = [Path(tmp) / f"picture-{i}.svg" for i in range(len(blocks))]
+        steps = [(b.frame, f"{b.cmd} --svg {pic}" if b.picture else b.cmd) for b, pic in zip(blocks, pics)]
+        a = argv(b0.debugger, exe, b0.brk, b0.setup, steps, tmp)
         output, _, timed_out = run_debugger(a, TIMEOUT)
+        for b, pic in zip(blocks, pics):
+            if b.picture:
+                b.output = pic.read_text().split("\n") if pic.exists() else [f"[no picture: {output[-300:]}]"]
     if timed_out:
         output += f"\n[{b0.debugger} killed after {TIMEOUT} s]"
     segs, cur = {}, None
@@ -260,6 +294,8 @@ def run_stop(blocks, built):
         elif cur is not None and not line.startswith("(lldb) "):
             segs[cur].append(line.rstrip())
     for i, b in enumerate(blocks):
+        if b.picture:
+            continue
         out = segs.get(i, [f"[{b.debugger} never got to this command]"])
         while out and not out[-1]:
             out = out[:-1]
@@ -352,7 +388,10 @@ def main():
             print("    " + d)
     if args.update:
         for b in reversed(blocks):  # from the end: earlier indexes stay put
-            if b.output is not None:
+            if b.output is not None and b.picture:
+                (ROOT / b.picture).parent.mkdir(parents=True, exist_ok=True)
+                (ROOT / b.picture).write_text("\n".join(b.output))
+            elif b.output is not None:
                 lines[b.start + 1:b.end] = select(b.output, b.lines)
         README.write_text("\n".join(lines))
         print(f"gallery: {len(blocks)} blocks, {bad} rewritten")

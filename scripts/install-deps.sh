@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what golayout's build and tests need on Debian 12 (clang 14 with
 # libclang-rt-14-dev: libFuzzer and the sanitizer runtimes of the fuzz
-# targets, which --no-install-recommends does not bring with clang), and
+# targets, which --no-install-recommends does not bring with clang;
+# libxml2-utils and librsvg2-bin: xmllint and rsvg-convert, which check the
+# --svg pictures), and
 # prefetch the Go toolchains of scripts/toolchains.txt. Idempotent: installs only what is
 # missing, runs `apt-get update` only then, prints nothing when all is there.
 set -euo pipefail
@@ -10,7 +12,7 @@ set -euo pipefail
 PKGS="build-essential pkg-config gdb lldb-16 liblldb-16-dev python3-lldb-16
 gdb-multiarch qemu-user
 libdwarf-dev libjansson-dev libcmocka-dev zlib1g-dev clang
-llvm-14 libclang-rt-14-dev"
+llvm-14 libclang-rt-14-dev libxml2-utils librsvg2-bin"
 
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

@@ -91,6 +91,7 @@ const char *gl_error_code_name(enum gl_error_code code)
 		[GL_ERR_NIL] = "nil",
 		[GL_ERR_INTERRUPTED] = "interrupted",
 		[GL_ERR_NOTREADY] = "notready",
+		[GL_ERR_OUTPUT] = "output",
 	};
 	return GL_NAME_OF(names, code, "other");
 }

@@ -26,8 +26,9 @@ enum gl_error_code {
 	GL_ERR_NIL,         /* a nil pointer where an object was asked for */
 	GL_ERR_INTERRUPTED, /* the user stopped the command (Ctrl-C) */
 	GL_ERR_NOTREADY,    /* the Go runtime is not initialised yet */
+	GL_ERR_OUTPUT,      /* the --out or --svg file could not be written */
 };
-#define GL_ERR_LAST GL_ERR_NOTREADY
+#define GL_ERR_LAST GL_ERR_OUTPUT
 
 struct gl_error {
 	enum gl_error_code code;

@@ -23,7 +23,7 @@ const struct gl_command gl_cmd_chan = {
 		"and 1.25), qcount/dataqsiz, the ring buffer slot by slot with the queued\n"
 		"values and sendx/recvx marked, closed, and how many goroutines wait to send\n"
 		"or receive.",
-	.opts = GL_OPT_LIMIT | GL_OPT_TYPE,
+	.opts = GL_OPT_LIMIT | GL_OPT_TYPE | GL_OPT_SVG,
 	.min_args = 1,
 	.max_args = 1,
 	.run = run,

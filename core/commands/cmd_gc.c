@@ -37,7 +37,7 @@ const struct gl_command gl_cmd_gc = {
 		"bytes, fragmentation = span bytes not in allocated slots), and a heat map of\n"
 		"each heap arena, one cell per 1/64 of an arena (--limit N arenas, default\n"
 		"16; --all).",
-	.opts = GL_OPT_LIMIT,
+	.opts = GL_OPT_LIMIT | GL_OPT_SVG,
 	.min_args = 0,
 	.max_args = 0,
 	.run = run,

@@ -104,7 +104,7 @@ const struct gl_command gl_cmd_goroutines = {
 		"frame, and a line of its own shows the selected frame when that is another\n"
 		"(\"selected_frame\" in JSON). Dead goroutines are omitted\n"
 		"unless --dead or --status dead. Works in core files.",
-	.opts = GL_OPT_LIMIT | GL_OPT_GFILTER,
+	.opts = GL_OPT_LIMIT | GL_OPT_GFILTER | GL_OPT_SVG,
 	.min_args = 0,
 	.max_args = 0,
 	.run = run,

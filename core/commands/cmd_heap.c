@@ -88,7 +88,7 @@ const struct gl_command gl_cmd_heap = {
 		"--span draws every object of the span, one cell each.\n"
 		"Addresses outside the heap are named: a goroutine's stack, a section of the\n"
 		"binary, mapped memory outside the heap, or unmapped (an error).",
-	.opts = GL_OPT_TYPE | GL_OPT_LIMIT | GL_OPT_SPAN,
+	.opts = GL_OPT_TYPE | GL_OPT_LIMIT | GL_OPT_SPAN | GL_OPT_SVG,
 	.min_args = 1,
 	.max_args = 1,
 	.run = run,

@@ -20,7 +20,7 @@ const struct gl_command gl_cmd_iface = {
 		"interfaces with methods), the dynamic type found through the type word or\n"
 		"the itab, whether the value is stored directly in the data word (pointer-\n"
 		"shaped types) or indirectly, where an indirect value lives, and its %v.",
-	.opts = GL_OPT_TYPE,
+	.opts = GL_OPT_TYPE | GL_OPT_SVG,
 	.min_args = 1,
 	.max_args = 1,
 	.run = run,

@@ -73,7 +73,7 @@ const struct gl_command gl_cmd_map = {
 		"           directory order (--bucket I: bucket I of the bucket array)\n"
 		"--json     also lists every entry as {key, value} (%v text), all of them\n"
 		"           unless --limit is given",
-	.opts = GL_OPT_LIMIT | GL_OPT_TYPE | GL_OPT_SUMMARY | GL_OPT_INDEX | GL_OPT_KEY,
+	.opts = GL_OPT_LIMIT | GL_OPT_TYPE | GL_OPT_SUMMARY | GL_OPT_INDEX | GL_OPT_KEY | GL_OPT_SVG,
 	.min_args = 1,
 	.max_args = 1,
 	.run = run,

@@ -59,7 +59,7 @@ const struct gl_command gl_cmd_slice = {
 		"class slack of the allocation, the element layout with padding, and what\n"
 		"the next append beyond cap would allocate. With several slices: which share\n"
 		"a backing array, their [start:len:cap] windows over it and where they overlap.",
-	.opts = GL_OPT_LIMIT | GL_OPT_TYPE,
+	.opts = GL_OPT_LIMIT | GL_OPT_TYPE | GL_OPT_SVG,
 	.min_args = 1,
 	.max_args = GL_SLICES_MAX,
 	.run = run,

@@ -128,7 +128,7 @@ const struct gl_command gl_cmd_stack = {
 		"--all-vars     also the locals declared after the line a frame is at (their\n"
 		"               slots hold whatever was there before), marked so; without\n"
 		"               it a line per frame says how many are left out.",
-	.opts = GL_OPT_ESCAPE | GL_OPT_ALLVARS,
+	.opts = GL_OPT_ESCAPE | GL_OPT_ALLVARS | GL_OPT_SVG,
 	.min_args = 0,
 	.max_args = 1,
 	.run = run,

@@ -18,7 +18,7 @@ const struct gl_command gl_cmd_string = {
 		"The header (str, len), a hex dump of the bytes, the text with invalid UTF-8\n"
 		"shown safely, and where the bytes live: the binary's read-only data (string\n"
 		"literals), the heap, or a goroutine's stack.",
-	.opts = GL_OPT_TYPE,
+	.opts = GL_OPT_TYPE | GL_OPT_SVG,
 	.min_args = 1,
 	.max_args = 1,
 	.run = run,

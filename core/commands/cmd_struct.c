@@ -59,7 +59,7 @@ const struct gl_command gl_cmd_struct = {
 		"or an address with --type: golayout struct 0xc000010000 --type main.T.\n"
 		"Prints each field's offset, size, alignment, type and %v value, marks holes\n"
 		"and trailing padding, and suggests the field order with the smallest size.",
-	.opts = GL_OPT_TYPE,
+	.opts = GL_OPT_TYPE | GL_OPT_SVG,
 	.min_args = 1,
 	.max_args = 1,
 	.run = run_struct,
@@ -73,6 +73,7 @@ const struct gl_command gl_cmd_type = {
 		"\n"
 		"TYPENAME as Go spells it with its package path: main.Order,\n"
 		"net/http.Request. Needs no process: the layout comes from DWARF.",
+	.opts = GL_OPT_SVG,
 	.min_args = 1,
 	.max_args = 1,
 	.run = run_type,

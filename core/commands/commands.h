@@ -19,6 +19,7 @@ enum {
 	GL_OPT_SPAN = 1u << 6,    /* --span (heap) */
 	GL_OPT_ALLVARS = 1u << 7, /* --all-vars (stack) */
 	GL_OPT_KEY = 1u << 8,     /* --key K, --hash (map) */
+	GL_OPT_SVG = 1u << 9,     /* --svg FILE: the command draws memory */
 };
 
 struct gl_opts {
@@ -29,6 +30,8 @@ struct gl_opts {
 	const char *status;    /* --status (goroutines) */
 	const char *func;      /* --func (goroutines) */
 	const char *escape;    /* --escape FILE (stack) */
+	const char *svg;       /* --svg FILE: also write the picture there */
+	const char *out;       /* --out FILE: the output goes there, appended */
 	bool dead;             /* --dead: include dead goroutines */
 	bool span;             /* --span (heap): every object of the span */
 	bool all_vars;         /* --all-vars (stack): locals not yet declared too */

@@ -9,9 +9,11 @@
 
 #include "base/number.h"
 #include "commands/commands.h"
+#include "commands/outfile.h"
 #include "doc/doc.h"
 #include "doc/view_doc.h"
 #include "golayout/golayout.h"
+#include "render/view_svg.h"
 #include "render/view_text.h"
 #include "runtime/escape.h"
 #include "target/ctx.h"
@@ -20,6 +22,7 @@ struct gl_session {
 	struct gl_target *target;
 	struct gl_mem mem;
 	struct gl_escapes *escapes; /* golayout escape load FILE */
+	unsigned long files;        /* the %n of --out and --svg file names: runs that used it */
 };
 
 static const struct gl_command *const commands[] = {
@@ -87,7 +90,10 @@ const char *gl_overview_help(void)
 	sb_add(&sb, "\nEXPR: a local or parameter of the selected frame, a package global (main.g or\n"
 		    "g), with .field, [index] and *deref; or an address with --type TYPE.\n"
 		    "Every command takes --json (one JSON document, schema golayout/1),\n"
-		    "--no-color and --width N (text columns; 0 cuts no line or value).\n"
+		    "--no-color, --width N (text columns; 0 cuts no line or value) and\n"
+		    "--out FILE (the output appended to FILE; with --json one document a line).\n"
+		    "Commands that draw memory also take --svg FILE (a picture; see README).\n"
+		    "A %n in FILE counts the commands that wrote such files: 1, 2, 3...\n"
 		    "\"golayout help COMMAND\" (in GDB also \"help golayout COMMAND\") says more.");
 	snprintf(text, sizeof(text), "%s", sb.s ? sb.s : "");
 	sb_deinit(&sb);
@@ -181,6 +187,8 @@ static const struct opt_spec options[] = {
 	{"--all-vars", GL_OPT_ALLVARS, OPT_FLAG, F(all_vars), -1, NULL},
 	{"--key", GL_OPT_KEY, OPT_TEXT, F(key), -1, "a key (a Go literal or an expression)"},
 	{"--hash", GL_OPT_KEY, OPT_FLAG, F(hash), -1, NULL},
+	{"--out", 0, OPT_TEXT, F(out), -1, "a file name"},
+	{"--svg", GL_OPT_SVG, OPT_TEXT, F(svg), -1, "a file name"},
 	{"--escape", GL_OPT_ESCAPE, OPT_TEXT, F(escape), -1, "the file with go build -gcflags=-m output"},
 };
 #undef F
@@ -345,6 +353,34 @@ static void note_cuts(struct strbuf *text, size_t nlines, size_t nvalues, size_t
 		nlines + nvalues == 1 ? "it" : "them");
 }
 
+/* The --svg and --out file names, their %n replaced by the session's
+ * count of runs that used one (both names of a run get the same n). */
+static struct gl_error *file_names(struct gl_session *s, const struct gl_opts *o, char **svg,
+				   char **out)
+{
+	unsigned long n = s->files;
+	if (gl_outfile_counts(o->svg) || gl_outfile_counts(o->out))
+		n = ++s->files;
+	struct gl_error *err = NULL;
+	if (o->svg)
+		err = gl_outfile_path(o->svg, n, svg);
+	if (!err && o->out)
+		err = gl_outfile_path(o->out, n, out);
+	return err;
+}
+
+/* The view's picture into path, replacing what was there. */
+static struct gl_error *write_svg(struct gl_ctx *c, const struct gl_view *w, const char *path)
+{
+	struct strbuf pic;
+	sb_init(&pic);
+	gl_view_svg(c, w, &pic);
+	struct gl_error *err = pic.oom ? &gl_error_nomem
+				       : gl_outfile_write("--svg", path, pic.s ? pic.s : "", pic.len, false);
+	sb_deinit(&pic);
+	return err;
+}
+
 #define INTERRUPTED "interrupted: what is shown is what golayout had read when stopped"
 
 static char *error_line(struct gl_error *err)
@@ -379,6 +415,9 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 	struct gl_error *err = NULL;
 	json_t *doc = NULL;
 	const struct gl_command *cmd = NULL;
+	char *svg_path = NULL, *out_path = NULL;
+	bool svg_written = false;
+	struct gl_error *out_err = NULL; /* the file names' */
 	bool json_requested = false;
 	for (int i = 0; i < argc; i++)
 		if (!strcmp(argv[i], "--json"))
@@ -409,9 +448,10 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			c.columns = opts.json ? 0 : text_columns(&opts, be);
 			const char *nc = getenv("NO_COLOR");
 			c.color = (flags & GL_RUN_TTY) && !opts.no_color && !(nc && *nc) && !opts.json;
-			/* a document is streamed (it can be large); text is
-			 * cut to the terminal's width as a whole at the end */
-			c.stream = opts.json;
+			/* a document is streamed (it can be large), unless it
+			 * goes to a file (--out); text is cut to the
+			 * terminal's width as a whole at the end */
+			c.stream = opts.json && !opts.out;
 			c.progress = (flags & GL_RUN_PROGRESS) && !opts.json;
 			gl_progress_begin(&c);
 			/* Load the target first so that every document names
@@ -420,9 +460,23 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			struct gl_error *terr = gl_ctx_target(&c, &t);
 			gl_error_destroy(terr);
 			err = cmd->run(&c, &opts, &view);
+			if (!(out_err = file_names(s, &opts, &svg_path, &out_path)) && svg_path &&
+			    view.kind != GL_VIEW_NONE) {
+				struct gl_error *werr = write_svg(&c, &view, svg_path);
+				svg_written = !werr;
+				if (werr && !err)
+					err = werr;
+				else
+					gl_error_destroy(werr);
+			}
 			if (view.kind != GL_VIEW_NONE && opts.json) {
 				if (!(doc = gl_view_doc(&c, &view, &tail)) && !err)
 					err = &gl_error_nomem;
+			} else if (svg_path) {
+				/* the picture instead of the text; the error
+				 * line says why there is none */
+				if (svg_written)
+					sb_addf(&c.out, "svg written to %s\n", svg_path);
 			} else if (view.kind != GL_VIEW_NONE) {
 				gl_view_text(&c, &view);
 			}
@@ -465,6 +519,32 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 		if (err)
 			*err_out = error_line(err);
 	}
+	if (c.out.len && c.out.s[c.out.len - 1] != '\n')
+		sb_addc(&c.out, '\n');
+	if (!out_err && out_path && c.out.len)
+		out_err = c.out.oom ? &gl_error_nomem
+				    : gl_outfile_write("--out", out_path, c.out.s, c.out.len, true);
+	if (out_path || out_err)
+		sb_truncate(&c.out, 0);
+	if (out_err) {
+		/* the output could not go where it was asked to: one line says
+		 * why, after the command's own error line if any */
+		char *line = error_line(out_err);
+		if (*err_out && line) {
+			char *both;
+			if (asprintf(&both, "%s\n%s", *err_out, line) >= 0) {
+				free(line);
+				line = both;
+			}
+		}
+		free(*err_out);
+		*err_out = line;
+		gl_error_destroy(out_err);
+		if (!err)
+			err = gl_error_create(GL_ERR_OUTPUT, "output not written");
+	}
+	free(svg_path);
+	free(out_path);
 	int status = err != NULL;
 	gl_progress_end(&c);
 	gl_mem_end(&s->mem); /* keep no pointer into the debugger */
@@ -472,8 +552,6 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 	json_decref(doc);
 	gl_view_deinit(&view); /* after the document: it may point into the view */
 	free(buf);
-	if (c.out.len && c.out.s[c.out.len - 1] != '\n')
-		sb_addc(&c.out, '\n');
 	*out = sb_steal(&c.out);
 	return status;
 }

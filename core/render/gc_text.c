@@ -124,12 +124,17 @@ static void heat_text(struct gl_ctx *c, const struct gl_gc_state *st, uint64_t l
 		sb_addf(o, "  ... %zu of %zu arenas shown (--limit N, --all)\n", lim, n);
 }
 
-/* The head lines even when the heap could not be read (with "?"). */
-void gl_gc_text(struct gl_ctx *c, const struct gl_gc_state *st, uint64_t limit)
+void gl_gc_head_text(struct gl_ctx *c, const struct gl_gc_state *st)
 {
 	head_text(c, st);
 	if (st->have_spans)
 		spans_text(c, &st->spans);
+}
+
+/* The head lines even when the heap could not be read (with "?"). */
+void gl_gc_text(struct gl_ctx *c, const struct gl_gc_state *st, uint64_t limit)
+{
+	gl_gc_head_text(c, st);
 	classes_text(c, st);
 	heat_text(c, st, limit);
 }

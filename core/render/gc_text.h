@@ -6,5 +6,8 @@
 
 /* limit: the arenas the heat map draws (UINT64_MAX: all). */
 void gl_gc_text(struct gl_ctx *c, const struct gl_gc_state *st, uint64_t limit);
+/* Its first lines: phase, write barrier, cycles, GOGC, goal, spans (the
+ * picture shows them too). */
+void gl_gc_head_text(struct gl_ctx *c, const struct gl_gc_state *st);
 
 #endif

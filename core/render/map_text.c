@@ -408,7 +408,12 @@ void gl_map_text(struct gl_ctx *c, const char *expr, const char *type_name, bool
 			render_classic(c, m);
 	}
 	sb_addf(o, "%ssummary%s\n", gl_c(c, "bold"), gl_c(c, "reset"));
-	if (swiss)
+	gl_map_summary_text(c, m);
+}
+
+void gl_map_summary_text(struct gl_ctx *c, const struct gl_map *m)
+{
+	if (m->impl == GL_MAP_SWISS)
 		render_swiss_summary(c, m);
 	else
 		render_classic_summary(c, m);

@@ -9,6 +9,9 @@
  * summary_only: header and summary, no buckets or groups. */
 void gl_map_text(struct gl_ctx *c, const char *expr, const char *type_name, bool summary_only,
 		 const struct gl_map *m);
+/* The summary lines of a decoded map (load, histograms, bytes) into
+ * c->out, as the text shows them; the picture shows them too. */
+void gl_map_summary_text(struct gl_ctx *c, const struct gl_map *m);
 
 /* --key K: the lookup of K in m (l NULL when it failed: the error line
  * says why). */

@@ -71,9 +71,52 @@ void fz_patch(struct fake_target *ft, size_t n, const uint8_t *data, size_t size
 	fz_patch_regions(fake_region_fn, ft, n, 2, data, size);
 }
 
+/* The commands that draw pictures: fz_command draws theirs too, so the
+ * SVG renderers meet the same corrupt models as the text. */
+static bool draws(const char *args)
+{
+	static const char *const cmds[] = {"map ", "slice ", "string ", "iface ", "chan ", "heap ",
+					   "gc", "struct ", "type ", "stack", "goroutines"};
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strncmp(args, cmds[i], strlen(cmds[i])))
+			return !strstr(args, "--json");
+	return false;
+}
+
+static char picture_path[64];
+
+static void remove_picture(void)
+{
+	unlink(picture_path);
+}
+
+/* The picture of args, in a file of this process; it must be a whole
+ * document whenever the command succeeds. */
+static void fz_picture(struct gl_session *s, struct fake_target *ft, const char *args)
+{
+	if (!picture_path[0]) {
+		snprintf(picture_path, sizeof(picture_path), "/tmp/golayout-fuzz-%d.svg", (int)getpid());
+		atexit(remove_picture);
+	}
+	const char *path = picture_path;
+	struct fake_result r;
+	fake_run(s, ft, &r, "%s --svg %s", args, path);
+	if (!r.status) {
+		FILE *fp = fopen(path, "rb");
+		char tail[8] = "";
+		if (fp && !fseek(fp, -7, SEEK_END) && fread(tail, 1, 7, fp) == 7 && strcmp(tail, "</svg>\n"))
+			fz_die("golayout %s --svg: the picture does not end in </svg>", args);
+		if (fp)
+			fclose(fp);
+	}
+	fake_result_free(&r);
+}
+
 void fz_command(struct gl_session *s, struct fake_target *ft, const char *args)
 {
 	struct fake_result r;
+	if (draws(args))
+		fz_picture(s, ft, args);
 	fake_run(s, ft, &r, "%s", args);
 	if (getenv("FUZZ_VERBOSE")) /* to see what an input does: run it alone */
 		fprintf(stderr, "$ golayout %s\n%s%s\n", args, r.out ? r.out : "",

@@ -33,6 +33,7 @@ Environment:
                       text output too, e.g. to compare two builds' outputs
 """
 
+import dataclasses
 import json
 import os
 import re
@@ -153,11 +154,17 @@ class Case:
     With neither set, the case sends nothing to the debugger: `check(None,
     ctx)` runs after the session, on the truth of the run (checks of the
     fixture itself, or that run a separate session of their own). No
-    golayout command is issued as a carrier for such a check."""
+    golayout command is issued as a carrier for such a check.
+
+    With `raw`, `check(text, ctx)` gets the command's output as printed
+    (a command that writes its output to a file prints none). "{outdir}"
+    in `cmd` is a directory of the session's own (ctx.outdir), for the
+    files commands write (--out, --svg); it is removed after the checks."""
     name: str
     cmd: Optional[str] = None
     check: Optional[Callable] = None
     frame: Optional[int] = None
+    raw: bool = False
 
     @property
     def offline(self) -> bool:
@@ -176,6 +183,7 @@ class Ctx:
     frame: int = 0
     frame_function: str = ""
     frame_pc: Optional[int] = None
+    outdir: str = ""  # the session's directory for files commands write
 
     @property
     def opt(self) -> bool:
@@ -793,7 +801,7 @@ def check_step(step: Case, seg, ctx: Ctx, rc: int) -> Result:
         return Result(step.name, False,
                       [f"{ctx.debugger} never got to this command (exit status {rc})"], "")
     text = "\n".join(seg)
-    if step.frame is not None:
+    if step.frame is not None or step.raw:
         problems = step.check(text, ctx)
     else:
         doc, problem = one_document(text)
@@ -831,9 +839,18 @@ def run_session(ctx: Ctx, steps: list) -> Session:
 def run_session_once(ctx: Ctx, steps: list) -> Session:
     dbg = DEBUGGERS[ctx.debugger]
     start = time.monotonic()
+    ctx.outdir = tempfile.mkdtemp(prefix="golayout-it-out-")
+    try:
+        return run_session_steps(ctx, dbg, steps, start)
+    finally:
+        shutil.rmtree(ctx.outdir, ignore_errors=True)
+
+
+def run_session_steps(ctx: Ctx, dbg, steps: list, start: float) -> Session:
     with tempfile.TemporaryDirectory(prefix="golayout-it-") as tmp:
         truth_path = Path(tmp) / "truth.json"
-        live = [s for s in steps if not s.offline]
+        live = [dataclasses.replace(s, cmd=s.cmd.replace("{outdir}", ctx.outdir)) if s.cmd else s
+                for s in steps if not s.offline]
         output, rc, timed_out = run_debugger(dbg.argv(ctx.binary, truth_path, live, tmp))
         error = ""
         if timed_out:

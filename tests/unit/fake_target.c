@@ -830,3 +830,15 @@ int fake_fx_teardown(void **state)
 	free(f);
 	return 0;
 }
+
+struct fake_target *fake_structs_target(void)
+{
+	if (!fake_go_binary())
+		return NULL;
+	struct fake_target *ft = fake_new();
+	fake_set_exe(ft, fake_go_binary());
+	json_t *globals = json_object_get(fake_truth(), "globals");
+	for (size_t i = 0; i < json_array_size(globals); i++)
+		fake_map_global(ft, json_array_get(globals, i));
+	return ft;
+}

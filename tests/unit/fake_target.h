@@ -180,6 +180,9 @@ json_t *fake_truth_global(const char *name);
 json_t *fake_truth_type(const char *name);
 /* Map a global's bytes at its address, and the memory it points to. */
 void fake_map_global(struct fake_target *ft, json_t *global);
+/* A fake target with the Go test program as its executable and every
+ * global of its truth mapped; NULL when build-testdata.sh has not been run. */
+struct fake_target *fake_structs_target(void);
 /* The "address" (a JSON integer) of a global, field or piece of memory of
  * the truth document. */
 uint64_t fake_truth_addr(json_t *o);

@@ -44,6 +44,13 @@ void map_scene_deinit(struct map_scene *f)
 	memset(f, 0, sizeof(*f));
 }
 
+struct map_bin *map_bin_need(struct map_bin *b)
+{
+	if (!map_bin_get(b))
+		fail_msg("no %s test program: run tests/unit/build-testdata.sh", b->file);
+	return b;
+}
+
 void map_bins_close(void)
 {
 	struct map_bin *bins[] = {&B_CLASSIC, &B_SWISS, &B_SWISS_SPLIT};

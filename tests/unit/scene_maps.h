@@ -62,6 +62,8 @@ struct swiss {
 extern struct map_bin B_CLASSIC, B_SWISS, B_SWISS_SPLIT;
 /* The DWARF of a test binary, opened once per process; NULL when missing. */
 struct map_bin *map_bin_get(struct map_bin *b);
+/* map_bin_get, failing the test when the program is missing. */
+struct map_bin *map_bin_need(struct map_bin *b);
 void map_bins_close(void);
 
 /* A fake target being filled with map memory; its allocations live until

@@ -271,12 +271,7 @@ static void need_go(void)
 static struct fake_target *structs_target(void)
 {
 	need_go();
-	struct fake_target *ft = fake_new();
-	fake_set_exe(ft, fake_go_binary());
-	json_t *globals = json_object_get(fake_truth(), "globals");
-	for (size_t i = 0; i < json_array_size(globals); i++)
-		fake_map_global(ft, json_array_get(globals, i));
-	return ft;
+	return fake_structs_target();
 }
 
 /* FNV-1a of a file's bytes, to tell whether a test program changed. */
@@ -531,20 +526,13 @@ static void test_goroutines_stack(void **state)
 
 /* ---- maps --------------------------------------------------------------------------- */
 
-static struct map_bin *need_map_bin(struct map_bin *b)
-{
-	if (!map_bin_get(b))
-		fail_msg("no %s test program: run tests/unit/build-testdata.sh", b->file);
-	return b;
-}
-
 static void test_map_classic(void **state)
 {
 	(void)state;
 	struct map_scene m;
 	struct classic L;
 	struct gcase c;
-	map_scene_init(&m, need_map_bin(&B_CLASSIC));
+	map_scene_init(&m, map_bin_need(&B_CLASSIC));
 	build_classic_strint(&m, &L);
 	fake_fill_pages(m.ft);
 	case_begin(&c, "map-classic-strint", m.ft);
@@ -584,7 +572,7 @@ static void test_map_swiss(void **state)
 	struct map_scene m;
 	struct swiss L;
 	struct gcase c;
-	map_scene_init(&m, need_map_bin(&B_SWISS));
+	map_scene_init(&m, map_bin_need(&B_SWISS));
 	build_swiss_small(&m, &L);
 	fake_fill_pages(m.ft);
 	case_begin(&c, "map-swiss-small", m.ft);
