@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "base/le.h"
+#include "target/dwarfcheck.h"
 #include "target/target.h"
 
 /* runtime.buildVersion is a string in initialised data: read its header
@@ -188,7 +189,8 @@ struct gl_error *gl_target_open(const char *path, struct gl_target **out)
 	t->arch = gl_arch_for_elf_machine(t->elf.machine);
 	t->goarch = t->arch ? t->arch->goarch : gl_elf_machine_name(t->elf.machine);
 	t->ptr_size = t->elf.ptr_size;
-	err = gl_dwarf_open(path, &t->dw);
+	if (!(err = gl_dwarf_precheck(&t->elf)))
+		err = gl_dwarf_open(path, &t->dw);
 	if (err) {
 		t->dwarf_error = strdup(err->message);
 		gl_error_destroy(err);

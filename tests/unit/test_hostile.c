@@ -23,6 +23,8 @@
 #include "fake_target.h"
 #include "runtime/escape.h"
 #include "target/dwarfinfo.h"
+#include "target/elffile.h"
+#include "target/target.h"
 
 #define TIME_LIMIT_MS 10000 /* generous: sanitizer builds are slow */
 
@@ -337,6 +339,54 @@ static void write_file(const char *path, const char *text, size_t repeat_x)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* A binary whose .debug_rnglists begins with a table of length zero:
+ * libdwarf 0.5 frees its table list twice on it while it loads the first
+ * unit (tests/fuzz/corpus/elf/rnglists-zero-length); golayout must read
+ * the binary without DWARF and say why in one line. */
+static int rnglists_child(void *arg)
+{
+	struct gl_target *t = NULL;
+	struct gl_error *err = gl_target_open(arg, &t);
+	int bad = err || !t || t->dw || !t->dwarf_error || !strstr(t->dwarf_error, ".debug_rnglists is malformed") ||
+		  strchr(t->dwarf_error, '\n');
+	if (bad)
+		fprintf(stderr, "  %s: %s\n", (const char *)arg,
+			err ? err->message : t && t->dwarf_error ? t->dwarf_error : "DWARF read");
+	gl_error_destroy(err);
+	if (t)
+		gl_target_destroy(t);
+	return bad;
+}
+
+static void test_rnglists_zero_length(void **state)
+{
+	(void)state;
+	const char *src = fake_testdata("structs-plain");
+	if (!src)
+		fail_msg("no structs-plain: run tests/unit/build-testdata.sh");
+	struct gl_elf elf;
+	struct gl_error *err = gl_elf_open(src, &elf);
+	assert_null(err);
+	const struct gl_elf_section *s = gl_elf_section(&elf, ".debug_rnglists");
+	assert_non_null(s);
+	assert_true(s->size >= 4 && !(s->flags & 0x800 /* SHF_COMPRESSED */));
+	char dir[64];
+	tmp_make(dir);
+	char path[128];
+	snprintf(path, sizeof(path), "%s", tmp_path(dir, "rnglists"));
+	memset(elf.data + s->offset, 0, 4);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(elf.data, 1, elf.size, f), elf.size);
+	assert_int_equal(fclose(f), 0);
+	gl_elf_close(&elf);
+	int rc = fake_run_in_child(rnglists_child, path, TIME_LIMIT_MS);
+	unlink(path);
+	rmdir(dir);
+	if (rc != FAKE_CHILD_OK)
+		fail_msg("a zero-length .debug_rnglists table: crash, hang or DWARF read (see above)");
+}
+
 /* Refused before a byte is read: devices that never end (/dev/zero,
  * /dev/urandom), a FIFO without a writer (open() must not wait for one),
  * a directory, and a 2 GiB file (sparse: it costs no disk). */
@@ -394,6 +444,7 @@ int main(void)
 						fake_fx_teardown),
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_dwarf_without_functions),
+		cmocka_unit_test(test_rnglists_zero_length),
 		cmocka_unit_test(test_escape_refused),
 		cmocka_unit_test(test_escape_lines),
 	};
