@@ -55,17 +55,21 @@ static uint64_t var_key(const struct gl_uframe *u, const struct gl_stack_var *v)
 static void frame(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st, size_t k)
 {
 	const struct gl_uframe *u = &st->frames[k];
-	bool sized = u->size >= 0 && !u->inlined && u->cfa >= u->sp;
+	/* an LR machine's frameless function (arm64, size 0) occupies no
+	 * stack: a line, like an inlined call */
+	bool sized = u->size >= 0 && !u->inlined && u->cfa > u->sp;
 	if (!sized) {
 		gl_svg_note(s, "#%zu %s %s:%lld%s", k, u->func ? u->func : "?", base_name(u->file),
-			    (long long)u->line, u->inlined ? "  (inlined: no frame of its own)" : "");
+			    (long long)u->line, u->inlined ? "  (inlined: no frame of its own)"
+				       : u->size == 0 ? "  (frameless: return address in the link register)" : "");
 		return;
 	}
 	gl_svg_region(s, u->selected ? "frame selected" : "frame", u->sp, u->cfa - u->sp,
 		      "%s#%zu %s  %s:%lld  " GL_SVG_A "sp 0x%llx" GL_SVG_R ", %lld bytes", u->selected ? "* " : "",
 		      k, u->func ? u->func : "?", base_name(u->file), (long long)u->line,
 		      (unsigned long long)u->sp, (long long)u->size);
-	gl_svg_row(s, GL_SVG_HEADER, u->ret_slot - u->sp, c->t->ptr_size, "return address");
+	if (u->ret_slot && u->ret_slot >= u->sp)
+		gl_svg_row(s, GL_SVG_HEADER, u->ret_slot - u->sp, c->t->ptr_size, "return address");
 	if (u->fp_slot && u->fp_slot >= u->sp)
 		gl_svg_row(s, GL_SVG_HEADER, u->fp_slot - u->sp, c->t->ptr_size, "saved frame pointer");
 	struct strbuf val;
