@@ -391,6 +391,22 @@ static char *error_line(struct gl_error *err)
 	return line;
 }
 
+/* Text drawn before Ctrl-C (--all of a million entries: tens of
+ * megabytes) would keep the debugger printing for seconds after the key;
+ * its head is kept, and a line says how much was left out. */
+#define GL_INTERRUPTED_TEXT_MAX (256u << 10)
+static void cut_after_interrupt(struct strbuf *out)
+{
+	if (out->len <= GL_INTERRUPTED_TEXT_MAX)
+		return;
+	size_t keep = GL_INTERRUPTED_TEXT_MAX;
+	while (keep > 0 && out->s[keep - 1] != '\n')
+		keep--;
+	size_t dropped = out->len - keep;
+	sb_truncate(out, keep);
+	sb_addf(out, "... %zu more bytes drawn before Ctrl-C not shown (--limit N draws fewer)\n", dropped);
+}
+
 int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char *args,
 		   unsigned flags, char **out, char **err_out)
 {
@@ -484,6 +500,8 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 			if (s->mem.interrupted) {
 				gl_error_destroy(err);
 				err = gl_error_create(GL_ERR_INTERRUPTED, INTERRUPTED);
+				if (!opts.json)
+					cut_after_interrupt(&c.out);
 			}
 		}
 	}
