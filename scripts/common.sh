@@ -79,3 +79,26 @@ bench_setup() {
 	: >"$RESULTS"
 	export CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false"
 }
+
+# bench_gdb PROGRAM OUTFILE BREAKPOINT [GDB-COMMAND]: one gdb session that
+# runs PROGRAM to BREAKPOINT and times $BENCH_COMMANDS there
+# (scripts/bench/timed.py); OUTFILE gets the "cold" command's output.
+bench_gdb() {
+	local extra=()
+	[ -z "${4:-}" ] || extra=(-ex "$4")
+	"$GDB" -batch -nx -iex 'set auto-load python-scripts off' \
+		-ex "source $BUILD/golayout-gdb.py" -ex "python import sys; sys.path.insert(0, '$ROOT/scripts/bench')" \
+		-ex 'python import timed' \
+		-ex 'set width 0' -ex 'set height 0' -ex 'handle SIGURG nostop noprint pass' \
+		"${extra[@]}" -ex "break $3" -ex run \
+		-ex "python timed.run_gdb('$2')" "$1" >"$OUT/gdb.log" 2>&1 || true
+}
+
+# bench_lldb PROGRAM OUTFILE BREAKPOINT: the same in one lldb session.
+bench_lldb() {
+	"$LLDB" --batch -o "plugin load $BUILD/libgolayout-lldb.so" \
+		-o 'process handle SIGURG -s false -n false -p true' \
+		-o "command script import $ROOT/scripts/bench/timed.py" \
+		-o "breakpoint set -n $3" -o 'process launch' \
+		-o "bench-timed $2" -o 'process kill' "$1" >"$OUT/lldb.log" 2>&1 || true
+}

@@ -79,6 +79,19 @@ void sb_add_u64(struct strbuf *sb, unsigned long long v)
 	sb_addn(sb, buf + w, sizeof(buf) - w);
 }
 
+void sb_add_hex(struct strbuf *sb, unsigned long long v)
+{
+	char buf[24];
+	size_t w = sizeof(buf);
+	do {
+		buf[--w] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[--w] = 'x';
+	buf[--w] = '0';
+	sb_addn(sb, buf + w, sizeof(buf) - w);
+}
+
 void sb_add_i64(struct strbuf *sb, long long v)
 {
 	if (v < 0) {

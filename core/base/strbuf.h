@@ -22,6 +22,8 @@ void sb_addf(struct strbuf *sb, const char *fmt, ...)
 /* Decimal numbers, without printf (a million map entries print two each). */
 void sb_add_u64(struct strbuf *sb, unsigned long long v);
 void sb_add_i64(struct strbuf *sb, long long v);
+/* "0x" and lowercase hex digits, as printf's 0x%llx. */
+void sb_add_hex(struct strbuf *sb, unsigned long long v);
 void sb_pad(struct strbuf *sb, size_t col); /* spaces up to column col of the last line */
 void sb_truncate(struct strbuf *sb, size_t len);
 /* Take ownership of the string (never NULL unless oom); resets sb. */

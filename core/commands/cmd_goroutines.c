@@ -45,6 +45,10 @@ static bool add_row(struct gl_goroutine_list *l, const struct gl_goroutine_row *
 	return true;
 }
 
+/* Bytes above a parked goroutine's sched.sp prefetched for finding where
+ * it is: gopark, the runtime's few frames and the caller's lie there. */
+#define WHERE_STACK_BYTES 2048
+
 static struct gl_error *list(struct gl_ctx *c, const struct gl_opts *o, struct gl_goroutine_list *l)
 {
 	struct gl_goroutine_iter *it;
@@ -57,12 +61,21 @@ static struct gl_error *list(struct gl_ctx *c, const struct gl_opts *o, struct g
 	}
 	uint64_t sel_sp = gl_selected_sp(c);
 	size_t limit = o->all ? (size_t)-1 : o->limit_set ? (size_t)o->limit : (o->json ? (size_t)-1 : 64);
+	/* where each goroutine is takes unwinding a few frames of its stack:
+	 * with the gs, read the top of their stacks in bulk; rows beyond the
+	 * limit need no unwinding unless --func must look at them */
+	gl_goroutines_prefetch_stacks(it, WHERE_STACK_BYTES);
 	struct gl_goroutine_row r;
 	while (gl_goroutines_next(it, &r.g)) {
 		l->total++;
 		count(l, r.g.status_name);
 		if (!status_shown(o, &r.g))
 			continue;
+		if (l->shown >= limit && !o->func) {
+			l->matched++;
+			gl_goroutines_prefetch_stacks(it, 0);
+			continue;
+		}
 		r.current = gl_goroutine_is_selected(&r.g, sel_sp);
 		gl_goroutine_where(c, &r.g, r.current, &r.where);
 		/* sel_sp may be on the thread's system stack, not the goroutine's */

@@ -5,8 +5,10 @@
 
 #include <jansson.h>
 
+#include "doc/doc.h"
 #include "view/view.h"
 
-json_t *gl_goroutines_json(struct gl_ctx *c, const struct gl_goroutine_list *l);
+/* The document but its "goroutines" rows, which *tail writes. */
+json_t *gl_goroutines_json(struct gl_ctx *c, const struct gl_goroutine_list *l, struct gl_doc_tail *tail);
 
 #endif

@@ -43,7 +43,7 @@ json_t *gl_view_doc(struct gl_ctx *c, const struct gl_view *w, struct gl_doc_tai
 	case GL_VIEW_VALUE:
 		return gl_value_doc(c, w->expr, v);
 	case GL_VIEW_GOROUTINES:
-		return gl_goroutines_json(c, &w->u.goroutines);
+		return gl_goroutines_json(c, &w->u.goroutines, tail);
 	case GL_VIEW_STACK:
 		return gl_stack_json(c, &w->u.stack);
 	case GL_VIEW_ESCAPE:

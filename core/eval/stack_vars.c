@@ -42,9 +42,54 @@ static size_t owner(size_t i, size_t ninl, int inline_depth)
 	return inline_depth >= 1 && (size_t)inline_depth <= ninl ? i - (size_t)inline_depth : i;
 }
 
+/* The variable lists of the last functions and pcs met: a recursion
+ * repeats the same few (function, pc) pairs thousands of times, and
+ * reading a function's DWARF each time is what would cost. */
+#define VARS_CACHED 8
+
+struct vars_cache {
+	struct {
+		bool used;
+		uint64_t die, pc;
+		struct gl_var_list vl;
+		struct gl_error *err;
+	} e[VARS_CACHED];
+	unsigned next; /* the entry replaced next (round robin) */
+};
+
+static const struct gl_var_list *cached_vars(struct gl_ctx *c, struct vars_cache *vc, const struct gl_frame *f,
+					     struct gl_error **err)
+{
+	for (unsigned k = 0; k < VARS_CACHED; k++)
+		if (vc->e[k].used && vc->e[k].die == f->func->die && vc->e[k].pc == f->lookup_pc) {
+			*err = vc->e[k].err;
+			return &vc->e[k].vl;
+		}
+	unsigned k = vc->next++ % VARS_CACHED;
+	if (vc->e[k].used) {
+		gl_var_list_deinit(&vc->e[k].vl);
+		gl_error_destroy(vc->e[k].err);
+	}
+	vc->e[k].used = true;
+	vc->e[k].die = f->func->die;
+	vc->e[k].pc = f->lookup_pc;
+	vc->e[k].err = gl_dwarf_func_vars(c->t->dw, f->func, f->lookup_pc, &vc->e[k].vl);
+	*err = vc->e[k].err;
+	return &vc->e[k].vl;
+}
+
+static void vars_cache_deinit(struct vars_cache *vc)
+{
+	for (unsigned k = 0; k < VARS_CACHED; k++)
+		if (vc->e[k].used) {
+			gl_var_list_deinit(&vc->e[k].vl);
+			gl_error_destroy(vc->e[k].err);
+		}
+}
+
 /* The variables of physical frame i and of the calls inlined into it. */
 static void frame_vars(struct gl_ctx *c, const struct gl_uframe *frames, size_t i,
-		       const struct gl_escapes *esc, struct gl_frame_vars *out)
+		       const struct gl_escapes *esc, struct vars_cache *vc, struct gl_frame_vars *out)
 {
 	const struct gl_uframe *u = &frames[i];
 	struct gl_frame f;
@@ -54,25 +99,23 @@ static void frame_vars(struct gl_ctx *c, const struct gl_uframe *frames, size_t 
 	size_t ninl = 0;
 	while (ninl < i && ninl < GL_MAX_INLINED && frames[i - 1 - ninl].inlined)
 		ninl++;
-	struct gl_var_list vl;
-	struct gl_error *err = gl_dwarf_func_vars(c->t->dw, f.func, f.lookup_pc, &vl);
-	for (size_t k = 0; !err && k < vl.n; k++)
-		out[owner(i, ninl, vl.v[k]->inline_depth)].n++;
+	struct gl_error *err;
+	const struct gl_var_list *vl = cached_vars(c, vc, &f, &err);
+	for (size_t k = 0; !err && k < vl->n; k++)
+		out[owner(i, ninl, vl->v[k]->inline_depth)].n++;
 	for (size_t j = i - ninl; !err && j <= i; j++)
 		if (out[j].n && !(out[j].v = calloc(out[j].n, sizeof(struct gl_stack_var))))
 			out[j].n = 0;
 	size_t filled[GL_MAX_INLINED + 1] = {0}; /* per owner, i - ninl .. i */
-	for (size_t k = 0; !err && k < vl.n; k++) {
-		size_t j = owner(i, ninl, vl.v[k]->inline_depth);
+	for (size_t k = 0; !err && k < vl->n; k++) {
+		size_t j = owner(i, ninl, vl->v[k]->inline_depth);
 		size_t *fi = &filled[j - (i - ninl)];
 		/* a local's declaration is compared with its own frame's line */
 		if (*fi < out[j].n)
-			read_var(c, &f, frames[j].line, vl.v[k], esc, &out[j].v[(*fi)++]);
+			read_var(c, &f, frames[j].line, vl->v[k], esc, &out[j].v[(*fi)++]);
 	}
 	for (size_t j = i - ninl; j <= i; j++)
 		out[j].n = filled[j - (i - ninl)];
-	gl_var_list_deinit(&vl);
-	gl_error_destroy(err);
 }
 
 void gl_stack_vars_read(struct gl_ctx *c, const struct gl_uframe *frames, size_t n,
@@ -81,9 +124,11 @@ void gl_stack_vars_read(struct gl_ctx *c, const struct gl_uframe *frames, size_t
 	*out = NULL;
 	if (!c->t->dw || !(*out = calloc(n ? n : 1, sizeof(**out))))
 		return;
-	for (size_t i = 0; i < n; i++)
+	struct vars_cache vc = {0};
+	for (size_t i = 0; i < n && !gl_interrupted(c); i++)
 		if (!frames[i].inlined)
-			frame_vars(c, frames, i, esc, *out);
+			frame_vars(c, frames, i, esc, &vc, *out);
+	vars_cache_deinit(&vc);
 }
 
 void gl_stack_vars_free(struct gl_frame_vars *vars, size_t n)

@@ -140,7 +140,7 @@ static bool joins_sched(struct gl_ctx *c, const struct gl_goroutine *g, const st
  * followed by g's own, from g.sched, where the runtime switched. When
  * that cannot be unwound (out of memory) the system-stack frames stay,
  * their last one saying where they switched. */
-static void join(struct gl_ctx *c, const struct gl_goroutine *g, enum gl_stack_kind on,
+static void join(struct gl_ctx *c, const struct gl_goroutine *g, enum gl_stack_kind on, size_t max,
 		 struct gl_uframe **frames, size_t *n)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -149,7 +149,8 @@ static void join(struct gl_ctx *c, const struct gl_goroutine *g, enum gl_stack_k
 		return;
 	struct gl_uframe *more;
 	size_t m;
-	struct gl_error *err = gl_unwind(c, g->sched_pc, g->sched_sp, g->sched_lr, -1, g->stack_lo, g->stack_hi, &more, &m);
+	struct gl_error *err = gl_unwind_max(c, g->sched_pc, g->sched_sp, g->sched_lr, -1, g->stack_lo,
+					     g->stack_hi, max, &more, &m);
 	if (err) {
 		gl_error_destroy(err);
 		return;
@@ -175,15 +176,15 @@ static void join(struct gl_ctx *c, const struct gl_goroutine *g, enum gl_stack_k
 /* Unwind from the registers of the thread running g (another than the
  * selected one); false when there is none to read or its PC is in no Go
  * function (e.g. in the vDSO), for the saved state to serve instead. */
-static bool from_thread(struct gl_ctx *c, const struct gl_goroutine *g, struct gl_uframe **frames,
-			size_t *n, struct gl_error **err)
+static bool from_thread(struct gl_ctx *c, const struct gl_goroutine *g, size_t max,
+			struct gl_uframe **frames, size_t *n, struct gl_error **err)
 {
 	uint64_t pc, sp, lr, lo, hi;
 	enum gl_stack_kind on;
 	if (!thread_regs(c, g, &pc, &sp, &lr) || (on = gl_goroutine_stack_of(g, sp)) == GL_ON_NONE)
 		return false;
 	stack_bounds(g, on, &lo, &hi);
-	if ((*err = gl_unwind(c, pc, sp, lr, -1, lo, hi, frames, n)))
+	if ((*err = gl_unwind_max(c, pc, sp, lr, -1, lo, hi, max, frames, n)))
 		return true;
 	if (*n == 0 || (*frames)[0].stop == GL_STOP_NO_FUNC) {
 		free(*frames);
@@ -197,12 +198,15 @@ static bool from_thread(struct gl_ctx *c, const struct gl_goroutine *g, struct g
 		if (!(*frames)[i].inlined)
 			break;
 	}
-	join(c, g, on, frames, n);
+	join(c, g, on, max, frames, n);
 	return true;
 }
 
-struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine *g, bool current,
-				     struct gl_uframe **frames, size_t *n, enum gl_unwound_from *from)
+/* gl_goroutine_unwind, at most max frames on each stack when g is not
+ * the current goroutine */
+static struct gl_error *goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine *g, bool current,
+					 size_t max, struct gl_uframe **frames, size_t *n,
+					 enum gl_unwound_from *from)
 {
 	struct gl_frame sel;
 	struct gl_error *err = current ? gl_frame_selected(c, &sel) : NULL;
@@ -211,18 +215,24 @@ struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine
 		uint64_t lo, hi;
 		stack_bounds(g, on, &lo, &hi);
 		if (!(err = gl_unwind_selected(c, &sel, lo, hi, frames, n, from)))
-			join(c, g, on, frames, n);
+			join(c, g, on, GL_MAX_FRAMES, frames, n);
 		return err;
 	}
 	gl_error_destroy(err);
-	if (!current && from_thread(c, g, frames, n, &err)) {
+	if (!current && from_thread(c, g, max, frames, n, &err)) {
 		*from = GL_FROM_THREAD;
 		return err;
 	}
 	*from = GL_FROM_SCHED;
-	if (!(err = gl_unwind(c, g->pc, g->sp, g->lr, -1, g->stack_lo, g->stack_hi, frames, n)))
-		join(c, g, GL_ON_GOROUTINE, frames, n);
+	if (!(err = gl_unwind_max(c, g->pc, g->sp, g->lr, -1, g->stack_lo, g->stack_hi, max, frames, n)))
+		join(c, g, GL_ON_GOROUTINE, max, frames, n);
 	return err;
+}
+
+struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine *g, bool current,
+				     struct gl_uframe **frames, size_t *n, enum gl_unwound_from *from)
+{
+	return goroutine_unwind(c, g, current, GL_MAX_FRAMES, frames, n, from);
 }
 
 /* Frames looked at for the first one outside the runtime. */
@@ -235,7 +245,10 @@ void gl_goroutine_where(struct gl_ctx *c, const struct gl_goroutine *g, bool cur
 	struct gl_uframe *fr;
 	size_t n;
 	enum gl_unwound_from from;
-	struct gl_error *err = gl_goroutine_unwind(c, g, current, &fr, &n, &from);
+	/* the selected frame may lie deep in the current goroutine; another
+	 * one is looked at down to its first frame outside the runtime */
+	struct gl_error *err = goroutine_unwind(c, g, current, current ? GL_MAX_FRAMES : WHERE_FRAMES, &fr, &n,
+						&from);
 	if (err) {
 		gl_error_destroy(err);
 		return;

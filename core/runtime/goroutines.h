@@ -68,6 +68,9 @@ struct gl_error *gl_goroutines_open(struct gl_ctx *c, struct gl_goroutine_iter *
 bool gl_goroutines_next(struct gl_goroutine_iter *it, struct gl_goroutine *g);
 /* Entries of allgs, read or not. */
 uint64_t gl_goroutines_total(const struct gl_goroutine_iter *it);
+/* Prefetch, with the gs, the top `bytes` of each goroutine's stack from
+ * its sched.sp (for a command that unwinds every goroutine a little). */
+void gl_goroutines_prefetch_stacks(struct gl_goroutine_iter *it, uint64_t bytes);
 /* Frees the iterator; returns the first entry that could not be read
  * (the walk skipped it and went on), or NULL. */
 struct gl_error *gl_goroutines_close(struct gl_goroutine_iter *it);

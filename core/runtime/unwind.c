@@ -146,6 +146,12 @@ static enum gl_unwind_stop frame_at(struct gl_ctx *c, struct gl_uframe *u, bool 
 struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, uint64_t lr, int live_level,
 			   uint64_t lo, uint64_t hi, struct gl_uframe **frames, size_t *nframes)
 {
+	return gl_unwind_max(c, pc, sp, lr, live_level, lo, hi, GL_MAX_FRAMES, frames, nframes);
+}
+
+struct gl_error *gl_unwind_max(struct gl_ctx *c, uint64_t pc, uint64_t sp, uint64_t lr, int live_level,
+			       uint64_t lo, uint64_t hi, size_t max, struct gl_uframe **frames, size_t *nframes)
+{
 	*frames = NULL;
 	*nframes = 0;
 	if (!c->t->has_pcln)
@@ -162,7 +168,9 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, uint64_t 
 	 * called sigpanic. It is where the frame is, not after a call (as
 	 * Delve: no pc-1, which may even be in the function before). */
 	bool faulted = false;
-	for (size_t depth = 0; depth < GL_MAX_FRAMES; depth++) {
+	if (max > GL_MAX_FRAMES)
+		max = GL_MAX_FRAMES;
+	for (size_t depth = 0; depth < max; depth++) {
 		struct gl_uframe *u = GL_ARRAY_PUSH(f, n, cap, 16);
 		if (!u)
 			break;
@@ -195,7 +203,7 @@ struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, uint64_t 
 		pc = ret;
 		sp = u->cfa;
 	}
-	if (n == GL_MAX_FRAMES && f[n - 1].stop == GL_STOP_NONE)
+	if (n == max && f[n - 1].stop == GL_STOP_NONE)
 		f[n - 1].stop = GL_STOP_MAX_FRAMES;
 	*frames = f;
 	*nframes = n;

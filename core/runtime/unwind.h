@@ -11,7 +11,10 @@
 
 #include "target/ctx.h"
 
-#define GL_MAX_FRAMES 1024
+/* The most frames unwound of one stack: a runaway recursion shows its
+ * innermost 100,000 frames (Go's own traceback prints 100); each frame
+ * takes at least a return address, so a smaller stack bounds it first. */
+#define GL_MAX_FRAMES 100000
 
 /* Why the unwinder stopped at a frame (GL_STOP_NONE: it went on). */
 enum gl_unwind_stop {
@@ -81,5 +84,9 @@ struct gl_uframe {
  * *frames is malloc'd. */
 struct gl_error *gl_unwind(struct gl_ctx *c, uint64_t pc, uint64_t sp, uint64_t lr, int live_level,
 			   uint64_t lo, uint64_t hi, struct gl_uframe **frames, size_t *n);
+/* The same, at most max physical frames (the last says GL_STOP_MAX_FRAMES
+ * when the stack goes on). */
+struct gl_error *gl_unwind_max(struct gl_ctx *c, uint64_t pc, uint64_t sp, uint64_t lr, int live_level,
+			       uint64_t lo, uint64_t hi, size_t max, struct gl_uframe **frames, size_t *n);
 
 #endif

@@ -11,7 +11,6 @@
 #define MAX_BACKEND_CHUNK (1u << 20)
 
 struct gl_page {
-	struct gl_page *next;
 	uint64_t base;
 	bool bad; /* unreadable: remembered so we do not ask again */
 	/* For a bad page: a read from the page's start stopped at bad_at
@@ -26,19 +25,19 @@ void gl_mem_init(struct gl_mem *m)
 	memset(m, 0, sizeof(*m));
 }
 
+struct gl_page_slot {
+	uint64_t base;
+	struct gl_page *page; /* NULL: the slot is free */
+};
+
 void gl_mem_flush(struct gl_mem *m)
 {
-	for (size_t i = 0; i < m->nbuckets; i++) {
-		struct gl_page *p = m->buckets[i];
-		while (p) {
-			struct gl_page *next = p->next;
-			free(p);
-			p = next;
-		}
-	}
-	free(m->buckets);
-	m->buckets = NULL;
-	m->nbuckets = m->npages = 0;
+	for (size_t i = 0; i < m->nslots; i++)
+		free(m->slots[i].page);
+	free(m->slots);
+	m->slots = NULL;
+	m->nslots = m->npages = 0;
+	m->last = NULL;
 }
 
 void gl_mem_deinit(struct gl_mem *m)
@@ -96,42 +95,48 @@ static size_t page_hash(uint64_t base, size_t n)
 
 static struct gl_page *page_find(struct gl_mem *m, uint64_t base)
 {
-	if (!m->nbuckets)
+	if (m->last && m->last->base == base)
+		return m->last;
+	if (!m->nslots)
 		return NULL;
-	for (struct gl_page *p = m->buckets[page_hash(base, m->nbuckets)]; p; p = p->next)
-		if (p->base == base)
-			return p;
-	return NULL;
+	for (size_t i = page_hash(base, m->nslots);; i = (i + 1) & (m->nslots - 1)) {
+		struct gl_page_slot *s = &m->slots[i];
+		if (!s->page)
+			return NULL;
+		if (s->base == base)
+			return m->last = s->page;
+	}
 }
 
+static void slot_put(struct gl_page_slot *slots, size_t n, struct gl_page *p)
+{
+	size_t i = page_hash(p->base, n);
+	while (slots[i].page)
+		i = (i + 1) & (n - 1);
+	slots[i].base = p->base;
+	slots[i].page = p;
+}
+
+/* (a page is inserted only when page_find did not find its base) */
 static void page_insert(struct gl_mem *m, struct gl_page *p)
 {
-	if (m->npages + 1 > m->nbuckets * 2) {
-		size_t n = m->nbuckets ? m->nbuckets * 4 : 256;
-		struct gl_page **b = calloc(n, sizeof(*b));
-		if (b) {
-			for (size_t i = 0; i < m->nbuckets; i++) {
-				struct gl_page *q = m->buckets[i];
-				while (q) {
-					struct gl_page *next = q->next;
-					size_t h = page_hash(q->base, n);
-					q->next = b[h];
-					b[h] = q;
-					q = next;
-				}
-			}
-			free(m->buckets);
-			m->buckets = b;
-			m->nbuckets = n;
+	if (2 * (m->npages + 1) > m->nslots) {
+		size_t n = m->nslots ? m->nslots * 4 : 1024;
+		struct gl_page_slot *s = n > m->nslots ? calloc(n, sizeof(*s)) : NULL;
+		if (s) {
+			for (size_t i = 0; i < m->nslots; i++)
+				if (m->slots[i].page)
+					slot_put(s, n, m->slots[i].page);
+			free(m->slots);
+			m->slots = s;
+			m->nslots = n;
 		}
 	}
-	if (!m->nbuckets) { /* could not allocate a table: do not cache */
+	if (2 * (m->npages + 1) > m->nslots) { /* could not grow the table: do not cache */
 		free(p);
 		return;
 	}
-	size_t h = page_hash(p->base, m->nbuckets);
-	p->next = m->buckets[h];
-	m->buckets[h] = p;
+	slot_put(m->slots, m->nslots, p);
 	m->npages++;
 }
 
@@ -181,6 +186,8 @@ static uint64_t backend_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 
 static void insert_page(struct gl_mem *m, uint64_t base, const unsigned char *data)
 {
+	if (page_find(m, base)) /* (a prefetched run may hold cached pages) */
+		return;
 	struct gl_page *p = malloc(sizeof(*p));
 	if (!p)
 		return;
@@ -200,6 +207,21 @@ static bool page_is_bad(struct gl_mem *m, uint64_t base)
 {
 	struct gl_page *p = page_find(m, base);
 	return !p || p->bad;
+}
+
+/* The page at base is unreadable, from the byte at bad_at on (0: not
+ * known where). */
+static void mark_bad(struct gl_mem *m, uint64_t base, uint64_t bad_at)
+{
+	insert_page(m, base, NULL);
+	struct gl_page *p = page_find(m, base);
+	unsigned char byte;
+	/* (a byte the executable holds may still read: not known bad) */
+	if (p && p->bad && bad_at &&
+	    !(m->file_fallback && m->file_fallback(m->file_fallback_arg, bad_at, &byte, 1))) {
+		p->bad_at_known = true;
+		p->bad_at = bad_at;
+	}
 }
 
 /* Fetch the run of pages [first, first+n*PAGE) into the cache: one backend
@@ -254,16 +276,7 @@ static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n)
 			fetch_run(m, first + good * GL_PAGE_SIZE, known - good);
 		/* the page where the read stopped, even when part of it
 		 * reads: such a page is read directly by gl_mem_read */
-		uint64_t base = first + known * GL_PAGE_SIZE;
-		insert_page(m, base, NULL);
-		struct gl_page *p = page_find(m, base);
-		unsigned char byte;
-		/* (a byte the executable holds may still read: not known bad) */
-		if (p && readable != GL_NREAD_UNKNOWN &&
-		    !(m->file_fallback && m->file_fallback(m->file_fallback_arg, first + readable, &byte, 1))) {
-			p->bad_at_known = true;
-			p->bad_at = first + readable;
-		}
+		mark_bad(m, first + known * GL_PAGE_SIZE, readable == GL_NREAD_UNKNOWN ? 0 : first + readable);
 		return;
 	}
 	/* Failed without saying where: bisect. */
@@ -408,4 +421,101 @@ bool gl_mem_readable(struct gl_mem *m, uint64_t addr, uint64_t len)
 	bool ok = err == NULL;
 	gl_error_destroy(err);
 	return ok;
+}
+
+bool gl_mem_read_cached(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
+{
+	if (!len || addr + (len - 1) < addr)
+		return false;
+	uint64_t first = addr & ~(uint64_t)(GL_PAGE_SIZE - 1);
+	uint64_t last = (addr + len - 1) & ~(uint64_t)(GL_PAGE_SIZE - 1);
+	for (uint64_t pg = first;; pg += GL_PAGE_SIZE) {
+		struct gl_page *p = page_find(m, pg);
+		if (!p || p->bad)
+			return false;
+		if (pg == last)
+			break;
+	}
+	return !gl_mem_read(m, addr, buf, len); /* all from the cache */
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct gl_mem_range *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Whether any page of [first, last] (page bases) is missing. */
+static bool any_missing(struct gl_mem *m, uint64_t first, uint64_t last)
+{
+	for (uint64_t pg = first;; pg += GL_PAGE_SIZE) {
+		if (!page_find(m, pg))
+			return true;
+		if (pg == last)
+			return false;
+	}
+}
+
+/* One backend call for the pages [first, last]; the pages read whole are
+ * cached, nothing is marked bad. */
+static void prefetch_run(struct gl_mem *m, uint64_t first, uint64_t last)
+{
+	while (first < last && page_find(m, first))
+		first += GL_PAGE_SIZE;
+	while (last > first && page_find(m, last))
+		last -= GL_PAGE_SIZE;
+	if (page_find(m, first))
+		return;
+	uint64_t n = (last - first) / GL_PAGE_SIZE + 1;
+	if (n > MAX_BACKEND_CHUNK / GL_PAGE_SIZE) /* one huge range: its start */
+		n = MAX_BACKEND_CHUNK / GL_PAGE_SIZE;
+	unsigned char *buf = malloc(n * GL_PAGE_SIZE);
+	if (!buf)
+		return;
+	uint64_t readable;
+	uint64_t got = backend_read(m, first, buf, n * GL_PAGE_SIZE, &readable), good = got / GL_PAGE_SIZE;
+	for (uint64_t i = 0; i < good && !m->interrupted; i++)
+		insert_page(m, first + i * GL_PAGE_SIZE, buf + i * GL_PAGE_SIZE);
+	free(buf);
+	if (good < n && !m->interrupted) {
+		/* a failed call counts against the command's fault budget
+		 * (garbage ranges must not cost more calls than garbage
+		 * reads), but only a page the backend said it could not read
+		 * is marked bad: the rest may have failed for the gap */
+		if (readable != GL_NREAD_UNKNOWN && readable / GL_PAGE_SIZE == good && good < n) {
+			mark_bad(m, first + good * GL_PAGE_SIZE, first + readable);
+		} else {
+			m->stats.faults++;
+			m->cmd_stats.faults++;
+		}
+	}
+}
+
+void gl_mem_prefetch(struct gl_mem *m, struct gl_mem_range *r, size_t n, uint64_t max_gap)
+{
+	if (!m->be || !m->be->read_memory || !n)
+		return;
+	qsort(r, n, sizeof(*r), range_cmp);
+	const uint64_t mask = ~(uint64_t)(GL_PAGE_SIZE - 1), max_run = MAX_BACKEND_CHUNK;
+	bool have = false;
+	uint64_t first = 0, last = 0; /* the run being joined: page bases */
+	for (size_t i = 0; i <= n && !m->interrupted; i++) {
+		uint64_t lo = 0, hi = 0;
+		if (i < n) {
+			if (!r[i].len || r[i].addr + (r[i].len - 1) < r[i].addr)
+				continue;
+			lo = r[i].addr & mask;
+			hi = (r[i].addr + r[i].len - 1) & mask;
+			if (have && lo <= last + GL_PAGE_SIZE + max_gap && (hi > last ? hi : last) - first < max_run) {
+				if (hi > last)
+					last = hi;
+				continue;
+			}
+		}
+		if (have && m->cmd_stats.faults < GL_MEM_MAX_FAULTS && any_missing(m, first, last))
+			prefetch_run(m, first, last);
+		have = i < n;
+		first = lo;
+		last = hi;
+	}
 }

@@ -29,12 +29,19 @@ struct gl_mem_stats {
 };
 
 struct gl_page;
+struct gl_page_slot;
 
 struct gl_mem {
 	const struct gl_backend *be; /* between gl_mem_begin and gl_mem_end only */
 	uint64_t stop_id;
-	struct gl_page **buckets; /* hash table of cached pages */
-	size_t nbuckets, npages;
+	/* The cached pages: an open-addressing table of (page base, page),
+	 * at most half full, so that a lookup touches one or two cache lines
+	 * of the table and the one page it finds (chained pages cost a cache
+	 * miss for every page walked past); and the page found last, since
+	 * successive reads mostly fall on the same page. */
+	struct gl_page_slot *slots;
+	size_t nslots, npages;
+	struct gl_page *last;
 	/* Where the process image has no copy of a read-only section (a core
 	 * file written without file-backed mappings), the executable does. */
 	bool (*file_fallback)(void *arg, uint64_t addr, void *buf, uint64_t len);
@@ -66,6 +73,25 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
  * asks the debugger again, which costs about what the copy costs). A
  * failed read falls back to gl_mem_read, which finds the unreadable page. */
 struct gl_error *gl_mem_read_once(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len);
+/* Ranges of target memory a caller is about to read, for
+ * gl_mem_prefetch. */
+struct gl_mem_range {
+	uint64_t addr, len;
+};
+
+/* Bring the pages of many small ranges into the cache with few backend
+ * calls: the ranges are sorted, those at most max_gap bytes apart are
+ * joined (a gap is read too: copying a page costs far less than a call
+ * to the debugger, a goroutine's stack top or a runtime.g lies a page or
+ * two from the next one), and each joined run of missing pages, up to a
+ * megabyte, is one call. A run that does not read whole is left to the
+ * reads that follow, which find the bad page themselves (prefetching
+ * marks bad only the page the backend names, and counts a fault for
+ * every failed call against the command's budget). Sorts r in place. */
+void gl_mem_prefetch(struct gl_mem *m, struct gl_mem_range *r, size_t n, uint64_t max_gap);
+/* Read len bytes only if every page of them is cached and good (no
+ * backend call); false otherwise. */
+bool gl_mem_read_cached(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len);
 /* Convenience readers of little-endian target words. */
 struct gl_error *gl_mem_read_u64(struct gl_mem *m, uint64_t addr, uint64_t *v);
 bool gl_mem_readable(struct gl_mem *m, uint64_t addr, uint64_t len);

@@ -1,0 +1,3 @@
+module benchgoroutines
+
+go 1.22
