@@ -127,10 +127,11 @@ void gl_svg_slot_grid(struct gl_svg *s, const uint8_t *kind, uint64_t n, const s
 /* Close the open region. */
 void gl_svg_region_end(struct gl_svg *s);
 /* Drawing regions to byte scale: bytes_per_px bytes a pixel (a power of
- * two), no region taller than max_px. */
+ * two), no region taller than max_px; one whose bytes would be is cut
+ * short to cut_px (or to its rows and the break). */
 struct gl_svg_scale {
 	uint64_t bytes_per_px;
-	int max_px;
+	int max_px, cut_px;
 };
 /* The smallest power of two (1 at the least, cap at the most) bytes per
  * pixel that draws `largest` bytes max_px tall at the most. */
@@ -139,8 +140,8 @@ uint64_t gl_svg_scale_pick(uint64_t largest, int max_px, uint64_t cap);
 int gl_svg_scale_px(const struct gl_svg_scale *sc, uint64_t bytes);
 /* Close the open region drawn to scale: as tall as its bytes (title bar
  * included), the room below its rows filled `rest` (GL_SVG_NFILLS:
- * blank); as tall as its rows when they need more ("min"), or max_px tall
- * with a break (two zigzags) when its bytes would be taller
+ * blank); as tall as its rows when they need more ("min"), or cut_px tall
+ * with a break (two zigzags) when its bytes would be taller than max_px
  * ("compressed"). The outline carries data-scale ("exact", "min",
  * "compressed") and data-px (the height its bytes would be). */
 void gl_svg_region_end_scaled(struct gl_svg *s, const struct gl_svg_scale *sc, enum gl_svg_fill rest);

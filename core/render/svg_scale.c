@@ -3,7 +3,7 @@
  * a frame twice as large is twice as tall. Two exceptions, each said on
  * the outline (data-scale): a region whose rows need more room than its
  * bytes give is drawn as tall as its rows ("min"); one taller than the
- * scale's maximum is drawn that tall with a break across the bytes left
+ * scale's maximum is drawn shorter, with a break across the bytes left
  * out ("compressed"). Otherwise "exact", within a pixel of rounding. */
 #include <stdio.h>
 
@@ -71,7 +71,7 @@ void gl_svg_region_end_scaled(struct gl_svg *s, const struct gl_svg_scale *sc, e
 		r->h = want;
 	} else {
 		how = "compressed";
-		int h = sc->max_px - r->h > BREAK_H ? sc->max_px - r->h : BREAK_H;
+		int h = sc->cut_px - r->h > BREAK_H ? sc->cut_px - r->h : BREAK_H;
 		rest_rect(s, r, top, h, rest);
 		sb_add(&s->body, "<g class=\"break\">\n");
 		int y = top + (h - BREAK_H) / 2;

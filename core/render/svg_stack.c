@@ -109,8 +109,11 @@ static void frame(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st,
 }
 
 /* Frames to scale: the fewest bytes a pixel that draws the largest frame
- * MAX_PX tall (up to 16: larger frames are compressed). */
-#define MAX_PX 480
+ * MAX_PX tall at the most (up to 16: larger frames are compressed), so
+ * that a frame with a row per local is still taller than its rows; a
+ * compressed box (a huge frame, the unused stack) is CUT_PX tall. */
+#define MAX_PX 1024
+#define CUT_PX 160
 
 static struct gl_svg_scale scale(const struct gl_stack *st)
 {
@@ -118,7 +121,7 @@ static struct gl_svg_scale scale(const struct gl_stack *st)
 	for (size_t k = 0; k < st->n; k++)
 		if (sized(&st->frames[k]) && st->frames[k].cfa - st->frames[k].sp > largest)
 			largest = st->frames[k].cfa - st->frames[k].sp;
-	return (struct gl_svg_scale){gl_svg_scale_pick(largest, MAX_PX, 16), MAX_PX};
+	return (struct gl_svg_scale){gl_svg_scale_pick(largest, MAX_PX, 16), MAX_PX, CUT_PX};
 }
 
 void gl_stack_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st)
