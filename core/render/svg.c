@@ -19,6 +19,7 @@ static const struct {
 	[GL_SVG_DELETED] = {"deleted", "url(#gl-deleted)", "tombstone, evacuated (cross-hatched)"},
 	[GL_SVG_FREE] = {"free", "url(#gl-reserved)", "free heap slot (dotted)"},
 	[GL_SVG_FREE_MARKED] = {"free-marked", "url(#gl-freemarked)", "free heap slot, mark bit set (large dots)"},
+	[GL_SVG_ALLOCATED] = {"allocated", "#90caf9", "allocated, mark unknown (no collection running)"},
 	[GL_SVG_MARKED] = {"marked", "#a5d6a7", "allocated, marked (reachable)"},
 	[GL_SVG_UNMARKED] = {"unmarked", "url(#gl-unmarked)", "allocated, not marked (striped)"},
 	[GL_SVG_SPECIAL] = {"special", "#ffe0b2", "special: finalizer, cleanup, weak handle"},

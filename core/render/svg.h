@@ -38,6 +38,7 @@ enum gl_svg_fill {
 	GL_SVG_DELETED,  /* a tombstone, an evacuated cell: cross-hatched */
 	GL_SVG_FREE,     /* a free heap slot: dotted, as reserved */
 	GL_SVG_FREE_MARKED, /* a free heap slot with its mark bit set: large dots */
+	GL_SVG_ALLOCATED, /* allocated, no collection running: no mark state */
 	GL_SVG_MARKED,   /* allocated and marked by the collector */
 	GL_SVG_UNMARKED, /* allocated, not (yet) marked: striped */
 	GL_SVG_SPECIAL,  /* a finalizer, cleanup or other special */

@@ -15,7 +15,7 @@
 /* The states of --span's slots (enum gl_heap_slot_state), as cells. */
 static const struct gl_svg_cell_kind slot_kinds[] = {
 	[GL_HSLOT_FREE] = {GL_SVG_FREE, "free", "free"},
-	[GL_HSLOT_ALLOCATED] = {GL_SVG_DATA, "allocated", "allocated (mark unknown: no cycle running)"},
+	[GL_HSLOT_ALLOCATED] = {GL_SVG_ALLOCATED, "allocated", "allocated, mark unknown"},
 	[GL_HSLOT_MARKED] = {GL_SVG_MARKED, "marked", "allocated, marked"},
 	[GL_HSLOT_UNMARKED] = {GL_SVG_UNMARKED, "unmarked", "allocated, unmarked"},
 	[GL_HSLOT_FREE_MARKED] = {GL_SVG_FREE_MARKED, "free-marked", "free (mark bit set)"},
@@ -32,7 +32,7 @@ static enum gl_svg_fill object_fill(const struct gl_heap_view *v)
 		return GL_SVG_FREE;
 	return v->obj.mark == GL_MARK_MARKED ? GL_SVG_MARKED
 	       : v->obj.mark == GL_MARK_UNMARKED ? GL_SVG_UNMARKED
-						 : GL_SVG_DATA;
+						 : GL_SVG_ALLOCATED;
 }
 
 static void span(struct gl_svg *s, const struct gl_heap_view *v)

@@ -46,6 +46,18 @@ class Picture:
     def has_text(self, s):
         return any(s in t for t in self.texts)
 
+    def linked(self, frm, to, problems):
+        """The regions (kind, address) frm and to, joined by an arrow from
+        the first to the second; None, with the problem said, when either
+        is missing or no arrow joins them."""
+        a, b = self.at(frm[1], frm[0]), self.at(to[1], to[0])
+        if a is None or b is None:
+            problems.append(f"{frm[0]} region at {frm[1]:#x}: {a}, {to[0]} region at {to[1]:#x}: {b}")
+            return None
+        if (a.id, b.id) not in self.arrows:
+            problems.append(f"no arrow from the {frm[0]} to the {to[0]}")
+        return a, b
+
 
 def _text(el) -> str:
     return "".join(el.itertext())

@@ -55,12 +55,10 @@ def check_type(name):
 
 def check_string(p, pic, doc, ctx):
     g = find_global(ctx.truth, "main.gStr")
-    hdr, data = pic.at(g["address"], "string-header"), pic.at(int(doc["data"], 16), "bytes")
-    if hdr is None or data is None:
-        p.append(f"header region {hdr} / bytes region {data} missing")
+    regions = pic.linked(("string-header", g["address"]), ("bytes", int(doc["data"], 16)), p)
+    if regions is None:
         return
-    if (hdr.id, data.id) not in pic.arrows:
-        p.append("no arrow from the header to the bytes")
+    data = regions[1]
     if not pic.has_text(f'text: "{g["value"]}"'):
         p.append(f"the text {g['value']!r} is not drawn")
     diff(p, "bytes drawn", sum(sz for _, _, sz in data.rows), len(g["value"].encode()))
@@ -68,12 +66,10 @@ def check_string(p, pic, doc, ctx):
 
 def check_slice(p, pic, doc, ctx):
     g = find_global(ctx.truth, "main.gSlice")
-    hdr, arr = pic.at(g["address"], "slice-header"), pic.at(int(doc["array"], 16), "array")
-    if hdr is None or arr is None:
-        p.append(f"header region {hdr} / array region {arr} missing")
+    regions = pic.linked(("slice-header", g["address"]), ("array", int(doc["array"], 16)), p)
+    if regions is None:
         return
-    if (hdr.id, arr.id) not in pic.arrows:
-        p.append("no arrow from the header to the backing array")
+    arr = regions[1]
     want = "[" + " ".join(doc["elements"]) + "]"
     diff(p, "the truth's %v", g["value"], want)
     for i, e in enumerate(doc["elements"]):
