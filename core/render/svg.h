@@ -127,16 +127,16 @@ void gl_svg_slot_grid(struct gl_svg *s, const uint8_t *kind, uint64_t n, const s
 		      size_t nkinds, uint64_t size, uint64_t mark);
 /* Close the open region. */
 void gl_svg_region_end(struct gl_svg *s);
-/* Drawing regions to byte scale: bytes_per_px bytes a pixel (a power of
- * two), no region taller than max_px; one whose bytes would be is cut
- * short to cut_px (or to its rows and the break). */
+/* Drawing regions to byte scale: px pixels for bytes bytes (powers of
+ * two, one of them 1), no region taller than max_px; one whose bytes
+ * would be is cut short to cut_px (or to its rows and the break). */
 struct gl_svg_scale {
-	uint64_t bytes_per_px;
+	uint64_t px, bytes;
 	int max_px, cut_px;
 };
-/* The smallest power of two (1 at the least, cap at the most) bytes per
- * pixel that draws `largest` bytes max_px tall at the most. */
-uint64_t gl_svg_scale_pick(uint64_t largest, int max_px, uint64_t cap);
+/* The largest scale from 4 px a byte down to 1 px for `cap` bytes (powers
+ * of two) that draws `largest` bytes max_px tall at the most. */
+struct gl_svg_scale gl_svg_scale_pick(uint64_t largest, int max_px, int cut_px, uint64_t cap);
 /* How many pixels bytes are at sc, rounded. */
 int gl_svg_scale_px(const struct gl_svg_scale *sc, uint64_t bytes);
 /* Close the open region drawn to scale: as tall as its bytes (title bar

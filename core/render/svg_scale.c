@@ -12,17 +12,22 @@
 
 #define BREAK_H 34 /* the break: a line of text over two zigzags */
 
-uint64_t gl_svg_scale_pick(uint64_t largest, int max_px, uint64_t cap)
+struct gl_svg_scale gl_svg_scale_pick(uint64_t largest, int max_px, int cut_px, uint64_t cap)
 {
-	uint64_t b = 1;
-	while (b < cap && largest / b > (uint64_t)max_px)
-		b *= 2;
-	return b;
+	struct gl_svg_scale sc = {4, 1, max_px, cut_px};
+	while (sc.px > 1 && largest * sc.px > (uint64_t)max_px)
+		sc.px /= 2;
+	while (sc.px == 1 && sc.bytes < cap && largest / sc.bytes > (uint64_t)max_px)
+		sc.bytes *= 2;
+	return sc;
 }
 
 int gl_svg_scale_px(const struct gl_svg_scale *sc, uint64_t bytes)
 {
-	uint64_t b = sc->bytes_per_px ? sc->bytes_per_px : 1, px = (bytes + b / 2) / b;
+	uint64_t b = sc->bytes ? sc->bytes : 1, p = sc->px ? sc->px : 1;
+	if (bytes > (1ull << 40))
+		return 1 << 24;
+	uint64_t px = (bytes * p + b / 2) / b;
 	return px > (1u << 24) ? 1 << 24 : (int)px;
 }
 

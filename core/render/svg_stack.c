@@ -108,10 +108,11 @@ static void frame(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st,
 	gl_svg_region_end_scaled(s, sc, GL_SVG_NFILLS);
 }
 
-/* Frames to scale: the fewest bytes a pixel that draws the largest frame
- * MAX_PX tall at the most (up to 16: larger frames are compressed), so
- * that a frame with a row per local is still taller than its rows; a
- * compressed box (a huge frame, the unused stack) is CUT_PX tall. */
+/* Frames to scale: the most pixels a byte (4, 2, 1, then 1 for 2, 4... 16
+ * bytes) that draw the largest frame MAX_PX tall at the most (larger
+ * frames are compressed), so that a frame with a row per local is still
+ * taller than its rows; a compressed box (a huge frame, the unused stack)
+ * is CUT_PX tall. */
 #define MAX_PX 1024
 #define CUT_PX 160
 
@@ -121,7 +122,7 @@ static struct gl_svg_scale scale(const struct gl_stack *st)
 	for (size_t k = 0; k < st->n; k++)
 		if (sized(&st->frames[k]) && st->frames[k].cfa - st->frames[k].sp > largest)
 			largest = st->frames[k].cfa - st->frames[k].sp;
-	return (struct gl_svg_scale){gl_svg_scale_pick(largest, MAX_PX, 16), MAX_PX, CUT_PX};
+	return gl_svg_scale_pick(largest, MAX_PX, CUT_PX, 16);
 }
 
 void gl_stack_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st)
@@ -135,9 +136,9 @@ void gl_stack_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st)
 			     (unsigned long long)g->stack_lo, (unsigned long long)g->stack_hi, gl_go_version_text(c));
 	gl_svg_title(s, "unwound from %s; high addresses at the top", gl_stack_unwound_from(st));
 	struct gl_svg_scale sc = scale(st);
-	gl_svg_title(s, "to scale: 1 px = %llu byte%s of stack; a frame is at least as tall as its rows, "
-		     "one taller than %d px is broken (\xe2\x89\x88)", (unsigned long long)sc.bytes_per_px,
-		     sc.bytes_per_px == 1 ? "" : "s", MAX_PX);
+	gl_svg_title(s, "to scale: %llu px = %llu byte%s of stack; a frame is at least as tall as its rows, "
+		     "one taller than %d px is broken (\xe2\x89\x88)", (unsigned long long)sc.px,
+		     (unsigned long long)sc.bytes, sc.bytes == 1 ? "" : "s", MAX_PX);
 	gl_svg_legend_note(s, "frame heights to the scale stated at the top; \xe2\x89\x88 over two zigzags: "
 			      "a box cut short (compressed)");
 	gl_svg_column(s, 84);

@@ -14,21 +14,23 @@ from harness import Case, diff
 FIXTURE = "goroutines"
 
 
-def bytes_per_px(pic):
+def scale(pic):
+    """The picture's scale: (pixels, bytes), as its title states it."""
     for t in pic.texts:
-        m = re.search(r"to scale: 1 px = (\d+) bytes?", t)
+        m = re.search(r"to scale: (\d+) px = (\d+) bytes?", t)
         if m:
-            return int(m.group(1))
+            return int(m.group(1)), int(m.group(2))
     return None
 
 
-def check_scale(p, regions, bpp):
+def check_scale(p, regions, sc):
     """Each region drawn to scale: "exact" ones as tall as their bytes
     (within a pixel of rounding), "min" ones taller, "compressed" ones
     shorter and broken."""
+    px, nbytes = sc
     for r in regions:
-        want = (r.size + bpp // 2) // bpp
-        what = f"{r.kind} {r.texts[0][:40]!r} ({r.size} bytes, 1 px = {bpp})"
+        want = (r.size * px + nbytes // 2) // nbytes
+        what = f"{r.kind} {r.texts[0][:40]!r} ({r.size} bytes, {px} px = {nbytes} bytes)"
         diff(p, f"{what}: its height at scale", r.px, want)
         if r.scale == "exact":
             if abs(r.height - want) > 1:
@@ -61,11 +63,11 @@ def check_stack(p, pic, doc, ctx):
             p.append(f"frame #{f['index']} is selected but not marked: {r.texts[0]!r}")
         elif r.size != int(f["cfa"], 16) - int(f["sp"], 16):
             p.append(f"frame #{f['index']}: box of {r.size} bytes, cfa - sp is {f['cfa']} - {f['sp']}")
-    bpp = bytes_per_px(pic)
-    if bpp is None:
-        p.append("the picture states no scale")
+    sc = scale(pic)
+    if sc is None or min(sc) != 1:
+        p.append(f"the picture states no scale ({sc})")
         return
-    check_scale(p, pic.of("frame") + pic.of("unused"), bpp)
+    check_scale(p, pic.of("frame") + pic.of("unused"), sc)
     exact = [r for r in pic.of("frame") if r.scale == "exact"]
     if not exact:
         p.append("no frame drawn to scale: the check has nothing to compare")

@@ -598,19 +598,21 @@ static size_t regions_of(const char *svg, const char *kind, struct drawn *out, s
  * shorter and broken. */
 static size_t check_scale(const char *svg, const char *kind, size_t *exact)
 {
-	const char *t = strstr(svg, "to scale: 1 px = ");
+	const char *t = strstr(svg, "to scale: ");
 	assert_non_null(t);
-	unsigned long long bpp = strtoull(t + strlen("to scale: 1 px = "), NULL, 10);
-	assert_true(bpp >= 1);
+	unsigned long long ppx, bpp;
+	if (sscanf(t, "to scale: %llu px = %llu byte", &ppx, &bpp) != 2)
+		fail_msg("no scale: %.60s", t);
+	assert_true(ppx >= 1 && bpp >= 1 && (ppx == 1 || bpp == 1));
 	struct drawn d[64];
 	size_t n = regions_of(svg, kind, d, 64);
 	for (size_t i = 0; i < n; i++) {
-		long long want = (long long)((d[i].size + bpp / 2) / bpp);
+		long long want = (long long)((d[i].size * ppx + bpp / 2) / bpp);
 		assert_int_equal(d[i].px, want);
 		if (!strcmp(d[i].scale, "exact")) {
 			if (llabs(d[i].h - want) > 1)
-				fail_msg("%s %zu: %llu bytes drawn %d px tall, want %lld (1 px = %llu bytes)", kind, i,
-					 (unsigned long long)d[i].size, d[i].h, want, bpp);
+				fail_msg("%s %zu: %llu bytes drawn %d px tall, want %lld (%llu px = %llu bytes)", kind,
+					 i, (unsigned long long)d[i].size, d[i].h, want, ppx, bpp);
 			++*exact;
 		} else if (!strcmp(d[i].scale, "min")) {
 			assert_true(d[i].h > want);
