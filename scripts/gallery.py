@@ -111,9 +111,39 @@ NORMS = {
     # seed (the text's h2 and seed, as the rows of a picture spell them).
     "svg-h2": [(r"(slot \d+ )0x[0-9a-f]{2}", r"\1h2"), (r"ctrl 0x[0-9a-f]+", "ctrl ?"),
                (r"(seed )0x[0-9a-f]+", r"\1?")],
+    # In a picture: runtime.main's `mp` (a *runtime.m: it holds the OS
+    # thread id), as a stack frame's row spells it.
+    "svg-mp": [(r"(>mp <tspan class=\"t\">\*runtime\.m</tspan> = ).*", r"\1?")],
+    # In a heap --span picture: the state of each slot and the counts (the
+    # runtime allocates a little of its own, more or less, before main) and
+    # which of them is the object; the grid's size stays compared.
+    "svg-slots": [(r'<rect class="slot ', None), (r'class="slot-mark"', None),
+                  (r"slot \d+(</tspan> \(outlined\))", r"slot ?\1"),
+                  (r"; \d+ allocated of", "; ? allocated of"),
+                  (r"(\(outlined\): this object, )[a-z ,()]+", r"\1?"),
+                  (r"\d+ allocated, \d+ marked|\d+ allocated \(", "? allocated ("),
+                  (r'class="swatch (free|data|allocated|marked|unmarked|free-marked)"', None),
+                  (r">(free heap slot|data \(live|allocated, )", None)],
     # Every decimal number: for counts that depend on what the runtime did
     # before the stop (GC statistics); the shape of the output stays checked.
     "num": [(r"\b\d+(\.\d+)?\b", "N")],
+    # In a picture of a classic map with more than one bucket: what follows
+    # from where the keys hashed (the seed is random). Overflow buckets are
+    # left out whole (svg_placement), then the cells, the arrows, every
+    # coordinate (rows come and go above them), the counts of the summary
+    # and header that follow from the placement, which old buckets beyond
+    # nevacuate are evacuated, and the legend's empty-slot swatch. What is
+    # compared: the titles, the header's fields, the buckets and old buckets
+    # drawn, their tophash and overflow rows, the legend's other lines.
+    "svg-placement": [(r">slot \d+", None), (r'class="row (data|empty|deleted|error)"', None),
+                      (r'class="off"', None), (r'class="arrow', None), (r"overflow buckets", None),
+                      (r'class="swatch empty"|>empty slot<', None),
+                      (r' (x|y|width|height|viewBox|data-off|data-size)="[^"]*"', ""),
+                      (r"(hash0 +)\d+", r"\1?"), (r"(noverflow +)\d+", r"\1?"),
+                      (r"(nevacuate +)(0x)?\d+", r"\1?"), (r'(overflow (<tspan class="a">)?)0x[0-9a-f?]+', r"\1?"),
+                      (r"\d+ of (\d+ old buckets evacuated)", r"? of \1"), (r"(  not)? evacuated<", " ?evacuated<"),
+                      (r"(chains by overflow length): .*", r"\1: ?"), (r"\d+ overflow", "? overflow"),
+                      (r"overflow \d+", "overflow ?"), (r"wasted: \d+", "wasted: ?")],
 }
 
 
@@ -324,9 +354,25 @@ def select(lines, spec):
     return out
 
 
+def svg_placement(lines):
+    """A picture without its overflow buckets' regions (how many a chain
+    has follows from where the keys hashed)."""
+    out, skip = [], False
+    for l in lines:
+        if skip:
+            skip = l != "</g>"
+        elif l.startswith('<g class="region bucket overflow"'):
+            skip = True
+        else:
+            out.append(l)
+    return out
+
+
 def normalise(lines, norms):
     """lines as compared: each normalisation applied (a None replacement
     drops the line), runs of spaces folded."""
+    if "svg-placement" in norms:
+        lines = svg_placement(lines)
     out = []
     for l in lines:
         for n in norms:

@@ -4,17 +4,8 @@
 #include <string.h>
 
 #include "base/array.h"
-#include "render/svg.h"
+#include "render/svg_draw.h"
 #include "render/text.h"
-
-#define FONT 11
-#define CHAR_W 7          /* of an 11px monospace character, rounded up */
-#define LINE_H 16         /* a title or note line */
-#define TITLE_H 18        /* a region's title bar */
-#define COL_GAP 70        /* between columns: room for the arrows */
-#define REGION_GAP 14
-#define OFF_CHARS 7       /* the "+1234 " offset column of a row */
-#define MARGIN 12
 
 static const struct {
 	const char *name, *fill, *legend;
@@ -27,6 +18,8 @@ static const struct {
 	[GL_SVG_EMPTY] = {"empty", "#ffffff", "empty slot"},
 	[GL_SVG_DELETED] = {"deleted", "url(#gl-deleted)", "tombstone, evacuated (cross-hatched)"},
 	[GL_SVG_FREE] = {"free", "url(#gl-reserved)", "free heap slot (dotted)"},
+	[GL_SVG_FREE_MARKED] = {"free-marked", "url(#gl-freemarked)", "free heap slot, mark bit set (large dots)"},
+	[GL_SVG_ALLOCATED] = {"allocated", "#90caf9", "allocated, mark unknown (no collection running)"},
 	[GL_SVG_MARKED] = {"marked", "#a5d6a7", "allocated, marked (reachable)"},
 	[GL_SVG_UNMARKED] = {"unmarked", "url(#gl-unmarked)", "allocated, not marked (striped)"},
 	[GL_SVG_SPECIAL] = {"special", "#ffe0b2", "special: finalizer, cleanup, weak handle"},
@@ -37,6 +30,11 @@ static const struct {
 const char *gl_svg_fill_name(enum gl_svg_fill f)
 {
 	return f < GL_SVG_NFILLS ? fills[f].name : "";
+}
+
+const char *gl_svg_fill_paint(enum gl_svg_fill f)
+{
+	return f < GL_SVG_NFILLS ? fills[f].fill : "none";
 }
 
 void gl_svg_init(struct gl_svg *s)
@@ -57,6 +55,11 @@ void gl_svg_deinit(struct gl_svg *s)
 static int imax(int a, int b)
 {
 	return a > b ? a : b;
+}
+
+void gl_svg_reach(struct gl_svg *s, int y)
+{
+	s->height = imax(s->height, y);
 }
 
 /* One UTF-8 character at p (n bytes left): its length, and in *cp its
@@ -153,8 +156,7 @@ static void vformat(struct strbuf *sb, const char *fmt, va_list ap)
 	free(buf);
 }
 
-/* A <text> at x, y (its baseline) of at most max characters. */
-static void text_at(struct gl_svg *s, int x, int y, const char *cls, const char *raw, size_t max)
+void gl_svg_text_at(struct gl_svg *s, int x, int y, const char *cls, const char *raw, size_t max)
 {
 	sb_addf(&s->body, "<text x=\"%d\" y=\"%d\"%s%s%s>", x, y, cls ? " class=\"" : "", cls ? cls : "",
 		cls ? "\"" : "");
@@ -170,7 +172,7 @@ void gl_svg_title(struct gl_svg *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vformat(&t, fmt, ap);
 	va_end(ap);
-	text_at(s, MARGIN, s->top + 12, s->top == MARGIN ? "title" : NULL, gl_sb_str(&t), 0);
+	gl_svg_text_at(s, MARGIN, s->top + 12, s->top == MARGIN ? "title" : NULL, gl_sb_str(&t), 0);
 	s->width = imax(s->width, MARGIN * 2 + (int)(strlen(gl_sb_str(&t)) * CHAR_W));
 	s->top += LINE_H + (s->top == MARGIN ? 4 : 0);
 	s->y = s->top + 6;
@@ -204,7 +206,7 @@ void gl_svg_note(struct gl_svg *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vformat(&t, fmt, ap);
 	va_end(ap);
-	text_at(s, s->col_x, s->y + 12, "note", gl_sb_str(&t), s->col_chars + 2);
+	gl_svg_text_at(s, s->col_x, s->y + 12, "note", gl_sb_str(&t), s->col_chars + 2);
 	s->y += LINE_H;
 	s->height = imax(s->height, s->y);
 	sb_deinit(&t);
@@ -220,7 +222,7 @@ void gl_svg_text_lines(struct gl_svg *s, const char *text)
 	}
 }
 
-static struct gl_svg_region *cur(struct gl_svg *s)
+struct gl_svg_region *gl_svg_open_region(struct gl_svg *s)
 {
 	return s->in_region ? &s->regions[s->nregions - 1] : NULL;
 }
@@ -249,7 +251,7 @@ void gl_svg_region(struct gl_svg *s, const char *kind, uint64_t addr, uint64_t s
 	va_start(ap, fmt);
 	vformat(&t, fmt, ap);
 	va_end(ap);
-	text_at(s, r->x + 4, r->y + 13, "rt", gl_sb_str(&t), s->col_chars);
+	gl_svg_text_at(s, r->x + 4, r->y + 13, "rt", gl_sb_str(&t), s->col_chars);
 	sb_deinit(&t);
 	s->y += TITLE_H;
 }
@@ -265,7 +267,7 @@ static int row_height(uint64_t size)
 static void row(struct gl_svg *s, enum gl_svg_fill f, uint64_t off, uint64_t size, bool has_off,
 		const char *fmt, va_list ap)
 {
-	struct gl_svg_region *r = cur(s);
+	struct gl_svg_region *r = gl_svg_open_region(s);
 	if (!r)
 		return;
 	int h = row_height(size);
@@ -278,13 +280,13 @@ static void row(struct gl_svg *s, enum gl_svg_fill f, uint64_t off, uint64_t siz
 	if (has_off) {
 		char o[32];
 		snprintf(o, sizeof(o), "+%llu", (unsigned long long)off);
-		text_at(s, r->x + 4, base, "off", o, OFF_CHARS - 1);
+		gl_svg_text_at(s, r->x + 4, base, "off", o, OFF_CHARS - 1);
 	}
 	struct strbuf t;
 	sb_init(&t);
 	vformat(&t, fmt, ap);
 	size_t max = s->col_chars > OFF_CHARS + 4 ? s->col_chars - OFF_CHARS : 4;
-	text_at(s, r->x + 4 + OFF_CHARS * CHAR_W, base, NULL, gl_sb_str(&t), max);
+	gl_svg_text_at(s, r->x + 4 + OFF_CHARS * CHAR_W, base, NULL, gl_sb_str(&t), max);
 	sb_deinit(&t);
 	s->y += h;
 	r->h += h;
@@ -300,7 +302,7 @@ void gl_svg_row(struct gl_svg *s, enum gl_svg_fill f, uint64_t off, uint64_t siz
 
 void gl_svg_arrow_from_row(struct gl_svg *s, uint64_t target)
 {
-	struct gl_svg_region *r = cur(s);
+	struct gl_svg_region *r = gl_svg_open_region(s);
 	if (!r || !target)
 		return;
 	struct gl_svg_arrow *a = GL_ARRAY_PUSH(s->arrows, s->narrows, s->arrows_cap, 16);
@@ -325,7 +327,7 @@ void gl_svg_ptr_row(struct gl_svg *s, uint64_t off, uint64_t size, uint64_t targ
 
 void gl_svg_heat_row(struct gl_svg *s, const uint8_t *shade, size_t n)
 {
-	struct gl_svg_region *r = cur(s);
+	struct gl_svg_region *r = gl_svg_open_region(s);
 	if (!r || !n)
 		return;
 	int cw = (r->w - 8) / (int)n, h = LINE_H;
@@ -351,16 +353,21 @@ void gl_svg_heat_row(struct gl_svg *s, const uint8_t *shade, size_t n)
 	r->h += h;
 }
 
-void gl_svg_region_end(struct gl_svg *s)
+void gl_svg_region_close(struct gl_svg *s, const char *attrs)
 {
-	struct gl_svg_region *r = cur(s);
+	struct gl_svg_region *r = gl_svg_open_region(s);
 	if (!r)
 		return;
-	sb_addf(&s->body, "<rect class=\"outline\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n</g>\n", r->x,
-		r->y, r->w, r->h);
+	sb_addf(&s->body, "<rect class=\"outline\"%s x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n</g>\n",
+		attrs, r->x, r->y, r->w, r->h);
 	s->in_region = false;
 	s->y += REGION_GAP;
 	s->height = imax(s->height, s->y);
+}
+
+void gl_svg_region_end(struct gl_svg *s)
+{
+	gl_svg_region_close(s, "");
 }
 
 void gl_svg_elision(struct gl_svg *s, const char *fmt, ...)
@@ -378,7 +385,7 @@ void gl_svg_elision(struct gl_svg *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vformat(&t, fmt, ap);
 	va_end(ap);
-	text_at(s, s->col_x + 4, s->y + 14, "el", gl_sb_str(&t), s->col_chars);
+	gl_svg_text_at(s, s->col_x + 4, s->y + 14, "el", gl_sb_str(&t), s->col_chars);
 	sb_add(&s->body, "</g>\n");
 	sb_deinit(&t);
 	s->y += LINE_H + 4 + REGION_GAP;
@@ -417,7 +424,7 @@ static void draw_arrows(struct gl_svg *s)
 				a->from, (unsigned long long)a->to, a->x, a->y);
 			char lbl[40];
 			snprintf(lbl, sizeof(lbl), "0x%llx", (unsigned long long)a->to);
-			text_at(s, a->x + 36, a->y + 4, "a", lbl, 0);
+			gl_svg_text_at(s, a->x + 36, a->y + 4, "a", lbl, 0);
 			s->width = imax(s->width, a->x + 36 + 20 * CHAR_W);
 			continue;
 		}
@@ -449,24 +456,24 @@ static void legend(struct gl_svg *s)
 {
 	int y = s->height + 10, x = MARGIN;
 	sb_add(&s->body, "<g class=\"legend\">\n");
-	text_at(s, x, y + 12, "title", "legend", 0);
+	gl_svg_text_at(s, x, y + 12, "title", "legend", 0);
 	y += LINE_H + 2;
 	for (int f = 0; f < GL_SVG_NFILLS; f++) {
 		if (!s->used[f])
 			continue;
 		sb_addf(&s->body, "<rect class=\"swatch %s\" x=\"%d\" y=\"%d\" width=\"28\" height=\"12\" fill=\"%s\"/>\n",
 			fills[f].name, x, y + 2, fills[f].fill);
-		text_at(s, x + 36, y + 12, NULL, fills[f].legend, 0);
+		gl_svg_text_at(s, x + 36, y + 12, NULL, fills[f].legend, 0);
 		y += LINE_H;
 	}
 	if (s->used_arrow) {
 		sb_addf(&s->body, "<path class=\"arrow\" d=\"M%d %d h28\" marker-end=\"url(#gl-head)\"/>\n", x,
 			y + 8);
-		text_at(s, x + 36, y + 12, NULL, "pointer: from the field holding it to what it points to", 0);
+		gl_svg_text_at(s, x + 36, y + 12, NULL, "pointer: from the field holding it to what it points to", 0);
 		y += LINE_H;
 	}
 	for (int i = 0; i < s->nnotes; i++) {
-		text_at(s, x, y + 12, "d", s->notes[i], 0);
+		gl_svg_text_at(s, x, y + 12, "d", s->notes[i], 0);
 		s->width = imax(s->width, x + (int)strlen(s->notes[i]) * CHAR_W + MARGIN);
 		y += LINE_H;
 	}
@@ -492,6 +499,7 @@ static const char defs[] =
 	".bar{fill:#cfd8dc;stroke:#455a64;stroke-width:1}\n"
 	".outline{fill:none;stroke:#455a64;stroke-width:1.5}\n"
 	".row{stroke:#b0bec5;stroke-width:0.5}\n"
+	".slot{stroke:#78909c;stroke-width:0.6}\n"
 	".swatch{stroke:#455a64;stroke-width:1}\n"
 	".arrow{fill:none;stroke:#00838f;stroke-width:1.3}\n"
 	"</style>\n"
@@ -501,6 +509,9 @@ static const char defs[] =
 	"<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#c8a000\" stroke-width=\"2\"/></pattern>\n"
 	"<pattern id=\"gl-reserved\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
 	"<rect width=\"6\" height=\"6\" fill=\"#fcfcfc\"/><circle cx=\"3\" cy=\"3\" r=\"0.8\" fill=\"#bdbdbd\"/>"
+	"</pattern>\n"
+	"<pattern id=\"gl-freemarked\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\">"
+	"<rect width=\"6\" height=\"6\" fill=\"#fcfcfc\"/><circle cx=\"3\" cy=\"3\" r=\"1.6\" fill=\"#66bb6a\"/>"
 	"</pattern>\n"
 	"<pattern id=\"gl-deleted\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\">"
 	"<rect width=\"8\" height=\"8\" fill=\"#f7f7f7\"/><path d=\"M0 0L8 8M8 0L0 8\" stroke=\"#d0d0d0\" "

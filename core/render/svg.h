@@ -37,6 +37,8 @@ enum gl_svg_fill {
 	GL_SVG_EMPTY,    /* an empty map slot or cell */
 	GL_SVG_DELETED,  /* a tombstone, an evacuated cell: cross-hatched */
 	GL_SVG_FREE,     /* a free heap slot: dotted, as reserved */
+	GL_SVG_FREE_MARKED, /* a free heap slot with its mark bit set: large dots */
+	GL_SVG_ALLOCATED, /* allocated, no collection running: no mark state */
 	GL_SVG_MARKED,   /* allocated and marked by the collector */
 	GL_SVG_UNMARKED, /* allocated, not (yet) marked: striped */
 	GL_SVG_SPECIAL,  /* a finalizer, cleanup or other special */
@@ -111,8 +113,39 @@ void gl_svg_arrow_from_row(struct gl_svg *s, uint64_t target);
 #define GL_SVG_HEAT_MANUAL 11
 #define GL_SVG_HEAT_NONE 12
 void gl_svg_heat_row(struct gl_svg *s, const uint8_t *shade, size_t n);
+/* What a cell of a slot grid stands for: its fill, a one-word state (the
+ * cell's class) and the words of its tooltip ("slot I: TEXT"). */
+struct gl_svg_cell_kind {
+	enum gl_svg_fill fill;
+	const char *state, *text;
+};
+/* The open region's slots as a grid of small squares, one per slot (n of
+ * them, slot i at offset i * size), rows led by the index of their first
+ * slot: cell i drawn as kinds[kind[i]]; cell `mark` (n or more: none)
+ * outlined in bold. */
+void gl_svg_slot_grid(struct gl_svg *s, const uint8_t *kind, uint64_t n, const struct gl_svg_cell_kind *kinds,
+		      size_t nkinds, uint64_t size, uint64_t mark);
 /* Close the open region. */
 void gl_svg_region_end(struct gl_svg *s);
+/* Drawing regions to byte scale: px pixels for bytes bytes (powers of
+ * two, one of them 1), no region taller than max_px; one whose bytes
+ * would be is cut short to cut_px (or to its rows and the break). */
+struct gl_svg_scale {
+	uint64_t px, bytes;
+	int max_px, cut_px;
+};
+/* The largest scale from 4 px a byte down to 1 px for `cap` bytes (powers
+ * of two) that draws `largest` bytes max_px tall at the most. */
+struct gl_svg_scale gl_svg_scale_pick(uint64_t largest, int max_px, int cut_px, uint64_t cap);
+/* How many pixels bytes are at sc, rounded. */
+int gl_svg_scale_px(const struct gl_svg_scale *sc, uint64_t bytes);
+/* Close the open region drawn to scale: as tall as its bytes (title bar
+ * included), the room below its rows filled `rest` (GL_SVG_NFILLS:
+ * blank); as tall as its rows when they need more ("min"), or cut_px tall
+ * with a break (two zigzags) when its bytes would be taller than max_px
+ * ("compressed"). The outline carries data-scale ("exact", "min",
+ * "compressed") and data-px (the height its bytes would be). */
+void gl_svg_region_end_scaled(struct gl_svg *s, const struct gl_svg_scale *sc, enum gl_svg_fill rest);
 /* A box in the current column for what --limit or a bound left out. */
 void gl_svg_elision(struct gl_svg *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A line the legend adds after the fills (static text). */

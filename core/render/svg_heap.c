@@ -1,6 +1,6 @@
 /* `golayout heap --svg`: the span as a region (its slots, the object's
- * highlighted; with --span every slot, runs of one state folded into a
- * row, marked, unmarked, allocated and free drawn apart), the object as a
+ * highlighted; with --span every slot as a square of a grid, marked,
+ * unmarked, allocated and free drawn apart), the object as a
  * region with its pointer map word by word (pointer words with the
  * pointer fill, the malloc header as a header row), and each special
  * (finalizer, cleanup, weak handle) as a region with an arrow to the
@@ -12,58 +12,18 @@
 #include "render/svg_views.h"
 #include "render/text.h"
 
-static enum gl_svg_fill slot_fill(uint8_t st)
-{
-	switch (st) {
-	case GL_HSLOT_MARKED:
-		return GL_SVG_MARKED;
-	case GL_HSLOT_UNMARKED:
-		return GL_SVG_UNMARKED;
-	case GL_HSLOT_ALLOCATED:
-		return GL_SVG_DATA;
-	default:
-		return GL_SVG_FREE;
-	}
-}
+/* The states of --span's slots (enum gl_heap_slot_state), as cells. */
+static const struct gl_svg_cell_kind slot_kinds[] = {
+	[GL_HSLOT_FREE] = {GL_SVG_FREE, "free", "free"},
+	[GL_HSLOT_ALLOCATED] = {GL_SVG_ALLOCATED, "allocated", "allocated, mark unknown"},
+	[GL_HSLOT_MARKED] = {GL_SVG_MARKED, "marked", "allocated, marked"},
+	[GL_HSLOT_UNMARKED] = {GL_SVG_UNMARKED, "unmarked", "allocated, unmarked"},
+	[GL_HSLOT_FREE_MARKED] = {GL_SVG_FREE_MARKED, "free-marked", "free (mark bit set)"},
+};
 
-static const char *slot_state(uint8_t st)
+static const char *slot_text(uint8_t st)
 {
-	switch (st) {
-	case GL_HSLOT_MARKED:
-		return "allocated, marked";
-	case GL_HSLOT_UNMARKED:
-		return "allocated, unmarked";
-	case GL_HSLOT_ALLOCATED:
-		return "allocated";
-	case GL_HSLOT_FREE_MARKED:
-		return "free (mark bit set)";
-	default:
-		return "free";
-	}
-}
-
-/* --span: runs of slots in one state, the object's slot a row of its own. */
-static void slot_runs(struct gl_svg *s, const struct gl_heap_view *v)
-{
-	const struct gl_span_slots *sl = &v->slots;
-	uint64_t es = v->loc.span.elemsize;
-	for (uint64_t i = 0; i < sl->n;) {
-		uint64_t j = i;
-		bool obj = i == v->obj.index;
-		while (!obj && j + 1 < sl->n && j + 1 != v->obj.index && sl->state[j + 1] == sl->state[i])
-			j++;
-		if (obj)
-			gl_svg_row(s, slot_fill(sl->state[i]), i * es, es, GL_SVG_B "slot %llu: %s (this object)",
-				   (unsigned long long)i, slot_state(sl->state[i]));
-		else if (j > i)
-			gl_svg_row(s, slot_fill(sl->state[i]), i * es, (j - i + 1) * es, "slots %llu-%llu: %s (%llu)",
-				   (unsigned long long)i, (unsigned long long)j, slot_state(sl->state[i]),
-				   (unsigned long long)(j - i + 1));
-		else
-			gl_svg_row(s, slot_fill(sl->state[i]), i * es, es, "slot %llu: %s", (unsigned long long)i,
-				   slot_state(sl->state[i]));
-		i = j + 1;
-	}
+	return st < sizeof(slot_kinds) / sizeof(slot_kinds[0]) ? slot_kinds[st].text : "state unknown";
 }
 
 static enum gl_svg_fill object_fill(const struct gl_heap_view *v)
@@ -72,7 +32,7 @@ static enum gl_svg_fill object_fill(const struct gl_heap_view *v)
 		return GL_SVG_FREE;
 	return v->obj.mark == GL_MARK_MARKED ? GL_SVG_MARKED
 	       : v->obj.mark == GL_MARK_UNMARKED ? GL_SVG_UNMARKED
-						 : GL_SVG_DATA;
+						 : GL_SVG_ALLOCATED;
 }
 
 static void span(struct gl_svg *s, const struct gl_heap_view *v)
@@ -87,7 +47,9 @@ static void span(struct gl_svg *s, const struct gl_heap_view *v)
 			   sp->size_class, (unsigned long long)sp->elemsize, sp->noscan ? "noscan" : "scan",
 			   (unsigned long long)sp->alloc_count, (unsigned long long)sp->nelems);
 	if (v->has_slots) {
-		slot_runs(s, v);
+		const struct gl_span_slots *sl = &v->slots;
+		gl_svg_slot_grid(s, sl->state, sl->n, slot_kinds, sizeof(slot_kinds) / sizeof(slot_kinds[0]),
+				 sp->elemsize, v->place == GL_PLACE_OBJECT ? v->obj.index : sl->n);
 	} else if (v->place == GL_PLACE_OBJECT) {
 		uint64_t idx = v->obj.index, es = sp->elemsize;
 		if (idx)
@@ -100,9 +62,19 @@ static void span(struct gl_svg *s, const struct gl_heap_view *v)
 				   (unsigned long long)(sp->nelems - 1));
 	}
 	gl_svg_region_end(s);
-	if (v->has_slots && v->slots.mark_known)
-		gl_svg_note(s, "%llu allocated, %llu marked", (unsigned long long)v->slots.allocated,
-			    (unsigned long long)v->slots.marked);
+	if (!v->has_slots)
+		return;
+	if (v->place == GL_PLACE_OBJECT && v->obj.index < v->slots.n)
+		gl_svg_note(s, GL_SVG_B "slot %llu" GL_SVG_R " (outlined): this object, %s", (unsigned long long)v->obj.index,
+			    slot_text(v->slots.state[v->obj.index]));
+	if (v->slots.mark_known)
+		gl_svg_note(s, "%llu slots: %llu allocated, %llu marked", (unsigned long long)v->slots.n,
+			    (unsigned long long)v->slots.allocated, (unsigned long long)v->slots.marked);
+	else
+		gl_svg_note(s, "%llu slots: %llu allocated (no cycle running: marks unknown)",
+			    (unsigned long long)v->slots.n, (unsigned long long)v->slots.allocated);
+	gl_svg_legend_note(s, "span slots: a square per slot, row by row from slot 0 (the row's first index at "
+			      "its left), as the text's cells; the object's slot outlined");
 }
 
 /* The pointer map: runs of pointer or scalar words of w bytes. */
@@ -201,7 +173,8 @@ void gl_heap_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_heap_cmd_vi
 		gl_svg_title(s, "%s", note);
 	if (v->place < GL_PLACE_IDLE_SPAN)
 		return;
-	gl_svg_column(s, 56);
+	/* the slot grid: 32 squares a row */
+	gl_svg_column(s, v->has_slots ? 64 : 56);
 	span(s, v);
 	if (v->place != GL_PLACE_OBJECT)
 		return;

@@ -1,5 +1,6 @@
 /* `golayout stack --svg`: the goroutine's stack from hi (top) to lo, a
- * region per sized frame [sp, cfa) with the return address, the saved
+ * region per sized frame [sp, cfa), as tall as its bytes (render/svg.h's
+ * scale: stated in the picture), with the return address, the saved
  * frame pointer and each variable at its offset from SP (arrows from
  * variables moved to the heap), inlined calls as notes, the unused part
  * of the stack dotted at the bottom. */
@@ -52,13 +53,18 @@ static uint64_t var_key(const struct gl_uframe *u, const struct gl_stack_var *v)
 	return !v->err && v->val.in_memory && v->val.addr >= u->sp ? v->val.addr : 0;
 }
 
-static void frame(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st, size_t k)
+/* A frame that occupies stack: [sp, cfa). An LR machine's frameless
+ * function (arm64, size 0) occupies none: a line, like an inlined call. */
+static bool sized(const struct gl_uframe *u)
+{
+	return u->size >= 0 && !u->inlined && u->cfa > u->sp;
+}
+
+static void frame(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st, size_t k,
+		  const struct gl_svg_scale *sc)
 {
 	const struct gl_uframe *u = &st->frames[k];
-	/* an LR machine's frameless function (arm64, size 0) occupies no
-	 * stack: a line, like an inlined call */
-	bool sized = u->size >= 0 && !u->inlined && u->cfa > u->sp;
-	if (!sized) {
+	if (!sized(u)) {
 		gl_svg_note(s, "#%zu %s %s:%lld%s", k, u->func ? u->func : "?", base_name(u->file),
 			    (long long)u->line, u->inlined ? "  (inlined: no frame of its own)"
 				       : u->size == 0 ? "  (frameless: return address in the link register)" : "");
@@ -99,7 +105,24 @@ static void frame(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st,
 	if (hidden)
 		gl_svg_row(s, GL_SVG_ELIDED, GL_SVG_NOOFF, 8, "%zu local%s not yet declared (--all-vars)", hidden,
 			   hidden == 1 ? "" : "s");
-	gl_svg_region_end(s);
+	gl_svg_region_end_scaled(s, sc, GL_SVG_NFILLS);
+}
+
+/* Frames to scale: the most pixels a byte (4, 2, 1, then 1 for 2, 4... 16
+ * bytes) that draw the largest frame MAX_PX tall at the most (larger
+ * frames are compressed), so that a frame with a row per local is still
+ * taller than its rows; a compressed box (a huge frame, the unused stack)
+ * is CUT_PX tall. */
+#define MAX_PX 1024
+#define CUT_PX 160
+
+static struct gl_svg_scale scale(const struct gl_stack *st)
+{
+	uint64_t largest = 0;
+	for (size_t k = 0; k < st->n; k++)
+		if (sized(&st->frames[k]) && st->frames[k].cfa - st->frames[k].sp > largest)
+			largest = st->frames[k].cfa - st->frames[k].sp;
+	return gl_svg_scale_pick(largest, MAX_PX, CUT_PX, 16);
 }
 
 void gl_stack_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st)
@@ -112,11 +135,17 @@ void gl_stack_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st)
 			     g->status_name, g->wait_reason[0] ? ", " : "", g->wait_reason,
 			     (unsigned long long)g->stack_lo, (unsigned long long)g->stack_hi, gl_go_version_text(c));
 	gl_svg_title(s, "unwound from %s; high addresses at the top", gl_stack_unwound_from(st));
+	struct gl_svg_scale sc = scale(st);
+	gl_svg_title(s, "to scale: %llu px = %llu byte%s of stack; a frame is at least as tall as its rows, "
+		     "one taller than %d px is broken (\xe2\x89\x88)", (unsigned long long)sc.px,
+		     (unsigned long long)sc.bytes, sc.bytes == 1 ? "" : "s", MAX_PX);
+	gl_svg_legend_note(s, "frame heights to the scale stated at the top; \xe2\x89\x88 over two zigzags: "
+			      "a box cut short (compressed)");
 	gl_svg_column(s, 84);
 	if (st->has_g)
 		gl_svg_note(s, GL_SVG_A "0x%llx" GL_SVG_R " (hi)", (unsigned long long)g->stack_hi);
 	for (size_t k = st->n; k-- > 0;)
-		frame(s, c, st, k);
+		frame(s, c, st, k, &sc);
 	if (!st->has_g)
 		return;
 	uint64_t to = gl_stack_unused_to(st);
@@ -125,7 +154,7 @@ void gl_stack_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_stack *st)
 			      (unsigned long long)g->stack_lo, (unsigned long long)to);
 		gl_svg_row(s, GL_SVG_RESERVED, 0, to - g->stack_lo, GL_SVG_D "%llu bytes free for deeper calls",
 			   (unsigned long long)(to - g->stack_lo));
-		gl_svg_region_end(s);
+		gl_svg_region_end_scaled(s, &sc, GL_SVG_RESERVED);
 	}
 	gl_svg_note(s, GL_SVG_A "0x%llx" GL_SVG_R " (lo)", (unsigned long long)g->stack_lo);
 }

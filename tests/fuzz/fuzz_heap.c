@@ -17,10 +17,7 @@ static void build(struct fz_scene *z, bool mark)
 {
 	struct heap_opts o = HEAP_OK_OPTS;
 	o.phase_mark = mark;
-	struct fake_target *ft = fake_new();
-	fake_set_exe(ft, fake_go_binary());
-	fake_set_has_process(ft, true);
-	heap_scene_build(ft, &o);
+	struct fake_target *ft = heap_scene_new(&o);
 	fz_scene_capture(z, ft, CMDS);
 	fake_fill_pages(ft);
 }

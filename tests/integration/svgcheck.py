@@ -21,6 +21,12 @@ class Region:
     size: int
     texts: list = field(default_factory=list)  # title, then each row's text
     rows: list = field(default_factory=list)   # (fill class, offset, size)
+    slots: list = field(default_factory=list)  # a slot grid's squares: (state, index)
+    marked: list = field(default_factory=list)  # the indexes of the squares outlined
+    height: int = 0   # of its outline
+    scale: str = ""   # drawn to byte scale: "exact", "min" or "compressed"
+    px: int = 0       # to scale: the height its bytes would be
+    breaks: int = 0   # break marks (compressed)
 
 
 @dataclass
@@ -40,9 +46,27 @@ class Picture:
     def has_text(self, s):
         return any(s in t for t in self.texts)
 
+    def linked(self, frm, to, problems):
+        """The regions (kind, address) frm and to, joined by an arrow from
+        the first to the second; None, with the problem said, when either
+        is missing or no arrow joins them."""
+        a, b = self.at(frm[1], frm[0]), self.at(to[1], to[0])
+        if a is None or b is None:
+            problems.append(f"{frm[0]} region at {frm[1]:#x}: {a}, {to[0]} region at {to[1]:#x}: {b}")
+            return None
+        if (a.id, b.id) not in self.arrows:
+            problems.append(f"no arrow from the {frm[0]} to the {to[0]}")
+        return a, b
+
 
 def _text(el) -> str:
     return "".join(el.itertext())
+
+
+def reads(text, want) -> bool:
+    """Whether a drawn text is want: whole, or cut to its column with an
+    ellipsis (a long key, value or name)."""
+    return text == want or (text.endswith("\u2026") and len(text) > 8 and want.startswith(text[:-1]))
 
 
 def validate(path) -> list:
@@ -78,11 +102,21 @@ def read(path) -> Picture:
             reg = Region(el.attrib["id"], cls[len("region "):], int(el.attrib["data-addr"], 16),
                          int(el.attrib["data-size"]))
             for c in el:
-                if c.tag == NS + "text" and c.attrib.get("class") != "off":
+                ccls = c.attrib.get("class", "")
+                if c.tag == NS + "text" and ccls != "off":
                     reg.texts.append(_text(c))
-                elif c.tag == NS + "rect" and c.attrib.get("class", "").startswith("row "):
-                    reg.rows.append((c.attrib["class"][4:], int(c.attrib["data-off"]),
-                                     int(c.attrib["data-size"])))
+                elif c.tag == NS + "rect" and ccls.startswith("row "):
+                    reg.rows.append((ccls[4:], int(c.attrib["data-off"]), int(c.attrib["data-size"])))
+                elif c.tag == NS + "rect" and ccls.startswith("slot "):
+                    reg.slots.append((ccls[5:], int(c.attrib["data-index"])))
+                elif c.tag == NS + "rect" and ccls == "slot-mark":
+                    reg.marked.append(int(c.attrib["data-index"]))
+                elif c.tag == NS + "rect" and ccls == "outline":
+                    reg.height = int(c.attrib["height"])
+                    reg.scale = c.attrib.get("data-scale", "")
+                    reg.px = int(c.attrib.get("data-px", "0"))
+                elif c.tag == NS + "g" and ccls == "break":
+                    reg.breaks += 1
             regions.append(reg)
     return Picture(regions, arrows, texts)
 
@@ -98,6 +132,20 @@ def load(path, problems) -> "Picture | None":
     except ET.ParseError as e:
         problems.append(f"{path}: {e}")
         return None
+
+
+def checker(name, body):
+    """A case's check of the picture `name` in the session's directory:
+    body(problems, picture, doc, ctx) adds what is wrong to problems; it
+    is not called when the command failed or the file is not a valid
+    picture (those problems are said instead)."""
+    def check(doc, ctx):
+        p = []
+        pic = of_command(doc, ctx, name, p)
+        if pic is not None:
+            body(p, pic, doc, ctx)
+        return p
+    return check
 
 
 def of_command(doc, ctx, name, problems) -> "Picture | None":

@@ -13,11 +13,8 @@ FIXTURE = "structs"
 
 
 def shown(pic, region, want):
-    """Whether a row of region reads want, whole or cut with an ellipsis."""
-    for t in region.texts[1:]:
-        if t == want or (t.endswith("\u2026") and len(t) > 8 and want.startswith(t[:-1])):
-            return True
-    return False
+    """Whether a row of region reads want."""
+    return any(svgcheck.reads(t, want) for t in region.texts[1:])
 
 
 def check_layout(p, pic, region, fields, size, with_values):
@@ -34,64 +31,45 @@ def check_layout(p, pic, region, fields, size, with_values):
 
 
 def check_struct(name):
-    def check(doc, ctx):
-        p = []
+    def check(p, pic, doc, ctx):
         g = find_global(ctx.truth, name)
-        pic = svgcheck.of_command(doc, ctx, f"{name}.svg", p)
-        if pic is None:
-            return p
         r = pic.at(g["address"], "struct")
         if r is None:
-            return p + [f"no struct region at {g['address']:#x}"]
+            p.append(f"no struct region at {g['address']:#x}")
+            return
         check_layout(p, pic, r, g["fields"], g["size"], True)
-        return p
-    return check
+    return svgcheck.checker(f"{name}.svg", check)
 
 
 def check_type(name):
-    def check(doc, ctx):
-        p = []
+    def check(p, pic, doc, ctx):
         t = find_type(ctx.truth, name)
-        pic = svgcheck.of_command(doc, ctx, "type.svg", p)
-        if pic is None:
-            return p
         rs = pic.of("struct")
         if len(rs) != 1:
-            return p + [f"{len(rs)} struct regions, want 1"]
+            p.append(f"{len(rs)} struct regions, want 1")
+            return
         check_layout(p, pic, rs[0], t["fields"], t["size"], False)
         diff(p, "arrows of a type without values", pic.arrows, [])
-        return p
-    return check
+    return svgcheck.checker("type.svg", check)
 
 
-def check_string(doc, ctx):
-    p = []
+def check_string(p, pic, doc, ctx):
     g = find_global(ctx.truth, "main.gStr")
-    pic = svgcheck.of_command(doc, ctx, "string.svg", p)
-    if pic is None:
-        return p
-    hdr, data = pic.at(g["address"], "string-header"), pic.at(int(doc["data"], 16), "bytes")
-    if hdr is None or data is None:
-        return p + [f"header region {hdr} / bytes region {data} missing"]
-    if (hdr.id, data.id) not in pic.arrows:
-        p.append("no arrow from the header to the bytes")
+    regions = pic.linked(("string-header", g["address"]), ("bytes", int(doc["data"], 16)), p)
+    if regions is None:
+        return
+    data = regions[1]
     if not pic.has_text(f'text: "{g["value"]}"'):
         p.append(f"the text {g['value']!r} is not drawn")
     diff(p, "bytes drawn", sum(sz for _, _, sz in data.rows), len(g["value"].encode()))
-    return p
 
 
-def check_slice(doc, ctx):
-    p = []
+def check_slice(p, pic, doc, ctx):
     g = find_global(ctx.truth, "main.gSlice")
-    pic = svgcheck.of_command(doc, ctx, "slice.svg", p)
-    if pic is None:
-        return p
-    hdr, arr = pic.at(g["address"], "slice-header"), pic.at(int(doc["array"], 16), "array")
-    if hdr is None or arr is None:
-        return p + [f"header region {hdr} / array region {arr} missing"]
-    if (hdr.id, arr.id) not in pic.arrows:
-        p.append("no arrow from the header to the backing array")
+    regions = pic.linked(("slice-header", g["address"]), ("array", int(doc["array"], 16)), p)
+    if regions is None:
+        return
+    arr = regions[1]
     want = "[" + " ".join(doc["elements"]) + "]"
     diff(p, "the truth's %v", g["value"], want)
     for i, e in enumerate(doc["elements"]):
@@ -99,7 +77,6 @@ def check_slice(doc, ctx):
             p.append(f"element {i} ({e}) is not drawn")
     data = [r for r in arr.rows if r[0] == "data"]
     diff(p, "element rows", len(data), len(doc["elements"]))
-    return p
 
 
 def cases(truth):
@@ -110,7 +87,7 @@ def cases(truth):
     cs.append(Case("type main.Padded --svg", "golayout type main.Padded --json --svg {outdir}/type.svg",
                    check_type("main.Padded")))
     cs.append(Case("string main.gStr --svg", "golayout string main.gStr --json --svg {outdir}/string.svg",
-                   check_string))
+                   svgcheck.checker("string.svg", check_string)))
     cs.append(Case("slice main.gSlice --svg", "golayout slice main.gSlice --json --svg {outdir}/slice.svg",
-                   check_slice))
+                   svgcheck.checker("slice.svg", check_slice)))
     return cs

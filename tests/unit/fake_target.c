@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/strbuf.h"
 #include "fake_target.h"
 
 struct region {
@@ -829,6 +830,22 @@ int fake_fx_teardown(void **state)
 	fake_free(f->ft);
 	free(f);
 	return 0;
+}
+
+char *fake_slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	struct strbuf sb = {0};
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		sb_addn(&sb, buf, n);
+	fclose(fp);
+	if (len)
+		*len = sb.len;
+	return sb.s ? sb_steal(&sb) : strdup("");
 }
 
 struct fake_target *fake_structs_target(void)

@@ -183,6 +183,9 @@ void fake_map_global(struct fake_target *ft, json_t *global);
 /* A fake target with the Go test program as its executable and every
  * global of its truth mapped; NULL when build-testdata.sh has not been run. */
 struct fake_target *fake_structs_target(void);
+/* A whole file, NUL-terminated (its length in *len when len is not
+ * NULL); NULL when it cannot be read. */
+char *fake_slurp(const char *path, size_t *len);
 /* The "address" (a JSON integer) of a global, field or piece of memory of
  * the truth document. */
 uint64_t fake_truth_addr(json_t *o);

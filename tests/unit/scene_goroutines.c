@@ -401,3 +401,14 @@ void build_four_goroutines(struct g_scene *g)
 	add_g(g, &s4);
 	commit(g);
 }
+
+struct fake_target *four_goroutines_new(void)
+{
+	struct g_bin *b = g_bin_get();
+	if (!b)
+		return NULL;
+	struct g_scene g = {.bin = b, .ft = fake_new()};
+	build_four_goroutines(&g);
+	fake_fill_pages(g.ft);
+	return g.ft;
+}

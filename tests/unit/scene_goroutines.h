@@ -3,7 +3,8 @@
  * and real code addresses (function entries, frame sizes and call sites
  * from its ELF symbols, DWARF and pclntab); these helpers build g structs,
  * stacks and the allgs slice in a fake backend from them. Shared by
- * test_goroutines (decoder and unwinder checks) and test_golden. */
+ * test_goroutines (decoder and unwinder checks), test_golden, test_svg and
+ * fuzz_goroutines. */
 #ifndef GL_SCENE_GOROUTINES_H
 #define GL_SCENE_GOROUTINES_H
 
@@ -113,5 +114,8 @@ struct gspec three_frames(struct g_scene *f, uint64_t goid);
  * executable, allgs): goroutine 1 parked at main.main's entry, 2 parked
  * three frames deep, 3 runnable, 4 dead. */
 void build_four_goroutines(struct g_scene *g);
+/* A new fake target holding that scene, its pages filled (test_golden,
+ * test_svg); NULL when the program is missing (G_BIN.why says why). */
+struct fake_target *four_goroutines_new(void);
 
 #endif

@@ -171,6 +171,14 @@ void heap_scene_build(struct fake_target *ft, const struct heap_opts *o)
 	fake_fill_pages(ft);
 }
 
+struct fake_target *heap_scene_new(const struct heap_opts *o)
+{
+	struct fake_target *ft = fake_new();
+	fake_set_exe(ft, fake_go_binary());
+	fake_set_has_process(ft, true);
+	heap_scene_build(ft, o);
+	return ft;
+}
 
 void heap_layout_close(void)
 {

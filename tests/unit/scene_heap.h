@@ -1,7 +1,8 @@
 /* A synthetic Go heap for the unit tests: the structs test program's DWARF
  * (runtime.mheap_, mspan, heapArena, special... layouts and constants) over
  * fake memory that holds one arena, one span and its bitmaps, built from
- * those layouts. Shared by test_heap (decoder checks) and test_golden. */
+ * those layouts. Shared by test_heap (decoder checks), test_golden,
+ * test_svg and fuzz_heap. */
 #ifndef GL_SCENE_HEAP_H
 #define GL_SCENE_HEAP_H
 
@@ -55,6 +56,9 @@ struct heap_opts {
 /* The synthetic heap: one arena, one span of NELEMS 48-byte objects (0, 1
  * and 3 allocated; 0 and 3 marked), a finalizer on object 1. */
 void heap_scene_build(struct fake_target *ft, const struct heap_opts *o);
+/* A new fake target of the structs program, with a process, holding that
+ * heap (heap_layout_load first). */
+struct fake_target *heap_scene_new(const struct heap_opts *o);
 
 #define HEAP_OK_OPTS {.nelems = NELEMS, .npages = 1, .allspans_len = 4}
 

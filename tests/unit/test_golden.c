@@ -149,21 +149,6 @@ static void record(struct gcase *c, const char *fmt, ...)
 	record_one(c, json);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	struct strbuf sb = {0};
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		sb_addn(&sb, buf, n);
-	fclose(fp);
-	*len = sb.len;
-	return sb.s ? sb.s : strdup("");
-}
-
 /* The line (1-based) where a and b first differ, and both lines. */
 static void first_difference(const char *a, size_t al, const char *b, size_t bl)
 {
@@ -210,7 +195,7 @@ static const char *compare(struct gcase *c)
 		return NULL;
 	}
 	size_t gl = 0;
-	char *g = slurp(path, &gl);
+	char *g = fake_slurp(path, &gl);
 	if (!g) {
 		snprintf(why, sizeof(why), "no golden file %s (GOLAYOUT_UPDATE_GOLDEN=1 writes it)", path);
 		return why;
@@ -278,7 +263,7 @@ static struct fake_target *structs_target(void)
 static uint64_t file_hash(const char *path)
 {
 	size_t n = 0;
-	char *b = slurp(path, &n);
+	char *b = fake_slurp(path, &n);
 	if (!b)
 		fail_msg("cannot read %s", path);
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -465,10 +450,7 @@ static void test_heap_gc(void **state)
 	if (!heap_layout_load())
 		fail_msg("no structs test program: run tests/unit/build-testdata.sh");
 	struct heap_opts o = HEAP_OK_OPTS;
-	struct fake_target *ft = fake_new();
-	fake_set_exe(ft, fake_go_binary());
-	fake_set_has_process(ft, true);
-	heap_scene_build(ft, &o);
+	struct fake_target *ft = heap_scene_new(&o);
 	struct gcase c;
 	case_begin(&c, "heap", ft);
 	record(&c, "heap 0x%llx", (unsigned long long)(SPAN_BASE + ELEMSIZE + 8));
@@ -484,10 +466,7 @@ static void test_heap_gc(void **state)
 	fake_free(ft);
 	/* during the mark phase: marked and unmarked objects */
 	o.phase_mark = true;
-	ft = fake_new();
-	fake_set_exe(ft, fake_go_binary());
-	fake_set_has_process(ft, true);
-	heap_scene_build(ft, &o);
+	ft = heap_scene_new(&o);
 	case_begin(&c, "heap-mark", ft);
 	record(&c, "heap 0x%llx", (unsigned long long)(SPAN_BASE + ELEMSIZE));
 	record(&c, "heap 0x%llx", (unsigned long long)(SPAN_BASE + 3 * ELEMSIZE));
@@ -501,27 +480,24 @@ static void test_heap_gc(void **state)
 static void test_goroutines_stack(void **state)
 {
 	(void)state;
-	struct g_bin *b = g_bin_get();
-	if (!b)
+	struct fake_target *ft = four_goroutines_new();
+	if (!ft)
 		fail_msg("%s", G_BIN.why);
-	struct g_scene g = {.bin = b, .ft = fake_new()};
-	build_four_goroutines(&g);
-	fake_fill_pages(g.ft);
 	struct gcase c;
-	case_begin(&c, "goroutines", g.ft);
+	case_begin(&c, "goroutines", ft);
 	record(&c, "goroutines");
 	record(&c, "goroutines --dead");
 	record(&c, "goroutines --status waiting");
 	record(&c, "goroutines --func main. --limit 1");
 	case_end(&c);
-	case_begin(&c, "stack", g.ft);
+	case_begin(&c, "stack", ft);
 	record(&c, "stack 1");
 	record(&c, "stack 2");
 	record(&c, "stack 2 --all-vars");
 	record(&c, "stack 99");
 	record(&c, "stack");
 	case_end(&c);
-	fake_free(g.ft);
+	fake_free(ft);
 }
 
 /* ---- maps --------------------------------------------------------------------------- */

@@ -59,11 +59,8 @@ static json_t *at_path(json_t *doc, const char *path, size_t n)
 static int child(void *arg)
 {
 	struct job *j = arg;
-	struct fake_target *ft = fake_new();
+	struct fake_target *ft = heap_scene_new(&j->o);
 	struct gl_session *s = gl_session_create();
-	fake_set_exe(ft, fake_go_binary());
-	fake_set_has_process(ft, true);
-	heap_scene_build(ft, &j->o);
 	struct fake_result r;
 	fake_run(s, ft, &r, "%s", j->cmd);
 	int bad = 0;

@@ -4,7 +4,8 @@
  * checked well-formed by xmllint, rendered by rsvg-convert, and compared
  * with the --json document of the same command: one region per bucket,
  * group, table or frame drawn, each entry's text, arrows between the
- * right regions, the marked/unmarked counts of a span. Then --out (JSONL,
+ * right regions, a square per slot of a span in its state, frames to
+ * byte scale. Then --out (JSONL,
  * appended, %n) and the files golayout must refuse or cannot write. */
 #include <errno.h>
 #include <setjmp.h>
@@ -49,21 +50,6 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	struct strbuf sb;
-	sb_init(&sb);
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		sb_addn(&sb, buf, n);
-	fclose(fp);
-	return sb.s ? sb_steal(&sb) : strdup("");
-}
-
 static size_t count(const char *hay, const char *needle)
 {
 	size_t n = 0;
@@ -91,7 +77,7 @@ static char *check_svg(const char *path)
 		fail_msg("%s: xmllint says it is not well-formed", path);
 	if (sh("rsvg-convert -o '%s.png' '%s'", path, path))
 		fail_msg("%s: rsvg-convert cannot render it", path);
-	char *svg = slurp(path);
+	char *svg = fake_slurp(path, NULL);
 	assert_non_null(svg);
 	assert_null(strstr(svg, "<script"));
 	assert_null(strstr(svg, "href"));
@@ -430,45 +416,66 @@ static void test_chan(void **state)
 	fake_free(ft);
 }
 
-static struct fake_target *heap_target(bool mark)
+static struct fake_target *heap_target(const struct heap_opts *o)
 {
 	if (!heap_layout_load())
 		fail_msg("no structs test program: run tests/unit/build-testdata.sh");
-	struct heap_opts o = HEAP_OK_OPTS;
-	o.phase_mark = mark;
-	struct fake_target *ft = fake_new();
-	fake_set_exe(ft, fake_go_binary());
-	fake_set_has_process(ft, true);
-	heap_scene_build(ft, &o);
-	return ft;
+	return heap_scene_new(o);
 }
 
-/* The slots counted from the --span rows ("slots 3-5: ... (3)" or one). */
-static uint64_t slots_drawn(const char *svg, const char *state)
+/* A slot's state as the document's cells spell it ("#u.am"). */
+static const char *cell_state(char c)
 {
-	uint64_t n = 0;
-	char needle[64];
-	snprintf(needle, sizeof(needle), ": %s", state);
-	for (const char *p = svg; (p = strstr(p, needle)); p += strlen(needle)) {
-		const char *after = p + strlen(needle);
-		if (*after == ',' || (*after >= 'a' && *after <= 'z'))
-			continue; /* "allocated, marked" is not "allocated" */
-		const char *t = p;
-		while (t > svg && *t != '>')
-			t--;
-		unsigned long long a, b;
-		if (sscanf(t + 1, "slots %llu-%llu", &a, &b) == 2)
-			n += b - a + 1;
-		else if (!strncmp(t + 1, "slot ", 5))
-			n++;
+	switch (c) {
+	case '#':
+		return "marked";
+	case 'u':
+		return "unmarked";
+	case 'a':
+		return "allocated";
+	case 'm':
+		return "free-marked";
+	case '.':
+		return "free";
+	default:
+		return "?";
 	}
-	return n;
+}
+
+/* The picture's slot grid against the document: one square per slot of
+ * the span, in order, each in the state of the document's cell; the
+ * object's square outlined. */
+static void slots_match(const char *svg, json_t *doc)
+{
+	const char *cells = json_string_value(json_object_get(json_object_get(doc, "span_objects"), "cells"));
+	long long nelems = json_integer_value(json_object_get(json_object_get(doc, "span"), "nelems"));
+	assert_non_null(cells);
+	assert_int_equal(strlen(cells), nelems);
+	assert_int_equal(count(svg, "<rect class=\"slot "), nelems);
+	size_t i = 0;
+	for (const char *p = svg; (p = strstr(p, "<rect class=\"slot ")); p++, i++) {
+		char state[32];
+		unsigned long long idx;
+		if (sscanf(p, "<rect class=\"slot %31[^\"]\" data-index=\"%llu\"", state, &idx) != 2)
+			fail_msg("slot square %zu: cannot read %.80s", i, p);
+		assert_int_equal(idx, i);
+		if (strcmp(state, cell_state(cells[i])))
+			fail_msg("slot %zu drawn %s, the document's cell is '%c' (%s)", i, state, cells[i],
+				 cell_state(cells[i]));
+	}
+	long long obj = json_integer_value(json_object_get(json_object_get(doc, "object"), "index"));
+	char want[64];
+	snprintf(want, sizeof(want), "<rect class=\"slot-mark\" data-index=\"%lld\"", obj);
+	assert_int_equal(count(svg, "<rect class=\"slot-mark\""), 1);
+	assert_non_null(strstr(svg, want));
 }
 
 static void test_heap_gc(void **state)
 {
 	(void)state;
-	struct fake_target *ft = heap_target(true);
+	struct heap_opts o = HEAP_OK_OPTS;
+	o.phase_mark = true;
+	struct fake_target *ft = heap_target(&o);
 	struct gl_session *s = gl_session_create();
 	struct fake_result r;
 	char args[128];
@@ -476,14 +483,16 @@ static void test_heap_gc(void **state)
 	char *svg = draw(s, ft, "heap-span", args, &r);
 	json_t *slots = json_object_get(r.doc, "span_objects");
 	assert_non_null(slots);
-	long long marked = json_integer_value(json_object_get(slots, "marked"));
-	long long allocated = json_integer_value(json_object_get(slots, "allocated"));
-	uint64_t m = slots_drawn(svg, "allocated, marked"), u = slots_drawn(svg, "allocated, unmarked");
-	assert_int_equal(m, marked);
-	assert_int_equal(m + u, allocated);
+	slots_match(svg, r.doc);
+	char want[128];
+	snprintf(want, sizeof(want), "%lld allocated, %lld marked",
+		 json_integer_value(json_object_get(slots, "allocated")),
+		 json_integer_value(json_object_get(slots, "marked")));
+	assert_non_null(strstr(svg, want));
 	assert_non_null(strstr(svg, "this object"));
 	assert_non_null(strstr(svg, "write barrier is on"));
-	assert_true(count(svg, "class=\"row marked\"") + count(svg, "class=\"row unmarked\"") > 0);
+	assert_true(count(svg, "<rect class=\"slot marked\"") > 0);
+	assert_true(count(svg, "<rect class=\"slot unmarked\"") > 0);
 	/* a special points at the object */
 	json_t *sp = json_object_get(r.doc, "specials");
 	if (json_array_size(sp)) {
@@ -514,34 +523,150 @@ static void test_heap_gc(void **state)
 	fake_free(ft);
 }
 
+/* A span of 1000 slots in every state: still a square per slot. */
+static void test_heap_many_slots(void **state)
+{
+	(void)state;
+	struct heap_opts o = HEAP_OK_OPTS;
+	o.nelems = 1000;
+	o.npages = 6; /* 49152 bytes: 1024 slots of 48 */
+	o.phase_mark = true;
+	struct fake_target *ft = heap_target(&o);
+	unsigned char ab[125], mb[125];
+	for (size_t i = 0; i < sizeof(ab); i++) {
+		ab[i] = (unsigned char)(i * 37 + 11);
+		mb[i] = (unsigned char)(ab[i] & (i % 3 ? 0x5a : 0xff)) | (i % 7 ? 0 : 0x80);
+	}
+	ab[0] |= 0x0b; /* the scene's objects 0, 1 and 3 stay allocated */
+	fake_poke(ft, ALLOC_BITS, ab, sizeof(ab));
+	fake_poke(ft, MARK_BITS, mb, sizeof(mb));
+	struct gl_session *s = gl_session_create();
+	struct fake_result r;
+	char args[128];
+	snprintf(args, sizeof(args), "heap 0x%llx --span", (unsigned long long)(SPAN_BASE + ELEMSIZE));
+	char *svg = draw(s, ft, "heap-span-1000", args, &r);
+	const char *cells = json_string_value(json_object_get(json_object_get(r.doc, "span_objects"), "cells"));
+	assert_non_null(cells);
+	assert_int_equal(strlen(cells), 1000);
+	/* the scene must hold every state a span can */
+	for (const char *c = "#u.m"; *c; c++)
+		if (!strchr(cells, *c))
+			fail_msg("no '%c' cell in the scene: %.80s...", *c, cells);
+	slots_match(svg, r.doc);
+	free(svg);
+	fake_result_free(&r);
+	gl_session_destroy(s);
+	fake_free(ft);
+}
+
+/* One region of a picture, with its outline. */
+struct drawn {
+	uint64_t size;
+	int h, px;
+	char scale[16];
+	bool brk;
+};
+
+/* The regions of class "region KIND..." in order, at most max. */
+static size_t regions_of(const char *svg, const char *kind, struct drawn *out, size_t max)
+{
+	char needle[64];
+	snprintf(needle, sizeof(needle), "<g class=\"region %s", kind);
+	size_t n = 0;
+	for (const char *p = svg; n < max && (p = strstr(p, needle)); p++) {
+		struct drawn *d = &out[n++];
+		memset(d, 0, sizeof(*d));
+		const char *sz = strstr(p, "data-size=\"");
+		const char *ol = strstr(p, "<rect class=\"outline\"");
+		assert_non_null(sz);
+		assert_non_null(ol);
+		d->size = strtoull(sz + strlen("data-size=\""), NULL, 10);
+		if (sscanf(ol, "<rect class=\"outline\" data-scale=\"%15[a-z]\" data-px=\"%d\"", d->scale, &d->px) != 2)
+			fail_msg("region %s %zu: its outline says no scale: %.120s", kind, n, ol);
+		const char *hh = strstr(ol, "height=\"");
+		assert_non_null(hh);
+		d->h = atoi(hh + strlen("height=\""));
+		const char *br = strstr(p, "<g class=\"break\">");
+		d->brk = br && br < ol;
+	}
+	return n;
+}
+
+/* Boxes to byte scale: the picture states its bytes per pixel; a box
+ * drawn "exact" is as tall as its bytes at that scale (within a pixel),
+ * a "min" one is taller (its rows need the room), a "compressed" one is
+ * shorter and broken. */
+static size_t check_scale(const char *svg, const char *kind, size_t *exact)
+{
+	const char *t = strstr(svg, "to scale: ");
+	assert_non_null(t);
+	unsigned long long ppx, bpp;
+	if (sscanf(t, "to scale: %llu px = %llu byte", &ppx, &bpp) != 2)
+		fail_msg("no scale: %.60s", t);
+	assert_true(ppx >= 1 && bpp >= 1 && (ppx == 1 || bpp == 1));
+	struct drawn d[64];
+	size_t n = regions_of(svg, kind, d, 64);
+	for (size_t i = 0; i < n; i++) {
+		long long want = (long long)((d[i].size * ppx + bpp / 2) / bpp);
+		assert_int_equal(d[i].px, want);
+		if (!strcmp(d[i].scale, "exact")) {
+			if (llabs(d[i].h - want) > 1)
+				fail_msg("%s %zu: %llu bytes drawn %d px tall, want %lld (%llu px = %llu bytes)", kind,
+					 i, (unsigned long long)d[i].size, d[i].h, want, ppx, bpp);
+			++*exact;
+		} else if (!strcmp(d[i].scale, "min")) {
+			assert_true(d[i].h > want);
+		} else if (!strcmp(d[i].scale, "compressed")) {
+			assert_true(d[i].h < want);
+			assert_true(d[i].brk);
+		} else {
+			fail_msg("%s %zu: scale %s", kind, i, d[i].scale);
+		}
+		if (strcmp(d[i].scale, "compressed"))
+			assert_false(d[i].brk);
+	}
+	return n;
+}
+
 static void test_stack(void **state)
 {
 	(void)state;
-	struct g_bin *b = g_bin_get();
-	if (!b)
+	struct fake_target *ft = four_goroutines_new();
+	if (!ft)
 		fail_msg("%s", G_BIN.why);
-	struct g_scene g = {.bin = b, .ft = fake_new()};
-	build_four_goroutines(&g);
-	fake_fill_pages(g.ft);
 	struct gl_session *s = gl_session_create();
 	struct fake_result r;
-	char *svg = draw(s, g.ft, "stack", "stack 1", &r);
-	json_t *frames = json_object_get(r.doc, "frames");
-	size_t sized = 0;
-	for (size_t i = 0; i < json_array_size(frames); i++) {
-		json_t *f = json_array_get(frames, i);
-		const char *fn = json_string_value(json_object_get(f, "func"));
-		if (fn && !strstr(svg, fn))
-			fail_msg("frame %s is not drawn", fn);
-		sized += json_integer_value(json_object_get(f, "size")) >= 0 && !json_is_true(json_object_get(f, "inlined")) &&
-			 json_object_get(f, "size") != NULL;
+	size_t exact = 0;
+	for (int goid = 1; goid <= 2; goid++) {
+		char name[32], args[32];
+		snprintf(name, sizeof(name), "stack-%d", goid);
+		snprintf(args, sizeof(args), "stack %d", goid);
+		char *svg = draw(s, ft, name, args, &r);
+		json_t *frames = json_object_get(r.doc, "frames");
+		size_t sized = 0;
+		for (size_t i = 0; i < json_array_size(frames); i++) {
+			json_t *f = json_array_get(frames, i);
+			const char *fn = json_string_value(json_object_get(f, "func"));
+			if (fn && !strstr(svg, fn))
+				fail_msg("frame %s is not drawn", fn);
+			sized += json_integer_value(json_object_get(f, "size")) >= 0 &&
+				 !json_is_true(json_object_get(f, "inlined")) && json_object_get(f, "size") != NULL;
+		}
+		assert_int_equal(count(svg, "class=\"region frame"), sized);
+		assert_int_equal(check_scale(svg, "frame", &exact), sized);
+		/* the unused part of a 32 KiB stack: compressed */
+		struct drawn u;
+		assert_int_equal(regions_of(svg, "unused", &u, 1), 1);
+		assert_string_equal(u.scale, "compressed");
+		check_scale(svg, "unused", &exact);
+		free(svg);
+		fake_result_free(&r);
 	}
-	assert_int_equal(count(svg, "class=\"region frame"), sized);
-	free(svg);
-	fake_result_free(&r);
+	/* the scene must have frames drawn to scale for the check to bite */
+	assert_true(exact > 0);
 
 	/* goroutines: a box per goroutine at its stack, used above unused */
-	svg = draw(s, g.ft, "goroutines", "goroutines --limit 3", &r);
+	char *svg = draw(s, ft, "goroutines", "goroutines --limit 3", &r);
 	json_t *gs = json_object_get(r.doc, "goroutines");
 	assert_int_equal(count(svg, "class=\"region goroutine"), json_array_size(gs));
 	for (size_t i = 0; i < json_array_size(gs); i++) {
@@ -560,14 +685,14 @@ static void test_stack(void **state)
 	free(svg);
 	fake_result_free(&r);
 	gl_session_destroy(s);
-	fake_free(g.ft);
+	fake_free(ft);
 }
 
 /* ---- --out and the files golayout refuses ----------------------------------- */
 
 static size_t lines_of(const char *path)
 {
-	char *t = slurp(path);
+	char *t = fake_slurp(path, NULL);
 	if (!t)
 		return 0;
 	size_t n = count(t, "\n");
@@ -621,7 +746,7 @@ static void test_out(void **state)
 	fake_run(s, ft, &r, "value main.gInt64 --out %s", path);
 	assert_int_equal(r.status, 0);
 	fake_result_free(&r);
-	char *t = slurp(path);
+	char *t = fake_slurp(path, NULL);
 	assert_non_null(t);
 	assert_non_null(strstr(t, "main.gInt64"));
 	free(t);
@@ -717,6 +842,7 @@ int main(void)
 		cmocka_unit_test(test_struct_slice_string),
 		cmocka_unit_test(test_chan),
 		cmocka_unit_test(test_heap_gc),
+		cmocka_unit_test(test_heap_many_slots),
 		cmocka_unit_test(test_stack),
 		cmocka_unit_test(test_out),
 		cmocka_unit_test(test_bad_files),
