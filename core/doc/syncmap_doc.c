@@ -1,0 +1,224 @@
+/* The golayout/1 "map" document of a sync.Map, from runtime/syncmap.h:
+ * the structure (read/dirty maps with each key's entry state, or the
+ * hash-trie's nodes and entries), a summary, and "entries" as Load and
+ * Range see them, [{key, value}] as for any map. */
+#include <stdio.h>
+
+#include "doc/syncmap_doc.h"
+#include "doc/home_doc.h"
+#include "doc/value_doc.h"
+
+static json_t *jint(uint64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+static json_t *hex64(uint64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof(buf), "0x%016llx", (unsigned long long)v);
+	return json_string(buf);
+}
+
+const char *gl_syncmap_impl_name(const struct gl_syncmap *m)
+{
+	if (!m->decoded)
+		return "";
+	return m->impl == GL_SYNCMAP_TRIE ? "sync.Map/hashtrie" : "sync.Map/readdirty";
+}
+
+void gl_syncmap_level_bits(const struct gl_syncmap_trie *t, int level, char *buf, size_t len)
+{
+	int hi = t->hash_bits - 1 - level * t->log2;
+	snprintf(buf, len, "%d..%d", hi, hi - t->log2 + 1);
+}
+
+static void set_err(json_t *o, const struct gl_error *err)
+{
+	if (err)
+		json_object_set_new(o, "error", gl_json_text(err->message));
+}
+
+/* ---- read/dirty ------------------------------------------------------------- */
+
+static json_t *rdmap_json(struct gl_ctx *c, const struct gl_syncmap *m, const struct gl_syncmap_rdmap *r)
+{
+	json_t *o = json_object();
+	gl_json_set_addr(o, "address", r->address);
+	if (r->decoded) {
+		json_object_set_new(o, "impl", json_string(r->impl));
+		json_object_set_new(o, "count", jint(r->count));
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < r->n; i++) {
+		const struct gl_syncmap_slot *s = &r->v[i];
+		json_t *e = json_object();
+		if (s->kv.key)
+			json_object_set_new(e, "key", gl_format_member_json(c, m->iface, s->kv.key));
+		gl_json_set_addr(e, "entry", s->entry);
+		gl_json_set_addr(e, "p", s->p);
+		json_object_set_new(e, "state", json_string(gl_syncmap_estate_name(s->state)));
+		if (s->state == GL_SYNCMAP_LIVE)
+			json_object_set_new(e, "value", gl_format_member_json(c, m->iface, s->kv.value));
+		if (r == &m->rd.dm)
+			json_object_set_new(e, "in_read", json_boolean(s->in_read));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "keys", arr);
+	set_err(o, r->err);
+	return o;
+}
+
+static void rd_doc(struct gl_ctx *c, const struct gl_syncmap *m, json_t *d)
+{
+	const struct gl_syncmap_rd *rd = &m->rd;
+	json_t *r = rdmap_json(c, m, &rd->rm);
+	gl_json_set_addr(r, "readonly", rd->read);
+	json_object_set_new(r, "amended", json_boolean(rd->amended));
+	json_object_set_new(d, "read", r);
+	json_object_set_new(d, "dirty", rdmap_json(c, m, &rd->dm));
+	json_object_set_new(d, "misses", json_integer(rd->misses));
+	gl_json_set_addr(d, "expunged_sentinel", rd->expunged);
+	json_t *s = json_object();
+	json_object_set_new(s, "entries", jint(m->entries.n));
+	json_object_set_new(s, "read_keys", jint(rd->rm.n));
+	json_object_set_new(s, "dirty_keys", jint(rd->dm.n));
+	json_object_set_new(s, "live", jint(rd->live));
+	json_object_set_new(s, "deleted", jint(rd->deleted));
+	json_object_set_new(s, "expunged", jint(rd->expunged_n));
+	json_object_set_new(s, "amended", json_boolean(rd->amended));
+	json_object_set_new(s, "misses", json_integer(rd->misses));
+	json_object_set_new(d, "summary", s);
+}
+
+/* ---- hash-trie -------------------------------------------------------------- */
+
+static json_t *levels_json(const uint64_t *v, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, jint(v[i]));
+	return a;
+}
+
+static json_t *node_json(const struct gl_syncmap_trie *t, const struct gl_syncmap_node *n)
+{
+	char buf[32];
+	json_t *o = json_object();
+	gl_json_set_addr(o, "address", n->address);
+	json_object_set_new(o, "level", json_integer(n->level));
+	gl_syncmap_level_bits(t, n->level, buf, sizeof(buf));
+	json_object_set_new(o, "hash_bits", json_string(buf));
+	json_object_set_new(o, "up", json_integer(n->up));
+	json_object_set_new(o, "slot", json_integer(n->slot));
+	gl_json_set_addr(o, "parent", n->parent);
+	json_object_set_new(o, "parent_ok", json_boolean(n->parent_ok));
+	json_object_set_new(o, "dead", json_boolean(n->dead));
+	json_object_set_new(o, "nchildren", json_integer(n->nchildren));
+	json_t *kids = json_array();
+	for (int i = 0; i < t->nchildren; i++)
+		json_array_append_new(kids, gl_json_addr(n->children[i]));
+	json_object_set_new(o, "children", kids);
+	return o;
+}
+
+static json_t *tentry_json(struct gl_ctx *c, const struct gl_syncmap *m, const struct gl_syncmap_tentry *e)
+{
+	json_t *o = json_object();
+	gl_json_set_addr(o, "address", e->address);
+	json_object_set_new(o, "node", json_integer(e->node));
+	json_object_set_new(o, "level", json_integer(e->level));
+	json_object_set_new(o, "slot", json_integer(e->slot));
+	json_object_set_new(o, "chain", json_integer(e->chain));
+	gl_json_set_addr(o, "overflow", e->overflow);
+	json_object_set_new(o, "key", gl_format_member_json(c, m->iface, e->kv.key));
+	json_object_set_new(o, "value", gl_format_member_json(c, m->iface, e->kv.value));
+	if (e->hashed && e->hash_random)
+		json_object_set_new(o, "hash_random", json_true());
+	else if (e->hashed)
+		json_object_set_new(o, "hash", hex64(e->hash));
+	if (e->misplaced)
+		json_object_set_new(o, "misplaced", json_true());
+	return o;
+}
+
+static void trie_doc(struct gl_ctx *c, const struct gl_syncmap *m, bool summary_only, json_t *d)
+{
+	const struct gl_syncmap_trie *t = &m->trie;
+	json_t *o = json_object();
+	gl_json_set_addr(o, "address", t->htm);
+	json_object_set_new(o, "inited", json_boolean(t->inited));
+	gl_json_set_addr(o, "root", t->root);
+	json_object_set_new(o, "seed", hex64(t->seed));
+	gl_json_set_addr(o, "key_hash", t->key_hash);
+	json_object_set_new(o, "children_log2", json_integer(t->log2));
+	json_object_set_new(o, "children", json_integer(t->nchildren));
+	json_object_set_new(o, "hash_bits", json_integer(t->hash_bits));
+	json_object_set_new(o, "max_levels", json_integer(t->max_levels));
+	json_object_set_new(o, "node_size", jint(t->node_size));
+	json_object_set_new(o, "entry_size", jint(t->entry_size));
+	if (!summary_only) {
+		json_t *nodes = json_array(), *ents = json_array();
+		for (size_t i = 0; i < t->nnodes && !gl_interrupted(c); i++)
+			json_array_append_new(nodes, node_json(t, &t->nodes[i]));
+		for (size_t i = 0; i < t->nentries && !gl_interrupted(c); i++)
+			json_array_append_new(ents, tentry_json(c, m, &t->entries[i]));
+		json_object_set_new(o, "nodes", nodes);
+		json_object_set_new(o, "trie_entries", ents);
+	}
+	set_err(o, t->err);
+	json_object_set_new(d, "trie", o);
+	json_t *s = json_object();
+	json_object_set_new(s, "entries", jint(m->entries.n));
+	json_object_set_new(s, "trie_entries", jint(t->nentries));
+	json_object_set_new(s, "nodes", jint(t->nnodes));
+	json_object_set_new(s, "dead_nodes", jint(t->dead_nodes));
+	json_object_set_new(s, "depth", json_integer(t->depth));
+	json_object_set_new(s, "nodes_per_level", levels_json(t->level_nodes, t->depth));
+	json_object_set_new(s, "entries_per_level", levels_json(t->level_entries, t->depth));
+	json_object_set_new(s, "chains", jint(t->chains));
+	json_object_set_new(s, "overflow_entries", jint(t->overflow_entries));
+	json_object_set_new(s, "longest_chain", jint(t->longest_chain));
+	json_object_set_new(s, "bytes_nodes", jint(t->nnodes * t->node_size));
+	json_object_set_new(s, "bytes_entries", jint(t->nentries * t->entry_size));
+	if (t->hash_err)
+		json_object_set_new(s, "hash_error", gl_json_text(t->hash_err->message));
+	else
+		json_object_set_new(s, "misplaced", jint(t->misplaced));
+	json_object_set_new(d, "summary", s);
+}
+
+json_t *gl_syncmap_view_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,
+			    const struct gl_syncmap_view *sv, struct gl_doc_tail *tail)
+{
+	(void)tail;
+	const struct gl_syncmap *m = &sv->m;
+	json_t *d = gl_pointee_doc_new(c, "map", expr, v, m->address);
+	if (!d)
+		return NULL;
+	json_object_set_new(d, "key_type", json_string("interface {}"));
+	json_object_set_new(d, "elem_type", json_string("interface {}"));
+	json_object_set_new(d, "summary_only", json_boolean(sv->summary));
+	json_object_set_new(d, "home", gl_home_json(&sv->home));
+	if (!m->decoded)
+		return d;
+	json_object_set_new(d, "impl", json_string(gl_syncmap_impl_name(m)));
+	json_object_set_new(d, "count", jint(m->entries.n));
+	if (m->impl == GL_SYNCMAP_TRIE)
+		trie_doc(c, m, sv->summary, d);
+	else
+		rd_doc(c, m, d);
+	if (!sv->summary) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < m->entries.n && !gl_interrupted(c); i++) {
+			json_t *e = json_object();
+			json_object_set_new(e, "key", gl_format_member_json(c, m->iface, m->entries.v[i].key));
+			json_object_set_new(e, "value", gl_format_member_json(c, m->iface, m->entries.v[i].elem));
+			json_array_append_new(arr, e);
+		}
+		json_object_set_new(d, "entries", arr);
+		json_object_set_new(d, "entries_truncated", json_boolean(m->entries.truncated));
+	}
+	json_object_set_new(d, "backend_reads", jint(c->mem->cmd_stats.backend_reads - sv->reads0));
+	return d;
+}
