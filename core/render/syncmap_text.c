@@ -124,7 +124,7 @@ static void draw_node(struct trie_draw *d, size_t ni)
 		if (!n->children[s])
 			continue;
 		if (d->node < t->nnodes && t->nodes[d->node].up == (long)ni && t->nodes[d->node].slot == s) {
-			indent(o, n->level);
+			indent(o, n->level + 1);
 			sb_addf(o, "[%x] ->\n", s);
 			draw_node(d, d->node++);
 			continue;
@@ -135,7 +135,7 @@ static void draw_node(struct trie_draw *d, size_t ni)
 			const struct gl_syncmap_tentry *e = &t->entries[d->entry];
 			if (d->drawn++ >= d->limit)
 				continue;
-			indent(o, n->level);
+			indent(o, n->level + 1);
 			if (k)
 				sb_addf(o, "    overflow %s0x%llx%s ", gl_c(c, "addr"), (unsigned long long)e->address,
 					gl_c(c, "reset"));

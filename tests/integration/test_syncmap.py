@@ -206,6 +206,72 @@ def check_core(doc, ctx):
     return p or [f"note: {len(names)} maps from the core in {ctx.debugger}"]
 
 
+def corruptions(truth):
+    """(what, memory writes, map, the words the error line must have):
+    pointers of the fixture's maps overwritten in a separate session (the
+    test writes, golayout only reads). The writes are a Python expression
+    of [(address, value)] over m (that run's maps by name, from its truth:
+    heap addresses differ from run to run)."""
+    ptr = 4 if truth.get("goarch") in ("386", "arm") else 8
+    if truth["impl"] == "hashtrie":
+        # indirect: isEntry bool, dead atomic.Bool, mu (8 bytes), parent, children
+        kids = 16 + ptr
+        return [("every slot of the root points to the root (a cycle)",
+                 f"[(m['gSmall']['impl']['root'] + {kids} + i * {ptr}, m['gSmall']['impl']['root']) "
+                 f"for i in range(16)]", "gSmall", ("cycle",)),
+                ("every slot of the root points to address 0x10",
+                 f"[(m['gDeleted']['impl']['root'] + {kids} + i * {ptr}, 0x10) for i in range(16)]",
+                 "gDeleted", ("0x10",))]
+    # sync.Map: mu (8 bytes), read, dirty, misses
+    return [("dirty points to address 0x10", f"[(m['gSmall']['address'] + {8 + ptr}, 0x10)]", "gSmall",
+             ("dirty", "0x10"))]
+
+
+def write_script(truth_path, writes, ptr, debugger):
+    """A one-line Python script for the debugger that makes the writes."""
+    fmt = "<I" if ptr == 4 else "<Q"
+    w = ("gdb.selected_inferior().write_memory(a, struct.pack('%s', v))" % fmt if debugger == "gdb"
+         else "lldb.process.WriteMemory(a, struct.pack('%s', v), lldb.SBError())" % fmt)
+    return (f"import json, struct; m = {{x['name']: x for x in json.load(open('{truth_path}'))['maps']}}; "
+            f"[{w} for a, v in {writes}]")
+
+
+def check_bad(doc, ctx):
+    """Corrupt pointers in the stopped process (the test writes them):
+    `golayout map` says what is wrong in one line, in bounded time."""
+    if not ctx.opt:
+        return ["note: run on the optimized binary only"]
+    ptr = 4 if ctx.truth.get("goarch") in ("386", "arm") else 8
+    bad = corruptions(ctx.truth)
+    with tempfile.TemporaryDirectory(prefix="golayout-syncmap-bad-") as tmp:
+        truth_path = Path(tmp) / "truth.json"
+        if ctx.debugger == "gdb":
+            ex = harness.gdb_launch_lines(truth_path)
+            for i, (_, writes, name, _) in enumerate(bad):
+                ex += [f"python {write_script(truth_path, writes, ptr, 'gdb')}",
+                       f"echo {harness.MARK}{i}\\n", f"golayout map {name} --json"]
+            argv = harness.gdb_argv(ex, ctx.binary)
+        else:
+            lines = harness.lldb_launch_lines(truth_path, ctx.debugger)
+            for i, (_, writes, name, _) in enumerate(bad):
+                lines += [f"script {write_script(truth_path, writes, ptr, 'lldb')}",
+                          f"script print('{harness.MARK}{i}')", f"golayout map {name} --json"]
+            lines.append("process kill")
+            argv = harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
+        output, _, timed_out = harness.run_debugger(argv, timeout=120)
+        if timed_out:
+            return [f"{ctx.debugger} killed: golayout did not finish on corrupt memory"]
+    p = []
+    for (what, _, name, words), seg in zip(bad, harness.split_output(output, len(bad))):
+        d = harness.one_document("\n".join(seg or []))[0]
+        e = (d or {}).get("error")
+        if not isinstance(e, str) or "\n" in e or any(w not in e for w in words):
+            p.append(f"{what}: want one error line with {words!r}, got {e!r} (output {(seg or [])[:3]!r})")
+        else:
+            p.append(f"note: {what}: {e}")
+    return p
+
+
 def cases(truth):
     globals_ = [m for m in truth["maps"] if m["kind"] == "global"]
     cs = [select_frame(0, "main.stopHere")]
@@ -219,6 +285,7 @@ def cases(truth):
     cs.append(Case("error: --key on a sync.Map", f"golayout map {small} --key 1 --json",
                    check_error("sync.Map")))
     cs.append(Case("sync.Maps in a gcore core file", check=check_core))
+    cs.append(Case("corrupt sync.Maps: one error line (separate session)", check=check_bad))
     cs.append(select_frame(1, "main.level1"))
     for m in truth["maps"]:
         if m["kind"] == "local":
