@@ -246,16 +246,18 @@ def check_bad(doc, ctx):
     with tempfile.TemporaryDirectory(prefix="golayout-syncmap-bad-") as tmp:
         truth_path = Path(tmp) / "truth.json"
         if ctx.debugger == "gdb":
+            # every write before the first command: golayout's page cache
+            # lasts as long as the stop (lldb tells of no write)
             ex = harness.gdb_launch_lines(truth_path)
-            for i, (_, writes, name, _) in enumerate(bad):
-                ex += [f"python {write_script(truth_path, writes, ptr, 'gdb')}",
-                       f"echo {harness.MARK}{i}\\n", f"golayout map {name} --json"]
+            ex += [f"python {write_script(truth_path, w, ptr, 'gdb')}" for _, w, _, _ in bad]
+            for i, (_, _, name, _) in enumerate(bad):
+                ex += [f"echo {harness.MARK}{i}\\n", f"golayout map {name} --json"]
             argv = harness.gdb_argv(ex, ctx.binary)
         else:
             lines = harness.lldb_launch_lines(truth_path, ctx.debugger)
-            for i, (_, writes, name, _) in enumerate(bad):
-                lines += [f"script {write_script(truth_path, writes, ptr, 'lldb')}",
-                          f"script print('{harness.MARK}{i}')", f"golayout map {name} --json"]
+            lines += [f"script {write_script(truth_path, w, ptr, 'lldb')}" for _, w, _, _ in bad]
+            for i, (_, _, name, _) in enumerate(bad):
+                lines += [f"script print('{harness.MARK}{i}')", f"golayout map {name} --json"]
             lines.append("process kill")
             argv = harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
         output, _, timed_out = harness.run_debugger(argv, timeout=120)
