@@ -56,12 +56,12 @@ def check_readdirty(p, doc, m, summary):
     r, d, s = doc.get("read") or {}, doc.get("dirty") or {}, doc.get("summary") or {}
     diff(p, "amended", r.get("amended"), st["amended"])
     diff(p, "misses", doc.get("misses"), st["misses"])
-    diff(p, "dirty is nil", d.get("address") is None, st["dirty_nil"])
+    diff(p, "dirty is nil", not as_int(d.get("address")), st["dirty_nil"])
     diff(p, "summary read_keys", s.get("read_keys"), st["read_keys"])
     diff(p, "summary dirty_keys", s.get("dirty_keys"), st["dirty_keys"])
-    if r.get("address") is not None:
+    if as_int(r.get("address")):
         diff(p, "read map count", r.get("count"), st["read_keys"])
-    if d.get("address") is not None:
+    if as_int(d.get("address")):
         diff(p, "dirty map count", d.get("count"), st["dirty_keys"])
     states = Counter(k.get("state") for k in r.get("keys") or [])
     if "read_deleted" in st:
