@@ -23,20 +23,6 @@ bool gl_syncmap_is(const struct gl_type *t)
 	return t && t->kind == GL_K_STRUCT && t->name && !strcmp(t->name, "sync.Map");
 }
 
-unsigned char *gl_syncmap_copy(struct gl_syncmap *m, const unsigned char *b, size_t n)
-{
-	unsigned char *p = gl_arena_alloc(&m->bytes, n);
-	if (p)
-		memcpy(p, b, n);
-	return p;
-}
-
-struct gl_error *gl_syncmap_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt,
-				      struct gl_syncmap *m, const struct gl_syncmap_kv *kv)
-{
-	return gl_map_add_entry(c, rt, &m->entries, m->iface, kv->key, m->iface, kv->value);
-}
-
 struct gl_error *gl_syncmap_decode(struct gl_ctx *c, uint64_t addr, const struct gl_syncmap_opts *o,
 				   struct gl_syncmap *m)
 {
