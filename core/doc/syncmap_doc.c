@@ -8,16 +8,12 @@
 #include "doc/home_doc.h"
 #include "doc/value_doc.h"
 
-static json_t *jint(uint64_t v)
-{
-	return json_integer((json_int_t)v);
-}
-
-static json_t *hex64(uint64_t v)
+/* A hash or seed: 16 hex digits (JSON integers stop at 2^63). */
+static void set_hex64(json_t *o, const char *key, uint64_t v)
 {
 	char buf[24];
 	snprintf(buf, sizeof(buf), "0x%016llx", (unsigned long long)v);
-	return json_string(buf);
+	json_object_set_new(o, key, json_string(buf));
 }
 
 const char *gl_syncmap_impl_name(const struct gl_syncmap *m)
@@ -47,7 +43,7 @@ static json_t *rdmap_json(struct gl_ctx *c, const struct gl_syncmap *m, const st
 	gl_json_set_addr(o, "address", r->address);
 	if (r->decoded) {
 		json_object_set_new(o, "impl", json_string(r->impl));
-		json_object_set_new(o, "count", jint(r->count));
+		gl_json_set_uint(o, "count", r->count);
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < r->n; i++) {
@@ -80,12 +76,12 @@ static void rd_doc(struct gl_ctx *c, const struct gl_syncmap *m, json_t *d)
 	json_object_set_new(d, "misses", json_integer(rd->misses));
 	gl_json_set_addr(d, "expunged_sentinel", rd->expunged);
 	json_t *s = json_object();
-	json_object_set_new(s, "entries", jint(m->entries.n));
-	json_object_set_new(s, "read_keys", jint(rd->rm.n));
-	json_object_set_new(s, "dirty_keys", jint(rd->dm.n));
-	json_object_set_new(s, "live", jint(rd->live));
-	json_object_set_new(s, "deleted", jint(rd->deleted));
-	json_object_set_new(s, "expunged", jint(rd->expunged_n));
+	gl_json_set_uint(s, "entries", m->entries.n);
+	gl_json_set_uint(s, "read_keys", rd->rm.n);
+	gl_json_set_uint(s, "dirty_keys", rd->dm.n);
+	gl_json_set_uint(s, "live", rd->live);
+	gl_json_set_uint(s, "deleted", rd->deleted);
+	gl_json_set_uint(s, "expunged", rd->expunged_n);
 	json_object_set_new(s, "amended", json_boolean(rd->amended));
 	json_object_set_new(s, "misses", json_integer(rd->misses));
 	json_object_set_new(d, "summary", s);
@@ -97,7 +93,7 @@ static json_t *levels_json(const uint64_t *v, int n)
 {
 	json_t *a = json_array();
 	for (int i = 0; i < n; i++)
-		json_array_append_new(a, jint(v[i]));
+		json_array_append_new(a, json_integer((json_int_t)v[i]));
 	return a;
 }
 
@@ -136,7 +132,7 @@ static json_t *tentry_json(struct gl_ctx *c, const struct gl_syncmap *m, const s
 	if (e->hashed && e->hash_random)
 		json_object_set_new(o, "hash_random", json_true());
 	else if (e->hashed)
-		json_object_set_new(o, "hash", hex64(e->hash));
+		set_hex64(o, "hash", e->hash);
 	if (e->misplaced)
 		json_object_set_new(o, "misplaced", json_true());
 	return o;
@@ -149,14 +145,14 @@ static void trie_doc(struct gl_ctx *c, const struct gl_syncmap *m, bool summary_
 	gl_json_set_addr(o, "address", t->htm);
 	json_object_set_new(o, "inited", json_boolean(t->inited));
 	gl_json_set_addr(o, "root", t->root);
-	json_object_set_new(o, "seed", hex64(t->seed));
+	set_hex64(o, "seed", t->seed);
 	gl_json_set_addr(o, "key_hash", t->key_hash);
 	json_object_set_new(o, "children_log2", json_integer(t->log2));
 	json_object_set_new(o, "children", json_integer(t->nchildren));
 	json_object_set_new(o, "hash_bits", json_integer(t->hash_bits));
 	json_object_set_new(o, "max_levels", json_integer(t->max_levels));
-	json_object_set_new(o, "node_size", jint(t->node_size));
-	json_object_set_new(o, "entry_size", jint(t->entry_size));
+	gl_json_set_uint(o, "node_size", t->node_size);
+	gl_json_set_uint(o, "entry_size", t->entry_size);
 	if (!summary_only) {
 		json_t *nodes = json_array(), *ents = json_array();
 		for (size_t i = 0; i < t->nnodes && !gl_interrupted(c); i++)
@@ -169,22 +165,22 @@ static void trie_doc(struct gl_ctx *c, const struct gl_syncmap *m, bool summary_
 	set_err(o, t->err);
 	json_object_set_new(d, "trie", o);
 	json_t *s = json_object();
-	json_object_set_new(s, "entries", jint(m->entries.n));
-	json_object_set_new(s, "trie_entries", jint(t->nentries));
-	json_object_set_new(s, "nodes", jint(t->nnodes));
-	json_object_set_new(s, "dead_nodes", jint(t->dead_nodes));
+	gl_json_set_uint(s, "entries", m->entries.n);
+	gl_json_set_uint(s, "trie_entries", t->nentries);
+	gl_json_set_uint(s, "nodes", t->nnodes);
+	gl_json_set_uint(s, "dead_nodes", t->dead_nodes);
 	json_object_set_new(s, "depth", json_integer(t->depth));
 	json_object_set_new(s, "nodes_per_level", levels_json(t->level_nodes, t->depth));
 	json_object_set_new(s, "entries_per_level", levels_json(t->level_entries, t->depth));
-	json_object_set_new(s, "chains", jint(t->chains));
-	json_object_set_new(s, "overflow_entries", jint(t->overflow_entries));
-	json_object_set_new(s, "longest_chain", jint(t->longest_chain));
-	json_object_set_new(s, "bytes_nodes", jint(t->nnodes * t->node_size));
-	json_object_set_new(s, "bytes_entries", jint(t->nentries * t->entry_size));
+	gl_json_set_uint(s, "chains", t->chains);
+	gl_json_set_uint(s, "overflow_entries", t->overflow_entries);
+	gl_json_set_uint(s, "longest_chain", t->longest_chain);
+	gl_json_set_uint(s, "bytes_nodes", t->nnodes * t->node_size);
+	gl_json_set_uint(s, "bytes_entries", t->nentries * t->entry_size);
 	if (t->hash_err)
 		json_object_set_new(s, "hash_error", gl_json_text(t->hash_err->message));
 	else
-		json_object_set_new(s, "misplaced", jint(t->misplaced));
+		gl_json_set_uint(s, "misplaced", t->misplaced);
 	json_object_set_new(d, "summary", s);
 }
 
@@ -203,7 +199,7 @@ json_t *gl_syncmap_view_doc(struct gl_ctx *c, const char *expr, const struct gl_
 	if (!m->decoded)
 		return d;
 	json_object_set_new(d, "impl", json_string(gl_syncmap_impl_name(m)));
-	json_object_set_new(d, "count", jint(m->entries.n));
+	gl_json_set_uint(d, "count", m->entries.n);
 	if (m->impl == GL_SYNCMAP_TRIE)
 		trie_doc(c, m, sv->summary, d);
 	else
@@ -219,6 +215,6 @@ json_t *gl_syncmap_view_doc(struct gl_ctx *c, const char *expr, const struct gl_
 		json_object_set_new(d, "entries", arr);
 		json_object_set_new(d, "entries_truncated", json_boolean(m->entries.truncated));
 	}
-	json_object_set_new(d, "backend_reads", jint(c->mem->cmd_stats.backend_reads - sv->reads0));
+	gl_json_set_uint(d, "backend_reads", c->mem->cmd_stats.backend_reads - sv->reads0);
 	return d;
 }

@@ -31,12 +31,8 @@ def find_map(truth, name):
 
 
 def as_int(v):
-    if v is None or isinstance(v, int):
-        return v
-    try:
-        return int(str(v), 0)
-    except ValueError:
-        return v
+    """An address or seed as the document writes it ("0x...") as an int."""
+    return v if isinstance(v, int) or v is None else harness.hexint(v)
 
 
 def pairs(entries):
