@@ -11,6 +11,7 @@ static struct gl_error *run_syncmap(struct gl_ctx *c, const struct gl_opts *o, s
 	w->kind = GL_VIEW_SYNCMAP;
 	w->limit = o->all ? UINT64_MAX : (uint64_t)o->limit;
 	sv->summary = o->summary;
+	sv->max_entries = o->limit_set ? (uint64_t)o->limit : UINT64_MAX;
 	if (o->key || o->index >= 0)
 		return gl_error_create(GL_ERR_USAGE, "%s is not supported for a sync.Map",
 				       o->key ? "--key" : "--bucket/--group");

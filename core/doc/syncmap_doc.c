@@ -206,14 +206,15 @@ json_t *gl_syncmap_view_doc(struct gl_ctx *c, const char *expr, const struct gl_
 		rd_doc(c, m, d);
 	if (!sv->summary) {
 		json_t *arr = json_array();
-		for (size_t i = 0; i < m->entries.n && !gl_interrupted(c); i++) {
+		size_t n = m->entries.n < sv->max_entries ? m->entries.n : (size_t)sv->max_entries;
+		for (size_t i = 0; i < n && !gl_interrupted(c); i++) {
 			json_t *e = json_object();
 			json_object_set_new(e, "key", gl_format_member_json(c, m->iface, m->entries.v[i].key));
 			json_object_set_new(e, "value", gl_format_member_json(c, m->iface, m->entries.v[i].elem));
 			json_array_append_new(arr, e);
 		}
 		json_object_set_new(d, "entries", arr);
-		json_object_set_new(d, "entries_truncated", json_boolean(m->entries.truncated));
+		json_object_set_new(d, "entries_truncated", json_boolean(m->entries.truncated || n < m->entries.n));
 	}
 	gl_json_set_uint(d, "backend_reads", c->mem->cmd_stats.backend_reads - sv->reads0);
 	return d;

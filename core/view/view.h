@@ -64,6 +64,7 @@ struct gl_map_view {
 struct gl_syncmap_view {
 	struct gl_syncmap m;       /* m.address: the sync.Map */
 	bool summary;              /* --summary: the structure's figures, no nodes or entries */
+	uint64_t max_entries;      /* --json: entries listed (--limit N; else all) */
 	struct gl_home home;       /* documents only */
 	uint64_t reads0;           /* backend reads before the decode */
 };

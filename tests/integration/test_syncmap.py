@@ -285,6 +285,22 @@ def check_bad(doc, ctx):
     return p
 
 
+def check_limit(name, n):
+    """--limit N --json: N of Range's entries, marked truncated."""
+    def check(doc, ctx):
+        m, p = find_map(ctx.truth, name), []
+        if not no_error(doc, p):
+            return p
+        got = doc.get("entries") or []
+        diff(p, "entries listed", len(got), n)
+        diff(p, "entries_truncated", doc.get("entries_truncated"), True)
+        diff(p, "count", doc.get("count"), len(m["entries"]))
+        if pairs(got) - Counter(tuple(e) for e in m["entries"]):
+            p.append(f"entries not in the map: {got!r}")
+        return p
+    return check
+
+
 def cases(truth):
     globals_ = [m for m in truth["maps"] if m["kind"] == "global"]
     cs = [select_frame(0, "main.stopHere")]
@@ -294,6 +310,8 @@ def cases(truth):
         cs.append(Case(f"map {m['name']} --summary", f"golayout map {m['name']} --summary --json",
                        check_syncmap(m["name"], summary=True)))
     small = next(m["name"] for m in globals_ if m["role"] == "small")
+    many = next(m["name"] for m in globals_ if m["role"] == "many")
+    cs.append(Case(f"map {many} --limit 3", f"golayout map {many} --limit 3 --json", check_limit(many, 3)))
     cs.append(Case(f"map {small} (text)", f"golayout map {small}", check_text(small), raw=True))
     cs.append(Case("error: --key on a sync.Map", f"golayout map {small} --key 1 --json",
                    check_error("sync.Map")))
