@@ -120,7 +120,8 @@ static void draw_node(struct trie_draw *d, size_t ni)
 	sb_addf(o, "node %s0x%llx%s  level %d, hash bits %s  %d/%d slots%s%s\n", gl_c(c, "addr"),
 		(unsigned long long)n->address, gl_c(c, "reset"), n->level, bits, n->nchildren, t->nchildren,
 		n->dead ? "  DEAD" : "", n->parent_ok ? "" : "  (parent pointer disagrees)");
-	for (int s = 0; s < t->nchildren && !gl_interrupted(c); s++) {
+	/* the limit stops the drawing: nodes without entries drawn say nothing */
+	for (int s = 0; s < t->nchildren && d->drawn < d->limit && !gl_interrupted(c); s++) {
 		if (!n->children[s])
 			continue;
 		if (d->node < t->nnodes && t->nodes[d->node].up == (long)ni && t->nodes[d->node].slot == s) {
@@ -134,7 +135,7 @@ static void draw_node(struct trie_draw *d, size_t ni)
 		     k++, d->entry++) {
 			const struct gl_syncmap_tentry *e = &t->entries[d->entry];
 			if (d->drawn++ >= d->limit)
-				continue;
+				break;
 			indent(o, n->level + 1);
 			if (k)
 				sb_addf(o, "    overflow %s0x%llx%s ", gl_c(c, "addr"), (unsigned long long)e->address,
@@ -168,9 +169,9 @@ static void trie_text(struct gl_ctx *c, const struct gl_syncmap *m, bool summary
 	if (!summary_only && t->nnodes) {
 		struct trie_draw d = {.c = c, .m = m, .node = 1, .limit = limit};
 		draw_node(&d, 0);
-		if (d.drawn > limit)
-			sb_addf(o, "%llu of %llu trie entries drawn (--limit N, --all)\n", (unsigned long long)limit,
-				(unsigned long long)d.drawn);
+		if (d.drawn >= limit && limit < t->nentries)
+			sb_addf(o, "%llu of %zu trie entries drawn (--limit N, --all)\n", (unsigned long long)limit,
+				t->nentries);
 	}
 	err_line(c, "  ", t->err);
 }
