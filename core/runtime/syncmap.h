@@ -18,7 +18,7 @@
 /* Bounds, checked before loops and allocations. */
 #define GL_SYNCMAP_MAX_NODES (1u << 22)   /* trie nodes and entries, and map entries, in all */
 #define GL_SYNCMAP_MAX_CHILDREN 64        /* children an inner node may have */
-#define GL_SYNCMAP_MAX_LEVELS 64          /* trie levels (64-bit hash, 1 bit a level at worst) */
+#define GL_SYNCMAP_MAX_LEVELS 64          /* trie levels: a 64-bit hash, 1 bit a level at worst */
 
 enum gl_syncmap_impl { GL_SYNCMAP_READDIRTY, GL_SYNCMAP_TRIE };
 

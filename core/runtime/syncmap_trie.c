@@ -282,7 +282,7 @@ struct gl_error *gl_syncmap_decode_trie(struct gl_ctx *c, const struct gl_rtlayo
 	t->hash_bits = 8 * (int)rt->ptr_size;
 	t->node_size = it->size;
 	t->entry_size = et->size;
-	if (t->log2 < 1 || t->log2 > 6 || t->nchildren != 1 << t->log2 ||
+	if (t->log2 < 1 || t->nchildren > GL_SYNCMAP_MAX_CHILDREN || t->nchildren != 1 << t->log2 ||
 	    t->node_size < gl_rt_field(rt, GL_RTF_HTRIE_IND_CHILDREN).off + kids->size || t->node_size > 1024)
 		return gl_error_create(GL_ERR_UNSUPPORTED, "hash-trie nodes of %d children (nChildrenLog2 %d)",
 				       t->nchildren, t->log2);
