@@ -1,9 +1,47 @@
 /* golayout map EXPR: the runtime layout behind a Go map. */
 #include "commands/commands.h"
 
+/* A sync.Map, or a pointer to one: its structure (read/dirty or the
+ * hash-trie) and its entries. */
+static struct gl_error *run_syncmap(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
+{
+	struct gl_syncmap_view *sv = &w->u.syncmap;
+	const struct gl_value *v = &w->value;
+	uint64_t addr = v->addr;
+	w->kind = GL_VIEW_SYNCMAP;
+	w->limit = o->all ? UINT64_MAX : (uint64_t)o->limit;
+	sv->summary = o->summary;
+	sv->max_entries = o->limit_set ? (uint64_t)o->limit : UINT64_MAX;
+	if (o->key || o->index >= 0)
+		return gl_error_create(GL_ERR_USAGE, "%s is not supported for a sync.Map",
+				       o->key ? "--key" : "--bucket/--group");
+	if (v->type->kind == GL_K_POINTER) {
+		addr = gl_get_uint(v->bytes, c->t->ptr_size);
+		if (!addr)
+			return gl_error_create(GL_ERR_NIL, "%s is a nil *sync.Map", w->expr);
+	} else if (!v->in_memory) {
+		return gl_error_create(GL_ERR_UNAVAILABLE, "%s is not in memory (%s)", w->expr, v->where);
+	}
+	if (o->json)
+		gl_home_of(c, addr, &sv->home);
+	sv->reads0 = c->mem->cmd_stats.backend_reads;
+	/* hashes place each trie entry: cheap next to the walk, and a check of it */
+	struct gl_syncmap_opts so = {.hash = true};
+	return gl_syncmap_decode(c, addr, &so, &sv->m);
+}
+
 static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
-	struct gl_error *err = gl_view_eval(c, o, GL_K_MAP, "a map", w);
+	/* a sync.Map is a struct: look at the type before asking for a map */
+	struct gl_error *err = gl_view_eval(c, o, GL_K_INVALID, NULL, w);
+	if (!err && (gl_syncmap_is(w->value.type) ||
+		     (w->value.type->kind == GL_K_POINTER && gl_syncmap_is(w->value.type->elem))))
+		return run_syncmap(c, o, w);
+	if (!err) {
+		gl_value_deinit(&w->value);
+		w->has_value = false;
+		err = gl_view_eval(c, o, GL_K_MAP, "a map", w);
+	}
 	if (err)
 		return err;
 	struct gl_map_view *mv = &w->u.map;
@@ -72,7 +110,14 @@ const struct gl_command gl_cmd_map = {
 		"--group I  draw only group I; groups are numbered across all tables in\n"
 		"           directory order (--bucket I: bucket I of the bucket array)\n"
 		"--json     also lists every entry as {key, value} (%v text), all of them\n"
-		"           unless --limit is given",
+		"           unless --limit is given\n"
+		"\n"
+		"A sync.Map (or *sync.Map): before Go 1.24 its read-only map behind the atomic\n"
+		"pointer, the dirty map, misses and amended, and each key's entry (a value,\n"
+		"nil = deleted, or expunged); from Go 1.24 its hash-trie: inner nodes by level\n"
+		"with their 16 child slots and the hash bits each level takes, entries and\n"
+		"their overflow chains (--limit N / --all: entries drawn). Then the entries as\n"
+		"Load and Range see them; --summary gives the counts and depth histogram.",
 	.opts = GL_OPT_LIMIT | GL_OPT_TYPE | GL_OPT_SUMMARY | GL_OPT_INDEX | GL_OPT_KEY | GL_OPT_SVG,
 	.min_args = 1,
 	.max_args = 1,

@@ -9,6 +9,7 @@
 #include "doc/slice_doc.h"
 #include "doc/stack_doc.h"
 #include "doc/stats_doc.h"
+#include "doc/syncmap_doc.h"
 #include "doc/string_doc.h"
 #include "doc/struct_doc.h"
 #include "doc/value_doc.h"
@@ -26,6 +27,8 @@ json_t *gl_view_doc(struct gl_ctx *c, const struct gl_view *w, struct gl_doc_tai
 		return gl_version_doc(c, &w->u.version);
 	case GL_VIEW_MAP:
 		return gl_map_view_doc(c, w->expr, v, &w->u.map, tail);
+	case GL_VIEW_SYNCMAP:
+		return gl_syncmap_view_doc(c, w->expr, v, &w->u.syncmap, tail);
 	case GL_VIEW_SLICE:
 		return w->u.slices->n == 1 ? gl_slice_doc(c, w->u.slices, 0) : gl_slices_doc(c, w->u.slices);
 	case GL_VIEW_STRING:

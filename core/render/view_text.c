@@ -11,6 +11,7 @@
 #include "render/stats_text.h"
 #include "render/string_text.h"
 #include "render/struct_text.h"
+#include "render/syncmap_text.h"
 #include "render/value_text.h"
 #include "render/version_text.h"
 #include "render/view_text.h"
@@ -32,6 +33,9 @@ void gl_view_text(struct gl_ctx *c, const struct gl_view *w)
 		else
 			gl_map_text(c, w->expr, v->type->name, w->u.map.summary,
 				    w->u.map.ptr ? &w->u.map.m : NULL);
+		break;
+	case GL_VIEW_SYNCMAP:
+		gl_syncmap_text(c, w->expr, v->type->name, w->u.syncmap.summary, w->limit, &w->u.syncmap.m);
 		break;
 	case GL_VIEW_SLICE:
 		if (w->u.slices->n == 1)

@@ -13,6 +13,9 @@ void gl_view_deinit(struct gl_view *w)
 		gl_keylit_deinit(&w->u.map.key);
 		gl_map_lookup_deinit(&w->u.map.lookup);
 		break;
+	case GL_VIEW_SYNCMAP:
+		gl_syncmap_deinit(&w->u.syncmap.m);
+		break;
 	case GL_VIEW_SLICE:
 		for (int i = 0; w->u.slices && i < w->u.slices->n; i++) {
 			gl_value_deinit(&w->u.slices->slices[i].v);

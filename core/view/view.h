@@ -23,6 +23,7 @@
 #include "runtime/maps.h"
 #include "runtime/slice.h"
 #include "runtime/string.h"
+#include "runtime/syncmap.h"
 
 enum gl_view_kind {
 	GL_VIEW_NONE,       /* nothing was decoded: only the error shows */
@@ -40,6 +41,7 @@ enum gl_view_kind {
 	GL_VIEW_STACK,
 	GL_VIEW_ESCAPE,
 	GL_VIEW_STATS,
+	GL_VIEW_SYNCMAP,    /* `golayout map` of a sync.Map */
 };
 
 /* `golayout map`: the header pointer, where the header lives, the map. */
@@ -56,6 +58,15 @@ struct gl_map_view {
 	/* the session's backend reads before the map was decoded: the
 	 * document counts those the map took, the %v of its entries too */
 	uint64_t reads0;
+};
+
+/* `golayout map` of a sync.Map (or a pointer to one). */
+struct gl_syncmap_view {
+	struct gl_syncmap m;       /* m.address: the sync.Map */
+	bool summary;              /* --summary: the structure's figures, no nodes or entries */
+	uint64_t max_entries;      /* --json: entries listed (--limit N; else all) */
+	struct gl_home home;       /* documents only */
+	uint64_t reads0;           /* backend reads before the decode */
 };
 
 /* `golayout heap`: what the user asked about, and what the heap says. */
@@ -122,6 +133,7 @@ struct gl_view {
 	union {
 		struct gl_version_view version;
 		struct gl_map_view map;
+		struct gl_syncmap_view syncmap;
 		struct gl_slice_set *slices;
 		struct gl_string string;
 		struct gl_iface iface;

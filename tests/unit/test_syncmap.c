@@ -1,0 +1,252 @@
+/* The sync.Map hash-trie decoder (core/runtime/syncmap_trie.c) end to end
+ * on tries built by hand in the fake backend: `golayout map ADDR --type
+ * sync.Map --json` through gl_session_run. The layouts (sync.Map,
+ * HashTrieMap[any,any], its indirect and entry nodes) come from the DWARF
+ * of the swiss maps test program (build/tests/testdata/maps-swiss, Go
+ * 1.24+, whose sync.Map is the hash-trie), through the core's own DWARF
+ * reader. A good trie with an overflow chain and two levels is counted
+ * right; a trie deeper than a hash has levels, a cycle through an
+ * overflow chain, an unreadable child and a root that says it is an entry
+ * each give one error line, in a time-limited child. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "child_run.h"
+#include "fake_target.h"
+#include "scene_maps.h"
+
+#define TIME_LIMIT_MS 10000
+#define A_SM 0x20000000ull    /* the sync.Map */
+#define A_NODES 0x20100000ull /* + 0x100 a node */
+#define A_ENTS 0x20200000ull  /* + 0x40 an entry */
+
+/* Offsets of the trie's layout, from the test program's DWARF. */
+struct trie {
+	uint64_t sm_size, m_off, root, inited;
+	uint64_t node_size, kids, parent;
+	uint64_t entry_size, overflow, is_entry;
+};
+
+struct fx {
+	struct map_scene m;
+	struct gl_session *s;
+	struct child_result r;
+	struct trie L;
+};
+
+static const struct gl_type *need_type(struct gl_dwarf *dw, const char *a, const char *b)
+{
+	const struct gl_type *t = gl_dwarf_find_type(dw, a);
+	if (!t && b)
+		t = gl_dwarf_find_type(dw, b);
+	if (!t)
+		fail_msg("no DWARF type %s in the swiss test program", a);
+	return t;
+}
+
+/* Offset of field path "a.b" (one level of nesting, or none). */
+static uint64_t path_off(const struct gl_type *t, const char *a, const char *b)
+{
+	return ms_field_off(t, a) + (b ? ms_field_off(ms_field_type(t, a), b) : 0);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	map_scene_init(&f->m, map_bin_need(&B_SWISS));
+	f->s = gl_session_create();
+	assert_non_null(f->s);
+	struct gl_dwarf *dw = f->m.bin->dw;
+	const struct gl_type *sm = need_type(dw, "sync.Map", NULL);
+	const struct gl_type *ht = need_type(dw, "internal/sync.HashTrieMap[interface {},interface {}]", NULL);
+	const struct gl_type *in = need_type(dw, "internal/sync.indirect[interface {},interface {}]",
+					     "internal/sync.indirect[go.shape.interface {},go.shape.interface {}]");
+	const struct gl_type *en = need_type(dw, "internal/sync.entry[interface {},interface {}]",
+					     "internal/sync.entry[go.shape.interface {},go.shape.interface {}]");
+	struct trie *L = &f->L;
+	L->sm_size = sm->size;
+	L->m_off = ms_field_off(sm, "m");
+	L->root = L->m_off + path_off(ht, "root", "v");
+	L->inited = L->m_off + path_off(ht, "inited", "v");
+	L->node_size = in->size;
+	L->kids = ms_field_off(in, "children");
+	L->parent = ms_field_off(in, "parent");
+	L->entry_size = en->size;
+	L->overflow = path_off(en, "overflow", "v");
+	L->is_entry = path_off(en, "node", "isEntry");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	child_result_free(&f->r);
+	gl_session_destroy(f->s);
+	map_scene_deinit(&f->m);
+	free(f);
+	return 0;
+}
+
+static uint64_t node_addr(int i)
+{
+	return A_NODES + 0x100ull * (uint64_t)i;
+}
+
+static uint64_t entry_addr(int i)
+{
+	return A_ENTS + 0x40ull * (uint64_t)i;
+}
+
+/* The sync.Map, initialised, with its root. */
+static void put_map(struct fx *f, uint64_t root)
+{
+	unsigned char *b = ms_calloc(f->L.sm_size);
+	ms_put64(b + f->L.root, root);
+	ms_put(b + f->L.inited, 1, 4);
+	fake_map(f->m.ft, A_SM, b, f->L.sm_size);
+}
+
+/* Inner node i with parent p and the given children (slot, address;
+ * slot -1 ends the list). */
+static void put_node(struct fx *f, int i, uint64_t parent, ...)
+{
+	unsigned char *b = ms_calloc(f->L.node_size);
+	ms_put64(b + f->L.parent, parent);
+	va_list ap;
+	va_start(ap, parent);
+	for (int slot; (slot = va_arg(ap, int)) >= 0;)
+		ms_put64(b + f->L.kids + 8u * (unsigned)slot, va_arg(ap, uint64_t));
+	va_end(ap);
+	fake_map(f->m.ft, node_addr(i), b, f->L.node_size);
+}
+
+/* Entry i (nil key and value) with its overflow pointer. */
+static void put_entry(struct fx *f, int i, uint64_t overflow)
+{
+	unsigned char *b = ms_calloc(f->L.entry_size);
+	b[f->L.is_entry] = 1;
+	ms_put64(b + f->L.overflow, overflow);
+	fake_map(f->m.ft, entry_addr(i), b, f->L.entry_size);
+}
+
+static void run(struct fx *f)
+{
+	char args[128];
+	snprintf(args, sizeof(args), "map 0x%llx --type sync.Map --json", (unsigned long long)A_SM);
+	fake_fill_pages(f->m.ft);
+	child_run_cmd(f->s, f->m.ft, args, TIME_LIMIT_MS, 4ull << 30, &f->r);
+}
+
+static long long summary_int(struct fx *f, const char *key)
+{
+	json_t *v = json_object_get(json_object_get(f->r.doc, "summary"), key);
+	if (!json_is_integer(v))
+		fail_msg("no summary integer \"%s\" in %.600s", key, f->r.out);
+	return (long long)json_integer_value(v);
+}
+
+static void assert_error_has(struct fx *f, const char *want)
+{
+	const char *e = f->r.doc ? json_string_value(json_object_get(f->r.doc, "error")) : f->r.err;
+	if (f->r.status == 0 || !e)
+		fail_msg("golayout %s: want an error containing \"%s\"; output: %.600s", f->r.args, want,
+			 f->r.out ? f->r.out : "");
+	if (strchr(e, '\n') || !strstr(e, want))
+		fail_msg("golayout %s: error \"%s\" is not one line containing \"%s\"", f->r.args, e, want);
+}
+
+/* Root: slot 3 an entry with one overflow entry, slot 5 a node one level
+ * down whose slot 0 is an entry. */
+static void test_good_trie(void **state)
+{
+	struct fx *f = *state;
+	put_map(f, node_addr(0));
+	put_node(f, 0, 0, 3, entry_addr(0), 5, node_addr(1), -1);
+	put_node(f, 1, node_addr(0), 0, entry_addr(2), -1);
+	put_entry(f, 0, entry_addr(1));
+	put_entry(f, 1, 0);
+	put_entry(f, 2, 0);
+	run(f);
+	if (f->r.status != 0)
+		fail_msg("golayout %s failed: %.600s", f->r.args, f->r.out ? f->r.out : f->r.err);
+	assert_string_equal(json_string_value(json_object_get(f->r.doc, "impl")), "sync.Map/hashtrie");
+	assert_int_equal(summary_int(f, "trie_entries"), 3);
+	assert_int_equal(summary_int(f, "entries"), 3);
+	assert_int_equal(summary_int(f, "nodes"), 2);
+	assert_int_equal(summary_int(f, "depth"), 2);
+	assert_int_equal(summary_int(f, "overflow_entries"), 1);
+	assert_int_equal(summary_int(f, "longest_chain"), 2);
+	json_t *nodes = json_object_get(json_object_get(f->r.doc, "trie"), "nodes");
+	assert_int_equal(json_array_size(nodes), 2);
+	json_t *n1 = json_array_get(nodes, 1);
+	assert_int_equal(json_integer_value(json_object_get(n1, "slot")), 5);
+	assert_true(json_is_true(json_object_get(n1, "parent_ok")));
+	assert_string_equal(json_string_value(json_object_get(n1, "hash_bits")), "59..56");
+}
+
+/* 17 inner nodes, each the slot-0 child of the one before: one more level
+ * than a 64-bit hash has (64 / 4). */
+static void test_too_deep(void **state)
+{
+	struct fx *f = *state;
+	put_map(f, node_addr(0));
+	for (int i = 0; i < 17; i++)
+		put_node(f, i, i ? node_addr(i - 1) : 0, 0, i < 16 ? node_addr(i + 1) : entry_addr(0), -1);
+	put_entry(f, 0, 0);
+	run(f);
+	assert_error_has(f, "a hash has only 16 levels");
+}
+
+/* An overflow chain that comes back to its head. */
+static void test_overflow_cycle(void **state)
+{
+	struct fx *f = *state;
+	put_map(f, node_addr(0));
+	put_node(f, 0, 0, 7, entry_addr(0), -1);
+	put_entry(f, 0, entry_addr(1));
+	put_entry(f, 1, entry_addr(0));
+	run(f);
+	assert_error_has(f, "reached twice (a cycle)");
+}
+
+static void test_unreadable_child(void **state)
+{
+	struct fx *f = *state;
+	put_map(f, node_addr(0));
+	put_node(f, 0, 0, 1, entry_addr(0), 2, (uint64_t)UNMAPPED, -1);
+	put_entry(f, 0, 0);
+	run(f);
+	assert_error_has(f, "0xdead0000");
+}
+
+static void test_root_is_entry(void **state)
+{
+	struct fx *f = *state;
+	put_map(f, entry_addr(0));
+	put_entry(f, 0, 0);
+	run(f);
+	assert_error_has(f, "says it is an entry");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_good_trie, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_deep, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overflow_cycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_child, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_is_entry, setup, teardown),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	map_bins_close();
+	return rc;
+}
