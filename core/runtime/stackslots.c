@@ -327,7 +327,7 @@ static bool emit(struct scan *sc, const struct gl_uframe *frames, gl_stack_slot_
 			.f = &frames[s->frame],
 			.kind = s->kind,
 			.var = p ? p->var : NULL,
-			.var_offset = p ? p->var_offset + (s->addr - p->addr) : 0,
+			.var_offset = p ? p->var_offset + (s->addr - names.cfa - p->off) : 0,
 		};
 		go_on = fn(arg, &out);
 	}
