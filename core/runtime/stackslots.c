@@ -258,7 +258,8 @@ static struct object *object_at(struct scan *sc, uint64_t p)
  * walk ends. */
 static void reach_objects(struct scan *sc)
 {
-	qsort(sc->o, sc->no, sizeof(*sc->o), object_cmp);
+	if (sc->no)
+		qsort(sc->o, sc->no, sizeof(*sc->o), object_cmp);
 	for (size_t k = 0; k < sc->ns && !sc->nomem; k++) {
 		uint64_t v = sc->s[k].value;
 		struct object *o = v >= sc->lo && v < sc->hi ? object_at(sc, v) : NULL;
@@ -297,6 +298,8 @@ static int slot_frame_cmp(const void *a, const void *b)
  * object also covers) is one slot: the innermost frame's. */
 static void dedup(struct scan *sc)
 {
+	if (!sc->ns)
+		return;
 	qsort(sc->s, sc->ns, sizeof(*sc->s), slot_addr_cmp);
 	size_t k = 0;
 	for (size_t i = 0; i < sc->ns; i++)
