@@ -3,8 +3,9 @@
  * two stack-map indexes (PCDATA_StackMapIndex 0 below +0x40, 1 above),
  * locals and arguments pointer maps for each, and one stack object; the
  * slots a frame of it has at either index (a return address looked up at
- * the call), the stack object only when a slot points into it, none for a
- * frame a fault made dead, and a frame
+ * the call), the stack object only when a slot points into it, an
+ * asynchronously preempted frame word by word, none for a frame a fault
+ * made dead, and a frame
  * whose index the maps do not have counted as not scanned. */
 #include <elf.h>
 #include <setjmp.h>
@@ -287,6 +288,40 @@ static void test_return_address_at_boundary(void **state)
 	close_world(&w);
 }
 
+/* A frame of runtime.asyncPreempt and the frame it interrupted are
+ * scanned word by word (mgcmark.go: state.conservative), arguments too;
+ * the interrupted frame's stack map is not used. */
+static void test_async_preempted(void **state)
+{
+	(void)state;
+	struct world w;
+	open_world(&w, 1);
+	struct gl_uframe fr[2] = {frame_f(0x51), frame_f(0x51)};
+	/* (its pc is in main.f here: only its name and extent matter) */
+	fr[0].func = "runtime.asyncPreempt";
+	fr[0].sp = SP - 64;
+	fr[0].cfa = SP;
+	fr[0].size = 56;
+	fr[0].level = 0;
+	fr[0].exact_pc = true;
+	fr[1].level = 2;
+	struct got g = {0};
+	assert_null(gl_frames_pointer_slots(&w.c, fr, 2, LO, HI, keep, &g, NULL, NULL));
+	/* [sp, varp) of each, and their argument areas: asyncPreempt's 16
+	 * bytes are the first words of main.f's frame, listed once */
+	assert_int_equal(g.n, 6 + 6 + 2);
+	for (size_t i = 0; i < g.n; i++)
+		assert_int_equal(g.s[i].kind, GL_SLOT_CONSERVATIVE);
+	assert_int_equal(g.s[0].addr, SP - 64);
+	assert_int_equal(g.s[5].addr, SP - 24);
+	assert_int_equal(g.s[6].addr, SP);
+	assert_int_equal(g.s[6].frame, 0);
+	assert_int_equal(g.s[8].addr, SP + 16);
+	assert_int_equal(g.s[8].frame, 1);
+	assert_int_equal(g.s[13].addr, CFA + 8);
+	close_world(&w);
+}
+
 /* Above runtime.sigpanic a function without a deferreturn call is dead
  * (stkframe.go: continpc 0): scanned, no slots. */
 static void test_dead_after_fault(void **state)
@@ -328,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_index_1),
 		cmocka_unit_test(test_index_0),
 		cmocka_unit_test(test_return_address_at_boundary),
+		cmocka_unit_test(test_async_preempted),
 		cmocka_unit_test(test_dead_after_fault),
 		cmocka_unit_test(test_index_out_of_range),
 	};
