@@ -19,7 +19,6 @@
 #define MAX_MAP_BITS (1u << 27)
 #define MAX_MAP_ENTRIES (1u << 20)
 #define MAX_STACK_OBJECTS (1u << 16)
-#define MAX_OBJECT_BYTES (1u << 30)
 
 struct slot {
 	uint64_t addr, value;
@@ -216,7 +215,8 @@ static bool scan_frame(struct scan *sc, const struct gl_uframe *fr, size_t i, co
 	if (varp - u->sp > minsize) {
 		if (!stackmap(&c->t->pcln, &f, FUNCDATA_LOCALS_POINTER_MAPS, pcdata, &mask, &nbit))
 			return false;
-		bool ok = add_words(sc, varp - nbit * w, nbit, mask, idx, GL_SLOT_LOCAL);
+		/* a map larger than the frame is not this frame's */
+		bool ok = nbit * w <= varp - u->sp && add_words(sc, varp - nbit * w, nbit, mask, idx, GL_SLOT_LOCAL);
 		free(mask);
 		if (!ok)
 			return false;
@@ -224,7 +224,7 @@ static bool scan_frame(struct scan *sc, const struct gl_uframe *fr, size_t i, co
 	if (arg_bytes >= w) {
 		if (!stackmap(&c->t->pcln, &f, FUNCDATA_ARGS_POINTER_MAPS, pcdata, &mask, &nbit))
 			return false;
-		bool ok = add_words(sc, argp, nbit, mask, idx, GL_SLOT_ARG);
+		bool ok = nbit * w <= arg_bytes && add_words(sc, argp, nbit, mask, idx, GL_SLOT_ARG);
 		free(mask);
 		if (!ok)
 			return false;
@@ -267,8 +267,8 @@ static void reach_objects(struct scan *sc)
 			continue;
 		o->reached = true;
 		uint64_t words = o->ptr_bytes / sc->w;
-		if (o->gcprog || !words || o->ptr_bytes > o->size || o->size > MAX_OBJECT_BYTES)
-			continue;
+		if (o->gcprog || !words || o->ptr_bytes > o->size || o->size > sc->hi - o->addr)
+			continue; /* (an object past the stack's top is a corrupt record) */
 		unsigned char *mask = malloc((words + 7) / 8);
 		struct gl_error *err = mask ? gl_elf_read_link(&sc->c->t->elf, o->gcdata, mask, (words + 7) / 8) : NULL;
 		if (mask && !err)
