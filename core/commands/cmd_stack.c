@@ -25,7 +25,10 @@ static struct gl_error *unwind_without_dwarf(struct gl_ctx *c, const struct gl_o
 		return err;
 	/* no g, so no stack bounds: allow the frames up to 1 GiB above the
 	 * selected SP (the innermost frame is below it) */
-	return gl_unwind_selected(c, &sel, 0, sel.sp + (1ull << 30), &s->frames, &s->n, &s->from);
+	if ((err = gl_unwind_selected(c, &sel, 0, sel.sp + (1ull << 30), &s->frames, &s->n, &s->from)))
+		return err;
+	gl_stack_ptrs_read(c, s, 0, sel.sp + (1ull << 30));
+	return NULL;
 }
 
 /* The goroutine GOID (a live one), or the one the selected frame is on. */
@@ -88,6 +91,7 @@ static struct gl_error *unwind(struct gl_ctx *c, const struct gl_opts *o, struct
 	if ((err = gl_goroutine_unwind(c, &s->g, current, &s->frames, &s->n, &s->from)))
 		return err;
 	gl_stack_vars_read(c, s->frames, s->n, *c->escapes, &s->vars);
+	gl_stack_ptrs_read(c, s, s->g.stack_lo, s->g.stack_hi);
 	return NULL;
 }
 
@@ -121,7 +125,9 @@ const struct gl_command gl_cmd_stack = {
 		"frame on such a system stack means the goroutine its thread runs.\n"
 		"For each frame: function, file:line, SP..CFA,\n"
 		"frame size, the return-address and saved-frame-pointer slots, and the\n"
-		"arguments and locals DWARF places in it, with offsets and %v values.\n"
+		"arguments and locals DWARF places in it, with offsets and %v values, and\n"
+		"its GC pointer slots (the words the collector scans, from the pclntab's\n"
+		"stack maps, named after their variables when DWARF has them).\n"
 		"--escape FILE  annotate locals with the compiler's escape analysis, from the\n"
 		"               output of go build -gcflags=-m (kept for later commands;\n"
 		"               also: golayout escape load FILE)\n"
