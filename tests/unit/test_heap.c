@@ -202,6 +202,36 @@ static void test_insane_span(void **state)
 	run_job(&k);
 }
 
+static void profile_job(enum heap_profile p, const char *want0, const char *want1)
+{
+	struct heap_opts o = OK_HEAP;
+	o.profile = p;
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --json", (unsigned long long)(SPAN_BASE + 3 * ELEMSIZE));
+	struct job j = {.o = o, .cmd = cmd, .want_allocated = "true", .want_json = {want0, want1}};
+	run_job(&j);
+}
+
+/* The object's profile special: its bucket's stack as frames; a bad
+ * bucket pointer, a bucket of another profile and an nstk over the
+ * runtime's limit are the site's one-line error, the rest still shown. */
+static void test_alloc_site(void **state)
+{
+	(void)state;
+	profile_job(PROFILE_OK, "alloc_site.frames.0.function=\"main.main\"", "alloc_site.size=48");
+	profile_job(PROFILE_OK, "alloc_site.frames.1.function=\"main.main\"", "specials.0.kind=\"profile\"");
+	profile_job(PROFILE_BAD_BUCKET, "alloc_site.error=\"cannot read profile bucket 0xdead0000 (corrupt "
+					"pointer?): cannot read 16 bytes at 0xdead0000\"", "alloc_site.bucket=\"0xdead0000\"");
+	profile_job(PROFILE_BAD_NSTK, "alloc_site.error=\"profile bucket 0x7f7000000000: nstk 1099511627776 "
+				      "is over the runtime's 1024 (corrupt?)\"", "allocated=true");
+	profile_job(PROFILE_WRONG_TYPE, "alloc_site.frames=null", "allocated=true");
+	/* no profile special: not sampled */
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --json", (unsigned long long)SPAN_BASE);
+	struct job k = {.o = OK_HEAP, .cmd = cmd, .want_json = {"alloc_site=null"}};
+	run_job(&k);
+}
+
 static void test_gc_small(void **state)
 {
 	(void)state;
@@ -245,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_specials_cycle),
 		cmocka_unit_test(test_specials_unordered),
 		cmocka_unit_test(test_insane_span),
+		cmocka_unit_test(test_alloc_site),
 		cmocka_unit_test(test_gc_small),
 		cmocka_unit_test(test_gc_huge_allspans),
 		cmocka_unit_test(test_unmapped),
