@@ -145,6 +145,8 @@ static void site_text(struct gl_ctx *c, const struct gl_heap_view *v)
 			sb_addf(o, " (runtime.MemProfileRate = %lld%s)", (long long)v->mem_profile_rate,
 				v->mem_profile_rate == 0 && v->has_disabled && v->mem_profile_disabled
 					? ": off, nothing in the program reads the profile"
+				: v->tiny && v->addr != v->obj.base
+					? "; in a tiny block only the allocation that starts the block is sampled"
 					: "");
 		sb_addc(o, '\n');
 		return;

@@ -45,9 +45,13 @@ struct gl_alloc_site {
 };
 
 /* The bucket of the object in slot [lo, hi) of s that addr falls in; 0
- * when the object has no profile special (it was not sampled). Tiny
- * blocks hold several objects, each sampled on its own: the special at
- * addr's offset, else the last one before it. */
+ * when the object has no profile special (it was not sampled): the
+ * special at addr, else the last one before it, else the slot's first
+ * (a malloc header puts it at the data, 8 bytes in). A tiny block (16
+ * bytes of noscan objects under 16 bytes) is sampled only by the
+ * allocation that starts it, at the block's start: its special is the
+ * block's first object's (ask with [lo, hi) = [addr, addr + 1) for an
+ * object's own). */
 struct gl_error *gl_heap_alloc_site(struct gl_heap *h, const struct gl_span *s, uint64_t lo, uint64_t hi,
 				    uint64_t addr, uint64_t *bucket);
 

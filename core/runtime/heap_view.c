@@ -85,8 +85,14 @@ static void alloc_site(struct gl_heap *h, struct gl_heap_view *v)
 {
 	v->has_rate = gl_heap_mem_profile_rate(h, &v->mem_profile_rate);
 	v->has_disabled = gl_heap_mem_profile_disabled(h, &v->mem_profile_disabled);
-	uint64_t bucket = 0;
-	if ((v->site_err = gl_heap_alloc_site(h, &v->loc.span, v->obj.base, v->obj_end, v->addr, &bucket)) ||
+	uint64_t bucket = 0, lo = v->obj.base, hi = v->obj_end;
+	/* the tiny allocator samples a block only as an allocation starts it
+	 * (mallocgcTiny): that special is the first object's, no other's */
+	if (v->tiny) {
+		lo = v->addr;
+		hi = v->addr + 1;
+	}
+	if ((v->site_err = gl_heap_alloc_site(h, &v->loc.span, lo, hi, v->addr, &bucket)) ||
 	    !bucket)
 		return;
 	if (!(v->sites = gl_allocsites_create(h)) || !(v->site = gl_allocsites_get(v->sites, bucket)))

@@ -57,10 +57,13 @@ def site_problems(doc, o, rate):
     diff(p, "allocated", doc.get("allocated"), True)
     diff(p, "mem_profile_rate (runtime.MemProfileRate)", doc.get("mem_profile_rate"), rate)
     site = doc.get("alloc_site")
-    profs = [s for s in doc.get("specials") or [] if s.get("kind") == "profile"]
+    # the profile special of this object: at its own offset in the slot
+    # (a tiny block's is its first object's, a malloc header's 8 bytes in)
+    off = (doc.get("object") or {}).get("offset")
+    profs = [s for s in doc.get("specials") or [] if s.get("kind") == "profile" and s.get("offset") == off]
     if not o["sampled"]:
-        diff(p, "alloc_site of an object allocated at MemProfileRate 0", site, None)
-        diff(p, "profile specials", profs, [])
+        diff(p, "alloc_site of an object the runtime did not sample", site, None)
+        diff(p, f"profile specials at its offset {off}", profs, [])
         return p
     if not isinstance(site, dict):
         return p + [f"alloc_site: {site!r}"]
@@ -69,7 +72,8 @@ def site_problems(doc, o, rate):
     # the bucket is the object's profile special's (a tiny block holds
     # several, one per sampled object in it)
     if hexint(site.get("bucket")) not in [hexint(s.get("bucket")) for s in profs]:
-        p.append(f"alloc_site.bucket {site.get('bucket')} is none of the profile specials' {profs!r}")
+        p.append(f"alloc_site.bucket {site.get('bucket')} is not the bucket of the profile special "
+                 f"at the object's offset {off}: {doc.get('specials')!r}")
     if not isinstance(site.get("size"), int) or site["size"] < o["size"]:
         p.append(f"alloc_site.size {site.get('size')!r} below the {o['size']} bytes allocated")
     frames = site.get("frames") or []
@@ -101,7 +105,7 @@ def check_text(name):
     def check(text, ctx):
         o = find(ctx.truth["objects"], name)
         if not o["sampled"]:
-            want = [f"not sampled by the memory profiler (runtime.MemProfileRate = {ctx.truth['mem_profile_rate']})"]
+            want = [f"not sampled by the memory profiler (runtime.MemProfileRate = {ctx.truth['mem_profile_rate']}"]
         else:
             f = o["frames"][0]
             want = ["allocated at", f"{f['function']}  {Path(f['file']).name}:{f['line']}"]
@@ -258,7 +262,7 @@ def cases(truth):
     for o in truth["objects"]:
         cs.append(Case(f"heap {o['name']} ({o['expr']}): allocation site", f"golayout heap {o['expr']} --json",
                        check_site(o["name"])))
-    for name in ("inlined", "unsampled"):
+    for name in ("inlined", "unsampled", "tiny (in a block)"):
         o = find(truth["objects"], name)
         cs.append(Case(f"heap {o['name']} ({o['expr']}): text", f"golayout heap {o['expr']}",
                        check_text(name), raw=True))
