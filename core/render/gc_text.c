@@ -70,8 +70,8 @@ static void head_text(struct gl_ctx *c, const struct gl_gc_state *st)
 	if (st->mem_profile_rate.ok) {
 		sb_addf(o, "  memory profile: MemProfileRate %lld", (long long)st->mem_profile_rate.v);
 		if (st->have_mbuckets)
-			sb_addf(o, ", %s%llu buckets (allocation stack and size)", st->mbuckets_more ? "over " : "",
-				(unsigned long long)st->mbuckets);
+			sb_addf(o, ", profile buckets %s%llu (one per allocation stack and size)",
+				st->mbuckets_more ? "over " : "", (unsigned long long)st->mbuckets);
 		sb_addc(o, '\n');
 	}
 }
