@@ -255,6 +255,23 @@ def by_address_cases():
                  check=check_by_address("core"))]
 
 
+# ----------------------------------------------------------------- gc
+
+def check_gc(doc, ctx):
+    """`golayout gc`'s memory-profile summary: the rate the fixture set,
+    and at least one bucket per distinct sampled stack of its own (the
+    runtime and the truth writer add more; a bucket is one stack and size)."""
+    p = []
+    if not no_error(doc, p):
+        return p
+    mp = doc.get("mem_profile") or {}
+    diff(p, "mem_profile.rate", mp.get("rate"), ctx.truth["mem_profile_rate"])
+    sites = {tuple(frame_key(f) for f in o["frames"]) for o in ctx.truth["objects"] if o["sampled"]}
+    if not isinstance(mp.get("buckets"), int) or mp["buckets"] < len(sites):
+        p.append(f"mem_profile.buckets {mp.get('buckets')!r}: fewer than the {len(sites)} sampled sites")
+    return p + [f"note: {mp.get('buckets')} buckets, {len(sites)} sites of the fixture's"]
+
+
 # -------------------------------------------------------------- cases
 
 def cases(truth):
@@ -266,10 +283,12 @@ def cases(truth):
         o = find(truth["objects"], name)
         cs.append(Case(f"heap {o['name']} ({o['expr']}): text", f"golayout heap {o['expr']}",
                        check_text(name), raw=True))
+    cs.append(Case("gc: memory profile rate and buckets", "golayout gc --json", check_gc))
     return cs + by_address_cases()
 
 
 def nodwarf_cases(truth, cfg):
     """-ldflags=-w: by address only (no DWARF names the globals); layouts
     from the built-in table, function names from the pclntab."""
-    return [select_frame(0, "main.stopHere")] + by_address_cases()
+    return [select_frame(0, "main.stopHere"),
+            Case("gc: memory profile rate and buckets", "golayout gc --json", check_gc)] + by_address_cases()
