@@ -235,6 +235,8 @@ def check_by_address(which):
         r = (live_run if which == "live" else core_run)(ctx)
         if r.error:
             return [r.error]
+        if which == "core" and harness.emulator(ctx.binary):
+            return stub_core_problems(r)
         p, sampled = [], 0
         for o in r.truth["objects"]:
             c = f"golayout heap {o['address']:#x}"
@@ -246,6 +248,22 @@ def check_by_address(which):
             sampled += o["sampled"]
         return p + [f"note: {len(r.truth['objects'])} objects ({sampled} sampled), {r.seconds:.1f} s"]
     return check
+
+
+def stub_core_problems(r):
+    """A program under qemu-user (arm64): gdb's gcore over qemu's gdb stub
+    writes no heap (see test_goroutines.py, check_stub_core), so golayout
+    must say of every object that its address is not in the core's memory;
+    once an object decodes, the stub writes the heap and this module's full
+    core checks should run instead."""
+    p = []
+    for o in r.truth["objects"]:
+        doc, problem = harness.one_document(r.outputs.get(f"golayout heap {o['address']:#x} --json", ""))
+        err = (doc or {}).get("error") or problem or ""
+        if "not in mapped memory" not in str(err):
+            p.append(f"{o['name']}: {err or 'decoded'}: does gcore over qemu's stub write the heap now? "
+                     f"then run the full core checks")
+    return p + ["note: gcore over qemu-user's gdb stub holds no heap: every object is outside the core's memory"]
 
 
 def by_address_cases():
