@@ -70,9 +70,15 @@ struct gl_error *gl_heap_alloc_site(struct gl_heap *h, const struct gl_span *s, 
 	struct gl_error *err = profiles_in(h, s, lo, hi, &m);
 	*bucket = 0;
 	/* sorted by address: the last at or before addr, else the first */
+	uint64_t at = 0;
 	for (size_t i = 0; i < m.n; i++)
-		if (m.v[i].addr <= addr || i == 0)
+		if (m.v[i].addr <= addr || i == 0) {
 			*bucket = m.v[i].bucket;
+			at = m.v[i].addr;
+		}
+	if (!err && m.n && !*bucket)
+		err = gl_error_create(GL_ERR_CORRUPT, "the profile special of 0x%llx has a nil bucket (corrupt?)",
+				      (unsigned long long)at);
 	gl_prof_marks_deinit(&m);
 	return err;
 }

@@ -104,7 +104,7 @@ static void profile_special(struct fake_target *ft, unsigned char *s2, enum heap
 {
 	uint64_t so = hoff(heap_L.prof, "special");
 	put_field(s2 + so, heap_L.special, "kind", (uint64_t)heap_L.prof_kind);
-	put_field(s2, heap_L.prof, "b", p == PROFILE_BAD_BUCKET ? 0xdead0000ull : BUCKET);
+	put_field(s2, heap_L.prof, "b", p == PROFILE_BAD_BUCKET ? 0xdead0000ull : p == PROFILE_NIL_BUCKET ? 0 : BUCKET);
 	unsigned char b[512] = {0};
 	uint64_t hs = heap_L.bucket->size;
 	put_field(b, heap_L.bucket, "typ", (uint64_t)heap_L.mem_profile + (p == PROFILE_WRONG_TYPE));

@@ -48,7 +48,8 @@ void heap_layout_close(void);
 
 /* The second special (object 3) as a memory-profile special instead of a
  * finalizer: its bucket's stack is 2 PCs in main.main. */
-enum heap_profile { PROFILE_NONE, PROFILE_OK, PROFILE_BAD_BUCKET, PROFILE_BAD_NSTK, PROFILE_WRONG_TYPE };
+enum heap_profile { PROFILE_NONE, PROFILE_OK, PROFILE_BAD_BUCKET, PROFILE_BAD_NSTK, PROFILE_WRONG_TYPE,
+		    PROFILE_NIL_BUCKET };
 
 struct heap_opts {
 	uint64_t nelems, npages;

@@ -228,6 +228,8 @@ static void test_alloc_site(void **state)
 				      "is over the runtime's 1024 (corrupt?)\"", "allocated=true");
 	profile_job(PROFILE_WRONG_TYPE, "alloc_site.error=\"profile bucket 0x7f7000000000 has type 2, not a "
 					"memory-profile bucket (corrupt?)\"", "alloc_site.bucket=\"0x7f7000000000\"");
+	profile_job(PROFILE_NIL_BUCKET, "alloc_site.error=\"the profile special of 0xc000002090 has a nil bucket "
+					"(corrupt?)\"", "allocated=true");
 	/* no profile special: not sampled */
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "heap 0x%llx --json", (unsigned long long)SPAN_BASE);
