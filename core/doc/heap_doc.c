@@ -229,6 +229,7 @@ static json_t *site_json(const struct gl_heap_view *v)
 		json_array_append_new(fr, x);
 	}
 	json_object_set_new(o, "frames", fr);
+	gl_json_set_uint(o, "site_frame", st->site_frame);
 	return o;
 }
 

@@ -39,6 +39,11 @@ struct gl_alloc_site {
 	uint64_t *pcs;           /* nstk PCs as the runtime stored them */
 	struct gl_alloc_frame *frames;
 	size_t nframes;
+	/* the allocating frame: the first after the runtime's own leading
+	 * frames (mallocgc, newobject...; how many the runtime keeps differs
+	 * by release), 0 when all are the runtime's. One site's buckets
+	 * differ by size too: group by frames[site_frame...] for a site. */
+	size_t site_frame;
 	bool has_counts;         /* memRecord.active: as of the last completed GC cycle */
 	uint64_t allocs, frees;
 	struct gl_error *err;    /* set when the bucket could not be decoded (one line) */

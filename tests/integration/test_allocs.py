@@ -88,6 +88,7 @@ def site_problems(doc, o, rate):
         i = next((i for i, (g, w) in enumerate(zip(got, exp)) if g != w), min(len(got), len(exp)))
         p.append(f"frames (after {k} runtime frames): {len(got)}, want {len(exp)}; first difference "
                  f"at {i}: got {got[i] if i < len(got) else None}, want {exp[i] if i < len(exp) else None}")
+    diff(p, "alloc_site.site_frame (the allocating function's frame)", site.get("site_frame"), k)
     if k:
         p.append(f"note: {k} runtime frame(s) first ({', '.join(f.get('function') for f in frames[:k])})")
     return p
