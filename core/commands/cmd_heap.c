@@ -84,7 +84,9 @@ const struct gl_command gl_cmd_heap = {
 		"mark bits; \"unknown\" when no GC cycle is running), where the GC finds its\n"
 		"pointers (heap bits in the span, malloc header, span.largeType) with the map\n"
 		"word by word (--limit N words, default 1024; --all), and its specials:\n"
-		"finalizers and cleanups with their functions, weak handles, pins.\n"
+		"finalizers and cleanups with their functions, weak handles, pins, and\n"
+		"where it was allocated: the stack the memory profiler recorded, when the\n"
+		"runtime sampled the object (runtime.MemProfileRate = 1 samples every one).\n"
 		"--span draws every object of the span, one cell each.\n"
 		"Addresses outside the heap are named: a goroutine's stack, a section of the\n"
 		"binary, mapped memory outside the heap, or unmapped (an error).",

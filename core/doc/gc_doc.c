@@ -147,6 +147,12 @@ json_t *gl_gc_doc(struct gl_ctx *c, const struct gl_gc_state *st)
 		json_object_set_new(d, COUNTER_KEYS[k], num(st->n[k]));
 	json_object_set_new(d, "memory_limit_set", json_boolean(st->memory_limit_set));
 	goal_json(d, st);
+	json_t *mp = json_object();
+	json_object_set_new(mp, "rate", num(st->mem_profile_rate));
+	json_object_set_new(mp, "buckets", st->have_mbuckets ? json_integer((json_int_t)st->mbuckets) : json_null());
+	if (st->mbuckets_more)
+		json_object_set_new(mp, "buckets_more", json_true());
+	json_object_set_new(d, "mem_profile", mp);
 	if (st->have_spans)
 		json_object_set_new(d, "spans", spans_json(&st->spans));
 	json_object_set_new(d, "size_classes", classes_json(st));

@@ -189,6 +189,47 @@ static json_t *special_json(const struct gl_special *x)
 		gl_json_set_addr(o, "points_to", x->points_to);
 	if (x->has_counter)
 		gl_json_set_uint(o, "counter", x->counter);
+	if (x->has_bucket)
+		gl_json_set_addr(o, "bucket", x->bucket);
+	return o;
+}
+
+/* alloc_site: null when the object was not sampled (mem_profile_rate
+ * says how often the runtime samples). */
+static json_t *site_json(const struct gl_heap_view *v)
+{
+	const struct gl_alloc_site *st = v->site;
+	if (!st && !v->site_err)
+		return json_null();
+	json_t *o = json_object();
+	if (!st) {
+		json_object_set_new(o, "error", gl_json_text(v->site_err->message));
+		return o;
+	}
+	gl_json_set_addr(o, "bucket", st->bucket);
+	if (st->err) {
+		json_object_set_new(o, "error", gl_json_text(st->err->message));
+		return o;
+	}
+	gl_json_set_uint(o, "size", st->size);
+	if (st->has_counts) {
+		gl_json_set_uint(o, "allocs", st->allocs);
+		gl_json_set_uint(o, "frees", st->frees);
+	}
+	json_t *fr = json_array();
+	for (size_t i = 0; i < st->nframes; i++) {
+		const struct gl_alloc_frame *f = &st->frames[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "function", gl_json_text(f->function));
+		json_object_set_new(x, "file", f->file ? gl_json_text(f->file) : json_null());
+		json_object_set_new(x, "line", json_integer((json_int_t)f->line));
+		json_object_set_new(x, "inlined", json_boolean(f->inlined));
+		if (f->pc)
+			gl_json_set_addr(x, "pc", f->pc);
+		json_array_append_new(fr, x);
+	}
+	json_object_set_new(o, "frames", fr);
+	gl_json_set_uint(o, "site_frame", st->site_frame);
 	return o;
 }
 
@@ -218,6 +259,9 @@ static void object_doc(json_t *d, const struct gl_heap_view *v)
 	for (size_t i = 0; i < v->specials.n; i++)
 		json_array_append_new(sp, special_json(&v->specials.v[i]));
 	json_object_set_new(d, "specials", sp);
+	json_object_set_new(d, "alloc_site", site_json(v));
+	json_object_set_new(d, "mem_profile_rate", v->has_rate ? json_integer((json_int_t)v->mem_profile_rate)
+								: json_null());
 	if (v->has_slots)
 		json_object_set_new(d, "span_objects", slots_json(&v->slots));
 }

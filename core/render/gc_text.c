@@ -67,6 +67,13 @@ static void head_text(struct gl_ctx *c, const struct gl_gc_state *st)
 	sb_add(o, ", in spans ");
 	bytes_text(o, st->n[GL_GC_HEAP_IN_USE]);
 	sb_addc(o, '\n');
+	if (st->mem_profile_rate.ok) {
+		sb_addf(o, "  memory profile: MemProfileRate %lld", (long long)st->mem_profile_rate.v);
+		if (st->have_mbuckets)
+			sb_addf(o, ", profile buckets %s%llu (one per allocation stack and size)",
+				st->mbuckets_more ? "over " : "", (unsigned long long)st->mbuckets);
+		sb_addc(o, '\n');
+	}
 }
 
 static void spans_text(struct gl_ctx *c, const struct gl_gc_spans *sp)

@@ -119,6 +119,8 @@ static void specials_text(struct gl_ctx *c, const struct gl_specials *l)
 		if (x->has_points_to)
 			sb_addf(o, " handle 0x%llx -> 0x%llx", (unsigned long long)x->handle,
 				(unsigned long long)x->points_to);
+		if (x->has_bucket)
+			sb_addf(o, " bucket 0x%llx", (unsigned long long)x->bucket);
 		if (x->offset)
 			sb_addf(o, " at +%lld", (long long)x->offset);
 		sb_addf(o, "  %s(special at 0x%llx)%s\n", gl_c(c, "dim"), (unsigned long long)x->addr,
@@ -126,6 +128,45 @@ static void specials_text(struct gl_ctx *c, const struct gl_specials *l)
 	}
 	if (!l->n)
 		sb_add(o, "  specials  none\n");
+}
+
+/* "allocated at" and the stack, or why there is none, one line. */
+static void site_text(struct gl_ctx *c, const struct gl_heap_view *v)
+{
+	struct strbuf *o = &c->out;
+	const struct gl_alloc_site *st = v->site;
+	if (!st) {
+		if (v->site_err) {
+			sb_addf(o, "  alloc     site unknown: %s\n", v->site_err->message);
+			return;
+		}
+		sb_add(o, "  alloc     not sampled by the memory profiler");
+		if (v->has_rate)
+			sb_addf(o, " (runtime.MemProfileRate = %lld%s)", (long long)v->mem_profile_rate,
+				v->mem_profile_rate == 0 && v->has_disabled && v->mem_profile_disabled
+					? ": off, nothing in the program reads the profile"
+				: v->tiny && v->addr != v->obj.base
+					? "; in a tiny block only the allocation that starts the block is sampled"
+					: "");
+		sb_addc(o, '\n');
+		return;
+	}
+	if (st->err) {
+		sb_addf(o, "  alloc     %s\n", st->err->message);
+		return;
+	}
+	sb_addf(o, "  allocated at  %s(bucket 0x%llx, %llu B", gl_c(c, "dim"), (unsigned long long)st->bucket,
+		(unsigned long long)st->size);
+	if (st->has_counts)
+		sb_addf(o, ", %llu allocs, %llu frees as of the last GC", (unsigned long long)st->allocs,
+			(unsigned long long)st->frees);
+	sb_addf(o, ")%s\n", gl_c(c, "reset"));
+	for (size_t i = 0; i < st->nframes; i++) {
+		const struct gl_alloc_frame *f = &st->frames[i];
+		const char *file = f->file ? f->file : "?", *slash = strrchr(file, '/');
+		sb_addf(o, "    %s%s%s  %s:%lld%s\n", gl_c(c, "bold"), f->function, gl_c(c, "reset"),
+			slash ? slash + 1 : file, (long long)f->line, f->inlined ? " (inlined)" : "");
+	}
 }
 
 void gl_heap_text(struct gl_ctx *c, const struct gl_heap_subject *sub, const struct gl_home *home,
@@ -162,6 +203,7 @@ void gl_heap_text(struct gl_ctx *c, const struct gl_heap_subject *sub, const str
 	if (v->has_ptrmap)
 		ptrmap_text(c, v);
 	specials_text(c, &v->specials);
+	site_text(c, v);
 	if (v->has_slots) {
 		char *cells = gl_span_slot_cells(&v->slots);
 		sb_addf(o, "  span objects (%s):\n", gl_span_slots_legend(&v->slots));

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/allocsite.h"
 #include "runtime/gcstate.h"
 
 /* Where each counter lives: a runtime global and its field. */
@@ -74,6 +75,16 @@ static void heap_goal(const struct gl_heap *h, struct gl_gc_state *st)
 	st->triggered.v = st->triggered.ok ? (int64_t)trig : 0;
 }
 
+/* How often the runtime samples allocations and how many sites it has
+ * recorded (a bucket each); a list it cannot read is left out. */
+static void mem_profile(struct gl_heap *h, struct gl_gc_state *st)
+{
+	st->mem_profile_rate.ok = gl_heap_mem_profile_rate(h, &st->mem_profile_rate.v);
+	struct gl_error *err = gl_heap_count_mbuckets(h, 0, &st->mbuckets, &st->mbuckets_more);
+	st->have_mbuckets = !err;
+	gl_error_destroy(err);
+}
+
 struct gl_error *gl_gc_state_read(struct gl_ctx *c, struct gl_gc_state *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -93,6 +104,7 @@ struct gl_error *gl_gc_state_read(struct gl_ctx *c, struct gl_gc_state *st)
 		st->n[k] = counter(&h, (enum gl_gc_counter)k);
 	st->memory_limit_set = st->n[GL_GC_MEMORY_LIMIT].ok && st->n[GL_GC_MEMORY_LIMIT].v != INT64_MAX;
 	heap_goal(&h, st);
+	mem_profile(&h, st);
 	st->arena_bytes = h.arena_bytes;
 	st->cell_bytes = h.arena_bytes / GL_GC_CELLS;
 	return gl_gc_walk_spans(&h, st);

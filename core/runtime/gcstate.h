@@ -79,6 +79,11 @@ struct gl_gc_state {
 	enum gl_gc_goal goal;
 	uint64_t heap_goal;
 	struct gl_gc_num triggered; /* GL_GOAL_GOGC: gcController.triggered, if a cycle was */
+	/* the memory profile: runtime.MemProfileRate and its buckets
+	 * (runtime.mbuckets), each allocation site one */
+	struct gl_gc_num mem_profile_rate;
+	bool have_mbuckets, mbuckets_more;
+	uint64_t mbuckets;
 	bool have_spans;            /* allspans was read */
 	struct gl_gc_spans spans;
 	struct gl_gc_class classes[GL_MAX_SIZE_CLASSES]; /* large objects last */

@@ -155,6 +155,7 @@ enum gl_special_kind {
 	GL_SPECIAL_CLEANUP,
 	GL_SPECIAL_WEAK_HANDLE,
 	GL_SPECIAL_PIN_COUNTER,
+	GL_SPECIAL_PROFILE,             /* memory profile: the allocation site's bucket */
 };
 
 #define GL_HEAP_NAME 256
@@ -177,6 +178,8 @@ struct gl_special {
 	uint64_t handle, points_to;
 	bool has_counter;               /* pin counter */
 	uint64_t counter;
+	bool has_bucket;                /* profile: runtime.bucket of the allocation site */
+	uint64_t bucket;
 };
 
 struct gl_specials {
@@ -189,6 +192,15 @@ struct gl_specials {
 struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo,
 				  uint64_t hi, struct gl_specials *out);
 void gl_specials_deinit(struct gl_specials *l);
+/* Called for each special record rec of an object: `at` is the address it
+ * is for (span base + its offset), kind the runtime's _KindSpecial*
+ * value. A non-NULL return stops the walk and is its result. */
+typedef struct gl_error *(*gl_special_visit)(struct gl_heap *h, uint64_t rec, uint64_t at, int64_t kind,
+					      void *arg);
+/* The specials of span s for addresses in [lo, hi), in the list's order
+ * (by offset), bounded, with cycle and order checks. */
+struct gl_error *gl_heap_walk_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo,
+				       uint64_t hi, gl_special_visit visit, void *arg);
 
 /* ---- pointer maps ----------------------------------------------------------- */
 

@@ -47,6 +47,7 @@ static void special_kind(const struct gl_heap *h, int64_t v, struct gl_special *
 		{GL_RTC_KIND_SPECIAL_CLEANUP, GL_SPECIAL_CLEANUP},
 		{GL_RTC_KIND_SPECIAL_WEAK_HANDLE, GL_SPECIAL_WEAK_HANDLE},
 		{GL_RTC_KIND_SPECIAL_PIN_COUNTER, GL_SPECIAL_PIN_COUNTER},
+		{GL_RTC_KIND_SPECIAL_PROFILE, GL_SPECIAL_PROFILE},
 	};
 	o->value = v;
 	o->kind = GL_SPECIAL_UNKNOWN;
@@ -143,13 +144,16 @@ static void special_details(struct gl_heap *h, uint64_t sp, struct gl_special *o
 	case GL_SPECIAL_PIN_COUNTER:
 		o->has_counter = gl_heap_read_field(h, sp, GL_RTF_SPECIAL_PIN_COUNTER, &o->counter);
 		break;
+	case GL_SPECIAL_PROFILE:
+		o->has_bucket = word(h, sp, GL_RTF_SPECIAL_PROFILE_B, &o->bucket);
+		break;
 	default:
 		break;
 	}
 }
 
-struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo,
-				  uint64_t hi, struct gl_specials *out)
+struct gl_error *gl_heap_walk_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo,
+				       uint64_t hi, gl_special_visit visit, void *arg)
 {
 	const struct gl_rtlayout *L = h->L;
 	if (!h->sp_size)
@@ -174,15 +178,8 @@ struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, ui
 		prev_off = off;
 		if (s->base + off >= hi)
 			break; /* sorted: nothing further is ours */
-		if (s->base + off >= lo) {
-			struct gl_special *o = GL_ARRAY_PUSH(out->v, out->n, out->cap, 4);
-			if (!o)
-				return &gl_error_nomem;
-			o->addr = p;
-			o->offset = s->base + off - lo;
-			special_kind(h, (int64_t)kind, o);
-			special_details(h, p, o);
-		}
+		if (s->base + off >= lo && (err = visit(h, p, s->base + off, (int64_t)kind, arg)))
+			return err;
 		p = next;
 		if (n % 2 == 1) {
 			uint64_t sn;
@@ -198,6 +195,31 @@ struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, ui
 					       (unsigned long long)s->addr);
 	}
 	return NULL;
+}
+
+struct specials_arg {
+	uint64_t lo;
+	struct gl_specials *out;
+};
+
+static struct gl_error *push_special(struct gl_heap *h, uint64_t rec, uint64_t at, int64_t kind, void *arg)
+{
+	struct specials_arg *a = arg;
+	struct gl_special *o = GL_ARRAY_PUSH(a->out->v, a->out->n, a->out->cap, 4);
+	if (!o)
+		return &gl_error_nomem;
+	o->addr = rec;
+	o->offset = at - a->lo;
+	special_kind(h, kind, o);
+	special_details(h, rec, o);
+	return NULL;
+}
+
+struct gl_error *gl_heap_specials(struct gl_heap *h, const struct gl_span *s, uint64_t lo,
+				  uint64_t hi, struct gl_specials *out)
+{
+	struct specials_arg a = {lo, out};
+	return gl_heap_walk_specials(h, s, lo, hi, push_special, &a);
 }
 
 void gl_specials_deinit(struct gl_specials *l)

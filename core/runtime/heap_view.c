@@ -79,6 +79,26 @@ static void span_facts(struct gl_heap *h, struct gl_heap_view *v)
 	v->tiny = v->tiny_known && s->noscan && s->size_class == gl_heap_const(h, GL_RTC_TINY_SIZE_CLASS);
 }
 
+/* Where the object was allocated: its profile special's bucket, decoded
+ * (a bad bucket is the site's own one-line error, not the command's). */
+static void alloc_site(struct gl_heap *h, struct gl_heap_view *v)
+{
+	v->has_rate = gl_heap_mem_profile_rate(h, &v->mem_profile_rate);
+	v->has_disabled = gl_heap_mem_profile_disabled(h, &v->mem_profile_disabled);
+	uint64_t bucket = 0, lo = v->obj.base, hi = v->obj_end;
+	/* the tiny allocator samples a block only as an allocation starts it
+	 * (mallocgcTiny): that special is the first object's, no other's */
+	if (v->tiny) {
+		lo = v->addr;
+		hi = v->addr + 1;
+	}
+	if ((v->site_err = gl_heap_alloc_site(h, &v->loc.span, lo, hi, v->addr, &bucket)) ||
+	    !bucket)
+		return;
+	if (!(v->sites = gl_allocsites_create(h)) || !(v->site = gl_allocsites_get(v->sites, bucket)))
+		v->site_err = &gl_error_nomem;
+}
+
 /* The object's slot is known: where its data starts, how its state was
  * found, its pointer map, specials and (span) the span's slots. */
 static struct gl_error *object_facts(struct gl_heap *h, struct gl_heap_view *v, uint64_t max_words,
@@ -100,6 +120,7 @@ static struct gl_error *object_facts(struct gl_heap *h, struct gl_heap_view *v, 
 	v->has_ptrmap = !perr;
 	gl_error_destroy(perr);
 	struct gl_error *serr = gl_heap_specials(h, s, o->base, v->obj_end, &v->specials);
+	alloc_site(h, v);
 	struct gl_error *err = span ? gl_heap_span_slots(h, s, &v->slots) : NULL;
 	v->has_slots = span && !err;
 	if (serr && !err)
@@ -153,4 +174,6 @@ void gl_heap_view_deinit(struct gl_heap_view *v)
 	gl_ptrmap_deinit(&v->ptrmap);
 	gl_specials_deinit(&v->specials);
 	gl_span_slots_deinit(&v->slots);
+	gl_error_destroy(v->site_err);
+	gl_allocsites_destroy(v->sites);
 }

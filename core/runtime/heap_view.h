@@ -5,6 +5,7 @@
 #ifndef GL_HEAP_VIEW_H
 #define GL_HEAP_VIEW_H
 
+#include "runtime/allocsite.h"
 #include "runtime/heap.h"
 
 /* How far into the heap the address was followed. */
@@ -61,6 +62,15 @@ struct gl_heap_view {
 	bool has_ptrmap;
 	struct gl_ptrmap ptrmap;
 	struct gl_specials specials;
+	/* where it was allocated (memory profile): site is NULL when the
+	 * object has no profile special (not sampled), or site_err says why
+	 * it could not be looked up */
+	const struct gl_alloc_site *site;
+	struct gl_error *site_err;
+	struct gl_allocsites *sites;    /* owns site */
+	bool has_rate, has_disabled;    /* runtime.MemProfileRate, disableMemoryProfiling */
+	int64_t mem_profile_rate;
+	bool mem_profile_disabled;
 	bool has_slots;                 /* --span */
 	struct gl_span_slots slots;
 };

@@ -282,6 +282,7 @@ size_t gl_pclntab_inlined(const struct gl_pclntab *t, const struct gl_pcfunc *f,
 			in->func = func_name_at(t, (int32_t)rd(ic + 4, 4));
 			in->file = NULL;
 			in->line = 0;
+			in->pc = cur;
 			gl_pclntab_line(t, f, cur, &in->file, &in->line);
 			cur = f->entry + (uint64_t)(int64_t)(int32_t)rd(ic + 8, 4); /* parentPc */
 		}
@@ -290,6 +291,7 @@ size_t gl_pclntab_inlined(const struct gl_pclntab *t, const struct gl_pcfunc *f,
 	phys->func = f->name;
 	phys->file = NULL;
 	phys->line = 0;
+	phys->pc = cur;
 	gl_pclntab_line(t, f, cur, &phys->file, &phys->line);
 	return n;
 }

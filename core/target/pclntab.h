@@ -30,6 +30,7 @@ struct gl_inline {
 	const char *func;
 	const char *file;
 	int64_t line;
+	uint64_t pc;      /* where file:line was looked up: the pc, then each parentPc */
 };
 
 struct gl_pcfunc {

@@ -60,6 +60,12 @@ bool heap_layout_load(void)
 	assert_non_null(heap_L.mspan);
 	assert_non_null(heap_L.special);
 	assert_non_null(heap_L.fin);
+	heap_L.prof = gl_dwarf_find_type(dw, "runtime.specialprofile");
+	heap_L.bucket = gl_dwarf_find_type(dw, "runtime.bucket");
+	assert_non_null(heap_L.prof);
+	assert_non_null(heap_L.bucket);
+	heap_L.prof_kind = konst("runtime._KindSpecialProfile");
+	heap_L.mem_profile = konst("runtime.memProfile");
 	assert_true(gl_dwarf_find_global(dw, "runtime.gcphase", &heap_L.gcphase, &gp));
 	heap_L.gc_mark = konst("runtime._GCmark");
 	heap_L.inuse = konst("runtime.mSpanInUse");
@@ -92,6 +98,22 @@ static void put_field(unsigned char *b, const struct gl_type *t, const char *f, 
 }
 
 
+
+/* SPECIAL2 as a profile special; its bucket at BUCKET (or a bad one). */
+static void profile_special(struct fake_target *ft, unsigned char *s2, enum heap_profile p)
+{
+	uint64_t so = hoff(heap_L.prof, "special");
+	put_field(s2 + so, heap_L.special, "kind", (uint64_t)heap_L.prof_kind);
+	put_field(s2, heap_L.prof, "b", p == PROFILE_BAD_BUCKET ? 0xdead0000ull : p == PROFILE_NIL_BUCKET ? 0 : BUCKET);
+	unsigned char b[512] = {0};
+	uint64_t hs = heap_L.bucket->size;
+	put_field(b, heap_L.bucket, "typ", (uint64_t)heap_L.mem_profile + (p == PROFILE_WRONG_TYPE));
+	put_field(b, heap_L.bucket, "size", ELEMSIZE);
+	put_field(b, heap_L.bucket, "nstk", p == PROFILE_BAD_NSTK ? 1ull << 40 : 2);
+	put(b, hs, heap_L.main_pc + 1, 8);  /* return PCs: pc - 1 is looked up */
+	put(b, hs + 8, heap_L.main_pc + 1, 8);
+	fake_map(ft, BUCKET, b, hs + 16 + 64);
+}
 
 /* The synthetic heap: one arena, one span of NELEMS 48-byte objects (0, 1
  * and 3 allocated; 0 and 3 marked), a finalizer on object 1. */
@@ -165,6 +187,8 @@ void heap_scene_build(struct fake_target *ft, const struct heap_opts *o)
 		  o->specials_unordered ? 0 : o->specials_cycle ? ELEMSIZE : 3 * ELEMSIZE);
 	put_field(s2 + so, heap_L.special, "kind", (uint64_t)heap_L.fin_kind);
 	put_field(s2, heap_L.fin, "fn", FUNCVAL);
+	if (o->profile != PROFILE_NONE)
+		profile_special(ft, s2, o->profile);
 	fake_map(ft, SPECIAL1, s1, heap_L.fin->size);
 	fake_map(ft, SPECIAL2, s2, heap_L.fin->size);
 	fake_map(ft, FUNCVAL, &heap_L.main_pc, 8);

@@ -25,6 +25,7 @@
 #define SPECIAL2 0x7f4000000100ull
 #define FUNCVAL 0x7f5000000000ull
 #define ALLSPANS 0x7f6000000000ull
+#define BUCKET 0x7f7000000000ull
 #define ARENA_LIST 0x7f6000010000ull
 #define ELEMSIZE 48
 #define NELEMS 10
@@ -33,9 +34,9 @@ struct heap_layout {
 	struct gl_target *t;
 	uint64_t mheap, mheap_size, arenas_off, allspans_off, arena_list_off, sweepgen_off;
 	uint64_t arena_bytes, arena_base, page_size, ha_size, ha_spans_off;
-	struct gl_type *mspan, *special, *fin;
+	struct gl_type *mspan, *special, *fin, *prof, *bucket;
 	uint64_t gcphase;
-	int64_t gc_mark, inuse, fin_kind;
+	int64_t gc_mark, inuse, fin_kind, prof_kind, mem_profile;
 	uint64_t main_pc;
 	bool greentea;
 };
@@ -46,11 +47,17 @@ extern struct heap_layout heap_L;
 bool heap_layout_load(void);
 void heap_layout_close(void);
 
+/* The second special (object 3) as a memory-profile special instead of a
+ * finalizer: its bucket's stack is 2 PCs in main.main. */
+enum heap_profile { PROFILE_NONE, PROFILE_OK, PROFILE_BAD_BUCKET, PROFILE_BAD_NSTK, PROFILE_WRONG_TYPE,
+		    PROFILE_NIL_BUCKET };
+
 struct heap_opts {
 	uint64_t nelems, npages;
 	bool specials_cycle, specials_unordered;
 	uint64_t allspans_len;
 	bool phase_mark;
+	enum heap_profile profile;
 };
 
 /* The synthetic heap: one arena, one span of NELEMS 48-byte objects (0, 1

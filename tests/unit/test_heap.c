@@ -21,6 +21,8 @@
 #include "scene_heap.h"
 #include "target/target.h"
 #include "target/types.h"
+#include "base/strbuf.h"
+#include "runtime/allocsite.h"
 
 #define TIME_LIMIT_MS 10000
 
@@ -199,6 +201,105 @@ static void test_insane_span(void **state)
 	run_job(&k);
 }
 
+static void profile_job(enum heap_profile p, const char *want0, const char *want1)
+{
+	struct heap_opts o = OK_HEAP;
+	o.profile = p;
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --json", (unsigned long long)(SPAN_BASE + 3 * ELEMSIZE));
+	struct job j = {.o = o, .cmd = cmd, .want_allocated = "true", .want_json = {want0, want1}};
+	run_job(&j);
+}
+
+/* The object's profile special: its bucket's stack as frames; a bad
+ * bucket pointer, a bucket of another profile and an nstk over the
+ * runtime's limit are the site's one-line error, the rest still shown. */
+static void test_alloc_site(void **state)
+{
+	(void)state;
+	profile_job(PROFILE_OK, "alloc_site.frames.0.function=\"main.main\"", "alloc_site.size=48");
+	profile_job(PROFILE_OK, "alloc_site.frames.1.function=\"main.main\"", "specials.0.kind=\"profile\"");
+	profile_job(PROFILE_BAD_BUCKET, "alloc_site.error=\"cannot read profile bucket 0xdead0000 (corrupt "
+					"pointer?): cannot read memory at 0xdead0000\"", "alloc_site.bucket=\"0xdead0000\"");
+	profile_job(PROFILE_BAD_NSTK, "alloc_site.error=\"profile bucket 0x7f7000000000: nstk 1099511627776 "
+				      "is over the runtime's 1024 (corrupt?)\"", "allocated=true");
+	profile_job(PROFILE_WRONG_TYPE, "alloc_site.error=\"profile bucket 0x7f7000000000 has type 2, not a "
+					"memory-profile bucket (corrupt?)\"", "alloc_site.bucket=\"0x7f7000000000\"");
+	profile_job(PROFILE_NIL_BUCKET, "alloc_site.error=\"the profile special of 0xc000002090 has a nil bucket "
+					"(corrupt?)\"", "allocated=true");
+	/* no profile special: not sampled */
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --json", (unsigned long long)SPAN_BASE);
+	struct job k = {.o = OK_HEAP, .cmd = cmd, .want_json = {"alloc_site=null"}};
+	run_job(&k);
+}
+
+/* The interface the heap graph uses, on the same scene: a span's profile
+ * specials in one walk, one object's bucket, and the per-command cache
+ * that decodes a bucket once. */
+static int api_child(void *arg)
+{
+	(void)arg;
+	struct fake_target *ft = fake_new();
+	struct heap_opts o = OK_HEAP;
+	o.profile = PROFILE_OK;
+	heap_scene_build(ft, &o);
+	struct gl_mem mem;
+	gl_mem_init(&mem);
+	gl_mem_begin(&mem, fake_backend(ft));
+	struct gl_ctx c = {.mem = &mem, .be = fake_backend(ft), .t = heap_L.t};
+	sb_init(&c.out);
+	int bad = 0;
+	struct gl_heap h;
+	struct gl_heap_loc loc;
+	struct gl_prof_marks m = {0};
+	struct gl_error *err = gl_heap_init(&c, &h);
+	if (!err)
+		err = gl_heap_locate(&h, SPAN_BASE, &loc);
+	if (!err)
+		err = gl_heap_span_profiles(&h, &loc.span, &m);
+	if (err || m.n != 1 || m.v[0].addr != SPAN_BASE + 3 * ELEMSIZE || m.v[0].bucket != BUCKET) {
+		fprintf(stderr, "  span profiles: %s, %zu marks\n", err ? err->message : "ok", m.n);
+		bad = 1;
+	}
+	uint64_t b0 = 1, b3 = 0;
+	struct gl_error *e0 = err ? NULL : gl_heap_alloc_site(&h, &loc.span, SPAN_BASE, SPAN_BASE + ELEMSIZE, SPAN_BASE, &b0);
+	struct gl_error *e3 = err ? NULL : gl_heap_alloc_site(&h, &loc.span, SPAN_BASE + 3 * ELEMSIZE,
+							  SPAN_BASE + 4 * ELEMSIZE, SPAN_BASE + 3 * ELEMSIZE + 8, &b3);
+	if (!err && (e0 || e3 || b0 != 0 || b3 != BUCKET)) {
+		fprintf(stderr, "  alloc site: object 0 bucket 0x%llx, object 3 bucket 0x%llx\n",
+			(unsigned long long)b0, (unsigned long long)b3);
+		bad = 1;
+	}
+	struct gl_allocsites *cache = err ? NULL : gl_allocsites_create(&h);
+	const struct gl_alloc_site *s1 = cache ? gl_allocsites_get(cache, BUCKET) : NULL;
+	const struct gl_alloc_site *s2 = cache ? gl_allocsites_get(cache, BUCKET) : NULL;
+	if (!err && (!s1 || s1 != s2 || s1->err || s1->nframes != 2 || strcmp(s1->frames[0].function, "main.main") ||
+		     s1->size != ELEMSIZE || (cache && gl_allocsites_get(cache, 0)))) {
+		fprintf(stderr, "  cache: %p %p %s\n", (const void *)s1, (const void *)s2,
+			s1 && s1->err ? s1->err->message : "");
+		bad = 1;
+	}
+	gl_allocsites_destroy(cache);
+	gl_error_destroy(e0);
+	gl_error_destroy(e3);
+	gl_error_destroy(err);
+	gl_prof_marks_deinit(&m);
+	sb_deinit(&c.out);
+	gl_mem_end(&mem);
+	gl_mem_deinit(&mem);
+	fake_free(ft);
+	return bad;
+}
+
+static void test_alloc_site_api(void **state)
+{
+	(void)state;
+	if (!heap_layout_load())
+		fail_msg("no Go test program: run tests/unit/build-testdata.sh");
+	child_must_pass(api_child, NULL, TIME_LIMIT_MS, "alloc site API");
+}
+
 static void test_gc_small(void **state)
 {
 	(void)state;
@@ -242,6 +343,8 @@ int main(void)
 		cmocka_unit_test(test_specials_cycle),
 		cmocka_unit_test(test_specials_unordered),
 		cmocka_unit_test(test_insane_span),
+		cmocka_unit_test(test_alloc_site),
+		cmocka_unit_test(test_alloc_site_api),
 		cmocka_unit_test(test_gc_small),
 		cmocka_unit_test(test_gc_huge_allspans),
 		cmocka_unit_test(test_unmapped),
