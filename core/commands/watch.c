@@ -21,6 +21,10 @@ struct watch {
 	uint64_t events;
 	/* classic: the evacuation of the last hashGrow */
 	uint64_t evac_calls, to_x, to_y, old_nbuckets;
+	/* the chain of the last evacuate call that could not end the growth:
+	 * counted at the next call (the runtime evacuates one map's buckets
+	 * one call after the other), with no breakpoint at its return */
+	struct gl_evac_chain lazy;
 };
 
 struct bp {
@@ -28,7 +32,10 @@ struct bp {
 	uint64_t addr;
 	bool is_return;
 	struct gl_hook_site site; /* entry breakpoints */
-	unsigned refs;            /* return breakpoints: pending calls using it */
+	/* return breakpoints: pending calls using it. One no call uses stays
+	 * (the same call sites return again and again: setting and removing a
+	 * breakpoint costs more than a hit) until its slot is needed. */
+	unsigned refs;
 };
 
 /* A call of a growth function on a watched object, between its entry and
@@ -82,10 +89,12 @@ static bool have_backend_v5(const struct gl_ctx *c)
 	return c->be->version >= 5 && c->be->set_breakpoint && c->be->delete_breakpoint;
 }
 
+static void bp_delete(struct gl_ctx *c, struct bp *b);
+
 static struct gl_error *bp_set(struct gl_ctx *c, struct gl_watches *ws, uint64_t addr,
 			       bool is_return, const struct gl_hook_site *site, struct bp **out)
 {
-	struct bp *slot = NULL;
+	struct bp *slot = NULL, *idle = NULL;
 	for (size_t i = 0; i < BPS_MAX; i++) {
 		struct bp *b = &ws->bps[i];
 		if (b->id && b->addr == addr && b->is_return == is_return) {
@@ -94,6 +103,12 @@ static struct gl_error *bp_set(struct gl_ctx *c, struct gl_watches *ws, uint64_t
 		}
 		if (!b->id && !slot)
 			slot = b;
+		if (b->id && b->is_return && !b->refs && !idle)
+			idle = b;
+	}
+	if (!slot && idle) {
+		bp_delete(c, idle);
+		slot = idle;
 	}
 	if (!slot)
 		return gl_error_create(GL_ERR_LIMIT, "golayout holds %d breakpoints already", BPS_MAX);
@@ -199,9 +214,10 @@ static void pending_drop(struct gl_ctx *c, struct gl_watches *ws, struct pending
 {
 	for (size_t i = 0; i < BPS_MAX; i++) {
 		struct bp *b = &ws->bps[i];
-		if (b->id && b->is_return && b->addr == p->ra && b->refs && !--b->refs)
-			bp_delete(c, b);
+		if (b->id && b->is_return && b->addr == p->ra && b->refs)
+			b->refs--;
 	}
+	(void)c;
 	memset(p, 0, sizeof(*p));
 }
 
@@ -219,6 +235,9 @@ struct gl_error *gl_watch_remove(struct gl_ctx *c, struct gl_watches *ws, unsign
 			pending_drop(c, ws, &ws->pend[i]);
 	if (!have_backend_v5(c))
 		return NULL;
+	for (size_t i = 0; i < BPS_MAX; i++)
+		if (ws->bps[i].id && ws->bps[i].is_return && !ws->bps[i].refs)
+			bp_delete(c, &ws->bps[i]);
 	struct gl_error *err = sync_entry_bps(c, ws, GL_WATCH_MAP);
 	gl_error_destroy(err);
 	return sync_entry_bps(c, ws, GL_WATCH_SLICE);
@@ -257,17 +276,43 @@ static struct watch *watch_of_object(struct gl_watches *ws, enum gl_watch_what w
 	return NULL;
 }
 
-/* The state before the call, kept for its return. */
-static struct gl_error *before(struct gl_ctx *c, struct watch *w, struct pending *p)
+/* The cells the last evacuate call moved, once it has returned. */
+static struct gl_error *count_evacuated(struct gl_ctx *c, struct watch *w,
+					const struct gl_evac_chain *ch)
 {
+	uint64_t x = 0, y = 0;
+	struct gl_error *err = gl_evac_count(c, &w->geo, ch, &x, &y);
+	w->evac_calls++;
+	w->to_x += x;
+	w->to_y += y;
+	return err;
+}
+
+/* The state before the call, kept for its return; *ret false when the
+ * return need not be seen. */
+static struct gl_error *before(struct gl_ctx *c, struct watch *w, struct pending *p, bool *ret)
+{
+	*ret = true;
 	switch (p->site.kind) {
 	case GL_HOOK_HASHGROW:
 		return gl_hmap_read(c, w->object, &p->h);
 	case GL_HOOK_EVACUATE: {
-		struct gl_error *err = gl_hmap_read(c, w->object, &p->h);
-		if (err || !p->h.oldbuckets)
+		struct gl_error *err = NULL;
+		if (w->lazy.n) {
+			err = count_evacuated(c, w, &w->lazy);
+			w->lazy.n = 0;
+		}
+		if (err || (err = gl_hmap_read(c, w->object, &p->h)) || !p->h.oldbuckets)
 			return err;
-		return gl_evac_chain_read(c, &w->geo, p->h.oldbuckets + p->args[2] * w->geo.size, &p->chain);
+		err = gl_evac_chain_read(c, &w->geo, p->h.oldbuckets + p->args[2] * w->geo.size, &p->chain);
+		if (!err)
+			err = gl_evac_may_finish(c, &w->geo, &p->h, p->args[2], ret);
+		if (!err && !*ret) {
+			w->lazy = p->chain;
+			if (!w->lazy.n) /* already evacuated: nothing to count, the call is seen */
+				w->evac_calls++;
+		}
+		return err;
 	}
 	case GL_HOOK_GROW_TO_TABLE:
 		return gl_smap_read(c, w->object, &p->m);
@@ -321,12 +366,8 @@ static struct gl_error *after(struct gl_ctx *c, struct gl_watches *ws, struct wa
 	}
 	case GL_HOOK_EVACUATE: {
 		struct gl_hmap_state h;
-		uint64_t x = 0, y = 0;
-		if ((err = gl_hmap_read(c, w->object, &h)) || (err = gl_evac_count(c, &w->geo, &p->chain, &x, &y)))
+		if ((err = gl_hmap_read(c, w->object, &h)) || (err = count_evacuated(c, w, &p->chain)))
 			return err;
-		w->evac_calls++;
-		w->to_x += x;
-		w->to_y += y;
 		*has = p->h.oldbuckets && !h.oldbuckets; /* this call ended the growth */
 		e->kind = GL_EV_EVACUATED;
 		e->len = h.count;
@@ -464,7 +505,8 @@ static bool entry_hit(struct gl_ctx *c, struct gl_watches *ws, const struct bp *
 	}
 	*p = (struct pending){.used = true, .watch = w->id, .site = *site, .ra = ra, .regs = regs};
 	memcpy(p->args, args, sizeof(args));
-	if ((*err = before(c, w, p))) {
+	bool ret = true;
+	if ((*err = before(c, w, p, &ret)) || !ret) {
 		memset(p, 0, sizeof(*p));
 		return false;
 	}

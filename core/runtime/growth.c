@@ -246,11 +246,54 @@ struct gl_error *gl_bucket_geometry(struct gl_ctx *c, const struct gl_type *map_
 	return NULL;
 }
 
+/* evacuated(b) of map.go: the first tophash is a marker between
+ * emptyOne and minTopHash. */
+static struct gl_error *bucket_evacuated(struct gl_ctx *c, const struct gl_bucket_geometry *g,
+					 uint64_t bucket, bool *done)
+{
+	const struct gl_rtlayout *L;
+	unsigned char th0 = 0;
+	struct gl_error *err = gl_rt_load(c->t, &L);
+	if (!err)
+		err = gl_mem_read(c->mem, bucket + g->tophash_off, &th0, 1);
+	*done = !err && th0 > gl_rt_const(L, GL_RTC_TOPHASH_EMPTY_ONE) &&
+		th0 < gl_rt_const(L, GL_RTC_TOPHASH_MIN);
+	return err;
+}
+
+#define EVAC_SAMPLES 8
+#define EVAC_ADVANCE_MAX 1024 /* advanceEvacuationMark's stop */
+
+struct gl_error *gl_evac_may_finish(struct gl_ctx *c, const struct gl_bucket_geometry *g,
+				    const struct gl_hmap_state *h, uint64_t oldbucket, bool *may)
+{
+	uint64_t nold = h->same_size || !h->B ? 1ull << h->B : 1ull << (h->B - 1);
+	*may = false;
+	if (!h->oldbuckets || oldbucket != h->nevacuate || nold - oldbucket > EVAC_ADVANCE_MAX + 1)
+		return NULL;
+	uint64_t rest = nold - oldbucket - 1;
+	for (uint64_t i = 1; i <= EVAC_SAMPLES && i <= rest; i++) {
+		/* the last bucket first, then evenly back towards oldbucket */
+		uint64_t b = nold - 1 - (rest - 1) * (i - 1) / (rest < EVAC_SAMPLES ? rest : EVAC_SAMPLES);
+		bool done;
+		struct gl_error *err = bucket_evacuated(c, g, h->oldbuckets + b * g->size, &done);
+		if (err || !done)
+			return err;
+	}
+	*may = true;
+	return NULL;
+}
+
 struct gl_error *gl_evac_chain_read(struct gl_ctx *c, const struct gl_bucket_geometry *g,
 				    uint64_t bucket, struct gl_evac_chain *ch)
 {
 	ch->n = 0;
-	struct gl_error *err = NULL;
+	bool done = false;
+	struct gl_error *err = bucket ? bucket_evacuated(c, g, bucket, &done) : NULL;
+	/* growWork asks to evacuate a bucket that may be done already:
+	 * nothing of it moves in this call */
+	if (err || !bucket || done)
+		return err;
 	/* bounded: a chain longer than the bound (or a cycle) is cut */
 	while (bucket && ch->n < GL_EVAC_CHAIN_MAX && !err) {
 		for (unsigned i = 0; i < ch->n; i++)

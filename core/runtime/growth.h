@@ -115,13 +115,20 @@ struct gl_error *gl_bucket_geometry(struct gl_ctx *c, const struct gl_type *map_
 				    struct gl_bucket_geometry *g);
 
 #define GL_EVAC_CHAIN_MAX 64
-/* An old bucket and its overflow chain, at evacuate's entry. */
+/* An old bucket and its overflow chain, at evacuate's entry; none (n 0)
+ * when the bucket was evacuated before. */
 struct gl_evac_chain {
 	uint64_t bucket[GL_EVAC_CHAIN_MAX];
 	unsigned n;
 };
 struct gl_error *gl_evac_chain_read(struct gl_ctx *c, const struct gl_bucket_geometry *g,
 				    uint64_t bucket, struct gl_evac_chain *ch);
+/* Whether evacuate(oldbucket) can end the growth, read at its entry:
+ * only the call on h.nevacuate moves the mark (advanceEvacuationMark, at
+ * most 1024 buckets on), and only when every old bucket after it is done
+ * already; a sample of those buckets says no at the cost of a few bytes. */
+struct gl_error *gl_evac_may_finish(struct gl_ctx *c, const struct gl_bucket_geometry *g,
+				    const struct gl_hmap_state *h, uint64_t oldbucket, bool *may);
 /* After evacuate: how many cells of the chain went to the new array's
  * first half (X, bucket i) and to its second (Y, bucket i + old count). */
 struct gl_error *gl_evac_count(struct gl_ctx *c, const struct gl_bucket_geometry *g,
