@@ -189,6 +189,35 @@ def check_slice(_, ctx):
     return p
 
 
+def check_watch_doc(doc, ctx):
+    p = []
+    if doc.get("error"):
+        return [f"error {doc['error']!r}"]
+    diff(p, "kind", doc.get("kind"), "watch")
+    diff(p, "expr", doc.get("expr"), "M")
+    diff(p, "stop", doc.get("stop"), True)
+    if harness.hexint(doc.get("address")) != ctx.truth.get("map_address"):
+        p.append(f"address {doc.get('address')} is not M's header {ctx.truth.get('map_address'):#x}")
+    return p
+
+
+def check_first_growth(text, ctx):
+    """The first growth of M: a classic map's hashGrow from B 0 at its
+    9th insert (len 8 before it), a swiss map's small group turned table."""
+    want = "hashgrow #1 at len 8: B 0 -> 1" if ctx.truth.get("map_impl") == "classic" else \
+        "to-table #1 at len 8: small group"
+    line = next((l for l in text.splitlines() if l.startswith("watch ")), None)
+    if line is None:
+        return [f"no event line in {text!r}"]
+    return [] if f"M: {want}" in line else [f"event line {line!r} does not say {want!r}"]
+
+
+def check_stopped(doc, ctx):
+    p = [f"error {doc['error']!r}"] if doc.get("error") else []
+    diff(p, "kind", doc.get("kind"), "watch-stop")
+    return p
+
+
 def cases(truth):
     return [
         # bad input, at the first stop
@@ -197,6 +226,13 @@ def cases(truth):
         Case("watch map of an unknown name", "golayout watch map NoSuchVar --json", check_error("NoSuchVar")),
         Case("watch stop of no watch", "golayout watch stop 7 --json", check_error("no watch 7")),
         Case("watch of an unknown kind", "golayout watch chan M --json", check_error("watch map|slice")),
+        # --stop: the program stops at the first growth, inside the
+        # runtime's insert, where the map is being written
+        Case("watch map M --stop", "golayout watch map M --stop --json", check_watch_doc),
+        Case("continue to the first growth", "continue", check_first_growth, raw=True),
+        Case("watch of a map in the middle of a write", "golayout watch map M --json",
+             check_error("middle of a write")),
+        Case("watch stop", "golayout watch stop --json", check_stopped),
         # the watching session
         Case("watches set", check=check_watches_set),
         Case("map growth events match the fixture's", check=check_map),
