@@ -340,6 +340,7 @@ def _write_output(_, text, length, stream):
 # from gdb once gdb is back in its event loop.
 _gl_bps = {}        # id the core knows -> _GlBreakpoint
 _gl_bp_next = [1]
+_gl_in_stop = [False]
 _GL_BP_STOP = 1
 
 
@@ -353,12 +354,15 @@ class _GlBreakpoint(gdb.Breakpoint):
         if _gl_bps.get(self.gl_id) is not self:
             return False
         out, err = ctypes.c_void_p(), ctypes.c_void_p()
+        _gl_in_stop[0] = True
         try:
             rc = _gl.gl_session_breakpoint_hit(_gl_session, ctypes.byref(_gl_backend), self.gl_id,
                                                ctypes.byref(out), ctypes.byref(err))
         except BaseException as e:
             _note_interrupt(e)
             return False
+        finally:
+            _gl_in_stop[0] = False
         out, err = _gl_take(out), _gl_take(err)
         if out:
             gdb.write(out)
@@ -394,9 +398,13 @@ def _set_breakpoint(_, addr, ident):
 
 def _delete_breakpoint(_, ident):
     try:
-        if _gl_bps.pop(ident, None) is None:
+        bp = _gl_bps.pop(ident, None)
+        if bp is None:
             return _FAIL
-        gdb.post_event(_gl_reap)
+        if _gl_in_stop[0]:
+            gdb.post_event(_gl_reap)
+        elif bp.is_valid():
+            bp.delete()
         return _OK
     except BaseException as e:
         _note_interrupt(e)
