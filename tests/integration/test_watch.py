@@ -4,12 +4,14 @@ the fixture itself saw at each growth (tests/fixtures/growth/main.go).
 At the fixture's first stop the session watches the map M and the slices S
 and Alias (S[1:2]), with --json --out FILE, and lets the program run: it
 grows M from empty to 100,000 entries and S by 5,000 appends, writes its
-truth and stops again. Every event golayout recorded must be one the
+truth and stops in main.stopEnd. Every event golayout recorded must be one the
 fixture saw, in the same order, and none may be missing.
 
-The session with the watches is a separate one (a classic map's 100,000
+The sessions with watches are separate ones (a classic map's 100,000
 inserts cost tens of thousands of breakpoint hits: more than the harness's
-usual time per session); the bad-input checks run in the ordinary one."""
+usual time per session; and the program must go on past main.stopHere,
+whose breakpoint they disable); the bad-input checks run in the ordinary
+one."""
 
 import json
 import tempfile
@@ -28,42 +30,91 @@ def _watch_lines(out):
             f"golayout watch slice Alias --json --out {out}"]
 
 
+# The ordinary session's breakpoint at main.stopHere is disabled before
+# the program goes on: resuming there, the same call can hit it again
+# (Go's preemption signal arriving as the thread steps over it).
+def _session(ctx, tmp, truth, lines):
+    """A separate session of ctx.binary under ctx.debugger: run to
+    main.stopHere, disable that breakpoint, then `lines` (GDB's commands;
+    "continue" and "break F" are spelled for LLDB). Returns (output,
+    error or None); the log is kept in build/integration-logs."""
+    if ctx.debugger == "gdb":
+        ex = harness.gdb_launch_lines(truth) + ["disable 1"] + lines
+        argv = harness.gdb_argv(ex, ctx.binary)
+    else:
+        ll = ["process continue" if l == "continue" else
+              f"breakpoint set -n {l[6:]}" if l.startswith("break ") else l for l in lines]
+        ll = harness.lldb_launch_lines(truth, ctx.debugger) + ["breakpoint disable 1"] + ll + ["process kill"]
+        argv = harness.lldb_argv(ll, tmp, ctx.binary, debugger=ctx.debugger)
+    output, rc, timed_out = harness.run_debugger(argv, TIMEOUT)
+    return output, (f"the session was killed after {TIMEOUT} s" if timed_out else None)
+
+
+def _log(ctx, what, output):
+    log = harness.ROOT / "build" / "integration-logs" / \
+        f"watch-{what}_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(output)
+    return log.name
+
+
 _runs = {}
 
 
 def watch_run(ctx):
-    """Run the watching session once per binary and debugger: the
-    documents of its --out file, its truth, and its output."""
-    key = (ctx.cfg.label, ctx.binary.name, ctx.debugger)
+    """The watching session, once per binary and debugger: the documents
+    of its --out file and the truth written at main.stopEnd."""
+    key = ("watch", ctx.cfg.label, ctx.binary.name, ctx.debugger)
     if key in _runs:
         return _runs[key]
     tmp = tempfile.mkdtemp(prefix="golayout-watch-")
     truth, out = str(Path(tmp) / "truth.json"), str(Path(tmp) / "events.jsonl")
-    if ctx.debugger == "gdb":
-        ex = harness.gdb_launch_lines(truth) + _watch_lines(out) + ["continue", "golayout watch list"]
-        argv = harness.gdb_argv(ex, ctx.binary)
-    else:
-        lines = harness.lldb_launch_lines(truth, ctx.debugger) + _watch_lines(out) + [
-            "process continue", "golayout watch list", "process kill"]
-        argv = harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
-    output, rc, timed_out = harness.run_debugger(argv, TIMEOUT)
-    log = harness.ROOT / "build" / "integration-logs" / \
-        f"watch_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_text(output)
-    r = {"error": None, "docs": [], "truth": None, "log": log.name}
-    if timed_out:
-        r["error"] = f"the watching session was killed after {TIMEOUT} s (log {log.name})"
+    output, error = _session(ctx, tmp, truth, _watch_lines(out) + [
+        "break main.stopEnd", "continue", "golayout watch list"])
+    log = _log(ctx, "all", output)
+    r = {"error": f"{error} (log {log})" if error else None, "docs": [], "truth": None}
     try:
         r["truth"] = json.loads(Path(truth).read_text())
         if r["truth"].get("stage") != "end":
-            raise ValueError("the program did not reach its second stop")
+            raise ValueError("the program did not reach main.stopEnd")
     except (OSError, ValueError) as e:
-        r["error"] = r["error"] or f"the fixture wrote no whole truth ({e}; log {log.name})"
+        r["error"] = r["error"] or f"the fixture wrote no whole truth ({e}; log {log})"
     try:
         r["docs"] = [json.loads(l) for l in Path(out).read_text().splitlines() if l.strip()]
     except (OSError, ValueError) as e:
-        r["error"] = r["error"] or f"no readable --out file ({e}; log {log.name})"
+        r["error"] = r["error"] or f"no readable --out file ({e}; log {log})"
+    _runs[key] = r
+    return r
+
+
+def stop_run(ctx):
+    """The --stop session: watch M with --stop, continue to its first
+    growth, try to watch M there, stop the watches. The JSON documents it
+    printed, in order, and the truth of the first stop."""
+    key = ("stop", ctx.cfg.label, ctx.binary.name, ctx.debugger)
+    if key in _runs:
+        return _runs[key]
+    tmp = tempfile.mkdtemp(prefix="golayout-watch-")
+    truth = str(Path(tmp) / "truth.json")
+    output, error = _session(ctx, tmp, truth, [
+        "golayout watch map M --stop --json", "continue", "golayout watch map M --json",
+        "golayout watch stop --json"])
+    log = _log(ctx, "stop", output)
+    docs = []
+    for line in output.splitlines():
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(d, dict) and d.get("schema") == "golayout/1":
+            docs.append(d)
+    r = {"error": f"{error} (log {log})" if error else None, "docs": docs, "truth": None}
+    try:
+        r["truth"] = json.loads(Path(truth).read_text())
+    except (OSError, ValueError) as e:
+        r["error"] = r["error"] or f"the fixture wrote no truth ({e}; log {log})"
+    if not r["error"] and len(docs) != 4:
+        r["error"] = f"{len(docs)} documents, not 4 (log {log})"
     _runs[key] = r
     return r
 
@@ -189,46 +240,37 @@ def check_slice(_, ctx):
     return p
 
 
-def check_watch_doc(doc, ctx):
+def check_stop_session(_, ctx):
+    """--stop: the watch, its first event (the program stopped there), the
+    watch refused at that stop (the map is being written), watch stop."""
+    r = stop_run(ctx)
+    if r["error"]:
+        return [r["error"]]
+    watch, ev, busy, stopped = r["docs"]
+    t = r["truth"]
     p = []
-    if doc.get("error"):
-        return [f"error {doc['error']!r}"]
-    diff(p, "kind", doc.get("kind"), "watch")
-    diff(p, "expr", doc.get("expr"), "M")
-    diff(p, "stop", doc.get("stop"), True)
-    if harness.hexint(doc.get("address")) != ctx.truth.get("map_address"):
-        p.append(f"address {doc.get('address')} is not M's header {ctx.truth.get('map_address'):#x}")
-    return p
-
-
-def check_first_growth(text, ctx):
-    """The first growth of M, printed as the program stopped there: a
-    classic map's hashGrow from B 0 at its 9th insert (len 8 before it), a
-    swiss map's small group turned into a table."""
-    docs = []
-    for line in text.splitlines():
-        try:
-            docs.append(json.loads(line))
-        except ValueError:
-            pass
-    ev = next((d for d in docs if isinstance(d, dict) and d.get("kind") == "watch-event"), None)
-    if ev is None:
-        return [f"no watch-event document in {text!r}"]
-    p = []
-    classic = ctx.truth.get("map_impl") == "classic"
+    diff(p, "watch: kind", watch.get("kind"), "watch")
+    diff(p, "watch: stop", watch.get("stop"), True)
+    if harness.hexint(watch.get("address")) != t.get("map_address"):
+        p.append(f"watch: address {watch.get('address')} is not M's header {t.get('map_address'):#x}")
+    # the first growth: a classic map's hashGrow from B 0 at its 9th
+    # insert (len 8 before it), a swiss map's small group turned table
+    classic = t.get("map_impl") == "classic"
+    diff(p, "event: kind", ev.get("kind"), "watch-event")
     diff(p, "event", ev.get("event"), "hashgrow" if classic else "to-table")
-    diff(p, "len", ev.get("len"), 8)
-    diff(p, "seq", ev.get("seq"), 1)
+    diff(p, "event: len", ev.get("len"), 8)
+    diff(p, "event: seq", ev.get("seq"), 1)
     if classic:
-        diff(p, "old_B -> new_B", (ev.get("old_B"), ev.get("new_B")), (0, 1))
+        diff(p, "event: old_B -> new_B", (ev.get("old_B"), ev.get("new_B")), (0, 1))
     else:
-        diff(p, "moved", ev.get("moved"), 8)
-    return p
-
-
-def check_stopped(doc, ctx):
-    p = [f"error {doc['error']!r}"] if doc.get("error") else []
-    diff(p, "kind", doc.get("kind"), "watch-stop")
+        diff(p, "event: moved", ev.get("moved"), 8)
+    # stopped inside the insert that grew it: the writing flag is set
+    if "middle of a write" not in (busy.get("error") or ""):
+        p.append(f"watch at the event stop: error {busy.get('error')!r} does not say "
+                 f"'middle of a write'")
+    diff(p, "watch stop: kind", stopped.get("kind"), "watch-stop")
+    if stopped.get("error"):
+        p.append(f"watch stop: error {stopped['error']!r}")
     return p
 
 
@@ -240,13 +282,8 @@ def cases(truth):
         Case("watch map of an unknown name", "golayout watch map NoSuchVar --json", check_error("NoSuchVar")),
         Case("watch stop of no watch", "golayout watch stop 7 --json", check_error("no watch 7")),
         Case("watch of an unknown kind", "golayout watch chan M --json", check_error("watch map|slice")),
-        # --stop: the program stops at the first growth, inside the
-        # runtime's insert, where the map is being written
-        Case("watch map M --stop", "golayout watch map M --stop --json", check_watch_doc),
-        Case("continue to the first growth", "continue", check_first_growth, raw=True),
-        Case("watch of a map in the middle of a write", "golayout watch map M --json",
-             check_error("middle of a write")),
-        Case("watch stop", "golayout watch stop --json", check_stopped),
+        # the --stop session
+        Case("watch --stop: stops at the first growth, inside the insert", check=check_stop_session),
         # the watching session
         Case("watches set", check=check_watches_set),
         Case("map growth events match the fixture's", check=check_map),
