@@ -11,6 +11,7 @@
 # the hits is the cost per hit. Built with the installed go (swiss maps)
 # and with $BENCH_OLD_TOOLCHAIN (default go1.23.12, classic maps).
 #
+# lldb runs the program on a terminal of its own: its lines end in \r\n.
 # Environment: BENCH_N (default 2000), BENCH_OLD_TOOLCHAIN, BUILD (build),
 # GDB (gdb), LLDB (lldb-16).
 set -euo pipefail
@@ -40,7 +41,7 @@ run() {
 		lines+=("process continue" "process kill")
 		printf '%s\n' "${lines[@]}" >"$OUT/commands.lldb"
 		"$LLDB" --batch -o "command source -e false -c false $OUT/commands.lldb" "$bin" 2>&1
-	fi | grep -E '^(slices|maps) [0-9]+ [0-9.]+$'
+	fi | tr -d '\r' | grep -E '^(slices|maps) [0-9]+ [0-9.]+$'
 }
 
 printf '%-5s %-18s %-7s %8s %12s %12s %14s\n' debugger go what hits "no watch s" "watch s" "cost per hit"
