@@ -302,8 +302,12 @@ static struct gl_error *before(struct gl_ctx *c, struct watch *w, struct pending
 			err = count_evacuated(c, w, &w->lazy);
 			w->lazy.n = 0;
 		}
-		if (err || (err = gl_hmap_read(c, w->object, &p->h)) || !p->h.oldbuckets)
+		if (err || (err = gl_hmap_read(c, w->object, &p->h)))
 			return err;
+		if (!p->h.oldbuckets) { /* not growing: nothing moves */
+			*ret = false;
+			return NULL;
+		}
 		err = gl_evac_chain_read(c, &w->geo, p->h.oldbuckets + p->args[2] * w->geo.size, &p->chain);
 		if (!err)
 			err = gl_evac_may_finish(c, &w->geo, &p->h, p->args[2], ret);
