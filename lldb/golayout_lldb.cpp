@@ -15,7 +15,6 @@
 #include <cstring>
 #include <map>
 #include <string>
-#include <vector>
 
 #include "golayout/golayout.h"
 
@@ -175,17 +174,21 @@ int WriteOutput(void *ctx, const char *text, size_t len, int stream) {
 // stopped (true) or resumes (false). A breakpoint the core deletes is
 // disabled at once and removed at the next hit or command, never inside
 // its own callback.
-std::vector<lldb::break_id_t> g_doomed;
+// (A plain array: a std::vector's out-of-line members would be exported
+// from the plugin.)
+constexpr size_t kDoomedMax = 256;
+lldb::break_id_t g_doomed[kDoomedMax];
+size_t g_ndoomed;
 
 void ReapBreakpoints(lldb::SBTarget target, lldb::break_id_t keep) {
-  std::vector<lldb::break_id_t> left;
-  for (lldb::break_id_t id : g_doomed) {
-    if (id == keep)
-      left.push_back(id);
+  size_t left = 0;
+  for (size_t i = 0; i < g_ndoomed; i++) {
+    if (g_doomed[i] == keep)
+      g_doomed[left++] = g_doomed[i];
     else
-      target.BreakpointDelete(id);
+      target.BreakpointDelete(g_doomed[i]);
   }
-  g_doomed.swap(left);
+  g_ndoomed = left;
 }
 
 bool BreakpointHit(void *baton, lldb::SBProcess &process, lldb::SBThread &thread,
@@ -205,7 +208,10 @@ int DeleteBreakpoint(void *ctx, uint64_t id) {
   if (!bp.IsValid())
     return GL_BACKEND_FAIL;
   bp.SetEnabled(false);
-  g_doomed.push_back(bp.GetID());
+  if (g_ndoomed == kDoomedMax) // never: the core holds fewer; delete now
+    C(ctx).target.BreakpointDelete(bp.GetID());
+  else
+    g_doomed[g_ndoomed++] = bp.GetID();
   return GL_BACKEND_OK;
 }
 
