@@ -335,12 +335,13 @@ def _write_output(_, text, length, stream):
 # Breakpoints the core asks for (golayout watch): gdb calls stop() in the
 # thread that reached one, with that thread selected; the core decides
 # whether the program stays stopped (True) or resumes (False).  gdb's
-# manual forbids deleting a breakpoint inside stop(): a deleted one is
-# only forgotten there (it never reaches the core again) and is removed
-# from gdb once gdb is back in its event loop.
+# manual forbids deleting a breakpoint inside stop(): one the core deletes
+# there is only forgotten (it never reaches the core again) and is removed
+# from gdb at the next stop the user sees or the next golayout command.
 _gl_bps = {}        # id the core knows -> _GlBreakpoint
 _gl_bp_next = [1]
 _gl_in_stop = [False]
+_gl_doomed = []     # deleted by the core inside stop(): removed later
 _GL_BP_STOP = 1
 
 
@@ -371,10 +372,17 @@ class _GlBreakpoint(gdb.Breakpoint):
         return rc == _GL_BP_STOP
 
 
-def _gl_reap():
-    for bp in list(gdb.breakpoints()):
-        if isinstance(bp, _GlBreakpoint) and _gl_bps.get(bp.gl_id) is not bp and bp.is_valid():
-            bp.delete()
+def _gl_reap(*_):
+    try:
+        while _gl_doomed:
+            bp = _gl_doomed.pop()
+            if bp.is_valid():
+                bp.delete()
+    except BaseException as e:
+        _note_interrupt(e)
+
+
+gdb.events.stop.connect(_gl_reap)
 
 
 def _set_breakpoint(_, addr, ident):
@@ -402,7 +410,7 @@ def _delete_breakpoint(_, ident):
         if bp is None:
             return _FAIL
         if _gl_in_stop[0]:
-            gdb.post_event(_gl_reap)
+            _gl_doomed.append(bp)
         elif bp.is_valid():
             bp.delete()
         return _OK
