@@ -32,17 +32,15 @@ void gl_watch_event_text(const struct gl_growth_event *e, struct strbuf *o)
 			U(e->u.to_table.moved));
 		break;
 	case GL_EV_TABLE_GROW:
-		sb_addf(o, "table at slot %lld ", (long long)e->u.table.old.index);
-		table_text(o, &e->u.table.old);
-		sb_add(o, " -> ");
-		table_text(o, &e->u.table.left);
-		sb_addf(o, ", %llu entries moved", U(e->u.table.old.used));
-		break;
 	case GL_EV_SPLIT:
 		sb_addf(o, "table at slot %lld ", (long long)e->u.table.old.index);
 		table_text(o, &e->u.table.old);
 		sb_add(o, " -> ");
 		table_text(o, &e->u.table.left);
+		if (e->kind == GL_EV_TABLE_GROW) {
+			sb_addf(o, ", %llu entries moved", U(e->u.table.old.used));
+			break;
+		}
 		sb_addf(o, " at slot %lld + ", (long long)e->u.table.left.index);
 		table_text(o, &e->u.table.right);
 		sb_addf(o, " at slot %lld; directory %llu -> %llu slots (depth %u -> %u)",

@@ -198,13 +198,17 @@ def swiss_problems(evs, growths):
     return p
 
 
-def check_map(_, ctx):
+def finished_run(ctx, expr):
+    """(truth, events of expr, problems so far): the watching session's
+    error is the one problem when it failed."""
     r = watch_run(ctx)
-    if r["error"]:
-        return [r["error"]]
-    t = r["truth"]
-    evs = events(r, "M")
-    p = []
+    return (None, [], [r["error"]]) if r["error"] else (r["truth"], events(r, expr), [])
+
+
+def check_map(_, ctx):
+    t, evs, p = finished_run(ctx, "M")
+    if p:
+        return p
     for e in evs:
         if harness.hexint(e.get("address")) != t["map_address"]:
             p.append(f"event {e.get('seq')} address {e.get('address')} is not M's header "
@@ -220,12 +224,10 @@ def check_map(_, ctx):
 
 
 def check_slice(_, ctx):
+    t, evs, p = finished_run(ctx, "S")
+    if p:
+        return p
     r = watch_run(ctx)
-    if r["error"]:
-        return [r["error"]]
-    t = r["truth"]
-    evs = events(r, "S")
-    p = []
     keys = ("len", "old_array", "new_array", "old_cap", "new_cap")
     got = [{k: (harness.hexint(e.get(k)) if "array" in k else e.get(k)) for k in keys} for e in evs]
     diff(p, "growslice events", got, [{k: g[k] for k in keys} for g in t["slice_growths"]])
