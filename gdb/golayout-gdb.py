@@ -38,6 +38,8 @@ _LEVEL = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.POINTER(ctypes.c_uint32))
 _INTR = ctypes.CFUNCTYPE(ctypes.c_int, _ctx)
 _TREG = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, _u64, ctypes.c_char_p, _p_u64)
 _WRITE = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+_SETBP = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, _u64, _p_u64)
+_DELBP = ctypes.CFUNCTYPE(ctypes.c_int, _ctx, _u64)
 
 
 class _Backend(ctypes.Structure):
@@ -50,10 +52,11 @@ class _Backend(ctypes.Structure):
                 ("has_process", _HASPROC), ("frame_level", _LEVEL),
                 ("innermost_register", _REG), ("text_width", _WIDTH),
                 ("interrupted", _INTR), ("load_bias", _U64OUT),
-                ("thread_register", _TREG), ("write_output", _WRITE)]
+                ("thread_register", _TREG), ("write_output", _WRITE),
+                ("set_breakpoint", _SETBP), ("delete_breakpoint", _DELBP)]
 
 
-_GL_BACKEND_VERSION = 4  # GL_BACKEND_VERSION this file was written against
+_GL_BACKEND_VERSION = 5  # GL_BACKEND_VERSION this file was written against
 _GL_RUN_TTY, _GL_RUN_PROGRESS = 1, 2
 _GL_OUT_PROGRESS = 1
 _OK, _FAIL = 0, -1
@@ -67,6 +70,15 @@ _gl.gl_session_run.argtypes = [ctypes.c_void_p, ctypes.POINTER(_Backend),
 _libc_strlen = ctypes.CDLL(None).strlen
 _libc_strlen.argtypes = [ctypes.c_void_p]
 _libc_strlen.restype = ctypes.c_size_t
+# A core older than this file lacks what version 5 added: refuse in one
+# line rather than half work.
+if not hasattr(_gl, "gl_session_breakpoint_hit"):
+    raise gdb.GdbError("golayout: %s is older than this script (backend version %d):"
+                       " load the golayout-gdb.py built with it" % (_gl_path, _GL_BACKEND_VERSION))
+_gl.gl_session_breakpoint_hit.restype = ctypes.c_int
+_gl.gl_session_breakpoint_hit.argtypes = [ctypes.c_void_p, ctypes.POINTER(_Backend), _u64,
+                                          ctypes.POINTER(ctypes.c_void_p),
+                                          ctypes.POINTER(ctypes.c_void_p)]
 _gl.gl_free.argtypes = [ctypes.c_void_p]
 _gl.gl_free.restype = None
 _gl.gl_command_count.restype = ctypes.c_size_t
@@ -320,6 +332,93 @@ def _write_output(_, text, length, stream):
         return _FAIL
 
 
+# Breakpoints the core asks for (golayout watch): gdb calls stop() in the
+# thread that reached one, with that thread selected; the core decides
+# whether the program stays stopped (True) or resumes (False).  gdb's
+# manual forbids deleting a breakpoint inside stop(): one the core deletes
+# there is only forgotten (it never reaches the core again) and is removed
+# from gdb at the next stop the user sees or the next golayout command.
+_gl_bps = {}        # id the core knows -> _GlBreakpoint
+_gl_bp_next = [1]
+_gl_in_stop = [False]
+_gl_doomed = []     # deleted by the core inside stop(): removed later
+_GL_BP_STOP = 1
+
+
+class _GlBreakpoint(gdb.Breakpoint):
+    def __init__(self, addr, ident):
+        super().__init__("*0x%x" % addr, gdb.BP_BREAKPOINT, internal=True)
+        self.silent = True
+        self.gl_id = ident
+
+    def stop(self):
+        if _gl_bps.get(self.gl_id) is not self:
+            return False
+        out, err = ctypes.c_void_p(), ctypes.c_void_p()
+        _gl_in_stop[0] = True
+        try:
+            rc = _gl.gl_session_breakpoint_hit(_gl_session, ctypes.byref(_gl_backend), self.gl_id,
+                                               ctypes.byref(out), ctypes.byref(err))
+        except BaseException as e:
+            _note_interrupt(e)
+            return False
+        finally:
+            _gl_in_stop[0] = False
+        out, err = _gl_take(out), _gl_take(err)
+        if out:
+            gdb.write(out)
+        if err:
+            gdb.write(err.rstrip("\n") + "\n", gdb.STDERR)
+        return rc == _GL_BP_STOP
+
+
+def _gl_reap(*_):
+    try:
+        while _gl_doomed:
+            bp = _gl_doomed.pop()
+            if bp.is_valid():
+                bp.delete()
+    except BaseException as e:
+        _note_interrupt(e)
+
+
+gdb.events.stop.connect(_gl_reap)
+
+
+def _set_breakpoint(_, addr, ident):
+    try:
+        # These breakpoints resume at once, thousands of times.  gdb steps
+        # the thread over one "displaced", running the instruction at a
+        # copy elsewhere; a signal handled meanwhile sees that PC, and the
+        # Go runtime's preemption signal (SIGURG) rewrites the PC it sees:
+        # the program then misses breakpoints or crashes.  Stepping over
+        # in place, with the breakpoint lifted for the step, is safe.
+        gdb.execute("set displaced-stepping off", to_string=True)
+        n = _gl_bp_next[0]
+        _gl_bp_next[0] += 1
+        _gl_bps[n] = _GlBreakpoint(addr, n)
+        ident[0] = n
+        return _OK
+    except BaseException as e:
+        _note_interrupt(e)
+        return _FAIL
+
+
+def _delete_breakpoint(_, ident):
+    try:
+        bp = _gl_bps.pop(ident, None)
+        if bp is None:
+            return _FAIL
+        if _gl_in_stop[0]:
+            _gl_doomed.append(bp)
+        elif bp.is_valid():
+            bp.delete()
+        return _OK
+    except BaseException as e:
+        _note_interrupt(e)
+        return _FAIL
+
+
 # The backend and its callbacks must outlive every call into the core: a
 # collected ctypes callback crashes gdb.  They live at module level, and are
 # also appended to a list on the gdb module so that sourcing this file twice
@@ -338,7 +437,9 @@ _gl_backend = _Backend(version=_GL_BACKEND_VERSION, ctx=None,
                        interrupted=_INTR(_interrupted),
                        load_bias=_U64OUT(_load_bias),
                        thread_register=_TREG(_thread_register),
-                       write_output=_WRITE(_write_output))
+                       write_output=_WRITE(_write_output),
+                       set_breakpoint=_SETBP(_set_breakpoint),
+                       delete_breakpoint=_DELBP(_delete_breakpoint))
 _gl_session = _gl.gl_session_create()
 if not hasattr(gdb, "_golayout_keepalive"):
     gdb._golayout_keepalive = []
@@ -366,6 +467,7 @@ def _gl_run(args):
     flags = (_GL_RUN_TTY if tty else 0) | (_GL_RUN_PROGRESS if os.isatty(1) and os.isatty(2) else 0)
     out, err = ctypes.c_void_p(), ctypes.c_void_p()
     _gl_interrupt[0] = False
+    _gl_reap()
     _gl.gl_session_run(_gl_session, ctypes.byref(_gl_backend),
                        args.encode("utf-8", "surrogateescape"),
                        flags,

@@ -163,7 +163,55 @@ int WriteOutput(void *ctx, const char *text, size_t len, int stream) {
   }
   if (len > INT32_MAX)
     return GL_BACKEND_FAIL;
+  if (!C(ctx).result) // a breakpoint hit has no command result
+    return GL_BACKEND_FAIL;
   C(ctx).result->Printf("%.*s", static_cast<int>(len), text);
+  return GL_BACKEND_OK;
+}
+
+// Breakpoints the core asks for (golayout watch). lldb runs their callback
+// when a thread reaches one; the core answers whether the process stays
+// stopped (true) or resumes (false). A breakpoint the core deletes is
+// disabled at once and removed at the next hit or command, never inside
+// its own callback.
+// (A plain array: a std::vector's out-of-line members would be exported
+// from the plugin.)
+constexpr size_t kDoomedMax = 256;
+lldb::break_id_t g_doomed[kDoomedMax];
+size_t g_ndoomed;
+
+void ReapBreakpoints(lldb::SBTarget target, lldb::break_id_t keep) {
+  size_t left = 0;
+  for (size_t i = 0; i < g_ndoomed; i++) {
+    if (g_doomed[i] == keep)
+      g_doomed[left++] = g_doomed[i];
+    else
+      target.BreakpointDelete(g_doomed[i]);
+  }
+  g_ndoomed = left;
+}
+
+bool BreakpointHit(void *baton, lldb::SBProcess &process, lldb::SBThread &thread,
+                   lldb::SBBreakpointLocation &location);
+
+int SetBreakpoint(void *ctx, uint64_t addr, uint64_t *id) {
+  lldb::SBBreakpoint bp = C(ctx).target.BreakpointCreateByAddress(addr);
+  if (!bp.IsValid() || bp.GetID() <= 0)
+    return GL_BACKEND_FAIL;
+  bp.SetCallback(BreakpointHit, nullptr);
+  *id = static_cast<uint64_t>(bp.GetID());
+  return GL_BACKEND_OK;
+}
+
+int DeleteBreakpoint(void *ctx, uint64_t id) {
+  lldb::SBBreakpoint bp = C(ctx).target.FindBreakpointByID(static_cast<lldb::break_id_t>(id));
+  if (!bp.IsValid())
+    return GL_BACKEND_FAIL;
+  bp.SetEnabled(false);
+  if (g_ndoomed == kDoomedMax) // never: the core holds fewer; delete now
+    C(ctx).target.BreakpointDelete(bp.GetID());
+  else
+    g_doomed[g_ndoomed++] = bp.GetID();
   return GL_BACKEND_OK;
 }
 
@@ -226,6 +274,58 @@ int LoadBias(void *ctx, uint64_t *bias) {
     return GL_BACKEND_FAIL;
   *bias = load - file;
   return GL_BACKEND_OK;
+}
+
+gl_backend Backend(Ctx *ctx) {
+  gl_backend be = {};
+  be.version = GL_BACKEND_VERSION;
+  be.ctx = ctx;
+  be.read_memory = ReadMemory;
+  be.read_register = ReadRegister;
+  be.frame_cfa = FrameCfa;
+  be.executable_path = ExecutablePath;
+  be.stop_id = StopId;
+  be.has_process = HasProcess;
+  be.frame_level = FrameLevel;
+  be.innermost_register = InnermostRegister;
+  be.text_width = TextWidth;
+  be.interrupted = Interrupted;
+  be.load_bias = LoadBias;
+  be.thread_register = ThreadRegister;
+  be.write_output = WriteOutput;
+  be.set_breakpoint = SetBreakpoint;
+  be.delete_breakpoint = DeleteBreakpoint;
+  return be;
+}
+
+bool BreakpointHit(void *, lldb::SBProcess &process, lldb::SBThread &thread,
+                   lldb::SBBreakpointLocation &location) {
+  Ctx ctx;
+  ctx.target = process.GetTarget();
+  ctx.debugger = ctx.target.GetDebugger();
+  ctx.process = process;
+  ctx.thread = thread;
+  ctx.frame = thread.GetFrameAtIndex(0);
+  ctx.result = nullptr;
+  lldb::break_id_t id = location.GetBreakpoint().GetID();
+  ReapBreakpoints(ctx.target, id);
+  auto it = g_sessions.find(ctx.debugger.GetID());
+  if (it == g_sessions.end() || !it->second)
+    return false;
+  gl_backend be = Backend(&ctx);
+  char *out = nullptr, *err = nullptr;
+  int rc = gl_session_breakpoint_hit(it->second, &be, static_cast<uint64_t>(id), &out, &err);
+  if (FILE *o = out ? ctx.debugger.GetOutputFileHandle() : nullptr) {
+    std::fputs(out, o);
+    std::fflush(o);
+  }
+  if (FILE *e = err ? ctx.debugger.GetErrorFileHandle() : nullptr) {
+    std::fprintf(e, "error: %s\n", err);
+    std::fflush(e);
+  }
+  gl_free(out);
+  gl_free(err);
+  return rc == GL_BP_STOP;
 }
 
 // lldb has already split and unquoted the words; the core wants one string
@@ -322,22 +422,8 @@ public:
     ctx.result = &result;
     HandleSigurg(dbg); // for targets created after the plugin was loaded
 
-    gl_backend be = {};
-    be.version = GL_BACKEND_VERSION;
-    be.ctx = &ctx;
-    be.read_memory = ReadMemory;
-    be.read_register = ReadRegister;
-    be.frame_cfa = FrameCfa;
-    be.executable_path = ExecutablePath;
-    be.stop_id = StopId;
-    be.has_process = HasProcess;
-    be.frame_level = FrameLevel;
-    be.innermost_register = InnermostRegister;
-    be.text_width = TextWidth;
-    be.interrupted = Interrupted;
-    be.load_bias = LoadBias;
-    be.thread_register = ThreadRegister;
-    be.write_output = WriteOutput;
+    gl_backend be = Backend(&ctx);
+    ReapBreakpoints(ctx.target, LLDB_INVALID_BREAK_ID);
 
     gl_session *s = SessionFor(dbg);
     if (!s) {

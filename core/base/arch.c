@@ -26,6 +26,12 @@ static const char *const arm64_regs[] = {
 	"sp", "pc",
 };
 
+/* internal/abi/abi_amd64.go: RAX, RBX, RCX, RDI, RSI, R8, R9, R10, R11. */
+static const char *const amd64_args[] = {"rax", "rbx", "rcx", "rdi", "rsi", "r8", "r9", "r10", "r11"};
+/* internal/abi/abi_arm64.go: R0..R15. */
+static const char *const arm64_args[] = {"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7",
+					 "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15"};
+
 static const struct gl_arch arches[] = {
 	{
 		.id = GL_ARCH_AMD64, .goarch = "amd64", .elf_machine = EM_X86_64, .ptr_size = 8,
@@ -33,6 +39,7 @@ static const struct gl_arch arches[] = {
 		.dwarf_sp = 7, .dwarf_fp = 6, .dwarf_pc = 16, .dwarf_lr = -1,
 		.dwarf_regs = amd64_regs, .ndwarf_regs = N(amd64_regs),
 		.ra = GL_RA_ON_STACK, .ra_stack_bytes = 8, .stack_align = 16, .min_frame_size = 0,
+		.int_arg_regs = amd64_args, .nint_arg_regs = N(amd64_args), .reg_g = "r14",
 	},
 	{
 		.id = GL_ARCH_386, .goarch = "386", .elf_machine = EM_386, .ptr_size = 4,
@@ -47,6 +54,7 @@ static const struct gl_arch arches[] = {
 		.dwarf_sp = 31, .dwarf_fp = 29, .dwarf_pc = 32, .dwarf_lr = 30,
 		.dwarf_regs = arm64_regs, .ndwarf_regs = N(arm64_regs),
 		.ra = GL_RA_IN_LR, .ra_stack_bytes = 0, .stack_align = 16, .min_frame_size = 8,
+		.int_arg_regs = arm64_args, .nint_arg_regs = N(arm64_args), .reg_g = "x28",
 	},
 };
 

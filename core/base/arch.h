@@ -40,6 +40,13 @@ struct gl_arch {
 	uint8_t ra_stack_bytes;
 	uint8_t stack_align;    /* SP alignment at a call (ABI) */
 	uint8_t min_frame_size; /* Go's sys.MinFrameSize: the saved LR slot on LR machines */
+	/* Go's register ABI (ABIInternal, abi_*.h and cmd/compile's ABI doc):
+	 * the integer argument and result registers in order; none (0) where
+	 * Go passes arguments on the stack (386). reg_g: the register holding
+	 * the current goroutine's g (NULL where it lives in TLS). */
+	const char *const *int_arg_regs;
+	size_t nint_arg_regs;
+	const char *reg_g;
 };
 
 /* The description for an ELF e_machine, or NULL when golayout knows none. */

@@ -20,6 +20,7 @@ enum {
 	GL_OPT_ALLVARS = 1u << 7, /* --all-vars (stack) */
 	GL_OPT_KEY = 1u << 8,     /* --key K, --hash (map) */
 	GL_OPT_SVG = 1u << 9,     /* --svg FILE: the command draws memory */
+	GL_OPT_WATCH = 1u << 10,  /* --stop (watch) */
 };
 
 struct gl_opts {
@@ -37,6 +38,7 @@ struct gl_opts {
 	bool all_vars;         /* --all-vars (stack): locals not yet declared too */
 	const char *key;       /* --key K (map) */
 	bool hash;             /* --hash (map) */
+	bool stop;             /* --stop (watch) */
 	long index;            /* --bucket / --group, -1 if unset */
 	long width;            /* --width N: text columns, 0 = never cut */
 	bool width_set;
@@ -66,6 +68,6 @@ struct gl_error *gl_view_eval(struct gl_ctx *c, const struct gl_opts *o, enum gl
 
 extern const struct gl_command gl_cmd_goroutines, gl_cmd_stack, gl_cmd_escape,
 	gl_cmd_version, gl_cmd_struct, gl_cmd_type, gl_cmd_value, gl_cmd_map, gl_cmd_slice, gl_cmd_string, gl_cmd_iface, gl_cmd_chan,
-	gl_cmd_stats, gl_cmd_heap, gl_cmd_gc;
+	gl_cmd_stats, gl_cmd_heap, gl_cmd_gc, gl_cmd_watch;
 
 #endif

@@ -10,6 +10,7 @@
 #include "base/number.h"
 #include "commands/commands.h"
 #include "commands/outfile.h"
+#include "commands/watch.h"
 #include "doc/doc.h"
 #include "doc/view_doc.h"
 #include "golayout/golayout.h"
@@ -22,11 +23,12 @@ struct gl_session {
 	struct gl_target *target;
 	struct gl_mem mem;
 	struct gl_escapes *escapes; /* golayout escape load FILE */
+	struct gl_watches *watches; /* golayout watch */
 	unsigned long files;        /* the %n of --out and --svg file names: runs that used it */
 };
 
 static const struct gl_command *const commands[] = {
-	&gl_cmd_version, &gl_cmd_map, &gl_cmd_slice, &gl_cmd_string, &gl_cmd_iface, &gl_cmd_chan, &gl_cmd_heap, &gl_cmd_gc, &gl_cmd_struct, &gl_cmd_type, &gl_cmd_value, &gl_cmd_goroutines, &gl_cmd_stack, &gl_cmd_escape, &gl_cmd_stats,
+	&gl_cmd_version, &gl_cmd_map, &gl_cmd_slice, &gl_cmd_string, &gl_cmd_iface, &gl_cmd_chan, &gl_cmd_heap, &gl_cmd_gc, &gl_cmd_struct, &gl_cmd_type, &gl_cmd_value, &gl_cmd_goroutines, &gl_cmd_stack, &gl_cmd_escape, &gl_cmd_stats, &gl_cmd_watch,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -44,6 +46,7 @@ void gl_session_destroy(struct gl_session *s)
 		return;
 	gl_target_destroy(s->target);
 	gl_escapes_destroy(s->escapes);
+	gl_watches_destroy(s->watches);
 	gl_mem_deinit(&s->mem);
 	free(s);
 }
@@ -187,6 +190,7 @@ static const struct opt_spec options[] = {
 	{"--all-vars", GL_OPT_ALLVARS, OPT_FLAG, F(all_vars), -1, NULL},
 	{"--key", GL_OPT_KEY, OPT_TEXT, F(key), -1, "a key (a Go literal or an expression)"},
 	{"--hash", GL_OPT_KEY, OPT_FLAG, F(hash), -1, NULL},
+	{"--stop", GL_OPT_WATCH, OPT_FLAG, F(stop), -1, NULL},
 	{"--out", 0, OPT_TEXT, F(out), -1, "a file name"},
 	{"--svg", GL_OPT_SVG, OPT_TEXT, F(svg), -1, "a file name"},
 	{"--escape", GL_OPT_ESCAPE, OPT_TEXT, F(escape), -1, "the file with go build -gcflags=-m output"},
@@ -423,7 +427,7 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 		return 1;
 	}
 	int argc = tokenize(buf, argv, GL_MAX_ARGS + 8);
-	struct gl_ctx c = {.session = s, .target_slot = &s->target, .escapes = &s->escapes, .be = be, .mem = &s->mem};
+	struct gl_ctx c = {.session = s, .target_slot = &s->target, .escapes = &s->escapes, .watches = &s->watches, .be = be, .mem = &s->mem};
 	sb_init(&c.out);
 	struct gl_opts opts = {0};
 	struct gl_view view = {0};
@@ -572,4 +576,31 @@ int gl_session_run(struct gl_session *s, const struct gl_backend *be, const char
 	free(buf);
 	*out = sb_steal(&c.out);
 	return status;
+}
+
+int gl_session_breakpoint_hit(struct gl_session *s, const struct gl_backend *be, uint64_t id,
+			      char **out, char **err_out)
+{
+	*out = NULL;
+	*err_out = NULL;
+	/* a watch's breakpoint needs the executable its command loaded (and
+	 * the load bias it took): nothing is read afresh on the common,
+	 * cheap path of a hit on an object nobody watches */
+	if (!s || !be || be->version < 5 || !s->watches || !s->target)
+		return GL_BP_CONTINUE;
+	struct gl_ctx c = {.session = s, .target_slot = &s->target, .escapes = &s->escapes,
+			   .watches = &s->watches, .be = be, .mem = &s->mem, .t = s->target,
+			   .bias_taken = true};
+	sb_init(&c.out);
+	gl_mem_begin(&s->mem, be);
+	gl_mem_flush(&s->mem); /* the program ran since the last hit */
+	struct gl_error *err = NULL;
+	bool stop = gl_watch_hit(&c, s->watches, id, &err);
+	gl_mem_end(&s->mem);
+	if (err)
+		*err_out = error_line(err);
+	gl_error_destroy(err);
+	*out = c.out.len ? sb_steal(&c.out) : NULL;
+	sb_deinit(&c.out);
+	return stop ? GL_BP_STOP : GL_BP_CONTINUE;
 }

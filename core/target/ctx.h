@@ -12,11 +12,13 @@
 
 struct gl_session;
 struct gl_escapes;
+struct gl_watches;
 
 struct gl_ctx {
 	struct gl_session *session;
 	struct gl_target **target_slot; /* the session's cached executable */
 	struct gl_escapes **escapes;     /* the session's golayout escape load */
+	struct gl_watches **watches;     /* the session's golayout watch table */
 	const struct gl_backend *be;
 	struct gl_target *t;   /* NULL when no executable is known */
 	struct gl_mem *mem;

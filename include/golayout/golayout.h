@@ -34,8 +34,9 @@ extern "C" {
  *    selected_thread is gone (its slot stays, unused); text_width;
  *    innermost_register.
  * 3: interrupted, load_bias.
- * 4: thread_register, write_output. */
-#define GL_BACKEND_VERSION 4
+ * 4: thread_register, write_output.
+ * 5: set_breakpoint, delete_breakpoint (golayout watch). */
+#define GL_BACKEND_VERSION 5
 
 /* Return values of the backend callbacks. */
 #define GL_BACKEND_OK 0
@@ -155,6 +156,24 @@ struct gl_backend {
 	 * keeps the text and hands it over in *out instead. NULL: everything
 	 * comes in *out. */
 	int (*write_output)(void *ctx, const char *text, size_t len, int stream);
+
+	/* ---- version 5 ---- */
+
+	/* Set a breakpoint at the code address addr and store in *id a number
+	 * that names it (nonzero, never reused while the breakpoint lives).
+	 * When any thread reaches it, the shim calls
+	 * gl_session_breakpoint_hit() with that id and a backend whose
+	 * selected thread and frame are those of the stopped thread (frame 0),
+	 * prints what it returns, and resumes the program unless it returns
+	 * GL_BP_STOP. The breakpoint is the core's: the user never sees it
+	 * stop on its own. GL_BACKEND_FAIL when the debugger cannot set one. */
+	int (*set_breakpoint)(void *ctx, uint64_t addr, uint64_t *id);
+
+	/* Remove the breakpoint id. It may be called from within
+	 * gl_session_breakpoint_hit(), for the breakpoint being handled too:
+	 * a debugger that cannot remove a breakpoint there disables it at
+	 * once and removes it later; it must never report it again. */
+	int (*delete_breakpoint)(void *ctx, uint64_t id);
 };
 
 /* write_output's streams. */
@@ -188,6 +207,22 @@ GL_PUBLIC int gl_session_run(struct gl_session *s, const struct gl_backend *be,
 		   const char *args, unsigned flags, char **out, char **err);
 
 GL_PUBLIC void gl_free(void *p);
+
+/* gl_session_breakpoint_hit's answers. */
+#define GL_BP_CONTINUE 0
+#define GL_BP_STOP 1
+
+/*
+ * A breakpoint the core set through set_breakpoint (version 5) was reached:
+ * `be` describes the thread that reached it. The core decides, quickly for
+ * a breakpoint that concerns nothing it watches. On return *out holds text
+ * to print now (may be NULL) and *err one error line (NULL when none),
+ * both freed with gl_free(). Returns GL_BP_STOP when the program should
+ * stay stopped (golayout watch --stop), GL_BP_CONTINUE to resume it.
+ * An id the core does not know answers GL_BP_CONTINUE.
+ */
+GL_PUBLIC int gl_session_breakpoint_hit(struct gl_session *s, const struct gl_backend *be,
+					uint64_t id, char **out, char **err);
 
 /* The command table, so that every shim registers the same subcommands
  * with the same help. Index from 0 to gl_command_count()-1. */

@@ -1,0 +1,3 @@
+module golayout.bench/watch
+
+go 1.22
