@@ -235,8 +235,23 @@ struct gl_error *gl_goroutine_unwind(struct gl_ctx *c, const struct gl_goroutine
 	return goroutine_unwind(c, g, current, GL_MAX_FRAMES, frames, n, from);
 }
 
-/* Frames looked at for the first one outside the runtime. */
+/* Frames looked at for the first one outside the runtime: first a few,
+ * then more when none of those is. */
+#define WHERE_FIRST_FRAMES 8
 #define WHERE_FRAMES 64
+
+/* The first frame outside the runtime and the standard library's
+ * internal packages (internal/poll.runtime_pollWait, internal/sync...),
+ * which are not where a goroutine is to a reader of its code (as Delve);
+ * NULL if none of the first WHERE_FRAMES is. */
+static const struct gl_uframe *user_frame(const struct gl_uframe *fr, size_t n)
+{
+	for (size_t i = 0; i < n && i < WHERE_FRAMES; i++)
+		if (strncmp(fr[i].func, "runtime.", 8) && strncmp(fr[i].func, "internal/", 9) &&
+		    strcmp(fr[i].func, "?"))
+			return &fr[i];
+	return NULL;
+}
 
 void gl_goroutine_where(struct gl_ctx *c, const struct gl_goroutine *g, bool current,
 			struct gl_where *w)
@@ -246,9 +261,15 @@ void gl_goroutine_where(struct gl_ctx *c, const struct gl_goroutine *g, bool cur
 	size_t n;
 	enum gl_unwound_from from;
 	/* the selected frame may lie deep in the current goroutine; another
-	 * one is looked at down to its first frame outside the runtime */
-	struct gl_error *err = goroutine_unwind(c, g, current, current ? GL_MAX_FRAMES : WHERE_FRAMES, &fr, &n,
-						&from);
+	 * one is looked at down to its first frame outside the runtime,
+	 * mostly within a few frames of where it parked (and the stack
+	 * pages further down need not be read) */
+	struct gl_error *err = goroutine_unwind(c, g, current, current ? GL_MAX_FRAMES : WHERE_FIRST_FRAMES, &fr,
+						&n, &from);
+	if (!err && !current && n && fr[n - 1].stop == GL_STOP_MAX_FRAMES && !user_frame(fr, n)) {
+		free(fr);
+		err = goroutine_unwind(c, g, current, WHERE_FRAMES, &fr, &n, &from);
+	}
 	if (err) {
 		gl_error_destroy(err);
 		return;
@@ -258,18 +279,12 @@ void gl_goroutine_where(struct gl_ctx *c, const struct gl_goroutine *g, bool cur
 	for (size_t i = 0; i < n && !w->sp; i++)
 		if (fr[i].on == GL_ON_GOROUTINE)
 			w->sp = fr[i].sp;
-	for (size_t i = 0; i < n && i < WHERE_FRAMES; i++) {
-		/* the runtime and the standard library's internal packages
-		 * (internal/poll.runtime_pollWait, internal/sync...) are not
-		 * where a goroutine is, to a reader of its code: as Delve */
-		if (strncmp(fr[i].func, "runtime.", 8) && strncmp(fr[i].func, "internal/", 9) &&
-		    strcmp(fr[i].func, "?")) {
-			w->user_func = fr[i].func;
-			w->file = fr[i].file;
-			w->line = fr[i].line;
-			w->user_index = i;
-			break;
-		}
+	const struct gl_uframe *u = user_frame(fr, n);
+	if (u) {
+		w->user_func = u->func;
+		w->file = u->file;
+		w->line = u->line;
+		w->user_index = (size_t)(u - fr);
 	}
 	for (size_t i = 0; i < n && !w->has_selected; i++) {
 		if (!fr[i].selected)
