@@ -21,6 +21,7 @@
 #define GL_GO_MAX_MINOR 27
 
 struct gl_rtlayout;
+struct gl_rtypes;
 
 struct gl_target {
 	char *path;
@@ -51,6 +52,10 @@ struct gl_target {
 	 * freed through rt_free, which its loader sets. */
 	struct gl_rtlayout *rt;
 	void (*rt_free)(struct gl_rtlayout *rt);
+	/* Types built from the runtime's type descriptors (gotypes/rtype.c),
+	 * made on first use and freed through rtypes_free. */
+	struct gl_rtypes *rtypes;
+	void (*rtypes_free)(struct gl_rtypes *rt);
 };
 
 /* Opens with a load bias of 0: until gl_target_set_bias, the addresses of
