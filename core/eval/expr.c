@@ -71,8 +71,8 @@ static struct gl_error *symbol_global(struct parser *ps, const char *name, bool 
 				       "%s is at 0x%llx (%llu bytes, from the symbol table); without DWARF its "
 				       "type is unknown: add --type TYPE",
 				       name, (unsigned long long)*addr, (unsigned long long)size);
-	struct gl_error *err = gl_type_by_go_name(ps->c, ps->type_name, t);
-	if (err)
+	struct gl_error *err = gl_ctx_need_process(ps->c);
+	if (err || (err = gl_type_by_go_name(ps->c, ps->type_name, t)))
 		return err;
 	if (size && size != (*t)->size)
 		return gl_error_create(GL_ERR_TYPE, "%s is %llu bytes in the symbol table, not a %s (%llu bytes)",
@@ -418,9 +418,8 @@ static struct gl_error *parse_primary(struct parser *ps, struct gl_value *out)
 					       "an address needs a type: %.*s --type TYPE",
 					       (int)(end - ps->s), ps->s);
 		struct gl_type *t;
-		if ((err = gl_type_by_go_name(ps->c, ps->type_name, &t)))
-			return err;
-		if ((err = gl_ctx_need_process(ps->c)))
+		/* first: without a process the descriptors' lists cannot be read */
+		if ((err = gl_ctx_need_process(ps->c)) || (err = gl_type_by_go_name(ps->c, ps->type_name, &t)))
 			return err;
 		return gl_value_at(ps->c, t, addr, "memory", out);
 	}
