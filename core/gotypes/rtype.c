@@ -384,6 +384,7 @@ static bool read_name(struct gl_ctx *c, uint64_t addr, char *out, size_t outlen,
 
 struct desc {
 	uint64_t tp, off;             /* address; offset from the types base */
+	uint64_t ksize;               /* size of the kind's descriptor: the UncommonType follows */
 	unsigned char b[MAX_DESC];    /* the descriptor, kind-specific part included */
 	const struct gl_rtlayout *L;
 };
@@ -399,6 +400,63 @@ static uint64_t word_at(const struct desc *d, enum gl_rtf f, bool *ok)
 }
 
 static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int depth);
+
+/* The import path of a defined type (its UncommonType's PkgPath), into
+ * pkg; false for other types or without it. */
+static bool package_path(struct gl_ctx *c, const struct desc *d, uint64_t base, char *pkg, size_t len)
+{
+	const struct gl_rtlayout *L = d->L;
+	uint64_t tflag = gl_rt_get(L, GL_RTF_ABI_TYPE_TFLAG, d->b);
+	struct gl_rt_field pp = gl_rt_field(L, GL_RTF_ABI_UNCOMMON_TYPE_PKGPATH);
+	if (!d->ksize || !pp.present || pp.size != 4 || !(tflag & (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_NAMED)) ||
+	    !(tflag & (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_UNCOMMON)))
+		return false;
+	unsigned char w[4];
+	struct gl_error *err = gl_mem_read(c->mem, d->tp + d->ksize + pp.off, w, 4);
+	if (err) {
+		gl_error_destroy(err);
+		return false;
+	}
+	int32_t off = (int32_t)gl_get_uint(w, 4);
+	return off && read_name(c, base + (uint64_t)(int64_t)off, pkg, len, NULL) && pkg[0];
+}
+
+static const char *last_elem(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* reflect's "atomic.Int64" as DWARF spells it, "sync/atomic.Int64" (into
+ * full), when the name starts with the package's last element; else nm. */
+static const char *qualified(const char *nm, const char *pkg, char *full, size_t len)
+{
+	const char *le = last_elem(pkg);
+	size_t n = strlen(le);
+	if (le == pkg || strncmp(nm, le, n) || nm[n] != '.')
+		return nm;
+	int w = snprintf(full, len, "%.*s%s", (int)(le - pkg), pkg, nm);
+	return w > 0 && (size_t)w < len ? full : nm;
+}
+
+/* Whether a package path is internal (no user names its types). */
+static bool internal_pkg(const char *name)
+{
+	return !strncmp(name, "internal/", 9) || strstr(name, "/internal/") != NULL;
+}
+
+/* t also under reflect's spelling (--type atomic.Int64): of two types of
+ * that spelling, one outside an internal package wins (sync/atomic's
+ * Int64, not internal/runtime/atomic's). */
+static void alias(struct gl_ctx *c, struct gl_type *t, const char *short_name)
+{
+	struct gl_rtypes *s = store(c);
+	uint64_t had;
+	if (!strmap_get(&s->by_name, short_name, &had))
+		strmap_put(&s->by_name, short_name, (uint64_t)(uintptr_t)t);
+	else if (internal_pkg(((struct gl_type *)(uintptr_t)had)->name) && !internal_pkg(t->name))
+		strmap_set(&s->by_name, short_name, (uint64_t)(uintptr_t)t);
+}
 
 static void fill_struct(struct gl_ctx *c, struct desc *d, struct gl_type *t, uint64_t base, int depth)
 {
@@ -463,6 +521,7 @@ static bool read_desc(struct gl_ctx *c, const struct gl_rtlayout *L, uint64_t tp
 		return false;
 	}
 	*kind = (enum gl_kind)(gl_rt_get(L, GL_RTF_ABI_TYPE_KIND, d->b) & (uint64_t)gl_rt_const(L, GL_RTC_KIND_MASK));
+	d->ksize = *kind == GL_K_FUNC ? 0 : abi->size; /* (FuncType: not in the table) */
 	enum gl_rts ks[] = {
 		[GL_K_ARRAY] = GL_RTS_ABI_ARRAY_TYPE, [GL_K_CHAN] = GL_RTS_ABI_CHAN_TYPE,
 		[GL_K_INTERFACE] = GL_RTS_ABI_IFACE_TYPE, [GL_K_MAP] = GL_RTS_ABI_MAP_TYPE,
@@ -481,6 +540,7 @@ static bool read_desc(struct gl_ctx *c, const struct gl_rtlayout *L, uint64_t tp
 		gl_error_destroy(err);
 		return false;
 	}
+	d->ksize = kt->size;
 	return true;
 }
 
@@ -508,6 +568,9 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 	if ((gl_rt_get(L, GL_RTF_ABI_TYPE_TFLAG, d.b) & (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_EXTRA_STAR)) &&
 	    nm[0] == '*')
 		nm++;
+	char full[1024], pkg[512] = "";
+	if (package_path(c, &d, base, pkg, sizeof(pkg)))
+		nm = qualified(nm, pkg, full, sizeof(full));
 	if ((t = gl_dwarf_find_type(c->t->dw, nm)))
 		return t;
 	uint64_t size = gl_rt_get(L, GL_RTF_ABI_TYPE_SIZE, d.b);
@@ -517,6 +580,8 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 	 * (type List struct { next *List }) finds itself */
 	if (!(t = new_type(c, d.off, nm, kind, size)))
 		return NULL;
+	if (nm == full)
+		alias(c, t, nm + strlen(pkg) - strlen(last_elem(pkg)));
 	bool ok = true;
 	t->resolving = true;
 	switch (kind) {
