@@ -187,6 +187,10 @@ def nodwarf_cases(truth, cfg):
     Then `type T` of each recorded struct type from its descriptor."""
     cs = [] if cfg.mode == "stripped" else [select_frame(0, "main.stopHere")]
     for g in truth["globals"]:
+        # Go 1.22's netip.Addr says v4 or v6 by comparing with the
+        # package's global z4, which only a symbol table names
+        if cfg.mode == "stripped" and "netip.Addr" in g["type"] and truth["go_version"].startswith("go1.22."):
+            continue
         lookup = (lambda n: lambda tr: find_global(tr, n))(g["name"])
         expr = nodwarf_expr(g, cfg)
         cs.append(Case(f"value {g['name']} --type '{g['type']}' (no DWARF)",
