@@ -382,7 +382,9 @@ void gl_rt_free(struct gl_rtlayout *L)
 		rt_free(L);
 }
 
-struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out)
+/* The table of t; with_globals: refused also when the runtime's globals
+ * cannot be found. */
+static struct gl_error *load_table(struct gl_target *t, bool with_globals, const struct gl_rtlayout **out)
 {
 	*out = NULL;
 	struct gl_error *err = gl_target_need_release(t);
@@ -391,25 +393,21 @@ struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out)
 	const struct gl_rtlayout *L = gl_rt_of(t);
 	if (!L)
 		return &gl_error_nomem;
-	if (L->unusable || L->no_symbols)
-		return gl_error_create(GL_ERR_NODWARF, "%s", L->unusable ? L->unusable : L->no_symbols);
+	const char *why = L->unusable ? L->unusable : with_globals ? L->no_symbols : NULL;
+	if (why)
+		return gl_error_create(GL_ERR_NODWARF, "%s", why);
 	*out = L;
 	return NULL;
 }
 
+struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out)
+{
+	return load_table(t, true, out);
+}
+
 struct gl_error *gl_rt_load_types(struct gl_target *t, const struct gl_rtlayout **out)
 {
-	*out = NULL;
-	struct gl_error *err = gl_target_need_release(t);
-	if (err)
-		return err;
-	const struct gl_rtlayout *L = gl_rt_of(t);
-	if (!L)
-		return &gl_error_nomem;
-	if (L->unusable)
-		return gl_error_create(GL_ERR_NODWARF, "%s", L->unusable);
-	*out = L;
-	return NULL;
+	return load_table(t, false, out);
 }
 
 uint64_t gl_rt_get(const struct gl_rtlayout *L, enum gl_rtf f, const unsigned char *base)

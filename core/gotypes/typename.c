@@ -64,6 +64,19 @@ static void balanced(struct tparser *tp, struct strbuf *out)
 
 static void canon(struct tparser *tp, struct strbuf *out);
 
+/* ch (after blanks) into out, or the text is no type */
+static bool expect(struct tparser *tp, char ch, struct strbuf *out)
+{
+	skip_ws(tp);
+	if (*tp->p != ch) {
+		tp->bad = true;
+		return false;
+	}
+	tp->p++;
+	sb_addc(out, ch);
+	return true;
+}
+
 /* The type's spelling as reflect writes it, into out. */
 static void canon(struct tparser *tp, struct strbuf *out)
 {
@@ -82,31 +95,15 @@ static void canon(struct tparser *tp, struct strbuf *out)
 		sb_addc(out, '[');
 		while (isalnum((unsigned char)*tp->p))
 			sb_addc(out, *tp->p++);
-		skip_ws(tp);
-		if (*tp->p != ']') {
-			tp->bad = true;
-			return;
-		}
-		tp->p++;
-		sb_addc(out, ']');
-		canon(tp, out);
+		if (expect(tp, ']', out))
+			canon(tp, out);
 	} else if (word(tp, "map")) {
-		skip_ws(tp);
-		if (*tp->p != '[') {
-			tp->bad = true;
+		sb_add(out, "map");
+		if (!expect(tp, '[', out))
 			return;
-		}
-		tp->p++;
-		sb_add(out, "map[");
 		canon(tp, out);
-		skip_ws(tp);
-		if (*tp->p != ']') {
-			tp->bad = true;
-			return;
-		}
-		tp->p++;
-		sb_addc(out, ']');
-		canon(tp, out);
+		if (expect(tp, ']', out))
+			canon(tp, out);
 	} else if (!strncmp(tp->p, "<-", 2)) {
 		tp->p += 2;
 		skip_ws(tp);
