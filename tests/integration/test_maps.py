@@ -911,6 +911,9 @@ def nodwarf_cases(truth, cfg):
         small = next(m for m in globals_ if m["role"] == "small")
         cs.append(Case("error: a global without --type (no DWARF)", f"golayout map main.{small['name']} --json",
                        check_no_type(small["name"])))
+    cs.append(Case("error: --type that is no Go type (no DWARF)",
+                   "golayout map 0x1000 --type 'map[string' --json",
+                   check_error("cannot read", "as a Go type")))
     cs.append(Case("error: a map type the program does not have (no DWARF)",
                    f"golayout map 0x1000 --type 'map[complex64]int8' --json",
                    check_error("map[complex64]int8", "no type descriptor")))
