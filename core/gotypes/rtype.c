@@ -682,6 +682,13 @@ static void index_links(struct gl_ctx *c, uint64_t base)
 	}
 }
 
+bool gl_rtype_have_lists(struct gl_ctx *c)
+{
+	const struct gl_rtlayout *L = layouts(c);
+	return L && (gl_rt_field(L, GL_RTF_MODULEDATA_TYPELINKS).present ||
+		     gl_rt_field(L, GL_RTF_MODULEDATA_ITABLINKS).present);
+}
+
 struct gl_type *gl_rtype_find(struct gl_ctx *c, const char *name)
 {
 	struct gl_rtypes *s = store(c);

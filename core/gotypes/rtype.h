@@ -16,6 +16,9 @@ struct gl_type *gl_rtype_resolve(struct gl_ctx *c, uint64_t tp, uint64_t base);
  * "map[string]int") among the descriptors reachable from the module's
  * typelinks and itabs, or one made here before; NULL when none. */
 struct gl_type *gl_rtype_find(struct gl_ctx *c, const char *name);
+/* Whether the module lists its types (typelinks, itablinks): Go 1.27
+ * has neither (its runtime walks the descriptors in sequence). */
+bool gl_rtype_have_lists(struct gl_ctx *c);
 /* Types made without a descriptor: a predeclared type by name ("int",
  * "string", "unsafe.Pointer", "byte"...), and *T, []T, [n]T, chan T of a
  * known T (name: the channel type's spelling, NULL for "chan T"). NULL
