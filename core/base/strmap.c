@@ -86,6 +86,14 @@ bool strmap_put(struct strmap *m, const char *key, uint64_t value)
 	return true;
 }
 
+bool strmap_set(struct strmap *m, const char *key, uint64_t value)
+{
+	if (!strmap_put(m, key, value))
+		return false;
+	probe(&m->h, hash_str(key), key)->value = value;
+	return true;
+}
+
 bool strmap_get(const struct strmap *m, const char *key, uint64_t *value)
 {
 	if (!m->h.cap)

@@ -27,6 +27,8 @@ void strmap_init(struct strmap *m);
 void strmap_deinit(struct strmap *m);
 /* Insert unless present (first definition wins). False on OOM. */
 bool strmap_put(struct strmap *m, const char *key, uint64_t value);
+/* strmap_put, but an existing key gets the new value. */
+bool strmap_set(struct strmap *m, const char *key, uint64_t value);
 bool strmap_get(const struct strmap *m, const char *key, uint64_t *value);
 /* Every entry, in no particular order: start with *pos = 0; false at the end. */
 bool strmap_next(const struct strmap *m, size_t *pos, const char **key, uint64_t *value);

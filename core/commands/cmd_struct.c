@@ -2,6 +2,7 @@
  * with field values, holes, trailing padding and the size-minimising field
  * order. */
 #include "commands/commands.h"
+#include "gotypes/typename.h"
 
 static struct gl_error *not_struct(const struct gl_type *t, const char *what)
 {
@@ -36,12 +37,15 @@ static struct gl_error *run_type(struct gl_ctx *c, const struct gl_opts *o, stru
 {
 	struct gl_target *t;
 	struct gl_error *err = gl_ctx_target(c, &t);
-	if (err || (err = gl_target_need_dwarf(t)))
+	if (err)
 		return err;
 	const char *name = o->args[0];
-	struct gl_type *ty = gl_dwarf_find_type(t->dw, name);
-	if (!ty)
+	struct gl_type *ty = t->dw ? gl_dwarf_find_type(t->dw, name) : NULL;
+	if (!ty && t->dw)
 		return gl_error_create(GL_ERR_LOOKUP, "no type named %s in %s", name, t->path);
+	/* without DWARF: the type descriptors, which the process holds */
+	if (!ty && ((err = gl_ctx_need_process(c)) || (err = gl_type_by_go_name(c, name, &ty))))
+		return err;
 	if (ty->kind != GL_K_STRUCT)
 		return gl_error_create(GL_ERR_TYPE, "%s is a %s, not a struct", name,
 				       gl_kind_name(ty->kind));
@@ -72,7 +76,9 @@ const struct gl_command gl_cmd_type = {
 	.help = "Usage: golayout type TYPENAME [--json]\n"
 		"\n"
 		"TYPENAME as Go spells it with its package path: main.Order,\n"
-		"net/http.Request. Needs no process: the layout comes from DWARF.",
+		"net/http.Request. Needs no process: the layout comes from DWARF. Without\n"
+		"DWARF it comes from the runtime's type descriptor of that name, in a\n"
+		"process (reflect's spelling then: time.Time, not the package path).",
 	.opts = GL_OPT_SVG,
 	.min_args = 1,
 	.max_args = 1,

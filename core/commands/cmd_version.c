@@ -16,14 +16,20 @@ static void sources(struct gl_target *t, struct gl_version_view *v)
 		snprintf(v->layouts, sizeof(v->layouts), "none: out of memory");
 	else if (L->unusable)
 		snprintf(v->layouts, sizeof(v->layouts), "none: %s", L->unusable);
+	else if (L->no_symbols)
+		snprintf(v->layouts, sizeof(v->layouts), "%s; the runtime's globals: none (no symbol table)", L->source);
 	else
 		snprintf(v->layouts, sizeof(v->layouts), "%s", L->source);
+	bool descriptors = !rel && L && !L->unusable;
 	gl_error_destroy(rel);
 	bool symtab = gl_elf_has_symtab(&t->elf);
-	v->types = t->dw ? "DWARF" : "runtime type descriptors (dynamic types of interfaces); no DWARF for --type";
+	v->types = t->dw	       ? "DWARF"
+		   : descriptors ? "type descriptors: the runtime's own (internal/abi.Type), through the module's "
+				   "typelinks and itabs; --type takes Go syntax"
+				 : "none (no DWARF, and the type descriptors cannot be read without runtime layouts)";
 	v->names = t->dw       ? "DWARF"
-		   : symtab    ? "ELF symbol table: globals; local variables have no names without DWARF"
-			       : "none (-s -w): addresses only";
+		   : symtab    ? "ELF symbol table: globals (with --type); local variables have no names without DWARF"
+			       : "none (-s -w): addresses with --type only";
 	v->stacks = !t->has_pcln ? "none (no pclntab)"
 		    : t->dw      ? "pclntab; variables from DWARF"
 				 : "pclntab: frames, their extents and argument areas; no variable names";

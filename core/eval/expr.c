@@ -9,6 +9,8 @@
 #include "eval/expr.h"
 #include "eval/frame.h"
 #include "eval/map_index.h"
+#include "gotypes/typename.h"
+#include "target/elfsyms.h"
 
 #define MAX_COMPONENTS 32
 #define MAX_NAME 512
@@ -54,15 +56,44 @@ static void section_where(struct gl_ctx *c, uint64_t addr, char *buf, size_t len
 	snprintf(buf, len, "%s", s ? s->name : "global");
 }
 
+/* A global of a binary without DWARF: its address from the ELF symbol
+ * table, its type from --type (nothing in the binary ties a global to
+ * its type descriptor); the symbol's size must be the type's. */
+static struct gl_error *symbol_global(struct parser *ps, const char *name, bool *found, uint64_t *addr,
+				      struct gl_type **t)
+{
+	uint64_t size;
+	*found = gl_elf_symbol(&ps->c->t->elf, name, addr, &size);
+	if (!*found)
+		return NULL;
+	if (!ps->type_name)
+		return gl_error_create(GL_ERR_NODWARF,
+				       "%s is at 0x%llx (%llu bytes, from the symbol table); without DWARF its "
+				       "type is unknown: add --type TYPE",
+				       name, (unsigned long long)*addr, (unsigned long long)size);
+	struct gl_error *err = gl_ctx_need_process(ps->c);
+	if (err || (err = gl_type_by_go_name(ps->c, ps->type_name, t)))
+		return err;
+	if (size && size != (*t)->size)
+		return gl_error_create(GL_ERR_TYPE, "%s is %llu bytes in the symbol table, not a %s (%llu bytes)",
+				       name, (unsigned long long)size, (*t)->name,
+				       (unsigned long long)(*t)->size);
+	return NULL;
+}
+
 static struct gl_error *global_value(struct parser *ps, const char *name, bool *found,
 				     struct gl_value *out)
 {
 	uint64_t addr;
 	struct gl_type *t;
-	*found = gl_dwarf_find_global(ps->c->t->dw, name, &addr, &t);
-	if (!*found)
-		return NULL;
-	struct gl_error *err = gl_ctx_need_process(ps->c);
+	struct gl_error *err = NULL;
+	if (ps->c->t->dw)
+		*found = gl_dwarf_find_global(ps->c->t->dw, name, &addr, &t);
+	else
+		err = symbol_global(ps, name, found, &addr, &t);
+	if (err || !*found)
+		return err;
+	err = gl_ctx_need_process(ps->c);
 	if (err)
 		return gl_error_wrap(err, "reading %s", name);
 	char where[64];
@@ -153,7 +184,7 @@ static struct gl_error *resolve_path(struct parser *ps, char *path, struct gl_va
 		snprintf(name, sizeof(name), "%s.%s", pkg, comps[0]);
 		if ((err = global_value(ps, name, &found, out)))
 			return err;
-		if (!found) {
+		if (!found && c->t->dw) {
 			const char *uniq = gl_dwarf_global_by_suffix(c->t->dw, comps[0]);
 			if (uniq && (err = global_value(ps, uniq, &found, out)))
 				return err;
@@ -386,10 +417,9 @@ static struct gl_error *parse_primary(struct parser *ps, struct gl_value *out)
 			return gl_error_create(GL_ERR_USAGE,
 					       "an address needs a type: %.*s --type TYPE",
 					       (int)(end - ps->s), ps->s);
-		struct gl_type *t = gl_dwarf_find_type(ps->c->t->dw, ps->type_name);
-		if (!t)
-			return gl_error_create(GL_ERR_LOOKUP, "no type named %s", ps->type_name);
-		if ((err = gl_ctx_need_process(ps->c)))
+		struct gl_type *t;
+		/* first: without a process the descriptors' lists cannot be read */
+		if ((err = gl_ctx_need_process(ps->c)) || (err = gl_type_by_go_name(ps->c, ps->type_name, &t)))
 			return err;
 		return gl_value_at(ps->c, t, addr, "memory", out);
 	}
@@ -603,8 +633,9 @@ struct gl_error *gl_expr_eval(struct gl_ctx *c, const char *text, const char *ty
 	if (err)
 		return err;
 	/* Values are read with the runtime's layouts: a release outside the
-	 * supported range is refused here, in one line. */
-	if ((err = gl_target_need_runtime(t)))
+	 * supported range is refused here, in one line. Without DWARF, names
+	 * come from the symbol table and types from --type. */
+	if ((err = t->dw ? gl_target_need_runtime(t) : gl_target_need_release(t)))
 		return err;
 	struct parser ps = {.c = c, .s = text, .p = text, .type_name = type_name};
 	/* A frame is optional: globals resolve without one. */

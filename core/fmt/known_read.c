@@ -4,6 +4,7 @@
 
 #include "base/le.h"
 #include "fmt/known_impl.h"
+#include "target/elfsyms.h"
 #include "target/target.h"
 
 const struct gl_field *gl_known_field(const struct gl_type *t, const char *name, enum gl_kind k)
@@ -37,9 +38,14 @@ bool gl_known_read(struct gl_ctx *c, uint64_t addr, void *buf, uint64_t n)
 
 uint64_t gl_known_global(struct gl_ctx *c, const char *name)
 {
-	uint64_t addr = 0;
+	uint64_t addr = 0, size;
 	struct gl_type *type;
-	if (!c->t || !c->t->dw || !gl_dwarf_find_global(c->t->dw, name, &addr, &type))
+	if (!c->t)
+		return 0;
+	/* without DWARF: the symbol table, when there is one */
+	if (!c->t->dw)
+		return gl_elf_symbol(&c->t->elf, name, &addr, &size) ? addr : 0;
+	if (!gl_dwarf_find_global(c->t->dw, name, &addr, &type))
 		return 0;
 	return addr;
 }

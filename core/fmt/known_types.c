@@ -207,14 +207,17 @@ static bool method(struct gl_ctx *c, const char *pkg, size_t pkg_len, const char
 		   size_t n)
 {
 	int w = snprintf(out, n, "%.*s%s.%s", (int)pkg_len, pkg, recv, m);
-	return w > 0 && (size_t)w < n && gl_dwarf_has_method(c->t->dw, out);
+	if (w <= 0 || (size_t)w >= n)
+		return false;
+	/* without DWARF, the pclntab names every function the program has */
+	return c->t->dw ? gl_dwarf_has_method(c->t->dw, out) : c->t->has_pcln && gl_pclntab_has_func(&c->t->pcln, out);
 }
 
 bool gl_known_unrun_method(struct gl_ctx *c, const struct gl_type *t, char *out, size_t n)
 {
 	bool ptr = t->kind == GL_K_POINTER;
 	const struct gl_type *named = ptr ? t->elem : t;
-	if (!c->t || !c->t->dw || !named || !named->name || strchr(named->name, '[') ||
+	if (!c->t || !named || !named->name || strchr(named->name, '[') ||
 	    named->name[0] == '*' || named->kind == GL_K_INTERFACE)
 		return false;
 	const char *dot = strrchr(named->name, '.');

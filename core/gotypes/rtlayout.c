@@ -235,6 +235,18 @@ static void fill(struct gl_rtlayout *L, struct gl_target *t, const struct gl_rtd
 	}
 }
 
+/* What the target layer reads from DWARF otherwise: the module's type
+ * descriptor and funcdata bases (link-time). */
+static void take_moduledata(struct gl_target *t, uint64_t types, uint64_t gofunc)
+{
+	if (t->types_link)
+		return;
+	t->types_link = types;
+	if (t->has_pcln && !t->pcln.gofunc)
+		t->pcln.gofunc = gofunc;
+	gl_target_set_bias(t, gl_target_bias(t));
+}
+
 /* Without DWARF: the built-in entry of t's release and variants, checked
  * against the binary (rtlayout_db.h). */
 static void load_builtin(struct gl_rtlayout *L, struct gl_target *t)
@@ -254,25 +266,33 @@ static void load_builtin(struct gl_rtlayout *L, struct gl_target *t)
 		return;
 	}
 	snprintf(L->source, sizeof(L->source), "built-in table %s (no DWARF)", what);
+	uint64_t types = 0, gofunc = 0;
 	if (!gl_elf_has_symtab(&t->elf)) {
-		L->unusable = strdup("no DWARF and no symbol table (built with -ldflags='-s -w'): the runtime's globals cannot be found");
+		/* The layouts hold, the globals cannot be found: type
+		 * descriptors and values at given addresses still decode
+		 * (gl_rt_load_types), through the module data, which is found
+		 * by the pclntab address it starts with. */
+		L->no_symbols = strdup("no DWARF and no symbol table (built with -ldflags='-s -w'): the runtime's globals cannot be found");
+		fill(L, t, e);
+		uint64_t md;
+		if (!L->no_symbols || !gl_rtdb_find_moduledata(t, &md))
+			return;
+		L->globals[GL_RTG_FIRSTMODULEDATA] = (struct gl_rt_global){md + gl_target_bias(t), NULL, true};
+		if (!(why = gl_rtdb_check_moduledata(t, L, &types, &gofunc)))
+			take_moduledata(t, types, gofunc);
+		else
+			L->globals[GL_RTG_FIRSTMODULEDATA].present = false;
+		free(why);
 		return;
 	}
 	fill(L, t, e);
-	uint64_t types = 0, gofunc = 0;
 	bool applies[GL_RTG__COUNT], required[GL_RTG__COUNT];
 	for (int g = 0; g < GL_RTG__COUNT; g++) {
 		applies[g] = gl_rt_applies(L, &global_descs[g]);
 		required[g] = global_descs[g].required;
 	}
 	if (!(why = gl_rtdb_check(e, t, L, applies, required, &types, &gofunc))) {
-		/* what the target layer reads from DWARF otherwise */
-		if (!t->types_link) {
-			t->types_link = types;
-			if (t->has_pcln && !t->pcln.gofunc)
-				t->pcln.gofunc = gofunc;
-			gl_target_set_bias(t, gl_target_bias(t));
-		}
+		take_moduledata(t, types, gofunc);
 		return;
 	}
 	char *m = NULL;
@@ -291,6 +311,7 @@ static void rt_free(struct gl_rtlayout *L)
 	}
 	free(L->made);
 	free(L->unusable);
+	free(L->no_symbols);
 	free(L);
 }
 
@@ -361,7 +382,9 @@ void gl_rt_free(struct gl_rtlayout *L)
 		rt_free(L);
 }
 
-struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out)
+/* The table of t; with_globals: refused also when the runtime's globals
+ * cannot be found. */
+static struct gl_error *load_table(struct gl_target *t, bool with_globals, const struct gl_rtlayout **out)
 {
 	*out = NULL;
 	struct gl_error *err = gl_target_need_release(t);
@@ -370,10 +393,21 @@ struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out)
 	const struct gl_rtlayout *L = gl_rt_of(t);
 	if (!L)
 		return &gl_error_nomem;
-	if (L->unusable)
-		return gl_error_create(GL_ERR_NODWARF, "%s", L->unusable);
+	const char *why = L->unusable ? L->unusable : with_globals ? L->no_symbols : NULL;
+	if (why)
+		return gl_error_create(GL_ERR_NODWARF, "%s", why);
 	*out = L;
 	return NULL;
+}
+
+struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out)
+{
+	return load_table(t, true, out);
+}
+
+struct gl_error *gl_rt_load_types(struct gl_target *t, const struct gl_rtlayout **out)
+{
+	return load_table(t, false, out);
 }
 
 uint64_t gl_rt_get(const struct gl_rtlayout *L, enum gl_rtf f, const unsigned char *base)

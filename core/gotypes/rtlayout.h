@@ -103,6 +103,10 @@ struct gl_rtlayout {
 	/* Set when the layouts cannot be used (no DWARF and no built-in entry
 	 * that fits the binary): the one-line reason gl_rt_load gives. */
 	char *unusable;
+	/* Set when the layouts are usable but the runtime's globals cannot be
+	 * found (no DWARF, no symbol table): gl_rt_load refuses with it,
+	 * gl_rt_load_types does not. */
+	char *no_symbols;
 	/* Types made for the built-in table's entries (rtlayout_db_load),
 	 * freed with the table. */
 	struct gl_type **made;
@@ -114,6 +118,11 @@ struct gl_rtlayout {
  * reason when t has no DWARF or its Go release is outside the supported
  * range (gl_target_need_runtime). */
 struct gl_error *gl_rt_load(struct gl_target *t, const struct gl_rtlayout **out);
+/* The same, also when the runtime's globals cannot be found (a binary
+ * built with -ldflags='-s -w'): for decoders of values at addresses the
+ * user gives and of type descriptors, which need the layouts but no
+ * global (firstmoduledata is present when it could be found without). */
+struct gl_error *gl_rt_load_types(struct gl_target *t, const struct gl_rtlayout **out);
 /* A table from the built-in database for t's build info, even when t has
  * DWARF (to check the database against binaries with DWARF); L->unusable
  * says why it cannot be used. Freed with gl_rt_free. */

@@ -1,5 +1,6 @@
 /* Loading rtlayout.def from the built-in database instead of DWARF, and
  * checking that the chosen entry fits the binary. See rtlayout_db.h. */
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,37 @@ static char *check_moduledata(const struct gl_rtlayout *L, struct gl_target *t, 
 				       : m;
 	}
 	return NULL;
+}
+
+char *gl_rtdb_check_moduledata(struct gl_target *t, const struct gl_rtlayout *L, uint64_t *types,
+			       uint64_t *gofunc)
+{
+	return check_moduledata(L, t, types, gofunc);
+}
+
+/* Bounds the scan: the module data lies in initialised data (.noptrdata,
+ * or .go.module from Go 1.26), a few MB at most. */
+#define MODULEDATA_SCAN_MAX (64u << 20)
+
+bool gl_rtdb_find_moduledata(struct gl_target *t, uint64_t *addr)
+{
+	const struct gl_elf_section *pcln = gl_elf_section(&t->elf, ".gopclntab");
+	unsigned w = (unsigned)t->ptr_size;
+	if (!pcln || !pcln->addr || (w != 4 && w != 8))
+		return false;
+	for (size_t i = 0; i < t->elf.nsections; i++) {
+		const struct gl_elf_section *s = &t->elf.sections[i];
+		if (!(s->flags & SHF_WRITE) || s->type != SHT_PROGBITS || s->offset > t->elf.size ||
+		    s->size > t->elf.size - s->offset || s->size > MODULEDATA_SCAN_MAX)
+			continue;
+		const unsigned char *p = t->elf.data + s->offset;
+		for (uint64_t at = 0; at + w <= s->size; at += w)
+			if (gl_get_uint(p + at, w) == pcln->addr) {
+				*addr = s->addr + at;
+				return true;
+			}
+	}
+	return false;
 }
 
 char *gl_rtdb_check(const struct gl_rtdb_entry *e, struct gl_target *t, const struct gl_rtlayout *L,

@@ -66,6 +66,13 @@ const struct gl_rtdb_entry *gl_rtdb_find(int minor, unsigned variants, const cha
  * holds them (link-time). */
 char *gl_rtdb_check(const struct gl_rtdb_entry *e, struct gl_target *t, const struct gl_rtlayout *L,
 		    const bool *applies, const bool *required, uint64_t *types, uint64_t *gofunc);
+/* Only the moduledata part of gl_rtdb_check (L's FIRSTMODULEDATA set). */
+char *gl_rtdb_check_moduledata(struct gl_target *t, const struct gl_rtlayout *L, uint64_t *types,
+			       uint64_t *gofunc);
+/* runtime.firstmoduledata without a symbol table: the word in the
+ * executable's data that holds the pclntab's address (moduledata.pcHeader
+ * comes first); its link-time address. */
+bool gl_rtdb_find_moduledata(struct gl_target *t, uint64_t *addr);
 /* "go1.26 swiss maps greentea" (buf of len bytes). */
 const char *gl_rtdb_describe(int minor, unsigned variants, char *buf, size_t len);
 

@@ -1,20 +1,77 @@
+/* Go types from the runtime's type descriptors (internal/abi.Type and the
+ * kind-specific structs around it): the same model DWARF gives
+ * (target/types.h), for dynamic types DWARF lacks and for binaries built
+ * without DWARF. The descriptors' own layouts come from the runtime-layout
+ * table (DWARF, or its built-in database). Maps and channels get the
+ * runtime header their word points to, made from the same table with the
+ * group or bucket struct of the map's descriptor in it, as the linker's
+ * DWARF (hash<K,V>, map<K,V>, table<K,V>) would have it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/array.h"
 #include "base/le.h"
+#include "base/strmap.h"
 #include "gotypes/rtlayout.h"
 #include "gotypes/rtype.h"
-#include "eval/value.h"
 
-#define MAX_DEPTH 8
+/* Descriptors nest this deep at most (field of a field of an element...);
+ * cycles end earlier, at the cache. */
+#define MAX_DEPTH 64
 #define MAX_FIELDS 4096
+/* The largest kind-specific descriptor read in one piece (a swiss MapType
+ * is ~140 bytes on amd64). */
+#define MAX_DESC 512
+/* abi.Name's first byte: bit 3 marks an embedded field (internal/abi
+ * type.go, Name.IsEmbedded; the same in 1.22 to 1.27). */
+#define NAME_EMBEDDED 0x08
+
+struct gl_rtypes {
+	struct u64map by_off;   /* descriptor offset from moduledata.types -> type */
+	struct strmap by_name;  /* Go spelling -> type (descriptors indexed, types made) */
+	struct gl_type **owned;
+	size_t n, cap;
+	bool indexed;           /* typelinks and itabs walked into by_name */
+};
+
+static void rtypes_free(struct gl_rtypes *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		struct gl_type *t = s->owned[i];
+		for (size_t j = 0; j < t->nfields; j++)
+			free(t->fields[j].name);
+		free(t->fields);
+		free(t->name);
+		free(t);
+	}
+	free(s->owned);
+	u64map_deinit(&s->by_off);
+	strmap_deinit(&s->by_name);
+	free(s);
+}
+
+static struct gl_rtypes *store(struct gl_ctx *c)
+{
+	if (c->t->rtypes)
+		return c->t->rtypes;
+	struct gl_rtypes *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	u64map_init(&s->by_off);
+	strmap_init(&s->by_name);
+	c->t->rtypes = s;
+	c->t->rtypes_free = rtypes_free;
+	return s;
+}
 
 /* The runtime-layout table, for the descriptors' own layouts. */
 static const struct gl_rtlayout *layouts(struct gl_ctx *c)
 {
 	const struct gl_rtlayout *L;
-	struct gl_error *err = gl_rt_load(c->t, &L);
+	struct gl_error *err = gl_rt_load_types(c->t, &L);
 	if (err) {
 		gl_error_destroy(err);
 		return NULL;
@@ -22,8 +79,283 @@ static const struct gl_rtlayout *layouts(struct gl_ctx *c)
 	return L;
 }
 
-/* An encoded runtime name (flags byte, varint length, bytes) at addr. */
-static bool read_name(struct gl_ctx *c, uint64_t addr, char *out, size_t outlen)
+/* A new type, owned by the store; registered under its name (first one
+ * wins) and, when off is not 0, its descriptor offset. */
+static struct gl_type *new_type(struct gl_ctx *c, uint64_t off, const char *name, enum gl_kind k,
+				uint64_t size)
+{
+	struct gl_rtypes *s = store(c);
+	struct gl_type *t = s ? calloc(1, sizeof(*t)) : NULL;
+	if (!t)
+		return NULL;
+	t->name = strdup(name);
+	t->kind = k;
+	t->size = size;
+	if (!t->name || !GL_ARRAY_RESERVE(s->owned, s->cap, s->n, 64)) {
+		free(t->name);
+		free(t);
+		return NULL;
+	}
+	s->owned[s->n++] = t;
+	uint64_t had;
+	if (off && !u64map_put(&s->by_off, off, t))
+		return NULL;
+	if (!strmap_get(&s->by_name, name, &had))
+		strmap_put(&s->by_name, name, (uint64_t)(uintptr_t)t);
+	return t;
+}
+
+static bool add_field(struct gl_type *t, size_t cap, const char *name, uint64_t off, struct gl_type *ft,
+		      bool embedded)
+{
+	if (!ft || t->nfields >= cap)
+		return false;
+	if (!t->fields && !(t->fields = calloc(cap, sizeof(*t->fields))))
+		return false;
+	struct gl_field *f = &t->fields[t->nfields];
+	if (!(f->name = strdup(name)))
+		return false;
+	f->offset = off;
+	f->type = ft;
+	f->embedded = embedded;
+	t->nfields++;
+	return true;
+}
+
+/* ---- basic and composed types ------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	enum gl_kind kind;
+	unsigned size; /* 0: a word */
+} BASIC[] = {
+	{"bool", GL_K_BOOL, 1}, {"int", GL_K_INT, 0}, {"int8", GL_K_INT8, 1}, {"int16", GL_K_INT16, 2},
+	{"int32", GL_K_INT32, 4}, {"int64", GL_K_INT64, 8}, {"uint", GL_K_UINT, 0}, {"uint8", GL_K_UINT8, 1},
+	{"uint16", GL_K_UINT16, 2}, {"uint32", GL_K_UINT32, 4}, {"uint64", GL_K_UINT64, 8},
+	{"uintptr", GL_K_UINTPTR, 0}, {"float32", GL_K_FLOAT32, 4}, {"float64", GL_K_FLOAT64, 8},
+	{"complex64", GL_K_COMPLEX64, 8}, {"complex128", GL_K_COMPLEX128, 16},
+	{"unsafe.Pointer", GL_K_UNSAFEPOINTER, 0}, {"byte", GL_K_UINT8, 1}, {"rune", GL_K_INT32, 4},
+};
+
+static struct gl_type *made(struct gl_ctx *c, const char *name)
+{
+	struct gl_rtypes *s = store(c);
+	uint64_t v;
+	return s && strmap_get(&s->by_name, name, &v) ? (struct gl_type *)(uintptr_t)v : NULL;
+}
+
+static void fill_string(struct gl_ctx *c, struct gl_type *t);
+
+struct gl_type *gl_rtype_basic(struct gl_ctx *c, const char *name)
+{
+	struct gl_type *t = made(c, name);
+	if (t)
+		return t;
+	unsigned w = (unsigned)c->t->ptr_size;
+	if (!strcmp(name, "string")) {
+		if ((t = new_type(c, 0, name, GL_K_STRING, 2ull * w)))
+			fill_string(c, t);
+		return t;
+	}
+	for (size_t i = 0; i < sizeof(BASIC) / sizeof(BASIC[0]); i++)
+		if (!strcmp(BASIC[i].name, name))
+			return new_type(c, 0, BASIC[i].name, BASIC[i].kind, BASIC[i].size ? BASIC[i].size : w);
+	return NULL;
+}
+
+struct gl_type *gl_rtype_pointer_to(struct gl_ctx *c, struct gl_type *elem)
+{
+	char name[1024];
+	snprintf(name, sizeof(name), "*%s", elem->name);
+	struct gl_type *t = made(c, name);
+	if (!t && (t = new_type(c, 0, name, GL_K_POINTER, (uint64_t)c->t->ptr_size)))
+		t->elem = elem;
+	return t;
+}
+
+/* string and slice headers as DWARF spells them: str/len, array/len/cap */
+static void fill_string(struct gl_ctx *c, struct gl_type *t)
+{
+	struct gl_type *u8 = gl_rtype_basic(c, "uint8"), *i = gl_rtype_basic(c, "int");
+	unsigned w = (unsigned)c->t->ptr_size;
+	if (u8 && i)
+		(void)(add_field(t, 2, "str", 0, gl_rtype_pointer_to(c, u8), false) &&
+		       add_field(t, 2, "len", w, i, false));
+}
+
+static void fill_slice(struct gl_ctx *c, struct gl_type *t, struct gl_type *elem)
+{
+	struct gl_type *i = gl_rtype_basic(c, "int");
+	unsigned w = (unsigned)c->t->ptr_size;
+	t->elem = elem;
+	if (elem && i)
+		(void)(add_field(t, 3, "array", 0, gl_rtype_pointer_to(c, elem), false) &&
+		       add_field(t, 3, "len", w, i, false) && add_field(t, 3, "cap", 2ull * w, i, false));
+}
+
+/* eface: _type and data; iface: tab and data (runtime/runtime2.go) */
+static void fill_iface(struct gl_ctx *c, struct gl_type *t, bool empty)
+{
+	struct gl_type *up = gl_rtype_basic(c, "unsafe.Pointer");
+	t->empty_iface = empty;
+	if (up)
+		(void)(add_field(t, 2, empty ? "_type" : "tab", 0, up, false) &&
+		       add_field(t, 2, "data", (uint64_t)c->t->ptr_size, up, false));
+}
+
+struct gl_type *gl_rtype_slice_of(struct gl_ctx *c, struct gl_type *elem)
+{
+	char name[1024];
+	snprintf(name, sizeof(name), "[]%s", elem->name);
+	struct gl_type *t = made(c, name);
+	if (!t && (t = new_type(c, 0, name, GL_K_SLICE, 3ull * (uint64_t)c->t->ptr_size)))
+		fill_slice(c, t, elem);
+	return t;
+}
+
+struct gl_type *gl_rtype_array_of(struct gl_ctx *c, struct gl_type *elem, uint64_t n)
+{
+	char name[1024];
+	snprintf(name, sizeof(name), "[%llu]%s", (unsigned long long)n, elem->name);
+	struct gl_type *t = made(c, name);
+	if (t)
+		return t;
+	if (elem->size && n > GL_MAX_VALUE_BYTES / elem->size)
+		return NULL;
+	if ((t = new_type(c, 0, name, GL_K_ARRAY, n * elem->size))) {
+		t->elem = elem;
+		t->count = n;
+	}
+	return t;
+}
+
+/* A runtime struct of the table, with the listed fields at the table's
+ * offsets (types from the table unless given). */
+struct rtfield {
+	const char *name;
+	enum gl_rtf id;
+	struct gl_type *type; /* NULL: the table's */
+};
+
+static struct gl_type *runtime_struct(struct gl_ctx *c, const struct gl_rtlayout *L, enum gl_rts sid,
+				      const char *name, const struct rtfield *fs, size_t n)
+{
+	const struct gl_type *st = gl_rt_struct(L, sid);
+	if (!st)
+		return NULL;
+	struct gl_type *t = new_type(c, 0, name, GL_K_STRUCT, st->size);
+	for (size_t i = 0; t && i < n; i++) {
+		struct gl_rt_field f = gl_rt_field(L, fs[i].id);
+		struct gl_type *ft = fs[i].type ? fs[i].type : (struct gl_type *)f.type;
+		if (f.present && ft)
+			add_field(t, n, fs[i].name, f.off, ft, false);
+	}
+	return t;
+}
+
+/* hchan as the chan.c decoder reads it */
+static struct gl_type *hchan_of(struct gl_ctx *c, const struct gl_rtlayout *L, const struct gl_type *elem)
+{
+	char name[1024];
+	snprintf(name, sizeof(name), "hchan<%s>", elem->name);
+	struct gl_type *t = made(c, name);
+	if (t)
+		return t;
+	const struct rtfield fs[] = {
+		{"qcount", GL_RTF_HCHAN_QCOUNT, NULL}, {"dataqsiz", GL_RTF_HCHAN_DATAQSIZ, NULL},
+		{"buf", GL_RTF_HCHAN_BUF, NULL}, {"elemsize", GL_RTF_HCHAN_ELEMSIZE, NULL},
+		{"closed", GL_RTF_HCHAN_CLOSED, NULL}, {"sendx", GL_RTF_HCHAN_SENDX, NULL},
+		{"recvx", GL_RTF_HCHAN_RECVX, NULL}, {"recvq", GL_RTF_HCHAN_RECVQ, NULL},
+		{"sendq", GL_RTF_HCHAN_SENDQ, NULL},
+	};
+	return runtime_struct(c, L, GL_RTS_HCHAN, name, fs, sizeof(fs) / sizeof(fs[0]));
+}
+
+struct gl_type *gl_rtype_chan_of(struct gl_ctx *c, struct gl_type *elem, const char *name)
+{
+	char own[1024];
+	if (!name) {
+		snprintf(own, sizeof(own), "chan %s", elem->name);
+		name = own;
+	}
+	const struct gl_rtlayout *L = layouts(c);
+	struct gl_type *t = made(c, name);
+	if (t || !L)
+		return t;
+	if ((t = new_type(c, 0, name, GL_K_CHAN, (uint64_t)c->t->ptr_size))) {
+		t->elem = elem;
+		t->target = hchan_of(c, L, elem);
+	}
+	return t;
+}
+
+/* The classic header hash<K,V>: hmap's fields, buckets pointing to the
+ * descriptor's bucket struct with the names the linker's DWARF gives it
+ * (tophash, keys, values, overflow; the compiler's are topbits and elems). */
+static struct gl_type *classic_header(struct gl_ctx *c, const struct gl_rtlayout *L, const char *kv,
+				      const struct gl_type *bucket)
+{
+	char name[1100];
+	snprintf(name, sizeof(name), "bucket%s", kv);
+	struct gl_type *b = new_type(c, 0, name, GL_K_STRUCT, bucket->size);
+	for (size_t i = 0; b && i < bucket->nfields; i++) {
+		const struct gl_field *f = &bucket->fields[i];
+		const char *n = !strcmp(f->name, "topbits") ? "tophash" : !strcmp(f->name, "elems") ? "values" : f->name;
+		add_field(b, bucket->nfields, n, f->offset, f->type, false);
+	}
+	struct gl_type *bp = b ? gl_rtype_pointer_to(c, b) : NULL;
+	if (!bp)
+		return NULL;
+	snprintf(name, sizeof(name), "hash%s", kv);
+	const struct rtfield fs[] = {
+		{"count", GL_RTF_HMAP_COUNT, NULL}, {"flags", GL_RTF_HMAP_FLAGS, NULL},
+		{"B", GL_RTF_HMAP_B, NULL}, {"noverflow", GL_RTF_HMAP_NOVERFLOW, NULL},
+		{"hash0", GL_RTF_HMAP_HASH0, NULL}, {"buckets", GL_RTF_HMAP_BUCKETS, bp},
+		{"oldbuckets", GL_RTF_HMAP_OLDBUCKETS, bp}, {"nevacuate", GL_RTF_HMAP_NEVACUATE, NULL},
+	};
+	return runtime_struct(c, L, GL_RTS_HMAP, name, fs, sizeof(fs) / sizeof(fs[0]));
+}
+
+/* The swiss header map<K,V>: Map's fields, dirPtr a **table<K,V> whose
+ * groups.data points to the descriptor's group struct. */
+static struct gl_type *swiss_header(struct gl_ctx *c, const struct gl_rtlayout *L, const char *kv,
+				    struct gl_type *group)
+{
+	char name[1100];
+	snprintf(name, sizeof(name), "groupReference%s", kv);
+	const struct rtfield gfs[] = {
+		{"data", GL_RTF_SGROUPS_DATA, gl_rtype_pointer_to(c, group)},
+		{"lengthMask", GL_RTF_SGROUPS_MASK, NULL},
+	};
+	struct gl_type *gr = gfs[0].type ? runtime_struct(c, L, GL_RTS_SGROUPS, name, gfs, 2) : NULL;
+	if (!gr)
+		return NULL;
+	snprintf(name, sizeof(name), "table%s", kv);
+	const struct rtfield tfs[] = {
+		{"used", GL_RTF_STABLE_USED, NULL}, {"capacity", GL_RTF_STABLE_CAPACITY, NULL},
+		{"growthLeft", GL_RTF_STABLE_GROWTH_LEFT, NULL}, {"localDepth", GL_RTF_STABLE_LOCAL_DEPTH, NULL},
+		{"index", GL_RTF_STABLE_INDEX, NULL}, {"groups", GL_RTF_STABLE_GROUPS, gr},
+	};
+	struct gl_type *tab = runtime_struct(c, L, GL_RTS_STABLE, name, tfs, sizeof(tfs) / sizeof(tfs[0]));
+	struct gl_type *tp = tab ? gl_rtype_pointer_to(c, tab) : NULL;
+	struct gl_type *tpp = tp ? gl_rtype_pointer_to(c, tp) : NULL;
+	if (!tpp)
+		return NULL;
+	snprintf(name, sizeof(name), "map%s", kv);
+	const struct rtfield fs[] = {
+		{"used", GL_RTF_SMAP_USED, NULL}, {"seed", GL_RTF_SMAP_SEED, NULL},
+		{"dirPtr", GL_RTF_SMAP_DIRPTR, tpp}, {"dirLen", GL_RTF_SMAP_DIRLEN, NULL},
+		{"globalDepth", GL_RTF_SMAP_GLOBAL_DEPTH, NULL}, {"globalShift", GL_RTF_SMAP_GLOBAL_SHIFT, NULL},
+		{"writing", GL_RTF_SMAP_WRITING, NULL},
+	};
+	return runtime_struct(c, L, GL_RTS_SMAP, name, fs, sizeof(fs) / sizeof(fs[0]));
+}
+
+/* ---- descriptors ---------------------------------------------------------------- */
+
+/* An encoded runtime name (flags byte, varint length, bytes) at addr;
+ * *flags gets the first byte. */
+static bool read_name(struct gl_ctx *c, uint64_t addr, char *out, size_t outlen, uint8_t *flags)
 {
 	unsigned char hdr[8];
 	struct gl_error *err = gl_mem_read(c->mem, addr, hdr, sizeof(hdr));
@@ -45,127 +377,332 @@ static bool read_name(struct gl_ctx *c, uint64_t addr, char *out, size_t outlen)
 		return false;
 	}
 	out[len] = '\0';
+	if (flags)
+		*flags = hdr[0];
 	return true;
+}
+
+struct desc {
+	uint64_t tp, off;             /* address; offset from the types base */
+	uint64_t ksize;               /* size of the kind's descriptor: the UncommonType follows */
+	unsigned char b[MAX_DESC];    /* the descriptor, kind-specific part included */
+	const struct gl_rtlayout *L;
+};
+
+static uint64_t word_at(const struct desc *d, enum gl_rtf f, bool *ok)
+{
+	struct gl_rt_field r = gl_rt_field(d->L, f);
+	if (!r.present || r.off + r.size > sizeof(d->b)) {
+		*ok = false;
+		return 0;
+	}
+	return gl_get_uint(d->b + r.off, r.size);
 }
 
 static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int depth);
 
-static struct gl_type *new_type(struct gl_ctx *c, uint64_t off, const char *name, enum gl_kind k,
-				uint64_t size)
+/* The import path of a defined type (its UncommonType's PkgPath), into
+ * pkg; false for other types or without it. */
+static bool package_path(struct gl_ctx *c, const struct desc *d, uint64_t base, char *pkg, size_t len)
 {
-	struct gl_type *t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
-	t->name = strdup(name);
-	t->kind = k;
-	t->size = size;
-	if (!t->name || !gl_dwarf_adopt_type(c->t->dw, t, off)) {
-		free(t->name);
-		free(t);
-		return NULL;
-	}
-	return t;
-}
-
-static struct gl_type *synth_struct(struct gl_ctx *c, const struct gl_rtlayout *L, uint64_t tp,
-				    const char *name, uint64_t size, uint64_t base, int depth)
-{
-	const struct gl_type *sf = gl_rt_struct(L, GL_RTS_ABI_STRUCT_FIELD);
-	struct gl_rt_field ff = gl_rt_field(L, GL_RTF_ABI_STRUCT_TYPE_FIELDS);
-	if (!sf || sf->size > 64 || !ff.present ||
-	    !gl_rt_have(L, GL_RTF_ABI_STRUCT_FIELD_NAME, GL_RTF_ABI_STRUCT_FIELD_TYP,
-			GL_RTF_ABI_STRUCT_FIELD_OFFSET))
-		return NULL;
-	/* Fields is a slice: array and length words */
-	unsigned w = L->ptr_size;
-	unsigned char hdr[16];
-	struct gl_error *err = gl_mem_read(c->mem, tp + ff.off, hdr, 2 * w);
+	const struct gl_rtlayout *L = d->L;
+	uint64_t tflag = gl_rt_get(L, GL_RTF_ABI_TYPE_TFLAG, d->b);
+	struct gl_rt_field pp = gl_rt_field(L, GL_RTF_ABI_UNCOMMON_TYPE_PKGPATH);
+	if (!d->ksize || !pp.present || pp.size != 4 || !(tflag & (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_NAMED)) ||
+	    !(tflag & (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_UNCOMMON)))
+		return false;
+	unsigned char w[4];
+	struct gl_error *err = gl_mem_read(c->mem, d->tp + d->ksize + pp.off, w, 4);
 	if (err) {
 		gl_error_destroy(err);
-		return NULL;
+		return false;
 	}
-	uint64_t arr = gl_get_uint(hdr, w), n = gl_get_uint(hdr + w, w);
+	int32_t off = (int32_t)gl_get_uint(w, 4);
+	return off && read_name(c, base + (uint64_t)(int64_t)off, pkg, len, NULL) && pkg[0];
+}
+
+static const char *last_elem(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* reflect's "atomic.Int64" as DWARF spells it, "sync/atomic.Int64" (into
+ * full), when the name starts with the package's last element; else nm. */
+static const char *qualified(const char *nm, const char *pkg, char *full, size_t len)
+{
+	const char *le = last_elem(pkg);
+	size_t n = strlen(le);
+	if (le == pkg || strncmp(nm, le, n) || nm[n] != '.')
+		return nm;
+	int w = snprintf(full, len, "%.*s%s", (int)(le - pkg), pkg, nm);
+	return w > 0 && (size_t)w < len ? full : nm;
+}
+
+/* Whether a package path is internal (no user names its types). */
+static bool internal_pkg(const char *name)
+{
+	return !strncmp(name, "internal/", 9) || strstr(name, "/internal/") != NULL;
+}
+
+/* t also under reflect's spelling (--type atomic.Int64): of two types of
+ * that spelling, one outside an internal package wins (sync/atomic's
+ * Int64, not internal/runtime/atomic's). */
+static void alias(struct gl_ctx *c, struct gl_type *t, const char *short_name)
+{
+	struct gl_rtypes *s = store(c);
+	uint64_t had;
+	if (!strmap_get(&s->by_name, short_name, &had))
+		strmap_put(&s->by_name, short_name, (uint64_t)(uintptr_t)t);
+	else if (internal_pkg(((struct gl_type *)(uintptr_t)had)->name) && !internal_pkg(t->name))
+		strmap_set(&s->by_name, short_name, (uint64_t)(uintptr_t)t);
+}
+
+static void fill_struct(struct gl_ctx *c, struct desc *d, struct gl_type *t, uint64_t base, int depth)
+{
+	const struct gl_rtlayout *L = d->L;
+	const struct gl_type *sf = gl_rt_struct(L, GL_RTS_ABI_STRUCT_FIELD);
+	bool ok = true;
+	uint64_t arr = word_at(d, GL_RTF_ABI_STRUCT_TYPE_FIELDS, &ok);
+	struct gl_rt_field ff = gl_rt_field(L, GL_RTF_ABI_STRUCT_TYPE_FIELDS);
+	if (!ok || !sf || sf->size > 64 || ff.off + 2ull * L->ptr_size > sizeof(d->b) ||
+	    !gl_rt_have(L, GL_RTF_ABI_STRUCT_FIELD_NAME, GL_RTF_ABI_STRUCT_FIELD_TYP, GL_RTF_ABI_STRUCT_FIELD_OFFSET))
+		return;
+	/* Fields is a slice: array and length words */
+	uint64_t n = gl_get_uint(d->b + ff.off + L->ptr_size, L->ptr_size);
 	if (n > MAX_FIELDS)
-		return NULL;
-	struct gl_type *t = new_type(c, tp - base, name, GL_K_STRUCT, size);
-	if (!t || !n)
-		return t;
-	t->fields = calloc(n, sizeof(*t->fields));
-	if (!t->fields)
-		return t;
+		return;
 	for (uint64_t i = 0; i < n; i++) {
 		unsigned char f[64];
 		char fname[256];
-		if ((err = gl_mem_read(c->mem, arr + i * sf->size, f, sf->size))) {
+		uint8_t flags = 0;
+		struct gl_error *err = gl_mem_read(c->mem, arr + i * sf->size, f, sf->size);
+		if (err) {
 			gl_error_destroy(err);
 			break;
 		}
 		struct gl_type *ftype = resolve(c, gl_rt_get(L, GL_RTF_ABI_STRUCT_FIELD_TYP, f), base, depth + 1);
-		if (!ftype || !read_name(c, gl_rt_get(L, GL_RTF_ABI_STRUCT_FIELD_NAME, f), fname, sizeof(fname)))
+		if (!ftype || !read_name(c, gl_rt_get(L, GL_RTF_ABI_STRUCT_FIELD_NAME, f), fname, sizeof(fname), &flags) ||
+		    !add_field(t, (size_t)n, fname, gl_rt_get(L, GL_RTF_ABI_STRUCT_FIELD_OFFSET, f), ftype,
+			       (flags & NAME_EMBEDDED) != 0))
 			break;
-		t->fields[t->nfields].name = strdup(fname);
-		t->fields[t->nfields].type = ftype;
-		t->fields[t->nfields].offset = gl_rt_get(L, GL_RTF_ABI_STRUCT_FIELD_OFFSET, f);
-		if (!t->fields[t->nfields].name)
-			break;
-		t->nfields++;
 	}
-	return t;
+}
+
+static void fill_map(struct gl_ctx *c, struct desc *d, struct gl_type *t, uint64_t base, int depth)
+{
+	const struct gl_rtlayout *L = d->L;
+	bool swiss = gl_rt_struct(L, GL_RTS_ABI_SMAP_TYPE) != NULL, ok = true;
+	uint64_t k = word_at(d, swiss ? GL_RTF_ABI_SMAP_TYPE_KEY : GL_RTF_ABI_MAP_TYPE_KEY, &ok);
+	uint64_t e = word_at(d, swiss ? GL_RTF_ABI_SMAP_TYPE_ELEM : GL_RTF_ABI_MAP_TYPE_ELEM, &ok);
+	uint64_t g = word_at(d, swiss ? GL_RTF_ABI_SMAP_TYPE_GROUP : GL_RTF_ABI_MAP_TYPE_BUCKET, &ok);
+	if (!ok)
+		return;
+	t->key = resolve(c, k, base, depth + 1);
+	t->elem = resolve(c, e, base, depth + 1);
+	struct gl_type *group = resolve(c, g, base, depth + 1);
+	if (!t->key || !t->elem || !group || group->kind != GL_K_STRUCT)
+		return;
+	char kv[1024];
+	snprintf(kv, sizeof(kv), "<%s,%s>", t->key->name, t->elem->name);
+	t->target = swiss ? swiss_header(c, L, kv, group) : classic_header(c, L, kv, group);
+}
+
+/* The descriptor at tp and its kind-specific part, into d. */
+static bool read_desc(struct gl_ctx *c, const struct gl_rtlayout *L, uint64_t tp, enum gl_kind *kind,
+		      struct desc *d)
+{
+	const struct gl_type *abi = gl_rt_struct(L, GL_RTS_ABI_TYPE);
+	if (!abi || abi->size > sizeof(d->b))
+		return false;
+	struct gl_error *err = gl_mem_read(c->mem, tp, d->b, abi->size);
+	if (err) {
+		gl_error_destroy(err);
+		return false;
+	}
+	*kind = (enum gl_kind)(gl_rt_get(L, GL_RTF_ABI_TYPE_KIND, d->b) & (uint64_t)gl_rt_const(L, GL_RTC_KIND_MASK));
+	d->ksize = *kind == GL_K_FUNC ? 0 : abi->size; /* (FuncType: not in the table) */
+	enum gl_rts ks[] = {
+		[GL_K_ARRAY] = GL_RTS_ABI_ARRAY_TYPE, [GL_K_CHAN] = GL_RTS_ABI_CHAN_TYPE,
+		[GL_K_INTERFACE] = GL_RTS_ABI_IFACE_TYPE, [GL_K_MAP] = GL_RTS_ABI_MAP_TYPE,
+		[GL_K_POINTER] = GL_RTS_ABI_PTR_TYPE, [GL_K_SLICE] = GL_RTS_ABI_SLICE_TYPE,
+		[GL_K_STRUCT] = GL_RTS_ABI_STRUCT_TYPE,
+	};
+	if (*kind >= sizeof(ks) / sizeof(ks[0]) || !ks[*kind])
+		return true;
+	enum gl_rts sid = ks[*kind];
+	if (sid == GL_RTS_ABI_MAP_TYPE && gl_rt_struct(L, GL_RTS_ABI_SMAP_TYPE))
+		sid = GL_RTS_ABI_SMAP_TYPE;
+	const struct gl_type *kt = gl_rt_struct(L, sid);
+	if (!kt || kt->size > sizeof(d->b) || kt->size <= abi->size)
+		return false;
+	if ((err = gl_mem_read(c->mem, tp + abi->size, d->b + abi->size, kt->size - abi->size))) {
+		gl_error_destroy(err);
+		return false;
+	}
+	d->ksize = kt->size;
+	return true;
 }
 
 static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int depth)
 {
 	const struct gl_rtlayout *L = layouts(c);
-	const struct gl_type *abi = L ? gl_rt_struct(L, GL_RTS_ABI_TYPE) : NULL;
-	if (depth > MAX_DEPTH || tp < base || !abi || abi->size > 128 ||
-	    !gl_rt_have(L, GL_RTF_ABI_TYPE_SIZE, GL_RTF_ABI_TYPE_KIND, GL_RTF_ABI_TYPE_TFLAG,
-			GL_RTF_ABI_TYPE_STR))
+	struct gl_rtypes *s = store(c);
+	if (depth > MAX_DEPTH || tp < base || !L || !s ||
+	    !gl_rt_have(L, GL_RTF_ABI_TYPE_SIZE, GL_RTF_ABI_TYPE_KIND, GL_RTF_ABI_TYPE_TFLAG, GL_RTF_ABI_TYPE_STR))
 		return NULL;
-	struct gl_type *dt = gl_dwarf_type_by_runtime_offset(c->t->dw, tp - base);
-	if (!dt)
-		dt = gl_dwarf_synthesized(c->t->dw, tp - base);
-	if (dt)
-		return dt;
-	unsigned char b[128];
-	struct gl_error *err = gl_mem_read(c->mem, tp, b, abi->size);
-	if (err) {
-		gl_error_destroy(err);
+	struct gl_type *t = gl_dwarf_type_by_runtime_offset(c->t->dw, tp - base);
+	if (!t)
+		t = u64map_get(&s->by_off, tp - base);
+	if (t)
+		return t;
+	struct desc d = {.tp = tp, .off = tp - base, .L = L};
+	enum gl_kind kind;
+	if (!read_desc(c, L, tp, &kind, &d))
 		return NULL;
-	}
-	char name[256];
-	int32_t str = (int32_t)gl_rt_get(L, GL_RTF_ABI_TYPE_STR, b); /* a nameOff */
-	if (!read_name(c, base + (uint64_t)(int64_t)str, name, sizeof(name)))
+	char name[512];
+	int32_t str = (int32_t)gl_rt_get(L, GL_RTF_ABI_TYPE_STR, d.b); /* a nameOff */
+	if (!read_name(c, base + (uint64_t)(int64_t)str, name, sizeof(name), NULL))
 		return NULL;
 	const char *nm = name;
-	if ((gl_rt_get(L, GL_RTF_ABI_TYPE_TFLAG, b) & (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_EXTRA_STAR)) &&
+	if ((gl_rt_get(L, GL_RTF_ABI_TYPE_TFLAG, d.b) & (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_EXTRA_STAR)) &&
 	    nm[0] == '*')
 		nm++;
-	if ((dt = gl_dwarf_find_type(c->t->dw, nm)))
-		return dt;
-	enum gl_kind kind = (enum gl_kind)(gl_rt_get(L, GL_RTF_ABI_TYPE_KIND, b) &
-					   (uint64_t)gl_rt_const(L, GL_RTC_KIND_MASK));
-	uint64_t size = gl_rt_get(L, GL_RTF_ABI_TYPE_SIZE, b);
-	if (kind == GL_K_POINTER) {
-		struct gl_rt_field pe = gl_rt_field(L, GL_RTF_ABI_PTR_TYPE_ELEM);
-		uint64_t elem;
-		if (!pe.present || (err = gl_target_read_word(c->t, c->mem, tp + pe.off, &elem))) {
-			gl_error_destroy(err);
-			return NULL;
-		}
-		struct gl_type *t = new_type(c, tp - base, nm, GL_K_POINTER, L->ptr_size);
-		if (t)
-			t->elem = resolve(c, elem, base, depth + 1);
+	char full[1024], pkg[512] = "";
+	if (package_path(c, &d, base, pkg, sizeof(pkg)))
+		nm = qualified(nm, pkg, full, sizeof(full));
+	if ((t = gl_dwarf_find_type(c->t->dw, nm)))
 		return t;
+	uint64_t size = gl_rt_get(L, GL_RTF_ABI_TYPE_SIZE, d.b);
+	if (kind == GL_K_INVALID || kind > GL_K_UNSAFEPOINTER || size > GL_MAX_VALUE_BYTES)
+		return NULL;
+	/* in the store before its parts: a type that refers to itself
+	 * (type List struct { next *List }) finds itself */
+	if (!(t = new_type(c, d.off, nm, kind, size)))
+		return NULL;
+	if (nm == full)
+		alias(c, t, nm + strlen(pkg) - strlen(last_elem(pkg)));
+	bool ok = true;
+	t->resolving = true;
+	switch (kind) {
+	case GL_K_POINTER:
+		t->elem = resolve(c, word_at(&d, GL_RTF_ABI_PTR_TYPE_ELEM, &ok), base, depth + 1);
+		break;
+	case GL_K_SLICE: {
+		uint64_t e = word_at(&d, GL_RTF_ABI_SLICE_TYPE_ELEM, &ok);
+		if (ok)
+			fill_slice(c, t, resolve(c, e, base, depth + 1));
+		break;
 	}
-	if (kind == GL_K_STRUCT)
-		return synth_struct(c, L, tp, nm, size, base, depth);
-	return NULL;
+	case GL_K_ARRAY:
+		t->count = word_at(&d, GL_RTF_ABI_ARRAY_TYPE_LEN, &ok);
+		t->elem = resolve(c, word_at(&d, GL_RTF_ABI_ARRAY_TYPE_ELEM, &ok), base, depth + 1);
+		break;
+	case GL_K_CHAN:
+		t->elem = resolve(c, word_at(&d, GL_RTF_ABI_CHAN_TYPE_ELEM, &ok), base, depth + 1);
+		t->target = t->elem ? hchan_of(c, L, t->elem) : NULL;
+		break;
+	case GL_K_STRING:
+		fill_string(c, t);
+		break;
+	case GL_K_INTERFACE: {
+		/* Methods is a slice: its length is the second word */
+		struct gl_rt_field m = gl_rt_field(L, GL_RTF_ABI_IFACE_TYPE_METHODS);
+		bool empty = !m.present || m.off + 2ull * L->ptr_size > sizeof(d.b) ||
+			     gl_get_uint(d.b + m.off + L->ptr_size, L->ptr_size) == 0;
+		fill_iface(c, t, empty);
+		break;
+	}
+	case GL_K_MAP:
+		fill_map(c, &d, t, base, depth);
+		break;
+	case GL_K_STRUCT:
+		fill_struct(c, &d, t, base, depth);
+		break;
+	default:
+		break;
+	}
+	t->resolving = false;
+	return t;
 }
 
 struct gl_type *gl_rtype_resolve(struct gl_ctx *c, uint64_t tp, uint64_t base)
 {
 	return resolve(c, tp, base, 0);
 }
+
+/* ---- finding a type by name ------------------------------------------------------ */
+
+/* Every type reachable from the unnamed composite types the linker lists
+ * (moduledata.typelinks) and the static itabs (moduledata.itablinks): a
+ * named type appears in neither list itself, only inside them. Resolving
+ * them puts every type under its name in the store. */
+#define MAX_LINKS (1u << 20)
+
+static void index_links(struct gl_ctx *c, uint64_t base)
+{
+	const struct gl_rtlayout *L = layouts(c);
+	struct gl_rt_global md = L ? gl_rt_global(L, GL_RTG_FIRSTMODULEDATA) : (struct gl_rt_global){0};
+	struct gl_rt_field tl = L ? gl_rt_field(L, GL_RTF_MODULEDATA_TYPELINKS) : (struct gl_rt_field){0};
+	struct gl_rt_field il = L ? gl_rt_field(L, GL_RTF_MODULEDATA_ITABLINKS) : (struct gl_rt_field){0};
+	struct gl_rt_field it = L ? gl_rt_field(L, GL_RTF_ITAB_TYPE) : (struct gl_rt_field){0};
+	if (!md.present)
+		return;
+	unsigned w = L->ptr_size;
+	unsigned char hdr[16];
+	struct gl_error *err = NULL;
+	if (tl.present && !(err = gl_mem_read(c->mem, md.addr + tl.off, hdr, 2 * w))) {
+		uint64_t arr = gl_get_uint(hdr, w), n = gl_get_uint(hdr + w, w);
+		int32_t *offs = n && n <= MAX_LINKS ? malloc(n * 4) : NULL;
+		if (offs && !(err = gl_mem_read(c->mem, arr, offs, n * 4)))
+			for (uint64_t i = 0; i < n && !gl_interrupted(c); i++)
+				resolve(c, base + (uint64_t)(int64_t)(int32_t)gl_get_uint((unsigned char *)&offs[i], 4),
+					base, 0);
+		gl_error_destroy(err);
+		free(offs);
+	} else {
+		gl_error_destroy(err);
+	}
+	err = NULL;
+	if (il.present && it.present && !(err = gl_mem_read(c->mem, md.addr + il.off, hdr, 2 * w))) {
+		uint64_t arr = gl_get_uint(hdr, w), n = gl_get_uint(hdr + w, w);
+		unsigned char *ps = n && n <= MAX_LINKS ? malloc(n * w) : NULL;
+		if (ps && !(err = gl_mem_read(c->mem, arr, ps, n * w)))
+			for (uint64_t i = 0; i < n && !gl_interrupted(c); i++) {
+				uint64_t tp;
+				struct gl_error *e2 = gl_target_read_word(c->t, c->mem, gl_get_uint(ps + i * w, w) + it.off, &tp);
+				if (!e2)
+					resolve(c, tp, base, 0);
+				gl_error_destroy(e2);
+			}
+		gl_error_destroy(err);
+		free(ps);
+	} else {
+		gl_error_destroy(err);
+	}
+}
+
+bool gl_rtype_have_lists(struct gl_ctx *c)
+{
+	const struct gl_rtlayout *L = layouts(c);
+	return L && (gl_rt_field(L, GL_RTF_MODULEDATA_TYPELINKS).present ||
+		     gl_rt_field(L, GL_RTF_MODULEDATA_ITABLINKS).present);
+}
+
+struct gl_type *gl_rtype_find(struct gl_ctx *c, const char *name)
+{
+	struct gl_rtypes *s = store(c);
+	uint64_t base;
+	if (!s)
+		return NULL;
+	if (!s->indexed && gl_types_base(c, &base)) {
+		s->indexed = true;
+		index_links(c, base);
+	}
+	return made(c, name);
+}
+
+/* ---- interfaces ------------------------------------------------------------------ */
 
 bool gl_type_is_direct_iface(const struct gl_type *t)
 {
@@ -183,12 +720,13 @@ bool gl_type_is_direct_iface(const struct gl_type *t)
 
 bool gl_types_base(struct gl_ctx *c, uint64_t *base)
 {
+	/* loading the table finds moduledata.types without DWARF */
+	const struct gl_rtlayout *L = layouts(c);
 	if (c->t->types_base) {
 		*base = c->t->types_base;
 		return true;
 	}
 	/* not in the file (unusual): the process's copy of firstmoduledata */
-	const struct gl_rtlayout *L = layouts(c);
 	if (!L)
 		return false;
 	struct gl_rt_global md = gl_rt_global(L, GL_RTG_FIRSTMODULEDATA);

@@ -25,7 +25,7 @@ static struct gl_error *count_waiters(struct gl_ctx *c, uint64_t first, uint64_t
 	if (!first)
 		return NULL;
 	const struct gl_rtlayout *L;
-	struct gl_error *err = gl_rt_load(c->t, &L);
+	struct gl_error *err = gl_rt_load_types(c->t, &L);
 	if (err || (err = gl_rt_need(L, GL_RTF_SUDOG_NEXT)))
 		return err;
 	uint64_t next = gl_rt_field(L, GL_RTF_SUDOG_NEXT).off, slow = first, fast = first;

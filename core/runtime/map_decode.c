@@ -29,7 +29,7 @@ struct gl_error *gl_map_decode(struct gl_ctx *c, const struct gl_type *t, uint64
 	m->entries.max = o->max_entries;
 	uint64_t reads0 = c->mem->cmd_stats.backend_reads;
 	const struct gl_rtlayout *rt;
-	struct gl_error *err = gl_rt_load(c->t, &rt);
+	struct gl_error *err = gl_rt_load_types(c->t, &rt);
 	if (err)
 		;
 	else if (o->hash && (m->hash_err = gl_gohash_load(c, &m->keys)) == NULL)

@@ -136,6 +136,23 @@ bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *
 	return true;
 }
 
+bool gl_pclntab_has_func(const struct gl_pclntab *t, const char *name)
+{
+	if (!t->data)
+		return false;
+	const unsigned char *ftab = t->data + t->pcln_off;
+	size_t n = strlen(name);
+	for (uint64_t i = 0; i < t->nfunc; i++) {
+		uint64_t funcoff = rd(ftab + i * 8 + 4, 4);
+		if (t->pcln_off + funcoff + 8 > t->size)
+			return false;
+		uint64_t name_off = t->funcname_off + rd(t->data + t->pcln_off + funcoff + 4, 4);
+		if (name_off < t->size && t->size - name_off > n && !memcmp(t->data + name_off, name, n + 1))
+			return true;
+	}
+	return false;
+}
+
 static bool varint(const unsigned char *p, uint64_t n, uint64_t *pos, uint64_t *v)
 {
 	uint64_t r = 0;

@@ -51,6 +51,9 @@ void gl_pclntab_deinit(struct gl_pclntab *t);
  * too (the load bias of t->elf applied), as are the PCs the functions
  * below take. */
 bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *f);
+/* Whether a function of that name is in the table (a linear walk: for
+ * the few lookups of a method by name without DWARF). */
+bool gl_pclntab_has_func(const struct gl_pclntab *t, const char *name);
 /* Source position of pc: file name (points into the table) and line. */
 bool gl_pclntab_line(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc,
 		     const char **file, int64_t *line);

@@ -240,6 +240,8 @@ void gl_target_destroy(struct gl_target *t)
 		t->rt_free(t->rt);
 	if (t->slot_names_free)
 		t->slot_names_free(t->slot_names);
+	if (t->rtypes_free)
+		t->rtypes_free(t->rtypes);
 	gl_dwarf_close(t->dw);
 	gl_pclntab_deinit(&t->pcln);
 	gl_elf_close(&t->elf);

@@ -21,6 +21,7 @@
 #define GL_GO_MAX_MINOR 27
 
 struct gl_rtlayout;
+struct gl_rtypes;
 
 struct gl_target {
 	char *path;
@@ -55,6 +56,10 @@ struct gl_target {
 	 * walk met (runtime/stackslot_names.c), freed through its function. */
 	void *slot_names;
 	void (*slot_names_free)(void *memo);
+	/* Types built from the runtime's type descriptors (gotypes/rtype.c),
+	 * made on first use and freed through rtypes_free. */
+	struct gl_rtypes *rtypes;
+	void (*rtypes_free)(struct gl_rtypes *rt);
 };
 
 /* Opens with a load bias of 0: until gl_target_set_bias, the addresses of

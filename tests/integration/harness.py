@@ -190,6 +190,13 @@ class Ctx:
         return not self.binary.name.endswith("-noopt")
 
 
+def nodwarf_expr(v, cfg, name="name", address="address") -> str:
+    """What a check of a binary without DWARF asks about for variable v of
+    the truth: its name (-w: the symbol table has it), or its address
+    (-s -w: nothing has its name)."""
+    return v[name] if cfg.mode != "stripped" else f"{v[address]:#x}"
+
+
 def select_frame(n: int, function: str) -> Case:
     """Select frame n and check that it is `function` (e.g. main.level2).
     Remembers the frame and its PC in ctx for the checks that follow (gdb:
@@ -591,15 +598,21 @@ def gdb_plugin_lines() -> list:
     return ["set width 0", "set height 0", "set confirm off", f"source {BUILD / Gdb.plugin}"]
 
 
-def gdb_launch_lines(truth_path) -> list:
-    """gdb commands: the plugin, then the fixture run to main.stopHere,
-    writing its truth to truth_path."""
+# Binaries without a symbol table (-ldflags='-s -w'): the address of
+# main.stopHere, from the truth of a run without a debugger (the fixture's
+# stop_here_pc), where the debuggers cannot find the name.
+STOP_AT = {}
+
+
+def gdb_launch_lines(truth_path, stop=None) -> list:
+    """gdb commands: the plugin, then the fixture run to main.stopHere
+    (at address stop when given), writing its truth to truth_path."""
     return gdb_plugin_lines() + [
         # gdb's default for SIGURG (Go's preemption signal) already is
         # this; say it anyway.
         "handle SIGURG nostop noprint pass",
         f"set environment GOLAYOUT_TRUTH={truth_path}",
-        "break main.stopHere", "run"]
+        f"break *{stop:#x}" if stop else "break main.stopHere", "run"]
 
 
 def gdb_exe(binary=None) -> str:
@@ -650,8 +663,9 @@ def lldb_exe(debugger: str) -> str:
     return str(LLDB_ROOT / str(lldb_version(debugger)) / name)
 
 
-def lldb_start_lines(debugger="lldb", launch_options="") -> list:
-    """lldb commands: the plugin, then the target run to main.stopHere."""
+def lldb_start_lines(debugger="lldb", launch_options="", stop=None) -> list:
+    """lldb commands: the plugin, then the target run to main.stopHere
+    (at address stop when given)."""
     launch = f"process launch {launch_options}".rstrip()
     # lldb stops at every SIGURG (Go's async preemption) by default. LLDB
     # 15 and later take the setting before the launch and apply it to it;
@@ -661,12 +675,17 @@ def lldb_start_lines(debugger="lldb", launch_options="") -> list:
         run = [launch + " --stop-at-entry", sigurg, "process continue"]
     else:
         run = [sigurg, launch]
+    if stop:
+        # an address breakpoint set before the launch of a binary without
+        # symbols is never hit: set it once the process is there
+        return [f"plugin load {lldb_plugin(debugger)}", sigurg, launch + " --stop-at-entry",
+                f"breakpoint set -a {stop:#x}", "process continue"]
     return [f"plugin load {lldb_plugin(debugger)}", "breakpoint set -n main.stopHere"] + run
 
 
-def lldb_launch_lines(truth_path, debugger="lldb") -> list:
+def lldb_launch_lines(truth_path, debugger="lldb", stop=None) -> list:
     """lldb_start_lines for a fixture, writing its truth to truth_path."""
-    return lldb_start_lines(debugger, f"-E GOLAYOUT_TRUTH={truth_path}")
+    return lldb_start_lines(debugger, f"-E GOLAYOUT_TRUTH={truth_path}", stop)
 
 
 def lldb_argv(lines, tmp, *files, debugger="lldb") -> list:
@@ -693,7 +712,7 @@ class Gdb:
     plugin = "golayout-gdb.py"
 
     def argv(self, binary, truth_path, steps, tmp):
-        ex = gdb_launch_lines(truth_path)
+        ex = gdb_launch_lines(truth_path, STOP_AT.get(binary))
         for i, step in enumerate(steps):
             ex.append(f"echo {MARK}{i}\\n")
             ex += step_lines(step, "frame {}")
@@ -708,7 +727,8 @@ class Lldb:
 
     def argv(self, binary, truth_path, steps, tmp):
         lines = ["settings set stop-line-count-before 0",
-                 "settings set stop-line-count-after 0"] + lldb_launch_lines(truth_path, self.name)
+                 "settings set stop-line-count-after 0"] + lldb_launch_lines(truth_path, self.name,
+                                                                             STOP_AT.get(binary))
         for i, step in enumerate(steps):
             lines.append(f"script print('{MARK}{i}')")
             lines += step_lines(step, "frame select {}")

@@ -50,9 +50,11 @@ def plan():
             continue
         for mod in test_modules():
             # binaries without DWARF: the modules with checks for them, on
-            # the optimized build only (scripts/build-fixtures.sh)
-            # (-s -w binaries: the unit check check_rtlayout only, for now)
-            if cfg.nodwarf and (cfg.mode == "stripped" or not hasattr(mod, "nodwarf_cases")):
+            # the optimized build only (scripts/build-fixtures.sh); -s -w
+            # binaries: the modules whose checks take addresses from the
+            # truth (stripped_cases)
+            nd = "stripped_cases" if cfg.mode == "stripped" else "nodwarf_cases"
+            if cfg.nodwarf and not hasattr(mod, nd):
                 continue
             # a module whose sessions are long names the configurations
             # it runs in (CONFIGS)
@@ -71,7 +73,9 @@ def plan():
                         problems.append(f"{exe} is not installed (scripts/install-deps.sh)")
                 try:
                     truth = harness.run_fixture(binary)
-                    steps = mod.nodwarf_cases(truth, cfg) if cfg.nodwarf else mod.cases(truth)
+                    steps = getattr(mod, nd)(truth, cfg) if cfg.nodwarf else mod.cases(truth)
+                    if cfg.mode == "stripped":
+                        harness.STOP_AT[binary] = truth["stop_here_pc"]
                 except Exception as e:
                     problems.append(f"{cfg.label}/{variant}: running it without a debugger failed: {e}")
                     continue

@@ -867,3 +867,58 @@ def cases(truth):
                    check_error("nosuchmap")))
     assert maps  # every name above comes from the truth
     return cs
+
+
+def check_no_type(name):
+    """-w: a global by name without --type says where it is and asks for
+    a type, in one line."""
+    def check(doc, ctx):
+        p = []
+        err = doc.get("error") or ""
+        for needle in (f"main.{name}", "--type", "symbol table"):
+            if needle not in err:
+                p.append(f"error {err!r} does not mention {needle!r}")
+        if "\n" in err:
+            p.append("the error is not one line")
+        return p
+    return check
+
+
+def nodwarf_cases(truth, cfg):
+    """A binary without DWARF (-w; -s -w through stripped_cases): every
+    global map (but the huge one) by `map EXPR --type TYPE`, TYPE the
+    program's own %T, resolved through the runtime's type descriptors: the
+    same checks as with DWARF (entries, header against unsafe, tables,
+    summary), and `value` against fmt's %v. EXPR is the global's name
+    (symbol table), or on -s -w its address from the truth."""
+    globals_ = [m for m in truth["maps"] if m["kind"] == "global" and m["role"] != "huge"]
+    cs = []
+    if cfg.mode != "stripped":
+        cs.append(select_frame(0, "main.stopHere"))
+    for m in globals_:
+        expr = harness.nodwarf_expr(dict(m, name="main." + m["name"]), cfg, address="var_address")
+        cs.append(Case(f"map {m['name']} --type '{m['type']}' (no DWARF)",
+                       f"golayout map {expr} --type '{m['type']}' --json", check_map(m["name"])))
+        if m.get("value") is not None:
+            cs.append(Case(f"value {m['name']} --type (no DWARF)",
+                           f"golayout value {expr} --type '{m['type']}' --json", check_map_value(m["name"])))
+    split = next(m for m in globals_ if m["role"] == "split")
+    expr = harness.nodwarf_expr(dict(split, name="main." + split["name"]), cfg, address="var_address")
+    cs.append(Case(f"map {split['name']} --summary (no DWARF)",
+                   f"golayout map {expr} --type '{split['type']}' --summary --json",
+                   check_map(split["name"], summary=True)))
+    if cfg.mode != "stripped":
+        small = next(m for m in globals_ if m["role"] == "small")
+        cs.append(Case("error: a global without --type (no DWARF)", f"golayout map main.{small['name']} --json",
+                       check_no_type(small["name"])))
+    cs.append(Case("error: --type that is no Go type (no DWARF)",
+                   "golayout map 0x1000 --type 'map[string' --json",
+                   check_error("cannot read", "as a Go type")))
+    cs.append(Case("error: a map type the program does not have (no DWARF)",
+                   f"golayout map 0x1000 --type 'map[complex64]int8' --json",
+                   check_error("map[complex64]int8", "no type descriptor")))
+    assert globals_
+    return cs
+
+
+stripped_cases = nodwarf_cases

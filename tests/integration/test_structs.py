@@ -5,7 +5,7 @@ is tested without a change here."""
 
 from harness import (Case, select_frame, diff, no_error, compare_fields, find_type,
                      find_var, find_global, check_value, check_struct, check_error,
-                     holes, hexint, load_bias, LAYOUT_KEYS)
+                     holes, hexint, load_bias, nodwarf_expr, LAYOUT_KEYS)
 
 FIXTURE = "structs"
 
@@ -173,3 +173,35 @@ def cases(truth):
            Case("error: ambiguous promoted field", "golayout value main.gTwins.ID --json",
                 check_error("ambiguous", "Base.ID", "Other.ID"))]
     return cs
+
+
+# ------------------------------------------------- binaries without DWARF
+
+def nodwarf_cases(truth, cfg):
+    """A binary without DWARF (-w; -s -w through stripped_cases): every
+    global by `value EXPR --type TYPE` and the struct ones by `struct`,
+    TYPE the program's own reflect type string, resolved through the
+    runtime's type descriptors: the same checks as with DWARF (type, size,
+    %v, each field's name, offset, size, type and value). EXPR is the
+    global's name (symbol table), or on -s -w its address from the truth.
+    Then `type T` of each recorded struct type from its descriptor."""
+    cs = [] if cfg.mode == "stripped" else [select_frame(0, "main.stopHere")]
+    for g in truth["globals"]:
+        # Go 1.22's netip.Addr says v4 or v6 by comparing with the
+        # package's global z4, which only a symbol table names
+        if cfg.mode == "stripped" and "netip.Addr" in g["type"] and truth["go_version"].startswith("go1.22."):
+            continue
+        lookup = (lambda n: lambda tr: find_global(tr, n))(g["name"])
+        expr = nodwarf_expr(g, cfg)
+        cs.append(Case(f"value {g['name']} --type '{g['type']}' (no DWARF)",
+                       f"golayout value {expr} --type '{g['type']}' --json", check_value(lookup)))
+        if "fields" in g:
+            cs.append(Case(f"struct {g['name']} --type '{g['type']}' (no DWARF)",
+                           f"golayout struct {expr} --type '{g['type']}' --json", check_struct(lookup)))
+    for t in truth["types"]:
+        cs.append(Case(f"type {t['name']} (no DWARF)", f"golayout type {t['name']} --json",
+                       check_type(t["name"])))
+    return cs
+
+
+stripped_cases = nodwarf_cases
