@@ -25,7 +25,10 @@ static struct gl_error *unwind_without_dwarf(struct gl_ctx *c, const struct gl_o
 		return err;
 	/* no g, so no stack bounds: allow the frames up to 1 GiB above the
 	 * selected SP (the innermost frame is below it) */
-	return gl_unwind_selected(c, &sel, 0, sel.sp + (1ull << 30), &s->frames, &s->n, &s->from);
+	if ((err = gl_unwind_selected(c, &sel, 0, sel.sp + (1ull << 30), &s->frames, &s->n, &s->from)))
+		return err;
+	gl_stack_ptrs_read(c, s, 0, sel.sp + (1ull << 30));
+	return NULL;
 }
 
 /* The goroutine GOID (a live one), or the one the selected frame is on. */
@@ -88,6 +91,7 @@ static struct gl_error *unwind(struct gl_ctx *c, const struct gl_opts *o, struct
 	if ((err = gl_goroutine_unwind(c, &s->g, current, &s->frames, &s->n, &s->from)))
 		return err;
 	gl_stack_vars_read(c, s->frames, s->n, *c->escapes, &s->vars);
+	gl_stack_ptrs_read(c, s, s->g.stack_lo, s->g.stack_hi);
 	return NULL;
 }
 

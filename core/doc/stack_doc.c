@@ -117,6 +117,37 @@ static json_t *var_json(struct gl_ctx *c, const struct gl_uframe *u, const struc
 	return o;
 }
 
+const char *gl_stack_slot_kind_word(enum gl_stack_slot_kind k)
+{
+	switch (k) {
+	case GL_SLOT_LOCAL: return "local";
+	case GL_SLOT_ARG: return "arg";
+	case GL_SLOT_STACK_OBJECT: return "stack_object";
+	case GL_SLOT_CONSERVATIVE: return "conservative";
+	}
+	return "?";
+}
+
+/* A scanned frame's pointer slots (frames not scanned have none). */
+static json_t *ptrs_json(const struct gl_uframe *u, const struct gl_frame_ptrs *fp)
+{
+	json_t *a = json_array();
+	for (size_t k = 0; k < fp->n; k++) {
+		const struct gl_stack_ptr *p = &fp->v[k];
+		json_t *o = json_object();
+		gl_json_set_addr(o, "address", p->addr);
+		json_object_set_new(o, "offset", json_integer((json_int_t)(p->addr - u->sp)));
+		json_object_set_new(o, "kind", json_string(gl_stack_slot_kind_word(p->kind)));
+		gl_json_set_addr(o, "value", p->value);
+		if (p->var) {
+			json_object_set_new(o, "var", gl_json_text(p->var));
+			json_object_set_new(o, "var_offset", json_integer((json_int_t)p->var_offset));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static json_t *frame_json(struct gl_ctx *c, const struct gl_stack *s, size_t i)
 {
 	const struct gl_uframe *u = &s->frames[i];
@@ -149,6 +180,8 @@ static json_t *frame_json(struct gl_ctx *c, const struct gl_stack *s, size_t i)
 			json_object_set_new(o, "args_bytes", json_integer(u->args));
 		}
 	}
+	if (s->ptrs && s->ptrs[i].scanned)
+		json_object_set_new(o, "pointer_slots", ptrs_json(u, &s->ptrs[i]));
 	char note[160];
 	if (gl_uframe_note(u, note, sizeof(note)))
 		json_object_set_new(o, "note", json_string(note));
@@ -173,6 +206,10 @@ json_t *gl_stack_json(struct gl_ctx *c, const struct gl_stack *s)
 	json_t *frames = json_array();
 	for (size_t i = 0; i < s->n; i++)
 		json_array_append_new(frames, frame_json(c, s, i));
+	if (s->ptrs_err)
+		json_object_set_new(d, "pointer_slots_error", gl_json_text(s->ptrs_err->message));
+	else if (s->ptrs_unscanned)
+		gl_json_set_uint(d, "pointer_slots_unscanned", s->ptrs_unscanned);
 	if (!s->has_g) {
 		json_object_set_new(d, "goid", json_null());
 		json_object_set_new(d, "unwound_from", json_string(gl_stack_unwound_from(s)));

@@ -25,6 +25,9 @@ uint64_t gl_stack_unused_to(const struct gl_stack *s);
  * *hi (when not NULL) that stack's bounds. */
 size_t gl_stack_system_frames(const struct gl_stack *s, enum gl_stack_kind *on, uint64_t *lo, uint64_t *hi);
 
+/* "local", "arg", "stack_object", "conservative". */
+const char *gl_stack_slot_kind_word(enum gl_stack_slot_kind k);
+
 json_t *gl_stack_json(struct gl_ctx *c, const struct gl_stack *s);
 
 #endif

@@ -107,6 +107,8 @@ void gl_stack_vars_free(struct gl_frame_vars *vars, size_t n)
 void gl_stack_deinit(struct gl_stack *s)
 {
 	gl_stack_vars_free(s->vars, s->n);
+	gl_stack_ptrs_free(s->ptrs, s->n);
+	gl_error_destroy(s->ptrs_err);
 	free(s->frames);
 	memset(s, 0, sizeof(*s));
 }

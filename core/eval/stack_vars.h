@@ -7,6 +7,7 @@
 #include "eval/uframe.h"
 #include "eval/value.h"
 #include "runtime/escape.h"
+#include "runtime/stackslots.h"
 
 struct gl_stack_var {
 	char *name;              /* without the '&' of a local moved to the heap */
@@ -39,6 +40,20 @@ void gl_stack_vars_read(struct gl_ctx *c, const struct gl_uframe *frames, size_t
 void gl_stack_vars_free(struct gl_frame_vars *vars, size_t n);
 
 
+/* A frame's GC pointer slot (runtime/stackslots.h), kept for the view. */
+struct gl_stack_ptr {
+	uint64_t addr, value;
+	enum gl_stack_slot_kind kind;
+	char *var;              /* NULL: no DWARF variable holds it */
+	uint64_t var_offset;
+};
+
+struct gl_frame_ptrs {
+	bool scanned;           /* false: not scanned (inlined, on a system stack, maps unreadable) */
+	struct gl_stack_ptr *v;
+	size_t n;
+};
+
 /* What `golayout stack` shows: a goroutine (when DWARF names one), its
  * frames and their variables. */
 struct gl_stack {
@@ -52,7 +67,15 @@ struct gl_stack {
 	bool all_vars;              /* show locals not yet declared too (--all-vars) */
 	bool no_dwarf;              /* a goroutine's stack without DWARF: argument
 				     * areas shown, variables unnamed (said once) */
+	struct gl_frame_ptrs *ptrs; /* ptrs[i] for frames[i]; NULL when not found: */
+	struct gl_error *ptrs_err;  /* why */
+	uint64_t ptrs_unscanned;    /* frames whose maps could not be read */
 };
+
+/* The pointer slots of s's frames on the stack [lo, hi) into s->ptrs (or
+ * s->ptrs_err). */
+void gl_stack_ptrs_read(struct gl_ctx *c, struct gl_stack *s, uint64_t lo, uint64_t hi);
+void gl_stack_ptrs_free(struct gl_frame_ptrs *ptrs, size_t n);
 
 void gl_stack_deinit(struct gl_stack *s);
 

@@ -68,6 +68,43 @@ static void var_text(struct gl_ctx *c, const struct gl_uframe *u, const struct g
 	sb_addc(o, '\n');
 }
 
+/* A scanned frame's GC pointer slots, one line per kind: offset from
+ * SP, the variable holding it (when DWARF names one), the word. */
+static void ptrs_text(struct gl_ctx *c, const struct gl_uframe *u, const struct gl_frame_ptrs *fp)
+{
+	struct strbuf *o = &c->out;
+	static const struct { enum gl_stack_slot_kind k; const char *what; } kinds[] = {
+		{GL_SLOT_LOCAL, "locals"},
+		{GL_SLOT_ARG, "args"},
+		{GL_SLOT_STACK_OBJECT, "stack objects"},
+		{GL_SLOT_CONSERVATIVE, "conservative"},
+	};
+	if (!fp->n) {
+		sb_addf(o, "  |   %sptr slots: none%s\n", gl_c(c, "dim"), gl_c(c, "reset"));
+		return;
+	}
+	for (size_t j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++) {
+		size_t n = 0;
+		for (size_t i = 0; i < fp->n; i++)
+			n += fp->v[i].kind == kinds[j].k;
+		if (!n)
+			continue;
+		sb_addf(o, "  |   ptr slots, %s (%zu):", kinds[j].what, n);
+		for (size_t i = 0; i < fp->n; i++) {
+			const struct gl_stack_ptr *p = &fp->v[i];
+			if (p->kind != kinds[j].k)
+				continue;
+			sb_addf(o, " sp+0x%llx", (unsigned long long)(p->addr - u->sp));
+			if (p->var && p->var_offset)
+				sb_addf(o, " %s+%llu", p->var, (unsigned long long)p->var_offset);
+			else if (p->var)
+				sb_addf(o, " %s", p->var);
+			sb_addf(o, "=0x%llx", (unsigned long long)p->value);
+		}
+		sb_addc(o, '\n');
+	}
+}
+
 static void frame_text(struct gl_ctx *c, const struct gl_stack *s, size_t k)
 {
 	struct strbuf *o = &c->out;
@@ -101,6 +138,8 @@ static void frame_text(struct gl_ctx *c, const struct gl_stack *s, size_t k)
 			sb_addf(o, "  |   %s  argument area of the call, %d bytes\n", a, (int)u->args);
 		}
 	}
+	if (s->ptrs && s->ptrs[k].scanned)
+		ptrs_text(c, u, &s->ptrs[k]);
 	size_t hidden = 0;
 	for (size_t i = 0; s->vars && i < s->vars[k].n; i++) {
 		if (s->vars[k].v[i].undeclared && !s->all_vars)
@@ -147,6 +186,12 @@ void gl_stack_text(struct gl_ctx *c, const struct gl_stack *s)
 		sb_addf(o, "%s\n", gl_stack_no_dwarf_note);
 	if (s->no_dwarf)
 		sb_addf(o, "%s\n", gl_stack_no_names_note);
+	if (s->ptrs_err)
+		sb_addf(o, "%sno pointer slots: %s%s\n", gl_c(c, "dim"), s->ptrs_err->message, gl_c(c, "reset"));
+	else if (s->ptrs_unscanned)
+		sb_addf(o, "%spointer slots: %llu frame%s not scanned (maps unreadable, or unwinding stopped early)%s\n",
+			gl_c(c, "dim"), (unsigned long long)s->ptrs_unscanned, s->ptrs_unscanned == 1 ? "" : "s",
+			gl_c(c, "reset"));
 	if (s->has_g && g->stack_hi) {
 		/* a corrupt g can have hi < lo: no wrapped size */
 		char size[64];

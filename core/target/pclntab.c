@@ -120,6 +120,7 @@ bool gl_pclntab_func(const struct gl_pclntab *t, uint64_t pc, struct gl_pcfunc *
 			  ? (const char *)t->data + name_off
 			  : "?";
 	f->args = (int32_t)rd(fn + 8, 4);
+	f->deferreturn = (uint32_t)rd(fn + 12, 4);
 	f->pcsp = (uint32_t)rd(fn + 16, 4);
 	f->pcfile = (uint32_t)rd(fn + 20, 4);
 	f->pcln = (uint32_t)rd(fn + 24, 4);
@@ -201,6 +202,29 @@ int64_t gl_pclntab_spdelta(const struct gl_pclntab *t, const struct gl_pcfunc *f
 {
 	int64_t v;
 	return pcvalue(t, f, f->pcsp, pc, &v) ? v : -1;
+}
+
+int64_t gl_pclntab_pcdata(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint32_t table,
+			  uint64_t pc)
+{
+	uint64_t at = f->off + 44 + 4ull * table;
+	int64_t v;
+	if (table >= f->npcdata || at + 4 > t->size)
+		return -1;
+	return pcvalue(t, f, (uint32_t)rd(t->data + at, 4), pc, &v) ? v : -1;
+}
+
+bool gl_pclntab_funcdata(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint8_t i,
+			 uint64_t *link_addr)
+{
+	uint64_t at = f->off + 44 + 4ull * f->npcdata + 4ull * i;
+	if (!t->gofunc || i >= f->nfuncdata || at + 4 > t->size)
+		return false;
+	uint32_t off = (uint32_t)rd(t->data + at, 4);
+	if (off == 0xffffffffu)
+		return false;
+	*link_addr = t->gofunc + off;
+	return true;
 }
 
 bool gl_pclntab_line(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc,

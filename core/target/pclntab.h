@@ -19,6 +19,7 @@ struct gl_pclntab {
 	uint64_t funcname_off, cu_off, filetab_off, pctab_off, pcln_off;
 	const struct gl_elf *elf;
 	uint64_t gofunc;  /* moduledata.gofunc (link-time): base of funcdata offsets; 0 unknown */
+	uint64_t rodata;  /* moduledata.rodata (link-time): base of stack objects' gcdata; 0 unknown */
 	/* What lookups found before (NULL: no cache): 100,000 goroutines
 	 * parked at the same few PCs ask the same questions. */
 	struct gl_pcln_cache *cache;
@@ -36,6 +37,7 @@ struct gl_pcfunc {
 	const char *name; /* points into the table; NUL-terminated there */
 	uint32_t pcsp, pcfile, pcln, cu;
 	int32_t args;
+	uint32_t deferreturn; /* offset of the deferreturn call from entry, 0: none */
 	uint32_t npcdata;
 	uint8_t nfuncdata;
 	uint64_t off;      /* of the _func in the table */
@@ -57,5 +59,14 @@ size_t gl_pclntab_inlined(const struct gl_pclntab *t, const struct gl_pcfunc *f,
 			  struct gl_inline *out, size_t max);
 /* Frame size (bytes below the return address) at pc; -1 if unknown. */
 int64_t gl_pclntab_spdelta(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint64_t pc);
+/* runtime.pcdatavalue: the value of f's PCDATA table `table` at pc, -1
+ * when f has no such table or it says nothing for pc. */
+int64_t gl_pclntab_pcdata(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint32_t table,
+			  uint64_t pc);
+/* runtime.funcdata: the link-time address of f's FUNCDATA `i`
+ * (moduledata.gofunc + its offset); false when f has none or gofunc is
+ * unknown. Read it with gl_elf_read_link. */
+bool gl_pclntab_funcdata(const struct gl_pclntab *t, const struct gl_pcfunc *f, uint8_t i,
+			 uint64_t *link_addr);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "base/le.h"
 #include "target/dwarfcheck.h"
+#include "target/elfsyms.h"
 #include "target/target.h"
 
 /* runtime.buildVersion is a string in initialised data: read its header
@@ -200,8 +201,16 @@ struct gl_error *gl_target_open(const char *path, struct gl_target **out)
 	gl_error_destroy(err);
 	/* funcdata offsets (inline trees) are relative to moduledata.gofunc,
 	 * runtime type offsets to moduledata.types */
-	if (t->has_pcln)
+	if (t->has_pcln) {
 		moduledata_word(t, "gofunc", &t->pcln.gofunc);
+		/* stack objects' pointer masks are relative to moduledata.rodata,
+		 * which the linker sets to the symbol runtime.rodata (symtab.go):
+		 * without DWARF the symbol table tells it (the bias is 0 here) */
+		moduledata_word(t, "rodata", &t->pcln.rodata);
+		uint64_t size;
+		if (!t->pcln.rodata && !gl_elf_symbol(&t->elf, "runtime.rodata", &t->pcln.rodata, &size))
+			t->pcln.rodata = 0;
+	}
 	moduledata_word(t, "types", &t->types_link);
 	gl_target_set_bias(t, 0);
 	if (!version_from_dwarf(t) && !version_from_buildinfo(t))

@@ -322,7 +322,8 @@ def live_run(ctx):
             per.append(f"golayout stack GOID --escape {esc} --json")
         except Exception as e:  # noqa: BLE001 - reported by the escape checks
             esc, esc_error = None, f"the compiler's -m output: {e}"
-        spec = {"truth": truth, "commands": ["golayout goroutines --json"], "per_goroutine": per}
+        spec = {"truth": truth, "commands": ["golayout goroutines --json"], "per_goroutine": per,
+                "per_field": [["pointers", "golayout stack GOID --json"], ["pointers", "golayout stack GOID"]]}
         core = Path(tmp) / "core" if ctx.debugger == "gdb" and noopt else None
         # under qemu-user (arm64) also qemu's own core of the program: it
         # dies at the breakpoint of SIGABRT with GOTRACEBACK=crash (the
@@ -1430,12 +1431,118 @@ def cases(truth):
                     check=second_stop_check("sysstack", core=True)),
                Case(f"{name}: stack of the goroutine in a system call",
                     check=second_stop_check("syscall", core=True))]
+    cs.append(Case("stack pointers: the GC pointer slots of main.ptrHolder hold its live pointers "
+                   "(runtime.KeepAlive after the park), none in main.plainDepth; every goroutine's slots "
+                   "within their frames", check=check_pointers))
     cs += [select_frame(1, "main.main"),
            Case("stack: goroutine of the selected frame (1), its whole stack", "golayout stack --json",
                 check_current_stack(1)),
            Case("goroutines: selected frame (1) apart from where main's goroutine is",
                 "golayout goroutines --json", check_goroutines_outer_frame)]
     return cs
+
+
+# ------------------------------------------------------- pointer slots
+
+def truth_int(v):
+    return v if isinstance(v, int) else hexint(v)
+
+
+def slot_bounds_problems(d, p, where):
+    """Every pointer slot of a stack document lies in its frame: locals and
+    stack objects in [sp, cfa) (or the argument area), arguments from the
+    frame's CFA up to the next physical frame's CFA (the caller's frame
+    holds them); offsets are from the frame's SP."""
+    frames = d.get("frames") or []
+    phys = [i for i, f in enumerate(frames) if not f.get("inlined") and f.get("cfa")]
+    for k, i in enumerate(phys):
+        f = frames[i]
+        sp, cfa = hexint(f.get("sp")), hexint(f.get("cfa"))
+        top = hexint(frames[phys[k + 1]].get("cfa")) if k + 1 < len(phys) else hexint(d.get("stack_hi"))
+        for s in f.get("pointer_slots") or []:
+            a = hexint(s.get("address"))
+            w = f"{where}frame {i} ({f.get('func')}) slot {s}"
+            if a is None or sp is None or cfa is None or top is None:
+                p.append(f"{w}: no address, sp or cfa")
+                continue
+            if s.get("offset") != a - sp:
+                p.append(f"{w}: offset {s.get('offset')} is not address - sp ({a - sp})")
+            lo, hi = (cfa, top) if s.get("kind") == "arg" else (sp, top if s.get("kind") == "stack_object" else cfa)
+            if not lo <= a < hi:
+                p.append(f"{w}: outside [{lo:#x}, {hi:#x})")
+            if s.get("kind") not in ("local", "arg", "stack_object", "conservative"):
+                p.append(f"{w}: unknown kind")
+
+
+def pointers_problems(r, opt, p, where, dwarf=True):
+    """The "pointers" goroutine: the values its truth lists are pointer
+    slots of main.ptrHolder's frame (named after the variable when DWARF
+    names one; buf a stack object in the -noopt build, where its address
+    is kept), main.plainDepth's frame has none, and every slot of every
+    frame lies in its frame."""
+    t = r.truth.get("pointers")
+    if not t:
+        return p.append(f"{where}no \"pointers\" goroutine in the truth")
+    cmd = f"golayout stack {t['goid']} --json"
+    d, err = r.doc(cmd)
+    if err:
+        return p.append(err)
+    w = f"`{cmd}` ({r.what}): "
+    if d.get("pointer_slots_error"):
+        return p.append(f"{w}pointer_slots_error {d['pointer_slots_error']!r}")
+    slot_bounds_problems(d, p, w)
+    frames = d.get("frames") or []
+    holder = next((f for f in frames if f.get("func") == "main.ptrHolder"), None)
+    plain = next((f for f in frames if f.get("func") == t.get("no_pointers")), None)
+    if holder is None or plain is None:
+        return p.append(f"{w}no frame of main.ptrHolder or {t.get('no_pointers')} in {[f.get('func') for f in frames]}")
+    diff(p, f"{w}{t['no_pointers']} pointer slots (it holds none across the park)", plain.get("pointer_slots"), [])
+    slots = holder.get("pointer_slots")
+    if slots is None:
+        return p.append(f"{w}main.ptrHolder was not scanned (no pointer_slots)")
+    by_value = {}
+    for s in slots:
+        by_value.setdefault(hexint(s.get("value")), []).append(s)
+    noopt = not opt
+    for kind, vals in (("locals", t.get("locals") or []), ("object", t.get("object") or [])):
+        for v in vals:
+            want = truth_int(v.get("value"))
+            got = by_value.get(want)
+            what = f"{w}main.ptrHolder: {v['name']} = {want:#x}" if want is not None else f"{w}{v}"
+            if not got:
+                p.append(f"{what} is in no pointer slot (slot values {sorted(by_value, key=str)})")
+                continue
+            base = v["name"].split("[")[0]
+            named = [s for s in got if s.get("var") is not None]
+            if not dwarf and named:
+                p.append(f"{what}: slot named {named[0].get('var')!r} without DWARF")
+            if dwarf and (noopt or named) and not any(s.get("var") == base for s in got):
+                p.append(f"{what}: slot named {[s.get('var') for s in got]}, not {base!r}")
+            if kind == "object" and noopt and not any(s.get("kind") == "stack_object" for s in got):
+                p.append(f"{what}: slot kinds {[s.get('kind') for s in got]}, not stack_object "
+                         f"(buf's address is kept across the park in -noopt builds)")
+    # the text shows the same slots, one line per kind
+    text = r.outputs.get(f"golayout stack {t['goid']}") or ""
+    if "ptr slots, locals (" not in text:
+        p.append(f"`golayout stack {t['goid']}` ({r.what}): no \"ptr slots, locals (\" line in the text")
+
+
+def check_pointers(doc, ctx, dwarf=True):
+    r, p = live_session(ctx)
+    if r is None:
+        return p
+    pointers_problems(r, ctx.opt, p, f"{r.what}: ", dwarf)
+    # every parked goroutine's slots lie in their frames
+    for g in r.truth.get("goroutines") or []:
+        cmd = f"golayout stack {g['goid']} --json"
+        d, err = r.doc(cmd)
+        if err:
+            p.append(err)
+        elif d.get("pointer_slots_error"):
+            p.append(f"`{cmd}` ({r.what}): pointer_slots_error {d['pointer_slots_error']!r}")
+        else:
+            slot_bounds_problems(d, p, f"`{cmd}` ({r.what}): ")
+    return p
 
 
 # ----------------------------------------------------- without DWARF (-w)
@@ -1496,4 +1603,6 @@ def nodwarf_cases(truth, cfg):
     for g in truth["goroutines"]:
         cs.append(Case(f"stack {g['role']} (separate live session): frames vs runtime.Stack, no variables",
                        check=nodwarf_stack_check(g["role"])))
+    cs.append(Case("stack pointers (separate live session): pointer slots from the stack maps alone, "
+                   "unnamed", check=lambda doc, ctx: check_pointers(doc, ctx, dwarf=False)))
     return cs
