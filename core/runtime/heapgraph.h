@@ -135,6 +135,8 @@ uint32_t gl_hg_add_name(struct gl_heapgraph *hg, const char *name);
 struct gl_hg_roots;
 struct gl_hg_root *gl_hg_open_root(struct gl_hg_roots *r, enum gl_hg_root_kind kind, const char *name);
 void gl_hg_root_edge(struct gl_hg_roots *r, uint32_t to);
+/* Each live goroutine's stack pointer slots as roots (hg_stacks.c). */
+void gl_hg_stack_roots(struct gl_ctx *c, struct gl_heapgraph *hg, struct gl_hg_roots *r);
 /* The roots, after the objects' edges: append their nodes and edges. */
 struct gl_error *gl_hg_add_roots(struct gl_ctx *c, struct gl_heapgraph *hg, uint32_t **dst, size_t *ndst,
 				 size_t *cap, uint32_t **off, size_t *offcap);

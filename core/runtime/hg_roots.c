@@ -291,6 +291,7 @@ struct gl_error *gl_hg_add_roots(struct gl_ctx *c, struct gl_heapgraph *hg, uint
 	/* without globals the graph still has the other roots: kept, said */
 	hg->globals_error = err;
 	specials(&r);
+	gl_hg_stack_roots(c, hg, &r);
 	if (r.full)
 		return gl_error_create(GL_ERR_LIMIT, "too many roots or root pointers (or out of memory)");
 	if (gl_interrupted(c))
