@@ -9,7 +9,7 @@
 
 static bool stopped(gl_dg_stop_fn stop, void *arg, uint64_t i)
 {
-	return stop && i % POLL == 0 && stop(arg);
+	return stop && i % POLL == 1 && stop(arg); /* the first step polls too */
 }
 
 void gl_digraph_deinit(struct gl_digraph *g)

@@ -101,6 +101,11 @@ void gl_heapgraph_deinit(struct gl_heapgraph *hg);
 /* The allocated object holding addr: its node, or GL_DG_NONE (*why: "free
  * slot", "not in an in-use span"...). */
 uint32_t gl_hg_object_at(const struct gl_heapgraph *hg, uint64_t addr, const char **why);
+/* Whether slot node v is allocated. */
+static inline bool gl_hg_allocated(const struct gl_heapgraph *hg, uint32_t v)
+{
+	return hg->alloc[v / 8] >> (v % 8) & 1;
+}
 /* The span of an object node. */
 const struct gl_hg_span *gl_hg_span_of(const struct gl_heapgraph *hg, uint32_t node);
 /* An object node's address and slot size. */
@@ -137,8 +142,10 @@ struct gl_hg_root *gl_hg_open_root(struct gl_hg_roots *r, enum gl_hg_root_kind k
 void gl_hg_root_edge(struct gl_hg_roots *r, uint32_t to);
 /* Each live goroutine's stack pointer slots as roots (hg_stacks.c). */
 void gl_hg_stack_roots(struct gl_ctx *c, struct gl_heapgraph *hg, struct gl_hg_roots *r);
-/* The roots, after the objects' edges: append their nodes and edges. */
+/* The roots, after the objects' edges: append their nodes and edges;
+ * more() adds further roots (the stacks) before the super root. */
+typedef void (*gl_hg_more_roots)(struct gl_ctx *c, struct gl_heapgraph *hg, struct gl_hg_roots *r);
 struct gl_error *gl_hg_add_roots(struct gl_ctx *c, struct gl_heapgraph *hg, uint32_t **dst, size_t *ndst,
-				 size_t *cap, uint32_t **off, size_t *offcap);
+				 size_t *cap, uint32_t **off, size_t *offcap, gl_hg_more_roots more);
 
 #endif

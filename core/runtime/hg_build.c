@@ -110,126 +110,6 @@ static struct gl_error *alloc_bits(struct gl_ctx *c, struct gl_heapgraph *hg)
 	return NULL;
 }
 
-static bool is_alloc(const struct gl_heapgraph *hg, uint32_t v)
-{
-	return hg->alloc[v / 8] >> (v % 8) & 1;
-}
-
-/* The span holding addr (in its slots), or NULL. */
-static const struct gl_hg_span *span_at(const struct gl_heapgraph *hg, uint64_t addr)
-{
-	uint32_t lo = 0, hi = hg->nspans;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (hg->spans[mid].base <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return NULL;
-	const struct gl_hg_span *s = &hg->spans[lo - 1];
-	return addr - s->base < (uint64_t)s->nelems * s->elemsize ? s : NULL;
-}
-
-uint32_t gl_hg_object_at(const struct gl_heapgraph *hg, uint64_t addr, const char **why)
-{
-	const struct gl_hg_span *s = span_at(hg, addr);
-	if (!s) {
-		*why = "not in an object slot of an in-use span";
-		return GL_DG_NONE;
-	}
-	uint32_t v = s->first + (uint32_t)((addr - s->base) / s->elemsize);
-	if (!is_alloc(hg, v)) {
-		*why = "a free slot";
-		return GL_DG_NONE;
-	}
-	return v;
-}
-
-uint32_t gl_hg_resolve(struct gl_heapgraph *hg, uint64_t v)
-{
-	const struct gl_hg_span *s = span_at(hg, v);
-	if (!s) {
-		hg->n.outside_heap++;
-		return GL_DG_NONE;
-	}
-	uint32_t node = s->first + (uint32_t)((v - s->base) / s->elemsize);
-	if (!is_alloc(hg, node)) {
-		hg->n.to_free_slot++;
-		return GL_DG_NONE;
-	}
-	return node;
-}
-
-const struct gl_hg_span *gl_hg_span_of(const struct gl_heapgraph *hg, uint32_t node)
-{
-	uint32_t lo = 0, hi = hg->nspans;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (hg->spans[mid].first <= node)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? &hg->spans[lo - 1] : NULL;
-}
-
-uint64_t gl_hg_addr(const struct gl_heapgraph *hg, uint32_t node)
-{
-	const struct gl_hg_span *s = gl_hg_span_of(hg, node);
-	return s ? s->base + (uint64_t)(node - s->first) * s->elemsize : 0;
-}
-
-uint64_t gl_hg_size(const struct gl_heapgraph *hg, uint32_t node)
-{
-	if (node >= hg->nslots || !is_alloc(hg, node))
-		return 0;
-	const struct gl_hg_span *s = gl_hg_span_of(hg, node);
-	return s ? s->elemsize : 0;
-}
-
-uint64_t gl_hg_type_of(const struct gl_heapgraph *hg, uint32_t node)
-{
-	size_t lo = 0, hi = hg->ntyped;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (hg->typed[mid][0] < node)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < hg->ntyped && hg->typed[lo][0] == node ? hg->types[hg->typed[lo][1]].tp : 0;
-}
-
-const struct gl_hg_type *gl_hg_type(struct gl_heapgraph *hg, uint64_t tp)
-{
-	/* types are few (hundreds): the last one hit first, then a scan */
-	size_t last = hg->last_type;
-	if (last < hg->ntypes && hg->types[last].tp == tp)
-		return &hg->types[last];
-	for (size_t i = 0; i < hg->ntypes; i++)
-		if (hg->types[i].tp == tp)
-			return &hg->types[hg->last_type = i];
-	struct gl_hg_type *t = GL_ARRAY_PUSH(hg->types, hg->ntypes, hg->types_cap, 64);
-	if (!t)
-		return NULL;
-	t->tp = tp;
-	t->tried = true;
-	struct gl_ptrmap pm;
-	memset(&pm, 0, sizeof(pm));
-	struct gl_error *err = gl_heap_type_mask(&hg->h, tp, &pm, &t->mask);
-	if (err) {
-		gl_error_destroy(err);
-		hg->n.types_unreadable++;
-		t->mask = NULL;
-	}
-	t->size = pm.type_size;
-	t->ptrbytes = pm.type_ptrbytes;
-	hg->last_type = hg->ntypes - 1;
-	return t;
-}
-
 /* Node v's edges start here. */
 static void begin(struct build *b, uint32_t v)
 {
@@ -308,7 +188,7 @@ static void scan_span_bits(struct build *b, const struct gl_hg_span *s, uint64_t
 	for (uint32_t k = 0; k < s->nelems; k++) {
 		uint32_t v = s->first + k;
 		begin(b, v);
-		if (!is_alloc(hg, v))
+		if (!gl_hg_allocated(hg, v))
 			continue;
 		uint64_t w0 = (uint64_t)k * s->elemsize / ps;
 		for (uint64_t i = 0; i < s->elemsize / ps; i++) {
@@ -327,7 +207,7 @@ static void scan_headers(struct build *b, const struct gl_hg_span *s)
 	for (uint32_t k = 0; k < s->nelems; k++) {
 		uint32_t v = s->first + k;
 		begin(b, v);
-		if (!is_alloc(hg, v))
+		if (!gl_hg_allocated(hg, v))
 			continue;
 		const unsigned char *o = b->buf + (uint64_t)k * s->elemsize;
 		uint64_t tp = gl_get_uint(o, ps);
@@ -347,7 +227,7 @@ static void scan_large(struct build *b, const struct gl_hg_span *s)
 	struct gl_heapgraph *hg = b->hg;
 	uint32_t v = s->first;
 	begin(b, v);
-	if (!s->nelems || !is_alloc(hg, v))
+	if (!s->nelems || !gl_hg_allocated(hg, v))
 		return;
 	const struct gl_hg_type *t = s->large_type ? gl_hg_type(hg, s->large_type) : NULL;
 	if (!t || !t->mask) {
@@ -474,7 +354,7 @@ struct gl_error *gl_heapgraph_build(struct gl_ctx *c, struct gl_heapgraph *hg)
 		goto fail;
 	}
 	b.off[hg->nslots] = (uint32_t)b.ndst;
-	if ((err = gl_hg_add_roots(c, hg, &b.dst, &b.ndst, &b.dcap, &b.off, &b.offcap)))
+	if ((err = gl_hg_add_roots(c, hg, &b.dst, &b.ndst, &b.dcap, &b.off, &b.offcap, gl_hg_stack_roots)))
 		goto fail;
 	free(b.buf);
 	hg->g.off = b.off;
@@ -505,24 +385,6 @@ void gl_heapgraph_deinit(struct gl_heapgraph *hg)
 	memset(hg, 0, sizeof(*hg));
 }
 
-uint32_t gl_hg_add_name(struct gl_heapgraph *hg, const char *name)
-{
-	size_t len = strlen(name) + 1;
-	while (hg->names_len + len > hg->names_cap) {
-		size_t nc = hg->names_cap ? hg->names_cap * 2 : 4096;
-		char *nn = realloc(hg->names, nc);
-		if (!nn)
-			return (uint32_t)-1;
-		hg->names = nn;
-		hg->names_cap = nc;
-	}
-	if (hg->names_len + len > UINT32_MAX)
-		return (uint32_t)-1;
-	memcpy(hg->names + hg->names_len, name, len);
-	uint32_t at = (uint32_t)hg->names_len;
-	hg->names_len += len;
-	return at;
-}
 
 double gl_seconds_since(const struct timespec *t0)
 {

@@ -278,7 +278,7 @@ static void specials(struct gl_hg_roots *r)
 }
 
 struct gl_error *gl_hg_add_roots(struct gl_ctx *c, struct gl_heapgraph *hg, uint32_t **dst, size_t *ndst,
-				 size_t *cap, uint32_t **off, size_t *offcap)
+				 size_t *cap, uint32_t **off, size_t *offcap, gl_hg_more_roots more)
 {
 	struct gl_hg_roots r = {.hg = hg, .dst = dst, .off = off, .ndst = ndst, .cap = cap, .offcap = offcap};
 	/* name 0: "" (a root whose name could not be kept) */
@@ -291,7 +291,7 @@ struct gl_error *gl_hg_add_roots(struct gl_ctx *c, struct gl_heapgraph *hg, uint
 	/* without globals the graph still has the other roots: kept, said */
 	hg->globals_error = err;
 	specials(&r);
-	gl_hg_stack_roots(c, hg, &r);
+	more(c, hg, &r);
 	if (r.full)
 		return gl_error_create(GL_ERR_LIMIT, "too many roots or root pointers (or out of memory)");
 	if (gl_interrupted(c))
