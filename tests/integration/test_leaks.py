@@ -8,8 +8,22 @@ addresses through unsafe, slot sizes from the runtime's own rounding,
 offsets from unsafe.Offsetof.
 
 Every expression is a uintptr global (the fixture's objects have
-run-specific addresses; a uintptr keeps nothing alive)."""
+run-specific addresses; a uintptr keeps nothing alive).
 
+Core files: a separate gdb session runs the binary to main.stopHere and
+writes a core with gcore; each debugger then loads binary and core and
+answers the same questions (written with --out, one document a line),
+checked against the truth of that run."""
+
+import atexit
+import dataclasses
+import json
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import harness
 from harness import Case, select_frame, diff, no_error, hexint
 
 FIXTURE = "leaks"
@@ -103,6 +117,83 @@ def check_top_type(doc, ctx):
     return p
 
 
+# ------------------------------------------------------------ core files
+
+_lock = threading.Lock()
+_memo = {}
+_tmp = []
+
+
+def _tmpdir():
+    with _lock:
+        if not _tmp:
+            _tmp.append(tempfile.mkdtemp(prefix="golayout-leaks-"))
+            atexit.register(shutil.rmtree, _tmp[0], True)
+    return tempfile.mkdtemp(dir=_tmp[0])
+
+
+def _once(key, fn):
+    with _lock:
+        ent = _memo.setdefault(key, {"lock": threading.Lock()})
+    with ent["lock"]:
+        if "v" not in ent:
+            try:
+                ent["v"] = (fn(), None)
+            except Exception as e:  # noqa: BLE001 - reported by the check
+                ent["v"] = (None, str(e))
+    if ent["v"][1]:
+        raise RuntimeError(ent["v"][1])
+    return ent["v"][0]
+
+
+def write_core(ctx):
+    """(core path, truth) of a gdb session of ctx.binary stopped at main.stopHere."""
+    def run():
+        tmp = _tmpdir()
+        truth, core = Path(tmp) / "truth.json", Path(tmp) / "core"
+        out, rc, timed_out = harness.run_debugger(harness.gdb_argv(
+            harness.gdb_launch_lines(truth) + [f"gcore {core}", "kill"], ctx.binary))
+        if not core.exists():
+            raise RuntimeError(f"gdb's gcore wrote no core (exit {rc}): {out[-400:]}")
+        return core, json.loads(truth.read_text())
+    return _once(("core", str(ctx.binary)), run)
+
+
+def core_commands(truth):
+    cmds = [f"golayout heap {t['expr']} --why --json" for t in truth["why"]]
+    cmds += [f"golayout heap {t['expr']} --retains --json" for t in truth["retains"]]
+    return cmds + ["golayout gc --top 10 --json"]
+
+
+def check_core(doc, ctx):
+    try:
+        core, truth = write_core(ctx)
+    except RuntimeError as e:
+        return [str(e)]
+    tmp = _tmpdir()
+    out = Path(tmp) / "out.jsonl"
+    cmds = [f"{c} --out {out}" for c in core_commands(truth)]
+    if ctx.debugger == "gdb":
+        argv = harness.gdb_argv(harness.gdb_plugin_lines() + cmds, ctx.binary, core)
+    else:
+        lines = [f"plugin load {harness.lldb_plugin(ctx.debugger)}",
+                 f"target create {ctx.binary} --core {core}"] + cmds
+        argv = harness.lldb_argv(lines, tmp, debugger=ctx.debugger)
+    text, rc, timed_out = harness.run_debugger(argv)
+    try:
+        docs = [json.loads(l) for l in out.read_text().splitlines() if l.strip()]
+    except (OSError, ValueError) as e:
+        return [f"no documents from the core session ({e}): {text[-600:]}"]
+    if len(docs) != len(cmds):
+        return [f"{len(docs)} documents for {len(cmds)} commands: {text[-600:]}"]
+    c2 = dataclasses.replace(ctx, truth=truth)
+    checks = [check_why(t["name"]) for t in truth["why"]] + [check_retains(t["name"]) for t in truth["retains"]]
+    p = []
+    for cmd, d, chk in zip(cmds, docs, checks + [check_top]):
+        p += [f"{cmd.split(' --out')[0]}: {x}" for x in chk(d, c2) if not x.startswith("note: ")]
+    return p + [f"note: {len(docs)} commands on the core"]
+
+
 def cases(truth):
     cs = [select_frame(0, "main.stopHere")]
     for t in truth["why"]:
@@ -113,4 +204,6 @@ def cases(truth):
                        f"golayout heap {t['expr']} --retains --json", check_retains(t["name"])))
     cs.append(Case("gc --top", "golayout gc --top 10 --json", check_top))
     cs.append(Case("gc --top --by type", "golayout gc --top --all --by type --json", check_top_type))
+    cs.append(Case("core file written by gdb's gcore: every --why, --retains and gc --top above "
+                   "(separate sessions)", check=check_core))
     return cs
