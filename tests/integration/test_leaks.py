@@ -13,7 +13,11 @@ run-specific addresses; a uintptr keeps nothing alive).
 Core files: a separate gdb session runs the binary to main.stopHere and
 writes a core with gcore; each debugger then loads binary and core and
 answers the same questions (written with --out, one document a line),
-checked against the truth of that run."""
+checked against the truth of that run. The fixture also writes the
+runtime's heap dump (debug.WriteHeapDump) right after a runtime.GC() and
+before the stop: every object in it survived that collection, so the
+graph must reach a sample of them (the cross-check of reachability with
+the runtime's own marking)."""
 
 import atexit
 import dataclasses
@@ -24,6 +28,7 @@ import threading
 from pathlib import Path
 
 import harness
+import heapdump
 from harness import Case, select_frame, diff, no_error, hexint
 
 FIXTURE = "leaks"
@@ -155,8 +160,45 @@ def write_core(ctx):
             harness.gdb_launch_lines(truth) + [f"gcore {core}", "kill"], ctx.binary))
         if not core.exists():
             raise RuntimeError(f"gdb's gcore wrote no core (exit {rc}): {out[-400:]}")
-        return core, json.loads(truth.read_text())
+        try:
+            dump = heapdump.read(str(truth) + ".heapdump")
+        except (OSError, heapdump.DumpError) as e:
+            raise RuntimeError(f"the runtime's heap dump: {e}")
+        return core, json.loads(truth.read_text()), dump
     return _once(("core", str(ctx.binary)), run)
+
+
+SAMPLE = 60
+
+
+def dump_sample(dump):
+    """Every k-th object of the runtime's dump, SAMPLE of them."""
+    objs = dump.objects
+    k = max(1, len(objs) // SAMPLE)
+    return [a for a, _ in objs[::k]][:SAMPLE]
+
+
+def check_dump_reachable(docs, sample):
+    """Each sampled dump object survived the collection right before the
+    dump (nothing allocated since): the graph must reach it. The dump also
+    lists the slots of a span past its nelems (heapdump.py), which are no
+    objects: those must be said to be outside any object slot."""
+    p, reached, tail = [], 0, 0
+    for a, d in zip(sample, docs):
+        err = d.get("error")
+        if err:
+            msg = err.get("message") if isinstance(err, dict) else str(err)
+            if "not in an object slot" in str(msg):
+                tail += 1
+            else:
+                p.append(f"dump object {a:#x}: {msg}")
+        elif d.get("reachable"):
+            reached += 1
+        else:
+            p.append(f"dump object {a:#x} survived a collection but no root reaches it")
+    if not reached:
+        p.append("no sampled dump object reached")
+    return p + [f"note: {reached} dump objects reached, {tail} slots past nelems"]
 
 
 def core_commands(truth):
@@ -167,12 +209,15 @@ def core_commands(truth):
 
 def check_core(doc, ctx):
     try:
-        core, truth = write_core(ctx)
+        core, truth, dump = write_core(ctx)
     except RuntimeError as e:
         return [str(e)]
     tmp = _tmpdir()
     out = Path(tmp) / "out.jsonl"
+    sample = dump_sample(dump)
     cmds = [f"{c} --out {out}" for c in core_commands(truth)]
+    ncheck = len(cmds)
+    cmds += [f"golayout heap {a:#x} --why --json --out {out}" for a in sample]
     if ctx.debugger == "gdb":
         argv = harness.gdb_argv(harness.gdb_plugin_lines() + cmds, ctx.binary, core)
     else:
@@ -189,8 +234,9 @@ def check_core(doc, ctx):
     c2 = dataclasses.replace(ctx, truth=truth)
     checks = [check_why(t["name"]) for t in truth["why"]] + [check_retains(t["name"]) for t in truth["retains"]]
     p = []
-    for cmd, d, chk in zip(cmds, docs, checks + [check_top]):
+    for cmd, d, chk in zip(cmds, docs[:ncheck], checks + [check_top]):
         p += [f"{cmd.split(' --out')[0]}: {x}" for x in chk(d, c2) if not x.startswith("note: ")]
+    p += check_dump_reachable(docs[ncheck:], sample)
     return p + [f"note: {len(docs)} commands on the core"]
 
 
@@ -204,6 +250,6 @@ def cases(truth):
                        f"golayout heap {t['expr']} --retains --json", check_retains(t["name"])))
     cs.append(Case("gc --top", "golayout gc --top 10 --json", check_top))
     cs.append(Case("gc --top --by type", "golayout gc --top --all --by type --json", check_top_type))
-    cs.append(Case("core file written by gdb's gcore: every --why, --retains and gc --top above "
-                   "(separate sessions)", check=check_core))
+    cs.append(Case("core file written by gdb's gcore: every --why, --retains and gc --top above, and "
+                   "--why of a sample of the runtime's heap dump (separate sessions)", check=check_core))
     return cs
