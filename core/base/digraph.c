@@ -114,13 +114,13 @@ int64_t gl_digraph_count_reaching(const struct gl_digraph *rev, uint32_t v, uint
 	return count;
 }
 
-/* Postorder numbers of the nodes reachable from root, by an iterative
- * DFS (a stack of nodes and of their next edge); t->order gets the
- * reverse postorder. po[v]: GL_DG_NONE unreached. */
-static bool postorder(const struct gl_digraph *g, uint32_t root, uint32_t *po, struct gl_domtree *t,
-		      gl_dg_stop_fn stop, void *arg)
+/* Preorder numbers of the nodes reachable from root by an iterative DFS
+ * (a stack of nodes and of their next edge): pre[v] (GL_DG_NONE:
+ * unreached), vertex[i] the node numbered i, parent[i] the number of its
+ * DFS parent. */
+static bool preorder(const struct gl_digraph *g, uint32_t root, uint32_t *pre, uint32_t *vertex,
+		     uint32_t *parent, uint32_t *reached, gl_dg_stop_fn stop, void *arg)
 {
-	const uint32_t visiting = GL_DG_NONE - 1;
 	uint32_t *sv = malloc((size_t)g->n * sizeof(*sv)), *se = malloc((size_t)g->n * sizeof(*se));
 	if (!sv || !se) {
 		free(sv);
@@ -128,13 +128,15 @@ static bool postorder(const struct gl_digraph *g, uint32_t root, uint32_t *po, s
 		return false;
 	}
 	for (uint32_t v = 0; v < g->n; v++)
-		po[v] = GL_DG_NONE;
+		pre[v] = GL_DG_NONE;
 	uint32_t sp = 0, next = 0;
 	uint64_t steps = 0;
 	bool ok = true;
+	pre[root] = next;
+	vertex[next] = root;
+	parent[next++] = 0;
 	sv[sp] = root;
 	se[sp++] = g->off[root];
-	po[root] = visiting;
 	while (sp) {
 		if (stopped(stop, arg, ++steps)) {
 			ok = false;
@@ -143,91 +145,110 @@ static bool postorder(const struct gl_digraph *g, uint32_t root, uint32_t *po, s
 		uint32_t v = sv[sp - 1];
 		if (se[sp - 1] < g->off[v + 1]) {
 			uint32_t w = g->dst[se[sp - 1]++];
-			if (po[w] == GL_DG_NONE) {
-				po[w] = visiting;
+			if (pre[w] == GL_DG_NONE) {
+				pre[w] = next;
+				vertex[next] = w;
+				parent[next++] = pre[v];
 				sv[sp] = w;
 				se[sp++] = g->off[w];
 			}
 			continue;
 		}
-		po[v] = next++;
 		sp--;
 	}
 	free(sv);
 	free(se);
-	if (!ok)
-		return false;
-	t->reached = next;
-	for (uint32_t v = 0; v < g->n; v++)
-		if (po[v] != GL_DG_NONE)
-			t->order[next - 1 - po[v]] = v;
-	return true;
+	*reached = next;
+	return ok;
 }
 
-static uint32_t intersect(const uint32_t *idom, const uint32_t *po, uint32_t a, uint32_t b)
+/* eval of Lengauer-Tarjan with path compression, iteratively: the number
+ * with the smallest semi on v's path of linked ancestors. */
+static uint32_t eval(uint32_t v, uint32_t *anc, uint32_t *label, const uint32_t *semi, uint32_t *stk)
 {
-	while (a != b) {
-		while (po[a] < po[b])
-			a = idom[a];
-		while (po[b] < po[a])
-			b = idom[b];
+	if (anc[v] == GL_DG_NONE)
+		return v;
+	uint32_t sp = 0, x = v;
+	/* the nodes whose ancestor's ancestor is linked: compressed */
+	while (anc[anc[x]] != GL_DG_NONE) {
+		stk[sp++] = x;
+		x = anc[x];
 	}
-	return a;
+	/* from the top down, each takes its ancestor's label when smaller */
+	while (sp) {
+		uint32_t y = stk[--sp];
+		if (semi[label[anc[y]]] < semi[label[y]])
+			label[y] = label[anc[y]];
+		anc[y] = anc[anc[y]];
+	}
+	return label[v];
 }
 
 bool gl_domtree_build(const struct gl_digraph *g, const struct gl_digraph *rev, uint32_t root,
-		      uint32_t max_passes, struct gl_domtree *t, gl_dg_stop_fn stop, void *arg,
-		      const char **why)
+		      struct gl_domtree *t, gl_dg_stop_fn stop, void *arg, const char **why)
 {
 	memset(t, 0, sizeof(*t));
 	*why = "out of memory";
 	t->n = g->n;
-	t->idom = malloc((size_t)g->n * sizeof(*t->idom));
-	t->order = malloc((size_t)g->n * sizeof(*t->order));
-	uint32_t *po = malloc((size_t)g->n * sizeof(*po));
-	if (!t->idom || !t->order || !po || !postorder(g, root, po, t, stop, arg)) {
-		if (t->idom && t->order && po)
-			*why = "interrupted";
-		free(po);
-		gl_domtree_deinit(t);
-		return false;
+	size_t n = g->n;
+	/* semi-NCA (Georgiadis): semidominators as Lengauer and Tarjan
+	 * compute them, then each idom as the nearest common ancestor walk
+	 * from the DFS parent; arrays indexed by preorder number */
+	uint32_t *pre = malloc(n * sizeof(*pre)), *parent = malloc(n * sizeof(*parent));
+	uint32_t *semi = malloc(n * sizeof(*semi)), *label = malloc(n * sizeof(*label));
+	uint32_t *anc = malloc(n * sizeof(*anc)), *stk = malloc(n * sizeof(*stk));
+	t->order = malloc(n * sizeof(*t->order));
+	bool ok = pre && parent && semi && label && anc && stk && t->order;
+	if (ok && !preorder(g, root, pre, t->order, parent, &t->reached, stop, arg)) {
+		ok = false;
+		*why = "interrupted";
 	}
-	for (uint32_t v = 0; v < g->n; v++)
-		t->idom[v] = GL_DG_NONE;
-	t->idom[root] = root;
-	bool changed = true;
-	uint64_t steps = 0;
-	while (changed) {
-		if (t->passes++ >= max_passes) {
-			*why = "the dominator iteration did not settle";
+	uint32_t m = t->reached;
+	for (uint32_t i = 0; ok && i < m; i++) {
+		semi[i] = label[i] = i;
+		anc[i] = GL_DG_NONE;
+	}
+	for (uint32_t i = m; ok && i-- > 1;) {
+		if (stopped(stop, arg, m - i)) {
+			ok = false;
+			*why = "interrupted";
 			break;
 		}
-		changed = false;
-		for (uint32_t i = 1; i < t->reached; i++) {
-			if (stopped(stop, arg, ++steps)) {
-				*why = "interrupted";
-				free(po);
-				gl_domtree_deinit(t);
-				return false;
-			}
-			uint32_t b = t->order[i], nd = GL_DG_NONE;
-			for (uint32_t e = rev->off[b]; e < rev->off[b + 1]; e++) {
-				uint32_t p = rev->dst[e];
-				if (po[p] == GL_DG_NONE || t->idom[p] == GL_DG_NONE)
-					continue; /* unreached, or not yet processed */
-				nd = nd == GL_DG_NONE ? p : intersect(t->idom, po, p, nd);
-			}
-			if (nd != GL_DG_NONE && t->idom[b] != nd) {
-				t->idom[b] = nd;
-				changed = true;
-			}
+		uint32_t w = t->order[i];
+		for (uint32_t e = rev->off[w]; e < rev->off[w + 1]; e++) {
+			uint32_t v = pre[rev->dst[e]];
+			if (v == GL_DG_NONE)
+				continue; /* an unreached predecessor */
+			uint32_t u = eval(v, anc, label, semi, stk);
+			if (semi[u] < semi[i])
+				semi[i] = semi[u];
 		}
+		anc[i] = parent[i]; /* link */
 	}
-	free(po);
-	if (changed) {
+	free(label);
+	free(anc);
+	free(stk);
+	/* idom (by number, in parent's place): the DFS parent, walked up while
+	 * above the semidominator */
+	for (uint32_t i = 1; ok && i < m; i++) {
+		uint32_t d = parent[i];
+		while (d > semi[i])
+			d = parent[d];
+		parent[i] = d;
+	}
+	free(semi);
+	t->idom = ok ? malloc(n * sizeof(*t->idom)) : NULL;
+	if (!t->idom) {
+		free(pre);
+		free(parent);
 		gl_domtree_deinit(t);
 		return false;
 	}
+	for (size_t v = 0; v < n; v++)
+		t->idom[v] = pre[v] == GL_DG_NONE ? GL_DG_NONE : t->order[parent[pre[v]]];
+	t->idom[root] = root;
+	free(pre);
+	free(parent);
 	return true;
 }
 
@@ -250,7 +271,7 @@ void gl_domtree_retained(const struct gl_domtree *t, gl_dg_size_fn size, void *a
 		if (count)
 			count[v] = 1;
 	}
-	/* in reverse postorder a dominator comes before what it dominates:
+	/* in preorder a dominator comes before what it dominates:
 	 * backwards, each node is complete when it is added to its idom */
 	for (uint32_t i = t->reached; i-- > 1;) {
 		uint32_t v = t->order[i], d = t->idom[v];

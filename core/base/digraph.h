@@ -49,18 +49,18 @@ int64_t gl_digraph_count_reaching(const struct gl_digraph *rev, uint32_t v, uint
 struct gl_domtree {
 	uint32_t n;
 	uint32_t *idom;        /* immediate dominator; GL_DG_NONE: unreachable; idom[root] = root */
-	uint32_t *order;       /* the reachable nodes in reverse postorder (order[0] = root) */
+	uint32_t *order;       /* the reachable nodes in DFS preorder (order[0] = root): a
+				* dominator before the nodes it dominates */
 	uint32_t reached;      /* entries of order */
-	uint32_t passes;       /* iterations until nothing changed */
 };
 
-/* Cooper, Harvey and Kennedy's iterative algorithm ("A Simple, Fast
- * Dominance Algorithm") on the reverse postorder of an iterative DFS.
- * rev is g's reverse graph. Returns false when stopped, out of memory or
- * after max_passes passes without settling (*why says which). */
+/* Semi-NCA (Georgiadis and Tarjan's simplification of Lengauer-Tarjan:
+ * semidominators with path compression, then each idom by walking up
+ * the DFS tree from the parent), iterative throughout. rev is g's reverse
+ * graph. Returns false when stopped or out of memory (*why says
+ * which). */
 bool gl_domtree_build(const struct gl_digraph *g, const struct gl_digraph *rev, uint32_t root,
-		      uint32_t max_passes, struct gl_domtree *t, gl_dg_stop_fn stop, void *arg,
-		      const char **why);
+		      struct gl_domtree *t, gl_dg_stop_fn stop, void *arg, const char **why);
 void gl_domtree_deinit(struct gl_domtree *t);
 
 /* Retained sizes: retained[v] = size(v) + the retained sizes of the

@@ -6,7 +6,6 @@
 #include "runtime/hg_names.h"
 
 #define MAX_HOPS (1u << 20)
-#define MAX_PASSES 1000
 
 static bool stop(void *arg)
 {
@@ -140,7 +139,7 @@ static struct gl_error *dominators(struct gl_heapgraph *hg, struct dom *d, struc
 	if (!gl_digraph_reverse(&hg->g, &rev))
 		return &gl_error_nomem;
 	const char *why = "";
-	bool ok = gl_domtree_build(&hg->g, &rev, hg->super, MAX_PASSES, &d->t, stop, c, &why);
+	bool ok = gl_domtree_build(&hg->g, &rev, hg->super, &d->t, stop, c, &why);
 	gl_digraph_deinit(&rev);
 	if (!ok)
 		return gl_interrupted(c) ? interrupted() : gl_error_create(GL_ERR_LIMIT, "dominator tree: %s", why);

@@ -80,7 +80,7 @@ static void test_dominators(void **state)
 	assert_true(gl_digraph_reverse(&g, &rev));
 	struct gl_domtree t;
 	const char *why = NULL;
-	assert_true(gl_domtree_build(&g, &rev, 0, 100, &t, NULL, NULL, &why));
+	assert_true(gl_domtree_build(&g, &rev, 0, &t, NULL, NULL, &why));
 	static const uint32_t want[] = {0, 0, 0, 0, 3, 4, 5, 1, 7, GL_DG_NONE};
 	for (uint32_t v = 0; v < 10; v++)
 		assert_int_equal(t.idom[v], want[v]);
@@ -121,7 +121,7 @@ static void test_deep_chain(void **state)
 	assert_true(gl_digraph_reverse(&g, &rev));
 	struct gl_domtree t;
 	const char *why = NULL;
-	assert_true(gl_domtree_build(&g, &rev, 0, 100, &t, NULL, NULL, &why));
+	assert_true(gl_domtree_build(&g, &rev, 0, &t, NULL, NULL, &why));
 	assert_int_equal(t.idom[n - 1], n - 2);
 	assert_int_equal(t.idom[1], 0);
 	uint64_t *ret = malloc((size_t)n * sizeof(*ret));
@@ -131,6 +131,81 @@ static void test_deep_chain(void **state)
 	gl_domtree_deinit(&t);
 	gl_digraph_deinit(&rev);
 	gl_digraph_deinit(&g);
+}
+
+/* Reachable from 0 without passing through `cut` (GL_DG_NONE: none). */
+static void reach_without(const struct gl_digraph *g, uint32_t cut, unsigned char *seen)
+{
+	uint32_t q[256], h = 0, t = 0;
+	memset(seen, 0, g->n);
+	if (cut == 0)
+		return;
+	seen[0] = 1;
+	q[t++] = 0;
+	while (h < t) {
+		uint32_t v = q[h++];
+		for (uint32_t e = g->off[v]; e < g->off[v + 1]; e++) {
+			uint32_t w = g->dst[e];
+			if (w != cut && !seen[w]) {
+				seen[w] = 1;
+				q[t++] = w;
+			}
+		}
+	}
+}
+
+/* Random graphs against the definition: d dominates v when every path
+ * from the root to v passes d; idom(v) is the dominator of v that every
+ * other strict dominator of v dominates (the one with most dominators). */
+static void test_dominators_random(void **state)
+{
+	(void)state;
+	enum { N = 60, M = 150 };
+	uint64_t seed = 12345;
+	for (int round = 0; round < 50; round++) {
+		uint32_t e[M][2];
+		for (int i = 0; i < M; i++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			e[i][0] = (uint32_t)(seed >> 33) % N;
+			e[i][1] = (uint32_t)(seed >> 13) % N;
+		}
+		struct gl_digraph g, rev;
+		make(&g, N, (const uint32_t(*)[2])e, M);
+		assert_true(gl_digraph_reverse(&g, &rev));
+		struct gl_domtree t;
+		const char *why = NULL;
+		assert_true(gl_domtree_build(&g, &rev, 0, &t, NULL, NULL, &why));
+		unsigned char reach[N], dom[N][N]; /* dom[d][v]: d dominates v */
+		reach_without(&g, GL_DG_NONE, reach);
+		for (uint32_t d = 0; d < N; d++) {
+			unsigned char seen[N];
+			reach_without(&g, d, seen);
+			for (uint32_t v = 0; v < N; v++)
+				dom[d][v] = reach[v] && (d == v || !seen[v]);
+		}
+		for (uint32_t v = 1; v < N; v++) {
+			if (!reach[v]) {
+				assert_int_equal(t.idom[v], GL_DG_NONE);
+				continue;
+			}
+			uint32_t best = GL_DG_NONE, bestn = 0;
+			for (uint32_t d = 0; d < N; d++) {
+				if (d == v || !dom[d][v])
+					continue;
+				uint32_t nd = 0;
+				for (uint32_t x = 0; x < N; x++)
+					nd += dom[x][d];
+				if (best == GL_DG_NONE || nd > bestn) {
+					best = d;
+					bestn = nd;
+				}
+			}
+			assert_int_equal(t.idom[v], best);
+		}
+		gl_domtree_deinit(&t);
+		gl_digraph_deinit(&rev);
+		gl_digraph_deinit(&g);
+	}
 }
 
 static bool stop_now(void *arg)
@@ -147,7 +222,7 @@ static void test_stop(void **state)
 	assert_true(gl_digraph_reverse(&g, &rev));
 	struct gl_domtree t;
 	const char *why = NULL;
-	assert_false(gl_domtree_build(&g, &rev, 0, 100, &t, stop_now, NULL, &why));
+	assert_false(gl_domtree_build(&g, &rev, 0, &t, stop_now, NULL, &why));
 	assert_string_equal(why, "interrupted");
 	uint32_t parent[10];
 	assert_false(gl_digraph_bfs(&g, 0, GL_DG_NONE, parent, stop_now, NULL));
@@ -160,6 +235,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bfs_and_reaching),
 		cmocka_unit_test(test_dominators),
+		cmocka_unit_test(test_dominators_random),
 		cmocka_unit_test(test_deep_chain),
 		cmocka_unit_test(test_stop),
 	};
