@@ -85,7 +85,7 @@ const struct gl_command gl_cmd_gc = {
 		"--top [N]: the N roots (default 16) retaining the most bytes, from the\n"
 		"dominator tree of the whole heap graph (bytes reachable only through the\n"
 		"root); --by type: per type (malloc-header and largeType types), an object's\n"
-		"retained bytes counted unless an object of its type dominates it.",
+		"retained bytes counted unless its immediate dominator is of its type.",
 	.opts = GL_OPT_LIMIT | GL_OPT_SVG | GL_OPT_TOP,
 	.min_args = 0,
 	.max_args = 1,
