@@ -73,6 +73,10 @@ struct gl_heapgraph {
 	uint32_t nspans;
 	uint32_t nslots;          /* object nodes [0, nslots) */
 	unsigned char *alloc;     /* a bit per slot node: allocated */
+	/* address -> span: per page from page_lo, span index + 1 (0: none);
+	 * NULL for a heap too sparse for it (then a binary search) */
+	uint32_t *page_span;
+	uint64_t page_lo, npage_span;
 	struct gl_hg_root *roots; /* node nslots + i */
 	uint32_t nroots;
 	uint32_t super;           /* the super root: nslots + nroots */
@@ -131,6 +135,8 @@ uint32_t gl_hg_resolve(struct gl_heapgraph *hg, uint64_t v);
 
 /* ---- internal to the builder (hg_build.c, hg_roots.c) ---------------- */
 
+/* Build page_span from the sorted spans (when the heap is dense enough). */
+void gl_hg_page_table(struct gl_heapgraph *hg);
 /* The type descriptor's GC mask, read once per type. */
 const struct gl_hg_type *gl_hg_type(struct gl_heapgraph *hg, uint64_t tp);
 /* Append a name, returning its offset ((uint32_t)-1 when out of memory). */

@@ -333,6 +333,7 @@ struct gl_error *gl_heapgraph_build(struct gl_ctx *c, struct gl_heapgraph *hg)
 	struct build b = {.hg = hg};
 	if ((err = span_table(c, &b)) || (err = alloc_bits(c, hg)))
 		goto fail;
+	gl_hg_page_table(hg);
 	b.offcap = (size_t)hg->nslots + 1;
 	b.off = malloc(b.offcap * sizeof(*b.off));
 	b.buf = malloc(SPAN_READ > CHUNK ? SPAN_READ : CHUNK);
@@ -373,6 +374,7 @@ void gl_heapgraph_deinit(struct gl_heapgraph *hg)
 {
 	free(hg->spans);
 	free(hg->alloc);
+	free(hg->page_span);
 	free(hg->roots);
 	free(hg->names);
 	free(hg->typed);

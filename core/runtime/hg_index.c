@@ -7,9 +7,39 @@
 #include "base/array.h"
 #include "runtime/heapgraph.h"
 
-/* The span holding addr (in its slots), or NULL. */
+#define MAX_PAGE_TABLE (16u << 20) /* pages the address -> span table covers at most (64 MiB) */
+
+void gl_hg_page_table(struct gl_heapgraph *hg)
+{
+	if (!hg->nspans)
+		return;
+	const struct gl_hg_span *last = &hg->spans[hg->nspans - 1];
+	uint64_t ps = hg->h.page_size, lo = hg->spans[0].base / ps * ps;
+	uint64_t hi = last->base + (uint64_t)last->nelems * last->elemsize;
+	uint64_t n = (hi - lo + ps - 1) / ps;
+	if (!ps || hi < lo || n > MAX_PAGE_TABLE || !(hg->page_span = calloc(n ? n : 1, sizeof(*hg->page_span))))
+		return; /* a sparse heap: binary search only */
+	hg->page_lo = lo;
+	hg->npage_span = n;
+	for (uint32_t i = 0; i < hg->nspans; i++) {
+		const struct gl_hg_span *s = &hg->spans[i];
+		uint64_t end = s->base + (uint64_t)s->nelems * s->elemsize;
+		for (uint64_t a = s->base / ps * ps; a < end; a += ps)
+			hg->page_span[(a - lo) / ps] = i + 1;
+	}
+}
+
+/* The span holding addr (in its slots), or NULL: through the page
+ * table when there is one, else a binary search of the sorted spans. */
 static const struct gl_hg_span *span_at(const struct gl_heapgraph *hg, uint64_t addr)
 {
+	if (hg->page_span) {
+		uint64_t k = (addr - hg->page_lo) / hg->h.page_size;
+		if (addr < hg->page_lo || k >= hg->npage_span || !hg->page_span[k])
+			return NULL;
+		const struct gl_hg_span *s = &hg->spans[hg->page_span[k] - 1];
+		return addr >= s->base && addr - s->base < (uint64_t)s->nelems * s->elemsize ? s : NULL;
+	}
 	uint32_t lo = 0, hi = hg->nspans;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
