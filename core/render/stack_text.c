@@ -69,7 +69,9 @@ static void var_text(struct gl_ctx *c, const struct gl_uframe *u, const struct g
 }
 
 /* A scanned frame's GC pointer slots, one line per kind: offset from
- * SP, the variable holding it (when DWARF names one), the word. */
+ * SP, the variable holding it (when DWARF names one), the word. A frame
+ * without such a line holds no pointer the collector would scan (the
+ * header counts the frames that could not be scanned). */
 static void ptrs_text(struct gl_ctx *c, const struct gl_uframe *u, const struct gl_frame_ptrs *fp)
 {
 	struct strbuf *o = &c->out;
@@ -79,10 +81,6 @@ static void ptrs_text(struct gl_ctx *c, const struct gl_uframe *u, const struct 
 		{GL_SLOT_STACK_OBJECT, "stack objects"},
 		{GL_SLOT_CONSERVATIVE, "conservative"},
 	};
-	if (!fp->n) {
-		sb_addf(o, "  |   %sptr slots: none%s\n", gl_c(c, "dim"), gl_c(c, "reset"));
-		return;
-	}
 	for (size_t j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++) {
 		size_t n = 0;
 		for (size_t i = 0; i < fp->n; i++)

@@ -10,18 +10,25 @@
 #include "runtime/unwind.h"
 #include "target/ctx.h"
 
+struct gl_var_piece {
+	uint64_t off, size;  /* off: from the frame's CFA (modulo 2^64) */
+	const char *var;
+	uint64_t var_offset; /* of the piece within the variable */
+};
+
+/* The pieces of one frame's variables: those of every frame stopped at
+ * the same pc, which the target keeps (a heap graph asks for 100,000
+ * goroutines parked at a few pcs; DWARF is read once per pc). */
 struct gl_frame_pieces {
-	struct gl_var_list *vars; /* owns the names the pieces point to */
-	struct gl_var_piece {
-		uint64_t addr, size;
-		const char *var;
-		uint64_t var_offset; /* of addr within the variable */
-	} *p;
+	uint64_t cfa;
+	const struct gl_var_piece *p; /* the target's, or own */
 	size_t n;
+	struct gl_pieces_entry *own;  /* when the target keeps none (out of memory) */
 };
 
 /* The pieces of frame u's variables that are on the stack; none (n 0)
- * without DWARF or when the frame's function has no variables. */
+ * without DWARF or when the frame's function has no variables. Valid
+ * until the next call for another pc or gl_frame_pieces_free. */
 void gl_frame_pieces_read(struct gl_ctx *c, const struct gl_uframe *u, struct gl_frame_pieces *out);
 void gl_frame_pieces_free(struct gl_frame_pieces *fp);
 /* The variable holding the word at addr (the innermost scope's when

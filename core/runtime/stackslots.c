@@ -19,7 +19,6 @@
 #define MAX_MAP_BITS (1u << 27)
 #define MAX_MAP_ENTRIES (1u << 20)
 #define MAX_STACK_OBJECTS (1u << 16)
-#define MAX_OBJECT_BYTES (1u << 30)
 
 struct slot {
 	uint64_t addr, value;
@@ -216,7 +215,8 @@ static bool scan_frame(struct scan *sc, const struct gl_uframe *fr, size_t i, co
 	if (varp - u->sp > minsize) {
 		if (!stackmap(&c->t->pcln, &f, FUNCDATA_LOCALS_POINTER_MAPS, pcdata, &mask, &nbit))
 			return false;
-		bool ok = add_words(sc, varp - nbit * w, nbit, mask, idx, GL_SLOT_LOCAL);
+		/* a map larger than the frame is not this frame's */
+		bool ok = nbit * w <= varp - u->sp && add_words(sc, varp - nbit * w, nbit, mask, idx, GL_SLOT_LOCAL);
 		free(mask);
 		if (!ok)
 			return false;
@@ -224,7 +224,7 @@ static bool scan_frame(struct scan *sc, const struct gl_uframe *fr, size_t i, co
 	if (arg_bytes >= w) {
 		if (!stackmap(&c->t->pcln, &f, FUNCDATA_ARGS_POINTER_MAPS, pcdata, &mask, &nbit))
 			return false;
-		bool ok = add_words(sc, argp, nbit, mask, idx, GL_SLOT_ARG);
+		bool ok = nbit * w <= arg_bytes && add_words(sc, argp, nbit, mask, idx, GL_SLOT_ARG);
 		free(mask);
 		if (!ok)
 			return false;
@@ -258,7 +258,8 @@ static struct object *object_at(struct scan *sc, uint64_t p)
  * walk ends. */
 static void reach_objects(struct scan *sc)
 {
-	qsort(sc->o, sc->no, sizeof(*sc->o), object_cmp);
+	if (sc->no)
+		qsort(sc->o, sc->no, sizeof(*sc->o), object_cmp);
 	for (size_t k = 0; k < sc->ns && !sc->nomem; k++) {
 		uint64_t v = sc->s[k].value;
 		struct object *o = v >= sc->lo && v < sc->hi ? object_at(sc, v) : NULL;
@@ -266,8 +267,8 @@ static void reach_objects(struct scan *sc)
 			continue;
 		o->reached = true;
 		uint64_t words = o->ptr_bytes / sc->w;
-		if (o->gcprog || !words || o->ptr_bytes > o->size || o->size > MAX_OBJECT_BYTES)
-			continue;
+		if (o->gcprog || !words || o->ptr_bytes > o->size || o->size > sc->hi - o->addr)
+			continue; /* (an object past the stack's top is a corrupt record) */
 		unsigned char *mask = malloc((words + 7) / 8);
 		struct gl_error *err = mask ? gl_elf_read_link(&sc->c->t->elf, o->gcdata, mask, (words + 7) / 8) : NULL;
 		if (mask && !err)
@@ -297,6 +298,8 @@ static int slot_frame_cmp(const void *a, const void *b)
  * object also covers) is one slot: the innermost frame's. */
 static void dedup(struct scan *sc)
 {
+	if (!sc->ns)
+		return;
 	qsort(sc->s, sc->ns, sizeof(*sc->s), slot_addr_cmp);
 	size_t k = 0;
 	for (size_t i = 0; i < sc->ns; i++)
@@ -327,7 +330,7 @@ static bool emit(struct scan *sc, const struct gl_uframe *frames, gl_stack_slot_
 			.f = &frames[s->frame],
 			.kind = s->kind,
 			.var = p ? p->var : NULL,
-			.var_offset = p ? p->var_offset + (s->addr - p->addr) : 0,
+			.var_offset = p ? p->var_offset + (s->addr - names.cfa - p->off) : 0,
 		};
 		go_on = fn(arg, &out);
 	}

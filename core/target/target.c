@@ -238,6 +238,8 @@ void gl_target_destroy(struct gl_target *t)
 		return;
 	if (t->rt_free)
 		t->rt_free(t->rt);
+	if (t->slot_names_free)
+		t->slot_names_free(t->slot_names);
 	gl_dwarf_close(t->dw);
 	gl_pclntab_deinit(&t->pcln);
 	gl_elf_close(&t->elf);

@@ -51,6 +51,10 @@ struct gl_target {
 	 * freed through rt_free, which its loader sets. */
 	struct gl_rtlayout *rt;
 	void (*rt_free)(struct gl_rtlayout *rt);
+	/* The DWARF variables on the stack at each pc the pointer-slot
+	 * walk met (runtime/stackslot_names.c), freed through its function. */
+	void *slot_names;
+	void (*slot_names_free)(void *memo);
 };
 
 /* Opens with a load bias of 0: until gl_target_set_bias, the addresses of

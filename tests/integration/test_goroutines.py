@@ -1475,8 +1475,8 @@ def slot_bounds_problems(d, p, where):
 
 
 def pointers_problems(r, opt, p, where, dwarf=True):
-    """The "pointers" goroutine: the values its truth lists are pointer
-    slots of main.ptrHolder's frame (named after the variable when DWARF
+    """The "pointers" goroutine: every frame scanned, the values its truth
+    lists are pointer slots of main.ptrHolder's frame (named after the variable when DWARF
     names one; buf a stack object in the -noopt build, where its address
     is kept), main.plainDepth's frame has none, and every slot of every
     frame lies in its frame."""
@@ -1490,6 +1490,8 @@ def pointers_problems(r, opt, p, where, dwarf=True):
     w = f"`{cmd}` ({r.what}): "
     if d.get("pointer_slots_error"):
         return p.append(f"{w}pointer_slots_error {d['pointer_slots_error']!r}")
+    if d.get("pointer_slots_unscanned"):
+        p.append(f"{w}{d['pointer_slots_unscanned']} frame(s) not scanned")
     slot_bounds_problems(d, p, w)
     frames = d.get("frames") or []
     holder = next((f for f in frames if f.get("func") == "main.ptrHolder"), None)
@@ -1542,6 +1544,9 @@ def check_pointers(doc, ctx, dwarf=True):
             p.append(f"`{cmd}` ({r.what}): pointer_slots_error {d['pointer_slots_error']!r}")
         else:
             slot_bounds_problems(d, p, f"`{cmd}` ({r.what}): ")
+            # a parked goroutine's frames all have maps the runtime reads
+            if d.get("pointer_slots_unscanned"):
+                p.append(f"`{cmd}` ({r.what}): {d['pointer_slots_unscanned']} frame(s) not scanned")
     return p
 
 
