@@ -5,8 +5,48 @@
  * how full each heap arena is. Spans are read in bulk: the allspans array
  * in chunks, the mspan structures sorted by address and read in runs. */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include "base/number.h"
 #include "commands/commands.h"
+#include "runtime/heapgraph.h"
+
+/* --top [N] [--by root|type]: the heap graph's dominator tree. */
+static struct gl_error *top(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
+{
+	uint64_t n = GL_DEFAULT_LIMIT;
+	bool by_type = false;
+	if (o->nargs && !gl_parse_u64(o->args[0], &n))
+		return gl_error_create(GL_ERR_USAGE, "gc --top takes a number of rows, not %s", o->args[0]);
+	if (o->limit_set)
+		n = (uint64_t)o->limit;
+	if (o->all)
+		n = UINT64_MAX;
+	if (o->by && !(by_type = !strcmp(o->by, "type")) && strcmp(o->by, "root"))
+		return gl_error_create(GL_ERR_USAGE, "--by takes root or type, not %s", o->by);
+	struct gl_hg_view *v = calloc(1, sizeof(*v));
+	if (!v)
+		return &gl_error_nomem;
+	v->mode = GL_HG_TOP;
+	struct gl_heapgraph hg;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct gl_error *err = gl_heapgraph_build(c, &hg);
+	if (err) {
+		free(v);
+		return err;
+	}
+	w->kind = GL_VIEW_HEAPGRAPH;
+	w->u.hg = v;
+	err = gl_hg_top(&hg, by_type, n, &v->top);
+	gl_heapgraph_deinit(&hg);
+	v->seconds = gl_seconds_since(&t0);
+	if (err && err->code != GL_ERR_INTERRUPTED)
+		gl_view_deinit(w);
+	return err;
+}
 
 static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
@@ -14,6 +54,10 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 	struct gl_error *err = gl_ctx_target(c, &t);
 	if (err || (err = gl_ctx_need_process(c)))
 		return err;
+	if (o->top)
+		return top(c, o, w);
+	if (o->nargs || o->by)
+		return gl_error_create(GL_ERR_USAGE, "gc takes %s only with --top", o->nargs ? "a number" : "--by");
 	w->limit = o->all ? UINT64_MAX : (uint64_t)o->limit;
 	err = gl_gc_state_read(c, &w->u.gc);
 	/* before the runtime is up, only that is worth saying */
@@ -28,6 +72,7 @@ const struct gl_command gl_cmd_gc = {
 	.name = "gc",
 	.summary = "Show the GC: phase, cycles, GOGC, heap goal, spans per size class, heap map.",
 	.help = "Usage: golayout gc [--limit N | --all] [--json]\n"
+		"       golayout gc --top [N] [--by root|type] [--json]\n"
 		"\n"
 		"The collector's phase (runtime.gcphase), whether the write barrier is on,\n"
 		"the cycle count (work.cycles and memstats.numgc), GOGC and the memory limit,\n"
@@ -36,9 +81,13 @@ const struct gl_command gl_cmd_gc = {
 		"state, a table per size class (spans, pages, objects in use of the slots,\n"
 		"bytes, fragmentation = span bytes not in allocated slots), and a heat map of\n"
 		"each heap arena, one cell per 1/64 of an arena (--limit N arenas, default\n"
-		"16; --all).",
-	.opts = GL_OPT_LIMIT | GL_OPT_SVG,
+		"16; --all).\n"
+		"--top [N]: the N roots (default 16) retaining the most bytes, from the\n"
+		"dominator tree of the whole heap graph (bytes reachable only through the\n"
+		"root); --by type: per type (malloc-header and largeType types), an object's\n"
+		"retained bytes counted unless its immediate dominator is of its type.",
+	.opts = GL_OPT_LIMIT | GL_OPT_SVG | GL_OPT_TOP,
 	.min_args = 0,
-	.max_args = 0,
+	.max_args = 1,
 	.run = run,
 };

@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/number.h"
 #include "commands/commands.h"
 #include "eval/expr.h"
+#include "runtime/heapgraph.h"
 
 #define DEFAULT_WORDS 1024
 #define MAX_WORDS (1u << 22)
@@ -44,6 +46,43 @@ static struct gl_error *eval_addr(struct gl_ctx *c, const struct gl_opts *o,
 	return err;
 }
 
+/* --why / --retains: the heap graph's answer about addr. */
+static struct gl_error *graph_answer(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w,
+				     uint64_t addr)
+{
+	struct gl_hg_view *v = calloc(1, sizeof(*v));
+	if (!v)
+		return &gl_error_nomem;
+	v->mode = o->why ? GL_HG_WHY : GL_HG_RETAINS;
+	v->sub = w->u.heap.sub;
+	snprintf(v->where, sizeof(v->where), "%s", w->u.heap.where);
+	v->sub.where = v->where;
+	v->addr = addr;
+	gl_heap_view_deinit(&w->u.heap.hv);
+	memset(&w->u, 0, sizeof(w->u));
+	w->u.hg = v;
+	w->kind = GL_VIEW_HEAPGRAPH;
+	struct gl_heapgraph hg;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct gl_error *err = gl_heapgraph_build(c, &hg);
+	if (err) {
+		w->kind = GL_VIEW_NONE;
+		free(v);
+		w->u.hg = NULL;
+		return err;
+	}
+	uint64_t children = o->all ? 1u << 20 : o->limit_set ? (uint64_t)o->limit : GL_DEFAULT_LIMIT;
+	err = o->why ? gl_hg_why(&hg, addr, &v->why) : gl_hg_retains(&hg, addr, children, &v->retains);
+	gl_heapgraph_deinit(&hg);
+	v->seconds = gl_seconds_since(&t0);
+	if (err && err->code != GL_ERR_INTERRUPTED) {
+		gl_view_deinit(w);
+		return err;
+	}
+	return err;
+}
+
 static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
 	struct gl_target *t;
@@ -65,6 +104,10 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 	if (h->home.kind == GL_HOME_UNMAPPED)
 		return gl_error_create(GL_ERR_FAULT, "0x%llx is not in mapped memory: not a Go object",
 				       (unsigned long long)addr);
+	if (o->why && o->retains)
+		return gl_error_create(GL_ERR_USAGE, "--why and --retains are separate questions: one at a time");
+	if (o->why || o->retains)
+		return graph_answer(c, o, w, addr);
 	uint64_t words = o->all ? MAX_WORDS : o->limit_set ? (uint64_t)o->limit : DEFAULT_WORDS;
 	return gl_heap_examine(c, addr, words > MAX_WORDS ? MAX_WORDS : words, o->span, &h->hv);
 }
@@ -72,7 +115,7 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 const struct gl_command gl_cmd_heap = {
 	.name = "heap",
 	.summary = "Show where an address lives in the Go heap: span, object, bits, specials.",
-	.help = "Usage: golayout heap EXPR|ADDR [--span] [--limit N | --all] [--json]\n"
+	.help = "Usage: golayout heap EXPR|ADDR [--span | --why | --retains] [--limit N | --all] [--json]\n"
 		"\n"
 		"For a pointer-typed EXPR (pointer, map, chan, unsafe.Pointer, uintptr) the\n"
 		"address it holds; for any other value in memory its own address (use s[0]\n"
@@ -89,8 +132,13 @@ const struct gl_command gl_cmd_heap = {
 		"runtime sampled the object (runtime.MemProfileRate = 1 samples every one).\n"
 		"--span draws every object of the span, one cell each.\n"
 		"Addresses outside the heap are named: a goroutine's stack, a section of the\n"
-		"binary, mapped memory outside the heap, or unmapped (an error).",
-	.opts = GL_OPT_TYPE | GL_OPT_LIMIT | GL_OPT_SPAN | GL_OPT_SVG,
+		"binary, mapped memory outside the heap, or unmapped (an error).\n"
+		"--why: the shortest path from a GC root (a global, a goroutine's stack slot,\n"
+		"a finalizer or cleanup) to the object, each hop as type.field or +offset,\n"
+		"and how many roots reach it. --retains: the bytes and objects reachable\n"
+		"only through the object (its dominator subtree) and its largest dominated\n"
+		"children (--limit N, default 16). Both build the graph of the whole heap.",
+	.opts = GL_OPT_TYPE | GL_OPT_LIMIT | GL_OPT_SPAN | GL_OPT_SVG | GL_OPT_WHY,
 	.min_args = 1,
 	.max_args = 1,
 	.run = run,

@@ -21,6 +21,8 @@ enum {
 	GL_OPT_KEY = 1u << 8,     /* --key K, --hash (map) */
 	GL_OPT_SVG = 1u << 9,     /* --svg FILE: the command draws memory */
 	GL_OPT_WATCH = 1u << 10,  /* --stop (watch) */
+	GL_OPT_WHY = 1u << 11,    /* --why, --retains (heap) */
+	GL_OPT_TOP = 1u << 12,    /* --top, --by root|type (gc) */
 };
 
 struct gl_opts {
@@ -39,6 +41,9 @@ struct gl_opts {
 	const char *key;       /* --key K (map) */
 	bool hash;             /* --hash (map) */
 	bool stop;             /* --stop (watch) */
+	bool why, retains;     /* --why, --retains (heap) */
+	bool top;              /* --top (gc) */
+	const char *by;        /* --by root|type (gc --top) */
 	long index;            /* --bucket / --group, -1 if unset */
 	long width;            /* --width N: text columns, 0 = never cut */
 	bool width_set;

@@ -4,6 +4,7 @@
 #include "doc/gc_doc.h"
 #include "doc/goroutines_doc.h"
 #include "doc/heap_doc.h"
+#include "doc/heapgraph_doc.h"
 #include "doc/iface_doc.h"
 #include "doc/map_doc.h"
 #include "doc/slice_doc.h"
@@ -53,6 +54,8 @@ json_t *gl_view_doc(struct gl_ctx *c, const struct gl_view *w, struct gl_doc_tai
 		return gl_escape_doc(c, w->u.escapes);
 	case GL_VIEW_STATS:
 		return gl_stats_doc(c, w->u.stats);
+	case GL_VIEW_HEAPGRAPH:
+		return gl_heapgraph_doc(c, w->u.hg);
 	}
 	return NULL;
 }

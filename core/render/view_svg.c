@@ -56,6 +56,7 @@ void gl_view_svg(struct gl_ctx *c, const struct gl_view *w, struct strbuf *out)
 	case GL_VIEW_ESCAPE:
 	case GL_VIEW_STATS:
 	case GL_VIEW_SYNCMAP:
+	case GL_VIEW_HEAPGRAPH:
 		gl_svg_title(&s, "%s: no picture of this command", title);
 		break;
 	}

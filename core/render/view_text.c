@@ -4,6 +4,7 @@
 #include "render/gc_text.h"
 #include "render/goroutines_text.h"
 #include "render/heap_text.h"
+#include "render/heapgraph_text.h"
 #include "render/iface_text.h"
 #include "render/map_text.h"
 #include "render/slice_text.h"
@@ -75,6 +76,9 @@ void gl_view_text(struct gl_ctx *c, const struct gl_view *w)
 		break;
 	case GL_VIEW_STATS:
 		gl_stats_text(c, w->u.stats);
+		break;
+	case GL_VIEW_HEAPGRAPH:
+		gl_heapgraph_text(c, w->u.hg);
 		break;
 	}
 }

@@ -124,10 +124,10 @@ static void account(struct gc_walk *w, const struct gl_span *s)
 	heat(w, s, false);
 }
 
-/* Read the mspans at the sorted addresses ptrs[0..n) in runs. */
-static struct gl_error *read_spans(struct gc_walk *w, const uint64_t *ptrs, size_t n)
+struct gl_error *gl_heap_read_spans(struct gl_heap *h, const uint64_t *ptrs, size_t n,
+				    void (*fn)(void *arg, const struct gl_span *s), void *arg,
+				    uint64_t *unreadable)
 {
-	struct gl_heap *h = w->h;
 	unsigned char *buf = malloc(RUN_BYTES + h->span_size);
 	if (!buf)
 		return &gl_error_nomem;
@@ -145,7 +145,7 @@ static struct gl_error *read_spans(struct gc_walk *w, const uint64_t *ptrs, size
 			for (size_t k = i; k < j; k++) {
 				struct gl_span s;
 				gl_heap_decode_span(h, ptrs[k], buf + (ptrs[k] - start), &s);
-				account(w, &s);
+				fn(arg, &s);
 			}
 		} else {
 			/* some page in the run is unreadable: span by span */
@@ -154,16 +154,21 @@ static struct gl_error *read_spans(struct gc_walk *w, const uint64_t *ptrs, size
 				struct gl_span s;
 				if ((err = gl_heap_read_span(h, ptrs[k], &s))) {
 					gl_error_destroy(err);
-					w->sum.unreadable++;
+					(*unreadable)++;
 					continue;
 				}
-				account(w, &s);
+				fn(arg, &s);
 			}
 		}
 		i = j;
 	}
 	free(buf);
 	return NULL;
+}
+
+static void account_fn(void *arg, const struct gl_span *s)
+{
+	account(arg, s);
 }
 
 /* The array and length of the slice field f of mheap_. */
@@ -251,29 +256,40 @@ static struct gl_error *span_pointers(struct gl_heap *h, uint64_t arr, uint64_t 
 	return err;
 }
 
-static struct gl_error *walk(struct gc_walk *w, struct gl_gc_state *st)
+struct gl_error *gl_heap_allspans(struct gl_heap *h, uint64_t **ptrs, size_t *count, uint64_t *total)
 {
-	struct gl_heap *h = w->h;
 	uint64_t arr, n;
+	*ptrs = NULL;
+	*count = 0;
+	*total = 0;
 	struct gl_error *err = mheap_slice(h, GL_RTF_MHEAP_ALLSPANS, &arr, &n);
 	if (err)
 		return gl_rt_have(h->L, GL_RTF_MHEAP_ALLSPANS) ? gl_error_wrap(err, "reading mheap_.allspans") : err;
-	w->sum.allspans = n;
+	*total = n;
 	bool truncated = n > MAX_SPANS;
 	if (truncated)
 		n = MAX_SPANS;
+	err = span_pointers(h, arr, n, ptrs, count);
+	if (truncated && !err)
+		err = gl_error_create(GL_ERR_LIMIT, "mheap_.allspans has %llu entries: only the first %u read",
+				      (unsigned long long)*total, MAX_SPANS);
+	return err;
+}
+
+static struct gl_error *walk(struct gc_walk *w, struct gl_gc_state *st)
+{
+	struct gl_heap *h = w->h;
 	uint64_t *ptrs;
 	size_t u;
-	err = span_pointers(h, arr, n, &ptrs, &u);
-	struct gl_error *rerr = read_spans(w, ptrs, u);
+	struct gl_error *err = gl_heap_allspans(h, &ptrs, &u, &w->sum.allspans);
+	if (err && err->code != GL_ERR_LIMIT && !ptrs)
+		return err;
+	struct gl_error *rerr = gl_heap_read_spans(h, ptrs, u, account_fn, w, &w->sum.unreadable);
 	free(ptrs);
 	if (!err)
 		err = rerr;
 	else
 		gl_error_destroy(rerr);
-	if (truncated && !err)
-		err = gl_error_create(GL_ERR_LIMIT, "mheap_.allspans has %llu entries: only the first %u read",
-				      (unsigned long long)w->sum.allspans, MAX_SPANS);
 	w->sum.inconsistent = w->insane + w->other;
 	st->spans = w->sum;
 	st->have_spans = true;

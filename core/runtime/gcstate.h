@@ -104,5 +104,13 @@ struct gl_error *gl_gc_walk_spans(struct gl_heap *h, struct gl_gc_state *st);
 /* GL_ERR_NOTREADY while mheap_ has no span yet: stopped before the
  * runtime's schedinit (at the entry point), its figures mean nothing. */
 struct gl_error *gl_heap_started(struct gl_heap *h);
+/* mheap_.allspans' mspan pointers, sorted, without nils and duplicates
+ * (*ptrs to free; at most 2^24 of *total read: GL_ERR_LIMIT then). */
+struct gl_error *gl_heap_allspans(struct gl_heap *h, uint64_t **ptrs, size_t *count, uint64_t *total);
+/* Read the mspans at the sorted addresses ptrs[0..n) in runs (bulk
+ * reads), fn called for each; those unreadable counted in *unreadable. */
+struct gl_error *gl_heap_read_spans(struct gl_heap *h, const uint64_t *ptrs, size_t n,
+				    void (*fn)(void *arg, const struct gl_span *s), void *arg,
+				    uint64_t *unreadable);
 
 #endif

@@ -254,6 +254,11 @@ static inline bool gl_ptrmap_is_pointer(const struct gl_ptrmap *pm, uint64_t i)
 	return pm->bits && i < pm->shown && (pm->bits[i / 8] >> (i % 8) & 1);
 }
 const char *gl_ptrmap_source_name(enum gl_ptrmap_source s);
+/* The GC mask of the type descriptor at tp: a bit per word of its
+ * PtrBytes (pm->type_size and type_ptrbytes set). NULL *mask without an
+ * error: pm->note says why. */
+struct gl_error *gl_heap_type_mask(struct gl_heap *h, uint64_t tp, struct gl_ptrmap *pm,
+				   unsigned char **mask);
 
 /* ---- names ------------------------------------------------------------------- */
 

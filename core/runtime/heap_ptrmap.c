@@ -40,8 +40,8 @@ static void mark_pointer(struct gl_ptrmap *pm, uint64_t i)
 
 /* The GC mask of a type descriptor: a bit for each of its PtrBytes/ptr words. NULL
  * *mask without an error: pm->note says why. */
-static struct gl_error *type_mask(struct gl_heap *h, uint64_t tp, struct gl_ptrmap *pm,
-				  unsigned char **mask)
+struct gl_error *gl_heap_type_mask(struct gl_heap *h, uint64_t tp, struct gl_ptrmap *pm,
+				   unsigned char **mask)
 {
 	*mask = NULL;
 	unsigned char b[256];
@@ -148,7 +148,7 @@ static struct gl_error *typed(struct gl_heap *h, const struct gl_span *s, uint64
 		pm->type_descriptor = tp;
 		gl_heap_type_name(h, tp, pm->type, sizeof(pm->type));
 		unsigned char *mask = NULL;
-		err = type_mask(h, tp, pm, &mask);
+		err = gl_heap_type_mask(h, tp, pm, &mask);
 		pm->has_type_size = !err;
 		if (err == &gl_error_nomem)
 			return err;

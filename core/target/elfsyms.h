@@ -15,4 +15,9 @@ bool gl_elf_has_symtab(const struct gl_elf *elf);
  * added) and st_size. False when absent or without a symbol table. */
 bool gl_elf_symbol(const struct gl_elf *elf, const char *name, uint64_t *addr, uint64_t *size);
 
+/* Every data object symbol (STT_OBJECT) whose process address is in
+ * [lo, hi): fn(arg, name, addr, size); the names live as long as elf. */
+void gl_elf_each_object(const struct gl_elf *elf, uint64_t lo, uint64_t hi,
+			void (*fn)(void *arg, const char *name, uint64_t addr, uint64_t size), void *arg);
+
 #endif

@@ -35,6 +35,14 @@ void gl_view_deinit(struct gl_view *w)
 	case GL_VIEW_GC:
 		gl_gc_state_deinit(&w->u.gc);
 		break;
+	case GL_VIEW_HEAPGRAPH:
+		if (w->u.hg) {
+			gl_hg_why_deinit(&w->u.hg->why);
+			gl_hg_retains_deinit(&w->u.hg->retains);
+			gl_hg_top_deinit(&w->u.hg->top);
+			free(w->u.hg);
+		}
+		break;
 	case GL_VIEW_STRUCT:
 		gl_struct_layout_deinit(&w->u.layout);
 		break;

@@ -16,6 +16,7 @@
 #include "runtime/chan.h"
 #include "runtime/gcstate.h"
 #include "runtime/heap_view.h"
+#include "runtime/hg_query.h"
 #include "runtime/home.h"
 #include "runtime/iface.h"
 #include "eval/keylit.h"
@@ -42,6 +43,7 @@ enum gl_view_kind {
 	GL_VIEW_ESCAPE,
 	GL_VIEW_STATS,
 	GL_VIEW_SYNCMAP,    /* `golayout map` of a sync.Map */
+	GL_VIEW_HEAPGRAPH,  /* heap --why / --retains, gc --top */
 };
 
 /* `golayout map`: the header pointer, where the header lives, the map. */
@@ -83,6 +85,20 @@ struct gl_heap_cmd_view {
 	char where[64];            /* sub.where's text */
 	struct gl_home home;
 	struct gl_heap_view hv;
+};
+
+/* heap --why, heap --retains, gc --top: answers from the heap graph. */
+enum gl_hg_mode { GL_HG_WHY, GL_HG_RETAINS, GL_HG_TOP };
+
+struct gl_hg_view {
+	enum gl_hg_mode mode;
+	struct gl_heap_subject sub;  /* WHY, RETAINS */
+	char where[64];
+	uint64_t addr;
+	struct gl_hg_why why;
+	struct gl_hg_retains retains;
+	struct gl_hg_top top;
+	double seconds;              /* building the graph and answering */
 };
 
 /* `golayout goroutines`: the goroutines the filters let through. */
@@ -139,6 +155,7 @@ struct gl_view {
 		struct gl_iface iface;
 		struct gl_chan chan;
 		struct gl_heap_cmd_view heap;
+		struct gl_hg_view *hg;
 		struct gl_gc_state gc;
 		struct gl_struct_layout layout;
 		struct gl_goroutine_list goroutines;

@@ -1,0 +1,87 @@
+/* Questions to the heap graph (heapgraph.h), as typed models for
+ * doc/heapgraph_doc.c and render/heapgraph_text.c:
+ *   why:     the shortest path from a root to an object (breadth-first
+ *            from the super root), each hop named, and how many roots
+ *            reach the object (exact: a walk of the reverse graph from it);
+ *   retains: the object's retained size in the dominator tree (what is
+ *            reachable only through it) and its largest dominated children;
+ *   top:     the roots (or types) retaining most. */
+#ifndef GL_HG_QUERY_H
+#define GL_HG_QUERY_H
+
+#include "runtime/heapgraph.h"
+
+#define GL_HG_NAME 256
+
+struct gl_hg_obj {
+	uint64_t slot, data, size;  /* slot start, the data's start (after a malloc header), slot size */
+	char type[GL_HG_NAME];      /* from the malloc header or largeType, "" if unknown */
+};
+
+struct gl_hg_hop {
+	uint64_t offset;            /* of the pointer word in the previous object's data (or the root) */
+	char via[GL_HG_NAME];       /* "main.T.next", "main.cache+0x10", "+0x18" */
+	struct gl_hg_obj to;
+};
+
+/* What the graph holds, shown with every answer. */
+struct gl_hg_summary {
+	struct gl_hg_counts n;
+	uint32_t roots;
+	uint64_t reachable_objects, reachable_bytes;
+	bool have_reachable;
+	const char *globals_error, *stack_error; /* why those roots are missing ("" when not) */
+};
+
+struct gl_hg_why {
+	struct gl_hg_obj obj;
+	bool reachable;
+	char root[GL_HG_NAME];
+	const char *root_kind;
+	struct gl_hg_hop *hops;     /* hops[0]: root -> first object; the last is obj */
+	size_t nhops;
+	int64_t roots_reaching;     /* -1: not counted */
+	struct gl_hg_summary sum;
+};
+
+struct gl_hg_child {
+	struct gl_hg_obj obj;
+	uint64_t retained, objects;
+};
+
+struct gl_hg_retains {
+	struct gl_hg_obj obj;
+	bool reachable;
+	uint64_t retained, objects;
+	char dominator[GL_HG_NAME];  /* the immediate dominator: a root name, an object, "several roots" */
+	struct gl_hg_child *children; /* largest first */
+	size_t nchildren, total_children;
+	struct gl_hg_summary sum;
+};
+
+struct gl_hg_top_row {
+	char name[GL_HG_NAME];
+	const char *kind;           /* the root kind, or "type" */
+	uint64_t retained, objects; /* dominated bytes and objects */
+	uint64_t count, bytes;      /* --by type: objects of the type and their own bytes */
+};
+
+struct gl_hg_top {
+	bool by_type;
+	struct gl_hg_top_row *rows;
+	size_t nrows, total_rows;
+	uint64_t shared_objects, shared_bytes; /* reachable from several roots: no single root retains them */
+	uint64_t unreachable_objects, unreachable_bytes; /* allocated, reached by no root */
+	struct gl_hg_summary sum;
+};
+
+struct gl_error *gl_hg_why(struct gl_heapgraph *hg, uint64_t addr, struct gl_hg_why *out);
+struct gl_error *gl_hg_retains(struct gl_heapgraph *hg, uint64_t addr, size_t max_children,
+			       struct gl_hg_retains *out);
+struct gl_error *gl_hg_top(struct gl_heapgraph *hg, bool by_type, size_t max_rows, struct gl_hg_top *out);
+void gl_hg_why_deinit(struct gl_hg_why *w);
+void gl_hg_retains_deinit(struct gl_hg_retains *r);
+void gl_hg_top_deinit(struct gl_hg_top *t);
+const char *gl_hg_root_kind_name(enum gl_hg_root_kind k);
+
+#endif

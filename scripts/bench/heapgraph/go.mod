@@ -1,0 +1,3 @@
+module golayout.bench/heapgraph
+
+go 1.22

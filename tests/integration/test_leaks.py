@@ -1,0 +1,255 @@
+"""Checks on the `leaks` fixture: `golayout heap EXPR --why` (the shortest
+path from a GC root to a leaked object: the root's name and kind, each
+hop's object address, slot size and pointer offset, how many roots reach
+it), `golayout heap EXPR --retains` (bytes and objects reachable only
+through the object, from the dominator tree) and `golayout gc --top`,
+against what the fixture recorded (tests/fixtures/leaks/main.go):
+addresses through unsafe, slot sizes from the runtime's own rounding,
+offsets from unsafe.Offsetof.
+
+Every expression is a uintptr global (the fixture's objects have
+run-specific addresses; a uintptr keeps nothing alive).
+
+Core files: a separate gdb session runs the binary to main.stopHere and
+writes a core with gcore; each debugger then loads binary and core and
+answers the same questions (written with --out, one document a line),
+checked against the truth of that run. The fixture also writes the
+runtime's heap dump (debug.WriteHeapDump) right after a runtime.GC() and
+before the stop: every object in it survived that collection, so the
+graph must reach a sample of them (the cross-check of reachability with
+the runtime's own marking)."""
+
+import atexit
+import dataclasses
+import json
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import harness
+import heapdump
+from harness import Case, select_frame, diff, no_error, hexint
+
+FIXTURE = "leaks"
+
+
+def check_why(name):
+    def check(doc, ctx):
+        t = next(x for x in ctx.truth["why"] if x["name"] == name)
+        p = []
+        if not no_error(doc, p):
+            return p
+        diff(p, "kind", doc.get("kind"), "heap_why")
+        diff(p, "reachable", doc.get("reachable"), True)
+        diff(p, "object.address", hexint((doc.get("object") or {}).get("address")), t["address"])
+        diff(p, "root_kind", doc.get("root_kind"), t["root_kind"])
+        root = str(doc.get("root"))
+        if t["root"] and not root.startswith(t["root"]):
+            p.append(f"root {root!r} does not start {t['root']!r}")
+        path = doc.get("path") or []
+        got = [(hexint(h.get("address")), h.get("size"), h.get("offset")) for h in path]
+        if t["path"] is not None:
+            want = [(h["address"], h["size"], h["offset"]) for h in t["path"]]
+            if got != want:
+                p.append(f"path {[(hex(a or 0), s, o) for a, s, o in got][:8]}... ({len(got)} hops), "
+                         f"want {[(hex(a), s, o) for a, s, o in want][:8]}... ({len(want)} hops)")
+        if t["last"] is not None:
+            last = got[-1] if got else None
+            want = (t["last"]["address"], t["last"]["size"])
+            if not last or last[:2] != want:
+                p.append(f"last hop {last}, want {want}")
+        if t["roots_reaching"] >= 0:
+            diff(p, "roots_reaching", doc.get("roots_reaching"), t["roots_reaching"])
+        g = doc.get("graph") or {}
+        diff(p, "graph.stack_roots", g.get("stack_roots"), True)
+        diff(p, "graph.global_roots", g.get("global_roots"), True)
+        return p + [f"note: root {root!r}, {len(path)} hops"]
+    return check
+
+
+def check_retains(name):
+    def check(doc, ctx):
+        t = next(x for x in ctx.truth["retains"] if x["name"] == name)
+        p = []
+        if not no_error(doc, p):
+            return p
+        diff(p, "kind", doc.get("kind"), "heap_retains")
+        diff(p, "object.address", hexint((doc.get("object") or {}).get("address")), t["address"])
+        diff(p, "reachable", doc.get("reachable"), True)
+        diff(p, "retained_bytes", doc.get("retained_bytes"), t["retained_bytes"])
+        diff(p, "retained_objects", doc.get("retained_objects"), t["retained_objects"])
+        ch = doc.get("children") or []
+        if t["retained_objects"] > 1 and not ch:
+            p.append("no dominated children listed")
+        if ch and sum(c.get("retained_bytes", 0) for c in ch) + doc["object"]["size"] > t["retained_bytes"]:
+            p.append("children retain more than the object")
+        return p
+    return check
+
+
+def check_top(doc, ctx):
+    """gc --top: the sub-slice's array (1 MiB, the largest single leak) is
+    retained by main.gHeader, the chain by main.gChain."""
+    p = []
+    if not no_error(doc, p):
+        return p
+    diff(p, "kind", doc.get("kind"), "gc_top")
+    rows = {r.get("name"): r for r in doc.get("rows") or []}
+    big = next(x for x in ctx.truth["retains"] if x["name"] == "array pinned by a sub-slice")
+    chain = next(x for x in ctx.truth["retains"] if x["name"] == "chain head")
+    r = rows.get("global main.gHeader") or {}
+    diff(p, "main.gHeader retained_bytes", r.get("retained_bytes"), big["retained_bytes"])
+    r = rows.get("global main.gChain") or {}
+    diff(p, "main.gChain retained_bytes", r.get("retained_bytes"), chain["retained_bytes"])
+    diff(p, "main.gChain retained_objects", r.get("retained_objects"), chain["retained_objects"])
+    first = (doc.get("rows") or [{}])[0]
+    diff(p, "first row", first.get("name"), "global main.gHeader")
+    return p
+
+
+def check_top_type(doc, ctx):
+    p = []
+    if not no_error(doc, p):
+        return p
+    diff(p, "by", doc.get("by"), "type")
+    if not doc.get("rows"):
+        p.append("no rows")
+    g = doc.get("graph") or {}
+    total = sum(r.get("objects", 0) for r in doc.get("rows") or [])
+    if doc.get("total_rows") == len(doc.get("rows") or []):
+        diff(p, "objects of all types vs reachable objects", total, g.get("reachable_objects"))
+    return p
+
+
+# ------------------------------------------------------------ core files
+
+_lock = threading.Lock()
+_memo = {}
+_tmp = []
+
+
+def _tmpdir():
+    with _lock:
+        if not _tmp:
+            _tmp.append(tempfile.mkdtemp(prefix="golayout-leaks-"))
+            atexit.register(shutil.rmtree, _tmp[0], True)
+    return tempfile.mkdtemp(dir=_tmp[0])
+
+
+def _once(key, fn):
+    with _lock:
+        ent = _memo.setdefault(key, {"lock": threading.Lock()})
+    with ent["lock"]:
+        if "v" not in ent:
+            try:
+                ent["v"] = (fn(), None)
+            except Exception as e:  # noqa: BLE001 - reported by the check
+                ent["v"] = (None, str(e))
+    if ent["v"][1]:
+        raise RuntimeError(ent["v"][1])
+    return ent["v"][0]
+
+
+def write_core(ctx):
+    """(core path, truth) of a gdb session of ctx.binary stopped at main.stopHere."""
+    def run():
+        tmp = _tmpdir()
+        truth, core = Path(tmp) / "truth.json", Path(tmp) / "core"
+        out, rc, timed_out = harness.run_debugger(harness.gdb_argv(
+            harness.gdb_launch_lines(truth) + [f"gcore {core}", "kill"], ctx.binary))
+        if not core.exists():
+            raise RuntimeError(f"gdb's gcore wrote no core (exit {rc}): {out[-400:]}")
+        try:
+            dump = heapdump.read(str(truth) + ".heapdump")
+        except (OSError, heapdump.DumpError) as e:
+            raise RuntimeError(f"the runtime's heap dump: {e}")
+        return core, json.loads(truth.read_text()), dump
+    return _once(("core", str(ctx.binary)), run)
+
+
+SAMPLE = 60
+
+
+def dump_sample(dump):
+    """Every k-th object of the runtime's dump, SAMPLE of them."""
+    objs = dump.objects
+    k = max(1, len(objs) // SAMPLE)
+    return [a for a, _ in objs[::k]][:SAMPLE]
+
+
+def check_dump_reachable(docs, sample):
+    """Each sampled dump object survived the collection right before the
+    dump (nothing allocated since): the graph must reach it. The dump also
+    lists the slots of a span past its nelems (heapdump.py), which are no
+    objects: those must be said to be outside any object slot."""
+    p, reached, tail = [], 0, 0
+    for a, d in zip(sample, docs):
+        err = d.get("error")
+        if err:
+            msg = err.get("message") if isinstance(err, dict) else str(err)
+            if "not in an object slot" in str(msg):
+                tail += 1
+            else:
+                p.append(f"dump object {a:#x}: {msg}")
+        elif d.get("reachable"):
+            reached += 1
+        else:
+            p.append(f"dump object {a:#x} survived a collection but no root reaches it")
+    if not reached:
+        p.append("no sampled dump object reached")
+    return p + [f"note: {reached} dump objects reached, {tail} slots past nelems"]
+
+
+def core_commands(truth):
+    cmds = [f"golayout heap {t['expr']} --why --json" for t in truth["why"]]
+    cmds += [f"golayout heap {t['expr']} --retains --json" for t in truth["retains"]]
+    return cmds + ["golayout gc --top 10 --json"]
+
+
+def check_core(doc, ctx):
+    try:
+        core, truth, dump = write_core(ctx)
+    except RuntimeError as e:
+        return [str(e)]
+    tmp = _tmpdir()
+    out = Path(tmp) / "out.jsonl"
+    sample = dump_sample(dump)
+    cmds = [f"{c} --out {out}" for c in core_commands(truth)]
+    ncheck = len(cmds)
+    cmds += [f"golayout heap {a:#x} --why --json --out {out}" for a in sample]
+    if ctx.debugger == "gdb":
+        argv = harness.gdb_argv(harness.gdb_plugin_lines() + cmds, ctx.binary, core)
+    else:
+        lines = [f"plugin load {harness.lldb_plugin(ctx.debugger)}",
+                 f"target create {ctx.binary} --core {core}"] + cmds
+        argv = harness.lldb_argv(lines, tmp, debugger=ctx.debugger)
+    text, rc, timed_out = harness.run_debugger(argv)
+    try:
+        docs = [json.loads(l) for l in out.read_text().splitlines() if l.strip()]
+    except (OSError, ValueError) as e:
+        return [f"no documents from the core session ({e}): {text[-600:]}"]
+    if len(docs) != len(cmds):
+        return [f"{len(docs)} documents for {len(cmds)} commands: {text[-600:]}"]
+    c2 = dataclasses.replace(ctx, truth=truth)
+    checks = [check_why(t["name"]) for t in truth["why"]] + [check_retains(t["name"]) for t in truth["retains"]]
+    p = []
+    for cmd, d, chk in zip(cmds, docs[:ncheck], checks + [check_top]):
+        p += [f"{cmd.split(' --out')[0]}: {x}" for x in chk(d, c2) if not x.startswith("note: ")]
+    p += check_dump_reachable(docs[ncheck:], sample)
+    return p + [f"note: {len(docs)} commands on the core"]
+
+
+def cases(truth):
+    cs = [select_frame(0, "main.stopHere")]
+    for t in truth["why"]:
+        cs.append(Case(f"heap --why: {t['name']} ({t['expr']})", f"golayout heap {t['expr']} --why --json",
+                       check_why(t["name"])))
+    for t in truth["retains"]:
+        cs.append(Case(f"heap --retains: {t['name']} ({t['expr']})",
+                       f"golayout heap {t['expr']} --retains --json", check_retains(t["name"])))
+    cs.append(Case("gc --top", "golayout gc --top 10 --json", check_top))
+    cs.append(Case("gc --top --by type", "golayout gc --top --all --by type --json", check_top_type))
+    cs.append(Case("core file written by gdb's gcore: every --why, --retains and gc --top above, and "
+                   "--why of a sample of the runtime's heap dump (separate sessions)", check=check_core))
+    return cs

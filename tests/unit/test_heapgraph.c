@@ -1,0 +1,160 @@
+/* The heap graph on a synthetic heap (scene_heap.c: one span of ten
+ * 48-byte objects, 0, 1 and 3 allocated, word 0 of each a pointer by the
+ * span's heap bits, finalizers on objects 1 and 3), with pointers poked
+ * in: object 0 -> the interior of object 1 (+8), 1 -> 3, 3 -> the free
+ * slot 2 (counted, not followed). No globals or goroutines are readable:
+ * the finalizers are the only roots. markrootSpans keeps what a finalized
+ * object points to, not the object: 3 is reachable (from 1's finalizer),
+ * 0 and 1 are not. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_target.h"
+#include "golayout/golayout.h"
+#include "scene_heap.h"
+
+#define OBJ(i) (SPAN_BASE + (uint64_t)(i) * ELEMSIZE)
+
+static json_t *run(struct gl_session *s, struct fake_target *ft, struct fake_result *r, const char *cmd)
+{
+	fake_run(s, ft, r, "%s", cmd);
+	if (!r->doc)
+		fail_msg("%s: no document (%s): %s", cmd, r->json_error, r->out ? r->out : "");
+	return r->doc;
+}
+
+static uint64_t num(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	if (!json_is_integer(v))
+		fail_msg("%s is not a number", k);
+	return (uint64_t)json_integer_value(v);
+}
+
+static void scene(struct fake_target **ft, struct gl_session **s)
+{
+	assert_true(heap_layout_load());
+	*ft = fake_new();
+	*s = gl_session_create();
+	fake_set_exe(*ft, fake_go_binary());
+	fake_set_has_process(*ft, true);
+	struct heap_opts o = HEAP_OK_OPTS;
+	heap_scene_build(*ft, &o);
+	fake_poke_u64(*ft, OBJ(0), OBJ(1) + 8);
+	fake_poke_u64(*ft, OBJ(1), OBJ(3));
+	fake_poke_u64(*ft, OBJ(3), OBJ(2));
+}
+
+static void test_why(void **state)
+{
+	(void)state;
+	struct fake_target *ft;
+	struct gl_session *s;
+	scene(&ft, &s);
+	struct fake_result r;
+	char cmd[96];
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why --json", (unsigned long long)OBJ(3));
+	json_t *d = run(s, ft, &r, cmd);
+	assert_null(json_object_get(d, "error"));
+	assert_true(json_is_true(json_object_get(d, "reachable")));
+	assert_string_equal(json_string_value(json_object_get(d, "root_kind")), "finalizer");
+	char want[64];
+	snprintf(want, sizeof(want), "of 0x%llx", (unsigned long long)OBJ(1));
+	assert_non_null(strstr(json_string_value(json_object_get(d, "root")), want));
+	json_t *path = json_object_get(d, "path");
+	assert_int_equal(json_array_size(path), 1);
+	assert_int_equal(num(json_array_get(path, 0), "size"), ELEMSIZE);
+	assert_int_equal(num(d, "roots_reaching"), 1);
+	json_t *g = json_object_get(d, "graph");
+	assert_int_equal(num(g, "objects"), 3);
+	assert_int_equal(num(g, "pointers_to_free_slots"), 1);
+	assert_int_equal(num(g, "roots"), 2);
+	assert_int_equal(num(g, "edges"), 3); /* 0->1, 1->3, finalizer of 1 -> 3 */
+	assert_true(num(g, "pointers_outside_heap") >= 2); /* the finalizers' funcvals */
+	fake_result_free(&r);
+
+	/* 1: only the unreachable 0 points to it */
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why --json", (unsigned long long)OBJ(1) + 16);
+	d = run(s, ft, &r, cmd);
+	assert_null(json_object_get(d, "error"));
+	assert_true(json_is_false(json_object_get(d, "reachable")));
+	assert_int_equal(json_array_size(json_object_get(d, "path")), 0);
+	fake_result_free(&r);
+
+	/* 2 is a free slot: no object */
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why --json", (unsigned long long)OBJ(2));
+	d = run(s, ft, &r, cmd);
+	assert_non_null(strstr(json_string_value(json_object_get(d, "error")), "free slot"));
+	fake_result_free(&r);
+	gl_session_destroy(s);
+	fake_free(ft);
+}
+
+static void test_retains_and_top(void **state)
+{
+	(void)state;
+	struct fake_target *ft;
+	struct gl_session *s;
+	scene(&ft, &s);
+	struct fake_result r;
+	char cmd[96];
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --retains --json", (unsigned long long)OBJ(3));
+	json_t *d = run(s, ft, &r, cmd);
+	assert_null(json_object_get(d, "error"));
+	assert_int_equal(num(d, "retained_bytes"), ELEMSIZE);
+	assert_int_equal(num(d, "retained_objects"), 1);
+	fake_result_free(&r);
+
+	d = run(s, ft, &r, "gc --top --json");
+	assert_null(json_object_get(d, "error"));
+	assert_int_equal(num(d, "unreachable_objects"), 2);
+	assert_int_equal(num(d, "unreachable_bytes"), 2 * ELEMSIZE);
+	json_t *row = json_array_get(json_object_get(d, "rows"), 0);
+	assert_non_null(row);
+	assert_string_equal(json_string_value(json_object_get(row, "kind")), "finalizer");
+	assert_int_equal(num(row, "retained_bytes"), ELEMSIZE);
+	assert_int_equal(num(json_object_get(d, "graph"), "reachable_objects"), 1);
+	fake_result_free(&r);
+
+	d = run(s, ft, &r, "gc --top --by size --json");
+	assert_non_null(strstr(json_string_value(json_object_get(d, "error")), "--by"));
+	fake_result_free(&r);
+	gl_session_destroy(s);
+	fake_free(ft);
+}
+
+/* Ctrl-C while the graph is built: an interrupted error, nothing else. */
+static void test_interrupt(void **state)
+{
+	(void)state;
+	struct fake_target *ft;
+	struct gl_session *s;
+	scene(&ft, &s);
+	fake_interrupt_after(ft, 3);
+	struct fake_result r;
+	json_t *d = run(s, ft, &r, "gc --top --json");
+	assert_non_null(json_object_get(d, "error"));
+	assert_string_equal(json_string_value(json_object_get(d, "error_code")), "interrupted");
+	fake_result_free(&r);
+	gl_session_destroy(s);
+	fake_free(ft);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_why),
+		cmocka_unit_test(test_retains_and_top),
+		cmocka_unit_test(test_interrupt),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	heap_layout_close();
+	return rc;
+}
