@@ -214,6 +214,7 @@ demo: deps
 bench: all
 	scripts/bench-map.sh
 	scripts/bench-gc.sh
+	scripts/bench-goroutines.sh
 
 clean:
 	rm -rf build build-sanitize build-fuzz
