@@ -13,19 +13,23 @@
 #include "commands/commands.h"
 #include "runtime/heapgraph.h"
 
-/* --top [N] [--by root|type]: the heap graph's dominator tree. */
+/* --top [N] [--by root|type|site]: the heap graph's dominator tree. */
 static struct gl_error *top(struct gl_ctx *c, const struct gl_opts *o, struct gl_view *w)
 {
 	uint64_t n = GL_DEFAULT_LIMIT;
-	bool by_type = false;
+	enum gl_hg_by by = GL_HG_BY_ROOT;
 	if (o->nargs && !gl_parse_u64(o->args[0], &n))
 		return gl_error_create(GL_ERR_USAGE, "gc --top takes a number of rows, not %s", o->args[0]);
 	if (o->limit_set)
 		n = (uint64_t)o->limit;
 	if (o->all)
 		n = UINT64_MAX;
-	if (o->by && !(by_type = !strcmp(o->by, "type")) && strcmp(o->by, "root"))
-		return gl_error_create(GL_ERR_USAGE, "--by takes root or type, not %s", o->by);
+	if (o->by && !strcmp(o->by, "type"))
+		by = GL_HG_BY_TYPE;
+	else if (o->by && !strcmp(o->by, "site"))
+		by = GL_HG_BY_SITE;
+	else if (o->by && strcmp(o->by, "root"))
+		return gl_error_create(GL_ERR_USAGE, "--by takes root, type or site, not %s", o->by);
 	struct gl_hg_view *v = calloc(1, sizeof(*v));
 	if (!v)
 		return &gl_error_nomem;
@@ -40,7 +44,7 @@ static struct gl_error *top(struct gl_ctx *c, const struct gl_opts *o, struct gl
 	}
 	w->kind = GL_VIEW_HEAPGRAPH;
 	w->u.hg = v;
-	err = gl_hg_top(&hg, by_type, n, &v->top);
+	err = gl_hg_top(&hg, by, n, &v->top);
 	gl_heapgraph_deinit(&hg);
 	v->seconds = gl_seconds_since(&t0);
 	if (err && err->code != GL_ERR_INTERRUPTED)
@@ -72,7 +76,7 @@ const struct gl_command gl_cmd_gc = {
 	.name = "gc",
 	.summary = "Show the GC: phase, cycles, GOGC, heap goal, spans per size class, heap map.",
 	.help = "Usage: golayout gc [--limit N | --all] [--json]\n"
-		"       golayout gc --top [N] [--by root|type] [--json]\n"
+		"       golayout gc --top [N] [--by root|type|site] [--json]\n"
 		"\n"
 		"The collector's phase (runtime.gcphase), whether the write barrier is on,\n"
 		"the cycle count (work.cycles and memstats.numgc), GOGC and the memory limit,\n"
@@ -85,7 +89,12 @@ const struct gl_command gl_cmd_gc = {
 		"--top [N]: the N roots (default 16) retaining the most bytes, from the\n"
 		"dominator tree of the whole heap graph (bytes reachable only through the\n"
 		"root); --by type: per type (malloc-header and largeType types), an object's\n"
-		"retained bytes counted unless its immediate dominator is of its type.",
+		"retained bytes counted unless its immediate dominator is of its type;\n"
+		"--by site: per allocation site (the allocating function and file:line, from\n"
+		"the memory-profile special the runtime attaches to a sampled object; with\n"
+		"runtime.MemProfileRate = 1 every object has one), counted unless the\n"
+		"immediate dominator was allocated at the same site; objects not sampled\n"
+		"form one row.",
 	.opts = GL_OPT_LIMIT | GL_OPT_SVG | GL_OPT_TOP,
 	.min_args = 0,
 	.max_args = 1,

@@ -79,7 +79,11 @@ static void retains_doc(json_t *d, const struct gl_hg_retains *r)
 
 static void top_doc(json_t *d, const struct gl_hg_top *t)
 {
-	json_object_set_new(d, "by", json_string(t->by_type ? "type" : "root"));
+	static const char *const by[] = {[GL_HG_BY_ROOT] = "root", [GL_HG_BY_TYPE] = "type", [GL_HG_BY_SITE] = "site"};
+	json_object_set_new(d, "by", json_string(by[t->by]));
+	if (t->by == GL_HG_BY_SITE)
+		json_object_set_new(d, "mem_profile_rate",
+				    t->has_rate ? json_integer((json_int_t)t->mem_profile_rate) : json_null());
 	json_t *rows = json_array();
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct gl_hg_top_row *r = &t->rows[i];
@@ -88,9 +92,15 @@ static void top_doc(json_t *d, const struct gl_hg_top *t)
 		json_object_set_new(o, "kind", json_string(r->kind));
 		gl_json_set_uint(o, "retained_bytes", r->retained);
 		gl_json_set_uint(o, "retained_objects", r->objects);
-		if (t->by_type) {
+		if (t->by != GL_HG_BY_ROOT) {
 			gl_json_set_uint(o, "objects", r->count);
 			gl_json_set_uint(o, "bytes", r->bytes);
+		}
+		if (t->by == GL_HG_BY_SITE) {
+			bool site = r->function[0];
+			json_object_set_new(o, "function", site ? gl_json_text(r->function) : json_null());
+			json_object_set_new(o, "file", site ? gl_json_text(r->file) : json_null());
+			json_object_set_new(o, "line", site ? json_integer((json_int_t)r->line) : json_null());
 		}
 		json_array_append_new(rows, o);
 	}

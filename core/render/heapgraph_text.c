@@ -112,12 +112,19 @@ static void top(struct gl_ctx *c, const struct gl_hg_view *v)
 {
 	const struct gl_hg_top *t = &v->top;
 	struct strbuf *o = &c->out;
+	static const char *const by[] = {[GL_HG_BY_ROOT] = "roots", [GL_HG_BY_TYPE] = "types",
+					 [GL_HG_BY_SITE] = "allocation sites"};
 	sb_addf(o, "%s%s retaining the most%s (dominator tree: bytes reachable only through each)\n",
-		gl_c(c, "bold"), t->by_type ? "types" : "roots", gl_c(c, "reset"));
+		gl_c(c, "bold"), by[t->by], gl_c(c, "reset"));
+	if (t->by == GL_HG_BY_SITE && t->has_rate)
+		sb_addf(o, "  runtime.MemProfileRate = %lld (%s)\n", (long long)t->mem_profile_rate,
+			t->mem_profile_rate == 1 ? "every object sampled"
+			: t->mem_profile_rate == 0 ? "profiling off: nothing sampled"
+						   : "one allocation per that many bytes sampled");
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct gl_hg_top_row *r = &t->rows[i];
 		sb_addf(o, "  %12llu B  %8llu obj  ", (unsigned long long)r->retained, (unsigned long long)r->objects);
-		if (t->by_type)
+		if (t->by != GL_HG_BY_ROOT)
 			sb_addf(o, "(%llu of it, %llu B own)  ", (unsigned long long)r->count, (unsigned long long)r->bytes);
 		gl_clip(c, r->name, 80);
 		sb_add(o, "\n");

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/allocsite.h"
 #include "runtime/hg_names.h"
 
 #define MAX_HOPS (1u << 20)
@@ -294,6 +295,31 @@ static struct gl_error *top_types(struct gl_heapgraph *hg, const struct dom *d, 
 	return NULL;
 }
 
+/* As top_types, per allocation site: an object's retained bytes count
+ * unless its immediate dominator was allocated at the same site. */
+static struct gl_error *top_sites(struct gl_heapgraph *hg, const struct dom *d, struct gl_hg_top *out)
+{
+	out->has_rate = gl_heap_mem_profile_rate(&hg->h, &out->mem_profile_rate);
+	uint32_t *row_of;
+	struct gl_error *err = gl_hg_site_rows(hg, &out->rows, &out->nrows, &row_of);
+	if (err)
+		return err;
+	for (uint32_t v = 0; v < hg->nslots; v++) {
+		if (d->t.idom[v] == GL_DG_NONE)
+			continue;
+		struct gl_hg_top_row *r = &out->rows[row_of[v]];
+		r->count++;
+		r->bytes += gl_hg_size(hg, v);
+		uint32_t id = d->t.idom[v];
+		if (id >= hg->nslots || row_of[id] != row_of[v]) {
+			r->retained += d->retained[v];
+			r->objects += d->count[v];
+		}
+	}
+	free(row_of);
+	return NULL;
+}
+
 static struct gl_error *top_roots(struct gl_heapgraph *hg, const struct dom *d, struct gl_hg_top *out)
 {
 	struct gl_hg_top_row *rows = calloc(hg->nroots ? hg->nroots : 1, sizeof(*rows));
@@ -313,11 +339,11 @@ static struct gl_error *top_roots(struct gl_heapgraph *hg, const struct dom *d, 
 	return NULL;
 }
 
-struct gl_error *gl_hg_top(struct gl_heapgraph *hg, bool by_type, size_t max_rows, struct gl_hg_top *out)
+struct gl_error *gl_hg_top(struct gl_heapgraph *hg, enum gl_hg_by by, size_t max_rows, struct gl_hg_top *out)
 {
 	memset(out, 0, sizeof(*out));
 	summary(hg, &out->sum);
-	out->by_type = by_type;
+	out->by = by;
 	struct dom d;
 	struct gl_error *err = dominators(hg, &d, &out->sum);
 	if (!err) {
@@ -333,7 +359,9 @@ struct gl_error *gl_hg_top(struct gl_heapgraph *hg, bool by_type, size_t max_row
 				out->shared_bytes += d.retained[v];
 			}
 		}
-		err = by_type ? top_types(hg, &d, out) : top_roots(hg, &d, out);
+		err = by == GL_HG_BY_TYPE ? top_types(hg, &d, out)
+		      : by == GL_HG_BY_SITE ? top_sites(hg, &d, out)
+					    : top_roots(hg, &d, out);
 	}
 	dom_deinit(&d);
 	if (err)

@@ -5,7 +5,7 @@
  *            reach the object (exact: a walk of the reverse graph from it);
  *   retains: the object's retained size in the dominator tree (what is
  *            reachable only through it) and its largest dominated children;
- *   top:     the roots (or types) retaining most. */
+ *   top:     the roots (or types, or allocation sites) retaining most. */
 #ifndef GL_HG_QUERY_H
 #define GL_HG_QUERY_H
 
@@ -61,13 +61,22 @@ struct gl_hg_retains {
 
 struct gl_hg_top_row {
 	char name[GL_HG_NAME];
-	const char *kind;           /* the root kind, or "type" */
+	const char *kind;           /* the root kind, "type" or "site" */
 	uint64_t retained, objects; /* dominated bytes and objects */
-	uint64_t count, bytes;      /* --by type: objects of the type and their own bytes */
+	uint64_t count, bytes;      /* --by type|site: objects of the row and their own bytes */
+	/* --by site: the allocating frame; function "" for the rows of
+	 * objects not sampled and of buckets that could not be decoded */
+	char function[GL_HG_NAME];
+	char file[GL_HG_NAME];
+	int64_t line;
 };
 
+enum gl_hg_by { GL_HG_BY_ROOT, GL_HG_BY_TYPE, GL_HG_BY_SITE };
+
 struct gl_hg_top {
-	bool by_type;
+	enum gl_hg_by by;
+	bool has_rate;              /* --by site: runtime.MemProfileRate was read */
+	int64_t mem_profile_rate;
 	struct gl_hg_top_row *rows;
 	size_t nrows, total_rows;
 	uint64_t shared_objects, shared_bytes; /* reachable from several roots: no single root retains them */
@@ -78,7 +87,13 @@ struct gl_hg_top {
 struct gl_error *gl_hg_why(struct gl_heapgraph *hg, uint64_t addr, struct gl_hg_why *out);
 struct gl_error *gl_hg_retains(struct gl_heapgraph *hg, uint64_t addr, size_t max_children,
 			       struct gl_hg_retains *out);
-struct gl_error *gl_hg_top(struct gl_heapgraph *hg, bool by_type, size_t max_rows, struct gl_hg_top *out);
+struct gl_error *gl_hg_top(struct gl_heapgraph *hg, enum gl_hg_by by, size_t max_rows, struct gl_hg_top *out);
+/* --by site: one row per allocating frame (function, file, line: the
+ * buckets of one site differ by size and outer stack), a row for objects
+ * without a profile special and one for buckets that could not be
+ * decoded; (*row_of)[v] is object node v's row (hg_sites.c). */
+struct gl_error *gl_hg_site_rows(struct gl_heapgraph *hg, struct gl_hg_top_row **rows, size_t *nrows,
+				 uint32_t **row_of);
 void gl_hg_why_deinit(struct gl_hg_why *w);
 void gl_hg_retains_deinit(struct gl_hg_retains *r);
 void gl_hg_top_deinit(struct gl_hg_top *t);

@@ -2,7 +2,9 @@
 path from a GC root to a leaked object: the root's name and kind, each
 hop's object address, slot size and pointer offset, how many roots reach
 it), `golayout heap EXPR --retains` (bytes and objects reachable only
-through the object, from the dominator tree) and `golayout gc --top`,
+through the object, from the dominator tree) and `golayout gc --top`
+(--by root, type and site: each leak's allocating function and line,
+which the fixture takes from runtime.Caller on the allocating statement),
 against what the fixture recorded (tests/fixtures/leaks/main.go):
 addresses through unsafe, slot sizes from the runtime's own rounding,
 offsets from unsafe.Offsetof.
@@ -122,6 +124,51 @@ def check_top_type(doc, ctx):
     return p
 
 
+def check_top_site(doc, ctx):
+    """gc --top --all --by site: each leak's site (function, file, line as
+    runtime.Caller gave them on the allocating statement) has a row that
+    retains at least the leak's bytes; every reachable object is in one
+    row (own bytes over the rows = the graph's reachable bytes, as --by
+    type counts them; plus the unreachable bytes = every allocated
+    object's), and the fixture's MemProfileRate = 1 is read back."""
+    p = []
+    if not no_error(doc, p):
+        return p
+    diff(p, "kind", doc.get("kind"), "gc_top")
+    diff(p, "by", doc.get("by"), "site")
+    diff(p, "mem_profile_rate", doc.get("mem_profile_rate"), 1)
+    rows = doc.get("rows") or []
+    diff(p, "rows listed", len(rows), doc.get("total_rows"))
+    bad = [r.get("name") for r in rows if r.get("kind") != "site"]
+    if bad:
+        p.append(f"rows not of kind site: {bad[:4]}")
+    for t in ctx.truth["sites"]:
+        want = t["site"]
+        r = next((r for r in rows if r.get("function") == want["function"] and r.get("line") == want["line"]), None)
+        if r is None:
+            near = [(r.get("function"), r.get("line")) for r in rows if r.get("function") == want["function"]]
+            p.append(f"{t['name']}: no row for {want['function']} line {want['line']} (rows of it: {near})")
+            continue
+        diff(p, f"{t['name']}: file", r.get("file"), want["file"])
+        if (r.get("retained_bytes") or 0) < t["retained_bytes"]:
+            p.append(f"{t['name']}: {r.get('name')} retains {r.get('retained_bytes')} B, "
+                     f"the leak alone {t['retained_bytes']} B")
+    # each object of a row is under one the row counts (follow idom while
+    # the site is the same): a row retains at least its own bytes
+    over = [r.get("name") for r in rows if (r.get("bytes") or 0) > (r.get("retained_bytes") or 0)]
+    if over:
+        p.append(f"rows whose own bytes exceed their retained bytes: {over[:4]}")
+    g = doc.get("graph") or {}
+    own = sum(r.get("bytes", 0) for r in rows)
+    diff(p, "own bytes over all rows vs reachable bytes", own, g.get("reachable_bytes"))
+    diff(p, "own bytes over all rows + unreachable vs graph bytes", own + (doc.get("unreachable_bytes") or 0),
+         g.get("bytes"))
+    diff(p, "objects over all rows vs reachable objects", sum(r.get("objects", 0) for r in rows),
+         g.get("reachable_objects"))
+    ns = next((r for r in rows if r.get("name") == "(not sampled)"), {})
+    return p + [f"note: {len(rows)} sites, {ns.get('objects', 0)} objects not sampled"]
+
+
 # ------------------------------------------------------------ core files
 
 _lock = threading.Lock()
@@ -204,7 +251,7 @@ def check_dump_reachable(docs, sample):
 def core_commands(truth):
     cmds = [f"golayout heap {t['expr']} --why --json" for t in truth["why"]]
     cmds += [f"golayout heap {t['expr']} --retains --json" for t in truth["retains"]]
-    return cmds + ["golayout gc --top 10 --json"]
+    return cmds + ["golayout gc --top 10 --json", "golayout gc --top --all --by site --json"]
 
 
 def check_core(doc, ctx):
@@ -234,7 +281,7 @@ def check_core(doc, ctx):
     c2 = dataclasses.replace(ctx, truth=truth)
     checks = [check_why(t["name"]) for t in truth["why"]] + [check_retains(t["name"]) for t in truth["retains"]]
     p = []
-    for cmd, d, chk in zip(cmds, docs[:ncheck], checks + [check_top]):
+    for cmd, d, chk in zip(cmds, docs[:ncheck], checks + [check_top, check_top_site]):
         p += [f"{cmd.split(' --out')[0]}: {x}" for x in chk(d, c2) if not x.startswith("note: ")]
     p += check_dump_reachable(docs[ncheck:], sample)
     return p + [f"note: {len(docs)} commands on the core"]
@@ -250,6 +297,7 @@ def cases(truth):
                        f"golayout heap {t['expr']} --retains --json", check_retains(t["name"])))
     cs.append(Case("gc --top", "golayout gc --top 10 --json", check_top))
     cs.append(Case("gc --top --by type", "golayout gc --top --all --by type --json", check_top_type))
+    cs.append(Case("gc --top --by site", "golayout gc --top --all --by site --json", check_top_site))
     cs.append(Case("core file written by gdb's gcore: every --why, --retains and gc --top above, and "
                    "--why of a sample of the runtime's heap dump (separate sessions)", check=check_core))
     return cs

@@ -5,7 +5,8 @@
  * slot 2 (counted, not followed). No globals or goroutines are readable:
  * the finalizers are the only roots. markrootSpans keeps what a finalized
  * object points to, not the object: 3 is reachable (from 1's finalizer),
- * 0 and 1 are not. */
+ * 0 and 1 are not. With a profile special on 3 (instead of its
+ * finalizer), gc --top --by site has its site. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,7 +39,7 @@ static uint64_t num(json_t *o, const char *k)
 	return (uint64_t)json_integer_value(v);
 }
 
-static void scene(struct fake_target **ft, struct gl_session **s)
+static void scene_profile(struct fake_target **ft, struct gl_session **s, enum heap_profile p)
 {
 	assert_true(heap_layout_load());
 	*ft = fake_new();
@@ -46,10 +47,16 @@ static void scene(struct fake_target **ft, struct gl_session **s)
 	fake_set_exe(*ft, fake_go_binary());
 	fake_set_has_process(*ft, true);
 	struct heap_opts o = HEAP_OK_OPTS;
+	o.profile = p;
 	heap_scene_build(*ft, &o);
 	fake_poke_u64(*ft, OBJ(0), OBJ(1) + 8);
 	fake_poke_u64(*ft, OBJ(1), OBJ(3));
 	fake_poke_u64(*ft, OBJ(3), OBJ(2));
+}
+
+static void scene(struct fake_target **ft, struct gl_session **s)
+{
+	scene_profile(ft, s, PROFILE_NONE);
 }
 
 static void test_why(void **state)
@@ -130,6 +137,49 @@ static void test_retains_and_top(void **state)
 	fake_free(ft);
 }
 
+/* gc --top --by site: object 3, the one reachable object, under its
+ * profile special's site (main.main), not sampled without one, and a
+ * bucket golayout cannot read as its own row. */
+static void by_site(enum heap_profile p, const char *name, const char *function)
+{
+	struct fake_target *ft;
+	struct gl_session *s;
+	scene_profile(&ft, &s, p);
+	struct fake_result r;
+	json_t *d = run(s, ft, &r, "gc --top --all --by site --json");
+	assert_null(json_object_get(d, "error"));
+	assert_string_equal(json_string_value(json_object_get(d, "by")), "site");
+	json_t *rows = json_object_get(d, "rows");
+	assert_int_equal(json_array_size(rows), 1);
+	json_t *row = json_array_get(rows, 0);
+	assert_string_equal(json_string_value(json_object_get(row, "kind")), "site");
+	if (name)
+		assert_string_equal(json_string_value(json_object_get(row, "name")), name);
+	if (function) {
+		assert_string_equal(json_string_value(json_object_get(row, "function")), function);
+		assert_true(num(row, "line") > 0);
+		assert_non_null(json_string_value(json_object_get(row, "file")));
+	} else {
+		assert_true(json_is_null(json_object_get(row, "function")));
+		assert_true(json_is_null(json_object_get(row, "line")));
+	}
+	assert_int_equal(num(row, "objects"), 1);
+	assert_int_equal(num(row, "bytes"), ELEMSIZE);
+	assert_int_equal(num(row, "retained_bytes"), ELEMSIZE);
+	assert_int_equal(num(json_object_get(d, "graph"), "reachable_bytes"), ELEMSIZE);
+	fake_result_free(&r);
+	gl_session_destroy(s);
+	fake_free(ft);
+}
+
+static void test_top_by_site(void **state)
+{
+	(void)state;
+	by_site(PROFILE_OK, NULL, "main.main");
+	by_site(PROFILE_NONE, "(not sampled)", NULL);
+	by_site(PROFILE_BAD_BUCKET, "(allocation site unreadable)", NULL);
+}
+
 /* Ctrl-C while the graph is built: an interrupted error, nothing else. */
 static void test_interrupt(void **state)
 {
@@ -152,6 +202,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_why),
 		cmocka_unit_test(test_retains_and_top),
+		cmocka_unit_test(test_top_by_site),
 		cmocka_unit_test(test_interrupt),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
