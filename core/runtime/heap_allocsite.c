@@ -181,7 +181,10 @@ static struct gl_error *decode_bucket(struct gl_heap *h, struct gl_alloc_site *s
 	s->has_counts = gl_heap_read_field(h, rec, GL_RTF_MEM_RECORD_ALLOCS, &s->allocs) &&
 			gl_heap_read_field(h, rec, GL_RTF_MEM_RECORD_FREES, &s->frees);
 	resolve_frames(h->c, s);
-	while (s->site_frame < s->nframes && !strncmp(s->frames[s->site_frame].function, "runtime.", 8))
+	/* the runtime's own frames, and its internal packages' (a map's
+	 * groups come from internal/runtime/maps.newarray) */
+	while (s->site_frame < s->nframes && (!strncmp(s->frames[s->site_frame].function, "runtime.", 8) ||
+					      !strncmp(s->frames[s->site_frame].function, "internal/runtime/", 17)))
 		s->site_frame++;
 	if (s->site_frame == s->nframes)
 		s->site_frame = 0;

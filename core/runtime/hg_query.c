@@ -36,8 +36,9 @@ static void summary(struct gl_heapgraph *hg, struct gl_hg_summary *s)
 {
 	s->n = hg->n;
 	s->roots = hg->nroots;
-	s->globals_error = hg->globals_error ? hg->globals_error->message : "";
-	s->stack_error = hg->stack_error ? hg->stack_error->message : "";
+	snprintf(s->globals_error, sizeof(s->globals_error), "%s",
+		 hg->globals_error ? hg->globals_error->message : "");
+	snprintf(s->stack_error, sizeof(s->stack_error), "%s", hg->stack_error ? hg->stack_error->message : "");
 }
 
 /* The allocated object at addr, or an error saying why there is none. */

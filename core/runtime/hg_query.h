@@ -30,7 +30,9 @@ struct gl_hg_summary {
 	uint32_t roots;
 	uint64_t reachable_objects, reachable_bytes;
 	bool have_reachable;
-	const char *globals_error, *stack_error; /* why those roots are missing ("" when not) */
+	/* why those roots are missing ("" when not): copies, since the
+	 * answer outlives the graph */
+	char globals_error[GL_HG_NAME], stack_error[GL_HG_NAME];
 };
 
 struct gl_hg_why {
