@@ -71,6 +71,9 @@ struct gl_error *gl_ctx_target(struct gl_ctx *c, struct gl_target **out)
 		return gl_error_create(GL_ERR_UNSUPPORTED, "%s is not a Go program (no Go pclntab, no Go "
 				       "build info)", path);
 	*out = c->t = *c->target_slot;
+	/* a 32-bit process's addresses wrap at 4 GiB, as GDB reads them
+	 * (LLDB would fail an address computed past it) */
+	c->mem->addr_mask = c->t->ptr_size == 4 ? 0xffffffffull : 0;
 	take_bias(c, c->t);
 	return NULL;
 }

@@ -296,6 +296,8 @@ static struct gl_error *read_direct(struct gl_mem *m, uint64_t addr, void *buf, 
 
 struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
 {
+	if (m->addr_mask)
+		addr &= m->addr_mask;
 	if (!m->be || !m->be->read_memory)
 		return gl_error_create(GL_ERR_NOPROCESS, "no process");
 	if (len == 0)
@@ -386,6 +388,8 @@ static bool cache_answers(struct gl_mem *m, uint64_t addr, uint64_t len)
 
 struct gl_error *gl_mem_read_once(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
 {
+	if (m->addr_mask)
+		addr &= m->addr_mask;
 	if (!m->be || !m->be->read_memory || len < 2 * GL_PAGE_SIZE || addr + (len - 1) < addr ||
 	    m->interrupted || cache_answers(m, addr, len))
 		return gl_mem_read(m, addr, buf, len);

@@ -48,6 +48,10 @@ struct gl_mem {
 	void *file_fallback_arg;
 	struct gl_mem_stats stats;      /* since the session began */
 	struct gl_mem_stats cmd_stats;  /* for the current command */
+	/* Addresses are taken modulo this plus one (a 32-bit target's
+	 * 0xffffffff; 0: none): address arithmetic on a 32-bit target's
+	 * words wraps, as the target's own does. */
+	uint64_t addr_mask;
 	bool interrupted;               /* the user stopped the current command */
 	uint64_t interrupt_polled_ns;   /* when the backend was last asked */
 	uint32_t interrupt_calls;       /* gl_mem_interrupted calls since the clock was read */
