@@ -42,6 +42,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -893,3 +894,27 @@ def run_session_steps(ctx: Ctx, dbg, steps: list, start: float) -> Session:
     sess = Session(ctx, results, output, time.monotonic() - start, error)
     sess.rc, sess.timed_out = rc, timed_out
     return sess
+
+
+# ------------------------------------------------------------ core files kept
+# A gcore core of a fixture can take a gigabyte (the runtime's reserved
+# regions it dumps); a module that keeps its cores for its gdb and LLDB
+# sessions registers each here, and only the last CORES_KEPT stay on disk:
+# the sessions of a binary run next to each other (JOBS workers), so an
+# older core is not asked for again.
+CORES_KEPT = 4
+_cores_lock = threading.Lock()
+_cores = []
+
+
+def register_core(path):
+    """Keep core file `path`; delete the oldest registered ones beyond
+    CORES_KEPT."""
+    with _cores_lock:
+        _cores.append(Path(path))
+        while len(_cores) > CORES_KEPT:
+            old = _cores.pop(0)
+            try:
+                old.unlink()
+            except OSError:
+                pass

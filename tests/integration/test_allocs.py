@@ -211,6 +211,8 @@ def live_run(ctx):
         core = Path(tmp) / "core" if ctx.debugger == "gdb" else None
         r = _session(ctx, tmp, "live", Path(tmp) / "truth.json", write_core=core)
         r.core = core if core and core.exists() else None
+        if r.core:
+            harness.register_core(r.core)
         return r
     return memo(("live", ctx.cfg.label, ctx.binary.name, ctx.debugger), run)
 

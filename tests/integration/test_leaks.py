@@ -207,6 +207,7 @@ def write_core(ctx):
             harness.gdb_launch_lines(truth) + [f"gcore {core}", "kill"], ctx.binary))
         if not core.exists():
             raise RuntimeError(f"gdb's gcore wrote no core (exit {rc}): {out[-400:]}")
+        harness.register_core(core)
         try:
             dump = heapdump.read(str(truth) + ".heapdump")
         except (OSError, heapdump.DumpError) as e:
