@@ -281,6 +281,17 @@ def check_core(doc, ctx):
         return [f"{len(docs)} documents for {len(cmds)} commands: {text[-600:]}"]
     c2 = dataclasses.replace(ctx, truth=truth)
     checks = [check_why(t["name"]) for t in truth["why"]] + [check_retains(t["name"]) for t in truth["retains"]]
+    if harness.emulator(ctx.binary):
+        # gdb's gcore over qemu-user's gdb stub writes no heap (see
+        # test_goroutines.py, check_stub_core): every object must be said
+        # to be outside the core's memory (or, for an expression that goes
+        # through the heap, its memory unreadable); once one decodes, the stub
+        # writes the heap and the checks below should run instead
+        p = [f"{cmd.split(' --out')[0]}: {d.get('error') or 'decoded'}: does gcore over qemu's stub "
+             f"write the heap now? then run the full core checks"
+             for cmd, d in zip(cmds[:len(checks)], docs)
+             if not any(w in str(d.get("error")) for w in ("not in mapped memory", "cannot read memory"))]
+        return p + ["note: gcore over qemu-user's gdb stub holds no heap: every object is outside the core's memory"]
     p = []
     for cmd, d, chk in zip(cmds, docs[:ncheck], checks + [check_top, check_top_site]):
         p += [f"{cmd.split(' --out')[0]}: {x}" for x in chk(d, c2) if not x.startswith("note: ")]
