@@ -130,6 +130,17 @@ sys.unraisablehook = _unraisable
 _FAULT_AT = re.compile(r"address (0x[0-9a-fA-F]+)")
 
 
+def _copy_out(buf, data, length):
+    # gdb's buffer is writable, so ctypes can see it in place: one copy
+    # of what gdb read instead of two (tobytes() makes the second); a
+    # gdb whose buffer is not takes the copy.
+    try:
+        src = (ctypes.c_char * length).from_buffer(data)
+    except (TypeError, ValueError):
+        src = data.tobytes()
+    ctypes.memmove(buf, src, length)
+
+
 def _read_memory(_, addr, buf, length, nread):
     try:
         if not length:
@@ -150,7 +161,7 @@ def _read_memory(_, addr, buf, length, nread):
                     ctypes.memmove(buf, inf.read_memory(addr, got).tobytes(), got)
                 nread[0] = got
             return _FAIL
-        ctypes.memmove(buf, data.tobytes(), length)
+        _copy_out(buf, data, length)
         nread[0] = length
         return _OK
     except BaseException as e:
@@ -321,11 +332,11 @@ def _write_output(_, text, length, stream):
     # core cuts it between UTF-8 characters), or a progress line, written
     # straight to the terminal: it is no part of the output.
     try:
-        data = ctypes.string_at(text, length)
+        data = (ctypes.c_char * length).from_address(text)  # no copy
         if stream == _GL_OUT_PROGRESS:
             os.write(2, data)
         else:
-            gdb.write(data.decode("utf-8", "replace"))
+            gdb.write(str(data, "utf-8", "replace"))
         return _OK
     except BaseException as e:
         _note_interrupt(e)

@@ -19,8 +19,15 @@
 # BENCH_REPEAT=R (default 1) every session runs R times and the fastest run
 # is shown.
 #
-# Environment: BENCH_GOROUTINES, BENCH_FRAMES, BENCH_REPEAT, BUILD (default
-# build), GDB (gdb), LLDB (lldb-16). Outputs go to $BUILD/bench/goroutines/.
+# Delve (scripts/bench/delve.py, a pinned version installed through the Go
+# module proxy): its `goroutines` (every goroutine with its locations) is
+# timed next to golayout's "cold" and its `stack` of the deep goroutine,
+# every frame, next to "stack", in one headless session over its JSON-RPC
+# API, from request to the last byte of the answer.
+#
+# Environment: BENCH_GOROUTINES, BENCH_FRAMES, BENCH_REPEAT, BENCH_DELVE
+# (0: no Delve), BENCH_DELVE_VERSION, BUILD (default build), GDB (gdb),
+# LLDB (lldb-16). Outputs go to $BUILD/bench/goroutines/.
 set -euo pipefail
 
 . "$(dirname "$0")/common.sh" # ROOT, bench_setup, bench_gdb, bench_lldb
@@ -32,6 +39,7 @@ VERSION=$(cd / && GOTOOLCHAIN=local go env GOVERSION)
 echo "building scripts/bench/goroutines with $VERSION"
 (cd scripts/bench/goroutines && GOTOOLCHAIN=local go build -o "$OUT/goroutines" .)
 
+bench_delve_install
 export BENCH_RESULTS=$RESULTS BENCH_GOROUTINES=$N BENCH_FRAMES=$FRAMES
 # The deep goroutine is the one started last: `--func main.deep` finds it
 # and `stack` without GOID would be main's; timed.py takes the goid from
@@ -43,6 +51,9 @@ for rep in $(seq "$REPEAT"); do
 	bench_gdb "$OUT/goroutines" "$OUT/goroutines-gdb.out" main.stopHere
 	echo "  [$rep/$REPEAT] lldb ..."
 	bench_lldb "$OUT/goroutines" "$OUT/goroutines-lldb.out" main.stopHere
+	echo "  [$rep/$REPEAT] delve ..."
+	bench_delve "$OUT/goroutines" main.stopHere $((FRAMES + 100)) goroutines \
+		cold=goroutines "stack=stack main.deep"
 done
 
 python3 scripts/bench/timed.py summary "$RESULTS" \

@@ -44,13 +44,20 @@
 # before each command (/proc/self/clear_refs); for gdb also with the
 # --json document printed to gdb's stdout instead of captured as a string.
 #
+# Delve (scripts/bench/delve.py, a pinned version installed through the Go
+# module proxy): `print m` and `print ms` on the installed Go's build,
+# loaded in full (N elements), in one headless session over its JSON-RPC
+# API, from request to the last byte of the answer (its terminal client's
+# formatting excluded); dlv's CPU seconds and peak growth next to it.
+#
 # BENCH_COMPARE=DIR: another build of golayout (a directory holding
 # golayout-gdb.py and libgolayout-lldb.so, e.g. one made before a change)
 # is timed too, each of its sessions right after the same one of $BUILD,
 # so that both meet the same load; its rows are marked "(cmp)".
 #
 # Environment: BENCH_N, BENCH_RTGDB_N, BENCH_RTGDB (0: skip runtime-gdb.py
-# and the golayout run compared with it), BENCH_BUILDS ("new old": the
+# and the golayout run compared with it), BENCH_DELVE (0: no Delve),
+# BENCH_DELVE_VERSION, BENCH_BUILDS ("new old": the
 # installed Go's build, $BENCH_OLD_TOOLCHAIN's, or both), BENCH_COMPARE,
 # BENCH_OLD_TOOLCHAIN, BENCH_REPEAT,
 # BUILD (default build), GDB (gdb), LLDB (lldb-16).  Outputs go to
@@ -69,6 +76,8 @@ echo "building scripts/bench/map with $NEW_VERSION and $OLD_TC (-gcflags=all=-N 
 (cd scripts/bench/map && GOTOOLCHAIN=local go build -gcflags='all=-N -l' -o "$OUT/map-new" .)
 (cd scripts/bench/map && GOTOOLCHAIN=$OLD_TC go build -gcflags='all=-N -l' -o "$OUT/map-old" .)
 NEW_GOROOT=$(cd / && GOTOOLCHAIN=local go env GOROOT)
+bench_delve_install
+: >"$OUT/delve.txt"
 OLD_GOROOT=$(cd / && GOTOOLCHAIN=$OLD_TC go env GOROOT)
 
 # ---- timing helpers, loaded into the debuggers
@@ -254,6 +263,11 @@ for rep in $(seq "$REPEAT"); do
 		"python timed('like', 'golayout map m --json', '$OUT/like-golayout.out', $RT_N)"
 done
 
+# ---- Delve, the installed Go's build (once: its 1M-entry answers take a
+# minute and gigabytes)
+echo "  Delve print m, print ms, $N entries ..."
+RESULTS=$OUT/delve.txt bench_delve "$OUT/map-new" main.stopHere "$N" new "m=eval m" "ms=eval ms"
+
 # ---- runtime-gdb.py (once each: slow, and far less noisy than it is slow;
 # BENCH_RTGDB=0 leaves it out)
 if [ "${BENCH_RTGDB:-1}" != 0 ]; then
@@ -266,9 +280,9 @@ if [ "${BENCH_RTGDB:-1}" != 0 ]; then
 fi
 
 # ---- report
-python3 - "$RESULTS" "$NEW_VERSION" "$OLD_TC" "$N" "$RT_N" "$REPEAT" <<'EOF'
+python3 - "$RESULTS" "$NEW_VERSION" "$OLD_TC" "$N" "$RT_N" "$REPEAT" "$OUT/delve.txt" <<'EOF'
 import sys
-path, new, old, n, rt_n, repeat = sys.argv[1:]
+path, new, old, n, rt_n, repeat, delve_path = sys.argv[1:]
 rows = [l.split() for l in open(path) if l.strip()]
 R = {}  # the fastest run; its check becomes "ok" only if every run was ok
 inits = {}  # (build, debugger): fastest `golayout version` of any session
@@ -326,6 +340,29 @@ for tag in ("new", "new-cmp", "old", "old-cmp"):
                 print("%-10s %-4s %-28s %6s %8.3f %8s %7s %10s %6d  %s" % (
                     names[tag], dbg, "  same, to stdout", "", s[0], "",
                     "%.1f" % (s[0] / raw[0]) if raw and raw[0] > 0 else "-", "", s[3], s[2]))
+
+delve = {}
+for l in open(delve_path):
+    f = l.split()  # delve WHAT SECONDS CPU PEAK BYTES TAG
+    if len(f) >= 7:
+        delve[f[1]] = (float(f[2]), float(f[3]), int(f[4]), int(f[5]))
+if delve:
+    print()
+    print("Delve (%s build): print VAR, %s entries loaded in full, request to last byte of "
+          "the answer; x raw = / gdb's raw copy; x golayout = / golayout map VAR --json "
+          "(cold) in gdb, lldb" % (new, n))
+    print("%-10s %9s %9s %7s %12s %12s %8s" % ("", "seconds", "dlv CPU", "x raw", "x golayout",
+                                               "answer", "peak"))
+    for var in ("m", "ms"):
+        d = delve.get(var)
+        if not d:
+            continue
+        raw = get("new", "gdb", "raw copy " + var)
+        gl = [get("new", g, "golayout map %s --json" % var) for g in ("gdb", "lldb")]
+        print("%-10s %9.3f %9.3f %7s %12s %12s %8d" % (
+            "print " + var, d[0], d[1], "%.0f" % (d[0] / raw[0]) if raw and raw[0] > 0 else "-",
+            ", ".join("%.1f" % (d[0] / x[0]) if x and x[0] > 0 else "-" for x in gl),
+            mb(d[3]), d[2]))
 
 print()
 rt = get("rtgdb-new", "gdb", "print m")

@@ -102,3 +102,31 @@ bench_lldb() {
 		-o "breakpoint set -n $3" -o 'process launch' \
 		-o "bench-timed $2" -o 'process kill' "$1" >"$OUT/lldb.log" 2>&1 || true
 }
+
+# bench_delve_install: sets DLV to Delve $BENCH_DELVE_VERSION (default
+# v1.27.2), installed through the Go module proxy by the installed Go into
+# ${XDG_CACHE_HOME:-$HOME/.cache}/golayout-bench/dlv-VERSION the first time;
+# DLV stays empty (Delve's rows left out, said once) when BENCH_DELVE=0 or
+# the install fails.
+bench_delve_install() {
+	DLV=
+	[ "${BENCH_DELVE:-1}" != 0 ] || return 0
+	local v=${BENCH_DELVE_VERSION:-v1.27.2}
+	local dir=${XDG_CACHE_HOME:-$HOME/.cache}/golayout-bench/dlv-$v
+	if [ ! -x "$dir/dlv" ]; then
+		echo "installing Delve $v into $dir"
+		(cd / && GOBIN=$dir GOTOOLCHAIN=local go install "github.com/go-delve/delve/cmd/dlv@$v") \
+			>"$OUT/delve-install.log" 2>&1 ||
+			{ echo "  Delve $v could not be installed (see $OUT/delve-install.log): no Delve rows"; return 0; }
+	fi
+	DLV=$dir/dlv
+}
+
+# bench_delve PROGRAM BREAKPOINT N TAG REQUEST...: one Delve session
+# (scripts/bench/delve.py) stopped at BREAKPOINT, timing each "what=request"
+# into $RESULTS; nothing without DLV.
+bench_delve() {
+	[ -n "${DLV:-}" ] || return 0
+	python3 "$ROOT/scripts/bench/delve.py" "$DLV" "$1" "$2" "$RESULTS" "$4" "$3" "$OUT" "${@:5}" \
+		>>"$OUT/delve.log" 2>&1 || echo "  Delve failed (see $OUT/delve.log)"
+}

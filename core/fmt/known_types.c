@@ -171,6 +171,10 @@ bool gl_known_stringer(struct gl_ctx *c, const struct gl_type *t, const unsigned
 	if (!t->name)
 		return false;
 	bool ptr = t->kind == GL_K_POINTER && t->elem && t->elem->name;
+	/* predeclared types (int, string, ...) have no methods: no table
+	 * search for each of a million map keys */
+	if (!ptr && !strchr(t->name, '.'))
+		return false;
 	/* a nil pointer prints as <nil> either way (fmt catches the panic) */
 	if (ptr && !gl_get_uint(b, gl_known_ptr_size(c)))
 		return false;

@@ -7,8 +7,10 @@ file; Python's time.perf_counter() is read right around it (gdb:
 gdb.execute(cmd, to_string=True); lldb: SBCommandInterpreter.HandleCommand
 into an SBCommandReturnObject), so debugger startup and running the program
 to its breakpoint are excluded and formatting the text is included; the
-debugger's CPU time (time.process_time(), all its threads) next to it. One
-line per command goes to $BENCH_RESULTS: "DEBUGGER WHAT SECONDS CPU"; a command
+debugger's CPU time (time.process_time(), all its threads) next to it, and
+the growth of its peak resident size during the command (VmHWM, reset
+before it through /proc/self/clear_refs). One line per command goes to
+$BENCH_RESULTS: "DEBUGGER WHAT SECONDS CPU PEAK-MIB"; a command
 named "stats" records its output's last line (a `golayout stats --json`
 document) instead of a time. The output of the command named "cold" is
 kept in the file given to run(), that of another command WHAT in that
@@ -39,13 +41,40 @@ def _subst(cmd, outputs):
     return re.sub(r"\{(\w+)\}", goid, cmd)
 
 
-def _record(dbg, what, secs, cpu, text, out):
+def _status_mib(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+class _Meter:
+    """Wall and CPU seconds and the peak resident growth of one command."""
+
+    def __enter__(self):
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")
+        except OSError:
+            pass
+        self.rss = _status_mib("VmRSS")
+        self.t, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.secs = time.perf_counter() - self.t
+        self.cpu = time.process_time() - self.cpu
+        self.peak = max(0, _status_mib("VmHWM") - self.rss)
+
+
+def _record(dbg, what, m, text, out):
     with open(os.environ["BENCH_RESULTS"], "a") as f:
         if what == "stats":
             last = text.strip().splitlines()[-1] if text.strip() else "{}"
             f.write("%s stats 0 %s\n" % (dbg, last.replace(" ", "")))
         else:
-            f.write("%s %s %.4f %.4f\n" % (dbg, what, secs, cpu))
+            f.write("%s %s %.4f %.4f %d\n" % (dbg, what, m.secs, m.cpu, m.peak))
     if out:
         with open(out if what == "cold" else "%s.%s" % (out, what), "w") as f:
             f.write(text)
@@ -56,9 +85,9 @@ def run_gdb(out):
     outputs = {}
     for what, cmd in _commands():
         cmd = _subst(cmd, outputs)
-        t, cpu = time.perf_counter(), time.process_time()
-        text = gdb.execute(cmd, to_string=True)
-        _record("gdb", what, time.perf_counter() - t, time.process_time() - cpu, text, out)
+        with _Meter() as m:
+            text = gdb.execute(cmd, to_string=True)
+        _record("gdb", what, m, text, out)
         outputs[what] = text
 
 
@@ -69,11 +98,10 @@ def run_lldb(debugger, args, result, internal_dict):
     for what, cmd in _commands():
         cmd = _subst(cmd, outputs)
         res = lldb.SBCommandReturnObject()
-        t, cpu = time.perf_counter(), time.process_time()
-        ci.HandleCommand(cmd, res)
-        dt, dcpu = time.perf_counter() - t, time.process_time() - cpu
+        with _Meter() as m:
+            ci.HandleCommand(cmd, res)
         text = (res.GetOutput() or "") + (res.GetError() or "")
-        _record("lldb", what, dt, dcpu, text, args.strip())
+        _record("lldb", what, m, text, args.strip())
         outputs[what] = text
 
 
@@ -83,8 +111,11 @@ def __lldb_init_module(debugger, internal_dict):
 
 def summary(path, title, repeat, sample=None):
     """Print the fastest of the repeated runs of $BENCH_RESULTS at path:
-    init, cold and warm per debugger, with the backend reads and bytes of
-    the session (init + cold), then the first lines of sample's text."""
+    every command's seconds (CPU seconds) per debugger, with the backend
+    reads and bytes of the session (init + cold), then the peak growths,
+    then Delve's times (scripts/bench/delve.py lines, named after the
+    golayout command they compare with) as multiples of golayout's in
+    gdb, then the first lines of sample's text."""
     import json
     best, stats, whats = {}, {}, []
     for line in open(path):
@@ -100,20 +131,35 @@ def summary(path, title, repeat, sample=None):
         k = (f[0], f[1])
         if f[1] not in whats:
             whats.append(f[1])
+        cpu = float(f[3]) if len(f) > 3 else float("nan")
+        peak = int(f[4]) if len(f) > 4 else -1
         if k not in best or float(f[2]) < best[k][0]:
-            best[k] = (float(f[2]), float(f[3]) if len(f) > 3 else float("nan"))
+            best[k] = (float(f[2]), cpu, peak)
+    dbgs = [d for d in ("gdb", "lldb", "delve") if any(k[0] == d for k in best)]
+
+    def row(dbg, cell, tail=""):
+        print("%-5s %s   %s" % (dbg, " ".join(cell(best.get((dbg, w))) for w in whats), tail))
     print()
     print("%s, seconds (the debugger's CPU seconds), fastest of %s run(s)" % (title, repeat))
     print("%-5s %s   %s" % ("dbg", " ".join("%15s" % w for w in whats),
                              "backend reads / bytes (to the stats command)"))
-    for dbg in ("gdb", "lldb"):
+    for dbg in dbgs:
         s = stats.get(dbg, {}).get("session", {})
-
-        def g(w):
-            v = best.get((dbg, w))
-            return "%6.3f (%6.3f)" % v if v is not None else "%15s" % "-"
-        print("%-5s %s   %s / %s" % (dbg, " ".join(g(w) for w in whats),
-                                   s.get("backend_reads", "?"), s.get("backend_bytes", "?")))
+        tail = "%s / %s" % (s.get("backend_reads", "?"), s.get("backend_bytes", "?")) \
+            if dbg != "delve" else ""
+        row(dbg, lambda v: "%6.3f (%6.3f)" % v[:2] if v else "%15s" % "-", tail)
+    print("peak growth of the debugger's resident size during each command, MiB")
+    for dbg in dbgs:
+        row(dbg, lambda v: "%15d" % v[2] if v and v[2] >= 0 else "%15s" % "-")
+    if "delve" in dbgs:
+        print("Delve's time as a multiple of golayout's (gdb, lldb)")
+        for w in whats:
+            d = best.get(("delve", w))
+            if not d:
+                continue
+            r = ["%.1fx" % (d[0] / best[(g, w)][0]) if best.get((g, w)) and best[(g, w)][0] > 0
+                 else "-" for g in ("gdb", "lldb")]
+            print("  %-15s %s" % (w, ", ".join(r)))
     if sample:
         try:
             text = open(sample).read().splitlines()

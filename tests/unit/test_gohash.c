@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "runtime/gohash.h"
+#include "base/aes_host.h"
 
 struct vec {
 	int go_minor;
@@ -29,6 +30,23 @@ static const struct vec vecs[] = {
 
 /* FIPS-197 appendix B, round 1: the state at the start of the round, the
  * round key, and the state at the start of round 2. */
+/* Each test runs twice: on the host's AES instructions where it has them
+ * (state: &hw_on) and on the software round (&hw_off). */
+static bool hw_on = true, hw_off = false;
+
+static int pick_aes(void **state)
+{
+	gl_host_aes_enable(*(bool *)*state);
+	return 0;
+}
+
+static int restore_aes(void **state)
+{
+	(void)state;
+	gl_host_aes_enable(true);
+	return 0;
+}
+
 static void test_aesenc_fips197(void **state)
 {
 	(void)state;
@@ -48,6 +66,33 @@ static void keys_of(const struct vec *v, struct gl_gohash_keys *k)
 	k->aes = v->aes;
 	memcpy(k->aeskeysched, v->aeskeysched, sizeof(k->aeskeysched));
 	gl_gohash_keys_fallback(k, v->hashkey, v->go_minor);
+}
+
+/* The host's round and the software round agree on states and keys that
+ * run through every byte value (nothing to compare without AES-NI). */
+static void test_aesenc_host_matches_software(void **state)
+{
+	(void)state;
+	unsigned char s[16], k[16], hw[16];
+	gl_host_aes_enable(true);
+	memset(s, 0, 16);
+	if (!gl_host_aesenc(s, s))
+		skip();
+	uint32_t x = 12345;
+	for (int n = 0; n < 10000; n++) {
+		for (int i = 0; i < 16; i++) {
+			x = x * 1103515245u + 12345u;
+			s[i] = (unsigned char)(x >> 16);
+			x = x * 1103515245u + 12345u;
+			k[i] = (unsigned char)(x >> 16);
+		}
+		memcpy(hw, s, 16);
+		assert_true(gl_host_aesenc(hw, k));
+		gl_host_aes_enable(false);
+		gl_aesenc(s, k);
+		gl_host_aes_enable(true);
+		assert_memory_equal(s, hw, 16);
+	}
 }
 
 static void test_runtime_vectors(void **state)
@@ -82,8 +127,11 @@ static void test_runtime_vectors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_aesenc_fips197),
-		cmocka_unit_test(test_runtime_vectors),
+		cmocka_unit_test_prestate_setup_teardown(test_aesenc_fips197, pick_aes, restore_aes, &hw_on),
+		cmocka_unit_test_prestate_setup_teardown(test_aesenc_fips197, pick_aes, restore_aes, &hw_off),
+		cmocka_unit_test_prestate_setup_teardown(test_runtime_vectors, pick_aes, restore_aes, &hw_on),
+		cmocka_unit_test_prestate_setup_teardown(test_runtime_vectors, pick_aes, restore_aes, &hw_off),
+		cmocka_unit_test(test_aesenc_host_matches_software),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
