@@ -16,15 +16,36 @@ __attribute__((target("aes,sse2"))) static void round_ni(unsigned char s[16], co
 	_mm_storeu_si128((__m128i *)(void *)s, _mm_aesenc_si128(x, k));
 }
 
-bool gl_host_aesenc(unsigned char s[16], const unsigned char key[16])
+__attribute__((target("aes,sse2"))) static void rounds_ni(unsigned char s[16], const unsigned char *keys, int n)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+	for (int r = 0; r < n; r++)
+		x = _mm_aesenc_si128(x, _mm_loadu_si128((const __m128i *)(const void *)(keys + 16 * r)));
+	_mm_storeu_si128((__m128i *)(void *)s, x);
+}
+
+static bool have_aes(void)
 {
 	if (state < 0) {
 		__builtin_cpu_init();
 		state = __builtin_cpu_supports("aes") ? 1 : 0;
 	}
-	if (!state)
+	return state;
+}
+
+bool gl_host_aesenc(unsigned char s[16], const unsigned char key[16])
+{
+	if (!have_aes())
 		return false;
 	round_ni(s, key);
+	return true;
+}
+
+bool gl_host_aesenc_rounds(unsigned char s[16], const unsigned char *keys, int n)
+{
+	if (!have_aes())
+		return false;
+	rounds_ni(s, keys, n);
 	return true;
 }
 
@@ -39,6 +60,14 @@ bool gl_host_aesenc(unsigned char s[16], const unsigned char key[16])
 {
 	(void)s;
 	(void)key;
+	return false;
+}
+
+bool gl_host_aesenc_rounds(unsigned char s[16], const unsigned char *keys, int n)
+{
+	(void)s;
+	(void)keys;
+	(void)n;
 	return false;
 }
 

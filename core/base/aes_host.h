@@ -11,6 +11,10 @@
  * CPU; false, state untouched, when the host cannot. */
 bool gl_host_aesenc(unsigned char state[16], const unsigned char key[16]);
 
+/* n rounds in a row, round r keyed by keys + 16 r: one call (and one
+ * load and store of the state) instead of n. */
+bool gl_host_aesenc_rounds(unsigned char state[16], const unsigned char *keys, int n);
+
 /* Tests: false makes gl_host_aesenc refuse, so that the software round is
  * what runs. */
 void gl_host_aes_enable(bool on);

@@ -15,6 +15,13 @@ static inline uint64_t gl_get_uint(const unsigned char *p, uint64_t size)
 	return v;
 }
 
+/* Store the low size bytes (1..8) of v, little-endian. */
+static inline void gl_put_uint(unsigned char *p, unsigned size, uint64_t v)
+{
+	for (unsigned i = 0; i < size && i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
 /* A signed integer of size bytes, sign-extended. */
 static inline int64_t gl_get_int(const unsigned char *p, uint64_t size)
 {

@@ -159,12 +159,11 @@ finish:
 static uint64_t aeshash_word(const struct gl_gohash_keys *k, uint64_t v, int bytes, uint64_t seed)
 {
 	xmm x = {{0}};
-	for (int i = 0; i < 8; i++)
-		x.b[i] = (unsigned char)(seed >> (8 * i));
-	for (int i = 0; i < bytes; i++)
-		x.b[8 + i] = (unsigned char)(v >> (8 * i));
-	for (int r = 0; r < 3; r++)
-		gl_aesenc(x.b, k->aeskeysched + 16 * r);
+	gl_put_uint(x.b, 8, seed);
+	gl_put_uint(x.b + 8, (unsigned)bytes, v);
+	if (!gl_host_aesenc_rounds(x.b, k->aeskeysched, 3))
+		for (int r = 0; r < 3; r++)
+			gl_aesenc(x.b, k->aeskeysched + 16 * r);
 	return low64(&x);
 }
 
