@@ -215,6 +215,7 @@ bench: all
 	scripts/bench-map.sh
 	scripts/bench-gc.sh
 	scripts/bench-goroutines.sh
+	scripts/bench-heapgraph
 
 clean:
 	rm -rf build build-sanitize build-fuzz

@@ -2,7 +2,7 @@
 # bench-gc: how long `golayout gc` takes on a big heap, in gdb and lldb.
 #
 # The program (scripts/bench/gc/main.go) builds a live heap of about
-# $BENCH_HEAP_MB MiB (default 1024): 48-byte objects with pointers, noscan
+# $BENCH_HEAP_MB MiB (default 4096): 48-byte objects with pointers, noscan
 # buffers of eight size classes, pointer arrays with malloc headers and
 # 1 MiB large objects (a quarter of the heap each), so mheap_.allspans
 # holds some 100000+ spans, and stops in main.stopHere. `golayout gc` then
@@ -27,7 +27,7 @@ set -euo pipefail
 
 . "$(dirname "$0")/common.sh" # ROOT, bench_setup
 bench_setup bench-gc bench/gc    # BUILD, GDB, LLDB, REPEAT, OUT, RESULTS
-MB=${BENCH_HEAP_MB:-1024}
+MB=${BENCH_HEAP_MB:-4096}
 
 VERSION=$(cd / && GOTOOLCHAIN=local go env GOVERSION)
 echo "building scripts/bench/gc with $VERSION"
