@@ -242,7 +242,7 @@ static void scan_large(struct build *b, const struct gl_hg_span *s)
 		end = t->ptrbytes; /* one element: nothing after its last pointer */
 	for (uint64_t at = 0; at < end && !gl_interrupted(hg->h.c); at += CHUNK) {
 		uint64_t len = end - at < CHUNK ? end - at : CHUNK;
-		struct gl_error *err = gl_mem_read(hg->h.c->mem, s->base + at, b->buf, len);
+		struct gl_error *err = gl_mem_read_once(hg->h.c->mem, s->base + at, b->buf, len);
 		if (err) {
 			gl_error_destroy(err);
 			hg->n.spans_unreadable++;
@@ -276,7 +276,7 @@ static void scan_span(struct build *b, const struct gl_hg_span *s)
 		hg->n.spans_no_ptrmap++;
 		return;
 	}
-	struct gl_error *err = gl_mem_read(hg->h.c->mem, s->base, b->buf, span_bytes);
+	struct gl_error *err = gl_mem_read_once(hg->h.c->mem, s->base, b->buf, span_bytes);
 	if (err) {
 		gl_error_destroy(err);
 		hg->n.spans_unreadable++;
