@@ -171,7 +171,8 @@ static bool order_word(const struct gl_type *t, const unsigned char *b, uint64_t
  * costs a cache and TLB miss per key (a million keys make a 16 MB arena).
  * Then the keys and elements are copied once, in sorted order, into one
  * block, so that formatting them reads memory in sequence too. Relies on
- * gl_map_add_entry's layout: an entry's element right after its key.
+ * gl_map_add_entry's layout (an entry's element right after its key) and
+ * on nothing but the list's entries pointing into its arena.
  * Returns false (the entries then in their order before the sort) when
  * out of memory or stopped by the user. */
 #define PREFETCH_AHEAD 16
@@ -224,8 +225,12 @@ static bool radix_sort(struct gl_ctx *c, struct gl_map_entries *e)
 		free(a);
 		return false;
 	}
+	/* the block goes to an arena of its own, which then replaces the
+	 * list's (only v points into it): the entries are not held twice
+	 * while they are formatted */
 	uint64_t es = e->elem_type ? e->elem_type->size : 0, rec = ks + es;
-	unsigned char *pack = e->elem_type && rec && n <= SIZE_MAX / rec ? gl_arena_alloc(&e->bytes, n * rec) : NULL;
+	struct gl_arena packed = {0};
+	unsigned char *pack = e->elem_type && rec && n <= SIZE_MAX / rec ? gl_arena_alloc(&packed, n * rec) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (i + PREFETCH_AHEAD < n)
 			__builtin_prefetch(a[i + PREFETCH_AHEAD].key);
@@ -238,6 +243,10 @@ static bool radix_sort(struct gl_ctx *c, struct gl_map_entries *e)
 		v[i].elem = k + ks;
 	}
 	free(a);
+	if (pack) {
+		gl_arena_free(&e->bytes);
+		e->bytes = packed;
+	}
 	return true;
 }
 
