@@ -1,9 +1,12 @@
-/* See gohash.h. The AES hash follows aeshashbody, aeshash32 and aeshash64
- * of the runtime's assembly instruction by instruction: in Go's operand
- * order, "AESENC X1, X2" is X2 = round(X2) ^ X1. */
+/* See gohash.h. The AES primitives, amd64's AES hash and the 64-bit
+ * fallback; gohash_386.c, gohash_arm64.c and gohash32.c hold the others.
+ * The amd64 hash follows aeshashbody, aeshash32 and aeshash64 of the
+ * runtime's assembly instruction by instruction: in Go's operand order,
+ * "AESENC X1, X2" is X2 = round(X2) ^ X1. */
 #include <string.h>
 
 #include "runtime/gohash.h"
+#include "runtime/gohash_arch.h"
 #include "base/aes_host.h"
 #include "base/le.h"
 
@@ -31,26 +34,45 @@ static unsigned char xtime(unsigned char b)
 	return (unsigned char)((b << 1) ^ ((b & 0x80) ? 0x1b : 0));
 }
 
+/* ShiftRows then SubBytes (they commute); the state is column-major:
+ * byte r + 4c is row r of column c, as both x86 and Arm lay it out */
+static void shift_sub(unsigned char s[16])
+{
+	unsigned char t[16];
+	for (int c = 0; c < 4; c++)
+		for (int r = 0; r < 4; r++)
+			t[r + 4 * c] = sbox[s[r + 4 * ((c + r) % 4)]];
+	memcpy(s, t, 16);
+}
+
+void gl_aesmc(unsigned char s[16])
+{
+	for (int c = 0; c < 4; c++) {
+		unsigned char *col = s + 4 * c;
+		unsigned char a0 = col[0], a1 = col[1], a2 = col[2], a3 = col[3];
+		unsigned char all = a0 ^ a1 ^ a2 ^ a3;
+		col[0] = a0 ^ all ^ xtime(a0 ^ a1);
+		col[1] = a1 ^ all ^ xtime(a1 ^ a2);
+		col[2] = a2 ^ all ^ xtime(a2 ^ a3);
+		col[3] = a3 ^ all ^ xtime(a3 ^ a0);
+	}
+}
+
 void gl_aesenc(unsigned char s[16], const unsigned char key[16])
 {
 	if (gl_host_aesenc(s, key))
 		return;
-	/* the state is column-major: byte r + 4c is row r of column c */
-	unsigned char t[16];
-	for (int c = 0; c < 4; c++)
-		for (int r = 0; r < 4; r++)
-			t[r + 4 * c] = sbox[s[r + 4 * ((c + r) % 4)]]; /* ShiftRows, SubBytes */
-	for (int c = 0; c < 4; c++) {
-		unsigned char *col = t + 4 * c;
-		unsigned char a0 = col[0], a1 = col[1], a2 = col[2], a3 = col[3];
-		unsigned char all = a0 ^ a1 ^ a2 ^ a3;
-		s[4 * c + 0] = a0 ^ all ^ xtime(a0 ^ a1);
-		s[4 * c + 1] = a1 ^ all ^ xtime(a1 ^ a2);
-		s[4 * c + 2] = a2 ^ all ^ xtime(a2 ^ a3);
-		s[4 * c + 3] = a3 ^ all ^ xtime(a3 ^ a0);
-	}
+	shift_sub(s);
+	gl_aesmc(s);
 	for (int i = 0; i < 16; i++)
 		s[i] ^= key[i];
+}
+
+void gl_aese(unsigned char s[16], const unsigned char key[16])
+{
+	for (int i = 0; i < 16; i++)
+		s[i] ^= key[i];
+	shift_sub(s);
 }
 
 typedef struct {
@@ -229,8 +251,10 @@ static uint64_t fallback(const struct gl_gohash_keys *k, const unsigned char *p,
 
 void gl_gohash_keys_fallback(struct gl_gohash_keys *keys, const uint64_t hashkey[4], int go_minor)
 {
-	if (go_minor == 22) {
-		/* runtime/hash64.go of Go 1.22: m1..m4 where later releases use hashkey */
+	keys->go_minor = go_minor;
+	if (go_minor == 22 && keys->arch != GL_GOHASH_386) {
+		/* runtime/hash64.go of Go 1.22: m1..m4 where later releases use
+		 * hashkey (hash32.go has not changed) */
 		keys->k[0] = hashkey[0] ^ UINT64_C(0xa0761d6478bd642f);
 		keys->k[1] = UINT64_C(0xe7037ed1a0b428db);
 		keys->k[2] = UINT64_C(0x8ebc6af09c88c6e3);
@@ -242,24 +266,53 @@ void gl_gohash_keys_fallback(struct gl_gohash_keys *keys, const uint64_t hashkey
 
 uint64_t gl_gohash_mem(const struct gl_gohash_keys *k, const unsigned char *p, uint64_t n, uint64_t seed)
 {
-	return k->aes ? aeshash(k, p, n, seed) : fallback(k, p, n, seed);
+	if (k->arch == GL_GOHASH_386)
+		return k->aes ? gl_gohash_386_mem(k->aeskeysched, p, n, (uint32_t)seed)
+			      : gl_gohash_fb32_mem(k->k, p, n, (uint32_t)seed);
+	if (!k->aes)
+		return fallback(k, p, n, seed);
+	return k->arch == GL_GOHASH_ARM64 ? gl_gohash_arm64_mem(k->aeskeysched, p, n, seed) : aeshash(k, p, n, seed);
+}
+
+static uint64_t word(const struct gl_gohash_keys *k, uint64_t v, int bytes, uint64_t seed)
+{
+	if (k->arch == GL_GOHASH_386)
+		return k->aes ? gl_gohash_386_word(k->aeskeysched, v, bytes, (uint32_t)seed)
+			      : gl_gohash_fb32_word(k->k, v, bytes, (uint32_t)seed);
+	if (!k->aes)
+		return mix(M5 ^ (uint64_t)bytes, mix(v ^ k->k[1], v ^ seed ^ k->k[0]));
+	if (k->arch == GL_GOHASH_ARM64)
+		return gl_gohash_arm64_word(k->aeskeysched, v, bytes, seed, k->go_minor);
+	return aeshash_word(k, v, bytes, seed);
 }
 
 uint64_t gl_gohash_mem32(const struct gl_gohash_keys *k, uint32_t v, uint64_t seed)
 {
-	if (k->aes)
-		return aeshash_word(k, v, 4, seed);
-	return mix(M5 ^ 4, mix(v ^ k->k[1], v ^ seed ^ k->k[0]));
+	return word(k, v, 4, seed);
 }
 
 uint64_t gl_gohash_mem64(const struct gl_gohash_keys *k, uint64_t v, uint64_t seed)
 {
-	if (k->aes)
-		return aeshash_word(k, v, 8, seed);
-	return mix(M5 ^ 8, mix(v ^ k->k[1], v ^ seed ^ k->k[0]));
+	return word(k, v, 8, seed);
 }
 
-uint64_t gl_gohash_zero(uint64_t seed)
+/* runtime.c0 and c1: (8-hashSize)/4*32-bit constant + (hashSize-4)/4*64-bit one */
+#define C0_64 UINT64_C(33054211828000289)
+#define C1_64 UINT64_C(23344194077549503)
+#define C0_32 UINT32_C(2860486313)
+#define C1_32 UINT32_C(3267000013)
+
+uint64_t gl_gohash_xor_c0(const struct gl_gohash_keys *k, uint64_t seed)
 {
-	return GL_GOHASH_C1 * (GL_GOHASH_C0 ^ seed);
+	return k->arch == GL_GOHASH_386 ? (uint32_t)(seed ^ C0_32) : seed ^ C0_64;
+}
+
+uint64_t gl_gohash_mul_c1(const struct gl_gohash_keys *k, uint64_t h)
+{
+	return k->arch == GL_GOHASH_386 ? (uint32_t)(C1_32 * (uint32_t)h) : C1_64 * h;
+}
+
+uint64_t gl_gohash_zero(const struct gl_gohash_keys *k, uint64_t seed)
+{
+	return gl_gohash_mul_c1(k, gl_gohash_xor_c0(k, seed));
 }
