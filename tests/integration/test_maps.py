@@ -733,6 +733,31 @@ def check_nan_key(doc, ctx):
     return p
 
 
+def host_has_aes():
+    """Whether this x86 host has what the runtime's AES hash needs
+    (runtime.alginit: AES, SSSE3, SSE4.1)."""
+    try:
+        flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
+    except OSError:
+        return False
+    return all(f in flags for f in ("aes", "ssse3", "sse4_1"))
+
+
+def check_algorithm(name):
+    """`golayout map NAME --hash`: the hash in use is the AES hash where the
+    runtime has it (amd64 and 386 on an x86 host with AES, arm64 under
+    qemu-aarch64, whose CPU has AES), so the AES code is what the hash
+    checks cover."""
+    def check(doc, ctx):
+        p = []
+        if no_error(doc, p):
+            emulated = harness.emulator(ctx.binary) is not None
+            want = "aes" if emulated or host_has_aes() else "fallback"
+            diff(p, "hash algorithm", (doc.get("hash") or {}).get("algorithm"), want)
+        return p
+    return check
+
+
 def check_fallback_hash(doc, ctx):
     """A separate session with GODEBUG=cpu.aes=off, so the runtime hashes
     with its fallback (runtime.useAeshash false): `--hash --all` of every
@@ -818,6 +843,8 @@ def cases(truth):
         cs += index_cases(m)
     hashed = truth.get("goarch", "amd64") in HASHED_GOARCH
     if hashed:
+        cs.append(Case(f"map {big} --hash: the runtime's algorithm", f"golayout map {big} --hash --limit 1 --json",
+                       check_algorithm(big)))
         for m in globals_:
             cs.append(Case(f"map {m['name']} --hash --all", f"golayout map {m['name']} --hash --all --json",
                            check_hashes(m["name"])))
