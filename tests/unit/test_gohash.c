@@ -2,8 +2,9 @@
  * one AES round against FIPS-197's worked example, and memhash,
  * memhash32 and memhash64 against what the Go runtime itself computed
  * (gohash_vectors.inc: Go 1.25 and Go 1.22 on amd64, Go 1.26 and Go 1.22
- * on 386 and on arm64, each with the AES hash and with the fallback,
- * every length class of both); Arm's AESE and AESMC against FIPS-197. */
+ * on 386 and on arm64, Go 1.27 on all three, each with the AES hash and
+ * with the fallback, every length class of both); Arm's AESE and AESMC
+ * against FIPS-197. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,8 +2,9 @@
 // for tests/unit/test_gohash.c, as C initialisers: the process's own keys
 // (runtime.useAeshash, aeskeysched, hashkey) and memhash / memhash32 /
 // memhash64 of fixed inputs with fixed seeds, computed by the runtime.
-// Run from tests/unit/testdata with Go 1.22 to 1.26 (1.27 moved the hash
-// into internal/runtime/maps); Go 1.23+ needs -ldflags=-checklinkname=0:
+// Run from tests/unit/testdata with Go 1.22 to 1.27 (1.27 moved the keys
+// into internal/runtime/maps: keys_go127.go); Go 1.23+ needs
+// -ldflags=-checklinkname=0:
 //
 //	go run ./gohash                        (AES hash, if the CPU has AES)
 //	GODEBUG=cpu.aes=off go run ./gohash    (the fallback)
@@ -13,8 +14,8 @@
 // run qemu-aarch64 ./gohash); GODEBUG=cpu.aes=off works on both.
 //
 // tests/unit/gohash_vectors.inc holds the output of go1.25.8 and go1.22.12
-// on amd64, and of go1.26.8 and go1.22.12 on 386 and arm64, each with and
-// without AES.
+// on amd64, of go1.26.8 and go1.22.12 on 386 and arm64, and of go1.27.3 on
+// all three, each with and without AES.
 package main
 
 import (
@@ -23,18 +24,6 @@ import (
 	"strings"
 	"unsafe"
 )
-
-//go:linkname useAeshash runtime.useAeshash
-var useAeshash bool
-
-// runtime.hashRandomBytes: 128 on 64-bit targets, 64 on 32-bit ones
-const hashRandomBytes = unsafe.Sizeof(uintptr(0)) / 4 * 64
-
-//go:linkname aeskeysched runtime.aeskeysched
-var aeskeysched [hashRandomBytes]byte
-
-//go:linkname hashkey runtime.hashkey
-var hashkey [4]uintptr
 
 //go:linkname memhash runtime.memhash
 func memhash(p unsafe.Pointer, h, s uintptr) uintptr
