@@ -7,6 +7,7 @@
 
 #include "runtime/gohash.h"
 #include "runtime/gohash_arch.h"
+#include "base/aes_host.h"
 #include "base/le.h"
 
 /* AESENC X, X */
@@ -34,12 +35,9 @@ uint32_t gl_gohash_386_mem(const unsigned char ks[64], const unsigned char *p, u
 	/* MOVL seed, X0; PINSRW $4, length; PSHUFHW $0: seed, 4 zero bytes,
 	 * the low 16 bits of the length 4 times */
 	unsigned char x0[16] = {0}, x1[16];
-	for (int i = 0; i < 4; i++)
-		x0[i] = (unsigned char)(seed >> (8 * i));
-	for (int i = 8; i < 16; i += 2) {
-		x0[i] = (unsigned char)n;
-		x0[i + 1] = (unsigned char)(n >> 8);
-	}
+	gl_put_uint(x0, 4, seed);
+	for (int i = 8; i < 16; i += 2)
+		gl_put_uint(x0 + i, 2, n);
 	memcpy(x1, x0, 16); /* the unscrambled seed */
 	pxor(x0, ks);
 	scramble(x0);
@@ -107,12 +105,10 @@ finish:
 uint32_t gl_gohash_386_word(const unsigned char ks[64], uint64_t v, int bytes, uint32_t seed)
 {
 	unsigned char x[16] = {0};
-	int seed_at = bytes == 4 ? 0 : 8, v_at = bytes == 4 ? 4 : 0;
-	for (int i = 0; i < 4; i++)
-		x[seed_at + i] = (unsigned char)(seed >> (8 * i));
-	for (int i = 0; i < bytes; i++)
-		x[v_at + i] = (unsigned char)(v >> (8 * i));
-	for (int r = 0; r < 3; r++)
-		gl_aesenc(x, ks + 16 * r);
+	gl_put_uint(x + (bytes == 4 ? 0 : 8), 4, seed);
+	gl_put_uint(x + (bytes == 4 ? 4 : 0), (unsigned)bytes, v);
+	if (!gl_host_aesenc_rounds(x, ks, 3))
+		for (int r = 0; r < 3; r++)
+			gl_aesenc(x, ks + 16 * r);
 	return low32(x);
 }

@@ -40,10 +40,8 @@ uint64_t gl_gohash_arm64_mem(const unsigned char ks[128], const unsigned char *p
 {
 	/* V30: the seed, then the whole 64-bit length */
 	unsigned char v30[16];
-	for (int i = 0; i < 8; i++) {
-		v30[i] = (unsigned char)(seed >> (8 * i));
-		v30[8 + i] = (unsigned char)(n >> (8 * i));
-	}
+	gl_put_uint(v30, 8, seed);
+	gl_put_uint(v30 + 8, 8, n);
 	/* seeds: aeskeysched[16i:] keyed by V30, one round (V0 first, the
 	 * others as the length class needs them, all of them from 65 bytes) */
 	int nseeds = n <= 32 ? 2 : n <= 64 ? 4 : 8;
@@ -112,12 +110,9 @@ uint64_t gl_gohash_arm64_mem(const unsigned char ks[128], const unsigned char *p
 uint64_t gl_gohash_arm64_word(const unsigned char ks[128], uint64_t v, int bytes, uint64_t seed, int go_minor)
 {
 	unsigned char x[16] = {0};
-	int seed_bytes = bytes == 4 && go_minor < 27 ? 4 : 8;
-	int v_at = seed_bytes;
-	for (int i = 0; i < seed_bytes; i++)
-		x[i] = (unsigned char)(seed >> (8 * i));
-	for (int i = 0; i < bytes; i++)
-		x[v_at + i] = (unsigned char)(v >> (8 * i));
+	unsigned seed_bytes = bytes == 4 && go_minor < 27 ? 4 : 8;
+	gl_put_uint(x, seed_bytes, seed);
+	gl_put_uint(x + seed_bytes, (unsigned)bytes, v);
 	round_mc(x, ks);
 	round_mc(x, ks);
 	gl_aese(x, ks);
