@@ -196,7 +196,10 @@ static struct gl_error *value(struct kp *kp, const struct gl_type *t, unsigned c
 		struct gl_error *err = gl_parse_string_lit(&kp->p, kp->s, &kp->k->mem);
 		if (err)
 			return err;
-		put(out, GL_KEYLIT_BASE + off, ps);
+		if (ps == 4 && kp->k->mem.len > GL_KEYLIT_MAX_32)
+			return gl_error_create(GL_ERR_LIMIT, "--key: the literal strings of a key of a 32-bit "
+					       "program total at most %llu bytes", (unsigned long long)GL_KEYLIT_MAX_32);
+		put(out, kp->k->base + off, ps);
 		put(out + ps, kp->k->mem.len - off, ps);
 		return NULL;
 	}
@@ -210,8 +213,8 @@ static struct gl_error *value(struct kp *kp, const struct gl_type *t, unsigned c
 static struct gl_error *read_key(void *arg, uint64_t addr, void *out, uint64_t n)
 {
 	struct gl_keylit *k = arg;
-	if (addr >= GL_KEYLIT_BASE) {
-		uint64_t off = addr - GL_KEYLIT_BASE;
+	if (addr >= k->base && (k->base == GL_KEYLIT_BASE || addr < k->base + GL_KEYLIT_MAX_32)) {
+		uint64_t off = addr - k->base;
 		if (off > k->mem.len || n > k->mem.len - off)
 			return gl_error_fault(addr, "outside the key literal");
 		memcpy(out, k->mem.s + off, n);
@@ -243,6 +246,7 @@ struct gl_error *gl_keylit_parse(struct gl_ctx *c, const struct gl_type *t, cons
 	memset(out, 0, sizeof(*out));
 	sb_init(&out->mem);
 	out->c = c;
+	out->base = c->t->ptr_size == 4 ? GL_KEYLIT_BASE_32 : GL_KEYLIT_BASE;
 	out->rd = (struct gl_key_reader){read_key, out};
 	out->bytes = calloc(1, t->size ? t->size : 1);
 	if (!out->bytes)

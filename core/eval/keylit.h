@@ -13,13 +13,18 @@
 
 struct gl_keylit {
 	unsigned char *bytes;      /* the key type's size */
-	struct strbuf mem;         /* literal strings, at GL_KEYLIT_BASE + offset */
+	struct strbuf mem;         /* literal strings, at base + offset */
+	uint64_t base;             /* GL_KEYLIT_BASE or GL_KEYLIT_BASE_32 */
 	struct gl_key_reader rd;   /* reads mem, and target memory elsewhere */
 	struct gl_ctx *c;
 };
 
-/* Addresses no Go program has (non-canonical on amd64 and arm64). */
+/* Addresses no Go program has: non-canonical on amd64 and arm64; on
+ * 32-bit targets the pages below 64 KiB, which Linux never maps
+ * (vm.mmap_min_addr), so literal strings there total under 60 KiB. */
 #define GL_KEYLIT_BASE UINT64_C(0xfff0000000000000)
+#define GL_KEYLIT_BASE_32 UINT64_C(0x1000)
+#define GL_KEYLIT_MAX_32 (UINT64_C(0x10000) - GL_KEYLIT_BASE_32)
 
 struct gl_error *gl_keylit_parse(struct gl_ctx *c, const struct gl_type *t, const char *text,
 				 struct gl_keylit *out);

@@ -125,10 +125,10 @@ static void fill_cells(struct gl_ctx *c, struct gl_map *m, const struct classic_
 	}
 }
 
-/* runtime.tophash */
+/* runtime.tophash: the hash's top byte (of a uintptr) */
 static uint8_t tophash_of(const struct classic_layout *L, uint64_t hash)
 {
-	uint8_t top = (uint8_t)(hash >> 56);
+	uint8_t top = (uint8_t)(hash >> (8 * L->rt->ptr_size - 8));
 	return top < L->min_top ? (uint8_t)(top + L->min_top) : top;
 }
 

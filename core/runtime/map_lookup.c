@@ -64,7 +64,7 @@ static struct gl_error *classic(struct gl_ctx *c, const struct gl_map *m, const 
 		return err;
 	if (!mc->b_valid || !mc->buckets)
 		return gl_error_create(GL_ERR_LOOKUP, "the map has no buckets yet: an insert allocates them");
-	uint8_t top = (uint8_t)(l->hash >> 56);
+	uint8_t top = (uint8_t)(l->hash >> (8 * rt->ptr_size - 8)); /* the top byte of a uintptr */
 	int64_t min_top = gl_rt_const(rt, GL_RTC_TOPHASH_MIN);
 	if (top < min_top)
 		top = (uint8_t)(top + min_top);

@@ -139,10 +139,10 @@ static uint64_t floathash(struct hctx *h, const unsigned char *p, unsigned size,
 {
 	double v = size == 4 ? (double)get_f32(p) : get_f64(p);
 	if (v == 0)
-		return gl_gohash_zero(seed); /* +0 and -0 hash alike */
+		return gl_gohash_zero(h->k, seed); /* +0 and -0 hash alike */
 	if (isnan(v)) {
 		h->random = true; /* c1 * (c0 ^ h ^ rand()) */
-		return gl_gohash_zero(seed);
+		return gl_gohash_zero(h->k, seed);
 	}
 	return gl_gohash_mem(h->k, p, size, seed);
 }
@@ -164,7 +164,7 @@ static struct gl_error *interhash(struct hctx *h, const struct gl_type *t, const
 				       "(descriptor 0x%llx) is unknown: cannot hash it", (unsigned long long)tp);
 	if (alg_of(dt, depth + 1) == A_NOEQ)
 		return gl_error_create(GL_ERR_UNSUPPORTED, "hash of unhashable type %s", dt->name);
-	uint64_t data = gl_get_uint(p + ps, ps), hh = *seed ^ GL_GOHASH_C0;
+	uint64_t data = gl_get_uint(p + ps, ps), hh = gl_gohash_xor_c0(h->k, *seed);
 	struct gl_error *err;
 	if (gl_type_is_direct_iface(dt)) {
 		err = typehash(h, dt, p + ps, &hh, depth + 1);
@@ -176,7 +176,7 @@ static struct gl_error *interhash(struct hctx *h, const struct gl_type *t, const
 		free(v);
 	}
 	if (!err)
-		*seed = GL_GOHASH_C1 * hh;
+		*seed = gl_gohash_mul_c1(h->k, hh);
 	return err;
 }
 
@@ -500,6 +500,22 @@ struct gl_error *gl_maphash_key(struct gl_ctx *c, const struct gl_gohash_keys *k
 	return err;
 }
 
+/* Whose AES hash: the runtime has it on amd64, 386 and arm64 only (and
+ * useAeshash stays false elsewhere). */
+static bool hash_arch(const char *goarch, enum gl_gohash_arch *arch)
+{
+	static const struct {
+		const char *name;
+		enum gl_gohash_arch arch;
+	} archs[] = {{"amd64", GL_GOHASH_AMD64}, {"386", GL_GOHASH_386}, {"arm64", GL_GOHASH_ARM64}};
+	for (size_t i = 0; goarch && i < sizeof(archs) / sizeof(archs[0]); i++)
+		if (!strcmp(goarch, archs[i].name)) {
+			*arch = archs[i].arch;
+			return true;
+		}
+	return false;
+}
+
 struct gl_error *gl_gohash_load(struct gl_ctx *c, struct gl_gohash_keys *k)
 {
 	const struct gl_rtlayout *rt;
@@ -508,22 +524,25 @@ struct gl_error *gl_gohash_load(struct gl_ctx *c, struct gl_gohash_keys *k)
 		return err;
 	struct gl_rt_global use = gl_rt_global(rt, GL_RTG_USE_AESHASH),
 			    ks = gl_rt_global(rt, GL_RTG_AESKEYSCHED), hk = gl_rt_global(rt, GL_RTG_HASHKEY);
-	if (!use.present || !ks.present || !hk.present || rt->ptr_size != 8)
+	if (!use.present || !ks.present || !hk.present)
 		return gl_error_create(GL_ERR_UNSUPPORTED, "the runtime's hash keys (useAeshash, aeskeysched, "
-				       "hashkey) are not in the binary's DWARF, or it is no 64-bit program");
+				       "hashkey) are not in the binary's DWARF");
 	memset(k, 0, sizeof(*k));
+	const char *goarch = c->t->goarch;
+	if (!hash_arch(goarch, &k->arch) || (rt->ptr_size == 4) != (k->arch == GL_GOHASH_386))
+		return gl_error_create(GL_ERR_UNSUPPORTED, "golayout computes the runtime's hash for amd64, "
+				       "386 and arm64 programs, not for %s", goarch ? goarch : "this architecture");
+	/* aeskeysched: hashRandomBytes = PtrSize/4*64; hashkey: [4]uintptr */
+	unsigned ps = rt->ptr_size;
 	unsigned char use_b = 0, hkb[32];
 	if ((err = gl_mem_read(c->mem, use.addr, &use_b, 1)) ||
-	    (err = gl_mem_read(c->mem, ks.addr, k->aeskeysched, sizeof(k->aeskeysched))) ||
-	    (err = gl_mem_read(c->mem, hk.addr, hkb, sizeof(hkb))))
+	    (err = gl_mem_read(c->mem, ks.addr, k->aeskeysched, ps / 4 * 64)) ||
+	    (err = gl_mem_read(c->mem, hk.addr, hkb, 4 * ps)))
 		return gl_error_wrap(err, "reading the runtime's hash keys");
 	k->aes = use_b != 0;
-	if (k->aes && (!c->t->goarch || strcmp(c->t->goarch, "amd64")))
-		return gl_error_create(GL_ERR_UNSUPPORTED, "the runtime hashes with the AES hash of %s, "
-				       "which golayout has only for amd64", c->t->goarch ? c->t->goarch : "?");
 	uint64_t hashkey[4];
 	for (int i = 0; i < 4; i++)
-		hashkey[i] = gl_get_uint(hkb + 8 * i, 8);
+		hashkey[i] = gl_get_uint(hkb + ps * i, ps);
 	gl_gohash_keys_fallback(k, hashkey, rt->go_minor);
 	return NULL;
 }
