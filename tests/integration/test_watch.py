@@ -26,7 +26,8 @@ FIXTURE = "growth"
 # hits: the configurations that differ in what `watch` does (classic maps
 # in Go 1.22 and under GOEXPERIMENT=noswissmap in 1.24, swiss maps in 1.26
 # and the latest release, arguments on the stack on 386) and no others.
-CONFIGS = {"go1.22", "go1.24-noswissmap", "go1.26", "go1.27", "go1.26-386"}
+CONFIGS = {"go1.22", "go1.24-noswissmap", "go1.26", "go1.27", "go1.26-386", "go1.26-arm64",
+           "go1.24-noswissmap-arm64"}
 TIMEOUT = 900  # seconds for the watching session
 
 
@@ -57,6 +58,11 @@ def _session(ctx, tmp, truth, lines):
     "continue" and "break F" are spelled for LLDB). Returns (output,
     error or None); the log is kept in build/integration-logs."""
     n = _entries(ctx)
+    # gdb breaks at a function's entry (*F), not past its prologue: the
+    # -N -l arm64 binaries' empty main.stopEnd ends where main.mapPtr's
+    # first line, marked prologue_end, starts, and gdb 13 takes that mark
+    # for stopEnd's (its breakpoint lands in mapPtr, hit before any growth)
+    lines = [f"break *{l[6:]}" if l.startswith("break ") else l for l in lines]
     if ctx.debugger == "gdb":
         ex = harness.gdb_launch_lines(truth)
         ex.insert(ex.index("break main.stopHere"), f"set environment GOLAYOUT_GROWTH_ENTRIES={n}")
@@ -64,7 +70,7 @@ def _session(ctx, tmp, truth, lines):
         argv = harness.gdb_argv(ex, ctx.binary)
     else:
         ll = ["process continue" if l == "continue" else
-              f"breakpoint set -n {l[6:]}" if l.startswith("break ") else l for l in lines]
+              f"breakpoint set -n {l[7:]}" if l.startswith("break *") else l for l in lines]
         start = harness.lldb_start_lines(ctx.debugger, f"-E GOLAYOUT_TRUTH={truth} -E GOLAYOUT_GROWTH_ENTRIES={n}")
         ll = start + ["breakpoint disable 1"] + ll + ["process kill"]
         argv = harness.lldb_argv(ll, tmp, ctx.binary, debugger=ctx.debugger)
