@@ -170,15 +170,20 @@ static void assert_error_has(struct fx *f, const char *want)
 
 /* Root: slot 3 an entry with one overflow entry, slot 5 a node one level
  * down whose slot 0 is an entry. */
-static void test_good_trie(void **state)
+static void put_good_trie(struct fx *f)
 {
-	struct fx *f = *state;
 	put_map(f, node_addr(0));
 	put_node(f, 0, 0, 3, entry_addr(0), 5, node_addr(1), -1);
 	put_node(f, 1, node_addr(0), 0, entry_addr(2), -1);
 	put_entry(f, 0, entry_addr(1));
 	put_entry(f, 1, 0);
 	put_entry(f, 2, 0);
+}
+
+static void test_good_trie(void **state)
+{
+	struct fx *f = *state;
+	put_good_trie(f);
 	run(f);
 	if (f->r.status != 0)
 		fail_msg("golayout %s failed: %.600s", f->r.args, f->r.out ? f->r.out : f->r.err);
@@ -324,12 +329,7 @@ static size_t doc_trie_len(json_t *doc, const char *key)
 static void test_svg_trie(void **state)
 {
 	struct fx *f = *state;
-	put_map(f, node_addr(0));
-	put_node(f, 0, 0, 3, entry_addr(0), 5, node_addr(1), -1);
-	put_node(f, 1, node_addr(0), 0, entry_addr(2), -1);
-	put_entry(f, 0, entry_addr(1));
-	put_entry(f, 1, 0);
-	put_entry(f, 2, 0);
+	put_good_trie(f);
 	json_t *doc;
 	char *svg = draw(f, "--all", &doc);
 	assert_int_equal(count(svg, "class=\"region node\""), doc_trie_len(doc, "nodes"));
