@@ -108,6 +108,8 @@ static void rd_keys(struct gl_svg *s, struct gl_ctx *c, const struct gl_syncmap 
 static void rd_entry(struct gl_svg *s, struct gl_ctx *c, const struct gl_syncmap *m,
 		     const struct gl_syncmap_slot *x, struct strbuf *v)
 {
+	if (!x->entry)
+		return;
 	for (size_t i = 0; i < s->nregions; i++)
 		if (s->regions[i].addr == x->entry)
 			return;
