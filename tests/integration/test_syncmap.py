@@ -402,6 +402,20 @@ def check_svg(name):
     return svgcheck.checker(f"{name}.svg", body)
 
 
+def check_svg_summary(name):
+    """--summary --svg: the sync.Map (and its readOnly) and the summary
+    lines, no keys, nodes or entries."""
+    def body(p, pic, doc, ctx):
+        diff(p, "sync.Map regions", [r.addr for r in pic.of("syncmap")], [find_map(ctx.truth, name)["address"]])
+        drawn = [r.kind for r in pic.regions if r.kind.split()[0] in ("map", "node", "entry")]
+        if drawn:
+            p.append(f"--summary drew {drawn[:5]}")
+        want = f"entries {len(find_map(ctx.truth, name)['entries'])}"
+        if not pic.has_text(want):
+            p.append(f"no summary line with {want!r}")
+    return svgcheck.checker(f"{name}-summary.svg", body)
+
+
 def cases(truth):
     globals_ = [m for m in truth["maps"] if m["kind"] == "global"]
     cs = [select_frame(0, "main.stopHere")]
@@ -414,6 +428,8 @@ def cases(truth):
         cs.append(Case(f"map {m['name']} --all --svg", f"golayout map {m['name']} --all --json --svg "
                        f"{{outdir}}/{m['name']}.svg", check_svg(m["name"])))
     small = next(m["name"] for m in globals_ if m["role"] == "small")
+    cs.append(Case(f"map {small} --summary --svg", f"golayout map {small} --summary --json --svg "
+                   f"{{outdir}}/{small}-summary.svg", check_svg_summary(small)))
     many = next(m["name"] for m in globals_ if m["role"] == "many")
     cs.append(Case(f"map {many} --limit 3", f"golayout map {many} --limit 3 --json", check_limit(many, 3)))
     cs.append(Case(f"map {small} (text)", f"golayout map {small}", check_text(small), raw=True))
