@@ -38,7 +38,7 @@ done
 nodwarf_fixtures=" $(grep -l '^def nodwarf_cases' "$ROOT"/tests/integration/test_*.py |
 	xargs sed -n 's/^FIXTURE = "\(.*\)"/\1/p' | tr '\n' ' ') "
 
-while read -r tc exp label mode arch; do
+while read -r tc exp label mode arch only; do
 	[ "$exp" = - ] && exp=""
 	mkdir -p "$BIN/$label"
 	variants="opt noopt"
@@ -48,6 +48,8 @@ while read -r tc exp label mode arch; do
 		case $mode in nodwarf | stripped)
 			[[ "$nodwarf_fixtures" == *" $name "* ]] || continue ;;
 		esac
+		# a configuration for some fixtures only (only=A,B)
+		[ "$only" = - ] || [[ ",$only," == *",$name,"* ]] || continue
 		for variant in $variants; do
 			out=$BIN/$label/$name
 			flags=()

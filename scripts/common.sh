@@ -29,9 +29,10 @@ find_go() {
 	return 1
 }
 
-# configs: prints "TOOLCHAIN EXPERIMENT LABEL BUILDMODE GOARCH" per line of
-# toolchains.txt (EXPERIMENT is "-" when none, BUILDMODE "exe" and GOARCH
-# "amd64" when none), keeping only the labels or toolchains listed in
+# configs: prints "TOOLCHAIN EXPERIMENT LABEL BUILDMODE GOARCH ONLY" per
+# line of toolchains.txt (EXPERIMENT is "-" when none, BUILDMODE "exe" and
+# GOARCH "amd64" when none, ONLY the fixtures of its only=A,B word or "-"
+# for all), keeping only the labels or toolchains listed in
 # $GOLAYOUT_TOOLCHAINS (comma or space separated) when it is set.
 configs() {
 	local want=" ${GOLAYOUT_TOOLCHAINS:-} " tc f
@@ -40,8 +41,13 @@ configs() {
 		case "$tc" in '' | '#'*) continue ;; esac
 		# the label is the last word; the optional columns before it
 		# default from the left: GOEXPERIMENT, BUILDMODE, GOARCH
+		# only=A,B (anywhere before the label): the fixtures it builds
+		local only=- w rest=""
+		for w in $f; do
+			case $w in only=*) only=${w#only=} ;; *) rest+=" $w" ;; esac
+		done
 		# shellcheck disable=SC2086
-		set -- $f
+		set -- $rest
 		local label=${*: -1} exp=- mode=exe arch=amd64
 		[ $# -ge 2 ] && exp=$1
 		[ $# -ge 3 ] && mode=$2
@@ -50,7 +56,7 @@ configs() {
 			[[ "$want" != *" $label "* && "$want" != *" $tc "* ]]; then
 			continue
 		fi
-		echo "$tc $exp $label $mode $arch"
+		echo "$tc $exp $label $mode $arch $only"
 	done <"$ROOT/scripts/toolchains.txt"
 }
 

@@ -124,6 +124,10 @@ NORMS = {
                   (r"\d+ allocated, \d+ marked|\d+ allocated \(", "? allocated ("),
                   (r'class="swatch (free|data|allocated|marked|unmarked|free-marked)"', None),
                   (r">(free heap slot|data \(live|allocated, )", None)],
+    # In a picture whose rows' order follows the random hash seed (the keys
+    # of a sync.Map's read and dirty maps, with "order"): every coordinate,
+    # region id and arrow end, so that the lines compare as a set.
+    "svg-geometry": [(r' (x|y|width|height|viewBox|d|id|data-from|data-to)="[^"]*"', "")],
     # Every decimal number: for counts that depend on what the runtime did
     # before the stop (GC statistics); the shape of the output stays checked.
     "num": [(r"\b\d+(\.\d+)?\b", "N")],

@@ -8,6 +8,8 @@
 
 void gl_map_svg(struct gl_svg *s, struct gl_ctx *c, const char *expr, const char *type_name,
 		bool summary_only, const struct gl_map *m);
+void gl_syncmap_svg(struct gl_svg *s, struct gl_ctx *c, const char *expr, const char *type_name,
+		    const struct gl_syncmap_view *sv, uint64_t limit);
 void gl_struct_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_struct_layout *l,
 		   const struct gl_value *v);
 void gl_slices_svg(struct gl_svg *s, struct gl_ctx *c, const struct gl_slice_set *set);

@@ -227,6 +227,11 @@ void gl_syncmap_text(struct gl_ctx *c, const char *expr, const char *type_name, 
 			sb_addf(o, "  ... %zu more (--limit N, --all)\n", m->entries.n - n);
 	}
 	sb_addf(o, "%ssummary%s\n", gl_c(c, "bold"), gl_c(c, "reset"));
+	gl_syncmap_summary_text(c, m);
+}
+
+void gl_syncmap_summary_text(struct gl_ctx *c, const struct gl_syncmap *m)
+{
 	if (m->impl == GL_SYNCMAP_TRIE)
 		trie_summary(c, m);
 	else

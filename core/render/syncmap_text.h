@@ -9,5 +9,7 @@
  * entries as Load and Range see them, and the summary. */
 void gl_syncmap_text(struct gl_ctx *c, const char *expr, const char *type_name, bool summary_only,
 		     uint64_t limit, const struct gl_syncmap *m);
+/* The summary lines alone (of a decoded map), as the text ends. */
+void gl_syncmap_summary_text(struct gl_ctx *c, const struct gl_syncmap *m);
 
 #endif

@@ -20,6 +20,9 @@ void gl_view_svg(struct gl_ctx *c, const struct gl_view *w, struct strbuf *out)
 	case GL_VIEW_MAP:
 		gl_map_svg(&s, c, w->expr, v->type->name, w->u.map.summary, w->u.map.ptr ? &w->u.map.m : NULL);
 		break;
+	case GL_VIEW_SYNCMAP:
+		gl_syncmap_svg(&s, c, w->expr, v->type->name, &w->u.syncmap, w->limit);
+		break;
 	case GL_VIEW_SLICE:
 		gl_slices_svg(&s, c, w->u.slices);
 		break;
@@ -55,7 +58,6 @@ void gl_view_svg(struct gl_ctx *c, const struct gl_view *w, struct strbuf *out)
 	case GL_VIEW_VALUE:
 	case GL_VIEW_ESCAPE:
 	case GL_VIEW_STATS:
-	case GL_VIEW_SYNCMAP:
 	case GL_VIEW_HEAPGRAPH:
 		gl_svg_title(&s, "%s: no picture of this command", title);
 		break;

@@ -81,6 +81,7 @@ class Config:
     label: str       # directory under tests/fixtures/bin
     mode: str = "exe"  # the BUILDMODE column: "exe", "pie", "nodwarf", "stripped"
     goarch: str = "amd64"   # GOARCH: "amd64", "386" or "arm64" (run under qemu-aarch64)
+    only: tuple = ()  # the fixtures it is for (only=A,B); () for all
 
     @property
     def buildmode(self) -> str:
@@ -129,11 +130,13 @@ def configs() -> list:
         f = line.split()
         if not f or f[0].startswith("#"):
             continue
-        # TOOLCHAIN [GOEXPERIMENT [BUILDMODE [GOARCH]]] LABEL
+        # TOOLCHAIN [GOEXPERIMENT [BUILDMODE [GOARCH]]] [only=A,B] LABEL
+        only = tuple(n for w in f if w.startswith("only=") for n in w[5:].split(",") if n)
+        f = [w for w in f if not w.startswith("only=")]
         exp = f[1] if len(f) >= 3 else ""
         mode = f[2] if len(f) >= 4 else "exe"
         arch = f[3] if len(f) >= 5 else "amd64"
-        cfg = Config(f[0], "" if exp == "-" else exp, f[-1], mode, arch)
+        cfg = Config(f[0], "" if exp == "-" else exp, f[-1], mode, arch, only)
         if not want or cfg.label in want or cfg.toolchain in want:
             out.append(cfg)
     return out

@@ -60,6 +60,9 @@ def plan():
             # it runs in (CONFIGS)
             if hasattr(mod, "CONFIGS") and cfg.label not in mod.CONFIGS:
                 continue
+            # a configuration for some fixtures only (only= in toolchains.txt)
+            if cfg.only and mod.FIXTURE not in cfg.only:
+                continue
             variants = (mod.FIXTURE,) if cfg.nodwarf else (mod.FIXTURE + "-noopt", mod.FIXTURE)
             for variant in variants:
                 binary = bindir / variant

@@ -13,6 +13,15 @@ nodes), that the trie holds as many entries as Range reports, and
 that every entry sits where its hash's bits lead (golayout's hash, the
 runtime's placement). Then --summary, text output, a usage error, and the
 same maps in a core file gdb's gcore wrote, loaded in each debugger.
+
+--svg of each global map (--all): the picture is well-formed (xmllint),
+renders (rsvg-convert), says the truth's entry count, and draws what the
+JSON document of the same command lists: before 1.24 the sync.Map, its
+readOnly and the read and dirty maps joined by arrows, a row per key with
+an arrow to its *entry, each entry once with its value or state; from
+1.24 the root and one region per node (up to the picture's bound of 96,
+the rest counted), one per trie entry drawn with its "key: value", the
+arrows from each node to its children.
 """
 
 import dataclasses
@@ -21,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 import harness
+import svgcheck
 from harness import Case, diff, no_error, check_error, select_frame, check_unavailable
 
 FIXTURE = "syncmap"
@@ -298,6 +308,111 @@ def check_limit(name, n):
     return check
 
 
+# What one picture draws of a trie at most (render/svg_syncmap.c): the
+# rest is an elision with its count.
+SVG_MAX_NODES, SVG_MAX_ENTRIES, SVG_MAX_KEYS = 96, 320, 256
+
+
+def svg_readdirty(p, pic, doc):
+    sm = pic.of("syncmap")
+    if len(sm) != 1:
+        p.append(f"{len(sm)} sync.Map regions drawn, want 1")
+        return
+    r, d = doc.get("read") or {}, doc.get("dirty") or {}
+    ro = as_int(r.get("readonly"))
+    if ro and pic.linked(("syncmap", sm[0].addr), ("readonly", ro), p) is None:
+        return
+    entries = set()
+    for kind, m, frm in (("map read", r, ("readonly", ro)), ("map dirty", d, ("syncmap", sm[0].addr))):
+        addr = as_int(m.get("address"))
+        regs = [x for x in pic.regions if x.kind == kind]
+        diff(p, f"{kind} regions", len(regs), 1 if addr else 0)
+        if not addr or not regs:
+            continue
+        pic.linked(frm, (kind.split()[0], addr), p)
+        keys = m.get("keys") or []
+        rows = [row for row in regs[0].rows if row[0] != "elided"]
+        diff(p, f"{kind}: key rows", len(rows), min(len(keys), SVG_MAX_KEYS))
+        for k in keys[:SVG_MAX_KEYS]:
+            e = as_int(k["entry"])
+            entries.add(e)
+            to = pic.at(e, "entry")
+            if to is None:
+                p.append(f"{kind}: the entry {k['entry']} of key {k.get('key')} is not drawn")
+            elif (regs[0].id, to.id) not in pic.arrows:
+                p.append(f"{kind}: no arrow from the map to the entry of key {k.get('key')}")
+            elif k["state"] == "live" and not svgcheck.reads(to.texts[-1].split(" -> ", 1)[-1], k["value"]):
+                p.append(f"entry {k['entry']}: {to.texts[-1]!r} does not show the value {k['value']!r}")
+            elif k["state"] != "live" and k["state"] not in to.texts[-1]:
+                p.append(f"entry {k['entry']}: {to.texts[-1]!r} does not say {k['state']}")
+    diff(p, "entry regions (each *entry once)", len(pic.of("entry")), len(entries))
+
+
+def svg_trie(p, pic, doc):
+    t = doc.get("trie") or {}
+    nodes, ents = t.get("nodes") or [], t.get("trie_entries") or []
+    drawn = pic.of("node")
+    diff(p, "node regions", len(drawn), min(len(nodes), SVG_MAX_NODES))
+    if len(nodes) > len(drawn) and not pic.has_text(f"{len(drawn)} of {len(nodes)} nodes drawn"):
+        p.append(f"no elision saying {len(drawn)} of {len(nodes)} nodes drawn")
+    if nodes:
+        pic.linked(("syncmap", as_int(doc.get("address"))), ("node", as_int(nodes[0]["address"])), p)
+    by_addr = {as_int(n["address"]): i for i, n in enumerate(nodes)}
+    for r in drawn:
+        i = by_addr.get(r.addr)
+        if i is None:
+            p.append(f"node region at {r.addr:#x} is no node of the document")
+            continue
+        if i and (pic.at(as_int(nodes[nodes[i]["up"]]["address"]), "node").id, r.id) not in pic.arrows:
+            p.append(f"no arrow from node {nodes[i]['up']} to node {i}")
+    shown = pic.of("entry")
+    want = [e for e in ents if e["node"] < len(drawn)][:SVG_MAX_ENTRIES]
+    if len(drawn) == len(nodes) and len(ents) <= SVG_MAX_ENTRIES:
+        diff(p, "entry regions", len(shown), len(ents))
+    elif len(shown) > len(want):
+        p.append(f"{len(shown)} entry regions, more than the {len(want)} under the nodes drawn")
+    if len(shown) < len(ents) and not pic.has_text(f"{len(shown)} of {len(ents)} trie entries drawn"):
+        p.append(f"no elision saying {len(shown)} of {len(ents)} trie entries drawn")
+    for e in ents:
+        r = pic.at(as_int(e["address"]), "entry")
+        if r is None:
+            continue
+        if not any(svgcheck.reads(x, f"{e['key']}: {e['value']}") for x in r.texts):
+            p.append(f"entry {e['address']}: {r.texts!r} does not show {e['key']}: {e['value']}")
+        if e["chain"] == 0:
+            parent = pic.at(as_int(nodes[e["node"]]["address"]), "node")
+            if parent is None or (parent.id, r.id) not in pic.arrows:
+                p.append(f"no arrow from node {e['node']} slot {e['slot']} to entry {e['address']}")
+
+
+def check_svg(name):
+    """--svg NAME.svg of `golayout map NAME --all --json`: the picture
+    against the document (and the truth's count)."""
+    def body(p, pic, doc, ctx):
+        m = find_map(ctx.truth, name)
+        if not pic.has_text(f"{len(m['entries'])} entries"):
+            p.append(f"the title does not say {len(m['entries'])} entries")
+        if ctx.truth["impl"] == "readdirty":
+            svg_readdirty(p, pic, doc)
+        else:
+            svg_trie(p, pic, doc)
+    return svgcheck.checker(f"{name}.svg", body)
+
+
+def check_svg_summary(name):
+    """--summary --svg: the sync.Map (and its readOnly) and the summary
+    lines, no keys, nodes or entries."""
+    def body(p, pic, doc, ctx):
+        diff(p, "sync.Map regions", [r.addr for r in pic.of("syncmap")], [find_map(ctx.truth, name)["address"]])
+        drawn = [r.kind for r in pic.regions if r.kind.split()[0] in ("map", "node", "entry")]
+        if drawn:
+            p.append(f"--summary drew {drawn[:5]}")
+        want = f"entries {len(find_map(ctx.truth, name)['entries'])}"
+        if not pic.has_text(want):
+            p.append(f"no summary line with {want!r}")
+    return svgcheck.checker(f"{name}-summary.svg", body)
+
+
 def cases(truth):
     globals_ = [m for m in truth["maps"] if m["kind"] == "global"]
     cs = [select_frame(0, "main.stopHere")]
@@ -306,7 +421,12 @@ def cases(truth):
                        check_syncmap(m["name"])))
         cs.append(Case(f"map {m['name']} --summary", f"golayout map {m['name']} --summary --json",
                        check_syncmap(m["name"], summary=True)))
+    for m in globals_:
+        cs.append(Case(f"map {m['name']} --all --svg", f"golayout map {m['name']} --all --json --svg "
+                       f"{{outdir}}/{m['name']}.svg", check_svg(m["name"])))
     small = next(m["name"] for m in globals_ if m["role"] == "small")
+    cs.append(Case(f"map {small} --summary --svg", f"golayout map {small} --summary --json --svg "
+                   f"{{outdir}}/{small}-summary.svg", check_svg_summary(small)))
     many = next(m["name"] for m in globals_ if m["role"] == "many")
     cs.append(Case(f"map {many} --limit 3", f"golayout map {many} --limit 3 --json", check_limit(many, 3)))
     cs.append(Case(f"map {small} (text)", f"golayout map {small}", check_text(small), raw=True))

@@ -7,7 +7,10 @@
  * reader. A good trie with an overflow chain and two levels is counted
  * right; a trie deeper than a hash has levels, a cycle through an
  * overflow chain, an unreadable child and a root that says it is an entry
- * each give one error line, in a time-limited child. */
+ * each give one error line, in a time-limited child. The picture (--svg)
+ * of good tries is well-formed (xmllint), renders (rsvg-convert) and
+ * draws what the --json document lists: a region per node and entry, the
+ * arrows between them, and the count of what a large trie leaves out. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -166,15 +170,20 @@ static void assert_error_has(struct fx *f, const char *want)
 
 /* Root: slot 3 an entry with one overflow entry, slot 5 a node one level
  * down whose slot 0 is an entry. */
-static void test_good_trie(void **state)
+static void put_good_trie(struct fx *f)
 {
-	struct fx *f = *state;
 	put_map(f, node_addr(0));
 	put_node(f, 0, 0, 3, entry_addr(0), 5, node_addr(1), -1);
 	put_node(f, 1, node_addr(0), 0, entry_addr(2), -1);
 	put_entry(f, 0, entry_addr(1));
 	put_entry(f, 1, 0);
 	put_entry(f, 2, 0);
+}
+
+static void test_good_trie(void **state)
+{
+	struct fx *f = *state;
+	put_good_trie(f);
 	run(f);
 	if (f->r.status != 0)
 		fail_msg("golayout %s failed: %.600s", f->r.args, f->r.out ? f->r.out : f->r.err);
@@ -237,6 +246,147 @@ static void test_root_is_entry(void **state)
 	assert_error_has(f, "says it is an entry");
 }
 
+/* ---- --svg ------------------------------------------------------------------ */
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* "golayout map A_SM --type sync.Map ARGS --svg FILE", checked as every
+ * picture is, and its --json twin's document in *doc (the caller frees
+ * both). */
+static char *draw(struct fx *f, const char *args, json_t **doc)
+{
+	char dir[] = "/tmp/golayout-syncmap-svg-XXXXXX", path[128], cmd[512];
+	if (!mkdtemp(dir))
+		fail_msg("mkdtemp failed");
+	snprintf(path, sizeof(path), "%s/m.svg", dir);
+	fake_fill_pages(f->m.ft);
+	struct fake_result r;
+	fake_run(f->s, f->m.ft, &r, "map 0x%llx --type sync.Map %s --svg %s", (unsigned long long)A_SM, args, path);
+	if (r.status || !r.out || !strstr(r.out, "svg written to "))
+		fail_msg("--svg %s: status %d: %s", args, r.status, r.err ? r.err : r.out ? r.out : "");
+	fake_result_free(&r);
+	snprintf(cmd, sizeof(cmd), "xmllint --noout '%s'", path);
+	if (system(cmd))
+		fail_msg("%s: xmllint says it is not well-formed", path);
+	snprintf(cmd, sizeof(cmd), "rsvg-convert -o '%s.png' '%s'", path, path);
+	if (system(cmd))
+		fail_msg("%s: rsvg-convert cannot render it", path);
+	char *svg = fake_slurp(path, NULL);
+	assert_non_null(svg);
+	assert_non_null(strstr(svg, "class=\"legend\""));
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		fail_msg("cannot remove %s", dir);
+	fake_run(f->s, f->m.ft, &r, "map 0x%llx --type sync.Map %s --json", (unsigned long long)A_SM, args);
+	assert_int_equal(r.status, 0);
+	*doc = json_loads(r.out, 0, NULL);
+	assert_non_null(*doc);
+	fake_result_free(&r);
+	return svg;
+}
+
+/* The id ("r3") of the region of class "region KIND" at address a. */
+static const char *region_id(const char *svg, const char *kind, uint64_t a)
+{
+	static char id[32];
+	char needle[128];
+	snprintf(needle, sizeof(needle), "<g class=\"region %s\" id=\"", kind);
+	for (const char *p = svg; (p = strstr(p, needle)); p++) {
+		const char *i = p + strlen(needle);
+		size_t n = strcspn(i, "\"");
+		char want[48];
+		snprintf(want, sizeof(want), "data-addr=\"0x%llx\"", (unsigned long long)a);
+		if (!strncmp(i + n + 2, want, strlen(want))) {
+			snprintf(id, sizeof(id), "%.*s", (int)n, i);
+			return id;
+		}
+	}
+	fail_msg("no region %s at 0x%llx", kind, (unsigned long long)a);
+	return "";
+}
+
+static bool arrow(const char *svg, const char *kind_from, uint64_t from, const char *kind_to, uint64_t to)
+{
+	char a[32], needle[128];
+	snprintf(a, sizeof(a), "%s", region_id(svg, kind_from, from));
+	snprintf(needle, sizeof(needle), "data-from=\"%s\" data-to=\"%s\"", a, region_id(svg, kind_to, to));
+	return strstr(svg, needle) != NULL;
+}
+
+static size_t doc_trie_len(json_t *doc, const char *key)
+{
+	return json_array_size(json_object_get(json_object_get(doc, "trie"), key));
+}
+
+/* The good trie: a region per node and entry of the document, each
+ * slot's arrow, the overflow arrow; --limit 1: one entry and the count. */
+static void test_svg_trie(void **state)
+{
+	struct fx *f = *state;
+	put_good_trie(f);
+	json_t *doc;
+	char *svg = draw(f, "--all", &doc);
+	assert_int_equal(count(svg, "class=\"region node\""), doc_trie_len(doc, "nodes"));
+	assert_int_equal(count(svg, "class=\"region entry"), doc_trie_len(doc, "trie_entries"));
+	assert_int_equal(count(svg, "class=\"region entry overflow\""), 1);
+	assert_true(arrow(svg, "syncmap", A_SM, "node", node_addr(0)));
+	assert_true(arrow(svg, "node", node_addr(0), "node", node_addr(1)));
+	assert_true(arrow(svg, "node", node_addr(0), "entry", entry_addr(0)));
+	assert_true(arrow(svg, "entry", entry_addr(0), "entry overflow", entry_addr(1)));
+	assert_true(arrow(svg, "node", node_addr(1), "entry", entry_addr(2)));
+	assert_non_null(strstr(svg, "level 1</tspan>: hash bits 59..56"));
+	assert_int_equal(count(svg, "class=\"elision\""), 0);
+	free(svg);
+	json_decref(doc);
+	svg = draw(f, "--limit 1", &doc);
+	assert_int_equal(count(svg, "class=\"region entry"), 1);
+	assert_non_null(strstr(svg, "1 of 3 trie entries drawn"));
+	free(svg);
+	json_decref(doc);
+}
+
+/* 1 + 16 + 16 * 7 nodes, an entry under each of the last 112: --all
+ * draws the picture's bound of nodes and says how many it left out. */
+static void test_svg_large_trie(void **state)
+{
+	struct fx *f = *state;
+	put_map(f, node_addr(0));
+	unsigned char *root = ms_calloc(f->L.node_size);
+	for (int i = 0; i < 16; i++)
+		ms_put64(root + f->L.kids + 8u * (unsigned)i, node_addr(1 + i));
+	fake_map(f->m.ft, node_addr(0), root, f->L.node_size);
+	int leaf = 17, e = 0;
+	for (int i = 0; i < 16; i++) {
+		unsigned char *b = ms_calloc(f->L.node_size);
+		ms_put64(b + f->L.parent, node_addr(0));
+		for (int j = 0; j < 7; j++, leaf++, e++) {
+			ms_put64(b + f->L.kids + 8u * (unsigned)j, node_addr(leaf));
+			put_node(f, leaf, node_addr(1 + i), 0, entry_addr(e), -1);
+			put_entry(f, e, 0);
+		}
+		fake_map(f->m.ft, node_addr(1 + i), b, f->L.node_size);
+	}
+	json_t *doc;
+	char *svg = draw(f, "--all", &doc);
+	assert_int_equal(doc_trie_len(doc, "nodes"), 129);
+	assert_int_equal(count(svg, "class=\"region node\""), 96);
+	assert_non_null(strstr(svg, "96 of 129 nodes drawn"));
+	/* the entries drawn are those under the nodes drawn */
+	size_t drawn = count(svg, "class=\"region entry\"");
+	assert_true(drawn > 0 && drawn < 112);
+	char want[64];
+	snprintf(want, sizeof(want), "%zu of 112 trie entries drawn", drawn);
+	assert_non_null(strstr(svg, want));
+	free(svg);
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +395,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overflow_cycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_child, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_is_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_svg_trie, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_svg_large_trie, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	map_bins_close();
