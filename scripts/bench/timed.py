@@ -18,7 +18,13 @@ file's name with ".WHAT" appended. "{what}" in a command stands for the goid
 of the first goroutine in the --json output of the earlier command "what".
 """
 import os
+import sys
 import time
+
+# (loaded into gdb and LLDB from elsewhere: bench_common is found next
+# to this file)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_common  # noqa: E402
 
 
 def _commands():
@@ -41,31 +47,22 @@ def _subst(cmd, outputs):
     return re.sub(r"\{(\w+)\}", goid, cmd)
 
 
-def _status_mib(field):
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) // 1024
-    return 0
-
-
 class _Meter:
     """Wall and CPU seconds and the peak resident growth of one command."""
 
     def __enter__(self):
         try:
-            with open("/proc/self/clear_refs", "w") as f:
-                f.write("5")
+            bench_common.reset_peak()
         except OSError:
             pass
-        self.rss = _status_mib("VmRSS")
+        self.rss = bench_common.rss_mib()
         self.t, self.cpu = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc):
         self.secs = time.perf_counter() - self.t
         self.cpu = time.process_time() - self.cpu
-        self.peak = max(0, _status_mib("VmHWM") - self.rss)
+        self.peak = max(0, bench_common.peak_mib() - self.rss)
 
 
 def _record(dbg, what, m, text, out):
