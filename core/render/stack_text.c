@@ -218,6 +218,16 @@ void gl_stack_text(struct gl_ctx *c, const struct gl_stack *s)
 		return;
 	addr_text(lo, sizeof(lo), sys_lo);
 	addr_text(hi, sizeof(hi), sys_hi);
+	size_t k = gl_stack_interrupted(s);
+	if (k < s->n) {
+		/* the handler's frames joined to those the signal interrupted */
+		char sig[32], pc[32], at[32];
+		gl_signal_words(s->frames[k].signo, sig, sizeof(sig));
+		addr_text(pc, sizeof(pc), s->frames[k].pc);
+		addr_text(at, sizeof(at), s->frames[k].signal_addr);
+		sb_addf(o, "  %s--- signal %s (address %s) interrupted #%zu %s at pc %s; its handler: ---%s\n",
+			gl_c(c, "bold"), sig, at, k, s->frames[k].func, pc, gl_c(c, "reset"));
+	}
 	sb_addf(o, "  %s--- system stack (%s) %s..%s", gl_c(c, "bold"), gl_stack_kind_name(on), lo, hi);
 	if (g->thread)
 		sb_addf(o, " of thread %llu", (unsigned long long)g->thread);
