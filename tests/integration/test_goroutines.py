@@ -439,34 +439,10 @@ def fault_run(ctx):
     """A live session of ctx.binary under ctx.debugger stopped in the
     signal handler of the fault goroutine's second SIGSEGV (FAULT_STOP);
     under gdb on a -noopt binary it also writes a core there."""
-    noopt = ctx.binary.name.endswith("-noopt")
-
-    def run():
-        tmp = tmpdir("fault-")
-        truth = str(Path(tmp) / "truth.json")
-        core = Path(tmp) / "core" if ctx.debugger == "gdb" and noopt else None
-
-        def argv(py):
-            if ctx.debugger == "gdb":
-                ex = harness.gdb_launch_lines(truth) + [
-                    "disable 1", "handle SIGSEGV nostop noprint pass", f"break '{FAULT_STOP}'", "ignore 2 1",
-                    "continue", f"python {py}"]
-                if core:
-                    ex.append(f"gcore {core}")
-                return harness.gdb_argv(ex, ctx.binary)
-            lines = harness.lldb_launch_lines(truth, ctx.debugger) + [
-                "breakpoint disable 1", "process handle SIGSEGV -s false -n false -p true",
-                f"breakpoint set -n '{FAULT_STOP}' -i 1", "process continue", f"script {py}", "process kill"]
-            return harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
-
-        r = _session(f"separate live {ctx.debugger} session stopped at {FAULT_STOP}", ctx.debugger, tmp,
-                     dict(FAULT_STOP_SPEC, truth=truth), argv,
-                     f"goroutines-fault_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log")
-        r.core = core if core and core.exists() else None
-        if core and not r.core and not r.error:
-            r.core_error = f"gdb's `gcore {core}` wrote no core (log {r.log.name})"
-        return r
-    return memo(("fault", ctx.cfg.label, ctx.binary.name, ctx.debugger), run)
+    return later_stop_run(ctx, "fault", FAULT_STOP, FAULT_STOP_SPEC,
+                          ["handle SIGSEGV nostop noprint pass", f"break '{FAULT_STOP}'", "ignore 2 1"],
+                          ["process handle SIGSEGV -s false -n false -p true",
+                           f"breakpoint set -n '{FAULT_STOP}' -i 1"])
 
 
 def fault_stack_problems(d, g, p, where):
@@ -545,10 +521,19 @@ def sysstack_run(ctx):
     """A live session of ctx.binary under ctx.debugger stopped at the
     second stop (SECOND_STOP); under gdb on a -noopt binary it also writes
     a core there."""
+    return later_stop_run(ctx, "sysstack", SECOND_STOP, SECOND_STOP_SPEC, [f"break {SECOND_STOP}"],
+                          [f"breakpoint set -n {SECOND_STOP}"])
+
+
+def later_stop_run(ctx, name, stop, spec, gdb_break, lldb_break):
+    """A live session of ctx.binary under ctx.debugger run past
+    main.stopHere (its breakpoint disabled) to the stop the gdb commands
+    gdb_break or the lldb ones lldb_break set, running spec there; under
+    gdb on a -noopt binary it also writes a core there."""
     noopt = ctx.binary.name.endswith("-noopt")
 
     def run():
-        tmp = tmpdir("sysstack-")
+        tmp = tmpdir(f"{name}-")
         truth = str(Path(tmp) / "truth.json")
         core = Path(tmp) / "core" if ctx.debugger == "gdb" and noopt else None
 
@@ -557,24 +542,22 @@ def sysstack_run(ctx):
         # breakpoint's instruction again (on another thread)
         def argv(py):
             if ctx.debugger == "gdb":
-                ex = harness.gdb_launch_lines(truth) + ["disable 1", f"break {SECOND_STOP}", "continue",
-                                                        f"python {py}"]
+                ex = harness.gdb_launch_lines(truth) + ["disable 1"] + gdb_break + ["continue", f"python {py}"]
                 if core:
                     ex.append(f"gcore {core}")
                 return harness.gdb_argv(ex, ctx.binary)
-            lines = harness.lldb_launch_lines(truth, ctx.debugger) + [
-                "breakpoint disable 1", f"breakpoint set -n {SECOND_STOP}", "process continue", f"script {py}",
-                "process kill"]
+            lines = harness.lldb_launch_lines(truth, ctx.debugger) + ["breakpoint disable 1"] + lldb_break + [
+                "process continue", f"script {py}", "process kill"]
             return harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
 
-        r = _session(f"separate live {ctx.debugger} session stopped at {SECOND_STOP}", ctx.debugger, tmp,
-                     dict(SECOND_STOP_SPEC, truth=truth), argv,
-                     f"goroutines-sysstack_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log")
+        r = _session(f"separate live {ctx.debugger} session stopped at {stop}", ctx.debugger, tmp,
+                     dict(spec, truth=truth), argv,
+                     f"goroutines-{name}_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log")
         r.core = core if core and core.exists() else None
         if core and not r.core and not r.error:
             r.core_error = f"gdb's `gcore {core}` wrote no core (log {r.log.name})"
         return r
-    return memo(("sysstack", ctx.cfg.label, ctx.binary.name, ctx.debugger), run)
+    return memo((name, ctx.cfg.label, ctx.binary.name, ctx.debugger), run)
 
 
 # -------------------------------------------------------- shared checks

@@ -3,11 +3,8 @@ paths and errors. Names and values all come from the fixture's truth file
 (see tests/fixtures/structs/main.go), so a new type, local or global there
 is tested without a change here."""
 
-import atexit
 import dataclasses
 import json
-import shutil
-import tempfile
 import threading
 from pathlib import Path
 
@@ -23,15 +20,10 @@ FIXTURE = "structs"
 
 _lock = threading.Lock()
 _memo = {}
-_tmp = []
 
 
 def _tmpdir():
-    with _lock:
-        if not _tmp:
-            _tmp.append(tempfile.mkdtemp(prefix="golayout-structs-"))
-            atexit.register(shutil.rmtree, _tmp[0], True)
-    return tempfile.mkdtemp(dir=_tmp[0])
+    return harness.module_tmpdir("structs")
 
 
 def write_core(ctx):
@@ -80,23 +72,10 @@ def check_core(_, ctx):
         core, truth = write_core(ctx)
     except RuntimeError as e:
         return [str(e)]
-    tmp = _tmpdir()
-    out = Path(tmp) / "out.jsonl"
     todo = core_globals(truth)
-    cmds = [f"{c} --out {out}" for c, _ in todo]
-    if ctx.debugger == "gdb":
-        argv = harness.gdb_argv(harness.gdb_plugin_lines() + cmds, ctx.binary, core)
-    else:
-        lines = [f"plugin load {harness.lldb_plugin(ctx.debugger)}",
-                 f"target create {ctx.binary} --core {core}"] + cmds
-        argv = harness.lldb_argv(lines, tmp, debugger=ctx.debugger)
-    text, rc, timed_out = harness.run_debugger(argv)
-    try:
-        docs = [json.loads(l) for l in out.read_text().splitlines() if l.strip()]
-    except (OSError, ValueError) as e:
-        return [f"no documents from the core session ({e}): {text[-600:]}"]
-    if len(docs) != len(cmds):
-        return [f"{len(docs)} documents for {len(cmds)} commands: {text[-600:]}"]
+    docs, err = harness.core_documents(ctx, core, [c for c, _ in todo], _tmpdir())
+    if err:
+        return [err]
     c2 = dataclasses.replace(ctx, truth=truth)
     p = []
     for (cmd, chk), d in zip(todo, docs):
