@@ -54,9 +54,14 @@ size_t gl_stack_system_frames(const struct gl_stack *s, enum gl_stack_kind *on, 
 	while (k < s->n && (s->frames[k].on == GL_ON_G0 || s->frames[k].on == GL_ON_GSIGNAL))
 		k++;
 	*on = k ? s->frames[0].on : GL_ON_NONE;
-	*lo = *on == GL_ON_G0 ? s->g.g0_lo : *on == GL_ON_GSIGNAL ? s->g.gsignal_lo : 0;
-	*hi = *on == GL_ON_G0 ? s->g.g0_hi : *on == GL_ON_GSIGNAL ? s->g.gsignal_hi : 0;
+	gl_stack_kind_bounds(s, *on, lo, hi);
 	return k;
+}
+
+void gl_stack_kind_bounds(const struct gl_stack *s, enum gl_stack_kind on, uint64_t *lo, uint64_t *hi)
+{
+	*lo = on == GL_ON_G0 ? s->g.g0_lo : on == GL_ON_GSIGNAL ? s->g.gsignal_lo : 0;
+	*hi = on == GL_ON_G0 ? s->g.g0_hi : on == GL_ON_GSIGNAL ? s->g.gsignal_hi : 0;
 }
 
 size_t gl_stack_interrupted(const struct gl_stack *s)

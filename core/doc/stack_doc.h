@@ -24,6 +24,8 @@ uint64_t gl_stack_unused_to(const struct gl_stack *s);
  * (runtime.systemstack, a signal handler): k, 0 when none are; *lo and
  * *hi (when not NULL) that stack's bounds. */
 size_t gl_stack_system_frames(const struct gl_stack *s, enum gl_stack_kind *on, uint64_t *lo, uint64_t *hi);
+/* The bounds of the thread's system stack `on` (g0, gsignal); 0, 0 else. */
+void gl_stack_kind_bounds(const struct gl_stack *s, enum gl_stack_kind on, uint64_t *lo, uint64_t *hi);
 
 /* The first frame a signal interrupted (where unwinding went on past
  * the handler, runtime.sigtramp), s->n when none is. */
