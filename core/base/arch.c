@@ -40,6 +40,13 @@ static const struct gl_arch arches[] = {
 		.dwarf_regs = amd64_regs, .ndwarf_regs = N(amd64_regs),
 		.ra = GL_RA_ON_STACK, .ra_stack_bytes = 8, .stack_align = 16, .min_frame_size = 0,
 		.int_arg_regs = amd64_args, .nint_arg_regs = N(amd64_args), .reg_g = "r14",
+		/* rt_sigframe {pretcode; ucontext uc; siginfo info}: uc at the
+		 * CFA (pretcode is sigtramp's "return address"); uc_flags,
+		 * uc_link, uc_stack (24) put uc_mcontext at +40: r8..r15, rdi,
+		 * rsi, rbp (+80), rbx, rdx, rax, rcx, rsp (+120), rip (+128);
+		 * sigcontext is 256 bytes and uc_sigmask 8, so info is at +304 */
+		.sigframe = {.ok = true, .uc_ptr_at = -1, .uc_at = 0, .info_ptr_at = -1, .info_at = 304,
+			     .mc_pc = 40 + 128, .mc_sp = 40 + 120, .mc_fp = 40 + 80, .mc_lr = -1, .info_addr = 16},
 	},
 	{
 		.id = GL_ARCH_386, .goarch = "386", .elf_machine = EM_386, .ptr_size = 4,
@@ -47,6 +54,13 @@ static const struct gl_arch arches[] = {
 		.dwarf_sp = 4, .dwarf_fp = 5, .dwarf_pc = 8, .dwarf_lr = -1,
 		.dwarf_regs = i386_regs, .ndwarf_regs = N(i386_regs),
 		.ra = GL_RA_ON_STACK, .ra_stack_bytes = 4, .stack_align = 4, .min_frame_size = 0,
+		/* ia32 rt_sigframe {pretcode; int sig; siginfo *pinfo; ucontext
+		 * *puc; ...}: the handler's arguments at the CFA; uc_flags,
+		 * uc_link, uc_stack (12) put uc_mcontext at +20: gs, fs, es, ds,
+		 * edi, esi, ebp (+24), esp (+28), ebx, edx, ecx, eax, trapno,
+		 * err, eip (+56) */
+		.sigframe = {.ok = true, .uc_ptr_at = 8, .uc_at = 0, .info_ptr_at = 4, .info_at = 0,
+			     .mc_pc = 20 + 56, .mc_sp = 20 + 28, .mc_fp = 20 + 24, .mc_lr = -1, .info_addr = 12},
 	},
 	{
 		.id = GL_ARCH_ARM64, .goarch = "arm64", .elf_machine = EM_AARCH64, .ptr_size = 8,
@@ -55,6 +69,15 @@ static const struct gl_arch arches[] = {
 		.dwarf_regs = arm64_regs, .ndwarf_regs = N(arm64_regs),
 		.ra = GL_RA_IN_LR, .ra_stack_bytes = 0, .stack_align = 16, .min_frame_size = 8,
 		.int_arg_regs = arm64_args, .nint_arg_regs = N(arm64_args), .reg_g = "x28",
+		/* rt_sigframe {siginfo info (128); ucontext uc}: the kernel
+		 * enters the handler with SP at info (sigtramp's CFA); uc_flags,
+		 * uc_link, uc_stack (24), uc_sigmask padded to 128 bytes, and
+		 * the 16-byte alignment of sigcontext put uc_mcontext at +176:
+		 * fault_address, regs[31] (x29 +240, x30 +248), sp (+256), pc
+		 * (+264) */
+		.sigframe = {.ok = true, .uc_ptr_at = -1, .uc_at = 128, .info_ptr_at = -1, .info_at = 0,
+			     .mc_pc = 176 + 264, .mc_sp = 176 + 256, .mc_fp = 176 + 240, .mc_lr = 176 + 248,
+			     .info_addr = 16},
 	},
 };
 

@@ -22,6 +22,22 @@ enum gl_ra_convention {
 	GL_RA_IN_LR,    /* in the link register (arm64): the callee spills it */
 };
 
+/* Linux's signal frame as runtime.sigtramp, the handler the kernel
+ * enters, finds it (the kernel's rt_sigframe, ucontext and sigcontext:
+ * arch/x86/include/asm/sigframe.h, uapi asm/sigcontext.h, arm64's
+ * uapi asm/ucontext.h), as offsets from sigtramp's CFA: the stack
+ * pointer the kernel entered it with (after the return address on x86).
+ * uc_ptr_at/info_ptr_at >= 0: the word there points at the ucontext /
+ * siginfo (386's frame passes pointers), else uc_at/info_at are the
+ * offsets themselves. mc_*: the interrupted registers in the ucontext
+ * (-1: none). ok false: golayout does not read this machine's frame. */
+struct gl_sigframe {
+	bool ok;
+	int16_t uc_ptr_at, uc_at, info_ptr_at, info_at;
+	int16_t mc_pc, mc_sp, mc_fp, mc_lr;
+	uint8_t info_addr; /* siginfo's si_addr (after si_signo, si_errno, si_code) */
+};
+
 struct gl_arch {
 	enum gl_arch_id id;
 	const char *goarch;   /* GOARCH spelling: "amd64", "386", "arm64" */
@@ -47,6 +63,7 @@ struct gl_arch {
 	const char *const *int_arg_regs;
 	size_t nint_arg_regs;
 	const char *reg_g;
+	struct gl_sigframe sigframe; /* linux */
 };
 
 /* The description for an ELF e_machine, or NULL when golayout knows none. */

@@ -2,6 +2,7 @@
 
 #include "doc/doc.h"
 #include "doc/stack_doc.h"
+#include "runtime/sigframe.h"
 
 const char gl_stack_no_dwarf_note[] = "no DWARF: frames from the pclntab only; no goroutine, no variables";
 const char gl_stack_no_names_note[] =
@@ -53,9 +54,31 @@ size_t gl_stack_system_frames(const struct gl_stack *s, enum gl_stack_kind *on, 
 	while (k < s->n && (s->frames[k].on == GL_ON_G0 || s->frames[k].on == GL_ON_GSIGNAL))
 		k++;
 	*on = k ? s->frames[0].on : GL_ON_NONE;
-	*lo = *on == GL_ON_G0 ? s->g.g0_lo : *on == GL_ON_GSIGNAL ? s->g.gsignal_lo : 0;
-	*hi = *on == GL_ON_G0 ? s->g.g0_hi : *on == GL_ON_GSIGNAL ? s->g.gsignal_hi : 0;
+	gl_stack_kind_bounds(s, *on, lo, hi);
 	return k;
+}
+
+void gl_stack_kind_bounds(const struct gl_stack *s, enum gl_stack_kind on, uint64_t *lo, uint64_t *hi)
+{
+	*lo = on == GL_ON_G0 ? s->g.g0_lo : on == GL_ON_GSIGNAL ? s->g.gsignal_lo : 0;
+	*hi = on == GL_ON_G0 ? s->g.g0_hi : on == GL_ON_GSIGNAL ? s->g.gsignal_hi : 0;
+}
+
+size_t gl_stack_interrupted(const struct gl_stack *s)
+{
+	size_t i = 0;
+	while (i < s->n && !s->frames[i].interrupted)
+		i++;
+	return i;
+}
+
+void gl_signal_words(uint32_t signo, char *buf, size_t len)
+{
+	const char *name = gl_signal_name(signo);
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "signal %u", (unsigned)signo);
 }
 
 uint64_t gl_stack_unused_to(const struct gl_stack *s)
@@ -168,6 +191,15 @@ static json_t *frame_json(struct gl_ctx *c, const struct gl_stack *s, size_t i)
 	 * own stack say nothing) */
 	if (u->on == GL_ON_G0 || u->on == GL_ON_GSIGNAL)
 		json_object_set_new(o, "stack", json_string(gl_stack_kind_name(u->on)));
+	if (u->interrupted) {
+		char sig[32];
+		gl_signal_words(u->signo, sig, sizeof(sig));
+		json_t *by = json_object();
+		json_object_set_new(by, "signal", json_string(sig));
+		json_object_set_new(by, "signo", json_integer(u->signo));
+		gl_json_set_addr(by, "address", u->signal_addr);
+		json_object_set_new(o, "interrupted_by", by);
+	}
 	if (u->size >= 0 && !u->inlined) {
 		gl_json_set_addr(o, "cfa", u->cfa);
 		json_object_set_new(o, "size", json_integer(u->size));
@@ -241,6 +273,19 @@ json_t *gl_stack_json(struct gl_ctx *c, const struct gl_stack *s)
 		gl_json_set_addr(sys, "lo", lo);
 		gl_json_set_addr(sys, "hi", hi);
 		json_object_set_new(d, "system_stack", sys);
+	}
+	size_t k = gl_stack_interrupted(s);
+	if (k < s->n) {
+		/* the join past the signal handler: the frame it interrupted */
+		char sig[32];
+		gl_signal_words(s->frames[k].signo, sig, sizeof(sig));
+		json_t *j = json_object();
+		json_object_set_new(j, "signal", json_string(sig));
+		json_object_set_new(j, "signo", json_integer(s->frames[k].signo));
+		gl_json_set_addr(j, "address", s->frames[k].signal_addr);
+		json_object_set_new(j, "interrupted_frame", json_integer((json_int_t)k));
+		gl_json_set_addr(j, "pc", s->frames[k].pc);
+		json_object_set_new(d, "signal", j);
 	}
 	if (s->escape_file)
 		json_object_set_new(d, "escape_file", gl_json_text(s->escape_file));

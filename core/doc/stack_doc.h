@@ -24,6 +24,14 @@ uint64_t gl_stack_unused_to(const struct gl_stack *s);
  * (runtime.systemstack, a signal handler): k, 0 when none are; *lo and
  * *hi (when not NULL) that stack's bounds. */
 size_t gl_stack_system_frames(const struct gl_stack *s, enum gl_stack_kind *on, uint64_t *lo, uint64_t *hi);
+/* The bounds of the thread's system stack `on` (g0, gsignal); 0, 0 else. */
+void gl_stack_kind_bounds(const struct gl_stack *s, enum gl_stack_kind on, uint64_t *lo, uint64_t *hi);
+
+/* The first frame a signal interrupted (where unwinding went on past
+ * the handler, runtime.sigtramp), s->n when none is. */
+size_t gl_stack_interrupted(const struct gl_stack *s);
+/* "SIGSEGV", or "signal N" for one without a name. */
+void gl_signal_words(uint32_t signo, char *buf, size_t len);
 
 /* "local", "arg", "stack_object", "conservative". */
 const char *gl_stack_slot_kind_word(enum gl_stack_slot_kind k);

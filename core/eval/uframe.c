@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "eval/uframe.h"
+#include "runtime/sigframe.h"
 
 void gl_uframe_to_frame(struct gl_ctx *c, const struct gl_uframe *u, struct gl_frame *f)
 {
@@ -136,15 +137,78 @@ static bool joins_sched(struct gl_ctx *c, const struct gl_goroutine *g, const st
 	       !strcmp(pf.name, "runtime.systemstack_switch");
 }
 
-/* Frames unwound on stack `on` get their mark; system-stack frames are
- * followed by g's own, from g.sched, where the runtime switched. When
- * that cannot be unwound (out of memory) the system-stack frames stay,
- * their last one saying where they switched. */
+/* Appends the m frames more (unwound on stack `on`) to *frames; false,
+ * and more freed, when out of memory. Levels go on from the frames
+ * before: only the selected frame's level names the debugger's registers. */
+static bool append(struct gl_uframe **frames, size_t *n, struct gl_uframe *more, size_t m,
+		   enum gl_stack_kind on)
+{
+	struct gl_uframe *all = realloc(*frames, (*n + m) * sizeof(*all));
+	if (!all) {
+		free(more);
+		return false;
+	}
+	uint32_t base = all[*n - 1].level;
+	for (size_t i = 0; i < m; i++) {
+		more[i].on = on;
+		more[i].level += base;
+	}
+	memcpy(all + *n, more, m * sizeof(*all));
+	free(more);
+	*frames = all;
+	*n += m;
+	return true;
+}
+
+/* The frames a signal interrupted, after runtime.sigtramp's (the last
+ * of *frames): unwound from the registers the kernel saved, when their
+ * SP lies on g's stack or its thread's g0 stack (*on says which). Once
+ * per unwind: a context pointing back into the signal stack is not
+ * followed. */
+static bool join_signal(struct gl_ctx *c, const struct gl_goroutine *g, size_t max, struct gl_uframe **frames,
+			size_t *n, enum gl_stack_kind *on)
+{
+	struct gl_sigctx sc;
+	struct gl_error *err = gl_sigframe_read(c, &(*frames)[*n - 1], &sc);
+	enum gl_stack_kind to = err ? GL_ON_NONE : gl_goroutine_stack_of(g, sc.sp);
+	gl_error_destroy(err);
+	if (to != GL_ON_GOROUTINE && to != GL_ON_G0)
+		return false;
+	uint64_t lo, hi;
+	stack_bounds(g, to, &lo, &hi);
+	struct gl_uframe *more;
+	size_t m;
+	if ((err = gl_unwind_max(c, sc.pc, sc.sp, sc.lr, -1, lo, hi, max, &more, &m)) || !m) {
+		gl_error_destroy(err);
+		free(more);
+		return false;
+	}
+	/* the pc is the instruction the signal stopped (or that faulted),
+	 * not a return address */
+	for (size_t i = 0; i < m; i++) {
+		more[i].exact_pc = more[i].interrupted = true;
+		more[i].signo = sc.signo;
+		more[i].signal_addr = sc.addr;
+		if (!more[i].inlined)
+			break;
+	}
+	*on = to;
+	return append(frames, n, more, m, to);
+}
+
+/* Frames unwound on stack `on` get their mark; a signal handler's are
+ * followed by the frames the signal interrupted, system-stack frames by
+ * g's own, from g.sched, where the runtime switched. When that cannot be
+ * unwound (out of memory, an unreadable context) the frames stay, their
+ * last one saying where they switched. */
 static void join(struct gl_ctx *c, const struct gl_goroutine *g, enum gl_stack_kind on, size_t max,
 		 struct gl_uframe **frames, size_t *n)
 {
 	for (size_t i = 0; i < *n; i++)
 		(*frames)[i].on = on;
+	if (on == GL_ON_GSIGNAL && *n && (*frames)[*n - 1].stop == GL_STOP_SIGNAL &&
+	    !join_signal(c, g, max, frames, n, &on))
+		return;
 	if (on == GL_ON_GOROUTINE || !*n || !joins_sched(c, g, &(*frames)[*n - 1]))
 		return;
 	struct gl_uframe *more;
@@ -155,22 +219,7 @@ static void join(struct gl_ctx *c, const struct gl_goroutine *g, enum gl_stack_k
 		gl_error_destroy(err);
 		return;
 	}
-	struct gl_uframe *all = realloc(*frames, (*n + m) * sizeof(*all));
-	if (!all) {
-		free(more);
-		return;
-	}
-	/* levels go on from the system stack's: only the selected frame's
-	 * level names the debugger's registers */
-	uint32_t base = all[*n - 1].level;
-	for (size_t i = 0; i < m; i++) {
-		more[i].on = GL_ON_GOROUTINE;
-		more[i].level += base;
-	}
-	memcpy(all + *n, more, m * sizeof(*all));
-	free(more);
-	*frames = all;
-	*n += m;
+	append(frames, n, more, m, GL_ON_GOROUTINE);
 }
 
 /* Unwind from the registers of the thread running g (another than the

@@ -173,6 +173,31 @@ static void goroutine_bottom(struct gl_ctx *c, const struct gl_stack *s)
 	sb_addf(o, "  %s (lo)\n", lo);
 }
 
+/* The line joining a signal handler's frames to frame k, the innermost
+ * one the signal interrupted. */
+static void signal_line(struct gl_ctx *c, const struct gl_stack *s, size_t k)
+{
+	char sig[32], pc[32], at[32];
+	gl_signal_words(s->frames[k].signo, sig, sizeof(sig));
+	addr_text(pc, sizeof(pc), s->frames[k].pc);
+	addr_text(at, sizeof(at), s->frames[k].signal_addr);
+	sb_addf(&c->out, "  %s--- signal %s (address %s) interrupted #%zu %s at pc %s; its handler: ---%s\n",
+		gl_c(c, "bold"), sig, at, k, s->frames[k].func, pc, gl_c(c, "reset"));
+}
+
+static void system_heading(struct gl_ctx *c, const struct gl_stack *s, enum gl_stack_kind on)
+{
+	char lo[32], hi[32];
+	uint64_t l, h;
+	gl_stack_kind_bounds(s, on, &l, &h);
+	addr_text(lo, sizeof(lo), l);
+	addr_text(hi, sizeof(hi), h);
+	sb_addf(&c->out, "  %s--- system stack (%s) %s..%s", gl_c(c, "bold"), gl_stack_kind_name(on), lo, hi);
+	if (s->g.thread)
+		sb_addf(&c->out, " of thread %llu", (unsigned long long)s->g.thread);
+	sb_addf(&c->out, ": the goroutine's thread runs here ---%s\n", gl_c(c, "reset"));
+}
+
 void gl_stack_text(struct gl_ctx *c, const struct gl_stack *s)
 {
 	struct strbuf *o = &c->out;
@@ -216,12 +241,17 @@ void gl_stack_text(struct gl_ctx *c, const struct gl_stack *s)
 		goroutine_bottom(c, s);
 	if (!nsys)
 		return;
-	addr_text(lo, sizeof(lo), sys_lo);
-	addr_text(hi, sizeof(hi), sys_hi);
-	sb_addf(o, "  %s--- system stack (%s) %s..%s", gl_c(c, "bold"), gl_stack_kind_name(on), lo, hi);
-	if (g->thread)
-		sb_addf(o, " of thread %llu", (unsigned long long)g->thread);
-	sb_addf(o, ": the goroutine's thread runs here ---%s\n", gl_c(c, "reset"));
-	for (size_t k = nsys; k-- > 0;)
+	/* a heading where the stack changes (a signal that interrupted code
+	 * on g0 has frames on both system stacks), and above the handler's
+	 * frames the line that joins them to the ones the signal interrupted */
+	enum gl_stack_kind cur = GL_ON_NONE;
+	for (size_t k = nsys; k-- > 0;) {
+		if (s->frames[k].on != cur) {
+			cur = s->frames[k].on;
+			if (k + 1 < s->n && s->frames[k + 1].interrupted)
+				signal_line(c, s, k + 1);
+			system_heading(c, s, cur);
+		}
 		frame_text(c, s, k);
+	}
 }

@@ -75,6 +75,12 @@ struct gl_uframe {
 	int32_t args;            /* bytes of its argument area (pclntab; < 0 unknown) */
 	uint64_t args_at;        /* where that area starts, in the caller's frame */
 	enum gl_stack_kind on;   /* GL_ON_NONE until a goroutine's unwinder tells */
+	/* the frame a signal interrupted, where unwinding went on past
+	 * runtime.sigtramp from the registers the kernel saved (the physical
+	 * frame and the calls inlined into it) */
+	bool interrupted;
+	uint32_t signo;          /* interrupted: the signal */
+	uint64_t signal_addr;    /* interrupted: its si_addr (the faulting address of SIGSEGV...) */
 };
 
 /* Unwind from (pc, sp) within the stack [lo, hi). lr: on LR machines the

@@ -33,6 +33,7 @@ Environment:
                       text output too, e.g. to compare two builds' outputs
 """
 
+import atexit
 import dataclasses
 import json
 import os
@@ -897,6 +898,41 @@ def run_session_steps(ctx: Ctx, dbg, steps: list, start: float) -> Session:
     sess = Session(ctx, results, output, time.monotonic() - start, error)
     sess.rc, sess.timed_out = rc, timed_out
     return sess
+
+
+_tmp_roots = {}
+_tmp_lock = threading.Lock()
+
+
+def module_tmpdir(module):
+    """A new directory under the test module's own temporary one, which
+    is removed when the run ends (cores, truths, outputs)."""
+    with _tmp_lock:
+        if module not in _tmp_roots:
+            _tmp_roots[module] = tempfile.mkdtemp(prefix=f"golayout-{module}-")
+            atexit.register(shutil.rmtree, _tmp_roots[module], True)
+    return tempfile.mkdtemp(dir=_tmp_roots[module])
+
+
+def core_documents(ctx, core, cmds, tmp):
+    """golayout commands cmds (each printing one document, which `--out`
+    appends to a file in tmp) on core file core of ctx.binary, loaded in
+    ctx.debugger: (the documents, None), or (None, what went wrong)."""
+    out = Path(tmp) / "out.jsonl"
+    cmds = [f"{c} --out {out}" for c in cmds]
+    if ctx.debugger == "gdb":
+        argv = gdb_argv(gdb_plugin_lines() + cmds, ctx.binary, core)
+    else:
+        lines = [f"plugin load {lldb_plugin(ctx.debugger)}", f"target create {ctx.binary} --core {core}"] + cmds
+        argv = lldb_argv(lines, tmp, debugger=ctx.debugger)
+    text, _, _ = run_debugger(argv)
+    try:
+        docs = [json.loads(l) for l in out.read_text().splitlines() if l.strip()]
+    except (OSError, ValueError) as e:
+        return None, f"no documents from the core session ({e}): {text[-600:]}"
+    if len(docs) != len(cmds):
+        return None, f"{len(docs)} documents for {len(cmds)} commands: {text[-600:]}"
+    return docs, None
 
 
 # ------------------------------------------------------------ core files kept

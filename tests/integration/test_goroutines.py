@@ -373,7 +373,7 @@ def core_run(ctx, second=False, kind="gcore"):
     selected debugger read it."""
     def run():
         from harness import Ctx
-        live = (sysstack_run if second else live_run)(Ctx(ctx.cfg, ctx.binary, "gdb"))
+        live = {False: live_run, True: sysstack_run, "fault": fault_run}[second](Ctx(ctx.cfg, ctx.binary, "gdb"))
         if live.error:
             raise RuntimeError(f"the gdb session that writes the core failed: {live.error} (log {live.log.name})")
         core = live.core if kind == "gcore" else getattr(live, "qemu_core", None)
@@ -382,7 +382,7 @@ def core_run(ctx, second=False, kind="gcore"):
         tmp = tmpdir("core-")
         truth = Path(tmp) / "truth.json"
         truth.write_text(json.dumps(live.truth))
-        spec = SECOND_STOP_SPEC if second else {
+        spec = FAULT_STOP_SPEC if second == "fault" else SECOND_STOP_SPEC if second else {
             "commands": ["golayout goroutines --json", "golayout stack --json", "golayout stack 999999 --json"],
             "per_goroutine": ["golayout stack GOID --json"]}
         spec = dict(spec, truth=str(truth))
@@ -397,10 +397,11 @@ def core_run(ctx, second=False, kind="gcore"):
 
         writer = "gdb's gcore" if kind == "gcore" else "qemu-user"
         try:
-            at = " at runtime.readmemstats_m" if second else ""
+            at = f" at {FAULT_STOP}" if second == "fault" else " at runtime.readmemstats_m" if second else ""
             r = _session(f"core file written by {writer}{at}, loaded in {ctx.debugger}", ctx.debugger,
                          tmp, spec, argv,
-                         f"goroutines-core{'2' if second else ''}-{kind}_{ctx.cfg.label}_{ctx.debugger}.log")
+                         f"goroutines-core{'3' if second == 'fault' else '2' if second else ''}-{kind}_"
+                         f"{ctx.cfg.label}_{ctx.debugger}.log")
         finally:
             with _memo_lock:
                 users = _core_users.setdefault((ctx.cfg.label, second, kind), set())
@@ -423,14 +424,116 @@ SECOND_STOP_SPEC = {
                   ["syscall", "golayout stack GOID --json"]]}
 
 
+# The third stop (tests/fixtures/goroutines/main.go): after the second,
+# the "fault" goroutine dereferences nil twice from the same call sites;
+# the debuggers break in the signal handler of the second SIGSEGV
+# (ignoring the first, whose frames the fixture recorded).
+FAULT_STOP = "runtime.(*sigctxt).preparePanic"
+FAULT_STOP_SPEC = {
+    "commands": ["golayout stack --json"],
+    "per_goroutine": [],
+    "per_field": [["fault", "golayout stack GOID --json"], ["fault", "golayout stack GOID"]]}
+
+
+def fault_run(ctx):
+    """A live session of ctx.binary under ctx.debugger stopped in the
+    signal handler of the fault goroutine's second SIGSEGV (FAULT_STOP);
+    under gdb on a -noopt binary it also writes a core there."""
+    return later_stop_run(ctx, "fault", FAULT_STOP, FAULT_STOP_SPEC,
+                          ["handle SIGSEGV nostop noprint pass", f"break '{FAULT_STOP}'", "ignore 2 1"],
+                          ["process handle SIGSEGV -s false -n false -p true",
+                           f"breakpoint set -n '{FAULT_STOP}' -i 1"])
+
+
+def fault_stack_problems(d, g, p, where):
+    """`golayout stack` of the fault goroutine in the signal handler: the
+    handler's frames on the signal stack down to runtime.sigtramp, then
+    (the join) the frames the SIGSEGV interrupted, from the faulting
+    function at the faulting line, as the fixture's recovered fault
+    recorded them."""
+    frames = d.get("frames") or []
+    k = next((i for i, f in enumerate(frames) if f.get("interrupted_by")), None)
+    if k is None:
+        p.append(f"{where}no frame interrupted_by a signal (no join past runtime.sigtramp): "
+                 f"{[f.get('func') for f in frames]}")
+        return
+    diff(p, f"{where}goid", d.get("goid"), g["goid"])
+    by = frames[k]["interrupted_by"]
+    diff(p, f"{where}frame {k} interrupted_by.signal", by.get("signal"), "SIGSEGV")
+    # a nil dereference: si_addr is the address read, 0 + the field's offset (none here)
+    diff(p, f"{where}frame {k} interrupted_by.address", by.get("address"), "0x0")
+    sig = d.get("signal") or {}
+    diff(p, f"{where}signal.interrupted_frame", sig.get("interrupted_frame"), k)
+    diff(p, f"{where}signal.pc", sig.get("pc"), frames[k].get("pc"))
+    handler = [f["func"] for f in frames[:k] if not f.get("inlined")]
+    if handler[-3:] != ["runtime.sighandler", "runtime.sigtrampgo", "runtime.sigtramp"]:
+        p.append(f"{where}the handler's frames end {handler}, not sighandler <- sigtrampgo <- sigtramp")
+    off = [f["func"] for f in frames[:k] if f.get("stack") != "gsignal"]
+    if off:
+        p.append(f"{where}handler frames not on the signal stack (gsignal): {off}")
+    on = [f["func"] for f in frames[k:] if f.get("stack")]
+    if on:
+        p.append(f"{where}interrupted frames marked on a system stack: {on}")
+    got = [(f["func"], f.get("line")) for f in frames[k:] if not is_runtime(f["func"])]
+    want = [(t["function"], t["line"]) for t in g["frames"]]
+    diff(p, f"{where}frames from the join on (outside runtime.*)", got, want)
+    diff(p, f"{where}frame {k} (the faulting one)", frames[k]["func"], want[0][0] if want else None)
+    diff(p, f"{where}last frame", frames[-1]["func"] if frames else None, "runtime.goexit")
+
+
+def fault_stop_check(core=False):
+    """At the third stop (FAULT_STOP): `golayout stack GOID` of the fault
+    goroutine, in the live session or the core it wrote; live, also the
+    stack of the selected frame and the text's join line."""
+    def check(doc, ctx):
+        try:
+            r = core_run(ctx, second="fault") if core else fault_run(ctx)
+        except Exception as e:  # noqa: BLE001
+            return [f"{'core' if core else 'separate live session'}: {e}"]
+        if r.error or r.truth is None:
+            return [r.doc("golayout stack --json")[1] or "no truth"]
+        g = r.truth.get("fault")
+        if not g or not g.get("frames"):
+            return [f"fixture: no fault goroutine in the truth ({r.truth.get('problems')})"]
+        p = []
+        cmds = [f"golayout stack {g['goid']} --json"] + ([] if core else ["golayout stack --json"])
+        for cmd in cmds:
+            d, err = r.doc(cmd)
+            if err:
+                p.append(err)
+                continue
+            where = f"`{cmd}` ({r.what}): "
+            if d.get("error") is not None:
+                p.append(f"{where}error: {d['error']}")
+                continue
+            fault_stack_problems(d, g, p, where)
+        if not core:
+            text = r.outputs.get(f"golayout stack {g['goid']}") or ""
+            want = f"--- signal SIGSEGV (address 0x0) interrupted #"
+            if want not in text or " main.faultDeref at pc " not in text:
+                p.append(f"`golayout stack {g['goid']}` ({r.what}): no line \"{want}N main.faultDeref at pc ...\" "
+                         f"(log {r.log.name})")
+        return p
+    return check
+
+
 def sysstack_run(ctx):
     """A live session of ctx.binary under ctx.debugger stopped at the
     second stop (SECOND_STOP); under gdb on a -noopt binary it also writes
     a core there."""
+    return later_stop_run(ctx, "sysstack", SECOND_STOP, SECOND_STOP_SPEC, [f"break {SECOND_STOP}"],
+                          [f"breakpoint set -n {SECOND_STOP}"])
+
+
+def later_stop_run(ctx, name, stop, spec, gdb_break, lldb_break):
+    """A live session of ctx.binary under ctx.debugger run past
+    main.stopHere (its breakpoint disabled) to the stop the gdb commands
+    gdb_break or the lldb ones lldb_break set, running spec there; under
+    gdb on a -noopt binary it also writes a core there."""
     noopt = ctx.binary.name.endswith("-noopt")
 
     def run():
-        tmp = tmpdir("sysstack-")
+        tmp = tmpdir(f"{name}-")
         truth = str(Path(tmp) / "truth.json")
         core = Path(tmp) / "core" if ctx.debugger == "gdb" and noopt else None
 
@@ -439,24 +542,22 @@ def sysstack_run(ctx):
         # breakpoint's instruction again (on another thread)
         def argv(py):
             if ctx.debugger == "gdb":
-                ex = harness.gdb_launch_lines(truth) + ["disable 1", f"break {SECOND_STOP}", "continue",
-                                                        f"python {py}"]
+                ex = harness.gdb_launch_lines(truth) + ["disable 1"] + gdb_break + ["continue", f"python {py}"]
                 if core:
                     ex.append(f"gcore {core}")
                 return harness.gdb_argv(ex, ctx.binary)
-            lines = harness.lldb_launch_lines(truth, ctx.debugger) + [
-                "breakpoint disable 1", f"breakpoint set -n {SECOND_STOP}", "process continue", f"script {py}",
-                "process kill"]
+            lines = harness.lldb_launch_lines(truth, ctx.debugger) + ["breakpoint disable 1"] + lldb_break + [
+                "process continue", f"script {py}", "process kill"]
             return harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
 
-        r = _session(f"separate live {ctx.debugger} session stopped at {SECOND_STOP}", ctx.debugger, tmp,
-                     dict(SECOND_STOP_SPEC, truth=truth), argv,
-                     f"goroutines-sysstack_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log")
+        r = _session(f"separate live {ctx.debugger} session stopped at {stop}", ctx.debugger, tmp,
+                     dict(spec, truth=truth), argv,
+                     f"goroutines-{name}_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log")
         r.core = core if core and core.exists() else None
         if core and not r.core and not r.error:
             r.core_error = f"gdb's `gcore {core}` wrote no core (log {r.log.name})"
         return r
-    return memo(("sysstack", ctx.cfg.label, ctx.binary.name, ctx.debugger), run)
+    return memo((name, ctx.cfg.label, ctx.binary.name, ctx.debugger), run)
 
 
 # -------------------------------------------------------- shared checks
@@ -1431,6 +1532,13 @@ def cases(truth):
                     check=second_stop_check("sysstack", core=True)),
                Case(f"{name}: stack of the goroutine in a system call",
                     check=second_stop_check("syscall", core=True))]
+    name = f"third stop ({FAULT_STOP}, in the handler of a SIGSEGV, a separate live session)"
+    cs.append(Case(f"{name}: stack of the faulting goroutine, the handler's frames joined to the "
+                   "faulting ones past runtime.sigtramp", check=fault_stop_check()))
+    if noopt and truth.get("goarch") != "arm64":
+        name = f"core (gdb gcore at {FAULT_STOP}, loaded in the session's debugger)"
+        cs.append(Case(f"{name}: stack of the faulting goroutine, joined past runtime.sigtramp",
+                       check=fault_stop_check(core=True)))
     cs.append(Case("stack pointers: the GC pointer slots of main.ptrHolder hold its live pointers "
                    "(runtime.KeepAlive after the park), none in main.plainDepth; every goroutine's slots "
                    "within their frames", check=check_pointers))

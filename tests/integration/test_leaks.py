@@ -21,11 +21,8 @@ before the stop: every object in it survived that collection, so the
 graph must reach a sample of them (the cross-check of reachability with
 the runtime's own marking)."""
 
-import atexit
 import dataclasses
 import json
-import shutil
-import tempfile
 import threading
 from pathlib import Path
 
@@ -173,15 +170,10 @@ def check_top_site(doc, ctx):
 
 _lock = threading.Lock()
 _memo = {}
-_tmp = []
 
 
 def _tmpdir():
-    with _lock:
-        if not _tmp:
-            _tmp.append(tempfile.mkdtemp(prefix="golayout-leaks-"))
-            atexit.register(shutil.rmtree, _tmp[0], True)
-    return tempfile.mkdtemp(dir=_tmp[0])
+    return harness.module_tmpdir("leaks")
 
 
 def _once(key, fn):
@@ -260,25 +252,13 @@ def check_core(doc, ctx):
         core, truth, dump = write_core(ctx)
     except RuntimeError as e:
         return [str(e)]
-    tmp = _tmpdir()
-    out = Path(tmp) / "out.jsonl"
     sample = dump_sample(dump)
-    cmds = [f"{c} --out {out}" for c in core_commands(truth)]
+    cmds = core_commands(truth)
     ncheck = len(cmds)
-    cmds += [f"golayout heap {a:#x} --why --json --out {out}" for a in sample]
-    if ctx.debugger == "gdb":
-        argv = harness.gdb_argv(harness.gdb_plugin_lines() + cmds, ctx.binary, core)
-    else:
-        lines = [f"plugin load {harness.lldb_plugin(ctx.debugger)}",
-                 f"target create {ctx.binary} --core {core}"] + cmds
-        argv = harness.lldb_argv(lines, tmp, debugger=ctx.debugger)
-    text, rc, timed_out = harness.run_debugger(argv)
-    try:
-        docs = [json.loads(l) for l in out.read_text().splitlines() if l.strip()]
-    except (OSError, ValueError) as e:
-        return [f"no documents from the core session ({e}): {text[-600:]}"]
-    if len(docs) != len(cmds):
-        return [f"{len(docs)} documents for {len(cmds)} commands: {text[-600:]}"]
+    cmds += [f"golayout heap {a:#x} --why --json" for a in sample]
+    docs, err = harness.core_documents(ctx, core, cmds, _tmpdir())
+    if err:
+        return [err]
     c2 = dataclasses.replace(ctx, truth=truth)
     checks = [check_why(t["name"]) for t in truth["why"]] + [check_retains(t["name"]) for t in truth["retains"]]
     if harness.emulator(ctx.binary):
@@ -287,14 +267,14 @@ def check_core(doc, ctx):
         # to be outside the core's memory (or, for an expression that goes
         # through the heap, its memory unreadable); once one decodes, the stub
         # writes the heap and the checks below should run instead
-        p = [f"{cmd.split(' --out')[0]}: {d.get('error') or 'decoded'}: does gcore over qemu's stub "
+        p = [f"{cmd}: {d.get('error') or 'decoded'}: does gcore over qemu's stub "
              f"write the heap now? then run the full core checks"
              for cmd, d in zip(cmds[:len(checks)], docs)
              if not any(w in str(d.get("error")) for w in ("not in mapped memory", "cannot read memory"))]
         return p + ["note: gcore over qemu-user's gdb stub holds no heap: every object is outside the core's memory"]
     p = []
     for cmd, d, chk in zip(cmds, docs[:ncheck], checks + [check_top, check_top_site]):
-        p += [f"{cmd.split(' --out')[0]}: {x}" for x in chk(d, c2) if not x.startswith("note: ")]
+        p += [f"{cmd}: {x}" for x in chk(d, c2) if not x.startswith("note: ")]
     p += check_dump_reachable(docs[ncheck:], sample)
     return p + [f"note: {len(docs)} commands on the core"]
 

@@ -3,11 +3,84 @@ paths and errors. Names and values all come from the fixture's truth file
 (see tests/fixtures/structs/main.go), so a new type, local or global there
 is tested without a change here."""
 
+import dataclasses
+import json
+import threading
+from pathlib import Path
+
+import harness
 from harness import (Case, select_frame, diff, no_error, compare_fields, find_type,
                      find_var, find_global, check_value, check_struct, check_error,
                      holes, hexint, load_bias, nodwarf_expr, LAYOUT_KEYS)
 
 FIXTURE = "structs"
+
+
+# ------------------------------------------------------------ core files
+
+_lock = threading.Lock()
+_memo = {}
+
+
+def _tmpdir():
+    return harness.module_tmpdir("structs")
+
+
+def write_core(ctx):
+    """(core path, truth) of one gdb session of ctx.binary stopped at
+    main.stopHere that wrote a core with gcore: one core per binary, for
+    its gdb and its LLDB session."""
+    with _lock:
+        ent = _memo.setdefault(str(ctx.binary), {"lock": threading.Lock()})
+    with ent["lock"]:
+        if "v" not in ent:
+            tmp = _tmpdir()
+            truth, core = Path(tmp) / "truth.json", Path(tmp) / "core"
+            out, rc, _ = harness.run_debugger(harness.gdb_argv(
+                harness.gdb_launch_lines(truth) + [f"gcore {core}", "kill"], ctx.binary))
+            if not core.exists():
+                ent["v"] = (None, f"gdb's gcore wrote no core (exit {rc}): {out[-400:]}")
+            else:
+                harness.register_core(core)
+                try:
+                    ent["v"] = ((core, json.loads(truth.read_text())), None)
+                except (OSError, ValueError) as e:
+                    ent["v"] = (None, f"no truth from the gdb session that wrote the core: {e}")
+    if ent["v"][1]:
+        raise RuntimeError(ent["v"][1])
+    return ent["v"][0]
+
+
+def core_globals(truth):
+    """(command, check) of every global: its value, and its struct layout
+    when it is a struct; the well-known types (time.Time, net.IP,
+    netip.Addr, contexts, strings.Builder, bytes.Buffer, big.Int, the sync
+    locks, atomics) are globals."""
+    out = []
+    for g in truth["globals"]:
+        lookup = (lambda n: lambda tr: find_global(tr, n))(g["name"])
+        out.append((f"golayout value {g['name']} --json", check_value(lookup)))
+        if "fields" in g:
+            out.append((f"golayout struct {g['name']} --json", check_struct(lookup)))
+    return out
+
+
+def check_core(_, ctx):
+    """The globals' checks of the live session, on a core of the same stop
+    loaded in ctx.debugger, against the truth of the run that wrote it."""
+    try:
+        core, truth = write_core(ctx)
+    except RuntimeError as e:
+        return [str(e)]
+    todo = core_globals(truth)
+    docs, err = harness.core_documents(ctx, core, [c for c, _ in todo], _tmpdir())
+    if err:
+        return [err]
+    c2 = dataclasses.replace(ctx, truth=truth)
+    p = []
+    for (cmd, chk), d in zip(todo, docs):
+        p += [f"{cmd}: {x}" for x in chk(d, c2) if not x.startswith("note: ")]
+    return p + [f"note: {len(docs)} commands on the core"]
 
 
 # ------------------------------------------------------- computed layouts
@@ -163,6 +236,13 @@ def cases(truth):
            Case("stack --all-vars: and shown, marked not_yet_declared",
                 "golayout stack --all-vars --json", check_undeclared(True))]
 
+    # The globals again on a core of this stop, gdb's gcore loaded in this
+    # debugger (not under qemu-user, arm64: gcore over its gdb stub writes
+    # no heap, see test_goroutines.py)
+    if truth.get("goarch") != "arm64":
+        cs.append(Case("core file written by gdb's gcore at main.stopHere: value of every global and "
+                       "struct of the struct ones (time.Time, net.IP, netip.Addr, contexts, strings.Builder, "
+                       "bytes.Buffer, big.Int, sync locks, atomics...), a separate session", check=check_core))
     cs += [Case("error: no such variable", "golayout value nosuchvar --json",
                 check_error("nosuchvar")),
            Case("error: struct of an int", "golayout struct gCount --json",

@@ -3,7 +3,9 @@
  * gl_elf_open, and the arch chosen from their machine; Go's alignment
  * rules per pointer size (unsafe.Alignof on amd64 and 386); a real 386
  * Go binary (build-testdata.sh: structs-386), its pclntab read with
- * 4-byte header words and checked against its DWARF. */
+ * 4-byte header words and checked against its DWARF; the signal-frame
+ * offsets against this (x86-64) host's own ucontext and siginfo, and
+ * their reading from a synthetic kernel signal frame on each machine. */
 #include <elf.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/ucontext.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -22,6 +26,7 @@
 #include "target/target.h"
 #include "target/types.h"
 #include "gotypes/struct_layout.h"
+#include "runtime/sigframe.h"
 #include "runtime/unwind.h"
 #include "target/ctx.h"
 
@@ -361,6 +366,97 @@ static void test_unwind_arm64(void **state)
 	gl_target_destroy(t);
 }
 
+#if defined(__x86_64__)
+/* amd64's signal frame against the host's headers: glibc's ucontext_t
+ * starts as the kernel's (uc_flags, uc_link, uc_stack, then the
+ * sigcontext's general registers in the order of REG_*), the kernel's
+ * ucontext is those and struct sigcontext and an 8-byte sigset, and the
+ * kernel's rt_sigframe puts siginfo right after it. */
+static void test_sigframe_amd64_headers(void **state)
+{
+	(void)state;
+	const struct gl_sigframe *f = &gl_arch_for_elf_machine(EM_X86_64)->sigframe;
+	size_t gregs = offsetof(ucontext_t, uc_mcontext.gregs);
+	assert_int_equal(f->mc_pc, gregs + REG_RIP * 8);
+	assert_int_equal(f->mc_sp, gregs + REG_RSP * 8);
+	assert_int_equal(f->mc_fp, gregs + REG_RBP * 8);
+	assert_int_equal(f->uc_at, 0);
+	assert_int_equal(f->info_at, gregs + sizeof(struct sigcontext) + 8);
+	assert_int_equal(f->info_addr, offsetof(siginfo_t, si_addr));
+}
+#endif
+
+/* A kernel signal frame, as each machine lays it out, below a
+ * runtime.sigtramp frame whose CFA is cfa: the interrupted registers,
+ * the signal and its address come back. */
+static void sigframe_case(uint16_t machine)
+{
+	struct gl_target t = {0};
+	t.arch = gl_arch_for_elf_machine(machine);
+	t.ptr_size = t.arch->ptr_size;
+	t.goarch = t.arch->goarch;
+	const struct gl_sigframe *f = &t.arch->sigframe;
+	const uint64_t lo = 0x10000, cfa = lo + 0x100, w = t.arch->ptr_size;
+	struct fake_target *ft = fake_new();
+	fake_map(ft, lo, NULL, 0x1000);
+	uint64_t uc = cfa + (uint64_t)f->uc_at, info = cfa + (uint64_t)f->info_at;
+	if (f->uc_ptr_at >= 0) {
+		uc = lo + 0x600;
+		info = lo + 0x500;
+		fake_poke(ft, cfa + (uint64_t)f->uc_ptr_at, &uc, w);
+		fake_poke(ft, cfa + (uint64_t)f->info_ptr_at, &info, w);
+	}
+	const uint64_t pc = 0x4a1b2c, sp = 0xc000123450, fp = 0xc000123480, lr = 0x4a0000, addr = 0x18;
+	uint64_t spw = w == 4 ? (uint32_t)sp : sp, fpw = w == 4 ? (uint32_t)fp : fp;
+	fake_poke(ft, uc + (uint64_t)f->mc_pc, &pc, w);
+	fake_poke(ft, uc + (uint64_t)f->mc_sp, &spw, w);
+	fake_poke(ft, uc + (uint64_t)f->mc_fp, &fpw, w);
+	if (f->mc_lr >= 0)
+		fake_poke(ft, uc + (uint64_t)f->mc_lr, &lr, w);
+	uint32_t signo = 11;
+	fake_poke(ft, info, &signo, 4);
+	fake_poke(ft, info + f->info_addr, &addr, w);
+	struct gl_mem mem;
+	gl_mem_init(&mem);
+	gl_mem_begin(&mem, fake_backend(ft));
+	struct gl_ctx c = {.t = &t, .mem = &mem, .be = fake_backend(ft)};
+	struct gl_uframe u = {.func = "runtime.sigtramp", .cfa = cfa, .size = 0x40};
+	struct gl_sigctx sc;
+	assert_null(gl_sigframe_read(&c, &u, &sc));
+	assert_int_equal(sc.uc, uc);
+	assert_int_equal(sc.pc, pc);
+	assert_int_equal(sc.sp, spw);
+	assert_int_equal(sc.fp, fpw);
+	assert_int_equal(sc.lr, f->mc_lr >= 0 ? lr : 0);
+	assert_int_equal(sc.signo, 11);
+	assert_int_equal(sc.addr, addr);
+	assert_string_equal(gl_signal_name(sc.signo), "SIGSEGV");
+	/* a frame whose size is unknown has no CFA to find it by; an
+	 * unreadable one is an error */
+	u.size = -1;
+	struct gl_error *err = gl_sigframe_read(&c, &u, &sc);
+	assert_non_null(err);
+	gl_error_destroy(err);
+	u.size = 0x40;
+	u.cfa = 0x900000;
+	err = gl_sigframe_read(&c, &u, &sc);
+	assert_non_null(err);
+	gl_error_destroy(err);
+	gl_mem_end(&mem);
+	gl_mem_deinit(&mem);
+	fake_free(ft);
+}
+
+static void test_sigframe_read(void **state)
+{
+	(void)state;
+	sigframe_case(EM_X86_64);
+	sigframe_case(EM_386);
+	sigframe_case(EM_AARCH64);
+	assert_null(gl_signal_name(0));
+	assert_null(gl_signal_name(64));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +468,10 @@ int main(void)
 		cmocka_unit_test(test_alignment),
 		cmocka_unit_test(test_pclntab_386),
 		cmocka_unit_test(test_unwind_arm64),
+#if defined(__x86_64__)
+		cmocka_unit_test(test_sigframe_amd64_headers),
+#endif
+		cmocka_unit_test(test_sigframe_read),
 	};
 	return cmocka_run_group_tests_name("arch", tests, NULL, NULL);
 }
