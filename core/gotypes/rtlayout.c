@@ -344,6 +344,8 @@ static struct gl_rtlayout *new_table(struct gl_target *t, const char *map_impl, 
 		L->variants |= GL_RTV_SWISS;
 	if (gc && !strcmp(gc, "greentea"))
 		L->variants |= GL_RTV_GREENTEA;
+	if (strstr(t->goexperiment, "nosynchashtriemap"))
+		L->variants |= GL_RTV_NOSYNCTRIE;
 	L->bias = gl_target_bias(t);
 	return L;
 }

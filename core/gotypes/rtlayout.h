@@ -52,6 +52,9 @@ enum {
 	GL_RTV_CLASSIC = 1u << 0,  /* classic hashmaps */
 	GL_RTV_SWISS = 1u << 1,    /* swiss-table maps */
 	GL_RTV_GREENTEA = 1u << 2, /* Green Tea GC */
+	/* GOEXPERIMENT=nosynchashtriemap (Go 1.24, 1.25): sync.Map as the
+	 * read-only and dirty maps of before 1.24, not the hash-trie */
+	GL_RTV_NOSYNCTRIE = 1u << 3,
 };
 
 /* What the table says of one entry, as declared (for checks and errors). */

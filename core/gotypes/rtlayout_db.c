@@ -13,6 +13,7 @@
 #define V_CLASSIC GL_RTV_CLASSIC
 #define V_SWISS GL_RTV_SWISS
 #define V_GREENTEA GL_RTV_GREENTEA
+#define V_NOSYNCTRIE GL_RTV_NOSYNCTRIE
 #include "gotypes/rtlayout_db.inc"
 
 const size_t gl_rtdb_count = sizeof(gl_rtdb_entries) / sizeof(gl_rtdb_entries[0]);
@@ -29,8 +30,9 @@ const struct gl_rtdb_entry *gl_rtdb_find(int minor, unsigned variants, const cha
 
 const char *gl_rtdb_describe(int minor, unsigned variants, char *buf, size_t len)
 {
-	snprintf(buf, len, "go1.%d %s%s", minor, variants & GL_RTV_CLASSIC ? "classic maps" : "swiss maps",
-		 variants & GL_RTV_GREENTEA ? " greentea" : "");
+	snprintf(buf, len, "go1.%d %s%s%s", minor, variants & GL_RTV_CLASSIC ? "classic maps" : "swiss maps",
+		 variants & GL_RTV_GREENTEA ? " greentea" : "",
+		 variants & GL_RTV_NOSYNCTRIE ? " nosynchashtriemap" : "");
 	return buf;
 }
 

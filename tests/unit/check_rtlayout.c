@@ -55,12 +55,15 @@ static void fail(const char *where, const char *fmt, ...)
 	} while (0)
 
 /* The variants a label promises: noswissmap, or a release before 1.24,
- * has classic maps; greenteagc, or 1.26+, Green Tea. */
+ * has classic maps; greenteagc, or 1.26+, Green Tea; nosynchashtriemap
+ * the sync.Map of before 1.24. */
 static unsigned expected_variants(const char *label, int minor)
 {
 	unsigned v = (strstr(label, "noswissmap") || minor < 24) ? GL_RTV_CLASSIC : GL_RTV_SWISS;
 	if (strstr(label, "greenteagc") || minor >= 26)
 		v |= GL_RTV_GREENTEA;
+	if (strstr(label, "nosynchashtriemap"))
+		v |= GL_RTV_NOSYNCTRIE;
 	return v;
 }
 

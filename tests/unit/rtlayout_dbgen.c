@@ -188,7 +188,8 @@ static void put_type(struct out *o, const struct gl_rtdb_type *t)
 
 static const char *variants_c(unsigned v, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s", v & GL_RTV_CLASSIC ? "V_CLASSIC" : "V_SWISS", v & GL_RTV_GREENTEA ? " | V_GREENTEA" : "");
+	snprintf(buf, len, "%s%s%s", v & GL_RTV_CLASSIC ? "V_CLASSIC" : "V_SWISS", v & GL_RTV_GREENTEA ? " | V_GREENTEA" : "",
+		 v & GL_RTV_NOSYNCTRIE ? " | V_NOSYNCTRIE" : "");
 	return buf;
 }
 
