@@ -116,12 +116,14 @@ finish:
  * rounds keyed by the first 48 bytes of aeskeysched */
 static uint64_t aeshash_word(const struct gl_gohash_keys *k, uint64_t v, int bytes, uint64_t seed)
 {
+	uint64_t hi = bytes == 8 ? v : v & UINT32_MAX, out;
+	if (gl_host_aesenc_rounds_u64(seed, hi, k->aeskeysched, 3, &out))
+		return out;
 	xmm x = {{0}};
 	gl_put_uint(x.b, 8, seed);
-	gl_put_uint(x.b + 8, (unsigned)bytes, v);
-	if (!gl_host_aesenc_rounds(x.b, k->aeskeysched, 3))
-		for (int r = 0; r < 3; r++)
-			gl_aesenc(x.b, k->aeskeysched + 16 * r);
+	gl_put_uint(x.b + 8, 8, hi);
+	for (int r = 0; r < 3; r++)
+		gl_aesenc(x.b, k->aeskeysched + 16 * r);
 	return low64(&x);
 }
 

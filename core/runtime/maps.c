@@ -189,6 +189,14 @@ void gl_map_hash_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_
 	const struct gl_type *kt = m->entries.key_type;
 	if (!m->hashing || !kt)
 		return;
+	if (m->hash_word && !gl_map_slot_indirect(slot_key, kt)) { /* a word in the slot */
+		uint64_t v = gl_get_uint(kb, m->hash_word);
+		s->hash = m->hash_word == 8 ? gl_gohash_mem64(&m->keys, v, m->seed)
+					    : gl_gohash_mem32(&m->keys, (uint32_t)v, m->seed);
+		s->hash_random = false;
+		s->hashed = true;
+		return;
+	}
 	unsigned char small[64], *key = kt->size <= sizeof(small) ? small : malloc(kt->size);
 	struct gl_error *err = key ? slot_copy(c, rt, slot_key, kt, kb, key) : &gl_error_nomem;
 	if (!err)

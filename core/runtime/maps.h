@@ -233,6 +233,7 @@ struct gl_map {
 	uint64_t reads;      /* backend reads of the decode */
 	/* opts.hash: */
 	bool hashing;        /* keys and seed known: slots get their hashes */
+	unsigned hash_word;  /* gl_maphash_word_key of the key type */
 	struct gl_gohash_keys keys;
 	uint64_t seed;       /* hmap.hash0 / Map.seed */
 	struct gl_error *hash_err; /* why keys are not (all) hashed */
