@@ -204,8 +204,7 @@ static struct gl_error *visit_group_fast(struct gl_ctx *c, struct gl_map *m, con
 		const unsigned char *kb = g + L->keys_off + (uint64_t)i * L->key_stride;
 		const unsigned char *eb = g + L->elems_off + (uint64_t)i * L->elem_stride;
 		struct gl_map_slot hs;
-		hs.hashed = hs.hash_random = hs.misplaced = false;
-		hs.probe = 0;
+		gl_map_slot_clear_hash(&hs);
 		gl_map_hash_slot(c, L->rt, m, L->slot_key, kb, &hs);
 		probe_slot(m, pc, (uint8_t)(ctrl >> (8 * i)), &hs);
 		struct gl_error *err = gl_map_add_entry(c, L->rt, &m->entries, L->slot_key, kb, L->slot_elem, eb);
@@ -250,12 +249,8 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 		enum gl_slot_state state = ctrl_state(L, cb);
 		const unsigned char *kb = g + L->keys_off + (uint64_t)i * L->key_stride;
 		const unsigned char *eb = g + L->elems_off + (uint64_t)i * L->elem_stride;
-		/* only the hash's fields: zeroing the whole slot for each of a
-		 * million slots cost more than hashing them */
 		struct gl_map_slot hs;
-		hs.hashed = hs.hash_random = hs.misplaced = false;
-		hs.hash = 0;
-		hs.probe = 0;
+		gl_map_slot_clear_hash(&hs);
 		if (state == GL_SLOT_FULL) {
 			full++;
 			gl_map_hash_slot(c, L->rt, m, L->slot_key, kb, &hs);

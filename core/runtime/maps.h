@@ -82,6 +82,15 @@ struct gl_map_slot {
 	bool misplaced;               /* not where its hash puts it (tophash/H2, bucket, table, group) */
 };
 
+/* Reset only a slot's hash fields (what a walk hands on from hashing):
+ * zeroing whole slots, a million of them, cost more than the hashing. */
+static inline void gl_map_slot_clear_hash(struct gl_map_slot *s)
+{
+	s->hashed = s->hash_random = s->misplaced = false;
+	s->hash = 0;
+	s->probe = 0;
+}
+
 /* Header fields, in the order they are shown. */
 enum gl_map_hfield_id {
 	/* classic hmap */
