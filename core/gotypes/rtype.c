@@ -686,8 +686,7 @@ static void index_links(struct gl_ctx *c, uint64_t base)
 }
 
 /* Go 1.27 lists no types: its typelinked descriptors and static itabs are
- * walked in sequence as the runtime walks them (typesect.c). NULL, or why
- * they cannot be (malloc'd). */
+ * walked in sequence as the runtime walks them (typesect.c). */
 static struct gl_error *read_target(void *arg, uint64_t addr, void *buf, uint64_t len)
 {
 	struct gl_ctx *c = arg;
@@ -696,6 +695,8 @@ static struct gl_error *read_target(void *arg, uint64_t addr, void *buf, uint64_
 	return gl_mem_read(c->mem, addr, buf, len);
 }
 
+/* Resolves every type the walk finds; NULL, or why the walk refused
+ * (malloc'd). */
 static char *index_walk(struct gl_ctx *c, uint64_t base)
 {
 	const struct gl_rtlayout *L = layouts(c);
@@ -736,22 +737,27 @@ static char *index_walk(struct gl_ctx *c, uint64_t base)
 }
 
 /* Resolve the module's types once: through its lists (Go 1.22 to 1.26)
- * or its walk (1.27). */
+ * or its walk (1.27). Without the types base, again next time. */
 static struct gl_rtypes *indexed(struct gl_ctx *c)
 {
 	struct gl_rtypes *s = store(c);
 	uint64_t base;
-	if (!s || s->indexed)
+	if (!s || s->indexed || !gl_types_base(c, &base))
 		return s;
 	s->indexed = true;
 	const struct gl_rtlayout *L = layouts(c);
-	if (!gl_types_base(c, &base))
-		s->index_error = strdup("the module's type descriptors cannot be found (no moduledata.types)");
-	else if (L && (gl_rt_field(L, GL_RTF_MODULEDATA_TYPELINKS).present ||
-		       gl_rt_field(L, GL_RTF_MODULEDATA_ITABLINKS).present))
+	if (L && (gl_rt_field(L, GL_RTF_MODULEDATA_TYPELINKS).present ||
+		  gl_rt_field(L, GL_RTF_MODULEDATA_ITABLINKS).present)) {
 		index_links(c, base);
-	else
-		s->index_error = index_walk(c, base);
+		return s;
+	}
+	s->index_error = index_walk(c, base);
+	/* a walk the user stopped is no answer: walked again next time */
+	if (gl_interrupted(c)) {
+		s->indexed = false;
+		free(s->index_error);
+		s->index_error = NULL;
+	}
 	return s;
 }
 
