@@ -38,6 +38,8 @@ static struct gl_error *top(struct gl_ctx *c, const struct gl_opts *o, struct gl
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct gl_error *err = gl_heapgraph_build(c, &hg);
+	if (!err && !o->no_infer)
+		gl_hg_infer_types(&hg);
 	if (err) {
 		free(v);
 		return err;

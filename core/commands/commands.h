@@ -43,6 +43,7 @@ struct gl_opts {
 	bool stop;             /* --stop (watch) */
 	bool why, retains;     /* --why, --retains (heap) */
 	bool top;              /* --top (gc) */
+	bool no_infer;         /* --no-infer (heap --why/--retains, gc --top): heap-recorded types only */
 	const char *by;        /* --by root|type (gc --top) */
 	long index;            /* --bucket / --group, -1 if unset */
 	long width;            /* --width N: text columns, 0 = never cut */

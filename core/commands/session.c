@@ -194,6 +194,7 @@ static const struct opt_spec options[] = {
 	{"--why", GL_OPT_WHY, OPT_FLAG, F(why), -1, NULL},
 	{"--retains", GL_OPT_WHY, OPT_FLAG, F(retains), -1, NULL},
 	{"--top", GL_OPT_TOP, OPT_FLAG, F(top), -1, NULL},
+	{"--no-infer", GL_OPT_WHY | GL_OPT_TOP, OPT_FLAG, F(no_infer), -1, NULL},
 	{"--by", GL_OPT_TOP, OPT_TEXT, F(by), -1, "root or type"},
 	{"--out", 0, OPT_TEXT, F(out), -1, "a file name"},
 	{"--svg", GL_OPT_SVG, OPT_TEXT, F(svg), -1, "a file name"},

@@ -9,6 +9,8 @@ static json_t *obj_json(const struct gl_hg_obj *o)
 	gl_json_set_addr(j, "slot", o->slot);
 	gl_json_set_uint(j, "size", o->size);
 	json_object_set_new(j, "type", o->type[0] ? gl_json_text(o->type) : json_null());
+	/* heap: its malloc header or largeType; inferred: along typed pointers from a root */
+	json_object_set_new(j, "type_source", o->type[0] ? json_string(o->inferred ? "inferred" : "heap") : json_null());
 	return j;
 }
 
@@ -90,6 +92,8 @@ static void top_doc(json_t *d, const struct gl_hg_top *t)
 		json_t *o = json_object();
 		json_object_set_new(o, "name", gl_json_text(r->name));
 		json_object_set_new(o, "kind", json_string(r->kind));
+		if (t->by == GL_HG_BY_TYPE)
+			json_object_set_new(o, "type_source", json_string(r->inferred ? "inferred" : "heap"));
 		gl_json_set_uint(o, "retained_bytes", r->retained);
 		gl_json_set_uint(o, "retained_objects", r->objects);
 		if (t->by != GL_HG_BY_ROOT) {

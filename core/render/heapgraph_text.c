@@ -26,6 +26,8 @@ static void obj(struct gl_ctx *c, const struct gl_hg_obj *x)
 	if (x->type[0]) {
 		sb_add(&c->out, "  ");
 		gl_clip(c, x->type, 60);
+		if (x->inferred)
+			sb_add(&c->out, " (inferred)");
 	}
 }
 
@@ -127,6 +129,8 @@ static void top(struct gl_ctx *c, const struct gl_hg_view *v)
 		if (t->by != GL_HG_BY_ROOT)
 			sb_addf(o, "(%llu of it, %llu B own)  ", (unsigned long long)r->count, (unsigned long long)r->bytes);
 		gl_clip(c, r->name, 80);
+		if (r->inferred)
+			sb_add(o, " (inferred)");
 		sb_add(o, "\n");
 	}
 	if (t->total_rows > t->nrows)

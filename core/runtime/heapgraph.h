@@ -89,6 +89,13 @@ struct gl_heapgraph {
 	size_t ntyped, typed_cap;
 	struct gl_hg_type *types;
 	size_t ntypes, types_cap, last_type;
+	/* types inferred along DWARF-typed pointers for objects the heap
+	 * records none for (hg_types.c): (node, index in itypes), sorted by
+	 * node; empty unless gl_hg_infer_types ran */
+	uint32_t (*inferred)[2];
+	size_t ninferred, inferred_cap;
+	struct gl_type **itypes;
+	size_t nitypes, itypes_cap;
 	struct gl_hg_counts n;
 	struct gl_error *globals_error; /* why global roots are missing, if they are */
 	struct gl_error *stack_error;   /* why stack roots are missing, if they are */
@@ -130,6 +137,12 @@ static inline const char *gl_hg_root_name(const struct gl_heapgraph *hg, const s
 /* The type descriptor of an object (its malloc header or largeType), 0
  * when the heap does not record one. */
 uint64_t gl_hg_type_of(const struct gl_heapgraph *hg, uint32_t node);
+/* Type the objects the heap records no type for from the globals' DWARF
+ * types, breadth-first along typed pointers (hg_types.c); then
+ * gl_hg_inferred_type answers (NULL: no type inferred). */
+void gl_hg_infer_types(struct gl_heapgraph *hg);
+const struct gl_type *gl_hg_inferred_type(const struct gl_heapgraph *hg, uint32_t node);
+void gl_hg_types_deinit(struct gl_heapgraph *hg);
 /* A pointer-sized word's target node (GL_DG_NONE: not an allocated object). */
 uint32_t gl_hg_resolve(struct gl_heapgraph *hg, uint64_t v);
 

@@ -378,6 +378,7 @@ void gl_heapgraph_deinit(struct gl_heapgraph *hg)
 	free(hg->roots);
 	free(hg->names);
 	free(hg->typed);
+	gl_hg_types_deinit(hg);
 	for (size_t i = 0; i < hg->ntypes; i++)
 		free(hg->types[i].mask);
 	free(hg->types);

@@ -24,8 +24,13 @@ void gl_hg_describe(struct gl_heapgraph *hg, uint32_t node, struct gl_hg_obj *o)
 	if (s->kind == GL_PTRMAP_HEADER)
 		o->data += (uint64_t)gl_heap_const(&hg->h, GL_RTC_MALLOC_HEADER_SIZE);
 	uint64_t tp = gl_hg_type_of(hg, node);
+	const struct gl_type *it;
 	if (tp)
 		gl_heap_type_name(&hg->h, tp, o->type, sizeof(o->type));
+	else if ((it = gl_hg_inferred_type(hg, node)) && it->name) {
+		snprintf(o->type, sizeof(o->type), "%s", it->name);
+		o->inferred = true;
+	}
 }
 
 /* t's field path at off appended to buf ("" when t is unknown). */

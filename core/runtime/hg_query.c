@@ -260,33 +260,34 @@ static int cmp_row(const void *a, const void *b)
 
 static struct gl_error *top_types(struct gl_heapgraph *hg, const struct dom *d, struct gl_hg_top *out)
 {
-	/* one row per type descriptor, and one for objects without a type */
-	size_t nt = hg->ntypes + 1;
+	/* one row per type descriptor, per inferred type, and one for
+	 * objects without a type (gl_hg_type_row) */
+	size_t nt = hg->ntypes + hg->nitypes + 1;
 	struct gl_hg_top_row *rows = calloc(nt, sizeof(*rows));
 	if (!rows)
 		return &gl_error_nomem;
 	for (size_t i = 0; i + 1 < nt; i++) {
-		gl_heap_type_name(&hg->h, hg->types[i].tp, rows[i].name, sizeof(rows[i].name));
+		if (i < hg->ntypes)
+			gl_heap_type_name(&hg->h, hg->types[i].tp, rows[i].name, sizeof(rows[i].name));
+		else
+			gl_hg_inferred_row_name(hg, i - hg->ntypes, &rows[i]);
 		if (!rows[i].name[0])
-			snprintf(rows[i].name, sizeof(rows[i].name), "type 0x%llx", (unsigned long long)hg->types[i].tp);
+			snprintf(rows[i].name, sizeof(rows[i].name), "type 0x%llx",
+				 (unsigned long long)(i < hg->ntypes ? hg->types[i].tp : 0));
 		rows[i].kind = "type";
 	}
 	snprintf(rows[nt - 1].name, sizeof(rows[nt - 1].name), "(no type recorded: small objects)");
 	rows[nt - 1].kind = "type";
-	/* typed[] is sorted by node: walk it alongside */
-	size_t ti = 0;
 	for (uint32_t v = 0; v < hg->nslots; v++) {
-		while (ti < hg->ntyped && hg->typed[ti][0] < v)
-			ti++;
 		if (d->t.idom[v] == GL_DG_NONE)
 			continue;
-		size_t row = ti < hg->ntyped && hg->typed[ti][0] == v ? hg->typed[ti][1] : nt - 1;
+		size_t row = gl_hg_type_row(hg, v);
 		struct gl_hg_top_row *r = &rows[row];
 		r->count++;
 		r->bytes += gl_hg_size(hg, v);
 		/* retained: not again under an object of the same type */
 		uint32_t id = d->t.idom[v];
-		if (id >= hg->nslots || gl_hg_type_of(hg, id) != (row < nt - 1 ? hg->types[row].tp : 0)) {
+		if (id >= hg->nslots || gl_hg_type_row(hg, id) != row) {
 			r->retained += d->retained[v];
 			r->objects += d->count[v];
 		}

@@ -16,6 +16,7 @@
 struct gl_hg_obj {
 	uint64_t slot, data, size;  /* slot start, the data's start (after a malloc header), slot size */
 	char type[GL_HG_NAME];      /* from the malloc header or largeType, "" if unknown */
+	bool inferred;              /* type inferred from the roots' DWARF types (hg_types.c) */
 };
 
 struct gl_hg_hop {
@@ -64,6 +65,7 @@ struct gl_hg_retains {
 struct gl_hg_top_row {
 	char name[GL_HG_NAME];
 	const char *kind;           /* the root kind, "type" or "site" */
+	bool inferred;              /* --by type: a type inferred from the roots' DWARF types */
 	uint64_t retained, objects; /* dominated bytes and objects */
 	uint64_t count, bytes;      /* --by type|site: objects of the row and their own bytes */
 	/* --by site: the allocating frame; function "" for the rows of
@@ -96,6 +98,11 @@ struct gl_error *gl_hg_top(struct gl_heapgraph *hg, enum gl_hg_by by, size_t max
  * decoded; (*row_of)[v] is object node v's row (hg_sites.c). */
 struct gl_error *gl_hg_site_rows(struct gl_heapgraph *hg, struct gl_hg_top_row **rows, size_t *nrows,
 				 uint32_t **row_of);
+/* --by type's rows (hg_types.c): node's row, [0, ntypes) the heap's
+ * types, then the inferred ones, last the untyped objects; an inferred
+ * type's row name. */
+size_t gl_hg_type_row(const struct gl_heapgraph *hg, uint32_t node);
+void gl_hg_inferred_row_name(const struct gl_heapgraph *hg, size_t i, struct gl_hg_top_row *row);
 void gl_hg_why_deinit(struct gl_hg_why *w);
 void gl_hg_retains_deinit(struct gl_hg_retains *r);
 void gl_hg_top_deinit(struct gl_hg_top *t);

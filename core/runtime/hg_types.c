@@ -1,0 +1,313 @@
+/* Types of heap objects the heap does not record (objects without a
+ * malloc header: small ones), inferred along DWARF-typed pointers from
+ * the roots, as viewcore does: a global's DWARF type says what its
+ * pointer words point to (*T: a T; []T: an array of T; a map: its
+ * runtime map struct; a chan: its hchan; an interface: its dynamic type
+ * from the type word or itab), and each object so typed says the same of
+ * its own pointer words, breadth-first from the roots.
+ *
+ * Rules: a heap-recorded type (malloc header, largeType) is never
+ * overridden, nor followed from here (its words are the heap's); a *T
+ * types only an object it points to the start of, T no larger than the
+ * slot; a []T or string may point inside the object, at a multiple of
+ * T's size; an object of a type with pointers is never typed in a noscan
+ * span. Conflicts: the first type wins. The walk is breadth-first, so
+ * that type is the one along the shortest typed path from a root, the
+ * path --why shows; a later candidate is not better evidence (a *T to
+ * a struct's first field T fits as well as the struct), and re-typing an
+ * object after its children were typed from it would need the walk
+ * undone. Bounded: a visited bit per slot, MAX_TYPED objects, a read
+ * per span (or per object in large spans). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/array.h"
+#include "gotypes/rtype.h"
+#include "runtime/hg_query.h"
+
+#define MAX_TYPED (1u << 26)      /* objects typed at most */
+#define MAX_DEPTH 24              /* nested struct/array levels walked in one value */
+#define MAX_GLOBAL (16u << 20)    /* bytes of one global walked */
+#define SPAN_CACHE (64u << 10)    /* spans up to this are read whole, once */
+
+struct infer {
+	struct gl_heapgraph *hg;
+	unsigned char *seen;          /* a bit per slot: typed (here or by the heap) or refused */
+	unsigned char *buf;           /* the cached span's bytes */
+	uint64_t buf_base, buf_len;
+	size_t last;                  /* itypes index hit last */
+	bool full;
+};
+
+static size_t type_index(struct infer *in, struct gl_type *t)
+{
+	struct gl_heapgraph *hg = in->hg;
+	if (in->last < hg->nitypes && hg->itypes[in->last] == t)
+		return in->last;
+	for (size_t i = 0; i < hg->nitypes; i++)
+		if (hg->itypes[i] == t)
+			return in->last = i;
+	struct gl_type **p = GL_ARRAY_PUSH(hg->itypes, hg->nitypes, hg->itypes_cap, 64);
+	if (!p)
+		return SIZE_MAX;
+	*p = t;
+	return in->last = hg->nitypes - 1;
+}
+
+/* The word v typed t: its object typed t when the rules allow. elems:
+ * v may point at any element of an array of t. */
+static void target(struct infer *in, struct gl_type *t, uint64_t v, bool elems)
+{
+	struct gl_heapgraph *hg = in->hg;
+	if (!v || !t || !t->size || in->full)
+		return;
+	struct gl_hg_counts saved = hg->n; /* resolving again counts nothing new */
+	uint32_t node = gl_hg_resolve(hg, v);
+	hg->n = saved;
+	if (node == GL_DG_NONE || node >= hg->nslots || (in->seen[node / 8] >> (node % 8) & 1))
+		return;
+	const struct gl_hg_span *s = gl_hg_span_of(hg, node);
+	if (!s)
+		return;
+	uint64_t slot = s->base + (uint64_t)(node - s->first) * s->elemsize, off = v - slot;
+	if (t->size > s->elemsize || (elems ? off % t->size : off) || s->kind == GL_PTRMAP_HEADER ||
+	    s->kind == GL_PTRMAP_LARGE_TYPE || (s->kind == GL_PTRMAP_NOSCAN && gl_type_has_pointers(t)))
+		return; /* not where a t starts, or the heap's own type says (or would) */
+	in->seen[node / 8] |= (unsigned char)(1u << (node % 8));
+	size_t ti = type_index(in, t);
+	if (ti == SIZE_MAX || hg->ninferred >= MAX_TYPED ||
+	    !GL_ARRAY_RESERVE(hg->inferred, hg->inferred_cap, hg->ninferred, 1024)) {
+		in->full = true;
+		return;
+	}
+	hg->inferred[hg->ninferred][0] = node;
+	hg->inferred[hg->ninferred][1] = (uint32_t)ti;
+	hg->ninferred++;
+}
+
+static const struct gl_type *field_type(const struct gl_type *t, size_t i)
+{
+	return i < t->nfields ? t->fields[i].type : NULL;
+}
+
+static void walk(struct infer *in, struct gl_type *t, const unsigned char *b, uint64_t len, uint64_t off, int depth);
+
+/* A swiss map's header (the linker's map<K,V> copy of the runtime's
+ * Map): DWARF types dirPtr **table<K,V>, yet with dirLen 0 it points to
+ * one group<K,V> (a small map). False: t is no such header. */
+static bool swiss_header(struct infer *in, struct gl_type *t, const unsigned char *b, uint64_t len, uint64_t off)
+{
+	const struct gl_field *dir = gl_type_field(t, "dirPtr"), *dlen = gl_type_field(t, "dirLen");
+	if (!dir || !dlen || !dir->type || dir->type->kind != GL_K_POINTER || !dlen->type)
+		return false;
+	unsigned ps = in->hg->h.ptr;
+	if (off + dir->offset + ps > len || off + dlen->offset + dlen->type->size > len || dlen->type->size > 8)
+		return true;
+	uint64_t p = gl_get_uint(b + off + dir->offset, ps), n = gl_get_uint(b + off + dlen->offset, (unsigned)dlen->type->size);
+	struct gl_type *table = dir->type->elem && dir->type->elem->kind == GL_K_POINTER ? dir->type->elem->elem : NULL;
+	if (n) {
+		target(in, dir->type->elem, p, false); /* the directory: an array of *table */
+		return true;
+	}
+	/* the group type as the table's groups reference names it */
+	const struct gl_field *groups = table ? gl_type_field(table, "groups") : NULL;
+	const struct gl_field *data = groups && groups->type ? gl_type_field(groups->type, "data") : NULL;
+	if (data && data->type && data->type->kind == GL_K_POINTER)
+		target(in, data->type->elem, p, false);
+	return true;
+}
+
+/* The pointer words of a value of type t at b[off, off + t->size) (len
+ * bytes in b) as targets. */
+static void walk(struct infer *in, struct gl_type *t, const unsigned char *b, uint64_t len, uint64_t off, int depth)
+{
+	struct gl_heapgraph *hg = in->hg;
+	unsigned ps = hg->h.ptr;
+	if (!t || depth > MAX_DEPTH || off + t->size > len || in->full || !gl_type_has_pointers(t))
+		return;
+	const struct gl_type *ft;
+	uint64_t w = off + ps <= len ? gl_get_uint(b + off, ps) : 0;
+	switch (t->kind) {
+	case GL_K_POINTER:
+		target(in, t->elem, w, false);
+		break;
+	case GL_K_MAP:
+	case GL_K_CHAN:
+		target(in, t->target, w, false); /* the runtime's map struct, hchan */
+		break;
+	case GL_K_SLICE:
+		target(in, t->elem, w, true);
+		break;
+	case GL_K_STRING:
+		/* the bytes: str's *uint8 */
+		if ((ft = field_type(t, 0)) && ft->kind == GL_K_POINTER)
+			target(in, ft->elem, w, true);
+		break;
+	case GL_K_INTERFACE: {
+		uint64_t tp;
+		if (off + 2 * (uint64_t)ps > len)
+			break;
+		struct gl_type *dyn = gl_iface_dynamic_type(hg->h.c, t, b + off, &tp);
+		uint64_t data = gl_get_uint(b + off + ps, ps);
+		if (!dyn)
+			break;
+		if (gl_type_is_direct_iface(dyn))
+			walk(in, dyn, b + off + ps, ps, 0, depth + 1); /* the data word is the value */
+		else
+			target(in, dyn, data, false); /* a boxed copy */
+		break;
+	}
+	case GL_K_STRUCT:
+		if (swiss_header(in, t, b, len, off))
+			break;
+		for (size_t i = 0; i < t->nfields && !in->full; i++)
+			walk(in, t->fields[i].type, b, len, off + t->fields[i].offset, depth + 1);
+		break;
+	case GL_K_ARRAY:
+		if (t->elem && t->elem->size)
+			for (uint64_t i = 0; i < t->count && off + (i + 1) * t->elem->size <= len && !in->full; i++)
+				walk(in, t->elem, b, len, off + i * t->elem->size, depth + 1);
+		break;
+	default:
+		break; /* unsafe.Pointer, funcs: no type to give */
+	}
+}
+
+/* Object node v's bytes (the cached span's when small), or NULL. */
+static const unsigned char *object_bytes(struct infer *in, uint32_t v, uint64_t *len)
+{
+	struct gl_heapgraph *hg = in->hg;
+	const struct gl_hg_span *s = gl_hg_span_of(hg, v);
+	if (!s)
+		return NULL;
+	uint64_t span_len = (uint64_t)s->nelems * s->elemsize, off = (uint64_t)(v - s->first) * s->elemsize;
+	if (span_len <= SPAN_CACHE) {
+		if (in->buf_base != s->base || !in->buf_len) {
+			in->buf_len = 0;
+			struct gl_error *err = gl_mem_read_once(hg->h.c->mem, s->base, in->buf, span_len);
+			if (err) {
+				gl_error_destroy(err);
+				return NULL;
+			}
+			in->buf_base = s->base;
+			in->buf_len = span_len;
+		}
+		*len = s->elemsize;
+		return in->buf + off;
+	}
+	/* a large span holds one object: only noscan ones come here untyped */
+	*len = s->elemsize < SPAN_CACHE ? s->elemsize : SPAN_CACHE;
+	in->buf_len = 0;
+	struct gl_error *err = gl_mem_read_once(hg->h.c->mem, s->base + off, in->buf, *len);
+	if (err) {
+		gl_error_destroy(err);
+		return NULL;
+	}
+	return in->buf;
+}
+
+/* The globals named in DWARF, walked by their variables' types. */
+static void globals(struct infer *in)
+{
+	struct gl_heapgraph *hg = in->hg;
+	struct gl_dwarf *dw = hg->h.c->t->dw;
+	for (uint32_t i = 0; i < hg->nroots && !in->full && !gl_interrupted(hg->h.c); i++) {
+		const struct gl_hg_root *r = &hg->roots[i];
+		const char *name = gl_hg_root_name(hg, r);
+		struct gl_type *t = NULL;
+		uint64_t ga;
+		if (r->kind != GL_ROOT_GLOBAL || strncmp(name, "global ", 7) || !dw ||
+		    !gl_dwarf_find_global(dw, name + 7, &ga, &t) || !t || ga != r->addr || !t->size ||
+		    t->size > MAX_GLOBAL)
+			continue;
+		unsigned char *b = malloc(t->size);
+		struct gl_error *err = b ? gl_mem_read(hg->h.c->mem, ga, b, t->size) : NULL;
+		if (b && !err)
+			walk(in, t, b, t->size, 0, 0);
+		gl_error_destroy(err);
+		free(b);
+	}
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+void gl_hg_infer_types(struct gl_heapgraph *hg)
+{
+	struct infer in = {.hg = hg};
+	in.seen = calloc((size_t)hg->nslots / 8 + 1, 1);
+	in.buf = malloc(SPAN_CACHE);
+	if (!in.seen || !in.buf)
+		goto out;
+	/* the heap's own types first: never overridden */
+	for (size_t i = 0; i < hg->ntyped; i++)
+		in.seen[hg->typed[i][0] / 8] |= (unsigned char)(1u << (hg->typed[i][0] % 8));
+	globals(&in);
+	/* breadth-first: inferred[] is the queue, in the order typed */
+	for (size_t q = 0; q < hg->ninferred && !in.full; q++) {
+		if (q % 4096 == 0 && gl_interrupted(hg->h.c))
+			break;
+		uint32_t v = hg->inferred[q][0];
+		struct gl_type *t = hg->itypes[hg->inferred[q][1]];
+		uint64_t len;
+		const unsigned char *b = gl_type_has_pointers(t) ? object_bytes(&in, v, &len) : NULL;
+		/* the slot may hold an array of t (a slice's): each element */
+		for (uint64_t at = 0; b && at + t->size <= len && !in.full; at += t->size)
+			walk(&in, t, b, len, at, 0);
+	}
+	if (hg->ninferred)
+		qsort(hg->inferred, hg->ninferred, sizeof(*hg->inferred), cmp_node);
+out:
+	free(in.seen);
+	free(in.buf);
+}
+
+static int64_t lookup(const uint32_t (*tab)[2], size_t n, uint32_t node);
+
+const struct gl_type *gl_hg_inferred_type(const struct gl_heapgraph *hg, uint32_t node)
+{
+	int64_t i = lookup((const uint32_t (*)[2])hg->inferred, hg->ninferred, node);
+	return i >= 0 ? hg->itypes[i] : NULL;
+}
+
+void gl_hg_types_deinit(struct gl_heapgraph *hg)
+{
+	free(hg->inferred);
+	free(hg->itypes);
+	hg->inferred = NULL;
+	hg->itypes = NULL;
+	hg->ninferred = hg->nitypes = 0;
+}
+
+/* Binary search of a sorted (node, index) table: the index, or -1. */
+static int64_t lookup(const uint32_t (*tab)[2], size_t n, uint32_t node)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (tab[mid][0] < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && tab[lo][0] == node ? (int64_t)tab[lo][1] : -1;
+}
+
+size_t gl_hg_type_row(const struct gl_heapgraph *hg, uint32_t node)
+{
+	int64_t i = lookup((const uint32_t (*)[2])hg->typed, hg->ntyped, node);
+	if (i >= 0)
+		return (size_t)i;
+	i = lookup((const uint32_t (*)[2])hg->inferred, hg->ninferred, node);
+	return i >= 0 ? hg->ntypes + (size_t)i : hg->ntypes + hg->nitypes;
+}
+
+void gl_hg_inferred_row_name(const struct gl_heapgraph *hg, size_t i, struct gl_hg_top_row *row)
+{
+	snprintf(row->name, sizeof(row->name), "%s", i < hg->nitypes && hg->itypes[i]->name ? hg->itypes[i]->name : "");
+	row->inferred = true;
+}
