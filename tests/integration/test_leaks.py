@@ -5,6 +5,9 @@ it), `golayout heap EXPR --retains` (bytes and objects reachable only
 through the object, from the dominator tree) and `golayout gc --top`
 (--by root, type and site: each leak's allocating function and line,
 which the fixture takes from runtime.Caller on the allocating statement),
+the types of objects the heap records none for (no malloc header),
+inferred along DWARF-typed pointers from the globals (fmt's %T in the
+fixture; with --no-infer the same objects have no type),
 against what the fixture recorded (tests/fixtures/leaks/main.go):
 addresses through unsafe, slot sizes from the runtime's own rounding,
 offsets from unsafe.Offsetof.
@@ -87,6 +90,44 @@ def check_retains(name):
     return check
 
 
+def check_type(name):
+    """heap EXPR --why: the object's type, inferred (the heap records none
+    for an object without a malloc header), is the Go type the fixture
+    printed; the hop into it names the pointer word as a field of the
+    object before it when that one's type is known."""
+    def check(doc, ctx):
+        t = next(x for x in ctx.truth["types"] if x["name"] == name)
+        p = []
+        if not no_error(doc, p):
+            return p
+        o = doc.get("object") or {}
+        diff(p, "object.address", hexint(o.get("address")), t["address"])
+        diff(p, "object.type", o.get("type"), t["type"])
+        diff(p, "object.type_source", o.get("type_source"), "inferred")
+        path = doc.get("path") or []
+        if len(path) >= 2 and path[-2].get("type"):
+            via = str(path[-1].get("via"))
+            if not via.startswith(path[-2]["type"] + "."):
+                p.append(f"last hop via {via!r}: not a field of {path[-2]['type']!r}")
+        return p + [f"note: {o.get('type')} via {[h.get('via') for h in path][-2:]}"]
+    return check
+
+
+def check_no_infer(name):
+    """heap EXPR --why --no-infer: without inference the heap knows no type
+    for the object (so check_type's type is the inference's)."""
+    def check(doc, ctx):
+        t = next(x for x in ctx.truth["types"] if x["name"] == name)
+        p = []
+        if not no_error(doc, p):
+            return p
+        o = doc.get("object") or {}
+        diff(p, "object.address", hexint(o.get("address")), t["address"])
+        diff(p, "object.type", o.get("type"), None)
+        return p
+    return check
+
+
 def check_top(doc, ctx):
     """gc --top: the sub-slice's array (1 MiB, the largest single leak) is
     retained by main.gHeader, the chain by main.gChain."""
@@ -118,6 +159,14 @@ def check_top_type(doc, ctx):
     total = sum(r.get("objects", 0) for r in doc.get("rows") or [])
     if doc.get("total_rows") == len(doc.get("rows") or []):
         diff(p, "objects of all types vs reachable objects", total, g.get("reachable_objects"))
+    # the chain's links: all of its type's objects, inferred, retained
+    # from the head (none has a malloc header)
+    link = next(x for x in ctx.truth["types"] if x["name"] == "link 50 of the chain")["type"]
+    chain = next(x for x in ctx.truth["retains"] if x["name"] == "chain head")
+    r = next((r for r in doc.get("rows") or [] if r.get("name") == link), {})
+    diff(p, f"{link} row type_source", r.get("type_source"), "inferred")
+    diff(p, f"{link} row objects", r.get("objects"), chain["retained_objects"])
+    diff(p, f"{link} row retained_bytes", r.get("retained_bytes"), chain["retained_bytes"])
     return p
 
 
@@ -244,7 +293,17 @@ def check_dump_reachable(docs, sample):
 def core_commands(truth):
     cmds = [f"golayout heap {t['expr']} --why --json" for t in truth["why"]]
     cmds += [f"golayout heap {t['expr']} --retains --json" for t in truth["retains"]]
-    return cmds + ["golayout gc --top 10 --json", "golayout gc --top --all --by site --json"]
+    cmds += ["golayout gc --top 10 --json", "golayout gc --top --all --by site --json",
+             "golayout gc --top --all --by type --json"]
+    cmds += [f"golayout heap {t['expr']} --why --json" for t in truth["types"]]
+    return cmds + [f"golayout heap {t['expr']} --why --no-infer --json" for t in truth["types"]]
+
+
+def core_checks(truth):
+    """The checks of core_commands, in order."""
+    return ([check_why(t["name"]) for t in truth["why"]] + [check_retains(t["name"]) for t in truth["retains"]]
+            + [check_top, check_top_site, check_top_type] + [check_type(t["name"]) for t in truth["types"]]
+            + [check_no_infer(t["name"]) for t in truth["types"]])
 
 
 def check_core(doc, ctx):
@@ -260,7 +319,7 @@ def check_core(doc, ctx):
     if err:
         return [err]
     c2 = dataclasses.replace(ctx, truth=truth)
-    checks = [check_why(t["name"]) for t in truth["why"]] + [check_retains(t["name"]) for t in truth["retains"]]
+    checks = core_checks(truth)
     if harness.emulator(ctx.binary):
         # gdb's gcore over qemu-user's gdb stub writes no heap (see
         # test_goroutines.py, check_stub_core): every object must be said
@@ -269,11 +328,11 @@ def check_core(doc, ctx):
         # writes the heap and the checks below should run instead
         p = [f"{cmd}: {d.get('error') or 'decoded'}: does gcore over qemu's stub "
              f"write the heap now? then run the full core checks"
-             for cmd, d in zip(cmds[:len(checks)], docs)
-             if not any(w in str(d.get("error")) for w in ("not in mapped memory", "cannot read memory"))]
+             for cmd, d in zip(cmds[:len(checks)], docs) if cmd.startswith("golayout heap ")
+             and not any(w in str(d.get("error")) for w in ("not in mapped memory", "cannot read memory"))]
         return p + ["note: gcore over qemu-user's gdb stub holds no heap: every object is outside the core's memory"]
     p = []
-    for cmd, d, chk in zip(cmds, docs[:ncheck], checks + [check_top, check_top_site]):
+    for cmd, d, chk in zip(cmds, docs[:ncheck], checks):
         p += [f"{cmd}: {x}" for x in chk(d, c2) if not x.startswith("note: ")]
     p += check_dump_reachable(docs[ncheck:], sample)
     return p + [f"note: {len(docs)} commands on the core"]
@@ -290,6 +349,11 @@ def cases(truth):
     cs.append(Case("gc --top", "golayout gc --top 10 --json", check_top))
     cs.append(Case("gc --top --by type", "golayout gc --top --all --by type --json", check_top_type))
     cs.append(Case("gc --top --by site", "golayout gc --top --all --by site --json", check_top_site))
+    for t in truth["types"]:
+        cs.append(Case(f"inferred type: {t['name']} ({t['expr']}, {t['type']})",
+                       f"golayout heap {t['expr']} --why --json", check_type(t["name"])))
+        cs.append(Case(f"no type without inference: {t['name']} ({t['expr']})",
+                       f"golayout heap {t['expr']} --why --no-infer --json", check_no_infer(t["name"])))
     cs.append(Case("core file written by gdb's gcore: every --why, --retains and gc --top above, and "
                    "--why of a sample of the runtime's heap dump (separate sessions)", check=check_core))
     return cs
