@@ -78,7 +78,7 @@ const struct gl_command gl_cmd_gc = {
 	.name = "gc",
 	.summary = "Show the GC: phase, cycles, GOGC, heap goal, spans per size class, heap map.",
 	.help = "Usage: golayout gc [--limit N | --all] [--json]\n"
-		"       golayout gc --top [N] [--by root|type|site] [--json]\n"
+		"       golayout gc --top [N] [--by root|type|site] [--no-infer] [--json]\n"
 		"\n"
 		"The collector's phase (runtime.gcphase), whether the write barrier is on,\n"
 		"the cycle count (work.cycles and memstats.numgc), GOGC and the memory limit,\n"
@@ -90,7 +90,8 @@ const struct gl_command gl_cmd_gc = {
 		"16; --all).\n"
 		"--top [N]: the N roots (default 16) retaining the most bytes, from the\n"
 		"dominator tree of the whole heap graph (bytes reachable only through the\n"
-		"root); --by type: per type (malloc-header and largeType types), an object's\n"
+		"root); --by type: per type (malloc-header and largeType types, and types\n"
+		"inferred for small objects, as heap --why; --no-infer: not), an object's\n"
 		"retained bytes counted unless its immediate dominator is of its type;\n"
 		"--by site: per allocation site (the allocating function and file:line, from\n"
 		"the memory-profile special the runtime attaches to a sampled object; with\n"

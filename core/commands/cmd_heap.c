@@ -117,7 +117,7 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 const struct gl_command gl_cmd_heap = {
 	.name = "heap",
 	.summary = "Show where an address lives in the Go heap: span, object, bits, specials.",
-	.help = "Usage: golayout heap EXPR|ADDR [--span | --why | --retains] [--limit N | --all] [--json]\n"
+	.help = "Usage: golayout heap EXPR|ADDR [--span | --why | --retains [--no-infer]] [--limit N | --all] [--json]\n"
 		"\n"
 		"For a pointer-typed EXPR (pointer, map, chan, unsafe.Pointer, uintptr) the\n"
 		"address it holds; for any other value in memory its own address (use s[0]\n"
@@ -137,9 +137,12 @@ const struct gl_command gl_cmd_heap = {
 		"binary, mapped memory outside the heap, or unmapped (an error).\n"
 		"--why: the shortest path from a GC root (a global, a goroutine's stack slot,\n"
 		"a finalizer or cleanup) to the object, each hop as type.field or +offset,\n"
-		"and how many roots reach it. --retains: the bytes and objects reachable\n"
-		"only through the object (its dominator subtree) and its largest dominated\n"
-		"children (--limit N, default 16). Both build the graph of the whole heap.",
+		"and how many roots reach it. Small objects, whose type the heap does not\n"
+		"record, get one inferred along typed pointers from the globals (shown\n"
+		"\"(inferred)\"; --no-infer: the heap's types only). --retains: the bytes\n"
+		"and objects reachable only through the object (its dominator subtree) and\n"
+		"its largest dominated children (--limit N, default 16). Both build the\n"
+		"graph of the whole heap.",
 	.opts = GL_OPT_TYPE | GL_OPT_LIMIT | GL_OPT_SPAN | GL_OPT_SVG | GL_OPT_WHY,
 	.min_args = 1,
 	.max_args = 1,
