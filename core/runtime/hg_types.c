@@ -7,7 +7,7 @@
  * its own pointer words, breadth-first from the roots.
  *
  * Rules: a heap-recorded type (malloc header, largeType) is never
- * overridden, nor followed from here (its words are the heap's); a *T
+ * overridden; a *T
  * types only an object it points to the start of, T no larger than the
  * slot; a []T or string may point inside the object, at a multiple of
  * T's size; an object of a type with pointers is never typed in a noscan
@@ -16,8 +16,10 @@
  * path --why shows; a later candidate is not better evidence (a *T to
  * a struct's first field T fits as well as the struct), and re-typing an
  * object after its children were typed from it would need the walk
- * undone. Bounded: a visited bit per slot, MAX_TYPED objects, a read
- * per span (or per object in large spans). */
+ * undone. The globals' reach is walked first, then from the objects
+ * the heap has types for (their DWARF twins), then on from what those
+ * typed. Bounded: a visited bit per slot, MAX_TYPED objects, a read per
+ * span (per object in large spans, its first SPAN_CACHE bytes). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +232,58 @@ static void globals(struct infer *in)
 	}
 }
 
+/* Walk object v as an array of t from its data's start (after a
+ * malloc header). */
+static void walk_object(struct infer *in, uint32_t v, struct gl_type *t)
+{
+	struct gl_heapgraph *hg = in->hg;
+	const struct gl_hg_span *s = gl_hg_span_of(hg, v);
+	uint64_t len, hdr = 0;
+	const unsigned char *b = s && gl_type_has_pointers(t) ? object_bytes(in, v, &len) : NULL;
+	if (b && s->kind == GL_PTRMAP_HEADER)
+		hdr = (uint64_t)gl_heap_const(&hg->h, GL_RTC_MALLOC_HEADER_SIZE);
+	/* the slot may hold an array of t (a slice's): each element */
+	for (uint64_t at = hdr; b && at + t->size <= len && !in->full; at += t->size)
+		walk(in, t, b, len, at, 0);
+}
+
+/* Breadth-first from *q: inferred[] is the queue, in the order typed. */
+static void drain(struct infer *in, size_t *q)
+{
+	struct gl_heapgraph *hg = in->hg;
+	for (; *q < hg->ninferred && !in->full; ++*q) {
+		if (*q % 4096 == 0 && gl_interrupted(hg->h.c))
+			return;
+		walk_object(in, hg->inferred[*q][0], hg->itypes[hg->inferred[*q][1]]);
+	}
+}
+
+/* The objects with a heap-recorded type, walked by that type's DWARF
+ * twin (DW_AT_go_runtime_type): what they point to untyped gets typed
+ * (a []*T's array has a malloc header, its T objects none). */
+static void heap_typed(struct infer *in)
+{
+	struct gl_heapgraph *hg = in->hg;
+	struct gl_dwarf *dw = hg->h.c->t->dw;
+	uint64_t base = hg->h.types_base;
+	struct gl_type **dt = calloc(hg->ntypes ? hg->ntypes : 1, sizeof(*dt));
+	if (!dt || !dw || !base) {
+		free(dt);
+		return;
+	}
+	for (size_t i = 0; i < hg->ntypes; i++)
+		if (hg->types[i].tp >= base && hg->types[i].mask)
+			dt[i] = gl_dwarf_type_by_runtime_offset(dw, hg->types[i].tp - base);
+	for (size_t i = 0; i < hg->ntyped && !in->full; i++) {
+		if (i % 4096 == 0 && gl_interrupted(hg->h.c))
+			break;
+		struct gl_type *t = dt[hg->typed[i][1]];
+		if (t && t->size)
+			walk_object(in, hg->typed[i][0], t);
+	}
+	free(dt);
+}
+
 static int cmp_node(const void *a, const void *b)
 {
 	const uint32_t *x = a, *y = b;
@@ -246,19 +300,13 @@ void gl_hg_infer_types(struct gl_heapgraph *hg)
 	/* the heap's own types first: never overridden */
 	for (size_t i = 0; i < hg->ntyped; i++)
 		in.seen[hg->typed[i][0] / 8] |= (unsigned char)(1u << (hg->typed[i][0] % 8));
+	/* the globals' reach first, then what the heap's typed objects
+	 * point to: a global's type is the nearer evidence */
 	globals(&in);
-	/* breadth-first: inferred[] is the queue, in the order typed */
-	for (size_t q = 0; q < hg->ninferred && !in.full; q++) {
-		if (q % 4096 == 0 && gl_interrupted(hg->h.c))
-			break;
-		uint32_t v = hg->inferred[q][0];
-		struct gl_type *t = hg->itypes[hg->inferred[q][1]];
-		uint64_t len;
-		const unsigned char *b = gl_type_has_pointers(t) ? object_bytes(&in, v, &len) : NULL;
-		/* the slot may hold an array of t (a slice's): each element */
-		for (uint64_t at = 0; b && at + t->size <= len && !in.full; at += t->size)
-			walk(&in, t, b, len, at, 0);
-	}
+	size_t q = 0;
+	drain(&in, &q);
+	heap_typed(&in);
+	drain(&in, &q);
 	if (hg->ninferred)
 		qsort(hg->inferred, hg->ninferred, sizeof(*hg->inferred), cmp_node);
 out:
