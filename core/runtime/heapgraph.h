@@ -47,6 +47,7 @@ struct gl_hg_root {
 	uint64_t addr, size;      /* the root's words (a global, a stack variable's slots) */
 	uint64_t object;          /* FINALIZER, CLEANUP, WEAK_HANDLE: the object the special is on */
 	int64_t goid;             /* STACK */
+	uint64_t pc;              /* STACK of a named variable: its frame's pc, to find its DWARF type */
 	uint32_t name;            /* offset in the graph's names */
 };
 
@@ -137,8 +138,9 @@ static inline const char *gl_hg_root_name(const struct gl_heapgraph *hg, const s
 /* The type descriptor of an object (its malloc header or largeType), 0
  * when the heap does not record one. */
 uint64_t gl_hg_type_of(const struct gl_heapgraph *hg, uint32_t node);
-/* Type the objects the heap records no type for from the globals' DWARF
- * types, breadth-first along typed pointers (hg_types.c); then
+/* Type the objects the heap records no type for from the DWARF types of
+ * the globals and stack variables, and of the objects the heap has types
+ * for, breadth-first along typed pointers (hg_types.c); then
  * gl_hg_inferred_type answers (NULL: no type inferred). */
 void gl_hg_infer_types(struct gl_heapgraph *hg);
 const struct gl_type *gl_hg_inferred_type(const struct gl_heapgraph *hg, uint32_t node);

@@ -42,6 +42,8 @@ static bool slot(void *arg, const struct gl_stack_slot *s)
 		o->addr = s->addr - s->var_offset;
 		o->size = s->var_offset + hg->h.ptr;
 		o->goid = (int64_t)w->g->goid;
+		if (s->var && s->f)
+			o->pc = s->f->lookup_pc;
 		snprintf(w->open, sizeof(w->open), "%s", name);
 		w->have_open = true;
 	} else {

@@ -1,6 +1,7 @@
 /* Types of heap objects the heap does not record (objects without a
  * malloc header: small ones), inferred along DWARF-typed pointers from
- * the roots, as viewcore does: a global's DWARF type says what its
+ * the roots, as viewcore does: a global's DWARF type (or a stack
+ * variable's, in its frame at the frame's pc) says what its
  * pointer words point to (*T: a T; []T: an array of T; a map: its
  * runtime map struct; a chan: its hchan; an interface: its dynamic type
  * from the type word or itab), and each object so typed says the same of
@@ -27,6 +28,7 @@
 #include "base/array.h"
 #include "gotypes/rtype.h"
 #include "runtime/hg_query.h"
+#include "target/dwarfinfo.h"
 
 #define MAX_TYPED (1u << 26)      /* objects typed at most */
 #define MAX_DEPTH 24              /* nested struct/array levels walked in one value */
@@ -39,6 +41,7 @@ struct infer {
 	unsigned char *buf;           /* the cached span's bytes */
 	uint64_t buf_base, buf_len;
 	size_t last;                  /* itypes index hit last */
+	uint32_t only_from;           /* not GL_DG_NONE: type only this root's edges (live stack slots) */
 	bool full;
 };
 
@@ -69,6 +72,13 @@ static void target(struct infer *in, struct gl_type *t, uint64_t v, bool elems)
 	hg->n = saved;
 	if (node == GL_DG_NONE || node >= hg->nslots || (in->seen[node / 8] >> (node % 8) & 1))
 		return;
+	if (in->only_from != GL_DG_NONE) {
+		bool live = false;
+		for (uint32_t e = hg->g.off[in->only_from]; e < hg->g.off[in->only_from + 1] && !live; e++)
+			live = hg->g.dst[e] == node;
+		if (!live)
+			return; /* a dead slot's stale word: its object may be another's now */
+	}
 	const struct gl_hg_span *s = gl_hg_span_of(hg, node);
 	if (!s)
 		return;
@@ -284,6 +294,57 @@ static void heap_typed(struct infer *in)
 	free(dt);
 }
 
+/* The variable named in a stack root's name ("... local buf", "... arg
+ * &x"), or NULL. */
+static const char *root_var(const char *name)
+{
+	const char *v = NULL;
+	for (const char *p = strstr(name, " frame "); p && (p = strchr(p + 1, ' '));)
+		if (!strncmp(p, " local ", 7) || !strncmp(p, " arg ", 5))
+			v = strchr(p + 1, ' ') + 1;
+	return v;
+}
+
+/* The stack roots of named variables, walked by the variables' DWARF
+ * types (their frames' variables at the frame's pc); only the words the
+ * stack maps say are live pointers (the root's edges) type anything. */
+static void stack_roots(struct infer *in)
+{
+	struct gl_heapgraph *hg = in->hg;
+	struct gl_dwarf *dw = hg->h.c->t->dw;
+	struct gl_var_list vars = {0};
+	uint64_t vars_pc = 0;
+	for (uint32_t i = 0; dw && i < hg->nroots && !in->full && !gl_interrupted(hg->h.c); i++) {
+		const struct gl_hg_root *r = &hg->roots[i];
+		const char *var = r->kind == GL_ROOT_STACK && r->pc ? root_var(gl_hg_root_name(hg, r)) : NULL;
+		if (!var)
+			continue;
+		if (r->pc != vars_pc) {
+			gl_var_list_deinit(&vars);
+			memset(&vars, 0, sizeof(vars));
+			vars_pc = r->pc;
+			const struct gl_func *f = gl_dwarf_func_at(dw, r->pc);
+			if (f)
+				gl_error_destroy(gl_dwarf_func_vars(dw, f, r->pc, &vars));
+		}
+		struct gl_type *t = NULL;
+		for (size_t k = 0; k < vars.n; k++) /* a later one shadows an earlier */
+			if (vars.v[k]->name && !strcmp(vars.v[k]->name, var))
+				t = vars.v[k]->type;
+		if (!t || !t->size || t->size > MAX_GLOBAL)
+			continue;
+		unsigned char *b = malloc(t->size);
+		struct gl_error *err = b ? gl_mem_read(hg->h.c->mem, r->addr, b, t->size) : NULL;
+		in->only_from = hg->nslots + i;
+		if (b && !err)
+			walk(in, t, b, t->size, 0, 0);
+		in->only_from = GL_DG_NONE;
+		gl_error_destroy(err);
+		free(b);
+	}
+	gl_var_list_deinit(&vars);
+}
+
 static int cmp_node(const void *a, const void *b)
 {
 	const uint32_t *x = a, *y = b;
@@ -292,7 +353,7 @@ static int cmp_node(const void *a, const void *b)
 
 void gl_hg_infer_types(struct gl_heapgraph *hg)
 {
-	struct infer in = {.hg = hg};
+	struct infer in = {.hg = hg, .only_from = GL_DG_NONE};
 	in.seen = calloc((size_t)hg->nslots / 8 + 1, 1);
 	in.buf = malloc(SPAN_CACHE);
 	if (!in.seen || !in.buf)
@@ -303,6 +364,7 @@ void gl_hg_infer_types(struct gl_heapgraph *hg)
 	/* the globals' reach first, then what the heap's typed objects
 	 * point to: a global's type is the nearer evidence */
 	globals(&in);
+	stack_roots(&in);
 	size_t q = 0;
 	drain(&in, &q);
 	heap_typed(&in);
