@@ -138,7 +138,7 @@ const struct gl_command gl_cmd_heap = {
 		"--why: the shortest path from a GC root (a global, a goroutine's stack slot,\n"
 		"a finalizer or cleanup) to the object, each hop as type.field or +offset,\n"
 		"and how many roots reach it. Small objects, whose type the heap does not\n"
-		"record, get one inferred along typed pointers from the globals (shown\n"
+		"record, get one inferred along typed pointers from the roots (shown\n"
 		"\"(inferred)\"; --no-infer: the heap's types only). --retains: the bytes\n"
 		"and objects reachable only through the object (its dominator subtree) and\n"
 		"its largest dominated children (--limit N, default 16). Both build the\n"
