@@ -257,14 +257,23 @@ static void walk_object(struct infer *in, uint32_t v, struct gl_type *t)
 		walk(in, t, b, len, at, 0);
 }
 
-/* Breadth-first from *q: inferred[] is the queue, in the order typed. */
+static int cmp_node(const void *a, const void *b);
+
+/* Breadth-first from *q: inferred[] is the queue, a level at a time,
+ * each level sorted by node (types are given when found, so the order
+ * within a level changes nothing) so that its objects are read span by
+ * span, each span once. */
 static void drain(struct infer *in, size_t *q)
 {
 	struct gl_heapgraph *hg = in->hg;
-	for (; *q < hg->ninferred && !in->full; ++*q) {
-		if (*q % 4096 == 0 && gl_interrupted(hg->h.c))
-			return;
-		walk_object(in, hg->inferred[*q][0], hg->itypes[hg->inferred[*q][1]]);
+	while (*q < hg->ninferred && !in->full && !gl_interrupted(hg->h.c)) {
+		size_t end = hg->ninferred;
+		qsort(hg->inferred + *q, end - *q, sizeof(*hg->inferred), cmp_node);
+		for (; *q < end && !in->full; ++*q) {
+			if (*q % 4096 == 0 && gl_interrupted(hg->h.c))
+				return;
+			walk_object(in, hg->inferred[*q][0], hg->itypes[hg->inferred[*q][1]]);
+		}
 	}
 }
 
@@ -369,8 +378,15 @@ void gl_hg_infer_types(struct gl_heapgraph *hg)
 	drain(&in, &q);
 	heap_typed(&in);
 	drain(&in, &q);
-	if (hg->ninferred)
+	if (hg->ninferred) {
 		qsort(hg->inferred, hg->ninferred, sizeof(*hg->inferred), cmp_node);
+		/* 8 bytes per typed object, no more: the array's growth room back */
+		uint32_t (*fit)[2] = realloc(hg->inferred, hg->ninferred * sizeof(*hg->inferred));
+		if (fit) {
+			hg->inferred = fit;
+			hg->inferred_cap = hg->ninferred;
+		}
+	}
 out:
 	free(in.seen);
 	free(in.buf);
