@@ -90,11 +90,13 @@ def check_retains(name):
     return check
 
 
-def check_type(name):
+def check_type(name, infer=True):
     """heap EXPR --why: the object's type, inferred (the heap records none
     for an object without a malloc header), is the Go type the fixture
     printed; the hop into it names the pointer word as a field of the
-    object before it when that one's type is known."""
+    object before it when that one's type is known. infer False (--why
+    --no-infer): the heap knows no type for the object, so the type above
+    is the inference's."""
     def check(doc, ctx):
         t = next(x for x in ctx.truth["types"] if x["name"] == name)
         p = []
@@ -102,7 +104,9 @@ def check_type(name):
             return p
         o = doc.get("object") or {}
         diff(p, "object.address", hexint(o.get("address")), t["address"])
-        diff(p, "object.type", o.get("type"), t["type"])
+        diff(p, "object.type", o.get("type"), t["type"] if infer else None)
+        if not infer:
+            return p
         diff(p, "object.type_source", o.get("type_source"), "inferred")
         path = doc.get("path") or []
         if len(path) >= 2 and path[-2].get("type"):
@@ -110,21 +114,6 @@ def check_type(name):
             if not via.startswith(path[-2]["type"] + "."):
                 p.append(f"last hop via {via!r}: not a field of {path[-2]['type']!r}")
         return p + [f"note: {o.get('type')} via {[h.get('via') for h in path][-2:]}"]
-    return check
-
-
-def check_no_infer(name):
-    """heap EXPR --why --no-infer: without inference the heap knows no type
-    for the object (so check_type's type is the inference's)."""
-    def check(doc, ctx):
-        t = next(x for x in ctx.truth["types"] if x["name"] == name)
-        p = []
-        if not no_error(doc, p):
-            return p
-        o = doc.get("object") or {}
-        diff(p, "object.address", hexint(o.get("address")), t["address"])
-        diff(p, "object.type", o.get("type"), None)
-        return p
     return check
 
 
@@ -303,7 +292,7 @@ def core_checks(truth):
     """The checks of core_commands, in order."""
     return ([check_why(t["name"]) for t in truth["why"]] + [check_retains(t["name"]) for t in truth["retains"]]
             + [check_top, check_top_site, check_top_type] + [check_type(t["name"]) for t in truth["types"]]
-            + [check_no_infer(t["name"]) for t in truth["types"]])
+            + [check_type(t["name"], infer=False) for t in truth["types"]])
 
 
 def check_core(doc, ctx):
@@ -353,7 +342,7 @@ def cases(truth):
         cs.append(Case(f"inferred type: {t['name']} ({t['expr']}, {t['type']})",
                        f"golayout heap {t['expr']} --why --json", check_type(t["name"])))
         cs.append(Case(f"no type without inference: {t['name']} ({t['expr']})",
-                       f"golayout heap {t['expr']} --why --no-infer --json", check_no_infer(t["name"])))
+                       f"golayout heap {t['expr']} --why --no-infer --json", check_type(t["name"], infer=False)))
     cs.append(Case("core file written by gdb's gcore: every --why, --retains and gc --top above, and "
                    "--why of a sample of the runtime's heap dump (separate sessions)", check=check_core))
     return cs
