@@ -152,7 +152,8 @@ void gl_hg_hop_name(struct gl_heapgraph *hg, uint32_t from, uint32_t to, struct 
 		return;
 	}
 	hop->offset = off - (src.data - src.slot);
-	struct gl_type *t = dwarf_type(hg, src.type);
+	/* an inferred type is the DWARF type itself, no name lookup */
+	const struct gl_type *t = src.inferred ? gl_hg_inferred_type(hg, from) : dwarf_type(hg, src.type);
 	if (t && t->size) {
 		snprintf(hop->via, sizeof(hop->via), "%s", t->name);
 		field_path(t, hop->offset % t->size, hop->via, sizeof(hop->via));

@@ -86,6 +86,13 @@ def check_retains(name):
             p.append("no dominated children listed")
         if ch and sum(c.get("retained_bytes", 0) for c in ch) + doc["object"]["size"] > t["retained_bytes"]:
             p.append("children retain more than the object")
+        # the object and its children of a type the fixture printed: that
+        # type, inferred (none of them has a malloc header)
+        types = {x["address"]: x["type"] for x in ctx.truth["types"]}
+        for o in [doc.get("object") or {}] + ch:
+            a = hexint(o.get("address"))
+            if a in types:
+                diff(p, f"type of {a:#x}", (o.get("type"), o.get("type_source")), (types[a], "inferred"))
         return p
     return check
 
