@@ -36,7 +36,7 @@ struct search {
 	uint64_t reasons_n;              /* waitReasonStrings: entries */
 };
 
-static const char NO_SIGNATURE[] = "it has no layout signature golayout can find it by";
+static const char NO_SIGNATURE[] = "no layout signature golayout can find it by";
 
 static uint64_t word(const struct search *s, const unsigned char *p)
 {
