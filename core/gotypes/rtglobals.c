@@ -67,6 +67,16 @@ static void found(struct search *s, enum gl_rtg g, uint64_t addr)
 	s->L->search.why[g] = NULL;
 }
 
+/* The outcome of a search for g: found when exactly one place fits. */
+static bool settle(struct search *s, enum gl_rtg g, int n, uint64_t at, const char *several, const char *none)
+{
+	if (n == 1)
+		found(s, g, at);
+	else
+		s->L->search.why[g] = n ? several : none;
+	return n == 1;
+}
+
 /* Every place of r, step bytes apart, where a struct of size bytes fits
  * and fn says yes: how many (0, 1, or 2 meaning more than one), the first
  * in *at. */
@@ -237,12 +247,9 @@ static void find_gc_controller(struct search *s)
 		return;
 	}
 	int n = scan_bss(s, size, 8, gcc_sig, &at);
-	if (n == 1)
-		found(s, g, at);
-	else
-		s->L->search.why[g] = n ? "several places have gcController's signature (heapMinimum from GOGC)"
-					: "no place in .bss or .noptrbss has gcController's signature (heapMinimum "
-					  "from GOGC, which must not be 0; heap in use)";
+	settle(s, g, n, at, "several places have gcController's signature (heapMinimum from GOGC)",
+	       "no place in .bss or .noptrbss has gcController's signature (heapMinimum from GOGC, which "
+	       "must not be 0; heap in use)");
 }
 
 /* ---- runtime.memstats ---------------------------------------------------------------- */
@@ -283,13 +290,8 @@ static void find_memstats(struct search *s)
 		return;
 	}
 	int n = scan_bss(s, size, 8, memstats_sig, &at);
-	if (n != 1) {
-		s->L->search.why[g] = n ? "several places have memstats' signature"
-					: "no place in .bss or .noptrbss has memstats' signature (enablegc, "
-					  "the last cycle's end time)";
-		return;
-	}
-	found(s, g, at);
+	settle(s, g, n, at, "several places have memstats' signature",
+	       "no place in .bss or .noptrbss has memstats' signature (enablegc, the last cycle's end time)");
 }
 
 /* work.cycles, from the bytes read (work found now or before). */
@@ -340,13 +342,9 @@ static void find_work(struct search *s)
 	s->roots_data = blocks(s->data.hi - s->data.lo, block);
 	s->roots_bss = blocks(s->bss.hi - s->bss.lo, block);
 	int n = scan(s, &s->bss, size, 8, work_sig, &at);
-	if (n != 1) {
-		s->L->search.why[g] = n ? "several places in .bss have work's signature"
-					: "no place in .bss has work's signature, the mark roots of a GC cycle "
-					  "(none has started yet?)";
+	if (!settle(s, g, n, at, "several places in .bss have work's signature",
+		    "no place in .bss has work's signature, the mark roots of a GC cycle (none has started yet?)"))
 		return;
-	}
-	found(s, g, at);
 	s->work_lo = at;
 	s->work_hi = at + size;
 }
@@ -421,12 +419,9 @@ static void find_allgs(struct search *s)
 		}
 	}
 	free(gb);
-	if (n == 1)
-		found(s, g, at);
-	else
-		s->L->search.why[g] = n ? "several slices in .bss look like allgs"
-					: "no slice in .bss holds goroutine 1 first, as allgs does (is the runtime "
-					  "initialised? stop in main.main or later)";
+	settle(s, g, n, at, "several slices in .bss look like allgs",
+	       "no slice in .bss holds goroutine 1 first, as allgs does (is the runtime initialised? stop in "
+	       "main.main or later)");
 }
 
 /* ---- tables the runtime never writes, from the file ---------------------------------- */
@@ -456,14 +451,12 @@ static void find_size_classes(struct search *s)
 	s->classes_n = t->count;
 	s->classes_max = (uint64_t)gl_rt_const(s->L, GL_RTC_MAX_SMALL_SIZE);
 	int n = scan(s, &s->noptrdata, t->size, 2, classes_sig, &at);
-	if (n == 1)
-		found(s, g, at);
-	else
-		s->L->search.why[g] = n ? "several tables in .noptrdata look like the size classes"
-					: "no table in .noptrdata has the size classes' signature";
+	settle(s, g, n, at, "several tables in .noptrdata look like the size classes",
+	       "no table in .noptrdata has the size classes' signature");
 }
 
-/* A short lower-case text in the executable. */
+/* A short text of letters, spaces and ().- in the executable; whether it
+ * has several words, and capitals. */
 static bool reason_text(struct search *s, uint64_t ptr, uint64_t len, bool *several, bool *upper)
 {
 	char txt[64];
@@ -516,11 +509,8 @@ static void find_wait_reasons(struct search *s)
 	}
 	s->reasons_n = t->count;
 	int n = scan(s, &s->data, t->size, s->ptr, reasons_sig, &at);
-	if (n == 1)
-		found(s, g, at);
-	else
-		s->L->search.why[g] = n ? "several arrays in .data look like the wait reasons"
-					: "no array in .data has the wait reasons' signature";
+	settle(s, g, n, at, "several arrays in .data look like the wait reasons",
+	       "no array in .data has the wait reasons' signature");
 }
 
 /* ---- the search ------------------------------------------------------------------------ */
