@@ -34,6 +34,10 @@ struct search {
 	uint64_t roots_data, roots_bss;  /* work: the module's .data and .bss root counts */
 	uint64_t classes_n, classes_max; /* the size class table: entries, last */
 	uint64_t reasons_n;              /* waitReasonStrings: entries */
+	/* mheap_.arenas' L1 entries once mheap_ is found: allgs' array is a
+	 * heap object, candidates elsewhere are not read */
+	uint64_t l1[64];
+	uint64_t nl1;
 };
 
 static const char NO_SIGNATURE[] = "no layout signature golayout can find it by";
@@ -221,6 +225,44 @@ static void find_mheap(struct search *s)
 	found(s, g, at);
 }
 
+/* mheap_.arenas' L1 entries, from the bytes read. */
+static void read_arenas(struct search *s)
+{
+	struct gl_rt_global m = s->L->globals[GL_RTG_MHEAP_];
+	struct gl_rt_field ar = gl_rt_field(s->L, GL_RTF_MHEAP_ARENAS);
+	uint64_t size = struct_size(s, GL_RTS_MHEAP);
+	if (!m.present || !ar.present || !s->bss.b || m.addr < s->bss.lo || m.addr >= s->bss.hi ||
+	    size > s->bss.hi - m.addr || ar.size / s->ptr > sizeof(s->l1) / sizeof(s->l1[0]))
+		return;
+	const unsigned char *p = s->bss.b + (m.addr - s->bss.lo) + ar.off;
+	for (s->nl1 = 0; s->nl1 < ar.size / s->ptr; s->nl1++)
+		s->l1[s->nl1] = word(s, p + s->nl1 * s->ptr);
+}
+
+/* Whether addr is in a heap arena: its heapArena is set (arenaIndex,
+ * malloc.go: (p - arenaBaseOffset) / heapArenaBytes, split in L1 and L2;
+ * the L2 arrays are ordinary anonymous memory). */
+static bool in_heap(struct search *s, uint64_t addr)
+{
+	const struct gl_rtlayout *L = s->L;
+	uint64_t bytes = (uint64_t)gl_rt_const(L, GL_RTC_HEAP_ARENA_BYTES);
+	uint64_t l2bits = (uint64_t)gl_rt_const(L, GL_RTC_ARENA_L2_BITS);
+	if (!s->nl1 || !bytes || l2bits >= 40)
+		return false;
+	uint64_t ri = (addr - (uint64_t)gl_rt_const(L, GL_RTC_ARENA_BASE_OFFSET)) / bytes;
+	if (s->ptr == 4)
+		ri = (uint32_t)(addr - (uint64_t)gl_rt_const(L, GL_RTC_ARENA_BASE_OFFSET)) / bytes;
+	uint64_t l1 = ri >> l2bits, ha = 0;
+	unsigned char w[8];
+	if (l1 >= s->nl1 || !s->l1[l1])
+		return false;
+	struct gl_error *err = gl_mem_read(s->c->mem, s->l1[l1] + (ri & ((1ull << l2bits) - 1)) * s->ptr, w, s->ptr);
+	if (!err)
+		ha = word(s, w);
+	gl_error_destroy(err);
+	return ha != 0;
+}
+
 /* ---- runtime.gcController ---------------------------------------------------------- */
 
 static bool gcc_sig(struct search *s, const unsigned char *p)
@@ -246,7 +288,7 @@ static void find_gc_controller(struct search *s)
 		s->L->search.why[g] = NO_SIGNATURE;
 		return;
 	}
-	int n = scan_bss(s, size, 8, gcc_sig, &at);
+	int n = scan_bss(s, size, s->ptr, gcc_sig, &at);
 	settle(s, g, n, at, "several places have gcController's signature (heapMinimum from GOGC)",
 	       "no place in .bss or .noptrbss has gcController's signature (heapMinimum from GOGC, which "
 	       "must not be 0; heap in use)");
@@ -289,7 +331,7 @@ static void find_memstats(struct search *s)
 		s->L->search.why[g] = NO_SIGNATURE;
 		return;
 	}
-	int n = scan_bss(s, size, 8, memstats_sig, &at);
+	int n = scan_bss(s, size, s->ptr, memstats_sig, &at);
 	settle(s, g, n, at, "several places have memstats' signature",
 	       "no place in .bss or .noptrbss has memstats' signature (enablegc, the last cycle's end time)");
 }
@@ -341,7 +383,7 @@ static void find_work(struct search *s)
 	uint64_t block = (uint64_t)gl_rt_const(s->L, GL_RTC_ROOT_BLOCK_BYTES);
 	s->roots_data = blocks(s->data.hi - s->data.lo, block);
 	s->roots_bss = blocks(s->bss.hi - s->bss.lo, block);
-	int n = scan(s, &s->bss, size, 8, work_sig, &at);
+	int n = scan(s, &s->bss, size, s->ptr, work_sig, &at);
 	if (!settle(s, g, n, at, "several places in .bss have work's signature",
 		    "no place in .bss has work's signature, the mark roots of a GC cycle (none has started yet?)"))
 		return;
@@ -403,6 +445,11 @@ static void find_allgs(struct search *s)
 		s->L->search.why[g] = "the built-in table has no runtime.g to check allgs' entries with";
 		return;
 	}
+	if (!s->nl1) {
+		free(gb);
+		s->L->search.why[g] = "it is looked for in the heap's arenas, and runtime.mheap_ was not found";
+		return;
+	}
 	int n = 0;
 	uint64_t at = 0, tried = 0, span = s->bss.hi - s->bss.lo;
 	for (uint64_t off = 0; off + 3ull * s->ptr <= span && n < 2 && tried < ALLGS_CANDIDATES; off += s->ptr) {
@@ -410,7 +457,7 @@ static void find_allgs(struct search *s)
 		uint64_t arr = word(s, p), len = word(s, p + s->ptr), cap = word(s, p + 2 * s->ptr);
 		uint64_t addr = s->bss.lo + off;
 		if (!arr || arr % s->ptr || !len || len > cap || cap > ALLGS_MAX ||
-		    (addr >= s->work_lo && addr < s->work_hi) || gl_interrupted(s->c))
+		    (addr >= s->work_lo && addr < s->work_hi) || gl_interrupted(s->c) || !in_heap(s, arr))
 			continue;
 		tried++;
 		if (allgs_check(s, &f, arr, len, gb)) {
@@ -570,6 +617,7 @@ static void search(struct gl_ctx *c, struct gl_rtlayout *L)
 				s.work_lo = w.addr;
 				s.work_hi = w.addr + global_size(&s, GL_RTG_WORK);
 			}
+			read_arenas(&s);
 			if (!L->globals[GL_RTG_ALLGS].present)
 				find_allgs(&s);
 		}
