@@ -572,6 +572,31 @@ static bool all_found(const struct gl_rtlayout *L)
 	return true;
 }
 
+/* In .bss and .noptrbss, read: each search uses what the ones before found
+ * (work's cycles check memstats; allgs lies in mheap_'s arenas, outside
+ * work's copy of it). */
+static void search_memory(struct search *s)
+{
+	const struct gl_rtlayout *L = s->L;
+	if (!L->globals[GL_RTG_MHEAP_].present)
+		find_mheap(s);
+	if (!L->globals[GL_RTG_GC_CONTROLLER].present)
+		find_gc_controller(s);
+	if (!L->globals[GL_RTG_WORK].present)
+		find_work(s);
+	read_cycles(s);
+	if (!L->globals[GL_RTG_MEMSTATS].present)
+		find_memstats(s);
+	struct gl_rt_global w = L->globals[GL_RTG_WORK];
+	if (w.present) {
+		s->work_lo = w.addr;
+		s->work_hi = w.addr + global_size(s, GL_RTG_WORK);
+	}
+	read_arenas(s);
+	if (!L->globals[GL_RTG_ALLGS].present)
+		find_allgs(s);
+}
+
 static void search(struct gl_ctx *c, struct gl_rtlayout *L)
 {
 	struct search s = {.c = c, .L = L, .ptr = L->ptr_size, .cycles = -1};
@@ -593,34 +618,23 @@ static void search(struct gl_ctx *c, struct gl_rtlayout *L)
 		if (!L->globals[GL_RTG_WAIT_REASON_STRINGS].present)
 			find_wait_reasons(&s);
 	}
-	if (gl_ctx_need_process(c) == NULL) {
+	/* the globals the runtime writes: in the process's memory */
+	static const enum gl_rtg mem[] = {GL_RTG_MHEAP_, GL_RTG_ALLGS, GL_RTG_GC_CONTROLLER, GL_RTG_MEMSTATS,
+					  GL_RTG_WORK};
+	struct gl_error *err = gl_ctx_need_process(c);
+	if (!err) {
 		region_read(&s, &s.bss, false);
 		region_read(&s, &s.noptrbss, false);
-		if (!s.bss.b || !s.noptrbss.b) {
-			static const enum gl_rtg mem[] = {GL_RTG_MHEAP_, GL_RTG_ALLGS, GL_RTG_GC_CONTROLLER,
-							  GL_RTG_MEMSTATS, GL_RTG_WORK};
-			for (size_t i = 0; i < sizeof(mem) / sizeof(mem[0]); i++)
-				if (!L->globals[mem[i]].present)
-					L->search.why[mem[i]] = "the runtime's .bss or .noptrbss cannot be read";
-		} else {
-			if (!L->globals[GL_RTG_MHEAP_].present)
-				find_mheap(&s);
-			if (!L->globals[GL_RTG_GC_CONTROLLER].present)
-				find_gc_controller(&s);
-			if (!L->globals[GL_RTG_WORK].present)
-				find_work(&s);
-			read_cycles(&s);
-			if (!L->globals[GL_RTG_MEMSTATS].present)
-				find_memstats(&s);
-			struct gl_rt_global w = L->globals[GL_RTG_WORK];
-			if (w.present) {
-				s.work_lo = w.addr;
-				s.work_hi = w.addr + global_size(&s, GL_RTG_WORK);
-			}
-			read_arenas(&s);
-			if (!L->globals[GL_RTG_ALLGS].present)
-				find_allgs(&s);
-		}
+	}
+	if (err || !s.bss.b || !s.noptrbss.b) {
+		for (size_t i = 0; i < sizeof(mem) / sizeof(mem[0]); i++)
+			if (!L->globals[mem[i]].present)
+				L->search.why[mem[i]] = err ? "it is searched for in the process's memory, and there is "
+							      "no process"
+							    : "the runtime's .bss or .noptrbss cannot be read";
+		gl_error_destroy(err);
+	} else {
+		search_memory(&s);
 	}
 	free(s.data.b);
 	free(s.noptrdata.b);
