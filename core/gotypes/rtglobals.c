@@ -14,6 +14,10 @@
 #define ALLGS_CANDIDATES 4096u
 #define ALLGS_SAMPLE 64u
 #define ALLGS_MAX (1u << 20)
+/* candidates whose array or first g cannot be read before the search
+ * gives up: each costs the command one of its unreadable pages
+ * (GL_MEM_MAX_FAULTS) */
+#define ALLGS_MAX_UNREADABLE 32u
 #define G_MAX_SIZE 4096u
 
 /* One of the module's data sections: process addresses and its bytes. */
@@ -410,7 +414,8 @@ static bool g_sane(const struct g_fields *f, const unsigned char *gb, bool dead_
 
 /* The gs of the candidate array: the first is goroutine 1, the first
  * ALLGS_SAMPLE are gs with distinct goids. */
-static bool allgs_check(struct search *s, const struct g_fields *f, uint64_t arr, uint64_t len, unsigned char *gb)
+static bool allgs_check(struct search *s, const struct g_fields *f, uint64_t arr, uint64_t len, unsigned char *gb,
+			unsigned *unreadable)
 {
 	uint64_t k = len < ALLGS_SAMPLE ? len : ALLGS_SAMPLE, ptrs[ALLGS_SAMPLE], goids[ALLGS_SAMPLE];
 	unsigned char raw[ALLGS_SAMPLE * 8];
@@ -428,6 +433,7 @@ static bool allgs_check(struct search *s, const struct g_fields *f, uint64_t arr
 		if (i + 1 == k)
 			return true;
 	}
+	*unreadable += err != NULL;
 	gl_error_destroy(err);
 	return false;
 }
@@ -452,7 +458,10 @@ static void find_allgs(struct search *s)
 	}
 	int n = 0;
 	uint64_t at = 0, tried = 0, span = s->bss.hi - s->bss.lo;
-	for (uint64_t off = 0; off + 3ull * s->ptr <= span && n < 2 && tried < ALLGS_CANDIDATES; off += s->ptr) {
+	unsigned unreadable = 0;
+	for (uint64_t off = 0; off + 3ull * s->ptr <= span && n < 2 && tried < ALLGS_CANDIDATES &&
+			       unreadable < ALLGS_MAX_UNREADABLE;
+	     off += s->ptr) {
 		const unsigned char *p = s->bss.b + off;
 		uint64_t arr = word(s, p), len = word(s, p + s->ptr), cap = word(s, p + 2 * s->ptr);
 		uint64_t addr = s->bss.lo + off;
@@ -460,12 +469,16 @@ static void find_allgs(struct search *s)
 		    (addr >= s->work_lo && addr < s->work_hi) || gl_interrupted(s->c) || !in_heap(s, arr))
 			continue;
 		tried++;
-		if (allgs_check(s, &f, arr, len, gb)) {
+		if (allgs_check(s, &f, arr, len, gb, &unreadable)) {
 			at = n ? at : addr;
 			n++;
 		}
 	}
 	free(gb);
+	if (unreadable >= ALLGS_MAX_UNREADABLE) {
+		s->L->search.why[g] = "too many slices in .bss point to memory that cannot be read";
+		return;
+	}
 	settle(s, g, n, at, "several slices in .bss look like allgs",
 	       "no slice in .bss holds goroutine 1 first, as allgs does (is the runtime initialised? stop in "
 	       "main.main or later)");
