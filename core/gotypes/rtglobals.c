@@ -453,7 +453,8 @@ static void find_allgs(struct search *s)
 	}
 	if (!s->nl1) {
 		free(gb);
-		s->L->search.why[g] = "it is looked for in the heap's arenas, and runtime.mheap_ was not found";
+		s->L->search.why[g] = "it is looked for in the heap's arenas, and runtime.mheap_ was not found (is the "
+				      "runtime initialised? stop in main.main or later)";
 		return;
 	}
 	int n = 0;
