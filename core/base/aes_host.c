@@ -24,15 +24,6 @@ __attribute__((target("aes,sse2"))) static void rounds_ni(unsigned char s[16], c
 	_mm_storeu_si128((__m128i *)(void *)s, x);
 }
 
-__attribute__((target("aes,sse2"))) static uint64_t rounds_u64_ni(uint64_t lo, uint64_t hi, const unsigned char *keys,
-								  int n)
-{
-	__m128i x = _mm_set_epi64x((long long)hi, (long long)lo);
-	for (int r = 0; r < n; r++)
-		x = _mm_aesenc_si128(x, _mm_loadu_si128((const __m128i *)(const void *)(keys + 16 * r)));
-	return (uint64_t)_mm_cvtsi128_si64(x);
-}
-
 static bool have_aes(void)
 {
 	if (state < 0) {
@@ -58,11 +49,17 @@ bool gl_host_aesenc_rounds(unsigned char s[16], const unsigned char *keys, int n
 	return true;
 }
 
-bool gl_host_aesenc_rounds_u64(uint64_t lo, uint64_t hi, const unsigned char *keys, int n, uint64_t *lo_out)
+/* compiled for AES-NI as a whole (one call a key), entered only when
+ * cpuid has said yes */
+__attribute__((target("aes,sse2"))) bool gl_host_aesenc_rounds_u64(uint64_t lo, uint64_t hi, const unsigned char *keys,
+								    int n, uint64_t *lo_out)
 {
-	if (!have_aes())
+	if (state <= 0 && !have_aes())
 		return false;
-	*lo_out = rounds_u64_ni(lo, hi, keys, n);
+	__m128i x = _mm_set_epi64x((long long)hi, (long long)lo);
+	for (int r = 0; r < n; r++)
+		x = _mm_aesenc_si128(x, _mm_loadu_si128((const __m128i *)(const void *)(keys + 16 * r)));
+	*lo_out = (uint64_t)_mm_cvtsi128_si64(x);
 	return true;
 }
 
