@@ -80,7 +80,7 @@ struct gl_heapgraph {
 	struct gl_hg_root *roots; /* node nslots + i */
 	uint32_t nroots;
 	uint32_t super;           /* the super root: nslots + nroots */
-	struct gl_digraph g;
+	struct gl_digraph g;      /* its edges go into the dominator tree (gl_domtree_build): gone after it */
 	char *names;              /* root names, NUL-separated */
 	size_t names_len, names_cap;
 	/* the type of each object with a malloc header or a largeType:
