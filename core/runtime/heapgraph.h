@@ -13,7 +13,8 @@
  *     own pointer masks (moduledata.gcdatamask, gcbssmask) say are
  *     pointers, one root per global (named from the symbol table);
  *     finalizer, cleanup and weak-handle specials as markrootSpans scans
- *     them; each goroutine's stack pointer slots (runtime/stackslots.h),
+ *     them; the finalizer queue's blocks (runtime.allfin) as markroot
+ *     scans them; each goroutine's stack pointer slots (runtime/stackslots.h),
  *     one root per frame variable.
  * Free slots are nodes without edges that nothing reaches. */
 #ifndef GL_HEAPGRAPH_H

@@ -1,6 +1,6 @@
 /* The heap graph's roots (see heapgraph.h): module globals through the
  * runtime's own pointer masks, finalizer/cleanup/weak-handle specials as
- * markrootSpans scans them, goroutine stacks (hg_stacks.c), and the super
+ * markrootSpans scans them, the finalizer queue, goroutine stacks (hg_stacks.c), and the super
  * root over all of them. Each root is a node after the object slots. */
 #include <stdio.h>
 #include <stdlib.h>
