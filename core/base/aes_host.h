@@ -6,6 +6,7 @@
 #define GL_AES_HOST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* AESENC state, key (ShiftRows, SubBytes, MixColumns, XOR key) on the host
  * CPU; false, state untouched, when the host cannot. */
@@ -14,6 +15,19 @@ bool gl_host_aesenc(unsigned char state[16], const unsigned char key[16]);
 /* n rounds in a row, round r keyed by keys + 16 r: one call (and one
  * load and store of the state) instead of n. */
 bool gl_host_aesenc_rounds(unsigned char state[16], const unsigned char *keys, int n);
+
+/* The same on the state (lo, hi) (little-endian quadwords), built and
+ * read in registers: a hash of one word, the commonest map key, would
+ * otherwise store the state as two 8-byte halves and load it as one
+ * 16-byte vector, a store-forwarding stall that costs more than the three
+ * rounds. *lo_out: the low quadword of the result. */
+bool gl_host_aesenc_rounds_u64(uint64_t lo, uint64_t hi, const unsigned char *keys, int n, uint64_t *lo_out);
+
+/* Three rounds on each of n <= 8 states (lo, hi[i]), interleaved: one
+ * AESENC's result waits four cycles or so for the next round, which eight
+ * independent states fill. out[i]: the low quadwords. */
+#define GL_AES_LANES 8
+bool gl_host_aesenc3_u64s(uint64_t lo, const uint64_t *hi, int n, const unsigned char *keys, uint64_t *out);
 
 /* Tests: false makes gl_host_aesenc refuse, so that the software round is
  * what runs. */

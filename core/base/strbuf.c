@@ -51,6 +51,11 @@ void sb_add(struct strbuf *sb, const char *s)
 
 void sb_addc(struct strbuf *sb, char c)
 {
+	if (sb->len + 2 <= sb->cap && !sb->oom) { /* the common case, without memcpy */
+		sb->s[sb->len++] = c;
+		sb->s[sb->len] = '\0';
+		return;
+	}
 	sb_addn(sb, &c, 1);
 }
 
@@ -70,13 +75,29 @@ void sb_addf(struct strbuf *sb, const char *fmt, ...)
 
 void sb_add_u64(struct strbuf *sb, unsigned long long v)
 {
+	/* two digits a division */
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
 	char buf[24];
 	size_t w = sizeof(buf);
-	do {
-		buf[--w] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	sb_addn(sb, buf + w, sizeof(buf) - w);
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100);
+		v /= 100;
+		w -= 2;
+		memcpy(buf + w, pairs + 2 * d, 2);
+	}
+	if (v >= 10) {
+		w -= 2;
+		memcpy(buf + w, pairs + 2 * v, 2);
+	} else {
+		buf[--w] = (char)('0' + v);
+	}
+	if (!sb_reserve(sb, sizeof(buf) - w))
+		return;
+	memcpy(sb->s + sb->len, buf + w, sizeof(buf) - w);
+	sb->len += sizeof(buf) - w;
+	sb->s[sb->len] = '\0';
 }
 
 void sb_add_hex(struct strbuf *sb, unsigned long long v)

@@ -60,7 +60,11 @@ static void sources(struct gl_ctx *c, struct gl_target *t, struct gl_version_vie
 	bool descriptors = !rel && L && !L->unusable;
 	gl_error_destroy(rel);
 	bool symtab = gl_elf_has_symtab(&t->elf);
+	/* Go 1.27 lists no types: the descriptors are walked in sequence */
+	bool walked = descriptors && gl_rt_field(L, GL_RTF_MODULEDATA_TYPEDESCLEN).present;
 	v->types = t->dw	       ? "DWARF"
+		   : walked	       ? "type descriptors: the runtime's own (internal/abi.Type), walked in sequence as "
+				 "the runtime walks them, and the static itabs; --type takes Go syntax"
 		   : descriptors ? "type descriptors: the runtime's own (internal/abi.Type), through the module's "
 				   "typelinks and itabs; --type takes Go syntax"
 				 : "none (no DWARF, and the type descriptors cannot be read without runtime layouts)";

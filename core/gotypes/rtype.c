@@ -15,6 +15,7 @@
 #include "base/strmap.h"
 #include "gotypes/rtlayout.h"
 #include "gotypes/rtype.h"
+#include "gotypes/typesect.h"
 
 /* Descriptors nest this deep at most (field of a field of an element...);
  * cycles end earlier, at the cache. */
@@ -32,7 +33,8 @@ struct gl_rtypes {
 	struct strmap by_name;  /* Go spelling -> type (descriptors indexed, types made) */
 	struct gl_type **owned;
 	size_t n, cap;
-	bool indexed;           /* typelinks and itabs walked into by_name */
+	bool indexed;           /* the module's types resolved into by_name */
+	char *index_error;      /* why they could not be (one line), or NULL */
 };
 
 static void rtypes_free(struct gl_rtypes *s)
@@ -48,6 +50,7 @@ static void rtypes_free(struct gl_rtypes *s)
 		free(t);
 	}
 	free(s->owned);
+	free(s->index_error);
 	u64map_deinit(&s->by_off);
 	strmap_deinit(&s->by_name);
 	free(s);
@@ -682,24 +685,91 @@ static void index_links(struct gl_ctx *c, uint64_t base)
 	}
 }
 
-bool gl_rtype_have_lists(struct gl_ctx *c)
+/* Go 1.27 lists no types: its typelinked descriptors and static itabs are
+ * walked in sequence as the runtime walks them (typesect.c). */
+static struct gl_error *read_target(void *arg, uint64_t addr, void *buf, uint64_t len)
+{
+	struct gl_ctx *c = arg;
+	if (gl_interrupted(c))
+		return gl_error_create(GL_ERR_INTERRUPTED, "interrupted");
+	return gl_mem_read(c->mem, addr, buf, len);
+}
+
+/* Resolves every type the walk finds; NULL, or why the walk refused
+ * (malloc'd). */
+static char *index_walk(struct gl_ctx *c, uint64_t base)
 {
 	const struct gl_rtlayout *L = layouts(c);
-	return L && (gl_rt_field(L, GL_RTF_MODULEDATA_TYPELINKS).present ||
-		     gl_rt_field(L, GL_RTF_MODULEDATA_ITABLINKS).present);
+	struct gl_rt_global md = L ? gl_rt_global(L, GL_RTG_FIRSTMODULEDATA) : (struct gl_rt_global){0};
+	struct gl_typesect_shape sh;
+	const char *missing = "runtime.firstmoduledata";
+	const enum gl_rtf ids[] = {GL_RTF_MODULEDATA_TYPES, GL_RTF_MODULEDATA_TYPEDESCLEN, GL_RTF_MODULEDATA_ETYPES,
+				   GL_RTF_MODULEDATA_ITABOFFSET, GL_RTF_MODULEDATA_ITABSIZE};
+	uint64_t words[5] = {0};
+	struct gl_error *err = NULL;
+	if (!md.present || !gl_typesect_shape_of(L, &sh, &missing))
+		err = gl_error_create(GL_ERR_UNSUPPORTED, "the runtime layouts lack %s to walk the type descriptors with",
+				      missing);
+	for (size_t i = 0; i < 5 && !err; i++)
+		if (!gl_rt_field(L, ids[i]).present)
+			err = gl_error_create(GL_ERR_UNSUPPORTED, "the runtime layouts name no moduledata typelinks, "
+					      "itablinks or typedesclen to find the types by");
+	for (size_t i = 0; i < 5 && !err; i++)
+		err = gl_target_read_word(c->t, c->mem, md.addr + gl_rt_field(L, ids[i]).off, &words[i]);
+	struct gl_typesect ts = {words[0], words[1], words[2], words[3], words[4]};
+	if (!err && ts.types != base)
+		err = gl_error_create(GL_ERR_CORRUPT, "runtime.firstmoduledata.types is %#llx, not the executable's "
+				      "%#llx", (unsigned long long)ts.types, (unsigned long long)base);
+	uint64_t *addrs = NULL;
+	size_t n = 0;
+	if (!err)
+		err = gl_typesect_walk(&sh, &ts, read_target, c, &addrs, &n);
+	char *why = NULL;
+	if (err) {
+		why = strdup(err->message);
+		gl_error_destroy(err);
+		return why ? why : strdup("out of memory");
+	}
+	for (size_t i = 0; i < n && !gl_interrupted(c); i++)
+		resolve(c, addrs[i], base, 0);
+	free(addrs);
+	return NULL;
+}
+
+/* Resolve the module's types once: through its lists (Go 1.22 to 1.26)
+ * or its walk (1.27). Without the types base, again next time. */
+static struct gl_rtypes *indexed(struct gl_ctx *c)
+{
+	struct gl_rtypes *s = store(c);
+	uint64_t base;
+	if (!s || s->indexed || !gl_types_base(c, &base))
+		return s;
+	s->indexed = true;
+	const struct gl_rtlayout *L = layouts(c);
+	if (L && (gl_rt_field(L, GL_RTF_MODULEDATA_TYPELINKS).present ||
+		  gl_rt_field(L, GL_RTF_MODULEDATA_ITABLINKS).present)) {
+		index_links(c, base);
+		return s;
+	}
+	s->index_error = index_walk(c, base);
+	/* a walk the user stopped is no answer: walked again next time */
+	if (gl_interrupted(c)) {
+		s->indexed = false;
+		free(s->index_error);
+		s->index_error = NULL;
+	}
+	return s;
+}
+
+const char *gl_rtype_index_error(struct gl_ctx *c)
+{
+	struct gl_rtypes *s = indexed(c);
+	return s ? s->index_error : "out of memory";
 }
 
 struct gl_type *gl_rtype_find(struct gl_ctx *c, const char *name)
 {
-	struct gl_rtypes *s = store(c);
-	uint64_t base;
-	if (!s)
-		return NULL;
-	if (!s->indexed && gl_types_base(c, &base)) {
-		s->indexed = true;
-		index_links(c, base);
-	}
-	return made(c, name);
+	return indexed(c) ? made(c, name) : NULL;
 }
 
 /* ---- interfaces ------------------------------------------------------------------ */

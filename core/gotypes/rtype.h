@@ -14,11 +14,14 @@ struct gl_type *gl_rtype_resolve(struct gl_ctx *c, uint64_t tp, uint64_t base);
 
 /* A type by its Go spelling ("main.Order", "[]main.Item",
  * "map[string]int") among the descriptors reachable from the module's
- * typelinks and itabs, or one made here before; NULL when none. */
+ * typelinked types and static itabs (moduledata.typelinks and itablinks up
+ * to Go 1.26; from 1.27, which lists neither, the descriptors walked in
+ * sequence as its runtime walks them), or one made here before; NULL when
+ * none. */
 struct gl_type *gl_rtype_find(struct gl_ctx *c, const char *name);
-/* Whether the module lists its types (typelinks, itablinks): Go 1.27
- * has neither (its runtime walks the descriptors in sequence). */
-bool gl_rtype_have_lists(struct gl_ctx *c);
+/* Why the module's types could not be found (one line: the walk refused
+ * an inconsistent type section, say), NULL when they were. */
+const char *gl_rtype_index_error(struct gl_ctx *c);
 /* Types made without a descriptor: a predeclared type by name ("int",
  * "string", "unsafe.Pointer", "byte"...), and *T, []T, [n]T, chan T of a
  * known T (name: the channel type's spelling, NULL for "chan T"). NULL

@@ -191,9 +191,9 @@ static struct gl_type *lookup(struct gl_ctx *c, const char *name, int depth, str
 		}
 	/* the innermost name that is nowhere: what the message names */
 	if (!why->len) {
-		if (!c->t->dw && !gl_rtype_have_lists(c))
-			sb_addf(why, "no type named %s: without DWARF golayout finds types through the module's "
-				     "typelinks and itabs, which %s does not keep", name, c->t->go_version);
+		const char *unlisted = gl_rtype_index_error(c);
+		if (unlisted)
+			sb_addf(why, "no type named %s: %s", name, unlisted);
 		else if (!strncmp(name, "map[", 4))
 			sb_addf(why, "%s is in no type descriptor of the program (a map type is known only when the "
 				       "program uses it: its buckets or groups are laid out by the compiler)", name);

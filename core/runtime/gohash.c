@@ -116,12 +116,14 @@ finish:
  * rounds keyed by the first 48 bytes of aeskeysched */
 static uint64_t aeshash_word(const struct gl_gohash_keys *k, uint64_t v, int bytes, uint64_t seed)
 {
+	uint64_t hi = bytes == 8 ? v : v & UINT32_MAX, out;
+	if (gl_host_aesenc_rounds_u64(seed, hi, k->aeskeysched, 3, &out))
+		return out;
 	xmm x = {{0}};
 	gl_put_uint(x.b, 8, seed);
-	gl_put_uint(x.b + 8, (unsigned)bytes, v);
-	if (!gl_host_aesenc_rounds(x.b, k->aeskeysched, 3))
-		for (int r = 0; r < 3; r++)
-			gl_aesenc(x.b, k->aeskeysched + 16 * r);
+	gl_put_uint(x.b + 8, 8, hi);
+	for (int r = 0; r < 3; r++)
+		gl_aesenc(x.b, k->aeskeysched + 16 * r);
 	return low64(&x);
 }
 
@@ -230,6 +232,25 @@ uint64_t gl_gohash_mem32(const struct gl_gohash_keys *k, uint32_t v, uint64_t se
 uint64_t gl_gohash_mem64(const struct gl_gohash_keys *k, uint64_t v, uint64_t seed)
 {
 	return word(k, v, 8, seed);
+}
+
+void gl_gohash_words(const struct gl_gohash_keys *k, const uint64_t *v, int n, int bytes, uint64_t seed,
+		     uint64_t *out)
+{
+	int i = 0;
+	if (k->arch == GL_GOHASH_AMD64 && k->aes) {
+		uint64_t hi[GL_AES_LANES];
+		while (i < n) {
+			int lanes = n - i < GL_AES_LANES ? n - i : GL_AES_LANES;
+			for (int j = 0; j < lanes; j++)
+				hi[j] = bytes == 8 ? v[i + j] : v[i + j] & UINT32_MAX;
+			if (!gl_host_aesenc3_u64s(seed, hi, lanes, k->aeskeysched, out + i))
+				break; /* no AES-NI: one at a time in software */
+			i += lanes;
+		}
+	}
+	for (; i < n; i++)
+		out[i] = word(k, bytes == 8 ? v[i] : v[i] & UINT32_MAX, bytes, seed);
 }
 
 /* runtime.c0 and c1: (8-hashSize)/4*32-bit constant + (hashSize-4)/4*64-bit one */

@@ -172,7 +172,7 @@ static struct gl_error *collect_cells(struct gl_ctx *c, struct classic_walk *W, 
 	for (int i = 0; i < CELLS; i++) {
 		uint8_t th = b[L->tophash_off + i];
 		st->cells++;
-		hs[i] = (struct gl_map_slot){0};
+		gl_map_slot_clear_hash(&hs[i]); /* what fill_cells takes */
 		if (th >= L->min_top) {
 			st->full++;
 			const unsigned char *kb = b + L->keys_off + (uint64_t)i * L->slot_key->size;
@@ -232,7 +232,9 @@ static struct gl_error *visit_chain(struct gl_ctx *c, struct classic_walk *W,
 	for (;;) {
 		/* Live cells: every cell of a new bucket chain; in an old
 		 * bucket only while it is not yet evacuated. */
-		struct gl_map_slot hs[CELLS] = {0};
+		struct gl_map_slot hs[CELLS];
+		for (int i = 0; i < CELLS; i++)
+			gl_map_slot_clear_hash(&hs[i]);
 		if (!evac) {
 			struct gl_error *cerr = collect_cells(c, W, buf, index, old, n, hs);
 			if (cerr && !first)

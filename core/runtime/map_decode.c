@@ -33,7 +33,10 @@ struct gl_error *gl_map_decode(struct gl_ctx *c, const struct gl_type *t, uint64
 	if (err)
 		;
 	else if (o->hash && (m->hash_err = gl_gohash_load(c, &m->keys)) == NULL)
+	{
 		m->hashing = true; /* the decoder sets the seed from the header */
+		m->hash_word = gl_maphash_word_key(t->key);
+	}
 	if (err)
 		;
 	else if (!t->target)

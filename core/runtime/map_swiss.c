@@ -28,6 +28,8 @@ struct swiss_layout {
 	bool split;
 	uint64_t keys_off, key_stride, elems_off, elem_stride;
 	uint64_t slot_size;       /* interleaved: size of one slot struct */
+	uint8_t ctrl_empty, ctrl_deleted; /* the runtime's control bytes */
+	bool ctrl_high;           /* both have bit 7 set: a full slot is a clear bit 7 */
 	bool hdr_ok;              /* the Map fields the walk needs exist */
 	bool table_ok;            /* the table fields the walk needs exist */
 };
@@ -88,6 +90,9 @@ static struct gl_error *layout_init(const struct gl_rtlayout *rt, const struct g
 	} else {
 		return gl_error_create(GL_ERR_UNSUPPORTED, "unknown group layout %s", L->group->name);
 	}
+	L->ctrl_empty = (uint8_t)gl_rt_const(rt, GL_RTC_CTRL_EMPTY);
+	L->ctrl_deleted = (uint8_t)gl_rt_const(rt, GL_RTC_CTRL_DELETED);
+	L->ctrl_high = (L->ctrl_empty & L->ctrl_deleted & 0x80) != 0;
 	/* map<K,V> and table<K,V> are the linker's copies of the runtime's
 	 * Map and table: the table's offsets must fall inside them */
 	L->hdr_ok = gl_rt_have(rt, GL_RTF_SMAP_USED, GL_RTF_SMAP_DIRPTR, GL_RTF_SMAP_DIRLEN,
@@ -110,9 +115,9 @@ static int64_t rt_get_int(const struct gl_rtlayout *rt, enum gl_rtf f, const uns
 
 static enum gl_slot_state ctrl_state(const struct swiss_layout *L, uint8_t cb)
 {
-	if (cb == (uint8_t)gl_rt_const(L->rt, GL_RTC_CTRL_EMPTY))
+	if (cb == L->ctrl_empty)
 		return GL_SLOT_EMPTY;
-	if (cb == (uint8_t)gl_rt_const(L->rt, GL_RTC_CTRL_DELETED))
+	if (cb == L->ctrl_deleted)
 		return GL_SLOT_DELETED;
 	return (cb & 0x80) ? GL_SLOT_INVALID : GL_SLOT_FULL;
 }
@@ -175,6 +180,57 @@ static void probe_slot(struct gl_map *m, const struct probe_ctx *pc, uint8_t ctr
 		st->probe_max = (uint64_t)s->probe;
 }
 
+/* Bytes of w equal to b, as bit 7 of each (SWAR: exact, no carries
+ * between bytes). */
+static uint64_t bytes_equal(uint64_t w, uint8_t b)
+{
+	uint64_t x = w ^ (UINT64_C(0x0101010101010101) * b);
+	uint64_t nonzero = ((x & UINT64_C(0x7f7f7f7f7f7f7f7f)) + UINT64_C(0x7f7f7f7f7f7f7f7f)) | x;
+	return ~nonzero & UINT64_C(0x8080808080808080);
+}
+
+/* How many bytes of w have bit 7 set, w having no other bits (a sum by
+ * multiplication: the build targets no popcount instruction). */
+static int high_bits(uint64_t w)
+{
+	return (int)(((w >> 7) * UINT64_C(0x0101010101010101)) >> 56);
+}
+
+/* A group that is not shown, as visit_group counts it, without looking at
+ * the slots that are not full: their states from the control word at once
+ * (an invalid control byte counts as empty there too). */
+static struct gl_error *visit_group_fast(struct gl_ctx *c, struct gl_map *m, const struct swiss_layout *L,
+					 const unsigned char *g, uint64_t ctrl, const struct probe_ctx *pc)
+{
+	struct gl_map_swiss_summary *st = &m->swiss.sum;
+	uint64_t fullbits = ~ctrl & UINT64_C(0x8080808080808080);
+	int full = high_bits(fullbits), deleted = high_bits(bytes_equal(ctrl, L->ctrl_deleted));
+	struct gl_error *first_err = NULL;
+	const unsigned char *kb[SLOTS];
+	int slot[SLOTS], n = 0;
+	struct gl_map_slot hs[SLOTS];
+	for (uint64_t f = fullbits; f; f &= f - 1, n++) {
+		slot[n] = __builtin_ctzll(f) / 8;
+		kb[n] = g + L->keys_off + (uint64_t)slot[n] * L->key_stride;
+		gl_map_slot_clear_hash(&hs[n]);
+	}
+	gl_map_hash_slots(c, L->rt, m, L->slot_key, kb, n, hs);
+	for (int j = 0; j < n; j++) {
+		const unsigned char *eb = g + L->elems_off + (uint64_t)slot[j] * L->elem_stride;
+		probe_slot(m, pc, (uint8_t)(ctrl >> (8 * slot[j])), &hs[j]);
+		struct gl_error *err = gl_map_add_entry(c, L->rt, &m->entries, L->slot_key, kb[j], L->slot_elem, eb);
+		if (err && !first_err)
+			first_err = err;
+		else
+			gl_error_destroy(err);
+	}
+	st->tombstones += (uint64_t)deleted;
+	st->empty += (uint64_t)(SLOTS - full - deleted);
+	st->full += (uint64_t)full;
+	st->fill_hist[full]++;
+	return first_err;
+}
+
 /* One group: stats, entries, and (if shown) its model in table tm. */
 static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const struct swiss_layout *L,
 				    const unsigned char *g, uint64_t addr, long index,
@@ -185,6 +241,8 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 	uint64_t ctrl = gl_get_uint(g + L->ctrl_off, SLOTS);
 	bool show = tm && (m->opts.only_index >= 0 ? index == m->opts.only_index
 						   : (m->opts.show_limit < 0 || ms->shown < m->opts.show_limit));
+	if (!show && L->ctrl_high && SLOTS == 8)
+		return visit_group_fast(c, m, L, g, ctrl, pc);
 	struct gl_map_group *gm = NULL;
 	if (show) {
 		gm = GL_ARRAY_PUSH(tm->groups, tm->ngroups_shown, tm->groups_cap, 8);
@@ -202,7 +260,8 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 		enum gl_slot_state state = ctrl_state(L, cb);
 		const unsigned char *kb = g + L->keys_off + (uint64_t)i * L->key_stride;
 		const unsigned char *eb = g + L->elems_off + (uint64_t)i * L->elem_stride;
-		struct gl_map_slot hs = {0};
+		struct gl_map_slot hs;
+		gl_map_slot_clear_hash(&hs);
 		if (state == GL_SLOT_FULL) {
 			full++;
 			gl_map_hash_slot(c, L->rt, m, L->slot_key, kb, &hs);
@@ -222,7 +281,12 @@ static struct gl_error *visit_group(struct gl_ctx *c, struct gl_map *m, const st
 		if (!gm)
 			continue;
 		struct gl_map_slot *s = &gm->slots[i];
-		*s = hs;
+		*s = (struct gl_map_slot){0};
+		s->hashed = hs.hashed;
+		s->hash_random = hs.hash_random;
+		s->misplaced = hs.misplaced;
+		s->hash = hs.hash;
+		s->probe = hs.probe;
 		s->ctrl = cb;
 		s->state = state;
 		s->key_offset = (uint64_t)(kb - g);

@@ -486,6 +486,12 @@ static struct gl_error *genhash_sig(struct hctx *h, const struct gl_type *t, con
 	return err;
 }
 
+unsigned gl_maphash_word_key(const struct gl_type *t)
+{
+	/* genhash and Go 1.27's signatures agree here: one memory run */
+	return t && (t->size == 4 || t->size == 8) && alg_of(t, 0) == A_MEM ? (unsigned)t->size : 0;
+}
+
 struct gl_error *gl_maphash_key(struct gl_ctx *c, const struct gl_gohash_keys *k,
 				const struct gl_type *t, const unsigned char *key, uint64_t seed,
 				const struct gl_key_reader *rd, uint64_t *hash, bool *random)

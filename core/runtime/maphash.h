@@ -22,6 +22,11 @@ struct gl_key_reader {
 /* The process's hash keys and which hash it uses. */
 struct gl_error *gl_gohash_load(struct gl_ctx *c, struct gl_gohash_keys *k);
 
+/* 4 or 8 when a key of type t is hashed as one 4- or 8-byte word
+ * (memhash32, memhash64: integers, pointers, channels, structs and arrays
+ * of them without padding), else 0: the fast path of the commonest maps. */
+unsigned gl_maphash_word_key(const struct gl_type *t);
+
 /* The hash of the key at key (t's bytes) under seed, as the map's hasher
  * computes it. *random: a NaN was hashed (the runtime hashes NaN to a
  * random number: *hash is then meaningless). rd NULL: target memory.

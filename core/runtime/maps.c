@@ -189,6 +189,14 @@ void gl_map_hash_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_
 	const struct gl_type *kt = m->entries.key_type;
 	if (!m->hashing || !kt)
 		return;
+	if (m->hash_word && !gl_map_slot_indirect(slot_key, kt)) { /* a word in the slot */
+		uint64_t v = gl_get_uint(kb, m->hash_word);
+		s->hash = m->hash_word == 8 ? gl_gohash_mem64(&m->keys, v, m->seed)
+					    : gl_gohash_mem32(&m->keys, (uint32_t)v, m->seed);
+		s->hash_random = false;
+		s->hashed = true;
+		return;
+	}
 	unsigned char small[64], *key = kt->size <= sizeof(small) ? small : malloc(kt->size);
 	struct gl_error *err = key ? slot_copy(c, rt, slot_key, kt, kb, key) : &gl_error_nomem;
 	if (!err)
@@ -203,6 +211,27 @@ void gl_map_hash_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_
 		return;
 	}
 	s->hashed = true;
+}
+
+void gl_map_hash_slots(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_map *m,
+		       const struct gl_type *slot_key, const unsigned char *const *kb, int n,
+		       struct gl_map_slot *s)
+{
+	const struct gl_type *kt = m->entries.key_type;
+	if (!m->hashing || !m->hash_word || !kt || n > 8 || gl_map_slot_indirect(slot_key, kt)) {
+		for (int i = 0; i < n; i++)
+			gl_map_hash_slot(c, rt, m, slot_key, kb[i], &s[i]);
+		return;
+	}
+	uint64_t v[8] = {0}, h[8];
+	for (int i = 0; i < n; i++)
+		v[i] = gl_get_uint(kb[i], m->hash_word);
+	gl_gohash_words(&m->keys, v, n, (int)m->hash_word, m->seed, h);
+	for (int i = 0; i < n; i++) {
+		s[i].hash = h[i];
+		s[i].hash_random = false;
+		s[i].hashed = true;
+	}
 }
 
 void gl_map_fill_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, const struct gl_map *m,

@@ -82,6 +82,15 @@ struct gl_map_slot {
 	bool misplaced;               /* not where its hash puts it (tophash/H2, bucket, table, group) */
 };
 
+/* Reset only a slot's hash fields (what a walk hands on from hashing):
+ * zeroing whole slots, a million of them, cost more than the hashing. */
+static inline void gl_map_slot_clear_hash(struct gl_map_slot *s)
+{
+	s->hashed = s->hash_random = s->misplaced = false;
+	s->hash = 0;
+	s->probe = 0;
+}
+
 /* Header fields, in the order they are shown. */
 enum gl_map_hfield_id {
 	/* classic hmap */
@@ -233,6 +242,7 @@ struct gl_map {
 	uint64_t reads;      /* backend reads of the decode */
 	/* opts.hash: */
 	bool hashing;        /* keys and seed known: slots get their hashes */
+	unsigned hash_word;  /* gl_maphash_word_key of the key type */
 	struct gl_gohash_keys keys;
 	uint64_t seed;       /* hmap.hash0 / Map.seed */
 	struct gl_error *hash_err; /* why keys are not (all) hashed */
@@ -272,6 +282,11 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt
 void gl_map_fill_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, const struct gl_map *m,
 		      struct gl_map_slot *s, const struct gl_type *slot_key, const unsigned char *kb,
 		      const struct gl_type *slot_elem, const unsigned char *eb);
+/* gl_map_hash_slot for n (<= 8) full slots of one group or bucket, their
+ * keys at kb[i], into s[i]: one-word keys hashed together. */
+void gl_map_hash_slots(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_map *m,
+		       const struct gl_type *slot_key, const unsigned char *const *kb, int n,
+		       struct gl_map_slot *s);
 /* Hash the key of a full slot (an indirect key followed) into s (hashed,
  * hash_random, hash); without m->hashing or on error (the first one kept
  * in m->hash_err) s->hashed stays false. */

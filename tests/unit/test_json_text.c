@@ -2,7 +2,8 @@
  * document streams as text: they must be spelled byte for byte as jansson
  * spells the same string in the rest of the document, for every input:
  * ASCII, controls, NUL, every UTF-8 length, code points above the BMP,
- * and invalid UTF-8 (U+FFFD). */
+ * and invalid UTF-8 (U+FFFD). And the decimal numbers streamed beside
+ * them (sb_add_u64, sb_add_i64) as printf spells them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "base/strbuf.h"
 #include "base/utf8.h"
 #include "doc/doc.h"
 
@@ -103,11 +105,56 @@ static void test_random_strings(void **state)
 	assert_int_equal(failures, 0);
 }
 
+static void check_number(unsigned long long u, int *failures)
+{
+	char want[64];
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_add_u64(&sb, u);
+	snprintf(want, sizeof(want), "%llu", u);
+	if (!sb.s || strcmp(sb.s, want)) {
+		fprintf(stderr, "u64 %s: got %s\n", want, sb.s ? sb.s : "(null)");
+		(*failures)++;
+	}
+	sb_truncate(&sb, 0);
+	sb_addc(&sb, '[');
+	sb_add_i64(&sb, (long long)u);
+	snprintf(want, sizeof(want), "[%lld", (long long)u);
+	if (!sb.s || strcmp(sb.s, want)) {
+		fprintf(stderr, "i64 %s: got %s\n", want, sb.s ? sb.s : "(null)");
+		(*failures)++;
+	}
+	sb_deinit(&sb);
+}
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	int failures = 0;
+	unsigned long long p = 1;
+	for (int d = 0; d < 20; d++, p *= 10) { /* every length, and its edges */
+		check_number(p, &failures);
+		check_number(p - 1, &failures);
+		check_number(p + 1, &failures);
+		check_number(0ull - p, &failures);
+	}
+	check_number(UINT64_MAX, &failures);
+	check_number((unsigned long long)INT64_MIN, &failures);
+	check_number((unsigned long long)INT64_MAX, &failures);
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	for (int i = 0; i < 100000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		check_number(x >> (i % 64), &failures);
+	}
+	assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixed_strings),
 		cmocka_unit_test(test_random_strings),
+		cmocka_unit_test(test_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
