@@ -23,6 +23,12 @@ bool gl_host_aesenc_rounds(unsigned char state[16], const unsigned char *keys, i
  * rounds. *lo_out: the low quadword of the result. */
 bool gl_host_aesenc_rounds_u64(uint64_t lo, uint64_t hi, const unsigned char *keys, int n, uint64_t *lo_out);
 
+/* Three rounds on each of n <= 8 states (lo, hi[i]), interleaved: one
+ * AESENC's result waits four cycles or so for the next round, which eight
+ * independent states fill. out[i]: the low quadwords. */
+#define GL_AES_LANES 8
+bool gl_host_aesenc3_u64s(uint64_t lo, const uint64_t *hi, int n, const unsigned char *keys, uint64_t *out);
+
 /* Tests: false makes gl_host_aesenc refuse, so that the software round is
  * what runs. */
 void gl_host_aes_enable(bool on);

@@ -56,11 +56,14 @@ struct gl_domtree {
 
 /* Semi-NCA (Georgiadis and Tarjan's simplification of Lengauer-Tarjan:
  * semidominators with path compression, then each idom by walking up
- * the DFS tree from the parent), iterative throughout. rev is g's reverse
- * graph. Returns false when stopped or out of memory (*why says
- * which). */
-bool gl_domtree_build(const struct gl_digraph *g, const struct gl_digraph *rev, uint32_t root,
-		      struct gl_domtree *t, gl_dg_stop_fn stop, void *arg, const char **why);
+ * the DFS tree from the parent), iterative throughout, over preorder
+ * numbers. Consumes g: its edges are reused in place (turned round into
+ * the predecessor lists the semidominators need) and freed, so that the
+ * edges are never held twice; afterwards g has its node count only,
+ * whether the tree was built or not. Returns false when stopped or out
+ * of memory (*why says which). */
+bool gl_domtree_build(struct gl_digraph *g, uint32_t root, struct gl_domtree *t, gl_dg_stop_fn stop, void *arg,
+		      const char **why);
 void gl_domtree_deinit(struct gl_domtree *t);
 
 /* Retained sizes: retained[v] = size(v) + the retained sizes of the

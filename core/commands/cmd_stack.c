@@ -7,6 +7,7 @@
 
 #include "base/number.h"
 #include "commands/commands.h"
+#include "gotypes/rtglobals.h"
 #include "gotypes/rtlayout.h"
 #include "runtime/escape.h"
 
@@ -71,7 +72,7 @@ static struct gl_error *unwind(struct gl_ctx *c, const struct gl_opts *o, struct
 	 * runtime layouts (gotypes/rtlayout_db.h); without those either, only
 	 * the selected frame's stack is there. */
 	const struct gl_rtlayout *L;
-	if (!t->dw && (err = gl_rt_load(t, &L))) {
+	if (!t->dw && ((err = gl_rt_load_globals(c, &L)) || !gl_rt_global(L, GL_RTG_ALLGS).present)) {
 		gl_error_destroy(err);
 		return unwind_without_dwarf(c, o, s);
 	}

@@ -2,11 +2,43 @@
 #include <stdio.h>
 
 #include "commands/commands.h"
+#include <string.h>
+
+#include "gotypes/rtglobals.h"
 #include "gotypes/rtlayout.h"
 #include "target/elfsyms.h"
 
+/* Without a symbol table: which of the runtime's globals were found in
+ * memory by their layout signatures (a process is needed). */
+static void globals_found(struct gl_ctx *c, char *buf, size_t len)
+{
+	const struct gl_rtlayout *L;
+	struct gl_error *err = gl_ctx_need_process(c);
+	if (err || (err = gl_rt_load_globals(c, &L))) {
+		gl_error_destroy(err);
+		snprintf(buf, len, "found in memory by their layout signatures when a command needs them "
+			 "(no symbol table; no process now)");
+		return;
+	}
+	static const enum gl_rtg shown[] = {GL_RTG_MHEAP_, GL_RTG_ALLGS, GL_RTG_GC_CONTROLLER, GL_RTG_MEMSTATS,
+					    GL_RTG_WORK, GL_RTG_SIZE_CLASS_TO_SIZE, GL_RTG_WAIT_REASON_STRINGS};
+	struct strbuf f, n;
+	sb_init(&f);
+	sb_init(&n);
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+		const char *names = gl_rt_global_desc(shown[i])->names;
+		struct strbuf *b = gl_rt_global(L, shown[i]).present ? &f : &n;
+		sb_addf(b, "%s%.*s", b->len ? ", " : "", (int)strcspn(names, "|"), names);
+	}
+	snprintf(buf, len, "by layout signature (no symbol table): %s%s%s%s; the others cannot be found",
+		 f.len ? "found " : "none found", f.len ? f.s : "", n.len ? "; not found yet: " : "",
+		 n.len ? n.s : "");
+	sb_deinit(&f);
+	sb_deinit(&n);
+}
+
 /* Where each kind of knowledge comes from. */
-static void sources(struct gl_target *t, struct gl_version_view *v)
+static void sources(struct gl_ctx *c, struct gl_target *t, struct gl_version_view *v)
 {
 	const struct gl_rtlayout *L = gl_rt_of(t);
 	struct gl_error *rel = gl_target_need_release(t);
@@ -16,10 +48,15 @@ static void sources(struct gl_target *t, struct gl_version_view *v)
 		snprintf(v->layouts, sizeof(v->layouts), "none: out of memory");
 	else if (L->unusable)
 		snprintf(v->layouts, sizeof(v->layouts), "none: %s", L->unusable);
-	else if (L->no_symbols)
-		snprintf(v->layouts, sizeof(v->layouts), "%s; the runtime's globals: none (no symbol table)", L->source);
-	else
+	else if (L->no_symbols) {
+		char g[384];
+		globals_found(c, g, sizeof(g));
+		snprintf(v->layouts, sizeof(v->layouts), "%s; the runtime's globals: %s", L->source, g);
+	} else if (!t->dw) {
+		snprintf(v->layouts, sizeof(v->layouts), "%s; the runtime's globals: ELF symbol table", L->source);
+	} else {
 		snprintf(v->layouts, sizeof(v->layouts), "%s", L->source);
+	}
 	bool descriptors = !rel && L && !L->unusable;
 	gl_error_destroy(rel);
 	bool symtab = gl_elf_has_symtab(&t->elf);
@@ -47,7 +84,7 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 	w->kind = GL_VIEW_VERSION;
 	w->u.version.t = err ? NULL : t;
 	if (!err)
-		sources(t, &w->u.version);
+		sources(c, t, &w->u.version);
 	return err;
 }
 

@@ -153,6 +153,17 @@ json_t *gl_gc_doc(struct gl_ctx *c, const struct gl_gc_state *st)
 	if (st->mbuckets_more)
 		json_object_set_new(mp, "buckets_more", json_true());
 	json_object_set_new(d, "mem_profile", mp);
+	if (st->nmissing) {
+		/* the runtime globals not found: their figures are null */
+		json_t *a = json_array();
+		for (int i = 0; i < st->nmissing; i++) {
+			json_t *m = json_object();
+			json_object_set_new(m, "global", json_string(st->missing[i].global));
+			json_object_set_new(m, "why", json_string(st->missing[i].why));
+			json_array_append_new(a, m);
+		}
+		json_object_set_new(d, "unknown", a);
+	}
 	if (st->have_spans)
 		json_object_set_new(d, "spans", spans_json(&st->spans));
 	json_object_set_new(d, "size_classes", classes_json(st));

@@ -223,8 +223,12 @@ static void fill(struct gl_rtlayout *L, struct gl_target *t, const struct gl_rtd
 	for (int g = 0; g < GL_RTG__COUNT; g++) {
 		uint64_t addr, size;
 		const char *name = e->globals[g].name;
-		if (name && gl_rt_applies(L, &global_descs[g]) && gl_elf_symbol(&t->elf, name, &addr, &size))
-			L->globals[g] = (struct gl_rt_global){addr, make_type(L, &e->globals[g].type, 0), true};
+		if (!name || !gl_rt_applies(L, &global_descs[g]))
+			continue;
+		/* the type also without a symbol: rtglobals.c may find the
+		 * global by its signature */
+		bool found = gl_elf_symbol(&t->elf, name, &addr, &size);
+		L->globals[g] = (struct gl_rt_global){found ? addr : 0, make_type(L, &e->globals[g].type, 0), found};
 	}
 	const_fallbacks(L);
 	for (int k = 0; k < GL_RTC__COUNT; k++) {

@@ -110,6 +110,14 @@ struct gl_rtlayout {
 	 * found (no DWARF, no symbol table): gl_rt_load refuses with it,
 	 * gl_rt_load_types does not. */
 	char *no_symbols;
+	/* With no_symbols: the globals searched for in memory by their
+	 * layout signatures (gotypes/rtglobals.c), when, and for each one
+	 * still absent why (static text). */
+	struct {
+		bool ran;
+		uint64_t stop;          /* gl_mem stop id of the last search */
+		const char *why[GL_RTG__COUNT];
+	} search;
 	/* Types made for the built-in table's entries (rtlayout_db_load),
 	 * freed with the table. */
 	struct gl_type **made;

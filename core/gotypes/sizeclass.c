@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "base/le.h"
+#include "gotypes/rtglobals.h"
 #include "gotypes/rtlayout.h"
 #include "gotypes/sizeclass.h"
 #include "eval/value.h"
@@ -9,13 +10,13 @@ struct gl_error *gl_sizeclasses_load(struct gl_ctx *c, struct gl_sizeclasses *sc
 {
 	memset(sc, 0, sizeof(*sc));
 	const struct gl_rtlayout *L;
-	struct gl_error *err = gl_rt_load(c->t, &L);
+	struct gl_error *err = gl_rt_load_globals(c, &L);
 	if (err)
 		return err;
 	struct gl_rt_global g = gl_rt_global(L, GL_RTG_SIZE_CLASS_TO_SIZE);
 	const struct gl_type *t = g.type;
-	if (!g.present)
-		return gl_error_create(GL_ERR_NODWARF, "no size class table in the binary's DWARF");
+	if (!g.present || !t)
+		return gl_rt_global_error(L, GL_RTG_SIZE_CLASS_TO_SIZE);
 	if (t->kind != GL_K_ARRAY || !t->elem || t->elem->size != 2 || t->count > GL_MAX_SIZE_CLASSES)
 		return gl_error_create(GL_ERR_UNSUPPORTED, "unexpected size class table type %s", t->name);
 	unsigned char buf[GL_MAX_SIZE_CLASSES * 2];

@@ -1,6 +1,7 @@
 /* `golayout gc` as text: the collector's state in three lines, the spans,
  * a table per size class, and the heap map (--limit N arenas, --all). */
 #include <stdio.h>
+#include <string.h>
 
 #include "doc/gc_doc.h"
 #include "render/gc_text.h"
@@ -37,6 +38,15 @@ static long long cnt(const struct gl_gc_state *st, enum gl_gc_counter k)
 	return st->n[k].ok ? (long long)st->n[k].v : 0;
 }
 
+/* A counter, "?" when unknown. */
+static void count_text(struct strbuf *o, const struct gl_gc_state *st, enum gl_gc_counter k)
+{
+	if (st->n[k].ok)
+		sb_addf(o, "%lld", (long long)st->n[k].v);
+	else
+		sb_addc(o, '?');
+}
+
 static void head_text(struct gl_ctx *c, const struct gl_gc_state *st)
 {
 	struct strbuf *o = &c->out;
@@ -44,9 +54,16 @@ static void head_text(struct gl_ctx *c, const struct gl_gc_state *st)
 		gl_c(c, "reset"), st->phase != GL_GC_UNKNOWN ? gl_gc_phase_name(st->phase) : "?",
 		st->write_barrier.ok ? (st->write_barrier.v ? "on" : "off") : "?",
 		st->greentea ? "Green Tea" : "classic", c->t ? c->t->go_version : "");
-	sb_addf(o, "  cycles %lld (work.cycles), memstats.numgc %lld, sweepgen %lld\n", cnt(st, GL_GC_CYCLES),
-		cnt(st, GL_GC_NUMGC), cnt(st, GL_GC_SWEEPGEN));
-	if (cnt(st, GL_GC_GOGC) < 0)
+	sb_add(o, "  cycles ");
+	count_text(o, st, GL_GC_CYCLES);
+	sb_add(o, " (work.cycles), memstats.numgc ");
+	count_text(o, st, GL_GC_NUMGC);
+	sb_add(o, ", sweepgen ");
+	count_text(o, st, GL_GC_SWEEPGEN);
+	sb_addc(o, '\n');
+	if (!st->n[GL_GC_GOGC].ok)
+		sb_add(o, "  GOGC ?");
+	else if (cnt(st, GL_GC_GOGC) < 0)
 		sb_add(o, "  GOGC off");
 	else
 		sb_addf(o, "  GOGC %lld", cnt(st, GL_GC_GOGC));
@@ -54,12 +71,12 @@ static void head_text(struct gl_ctx *c, const struct gl_gc_state *st)
 	if (st->memory_limit_set)
 		bytes_text(o, st->n[GL_GC_MEMORY_LIMIT]);
 	else
-		sb_add(o, "none");
+		sb_add(o, st->n[GL_GC_MEMORY_LIMIT].ok ? "none" : "?");
 	sb_add(o, "\n  heap goal ");
 	if (st->goal == GL_GOAL_GOGC)
 		bytes_u(o, st->heap_goal);
 	else
-		sb_add(o, "none");
+		sb_add(o, st->goal == GL_GOAL_UNKNOWN ? "?" : "none");
 	sb_add(o, ", live ");
 	bytes_text(o, st->n[GL_GC_HEAP_LIVE]);
 	sb_add(o, ", marked last cycle ");
@@ -67,6 +84,16 @@ static void head_text(struct gl_ctx *c, const struct gl_gc_state *st)
 	sb_add(o, ", in spans ");
 	bytes_text(o, st->n[GL_GC_HEAP_IN_USE]);
 	sb_addc(o, '\n');
+	/* what could not be found, once: its figures show as "?" */
+	for (int i = 0; i < st->nmissing; i++) {
+		/* globals of the same reason on one line */
+		if (i && !strcmp(st->missing[i].why, st->missing[i - 1].why))
+			continue;
+		sb_addf(o, "  unknown: %s", st->missing[i].global);
+		for (int j = i + 1; j < st->nmissing && !strcmp(st->missing[j].why, st->missing[i].why); j++)
+			sb_addf(o, ", %s", st->missing[j].global);
+		sb_addf(o, " (%s)\n", st->missing[i].why);
+	}
 	if (st->mem_profile_rate.ok) {
 		sb_addf(o, "  memory profile: MemProfileRate %lld", (long long)st->mem_profile_rate.v);
 		if (st->have_mbuckets)

@@ -1,9 +1,11 @@
 /* The collector's variables for `golayout gc`, each a field of a runtime
  * global in the runtime-layout table; the spans are walked by gc_spans.c. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotypes/rtglobals.h"
 #include "runtime/allocsite.h"
 #include "runtime/gcstate.h"
 
@@ -85,6 +87,28 @@ static void mem_profile(struct gl_heap *h, struct gl_gc_state *st)
 	gl_error_destroy(err);
 }
 
+/* The globals read that are absent, and why (once each, in one list). */
+static void missing(const struct gl_heap *h, struct gl_gc_state *st)
+{
+	static const enum gl_rtg read[] = {GL_RTG_GCPHASE, GL_RTG_WRITE_BARRIER, GL_RTG_WORK,
+							    GL_RTG_MEMSTATS, GL_RTG_GC_CONTROLLER,
+							    GL_RTG_MEM_PROFILE_RATE, GL_RTG_MBUCKETS};
+	_Static_assert(sizeof(read) / sizeof(read[0]) <= GL_GC_MAX_MISSING, "room for every global");
+	for (size_t i = 0; i < sizeof(read) / sizeof(read[0]); i++) {
+		enum gl_rtg g = read[i];
+		if (gl_rt_global(h->L, g).present)
+			continue;
+		struct gl_gc_missing *m = &st->missing[st->nmissing++];
+		const char *names = gl_rt_global_desc(g)->names;
+		snprintf(m->global, sizeof(m->global), "%.*s", (int)strcspn(names, "|"), names);
+		if (h->L->no_symbols && h->L->search.ran)
+			snprintf(m->why, sizeof(m->why), "not found without a symbol table: %s",
+				 h->L->search.why[g] ? h->L->search.why[g] : "no layout signature");
+		else
+			gl_rt_global_why(h->L, g, m->why, sizeof(m->why));
+	}
+}
+
 struct gl_error *gl_gc_state_read(struct gl_ctx *c, struct gl_gc_state *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -105,6 +129,7 @@ struct gl_error *gl_gc_state_read(struct gl_ctx *c, struct gl_gc_state *st)
 	st->memory_limit_set = st->n[GL_GC_MEMORY_LIMIT].ok && st->n[GL_GC_MEMORY_LIMIT].v != INT64_MAX;
 	heap_goal(&h, st);
 	mem_profile(&h, st);
+	missing(&h, st);
 	st->arena_bytes = h.arena_bytes;
 	st->cell_bytes = h.arena_bytes / GL_GC_CELLS;
 	return gl_gc_walk_spans(&h, st);

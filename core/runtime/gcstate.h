@@ -59,6 +59,7 @@ struct gl_gc_class {
 };
 
 #define GL_GC_CELLS 64          /* heat map cells per arena */
+#define GL_GC_MAX_MISSING 8     /* globals golayout gc reads besides mheap_ */
 
 /* A heat map cell: 0..9 tenths of the cell in allocated slots, or: */
 enum { GL_HEAT_FULL = 10, GL_HEAT_MANUAL = 11, GL_HEAT_NONE = 12 };
@@ -91,6 +92,14 @@ struct gl_gc_state {
 	uint64_t arena_bytes, cell_bytes;
 	struct gl_gc_arena *arenas;  /* mheap_.heapArenas, sorted */
 	size_t narenas;
+	/* The runtime globals the figures above come from that could not be
+	 * found (no symbol table: gotypes/rtglobals.h), each with why; their
+	 * figures are unknown. */
+	struct gl_gc_missing {
+		char global[48];
+		char why[256];
+	} missing[GL_GC_MAX_MISSING];
+	int nmissing;
 };
 
 /* Read it all; what was read stays in *st even on error. */

@@ -234,6 +234,25 @@ uint64_t gl_gohash_mem64(const struct gl_gohash_keys *k, uint64_t v, uint64_t se
 	return word(k, v, 8, seed);
 }
 
+void gl_gohash_words(const struct gl_gohash_keys *k, const uint64_t *v, int n, int bytes, uint64_t seed,
+		     uint64_t *out)
+{
+	int i = 0;
+	if (k->arch == GL_GOHASH_AMD64 && k->aes) {
+		uint64_t hi[GL_AES_LANES];
+		while (i < n) {
+			int lanes = n - i < GL_AES_LANES ? n - i : GL_AES_LANES;
+			for (int j = 0; j < lanes; j++)
+				hi[j] = bytes == 8 ? v[i + j] : v[i + j] & UINT32_MAX;
+			if (!gl_host_aesenc3_u64s(seed, hi, lanes, k->aeskeysched, out + i))
+				break; /* no AES-NI: one at a time in software */
+			i += lanes;
+		}
+	}
+	for (; i < n; i++)
+		out[i] = word(k, bytes == 8 ? v[i] : v[i] & UINT32_MAX, bytes, seed);
+}
+
 /* runtime.c0 and c1: (8-hashSize)/4*32-bit constant + (hashSize-4)/4*64-bit one */
 #define C0_64 UINT64_C(33054211828000289)
 #define C1_64 UINT64_C(23344194077549503)

@@ -54,6 +54,11 @@ void gl_aesmc(unsigned char state[16]);
 uint64_t gl_gohash_mem(const struct gl_gohash_keys *k, const unsigned char *p, uint64_t n, uint64_t seed);
 uint64_t gl_gohash_mem32(const struct gl_gohash_keys *k, uint32_t v, uint64_t seed);
 uint64_t gl_gohash_mem64(const struct gl_gohash_keys *k, uint64_t v, uint64_t seed);
+/* out[i] = memhash32 or memhash64 (bytes 4 or 8) of v[i], i < n: several
+ * keys at once, as fast as the host allows (amd64's AES hash on AES-NI:
+ * eight at a time). */
+void gl_gohash_words(const struct gl_gohash_keys *k, const uint64_t *v, int n, int bytes, uint64_t seed,
+		     uint64_t *out);
 /* f32hash / f64hash of +0 or -0 (c1 * (c0 ^ seed)); other values hash
  * their bytes, and NaN hashes to a random number. */
 uint64_t gl_gohash_zero(const struct gl_gohash_keys *k, uint64_t seed);

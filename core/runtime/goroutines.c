@@ -4,6 +4,7 @@
 
 #include "base/le.h"
 #include "base/strbuf.h"
+#include "gotypes/rtglobals.h"
 #include "gotypes/rtlayout.h"
 #include "runtime/goroutines.h"
 
@@ -105,7 +106,7 @@ static struct gl_error *g_layout(const struct gl_rtlayout *rt)
 	if (err)
 		return err;
 	if (!gl_rt_global(rt, GL_RTG_ALLGS).present)
-		return gl_error_create(GL_ERR_NODWARF, "no runtime.allgs in DWARF");
+		return gl_rt_global_error(rt, GL_RTG_ALLGS);
 	if (gl_rt_struct(rt, GL_RTS_G)->size > 4096)
 		return gl_error_create(GL_ERR_NODWARF, "runtime.g is implausibly large");
 	return NULL;
@@ -137,7 +138,7 @@ struct gl_error *gl_goroutines_open(struct gl_ctx *c, struct gl_goroutine_iter *
 	*out = NULL;
 	const struct gl_rtlayout *rt;
 	struct gl_error *err = gl_ctx_need_process(c);
-	if (err || (err = gl_rt_load(c->t, &rt)) || (err = g_layout(rt)))
+	if (err || (err = gl_rt_load_globals(c, &rt)) || (err = g_layout(rt)))
 		return err;
 	struct gl_goroutine_iter *it = calloc(1, sizeof(*it));
 	if (!it)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/le.h"
+#include "gotypes/rtglobals.h"
 #include "gotypes/rtlayout.h"
 #include "runtime/growth.h"
 #include "target/elfsyms.h"
@@ -152,7 +153,7 @@ struct gl_error *gl_growth_results(struct gl_ctx *c, const struct gl_frame_regs 
 static struct gl_error *read_struct(struct gl_ctx *c, enum gl_rts s, uint64_t addr,
 				    const struct gl_rtlayout **L, unsigned char *buf, size_t max)
 {
-	struct gl_error *err = gl_rt_load(c->t, L);
+	struct gl_error *err = gl_rt_load_globals(c, L);
 	if (err)
 		return err;
 	const struct gl_type *ty = gl_rt_struct(*L, s);
@@ -253,7 +254,7 @@ static struct gl_error *bucket_evacuated(struct gl_ctx *c, const struct gl_bucke
 {
 	const struct gl_rtlayout *L;
 	unsigned char th0 = 0;
-	struct gl_error *err = gl_rt_load(c->t, &L);
+	struct gl_error *err = gl_rt_load_globals(c, &L);
 	if (!err)
 		err = gl_mem_read(c->mem, bucket + g->tophash_off, &th0, 1);
 	*done = !err && th0 > gl_rt_const(L, GL_RTC_TOPHASH_EMPTY_ONE) &&
@@ -309,7 +310,7 @@ struct gl_error *gl_evac_count(struct gl_ctx *c, const struct gl_bucket_geometry
 			       const struct gl_evac_chain *ch, uint64_t *x, uint64_t *y)
 {
 	const struct gl_rtlayout *L;
-	struct gl_error *err = gl_rt_load(c->t, &L);
+	struct gl_error *err = gl_rt_load_globals(c, &L);
 	int64_t ex = gl_rt_const(L, GL_RTC_TOPHASH_EVAC_X), ey = gl_rt_const(L, GL_RTC_TOPHASH_EVAC_Y);
 	*x = *y = 0;
 	for (unsigned i = 0; !err && i < ch->n; i++) {

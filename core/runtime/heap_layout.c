@@ -5,6 +5,7 @@
  * their reads with. */
 #include <string.h>
 
+#include "gotypes/rtglobals.h"
 #include "gotypes/rtype.h"
 #include "runtime/heap.h"
 
@@ -86,7 +87,7 @@ struct gl_error *gl_heap_init(struct gl_ctx *c, struct gl_heap *h)
 	h->c = c;
 	if (!c->t)
 		return gl_error_create(GL_ERR_EXECUTABLE, "no executable loaded in the debugger");
-	struct gl_error *err = gl_rt_load(c->t, &h->L);
+	struct gl_error *err = gl_rt_load_globals(c, &h->L);
 	if (err)
 		return err;
 	const struct gl_rtlayout *L = h->L;
@@ -94,8 +95,10 @@ struct gl_error *gl_heap_init(struct gl_ctx *c, struct gl_heap *h)
 	if (h->ptr != 4 && h->ptr != 8)
 		return gl_error_create(GL_ERR_UNSUPPORTED, "pointer size %u", h->ptr);
 	struct gl_rt_global mh = gl_rt_global(L, GL_RTG_MHEAP_);
-	if (!mh.present || !gl_rt_struct(L, GL_RTS_MHEAP))
-		return gl_error_create(GL_ERR_NODWARF, "no runtime.mheap_ in the binary's DWARF");
+	if (!gl_rt_struct(L, GL_RTS_MHEAP))
+		return gl_error_create(GL_ERR_NODWARF, "no runtime.mheap in the binary's DWARF");
+	if (!mh.present)
+		return gl_rt_global_error(L, GL_RTG_MHEAP_);
 	h->mheap = mh.addr;
 	if ((err = arena_geometry(h)))
 		return err;

@@ -13,7 +13,8 @@
  *     own pointer masks (moduledata.gcdatamask, gcbssmask) say are
  *     pointers, one root per global (named from the symbol table);
  *     finalizer, cleanup and weak-handle specials as markrootSpans scans
- *     them; each goroutine's stack pointer slots (runtime/stackslots.h),
+ *     them; the finalizer queue's blocks (runtime.allfin) as markroot
+ *     scans them; each goroutine's stack pointer slots (runtime/stackslots.h),
  *     one root per frame variable.
  * Free slots are nodes without edges that nothing reaches. */
 #ifndef GL_HEAPGRAPH_H
@@ -81,7 +82,7 @@ struct gl_heapgraph {
 	struct gl_hg_root *roots; /* node nslots + i */
 	uint32_t nroots;
 	uint32_t super;           /* the super root: nslots + nroots */
-	struct gl_digraph g;
+	struct gl_digraph g;      /* its edges go into the dominator tree (gl_domtree_build): gone after it */
 	char *names;              /* root names, NUL-separated */
 	size_t names_len, names_cap;
 	/* the type of each object with a malloc header or a largeType:

@@ -136,13 +136,10 @@ static struct gl_error *dominators(struct gl_heapgraph *hg, struct dom *d, struc
 {
 	memset(d, 0, sizeof(*d));
 	struct gl_ctx *c = hg->h.c;
-	struct gl_digraph rev;
 	gl_progress(c, "dominators", 0, 0);
-	if (!gl_digraph_reverse(&hg->g, &rev))
-		return &gl_error_nomem;
 	const char *why = "";
-	bool ok = gl_domtree_build(&hg->g, &rev, hg->super, &d->t, stop, c, &why);
-	gl_digraph_deinit(&rev);
+	/* the graph's edges go into the tree: nothing after this follows them */
+	bool ok = gl_domtree_build(&hg->g, hg->super, &d->t, stop, c, &why);
 	if (!ok)
 		return gl_interrupted(c) ? interrupted() : gl_error_create(GL_ERR_LIMIT, "dominator tree: %s", why);
 	d->retained = malloc((size_t)hg->g.n * sizeof(*d->retained));

@@ -1,6 +1,6 @@
 /* The heap graph's roots (see heapgraph.h): module globals through the
  * runtime's own pointer masks, finalizer/cleanup/weak-handle specials as
- * markrootSpans scans them, goroutine stacks (hg_stacks.c), and the super
+ * markrootSpans scans them, the finalizer queue, goroutine stacks (hg_stacks.c), and the super
  * root over all of them. Each root is a node after the object slots. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,6 +277,56 @@ static void specials(struct gl_hg_roots *r)
 	}
 }
 
+/* ---- the finalizer queue --------------------------------------------------- */
+
+#define MAX_FINBLOCKS (1u << 16)
+
+/* Finalizers queued for the finalizer goroutine (their objects found
+ * unreachable, not yet run), as markroot scans them: every block of
+ * allfin, its first cnt entries, the words finptrmask marks (fn, arg,
+ * fint, ot). A root "finalizer queue" per block that holds any (a block
+ * has about a hundred). */
+static void finalizer_queue(struct gl_hg_roots *r)
+{
+	struct gl_heapgraph *hg = r->hg;
+	struct gl_heap *h = &hg->h;
+	struct gl_ctx *c = h->c;
+	const struct gl_rtlayout *L = h->L;
+	struct gl_rt_global all = gl_rt_global(L, GL_RTG_ALLFIN);
+	const struct gl_type *fin = gl_rt_struct(L, GL_RTS_FINALIZER);
+	if (!all.present || !fin || !fin->size ||
+	    !gl_rt_have(L, GL_RTF_FINBLOCK_ALLLINK, GL_RTF_FINBLOCK_CNT, GL_RTF_FINBLOCK_FIN, GL_RTF_FINALIZER_FN,
+			GL_RTF_FINALIZER_ARG, GL_RTF_FINALIZER_FINT, GL_RTF_FINALIZER_OT))
+		return;
+	static const enum gl_rtf words[] = {GL_RTF_FINALIZER_FN, GL_RTF_FINALIZER_ARG, GL_RTF_FINALIZER_FINT,
+					    GL_RTF_FINALIZER_OT};
+	struct gl_rt_field f = gl_rt_field(L, GL_RTF_FINBLOCK_FIN);
+	uint64_t max = f.size / fin->size, fb = 0;
+	unsigned char w[8];
+	unsigned char *buf = malloc(f.size ? f.size : 1);
+	struct gl_error *err = buf ? gl_mem_read(c->mem, all.addr, w, h->ptr) : &gl_error_nomem;
+	if (!err)
+		fb = gl_get_uint(w, h->ptr);
+	for (uint32_t k = 0; !err && fb && k < MAX_FINBLOCKS && !r->full && !gl_interrupted(c); k++) {
+		uint64_t cnt = 0, next = 0;
+		if (!gl_heap_read_field(h, fb, GL_RTF_FINBLOCK_CNT, &cnt) ||
+		    !gl_heap_read_field(h, fb, GL_RTF_FINBLOCK_ALLLINK, &next) || cnt > max)
+			break; /* an unreadable or corrupt block: the queue ends there */
+		if (cnt && !(err = gl_mem_read(c->mem, fb + f.off, buf, cnt * fin->size)) &&
+		    gl_hg_open_root(r, GL_ROOT_FINALIZER, "finalizer queue")) {
+			for (uint64_t i = 0; i < cnt; i++)
+				for (size_t j = 0; j < sizeof(words) / sizeof(words[0]); j++) {
+					uint64_t v = gl_rt_get(L, words[j], buf + i * fin->size);
+					if (v)
+						gl_hg_root_edge(r, gl_hg_resolve(hg, v));
+				}
+		}
+		fb = next;
+	}
+	gl_error_destroy(err);
+	free(buf);
+}
+
 struct gl_error *gl_hg_add_roots(struct gl_ctx *c, struct gl_heapgraph *hg, uint32_t **dst, size_t *ndst,
 				 size_t *cap, uint32_t **off, size_t *offcap, gl_hg_more_roots more)
 {
@@ -291,6 +341,7 @@ struct gl_error *gl_hg_add_roots(struct gl_ctx *c, struct gl_heapgraph *hg, uint
 	/* without globals the graph still has the other roots: kept, said */
 	hg->globals_error = err;
 	specials(&r);
+	finalizer_queue(&r);
 	more(c, hg, &r);
 	if (r.full)
 		return gl_error_create(GL_ERR_LIMIT, "too many roots or root pointers (or out of memory)");

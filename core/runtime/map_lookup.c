@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gotypes/rtglobals.h"
 #include "runtime/map_lookup.h"
 #include "base/array.h"
 
@@ -59,7 +60,7 @@ static struct gl_error *classic(struct gl_ctx *c, const struct gl_map *m, const 
 {
 	const struct gl_map_classic *mc = &m->classic;
 	const struct gl_rtlayout *rt;
-	struct gl_error *err = gl_rt_load(c->t, &rt);
+	struct gl_error *err = gl_rt_load_globals(c, &rt);
 	if (err)
 		return err;
 	if (!mc->b_valid || !mc->buckets)

@@ -189,6 +189,13 @@ static uint64_t bytes_equal(uint64_t w, uint8_t b)
 	return ~nonzero & UINT64_C(0x8080808080808080);
 }
 
+/* How many bytes of w have bit 7 set, w having no other bits (a sum by
+ * multiplication: the build targets no popcount instruction). */
+static int high_bits(uint64_t w)
+{
+	return (int)(((w >> 7) * UINT64_C(0x0101010101010101)) >> 56);
+}
+
 /* A group that is not shown, as visit_group counts it, without looking at
  * the slots that are not full: their states from the control word at once
  * (an invalid control byte counts as empty there too). */
@@ -197,17 +204,21 @@ static struct gl_error *visit_group_fast(struct gl_ctx *c, struct gl_map *m, con
 {
 	struct gl_map_swiss_summary *st = &m->swiss.sum;
 	uint64_t fullbits = ~ctrl & UINT64_C(0x8080808080808080);
-	int full = __builtin_popcountll(fullbits), deleted = __builtin_popcountll(bytes_equal(ctrl, L->ctrl_deleted));
+	int full = high_bits(fullbits), deleted = high_bits(bytes_equal(ctrl, L->ctrl_deleted));
 	struct gl_error *first_err = NULL;
-	for (uint64_t f = fullbits; f; f &= f - 1) {
-		int i = __builtin_ctzll(f) / 8;
-		const unsigned char *kb = g + L->keys_off + (uint64_t)i * L->key_stride;
-		const unsigned char *eb = g + L->elems_off + (uint64_t)i * L->elem_stride;
-		struct gl_map_slot hs;
-		gl_map_slot_clear_hash(&hs);
-		gl_map_hash_slot(c, L->rt, m, L->slot_key, kb, &hs);
-		probe_slot(m, pc, (uint8_t)(ctrl >> (8 * i)), &hs);
-		struct gl_error *err = gl_map_add_entry(c, L->rt, &m->entries, L->slot_key, kb, L->slot_elem, eb);
+	const unsigned char *kb[SLOTS];
+	int slot[SLOTS], n = 0;
+	struct gl_map_slot hs[SLOTS];
+	for (uint64_t f = fullbits; f; f &= f - 1, n++) {
+		slot[n] = __builtin_ctzll(f) / 8;
+		kb[n] = g + L->keys_off + (uint64_t)slot[n] * L->key_stride;
+		gl_map_slot_clear_hash(&hs[n]);
+	}
+	gl_map_hash_slots(c, L->rt, m, L->slot_key, kb, n, hs);
+	for (int j = 0; j < n; j++) {
+		const unsigned char *eb = g + L->elems_off + (uint64_t)slot[j] * L->elem_stride;
+		probe_slot(m, pc, (uint8_t)(ctrl >> (8 * slot[j])), &hs[j]);
+		struct gl_error *err = gl_map_add_entry(c, L->rt, &m->entries, L->slot_key, kb[j], L->slot_elem, eb);
 		if (err && !first_err)
 			first_err = err;
 		else

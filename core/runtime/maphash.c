@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime/maphash.h"
+#include "gotypes/rtglobals.h"
 #include "gotypes/rtlayout.h"
 #include "gotypes/rtype.h"
 #include "base/array.h"
@@ -525,14 +526,14 @@ static bool hash_arch(const char *goarch, enum gl_gohash_arch *arch)
 struct gl_error *gl_gohash_load(struct gl_ctx *c, struct gl_gohash_keys *k)
 {
 	const struct gl_rtlayout *rt;
-	struct gl_error *err = gl_rt_load(c->t, &rt);
+	struct gl_error *err = gl_rt_load_globals(c, &rt);
 	if (err)
 		return err;
 	struct gl_rt_global use = gl_rt_global(rt, GL_RTG_USE_AESHASH),
 			    ks = gl_rt_global(rt, GL_RTG_AESKEYSCHED), hk = gl_rt_global(rt, GL_RTG_HASHKEY);
 	if (!use.present || !ks.present || !hk.present)
-		return gl_error_create(GL_ERR_UNSUPPORTED, "the runtime's hash keys (useAeshash, aeskeysched, "
-				       "hashkey) are not in the binary's DWARF");
+		return gl_rt_global_error(rt, !use.present ? GL_RTG_USE_AESHASH : !ks.present ? GL_RTG_AESKEYSCHED
+											: GL_RTG_HASHKEY);
 	memset(k, 0, sizeof(*k));
 	const char *goarch = c->t->goarch;
 	if (!hash_arch(goarch, &k->arch) || (rt->ptr_size == 4) != (k->arch == GL_GOHASH_386))

@@ -213,6 +213,27 @@ void gl_map_hash_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_
 	s->hashed = true;
 }
 
+void gl_map_hash_slots(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_map *m,
+		       const struct gl_type *slot_key, const unsigned char *const *kb, int n,
+		       struct gl_map_slot *s)
+{
+	const struct gl_type *kt = m->entries.key_type;
+	if (!m->hashing || !m->hash_word || !kt || n > 8 || gl_map_slot_indirect(slot_key, kt)) {
+		for (int i = 0; i < n; i++)
+			gl_map_hash_slot(c, rt, m, slot_key, kb[i], &s[i]);
+		return;
+	}
+	uint64_t v[8] = {0}, h[8];
+	for (int i = 0; i < n; i++)
+		v[i] = gl_get_uint(kb[i], m->hash_word);
+	gl_gohash_words(&m->keys, v, n, (int)m->hash_word, m->seed, h);
+	for (int i = 0; i < n; i++) {
+		s[i].hash = h[i];
+		s[i].hash_random = false;
+		s[i].hashed = true;
+	}
+}
+
 void gl_map_fill_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, const struct gl_map *m,
 		      struct gl_map_slot *s, const struct gl_type *slot_key, const unsigned char *kb,
 		      const struct gl_type *slot_elem, const unsigned char *eb)

@@ -282,6 +282,11 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt
 void gl_map_fill_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, const struct gl_map *m,
 		      struct gl_map_slot *s, const struct gl_type *slot_key, const unsigned char *kb,
 		      const struct gl_type *slot_elem, const unsigned char *eb);
+/* gl_map_hash_slot for n (<= 8) full slots of one group or bucket, their
+ * keys at kb[i], into s[i]: one-word keys hashed together. */
+void gl_map_hash_slots(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_map *m,
+		       const struct gl_type *slot_key, const unsigned char *const *kb, int n,
+		       struct gl_map_slot *s);
 /* Hash the key of a full slot (an indirect key followed) into s (hashed,
  * hash_random, hash); without m->hashing or on error (the first one kept
  * in m->hash_err) s->hashed stays false. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "runtime/syncmap.h"
+#include "gotypes/rtglobals.h"
 #include "gotypes/rtlayout.h"
 
 const char *gl_syncmap_estate_name(enum gl_syncmap_estate s)
@@ -32,7 +33,7 @@ struct gl_error *gl_syncmap_decode(struct gl_ctx *c, uint64_t addr, const struct
 	m->entries.max = GL_SYNCMAP_MAX_NODES;
 	uint64_t reads0 = c->mem->cmd_stats.backend_reads;
 	const struct gl_rtlayout *rt;
-	struct gl_error *err = gl_rt_load(c->t, &rt);
+	struct gl_error *err = gl_rt_load_globals(c, &rt);
 	const struct gl_type *st = err ? NULL : gl_rt_struct(rt, GL_RTS_SYNCMAP);
 	if (err)
 		;

@@ -333,7 +333,7 @@ def live_run(ctx):
 
         def argv(py):
             if ctx.debugger == "gdb":
-                ex = harness.gdb_launch_lines(truth) + [f"python {py}"]
+                ex = harness.gdb_launch_lines(truth, harness.STOP_AT.get(ctx.binary)) + [f"python {py}"]
                 if core:
                     ex.append(f"gcore {core}")
                 if qemu_core:
@@ -341,7 +341,8 @@ def live_run(ctx):
                     ex = ["set environment GOTRACEBACK=crash", f"set cwd {qemu_dir}"] + ex + [
                         "handle SIGQUIT SIGABRT nostop noprint pass", "signal SIGABRT"]
                 return harness.gdb_argv(ex, ctx.binary)
-            lines = harness.lldb_launch_lines(truth, ctx.debugger) + [f"script {py}", "process kill"]
+            lines = harness.lldb_launch_lines(truth, ctx.debugger, harness.STOP_AT.get(ctx.binary)) + [
+                f"script {py}", "process kill"]
             return harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
 
         what = f"separate live {ctx.debugger} session"
@@ -1701,10 +1702,12 @@ def nodwarf_stack_check(role):
 def nodwarf_cases(truth, cfg):
     """A -ldflags=-w build: goroutines (status, wait reason, where, stack
     bounds) and the selected goroutine's stack, with the built-in runtime
-    layouts."""
-    cs = [select_frame(0, "main.stopHere"),
-          Case("goroutines: counts, main goroutine running and current",
-               "golayout goroutines --json", check_goroutines)]
+    layouts. -s -w (stripped_cases): the same, runtime.allgs and the wait
+    reasons found by their layout signatures, the debuggers stopped at
+    main.stopHere's address (the truth's), which they cannot name."""
+    cs = [] if cfg.mode == "stripped" else [select_frame(0, "main.stopHere")]
+    cs += [Case("goroutines: counts, main goroutine running and current",
+                "golayout goroutines --json", check_goroutines)]
     for g in truth["goroutines"]:
         cs.append(Case(f"goroutines: {g['role']} goroutine [{g['wait_reason']}] in {user_func(g)}",
                        "golayout goroutines --json", check_goroutine(g["role"])))
@@ -1719,3 +1722,6 @@ def nodwarf_cases(truth, cfg):
     cs.append(Case("stack pointers (separate live session): pointer slots from the stack maps alone, "
                    "unnamed", check=lambda doc, ctx: check_pointers(doc, ctx, dwarf=False)))
     return cs
+
+
+stripped_cases = nodwarf_cases

@@ -213,8 +213,21 @@ def check_gc(doc, ctx):
     if not no_error(doc, p):
         return p
     diff(p, "kind", doc.get("kind"), "gc")
-    diff(p, "phase", doc.get("phase"), "off")
-    diff(p, "write_barrier", doc.get("write_barrier"), False)
+    if ctx.cfg.mode == "stripped":
+        # -s -w: the globals found by their layout signatures give every
+        # figure below; those with none are named, once, and are null
+        diff(p, "phase (runtime.gcphase: no signature)", doc.get("phase"), None)
+        diff(p, "write_barrier (runtime.writeBarrier: no signature)", doc.get("write_barrier"), None)
+        unknown = {u.get("global"): u.get("why") for u in doc.get("unknown") or []}
+        diff(p, "unknown globals", sorted(unknown), sorted(
+            ["runtime.gcphase", "runtime.writeBarrier", "runtime.MemProfileRate", "runtime.mbuckets"]))
+        for g, why in unknown.items():
+            if "without a symbol table" not in str(why):
+                p.append(f"unknown {g}: why {why!r} does not say there is no symbol table")
+    else:
+        diff(p, "phase", doc.get("phase"), "off")
+        diff(p, "write_barrier", doc.get("write_barrier"), False)
+        diff(p, "unknown globals", doc.get("unknown"), None)
     diff(p, "cycles (work.cycles) vs MemStats.NumGC", doc.get("cycles"), ms["num_gc"])
     diff(p, "numgc vs MemStats.NumGC", doc.get("numgc"), ms["num_gc"])
     diff(p, "gogc", doc.get("gogc"), ctx.truth["gc_percent"])
@@ -399,6 +412,15 @@ def dump_run(ctx):
     return r
 
 
+def symbols_of(ctx):
+    """The binary whose symbol table gives the runtime's size classes: a
+    -s -w build has none, its release's -ldflags=-w build of the same
+    fixture (another configuration, the same runtime) has."""
+    if ctx.cfg.mode != "stripped":
+        return ctx.binary
+    return ctx.binary.parent.parent / (ctx.cfg.label[:-len("-sw")] + "-w") / ctx.binary.name
+
+
 def _dump_session(ctx):
     r = DumpRun()
     r.log = f"heap-dump_{ctx.cfg.label}_{ctx.binary.name}_{ctx.debugger}.log"
@@ -414,10 +436,11 @@ def _dump_session(ctx):
                           .replace("SPEC", repr(str(spec))))
         py = f"exec(open({str(script)!r}).read())"
         if ctx.debugger == "gdb":
-            argv = harness.gdb_argv(harness.gdb_launch_lines(truth_path) + [f"python {py}"],
-                                    ctx.binary)
+            argv = harness.gdb_argv(harness.gdb_launch_lines(truth_path, harness.STOP_AT.get(ctx.binary))
+                                    + [f"python {py}"], ctx.binary)
         else:
-            lines = harness.lldb_launch_lines(truth_path, ctx.debugger) + [f"script {py}", "process kill"]
+            lines = harness.lldb_launch_lines(truth_path, ctx.debugger, harness.STOP_AT.get(ctx.binary)) + [
+                f"script {py}", "process kill"]
             argv = harness.lldb_argv(lines, tmp, ctx.binary, debugger=ctx.debugger)
         output, rc, timed_out = harness.run_debugger(argv)
         log = harness.ROOT / "build" / "integration-logs" / r.log
@@ -429,7 +452,7 @@ def _dump_session(ctx):
             r.truth = json.loads(truth_path.read_text())
             r.dump = heapdump.read(f"{truth_path}.heapdump")
             r.outputs = json.loads(out.read_text())
-            r.classes = heapdump.size_classes(ctx.binary)
+            r.classes = heapdump.size_classes(symbols_of(ctx))
             r.sample = heapdump.commands(r.dump)
         except (OSError, ValueError, RuntimeError, heapdump.DumpError) as e:
             r.error = f"separate dump session (log {r.log}, exit status {rc}): {type(e).__name__}: {e}"
@@ -699,6 +722,38 @@ def check_version_builtin(doc, ctx):
     if "symbol table" not in str(src.get("names")):
         p.append(f"sources.names {src.get('names')!r} does not name the symbol table")
     return p
+
+
+def check_version_stripped(doc, ctx):
+    """`golayout version` of a -s -w binary: layouts from the built-in
+    table, the runtime's globals found by their layout signatures, no
+    names."""
+    p = []
+    if not no_error(doc, p):
+        return p
+    diff(p, "layouts_from", doc.get("layouts_from"), "builtin")
+    src = str((doc.get("sources") or {}).get("runtime_layouts"))
+    want = f"built-in table go1.{ctx.cfg.go_minor} {ctx.cfg.map_impl} maps"
+    if not src.startswith(want):
+        p.append(f"sources.runtime_layouts {src!r} does not start {want!r}")
+    for g in ("runtime.mheap_", "runtime.allgs", "runtime.gcController", "runtime.memstats", "runtime.work"):
+        if "found " not in src or g not in src.split("found ", 1)[1].split(";")[0]:
+            p.append(f"sources.runtime_layouts {src!r} does not list {g} as found by its layout signature")
+    return p
+
+
+def stripped_cases(truth, cfg):
+    """A -ldflags='-s -w' build: what nodwarf_cases checks, with the
+    runtime's globals found by their layout signatures (no symbol table),
+    the debuggers stopped at main.stopHere's address (the truth's) and
+    gDataInt asked about by its address."""
+    d = next(t for t in truth["places"] if t["name"] == "gDataInt")
+    cs = [Case("version: built-in layouts, globals by layout signature", "golayout version --json",
+               check_version_stripped),
+          Case(f"heap of a number ({d['address']:#x}, main.gDataInt)",
+               f"golayout heap {d['address']:#x} --json", check_place("gDataInt", number=True)),
+          Case("gc", "golayout gc --json", check_gc)]
+    return cs + dump_cases()
 
 
 def nodwarf_cases(truth, cfg):

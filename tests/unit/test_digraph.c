@@ -75,12 +75,15 @@ static void test_bfs_and_reaching(void **state)
 static void test_dominators(void **state)
 {
 	(void)state;
-	struct gl_digraph g, rev;
+	struct gl_digraph g;
 	make(&g, 10, E, sizeof(E) / sizeof(E[0]));
-	assert_true(gl_digraph_reverse(&g, &rev));
 	struct gl_domtree t;
 	const char *why = NULL;
-	assert_true(gl_domtree_build(&g, &rev, 0, &t, NULL, NULL, &why));
+	assert_true(gl_domtree_build(&g, 0, &t, NULL, NULL, &why));
+	/* the graph went into the tree */
+	assert_null(g.off);
+	assert_null(g.dst);
+	assert_int_equal(g.n, 10);
 	static const uint32_t want[] = {0, 0, 0, 0, 3, 4, 5, 1, 7, GL_DG_NONE};
 	for (uint32_t v = 0; v < 10; v++)
 		assert_int_equal(t.idom[v], want[v]);
@@ -97,8 +100,6 @@ static void test_dominators(void **state)
 	assert_int_equal(ret[9], 0);
 	assert_int_equal(cnt[0], 9);
 	gl_domtree_deinit(&t);
-	gl_digraph_deinit(&rev);
-	gl_digraph_deinit(&g);
 }
 
 /* A chain of a million nodes, its last pointing back to the first: an
@@ -115,13 +116,12 @@ static void test_deep_chain(void **state)
 	}
 	e[n - 1][0] = n - 1;
 	e[n - 1][1] = 1;
-	struct gl_digraph g, rev;
+	struct gl_digraph g;
 	make(&g, n, (const uint32_t(*)[2])e, n);
 	free(e);
-	assert_true(gl_digraph_reverse(&g, &rev));
 	struct gl_domtree t;
 	const char *why = NULL;
-	assert_true(gl_domtree_build(&g, &rev, 0, &t, NULL, NULL, &why));
+	assert_true(gl_domtree_build(&g, 0, &t, NULL, NULL, &why));
 	assert_int_equal(t.idom[n - 1], n - 2);
 	assert_int_equal(t.idom[1], 0);
 	uint64_t *ret = malloc((size_t)n * sizeof(*ret));
@@ -129,14 +129,12 @@ static void test_deep_chain(void **state)
 	assert_int_equal(ret[n - 1], 10 + (uint64_t)(n - 1));
 	free(ret);
 	gl_domtree_deinit(&t);
-	gl_digraph_deinit(&rev);
-	gl_digraph_deinit(&g);
 }
 
 /* Reachable from 0 without passing through `cut` (GL_DG_NONE: none). */
 static void reach_without(const struct gl_digraph *g, uint32_t cut, unsigned char *seen)
 {
-	uint32_t q[256], h = 0, t = 0;
+	uint32_t q[256], h = 0, t = 0; /* graphs of 256 nodes at most */
 	memset(seen, 0, g->n);
 	if (cut == 0)
 		return;
@@ -156,33 +154,42 @@ static void reach_without(const struct gl_digraph *g, uint32_t cut, unsigned cha
 
 /* Random graphs against the definition: d dominates v when every path
  * from the root to v passes d; idom(v) is the dominator of v that every
- * other strict dominator of v dominates (the one with most dominators). */
-static void test_dominators_random(void **state)
+ * other strict dominator of v dominates (the one with most dominators).
+ * Small sparse graphs, and bigger denser ones (cycles, self loops,
+ * repeated edges, cross edges into every part of the DFS tree). */
+static void check_random(uint32_t N, uint32_t M, int rounds, uint64_t seed)
 {
-	(void)state;
-	enum { N = 60, M = 150 };
-	uint64_t seed = 12345;
-	for (int round = 0; round < 50; round++) {
-		uint32_t e[M][2];
-		for (int i = 0; i < M; i++) {
+	uint32_t (*e)[2] = malloc((size_t)M * sizeof(*e));
+	unsigned char *reach = malloc(N), *seen = malloc(N), *dom = malloc((size_t)N * N); /* dom[d * N + v] */
+	uint32_t *ndom = malloc((size_t)N * sizeof(*ndom));
+	assert_true(e && reach && seen && dom && ndom);
+	for (int round = 0; round < rounds; round++) {
+		for (uint32_t i = 0; i < M; i++) {
 			seed = seed * 6364136223846793005u + 1442695040888963407u;
 			e[i][0] = (uint32_t)(seed >> 33) % N;
 			e[i][1] = (uint32_t)(seed >> 13) % N;
 		}
-		struct gl_digraph g, rev;
+		struct gl_digraph g, consumed;
 		make(&g, N, (const uint32_t(*)[2])e, M);
-		assert_true(gl_digraph_reverse(&g, &rev));
+		make(&consumed, N, (const uint32_t(*)[2])e, M);
 		struct gl_domtree t;
 		const char *why = NULL;
-		assert_true(gl_domtree_build(&g, &rev, 0, &t, NULL, NULL, &why));
-		unsigned char reach[N], dom[N][N]; /* dom[d][v]: d dominates v */
+		assert_true(gl_domtree_build(&consumed, 0, &t, NULL, NULL, &why));
 		reach_without(&g, GL_DG_NONE, reach);
 		for (uint32_t d = 0; d < N; d++) {
-			unsigned char seen[N];
 			reach_without(&g, d, seen);
 			for (uint32_t v = 0; v < N; v++)
-				dom[d][v] = reach[v] && (d == v || !seen[v]);
+				dom[d * N + v] = reach[v] && (d == v || !seen[v]);
 		}
+		for (uint32_t d = 0; d < N; d++) {
+			ndom[d] = 0;
+			for (uint32_t x = 0; x < N; x++)
+				ndom[d] += dom[x * N + d];
+		}
+		uint32_t nreach = 0;
+		for (uint32_t v = 0; v < N; v++)
+			nreach += reach[v];
+		assert_int_equal(t.reached, nreach);
 		for (uint32_t v = 1; v < N; v++) {
 			if (!reach[v]) {
 				assert_int_equal(t.idom[v], GL_DG_NONE);
@@ -190,22 +197,31 @@ static void test_dominators_random(void **state)
 			}
 			uint32_t best = GL_DG_NONE, bestn = 0;
 			for (uint32_t d = 0; d < N; d++) {
-				if (d == v || !dom[d][v])
+				if (d == v || !dom[d * N + v])
 					continue;
-				uint32_t nd = 0;
-				for (uint32_t x = 0; x < N; x++)
-					nd += dom[x][d];
-				if (best == GL_DG_NONE || nd > bestn) {
+				if (best == GL_DG_NONE || ndom[d] > bestn) {
 					best = d;
-					bestn = nd;
+					bestn = ndom[d];
 				}
 			}
 			assert_int_equal(t.idom[v], best);
 		}
 		gl_domtree_deinit(&t);
-		gl_digraph_deinit(&rev);
 		gl_digraph_deinit(&g);
 	}
+	free(e);
+	free(reach);
+	free(seen);
+	free(dom);
+	free(ndom);
+}
+
+static void test_dominators_random(void **state)
+{
+	(void)state;
+	check_random(60, 150, 50, 12345);
+	check_random(250, 400, 20, 777);
+	check_random(250, 1000, 20, 4242);
 }
 
 static bool stop_now(void *arg)
@@ -217,17 +233,15 @@ static bool stop_now(void *arg)
 static void test_stop(void **state)
 {
 	(void)state;
-	struct gl_digraph g, rev;
+	struct gl_digraph g;
 	make(&g, 10, E, sizeof(E) / sizeof(E[0]));
-	assert_true(gl_digraph_reverse(&g, &rev));
-	struct gl_domtree t;
-	const char *why = NULL;
-	assert_false(gl_domtree_build(&g, &rev, 0, &t, stop_now, NULL, &why));
-	assert_string_equal(why, "interrupted");
 	uint32_t parent[10];
 	assert_false(gl_digraph_bfs(&g, 0, GL_DG_NONE, parent, stop_now, NULL));
-	gl_digraph_deinit(&rev);
-	gl_digraph_deinit(&g);
+	struct gl_domtree t;
+	const char *why = NULL;
+	assert_false(gl_domtree_build(&g, 0, &t, stop_now, NULL, &why));
+	assert_string_equal(why, "interrupted");
+	assert_null(g.dst);
 }
 
 int main(void)
