@@ -194,6 +194,11 @@ static const unsigned char *object_bytes(struct infer *in, uint32_t v, uint64_t 
 	if (!s)
 		return NULL;
 	uint64_t span_len = (uint64_t)s->nelems * s->elemsize, off = (uint64_t)(v - s->first) * s->elemsize;
+	/* the span's whole pages, as the build reads them: a read of less
+	 * than two pages would go through (and stay in) the page cache */
+	uint64_t pages = (uint64_t)s->npages * hg->h.page_size;
+	if (pages > span_len)
+		span_len = pages;
 	if (span_len <= SPAN_CACHE) {
 		if (in->buf_base != s->base || !in->buf_len) {
 			in->buf_len = 0;
