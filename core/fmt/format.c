@@ -308,6 +308,15 @@ void gl_format_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		sb_add(sb, "...");
 		return;
 	}
+	/* a predeclared integer (no package: no methods) is its digits, the
+	 * commonest map key and value: none of the method checks below */
+	if (t->kind >= GL_K_INT && t->kind <= GL_K_UINTPTR && t->name && !strchr(t->name, '.')) {
+		if (t->kind <= GL_K_INT64)
+			sb_add_i64(sb, (long long)gl_get_int(b, t->size));
+		else
+			sb_add_u64(sb, (unsigned long long)gl_get_uint(b, t->size));
+		return;
+	}
 	if (!methods_hidden && gl_known_format(c, t, b, sb))
 		return;
 	if (!methods_hidden && note && note_len && !note[0])
