@@ -28,6 +28,7 @@ void fz_scene_capture(struct fz_scene *z, struct fake_target *ft, const char *co
 	if (z->nregions == 0 || z->nregions > FZ_MAX_REGIONS)
 		fz_die("a scene of %zu regions", z->nregions);
 	for (size_t i = 0; i < z->nregions; i++) {
+		z->dirty[i] = false;
 		uint64_t addr, len;
 		unsigned char *b = fake_region(ft, i, &addr, &len);
 		z->orig[i] = malloc(len);
@@ -66,9 +67,13 @@ static unsigned char *fake_region_fn(void *arg, size_t i, uint64_t *len)
 	return fake_region(arg, i, &addr, len);
 }
 
-void fz_patch(struct fake_target *ft, size_t n, const uint8_t *data, size_t size)
+/* A scene's region, marked as patched: only those are put back after the
+ * input (the core never writes target memory), not every structure. */
+static unsigned char *scene_region_fn(void *arg, size_t i, uint64_t *len)
 {
-	fz_patch_regions(fake_region_fn, ft, n, 2, data, size);
+	struct fz_scene *z = arg;
+	z->dirty[i] = true;
+	return fake_region_fn(z->ft, i, len);
 }
 
 /* The commands that draw pictures: fz_command draws theirs too, so the
@@ -153,7 +158,7 @@ static void fz_end_stop(struct fz_scene *z)
 void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size)
 {
 	fz_new_stop(z->ft);
-	fz_patch(z->ft, z->nregions, data, size);
+	fz_patch_regions(scene_region_fn, z, z->nregions, 2, data, size);
 	for (const char *const *c = z->cmds; *c; c++) {
 		char json[512];
 		snprintf(json, sizeof(json), "%s --json", *c);
@@ -161,9 +166,12 @@ void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size)
 		fz_command(z->s, z->ft, json);
 	}
 	for (size_t i = 0; i < z->nregions; i++) {
+		if (!z->dirty[i])
+			continue;
 		uint64_t addr, len;
 		unsigned char *b = fake_region(z->ft, i, &addr, &len);
 		memcpy(b, z->orig[i], len);
+		z->dirty[i] = false;
 	}
 	fz_end_stop(z);
 }
