@@ -1,10 +1,14 @@
-/* See arena.h. Blocks of 1 MiB (or one object's size when larger) in a
- * list; allocation takes from the newest. */
+/* See arena.h. Blocks in a list, allocation taking from the newest: the
+ * first of 4 KiB, each next one twice the last up to 1 MiB (or one
+ * object's size when larger), so that the few entries of a small map do
+ * not take (and the allocator clear) a megabyte, while a million entries
+ * still cost one malloc a megabyte. */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "base/arena.h"
 
+#define FIRST_BLOCK_BYTES (4u << 10)
 #define BLOCK_BYTES (1u << 20)
 
 struct gl_arena_block {
@@ -22,7 +26,9 @@ void *gl_arena_alloc(struct gl_arena *a, size_t size)
 		return NULL;
 	struct gl_arena_block *b = a->head;
 	if (!b || b->size - b->used < size) {
-		size_t bytes = size > BLOCK_BYTES ? size : BLOCK_BYTES;
+		size_t bytes = !b ? FIRST_BLOCK_BYTES : b->size >= BLOCK_BYTES / 2 ? BLOCK_BYTES : 2 * b->size;
+		if (bytes < size)
+			bytes = size;
 		b = malloc(sizeof(*b) + bytes);
 		if (!b)
 			return NULL;

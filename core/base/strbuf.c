@@ -51,7 +51,8 @@ void sb_add(struct strbuf *sb, const char *s)
 
 void sb_addc(struct strbuf *sb, char c)
 {
-	if (sb->len + 2 <= sb->cap && !sb->oom) { /* the common case, without memcpy */
+	/* text is built a character at a time in places: no call for those */
+	if (!sb->oom && sb->len + 2 <= sb->cap) {
 		sb->s[sb->len++] = c;
 		sb->s[sb->len] = '\0';
 		return;
@@ -59,12 +60,22 @@ void sb_addc(struct strbuf *sb, char c)
 	sb_addn(sb, &c, 1);
 }
 
+/* Formatted straight into the free room when it fits (the common case:
+ * one vsnprintf); measured first only when the room is too small. */
 void sb_addf(struct strbuf *sb, const char *fmt, ...)
 {
+	if (sb->oom || !sb_reserve(sb, 0))
+		return;
+	size_t room = sb->cap - sb->len;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(sb->s + sb->len, room, fmt, ap);
 	va_end(ap);
+	if (n >= 0 && (size_t)n < room) {
+		sb->len += (size_t)n;
+		return;
+	}
+	sb->s[sb->len] = '\0'; /* what did not fit is not kept */
 	if (n < 0 || !sb_reserve(sb, (size_t)n))
 		return;
 	va_start(ap, fmt);

@@ -23,17 +23,21 @@ bool gl_utf8_clean(const char *s, size_t len, struct strbuf *out)
 {
 	bool valid = true;
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	const unsigned char *run = p; /* valid bytes not yet added: one copy for each run */
 	while (p < end) {
 		size_t n = gl_utf8_len(p, (size_t)(end - p));
 		if (n) {
-			sb_addn(out, (const char *)p, n);
 			p += n;
-		} else {
-			sb_add(out, "\xef\xbf\xbd");
-			valid = false;
-			p++;
+			continue;
 		}
+		if (p > run)
+			sb_addn(out, (const char *)run, (size_t)(p - run));
+		sb_add(out, "\xef\xbf\xbd");
+		valid = false;
+		run = ++p;
 	}
+	if (p > run)
+		sb_addn(out, (const char *)run, (size_t)(p - run));
 	return valid;
 }
 

@@ -127,6 +127,8 @@ static void add_text(struct strbuf *o, const char *raw, size_t max)
 			sb_add(o, "&gt;");
 		else if (cp == 0xfffd)
 			sb_add(o, "\xef\xbf\xbd");
+		else if (len == 1)
+			sb_addc(o, (char)p[0]);
 		else
 			sb_addn(o, (const char *)p, len);
 		p += len;

@@ -28,6 +28,7 @@ void fz_scene_capture(struct fz_scene *z, struct fake_target *ft, const char *co
 	if (z->nregions == 0 || z->nregions > FZ_MAX_REGIONS)
 		fz_die("a scene of %zu regions", z->nregions);
 	for (size_t i = 0; i < z->nregions; i++) {
+		z->dirty[i] = false;
 		uint64_t addr, len;
 		unsigned char *b = fake_region(ft, i, &addr, &len);
 		z->orig[i] = malloc(len);
@@ -66,9 +67,13 @@ static unsigned char *fake_region_fn(void *arg, size_t i, uint64_t *len)
 	return fake_region(arg, i, &addr, len);
 }
 
-void fz_patch(struct fake_target *ft, size_t n, const uint8_t *data, size_t size)
+/* A scene's region, marked as patched: only those are put back after the
+ * input (the core never writes target memory), not every structure. */
+static unsigned char *scene_region_fn(void *arg, size_t i, uint64_t *len)
 {
-	fz_patch_regions(fake_region_fn, ft, n, 2, data, size);
+	struct fz_scene *z = arg;
+	z->dirty[i] = true;
+	return fake_region_fn(z->ft, i, len);
 }
 
 /* The commands that draw pictures: fz_command draws theirs too, so the
@@ -83,31 +88,27 @@ static bool draws(const char *args)
 	return false;
 }
 
-static char picture_path[64];
+/* The picture goes to a file in memory (a memfd, by its /proc/self/fd
+ * path): the core opens, truncates and writes it as it would a file on
+ * disk, without a disk file system's cost on every input. */
+static struct fz_memfile picture;
 
-static void remove_picture(void)
-{
-	unlink(picture_path);
-}
-
-/* The picture of args, in a file of this process; it must be a whole
- * document whenever the command succeeds. */
+/* The picture of args; it must be a whole document whenever the command
+ * succeeds. */
 static void fz_picture(struct gl_session *s, struct fake_target *ft, const char *args)
 {
-	if (!picture_path[0]) {
-		snprintf(picture_path, sizeof(picture_path), "/tmp/golayout-fuzz-%d.svg", (int)getpid());
-		atexit(remove_picture);
-	}
-	const char *path = picture_path;
+	if (!picture.path[0])
+		fz_memfile_open(&picture, "svg");
+	fz_memfile_set(&picture, NULL, 0); /* no picture of a previous command is taken for this one's */
 	struct fake_result r;
-	fake_run(s, ft, &r, "%s --svg %s", args, path);
+	fake_run(s, ft, &r, "%s --svg %s", args, picture.path);
+	off_t end = lseek(picture.fd, 0, SEEK_END);
+	if (getenv("FUZZ_VERBOSE"))
+		fprintf(stderr, "$ golayout %s --svg: %lld bytes\n%s", args, (long long)end, r.err ? r.err : "");
 	if (!r.status) {
-		FILE *fp = fopen(path, "rb");
 		char tail[8] = "";
-		if (fp && !fseek(fp, -7, SEEK_END) && fread(tail, 1, 7, fp) == 7 && strcmp(tail, "</svg>\n"))
+		if (end >= 7 && pread(picture.fd, tail, 7, end - 7) == 7 && strcmp(tail, "</svg>\n"))
 			fz_die("golayout %s --svg: the picture does not end in </svg>", args);
-		if (fp)
-			fclose(fp);
 	}
 	fake_result_free(&r);
 }
@@ -136,10 +137,28 @@ void fz_new_stop(struct fake_target *ft)
 	fake_set_stop_id(ft, ++stop);
 }
 
+/* The program resumes after an input: a command at the next stop drops
+ * the page cache of this one, as a debugger user's next command would.
+ * Done now, with a command that reads no memory, rather than by the next
+ * input's first command: each input then frees the pages it cached, so
+ * its mallocs and frees balance, and libFuzzer's leak check (which runs an
+ * input again, then scans the whole heap, when an input allocated more
+ * than it freed) is not set off by an input that merely read more pages
+ * than the one before it. */
+static void fz_end_stop(struct fz_scene *z)
+{
+	struct fake_result r;
+	fz_new_stop(z->ft);
+	fake_run(z->s, z->ft, &r, "version");
+	if (r.status)
+		fz_die("golayout version: %s", r.err ? r.err : "failed");
+	fake_result_free(&r);
+}
+
 void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size)
 {
 	fz_new_stop(z->ft);
-	fz_patch(z->ft, z->nregions, data, size);
+	fz_patch_regions(scene_region_fn, z, z->nregions, 2, data, size);
 	for (const char *const *c = z->cmds; *c; c++) {
 		char json[512];
 		snprintf(json, sizeof(json), "%s --json", *c);
@@ -147,10 +166,14 @@ void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size)
 		fz_command(z->s, z->ft, json);
 	}
 	for (size_t i = 0; i < z->nregions; i++) {
+		if (!z->dirty[i])
+			continue;
 		uint64_t addr, len;
 		unsigned char *b = fake_region(z->ft, i, &addr, &len);
 		memcpy(b, z->orig[i], len);
+		z->dirty[i] = false;
 	}
+	fz_end_stop(z);
 }
 
 void fz_scenes_run(struct fz_scene *z, size_t n, const uint8_t *data, size_t size)

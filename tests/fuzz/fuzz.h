@@ -29,6 +29,7 @@ struct fz_scene {
 	struct gl_session *s;
 	size_t nregions;               /* the structures: regions [0, nregions) */
 	unsigned char *orig[FZ_MAX_REGIONS]; /* their bytes as built */
+	bool dirty[FZ_MAX_REGIONS];    /* patched by the input being run */
 	const char *const *cmds;       /* NULL-terminated */
 };
 
@@ -71,10 +72,9 @@ void fz_structs_scene(struct fz_scene *z, const char *const *globals, bool chan,
 void fz_command(struct gl_session *s, struct fake_target *ft, const char *args);
 #define FZ_MAX_OUT (8u << 20)
 
-/* Apply the input's patches to regions [0, n) of the fake target. */
-void fz_patch(struct fake_target *ft, size_t n, const uint8_t *data, size_t size);
-/* The same over any regions: fn gives region i's bytes and length (> 0);
- * offsets take offbytes bytes (2 for fz_patch, up to 4). */
+/* Apply the input's patches (the format above) to regions [0, n): fn
+ * gives region i's bytes and length (> 0); offsets take offbytes bytes (2
+ * for a scene, up to 4). */
 typedef unsigned char *(*fz_region_fn)(void *arg, size_t i, uint64_t *len);
 void fz_patch_regions(fz_region_fn fn, void *arg, size_t n, unsigned offbytes, const uint8_t *data,
 		      size_t size);
