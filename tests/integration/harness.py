@@ -586,6 +586,9 @@ def lldb_remote_lines(lines):
             if w == "-E" and i + 1 < len(words):
                 k, _, v = words[i + 1].partition("=")
                 env[k] = v
+        # qemu's stub answers slowly on a loaded machine: LLDB's default
+        # packet timeout gave up on it now and then ("no process")
+        out.append("settings set plugin.process.gdb-remote.packet-timeout 60")
         out.append(f"gdb-remote {PORT}")
         if "--stop-at-entry" not in words:
             out.append("process continue")
