@@ -182,21 +182,13 @@ struct gl_error *gl_map_add_entry(struct gl_ctx *c, const struct gl_rtlayout *rt
 	return NULL;
 }
 
-void gl_map_hash_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_map *m,
-		      const struct gl_type *slot_key, const unsigned char *kb, struct gl_map_slot *s)
+/* A key through the generic hasher: copied out of its slot (an indirect
+ * key followed), hashed as its type says. */
+static void hash_generic(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_map *m,
+			 const struct gl_type *slot_key, const unsigned char *kb, struct gl_map_slot *s)
 {
-	s->hashed = false;
 	const struct gl_type *kt = m->entries.key_type;
-	if (!m->hashing || !kt)
-		return;
-	if (m->hash_word && !gl_map_slot_indirect(slot_key, kt)) { /* a word in the slot */
-		uint64_t v = gl_get_uint(kb, m->hash_word);
-		s->hash = m->hash_word == 8 ? gl_gohash_mem64(&m->keys, v, m->seed)
-					    : gl_gohash_mem32(&m->keys, (uint32_t)v, m->seed);
-		s->hash_random = false;
-		s->hashed = true;
-		return;
-	}
+	s->hashed = false;
 	unsigned char small[64], *key = kt->size <= sizeof(small) ? small : malloc(kt->size);
 	struct gl_error *err = key ? slot_copy(c, rt, slot_key, kt, kb, key) : &gl_error_nomem;
 	if (!err)
@@ -218,11 +210,17 @@ void gl_map_hash_slots(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl
 		       struct gl_map_slot *s)
 {
 	const struct gl_type *kt = m->entries.key_type;
-	if (!m->hashing || !m->hash_word || !kt || n > 8 || gl_map_slot_indirect(slot_key, kt)) {
+	if (!m->hashing || !kt) {
 		for (int i = 0; i < n; i++)
-			gl_map_hash_slot(c, rt, m, slot_key, kb[i], &s[i]);
+			s[i].hashed = false;
 		return;
 	}
+	if (!m->hash_word || n > 8 || gl_map_slot_indirect(slot_key, kt)) {
+		for (int i = 0; i < n; i++)
+			hash_generic(c, rt, m, slot_key, kb[i], &s[i]);
+		return;
+	}
+	/* one-word keys stored in their slots: hashed together */
 	uint64_t v[8] = {0}, h[8];
 	for (int i = 0; i < n; i++)
 		v[i] = gl_get_uint(kb[i], m->hash_word);
@@ -232,6 +230,12 @@ void gl_map_hash_slots(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl
 		s[i].hash_random = false;
 		s[i].hashed = true;
 	}
+}
+
+void gl_map_hash_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl_map *m,
+		      const struct gl_type *slot_key, const unsigned char *kb, struct gl_map_slot *s)
+{
+	gl_map_hash_slots(c, rt, m, slot_key, &kb, 1, s);
 }
 
 void gl_map_fill_slot(struct gl_ctx *c, const struct gl_rtlayout *rt, const struct gl_map *m,
