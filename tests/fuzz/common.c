@@ -76,8 +76,8 @@ static unsigned char *scene_region_fn(void *arg, size_t i, uint64_t *len)
 	return fake_region_fn(z->ft, i, len);
 }
 
-/* The commands that draw pictures: fz_command draws theirs too, so the
- * SVG renderers meet the same corrupt models as the text. */
+/* The commands that draw pictures: their third form is the picture, so
+ * the SVG renderers meet the same corrupt models as the text. */
 static bool draws(const char *args)
 {
 	static const char *const cmds[] = {"map ", "slice ", "string ", "iface ", "chan ", "heap ",
@@ -93,34 +93,21 @@ static bool draws(const char *args)
  * disk, without a disk file system's cost on every input. */
 static struct fz_memfile picture;
 
-/* The picture of args; it must be a whole document whenever the command
- * succeeds. */
-static void fz_picture(struct gl_session *s, struct fake_target *ft, const char *args)
+/* Run one command (with --svg to the memfd when svg is set) and check
+ * what it gave; see fuzz.h. */
+void fz_command(struct gl_session *s, struct fake_target *ft, const char *args, bool svg)
 {
-	if (!picture.path[0])
-		fz_memfile_open(&picture, "svg");
-	fz_memfile_set(&picture, NULL, 0); /* no picture of a previous command is taken for this one's */
 	struct fake_result r;
-	fake_run(s, ft, &r, "%s --svg %s", args, picture.path);
-	off_t end = lseek(picture.fd, 0, SEEK_END);
-	if (getenv("FUZZ_VERBOSE"))
-		fprintf(stderr, "$ golayout %s --svg: %lld bytes\n%s", args, (long long)end, r.err ? r.err : "");
-	if (!r.status) {
-		char tail[8] = "";
-		if (end >= 7 && pread(picture.fd, tail, 7, end - 7) == 7 && strcmp(tail, "</svg>\n"))
-			fz_die("golayout %s --svg: the picture does not end in </svg>", args);
+	if (svg) {
+		if (!picture.path[0])
+			fz_memfile_open(&picture, "svg");
+		fz_memfile_set(&picture, NULL, 0); /* no picture of a previous command is taken for this one's */
+		fake_run(s, ft, &r, "%s --svg %s", args, picture.path);
+	} else {
+		fake_run(s, ft, &r, "%s", args);
 	}
-	fake_result_free(&r);
-}
-
-void fz_command(struct gl_session *s, struct fake_target *ft, const char *args)
-{
-	struct fake_result r;
-	if (draws(args))
-		fz_picture(s, ft, args);
-	fake_run(s, ft, &r, "%s", args);
 	if (getenv("FUZZ_VERBOSE")) /* to see what an input does: run it alone */
-		fprintf(stderr, "$ golayout %s\n%s%s\n", args, r.out ? r.out : "",
+		fprintf(stderr, "$ golayout %s%s\n%s%s\n", args, svg ? " --svg" : "", r.out ? r.out : "",
 			r.err ? r.err : "");
 	size_t out = r.out ? strlen(r.out) : 0, err = r.err ? strlen(r.err) : 0;
 	if (out > FZ_MAX_OUT || err > FZ_MAX_OUT)
@@ -128,6 +115,12 @@ void fz_command(struct gl_session *s, struct fake_target *ft, const char *args)
 	if (strstr(args, "--json") && !r.doc)
 		fz_die("golayout %s: not one JSON object (%s): %.300s", args, r.json_error,
 		       r.out ? r.out : "(no output)");
+	if (svg && !r.status) { /* a command that succeeds leaves a whole picture */
+		char tail[8] = "";
+		off_t end = lseek(picture.fd, 0, SEEK_END);
+		if (end >= 7 && (pread(picture.fd, tail, 7, end - 7) != 7 || strcmp(tail, "</svg>\n")))
+			fz_die("golayout %s --svg: the picture does not end in </svg>", args);
+	}
 	fake_result_free(&r);
 }
 
@@ -155,15 +148,45 @@ static void fz_end_stop(struct fz_scene *z)
 	fake_result_free(&r);
 }
 
+/* One command of the scene in one form: text, --json, or text with its
+ * picture (--svg) for the commands that draw one. */
+enum fz_form { FZ_TEXT, FZ_JSON, FZ_SVG, FZ_NFORMS };
+
+static void fz_run_form(struct fz_scene *z, const char *cmd, enum fz_form form)
+{
+	char json[512];
+	switch (form) {
+	case FZ_JSON:
+		snprintf(json, sizeof(json), "%s --json", cmd);
+		fz_command(z->s, z->ft, json, false);
+		break;
+	case FZ_SVG:
+		fz_command(z->s, z->ft, cmd, draws(cmd));
+		break;
+	default:
+		fz_command(z->s, z->ft, cmd, false);
+	}
+}
+
 void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size)
 {
+	size_t ncmds = 0;
+	while (z->cmds[ncmds])
+		ncmds++;
+	/* the command byte: FZ_ALL (or none, as in the seeds) runs them all */
+	unsigned pick = size ? data[0] : FZ_ALL;
+	if (size)
+		data++, size--;
 	fz_new_stop(z->ft);
 	fz_patch_regions(scene_region_fn, z, z->nregions, 2, data, size);
-	for (const char *const *c = z->cmds; *c; c++) {
-		char json[512];
-		snprintf(json, sizeof(json), "%s --json", *c);
-		fz_command(z->s, z->ft, *c);
-		fz_command(z->s, z->ft, json);
+	if (pick == FZ_ALL) {
+		for (size_t c = 0; c < ncmds; c++)
+			for (int f = 0; f < FZ_NFORMS; f++)
+				if (f != FZ_SVG || draws(z->cmds[c]))
+					fz_run_form(z, z->cmds[c], (enum fz_form)f);
+	} else {
+		size_t k = pick % (ncmds * FZ_NFORMS);
+		fz_run_form(z, z->cmds[k / FZ_NFORMS], (enum fz_form)(k % FZ_NFORMS));
 	}
 	for (size_t i = 0; i < z->nregions; i++) {
 		if (!z->dirty[i])

@@ -3,16 +3,23 @@
  * A scene fuzzer builds one real, valid scene once per process with the
  * unit tests' builders (tests/unit/scene_*.c, fake_target.c): a map, a
  * channel, goroutines, a heap... in a fake backend. Each input then
- * corrupts the scene's runtime structures in place, every command of the
- * target runs twice (text, then --json: decoder, text renderer and
- * document builder), and the structures are put back for the next input.
+ * corrupts the scene's runtime structures in place, runs one of the
+ * target's commands in one form (text; --json: decoder and document
+ * builder; text with its --svg picture), and the structures are put back
+ * for the next input.
  *
- * An input is a list of patches, each
+ * An input is
+ *   [command: 1 byte][patches...]
+ * (after a scene byte, for targets with several scenes). The command byte
+ * picks command (b % (n * 3)) / 3 of the target's n, in form b % 3; the
+ * byte FZ_ALL, or no byte at all, runs every command in every form. A
+ * patch is
  *   [region: 1 byte][offset: 2 bytes LE][n: 1 byte][n bytes]
- * that overwrite region (region % count)'s bytes from (offset % its
+ * that overwrites region (region % count)'s bytes from (offset % its
  * length) on, as far as the region goes. The regions are those the scene
  * mapped itself (its structures), not the zero pages around them. An
- * empty input runs the scene as built: the seed of every corpus. */
+ * empty input runs the scene as built, every command: the seed of every
+ * corpus. */
 #ifndef GL_FUZZ_H
 #define GL_FUZZ_H
 
@@ -23,6 +30,7 @@
 #include "fake_target.h"
 
 #define FZ_MAX_REGIONS 256
+#define FZ_ALL 0xff /* the command byte that runs every command */
 
 struct fz_scene {
 	struct fake_target *ft;
@@ -39,8 +47,8 @@ void fz_scene_capture(struct fz_scene *z, struct fake_target *ft, const char *co
 /* A new stop of the fake target: the core's page cache must not serve
  * the bytes of the previous input (the cache lives as long as the stop). */
 void fz_new_stop(struct fake_target *ft);
-/* Apply the input's patches, run every command (text and --json), put
- * the structures back. */
+/* Apply the input's patches, run its command (or all of them), put the
+ * structures back. */
 void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size);
 /* A target with several scenes: the input's first byte picks one
  * (modulo n), the rest is its patches. */
@@ -66,10 +74,11 @@ void fz_structs_scene(struct fz_scene *z, const char *const *globals, bool chan,
 		return 0;                                                      \
 	}
 
-/* Run one command and check what it gave: a --json run must print exactly
- * one JSON object; no output may be larger than FZ_MAX_OUT. A failed
- * check aborts (libFuzzer then saves the input). */
-void fz_command(struct gl_session *s, struct fake_target *ft, const char *args);
+/* Run one command, with svg its picture drawn too, and check what it
+ * gave: a --json run must print exactly one JSON object; no output may be
+ * larger than FZ_MAX_OUT; a picture of a command that succeeded ends in
+ * </svg>. A failed check aborts (libFuzzer then saves the input). */
+void fz_command(struct gl_session *s, struct fake_target *ft, const char *args, bool svg);
 #define FZ_MAX_OUT (8u << 20)
 
 /* Apply the input's patches (the format above) to regions [0, n): fn

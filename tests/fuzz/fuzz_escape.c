@@ -43,9 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gl_error_destroy(err);
 	gl_escapes_destroy(e);
 	static const char *const cmds[] = {"escape", "escape show", "escape show --json", NULL};
-	fz_command(S, FT, load);
+	fz_command(S, FT, load, false);
 	for (const char *const *c = cmds; *c; c++)
-		fz_command(S, FT, *c);
-	fz_command(S, FT, "escape clear");
+		fz_command(S, FT, *c, false);
+	fz_command(S, FT, "escape clear", false);
 	return 0;
 }
