@@ -173,21 +173,13 @@ void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size)
 	size_t ncmds = 0;
 	while (z->cmds[ncmds])
 		ncmds++;
-	/* the command byte: FZ_ALL (or none, as in the seeds) runs them all */
-	unsigned pick = size ? data[0] : FZ_ALL;
+	/* the command byte (none: the first command as text) */
+	size_t pick = size ? data[0] % (ncmds * FZ_NFORMS) : 0;
 	if (size)
 		data++, size--;
 	fz_new_stop(z->ft);
 	fz_patch_regions(scene_region_fn, z, z->nregions, 2, data, size);
-	if (pick == FZ_ALL) {
-		for (size_t c = 0; c < ncmds; c++)
-			for (int f = 0; f < FZ_NFORMS; f++)
-				if (f != FZ_SVG || draws(z->cmds[c]))
-					fz_run_form(z, z->cmds[c], (enum fz_form)f);
-	} else {
-		size_t k = pick % (ncmds * FZ_NFORMS);
-		fz_run_form(z, z->cmds[k / FZ_NFORMS], (enum fz_form)(k % FZ_NFORMS));
-	}
+	fz_run_form(z, z->cmds[pick / FZ_NFORMS], (enum fz_form)(pick % FZ_NFORMS));
 	for (size_t i = 0; i < z->nregions; i++) {
 		if (!z->dirty[i])
 			continue;

@@ -11,15 +11,16 @@
  * An input is
  *   [command: 1 byte][patches...]
  * (after a scene byte, for targets with several scenes). The command byte
- * picks command (b % (n * 3)) / 3 of the target's n, in form b % 3; the
- * byte FZ_ALL, or no byte at all, runs every command in every form. A
- * patch is
+ * picks command (b % (n * 3)) / 3 of the target's n, in form b % 3 (no
+ * byte: the first command as text). One command an input, not all of
+ * them: an input that runs every command costs as much as twenty, and
+ * the fuzzer learns which command a patch matters to. A patch is
  *   [region: 1 byte][offset: 2 bytes LE][n: 1 byte][n bytes]
  * that overwrites region (region % count)'s bytes from (offset % its
  * length) on, as far as the region goes. The regions are those the scene
- * mapped itself (its structures), not the zero pages around them. An
- * empty input runs the scene as built, every command: the seed of every
- * corpus. */
+ * mapped itself (its structures), not the zero pages around them. The
+ * seeds (tests/fuzz/corpus/) are the scenes as built, a file for each
+ * command and form: [scene][command byte]. */
 #ifndef GL_FUZZ_H
 #define GL_FUZZ_H
 
@@ -30,7 +31,6 @@
 #include "fake_target.h"
 
 #define FZ_MAX_REGIONS 256
-#define FZ_ALL 0xff /* the command byte that runs every command */
 
 struct fz_scene {
 	struct fake_target *ft;
@@ -47,8 +47,7 @@ void fz_scene_capture(struct fz_scene *z, struct fake_target *ft, const char *co
 /* A new stop of the fake target: the core's page cache must not serve
  * the bytes of the previous input (the cache lives as long as the stop). */
 void fz_new_stop(struct fake_target *ft);
-/* Apply the input's patches, run its command (or all of them), put the
- * structures back. */
+/* Apply the input's patches, run its command, put the structures back. */
 void fz_scene_run(struct fz_scene *z, const uint8_t *data, size_t size);
 /* A target with several scenes: the input's first byte picks one
  * (modulo n), the rest is its patches. */
