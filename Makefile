@@ -111,15 +111,18 @@ FUZZ_SMOKE_SECONDS ?= 4
 FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := $(filter-out -O2,$(CFLAGS_BASE)) -O1 $(FUZZ_SAN)
 FUZZ_CORE_OBJ := $(patsubst core/%.c,$(FUZZ_BUILD)/core/%.o,$(CORE_SRC))
+FUZZ_COV_IGNORE := tests/fuzz/coverage-ignore.txt
 FUZZ_LIB_OBJ := $(patsubst tests/%.c,$(FUZZ_BUILD)/%.o,$(UNIT_LIB) tests/fuzz/common.c)
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/tests/%,$(FUZZ_SRC))
 FUZZ_TARGETS ?= $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
 
-$(FUZZ_BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h core/*/*.def core/*/*.inc) include/golayout/golayout.h
+$(FUZZ_BUILD)/core/%.o: core/%.c $(wildcard core/*/*.h core/*/*.def core/*/*.inc) include/golayout/golayout.h \
+		$(FUZZ_COV_IGNORE)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -fvisibility=hidden -c $< -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -fsanitize-coverage-ignorelist=$(FUZZ_COV_IGNORE) \
+	  -fvisibility=hidden -c $< -o $@
 
 $(FUZZ_BUILD)/%.o: tests/%.c $(wildcard tests/unit/*.h tests/fuzz/*.h core/*/*.h)
 	@mkdir -p $(dir $@)

@@ -51,7 +51,10 @@ void gl_string_text(struct gl_ctx *c, const char *expr, const struct gl_value *v
 	 * as U+2400, control characters as '?'. */
 	struct strbuf t;
 	sb_init(&t);
-	gl_text_set(&t, s->bytes, s->nbytes);
+	/* on a terminal, only what gl_clip can show (a column is at most 4
+	 * bytes of UTF-8); captured output has the whole text */
+	size_t shown = c->columns && s->nbytes > 4 * (TEXT_COLS + 1) ? 4 * (TEXT_COLS + 1) : s->nbytes;
+	gl_text_set(&t, s->bytes, shown);
 	sb_add(o, "text: \"");
 	gl_clip(c, gl_sb_str(&t), TEXT_COLS);
 	sb_addf(o, "\"%s\n", s->valid_utf8 ? "" : "  (invalid UTF-8 shown as U+FFFD)");

@@ -1,6 +1,6 @@
 /* `golayout string --svg`: the header (str, len) with an arrow to the
- * bytes, the bytes 16 to a row in hex and ASCII (the first 256, as the
- * text), and the text. */
+ * bytes, the bytes 16 to a row in hex and ASCII (the first 256), and the
+ * text (its first 160 columns). */
 #include <stdio.h>
 
 #include "doc/home_doc.h"
@@ -8,6 +8,7 @@
 #include "render/text.h"
 
 #define ROWS_BYTES 256
+#define TITLE_COLS 160 /* the text, in the title: a picture is not a megabyte wide */
 
 void gl_string_svg(struct gl_svg *s, struct gl_ctx *c, const char *expr, const struct gl_value *v,
 		   const struct gl_string *str)
@@ -16,7 +17,7 @@ void gl_string_svg(struct gl_svg *s, struct gl_ctx *c, const char *expr, const s
 	if (str->has_bytes) {
 		struct strbuf t;
 		sb_init(&t);
-		gl_text_set(&t, str->bytes, str->nbytes);
+		gl_text_set_clipped(&t, str->bytes, str->nbytes, TITLE_COLS);
 		gl_svg_title(s, "text: \"%s\"%s", gl_sb_str(&t), str->valid_utf8 ? "" : " (invalid UTF-8 as U+FFFD)");
 		sb_deinit(&t);
 	}

@@ -26,6 +26,27 @@ void gl_text_set(struct strbuf *out, const char *s, size_t len)
 	}
 }
 
+void gl_text_set_clipped(struct strbuf *out, const char *s, size_t len, size_t cols)
+{
+	size_t room = cols < SIZE_MAX / 4 - 1 ? 4 * (cols + 1) : SIZE_MAX;
+	gl_text_set(out, s, len < room ? len : room);
+	if (!cols || out->oom)
+		return;
+	size_t col = 0, i = 0, cut = 0;
+	for (; i < out->len; i++) {
+		if (((unsigned char)out->s[i] & 0xc0) == 0x80)
+			continue;
+		if (col == cols - 1)
+			cut = i;
+		if (col++ == cols)
+			break;
+	}
+	if (i < out->len || len > room) { /* more than cols columns */
+		sb_truncate(out, cut);
+		sb_add(out, "\xe2\x80\xa6");
+	}
+}
+
 /* The formatted text in raw, cleaned for the terminal, into out; frees raw. */
 static void clean_into(struct strbuf *raw, struct strbuf *out)
 {

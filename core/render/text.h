@@ -16,6 +16,11 @@
 /* Replace out's contents with the cleaned text of s[0..len). Read it as
  * gl_sb_str(out). */
 void gl_text_set(struct strbuf *out, const char *s, size_t len);
+/* gl_text_set of no more of s than cols columns need (a column takes at
+ * most 4 bytes of UTF-8), then cut to cols columns, the last an ellipsis,
+ * when there is more: a megabyte of string costs what its first line
+ * shows. */
+void gl_text_set_clipped(struct strbuf *out, const char *s, size_t len, size_t cols);
 /* Replace out's contents with the cleaned %v text of a value. */
 void gl_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
 		   struct strbuf *out);

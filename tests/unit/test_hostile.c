@@ -19,6 +19,8 @@
 #include <cmocka.h>
 
 #include "base/number.h"
+#include "base/strbuf.h"
+#include "render/text.h"
 #include "child_run.h"
 #include "fake_target.h"
 #include "runtime/escape.h"
@@ -175,6 +177,43 @@ static void test_text_with_nul_go(void **state)
 	/* the struct's text goes on past the field: N is there too */
 	if (!strstr(f->r.out, " N ") && !strstr(f->r.out, "N  "))
 		fail_msg("struct text stops at the NUL:\n%s", f->r.out);
+}
+
+/* A string's text in a picture's title (and on a terminal): a corrupt
+ * header's megabyte of bytes costs and shows what a line holds, cut to
+ * the columns asked for with an ellipsis as the last. */
+static void test_text_clipped(void **state)
+{
+	(void)state;
+	struct strbuf t;
+	sb_init(&t);
+	gl_text_set_clipped(&t, "h\xc3\xa9llo", 6, 10);
+	assert_string_equal(gl_sb_str(&t), "h\xc3\xa9llo");
+	gl_text_set_clipped(&t, "h\xc3\xa9llo", 6, 5);
+	assert_string_equal(gl_sb_str(&t), "h\xc3\xa9llo");
+	gl_text_set_clipped(&t, "h\xc3\xa9llo", 6, 3);
+	assert_string_equal(gl_sb_str(&t), "h\xc3\xa9\xe2\x80\xa6");
+	size_t n = 1u << 20;
+	char *big = malloc(n);
+	assert_non_null(big);
+	memset(big, 'a', n);
+	gl_text_set_clipped(&t, big, n, 160);
+	assert_int_equal(t.len, 159 + 3);
+	assert_memory_equal(t.s + 159, "\xe2\x80\xa6", 3);
+	for (size_t i = 0; i + 4 <= n; i += 4) /* U+1F600, four bytes a column */
+		memcpy(big + i, "\xf0\x9f\x98\x80", 4);
+	gl_text_set_clipped(&t, big, n, 5);
+	assert_string_equal(gl_sb_str(&t), "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xe2\x80\xa6");
+	gl_text_set_clipped(&t, big, 20, 5); /* exactly five: no ellipsis */
+	assert_int_equal(t.len, 20);
+	memset(big, 0xff, n); /* invalid bytes: U+FFFD each */
+	gl_text_set_clipped(&t, big, n, 3);
+	assert_string_equal(gl_sb_str(&t), "\xef\xbf\xbd\xef\xbf\xbd\xe2\x80\xa6");
+	memset(big, 0, 8); /* NULs: U+2400 each */
+	gl_text_set_clipped(&t, big, 8, 8);
+	assert_int_equal(t.len, 8 * 3);
+	free(big);
+	sb_deinit(&t);
 }
 
 /* The numbers a user types: no sign, no wrap past 2^64. */
@@ -443,6 +482,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_numbers_do_not_wrap_go, fake_fx_setup_go,
 						fake_fx_teardown),
 		cmocka_unit_test(test_parse_u64),
+		cmocka_unit_test(test_text_clipped),
 		cmocka_unit_test(test_dwarf_without_functions),
 		cmocka_unit_test(test_rnglists_zero_length),
 		cmocka_unit_test(test_escape_refused),
