@@ -10,8 +10,14 @@
  * it; the calls cost next to nothing next to the copying. */
 #define MAX_BACKEND_CHUNK (1u << 20)
 
+/* The slot table a stop starts with (grown fourfold when half full), and
+ * how many freed pages a flush keeps for the next stop. */
+#define FIRST_SLOTS 1024u
+#define MAX_SPARE 64u
+
 struct gl_page {
 	uint64_t base;
+	struct gl_page *next; /* the cached list, or the spare list */
 	bool bad; /* unreadable: remembered so we do not ask again */
 	/* For a bad page: a read from the page's start stopped at bad_at
 	 * (when bad_at_known), so [base, bad_at) reads and bad_at does not. */
@@ -32,17 +38,51 @@ struct gl_page_slot {
 
 void gl_mem_flush(struct gl_mem *m)
 {
-	for (size_t i = 0; i < m->nslots; i++)
-		free(m->slots[i].page);
-	free(m->slots);
-	m->slots = NULL;
-	m->nslots = m->npages = 0;
+	while (m->cached) {
+		struct gl_page *p = m->cached;
+		m->cached = p->next;
+		if (m->nspare < MAX_SPARE) {
+			p->next = m->spare;
+			m->spare = p;
+			m->nspare++;
+		} else {
+			free(p);
+		}
+	}
+	if (m->nslots == FIRST_SLOTS) { /* the first size is kept, emptied */
+		if (m->npages)
+			memset(m->slots, 0, FIRST_SLOTS * sizeof(*m->slots));
+	} else {
+		free(m->slots);
+		m->slots = NULL;
+		m->nslots = 0;
+	}
+	m->npages = 0;
 	m->last = NULL;
 }
 
 void gl_mem_deinit(struct gl_mem *m)
 {
 	gl_mem_flush(m);
+	while (m->spare) {
+		struct gl_page *p = m->spare;
+		m->spare = p->next;
+		free(p);
+	}
+	m->nspare = 0;
+	free(m->slots);
+	m->slots = NULL;
+	m->nslots = 0;
+}
+
+static struct gl_page *page_new(struct gl_mem *m)
+{
+	struct gl_page *p = m->spare;
+	if (!p)
+		return malloc(sizeof(*p));
+	m->spare = p->next;
+	m->nspare--;
+	return p;
 }
 
 void gl_mem_begin(struct gl_mem *m, const struct gl_backend *be)
@@ -121,7 +161,7 @@ static void slot_put(struct gl_page_slot *slots, size_t n, struct gl_page *p)
 static void page_insert(struct gl_mem *m, struct gl_page *p)
 {
 	if (2 * (m->npages + 1) > m->nslots) {
-		size_t n = m->nslots ? m->nslots * 4 : 1024;
+		size_t n = m->nslots ? m->nslots * 4 : FIRST_SLOTS;
 		struct gl_page_slot *s = n > m->nslots ? calloc(n, sizeof(*s)) : NULL;
 		if (s) {
 			for (size_t i = 0; i < m->nslots; i++)
@@ -137,6 +177,8 @@ static void page_insert(struct gl_mem *m, struct gl_page *p)
 		return;
 	}
 	slot_put(m->slots, m->nslots, p);
+	p->next = m->cached;
+	m->cached = p;
 	m->npages++;
 }
 
@@ -188,7 +230,7 @@ static void insert_page(struct gl_mem *m, uint64_t base, const unsigned char *da
 {
 	if (page_find(m, base)) /* (a prefetched run may hold cached pages) */
 		return;
-	struct gl_page *p = malloc(sizeof(*p));
+	struct gl_page *p = page_new(m);
 	if (!p)
 		return;
 	p->base = base;

@@ -42,6 +42,11 @@ struct gl_mem {
 	struct gl_page_slot *slots;
 	size_t nslots, npages;
 	struct gl_page *last;
+	struct gl_page *cached; /* the npages pages, linked: a flush walks them, not the table */
+	/* Pages of earlier stops, kept (a few) for the next: a breakpoint
+	 * script that stops ten thousand times allocates them once. */
+	struct gl_page *spare;
+	size_t nspare;
 	/* Where the process image has no copy of a read-only section (a core
 	 * file written without file-backed mappings), the executable does. */
 	bool (*file_fallback)(void *arg, uint64_t addr, void *buf, uint64_t len);

@@ -274,6 +274,38 @@ static void test_stop_change_flushes(void **state)
 	assert_int_equal(v, 0x1122334455667788ull);
 }
 
+/* A new stop reuses the pages of the last (a few are kept): a reused
+ * page holds the new stop's bytes, and a page that was unreadable and is
+ * mapped now reads. More pages than are kept, over several stops. */
+static void test_reused_pages_hold_the_new_stop(void **state)
+{
+	struct fx *f = *state;
+	const uint64_t base = 0x200000, n = 100;
+	fake_map_pattern(f->ft, base, n * PG);
+	for (uint64_t stop = 10; stop < 14; stop++) {
+		fake_set_stop_id(f->ft, stop);
+		gl_mem_begin(&f->m, fake_backend(f->ft));
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t v;
+			assert_null(gl_mem_read_u64(&f->m, base + i * PG + 8, &v));
+			uint64_t want = stop == 10 ? 0 : (stop << 32) + i;
+			if (stop == 10) /* the pattern, as mapped */
+				for (int k = 7; k >= 0; k--)
+					want = want << 8 | fake_pattern_byte(base + i * PG + 8 + (uint64_t)k);
+			if (v != want)
+				fail_msg("stop %llu, page %llu: 0x%llx, want 0x%llx", (unsigned long long)stop,
+					 (unsigned long long)i, (unsigned long long)v, (unsigned long long)want);
+			fake_poke_u64(f->ft, base + i * PG + 8, ((stop + 1) << 32) + i); /* the program runs */
+		}
+		if (stop == 10)
+			read_fault(f, 0x900000, 8, 0x900000);
+		if (stop == 11) /* mapped since */
+			read_ok(f, 0x900000, 8);
+		if (stop == 10)
+			fake_map_pattern(f->ft, 0x900000, PG);
+	}
+}
+
 static void test_stop_id_zero_flushes_every_command(void **state)
 {
 	struct fx *f = *state;
@@ -504,6 +536,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_partial_page_mapping_starting_mid_page, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stop_change_flushes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reused_pages_hold_the_new_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_id_zero_flushes_every_command, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_stop_id_callback_flushes_every_command, setup,
