@@ -11,7 +11,10 @@ static struct gl_error *run(struct gl_ctx *c, const struct gl_opts *o, struct gl
 		return err;
 	w->kind = GL_VIEW_CHAN;
 	w->limit = o->all ? UINT64_MAX : (uint64_t)o->limit;
-	return gl_chan_decode(c, &w->value, &w->u.chan);
+	err = gl_chan_decode(c, &w->value, &w->u.chan);
+	/* documents list every slot decoded, unless --limit was given */
+	w->u.chan.doc_slots = o->limit_set && !o->all ? (uint64_t)o->limit : UINT64_MAX;
+	return err;
 }
 
 const struct gl_command gl_cmd_chan = {

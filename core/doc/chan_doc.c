@@ -24,11 +24,14 @@ static void header_keys(const struct gl_value *v, const struct gl_chan *ch, json
 	json_object_set_new(d, "elem_type", gl_json_text(v->type->elem ? v->type->elem->name : "?"));
 }
 
-/* The ring slot by slot, and the queued values in receive order. */
+/* The ring slot by slot, and the queued values in receive order (each
+ * list at most doc_slots long). */
 static void ring_keys(struct gl_ctx *c, const struct gl_chan *ch, json_t *d)
 {
 	json_t *ring = json_array(), *queue = json_array();
-	for (uint64_t i = 0; i < ch->nslots; i++) {
+	uint64_t nslots = ch->nslots < ch->doc_slots ? ch->nslots : ch->doc_slots;
+	uint64_t nqueue = ch->nqueue < ch->doc_slots ? ch->nqueue : ch->doc_slots;
+	for (uint64_t i = 0; i < nslots; i++) {
 		bool queued = gl_chan_slot_queued(ch, i);
 		json_t *s = json_object();
 		json_object_set_new(s, "index", json_integer((json_int_t)i));
@@ -39,16 +42,19 @@ static void ring_keys(struct gl_ctx *c, const struct gl_chan *ch, json_t *d)
 					    gl_format_member_json(c, ch->elem, ch->slots + i * ch->elemsize));
 		json_array_append_new(ring, s);
 	}
-	for (uint64_t k = 0; k < ch->nqueue; k++)
+	for (uint64_t k = 0; k < nqueue; k++)
 		json_array_append_new(queue, gl_format_member_json(c, ch->elem,
 								  ch->slots + ch->queue[k] * ch->elemsize));
 	json_object_set_new(d, "slots", ring);
 	json_object_set_new(d, "buffer", queue);
-	/* Only a ring too large to decode has these. */
-	if (ch->slots_skipped)
-		json_object_set_new(d, "slots_skipped", json_integer((json_int_t)ch->slots_skipped));
-	if (ch->queue_skipped)
-		json_object_set_new(d, "buffer_skipped", json_integer((json_int_t)ch->queue_skipped));
+	/* Only a ring too large to decode, or cut by --limit, has these: the
+	 * slots and queued values not listed. */
+	uint64_t slots_skipped = ch->slots_skipped + (ch->nslots - nslots);
+	uint64_t queue_skipped = ch->queue_skipped + (ch->nqueue - nqueue);
+	if (slots_skipped)
+		json_object_set_new(d, "slots_skipped", json_integer((json_int_t)slots_skipped));
+	if (queue_skipped)
+		json_object_set_new(d, "buffer_skipped", json_integer((json_int_t)queue_skipped));
 }
 
 json_t *gl_chan_doc(struct gl_ctx *c, const char *expr, const struct gl_value *v,

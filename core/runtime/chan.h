@@ -37,6 +37,9 @@ struct gl_chan {
 	unsigned char *slots;
 	uint64_t *queue, nqueue;
 	uint64_t slots_skipped, queue_skipped; /* beyond nslots */
+	/* How many slots (and queued values) a document lists: --limit's
+	 * when given, else all decoded. Set by the command after decoding. */
+	uint64_t doc_slots;
 };
 
 /* Whether ring slot i holds a queued value (it is within qcount of recvx). */

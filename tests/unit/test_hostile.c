@@ -21,6 +21,8 @@
 #include "base/number.h"
 #include "base/strbuf.h"
 #include "render/text.h"
+#include "runtime/chan.h"
+#include "scene_chan.h"
 #include "child_run.h"
 #include "fake_target.h"
 #include "runtime/escape.h"
@@ -214,6 +216,45 @@ static void test_text_clipped(void **state)
 	assert_int_equal(t.len, 8 * 3);
 	free(big);
 	sb_deinit(&t);
+}
+
+/* chan --json lists every slot decoded unless --limit is given (found by
+ * fuzz_chan: a corrupt hchan whose ring claims 2^48 slots over readable
+ * memory made `chan --limit 1 --json` print the 100,000 slots decoded,
+ * 10 MB). The lists stop at N and the rest is counted. */
+static void chan_json_lists(struct fake_fx *f, const char *args, size_t want_slots, size_t want_buffer,
+			    long long want_slots_skipped)
+{
+	FAKE_FX_RUN(f, "chan main.gChan --json%s", args);
+	if (!f->r.doc)
+		fail_msg("chan --json%s: %s", args, f->r.json_error);
+	json_t *slots = json_object_get(f->r.doc, "slots"), *buffer = json_object_get(f->r.doc, "buffer");
+	if (json_array_size(slots) != want_slots || json_array_size(buffer) != want_buffer ||
+	    fake_doc_int(&f->r, "slots_skipped") != want_slots_skipped)
+		fail_msg("chan --json%s: %zu slots, %zu queued, %lld skipped; want %zu, %zu, %lld", args,
+			 json_array_size(slots), json_array_size(buffer), fake_doc_int(&f->r, "slots_skipped"),
+			 want_slots, want_buffer, want_slots_skipped);
+}
+
+static void test_chan_json_limit_go(void **state)
+{
+	struct fake_fx *f = *state;
+	chan_scene_build(f->ft);
+	chan_json_lists(f, "", 4, 2, -1); /* the ring of 4 with 2 queued; nothing skipped */
+	chan_json_lists(f, " --limit 1", 1, 1, 3);
+	/* corrupt: 2^48 slots, 2^47 queued, over a readable megabyte */
+	fake_map_pattern(f->ft, 0x50000000, 1u << 20);
+	fake_poke_u64(f->ft, A_HCHAN + 0, 1ull << 47);  /* qcount */
+	fake_poke_u64(f->ft, A_HCHAN + 8, 1ull << 48);  /* dataqsiz */
+	fake_poke_u64(f->ft, A_HCHAN + 16, 0x50000000); /* buf */
+	fake_set_stop_id(f->ft, 77);
+	chan_json_lists(f, " --limit 2", 2, 2, (long long)((1ull << 48) - 2));
+	if (strlen(f->r.out) > 16384)
+		fail_msg("chan --limit 2 --json: %zu bytes", strlen(f->r.out));
+	/* without --limit: the slots decoded, those queued among them from
+	 * recvx 1 on */
+	chan_json_lists(f, "", GL_CHAN_MAX_SLOTS, GL_CHAN_MAX_SLOTS - 1,
+			(long long)((1ull << 48) - GL_CHAN_MAX_SLOTS));
 }
 
 /* The numbers a user types: no sign, no wrap past 2^64. */
@@ -483,6 +524,7 @@ int main(void)
 						fake_fx_teardown),
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_text_clipped),
+		cmocka_unit_test_setup_teardown(test_chan_json_limit_go, fake_fx_setup_go, fake_fx_teardown),
 		cmocka_unit_test(test_dwarf_without_functions),
 		cmocka_unit_test(test_rnglists_zero_length),
 		cmocka_unit_test(test_escape_refused),
