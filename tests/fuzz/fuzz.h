@@ -78,7 +78,10 @@ void fz_structs_scene(struct fz_scene *z, const char *const *globals, bool chan,
  * larger than FZ_MAX_OUT; a picture of a command that succeeded ends in
  * </svg>. A failed check aborts (libFuzzer then saves the input). */
 void fz_command(struct gl_session *s, struct fake_target *ft, const char *args, bool svg);
-#define FZ_MAX_OUT (8u << 20)
+/* Above the largest document a scene can give honestly: chan --json
+ * lists up to 100,000 ring slots (about 12 MB), slice --json 100,000
+ * elements. */
+#define FZ_MAX_OUT (32u << 20)
 
 /* Apply the input's patches (the format above) to regions [0, n): fn
  * gives region i's bytes and length (> 0); offsets take offbytes bytes (2
