@@ -45,7 +45,7 @@ LLDB_VERSIONS := $(foreach n,$(LLDB_WANT),$(if $(and $(call lldb_inc,$n),$(wildc
 LLDB_PLUGINS  := $(foreach n,$(LLDB_VERSIONS),$(BUILD)/lldb-$n/libgolayout-lldb.so)
 
 .PHONY: all core gdb lldb unit sanitize install test demo deps clean bench check-layers check-exports gallery \
-	fuzz-build fuzz fuzz-smoke test-lldb-versions
+	fuzz-build fuzz fuzz-smoke fuzz-campaign test-lldb-versions
 all: core gdb lldb unit
 
 core: $(BUILD)/libgolayout.so $(BUILD)/libgolayout.a
@@ -142,6 +142,11 @@ fuzz-build: $(FUZZ_BIN)
 
 fuzz: fuzz-build
 	scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Until each target has run FUZZ_GOAL inputs, resumable (scripts/fuzz-campaign.sh).
+FUZZ_GOAL ?= 10000000
+fuzz-campaign: fuzz-build
+	scripts/fuzz-campaign.sh $(FUZZ_BUILD) $(FUZZ_GOAL) $(FUZZ_TARGETS)
 
 fuzz-smoke: fuzz-build
 	FUZZ_SCRATCH=1 scripts/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
