@@ -51,9 +51,10 @@ void gl_string_text(struct gl_ctx *c, const char *expr, const struct gl_value *v
 	 * as U+2400, control characters as '?'. */
 	struct strbuf t;
 	sb_init(&t);
-	/* on a terminal, only what gl_clip can show (a column is at most 4
-	 * bytes of UTF-8); captured output has the whole text */
-	size_t shown = c->columns && s->nbytes > 4 * (TEXT_COLS + 1) ? 4 * (TEXT_COLS + 1) : s->nbytes;
+	/* on a terminal, only what gl_clip can show; captured output has the
+	 * whole text */
+	size_t room = gl_text_room(TEXT_COLS);
+	size_t shown = c->columns && s->nbytes > room ? room : s->nbytes;
 	gl_text_set(&t, s->bytes, shown);
 	sb_add(o, "text: \"");
 	gl_clip(c, gl_sb_str(&t), TEXT_COLS);

@@ -28,7 +28,7 @@ void gl_text_set(struct strbuf *out, const char *s, size_t len)
 
 void gl_text_set_clipped(struct strbuf *out, const char *s, size_t len, size_t cols)
 {
-	size_t room = cols < SIZE_MAX / 4 - 1 ? 4 * (cols + 1) : SIZE_MAX;
+	size_t room = gl_text_room(cols);
 	gl_text_set(out, s, len < room ? len : room);
 	if (!cols || out->oom)
 		return;

@@ -6,6 +6,7 @@
 #define GL_RENDER_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/strbuf.h"
 #include "target/ctx.h"
@@ -21,6 +22,11 @@ void gl_text_set(struct strbuf *out, const char *s, size_t len);
  * when there is more: a megabyte of string costs what its first line
  * shows. */
 void gl_text_set_clipped(struct strbuf *out, const char *s, size_t len, size_t cols);
+/* The bytes of UTF-8 that hold more than cols columns, whatever they are. */
+static inline size_t gl_text_room(size_t cols)
+{
+	return cols < SIZE_MAX / 4 - 1 ? 4 * (cols + 1) : SIZE_MAX;
+}
 /* Replace out's contents with the cleaned %v text of a value. */
 void gl_value_str(struct gl_ctx *c, const struct gl_type *t, const unsigned char *bytes,
 		   struct strbuf *out);
