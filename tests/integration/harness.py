@@ -544,7 +544,12 @@ def qemu_prefix(binary, env: dict, subst=(), core_dir=None) -> list:
     dumps on when given (see qemu_run.py)."""
     argv = [sys.executable, str(Path(__file__).resolve().parent / "qemu_run.py"),
             emulator(binary), str(binary)]
-    for k, v in {**EMULATED_ENV, **env}.items():
+    merged = dict(EMULATED_ENV)
+    for k, v in env.items():
+        # GODEBUG is a list: a session's own settings (GODEBUG=cpu.aes=off)
+        # join the emulator's asyncpreemptoff=1 instead of replacing it
+        merged[k] = f"{merged[k]},{v}" if k == "GODEBUG" and k in merged else v
+    for k, v in merged.items():
         argv += ["--env", f"{k}={v}"]
     for s in subst:
         argv += ["--subst", str(s)]
