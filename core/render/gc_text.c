@@ -158,16 +158,23 @@ static void heat_text(struct gl_ctx *c, const struct gl_gc_state *st, uint64_t l
 		sb_addf(o, "  ... %zu of %zu arenas shown (--limit N, --all)\n", lim, n);
 }
 
+/* Nothing when the heap could not be set up: the head would be all "?"
+ * but for a collector kind that was never read (the error says why). */
 void gl_gc_head_text(struct gl_ctx *c, const struct gl_gc_state *st)
 {
+	if (!st->have_heap)
+		return;
 	head_text(c, st);
 	if (st->have_spans)
 		spans_text(c, &st->spans);
 }
 
-/* The head lines even when the heap could not be read (with "?"). */
+/* As the document: nothing past the head when the heap's layout could not
+ * be read, "?" for each figure not found after it was. */
 void gl_gc_text(struct gl_ctx *c, const struct gl_gc_state *st, uint64_t limit)
 {
+	if (!st->have_heap)
+		return;
 	gl_gc_head_text(c, st);
 	classes_text(c, st);
 	heat_text(c, st, limit);

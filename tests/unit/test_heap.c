@@ -312,6 +312,30 @@ static void test_gc_small(void **state)
 	run_job(&j);
 }
 
+/* runtime.mheap_ not in the process's memory: the heap cannot be set up,
+ * and gc says so in its error alone, without a head of "?" and a
+ * collector kind it never read (the text as the document). */
+static void test_gc_no_heap(void **state)
+{
+	(void)state;
+	struct fake_target *ft = fake_new();
+	fake_set_exe(ft, fake_go_binary());
+	struct gl_session *s = gl_session_create();
+	struct fake_result r;
+	fake_run(s, ft, &r, "gc");
+	assert_int_not_equal(r.status, 0);
+	assert_non_null(r.err);
+	assert_true(!r.out || !strstr(r.out, "collector"));
+	fake_result_free(&r);
+	fake_run(s, ft, &r, "gc --json");
+	assert_non_null(r.doc);
+	assert_non_null(json_object_get(r.doc, "error"));
+	assert_null(json_object_get(r.doc, "gc"));
+	fake_result_free(&r);
+	gl_session_destroy(s);
+	fake_free(ft);
+}
+
 static void test_gc_huge_allspans(void **state)
 {
 	(void)state;
@@ -347,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_alloc_site_api),
 		cmocka_unit_test(test_gc_small),
 		cmocka_unit_test(test_gc_huge_allspans),
+		cmocka_unit_test(test_gc_no_heap),
 		cmocka_unit_test(test_unmapped),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
