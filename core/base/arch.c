@@ -47,6 +47,7 @@ static const struct gl_arch arches[] = {
 		 * sigcontext is 256 bytes and uc_sigmask 8, so info is at +304 */
 		.sigframe = {.ok = true, .uc_ptr_at = -1, .uc_at = 0, .info_ptr_at = -1, .info_at = 304,
 			     .mc_pc = 40 + 128, .mc_sp = 40 + 120, .mc_fp = 40 + 80, .mc_lr = -1, .info_addr = 16},
+		.heap_addr_bits = 48,
 	},
 	{
 		.id = GL_ARCH_386, .goarch = "386", .elf_machine = EM_386, .ptr_size = 4,
@@ -61,6 +62,7 @@ static const struct gl_arch arches[] = {
 		 * err, eip (+56) */
 		.sigframe = {.ok = true, .uc_ptr_at = 8, .uc_at = 0, .info_ptr_at = 4, .info_at = 0,
 			     .mc_pc = 20 + 56, .mc_sp = 20 + 28, .mc_fp = 20 + 24, .mc_lr = -1, .info_addr = 12},
+		.heap_addr_bits = 32,
 	},
 	{
 		.id = GL_ARCH_ARM64, .goarch = "arm64", .elf_machine = EM_AARCH64, .ptr_size = 8,
@@ -78,6 +80,7 @@ static const struct gl_arch arches[] = {
 		.sigframe = {.ok = true, .uc_ptr_at = -1, .uc_at = 128, .info_ptr_at = -1, .info_at = 0,
 			     .mc_pc = 176 + 264, .mc_sp = 176 + 256, .mc_fp = 176 + 240, .mc_lr = 176 + 248,
 			     .info_addr = 16},
+		.heap_addr_bits = 48,
 	},
 };
 
@@ -92,6 +95,11 @@ const struct gl_arch *gl_arch_for_elf_machine(uint16_t machine)
 const char *gl_arch_dwarf_regname(const struct gl_arch *a, uint64_t regno)
 {
 	return a && regno < a->ndwarf_regs ? a->dwarf_regs[regno] : NULL;
+}
+
+uint64_t gl_arch_max_alloc(const struct gl_arch *a)
+{
+	return (1ull << a->heap_addr_bits) - (a->ptr_size == 4);
 }
 
 bool gl_arch_reg_survives_call(const struct gl_arch *a, uint64_t regno)

@@ -64,6 +64,9 @@ struct gl_arch {
 	size_t nint_arg_regs;
 	const char *reg_g;
 	struct gl_sigframe sigframe; /* linux */
+	/* runtime/malloc.go heapAddrBits on linux: the largest allocation,
+	 * maxAlloc, is 2^bits (less one on 32-bit machines) */
+	uint8_t heap_addr_bits;
 };
 
 /* The description for an ELF e_machine, or NULL when golayout knows none. */
@@ -74,5 +77,8 @@ const char *gl_arch_dwarf_regname(const struct gl_arch *a, uint64_t regno);
  * one its frame had: the debugger unwinds SP, FP and PC; Go's ABI saves
  * no other register across calls. */
 bool gl_arch_reg_survives_call(const struct gl_arch *a, uint64_t regno);
+/* The runtime's maxAlloc: no make() allocates more (makechan, makeslice,
+ * mallocgc panic first), so a header that claims more is corrupt. */
+uint64_t gl_arch_max_alloc(const struct gl_arch *a);
 
 #endif

@@ -187,6 +187,14 @@ struct gl_error *gl_chan_decode(struct gl_ctx *c, const struct gl_value *v, stru
 				       (unsigned long long)ch->qcount, (unsigned long long)ch->dataqsiz,
 				       (unsigned long long)ch->sendx, (unsigned long long)ch->recvx,
 				       (unsigned long long)ch->elemsize);
+	/* makechan panics before it allocates more than maxAlloc - hchanSize */
+	uint64_t max = c->t->arch ? gl_arch_max_alloc(c->t->arch) - H->size : 0;
+	if (max && ch->elemsize && ch->dataqsiz > max / ch->elemsize)
+		return gl_error_create(GL_ERR_CORRUPT,
+				       "a ring of %llu x %llu bytes, more than the runtime allocates (maxAlloc "
+				       "2^%u): corrupt?",
+				       (unsigned long long)ch->dataqsiz, (unsigned long long)ch->elemsize,
+				       c->t->arch->heap_addr_bits);
 	return ring(c, ch);
 }
 

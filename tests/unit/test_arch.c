@@ -138,6 +138,16 @@ static void test_elf64_arm64(void **state)
 	check_file(true, EM_AARCH64, "arm64", 8, "sp", "pc");
 }
 
+/* runtime/malloc.go's maxAlloc on linux: 1<<48 on 64-bit machines,
+ * 1<<32 - 1 on 32-bit ones. */
+static void test_max_alloc(void **state)
+{
+	(void)state;
+	assert_int_equal(gl_arch_max_alloc(gl_arch_for_elf_machine(EM_X86_64)), 1ull << 48);
+	assert_int_equal(gl_arch_max_alloc(gl_arch_for_elf_machine(EM_AARCH64)), 1ull << 48);
+	assert_int_equal(gl_arch_max_alloc(gl_arch_for_elf_machine(EM_386)), 0xffffffffull);
+}
+
 /* Where a call leaves the return address decides the CFA. */
 static void test_return_address(void **state)
 {
@@ -464,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_elf32_386),
 		cmocka_unit_test(test_elf64_arm64),
 		cmocka_unit_test(test_return_address),
+		cmocka_unit_test(test_max_alloc),
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_alignment),
 		cmocka_unit_test(test_pclntab_386),

@@ -242,19 +242,28 @@ static void test_chan_json_limit_go(void **state)
 	chan_scene_build(f->ft);
 	chan_json_lists(f, "", 4, 2, -1); /* the ring of 4 with 2 queued; nothing skipped */
 	chan_json_lists(f, " --limit 1", 1, 1, 3);
-	/* corrupt: 2^48 slots, 2^47 queued, over a readable megabyte */
+	/* corrupt: 2^44 slots of 8 bytes (within maxAlloc), 2^43 queued,
+	 * over a readable megabyte */
 	fake_map_pattern(f->ft, 0x50000000, 1u << 20);
-	fake_poke_u64(f->ft, A_HCHAN + 0, 1ull << 47);  /* qcount */
-	fake_poke_u64(f->ft, A_HCHAN + 8, 1ull << 48);  /* dataqsiz */
+	fake_poke_u64(f->ft, A_HCHAN + 0, 1ull << 43);  /* qcount */
+	fake_poke_u64(f->ft, A_HCHAN + 8, 1ull << 44);  /* dataqsiz */
 	fake_poke_u64(f->ft, A_HCHAN + 16, 0x50000000); /* buf */
 	fake_set_stop_id(f->ft, 77);
-	chan_json_lists(f, " --limit 2", 2, 2, (long long)((1ull << 48) - 2));
+	chan_json_lists(f, " --limit 2", 2, 2, (long long)((1ull << 44) - 2));
 	if (strlen(f->r.out) > 16384)
 		fail_msg("chan --limit 2 --json: %zu bytes", strlen(f->r.out));
 	/* without --limit: the slots decoded, those queued among them from
 	 * recvx 1 on */
 	chan_json_lists(f, "", GL_CHAN_MAX_SLOTS, GL_CHAN_MAX_SLOTS - 1,
-			(long long)((1ull << 48) - GL_CHAN_MAX_SLOTS));
+			(long long)((1ull << 44) - GL_CHAN_MAX_SLOTS));
+	/* 2^48 slots of 8 bytes: more than makechan allocates (maxAlloc
+	 * 2^48 on amd64), a corrupt header, nothing decoded past it */
+	fake_poke_u64(f->ft, A_HCHAN + 8, 1ull << 48);
+	fake_set_stop_id(f->ft, 78);
+	FAKE_FX_RUN(f, "chan main.gChan --json");
+	const char *e = fake_doc_str(&f->r, "error");
+	if (!e || !strstr(e, "maxAlloc") || json_object_get(f->r.doc, "slots"))
+		fail_msg("chan of a 2^51-byte ring: %s", f->r.out);
 }
 
 /* The numbers a user types: no sign, no wrap past 2^64. */
