@@ -192,9 +192,9 @@ struct gl_error *gl_chan_decode(struct gl_ctx *c, const struct gl_value *v, stru
 	if (max && ch->elemsize && ch->dataqsiz > max / ch->elemsize)
 		return gl_error_create(GL_ERR_CORRUPT,
 				       "a ring of %llu x %llu bytes, more than the runtime allocates (maxAlloc "
-				       "2^%u): corrupt?",
+				       "2^%u%s): corrupt?",
 				       (unsigned long long)ch->dataqsiz, (unsigned long long)ch->elemsize,
-				       c->t->arch->heap_addr_bits);
+				       c->t->arch->heap_addr_bits, c->t->arch->ptr_size == 4 ? "-1" : "");
 	return ring(c, ch);
 }
 
