@@ -2,15 +2,23 @@
  * arena index, heapArena, mspan (counts, bitmaps, specials list,
  * finalizers), allspans and the arena list corrupted; `heap` decodes one
  * object, its span, its specials and its pointer map, `gc` walks every
- * span. Input: a scene byte (0: sweep phase, 1: mark phase), then patches
- * (fuzz.h). */
+ * span, and the heap graph (`heap --why`, `heap --retains`, `gc --top`)
+ * follows the objects' pointers from the roots: object 0 points into 1,
+ * 1 to 3, 3 to the free slot 2, and the finalizers of 1 and 3 are roots
+ * (as test_heapgraph.c). Input: a scene byte (0: sweep phase, 1: mark
+ * phase), then patches (fuzz.h). */
 #include <stdio.h>
 
 #include "fuzz.h"
 #include "scene_heap.h"
 
-static char cmd[4][64];
-static const char *CMDS[] = {cmd[0], cmd[1], cmd[2], cmd[3], "gc", "gc --all", NULL};
+#define OBJ(i) ((unsigned long long)(SPAN_BASE) + (unsigned long long)(i) * ELEMSIZE)
+
+static char cmd[6][64];
+/* the heap graph's commands after the others: an input's command byte
+ * keeps its meaning for the commands that were there first */
+static const char *CMDS[] = {cmd[0], cmd[1], cmd[2], cmd[3], "gc", "gc --all", cmd[4], cmd[5],
+			     "gc --top", "gc --top --by type", "gc --top --by site", NULL};
 static struct fz_scene Z[2];
 
 static void build(struct fz_scene *z, bool mark)
@@ -18,6 +26,9 @@ static void build(struct fz_scene *z, bool mark)
 	struct heap_opts o = HEAP_OK_OPTS;
 	o.phase_mark = mark;
 	struct fake_target *ft = heap_scene_new(&o);
+	fake_poke_u64(ft, OBJ(0), OBJ(1) + 8);
+	fake_poke_u64(ft, OBJ(1), OBJ(3));
+	fake_poke_u64(ft, OBJ(3), OBJ(2));
 	fz_scene_capture(z, ft, CMDS);
 	fake_fill_pages(ft);
 }
@@ -33,6 +44,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(cmd[2], sizeof(cmd[2]), "heap 0x%llx" " --span --limit 4",
 		 (unsigned long long)(SPAN_BASE) + 3 * ELEMSIZE);
 	snprintf(cmd[3], sizeof(cmd[3]), "heap 0x%llx", (unsigned long long)(SPAN_BASE) + heap_L.page_size + 8);
+	snprintf(cmd[4], sizeof(cmd[4]), "heap 0x%llx --why", OBJ(3));
+	snprintf(cmd[5], sizeof(cmd[5]), "heap 0x%llx --retains", OBJ(1));
 	build(&Z[0], false);
 	build(&Z[1], true);
 	return 0;
