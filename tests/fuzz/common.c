@@ -39,6 +39,7 @@ void fz_scene_capture(struct fz_scene *z, struct fake_target *ft, const char *co
 	z->s = gl_session_create();
 	if (!z->s)
 		fz_die("no session");
+	fake_fill_pages(ft);
 }
 
 void fz_patch_regions(fz_region_fn fn, void *arg, size_t n, unsigned offbytes, const uint8_t *data,
@@ -229,7 +230,6 @@ void fz_structs_scene(struct fz_scene *z, const char *const *globals, bool chan,
 	if (chan)
 		chan_scene_build(ft);
 	fz_scene_capture(z, ft, cmds);
-	fake_fill_pages(ft);
 }
 
 void fz_memfile_open(struct fz_memfile *m, const char *name)

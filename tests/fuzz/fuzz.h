@@ -41,8 +41,9 @@ struct fz_scene {
 	const char *const *cmds;       /* NULL-terminated */
 };
 
-/* Take the scene's regions as its structures (call after building it,
- * before fake_fill_pages), and keep a copy of their bytes. */
+/* Take the scene's regions as its structures (call after building it)
+ * and keep a copy of their bytes; then map zeros in the rest of the pages
+ * they touch (fake_fill_pages), which inputs do not patch. */
 void fz_scene_capture(struct fz_scene *z, struct fake_target *ft, const char *const *cmds);
 /* A new stop of the fake target: the core's page cache must not serve
  * the bytes of the previous input (the cache lives as long as the stop). */

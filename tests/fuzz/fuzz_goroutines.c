@@ -19,7 +19,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	struct g_scene g = {.bin = b, .ft = fake_new()};
 	build_four_goroutines(&g);
 	fz_scene_capture(&Z, g.ft, CMDS);
-	fake_fill_pages(g.ft);
 	return 0;
 }
 

@@ -30,7 +30,6 @@ static void build(struct fz_scene *z, bool mark)
 	fake_poke_u64(ft, OBJ(1), OBJ(3));
 	fake_poke_u64(ft, OBJ(3), OBJ(2));
 	fz_scene_capture(z, ft, CMDS);
-	fake_fill_pages(ft);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

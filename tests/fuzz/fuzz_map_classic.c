@@ -24,7 +24,6 @@ static void build(int i, void (*b)(struct map_scene *, struct classic *), const 
 	b(&M[i], &L);
 	ms_map_hash_keys(&M[i]); /* --summary, --hash and --key hash the keys */
 	fz_scene_capture(&Z[i], M[i].ft, cmds);
-	fake_fill_pages(M[i].ft);
 }
 
 static void build_growing(struct map_scene *f, struct classic *L)

@@ -24,42 +24,16 @@
 
 #include "child_run.h"
 #include "fake_target.h"
-#include "scene_maps.h"
+#include "scene_syncmap.h"
 
 #define TIME_LIMIT_MS 10000
-#define A_SM 0x20000000ull    /* the sync.Map */
-#define A_NODES 0x20100000ull /* + 0x100 a node */
-#define A_ENTS 0x20200000ull  /* + 0x40 an entry */
-
-/* Offsets of the trie's layout, from the test program's DWARF. */
-struct trie {
-	uint64_t sm_size, m_off, root, inited;
-	uint64_t node_size, kids, parent;
-	uint64_t entry_size, overflow, is_entry;
-};
 
 struct fx {
 	struct map_scene m;
 	struct gl_session *s;
 	struct child_result r;
-	struct trie L;
+	struct sm_trie L;
 };
-
-static const struct gl_type *need_type(struct gl_dwarf *dw, const char *a, const char *b)
-{
-	const struct gl_type *t = gl_dwarf_find_type(dw, a);
-	if (!t && b)
-		t = gl_dwarf_find_type(dw, b);
-	if (!t)
-		fail_msg("no DWARF type %s in the swiss test program", a);
-	return t;
-}
-
-/* Offset of field path "a.b" (one level of nesting, or none). */
-static uint64_t path_off(const struct gl_type *t, const char *a, const char *b)
-{
-	return ms_field_off(t, a) + (b ? ms_field_off(ms_field_type(t, a), b) : 0);
-}
 
 static int setup(void **state)
 {
@@ -68,24 +42,7 @@ static int setup(void **state)
 	map_scene_init(&f->m, map_bin_need(&B_SWISS));
 	f->s = gl_session_create();
 	assert_non_null(f->s);
-	struct gl_dwarf *dw = f->m.bin->dw;
-	const struct gl_type *sm = need_type(dw, "sync.Map", NULL);
-	const struct gl_type *ht = need_type(dw, "internal/sync.HashTrieMap[interface {},interface {}]", NULL);
-	const struct gl_type *in = need_type(dw, "internal/sync.indirect[interface {},interface {}]",
-					     "internal/sync.indirect[go.shape.interface {},go.shape.interface {}]");
-	const struct gl_type *en = need_type(dw, "internal/sync.entry[interface {},interface {}]",
-					     "internal/sync.entry[go.shape.interface {},go.shape.interface {}]");
-	struct trie *L = &f->L;
-	L->sm_size = sm->size;
-	L->m_off = ms_field_off(sm, "m");
-	L->root = L->m_off + path_off(ht, "root", "v");
-	L->inited = L->m_off + path_off(ht, "inited", "v");
-	L->node_size = in->size;
-	L->kids = ms_field_off(in, "children");
-	L->parent = ms_field_off(in, "parent");
-	L->entry_size = en->size;
-	L->overflow = path_off(en, "overflow", "v");
-	L->is_entry = path_off(en, "node", "isEntry");
+	sm_trie_layout(&f->m, &f->L);
 	*state = f;
 	return 0;
 }
@@ -98,48 +55,6 @@ static int teardown(void **state)
 	map_scene_deinit(&f->m);
 	free(f);
 	return 0;
-}
-
-static uint64_t node_addr(int i)
-{
-	return A_NODES + 0x100ull * (uint64_t)i;
-}
-
-static uint64_t entry_addr(int i)
-{
-	return A_ENTS + 0x40ull * (uint64_t)i;
-}
-
-/* The sync.Map, initialised, with its root. */
-static void put_map(struct fx *f, uint64_t root)
-{
-	unsigned char *b = ms_calloc(f->L.sm_size);
-	ms_put64(b + f->L.root, root);
-	ms_put(b + f->L.inited, 1, 4);
-	fake_map(f->m.ft, A_SM, b, f->L.sm_size);
-}
-
-/* Inner node i with parent p and the given children (slot, address;
- * slot -1 ends the list). */
-static void put_node(struct fx *f, int i, uint64_t parent, ...)
-{
-	unsigned char *b = ms_calloc(f->L.node_size);
-	ms_put64(b + f->L.parent, parent);
-	va_list ap;
-	va_start(ap, parent);
-	for (int slot; (slot = va_arg(ap, int)) >= 0;)
-		ms_put64(b + f->L.kids + 8u * (unsigned)slot, va_arg(ap, uint64_t));
-	va_end(ap);
-	fake_map(f->m.ft, node_addr(i), b, f->L.node_size);
-}
-
-/* Entry i (nil key and value) with its overflow pointer. */
-static void put_entry(struct fx *f, int i, uint64_t overflow)
-{
-	unsigned char *b = ms_calloc(f->L.entry_size);
-	b[f->L.is_entry] = 1;
-	ms_put64(b + f->L.overflow, overflow);
-	fake_map(f->m.ft, entry_addr(i), b, f->L.entry_size);
 }
 
 static void run(struct fx *f)
@@ -168,22 +83,10 @@ static void assert_error_has(struct fx *f, const char *want)
 		fail_msg("golayout %s: error \"%s\" is not one line containing \"%s\"", f->r.args, e, want);
 }
 
-/* Root: slot 3 an entry with one overflow entry, slot 5 a node one level
- * down whose slot 0 is an entry. */
-static void put_good_trie(struct fx *f)
-{
-	put_map(f, node_addr(0));
-	put_node(f, 0, 0, 3, entry_addr(0), 5, node_addr(1), -1);
-	put_node(f, 1, node_addr(0), 0, entry_addr(2), -1);
-	put_entry(f, 0, entry_addr(1));
-	put_entry(f, 1, 0);
-	put_entry(f, 2, 0);
-}
-
 static void test_good_trie(void **state)
 {
 	struct fx *f = *state;
-	put_good_trie(f);
+	sm_put_good_trie(&f->m, &f->L);
 	run(f);
 	if (f->r.status != 0)
 		fail_msg("golayout %s failed: %.600s", f->r.args, f->r.out ? f->r.out : f->r.err);
@@ -207,10 +110,11 @@ static void test_good_trie(void **state)
 static void test_too_deep(void **state)
 {
 	struct fx *f = *state;
-	put_map(f, node_addr(0));
+	sm_put_map(&f->m, &f->L, sm_node_addr(0));
 	for (int i = 0; i < 17; i++)
-		put_node(f, i, i ? node_addr(i - 1) : 0, 0, i < 16 ? node_addr(i + 1) : entry_addr(0), -1);
-	put_entry(f, 0, 0);
+		sm_put_node(&f->m, &f->L, i, i ? sm_node_addr(i - 1) : 0, 0,
+			    i < 16 ? sm_node_addr(i + 1) : sm_entry_addr(0), -1);
+	sm_put_entry(&f->m, &f->L, 0, 0);
 	run(f);
 	assert_error_has(f, "a hash has only 16 levels");
 }
@@ -219,10 +123,10 @@ static void test_too_deep(void **state)
 static void test_overflow_cycle(void **state)
 {
 	struct fx *f = *state;
-	put_map(f, node_addr(0));
-	put_node(f, 0, 0, 7, entry_addr(0), -1);
-	put_entry(f, 0, entry_addr(1));
-	put_entry(f, 1, entry_addr(0));
+	sm_put_map(&f->m, &f->L, sm_node_addr(0));
+	sm_put_node(&f->m, &f->L, 0, 0, 7, sm_entry_addr(0), -1);
+	sm_put_entry(&f->m, &f->L, 0, sm_entry_addr(1));
+	sm_put_entry(&f->m, &f->L, 1, sm_entry_addr(0));
 	run(f);
 	assert_error_has(f, "reached twice (a cycle)");
 }
@@ -230,9 +134,9 @@ static void test_overflow_cycle(void **state)
 static void test_unreadable_child(void **state)
 {
 	struct fx *f = *state;
-	put_map(f, node_addr(0));
-	put_node(f, 0, 0, 1, entry_addr(0), 2, (uint64_t)UNMAPPED, -1);
-	put_entry(f, 0, 0);
+	sm_put_map(&f->m, &f->L, sm_node_addr(0));
+	sm_put_node(&f->m, &f->L, 0, 0, 1, sm_entry_addr(0), 2, (uint64_t)UNMAPPED, -1);
+	sm_put_entry(&f->m, &f->L, 0, 0);
 	run(f);
 	assert_error_has(f, "0xdead0000");
 }
@@ -240,8 +144,8 @@ static void test_unreadable_child(void **state)
 static void test_root_is_entry(void **state)
 {
 	struct fx *f = *state;
-	put_map(f, entry_addr(0));
-	put_entry(f, 0, 0);
+	sm_put_map(&f->m, &f->L, sm_entry_addr(0));
+	sm_put_entry(&f->m, &f->L, 0, 0);
 	run(f);
 	assert_error_has(f, "says it is an entry");
 }
@@ -329,17 +233,17 @@ static size_t doc_trie_len(json_t *doc, const char *key)
 static void test_svg_trie(void **state)
 {
 	struct fx *f = *state;
-	put_good_trie(f);
+	sm_put_good_trie(&f->m, &f->L);
 	json_t *doc;
 	char *svg = draw(f, "--all", &doc);
 	assert_int_equal(count(svg, "class=\"region node\""), doc_trie_len(doc, "nodes"));
 	assert_int_equal(count(svg, "class=\"region entry"), doc_trie_len(doc, "trie_entries"));
 	assert_int_equal(count(svg, "class=\"region entry overflow\""), 1);
-	assert_true(arrow(svg, "syncmap", A_SM, "node", node_addr(0)));
-	assert_true(arrow(svg, "node", node_addr(0), "node", node_addr(1)));
-	assert_true(arrow(svg, "node", node_addr(0), "entry", entry_addr(0)));
-	assert_true(arrow(svg, "entry", entry_addr(0), "entry overflow", entry_addr(1)));
-	assert_true(arrow(svg, "node", node_addr(1), "entry", entry_addr(2)));
+	assert_true(arrow(svg, "syncmap", A_SM, "node", sm_node_addr(0)));
+	assert_true(arrow(svg, "node", sm_node_addr(0), "node", sm_node_addr(1)));
+	assert_true(arrow(svg, "node", sm_node_addr(0), "entry", sm_entry_addr(0)));
+	assert_true(arrow(svg, "entry", sm_entry_addr(0), "entry overflow", sm_entry_addr(1)));
+	assert_true(arrow(svg, "node", sm_node_addr(1), "entry", sm_entry_addr(2)));
 	assert_non_null(strstr(svg, "level 1</tspan>: hash bits 59..56"));
 	assert_int_equal(count(svg, "class=\"elision\""), 0);
 	free(svg);
@@ -356,21 +260,21 @@ static void test_svg_trie(void **state)
 static void test_svg_large_trie(void **state)
 {
 	struct fx *f = *state;
-	put_map(f, node_addr(0));
+	sm_put_map(&f->m, &f->L, sm_node_addr(0));
 	unsigned char *root = ms_calloc(f->L.node_size);
 	for (int i = 0; i < 16; i++)
-		ms_put64(root + f->L.kids + 8u * (unsigned)i, node_addr(1 + i));
-	fake_map(f->m.ft, node_addr(0), root, f->L.node_size);
+		ms_put64(root + f->L.kids + 8u * (unsigned)i, sm_node_addr(1 + i));
+	fake_map(f->m.ft, sm_node_addr(0), root, f->L.node_size);
 	int leaf = 17, e = 0;
 	for (int i = 0; i < 16; i++) {
 		unsigned char *b = ms_calloc(f->L.node_size);
-		ms_put64(b + f->L.parent, node_addr(0));
+		ms_put64(b + f->L.parent, sm_node_addr(0));
 		for (int j = 0; j < 7; j++, leaf++, e++) {
-			ms_put64(b + f->L.kids + 8u * (unsigned)j, node_addr(leaf));
-			put_node(f, leaf, node_addr(1 + i), 0, entry_addr(e), -1);
-			put_entry(f, e, 0);
+			ms_put64(b + f->L.kids + 8u * (unsigned)j, sm_node_addr(leaf));
+			sm_put_node(&f->m, &f->L, leaf, sm_node_addr(1 + i), 0, sm_entry_addr(e), -1);
+			sm_put_entry(&f->m, &f->L, e, 0);
 		}
-		fake_map(f->m.ft, node_addr(1 + i), b, f->L.node_size);
+		fake_map(f->m.ft, sm_node_addr(1 + i), b, f->L.node_size);
 	}
 	json_t *doc;
 	char *svg = draw(f, "--all", &doc);
