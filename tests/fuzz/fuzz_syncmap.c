@@ -3,9 +3,9 @@
  * sync.Map, two inner nodes, three entries (one in an overflow chain) and
  * the runtime's hash keys corrupted; children, parents, overflow chains
  * and isEntry flags point anywhere. The read/dirty sync.Map of Go 1.22
- * and 1.23 is a classic map of *entry, decoded by the classic map
- * decoder (fuzz_map_classic) and checked by the integration tests.
- * Input: patches (fuzz.h). */
+ * and 1.23 (syncmap_rd.c: two classic maps of *entry) has no scene here
+ * yet; the integration tests check it on real programs.
+ * Input: a command byte, then patches (fuzz.h). */
 #include <stdio.h>
 
 #include "fuzz.h"
