@@ -12,7 +12,7 @@
 #include "fuzz.h"
 #include "scene_heap.h"
 
-#define OBJ(i) ((unsigned long long)(SPAN_BASE) + (unsigned long long)(i) * ELEMSIZE)
+#define OBJ(i) ((unsigned long long)HEAP_OBJ(i))
 
 static char cmd[6][64];
 /* the heap graph's commands after the others: an input's command byte
@@ -26,9 +26,7 @@ static void build(struct fz_scene *z, bool mark)
 	struct heap_opts o = HEAP_OK_OPTS;
 	o.phase_mark = mark;
 	struct fake_target *ft = heap_scene_new(&o);
-	fake_poke_u64(ft, OBJ(0), OBJ(1) + 8);
-	fake_poke_u64(ft, OBJ(1), OBJ(3));
-	fake_poke_u64(ft, OBJ(3), OBJ(2));
+	heap_scene_link_objects(ft);
 	fz_scene_capture(z, ft, CMDS);
 }
 

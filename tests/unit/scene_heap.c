@@ -204,6 +204,13 @@ struct fake_target *heap_scene_new(const struct heap_opts *o)
 	return ft;
 }
 
+void heap_scene_link_objects(struct fake_target *ft)
+{
+	fake_poke_u64(ft, HEAP_OBJ(0), HEAP_OBJ(1) + 8);
+	fake_poke_u64(ft, HEAP_OBJ(1), HEAP_OBJ(3));
+	fake_poke_u64(ft, HEAP_OBJ(3), HEAP_OBJ(2));
+}
+
 void heap_layout_close(void)
 {
 	if (have_layout)

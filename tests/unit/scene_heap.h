@@ -29,6 +29,8 @@
 #define ARENA_LIST 0x7f6000010000ull
 #define ELEMSIZE 48
 #define NELEMS 10
+/* object i of the span */
+#define HEAP_OBJ(i) (SPAN_BASE + (uint64_t)(i) * ELEMSIZE)
 
 struct heap_layout {
 	struct gl_target *t;
@@ -66,6 +68,9 @@ void heap_scene_build(struct fake_target *ft, const struct heap_opts *o);
 /* A new fake target of the structs program, with a process, holding that
  * heap (heap_layout_load first). */
 struct fake_target *heap_scene_new(const struct heap_opts *o);
+/* Pointers for the heap graph: object 0 -> the interior of object 1
+ * (+8), 1 -> 3, 3 -> the free slot 2. */
+void heap_scene_link_objects(struct fake_target *ft);
 
 #define HEAP_OK_OPTS {.nelems = NELEMS, .npages = 1, .allspans_len = 4}
 

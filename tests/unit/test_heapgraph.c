@@ -21,7 +21,7 @@
 #include "golayout/golayout.h"
 #include "scene_heap.h"
 
-#define OBJ(i) (SPAN_BASE + (uint64_t)(i) * ELEMSIZE)
+#define OBJ(i) HEAP_OBJ(i)
 
 static json_t *run(struct gl_session *s, struct fake_target *ft, struct fake_result *r, const char *cmd)
 {
@@ -49,9 +49,7 @@ static void scene_profile(struct fake_target **ft, struct gl_session **s, enum h
 	struct heap_opts o = HEAP_OK_OPTS;
 	o.profile = p;
 	heap_scene_build(*ft, &o);
-	fake_poke_u64(*ft, OBJ(0), OBJ(1) + 8);
-	fake_poke_u64(*ft, OBJ(1), OBJ(3));
-	fake_poke_u64(*ft, OBJ(3), OBJ(2));
+	heap_scene_link_objects(*ft);
 }
 
 static void scene(struct fake_target **ft, struct gl_session **s)
