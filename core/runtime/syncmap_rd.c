@@ -26,7 +26,7 @@ static void read_entry(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl
 	unsigned char w[8] = {0};
 	unsigned ps = rt->ptr_size;
 	s->state = GL_SYNCMAP_UNREADABLE;
-	if (!s->entry || gl_mem_read(c->mem, s->entry + pf.off, w, ps))
+	if (!s->entry || !gl_mem_try_read(c->mem, s->entry + pf.off, w, ps))
 		return;
 	s->p = gl_get_uint(w, ps);
 	if (!s->p) {
@@ -38,7 +38,7 @@ static void read_entry(struct gl_ctx *c, const struct gl_rtlayout *rt, struct gl
 		return;
 	}
 	unsigned char *v = gl_arena_alloc(&m->bytes, m->iface->size);
-	if (!v || gl_mem_read(c->mem, s->p, v, m->iface->size))
+	if (!v || !gl_mem_try_read(c->mem, s->p, v, m->iface->size))
 		return;
 	s->kv.value = v;
 	s->state = GL_SYNCMAP_LIVE;
@@ -107,7 +107,7 @@ struct gl_error *gl_syncmap_decode_rd(struct gl_ctx *c, const struct gl_rtlayout
 	/* the sentinel: the pointer sync.expunged holds */
 	struct gl_rt_global xg = gl_rt_global(rt, GL_RTG_SYNC_EXPUNGED);
 	unsigned char w[8] = {0};
-	if (xg.present && !gl_mem_read(c->mem, xg.addr, w, rt->ptr_size))
+	if (xg.present && gl_mem_try_read(c->mem, xg.addr, w, rt->ptr_size))
 		rd->expunged = gl_get_uint(w, rt->ptr_size);
 	m->decoded = true;
 	if (rd->read) {

@@ -458,15 +458,17 @@ struct gl_error *gl_mem_read_u64(struct gl_mem *m, uint64_t addr, uint64_t *v)
 	return NULL;
 }
 
+bool gl_mem_try_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
+{
+	struct gl_error *err = gl_mem_read(m, addr, buf, len);
+	gl_error_destroy(err);
+	return err == NULL;
+}
+
 bool gl_mem_readable(struct gl_mem *m, uint64_t addr, uint64_t len)
 {
 	unsigned char b[64];
-	if (len > sizeof(b))
-		len = sizeof(b);
-	struct gl_error *err = gl_mem_read(m, addr, b, len);
-	bool ok = err == NULL;
-	gl_error_destroy(err);
-	return ok;
+	return gl_mem_try_read(m, addr, b, len > sizeof(b) ? sizeof(b) : len);
 }
 
 bool gl_mem_read_cached(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)

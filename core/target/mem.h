@@ -104,6 +104,9 @@ bool gl_mem_read_cached(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len
 /* Convenience readers of little-endian target words. */
 struct gl_error *gl_mem_read_u64(struct gl_mem *m, uint64_t addr, uint64_t *v);
 bool gl_mem_readable(struct gl_mem *m, uint64_t addr, uint64_t len);
+/* gl_mem_read with its error dropped: for a caller that records a failed
+ * read its own way (a state, a "?"). True when buf was filled. */
+bool gl_mem_try_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len);
 
 /* Whether the user stopped the current command (Ctrl-C). Cheap enough for
  * every iteration of a loop: the backend is asked at most every 20 ms, and

@@ -129,8 +129,17 @@ struct mglobal find_map_global(struct map_bin *b, const char *name)
 
 struct classic classic_layout(struct map_bin *b, const char *global)
 {
-	struct classic L = {.g = find_map_global(b, global)};
-	L.hdr = L.g.type->target;
+	struct mglobal g = find_map_global(b, global);
+	struct classic L = classic_layout_of(b, g.type);
+	L.g = g;
+	return L;
+}
+
+struct classic classic_layout_of(struct map_bin *b, const struct gl_type *map)
+{
+	if (!map || map->kind != GL_K_MAP || !map->target)
+		fail_msg("%s is not a map with a runtime header in DWARF", map ? map->name : "(null)");
+	struct classic L = {.hdr = map->target};
 	L.hsize = L.hdr->size;
 	L.bucket = ms_field_type(L.hdr, "buckets")->elem;
 	assert_non_null(L.bucket);

@@ -95,6 +95,8 @@ const struct gl_type *ms_field_type(const struct gl_type *t, const char *name);
 int64_t ms_konst(struct gl_dwarf *dw, const char *name, int64_t dflt);
 struct mglobal find_map_global(struct map_bin *b, const char *name);
 struct classic classic_layout(struct map_bin *b, const char *global);
+/* The same for a map type (no global: L.g is empty). */
+struct classic classic_layout_of(struct map_bin *b, const struct gl_type *map);
 struct swiss swiss_layout(struct map_bin *b, const char *global);
 void ms_put(unsigned char *p, uint64_t v, unsigned size);
 void ms_put64(unsigned char *p, uint64_t v);

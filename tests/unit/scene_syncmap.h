@@ -35,4 +35,27 @@ void sm_put_entry(struct map_scene *m, const struct sm_trie *L, int i, uint64_t 
  * down whose slot 0 is an entry. */
 void sm_put_good_trie(struct map_scene *m, const struct sm_trie *L);
 
+/* ---- the read/dirty sync.Map (Go 1.22, 1.23; GOEXPERIMENT=nosynchashtriemap)
+ * laid out from the DWARF of the classic maps test program (go1.22): the
+ * sync.Map at A_SM, its readOnly at A_RO, the read map's header at A_HDR
+ * and the dirty map's at A_HDR + 0x100 (one bucket each, at A_BUCKETS and
+ * A_BUCKETS + 0x1000), entries at sm_entry_addr(i), values and key data
+ * from A_ELEMS on. Keys and values are interfaces whose dynamic types are
+ * the program's own descriptors of int and string. */
+#define A_RO 0x20100000ull
+
+struct sm_rd {
+	struct classic map; /* map[interface {}]*sync.entry */
+	uint64_t sm_size, read, dirty, misses;
+	uint64_t ro_size, ro_m, ro_amended;
+	uint64_t entry_size, entry_p;
+	uint64_t expunged;        /* the global sync.expunged */
+	uint64_t t_int, t_string; /* runtime type descriptors */
+};
+
+void sm_rd_layout(struct map_scene *m, struct sm_rd *L);
+/* read {1: live 10, 2: expunged, "x": deleted}, amended; dirty {1 and "x"
+ * (read's entries), "y": live "hello"}; misses 1. Load sees 1 and "y". */
+void sm_put_good_rd(struct map_scene *m, const struct sm_rd *L);
+
 #endif

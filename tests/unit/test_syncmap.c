@@ -10,7 +10,12 @@
  * each give one error line, in a time-limited child. The picture (--svg)
  * of good tries is well-formed (xmllint), renders (rsvg-convert) and
  * draws what the --json document lists: a region per node and entry, the
- * arrows between them, and the count of what a large trie leaves out. */
+ * arrows between them, and the count of what a large trie leaves out.
+ * The read/dirty sync.Map of Go 1.22/1.23 (core/runtime/syncmap_rd.c) is
+ * built from the classic maps program's DWARF (go1.22): a key in both
+ * maps is counted once, Load's view (read, then dirty when amended) is
+ * what "entries" lists, and an unreadable readOnly or value is reported
+ * without leaking (the sanitizer build's leak check). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,6 +38,7 @@ struct fx {
 	struct gl_session *s;
 	struct child_result r;
 	struct sm_trie L;
+	struct sm_rd R; /* read/dirty tests */
 };
 
 static int setup(void **state)
@@ -148,6 +154,103 @@ static void test_root_is_entry(void **state)
 	sm_put_entry(&f->m, &f->L, 0, 0);
 	run(f);
 	assert_error_has(f, "says it is an entry");
+}
+
+/* ---- read/dirty (Go 1.22, 1.23) --------------------------------------------- */
+
+static int setup_rd(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	map_scene_init(&f->m, map_bin_need(&B_CLASSIC));
+	f->s = gl_session_create();
+	assert_non_null(f->s);
+	sm_rd_layout(&f->m, &f->R);
+	sm_put_good_rd(&f->m, &f->R);
+	*state = f;
+	return 0;
+}
+
+/* Make the pointer at addr point nowhere. */
+static void poke_unmapped(struct fx *f, uint64_t addr)
+{
+	unsigned char w[8];
+	ms_put64(w, UNMAPPED);
+	fake_poke(f->m.ft, addr, w, 8);
+}
+
+/* The document's "entries" (as Load sees them), "k=v" each (their JSON,
+ * Go's notation in a JSON string), joined by spaces in the document's
+ * order. */
+static void entry_pairs(struct fx *f, char *out, size_t n)
+{
+	json_t *a = json_object_get(f->r.doc, "entries"), *e;
+	size_t i, used = 0;
+	out[0] = 0;
+	if (!json_is_array(a))
+		fail_msg("no \"entries\" array in %.600s", f->r.out);
+	json_array_foreach(a, i, e)
+	{
+		char *k = json_dumps(json_object_get(e, "key"), JSON_ENCODE_ANY | JSON_COMPACT);
+		char *v = json_dumps(json_object_get(e, "value"), JSON_ENCODE_ANY | JSON_COMPACT);
+		used += (size_t)snprintf(out + used, n - used, "%s%s=%s", i ? " " : "", k ? k : "?", v ? v : "?");
+		free(k);
+		free(v);
+		if (used >= n)
+			fail_msg("entries longer than %zu bytes", n);
+	}
+}
+
+/* sm_put_good_rd's map (read {1: 10, 2: expunged, "x": deleted},
+ * amended; dirty {1, "x" (read's entries), "y": "hello"}): Load sees 1
+ * and "y"; each key counted once. */
+static void test_good_readdirty(void **state)
+{
+	struct fx *f = *state;
+	run(f);
+	if (f->r.status != 0)
+		fail_msg("golayout %s failed: %.600s", f->r.args, f->r.out ? f->r.out : f->r.err);
+	assert_string_equal(json_string_value(json_object_get(f->r.doc, "impl")), "sync.Map/readdirty");
+	assert_int_equal(summary_int(f, "entries"), 2);
+	assert_int_equal(summary_int(f, "read_keys"), 3);
+	assert_int_equal(summary_int(f, "dirty_keys"), 3);
+	assert_int_equal(summary_int(f, "live"), 2);
+	assert_int_equal(summary_int(f, "deleted"), 1);
+	assert_int_equal(summary_int(f, "expunged"), 1);
+	assert_int_equal(summary_int(f, "misses"), 1);
+	char pairs[256];
+	entry_pairs(f, pairs, sizeof(pairs));
+	assert_string_equal(pairs, "\"y\"=\"hello\" \"1\"=\"10\"");
+}
+
+/* read points nowhere: one error line naming the address. */
+static void test_readdirty_unreadable_read(void **state)
+{
+	struct fx *f = *state;
+	poke_unmapped(f, A_SM + f->R.read);
+	run(f);
+	assert_error_has(f, "reading sync.Map.read at 0xdead0000");
+}
+
+/* An entry whose value cannot be read: that key alone is unreadable, the
+ * rest decoded (and the read's error freed: the sanitizer build checks). */
+static void test_readdirty_unreadable_value(void **state)
+{
+	struct fx *f = *state;
+	poke_unmapped(f, sm_entry_addr(3) + f->R.entry_p);
+	run(f);
+	assert_int_equal(f->r.status, 0);
+	assert_int_equal(summary_int(f, "entries"), 1);
+	assert_int_equal(summary_int(f, "live"), 1);
+	json_t *keys = json_object_get(json_object_get(f->r.doc, "dirty"), "keys");
+	size_t unreadable = 0, i;
+	json_t *k;
+	json_array_foreach(keys, i, k)
+	{
+		const char *st = json_string_value(json_object_get(k, "state"));
+		unreadable += st && !strcmp(st, "unreadable");
+	}
+	assert_int_equal(unreadable, 1);
 }
 
 /* ---- --svg ------------------------------------------------------------------ */
@@ -299,6 +402,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_overflow_cycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_child, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_is_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_good_readdirty, setup_rd, teardown),
+		cmocka_unit_test_setup_teardown(test_readdirty_unreadable_read, setup_rd, teardown),
+		cmocka_unit_test_setup_teardown(test_readdirty_unreadable_value, setup_rd, teardown),
 		cmocka_unit_test_setup_teardown(test_svg_trie, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_svg_large_trie, setup, teardown),
 	};
