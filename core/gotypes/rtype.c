@@ -82,8 +82,9 @@ static const struct gl_rtlayout *layouts(struct gl_ctx *c)
 	return L;
 }
 
-/* A new type, owned by the store; registered under its name (first one
- * wins) and, when off is not 0, its descriptor offset. */
+/* A new type, owned by the store; registered under its descriptor
+ * offset when off is not 0 (its name once its layout is checked:
+ * publish), else under its name (first one wins). */
 static struct gl_type *new_type(struct gl_ctx *c, uint64_t off, const char *name, enum gl_kind k,
 				uint64_t size)
 {
@@ -101,8 +102,8 @@ static struct gl_type *new_type(struct gl_ctx *c, uint64_t off, const char *name
 	}
 	s->owned[s->n++] = t;
 	uint64_t had;
-	if (off && !u64map_put(&s->by_off, off, t))
-		return NULL;
+	if (off)
+		return u64map_put(&s->by_off, off, t) ? t : NULL;
 	if (!strmap_get(&s->by_name, name, &had))
 		strmap_put(&s->by_name, name, (uint64_t)(uintptr_t)t);
 	return t;
@@ -547,18 +548,40 @@ static bool read_desc(struct gl_ctx *c, const struct gl_rtlayout *L, uint64_t tp
 	return true;
 }
 
+/* What the store holds for a descriptor whose layout does not hold
+ * together (gl_type_layout_ok): resolving it again gives NULL. */
+static struct gl_type corrupt_desc;
+
+/* A corrupt type that others made meanwhile point to (a pointer to a
+ * struct being resolved, as in type List struct { next *List }): its
+ * bytes become opaque, [size]byte, a layout that holds. */
+static void make_opaque(struct gl_ctx *c, struct gl_type *t)
+{
+	for (size_t j = 0; j < t->nfields; j++)
+		free(t->fields[j].name);
+	free(t->fields);
+	t->fields = NULL;
+	t->nfields = 0;
+	t->key = t->target = NULL;
+	t->elem = gl_rtype_basic(c, "uint8");
+	t->count = t->size;
+	t->kind = t->elem ? GL_K_ARRAY : GL_K_INVALID;
+}
+
 static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int depth)
 {
 	const struct gl_rtlayout *L = layouts(c);
 	struct gl_rtypes *s = store(c);
-	if (depth > MAX_DEPTH || tp < base || !L || !s ||
+	/* descriptors are word-aligned (they start with words): a pointer
+	 * that is not leads nowhere a descriptor is */
+	if (depth > MAX_DEPTH || tp < base || !L || !s || tp % L->ptr_size ||
 	    !gl_rt_have(L, GL_RTF_ABI_TYPE_SIZE, GL_RTF_ABI_TYPE_KIND, GL_RTF_ABI_TYPE_TFLAG, GL_RTF_ABI_TYPE_STR))
 		return NULL;
 	struct gl_type *t = gl_dwarf_type_by_runtime_offset(c->t->dw, tp - base);
 	if (!t)
 		t = u64map_get(&s->by_off, tp - base);
 	if (t)
-		return t;
+		return t == &corrupt_desc ? NULL : t;
 	struct desc d = {.tp = tp, .off = tp - base, .L = L};
 	enum gl_kind kind;
 	if (!read_desc(c, L, tp, &kind, &d))
@@ -583,8 +606,6 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 	 * (type List struct { next *List }) finds itself */
 	if (!(t = new_type(c, d.off, nm, kind, size)))
 		return NULL;
-	if (nm == full)
-		alias(c, t, nm + strlen(pkg) - strlen(last_elem(pkg)));
 	bool ok = true;
 	t->resolving = true;
 	switch (kind) {
@@ -626,6 +647,20 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 		break;
 	}
 	t->resolving = false;
+	if (!gl_type_layout_ok(t, L->ptr_size)) {
+		make_opaque(c, t);
+		u64map_put(&s->by_off, d.off, &corrupt_desc);
+		return NULL;
+	}
+	/* its name, first one wins, over another's alias (internal/sync.Mutex,
+	 * a part of sync.Mutex, is published first and aliased "sync.Mutex") */
+	uint64_t had;
+	if (!strmap_get(&s->by_name, nm, &had))
+		strmap_put(&s->by_name, nm, (uint64_t)(uintptr_t)t);
+	else if (strcmp(((struct gl_type *)(uintptr_t)had)->name, nm))
+		strmap_set(&s->by_name, nm, (uint64_t)(uintptr_t)t);
+	if (nm == full)
+		alias(c, t, nm + strlen(pkg) - strlen(last_elem(pkg)));
 	return t;
 }
 

@@ -102,3 +102,53 @@ const struct gl_field *gl_type_field(const struct gl_type *t, const char *name)
 			return &t->fields[i];
 	return NULL;
 }
+
+/* The size a kind implies, or 0 for the kinds whose size is their parts'
+ * (arrays, structs). */
+static uint64_t kind_size(enum gl_kind k, uint64_t w)
+{
+	switch (k) {
+	case GL_K_BOOL: case GL_K_INT8: case GL_K_UINT8:
+		return 1;
+	case GL_K_INT16: case GL_K_UINT16:
+		return 2;
+	case GL_K_INT32: case GL_K_UINT32: case GL_K_FLOAT32:
+		return 4;
+	case GL_K_INT64: case GL_K_UINT64: case GL_K_FLOAT64: case GL_K_COMPLEX64:
+		return 8;
+	case GL_K_COMPLEX128:
+		return 16;
+	case GL_K_INT: case GL_K_UINT: case GL_K_UINTPTR: case GL_K_CHAN: case GL_K_FUNC:
+	case GL_K_MAP: case GL_K_POINTER: case GL_K_UNSAFEPOINTER:
+		return w;
+	case GL_K_STRING: case GL_K_INTERFACE:
+		return 2 * w;
+	case GL_K_SLICE:
+		return 3 * w;
+	default:
+		return 0;
+	}
+}
+
+bool gl_type_layout_ok(const struct gl_type *t, unsigned ptr_size)
+{
+	switch (t->kind) {
+	case GL_K_ARRAY:
+		if (!t->elem)
+			return false;
+		if (!t->elem->size)
+			return t->size == 0;
+		return t->size % t->elem->size == 0 && t->count == t->size / t->elem->size;
+	case GL_K_STRUCT:
+		for (size_t i = 0; i < t->nfields; i++) {
+			const struct gl_field *f = &t->fields[i];
+			if (!f->type || f->offset > t->size || f->type->size > t->size - f->offset)
+				return false;
+		}
+		return true;
+	case GL_K_INVALID:
+		return false;
+	default:
+		return t->size == kind_size(t->kind, ptr_size);
+	}
+}

@@ -63,5 +63,13 @@ uint64_t gl_type_align(const struct gl_type *t, unsigned ptr_size);
 uint64_t gl_type_pointer_bytes(const struct gl_type *t);
 bool gl_type_has_pointers(const struct gl_type *t);
 const struct gl_field *gl_type_field(const struct gl_type *t, const char *name);
+/* Whether t's layout holds together, on a target with ptr_size-byte
+ * pointers: the size its kind implies (float64 8 bytes, a string two
+ * words...), an array's length times its element's size, every field
+ * inside its struct. Parts are not checked again (each was when it was
+ * made). The compiler's types always do; a type made from a runtime
+ * descriptor a wild pointer led to may not, and the readers of values,
+ * hashes and pictures trust a layout. */
+bool gl_type_layout_ok(const struct gl_type *t, unsigned ptr_size);
 
 #endif

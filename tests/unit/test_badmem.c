@@ -1,5 +1,6 @@
 /* Bad memory: unmapped addresses, corrupt string and slice headers,
- * unreadable pointees. golayout must answer in bounded time and output,
+ * unreadable pointees, types made from corrupt runtime descriptors.
+ * golayout must answer in bounded time and output,
  * say where memory could not be read, and still show what it could.
  *
  * Code that might hang or overrun runs in a child process with a time
@@ -579,11 +580,59 @@ static void test_pointer_near_top_end_to_end_go(void **state)
 	run_cmd_job(&j);
 }
 
+/* ---- types from corrupt runtime descriptors ---------------------------------- */
+
+/* gl_type_layout_ok: what a type made from a wild descriptor must satisfy
+ * before values, hashes and pictures trust it (core/gotypes/rtype.c drops
+ * those that do not: a float64 of one byte was read as eight). */
+static void test_type_layout_ok(void **state)
+{
+	(void)state;
+	struct gl_type f64 = {.kind = GL_K_FLOAT64, .name = "float64", .size = 8};
+	assert_true(gl_type_layout_ok(&f64, 8));
+	assert_true(gl_type_layout_ok(&f64, 4));
+	f64.size = 1;
+	assert_false(gl_type_layout_ok(&f64, 8));
+	assert_true(gl_type_layout_ok(&T_STRING, 8));
+	assert_false(gl_type_layout_ok(&T_STRING, 4)); /* two words of 4 */
+	assert_true(gl_type_layout_ok(&T_SLICE_INT, 8));
+	struct gl_type inv = {.kind = GL_K_INVALID, .name = "?", .size = 0};
+	assert_false(gl_type_layout_ok(&inv, 8));
+	/* arrays: length times element, no element, an overflowing length */
+	struct gl_type arr = {.kind = GL_K_ARRAY, .name = "[3]int", .size = 24, .elem = &T_INT, .count = 3};
+	assert_true(gl_type_layout_ok(&arr, 8));
+	arr.count = 4;
+	assert_false(gl_type_layout_ok(&arr, 8));
+	arr.count = (UINT64_MAX / 8) + 4; /* count * 8 wraps to 24 */
+	assert_false(gl_type_layout_ok(&arr, 8));
+	arr.count = 3;
+	arr.elem = NULL;
+	assert_false(gl_type_layout_ok(&arr, 8));
+	struct gl_type empty = {.kind = GL_K_STRUCT, .name = "struct {}", .size = 0};
+	struct gl_type zarr = {.kind = GL_K_ARRAY, .name = "[9]struct {}", .size = 0, .elem = &empty, .count = 9};
+	assert_true(gl_type_layout_ok(&zarr, 8));
+	zarr.size = 1;
+	assert_false(gl_type_layout_ok(&zarr, 8));
+	/* structs: every field inside, offsets near 2^64 too */
+	struct gl_field fl[2] = {{.name = "a", .offset = 0, .type = &T_INT},
+				 {.name = "b", .offset = 8, .type = &T_I32}};
+	struct gl_type st = {.kind = GL_K_STRUCT, .name = "main.S", .size = 16, .fields = fl, .nfields = 2};
+	assert_true(gl_type_layout_ok(&st, 8));
+	fl[1].offset = 13;
+	assert_false(gl_type_layout_ok(&st, 8));
+	fl[1].offset = UINT64_MAX - 2;
+	assert_false(gl_type_layout_ok(&st, 8));
+	fl[1].offset = 8;
+	fl[1].type = NULL;
+	assert_false(gl_type_layout_ok(&st, 8));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define G(fn) cmocka_unit_test_setup_teardown(fn, fake_fx_setup_go, fake_fx_teardown)
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_type_layout_ok),
 		T(test_huge_string_garbage_pointer),
 		T(test_huge_string_mapped_pointer),
 		T(test_string_pointer_near_top_of_address_space),
