@@ -33,6 +33,12 @@ struct gl_rtypes {
 	struct strmap by_name;  /* Go spelling -> type (descriptors indexed, types made) */
 	struct gl_type **owned;
 	size_t n, cap;
+	/* Descriptor offsets that gave no type (unreadable, corrupt) in the
+	 * memory of generation failed_gen (gl_mem): not read again while it
+	 * holds. A map of interface keys sorts by their dynamic types, n log n
+	 * lookups, and wild type words must not cost a read each. */
+	struct u64map failed;
+	uint64_t failed_gen;
 	bool indexed;           /* the module's types resolved into by_name */
 	char *index_error;      /* why they could not be (one line), or NULL */
 };
@@ -52,6 +58,7 @@ static void rtypes_free(struct gl_rtypes *s)
 	free(s->owned);
 	free(s->index_error);
 	u64map_deinit(&s->by_off);
+	u64map_deinit(&s->failed);
 	strmap_deinit(&s->by_name);
 	free(s);
 }
@@ -64,6 +71,7 @@ static struct gl_rtypes *store(struct gl_ctx *c)
 	if (!s)
 		return NULL;
 	u64map_init(&s->by_off);
+	u64map_init(&s->failed);
 	strmap_init(&s->by_name);
 	c->t->rtypes = s;
 	c->t->rtypes_free = rtypes_free;
@@ -548,9 +556,26 @@ static bool read_desc(struct gl_ctx *c, const struct gl_rtlayout *L, uint64_t tp
 	return true;
 }
 
-/* What the store holds for a descriptor whose layout does not hold
- * together (gl_type_layout_ok): resolving it again gives NULL. */
-static struct gl_type corrupt_desc;
+/* The value of s->failed's entries. */
+static char failed_mark;
+
+/* Whether the descriptor at off gave no type in the current memory. */
+static bool failed_before(struct gl_ctx *c, struct gl_rtypes *s, uint64_t off)
+{
+	if (s->failed_gen != c->mem->generation) {
+		u64map_deinit(&s->failed);
+		u64map_init(&s->failed);
+		s->failed_gen = c->mem->generation;
+	}
+	return u64map_get(&s->failed, off) != NULL;
+}
+
+/* The descriptor at off gives no type (in this memory): NULL. */
+static struct gl_type *failed(struct gl_rtypes *s, uint64_t off)
+{
+	u64map_put(&s->failed, off, &failed_mark);
+	return NULL;
+}
 
 /* A corrupt type that others made meanwhile point to (a pointer to a
  * struct being resolved, as in type List struct { next *List }): its
@@ -581,15 +606,17 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 	if (!t)
 		t = u64map_get(&s->by_off, tp - base);
 	if (t)
-		return t == &corrupt_desc ? NULL : t;
+		return t;
+	if (failed_before(c, s, tp - base))
+		return NULL;
 	struct desc d = {.tp = tp, .off = tp - base, .L = L};
 	enum gl_kind kind;
 	if (!read_desc(c, L, tp, &kind, &d))
-		return NULL;
+		return gl_interrupted(c) ? NULL : failed(s, d.off);
 	char name[512];
 	int32_t str = (int32_t)gl_rt_get(L, GL_RTF_ABI_TYPE_STR, d.b); /* a nameOff */
 	if (!read_name(c, base + (uint64_t)(int64_t)str, name, sizeof(name), NULL))
-		return NULL;
+		return gl_interrupted(c) ? NULL : failed(s, d.off);
 	const char *nm = name;
 	if ((gl_rt_get(L, GL_RTF_ABI_TYPE_TFLAG, d.b) & (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_EXTRA_STAR)) &&
 	    nm[0] == '*')
@@ -601,7 +628,7 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 		return t;
 	uint64_t size = gl_rt_get(L, GL_RTF_ABI_TYPE_SIZE, d.b);
 	if (kind == GL_K_INVALID || kind > GL_K_UNSAFEPOINTER || size > GL_MAX_VALUE_BYTES)
-		return NULL;
+		return failed(s, d.off);
 	/* in the store before its parts: a type that refers to itself
 	 * (type List struct { next *List }) finds itself */
 	if (!(t = new_type(c, d.off, nm, kind, size)))
@@ -649,8 +676,8 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 	t->resolving = false;
 	if (!gl_type_layout_ok(t, L->ptr_size)) {
 		make_opaque(c, t);
-		u64map_put(&s->by_off, d.off, &corrupt_desc);
-		return NULL;
+		u64map_put(&s->by_off, d.off, NULL); /* (gone from the store) */
+		return failed(s, d.off);
 	}
 	/* its name, first one wins, over another's alias (internal/sync.Mutex,
 	 * a part of sync.Mutex, is published first and aliased "sync.Mutex") */

@@ -26,9 +26,15 @@ struct gl_page {
 	unsigned char data[GL_PAGE_SIZE];
 };
 
+/* Generations are numbered across every gl_mem of the process: a cache
+ * of conclusions kept with the executable (gotypes/rtype.c) may outlive
+ * one session's memory and meet another's. */
+static uint64_t last_generation;
+
 void gl_mem_init(struct gl_mem *m)
 {
 	memset(m, 0, sizeof(*m));
+	m->generation = ++last_generation;
 }
 
 struct gl_page_slot {
@@ -38,6 +44,7 @@ struct gl_page_slot {
 
 void gl_mem_flush(struct gl_mem *m)
 {
+	m->generation = ++last_generation;
 	while (m->cached) {
 		struct gl_page *p = m->cached;
 		m->cached = p->next;

@@ -58,6 +58,9 @@ struct gl_mem {
 	 * words wraps, as the target's own does. */
 	uint64_t addr_mask;
 	bool interrupted;               /* the user stopped the current command */
+	/* Bumped whenever the cache is dropped: what a caller concluded from
+	 * memory read under an older generation may no longer hold. */
+	uint64_t generation;
 	uint64_t interrupt_polled_ns;   /* when the backend was last asked */
 	uint32_t interrupt_calls;       /* gl_mem_interrupted calls since the clock was read */
 };
@@ -70,6 +73,7 @@ void gl_mem_begin(struct gl_mem *m, const struct gl_backend *be);
 /* Detach the backend at the end of the command: the session must not keep
  * a pointer into the debugger's memory between commands. */
 void gl_mem_end(struct gl_mem *m);
+/* Drop the cached pages (and start a new generation). */
 void gl_mem_flush(struct gl_mem *m);
 
 /* Read len bytes; all or nothing. A fault error carries the first

@@ -1,6 +1,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -184,9 +185,10 @@ static void put_rd_entry(struct map_scene *m, const struct sm_rd *L, int i, uint
 	fake_map(m->ft, sm_entry_addr(i), b, L->entry_size);
 }
 
-/* A one-bucket map at hdr of n keys (the efaces key[i]) to entries. */
+/* A one-bucket map at hdr of n keys (the efaces key[i]) to entries;
+ * with poke, over the one mapped there. */
 static void put_rd_map(struct map_scene *m, const struct sm_rd *L, uint64_t hdr, uint64_t bucket, int n,
-		       unsigned char (*key)[16], const int *entry)
+		       unsigned char (*key)[16], const int *entry, bool poke)
 {
 	const struct classic *C = &L->map;
 	unsigned char *h = ms_calloc(C->hsize), *bk = ms_calloc(C->bsize);
@@ -196,8 +198,8 @@ static void put_rd_map(struct map_scene *m, const struct sm_rd *L, uint64_t hdr,
 		ms_put64(e, sm_entry_addr(entry[i]));
 		c_cell(C, bk, i, (uint8_t)(C->min_top + 3 * i + 1), key[i], e);
 	}
-	fake_map(m->ft, bucket, bk, C->bsize);
-	fake_map(m->ft, hdr, h, C->hsize);
+	(poke ? fake_poke : fake_map)(m->ft, bucket, bk, C->bsize);
+	(poke ? fake_poke : fake_map)(m->ft, hdr, h, C->hsize);
 }
 
 void sm_put_good_rd(struct map_scene *m, const struct sm_rd *L)
@@ -219,8 +221,8 @@ void sm_put_good_rd(struct map_scene *m, const struct sm_rd *L)
 	put_rd_entry(m, L, 3, string_iface(m, L, 5, "hello", v));
 	memcpy(rk[0], k[0], 16), memcpy(rk[1], k[1], 16), memcpy(rk[2], k[2], 16);
 	memcpy(dk[0], k[0], 16), memcpy(dk[1], k[2], 16), memcpy(dk[2], k[3], 16);
-	put_rd_map(m, L, A_HDR, A_BUCKETS, 3, rk, (const int[]){0, 1, 2});
-	put_rd_map(m, L, A_HDR + 0x100, A_BUCKETS + 0x1000, 3, dk, (const int[]){0, 2, 3});
+	put_rd_map(m, L, A_HDR, A_BUCKETS, 3, rk, (const int[]){0, 1, 2}, false);
+	put_rd_map(m, L, A_HDR + 0x100, A_BUCKETS + 0x1000, 3, dk, (const int[]){0, 2, 3}, false);
 	unsigned char *ro = ms_calloc(L->ro_size);
 	ms_put64(ro + L->ro_m, A_HDR);
 	ro[L->ro_amended] = 1;
@@ -230,4 +232,15 @@ void sm_put_good_rd(struct map_scene *m, const struct sm_rd *L)
 	ms_put64(b + L->dirty, A_HDR + 0x100);
 	ms_put(b + L->misses, 1, 8);
 	fake_map(m->ft, A_SM, b, L->sm_size);
+}
+
+void sm_put_rd_dirty_keys(struct map_scene *m, const struct sm_rd *L, int n, uint64_t type_word)
+{
+	unsigned char k[8][16];
+	int ents[8] = {0};
+	for (int i = 0; i < n && i < 8; i++) {
+		int_iface(m, L, 8 + i, i, k[i]);
+		ms_put64(k[i], type_word);
+	}
+	put_rd_map(m, L, A_HDR + 0x100, A_BUCKETS + 0x1000, n < 8 ? n : 8, k, ents, true);
 }

@@ -57,5 +57,8 @@ void sm_rd_layout(struct map_scene *m, struct sm_rd *L);
 /* read {1: live 10, 2: expunged, "x": deleted}, amended; dirty {1 and "x"
  * (read's entries), "y": live "hello"}; misses 1. Load sees 1 and "y". */
 void sm_put_good_rd(struct map_scene *m, const struct sm_rd *L);
+/* Replace the dirty map with n (<= 8) keys whose interface type word is
+ * type_word (data: ints 0..n-1), each to entry 0. */
+void sm_put_rd_dirty_keys(struct map_scene *m, const struct sm_rd *L, int n, uint64_t type_word);
 
 #endif

@@ -253,6 +253,48 @@ static void test_readdirty_unreadable_value(void **state)
 	assert_int_equal(unreadable, 1);
 }
 
+/* "golayout stats --json": the session's gl_mem_read calls so far. */
+static long long mem_requests(struct fx *f)
+{
+	struct fake_result r;
+	fake_run(f->s, f->m.ft, &r, "stats --json");
+	json_t *v = json_object_get(json_object_get(r.doc, "session"), "requests");
+	if (!json_is_integer(v))
+		fail_msg("no session.requests in %.300s", r.out ? r.out : "");
+	long long n = (long long)json_integer_value(v);
+	fake_result_free(&r);
+	return n;
+}
+
+/* Eight keys whose type word points at bytes that are no descriptor: the
+ * sort by dynamic type and the key texts ask about that descriptor again
+ * and again; it is read once a stop, not once a comparison. */
+static void test_readdirty_wild_type_words(void **state)
+{
+	struct fx *f = *state;
+	const uint64_t wild = A_ELEMS + 0x4000;
+	unsigned char junk[256];
+	memset(junk, 0xee, sizeof(junk));
+	fake_map(f->m.ft, wild, junk, sizeof(junk));
+	sm_put_rd_dirty_keys(&f->m, &f->R, 8, wild);
+	fake_fill_pages(f->m.ft);
+	char args[128];
+	snprintf(args, sizeof(args), "map 0x%llx --type sync.Map --json", (unsigned long long)A_SM);
+	long long before = mem_requests(f);
+	struct fake_result r;
+	fake_run(f->s, f->m.ft, &r, "%s", args);
+	long long used = mem_requests(f) - before;
+	if (!r.doc)
+		fail_msg("golayout %s: %s", args, r.out ? r.out : r.err ? r.err : "");
+	json_t *keys = json_object_get(json_object_get(r.doc, "dirty"), "keys");
+	assert_int_equal(json_array_size(keys), 8);
+	fake_result_free(&r);
+	/* 50 with the failures remembered, 112 when each comparison read the
+	 * descriptor again */
+	if (used > 80)
+		fail_msg("golayout %s: %lld memory requests for 8 keys", args, used);
+}
+
 /* ---- --svg ------------------------------------------------------------------ */
 
 static size_t count(const char *hay, const char *needle)
@@ -405,6 +447,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_good_readdirty, setup_rd, teardown),
 		cmocka_unit_test_setup_teardown(test_readdirty_unreadable_read, setup_rd, teardown),
 		cmocka_unit_test_setup_teardown(test_readdirty_unreadable_value, setup_rd, teardown),
+		cmocka_unit_test_setup_teardown(test_readdirty_wild_type_words, setup_rd, teardown),
 		cmocka_unit_test_setup_teardown(test_svg_trie, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_svg_large_trie, setup, teardown),
 	};
