@@ -64,6 +64,28 @@ static int cmp_strings(struct gl_ctx *c, const unsigned char *a, const unsigned 
 	return cmp_u(la, lb);
 }
 
+static int cmp_value(struct gl_ctx *c, const struct gl_type *t, const unsigned char *a,
+		     const unsigned char *b, int depth);
+
+/* Two interface values (a, b: type and data words) whose dynamic type is
+ * dt in both: by value. */
+static int cmp_dynamic_values(struct gl_ctx *c, const struct gl_type *dt, const unsigned char *a,
+			      const unsigned char *b, int depth)
+{
+	unsigned char va[64], vb[64];
+	uint64_t w = (unsigned)c->t->ptr_size; /* the data word follows the type word */
+	if (gl_type_is_direct_iface(dt))
+		return cmp_value(c, dt, a + w, b + w, depth + 1);
+	if (dt->size > sizeof(va))
+		return cmp_u(word(c, a, 1), word(c, b, 1));
+	struct gl_error *e1 = gl_mem_read(c->mem, word(c, a, 1), va, dt->size);
+	struct gl_error *e2 = e1 ? NULL : gl_mem_read(c->mem, word(c, b, 1), vb, dt->size);
+	bool bad = e1 || e2;
+	gl_error_destroy(e1);
+	gl_error_destroy(e2);
+	return bad ? 0 : cmp_value(c, dt, va, vb, depth + 1);
+}
+
 /* fmtsort.compare on raw bytes: numbers by value, strings by bytes,
  * pointers and channels by address, arrays and structs element by
  * element, interfaces by dynamic type, then value. */
@@ -107,18 +129,7 @@ static int cmp_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		struct gl_type *db = gl_iface_dynamic_type(c, t, b, &tb);
 		if (ta != tb || !da || !db)
 			return cmp_u(ta, tb);
-		unsigned char va[64], vb[64];
-		uint64_t w = (unsigned)c->t->ptr_size; /* the data word follows the type word */
-		if (gl_type_is_direct_iface(da))
-			return cmp_value(c, da, a + w, b + w, depth + 1);
-		if (da->size > sizeof(va))
-			return cmp_u(word(c, a, 1), word(c, b, 1));
-		struct gl_error *e1 = gl_mem_read(c->mem, word(c, a, 1), va, da->size);
-		struct gl_error *e2 = e1 ? NULL : gl_mem_read(c->mem, word(c, b, 1), vb, da->size);
-		bool bad = e1 || e2;
-		gl_error_destroy(e1);
-		gl_error_destroy(e2);
-		return bad ? 0 : cmp_value(c, da, va, vb, depth + 1);
+		return cmp_dynamic_values(c, da, a, b, depth);
 	}
 	default: /* bool, unsigned, pointers, chans, unsafe.Pointer */
 		return cmp_u(gl_get_uint(a, t->size), gl_get_uint(b, t->size));
@@ -252,10 +263,20 @@ static bool radix_sort(struct gl_ctx *c, struct gl_map_entries *e)
 
 /* ---- other keys: a comparison sort ----------------------------------------- */
 
+/* An interface key's type word and dynamic type. */
+struct dynamic {
+	uint64_t tp;
+	const struct gl_type *dt;
+};
+
 struct sort_ctx {
 	struct gl_ctx *c;
 	const struct gl_type *kt;
 	const struct gl_map_entry *e;
+	/* interface keys: each key's dynamic type, found once (not at each
+	 * of the n log n comparisons: a non-empty interface's itab is read
+	 * to find it) */
+	const struct dynamic *dyn;
 	uint32_t calls;  /* comparisons since the last look for a Ctrl-C */
 	bool stop;       /* Ctrl-C: every pair compares equal, qsort ends soon */
 };
@@ -271,7 +292,13 @@ static int cmp_entries(const void *x, const void *y, void *arg)
 	if (s->stop)
 		return 0;
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	int r = cmp_value(s->c, s->kt, s->e[i].key, s->e[j].key, 0);
+	int r;
+	if (!s->dyn)
+		r = cmp_value(s->c, s->kt, s->e[i].key, s->e[j].key, 0);
+	else if (s->dyn[i].tp != s->dyn[j].tp || !s->dyn[i].dt)
+		r = cmp_u(s->dyn[i].tp, s->dyn[j].tp); /* as cmp_value's interfaces */
+	else
+		r = cmp_dynamic_values(s->c, s->dyn[i].dt, s->e[i].key, s->e[j].key, 0);
 	return r ? r : (i < j ? -1 : i > j);
 }
 
@@ -404,10 +431,16 @@ void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_entries *e)
 		return;
 	size_t *idx = malloc(e->n * sizeof(*idx));
 	struct gl_map_entry *sorted = malloc(e->n * sizeof(*sorted));
+	struct dynamic *dyn = e->key_type->kind == GL_K_INTERFACE ? malloc(e->n * sizeof(*dyn)) : NULL;
+	for (size_t i = 0; dyn && i < e->n; i++) {
+		if (i % 4096 == 4095 && gl_interrupted(c))
+			break; /* (the sort then ends at once) */
+		dyn[i].dt = gl_iface_dynamic_type(c, e->key_type, e->v[i].key, &dyn[i].tp);
+	}
 	if (idx && sorted) {
 		for (size_t i = 0; i < e->n; i++)
 			idx[i] = i;
-		struct sort_ctx s = {.c = c, .kt = e->key_type, .e = e->v};
+		struct sort_ctx s = {.c = c, .kt = e->key_type, .e = e->v, .dyn = dyn};
 		/* stopped by the user: the entries stay in memory order */
 		if (!gl_interrupted(c))
 			qsort_r(idx, e->n, sizeof(*idx), cmp_entries, &s);
@@ -417,4 +450,5 @@ void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_entries *e)
 	}
 	free(idx);
 	free(sorted);
+	free(dyn);
 }
