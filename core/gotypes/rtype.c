@@ -384,10 +384,8 @@ static bool read_name(struct gl_ctx *c, uint64_t addr, char *out, size_t outlen,
 	}
 	if (len >= outlen)
 		return false;
-	if (len && (err = gl_mem_read(c->mem, addr + pos, out, len))) {
-		gl_error_destroy(err);
+	if (len && !gl_mem_try_read(c->mem, addr + pos, out, len))
 		return false;
-	}
 	out[len] = '\0';
 	if (flags)
 		*flags = hdr[0];
@@ -527,11 +525,8 @@ static bool read_desc(struct gl_ctx *c, const struct gl_rtlayout *L, uint64_t tp
 	const struct gl_type *abi = gl_rt_struct(L, GL_RTS_ABI_TYPE);
 	if (!abi || abi->size > sizeof(d->b))
 		return false;
-	struct gl_error *err = gl_mem_read(c->mem, tp, d->b, abi->size);
-	if (err) {
-		gl_error_destroy(err);
+	if (!gl_mem_try_read(c->mem, tp, d->b, abi->size))
 		return false;
-	}
 	*kind = (enum gl_kind)(gl_rt_get(L, GL_RTF_ABI_TYPE_KIND, d->b) & (uint64_t)gl_rt_const(L, GL_RTC_KIND_MASK));
 	d->ksize = *kind == GL_K_FUNC ? 0 : abi->size; /* (FuncType: not in the table) */
 	enum gl_rts ks[] = {
@@ -548,10 +543,8 @@ static bool read_desc(struct gl_ctx *c, const struct gl_rtlayout *L, uint64_t tp
 	const struct gl_type *kt = gl_rt_struct(L, sid);
 	if (!kt || kt->size > sizeof(d->b) || kt->size <= abi->size)
 		return false;
-	if ((err = gl_mem_read(c->mem, tp + abi->size, d->b + abi->size, kt->size - abi->size))) {
-		gl_error_destroy(err);
+	if (!gl_mem_try_read(c->mem, tp + abi->size, d->b + abi->size, kt->size - abi->size))
 		return false;
-	}
 	d->ksize = kt->size;
 	return true;
 }

@@ -277,9 +277,7 @@ static bool field_at(struct gl_goroutine_iter *it, uint64_t addr, enum gl_rtf f,
 	unsigned char b[8];
 	if (!fd.present || fd.size > sizeof(b) || !addr)
 		return false;
-	struct gl_error *err = gl_mem_read(it->c->mem, addr + fd.off, b, fd.size);
-	gl_error_destroy(err);
-	if (err)
+	if (!gl_mem_try_read(it->c->mem, addr + fd.off, b, fd.size))
 		return false;
 	*out = gl_get_uint(b, fd.size);
 	return true;

@@ -50,12 +50,7 @@ static int cmp_strings(struct gl_ctx *c, const unsigned char *a, const unsigned 
 		uint64_t n = la - off < lb - off ? la - off : lb - off;
 		if (n > sizeof(ba))
 			n = sizeof(ba);
-		struct gl_error *e1 = gl_mem_read(c->mem, pa + off, ba, n);
-		struct gl_error *e2 = e1 ? NULL : gl_mem_read(c->mem, pb + off, bb, n);
-		bool bad = e1 || e2;
-		gl_error_destroy(e1);
-		gl_error_destroy(e2);
-		if (bad)
+		if (!gl_mem_try_read(c->mem, pa + off, ba, n) || !gl_mem_try_read(c->mem, pb + off, bb, n))
 			return cmp_u(pa, pb);
 		int r = memcmp(ba, bb, n);
 		if (r)
@@ -78,12 +73,9 @@ static int cmp_dynamic_values(struct gl_ctx *c, const struct gl_type *dt, const 
 		return cmp_value(c, dt, a + w, b + w, depth + 1);
 	if (dt->size > sizeof(va))
 		return cmp_u(word(c, a, 1), word(c, b, 1));
-	struct gl_error *e1 = gl_mem_read(c->mem, word(c, a, 1), va, dt->size);
-	struct gl_error *e2 = e1 ? NULL : gl_mem_read(c->mem, word(c, b, 1), vb, dt->size);
-	bool bad = e1 || e2;
-	gl_error_destroy(e1);
-	gl_error_destroy(e2);
-	return bad ? 0 : cmp_value(c, dt, va, vb, depth + 1);
+	bool ok = gl_mem_try_read(c->mem, word(c, a, 1), va, dt->size) &&
+		  gl_mem_try_read(c->mem, word(c, b, 1), vb, dt->size);
+	return ok ? cmp_value(c, dt, va, vb, depth + 1) : 0;
 }
 
 /* fmtsort.compare on raw bytes: numbers by value, strings by bytes,

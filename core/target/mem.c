@@ -332,18 +332,27 @@ static void fetch_run(struct gl_mem *m, uint64_t first, uint64_t n)
 	fetch_halves(m, first, n);
 }
 
+/* What a quiet read (gl_mem_try_read) fails with: its caller drops the
+ * error unread, so none is formatted (reads of wild pointers fail by the
+ * thousand in a corrupt structure). Never leaves this file. */
+static struct gl_error quiet_fault = {.code = GL_ERR_FAULT, .message = (char *)"cannot read memory"};
+
+static struct gl_error *fault_at(bool quiet, uint64_t at)
+{
+	return quiet ? &quiet_fault : gl_error_fault(at, "cannot read memory at 0x%llx", (unsigned long long)at);
+}
+
 /* Partial pages at the edge of a mapping (a page only partly readable, as
  * in some core files) are read directly, uncached. */
-static struct gl_error *read_direct(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
+static struct gl_error *read_direct(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len, bool quiet)
 {
 	uint64_t readable;
 	if (backend_read(m, addr, buf, len, &readable) == len)
 		return NULL;
-	uint64_t fault = addr + (readable == GL_NREAD_UNKNOWN ? 0 : readable);
-	return gl_error_fault(fault, "cannot read memory at 0x%llx", (unsigned long long)fault);
+	return fault_at(quiet, addr + (readable == GL_NREAD_UNKNOWN ? 0 : readable));
 }
 
-struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
+static struct gl_error *mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len, bool quiet)
 {
 	if (m->addr_mask)
 		addr &= m->addr_mask;
@@ -352,7 +361,7 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 	if (len == 0)
 		return NULL;
 	if (addr + (len - 1) < addr)
-		return gl_error_fault(addr, "cannot read memory at 0x%llx", (unsigned long long)addr);
+		return fault_at(quiet, addr);
 	m->stats.requests++;
 	m->cmd_stats.requests++;
 	uint64_t first = addr & ~(uint64_t)(GL_PAGE_SIZE - 1);
@@ -399,14 +408,13 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 		uint64_t last_byte = addr + len - 1, pg_last = pg + (GL_PAGE_SIZE - 1);
 		uint64_t hi = (last_byte < pg_last ? last_byte : pg_last) + 1;
 		if (!p) /* no memory to cache: read the piece directly */
-			return read_direct(m, addr, buf, len);
+			return read_direct(m, addr, buf, len, quiet);
 		if (p->bad && p->bad_at_known && lo <= p->bad_at && p->bad_at < hi) {
 			/* the first unreadable byte of the request is known */
-			return gl_error_fault(p->bad_at, "cannot read memory at 0x%llx",
-					      (unsigned long long)p->bad_at);
+			return fault_at(quiet, p->bad_at);
 		} else if (p->bad) {
 			/* The page as a whole failed; the bytes we need may not. */
-			struct gl_error *err = read_direct(m, lo, out + (lo - addr), hi - lo);
+			struct gl_error *err = read_direct(m, lo, out + (lo - addr), hi - lo, quiet);
 			if (err)
 				return err;
 		} else {
@@ -416,6 +424,11 @@ struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_
 			break;
 	}
 	return NULL;
+}
+
+struct gl_error *gl_mem_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
+{
+	return mem_read(m, addr, buf, len, false);
 }
 
 /* Whether every page of [addr, addr+len) is cached (and good), or some
@@ -467,8 +480,9 @@ struct gl_error *gl_mem_read_u64(struct gl_mem *m, uint64_t addr, uint64_t *v)
 
 bool gl_mem_try_read(struct gl_mem *m, uint64_t addr, void *buf, uint64_t len)
 {
-	struct gl_error *err = gl_mem_read(m, addr, buf, len);
-	gl_error_destroy(err);
+	struct gl_error *err = mem_read(m, addr, buf, len, true);
+	if (err != &quiet_fault)
+		gl_error_destroy(err);
 	return err == NULL;
 }
 

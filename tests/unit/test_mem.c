@@ -433,6 +433,19 @@ static void test_u64_and_readable(void **state)
 	assert_true(gl_mem_readable(&f->m, 0xa0000, 8));
 	assert_false(gl_mem_readable(&f->m, 0xa0004, 8));
 	assert_false(gl_mem_readable(&f->m, 0xb0000, 1));
+	/* the quiet read (no error made): the same answers, the bytes when
+	 * they read, a wrapping range refused; a later loud read of the
+	 * same bad page still names the address */
+	unsigned char b[8] = {0};
+	assert_true(gl_mem_try_read(&f->m, 0xa0000, b, 8));
+	assert_memory_equal(b, word, 8);
+	assert_false(gl_mem_try_read(&f->m, 0xa0004, b, 8));
+	assert_false(gl_mem_try_read(&f->m, 0xb0000, b, 1));
+	assert_false(gl_mem_try_read(&f->m, UINT64_MAX - 3, b, 8));
+	struct gl_error *err = gl_mem_read(&f->m, 0xb0000, b, 1);
+	assert_non_null(err);
+	assert_int_equal(err->address, 0xb0000);
+	gl_error_destroy(err);
 }
 
 /* A read that fails part way costs one backend call: what the backend
