@@ -563,10 +563,14 @@ static bool failed_before(struct gl_ctx *c, struct gl_rtypes *s, uint64_t off)
 	return u64map_get(&s->failed, off) != NULL;
 }
 
-/* The descriptor at off gives no type (in this memory): NULL. */
-static struct gl_type *failed(struct gl_rtypes *s, uint64_t off)
+/* The descriptor at off gives no type (in this memory): NULL. Not kept
+ * when the reads may have failed for this command alone (a Ctrl-C, the
+ * command's budget of unreadable pages spent): the next command at the
+ * same stop reads it again. */
+static struct gl_type *failed(struct gl_ctx *c, struct gl_rtypes *s, uint64_t off)
 {
-	u64map_put(&s->failed, off, &failed_mark);
+	if (!gl_interrupted(c) && c->mem->cmd_stats.faults < GL_MEM_MAX_FAULTS)
+		u64map_put(&s->failed, off, &failed_mark);
 	return NULL;
 }
 
@@ -605,11 +609,11 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 	struct desc d = {.tp = tp, .off = tp - base, .L = L};
 	enum gl_kind kind;
 	if (!read_desc(c, L, tp, &kind, &d))
-		return gl_interrupted(c) ? NULL : failed(s, d.off);
+		return failed(c, s, d.off);
 	char name[512];
 	int32_t str = (int32_t)gl_rt_get(L, GL_RTF_ABI_TYPE_STR, d.b); /* a nameOff */
 	if (!read_name(c, base + (uint64_t)(int64_t)str, name, sizeof(name), NULL))
-		return gl_interrupted(c) ? NULL : failed(s, d.off);
+		return failed(c, s, d.off);
 	const char *nm = name;
 	if ((gl_rt_get(L, GL_RTF_ABI_TYPE_TFLAG, d.b) & (uint64_t)gl_rt_const(L, GL_RTC_TFLAG_EXTRA_STAR)) &&
 	    nm[0] == '*')
@@ -621,7 +625,7 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 		return t;
 	uint64_t size = gl_rt_get(L, GL_RTF_ABI_TYPE_SIZE, d.b);
 	if (kind == GL_K_INVALID || kind > GL_K_UNSAFEPOINTER || size > GL_MAX_VALUE_BYTES)
-		return failed(s, d.off);
+		return failed(c, s, d.off);
 	/* in the store before its parts: a type that refers to itself
 	 * (type List struct { next *List }) finds itself */
 	if (!(t = new_type(c, d.off, nm, kind, size)))
@@ -670,7 +674,7 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 	if (!gl_type_layout_ok(t, L->ptr_size)) {
 		make_opaque(c, t);
 		u64map_put(&s->by_off, d.off, NULL); /* (gone from the store) */
-		return failed(s, d.off);
+		return failed(c, s, d.off);
 	}
 	/* its name, first one wins, over another's alias (internal/sync.Mutex,
 	 * a part of sync.Mutex, is published first and aliased "sync.Mutex") */
