@@ -15,14 +15,9 @@ static bool read_from_executable(void *arg, uint64_t addr, void *buf, uint64_t l
 	const struct gl_elf_section *sec = gl_elf_section_at(&t->elf, addr);
 	if (!sec || (sec->flags & 1 /* SHF_WRITE */) || sec->type == 8 /* SHT_NOBITS */)
 		return false;
-	/* past the section's end: refused here, before the reader would
-	 * format an error only for it to be dropped (corrupt pointers make
-	 * many such reads) */
-	if (len > sec->size - (addr - t->elf.bias - sec->addr))
-		return false;
-	struct gl_error *err = gl_elf_read_vaddr(&t->elf, addr, buf, len);
-	gl_error_destroy(err);
-	return err == NULL;
+	/* (no error formatted for a read that fails: corrupt pointers make
+	 * many) */
+	return gl_elf_try_read_vaddr(&t->elf, addr, buf, len);
 }
 
 static bool has_process(const struct gl_ctx *c)

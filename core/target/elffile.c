@@ -8,8 +8,7 @@
 #include "target/elffile.h"
 
 static bool load_relocs(struct gl_elf *elf);
-static struct gl_error *read_link(const struct gl_elf *elf, uint64_t link, uint64_t addr, void *buf,
-				  size_t len);
+static bool copy_link(const struct gl_elf *elf, uint64_t link, void *buf, size_t len);
 
 static struct gl_error *read_file(const char *path, unsigned char **data, size_t *size)
 {
@@ -174,22 +173,26 @@ const struct gl_elf_section *gl_elf_section_at(const struct gl_elf *elf, uint64_
 	return section_at_link(elf, addr - elf->bias);
 }
 
-/* The bytes of link-time address link; addr is what the error names. */
-static struct gl_error *read_link(const struct gl_elf *elf, uint64_t link, uint64_t addr, void *buf,
-				  size_t len)
+/* Copy the bytes of link-time address link; false when they are not all
+ * initialised data of one section. */
+static bool copy_link(const struct gl_elf *elf, uint64_t link, void *buf, size_t len)
 {
 	const struct gl_elf_section *s = section_at_link(elf, link);
 	if (!s || s->type == SHT_NOBITS || len > s->size - (link - s->addr) ||
 	    s->offset + (link - s->addr) + len > elf->size)
-		return gl_error_fault(addr, "0x%llx is not initialised data in the executable",
-				      (unsigned long long)addr);
+		return false;
 	memcpy(buf, elf->data + s->offset + (link - s->addr), len);
-	return NULL;
+	return true;
+}
+
+static struct gl_error *not_data(uint64_t addr)
+{
+	return gl_error_fault(addr, "0x%llx is not initialised data in the executable", (unsigned long long)addr);
 }
 
 struct gl_error *gl_elf_read_link(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len)
 {
-	return read_link(elf, addr, addr, buf, len);
+	return copy_link(elf, addr, buf, len) ? NULL : not_data(addr);
 }
 
 /* ---- relative relocations ------------------------------------------------
@@ -237,9 +240,7 @@ static bool add_section(struct gl_elf *elf, const struct gl_elf_section *s, uint
 			addend = gl_get_uint(p + at + 2 * w, w);
 		} else {
 			unsigned char word[8];
-			struct gl_error *err = read_link(elf, off, off, word, w);
-			gl_error_destroy(err);
-			if (err)
+			if (!copy_link(elf, off, word, w))
 				continue;
 			addend = gl_get_uint(word, w);
 		}
@@ -293,13 +294,19 @@ static void apply_relocs(const struct gl_elf *elf, uint64_t link, unsigned char 
 	}
 }
 
-struct gl_error *gl_elf_read_vaddr(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len)
+bool gl_elf_try_read_vaddr(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len)
 {
 	uint64_t link = addr - elf->bias; /* wraps below the image: no section there */
-	struct gl_error *err = read_link(elf, link, addr, buf, len);
-	if (!err && elf->nrelocs)
+	if (!copy_link(elf, link, buf, len))
+		return false;
+	if (elf->nrelocs)
 		apply_relocs(elf, link, buf, len);
-	return err;
+	return true;
+}
+
+struct gl_error *gl_elf_read_vaddr(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len)
+{
+	return gl_elf_try_read_vaddr(elf, addr, buf, len) ? NULL : not_data(addr);
 }
 
 const char *gl_elf_machine_name(uint16_t machine)

@@ -53,6 +53,9 @@ const struct gl_elf_section *gl_elf_section(const struct gl_elf *elf, const char
  * section, relocated as the loader does. Fails on .bss or unmapped
  * addresses. */
 struct gl_error *gl_elf_read_vaddr(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len);
+/* The same without an error (none is formatted): for a caller that only
+ * asks whether the bytes are there. */
+bool gl_elf_try_read_vaddr(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len);
 /* The same at a link-time address, the file's bytes as they are: for the
  * addresses the file itself holds (funcdata, relocation targets). */
 struct gl_error *gl_elf_read_link(const struct gl_elf *elf, uint64_t addr, void *buf, size_t len);
