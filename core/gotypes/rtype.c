@@ -90,9 +90,21 @@ static const struct gl_rtlayout *layouts(struct gl_ctx *c)
 	return L;
 }
 
+/* t under its name: the first type of a name wins, but over a type
+ * that holds the name only as its alias (internal/sync.Mutex, a part of
+ * sync.Mutex, is made first and aliased "sync.Mutex": alias). */
+static void publish(struct gl_rtypes *s, struct gl_type *t)
+{
+	uint64_t had;
+	if (!strmap_get(&s->by_name, t->name, &had))
+		strmap_put(&s->by_name, t->name, (uint64_t)(uintptr_t)t);
+	else if (strcmp(((struct gl_type *)(uintptr_t)had)->name, t->name))
+		strmap_set(&s->by_name, t->name, (uint64_t)(uintptr_t)t);
+}
+
 /* A new type, owned by the store; registered under its descriptor
  * offset when off is not 0 (its name once its layout is checked:
- * publish), else under its name (first one wins). */
+ * resolve), else under its name (publish). */
 static struct gl_type *new_type(struct gl_ctx *c, uint64_t off, const char *name, enum gl_kind k,
 				uint64_t size)
 {
@@ -109,11 +121,9 @@ static struct gl_type *new_type(struct gl_ctx *c, uint64_t off, const char *name
 		return NULL;
 	}
 	s->owned[s->n++] = t;
-	uint64_t had;
 	if (off)
 		return u64map_put(&s->by_off, off, t) ? t : NULL;
-	if (!strmap_get(&s->by_name, name, &had))
-		strmap_put(&s->by_name, name, (uint64_t)(uintptr_t)t);
+	publish(s, t);
 	return t;
 }
 
@@ -136,17 +146,17 @@ static bool add_field(struct gl_type *t, size_t cap, const char *name, uint64_t 
 
 /* ---- basic and composed types ------------------------------------------------ */
 
+/* (their sizes: gl_kind_size) */
 static const struct {
 	const char *name;
 	enum gl_kind kind;
-	unsigned size; /* 0: a word */
 } BASIC[] = {
-	{"bool", GL_K_BOOL, 1}, {"int", GL_K_INT, 0}, {"int8", GL_K_INT8, 1}, {"int16", GL_K_INT16, 2},
-	{"int32", GL_K_INT32, 4}, {"int64", GL_K_INT64, 8}, {"uint", GL_K_UINT, 0}, {"uint8", GL_K_UINT8, 1},
-	{"uint16", GL_K_UINT16, 2}, {"uint32", GL_K_UINT32, 4}, {"uint64", GL_K_UINT64, 8},
-	{"uintptr", GL_K_UINTPTR, 0}, {"float32", GL_K_FLOAT32, 4}, {"float64", GL_K_FLOAT64, 8},
-	{"complex64", GL_K_COMPLEX64, 8}, {"complex128", GL_K_COMPLEX128, 16},
-	{"unsafe.Pointer", GL_K_UNSAFEPOINTER, 0}, {"byte", GL_K_UINT8, 1}, {"rune", GL_K_INT32, 4},
+	{"bool", GL_K_BOOL}, {"int", GL_K_INT}, {"int8", GL_K_INT8}, {"int16", GL_K_INT16},
+	{"int32", GL_K_INT32}, {"int64", GL_K_INT64}, {"uint", GL_K_UINT}, {"uint8", GL_K_UINT8},
+	{"uint16", GL_K_UINT16}, {"uint32", GL_K_UINT32}, {"uint64", GL_K_UINT64},
+	{"uintptr", GL_K_UINTPTR}, {"float32", GL_K_FLOAT32}, {"float64", GL_K_FLOAT64},
+	{"complex64", GL_K_COMPLEX64}, {"complex128", GL_K_COMPLEX128},
+	{"unsafe.Pointer", GL_K_UNSAFEPOINTER}, {"byte", GL_K_UINT8}, {"rune", GL_K_INT32},
 };
 
 static struct gl_type *made(struct gl_ctx *c, const char *name)
@@ -165,13 +175,13 @@ struct gl_type *gl_rtype_basic(struct gl_ctx *c, const char *name)
 		return t;
 	unsigned w = (unsigned)c->t->ptr_size;
 	if (!strcmp(name, "string")) {
-		if ((t = new_type(c, 0, name, GL_K_STRING, 2ull * w)))
+		if ((t = new_type(c, 0, name, GL_K_STRING, gl_kind_size(GL_K_STRING, w))))
 			fill_string(c, t);
 		return t;
 	}
 	for (size_t i = 0; i < sizeof(BASIC) / sizeof(BASIC[0]); i++)
 		if (!strcmp(BASIC[i].name, name))
-			return new_type(c, 0, BASIC[i].name, BASIC[i].kind, BASIC[i].size ? BASIC[i].size : w);
+			return new_type(c, 0, BASIC[i].name, BASIC[i].kind, gl_kind_size(BASIC[i].kind, w));
 	return NULL;
 }
 
@@ -676,13 +686,7 @@ static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int
 		u64map_put(&s->by_off, d.off, NULL); /* (gone from the store) */
 		return failed(c, s, d.off);
 	}
-	/* its name, first one wins, over another's alias (internal/sync.Mutex,
-	 * a part of sync.Mutex, is published first and aliased "sync.Mutex") */
-	uint64_t had;
-	if (!strmap_get(&s->by_name, nm, &had))
-		strmap_put(&s->by_name, nm, (uint64_t)(uintptr_t)t);
-	else if (strcmp(((struct gl_type *)(uintptr_t)had)->name, nm))
-		strmap_set(&s->by_name, nm, (uint64_t)(uintptr_t)t);
+	publish(s, t);
 	if (nm == full)
 		alias(c, t, nm + strlen(pkg) - strlen(last_elem(pkg)));
 	return t;

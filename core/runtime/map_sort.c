@@ -78,6 +78,16 @@ static int cmp_dynamic_values(struct gl_ctx *c, const struct gl_type *dt, const 
 	return ok ? cmp_value(c, dt, va, vb, depth + 1) : 0;
 }
 
+/* Two interface values by their type words ta, tb (dynamic types da, db,
+ * NULL when unknown), then by value. */
+static int cmp_interfaces(struct gl_ctx *c, uint64_t ta, const struct gl_type *da, uint64_t tb,
+			  const struct gl_type *db, const unsigned char *a, const unsigned char *b, int depth)
+{
+	if (ta != tb || !da || !db)
+		return cmp_u(ta, tb);
+	return cmp_dynamic_values(c, da, a, b, depth);
+}
+
 /* fmtsort.compare on raw bytes: numbers by value, strings by bytes,
  * pointers and channels by address, arrays and structs element by
  * element, interfaces by dynamic type, then value. */
@@ -119,9 +129,7 @@ static int cmp_value(struct gl_ctx *c, const struct gl_type *t, const unsigned c
 		uint64_t ta, tb;
 		struct gl_type *da = gl_iface_dynamic_type(c, t, a, &ta);
 		struct gl_type *db = gl_iface_dynamic_type(c, t, b, &tb);
-		if (ta != tb || !da || !db)
-			return cmp_u(ta, tb);
-		return cmp_dynamic_values(c, da, a, b, depth);
+		return cmp_interfaces(c, ta, da, tb, db, a, b, depth);
 	}
 	default: /* bool, unsigned, pointers, chans, unsafe.Pointer */
 		return cmp_u(gl_get_uint(a, t->size), gl_get_uint(b, t->size));
@@ -284,13 +292,9 @@ static int cmp_entries(const void *x, const void *y, void *arg)
 	if (s->stop)
 		return 0;
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	int r;
-	if (!s->dyn)
-		r = cmp_value(s->c, s->kt, s->e[i].key, s->e[j].key, 0);
-	else if (s->dyn[i].tp != s->dyn[j].tp || !s->dyn[i].dt)
-		r = cmp_u(s->dyn[i].tp, s->dyn[j].tp); /* as cmp_value's interfaces */
-	else
-		r = cmp_dynamic_values(s->c, s->dyn[i].dt, s->e[i].key, s->e[j].key, 0);
+	int r = s->dyn ? cmp_interfaces(s->c, s->dyn[i].tp, s->dyn[i].dt, s->dyn[j].tp, s->dyn[j].dt,
+					s->e[i].key, s->e[j].key, 0)
+		       : cmp_value(s->c, s->kt, s->e[i].key, s->e[j].key, 0);
 	return r ? r : (i < j ? -1 : i > j);
 }
 
@@ -423,12 +427,13 @@ void gl_map_sort_entries(struct gl_ctx *c, struct gl_map_entries *e)
 		return;
 	size_t *idx = malloc(e->n * sizeof(*idx));
 	struct gl_map_entry *sorted = malloc(e->n * sizeof(*sorted));
-	struct dynamic *dyn = e->key_type->kind == GL_K_INTERFACE ? malloc(e->n * sizeof(*dyn)) : NULL;
-	for (size_t i = 0; dyn && i < e->n; i++) {
-		if (i % 4096 == 4095 && gl_interrupted(c))
-			break; /* (the sort then ends at once) */
-		dyn[i].dt = gl_iface_dynamic_type(c, e->key_type, e->v[i].key, &dyn[i].tp);
-	}
+	struct dynamic *dyn = NULL;
+	if (idx && sorted && e->key_type->kind == GL_K_INTERFACE && (dyn = malloc(e->n * sizeof(*dyn))))
+		for (size_t i = 0; i < e->n; i++) {
+			if (i % 4096 == 4095 && gl_interrupted(c))
+				break; /* (then no sort: the check below) */
+			dyn[i].dt = gl_iface_dynamic_type(c, e->key_type, e->v[i].key, &dyn[i].tp);
+		}
 	if (idx && sorted) {
 		for (size_t i = 0; i < e->n; i++)
 			idx[i] = i;

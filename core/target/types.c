@@ -103,9 +103,7 @@ const struct gl_field *gl_type_field(const struct gl_type *t, const char *name)
 	return NULL;
 }
 
-/* The size a kind implies, or 0 for the kinds whose size is their parts'
- * (arrays, structs). */
-static uint64_t kind_size(enum gl_kind k, uint64_t w)
+uint64_t gl_kind_size(enum gl_kind k, unsigned w)
 {
 	switch (k) {
 	case GL_K_BOOL: case GL_K_INT8: case GL_K_UINT8:
@@ -122,9 +120,9 @@ static uint64_t kind_size(enum gl_kind k, uint64_t w)
 	case GL_K_MAP: case GL_K_POINTER: case GL_K_UNSAFEPOINTER:
 		return w;
 	case GL_K_STRING: case GL_K_INTERFACE:
-		return 2 * w;
+		return 2ull * w;
 	case GL_K_SLICE:
-		return 3 * w;
+		return 3ull * w;
 	default:
 		return 0;
 	}
@@ -149,6 +147,6 @@ bool gl_type_layout_ok(const struct gl_type *t, unsigned ptr_size)
 	case GL_K_INVALID:
 		return false;
 	default:
-		return t->size == kind_size(t->kind, ptr_size);
+		return t->size == gl_kind_size(t->kind, ptr_size);
 	}
 }

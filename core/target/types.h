@@ -63,6 +63,10 @@ uint64_t gl_type_align(const struct gl_type *t, unsigned ptr_size);
 uint64_t gl_type_pointer_bytes(const struct gl_type *t);
 bool gl_type_has_pointers(const struct gl_type *t);
 const struct gl_field *gl_type_field(const struct gl_type *t, const char *name);
+/* The size a kind implies on a target with w-byte pointers (float64 8,
+ * a string two words, a slice three...), or 0 for the kinds whose size
+ * is their parts' (arrays, structs; and GL_K_INVALID). */
+uint64_t gl_kind_size(enum gl_kind k, unsigned w);
 /* Whether t's layout holds together, on a target with ptr_size-byte
  * pointers: the size its kind implies (float64 8 bytes, a string two
  * words...), an array's length times its element's size, every field
