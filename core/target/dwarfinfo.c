@@ -33,6 +33,10 @@ struct gl_dwarf {
 	size_t ntypes, types_cap;
 	char *suffix_hit;
 	uint64_t ptr_size;             /* of pointers, maps, chans, funcs: the ELF's class */
+	/* The element of the [size]byte a refused type becomes (refuse()),
+	 * and how many types were refused. */
+	struct gl_type opaque_byte;
+	size_t nrefused;
 	/* Process address - link-time address (gl_dwarf_set_bias). The index
 	 * (funcs, globals) keeps DWARF's link-time addresses, so that it
 	 * outlives a run; addresses cross this file's interface relocated:
@@ -390,6 +394,8 @@ struct gl_error *gl_dwarf_open(const char *path, struct gl_dwarf **out)
 	if (r == DW_DLV_ERROR)
 		dwarf_dealloc_error(dw->dbg, e);
 	dw->ptr_size = r == DW_DLV_OK && (asize == 4 || asize == 8) ? asize : 8;
+	static char byte_name[] = "uint8";
+	dw->opaque_byte = (struct gl_type){ .kind = GL_K_UINT8, .name = byte_name, .size = 1 };
 	struct gl_error *err = build_index(dw);
 	if (err) {
 		gl_dwarf_close(dw);
@@ -649,6 +655,27 @@ static bool own_type(struct gl_dwarf *dw, struct gl_type *t)
 	return true;
 }
 
+/* A type whose DIEs do not hold together (a float64 of 1 byte, an array
+ * whose length times its element is not its size, a field past its
+ * struct's end: mangled DWARF) would have decoders read past what they
+ * allocated for it. Its bytes become opaque, [size]byte, the layout
+ * types made from runtime descriptors get in the same case (rtype.c);
+ * types that already point to it keep a layout that holds. */
+static void refuse(struct gl_dwarf *dw, struct gl_type *t)
+{
+	for (size_t j = 0; j < t->nfields; j++)
+		free(t->fields[j].name);
+	free(t->fields);
+	t->fields = NULL;
+	t->nfields = 0;
+	t->key = t->target = NULL;
+	t->elem = &dw->opaque_byte;
+	t->count = t->size;
+	t->kind = GL_K_ARRAY;
+	t->empty_iface = false;
+	dw->nrefused++;
+}
+
 static struct gl_type *type_at(struct gl_dwarf *dw, Dwarf_Off off, int depth)
 {
 	struct gl_type *t = u64map_get(&dw->type_cache, off);
@@ -670,6 +697,10 @@ static struct gl_type *type_at(struct gl_dwarf *dw, Dwarf_Off off, int depth)
 	t->resolving = true;
 	bool ok = fill_type(dw, die, t, depth);
 	t->resolving = false;
+	/* (a kind golayout does not know, such as a C type of a cgo
+	 * program, stays unknown: nothing decodes it) */
+	if (ok && t->kind != GL_K_INVALID && !gl_type_layout_ok(t, (unsigned)dw->ptr_size))
+		refuse(dw, t);
 	dwarf_dealloc_die(die);
 	return ok ? t : NULL;
 fail_owned:
@@ -712,6 +743,16 @@ struct gl_type *gl_dwarf_type_by_runtime_offset(struct gl_dwarf *dw, uint64_t of
 		return NULL;
 	void *die = u64map_get(&dw->by_runtime_type, off);
 	return die ? type_at(dw, (Dwarf_Off)(uintptr_t)die, 0) : NULL;
+}
+
+size_t gl_dwarf_check_types(struct gl_dwarf *dw)
+{
+	size_t pos = 0;
+	const char *k;
+	uint64_t off;
+	while (strmap_next(&dw->types, &pos, &k, &off))
+		type_at(dw, off, 0);
+	return dw->nrefused;
 }
 
 bool gl_dwarf_has_type(struct gl_dwarf *dw, const char *name)

@@ -66,6 +66,9 @@ bool gl_dwarf_adopt_type(struct gl_dwarf *dw, struct gl_type *t, uint64_t runtim
 /* A type adopted earlier for this descriptor offset, or NULL. */
 struct gl_type *gl_dwarf_synthesized(struct gl_dwarf *dw, uint64_t runtime_off);
 bool gl_dwarf_has_type(struct gl_dwarf *dw, const char *name);
+/* Loads every named type; the number of types refused so far because
+ * their layout does not hold together (each is an opaque [size]byte). */
+size_t gl_dwarf_check_types(struct gl_dwarf *dw);
 /* Any type whose name starts with prefix (first found), e.g. "table<". */
 struct gl_type *gl_dwarf_find_type_prefix(struct gl_dwarf *dw, const char *prefix);
 

@@ -476,6 +476,84 @@ static void test_rnglists_zero_length(void **state)
 		fail_msg("a zero-length .debug_rnglists table: crash, hang or DWARF read (see above)");
 }
 
+/* Every type of the Go programs the tests build holds together as its
+ * DWARF gives it: none is refused (an opaque [size]byte) by the layout
+ * check that guards decoders against mangled DWARF. */
+static void test_dwarf_types_hold(void **state)
+{
+	(void)state;
+	static const char *const bins[] = {"structs", "structs-pie", "structs-386", "structs-arm64",
+					   "maps-classic", "maps-swiss", "maps-swiss-split"};
+	for (size_t i = 0; i < sizeof(bins) / sizeof(bins[0]); i++) {
+		const char *path = fake_testdata(bins[i]);
+		if (!path)
+			fail_msg("no %s: run tests/unit/build-testdata.sh", bins[i]);
+		struct gl_dwarf *dw = NULL;
+		struct gl_error *err = gl_dwarf_open(path, &dw);
+		if (err)
+			fail_msg("%s: %s", bins[i], err->message);
+		size_t refused = gl_dwarf_check_types(dw);
+		const struct gl_type *f64 = gl_dwarf_find_type(dw, "float64");
+		const struct gl_type *g = gl_dwarf_find_type(dw, "runtime.g");
+		if (refused || !f64 || f64->kind != GL_K_FLOAT64 || !g || g->kind != GL_K_STRUCT || g->nfields < 20)
+			fail_msg("%s: %zu types refused, float64 %s, runtime.g %s", bins[i], refused,
+				 f64 ? gl_kind_name(f64->kind) : "missing", g ? gl_kind_name(g->kind) : "missing");
+		gl_dwarf_close(dw);
+	}
+}
+
+/* float64 given a byte_size of 1 in the DWARF (structs-plain, whose
+ * DWARF is not compressed, patched where the base type's DIE says
+ * name "float64", encoding float, size 8, Go kind Float64): the type is
+ * refused, an opaque [1]byte, so that no decoder reads 8 bytes from the
+ * 1 it allocated for a value (as the hasher did for a runtime descriptor
+ * of that shape). */
+static void test_dwarf_mangled_base_type(void **state)
+{
+	(void)state;
+	const char *src = fake_testdata("structs-plain");
+	if (!src)
+		fail_msg("no structs-plain: run tests/unit/build-testdata.sh");
+	struct gl_elf elf;
+	assert_null(gl_elf_open(src, &elf));
+	const struct gl_elf_section *s = gl_elf_section(&elf, ".debug_info");
+	assert_non_null(s);
+	assert_true(!(s->flags & 0x800 /* SHF_COMPRESSED */) && s->offset + s->size <= elf.size);
+	static const unsigned char die[] = "float64\0\x04\x08\x0e";
+	size_t patched = 0;
+	for (uint64_t o = s->offset; o + sizeof(die) - 1 <= s->offset + s->size; o++)
+		if (memcmp(elf.data + o, die, sizeof(die) - 1) == 0) {
+			elf.data[o + 9] = 1; /* the byte size */
+			patched++;
+		}
+	assert_true(patched > 0);
+	char dir[64];
+	tmp_make(dir);
+	char path[128];
+	snprintf(path, sizeof(path), "%s", tmp_path(dir, "f64"));
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(elf.data, 1, elf.size, f), elf.size);
+	assert_int_equal(fclose(f), 0);
+	gl_elf_close(&elf);
+	struct gl_dwarf *dw = NULL;
+	assert_null(gl_dwarf_open(path, &dw));
+	const struct gl_type *t = gl_dwarf_find_type(dw, "float64");
+	assert_non_null(t);
+	assert_int_equal(t->kind, GL_K_ARRAY);
+	assert_int_equal(t->size, 1);
+	assert_int_equal(t->count, 1);
+	assert_non_null(t->elem);
+	assert_int_equal(t->elem->size, 1);
+	assert_true(gl_dwarf_check_types(dw) >= 1);
+	/* the other base types are untouched */
+	const struct gl_type *i64 = gl_dwarf_find_type(dw, "int64");
+	assert_true(i64 && i64->kind == GL_K_INT64 && i64->size == 8);
+	gl_dwarf_close(dw);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* Refused before a byte is read: devices that never end (/dev/zero,
  * /dev/urandom), a FIFO without a writer (open() must not wait for one),
  * a directory, and a 2 GiB file (sparse: it costs no disk). */
@@ -536,6 +614,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_chan_json_limit_go, fake_fx_setup_go, fake_fx_teardown),
 		cmocka_unit_test(test_dwarf_without_functions),
 		cmocka_unit_test(test_rnglists_zero_length),
+		cmocka_unit_test(test_dwarf_types_hold),
+		cmocka_unit_test(test_dwarf_mangled_base_type),
 		cmocka_unit_test(test_escape_refused),
 		cmocka_unit_test(test_escape_lines),
 	};
