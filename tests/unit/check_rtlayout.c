@@ -9,6 +9,7 @@
  *     equals the table's fallback (so the fallbacks are right);
  *   - no entry exists in DWARF outside the releases and variant the table
  *     declares for it (so the ranges are right);
+ *   - every named DWARF type holds together (gl_dwarf_check_types);
  *   - outside the supported Go range, the one-line message;
  *   - the built-in database (core/gotypes/rtlayout_db.inc) is what these
  *     tables say: regenerated from them and compared with the file (or,
@@ -249,6 +250,10 @@ static void check_binary(const char *label, const char *goarch, const char *dir,
 		check_structs(w, L, t->dw);
 		check_globals(w, L, t->dw);
 		check_consts(w, L, t->dw);
+		/* (a type whose DIEs do not hold together is read as bytes:
+		 * none of a real Go program's may be) */
+		size_t refused = gl_dwarf_check_types(t->dw);
+		CHECK(refused == 0, w, "%zu DWARF types refused as inconsistent", refused);
 		check_range_message(w, t);
 		if (!write_db)
 			check_builtin(w, t, L);
