@@ -589,15 +589,7 @@ static struct gl_type *failed(struct gl_ctx *c, struct gl_rtypes *s, uint64_t of
  * bytes become opaque, [size]byte, a layout that holds. */
 static void make_opaque(struct gl_ctx *c, struct gl_type *t)
 {
-	for (size_t j = 0; j < t->nfields; j++)
-		free(t->fields[j].name);
-	free(t->fields);
-	t->fields = NULL;
-	t->nfields = 0;
-	t->key = t->target = NULL;
-	t->elem = gl_rtype_basic(c, "uint8");
-	t->count = t->size;
-	t->kind = t->elem ? GL_K_ARRAY : GL_K_INVALID;
+	gl_type_make_opaque(t, gl_rtype_basic(c, "uint8"));
 }
 
 static struct gl_type *resolve(struct gl_ctx *c, uint64_t tp, uint64_t base, int depth)

@@ -663,16 +663,7 @@ static bool own_type(struct gl_dwarf *dw, struct gl_type *t)
  * types that already point to it keep a layout that holds. */
 static void refuse(struct gl_dwarf *dw, struct gl_type *t)
 {
-	for (size_t j = 0; j < t->nfields; j++)
-		free(t->fields[j].name);
-	free(t->fields);
-	t->fields = NULL;
-	t->nfields = 0;
-	t->key = t->target = NULL;
-	t->elem = &dw->opaque_byte;
-	t->count = t->size;
-	t->kind = GL_K_ARRAY;
-	t->empty_iface = false;
+	gl_type_make_opaque(t, &dw->opaque_byte);
 	dw->nrefused++;
 }
 

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "target/types.h"
@@ -126,6 +127,20 @@ uint64_t gl_kind_size(enum gl_kind k, unsigned w)
 	default:
 		return 0;
 	}
+}
+
+void gl_type_make_opaque(struct gl_type *t, struct gl_type *byte)
+{
+	for (size_t j = 0; j < t->nfields; j++)
+		free(t->fields[j].name);
+	free(t->fields);
+	t->fields = NULL;
+	t->nfields = 0;
+	t->key = t->target = NULL;
+	t->elem = byte;
+	t->count = t->size;
+	t->kind = byte ? GL_K_ARRAY : GL_K_INVALID;
+	t->empty_iface = false;
 }
 
 bool gl_type_layout_ok(const struct gl_type *t, unsigned ptr_size)

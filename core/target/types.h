@@ -75,5 +75,9 @@ uint64_t gl_kind_size(enum gl_kind k, unsigned w);
  * descriptor a wild pointer led to may not, and the readers of values,
  * hashes and pictures trust a layout. */
 bool gl_type_layout_ok(const struct gl_type *t, unsigned ptr_size);
+/* A type whose layout does not hold together, made [size]byte of the
+ * byte type given (no type at all, GL_K_INVALID, when that is NULL): its
+ * fields freed, the types that point to it left a layout that holds. */
+void gl_type_make_opaque(struct gl_type *t, struct gl_type *byte);
 
 #endif

@@ -2,7 +2,8 @@
  * 48-byte objects, 0, 1 and 3 allocated, word 0 of each a pointer by the
  * span's heap bits, finalizers on objects 1 and 3), with pointers poked
  * in: object 0 -> the interior of object 1 (+8), 1 -> 3, 3 -> the free
- * slot 2 (counted, not followed). No globals or goroutines are readable:
+ * slot 2 (counted, not followed). No globals or goroutines are readable
+ * (but in test_inferred_types, which maps two globals):
  * the finalizers are the only roots. markrootSpans keeps what a finalized
  * object points to, not the object: 3 is reachable (from 1's finalizer),
  * 0 and 1 are not. With a profile special on 3 (instead of its
@@ -20,6 +21,9 @@
 #include "fake_target.h"
 #include "golayout/golayout.h"
 #include "scene_heap.h"
+#include "target/dwarfinfo.h"
+#include "target/elffile.h"
+#include "target/target.h"
 
 #define OBJ(i) HEAP_OBJ(i)
 
@@ -178,6 +182,132 @@ static void test_top_by_site(void **state)
 	by_site(PROFILE_BAD_BUCKET, "(allocation site unreadable)", NULL);
 }
 
+#define MASKS 0x7f8000000000ull /* the pointer masks of the module's data and bss */
+
+static void put_word(unsigned char *b, uint64_t off, uint64_t v, uint64_t size)
+{
+	for (uint64_t i = 0; i < size && i < 8; i++)
+		b[off + i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t field_off(const struct gl_type *t, const char *name)
+{
+	const struct gl_field *f = gl_type_field(t, name);
+	if (!f)
+		fail_msg("no %s.%s", t->name, name);
+	return f->offset;
+}
+
+/* A global of the structs program: its address and size from DWARF. */
+struct global {
+	const char *name;
+	uint64_t addr, size;
+};
+
+static struct global global(const char *name)
+{
+	struct global g = {name, 0, 0};
+	struct gl_type *t = NULL;
+	if (!gl_dwarf_find_global(heap_L.t->dw, name, &g.addr, &t) || !t || !t->size || t->size > 64)
+		fail_msg("the structs program has no global %s of at most 64 bytes", name);
+	g.size = t->size;
+	return g;
+}
+
+/* Global roots for the synthetic heap: runtime.firstmoduledata (the
+ * program's own bytes) made to say that its data is global d, its bss
+ * global b, with pointer masks of word 0 alone, and those words pointing
+ * to d_to and b_to. */
+static void global_roots(struct fake_target *ft, struct global d, uint64_t d_to, struct global b, uint64_t b_to)
+{
+	struct gl_dwarf *dw = heap_L.t->dw;
+	uint64_t md;
+	struct gl_type *mdt = NULL;
+	if (!gl_dwarf_find_global(dw, "runtime.firstmoduledata", &md, &mdt) || !mdt)
+		fail_msg("the structs program has no runtime.firstmoduledata");
+	unsigned char *m = calloc(1, mdt->size);
+	assert_non_null(m);
+	assert_true(gl_elf_try_read_vaddr(&heap_L.t->elf, md, m, mdt->size));
+	const struct gl_type *bv = gl_type_field(mdt, "gcdatamask")->type;
+	uint64_t n = field_off(bv, "n"), bytes = field_off(bv, "bytedata");
+	put_word(m, field_off(mdt, "data"), d.addr, 8);
+	put_word(m, field_off(mdt, "edata"), d.addr + d.size, 8);
+	put_word(m, field_off(mdt, "gcdatamask") + n, d.size / 8, 4);
+	put_word(m, field_off(mdt, "gcdatamask") + bytes, MASKS, 8);
+	put_word(m, field_off(mdt, "bss"), b.addr, 8);
+	put_word(m, field_off(mdt, "ebss"), b.addr + b.size, 8);
+	put_word(m, field_off(mdt, "gcbssmask") + n, b.size / 8, 4);
+	put_word(m, field_off(mdt, "gcbssmask") + bytes, MASKS + 8, 8);
+	put_word(m, field_off(mdt, "next"), 0, 8);
+	fake_map(ft, md, m, mdt->size);
+	free(m);
+	unsigned char masks[16] = {[0] = 1, [8] = 1};
+	fake_map(ft, MASKS, masks, sizeof(masks));
+	unsigned char g[64] = {0};
+	put_word(g, 0, d_to, 8);
+	fake_map(ft, d.addr, g, d.size);
+	put_word(g, 0, b_to, 8);
+	fake_map(ft, b.addr, g, b.size);
+}
+
+/* The type --why gives obj (its last hop), "type (source)" or "-". */
+static const char *why_type(struct gl_session *s, struct fake_target *ft, uint64_t obj, const char *opts,
+			    char *buf, size_t n)
+{
+	struct fake_result r;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why%s --json", (unsigned long long)obj, opts);
+	json_t *d = run(s, ft, &r, cmd);
+	assert_null(json_object_get(d, "error"));
+	assert_true(json_is_true(json_object_get(d, "reachable")));
+	json_t *o = json_object_get(d, "object");
+	const char *t = json_string_value(json_object_get(o, "type"));
+	const char *src = json_string_value(json_object_get(o, "type_source"));
+	snprintf(buf, n, "%s (%s)", t ? t : "-", src ? src : "-");
+	if (!t)
+		snprintf(buf, n, "-");
+	fake_result_free(&r);
+	return buf;
+}
+
+/* Types inferred along DWARF-typed pointers (hg_types.c), breadth-first
+ * from the globals: main.gBuilderPtr (*strings.Builder, whose first word
+ * is addr *Builder) -> 0; main.gEmbedsPtr (*Base first) -> 3, or
+ * main.gPtr (*Padded, 56 bytes: larger than a 48-byte slot) -> 3; the
+ * objects' links 0 -> 1+8 -> 3 -> free 2, then 0 -> 1. */
+static void test_inferred_types(void **state)
+{
+	(void)state;
+	struct fake_target *ft;
+	struct gl_session *s;
+	char buf[256];
+	scene(&ft, &s);
+	global_roots(ft, global("main.gBuilderPtr"), OBJ(0), global("main.gEmbedsPtr"), OBJ(3));
+	assert_string_equal(why_type(s, ft, OBJ(0), "", buf, sizeof(buf)), "strings.Builder (inferred)");
+	/* a *Builder into the middle of 1 is not where a Builder starts */
+	assert_string_equal(why_type(s, ft, OBJ(1), "", buf, sizeof(buf)), "-");
+	assert_string_equal(why_type(s, ft, OBJ(3), "", buf, sizeof(buf)), "main.Base (inferred)");
+	assert_string_equal(why_type(s, ft, OBJ(0), " --no-infer", buf, sizeof(buf)), "-");
+
+	/* 0 -> the start of 1: typed on the next level, and 1 -> 3 as well,
+	 * but 3 keeps the type it got first, from its global */
+	fake_poke_u64(ft, OBJ(0), OBJ(1));
+	fake_set_stop_id(ft, 2);
+	assert_string_equal(why_type(s, ft, OBJ(1), "", buf, sizeof(buf)), "strings.Builder (inferred)");
+	assert_string_equal(why_type(s, ft, OBJ(3), "", buf, sizeof(buf)), "main.Base (inferred)");
+	gl_session_destroy(s);
+	fake_free(ft);
+
+	/* a *Padded types nothing in a 48-byte slot: 3 is typed on the
+	 * third level, from 1 */
+	scene(&ft, &s);
+	global_roots(ft, global("main.gBuilderPtr"), OBJ(0), global("main.gPtr"), OBJ(3));
+	fake_poke_u64(ft, OBJ(0), OBJ(1));
+	assert_string_equal(why_type(s, ft, OBJ(3), "", buf, sizeof(buf)), "strings.Builder (inferred)");
+	gl_session_destroy(s);
+	fake_free(ft);
+}
+
 /* Ctrl-C while the graph is built: an interrupted error, nothing else. */
 static void test_interrupt(void **state)
 {
@@ -202,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_retains_and_top),
 		cmocka_unit_test(test_top_by_site),
 		cmocka_unit_test(test_interrupt),
+		cmocka_unit_test(test_inferred_types),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	heap_layout_close();

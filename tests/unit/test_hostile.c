@@ -428,6 +428,33 @@ static void write_file(const char *path, const char *text, size_t repeat_x)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* structs-plain (its DWARF not compressed, so that bytes can be patched
+ * in place), read into elf; its section `name`, whole in the file. */
+static const struct gl_elf_section *plain_section(struct gl_elf *elf, const char *name)
+{
+	const char *src = fake_testdata("structs-plain");
+	if (!src)
+		fail_msg("no structs-plain: run tests/unit/build-testdata.sh");
+	assert_null(gl_elf_open(src, elf));
+	const struct gl_elf_section *s = gl_elf_section(elf, name);
+	assert_non_null(s);
+	assert_true(!(s->flags & 0x800 /* SHF_COMPRESSED */) && s->offset + s->size <= elf->size);
+	return s;
+}
+
+/* elf's bytes, as patched, written to dir/name (a new scratch dir) in
+ * path, and elf closed. */
+static void save_patched(struct gl_elf *elf, char dir[64], const char *name, char path[128])
+{
+	tmp_make(dir);
+	snprintf(path, 128, "%s", tmp_path(dir, name));
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(elf->data, 1, elf->size, f), elf->size);
+	assert_int_equal(fclose(f), 0);
+	gl_elf_close(elf);
+}
+
 /* A binary whose .debug_rnglists begins with a table of length zero:
  * libdwarf 0.5 frees its table list twice on it while it loads the first
  * unit (tests/fuzz/corpus/elf/rnglists-zero-length); golayout must read
@@ -450,25 +477,12 @@ static int rnglists_child(void *arg)
 static void test_rnglists_zero_length(void **state)
 {
 	(void)state;
-	const char *src = fake_testdata("structs-plain");
-	if (!src)
-		fail_msg("no structs-plain: run tests/unit/build-testdata.sh");
 	struct gl_elf elf;
-	struct gl_error *err = gl_elf_open(src, &elf);
-	assert_null(err);
-	const struct gl_elf_section *s = gl_elf_section(&elf, ".debug_rnglists");
-	assert_non_null(s);
-	assert_true(s->size >= 4 && !(s->flags & 0x800 /* SHF_COMPRESSED */));
-	char dir[64];
-	tmp_make(dir);
-	char path[128];
-	snprintf(path, sizeof(path), "%s", tmp_path(dir, "rnglists"));
+	const struct gl_elf_section *s = plain_section(&elf, ".debug_rnglists");
+	assert_true(s->size >= 4);
 	memset(elf.data + s->offset, 0, 4);
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(elf.data, 1, elf.size, f), elf.size);
-	assert_int_equal(fclose(f), 0);
-	gl_elf_close(&elf);
+	char dir[64], path[128];
+	save_patched(&elf, dir, "rnglists", path);
 	int rc = fake_run_in_child(rnglists_child, path, TIME_LIMIT_MS);
 	unlink(path);
 	rmdir(dir);
@@ -511,14 +525,8 @@ static void test_dwarf_types_hold(void **state)
 static void test_dwarf_mangled_base_type(void **state)
 {
 	(void)state;
-	const char *src = fake_testdata("structs-plain");
-	if (!src)
-		fail_msg("no structs-plain: run tests/unit/build-testdata.sh");
 	struct gl_elf elf;
-	assert_null(gl_elf_open(src, &elf));
-	const struct gl_elf_section *s = gl_elf_section(&elf, ".debug_info");
-	assert_non_null(s);
-	assert_true(!(s->flags & 0x800 /* SHF_COMPRESSED */) && s->offset + s->size <= elf.size);
+	const struct gl_elf_section *s = plain_section(&elf, ".debug_info");
 	static const unsigned char die[] = "float64\0\x04\x08\x0e";
 	size_t patched = 0;
 	for (uint64_t o = s->offset; o + sizeof(die) - 1 <= s->offset + s->size; o++)
@@ -527,15 +535,8 @@ static void test_dwarf_mangled_base_type(void **state)
 			patched++;
 		}
 	assert_true(patched > 0);
-	char dir[64];
-	tmp_make(dir);
-	char path[128];
-	snprintf(path, sizeof(path), "%s", tmp_path(dir, "f64"));
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(elf.data, 1, elf.size, f), elf.size);
-	assert_int_equal(fclose(f), 0);
-	gl_elf_close(&elf);
+	char dir[64], path[128];
+	save_patched(&elf, dir, "f64", path);
 	struct gl_dwarf *dw = NULL;
 	assert_null(gl_dwarf_open(path, &dw));
 	const struct gl_type *t = gl_dwarf_find_type(dw, "float64");
