@@ -277,9 +277,62 @@ static void specials(struct gl_hg_roots *r)
 	}
 }
 
-/* ---- the finalizer queue --------------------------------------------------- */
+/* ---- the finalizer and cleanup queues -------------------------------------- */
 
-#define MAX_FINBLOCKS (1u << 16)
+#define MAX_QUEUE_BLOCKS (1u << 16)
+
+/* A queue of the runtime's the GC scans as a root (markroot): blocks
+ * from the one at head, linked by `link`, each with `count` elements of es
+ * bytes in its array `array`; the words of an element that `words` marks
+ * (bit i: word i) are pointers. A root `name` per block that holds any.
+ * An unreadable or corrupt block ends the queue. */
+struct queue {
+	enum gl_hg_root_kind kind;
+	const char *name;
+	uint64_t head;
+	enum gl_rtf link, count, array;
+	uint64_t es, words;
+};
+
+static void queue_blocks(struct gl_hg_roots *r, const struct queue *q)
+{
+	struct gl_heapgraph *hg = r->hg;
+	struct gl_heap *h = &hg->h;
+	struct gl_ctx *c = h->c;
+	unsigned ps = h->ptr;
+	struct gl_rt_field f = gl_rt_field(h->L, q->array);
+	if (!f.present || !q->es || q->es % ps || q->es / ps > 64)
+		return;
+	uint64_t max = f.size / q->es, b = q->head;
+	unsigned char *buf = malloc(f.size ? f.size : 1);
+	struct gl_error *err = buf ? NULL : &gl_error_nomem;
+	for (uint32_t k = 0; !err && b && k < MAX_QUEUE_BLOCKS && !r->full && !gl_interrupted(c); k++) {
+		uint64_t n = 0, next = 0;
+		if (!gl_heap_read_field(h, b, q->count, &n) || !gl_heap_read_field(h, b, q->link, &next) || n > max)
+			break;
+		if (n && !(err = gl_mem_read(c->mem, b + f.off, buf, n * q->es)) &&
+		    gl_hg_open_root(r, q->kind, q->name)) {
+			for (uint64_t i = 0; i < n * q->es / ps; i++) {
+				uint64_t v = q->words >> (i % (q->es / ps)) & 1 ? gl_get_uint(buf + i * ps, ps) : 0;
+				if (v)
+					gl_hg_root_edge(r, gl_hg_resolve(hg, v));
+			}
+		}
+		b = next;
+	}
+	gl_error_destroy(err);
+	free(buf);
+}
+
+/* The word at global g, or 0. */
+static uint64_t global_word(struct gl_heap *h, struct gl_rt_global g, uint64_t off)
+{
+	unsigned char w[8];
+	uint64_t v = 0;
+	if (g.present && gl_mem_try_read(h->c->mem, g.addr + off, w, h->ptr))
+		v = gl_get_uint(w, h->ptr);
+	return v;
+}
 
 /* Finalizers queued for the finalizer goroutine (their objects found
  * unreachable, not yet run), as markroot scans them: every block of
@@ -288,43 +341,42 @@ static void specials(struct gl_hg_roots *r)
  * has about a hundred). */
 static void finalizer_queue(struct gl_hg_roots *r)
 {
-	struct gl_heapgraph *hg = r->hg;
-	struct gl_heap *h = &hg->h;
-	struct gl_ctx *c = h->c;
+	struct gl_heap *h = &r->hg->h;
 	const struct gl_rtlayout *L = h->L;
-	struct gl_rt_global all = gl_rt_global(L, GL_RTG_ALLFIN);
 	const struct gl_type *fin = gl_rt_struct(L, GL_RTS_FINALIZER);
-	if (!all.present || !fin || !fin->size ||
-	    !gl_rt_have(L, GL_RTF_FINBLOCK_ALLLINK, GL_RTF_FINBLOCK_CNT, GL_RTF_FINBLOCK_FIN, GL_RTF_FINALIZER_FN,
-			GL_RTF_FINALIZER_ARG, GL_RTF_FINALIZER_FINT, GL_RTF_FINALIZER_OT))
+	if (!fin || !gl_rt_have(L, GL_RTF_FINBLOCK_ALLLINK, GL_RTF_FINBLOCK_CNT, GL_RTF_FINBLOCK_FIN,
+				GL_RTF_FINALIZER_FN, GL_RTF_FINALIZER_ARG, GL_RTF_FINALIZER_FINT, GL_RTF_FINALIZER_OT))
 		return;
-	static const enum gl_rtf words[] = {GL_RTF_FINALIZER_FN, GL_RTF_FINALIZER_ARG, GL_RTF_FINALIZER_FINT,
-					    GL_RTF_FINALIZER_OT};
-	struct gl_rt_field f = gl_rt_field(L, GL_RTF_FINBLOCK_FIN);
-	uint64_t max = f.size / fin->size, fb = 0;
-	unsigned char w[8];
-	unsigned char *buf = malloc(f.size ? f.size : 1);
-	struct gl_error *err = buf ? gl_mem_read(c->mem, all.addr, w, h->ptr) : &gl_error_nomem;
-	if (!err)
-		fb = gl_get_uint(w, h->ptr);
-	for (uint32_t k = 0; !err && fb && k < MAX_FINBLOCKS && !r->full && !gl_interrupted(c); k++) {
-		uint64_t cnt = 0, next = 0;
-		if (!gl_heap_read_field(h, fb, GL_RTF_FINBLOCK_CNT, &cnt) ||
-		    !gl_heap_read_field(h, fb, GL_RTF_FINBLOCK_ALLLINK, &next) || cnt > max)
-			break; /* an unreadable or corrupt block: the queue ends there */
-		if (cnt && !(err = gl_mem_read(c->mem, fb + f.off, buf, cnt * fin->size)) &&
-		    gl_hg_open_root(r, GL_ROOT_FINALIZER, "finalizer queue")) {
-			for (uint64_t i = 0; i < cnt; i++)
-				for (size_t j = 0; j < sizeof(words) / sizeof(words[0]); j++) {
-					uint64_t v = gl_rt_get(L, words[j], buf + i * fin->size);
-					if (v)
-						gl_hg_root_edge(r, gl_hg_resolve(hg, v));
-				}
-		}
-		fb = next;
+	static const enum gl_rtf ptrs[] = {GL_RTF_FINALIZER_FN, GL_RTF_FINALIZER_ARG, GL_RTF_FINALIZER_FINT,
+					   GL_RTF_FINALIZER_OT};
+	struct queue q = {GL_ROOT_FINALIZER, "finalizer queue", global_word(h, gl_rt_global(L, GL_RTG_ALLFIN), 0),
+			  GL_RTF_FINBLOCK_ALLLINK, GL_RTF_FINBLOCK_CNT, GL_RTF_FINBLOCK_FIN, fin->size, 0};
+	for (size_t j = 0; j < sizeof(ptrs) / sizeof(ptrs[0]); j++) {
+		uint64_t w = gl_rt_field(L, ptrs[j]).off / h->ptr;
+		q.words |= w < 64 ? 1ull << w : 0;
 	}
-	gl_error_destroy(err);
-	free(buf);
+	queue_blocks(r, &q);
+}
+
+/* Cleanups (runtime.AddCleanup, Go 1.25+) queued for the cleanup
+ * goroutines, their objects found unreachable: every block of
+ * gcCleanups.all, every word of its first n cleanups (a *funcval each in
+ * 1.25; a cleanupFn, call, fn and arg, since 1.26). A root "cleanup
+ * queue" per block that holds any: a cleanup that never returns keeps
+ * what the cleanups queued after it capture. */
+static void cleanup_queue(struct gl_hg_roots *r)
+{
+	struct gl_heap *h = &r->hg->h;
+	const struct gl_rtlayout *L = h->L;
+	if (!gl_rt_have(L, GL_RTF_CLEANUP_QUEUE_ALL, GL_RTF_CLEANUP_BLOCK_ALLLINK, GL_RTF_CLEANUP_BLOCK_N,
+			GL_RTF_CLEANUP_BLOCK_CLEANUPS))
+		return;
+	const struct gl_type *fn = gl_rt_struct(L, GL_RTS_CLEANUP_FN);
+	struct queue q = {GL_ROOT_CLEANUP, "cleanup queue",
+			  global_word(h, gl_rt_global(L, GL_RTG_GC_CLEANUPS), gl_rt_field(L, GL_RTF_CLEANUP_QUEUE_ALL).off),
+			  GL_RTF_CLEANUP_BLOCK_ALLLINK, GL_RTF_CLEANUP_BLOCK_N, GL_RTF_CLEANUP_BLOCK_CLEANUPS,
+			  fn ? fn->size : h->ptr, ~0ull};
+	queue_blocks(r, &q);
 }
 
 struct gl_error *gl_hg_add_roots(struct gl_ctx *c, struct gl_heapgraph *hg, uint32_t **dst, size_t *ndst,
@@ -342,6 +394,7 @@ struct gl_error *gl_hg_add_roots(struct gl_ctx *c, struct gl_heapgraph *hg, uint
 	hg->globals_error = err;
 	specials(&r);
 	finalizer_queue(&r);
+	cleanup_queue(&r);
 	more(c, hg, &r);
 	if (r.full)
 		return gl_error_create(GL_ERR_LIMIT, "too many roots or root pointers (or out of memory)");

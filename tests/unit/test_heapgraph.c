@@ -308,6 +308,69 @@ static void test_inferred_types(void **state)
 	fake_free(ft);
 }
 
+#define CLEANUPS 0x7f9000000000ull /* a block of the cleanup queue */
+
+/* runtime.gcCleanups made to hold one block (gcCleanups.all), its first n
+ * cleanups queued (cleanupFn: call, fn, arg in the structs program's Go
+ * 1.26), cleanup 1's fn word pointing to obj. */
+static void cleanup_queue(struct fake_target *ft, uint64_t n, uint64_t obj)
+{
+	struct gl_dwarf *dw = heap_L.t->dw;
+	uint64_t q;
+	struct gl_type *qt = NULL;
+	const struct gl_type *bt = gl_dwarf_find_type(dw, "runtime.cleanupBlock");
+	const struct gl_type *fn = gl_dwarf_find_type(dw, "runtime.cleanupFn");
+	if (!gl_dwarf_find_global(dw, "runtime.gcCleanups", &q, &qt) || !qt || !bt || !fn)
+		fail_msg("the structs program has no runtime.gcCleanups, cleanupBlock or cleanupFn");
+	unsigned char *m = calloc(1, qt->size), *b = calloc(1, bt->size);
+	assert_true(m && b);
+	const struct gl_field *all = gl_type_field(qt, "all");
+	put_word(m, all->offset + field_off(all->type, "value"), CLEANUPS, 8);
+	fake_map(ft, q, m, qt->size);
+	const struct gl_field *hdr = gl_type_field(bt, "cleanupBlockHeader");
+	put_word(b, hdr->offset + field_off(hdr->type, "n"), n, 4);
+	put_word(b, field_off(bt, "cleanups") + fn->size + field_off(fn, "fn"), obj, 8);
+	fake_map(ft, CLEANUPS, b, bt->size);
+	free(m);
+	free(b);
+}
+
+/* The cleanup queue is a root (markroot's fixedRootCleanups): object 0,
+ * unreachable otherwise, is kept by the closure of a cleanup queued
+ * behind one that has not returned. A block whose n is past its array
+ * is corrupt: the queue ends there. */
+static void test_cleanup_queue(void **state)
+{
+	(void)state;
+	struct fake_target *ft;
+	struct gl_session *s;
+	scene(&ft, &s);
+	cleanup_queue(ft, 2, OBJ(0));
+	struct fake_result r;
+	char cmd[96];
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why --json", (unsigned long long)OBJ(0));
+	json_t *d = run(s, ft, &r, cmd);
+	assert_null(json_object_get(d, "error"));
+	assert_true(json_is_true(json_object_get(d, "reachable")));
+	assert_string_equal(json_string_value(json_object_get(d, "root_kind")), "cleanup");
+	assert_string_equal(json_string_value(json_object_get(d, "root")), "cleanup queue");
+	fake_result_free(&r);
+	gl_session_destroy(s);
+	fake_free(ft);
+
+	static const uint64_t unreached[] = {1 /* cleanup 1 not queued */, 1ull << 31 /* corrupt */};
+	for (size_t i = 0; i < sizeof(unreached) / sizeof(unreached[0]); i++) {
+		scene(&ft, &s);
+		cleanup_queue(ft, unreached[i], OBJ(0));
+		d = run(s, ft, &r, cmd);
+		assert_null(json_object_get(d, "error"));
+		assert_true(json_is_false(json_object_get(d, "reachable")));
+		fake_result_free(&r);
+		gl_session_destroy(s);
+		fake_free(ft);
+	}
+}
+
 /* Ctrl-C while the graph is built: an interrupted error, nothing else. */
 static void test_interrupt(void **state)
 {
@@ -333,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_top_by_site),
 		cmocka_unit_test(test_interrupt),
 		cmocka_unit_test(test_inferred_types),
+		cmocka_unit_test(test_cleanup_queue),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	heap_layout_close();
