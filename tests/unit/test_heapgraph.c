@@ -43,6 +43,15 @@ static uint64_t num(json_t *o, const char *k)
 	return (uint64_t)json_integer_value(v);
 }
 
+/* heap ADDR --why [opts] --json of object address obj */
+static json_t *why(struct gl_session *s, struct fake_target *ft, struct fake_result *r, uint64_t obj,
+		   const char *opts)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why%s --json", (unsigned long long)obj, opts);
+	return run(s, ft, r, cmd);
+}
+
 static void scene_profile(struct fake_target **ft, struct gl_session **s, enum heap_profile p)
 {
 	assert_true(heap_layout_load());
@@ -68,9 +77,7 @@ static void test_why(void **state)
 	struct gl_session *s;
 	scene(&ft, &s);
 	struct fake_result r;
-	char cmd[96];
-	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why --json", (unsigned long long)OBJ(3));
-	json_t *d = run(s, ft, &r, cmd);
+	json_t *d = why(s, ft, &r, OBJ(3), "");
 	assert_null(json_object_get(d, "error"));
 	assert_true(json_is_true(json_object_get(d, "reachable")));
 	assert_string_equal(json_string_value(json_object_get(d, "root_kind")), "finalizer");
@@ -90,16 +97,14 @@ static void test_why(void **state)
 	fake_result_free(&r);
 
 	/* 1: only the unreachable 0 points to it */
-	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why --json", (unsigned long long)OBJ(1) + 16);
-	d = run(s, ft, &r, cmd);
+	d = why(s, ft, &r, OBJ(1) + 16, "");
 	assert_null(json_object_get(d, "error"));
 	assert_true(json_is_false(json_object_get(d, "reachable")));
 	assert_int_equal(json_array_size(json_object_get(d, "path")), 0);
 	fake_result_free(&r);
 
 	/* 2 is a free slot: no object */
-	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why --json", (unsigned long long)OBJ(2));
-	d = run(s, ft, &r, cmd);
+	d = why(s, ft, &r, OBJ(2), "");
 	assert_non_null(strstr(json_string_value(json_object_get(d, "error")), "free slot"));
 	fake_result_free(&r);
 	gl_session_destroy(s);
@@ -255,9 +260,7 @@ static const char *why_type(struct gl_session *s, struct fake_target *ft, uint64
 			    char *buf, size_t n)
 {
 	struct fake_result r;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why%s --json", (unsigned long long)obj, opts);
-	json_t *d = run(s, ft, &r, cmd);
+	json_t *d = why(s, ft, &r, obj, opts);
 	assert_null(json_object_get(d, "error"));
 	assert_true(json_is_true(json_object_get(d, "reachable")));
 	json_t *o = json_object_get(d, "object");
@@ -347,9 +350,7 @@ static void test_cleanup_queue(void **state)
 	scene(&ft, &s);
 	cleanup_queue(ft, 2, OBJ(0));
 	struct fake_result r;
-	char cmd[96];
-	snprintf(cmd, sizeof(cmd), "heap 0x%llx --why --json", (unsigned long long)OBJ(0));
-	json_t *d = run(s, ft, &r, cmd);
+	json_t *d = why(s, ft, &r, OBJ(0), "");
 	assert_null(json_object_get(d, "error"));
 	assert_true(json_is_true(json_object_get(d, "reachable")));
 	assert_string_equal(json_string_value(json_object_get(d, "root_kind")), "cleanup");
@@ -362,7 +363,7 @@ static void test_cleanup_queue(void **state)
 	for (size_t i = 0; i < sizeof(unreached) / sizeof(unreached[0]); i++) {
 		scene(&ft, &s);
 		cleanup_queue(ft, unreached[i], OBJ(0));
-		d = run(s, ft, &r, cmd);
+		d = why(s, ft, &r, OBJ(0), "");
 		assert_null(json_object_get(d, "error"));
 		assert_true(json_is_false(json_object_get(d, "reachable")));
 		fake_result_free(&r);
