@@ -157,7 +157,8 @@ void gl_hg_hop_name(struct gl_heapgraph *hg, uint32_t from, uint32_t to, struct 
 	if (t && t->size) {
 		snprintf(hop->via, sizeof(hop->via), "%s", t->name);
 		field_path(t, hop->offset % t->size, hop->via, sizeof(hop->via));
-		if (hop->offset >= t->size) /* an array of them: which element */
+		/* an array of them (a slice's, a channel's ring): which element */
+		if (hop->offset >= t->size || src.size - (src.data - src.slot) >= 2 * t->size)
 			snprintf(hop->via + strlen(hop->via), sizeof(hop->via) - strlen(hop->via), " (element %llu)",
 				 (unsigned long long)(hop->offset / t->size));
 	} else {

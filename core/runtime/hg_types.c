@@ -3,7 +3,8 @@
  * the roots, as viewcore does: a global's DWARF type (or a stack
  * variable's, in its frame at the frame's pc) says what its
  * pointer words point to (*T: a T; []T: an array of T; a map: its
- * runtime map struct; a chan: its hchan; an interface: its dynamic type
+ * runtime map struct; a chan: its hchan, and its ring buffer an array of
+ * its elements; an interface: its dynamic type
  * from the type word or itab), and each object so typed says the same of
  * its own pointer words, breadth-first from the roots.
  *
@@ -130,6 +131,18 @@ static bool swiss_header(struct infer *in, struct gl_type *t, const unsigned cha
 	return true;
 }
 
+/* A channel's ring of elements, its hchan's buf: a []T's array. The
+ * hchan's DWARF type says buf is an unsafe.Pointer; the channel's type
+ * knows T. (A ring of pointer-free elements is in the hchan's own
+ * allocation, which is typed already: nothing to do.) */
+static void chan_buffer(struct infer *in, const struct gl_type *t, uint64_t hchan)
+{
+	uint64_t buf = 0;
+	if (hchan && t->elem && gl_type_has_pointers(t->elem) &&
+	    gl_heap_read_field(&in->hg->h, hchan, GL_RTF_HCHAN_BUF, &buf))
+		target(in, t->elem, buf, true);
+}
+
 /* The pointer words of a value of type t at b[off, off + t->size) (len
  * bytes in b) as targets. */
 static void walk(struct infer *in, struct gl_type *t, const unsigned char *b, uint64_t len, uint64_t off, int depth)
@@ -145,8 +158,11 @@ static void walk(struct infer *in, struct gl_type *t, const unsigned char *b, ui
 		target(in, t->elem, w, false);
 		break;
 	case GL_K_MAP:
+		target(in, t->target, w, false); /* the runtime's map struct */
+		break;
 	case GL_K_CHAN:
-		target(in, t->target, w, false); /* the runtime's map struct, hchan */
+		target(in, t->target, w, false); /* the hchan */
+		chan_buffer(in, t, w);
 		break;
 	case GL_K_SLICE:
 		target(in, t->elem, w, true);

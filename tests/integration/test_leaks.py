@@ -101,7 +101,8 @@ def check_type(name, infer=True):
     """heap EXPR --why: the object's type, inferred (the heap records none
     for an object without a malloc header), is the Go type the fixture
     printed; the hop into it names the pointer word as a field of the
-    object before it when that one's type is known. infer False (--why
+    object before it (or an element, when that one is an array of a
+    pointer type) when that one's type is known. infer False (--why
     --no-infer): the heap knows no type for the object, so the type above
     is the inference's."""
     def check(doc, ctx):
@@ -117,9 +118,11 @@ def check_type(name, infer=True):
         diff(p, "object.type_source", o.get("type_source"), "inferred")
         path = doc.get("path") or []
         if len(path) >= 2 and path[-2].get("type"):
-            via = str(path[-1].get("via"))
-            if not via.startswith(path[-2]["type"] + "."):
-                p.append(f"last hop via {via!r}: not a field of {path[-2]['type']!r}")
+            via, before = str(path[-1].get("via")), path[-2]["type"]
+            # a field (main.Note.Tag), or an element of an array of them
+            # (a channel's ring of *main.Note: "*main.Note (element 0)")
+            if not (via.startswith(before + ".") or via.startswith(before + " (element ")):
+                p.append(f"last hop via {via!r}: not a field or element of {before!r}")
         return p + [f"note: {o.get('type')} via {[h.get('via') for h in path][-2:]}"]
     return check
 
