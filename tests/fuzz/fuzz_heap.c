@@ -5,8 +5,13 @@
  * span, and the heap graph (`heap --why`, `heap --retains`, `gc --top`)
  * follows the objects' pointers from the roots: object 0 points into 1,
  * 1 to 3, 3 to the free slot 2, and the finalizers of 1 and 3 are roots
- * (as test_heapgraph.c). Input: a scene byte (0: sweep phase, 1: mark
- * phase), then patches (fuzz.h). */
+ * (as test_heapgraph.c). Scene 2 adds global roots, whose DWARF types
+ * type the objects they reach (type inference, hg_types.c: --why and gc
+ * --top --by type), and the cleanup queue with a block of two cleanups
+ * (the runtime's moduledata, pointer masks, globals, gcCleanups and the
+ * block become patchable structures). Input: a scene byte (0: sweep
+ * phase, 1: mark phase, 2: sweep phase with those roots), then patches
+ * (fuzz.h). */
 #include <stdio.h>
 
 #include "fuzz.h"
@@ -19,14 +24,19 @@ static char cmd[6][64];
  * keeps its meaning for the commands that were there first */
 static const char *CMDS[] = {cmd[0], cmd[1], cmd[2], cmd[3], "gc", "gc --all", cmd[4], cmd[5],
 			     "gc --top", "gc --top --by type", "gc --top --by site", NULL};
-static struct fz_scene Z[2];
+static struct fz_scene Z[3];
 
-static void build(struct fz_scene *z, bool mark)
+static void build(struct fz_scene *z, bool mark, bool roots)
 {
 	struct heap_opts o = HEAP_OK_OPTS;
 	o.phase_mark = mark;
 	struct fake_target *ft = heap_scene_new(&o);
 	heap_scene_link_objects(ft);
+	if (roots) {
+		heap_scene_global_roots(ft, heap_global("main.gBuilderPtr"), HEAP_OBJ(0), heap_global("main.gEmbedsPtr"),
+					HEAP_OBJ(3));
+		heap_scene_cleanup_queue(ft, 2, HEAP_OBJ(1));
+	}
 	fz_scene_capture(z, ft, CMDS);
 }
 
@@ -43,13 +53,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(cmd[3], sizeof(cmd[3]), "heap 0x%llx", (unsigned long long)(SPAN_BASE) + heap_L.page_size + 8);
 	snprintf(cmd[4], sizeof(cmd[4]), "heap 0x%llx --why", OBJ(3));
 	snprintf(cmd[5], sizeof(cmd[5]), "heap 0x%llx --retains", OBJ(1));
-	build(&Z[0], false);
-	build(&Z[1], true);
+	build(&Z[0], false, false);
+	build(&Z[1], true, false);
+	build(&Z[2], false, true);
 	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fz_scenes_run(Z, 2, data, size);
+	fz_scenes_run(Z, 3, data, size);
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "scene_heap.h"
 #include "target/dwarfinfo.h"
+#include "target/elffile.h"
 
 struct heap_layout heap_L;
 static bool have_layout;
@@ -216,4 +217,71 @@ void heap_layout_close(void)
 	if (have_layout)
 		gl_target_destroy(heap_L.t);
 	have_layout = false;
+}
+
+/* ---- roots beyond the finalizers ---- */
+
+struct heap_global heap_global(const char *name)
+{
+	struct heap_global g = {name, 0, 0};
+	struct gl_type *t = NULL;
+	if (!gl_dwarf_find_global(heap_L.t->dw, name, &g.addr, &t) || !t || !t->size || t->size > 64)
+		fail_msg("the structs program has no global %s of at most 64 bytes", name);
+	g.size = t->size;
+	return g;
+}
+
+void heap_scene_global_roots(struct fake_target *ft, struct heap_global d, uint64_t d_to, struct heap_global b,
+			     uint64_t b_to)
+{
+	struct gl_dwarf *dw = heap_L.t->dw;
+	uint64_t md;
+	struct gl_type *mdt = NULL;
+	if (!gl_dwarf_find_global(dw, "runtime.firstmoduledata", &md, &mdt) || !mdt)
+		fail_msg("the structs program has no runtime.firstmoduledata");
+	unsigned char *m = calloc(1, mdt->size);
+	assert_non_null(m);
+	assert_true(gl_elf_try_read_vaddr(&heap_L.t->elf, md, m, mdt->size));
+	const struct gl_type *bv = gl_type_field(mdt, "gcdatamask")->type;
+	uint64_t n = hoff(bv, "n"), bytes = hoff(bv, "bytedata");
+	put(m, hoff(mdt, "data"), d.addr, 8);
+	put(m, hoff(mdt, "edata"), d.addr + d.size, 8);
+	put(m, hoff(mdt, "gcdatamask") + n, d.size / 8, 4);
+	put(m, hoff(mdt, "gcdatamask") + bytes, ROOT_MASKS, 8);
+	put(m, hoff(mdt, "bss"), b.addr, 8);
+	put(m, hoff(mdt, "ebss"), b.addr + b.size, 8);
+	put(m, hoff(mdt, "gcbssmask") + n, b.size / 8, 4);
+	put(m, hoff(mdt, "gcbssmask") + bytes, ROOT_MASKS + 8, 8);
+	put(m, hoff(mdt, "next"), 0, 8);
+	fake_map(ft, md, m, mdt->size);
+	free(m);
+	unsigned char masks[16] = {[0] = 1, [8] = 1};
+	fake_map(ft, ROOT_MASKS, masks, sizeof(masks));
+	unsigned char g[64] = {0};
+	put(g, 0, d_to, 8);
+	fake_map(ft, d.addr, g, d.size);
+	put(g, 0, b_to, 8);
+	fake_map(ft, b.addr, g, b.size);
+}
+
+void heap_scene_cleanup_queue(struct fake_target *ft, uint64_t n, uint64_t obj)
+{
+	struct gl_dwarf *dw = heap_L.t->dw;
+	uint64_t q;
+	struct gl_type *qt = NULL;
+	const struct gl_type *bt = gl_dwarf_find_type(dw, "runtime.cleanupBlock");
+	const struct gl_type *fn = gl_dwarf_find_type(dw, "runtime.cleanupFn");
+	if (!gl_dwarf_find_global(dw, "runtime.gcCleanups", &q, &qt) || !qt || !bt || !fn)
+		fail_msg("the structs program has no runtime.gcCleanups, cleanupBlock or cleanupFn");
+	unsigned char *m = calloc(1, qt->size), *b = calloc(1, bt->size);
+	assert_true(m && b);
+	const struct gl_field *all = gl_type_field(qt, "all");
+	put(m, all->offset + hoff(all->type, "value"), CLEANUP_BLOCK, 8);
+	fake_map(ft, q, m, qt->size);
+	const struct gl_field *hdr = gl_type_field(bt, "cleanupBlockHeader");
+	put(b, hdr->offset + hoff(hdr->type, "n"), n, 4);
+	put(b, hoff(bt, "cleanups") + fn->size + hoff(fn, "fn"), obj, 8);
+	fake_map(ft, CLEANUP_BLOCK, b, bt->size);
+	free(m);
+	free(b);
 }

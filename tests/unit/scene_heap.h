@@ -72,6 +72,27 @@ struct fake_target *heap_scene_new(const struct heap_opts *o);
  * (+8), 1 -> 3, 3 -> the free slot 2. */
 void heap_scene_link_objects(struct fake_target *ft);
 
+/* Roots besides the finalizers, at addresses of their own: */
+#define ROOT_MASKS 0x7f8000000000ull    /* the module's data and bss pointer masks */
+#define CLEANUP_BLOCK 0x7f9000000000ull /* a block of the cleanup queue */
+
+/* A global of the structs program: its address and size from DWARF (at
+ * most 64 bytes). */
+struct heap_global {
+	const char *name;
+	uint64_t addr, size;
+};
+struct heap_global heap_global(const char *name);
+/* Global roots: runtime.firstmoduledata (the program's own bytes) made to
+ * say that its data is global d, its bss global b, with pointer masks of
+ * word 0 alone, and those words pointing to d_to and b_to. */
+void heap_scene_global_roots(struct fake_target *ft, struct heap_global d, uint64_t d_to, struct heap_global b,
+			     uint64_t b_to);
+/* runtime.gcCleanups made to hold one block (gcCleanups.all), its first n
+ * cleanups queued (cleanupFn: call, fn, arg, as in Go 1.26), cleanup 1's
+ * fn word pointing to obj. */
+void heap_scene_cleanup_queue(struct fake_target *ft, uint64_t n, uint64_t obj);
+
 #define HEAP_OK_OPTS {.nelems = NELEMS, .npages = 1, .allspans_len = 4}
 
 #endif

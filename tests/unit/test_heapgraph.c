@@ -21,9 +21,6 @@
 #include "fake_target.h"
 #include "golayout/golayout.h"
 #include "scene_heap.h"
-#include "target/dwarfinfo.h"
-#include "target/elffile.h"
-#include "target/target.h"
 
 #define OBJ(i) HEAP_OBJ(i)
 
@@ -187,74 +184,6 @@ static void test_top_by_site(void **state)
 	by_site(PROFILE_BAD_BUCKET, "(allocation site unreadable)", NULL);
 }
 
-#define MASKS 0x7f8000000000ull /* the pointer masks of the module's data and bss */
-
-static void put_word(unsigned char *b, uint64_t off, uint64_t v, uint64_t size)
-{
-	for (uint64_t i = 0; i < size && i < 8; i++)
-		b[off + i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t field_off(const struct gl_type *t, const char *name)
-{
-	const struct gl_field *f = gl_type_field(t, name);
-	if (!f)
-		fail_msg("no %s.%s", t->name, name);
-	return f->offset;
-}
-
-/* A global of the structs program: its address and size from DWARF. */
-struct global {
-	const char *name;
-	uint64_t addr, size;
-};
-
-static struct global global(const char *name)
-{
-	struct global g = {name, 0, 0};
-	struct gl_type *t = NULL;
-	if (!gl_dwarf_find_global(heap_L.t->dw, name, &g.addr, &t) || !t || !t->size || t->size > 64)
-		fail_msg("the structs program has no global %s of at most 64 bytes", name);
-	g.size = t->size;
-	return g;
-}
-
-/* Global roots for the synthetic heap: runtime.firstmoduledata (the
- * program's own bytes) made to say that its data is global d, its bss
- * global b, with pointer masks of word 0 alone, and those words pointing
- * to d_to and b_to. */
-static void global_roots(struct fake_target *ft, struct global d, uint64_t d_to, struct global b, uint64_t b_to)
-{
-	struct gl_dwarf *dw = heap_L.t->dw;
-	uint64_t md;
-	struct gl_type *mdt = NULL;
-	if (!gl_dwarf_find_global(dw, "runtime.firstmoduledata", &md, &mdt) || !mdt)
-		fail_msg("the structs program has no runtime.firstmoduledata");
-	unsigned char *m = calloc(1, mdt->size);
-	assert_non_null(m);
-	assert_true(gl_elf_try_read_vaddr(&heap_L.t->elf, md, m, mdt->size));
-	const struct gl_type *bv = gl_type_field(mdt, "gcdatamask")->type;
-	uint64_t n = field_off(bv, "n"), bytes = field_off(bv, "bytedata");
-	put_word(m, field_off(mdt, "data"), d.addr, 8);
-	put_word(m, field_off(mdt, "edata"), d.addr + d.size, 8);
-	put_word(m, field_off(mdt, "gcdatamask") + n, d.size / 8, 4);
-	put_word(m, field_off(mdt, "gcdatamask") + bytes, MASKS, 8);
-	put_word(m, field_off(mdt, "bss"), b.addr, 8);
-	put_word(m, field_off(mdt, "ebss"), b.addr + b.size, 8);
-	put_word(m, field_off(mdt, "gcbssmask") + n, b.size / 8, 4);
-	put_word(m, field_off(mdt, "gcbssmask") + bytes, MASKS + 8, 8);
-	put_word(m, field_off(mdt, "next"), 0, 8);
-	fake_map(ft, md, m, mdt->size);
-	free(m);
-	unsigned char masks[16] = {[0] = 1, [8] = 1};
-	fake_map(ft, MASKS, masks, sizeof(masks));
-	unsigned char g[64] = {0};
-	put_word(g, 0, d_to, 8);
-	fake_map(ft, d.addr, g, d.size);
-	put_word(g, 0, b_to, 8);
-	fake_map(ft, b.addr, g, b.size);
-}
-
 /* The type --why gives obj (its last hop), "type (source)" or "-". */
 static const char *why_type(struct gl_session *s, struct fake_target *ft, uint64_t obj, const char *opts,
 			    char *buf, size_t n)
@@ -285,7 +214,7 @@ static void test_inferred_types(void **state)
 	struct gl_session *s;
 	char buf[256];
 	scene(&ft, &s);
-	global_roots(ft, global("main.gBuilderPtr"), OBJ(0), global("main.gEmbedsPtr"), OBJ(3));
+	heap_scene_global_roots(ft, heap_global("main.gBuilderPtr"), OBJ(0), heap_global("main.gEmbedsPtr"), OBJ(3));
 	assert_string_equal(why_type(s, ft, OBJ(0), "", buf, sizeof(buf)), "strings.Builder (inferred)");
 	/* a *Builder into the middle of 1 is not where a Builder starts */
 	assert_string_equal(why_type(s, ft, OBJ(1), "", buf, sizeof(buf)), "-");
@@ -304,38 +233,11 @@ static void test_inferred_types(void **state)
 	/* a *Padded types nothing in a 48-byte slot: 3 is typed on the
 	 * third level, from 1 */
 	scene(&ft, &s);
-	global_roots(ft, global("main.gBuilderPtr"), OBJ(0), global("main.gPtr"), OBJ(3));
+	heap_scene_global_roots(ft, heap_global("main.gBuilderPtr"), OBJ(0), heap_global("main.gPtr"), OBJ(3));
 	fake_poke_u64(ft, OBJ(0), OBJ(1));
 	assert_string_equal(why_type(s, ft, OBJ(3), "", buf, sizeof(buf)), "strings.Builder (inferred)");
 	gl_session_destroy(s);
 	fake_free(ft);
-}
-
-#define CLEANUPS 0x7f9000000000ull /* a block of the cleanup queue */
-
-/* runtime.gcCleanups made to hold one block (gcCleanups.all), its first n
- * cleanups queued (cleanupFn: call, fn, arg in the structs program's Go
- * 1.26), cleanup 1's fn word pointing to obj. */
-static void cleanup_queue(struct fake_target *ft, uint64_t n, uint64_t obj)
-{
-	struct gl_dwarf *dw = heap_L.t->dw;
-	uint64_t q;
-	struct gl_type *qt = NULL;
-	const struct gl_type *bt = gl_dwarf_find_type(dw, "runtime.cleanupBlock");
-	const struct gl_type *fn = gl_dwarf_find_type(dw, "runtime.cleanupFn");
-	if (!gl_dwarf_find_global(dw, "runtime.gcCleanups", &q, &qt) || !qt || !bt || !fn)
-		fail_msg("the structs program has no runtime.gcCleanups, cleanupBlock or cleanupFn");
-	unsigned char *m = calloc(1, qt->size), *b = calloc(1, bt->size);
-	assert_true(m && b);
-	const struct gl_field *all = gl_type_field(qt, "all");
-	put_word(m, all->offset + field_off(all->type, "value"), CLEANUPS, 8);
-	fake_map(ft, q, m, qt->size);
-	const struct gl_field *hdr = gl_type_field(bt, "cleanupBlockHeader");
-	put_word(b, hdr->offset + field_off(hdr->type, "n"), n, 4);
-	put_word(b, field_off(bt, "cleanups") + fn->size + field_off(fn, "fn"), obj, 8);
-	fake_map(ft, CLEANUPS, b, bt->size);
-	free(m);
-	free(b);
 }
 
 /* The cleanup queue is a root (markroot's fixedRootCleanups): object 0,
@@ -348,7 +250,7 @@ static void test_cleanup_queue(void **state)
 	struct fake_target *ft;
 	struct gl_session *s;
 	scene(&ft, &s);
-	cleanup_queue(ft, 2, OBJ(0));
+	heap_scene_cleanup_queue(ft, 2, OBJ(0));
 	struct fake_result r;
 	json_t *d = why(s, ft, &r, OBJ(0), "");
 	assert_null(json_object_get(d, "error"));
@@ -362,7 +264,7 @@ static void test_cleanup_queue(void **state)
 	static const uint64_t unreached[] = {1 /* cleanup 1 not queued */, 1ull << 31 /* corrupt */};
 	for (size_t i = 0; i < sizeof(unreached) / sizeof(unreached[0]); i++) {
 		scene(&ft, &s);
-		cleanup_queue(ft, unreached[i], OBJ(0));
+		heap_scene_cleanup_queue(ft, unreached[i], OBJ(0));
 		d = why(s, ft, &r, OBJ(0), "");
 		assert_null(json_object_get(d, "error"));
 		assert_true(json_is_false(json_object_get(d, "reachable")));
