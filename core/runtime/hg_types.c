@@ -21,7 +21,7 @@
  * undone. The globals' reach is walked first, then from the objects
  * the heap has types for (their DWARF twins), then on from what those
  * typed. Bounded: a visited bit per slot, MAX_TYPED objects, a read per
- * span (per object in large spans, its first SPAN_CACHE bytes). */
+ * span (a large span's one object in pieces of SPAN_CACHE bytes). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,42 +202,34 @@ static void walk(struct infer *in, struct gl_type *t, const unsigned char *b, ui
 	}
 }
 
-/* Object node v's bytes (the cached span's when small), or NULL. */
-static const unsigned char *object_bytes(struct infer *in, uint32_t v, uint64_t *len)
+static uint64_t span_bytes(const struct gl_heapgraph *hg, const struct gl_hg_span *s)
 {
-	struct gl_heapgraph *hg = in->hg;
-	const struct gl_hg_span *s = gl_hg_span_of(hg, v);
-	if (!s)
-		return NULL;
-	uint64_t span_len = (uint64_t)s->nelems * s->elemsize, off = (uint64_t)(v - s->first) * s->elemsize;
 	/* the span's whole pages, as the build reads them: a read of less
 	 * than two pages would go through (and stay in) the page cache */
-	uint64_t pages = (uint64_t)s->npages * hg->h.page_size;
-	if (pages > span_len)
-		span_len = pages;
-	if (span_len <= SPAN_CACHE) {
-		if (in->buf_base != s->base || !in->buf_len) {
-			in->buf_len = 0;
-			struct gl_error *err = gl_mem_read_once(hg->h.c->mem, s->base, in->buf, span_len);
-			if (err) {
-				gl_error_destroy(err);
-				return NULL;
-			}
-			in->buf_base = s->base;
-			in->buf_len = span_len;
+	uint64_t span_len = (uint64_t)s->nelems * s->elemsize, pages = (uint64_t)s->npages * hg->h.page_size;
+	return pages > span_len ? pages : span_len;
+}
+
+/* Object node v's bytes in its span's cached copy (a span of at most
+ * SPAN_CACHE bytes, read whole once), or NULL: *len is the slot size.
+ * A larger span holds one object, which walk_object reads in pieces. */
+static const unsigned char *small_object_bytes(struct infer *in, const struct gl_hg_span *s, uint32_t v,
+					       uint64_t *len)
+{
+	struct gl_heapgraph *hg = in->hg;
+	uint64_t span_len = span_bytes(hg, s), off = (uint64_t)(v - s->first) * s->elemsize;
+	if (in->buf_base != s->base || !in->buf_len) {
+		in->buf_len = 0;
+		struct gl_error *err = gl_mem_read_once(hg->h.c->mem, s->base, in->buf, span_len);
+		if (err) {
+			gl_error_destroy(err);
+			return NULL;
 		}
-		*len = s->elemsize;
-		return in->buf + off;
+		in->buf_base = s->base;
+		in->buf_len = span_len;
 	}
-	/* a large span holds one object: only noscan ones come here untyped */
-	*len = s->elemsize < SPAN_CACHE ? s->elemsize : SPAN_CACHE;
-	in->buf_len = 0;
-	struct gl_error *err = gl_mem_read_once(hg->h.c->mem, s->base + off, in->buf, *len);
-	if (err) {
-		gl_error_destroy(err);
-		return NULL;
-	}
-	return in->buf;
+	*len = s->elemsize;
+	return in->buf + off;
 }
 
 /* The globals named in DWARF, walked by their variables' types. */
@@ -264,18 +256,43 @@ static void globals(struct infer *in)
 }
 
 /* Walk object v as an array of t from its data's start (after a
- * malloc header). */
+ * malloc header): a slice's array holds many. A large object (a span of
+ * its own: a []*T of 100,000) is read a piece of whole elements at a
+ * time, SPAN_CACHE bytes or one element, so that every element types
+ * what it points to. */
 static void walk_object(struct infer *in, uint32_t v, struct gl_type *t)
 {
 	struct gl_heapgraph *hg = in->hg;
 	const struct gl_hg_span *s = gl_hg_span_of(hg, v);
-	uint64_t len, hdr = 0;
-	const unsigned char *b = s && gl_type_has_pointers(t) ? object_bytes(in, v, &len) : NULL;
-	if (b && s->kind == GL_PTRMAP_HEADER)
-		hdr = (uint64_t)gl_heap_const(&hg->h, GL_RTC_MALLOC_HEADER_SIZE);
-	/* the slot may hold an array of t (a slice's): each element */
-	for (uint64_t at = hdr; b && at + t->size <= len && !in->full; at += t->size)
-		walk(in, t, b, len, at, 0);
+	if (!s || !t->size || !gl_type_has_pointers(t))
+		return;
+	uint64_t len, hdr = s->kind == GL_PTRMAP_HEADER ? (uint64_t)gl_heap_const(&hg->h, GL_RTC_MALLOC_HEADER_SIZE) : 0;
+	if (span_bytes(hg, s) <= SPAN_CACHE) {
+		const unsigned char *b = small_object_bytes(in, s, v, &len);
+		for (uint64_t at = hdr; b && at + t->size <= len && !in->full; at += t->size)
+			walk(in, t, b, len, at, 0);
+		return;
+	}
+	if (t->size > MAX_GLOBAL)
+		return;
+	uint64_t slot = s->base + (uint64_t)(v - s->first) * s->elemsize, piece = SPAN_CACHE / t->size * t->size;
+	unsigned char *big = piece ? NULL : malloc(t->size); /* one element larger than the cache */
+	unsigned char *buf = piece ? in->buf : big;
+	if (!piece)
+		piece = t->size;
+	in->buf_len = 0; /* in->buf no longer holds a span */
+	for (uint64_t at = hdr; buf && at + t->size <= s->elemsize && !in->full && !gl_interrupted(hg->h.c);
+	     at += piece) {
+		uint64_t n = s->elemsize - at < piece ? (s->elemsize - at) / t->size * t->size : piece;
+		struct gl_error *err = gl_mem_read_once(hg->h.c->mem, slot + at, buf, n);
+		if (err) {
+			gl_error_destroy(err);
+			break;
+		}
+		for (uint64_t e = 0; e + t->size <= n && !in->full; e += t->size)
+			walk(in, t, buf, n, e, 0);
+	}
+	free(big);
 }
 
 static int cmp_node(const void *a, const void *b);
