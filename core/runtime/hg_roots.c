@@ -324,16 +324,6 @@ static void queue_blocks(struct gl_hg_roots *r, const struct queue *q)
 	free(buf);
 }
 
-/* The word at global g, or 0. */
-static uint64_t global_word(struct gl_heap *h, struct gl_rt_global g, uint64_t off)
-{
-	unsigned char w[8];
-	uint64_t v = 0;
-	if (g.present && gl_mem_try_read(h->c->mem, g.addr + off, w, h->ptr))
-		v = gl_get_uint(w, h->ptr);
-	return v;
-}
-
 /* Finalizers queued for the finalizer goroutine (their objects found
  * unreachable, not yet run), as markroot scans them: every block of
  * allfin, its first cnt entries, the words finptrmask marks (fn, arg,
@@ -349,8 +339,14 @@ static void finalizer_queue(struct gl_hg_roots *r)
 		return;
 	static const enum gl_rtf ptrs[] = {GL_RTF_FINALIZER_FN, GL_RTF_FINALIZER_ARG, GL_RTF_FINALIZER_FINT,
 					   GL_RTF_FINALIZER_OT};
-	struct queue q = {GL_ROOT_FINALIZER, "finalizer queue", global_word(h, gl_rt_global(L, GL_RTG_ALLFIN), 0),
-			  GL_RTF_FINBLOCK_ALLLINK, GL_RTF_FINBLOCK_CNT, GL_RTF_FINBLOCK_FIN, fin->size, 0};
+	struct gl_rt_global all = gl_rt_global(L, GL_RTG_ALLFIN);
+	struct queue q = {GL_ROOT_FINALIZER, "finalizer queue", 0, GL_RTF_FINBLOCK_ALLLINK, GL_RTF_FINBLOCK_CNT,
+			  GL_RTF_FINBLOCK_FIN, fin->size, 0};
+	struct gl_error *err = all.present ? gl_heap_read_words(h, all.addr, 1, &q.head) : NULL;
+	if (!all.present || err) {
+		gl_error_destroy(err);
+		return;
+	}
 	for (size_t j = 0; j < sizeof(ptrs) / sizeof(ptrs[0]); j++) {
 		uint64_t w = gl_rt_field(L, ptrs[j]).off / h->ptr;
 		q.words |= w < 64 ? 1ull << w : 0;
@@ -372,11 +368,11 @@ static void cleanup_queue(struct gl_hg_roots *r)
 			GL_RTF_CLEANUP_BLOCK_CLEANUPS))
 		return;
 	const struct gl_type *fn = gl_rt_struct(L, GL_RTS_CLEANUP_FN);
-	struct queue q = {GL_ROOT_CLEANUP, "cleanup queue",
-			  global_word(h, gl_rt_global(L, GL_RTG_GC_CLEANUPS), gl_rt_field(L, GL_RTF_CLEANUP_QUEUE_ALL).off),
-			  GL_RTF_CLEANUP_BLOCK_ALLLINK, GL_RTF_CLEANUP_BLOCK_N, GL_RTF_CLEANUP_BLOCK_CLEANUPS,
-			  fn ? fn->size : h->ptr, ~0ull};
-	queue_blocks(r, &q);
+	struct gl_rt_global g = gl_rt_global(L, GL_RTG_GC_CLEANUPS);
+	struct queue q = {GL_ROOT_CLEANUP, "cleanup queue", 0, GL_RTF_CLEANUP_BLOCK_ALLLINK, GL_RTF_CLEANUP_BLOCK_N,
+			  GL_RTF_CLEANUP_BLOCK_CLEANUPS, fn ? fn->size : h->ptr, ~0ull};
+	if (g.present && gl_heap_read_field(h, g.addr, GL_RTF_CLEANUP_QUEUE_ALL, &q.head))
+		queue_blocks(r, &q);
 }
 
 struct gl_error *gl_hg_add_roots(struct gl_ctx *c, struct gl_heapgraph *hg, uint32_t **dst, size_t *ndst,

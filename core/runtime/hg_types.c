@@ -275,11 +275,10 @@ static void walk_object(struct infer *in, uint32_t v, struct gl_type *t)
 	}
 	if (t->size > MAX_GLOBAL)
 		return;
-	uint64_t slot = s->base + (uint64_t)(v - s->first) * s->elemsize, piece = SPAN_CACHE / t->size * t->size;
-	unsigned char *big = piece ? NULL : malloc(t->size); /* one element larger than the cache */
-	unsigned char *buf = piece ? in->buf : big;
-	if (!piece)
-		piece = t->size;
+	uint64_t slot = s->base + (uint64_t)(v - s->first) * s->elemsize;
+	uint64_t piece = t->size <= SPAN_CACHE ? SPAN_CACHE / t->size * t->size : t->size;
+	/* (an element larger than the cache gets a buffer of its own) */
+	unsigned char *big = piece > SPAN_CACHE ? malloc(piece) : NULL, *buf = big ? big : in->buf;
 	in->buf_len = 0; /* in->buf no longer holds a span */
 	for (uint64_t at = hdr; buf && at + t->size <= s->elemsize && !in->full && !gl_interrupted(hg->h.c);
 	     at += piece) {
