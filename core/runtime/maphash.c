@@ -105,22 +105,45 @@ static struct gl_error *target_read(void *arg, uint64_t addr, void *out, uint64_
 	return gl_mem_read(((struct gl_ctx *)arg)->mem, addr, out, n);
 }
 
-/* n bytes at addr through rd, into a buffer of the caller's to free */
+/* A key's bytes are read in pieces of at most this, the buffer growing
+ * with what was read: a corrupt length (up to GL_MAX_VALUE_BYTES) over a
+ * short mapping costs what could be read, not an allocation of the length
+ * it claims for every slot that holds it. */
+#define KEY_READ_PIECE (64u << 10)
+
+/* n bytes at addr through rd, into a buffer of the caller's to free; on
+ * error the fault is the first unreadable byte, as one read would say */
 static struct gl_error *read_bytes(const struct gl_key_reader *rd, uint64_t addr, uint64_t n,
 				   unsigned char **out)
 {
 	*out = NULL;
 	if (n > GL_MAX_VALUE_BYTES)
 		return gl_error_create(GL_ERR_LIMIT, "a key of %llu bytes", (unsigned long long)n);
-	*out = malloc(n ? n : 1);
-	if (!*out)
+	if (n && addr + (n - 1) < addr) /* past the top of the address space */
+		return gl_error_fault(addr, "cannot read memory at 0x%llx", (unsigned long long)addr);
+	uint64_t cap = n < KEY_READ_PIECE ? n : KEY_READ_PIECE;
+	unsigned char *buf = malloc(cap ? cap : 1);
+	if (!buf)
 		return &gl_error_nomem;
-	struct gl_error *err = n ? rd->read(rd->arg, addr, *out, n) : NULL;
-	if (err) {
-		free(*out);
-		*out = NULL;
+	for (uint64_t done = 0; done < n; done = cap) {
+		if (done == cap) {
+			uint64_t grown = cap * 2 < n ? cap * 2 : n;
+			unsigned char *more = realloc(buf, grown);
+			if (!more) {
+				free(buf);
+				return &gl_error_nomem;
+			}
+			buf = more;
+			cap = grown;
+		}
+		struct gl_error *err = rd->read(rd->arg, addr + done, buf + done, cap - done);
+		if (err) {
+			free(buf);
+			return err;
+		}
 	}
-	return err;
+	*out = buf;
+	return NULL;
 }
 
 static struct gl_error *strhash(struct hctx *h, const unsigned char *p, uint64_t *seed)

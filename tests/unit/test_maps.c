@@ -26,6 +26,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/gohash.h"
 #include "target/dwarfinfo.h"
 #include "child_run.h"
 #include "fake_target.h"
@@ -345,6 +346,62 @@ static void test_classic_key_and_hash_agree(void **state)
 	run_map(f, "map main.gStrInt --key '\"bc\"' --json");
 	assert_ok(f);
 	assert_string_not_equal(json_string_value(json_object_get(json_object_get(f->r.doc, "lookup"), "hash")), w);
+}
+
+/* The hash of a key string longer than one read piece (core/maphash.c
+ * reads a key's bytes in growing pieces of 64 KiB) is the hash of all its
+ * bytes: two keys of 200,001 bytes differing in their last byte hash as
+ * gl_gohash_mem says over the whole string. A key whose length claims
+ * 16 MiB over a shorter mapping is left unhashed, the others still are. */
+static void test_classic_long_key_hash(void **state)
+{
+	struct fx *f = *state;
+	NEED(f);
+	struct classic L = classic_layout(f->m.bin, "main.gStrInt");
+	enum { LONG = 200001 };
+	char *s[2];
+	unsigned char *h = ms_calloc(L.hsize), *bk = ms_calloc(L.bsize), k[16];
+	c_header(&L, h, 3, 0, 0, A_BUCKETS, 0, 0);
+	for (int i = 0; i < 2; i++) {
+		s[i] = ms_calloc(LONG + 1);
+		for (int j = 0; j < LONG; j++)
+			s[i][j] = (char)('a' + (j * 7 + j / 4096) % 26);
+		s[i][LONG - 1] = i ? 'Y' : 'X';
+		go_string(&f->m, s[i], k);
+		int64_t v = i + 1;
+		c_cell(&L, bk, i, 0x80, k, &v);
+	}
+	uint64_t bad_at = f->m.str_next;
+	go_string(&f->m, "short", k);
+	ms_put64(k + 8, 16u << 20); /* GL_MAX_VALUE_BYTES, over "short"'s page */
+	int64_t v = 3;
+	c_cell(&L, bk, 2, 0x80, k, &v);
+	fake_map(f->m.ft, A_BUCKETS, bk, L.bsize);
+	c_map_header(&f->m, &L, h);
+	ms_map_hash_keys(&f->m); /* the AES key schedule: byte j is j*37+11 */
+	run_map(f, "map main.gStrInt --hash --all --json");
+	assert_ok(f);
+
+	struct gl_gohash_keys keys = {.aes = true, .arch = GL_GOHASH_AMD64, .go_minor = 22};
+	for (unsigned j = 0; j < sizeof(keys.aeskeysched); j++)
+		keys.aeskeysched[j] = (unsigned char)(j * 37 + 11);
+	json_t *cells = json_object_get(json_array_get(json_object_get(
+						json_array_get(json_object_get(f->r.doc, "buckets"), 0), "chain"), 0),
+					"cells");
+	for (int i = 0; i < 3; i++) {
+		json_t *cell = json_array_get(cells, (size_t)i);
+		const char *got = json_string_value(json_object_get(cell, "hash"));
+		if (i == 2) {
+			if (got)
+				fail_msg("the key of 16 MiB at 0x%" PRIx64 " was hashed: %s", bad_at, got);
+			continue;
+		}
+		char want[24];
+		snprintf(want, sizeof(want), "0x%016" PRIx64,
+			 gl_gohash_mem(&keys, (const unsigned char *)s[i], LONG, 0));
+		if (!got || strcmp(got, want))
+			fail_msg("cell %d: hash %s, want %s (%.300s)", i, got ? got : "(none)", want, dump(cell));
+	}
 }
 
 static void test_classic_small_map(void **state)
@@ -1348,6 +1405,7 @@ int main(void)
 		C(test_classic_sort_ints),
 		C(test_classic_key_while_writing),
 		C(test_classic_key_and_hash_agree),
+		C(test_classic_long_key_hash),
 		C(test_classic_garbage_B),
 		C(test_classic_large_B_unmapped),
 		C(test_classic_B20_unmapped),
