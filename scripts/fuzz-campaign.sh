@@ -52,7 +52,7 @@ for t in "$@"; do
 	[ -x "$bin" ] || { echo "fuzz-campaign: no $bin (make fuzz-build)" >&2; exit 2; }
 	while [ ! -e "$dir/stop" ] && [ "$(total_of "$t")" -lt "$goal" ]; do
 		mkdir -p "$build/corpus/$t" "$build/crashes/$t" "$dir/logs"
-		log=$dir/logs/${t}_$(date -u +%Y%m%dT%H%M%S)
+		log=$dir/logs/${t}_$(date -u +%Y%m%dT%H%M%S)_$$ # two lanes may start in the same second
 		start=$(date +%s)
 		nice -n 19 "$bin" -max_total_time="${FUZZ_RUN_SECONDS:-600}" -timeout=20 -rss_limit_mb=2048 \
 			-print_final_stats=1 -artifact_prefix="$build/crashes/$t/" "$build/corpus/$t" "$seeds" \
