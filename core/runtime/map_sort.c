@@ -45,7 +45,7 @@ static int cmp_strings(struct gl_ctx *c, const unsigned char *a, const unsigned 
 {
 	uint64_t pa = word(c, a, 0), la = word(c, a, 1);
 	uint64_t pb = word(c, b, 0), lb = word(c, b, 1);
-	unsigned char ba[256], bb[256];
+	unsigned char ba[4096], bb[4096]; /* a page a step: long keys in few reads */
 	if (pa == pb) /* the same bytes (corrupt keys may share megabytes) */
 		return cmp_u(la, lb);
 	for (uint64_t off = 0; off < la && off < lb; off += sizeof(ba)) {

@@ -105,10 +105,10 @@ static struct gl_error *target_read(void *arg, uint64_t addr, void *out, uint64_
 	return gl_mem_read(((struct gl_ctx *)arg)->mem, addr, out, n);
 }
 
-/* A key's bytes are read in pieces of at most this, the buffer growing
- * with what was read: a corrupt length (up to GL_MAX_VALUE_BYTES) over a
- * short mapping costs what could be read, not an allocation of the length
- * it claims for every slot that holds it. */
+/* A key longer than this whose last byte cannot be read is read in
+ * growing pieces, starting with this: a corrupt length (up to
+ * GL_MAX_VALUE_BYTES) over a short mapping costs what could be read, not
+ * an allocation of the length it claims for every slot that holds it. */
 #define KEY_READ_PIECE (64u << 10)
 
 /* n bytes at addr through rd, into a buffer of the caller's to free; on
@@ -121,7 +121,14 @@ static struct gl_error *read_bytes(const struct gl_key_reader *rd, uint64_t addr
 		return gl_error_create(GL_ERR_LIMIT, "a key of %llu bytes", (unsigned long long)n);
 	if (n && addr + (n - 1) < addr) /* past the top of the address space */
 		return gl_error_fault(addr, "cannot read memory at 0x%llx", (unsigned long long)addr);
-	uint64_t cap = n < KEY_READ_PIECE ? n : KEY_READ_PIECE;
+	uint64_t cap = n;
+	if (n > KEY_READ_PIECE) {
+		unsigned char last;
+		struct gl_error *end = rd->read(rd->arg, addr + (n - 1), &last, 1);
+		if (end)
+			cap = KEY_READ_PIECE;
+		gl_error_destroy(end);
+	}
 	unsigned char *buf = malloc(cap ? cap : 1);
 	if (!buf)
 		return &gl_error_nomem;
