@@ -398,7 +398,11 @@ static bool string_sort(struct gl_ctx *c, struct gl_map_entries *e)
 			break;
 		}
 		uint64_t p = word(c, e->v[i].key, 0), l = word(c, e->v[i].key, 1);
-		unsigned char *text = l <= GL_MAX_VALUE_BYTES ? gl_arena_alloc(&bytes, l) : NULL;
+		/* a corrupt length over a short mapping fails at its last
+		 * byte, before its bytes are allocated and read */
+		unsigned char *text = l <= GL_MAX_VALUE_BYTES && (l <= 4096 || gl_mem_readable(c->mem, p + (l - 1), 1))
+					      ? gl_arena_alloc(&bytes, l)
+					      : NULL;
 		struct gl_error *err = text && l ? gl_mem_read(c->mem, p, text, l) : NULL;
 		ok = text && !err;
 		gl_error_destroy(err);

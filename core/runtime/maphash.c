@@ -105,14 +105,11 @@ static struct gl_error *target_read(void *arg, uint64_t addr, void *out, uint64_
 	return gl_mem_read(((struct gl_ctx *)arg)->mem, addr, out, n);
 }
 
-/* A key longer than this whose last byte cannot be read is read in
- * growing pieces, starting with this: a corrupt length (up to
- * GL_MAX_VALUE_BYTES) over a short mapping costs what could be read, not
- * an allocation of the length it claims for every slot that holds it. */
-#define KEY_READ_PIECE (64u << 10)
-
-/* n bytes at addr through rd, into a buffer of the caller's to free; on
- * error the fault is the first unreadable byte, as one read would say */
+/* n bytes at addr through rd, into a buffer of the caller's to free. A
+ * key longer than a page has its last byte read first: a corrupt length
+ * (up to GL_MAX_VALUE_BYTES) over a short mapping then fails there, at
+ * the cost of one byte, not after an allocation and a copy of all that
+ * could be read, for every slot that holds it. */
 static struct gl_error *read_bytes(const struct gl_key_reader *rd, uint64_t addr, uint64_t n,
 				   unsigned char **out)
 {
@@ -121,36 +118,19 @@ static struct gl_error *read_bytes(const struct gl_key_reader *rd, uint64_t addr
 		return gl_error_create(GL_ERR_LIMIT, "a key of %llu bytes", (unsigned long long)n);
 	if (n && addr + (n - 1) < addr) /* past the top of the address space */
 		return gl_error_fault(addr, "cannot read memory at 0x%llx", (unsigned long long)addr);
-	uint64_t cap = n;
-	if (n > KEY_READ_PIECE) {
-		unsigned char last;
-		struct gl_error *end = rd->read(rd->arg, addr + (n - 1), &last, 1);
-		if (end)
-			cap = KEY_READ_PIECE;
-		gl_error_destroy(end);
-	}
-	unsigned char *buf = malloc(cap ? cap : 1);
-	if (!buf)
+	unsigned char last;
+	struct gl_error *err = n > 4096 ? rd->read(rd->arg, addr + (n - 1), &last, 1) : NULL;
+	if (err)
+		return err;
+	*out = malloc(n ? n : 1);
+	if (!*out)
 		return &gl_error_nomem;
-	for (uint64_t done = 0; done < n; done = cap) {
-		if (done == cap) {
-			uint64_t grown = cap * 2 < n ? cap * 2 : n;
-			unsigned char *more = realloc(buf, grown);
-			if (!more) {
-				free(buf);
-				return &gl_error_nomem;
-			}
-			buf = more;
-			cap = grown;
-		}
-		struct gl_error *err = rd->read(rd->arg, addr + done, buf + done, cap - done);
-		if (err) {
-			free(buf);
-			return err;
-		}
+	err = n ? rd->read(rd->arg, addr, *out, n) : NULL;
+	if (err) {
+		free(*out);
+		*out = NULL;
 	}
-	*out = buf;
-	return NULL;
+	return err;
 }
 
 static struct gl_error *strhash(struct hctx *h, const unsigned char *p, uint64_t *seed)

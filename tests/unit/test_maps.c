@@ -348,11 +348,12 @@ static void test_classic_key_and_hash_agree(void **state)
 	assert_string_not_equal(json_string_value(json_object_get(json_object_get(f->r.doc, "lookup"), "hash")), w);
 }
 
-/* The hash of a key string longer than one read piece (core/maphash.c
- * reads a key's bytes in growing pieces of 64 KiB) is the hash of all its
- * bytes: two keys of 200,001 bytes differing in their last byte hash as
- * gl_gohash_mem says over the whole string. A key whose length claims
- * 16 MiB over a shorter mapping is left unhashed, the others still are. */
+/* The hash of a long key string (core/maphash.c reads the last byte of a
+ * key longer than a page first) is the hash of all its bytes: two keys of
+ * 200,001 bytes differing in their last byte hash as gl_gohash_mem says
+ * over the whole string. A key whose length claims 16 MiB over a shorter
+ * mapping is left unhashed, the others still are, and what it could read
+ * is not read. */
 static void test_classic_long_key_hash(void **state)
 {
 	struct fx *f = *state;
@@ -371,9 +372,11 @@ static void test_classic_long_key_hash(void **state)
 		int64_t v = i + 1;
 		c_cell(&L, bk, i, 0x80, k, &v);
 	}
-	uint64_t bad_at = f->m.str_next;
-	go_string(&f->m, "short", k);
-	ms_put64(k + 8, 16u << 20); /* GL_MAX_VALUE_BYTES, over "short"'s page */
+	/* 16 MiB (GL_MAX_VALUE_BYTES) claimed over a mapping of 256 KiB */
+	uint64_t bad_at = A_ELEMS;
+	fake_map(f->m.ft, A_ELEMS, ms_calloc(256 << 10), 256 << 10);
+	ms_put64(k, A_ELEMS);
+	ms_put64(k + 8, 16u << 20);
 	int64_t v = 3;
 	c_cell(&L, bk, 2, 0x80, k, &v);
 	fake_map(f->m.ft, A_BUCKETS, bk, L.bsize);
@@ -402,6 +405,12 @@ static void test_classic_long_key_hash(void **state)
 		if (!got || strcmp(got, want))
 			fail_msg("cell %d: hash %s, want %s (%.300s)", i, got ? got : "(none)", want, dump(cell));
 	}
+	/* the bad key's end was read (by the hash and by the sort), not the
+	 * 256 KiB of its beginning */
+	bool covers;
+	unsigned n = reads_touching(f, A_ELEMS + (64 << 10), 192 << 10, &covers);
+	if (n)
+		fail_msg("%u backend reads of the 16 MiB key's readable part past its first 64 KiB", n);
 }
 
 static void test_classic_small_map(void **state)
