@@ -45,7 +45,7 @@ static int cmp_strings(struct gl_ctx *c, const unsigned char *a, const unsigned 
 {
 	uint64_t pa = word(c, a, 0), la = word(c, a, 1);
 	uint64_t pb = word(c, b, 0), lb = word(c, b, 1);
-	unsigned char ba[4096], bb[4096]; /* a page a step: long keys in few reads */
+	unsigned char ba[GL_PAGE_SIZE], bb[GL_PAGE_SIZE]; /* a page a step: long keys in few reads */
 	if (pa == pb) /* the same bytes (corrupt keys may share megabytes) */
 		return cmp_u(la, lb);
 	for (uint64_t off = 0; off < la && off < lb; off += sizeof(ba)) {
@@ -400,7 +400,7 @@ static bool string_sort(struct gl_ctx *c, struct gl_map_entries *e)
 		uint64_t p = word(c, e->v[i].key, 0), l = word(c, e->v[i].key, 1);
 		/* a corrupt length over a short mapping fails at its last
 		 * byte, before its bytes are allocated and read */
-		unsigned char *text = l <= GL_MAX_VALUE_BYTES && (l <= 4096 || gl_mem_readable(c->mem, p + (l - 1), 1))
+		unsigned char *text = l <= GL_MAX_VALUE_BYTES && (l <= GL_PAGE_SIZE || gl_mem_readable(c->mem, p + (l - 1), 1))
 					      ? gl_arena_alloc(&bytes, l)
 					      : NULL;
 		struct gl_error *err = text && l ? gl_mem_read(c->mem, p, text, l) : NULL;

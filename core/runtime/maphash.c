@@ -119,7 +119,7 @@ static struct gl_error *read_bytes(const struct gl_key_reader *rd, uint64_t addr
 	if (n && addr + (n - 1) < addr) /* past the top of the address space */
 		return gl_error_fault(addr, "cannot read memory at 0x%llx", (unsigned long long)addr);
 	unsigned char last;
-	struct gl_error *err = n > 4096 ? rd->read(rd->arg, addr + (n - 1), &last, 1) : NULL;
+	struct gl_error *err = n > GL_PAGE_SIZE ? rd->read(rd->arg, addr + (n - 1), &last, 1) : NULL;
 	if (err)
 		return err;
 	*out = malloc(n ? n : 1);
